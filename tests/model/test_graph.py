@@ -1,0 +1,132 @@
+import networkx as nx
+import pandas as pd
+import pytest
+
+from netanalysis.model import (
+    Case,
+    build_graph,
+    co_travellers,
+    filter_edges,
+    itinerary,
+    party_edges,
+    party_graph,
+    party_nodes,
+    support_graph,
+)
+from netanalysis.model.graph import journey_key
+
+
+def _case():
+    persons = pd.DataFrame({
+        "id": ["F1", "F2", "X1", "X2", "B1"],
+        "name": ["Ana Pérez", "Luis Gómez", "Marta Ruiz", "Pedro Díaz", "Bea Soto"],
+        "role": ["fugitive", "fugitive", "facilitator", "associate", "unknown"],
+        "notice": ["red", "blue", None, None, None],
+        "_file": "persons.csv", "_line": [2, 3, 4, 5, 6]})
+    orgs = pd.DataFrame({"id": ["G1"], "name": ["Clan"], "kind": ["criminal_group"],
+                         "country": ["CO"], "_file": "organizations.csv", "_line": [2]})
+    links = pd.DataFrame({
+        "from_id": ["X1", "X1", "F1", "X2", "X2", "F1"],
+        "to_id": ["F1", "F2", "X2", "F1", "G1", "X2"],
+        "type": ["documents", "lodging", "family", "communication", "member_of", "associate"],
+        "start": [None, "2023-01", "2010", "2024-02-01", None, None],
+        "end": [None, "2023-06", None, None, None, None],
+        "weight": [1.0, 2.0, 1.0, 5.0, 1.0, 1.0],
+        "grading": ["B2", "A1", "F6", "C3", "B2", "B2"],
+        "provenance": ["DIJIN", "Europol", None, "wiretap", "DIJIN", "DIJIN"],
+        "note": [None] * 6, "_file": "links.csv", "_line": [2, 3, 4, 5, 6, 7]})
+    docs = pd.DataFrame({"id": ["D1"], "holder_id": ["F1"], "kind": ["passport"],
+                         "number": ["CO123"], "issuing_country": ["CO"], "status": ["fraudulent"],
+                         "provenance": ["DIJIN"], "_file": "documents.csv", "_line": [2]})
+    phones = pd.DataFrame({"number": ["+571", "+572"], "person_id": ["F1", "X1"],
+                           "_file": "phones.csv", "_line": [2, 3]})
+    calls = pd.DataFrame({"caller": ["+571", "+571", "+579"], "callee": ["+572", "+572", "+571"],
+                          "start": ["2024-01-01T10:00", "2024-01-02T10:00", "2024-01-03"],
+                          "duration_s": [60.0, 30.0, None], "_file": "calls.csv", "_line": [2, 3, 4]})
+    travel = pd.DataFrame({
+        "person_id": ["F1", "X2", "F1", "B1"],
+        "depart": ["2024-03-05T10:00", "2024-03-05T10:00", "2024-02-01", "2024-03-05"],
+        "origin": ["BOG", "BOG", "MAD", "Cúcuta, CO"], "destination": ["MAD", "MAD", "BOG", "San Antonio, VE"],
+        "arrive": [None] * 4, "carrier": ["IB", "IB", "AV", None], "flight": ["6500", "IB 6500", "10", None],
+        "document_id": ["D1", None, None, None], "booking_ref": [None] * 4, "mode": ["air", "air", "air", "land"],
+        "provenance": ["API"] * 4, "_file": "travel.csv", "_line": [2, 3, 4, 5]})
+    return Case(tables={"persons": persons, "organizations": orgs, "links": links,
+                        "documents": docs, "phones": phones, "calls": calls, "travel": travel})
+
+
+def test_build_graph_kinds_and_provenance():
+    G = build_graph(_case())
+    kinds = nx.get_node_attributes(G, "kind")
+    assert kinds["F1"] == "Person" and kinds["G1"] == "Organization"
+    assert kinds["doc:D1"] == "Document" and kinds["phone:+579"] == "Phone"
+    assert kinds["place:BOG"] == "Place" and kinds["journey:IB6500|2024-03-05"] == "Journey"
+    assert G.nodes["G1"]["org_kind"] == "criminal_group"
+    assert G.nodes["doc:D1"]["doc_kind"] == "passport"
+    e = G["X1"]["F1"][0]
+    assert (e["type"], e["grading"], e["confidence"], e["provenance"]) == ("documents", "B2", 0.64, "DIJIN")
+    assert e["directed"] is True or e["directed"] == True  # noqa: E712 (numpy bool)
+    # a number no person uses is still a party of the call graph
+    assert G.has_edge("phone:+579", "phone:+571")
+    called = G["phone:+571"]["phone:+572"][0]
+    assert called["count"] == 2 and called["duration_s"] == 90.0
+    # both travellers of IB6500 on 2024-03-05 share one journey node
+    assert G.has_edge("F1", "journey:IB6500|2024-03-05") and G.has_edge("X2", "journey:IB6500|2024-03-05")
+    assert G.nodes["F1"]["source"] == "persons.csv:2"
+
+
+def test_every_link_row_becomes_one_edge():
+    c = _case()
+    G = build_graph(c)
+    link_edges = [d for _, _, d in G.edges(data=True) if d["type"] in set(c.links["type"])]
+    assert len(link_edges) == len(c.links)
+
+
+def test_party_graph_combines_parallel_ties():
+    c = _case()
+    P = party_graph(party_edges(c), party_nodes(c))
+    assert set(P.nodes) == {"F1", "F2", "X1", "X2", "B1", "G1"}
+    d = P["F1"]["X2"]  # family F6 (1 x .25) + communication C3 (5 x .36) + associate B2 (.64)
+    assert d["weight"] == pytest.approx(7.0)
+    assert d["strength"] == pytest.approx(0.25 + 1.8 + 0.64)
+    assert d["types"] == ("associate", "communication", "family")
+    assert d["confidence"] == pytest.approx(0.64)
+    assert P.degree("B1") == 0
+
+
+def test_filters():
+    e = party_edges(_case())
+    assert set(filter_edges(e, link_types=["family"])["type"]) == {"family"}
+    assert (filter_edges(e, min_confidence=0.5)["confidence"] >= 0.5).all()
+    w = filter_edges(e, since="2023-07")
+    assert "lodging" not in set(w["type"])          # ended 2023-06
+    assert "documents" in set(w["type"])            # undated: kept by default
+    assert "documents" not in set(filter_edges(e, since="2023-07", keep_undated=False)["type"])
+
+
+def test_inferred_ties_can_be_excluded():
+    c = _case()
+    c.inferred = pd.DataFrame({"from_id": ["F1"], "to_id": ["B1"], "type": ["co_travel"],
+                               "evidence": ["2 shared flights"], "score": [0.8], "confidence": [0.16]})
+    e = party_edges(c)
+    assert e["inferred"].sum() == 1
+    assert not filter_edges(e, include_inferred=False)["inferred"].any()
+    assert len(party_edges(c, include_inferred=False)) == len(c.links)
+    G = build_graph(c)
+    assert G["F1"]["B1"][0]["inferred"] == True  # noqa: E712
+
+
+def test_support_graph_directed_services():
+    c = _case()
+    S = support_graph(party_edges(c), party_nodes(c))
+    assert S.has_edge("X1", "F1") and not S.has_edge("F1", "X1")
+    assert S["X1"]["F2"]["services"] == ("lodging",)
+    assert S.number_of_edges() == 2
+
+
+def test_itinerary_and_co_travellers():
+    c = _case()
+    legs = itinerary(c, "F1")
+    assert list(legs["depart"]) == ["2024-02-01", "2024-03-05T10:00"]
+    co = co_travellers(c, "F1")
+    assert list(co["person_id"]) == ["X2"]
+    assert journey_key({"flight": "IB 6500", "carrier": "IB", "depart": "2024-03-05"}) == "journey:IB6500|2024-03-05"
