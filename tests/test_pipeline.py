@@ -1,0 +1,107 @@
+"""The main job end to end on the bundled example case, through the API and the CLI."""
+
+import csv
+import json
+import shutil
+
+import pytest
+from click.testing import CliRunner
+
+from netanalysis.cli import main
+from netanalysis.pipeline import OUTPUT_FILES, analyze_case
+
+CONTRACT = {
+    "targets.csv": ["rank", "id", "name", "role", "score", "why"],
+    "groups.csv": ["group", "id", "name", "role"],
+    "logistics.csv": ["group", "rank", "score", "facilitators", "fugitives_supported", "why"],
+    "inferred_links.csv": ["from_id", "to_id", "type", "evidence", "score"],
+    "merges.csv": ["kept_id", "merged_id", "score", "reason"],
+    "rejects.csv": ["file", "line", "column", "value", "problem"],
+}
+
+
+def _header(path):
+    with open(path, encoding="utf-8", newline="") as f:
+        return next(csv.reader(f))
+
+
+def _rows(path):
+    with open(path, encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+@pytest.fixture(scope="module")
+def run(example_case, tmp_path_factory):
+    return analyze_case(example_case, tmp_path_factory.mktemp("out"))
+
+
+def test_every_contract_file_is_written(run):
+    for name in OUTPUT_FILES:
+        assert (run.out / name).is_file(), name
+    for name, cols in CONTRACT.items():
+        header = _header(run.out / name)
+        assert header[: len(cols)] == cols, name
+
+
+def test_summary_counts_reconcile(run):
+    s = json.loads((run.out / "summary.json").read_text("utf-8"))
+    for kind, c in s["files"].items():
+        assert c["read"] == c["taken"] + c["rejected"], kind
+    assert s["rows"]["rejected"] == 0  # the example case is clean
+    assert s["merges"] == len(_rows(run.out / "merges.csv"))
+    assert sum(s["inferred_links"].values()) == len(_rows(run.out / "inferred_links.csv"))
+    assert s["persons"] + s["organizations"] == s["targets"]
+
+
+def test_targets_are_ranked_and_explained(run):
+    rows = _rows(run.out / "targets.csv")
+    assert [int(r["rank"]) for r in rows] == list(range(1, len(rows) + 1))
+    scores = [float(r["score"]) for r in rows]
+    assert scores == sorted(scores, reverse=True)
+    assert all(r["why"].strip() for r in rows[:20])
+    # the example case plants facilitators who serve several fugitives: they must lead the
+    # non-fugitives, above any popular member of the background population
+    truth = _rows(run.case.path / "truth" / "facilitators.csv")
+    multi = {r[next(iter(r))] for r in truth if r.get("multi_fugitive", "").lower() in ("1", "true")}
+    non_fugitives = [r for r in rows if r["role"] not in ("fugitive", "organization")]
+    top = {r["id"] for r in non_fugitives[: max(len(multi), 1)]}
+    assert multi and top & multi
+
+
+def test_merged_records_disappear_from_targets(run):
+    merged = {r["merged_id"] for r in _rows(run.out / "merges.csv")}
+    assert merged, "the example case plants duplicates"
+    assert not merged & {r["id"] for r in _rows(run.out / "targets.csv")}
+
+
+def test_cli_analyze(example_case, tmp_path):
+    out = tmp_path / "cli-out"
+    res = CliRunner().invoke(main, ["analyze", str(example_case), "--out", str(out), "--quiet",
+                                    "--no-map", "--no-report"])
+    assert res.exit_code == 0, res.output
+    assert f"wrote 7 files to {out}" in res.output
+    assert (out / "targets.csv").is_file() and not (out / "network.html").exists()
+
+
+def test_cli_analyze_bad_case_exits_nonzero(tmp_path):
+    case = tmp_path / "case"
+    case.mkdir()
+    (case / "persons.csv").write_text("id,nombre\nP1,Ana\n", encoding="utf-8")
+    res = CliRunner().invoke(main, ["analyze", str(case), "--out", str(tmp_path / "o"), "-q"])
+    assert res.exit_code != 0
+    assert "persons.csv" in res.output and "name" in res.output
+    assert "Traceback" not in res.output
+
+
+def test_rejects_flow_to_the_output(example_case, tmp_path):
+    case = tmp_path / "case"
+    shutil.copytree(example_case, case)
+    header = _header(case / "links.csv")
+    with open(case / "links.csv", "a", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=header)
+        w.writerow({"from_id": "NOBODY", "to_id": "ALSO_NOBODY", "type": "family"})
+    run = analyze_case(case, tmp_path / "o", write_map=False, write_report=False)
+    rej = _rows(run.out / "rejects.csv")
+    assert any(r["file"] == "links.csv" and r["value"] == "NOBODY" for r in rej)
+    c = run.case.counts["links"]
+    assert c["read"] == c["taken"] + c["rejected"] and c["rejected"] >= 1
