@@ -1,0 +1,25 @@
+"""Ingest: case folders and agency exports in, a validated :class:`~netanalysis.model.Case` out.
+
+- :mod:`netanalysis.ingest.read`: bytes to cells (encodings, delimiters, quoting, line numbers).
+- :mod:`netanalysis.ingest.validate`: cells to typed values, driven by ``schema/case_v1.yaml``.
+- :mod:`netanalysis.ingest.load`: :func:`load_case`, references, duplicates, counts.
+- :mod:`netanalysis.ingest.mapping`: declarative mapping files for CSV, Excel and JSON exports.
+- :mod:`netanalysis.ingest.rejects`: ``rejects.csv`` and the summary printed on stderr.
+"""
+
+from netanalysis.ingest.load import COUNT_KEYS, IngestCountError, load_case, validate_table
+from netanalysis.ingest.mapping import Mapping, load_mapped, read_mapping
+from netanalysis.ingest.rejects import counts_table, rejects_summary, write_rejects
+
+__all__ = [
+    "load_case",
+    "load_mapped",
+    "read_mapping",
+    "Mapping",
+    "validate_table",
+    "write_rejects",
+    "rejects_summary",
+    "counts_table",
+    "COUNT_KEYS",
+    "IngestCountError",
+]

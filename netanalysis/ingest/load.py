@@ -1,0 +1,409 @@
+"""Loading a case folder: read, validate, cross-check references, count, keep every reject.
+
+:func:`load_case` reads the files of case format v1 in the order declared in the schema
+(``load_order``: a file's references are read before it) and returns a
+:class:`netanalysis.model.Case`. Nothing is dropped silently: every input row is either
+*taken* (a row of ``case.tables[kind]``) or *rejected* (one or more rows of
+``case.rejects``, each naming file, line, column, value and problem), and
+``read == taken + rejected`` is checked for every file.
+
+Row rules beyond the per-column ones of :mod:`netanalysis.ingest.validate`:
+
+- **Duplicate ids.** In a file with a unique key (persons, organizations, documents) the first
+  row with an id owns it; every later row with the same id is rejected (``duplicate id``),
+  even when the first row was itself rejected for another reason. Persons and organizations
+  share one id namespace (a link may name either): an organization whose id is also a
+  person id is rejected. Which kinds share a namespace is read from the schema (the kinds
+  one reference column may name together).
+- **References.** A reference (``from_id``, ``person_id``, ``holder_id``...) must name a row
+  that was taken. A reference to a row that was rejected is rejected too, saying so
+  ("refers to person P7, which was rejected (persons.csv line 8)"); a reference to an id that
+  no row has is rejected as unknown. An *optional* reference to a kind whose file is absent
+  (``travel.document_id`` without a ``documents.csv``) is kept unchecked: the documents are
+  simply not described.
+- **Self-links.** A row whose two references of the same kind name the same party
+  (``from_id == to_id``) is rejected.
+- **Calls** may name numbers that no row of ``phones.csv`` has: such a number is still a
+  party to the network.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from netanalysis.errors import InputError, SchemaError
+from netanalysis.ingest.read import RawTable, read_csv_table
+from netanalysis.ingest.validate import Problems, TableOptions, convert_column
+from netanalysis.model.case import Case, REJECT_COLUMNS, empty_rejects
+from netanalysis.model.vocab import LOAD_ORDER, case_schema, file_columns
+
+__all__ = ["load_case", "validate_table", "IngestCountError", "COUNT_KEYS"]
+
+#: Keys of ``case.counts[kind]``.
+COUNT_KEYS = ("file", "read", "taken", "rejected", "encoding", "delimiter")
+
+BAD_REF = "bad reference"
+DUPLICATE = "duplicate id"
+SELF_LINK = "self-link"
+
+
+class IngestCountError(RuntimeError):
+    """Internal error: the rows of a file do not reconcile (read != taken + rejected).
+
+    This is a bug in netanalysis, not a problem of the input; please report it.
+    """
+
+
+def load_case(path, *, mapping=None, progress=None, phone_region=None):
+    """Read and validate a case folder (case format v1), optionally through a mapping.
+
+    Parameters
+    ----------
+    path : str or Path
+        The case folder. Only ``persons.csv`` is required; file names are matched without
+        regard to case.
+    mapping : str or Path, optional
+        A mapping file (see :mod:`netanalysis.ingest.mapping`) for sources in other forms;
+        a relative path is looked up in the current folder, then in `path`. Kinds the
+        mapping does not name are read from their standard files in `path` when present.
+    progress : netanalysis.progress.Progress, optional
+        Reports each file as it is read; None prints nothing.
+    phone_region : str, optional
+        ISO country code for phone numbers written without ``+`` (a mapping's
+        ``phone_region`` takes precedence for the files it maps).
+
+    Returns
+    -------
+    Case
+        Tables of the rows taken, ``rejects`` and ``counts`` (keys :data:`COUNT_KEYS` per
+        kind; a kind without a file has ``file=None`` and zero counts).
+
+    Raises
+    ------
+    InputError
+        The folder does not exist or is not a folder, ``persons.csv`` is missing, a file is
+        unreadable or not a CSV.
+    SchemaError
+        A file lacks a required column or has no header.
+    MappingError
+        The mapping is invalid (raised before the first data row is read).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "persons.csv").write_text("ID,Name,Role\\nP1,Ana,fugitive\\nP2,Luis,boss\\n")
+    >>> case = load_case(d)
+    >>> case.tables["persons"]["id"].tolist()
+    ['P1']
+    >>> case.rejects[["line", "column", "problem"]].values.tolist()
+    [[3, 'role', 'bad enumeration value: expected one of fugitive, associate, facilitator, unknown']]
+    >>> {k: case.counts["persons"][k] for k in ("read", "taken", "rejected")}
+    {'read': 2, 'taken': 1, 'rejected': 1}
+    """
+    folder = Path(path)
+    if not folder.exists():
+        raise InputError("case folder not found", file=folder)
+    if not folder.is_dir():
+        raise InputError("not a folder: a case is a folder of CSV files (persons.csv, links.csv...)",
+                         file=folder)
+    plan = {}
+    options = {}
+    if mapping is not None:
+        from netanalysis.ingest.mapping import read_mapping
+
+        mpath = Path(mapping)
+        if not mpath.is_absolute() and not mpath.exists() and (folder / mpath).exists():
+            mpath = folder / mpath
+        m = read_mapping(mpath)
+        for kind, spec in m.files.items():
+            plan[kind] = spec
+    files = _native_files(folder)
+    for kind in LOAD_ORDER:
+        if kind not in plan and kind in files:
+            plan[kind] = files[kind]
+    schema = case_schema()["files"]
+    for kind, spec in schema.items():
+        if spec.get("required_file") and kind not in plan:
+            found = ", ".join(sorted(p.name for p in folder.iterdir() if p.is_file())) or "no files"
+            raise InputError(f"no {spec['file']} in the case folder (found: {found}); a case needs "
+                             f"at least {spec['file']} with columns "
+                             f"{', '.join(c for c, d in spec['columns'].items() if d.get('required'))}",
+                             file=folder)
+    # Every whole-file problem is found before any row is validated.
+    raws = {}
+    for kind in LOAD_ORDER:
+        if kind not in plan:
+            continue
+        src = plan[kind]
+        if isinstance(src, Path):
+            raw = read_csv_table(src)
+            _check_columns(kind, raw)
+            raws[kind] = (raw, TableOptions(decimal_comma=raw.delimiter not in (None, ","),
+                                            phone_region=phone_region))
+        else:
+            raws[kind] = src.read(phone_region=phone_region)
+
+    tables, rejects, counts = {}, [], {}
+    registry = _Registry(present=set(raws))
+    for kind in LOAD_ORDER:
+        if kind not in raws:
+            counts[kind] = {"file": None, "read": 0, "taken": 0, "rejected": 0,
+                            "encoding": None, "delimiter": None}
+            continue
+        raw, opts = raws[kind]
+        label = f"reading {raw.file}"
+        if progress is not None:
+            with progress.step(label):
+                table, rej = validate_table(kind, raw, opts, registry)
+        else:
+            table, rej = validate_table(kind, raw, opts, registry)
+        raws[kind] = None  # free the raw cells
+        tables[kind] = table
+        nrej = int(rej["line"].nunique()) if len(rej) else 0
+        counts[kind] = {"file": raw.file, "read": int(raw.read), "taken": int(len(table)),
+                        "rejected": nrej, "encoding": raw.encoding, "delimiter": raw.delimiter}
+        if counts[kind]["read"] != counts[kind]["taken"] + nrej:
+            raise IngestCountError(
+                f"{raw.file}: read {raw.read} rows but took {len(table)} and rejected {nrej}; "
+                "this is a bug in netanalysis, please report it")
+        if progress is not None and nrej:
+            progress.say(f"{raw.file}: {nrej:,} of {raw.read:,} rows rejected")
+        if len(rej):
+            rejects.append(rej)
+    rej_all = pd.concat(rejects, ignore_index=True) if rejects else empty_rejects()
+    rej_all["line"] = rej_all["line"].astype("int64")
+    return Case(tables=tables, rejects=rej_all[REJECT_COLUMNS], counts=counts, path=folder)
+
+
+def validate_table(kind, raw, options=None, registry=None):
+    """Validate one :class:`~netanalysis.ingest.read.RawTable` of `kind`.
+
+    Returns ``(table, rejects)``: the rows taken (schema columns, extra columns, ``_file``,
+    ``_line``) and the rejects of this table. `registry` carries the ids of the files read
+    before (for references); without one, references are not checked.
+    """
+    options = options or TableOptions()
+    schema = file_columns(kind)
+    spec = case_schema()["files"][kind]
+    data = raw.data
+    n = len(data)
+    lines = raw.lines
+    probs = Problems(n, lines, raw.file)
+    stripped = {c: _strip(data[c]) for c in data.columns}
+    out = {}
+    for col in schema:
+        out[col] = convert_column(kind, col, stripped.get(col), probs, options)
+
+    key = spec.get("key")
+    if key and schema[key].get("unique") and n:
+        _check_unique(kind, key, out[key], lines, probs, options, registry)
+    if registry is not None and n:
+        _check_refs(kind, schema, out, probs, options, registry)
+    _check_self_links(schema, out, probs, options)
+
+    bad = probs.bad
+    rej = _bad_record_rejects(raw)
+    prej = probs.frame()
+    parts = [p for p in (prej, rej) if p is not None and len(p)]
+    rejects = (pd.concat(parts, ignore_index=True).sort_values("line", kind="stable")
+               .reset_index(drop=True) if parts else empty_rejects())
+
+    keep = ~bad
+    cols = {c: (v[keep].reset_index(drop=True) if not keep.all() else v) for c, v in out.items()}
+    for c in data.columns:
+        if c in schema:
+            continue
+        s = stripped[c]
+        v = s.to_numpy(dtype=object, copy=True)
+        v[(s == "").to_numpy()] = None
+        v = v[keep]
+        cols[c] = pd.Series(v, dtype=object)
+    ntaken = int(keep.sum())
+    cols["_file"] = pd.Series(np.full(ntaken, raw.file, dtype=object), dtype=object)
+    cols["_line"] = pd.Series(lines[keep], dtype="int64")
+    table = pd.DataFrame(cols, index=pd.RangeIndex(ntaken))
+
+    if registry is not None and key:
+        registry.record(kind, out[key], lines, keep, raw, options)
+    return table, rejects
+
+
+# ---------------------------------------------------------------- helpers
+
+class _Registry:
+    """Ids of the files read so far: taken, rejected (with line), all (with first line)."""
+
+    def __init__(self, present):
+        self.present = present
+        self.taken = {}
+        self.rejected = {}
+        self.first = {}
+        self.files = {}
+
+    def record(self, kind, ids, lines, keep, raw, options):
+        ids = ids.to_numpy(dtype=object)
+        nonempty = np.fromiter((i is not None for i in ids), dtype=bool, count=len(ids))
+        self.taken[kind] = pd.Index(ids[keep & nonempty])
+        firsts = pd.Series(lines[nonempty], index=ids[nonempty])
+        self.first[kind] = firsts[~firsts.index.duplicated(keep="first")]
+        rej = {}
+        rmask = ~keep & nonempty
+        taken = self.taken[kind]
+        for i, ln in zip(ids[rmask], lines[rmask]):
+            if i not in rej:
+                rej[i] = int(ln)
+        # Ids of records that could not be aligned with the header, where the key is readable.
+        key = case_schema()["files"][kind].get("key")
+        src = options.display.get(key, key)
+        if src in raw.header:
+            pos = raw.header.index(src)
+            for line, _, _, cells in raw.bad:
+                if pos < len(cells) and cells[pos].strip():
+                    rej.setdefault(cells[pos].strip(), int(line))
+        if rej:
+            hit = taken.isin(list(rej))
+            for i in taken[hit]:
+                rej.pop(i, None)
+        self.rejected[kind] = rej
+        self.files[kind] = raw.file
+
+
+def _strip(s):
+    return s.str.strip() if len(s) else s
+
+
+def _namespace(kind):
+    """Kinds that share an id namespace with `kind` (from the schema's reference columns)."""
+    out = set()
+    for spec in case_schema()["files"].values():
+        for decl in spec["columns"].values():
+            if decl["type"] == "ref" and kind in decl.get("refs", ()):
+                out.update(decl["refs"])
+    out.discard(kind)
+    return [k for k in LOAD_ORDER if k in out]
+
+
+def _singular(kind):
+    return {"persons": "person", "organizations": "organization", "documents": "document",
+            "phones": "phone"}.get(kind, kind)
+
+
+def _check_unique(kind, key, ids, lines, probs, options, registry):
+    shown = options.name(key)
+    nonempty = ids.notna().to_numpy()
+    dup = ids.duplicated(keep="first").to_numpy() & nonempty
+    if dup.any():
+        firsts = pd.Series(lines[nonempty], index=ids[nonempty].to_numpy())
+        firsts = firsts[~firsts.index.duplicated(keep="first")]
+        msgs = np.empty(len(ids), dtype=object)
+        vals = ids.to_numpy(dtype=object)
+        for p in np.flatnonzero(dup):
+            msgs[p] = f"{DUPLICATE}: {vals[p]!r} is already used on line {int(firsts[vals[p]])}"
+        probs.add(dup, shown, vals, msgs)
+    if registry is None:
+        return
+    vals = ids.to_numpy(dtype=object)
+    for other in _namespace(kind):
+        if other not in registry.first:
+            continue
+        prior = registry.first[other]
+        hit = ids.isin(prior.index).to_numpy() & nonempty & ~dup
+        if hit.any():
+            msgs = np.empty(len(ids), dtype=object)
+            for p in np.flatnonzero(hit):
+                msgs[p] = (f"{DUPLICATE}: {vals[p]!r} is already a {_singular(other)} id "
+                           f"({registry.files[other]} line {int(prior[vals[p]])}); "
+                           f"{' and '.join(sorted([kind, other]))} share one id namespace")
+            probs.add(hit, shown, vals, msgs)
+
+
+def _check_refs(kind, schema, out, probs, options, registry):
+    for col, decl in schema.items():
+        if decl["type"] != "ref":
+            continue
+        targets = [k for k in decl["refs"]]
+        if not decl.get("required") and not any(k in registry.present for k in targets):
+            continue  # the referenced file is absent: nothing to check against
+        vals = out[col]
+        nonempty = vals.notna().to_numpy()
+        known = np.zeros(len(vals), dtype=bool)
+        for k in targets:
+            if k in registry.taken:
+                known |= vals.isin(registry.taken[k]).to_numpy()
+        miss = nonempty & ~known
+        if not miss.any():
+            continue
+        arr = vals.to_numpy(dtype=object)
+        cache = {}
+        msgs = np.empty(len(vals), dtype=object)
+        for p in np.flatnonzero(miss):
+            v = arr[p]
+            if v not in cache:
+                cache[v] = _ref_message(v, targets, registry)
+            msgs[p] = cache[v]
+        probs.add(miss, options.name(col), arr, msgs)
+
+
+def _ref_message(v, targets, registry):
+    for k in targets:
+        line = registry.rejected.get(k, {}).get(v)
+        if line is not None:
+            return (f"{BAD_REF}: refers to {_singular(k)} {v}, which was rejected "
+                    f"({registry.files[k]} line {line})")
+    names = " or ".join(_singular(k) for k in targets)
+    return f"{BAD_REF}: refers to unknown {names} {v!r}"
+
+
+def _check_self_links(schema, out, probs, options):
+    refs = [c for c, d in schema.items() if d["type"] == "ref" and d.get("required")]
+    for i, a in enumerate(refs):
+        for b in refs[i + 1:]:
+            if schema[a].get("refs") != schema[b].get("refs"):
+                continue
+            va, vb = out[a], out[b]
+            same = (va.notna() & (va == vb)).to_numpy()
+            probs.add(same, options.name(b), vb.to_numpy(dtype=object),
+                      f"{SELF_LINK}: {a} and {b} are the same")
+
+
+def _bad_record_rejects(raw):
+    if not raw.bad:
+        return None
+    return pd.DataFrame({
+        "file": pd.Series([raw.file] * len(raw.bad), dtype=object),
+        "line": np.asarray([b[0] for b in raw.bad], dtype=np.int64),
+        "column": pd.Series([""] * len(raw.bad), dtype=object),
+        "value": pd.Series([b[2] for b in raw.bad], dtype=object),
+        "problem": pd.Series([b[1] for b in raw.bad], dtype=object),
+    })
+
+
+def _native_files(folder):
+    """Map each file kind to its file in `folder` (names compared without regard to case)."""
+    by_name = {}
+    for p in folder.iterdir():
+        if p.is_file():
+            by_name.setdefault(p.name.lower(), []).append(p)
+    out = {}
+    for kind, spec in case_schema()["files"].items():
+        hits = by_name.get(spec["file"].lower(), [])
+        if len(hits) > 1:
+            raise InputError(f"two files for {spec['file']}: "
+                             f"{', '.join(sorted(h.name for h in hits))}; keep one", file=folder)
+        if hits:
+            out[kind] = hits[0]
+    return out
+
+
+def _check_columns(kind, raw: RawTable):
+    schema = file_columns(kind)
+    missing = [c for c, d in schema.items() if d.get("required") and c not in raw.header]
+    if missing:
+        plural = "s" if len(missing) > 1 else ""
+        raise SchemaError(f"missing required column{plural} {', '.join(missing)} "
+                          f"(found: {', '.join(raw.header)}); rename the header or load the file "
+                          "through a mapping", file=raw.path, line=raw.header_line)

@@ -1,0 +1,624 @@
+"""Declarative mapping files: agency exports (CSV, Excel, JSON) into case format v1.
+
+An agency's export rarely uses our column names, values or date formats. A mapping file (YAML)
+says, for each file kind of the case format, where the rows come from and how to read them::
+
+    # mapping.yaml
+    version: 1
+    phone_region: CO                  # optional: region for numbers written without +
+    files:
+      persons:
+        source: personas.csv          # relative to the mapping file
+        encoding: cp1252              # optional (CSV, JSON-lines); detected when absent
+        delimiter: ";"               # optional (CSV); sniffed when absent; "tab" for tab
+        columns:                      # source column: target column
+          codigo: id
+          nombre: name
+          fecha_nacimiento: birth_date
+          rol: role
+        values:                       # per column (source or target name): source: target
+          rol: {fugitivo: fugitive, facilitador: facilitator, asociado: associate}
+        dates:                        # per column: strptime format, or a list of them
+          fecha_nacimiento: "%d/%m/%Y"
+        defaults:                     # value of empty or absent cells
+          provenance: DIJIN Colombia
+      links:
+        source: vinculos.xlsx
+        sheet: Vinculos               # Excel: sheet name (default: the first sheet)
+        columns: {origen: from_id, destino: to_id, tipo: type}
+      travel:
+        source: viajes.json
+        records: data.viajes          # JSON: dotted path to the array of records
+        columns: {persona: person_id, salida: depart, origen: origin, destino: destination}
+
+Rules
+-----
+- **Formats** follow the source's extension (``.csv``/``.tsv``/``.txt``, ``.xlsx``/``.xlsm``,
+  ``.json``, ``.jsonl``/``.ndjson``) unless ``format:`` names one.
+- **Columns.** Names are compared stripped and lower-case. A target must be a column of the
+  kind in ``case_v1.yaml`` (or ``provenance``, which any kind may carry). Source columns not
+  named under ``columns`` are kept under their own name (an extra property, or a schema column
+  when the name already is one).
+- **Values.** A value map replaces cells equal to a key (compared stripped, lower-case); other
+  cells pass unchanged and are validated as usual, so an unmapped ``prófugo`` is a reject, not
+  a silent ``unknown``. For enumerations the targets must be allowed values.
+- **Dates.** Cells in one of the given formats are converted (to a year, month, day or
+  date-time according to the format's fields); cells already in ISO 8601 are taken too;
+  anything else is a reject.
+- **Defaults** fill empty or absent cells before validation.
+- **Validation first.** The whole mapping is checked before the first data row is read:
+  structure, target kinds and columns, encodings, date formats, enumeration values, that each
+  source file exists and that every source column it names is in the file's header (for JSON
+  the records are parsed first, since keys are only known then, but none is validated before
+  the check). Errors are :class:`~netanalysis.errors.MappingError` with the mapping file's
+  line and column.
+- **Line numbers** in rejects: CSV: the editor line the record starts on; Excel: the sheet row
+  number; JSON-lines: the line of the record; JSON arrays: the record's position in the array
+  (1 = first record). The ``file`` of a reject is the source file (``export.xlsx[Sheet]`` for
+  Excel), and its ``column`` the source column name.
+"""
+
+from __future__ import annotations
+
+import codecs
+import difflib
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from netanalysis.errors import InputError, MappingError
+from netanalysis.ingest.read import (RawTable, decode_bytes, normalize_header, parse_csv_text,
+                                     read_bytes, sniff_delimiter, table_from_records)
+from netanalysis.ingest.validate import Problems, TableOptions, convert_column
+from netanalysis.model.vocab import FILE_KINDS, file_columns
+
+__all__ = ["Mapping", "FileMapping", "read_mapping", "load_mapped", "FORMATS"]
+
+#: Source formats by file extension.
+FORMATS = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx",
+           ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+
+_TOP_KEYS = ("version", "phone_region", "files")
+_FILE_KEYS = ("source", "format", "encoding", "delimiter", "sheet", "records", "columns",
+              "values", "dates", "defaults")
+_ALWAYS_ALLOWED = ("provenance",)
+
+
+@dataclass
+class FileMapping:
+    """How one file kind is read from one source (see the module docstring)."""
+
+    kind: str
+    source: Path
+    format: str
+    mapping_path: Path
+    encoding: str | None = None
+    delimiter: str | None = None
+    sheet: str | int | None = None
+    records: str | None = None
+    columns: dict = field(default_factory=dict)
+    values: dict = field(default_factory=dict)
+    dates: dict = field(default_factory=dict)
+    defaults: dict = field(default_factory=dict)
+    phone_region: str | None = None
+    header: list = field(default_factory=list)
+    display: str = ""
+    _cache: object = None
+
+    def read(self, phone_region=None):
+        """Read the source; return ``(RawTable, TableOptions)`` with columns renamed."""
+        if self.format == "csv":
+            if isinstance(self._cache, tuple):
+                text, enc = self._cache
+            else:
+                text, enc = decode_bytes(read_bytes(self.source), self.source, self.encoding)
+            self._cache = None
+            raw = parse_csv_text(text, self.source, display=self.display, encoding=enc,
+                                 delimiter=self.delimiter)
+        elif self.format == "xlsx":
+            raw = _read_xlsx(self.source, self.sheet, self.display)
+        else:
+            raw = self._cache
+            self._cache = None
+        data = raw.data.rename(columns=self.columns)
+        schema = file_columns(self.kind)
+        for target, value in self.defaults.items():
+            if target in schema:
+                continue
+            if target in data:
+                col = data[target]
+                data[target] = col.where(col.str.strip() != "", value)
+            else:
+                data[target] = pd.Series(np.full(len(data), value, dtype=object), dtype=object)
+        raw.data = data
+        display = {t: s for s, t in self.columns.items()}
+        opts = TableOptions(
+            value_maps=self.values, date_formats=self.dates,
+            defaults={k: v for k, v in self.defaults.items() if k in schema},
+            display=display, decimal_comma=raw.delimiter not in (None, ","),
+            phone_region=self.phone_region or phone_region)
+        return raw, opts
+
+
+@dataclass
+class Mapping:
+    """A validated mapping file: one :class:`FileMapping` per file kind it names."""
+
+    path: Path
+    files: dict
+    phone_region: str | None = None
+
+
+def read_mapping(path):
+    """Read and fully validate a mapping file (see the module docstring).
+
+    The source files' headers are read (and JSON sources parsed) to check the columns the
+    mapping names; no data row is validated.
+
+    Raises
+    ------
+    MappingError
+        With the mapping file's line and column.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "gente.csv").write_text("codigo;nombre\\nX1;Ana\\n")
+    >>> _ = (d / "m.yaml").write_text("files:\\n  persons:\\n    source: gente.csv\\n"
+    ...     "    columns: {codigo: id, nombre: nmae}\\n")
+    >>> read_mapping(d / "m.yaml")
+    Traceback (most recent call last):
+    ...
+    netanalysis.errors.MappingError: ...m.yaml:4:39: 'nmae' is not a column of persons (did you mean 'name'?); columns: id, name, aliases, birth_date, nationality, role, notice, wanted_by, offences, provenance
+    """
+    p = Path(path)
+    if not p.is_file():
+        raise MappingError("mapping file not found" if not p.exists() else "not a file", file=p)
+    try:
+        text = read_bytes(p).decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise MappingError("the mapping file is not UTF-8: save it as UTF-8", file=p) from None
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise MappingError(f"not valid YAML: {getattr(exc, 'problem', None) or exc}", file=p,
+                           line=mark.line + 1 if mark else None,
+                           column=mark.column + 1 if mark else None) from None
+    ctx = _Ctx(p)
+    if root is None:
+        raise MappingError("the mapping file is empty: it needs a `files:` section", file=p)
+    top = ctx.mapping(root, "the mapping file")
+    for k, v in top.items():
+        if k not in _TOP_KEYS:
+            ctx.fail(v[0], f"unknown key {k!r}{_suggest(k, _TOP_KEYS)}; expected one of "
+                     f"{', '.join(_TOP_KEYS)}")
+    if "version" in top and ctx.scalar(top["version"][1], "version") not in ("1",):
+        ctx.fail(top["version"][1], "unsupported mapping version: only version 1 exists")
+    region = None
+    if "phone_region" in top:
+        node = top["phone_region"][1]
+        region = ctx.scalar(node, "phone_region").upper()
+        _check_region(ctx, node, region)
+    if "files" not in top:
+        ctx.fail(root, "the mapping needs a `files:` section naming at least one file kind")
+    files_node = top["files"][1]
+    files = ctx.mapping(files_node, "files")
+    if not files:
+        ctx.fail(files_node, "`files:` names no file kind")
+    out = {}
+    for kind, (knode, vnode) in files.items():
+        if kind not in FILE_KINDS:
+            ctx.fail(knode, f"unknown file kind {kind!r}{_suggest(kind, FILE_KINDS)}; expected one "
+                     f"of {', '.join(FILE_KINDS)}")
+        out[kind] = _file_mapping(ctx, kind, knode, vnode, region)
+    return Mapping(path=p, files=out, phone_region=region)
+
+
+def load_mapped(mapping_path, *, progress=None):
+    """Load the case a mapping file describes (sources relative to the mapping's folder).
+
+    Equivalent to ``load_case(mapping_path.parent, mapping=mapping_path)``: kinds the mapping
+    does not name are read from their standard files in that folder when present.
+    """
+    from netanalysis.ingest.load import load_case
+
+    p = Path(mapping_path)
+    return load_case(p.parent, mapping=p, progress=progress)
+
+
+# ---------------------------------------------------------------- validation of one kind
+
+class _Ctx:
+    def __init__(self, path):
+        self.path = path
+
+    def fail(self, node, message):
+        m = node.start_mark
+        raise MappingError(message, file=self.path, line=m.line + 1, column=m.column + 1)
+
+    def mapping(self, node, what):
+        if not isinstance(node, yaml.MappingNode):
+            self.fail(node, f"{what} must be a mapping (key: value lines)")
+        out = {}
+        for k, v in node.value:
+            key = self.scalar(k, f"a key of {what}")
+            if key in out:
+                self.fail(k, f"{key!r} appears twice in {what}")
+            out[key] = (k, v)
+        return out
+
+    def scalar(self, node, what):
+        if not isinstance(node, yaml.ScalarNode):
+            self.fail(node, f"{what} must be a single value")
+        return str(node.value)
+
+
+def _file_mapping(ctx, kind, knode, vnode, region):
+    spec = ctx.mapping(vnode, kind)
+    for k, (n, _) in spec.items():
+        if k not in _FILE_KEYS:
+            ctx.fail(n, f"unknown key {k!r} for {kind}{_suggest(k, _FILE_KEYS)}; expected one of "
+                     f"{', '.join(_FILE_KEYS)}")
+    if "source" not in spec:
+        ctx.fail(knode, f"{kind} needs `source:` (the file its rows come from)")
+    snode = spec["source"][1]
+    src_text = ctx.scalar(snode, "source")
+    source = Path(src_text)
+    if not source.is_absolute():
+        source = ctx.path.parent / source
+    fmt = FORMATS.get(source.suffix.lower())
+    if "format" in spec:
+        fnode = spec["format"][1]
+        fmt = ctx.scalar(fnode, "format").lower()
+        if fmt not in set(FORMATS.values()):
+            ctx.fail(fnode, f"unknown format {fmt!r}; expected csv, xlsx, json or jsonl")
+    if fmt is None:
+        ctx.fail(snode, f"cannot tell the format of {src_text!r} from its extension; add "
+                 "`format: csv` (or xlsx, json, jsonl)")
+    if not source.is_file():
+        ctx.fail(snode, f"source file not found: {source}")
+    fm = FileMapping(kind=kind, source=source, format=fmt, mapping_path=ctx.path,
+                     phone_region=region, display=src_text)
+
+    def only(key, formats):
+        if key in spec and fmt not in formats:
+            ctx.fail(spec[key][0], f"`{key}` applies to {' and '.join(formats)} sources, not {fmt}")
+
+    only("encoding", ("csv", "jsonl", "json"))
+    only("delimiter", ("csv",))
+    only("sheet", ("xlsx",))
+    only("records", ("json",))
+    if "encoding" in spec:
+        enode = spec["encoding"][1]
+        enc = ctx.scalar(enode, "encoding")
+        try:
+            codecs.lookup(enc)
+        except LookupError:
+            ctx.fail(enode, f"unknown encoding {enc!r} (e.g. utf-8, cp1252, latin-1)")
+        fm.encoding = enc
+    if "delimiter" in spec:
+        dnode = spec["delimiter"][1]
+        d = ctx.scalar(dnode, "delimiter")
+        d = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";"}.get(d.lower(), d)
+        if len(d) != 1 or d in ('"', "\n", "\r", "|"):
+            ctx.fail(dnode, f"delimiter must be one character such as , ; or tab, not {d!r}")
+        fm.delimiter = d
+    if "sheet" in spec:
+        sh = ctx.scalar(spec["sheet"][1], "sheet")
+        fm.sheet = sh
+    if "records" in spec:
+        fm.records = ctx.scalar(spec["records"][1], "records")
+
+    schema = file_columns(kind)
+    allowed = list(schema) + [c for c in _ALWAYS_ALLOWED if c not in schema]
+    columns = {}
+    col_nodes = {}
+    if "columns" in spec:
+        seen_targets = {}
+        for s, (sk, sv) in ctx.mapping(spec["columns"][1], f"{kind} columns").items():
+            target = ctx.scalar(sv, f"the target of {s!r}").strip().lower()
+            if target not in allowed:
+                ctx.fail(sv, f"{target!r} is not a column of {kind}{_suggest(target, allowed)}; "
+                         f"columns: {', '.join(allowed)}")
+            if target in seen_targets:
+                ctx.fail(sv, f"two source columns map to {target!r}: {seen_targets[target]!r} "
+                         f"and {s!r}")
+            src = s.strip().lower()
+            seen_targets[target] = s
+            columns[src] = target
+            col_nodes[src] = sk
+    fm.columns = columns
+
+    # Read the header (not the rows) to check the source columns.
+    fm.header, where = _source_header(ctx, fm, snode)
+    if fm.format == "xlsx":
+        fm.display = f"{src_text}[{where}]"
+    for src, node in col_nodes.items():
+        if src not in fm.header:
+            ctx.fail(node, f"column {src!r} is not in {fm.display} (found: "
+                     f"{', '.join(fm.header) or 'no columns'})")
+    targets = {}
+    for h in fm.header:
+        t = columns.get(h, h)
+        if t in targets:
+            ctx.fail(col_nodes.get(h) or knode,
+                     f"two columns of {fm.display} become {t!r}: {targets[t]!r} and {h!r}; rename "
+                     "one of them under `columns`")
+        targets[t] = h
+
+    def resolve(name_node, section):
+        name = ctx.scalar(name_node, f"a column of {section}").strip().lower()
+        if name in columns:
+            return columns[name]
+        if name in schema or name in _ALWAYS_ALLOWED:
+            return name
+        ctx.fail(name_node, f"{name!r} in {section} is neither a source column named under "
+                 f"`columns` nor a column of {kind}{_suggest(name, list(columns) + allowed)}")
+
+    if "values" in spec:
+        for _, (ck, cv) in ctx.mapping(spec["values"][1], f"{kind} values").items():
+            target = resolve(ck, "values")
+            decl = schema.get(target, {"type": "str"})
+            vm = {}
+            for sv, (vk, vv) in ctx.mapping(cv, f"the value map of {target!r}").items():
+                to = ctx.scalar(vv, f"the value of {sv!r}").strip()
+                if decl["type"] in ("enum", "enum_list") and to.lower() not in decl["values"]:
+                    ctx.fail(vv, f"{to!r} is not a value of {kind}.{target}"
+                             f"{_suggest(to.lower(), decl['values'])}; expected one of "
+                             f"{', '.join(decl['values'])}")
+                vm[sv.strip().lower()] = to
+            fm.values[target] = vm
+    if "dates" in spec:
+        for _, (ck, cv) in ctx.mapping(spec["dates"][1], f"{kind} dates").items():
+            target = resolve(ck, "dates")
+            if schema.get(target, {}).get("type") != "date":
+                ctx.fail(ck, f"{target!r} is not a date column of {kind}")
+            nodes = cv.value if isinstance(cv, yaml.SequenceNode) else [cv]
+            fmts = []
+            for fnode in nodes:
+                f = ctx.scalar(fnode, "a date format")
+                _check_date_format(ctx, fnode, f)
+                fmts.append(f)
+            fm.dates[target] = tuple(fmts)
+    if "defaults" in spec:
+        for _, (ck, cv) in ctx.mapping(spec["defaults"][1], f"{kind} defaults").items():
+            target = ctx.scalar(ck, "a column of defaults").strip().lower()
+            if target not in allowed:
+                ctx.fail(ck, f"{target!r} is not a column of {kind}{_suggest(target, allowed)}; "
+                         f"columns: {', '.join(allowed)}")
+            value = ctx.scalar(cv, f"the default of {target!r}")
+            if target in schema:
+                _check_default(ctx, cv, kind, target, value, fm)
+            fm.defaults[target] = value
+    covered = set(targets) | set(fm.defaults)
+    for col, decl in schema.items():
+        if decl.get("required") and col not in covered:
+            ctx.fail(knode, f"{kind} needs column {col!r}: name the source column that holds it "
+                     f"under `columns` (e.g. `{next(iter(fm.header), 'source_column')}: {col}`); "
+                     f"{fm.display} has: {', '.join(fm.header) or 'no columns'}")
+    return fm
+
+
+def _check_default(ctx, node, kind, target, value, fm):
+    probs = Problems(1, np.asarray([0]), "mapping")
+    opts = TableOptions(date_formats=fm.dates, value_maps=fm.values)
+    convert_column(kind, target, pd.Series([value.strip()], dtype=object), probs, opts)
+    frame = probs.frame()
+    if frame is not None:
+        ctx.fail(node, f"bad default for {target!r}: {frame['problem'].iloc[0]}")
+
+
+def _check_date_format(ctx, node, fmt):
+    if "%" not in fmt:
+        ctx.fail(node, f"date format {fmt!r} has no field such as %d, %m or %Y")
+    sample = datetime(2001, 11, 23, 14, 35, 17)
+    try:
+        text = sample.strftime(fmt)
+        datetime.strptime(text, fmt)
+    except ValueError as exc:
+        ctx.fail(node, f"bad date format {fmt!r}: {exc}")
+    if "%Y" not in fmt and "%y" not in fmt:
+        ctx.fail(node, f"date format {fmt!r} has no year (%Y or %y)")
+
+
+def _check_region(ctx, node, region):
+    import phonenumbers
+
+    if region not in phonenumbers.SUPPORTED_REGIONS:
+        ctx.fail(node, f"phone_region {region!r} is not a region phone numbers know "
+                 "(an ISO 3166-1 alpha-2 code such as CO)")
+
+
+def _suggest(word, choices):
+    close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+# ---------------------------------------------------------------- sources
+
+def _source_header(ctx, fm, snode):
+    """Return ``(header names, sheet name or None)`` of a source, reading no data row."""
+    try:
+        if fm.format == "csv":
+            text, enc = decode_bytes(read_bytes(fm.source), fm.source, fm.encoding)
+            fm._cache = (text, enc)
+            delim = fm.delimiter
+            first = None
+            import csv
+            import io
+
+            reader = csv.reader(io.StringIO(text, newline=""),
+                                delimiter=delim or sniff_delimiter(
+                                    next((ln for ln in io.StringIO(text, newline="")
+                                          if ln.strip()), "").rstrip("\r\n")))
+            for row in reader:
+                if any(f.strip() for f in row):
+                    first = row
+                    break
+            return normalize_header(first or [], fm.source), None
+        if fm.format == "xlsx":
+            return _xlsx_header(ctx, fm, snode)
+        raw = _read_json(fm.source, fm.format, fm.display, fm.records, fm.encoding, ctx, snode)
+        fm._cache = raw
+        return list(raw.header), None
+    except InputError as exc:
+        ctx.fail(snode, f"cannot read {fm.display}: {exc}")
+
+
+def _open_sheet(path, sheet):
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds (zipfile, KeyError, InvalidFile...)
+        raise InputError(f"not a readable Excel workbook: {exc}", file=path) from None
+    if sheet is None:
+        return wb, wb.worksheets[0]
+    if sheet in wb.sheetnames:
+        return wb, wb[sheet]
+    if str(sheet).isdigit() and 1 <= int(sheet) <= len(wb.worksheets):
+        return wb, wb.worksheets[int(sheet) - 1]
+    wb.close()
+    raise InputError(f"no sheet {sheet!r} (sheets: {', '.join(wb.sheetnames)})", file=path)
+
+
+def _xlsx_header(ctx, fm, snode):
+    wb, ws = _open_sheet(fm.source, fm.sheet)
+    try:
+        for row in ws.iter_rows(min_row=1, values_only=True):
+            cells = [_cell_text(v) for v in row]
+            if any(c.strip() for c in cells):
+                while cells and not cells[-1].strip():
+                    cells.pop()
+                return normalize_header(cells, fm.source), ws.title
+        return [], ws.title
+    finally:
+        wb.close()
+
+
+def _read_xlsx(path, sheet, display):
+    wb, ws = _open_sheet(path, sheet)
+    try:
+        header = None
+        header_line = 1
+        names = []
+        rows, lines, bad = [], [], []
+        for rownum, row in enumerate(ws.iter_rows(min_row=1, values_only=True), start=1):
+            cells = [_cell_text(v) for v in row]
+            if not any(c.strip() for c in cells):
+                continue
+            if header is None:
+                while cells and not cells[-1].strip():
+                    cells.pop()
+                header, header_line = cells, rownum
+                names = normalize_header(header, path, rownum)
+                continue
+            n = len(names)
+            if len(cells) > n:
+                extra = cells[n:]
+                if any(c.strip() for c in extra):
+                    bad.append((rownum, f"wrong number of fields: a value beyond the {n} header "
+                                f"columns", "\t".join(cells), cells))
+                    continue
+                cells = cells[:n]
+            elif len(cells) < n:
+                cells = cells + [""] * (n - len(cells))
+            rows.append(cells)
+            lines.append(rownum)
+    finally:
+        wb.close()
+    if header is None:
+        raise InputError("the sheet is empty: no header row", file=path)
+    from netanalysis.ingest.read import _frame
+
+    return RawTable(file=display, path=Path(path), header=names, data=_frame(names, rows),
+                    lines=np.asarray(lines, dtype=np.int64), bad=bad, encoding=None,
+                    delimiter=None, header_line=header_line)
+
+
+def _cell_text(v):
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, datetime):
+        if v.time() == time(0, 0):
+            return v.date().isoformat()
+        return v.isoformat(timespec="seconds" if v.second else "minutes")
+    if isinstance(v, date):
+        return v.isoformat()
+    if isinstance(v, time):
+        return v.isoformat()
+    if isinstance(v, float):
+        if v.is_integer():
+            return str(int(v))
+        return repr(v)
+    return str(v)
+
+
+def _json_text(v):
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    if isinstance(v, list):
+        if all(not isinstance(x, (list, dict)) for x in v):
+            return "|".join(_json_text(x) for x in v)
+        return json.dumps(v, ensure_ascii=False)
+    if isinstance(v, dict):
+        return json.dumps(v, ensure_ascii=False)
+    return str(v)
+
+
+def _read_json(path, fmt, display, records_path, encoding, ctx=None, snode=None):
+    text, enc = decode_bytes(read_bytes(path), path, encoding)
+    recs, bad = [], []
+    if fmt == "jsonl":
+        for i, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as exc:
+                bad.append((i, f"not valid JSON: {exc.msg} (column {exc.colno})", line[:200], []))
+                continue
+            if not isinstance(obj, dict):
+                bad.append((i, "not a JSON object (a record must be {\"column\": value, ...})",
+                            line[:200], []))
+                continue
+            recs.append((i, {str(k): _json_text(v) for k, v in obj.items()}))
+        return table_from_records(recs, file=display, path=path, encoding=enc, bad=bad)
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"not valid JSON: {exc.msg}", file=path, line=exc.lineno,
+                         column=exc.colno) from None
+    node = doc
+    if records_path:
+        for part in records_path.split("."):
+            if isinstance(node, dict) and part in node:
+                node = node[part]
+            elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+                node = node[int(part)]
+            else:
+                raise InputError(f"no {records_path!r} in the JSON document (missing {part!r}); "
+                                 "fix `records:` in the mapping", file=path)
+    if not isinstance(node, list):
+        raise InputError("the JSON records are not an array; name the array with `records:` in the "
+                         "mapping (a dotted path such as data.items)", file=path)
+    for i, obj in enumerate(node, start=1):
+        if not isinstance(obj, dict):
+            bad.append((i, "not a JSON object (a record must be {\"column\": value, ...})",
+                        json.dumps(obj, ensure_ascii=False)[:200], []))
+            continue
+        recs.append((i, {str(k): _json_text(v) for k, v in obj.items()}))
+    return table_from_records(recs, file=display, path=path, encoding=enc, bad=bad)

@@ -1,0 +1,482 @@
+"""Validation of one table against the case format v1 declarations, column by column.
+
+Everything here is driven by ``netanalysis/schema/case_v1.yaml`` (through
+:func:`netanalysis.model.vocab.file_columns`): the column types, the required flags, the
+enumerations and the defaults. No column list is written in this module.
+
+Each column is checked as a whole with pandas, and every conversion that costs (dates,
+countries, gradings, phones, places, lists) runs once per *distinct* value, then is spread
+back over the rows, so a million rows with a few thousand distinct dates cost a few thousand
+conversions.
+
+Rules, by column type (after stripping surrounding spaces; an empty cell means unknown):
+
+========== ============================================================================
+type       taken as / rejected when
+========== ============================================================================
+str, id    the stripped text
+enum       lower case; rejected unless one of the declared values; empty -> the default
+list       a Python list of the ``|``-separated values (empty parts dropped); empty -> []
+countries  a list of upper-case ISO 3166-1 alpha-2 codes (alpha-3 codes are converted);
+           rejected when any part is not a country code
+country    one such code
+date       :func:`netanalysis.model.dates.normalize_date` (partial dates allowed); with a
+           mapping's date formats, values in those formats are converted first
+number     float (``1,5`` is read as 1.5 in files delimited by ``;`` or tab); empty ->
+           the default, else NaN; rejected when not a finite number
+integer    as number, and rejected when not whole
+grading    canonical Admiralty code (``b2`` -> ``B2``); empty -> ``F6``
+phone      E.164 (``+573001234567``) where the number can be parsed (numbers without
+           ``+`` need a default region, e.g. ``phone_region: CO`` in a mapping; ``00``
+           counts as ``+``); otherwise the text stripped of spaces, dashes, dots and
+           brackets. Rejected only when it has no digit at all.
+place      an IATA code (three letters, upper case) or ``Place, CC`` with a valid country
+           code (normalised to ``Place, CC``); rejected otherwise
+========== ============================================================================
+
+A problem in an *optional* column rejects the row just like one in a required column:
+blanking the bad value would silently lose what the source said, and the analyst can fix
+the cell and load again. Every problem of a row is reported (one reject per problem); the row
+counts once in ``rejected``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import datetime
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+from netanalysis.model.dates import normalize_date
+from netanalysis.model.grading import parse_grading
+from netanalysis.model.vocab import file_columns
+
+__all__ = ["TableOptions", "Problems", "convert_column", "country_code", "normalize_phone",
+           "normalize_place", "parse_date", "LIST_SEPARATOR"]
+
+LIST_SEPARATOR = "|"
+
+# Problem categories: the text before the first colon of a reject's ``problem``.
+MISSING = "missing required value"
+BAD_ENUM = "bad enumeration value"
+BAD_DATE = "bad date"
+BAD_NUMBER = "bad number"
+BAD_GRADING = "bad grading"
+BAD_COUNTRY = "bad country code"
+BAD_PHONE = "bad phone number"
+BAD_PLACE = "bad place"
+
+
+class TableOptions:
+    """How to read the cells of one table (set by a mapping; defaults for native files).
+
+    Parameters
+    ----------
+    value_maps : dict of str to dict, optional
+        Per target column, source value (compared stripped and lower case) -> target value.
+    date_formats : dict of str to list of str, optional
+        Per target column, ``strptime`` formats tried before ISO 8601.
+    defaults : dict of str to str, optional
+        Per target column, the value of an empty cell (applied before validation).
+    display : dict of str to str, optional
+        Per target column, the column name rejects show (the source column name).
+    decimal_comma : bool
+        Read ``1,5`` as 1.5 in number columns.
+    phone_region : str, optional
+        ISO country code used to parse phone numbers written without ``+``.
+    """
+
+    def __init__(self, *, value_maps=None, date_formats=None, defaults=None, display=None,
+                 decimal_comma=False, phone_region=None):
+        self.value_maps = value_maps or {}
+        self.date_formats = date_formats or {}
+        self.defaults = defaults or {}
+        self.display = display or {}
+        self.decimal_comma = decimal_comma
+        self.phone_region = phone_region
+
+    def name(self, column):
+        """Return the column name a reject shows for target `column`."""
+        return self.display.get(column, column)
+
+
+class Problems:
+    """Collects row problems of one table as column-wise arrays (one entry per problem)."""
+
+    def __init__(self, n, lines, file):
+        self.n = n
+        self.lines = lines
+        self.file = file
+        self.bad = np.zeros(n, dtype=bool)
+        self._parts = []  # (positions, column, values, problems)
+
+    def add(self, mask, column, values, problem):
+        """Record a problem for the rows where `mask` is true.
+
+        `values` and `problem` are each a scalar or an array aligned with the table.
+        """
+        mask = np.asarray(mask, dtype=bool)
+        if not mask.any():
+            return
+        pos = np.flatnonzero(mask)
+        self.bad[pos] = True
+        vals = _take(values, pos)
+        probs = _take(problem, pos)
+        self._parts.append((pos, column, vals, probs))
+
+    def frame(self):
+        """Return the problems as a rejects DataFrame sorted by line (stable)."""
+        if not self._parts:
+            return None
+        pos = np.concatenate([p[0] for p in self._parts])
+        cols = np.concatenate([np.full(len(p[0]), p[1], dtype=object) for p in self._parts])
+        vals = np.concatenate([np.asarray(p[2], dtype=object) for p in self._parts])
+        probs = np.concatenate([np.asarray(p[3], dtype=object) for p in self._parts])
+        df = pd.DataFrame({
+            "file": pd.Series(np.full(len(pos), self.file, dtype=object), dtype=object),
+            "line": self.lines[pos],
+            "column": pd.Series(cols, dtype=object),
+            "value": pd.Series(vals, dtype=object),
+            "problem": pd.Series(probs, dtype=object),
+        })
+        return df.sort_values("line", kind="stable").reset_index(drop=True)
+
+
+def convert_column(kind, column, raw, problems, options):
+    """Convert and check one column of stripped strings; return the converted values.
+
+    Parameters
+    ----------
+    kind : str
+        The file kind (``"persons"``...).
+    column : str
+        The target column name.
+    raw : Series of str or None
+        The stripped cells (``""`` when empty), or None when the column is absent.
+    problems : Problems
+        Where row problems are recorded.
+    options : TableOptions
+
+    Returns
+    -------
+    Series
+        The normalised column (object dtype, float64 for numbers).
+    """
+    decl = file_columns(kind)[column]
+    typ = decl["type"]
+    n = problems.n
+    default = decl.get("default")
+    shown = options.name(column)
+    if raw is None:
+        raw = pd.Series(np.full(n, "", dtype=object), dtype=object)
+    vmap = options.value_maps.get(column)
+    if vmap:
+        low = raw.str.lower()
+        hit = low.isin(list(vmap))
+        if hit.any():
+            raw = raw.where(~hit, low.map(vmap))
+    fill = options.defaults.get(column)
+    empty = (raw == "").to_numpy()
+    if fill is not None and empty.any():
+        raw = raw.where(~empty, str(fill))
+        empty = (raw == "").to_numpy()
+    if decl.get("required"):
+        problems.add(empty, shown, "", MISSING)
+
+    if typ in ("str", "id", "ref"):
+        out = raw.to_numpy(dtype=object, copy=True)
+        out[empty] = None
+        return pd.Series(out, dtype=object)
+    if typ == "number" or typ == "integer":
+        return _numbers(raw, empty, problems, shown, typ, default, options.decimal_comma)
+    if typ == "enum":
+        values = decl["values"]
+        low = raw.str.lower()
+        ok = low.isin(values).to_numpy() | empty
+        problems.add(~ok, shown, raw.to_numpy(dtype=object),
+                     f"{BAD_ENUM}: expected one of {', '.join(values)}")
+        out = low.to_numpy(dtype=object, copy=True)
+        out[empty] = default
+        out[~ok] = None
+        return pd.Series(out, dtype=object)
+    if typ == "date":
+        fmts = tuple(options.date_formats.get(column) or ())
+        return _by_unique(raw, empty, problems, shown, lambda v: parse_date(v, fmts), None)
+    if typ == "grading":
+        return _by_unique(raw, empty, problems, shown, _grading, default or "F6")
+    if typ == "list":
+        return _by_unique(raw, empty, problems, shown, _split, [])
+    if typ == "enum_list":
+        values = tuple(decl["values"])
+        return _by_unique(raw, empty, problems, shown, lambda v: _enum_list(v, values), [])
+    if typ == "countries":
+        return _by_unique(raw, empty, problems, shown, _countries, [])
+    if typ == "country":
+        return _by_unique(raw, empty, problems, shown, _country, None)
+    if typ == "phone":
+        region = options.phone_region
+        return _phones(raw, empty, problems, shown, region)
+    if typ == "place":
+        return _by_unique(raw, empty, problems, shown, normalize_place, None)
+    raise ValueError(f"unknown column type {typ!r} for {kind}.{column} in case_v1.yaml")
+
+
+# ---------------------------------------------------------------- value converters
+
+def parse_date(text, formats=()):
+    """Return `text` as a normalised ISO date, trying `formats` (strptime) first.
+
+    The precision of the result follows the format: ``%Y`` gives a year, ``%m/%Y`` a month,
+    formats with a day give a day and formats with ``%H`` a date-time.
+
+    Raises
+    ------
+    ValueError
+        With a ``bad date: ...`` message naming what was expected.
+
+    Examples
+    --------
+    >>> parse_date("05/03/1980", ("%d/%m/%Y",))
+    '1980-03-05'
+    >>> parse_date("1980-07", ("%d/%m/%Y",))
+    '1980-07'
+    >>> parse_date("1980-7-5")
+    Traceback (most recent call last):
+    ...
+    ValueError: bad date: not an ISO 8601 date (YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DDThh:mm)
+    """
+    for fmt in formats:
+        try:
+            dt = datetime.strptime(text, fmt)
+        except ValueError:
+            continue
+        return _iso_for_format(dt, fmt)
+    try:
+        return normalize_date(text)
+    except ValueError as exc:
+        if formats:
+            raise ValueError(f"{BAD_DATE}: not in the format {' or '.join(formats)} "
+                             "nor an ISO 8601 date") from None
+        msg = str(exc).split(":")[0]
+        raise ValueError(f"{BAD_DATE}: {msg}") from None
+
+
+def country_code(text):
+    """Return the ISO 3166-1 alpha-2 code for an alpha-2 or alpha-3 code (any case).
+
+    Raises
+    ------
+    ValueError
+        When `text` is not a country code.
+
+    Examples
+    --------
+    >>> country_code("co"), country_code("COL")
+    ('CO', 'CO')
+    """
+    code = text.strip().upper()
+    a2, a3 = _country_tables()
+    if code in a2:
+        return code
+    if code in a3:
+        return a3[code]
+    raise ValueError(f"{BAD_COUNTRY}: {text.strip()!r} is not an ISO 3166-1 alpha-2 code")
+
+
+def normalize_phone(text, region=None):
+    """Return a phone number in E.164 where possible, else stripped of separators.
+
+    Examples
+    --------
+    >>> normalize_phone("+57 300 123 4567")
+    '+573001234567'
+    >>> normalize_phone("0057-300-123-4567")
+    '+573001234567'
+    >>> normalize_phone("300 123 4567", region="CO")
+    '+573001234567'
+    >>> normalize_phone("300-123-4567")
+    '3001234567'
+    """
+    import phonenumbers
+
+    s = text.strip()
+    cleaned = _PHONE_JUNK.sub("", s)
+    if not any(c.isdigit() for c in cleaned):
+        raise ValueError(f"{BAD_PHONE}: no digits")
+    if cleaned.startswith("00"):
+        cleaned = "+" + cleaned[2:]
+    if cleaned.startswith("+") or region:
+        try:
+            num = phonenumbers.parse(cleaned, None if cleaned.startswith("+") else region)
+        except phonenumbers.NumberParseException:
+            return cleaned
+        if phonenumbers.is_possible_number(num):
+            return phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164)
+    return cleaned
+
+
+def normalize_place(text):
+    """Return an IATA code (upper case) or ``"Place, CC"``.
+
+    Raises
+    ------
+    ValueError
+        When `text` is neither.
+
+    Examples
+    --------
+    >>> normalize_place("bog")
+    'BOG'
+    >>> normalize_place(" Cúcuta ,co")
+    'Cúcuta, CO'
+    """
+    s = text.strip()
+    if _IATA.match(s):
+        return s.upper()
+    if "," in s:
+        name, cc = s.rsplit(",", 1)
+        name = " ".join(name.split())
+        if name:
+            try:
+                return f"{name}, {country_code(cc)}"
+            except ValueError:
+                raise ValueError(f"{BAD_PLACE}: {cc.strip()!r} is not an ISO 3166-1 alpha-2 "
+                                 "country code") from None
+    raise ValueError(f"{BAD_PLACE}: expected an IATA airport code (3 letters) or "
+                     "'Place, CC' (e.g. 'Cúcuta, CO')")
+
+
+_IATA = re.compile(r"^[A-Za-z]{3}$")
+_PHONE_JUNK = re.compile(r"[\s\-./()\u00a0]")
+_E164 = re.compile(r"^\+[1-9]\d{6,14}$")
+_DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
+
+
+@lru_cache(maxsize=1)
+def _country_tables():
+    import pycountry
+
+    a2 = {c.alpha_2 for c in pycountry.countries}
+    a2.add("XK")  # Kosovo: user-assigned, used by Interpol and most agencies
+    a3 = {c.alpha_3: c.alpha_2 for c in pycountry.countries}
+    a3["XKX"] = "XK"
+    return frozenset(a2), a3
+
+
+def _iso_for_format(dt, fmt):
+    if "%H" in fmt or "%I" in fmt:
+        return dt.strftime("%Y-%m-%dT%H:%M:%S" if "%S" in fmt else "%Y-%m-%dT%H:%M")
+    if "%d" in fmt or "%j" in fmt:
+        return dt.strftime("%Y-%m-%d")
+    if "%m" in fmt or "%b" in fmt or "%B" in fmt:
+        return dt.strftime("%Y-%m")
+    return dt.strftime("%Y")
+
+
+def _grading(v):
+    try:
+        return parse_grading(v)
+    except ValueError:
+        raise ValueError(f"{BAD_GRADING}: expected reliability A-F then credibility 1-6, "
+                         "e.g. B2") from None
+
+
+def _split(v):
+    return [p.strip() for p in v.split(LIST_SEPARATOR) if p.strip()]
+
+
+def _enum_list(v, values):
+    parts = [p.lower() for p in _split(v)]
+    bad = [p for p in parts if p not in values]
+    if bad:
+        raise ValueError(f"{BAD_ENUM}: {bad[0]!r} is not one of {', '.join(values)}")
+    return parts
+
+
+def _countries(v):
+    return [country_code(p) for p in _split(v)]
+
+
+def _country(v):
+    return country_code(v)
+
+
+def _take(values, pos):
+    if isinstance(values, (np.ndarray, pd.Series, list)):
+        return np.asarray(values, dtype=object)[pos]
+    return np.full(len(pos), values, dtype=object)
+
+
+def _by_unique(raw, empty, problems, shown, fn, empty_value):
+    """Apply `fn` once per distinct non-empty value; record ValueErrors as problems."""
+    n = len(raw)
+    codes, uniques = pd.factorize(raw, sort=False)
+    k = len(uniques)
+    vals = np.empty(k, dtype=object)
+    errs = np.empty(k, dtype=object)
+    for i, u in enumerate(uniques):
+        if u == "":
+            vals[i] = empty_value
+            continue
+        try:
+            vals[i] = fn(u)
+        except ValueError as exc:
+            errs[i] = str(exc)
+    out = vals[codes] if n else np.empty(0, dtype=object)
+    err = errs[codes] if n else np.empty(0, dtype=object)
+    bad = np.fromiter((e is not None for e in err), dtype=bool, count=n)
+    if bad.any():
+        problems.add(bad, shown, raw.to_numpy(dtype=object), err)
+    return pd.Series(out, dtype=object)
+
+
+def _numbers(raw, empty, problems, shown, typ, default, decimal_comma):
+    text = raw
+    if decimal_comma:
+        dc = raw.str.match(_DECIMAL_COMMA)
+        if dc.any():
+            text = raw.where(~dc, raw.str.replace(",", ".", regex=False))
+    num = pd.to_numeric(text.where(~empty, "0"), errors="coerce").to_numpy(dtype=float, copy=True)
+    bad = ~empty & ~np.isfinite(num)
+    problems.add(bad, shown, raw.to_numpy(dtype=object), f"{BAD_NUMBER}: not a number")
+    if typ == "integer":
+        frac = ~empty & ~bad & (np.floor(num) != num)
+        problems.add(frac, shown, raw.to_numpy(dtype=object), f"{BAD_NUMBER}: not a whole number")
+    fill = float(default) if default is not None else math.nan
+    num[empty] = fill
+    num[bad] = math.nan
+    return pd.Series(num, dtype=float)
+
+
+def _phones(raw, empty, problems, shown, region):
+    # Fast path: numbers already in E.164 are kept as they are; the rest are parsed once per
+    # distinct value.
+    e164 = raw.str.match(_E164).to_numpy()
+    if e164.all() and not empty.any():
+        return pd.Series(raw.to_numpy(dtype=object), dtype=object)
+    rest = ~e164
+    out = raw.to_numpy(dtype=object, copy=True)
+    if rest.any():
+        sub = raw[rest]
+        sub_problems = Problems(len(sub), problems.lines[np.flatnonzero(rest)], problems.file)
+        conv = _by_unique(sub.reset_index(drop=True), empty[rest], sub_problems, shown,
+                          lambda v: normalize_phone(v, region), None)
+        out[rest] = conv.to_numpy(dtype=object)
+        if sub_problems._parts:
+            pos_all = np.flatnonzero(rest)
+            for pos, col, vals, probs in sub_problems._parts:
+                mask = np.zeros(problems.n, dtype=bool)
+                mask[pos_all[pos]] = True
+                problems.add(mask, col, _scatter(problems.n, pos_all[pos], vals),
+                             _scatter(problems.n, pos_all[pos], probs))
+    out[empty] = None
+    return pd.Series(out, dtype=object)
+
+
+def _scatter(n, pos, values):
+    arr = np.empty(n, dtype=object)
+    arr[pos] = values
+    return arr
