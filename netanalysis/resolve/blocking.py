@@ -1,0 +1,199 @@
+"""Candidate pairs for entity resolution, from blocking keys that are themselves evidence.
+
+Comparing all pairs of a million records is 5 x 10^11 comparisons; blocking compares only
+records that share a key. Here every key is also a reason to merge, because resolution never
+merges on name alone (:mod:`netanalysis.resolve.entities`):
+
+- ``document``: the same document number (letters and digits only, upper case);
+- ``phone``: the same phone number (digits and a leading ``+``);
+- ``birth``: the same full birth date (or the same date with day and month swapped)
+  together with one name token with the same :func:`~netanalysis.resolve.names.phonetic_key`;
+- ``contacts``: reported links to the same party (a node's neighbours form a block), kept
+  only for pairs with at least ``min_shared_contacts`` contacts in common and a name token in
+  common.
+
+A key shared by more than ``max_block`` records (a switchboard number, a hub's contacts, a very
+common name on a common date) is skipped and counted: it would compare too many pairs to be
+useful evidence.
+
+Notes
+-----
+Keys are factorised to integers and pairs generated with one self-merge per key family, so
+time and memory grow with the number of candidate pairs, ``sum(k^2)`` over blocks of size
+``k <= max_block``, not with ``n^2``.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from netanalysis.resolve.names import name_tokens, phonetic_key
+
+__all__ = ["normalize_document", "normalize_phone", "block_pairs", "candidate_pairs"]
+
+_NON_ALNUM = re.compile(r"[^A-Z0-9]")
+_NON_DIGIT = re.compile(r"[^0-9]")
+
+
+def normalize_document(number):
+    """Return a document number upper-cased with letters and digits only.
+
+    Examples
+    --------
+    >>> normalize_document(" co-1234.5678 ")
+    'CO12345678'
+    """
+    if number is None or (isinstance(number, float) and number != number):
+        return ""
+    return _NON_ALNUM.sub("", str(number).upper())
+
+
+def normalize_phone(number):
+    """Return a phone number as digits with a leading ``+`` when it had one.
+
+    Examples
+    --------
+    >>> normalize_phone("+57 (300) 123-4567")
+    '+573001234567'
+    """
+    if number is None or (isinstance(number, float) and number != number):
+        return ""
+    s = str(number).strip()
+    digits = _NON_DIGIT.sub("", s)
+    if not digits:
+        return ""
+    if s.startswith("+"):
+        return "+" + digits
+    if s.startswith("00"):
+        return "+" + digits[2:]
+    return digits
+
+
+def block_pairs(index, keys, max_block):
+    """Return the pairs of records that share a key, and how many blocks were too big.
+
+    Parameters
+    ----------
+    index : array of int
+        Record positions, one per key occurrence.
+    keys : array
+        The key of each occurrence (any hashable values; empty strings are ignored).
+    max_block : int
+        Blocks with more distinct records are skipped.
+
+    Returns
+    -------
+    pairs : DataFrame
+        ``i``, ``j`` (``i < j``) and ``n`` (how many keys the pair shares).
+    skipped : int
+        Number of blocks skipped for size.
+
+    Examples
+    --------
+    >>> p, skipped = block_pairs([0, 1, 2, 0, 1], ["a", "a", "a", "b", "b"], max_block=2)
+    >>> p.values.tolist(), skipped
+    ([[0, 1, 1]], 1)
+    """
+    df = pd.DataFrame({"i": np.asarray(index, dtype=np.int64), "k": np.asarray(keys, dtype=object)})
+    df = df[df["k"].notna() & (df["k"] != "")].drop_duplicates()
+    empty = pd.DataFrame({"i": pd.Series(dtype=np.int64), "j": pd.Series(dtype=np.int64),
+                          "n": pd.Series(dtype=np.int64)})
+    if df.empty:
+        return empty, 0
+    codes, _ = pd.factorize(df["k"])
+    sizes = np.bincount(codes)
+    size = sizes[codes]
+    skipped = int(((sizes > max_block)).sum())
+    keep = (size >= 2) & (size <= max_block)
+    d = pd.DataFrame({"c": codes[keep], "i": df["i"].to_numpy()[keep]})
+    if d.empty:
+        return empty, skipped
+    m = d.merge(d, on="c", suffixes=("", "_b"))
+    m = m[m["i"] < m["i_b"]]
+    if m.empty:
+        return empty, skipped
+    out = m.groupby(["i", "i_b"], sort=False).size().reset_index()
+    out.columns = ["i", "j", "n"]
+    return out.astype(np.int64), skipped
+
+
+def candidate_pairs(feat, *, max_block=50, max_contact_degree=50, min_shared_contacts=2):
+    """Return candidate pairs of person records and the blocking evidence behind each.
+
+    Parameters
+    ----------
+    feat : dict
+        Record features from :func:`netanalysis.resolve.entities.person_features`: ``n``,
+        ``names`` (list of name variants per record), ``birth`` (normalised birth dates),
+        ``docs`` and ``phones`` (DataFrames with ``i`` and the normalised number),
+        ``contacts`` (DataFrame ``i``, ``node``).
+    max_block, max_contact_degree, min_shared_contacts : int
+        See the module notes.
+
+    Returns
+    -------
+    pairs : DataFrame
+        ``i``, ``j``, ``doc``, ``phone``, ``birth`` (number of shared keys of each family),
+        ``contacts`` (number of shared contacts).
+    stats : dict
+        Blocks skipped per family, and pairs per family.
+    """
+    stats = {}
+    frames = []
+    # documents and phones
+    for fam, table, col in (("doc", feat["docs"], "key"), ("phone", feat["phones"], "key")):
+        p, sk = block_pairs(table["i"].to_numpy(), table[col].to_numpy(), max_block)
+        stats[f"{fam}_blocks_skipped"] = sk
+        stats[f"{fam}_pairs"] = len(p)
+        frames.append(p.rename(columns={"n": fam}))
+    # full birth date + phonetic name token
+    bi, bk = [], []
+    tok_i, tok_k = [], []
+    for i, (names, bd) in enumerate(zip(feat["names"], feat["birth"])):
+        keys = {phonetic_key(t) for nm in names for t in name_tokens(nm) if len(t) > 1}
+        for k in keys:
+            tok_i.append(i)
+            tok_k.append(k)
+        if isinstance(bd, str) and len(bd) >= 10:
+            days = [bd[:10]]
+            if bd[5:7] != bd[8:10] and int(bd[8:10]) <= 12:
+                days.append(f"{bd[:4]}-{bd[8:10]}-{bd[5:7]}")
+            for day in days:
+                for k in keys:
+                    bi.append(i)
+                    bk.append(f"{day}|{k}")
+    p, sk = block_pairs(bi, bk, max_block)
+    stats["birth_blocks_skipped"] = sk
+    stats["birth_pairs"] = len(p)
+    frames.append(p.rename(columns={"n": "birth"}))
+    # shared contacts, filtered to pairs sharing a name token
+    c = feat["contacts"]
+    if len(c):
+        p, sk = block_pairs(c["i"].to_numpy(), c["node"].to_numpy(), max_contact_degree)
+        stats["contact_blocks_skipped"] = sk
+        p = p[p["n"] >= min_shared_contacts]
+        if len(p):
+            toks = pd.DataFrame({"i": np.asarray(tok_i, dtype=np.int64), "k": tok_k})
+            a = p[["i", "j"]].merge(toks, on="i").merge(toks.rename(columns={"i": "j"}),
+                                                        on=["j", "k"])
+            ok = a[["i", "j"]].drop_duplicates()
+            p = p.merge(ok, on=["i", "j"])
+        stats["contact_pairs"] = len(p)
+        frames.append(p.rename(columns={"n": "contacts"}))
+    else:
+        stats["contact_blocks_skipped"] = 0
+        stats["contact_pairs"] = 0
+    frames = [f for f in frames if len(f)]
+    cols = ["doc", "phone", "birth", "contacts"]
+    if not frames:
+        return pd.DataFrame({c: pd.Series(dtype=np.int64) for c in ["i", "j"] + cols}), stats
+    allp = pd.concat(frames, ignore_index=True)
+    for col in cols:
+        if col not in allp:
+            allp[col] = 0
+    allp[cols] = allp[cols].fillna(0).astype(np.int64)
+    out = allp.groupby(["i", "j"], sort=True)[cols].max().reset_index()
+    return out, stats

@@ -1,0 +1,754 @@
+"""Entity resolution: which person records describe the same person, and folding them into one.
+
+Fugitives appear in several agencies' files under different spellings and aliases. This
+module finds the records of one person (:func:`resolve_entities`) and folds them into one
+node that keeps the provenance of every record (:func:`apply_merges`).
+
+Notes
+-----
+The rule, with the weights of ``schema/settings/resolve.yaml``:
+
+1. Candidate pairs come from blocking keys that are themselves evidence
+   (:mod:`netanalysis.resolve.blocking`): a shared document number, a shared phone number, the
+   same full birth date plus a name token, or shared reported contacts. All pairs are never
+   compared.
+2. Each candidate pair is scored::
+
+       score = name_weight x name similarity            (names.name_similarity, best over
+                                                          names and aliases of both records)
+             + birth date agreement                      (day > swapped day/month > month > year)
+             + document_weight   if a document number is shared (same or unknown country)
+             - document_conflict_weight  if both hold a passport (or national id) of the same
+                                         country with different numbers
+             + phone_weight      if a phone number is shared
+             + contacts_weight x Jaccard(contacts)  with >= min_shared_contacts in common
+             + nationality_weight / - nationality_conflict_weight
+             - linked_weight     if a source reports a link between the two records
+
+3. A pair merges when its score reaches ``threshold``, its names are compatible
+   (``min_name_similarity``), it has corroborating evidence beyond the name (a shared
+   document, phone, full birth date or contacts), its birth dates do not conflict, and no
+   analyst vetoed it. Exact names alone give ``name_weight`` (0.6), so a common full name is
+   never enough; with a shared passport a compatible name is enough even without a birth
+   date (0.6 x 0.8 + 0.8 >= 1).
+4. Merged pairs form clusters (union-find, forced merges first, then by decreasing score); a
+   union that would put two vetoed records in one cluster is refused. Each cluster keeps the
+   record with the most information (filled fields, aliases, documents, phones), then the
+   smallest id.
+
+Decisions (:func:`netanalysis.resolve.decisions.load_decisions`) force or veto pairs.
+
+References
+----------
+.. [1] Fellegi, I. P., Sunter, A. B. (1969). A theory for record linkage. *JASA* 64(328):
+   1183-1210. doi:10.1080/01621459.1969.10501049
+.. [2] Christen, P. (2012). *Data Matching*. Springer. doi:10.1007/978-3-642-31164-2
+"""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+import pandas as pd
+
+from netanalysis.errors import UnknownEntityError
+from netanalysis.model.case import Case
+from netanalysis.progress import Progress
+from netanalysis.resolve.blocking import candidate_pairs, normalize_document, normalize_phone
+from netanalysis.resolve.names import name_similarity
+from netanalysis.settings import load_settings
+
+__all__ = [
+    "MERGE_COLUMNS",
+    "resolve_entities",
+    "apply_merges",
+    "person_features",
+    "birth_agreement",
+    "section_settings",
+]
+
+#: Columns of the table :func:`resolve_entities` returns (the first four are the contract).
+MERGE_COLUMNS = ["kept_id", "merged_id", "score", "reason", "via_id", "name_score", "evidence",
+                 "decision"]
+
+# birth date agreement levels
+_UNKNOWN, _YEAR, _MONTH, _SWAP, _DAY, _CONFLICT = 0, 1, 2, 3, 4, -1
+_ROLE_RANK = {"fugitive": 4, "facilitator": 3, "associate": 2, "unknown": 1}
+_NOTICE_RANK = {"red": 5, "diffusion": 4, "blue": 3, "yellow": 2, "none": 1}
+
+
+def section_settings(settings, name):
+    """Return one settings section: defaults overridden by `settings`.
+
+    `settings` may be None (defaults), a full :class:`~netanalysis.settings.Settings` (or
+    dict with a `name` key), or a dict of the section's keys.
+    """
+    base = load_settings(env={}).section(name)
+    if settings is None:
+        return base
+    over = settings.get(name, None) if isinstance(settings, dict) else None
+    if over is None and isinstance(settings, dict) and name not in settings:
+        over = settings if any(k in base for k in settings) else {}
+    out = copy.deepcopy(base)
+    for k, v in (over or {}).items():
+        if isinstance(v, dict) and isinstance(out.get(k), dict):
+            out[k] = {**out[k], **v}
+        else:
+            out[k] = v
+    return out
+
+
+def birth_agreement(a, b):
+    """Return how two partial birth dates agree: ``"day"``, ``"swap"``, ``"month"``, ``"year"``,
+    ``"conflict"`` or None (one is unknown).
+
+    Examples
+    --------
+    >>> birth_agreement("1980-07-12", "1980-07")
+    'month'
+    >>> birth_agreement("1980-07-12", "1980-12-07")
+    'swap'
+    >>> birth_agreement("1980", "1981-02-03")
+    'conflict'
+    >>> birth_agreement(None, "1980") is None
+    True
+    """
+    y, m, d = _parse_birth([a, b])
+    lvl = int(_birth_levels(y[:1], m[:1], d[:1], y[1:], m[1:], d[1:])[0])
+    return {_UNKNOWN: None, _YEAR: "year", _MONTH: "month", _SWAP: "swap", _DAY: "day",
+            _CONFLICT: "conflict"}[lvl]
+
+
+def person_features(case):
+    """Return the per-record features resolution compares (see :func:`resolve_entities`).
+
+    A dict with ``ids`` (list), ``n``, ``names`` (name and aliases per record), ``birth``,
+    ``y``/``m``/``d`` (int arrays, 0 = unknown), ``nat`` (sets), ``docs`` (DataFrame ``i``,
+    ``key``, ``kind``, ``country``, ``number``), ``phones`` (``i``, ``key``), ``contacts``
+    (``i``, ``node``), ``degree`` (int array) and ``linked`` (set of ``(i, j)``).
+    """
+    persons = case.tables["persons"]
+    ids = persons["id"].astype(str).tolist()
+    pos = {pid: i for i, pid in enumerate(ids)}
+    n = len(ids)
+    names = []
+    aliases = persons["aliases"] if "aliases" in persons else pd.Series([None] * n)
+    for nm, al in zip(persons["name"].tolist(), aliases.tolist()):
+        v = [str(nm)] if _present(nm) else []
+        for a in _as_list(al):
+            if a not in v:
+                v.append(a)
+        names.append(v)
+    birth = [b if _present(b) else None for b in persons["birth_date"].tolist()] \
+        if "birth_date" in persons else [None] * n
+    y, m, d = _parse_birth(birth)
+    nat = [frozenset(_as_list(x)) for x in persons["nationality"].tolist()] \
+        if "nationality" in persons else [frozenset()] * n
+
+    docs = case.tables["documents"]
+    if len(docs):
+        di = docs["holder_id"].astype(str).map(pos)
+        ok = di.notna()
+        dd = docs[ok]
+        docs_f = pd.DataFrame({
+            "i": di[ok].astype(np.int64).to_numpy(),
+            "key": [normalize_document(x) for x in dd["number"].tolist()],
+            "kind": [str(k) if _present(k) else "" for k in dd["kind"].tolist()],
+            "country": [str(c).upper() if _present(c) else "" for c in dd["issuing_country"].tolist()],
+            "number": dd["number"].astype(str).to_numpy(),
+        })
+    else:
+        docs_f = pd.DataFrame({"i": pd.Series(dtype=np.int64), "key": [], "kind": [],
+                               "country": [], "number": []})
+    ph = case.tables["phones"]
+    if len(ph):
+        pi = ph["person_id"].astype(str).map(pos)
+        ok = pi.notna()
+        phones_f = pd.DataFrame({"i": pi[ok].astype(np.int64).to_numpy(),
+                                 "key": [normalize_phone(x) for x in ph.loc[ok, "number"].tolist()]})
+    else:
+        phones_f = pd.DataFrame({"i": pd.Series(dtype=np.int64), "key": []})
+    links = case.tables["links"]
+    linked = set()
+    if len(links):
+        a = links["from_id"].astype(str)
+        b = links["to_id"].astype(str)
+        both = pd.DataFrame({"a": a.to_numpy(), "b": b.to_numpy()})
+        both = both[both["a"] != both["b"]]
+        ai = both["a"].map(pos)
+        bi = both["b"].map(pos)
+        c1 = pd.DataFrame({"i": ai, "node": both["b"]})
+        c2 = pd.DataFrame({"i": bi, "node": both["a"]})
+        contacts = pd.concat([c1, c2], ignore_index=True).dropna(subset=["i"])
+        contacts = contacts.astype({"i": np.int64}).drop_duplicates()
+        pp = both[ai.notna().to_numpy() & bi.notna().to_numpy()]
+        for x, z in zip(pp["a"].map(pos).astype(int), pp["b"].map(pos).astype(int)):
+            linked.add((min(x, z), max(x, z)))
+    else:
+        contacts = pd.DataFrame({"i": pd.Series(dtype=np.int64), "node": pd.Series(dtype=object)})
+    degree = np.bincount(contacts["i"].to_numpy(np.int64), minlength=n) if len(contacts) \
+        else np.zeros(n, dtype=np.int64)
+    return {"ids": ids, "n": n, "names": names, "birth": birth, "y": y, "m": m, "d": d,
+            "nat": nat, "docs": docs_f, "phones": phones_f, "contacts": contacts,
+            "degree": degree, "linked": linked}
+
+
+def resolve_entities(case, *, settings=None, decisions=None, progress=None):
+    """Return the person records judged to be the same person, one row per merged record.
+
+    Parameters
+    ----------
+    case : Case
+        The case to resolve (not modified).
+    settings : Settings or dict, optional
+        Full settings or the ``resolve`` section (defaults: ``schema/settings/resolve.yaml``).
+    decisions : DataFrame or str or Path, optional
+        Analysts' decisions (:func:`netanalysis.resolve.decisions.load_decisions`): ``merge``
+        forces a merge whatever the evidence, ``veto`` prevents one however strong.
+    progress : Progress, optional
+
+    Returns
+    -------
+    DataFrame
+        :data:`MERGE_COLUMNS`: ``kept_id``, ``merged_id``, ``score``, ``reason`` (in words),
+        ``via_id`` (the record the merged one matched directly; the kept one or another
+        record of the cluster), ``name_score``, ``evidence`` (``;``-separated kinds) and
+        ``decision`` (``auto`` or ``forced``). Sorted by ``kept_id``, ``merged_id``.
+
+    Raises
+    ------
+    UnknownEntityError
+        A decision names an id that is not a person of the case.
+
+    Notes
+    -----
+    See the module docstring for the rule. Time is linear in the records plus the candidate
+    pairs; names are compared only for pairs whose other evidence can reach the threshold.
+
+    Examples
+    --------
+    >>> from netanalysis.model.case import Case
+    >>> c = Case(tables={
+    ...     "persons": pd.DataFrame({"id": ["P1", "P2", "P3"],
+    ...         "name": ["José Pérez Gómez", "JOSE PEREZ", "José Pérez Gómez"],
+    ...         "birth_date": [None, None, "1975-01-02"], "_file": "persons.csv", "_line": [2, 3, 4]}),
+    ...     "documents": pd.DataFrame({"id": ["D1", "D2"], "holder_id": ["P1", "P2"],
+    ...         "kind": ["passport", "passport"], "number": ["AB123456", "AB123456"],
+    ...         "issuing_country": ["CO", "CO"], "_file": "documents.csv", "_line": [2, 3]})})
+    >>> m = resolve_entities(c)
+    >>> m[["kept_id", "merged_id"]].values.tolist()
+    [['P1', 'P2']]
+    >>> m["reason"][0]
+    'same passport AB123456 (CO); names match after removing accents, except a missing part; one record lacks gomez'
+    """
+    cfg = section_settings(settings, "resolve")
+    progress = progress or Progress(quiet=True)
+    feat = person_features(case)
+    n = feat["n"]
+    dec = _decisions_frame(decisions)
+    if n < 2 and not len(dec):
+        return _empty_merges()
+    pairs, stats = candidate_pairs(feat, max_block=int(cfg["max_block"]),
+                                   max_contact_degree=int(cfg["max_contact_degree"]),
+                                   min_shared_contacts=int(cfg["min_shared_contacts"]))
+    progress.say(f"resolution: {n:,} person records, {len(pairs):,} candidate pairs "
+                 f"({', '.join(f'{k} {v:,}' for k, v in stats.items())})")
+    pairs = _prefilter(pairs, feat, cfg)
+    progress.say(f"resolution: {len(pairs):,} pairs compared in full")
+    scored = []
+    ctx = _Context(feat, cfg)
+    for i, j in zip(pairs["i"].to_numpy(), pairs["j"].to_numpy()):
+        r = ctx.compare(int(i), int(j))
+        if r["accept"]:
+            scored.append(r)
+    progress.say(f"resolution: {len(scored):,} pairs accepted")
+    pos = {pid: k for k, pid in enumerate(feat["ids"])}
+    forced, vetoes = [], []
+    for rec in dec.to_dict("records"):
+        for col in ("id_a", "id_b"):
+            if rec[col] not in pos:
+                raise UnknownEntityError(f"decision names {rec[col]!r}, which is not a person "
+                                         "of this case", file=rec.get("_file"), line=rec.get("_line"))
+        i, j = sorted((pos[rec["id_a"]], pos[rec["id_b"]]))
+        if i == j:
+            continue
+        if rec["decision"] == "veto":
+            vetoes.append((i, j))
+        else:
+            r = ctx.compare(i, j)
+            where = f"{rec.get('_file') or 'decisions'}:{rec.get('_line') or ''}".rstrip(":")
+            note = f": {rec['note']}" if _present(rec.get("note")) else ""
+            r["reason"] = f"forced by analyst decision ({where}{note}); " + r["reason"]
+            r["decision"] = "forced"
+            forced.append(r)
+    return _clusters(feat, forced, scored, vetoes, case)
+
+
+def apply_merges(case, merges):
+    """Return a new case in which merged person records are folded into the kept ones.
+
+    Parameters
+    ----------
+    case : Case
+        Not modified.
+    merges : DataFrame
+        From :func:`resolve_entities` (at least ``kept_id`` and ``merged_id``).
+
+    Returns
+    -------
+    Case
+        A new case where
+
+        - each kept person has the names of its merged records (and their aliases) among its
+          ``aliases``, the union of every list column (nationality, offences...), the most
+          precise birth date, the strongest role and notice, and missing fields filled from
+          the merged records;
+        - every person has ``merged_ids`` (list of the ids folded into it, empty for most)
+          and ``sources`` (``file:line`` of every record behind it), so both ids stay
+          findable;
+        - every reference in links, travel, documents and phones names the kept id;
+        - a link that became a self-link is dropped and recorded in ``rejects`` (file, line,
+          problem) and in ``counts["links"]`` (``taken`` down, ``rejected`` up,
+          ``dropped_by_merge``), so nothing is lost silently;
+        - ``merges`` is set to `merges`.
+
+    Examples
+    --------
+    >>> from netanalysis.model.case import Case
+    >>> c = Case(tables={"persons": pd.DataFrame({"id": ["P1", "P2"], "name": ["Ana Ríos", "ANA RIOS"],
+    ...     "aliases": [[], ["La Flaca"]], "_file": "persons.csv", "_line": [2, 3]}),
+    ...     "links": pd.DataFrame({"from_id": ["P1"], "to_id": ["P2"], "type": ["associate"],
+    ...     "_file": "links.csv", "_line": [2]})})
+    >>> m = pd.DataFrame({"kept_id": ["P1"], "merged_id": ["P2"], "score": [1.0], "reason": ["x"]})
+    >>> c2 = apply_merges(c, m)
+    >>> c2.persons[["id", "aliases", "merged_ids"]].values.tolist()
+    [['P1', ['ANA RIOS', 'La Flaca'], ['P2']]]
+    >>> len(c2.links), c2.rejects["problem"].tolist()
+    (0, ['self-link after merging person P2 into P1'])
+    """
+    persons = case.tables["persons"]
+    tables = {k: v.copy() for k, v in case.tables.items()}
+    counts = copy.deepcopy(case.counts)
+    rejects = case.rejects.copy()
+    mapping = {} if merges is None or not len(merges) else \
+        dict(zip(merges["merged_id"].astype(str), merges["kept_id"].astype(str)))
+    p = persons.copy()
+    p["id"] = p["id"].astype(str)
+    src = [f"{f}:{ln}" if _present(f) else f"persons:{ln}"
+           for f, ln in zip(p["_file"].tolist() if "_file" in p else [None] * len(p),
+                            p["_line"].tolist() if "_line" in p else [None] * len(p))]
+    p["sources"] = [[s] for s in src]
+    p["merged_ids"] = [[] for _ in range(len(p))]
+    if not mapping:
+        tables["persons"] = p
+        out = Case(tables=tables, rejects=rejects, counts=counts, path=case.path,
+                   merges=merges, inferred=case.inferred)
+        return out
+    rows = {pid: k for k, pid in enumerate(p["id"].tolist())}
+    recs = p.to_dict("records")
+    groups = {}
+    for merged, kept in mapping.items():
+        if merged in rows and kept in rows:
+            groups.setdefault(kept, []).append(merged)
+    list_cols = [c for c in p.columns if c not in ("aliases", "sources", "merged_ids")
+                 and p[c].map(lambda v: isinstance(v, list)).any()]
+    for kept, merged_ids in groups.items():
+        k = recs[rows[kept]]
+        others = [recs[rows[m]] for m in sorted(merged_ids)]
+        aliases = list(_as_list(k.get("aliases")))
+        for o in others:
+            for nm in [o.get("name")] + list(_as_list(o.get("aliases"))):
+                if _present(nm) and nm != k.get("name") and nm not in aliases:
+                    aliases.append(nm)
+        k["aliases"] = aliases
+        for col in list_cols:
+            vals = list(_as_list(k.get(col)))
+            for o in others:
+                vals += [v for v in _as_list(o.get(col)) if v not in vals]
+            k[col] = vals
+        births = [b for b in [k.get("birth_date")] + [o.get("birth_date") for o in others]
+                  if _present(b)]
+        if births:
+            k["birth_date"] = max(births, key=lambda b: (len(str(b)), b == k.get("birth_date")))
+        for col, rank in (("role", _ROLE_RANK), ("notice", _NOTICE_RANK)):
+            if col in k:
+                cands = [r.get(col) for r in [k] + others if _present(r.get(col))]
+                if cands:
+                    k[col] = max(cands, key=lambda v: rank.get(v, 0))
+        for col in k:
+            if col in list_cols or col in ("aliases", "sources", "merged_ids", "_file", "_line"):
+                continue
+            if not _present(k[col]):
+                for o in others:
+                    if _present(o.get(col)):
+                        k[col] = o[col]
+                        break
+        k["merged_ids"] = sorted(merged_ids)
+        k["sources"] = k["sources"] + [s for o in others for s in o["sources"]]
+    keep = [r for r in recs if r["id"] not in mapping]
+    tables["persons"] = pd.DataFrame(keep, columns=p.columns).reset_index(drop=True)
+
+    def remap(s):
+        s = s.astype(object)
+        return s.map(lambda v: mapping.get(str(v), v) if _present(v) else v)
+
+    for kind, cols in (("links", ["from_id", "to_id"]), ("travel", ["person_id"]),
+                       ("documents", ["holder_id"]), ("phones", ["person_id"])):
+        t = tables[kind]
+        if len(t):
+            for c in cols:
+                if c in t:
+                    t[c] = remap(t[c])
+    links = tables["links"]
+    if len(links):
+        orig_from = case.tables["links"]["from_id"].astype(str)
+        orig_to = case.tables["links"]["to_id"].astype(str)
+        self_new = (links["from_id"].astype(str) == links["to_id"].astype(str)).to_numpy() & \
+            (orig_from != orig_to).to_numpy()
+        if self_new.any():
+            dropped = links[self_new]
+            rej = pd.DataFrame({
+                "file": dropped["_file"].to_numpy() if "_file" in dropped else "links.csv",
+                "line": dropped["_line"].to_numpy() if "_line" in dropped else None,
+                "column": "from_id",
+                "value": orig_from[self_new].to_numpy(),
+                "problem": [f"self-link after merging person {m} into {k}" for m, k in zip(
+                    [a if a in mapping else b for a, b in zip(orig_from[self_new], orig_to[self_new])],
+                    dropped["from_id"].astype(str))],
+            })
+            rejects = pd.concat([rejects, rej], ignore_index=True) if len(rejects) else rej
+            tables["links"] = links[~self_new].reset_index(drop=True)
+            k = int(self_new.sum())
+            lc = counts.setdefault("links", {})
+            if "taken" in lc:
+                lc["taken"] = int(lc["taken"]) - k
+            lc["rejected"] = int(lc.get("rejected", 0)) + k
+            lc["dropped_by_merge"] = int(lc.get("dropped_by_merge", 0)) + k
+    return Case(tables=tables, rejects=rejects, counts=counts, path=case.path, merges=merges,
+                inferred=case.inferred)
+
+
+# --------------------------------------------------------------------------------------------
+class _Context:
+    """Per-record lookups for pair comparison."""
+
+    def __init__(self, feat, cfg):
+        self.f = feat
+        self.cfg = cfg
+        self.docs = {}
+        for r in feat["docs"].itertuples(index=False):
+            if r.key:
+                self.docs.setdefault(int(r.i), []).append((r.key, r.kind, r.country, r.number))
+        self.phones = {}
+        for i, k in zip(feat["phones"]["i"].tolist(), feat["phones"]["key"].tolist()):
+            if k:
+                self.phones.setdefault(int(i), set()).add(k)
+        self.contact_sets = None
+
+    def _contacts(self, i):
+        if self.contact_sets is None:
+            cs = {}
+            c = self.f["contacts"]
+            for a, node in zip(c["i"].tolist(), c["node"].tolist()):
+                cs.setdefault(int(a), set()).add(node)
+            self.contact_sets = cs
+        return self.contact_sets.get(i, set())
+
+    def compare(self, i, j):
+        f, cfg = self.f, self.cfg
+        reasons, ev = [], []
+        # names: best over every name variant of both records
+        best = (0.0, "names do not match")
+        for a in f["names"][i]:
+            for b in f["names"][j]:
+                r = name_similarity(a, b)
+                if r[0] > best[0]:
+                    best = r
+                    if r[0] >= 1.0:
+                        break
+            if best[0] >= 1.0:
+                break
+        nscore = best[0]
+        score = float(cfg["name_weight"]) * nscore
+        corroborated = False
+        # documents
+        da, db = self.docs.get(i, []), self.docs.get(j, [])
+        shared = []
+        for ka, kinda, ca, numa in da:
+            for kb, kindb, cb, numb in db:
+                if ka == kb and (ca == cb or not ca or not cb):
+                    label = kinda or kindb or "document"
+                    if label == "other":
+                        label = "document"
+                    txt = f"same {label.replace('_', ' ')} {ka}" + (f" ({ca or cb})" if (ca or cb) and
+                                                                    not ka.startswith(ca or cb) else "")
+                    if txt not in shared:
+                        shared.append(txt)
+        if shared:
+            score += float(cfg["document_weight"])
+            reasons += shared
+            ev.append("document")
+            corroborated = True
+        conflict = []
+        for ka, kinda, ca, numa in da:
+            if kinda not in ("passport", "national_id") or not ca:
+                continue
+            same_b = [kb for kb, kindb, cb, _ in db if kindb == kinda and cb == ca]
+            if same_b and ka not in same_b:
+                mine = {kx for kx, kk, cx, _ in da if kk == kinda and cx == ca}
+                if not mine & set(same_b):
+                    conflict.append(f"different {kinda.replace('_', ' ')} numbers from {ca} "
+                                    f"({ka} / {same_b[0]})")
+        if conflict:
+            score -= float(cfg["document_conflict_weight"])
+            reasons.append(conflict[0])
+            ev.append("document_conflict")
+        # phones
+        sp = sorted(self.phones.get(i, set()) & self.phones.get(j, set()))
+        if sp:
+            score += float(cfg["phone_weight"])
+            reasons.append("same phone " + ", ".join(sp[:3]))
+            ev.append("phone")
+            corroborated = True
+        reasons.append(best[1])
+        # birth dates
+        lvl = int(_birth_levels(f["y"][i:i + 1], f["m"][i:i + 1], f["d"][i:i + 1],
+                                f["y"][j:j + 1], f["m"][j:j + 1], f["d"][j:j + 1])[0])
+        ba, bb = f["birth"][i], f["birth"][j]
+        blocked = False
+        if lvl == _DAY:
+            score += float(cfg["birth_day_weight"])
+            reasons.append(f"birth dates agree ({ba[:10]})")
+            ev.append("birth_date")
+            corroborated = True
+        elif lvl == _SWAP:
+            score += float(cfg["birth_swap_weight"])
+            reasons.append(f"birth dates agree with day and month swapped ({ba[:10]} / {bb[:10]})")
+            ev.append("birth_date")
+            corroborated = True
+        elif lvl == _MONTH:
+            score += float(cfg["birth_month_weight"])
+            reasons.append(f"birth dates agree to the month ({min(ba, bb, key=len)[:7]})")
+            ev.append("birth_month")
+        elif lvl == _YEAR:
+            score += float(cfg["birth_year_weight"])
+            reasons.append(f"birth dates agree to the year ({ba[:4]})")
+            ev.append("birth_year")
+        elif lvl == _CONFLICT:
+            reasons.append(f"birth dates conflict ({ba} / {bb})")
+            ev.append("birth_conflict")
+            blocked = bool(cfg["birth_conflict_blocks"])
+        # contacts
+        deg = f["degree"]
+        if deg[i] and deg[j]:
+            ca, cb = self._contacts(i), self._contacts(j)
+            common = len(ca & cb)
+            if common >= int(cfg["min_shared_contacts"]):
+                jac = common / len(ca | cb)
+                score += float(cfg["contacts_weight"]) * jac
+                reasons.append(f"{common} reported contacts in common ({common} of {len(ca | cb)})")
+                ev.append("contacts")
+                corroborated = True
+        # nationality
+        na, nb = f["nat"][i], f["nat"][j]
+        if na and nb:
+            if na & nb:
+                score += float(cfg["nationality_weight"])
+                reasons.append("same nationality (" + ", ".join(sorted(na & nb)) + ")")
+            else:
+                score -= float(cfg["nationality_conflict_weight"])
+                reasons.append("no nationality in common (" + ", ".join(sorted(na)) + " / "
+                               + ", ".join(sorted(nb)) + ")")
+        if (i, j) in f["linked"]:
+            score -= float(cfg["linked_weight"])
+            reasons.append("a source reports a link between the two records")
+            ev.append("linked")
+        score = round(score, 3)
+        accept = (score >= float(cfg["threshold"]) and nscore >= float(cfg["min_name_similarity"])
+                  and not blocked and (corroborated or not cfg["require_corroboration"]))
+        return {"i": i, "j": j, "score": score, "name_score": nscore, "reason": "; ".join(reasons),
+                "evidence": ";".join(ev), "accept": accept, "decision": "auto"}
+
+
+def _prefilter(pairs, feat, cfg):
+    """Drop pairs whose evidence other than names cannot reach the threshold (vectorised)."""
+    if not len(pairs):
+        return pairs
+    i = pairs["i"].to_numpy()
+    j = pairs["j"].to_numpy()
+    y, m, d = feat["y"], feat["m"], feat["d"]
+    lvl = _birth_levels(y[i], m[i], d[i], y[j], m[j], d[j])
+    bw = np.select([lvl == _DAY, lvl == _SWAP, lvl == _MONTH, lvl == _YEAR],
+                   [float(cfg["birth_day_weight"]), float(cfg["birth_swap_weight"]),
+                    float(cfg["birth_month_weight"]), float(cfg["birth_year_weight"])], 0.0)
+    ub = float(cfg["name_weight"]) + bw + float(cfg["nationality_weight"])
+    ub = ub + np.where(pairs["doc"].to_numpy() > 0, float(cfg["document_weight"]), 0.0)
+    ub = ub + np.where(pairs["phone"].to_numpy() > 0, float(cfg["phone_weight"]), 0.0)
+    ub = ub + np.where(pairs["contacts"].to_numpy() > 0, float(cfg["contacts_weight"]), 0.0)
+    keep = ub >= float(cfg["threshold"]) - 1e-9
+    if cfg["birth_conflict_blocks"]:
+        keep &= lvl != _CONFLICT
+    return pairs[keep]
+
+
+def _clusters(feat, forced, scored, vetoes, case):
+    ids = feat["ids"]
+    parent = {}
+    members = {}
+
+    def find(x):
+        while parent.get(x, x) != x:
+            parent[x] = parent.get(parent[x], parent[x])
+            x = parent[x]
+        return x
+
+    veto_of = {}
+    for a, b in vetoes:
+        veto_of.setdefault(a, set()).add(b)
+        veto_of.setdefault(b, set()).add(a)
+    vetoed_pairs = set(vetoes)
+    tree = []
+    order = forced + sorted(scored, key=lambda r: (-r["score"], ids[r["i"]], ids[r["j"]]))
+    for r in order:
+        a, b = r["i"], r["j"]
+        if (min(a, b), max(a, b)) in vetoed_pairs:
+            continue
+        ra, rb = find(a), find(b)
+        if ra == rb:
+            continue
+        ma, mb = members.get(ra, {ra}), members.get(rb, {rb})
+        if any(veto_of.get(x, set()) & mb for x in ma if x in veto_of):
+            continue
+        if len(ma) < len(mb):
+            ra, rb, ma, mb = rb, ra, mb, ma
+        parent[rb] = ra
+        members[ra] = ma | mb
+        members.pop(rb, None)
+        tree.append(r)
+    if not tree:
+        return _empty_merges()
+    info = _information(case, feat)
+    rows = []
+    by_node = {}
+    for r in tree:
+        by_node.setdefault(r["i"], []).append(r)
+        by_node.setdefault(r["j"], []).append(r)
+    for root, mem in members.items():
+        kept = min(mem, key=lambda x: (-info(x), ids[x]))
+        for x in sorted(mem, key=lambda x: ids[x]):
+            if x == kept:
+                continue
+            edges = by_node[x]
+            direct = [e for e in edges if kept in (e["i"], e["j"])]
+            e = direct[0] if direct else max(edges, key=lambda e: e["score"])
+            via = e["j"] if e["i"] == x else e["i"]
+            rows.append({"kept_id": ids[kept], "merged_id": ids[x], "score": e["score"],
+                         "reason": e["reason"], "via_id": ids[via], "name_score": e["name_score"],
+                         "evidence": e["evidence"], "decision": e["decision"]})
+    out = pd.DataFrame(rows, columns=MERGE_COLUMNS)
+    return out.sort_values(["kept_id", "merged_id"]).reset_index(drop=True)
+
+
+def _information(case, feat):
+    persons = case.tables["persons"]
+    cols = [c for c in persons.columns if not c.startswith("_") and c != "id"]
+    ndocs = np.bincount(feat["docs"]["i"].to_numpy(np.int64), minlength=feat["n"]) \
+        if len(feat["docs"]) else np.zeros(feat["n"], dtype=np.int64)
+    nph = np.bincount(feat["phones"]["i"].to_numpy(np.int64), minlength=feat["n"]) \
+        if len(feat["phones"]) else np.zeros(feat["n"], dtype=np.int64)
+    cache = {}
+
+    def info(x):
+        if x not in cache:
+            rec = persons.iloc[x]
+            filled = 0
+            for c in cols:
+                v = rec[c]
+                if isinstance(v, list):
+                    filled += len(v)
+                elif _present(v):
+                    filled += 1 + (len(str(v)) if c == "birth_date" else 0) / 100
+            cache[x] = filled + int(ndocs[x]) + int(nph[x])
+        return cache[x]
+
+    return info
+
+
+def _decisions_frame(decisions):
+    if decisions is None:
+        return pd.DataFrame(columns=["id_a", "id_b", "decision", "note", "_file", "_line"])
+    if isinstance(decisions, pd.DataFrame):
+        return decisions
+    from netanalysis.resolve.decisions import load_decisions
+    return load_decisions(decisions)
+
+
+def _empty_merges():
+    return pd.DataFrame({c: pd.Series(dtype="float64" if c in ("score", "name_score") else object)
+                         for c in MERGE_COLUMNS})
+
+
+def _parse_birth(values):
+    s = pd.Series([v if isinstance(v, str) else "" for v in values], dtype=object)
+    n = len(s)
+    y = np.zeros(n, dtype=np.int32)
+    m = np.zeros(n, dtype=np.int32)
+    d = np.zeros(n, dtype=np.int32)
+    if n == 0:
+        return y, m, d
+    lens = s.str.len().to_numpy()
+    has_y = lens >= 4
+    has_m = lens >= 7
+    has_d = lens >= 10
+    if has_y.any():
+        y[has_y] = pd.to_numeric(s[has_y].str[:4], errors="coerce").fillna(0).astype(int).to_numpy()
+    if has_m.any():
+        m[has_m] = pd.to_numeric(s[has_m].str[5:7], errors="coerce").fillna(0).astype(int).to_numpy()
+    if has_d.any():
+        d[has_d] = pd.to_numeric(s[has_d].str[8:10], errors="coerce").fillna(0).astype(int).to_numpy()
+    return y, m, d
+
+
+def _birth_levels(y1, m1, d1, y2, m2, d2):
+    lvl = np.full(len(y1), _UNKNOWN, dtype=np.int8)
+    known = (y1 > 0) & (y2 > 0)
+    yc = known & (y1 != y2)
+    same_y = known & (y1 == y2)
+    no_m = same_y & ((m1 == 0) | (m2 == 0))
+    both_m = same_y & (m1 > 0) & (m2 > 0)
+    swap = both_m & (m1 != m2) & (d1 > 0) & (d2 > 0) & (d1 == m2) & (m1 == d2)
+    mc = both_m & (m1 != m2) & ~swap
+    same_m = both_m & (m1 == m2)
+    no_d = same_m & ((d1 == 0) | (d2 == 0))
+    day = same_m & (d1 > 0) & (d2 > 0) & (d1 == d2)
+    dc = same_m & (d1 > 0) & (d2 > 0) & (d1 != d2)
+    lvl[no_m] = _YEAR
+    lvl[no_d] = _MONTH
+    lvl[swap] = _SWAP
+    lvl[day] = _DAY
+    lvl[yc | mc | dc] = _CONFLICT
+    return lvl
+
+
+def _as_list(v):
+    if v is None:
+        return []
+    if isinstance(v, (list, tuple, set, frozenset, np.ndarray)):
+        return [x for x in v if _present(x)]
+    if isinstance(v, float) and v != v:
+        return []
+    s = str(v).strip()
+    return [x.strip() for x in s.split("|") if x.strip()] if s else []
+
+
+def _present(v):
+    if v is None:
+        return False
+    if isinstance(v, float) and v != v:
+        return False
+    if v is pd.NA:
+        return False
+    if isinstance(v, (list, tuple)) and len(v) == 0:
+        return False
+    return not (isinstance(v, str) and v.strip() == "")
