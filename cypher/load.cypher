@@ -1,0 +1,229 @@
+// Batched, idempotent loads of the property graph (netanalysis.backends.neo4j.push).
+// Nodes MERGE on `id`; relationships MERGE on their two ends and a deterministic `key`
+// (source file and line, or the aggregated pair), so a push repeated or resumed after an
+// interruption creates no duplicates. `SET x = row.props` makes the stored properties exactly
+// those of the current push (props holds id / key too).
+// Labels and relationship types are fixed in the text, one block per kind and per type of the
+// vocabulary in netanalysis/schema/case_v1.yaml; none ever comes from data.
+
+// name: load_person
+UNWIND $rows AS row
+MERGE (n:Node {id: row.id})
+SET n:Person, n = row.props
+
+// name: load_organization
+UNWIND $rows AS row
+MERGE (n:Node {id: row.id})
+SET n:Organization, n = row.props
+
+// name: load_phone
+UNWIND $rows AS row
+MERGE (n:Node {id: row.id})
+SET n:Phone, n = row.props
+
+// name: load_document
+UNWIND $rows AS row
+MERGE (n:Node {id: row.id})
+SET n:Document, n = row.props
+
+// name: load_place
+UNWIND $rows AS row
+MERGE (n:Node {id: row.id})
+SET n:Place, n = row.props
+
+// name: load_journey
+UNWIND $rows AS row
+MERGE (n:Node {id: row.id})
+SET n:Journey, n = row.props
+
+// name: load_family
+// reported link (links.csv)
+UNWIND $rows AS row
+MATCH (a:Node {id: row.source})
+MATCH (b:Node {id: row.target})
+MERGE (a)-[r:FAMILY {key: row.key}]->(b)
+SET r = row.props
+
+// name: load_associate
+// reported link (links.csv)
+UNWIND $rows AS row
+MATCH (a:Node {id: row.source})
+MATCH (b:Node {id: row.target})
+MERGE (a)-[r:ASSOCIATE {key: row.key}]->(b)
+SET r = row.props
+
+// name: load_co_offender
+// reported link (links.csv)
+UNWIND $rows AS row
+MATCH (a:Node {id: row.source})
+MATCH (b:Node {id: row.target})
+MERGE (a)-[r:CO_OFFENDER {key: row.key}]->(b)
+SET r = row.props
+
+// name: load_member_of
+// reported link (links.csv)
+UNWIND $rows AS row
+MATCH (a:Node {id: row.source})
+MATCH (b:Node {id: row.target})
+MERGE (a)-[r:MEMBER_OF {key: row.key}]->(b)
+SET r = row.props
+
+// name: load_communication
+// reported link (links.csv)
+UNWIND $rows AS row
+MATCH (a:Node {id: row.source})
+MATCH (b:Node {id: row.target})
+MERGE (a)-[r:COMMUNICATION {key: row.key}]->(b)
+SET r = row.props
+
+// name: load_financial
+// reported link (links.csv)
+UNWIND $rows AS row
+MATCH (a:Node {id: row.source})
+MATCH (b:Node {id: row.target})
+MERGE (a)-[r:FINANCIAL {key: row.key}]->(b)
+SET r = row.props
+
+// name: load_documents
+// reported link (links.csv)
+UNWIND $rows AS row
+MATCH (a:Node {id: row.source})
+MATCH (b:Node {id: row.target})
+MERGE (a)-[r:DOCUMENTS {key: row.key}]->(b)
+SET r = row.props
+
+// name: load_transport
+// reported link (links.csv)
+UNWIND $rows AS row
+MATCH (a:Node {id: row.source})
+MATCH (b:Node {id: row.target})
+MERGE (a)-[r:TRANSPORT {key: row.key}]->(b)
+SET r = row.props
+
+// name: load_lodging
+// reported link (links.csv)
+UNWIND $rows AS row
+MATCH (a:Node {id: row.source})
+MATCH (b:Node {id: row.target})
+MERGE (a)-[r:LODGING {key: row.key}]->(b)
+SET r = row.props
+
+// name: load_employment
+// reported link (links.csv)
+UNWIND $rows AS row
+MATCH (a:Node {id: row.source})
+MATCH (b:Node {id: row.target})
+MERGE (a)-[r:EMPLOYMENT {key: row.key}]->(b)
+SET r = row.props
+
+// name: load_unknown
+// reported link (links.csv)
+UNWIND $rows AS row
+MATCH (a:Node {id: row.source})
+MATCH (b:Node {id: row.target})
+MERGE (a)-[r:UNKNOWN {key: row.key}]->(b)
+SET r = row.props
+
+// name: load_co_travel
+// inferred tie (inferred: true)
+UNWIND $rows AS row
+MATCH (a:Node {id: row.source})
+MATCH (b:Node {id: row.target})
+MERGE (a)-[r:CO_TRAVEL {key: row.key}]->(b)
+SET r = row.props
+
+// name: load_shared_phone
+// inferred tie (inferred: true)
+UNWIND $rows AS row
+MATCH (a:Node {id: row.source})
+MATCH (b:Node {id: row.target})
+MERGE (a)-[r:SHARED_PHONE {key: row.key}]->(b)
+SET r = row.props
+
+// name: load_shared_document
+// inferred tie (inferred: true)
+UNWIND $rows AS row
+MATCH (a:Node {id: row.source})
+MATCH (b:Node {id: row.target})
+MERGE (a)-[r:SHARED_DOCUMENT {key: row.key}]->(b)
+SET r = row.props
+
+// name: load_calls
+// inferred tie (inferred: true)
+UNWIND $rows AS row
+MATCH (a:Node {id: row.source})
+MATCH (b:Node {id: row.target})
+MERGE (a)-[r:CALLS {key: row.key}]->(b)
+SET r = row.props
+
+// name: load_holds
+// structural: Person -> Document
+UNWIND $rows AS row
+MATCH (a:Node {id: row.source})
+MATCH (b:Node {id: row.target})
+MERGE (a)-[r:HOLDS {key: row.key}]->(b)
+SET r = row.props
+
+// name: load_uses
+// structural: Person -> Phone
+UNWIND $rows AS row
+MATCH (a:Node {id: row.source})
+MATCH (b:Node {id: row.target})
+MERGE (a)-[r:USES {key: row.key}]->(b)
+SET r = row.props
+
+// name: load_called
+// structural: Phone -> Phone
+UNWIND $rows AS row
+MATCH (a:Node {id: row.source})
+MATCH (b:Node {id: row.target})
+MERGE (a)-[r:CALLED {key: row.key}]->(b)
+SET r = row.props
+
+// name: load_travelled
+// structural: Person -> Journey
+UNWIND $rows AS row
+MATCH (a:Node {id: row.source})
+MATCH (b:Node {id: row.target})
+MERGE (a)-[r:TRAVELLED {key: row.key}]->(b)
+SET r = row.props
+
+// name: load_departs_from
+// structural: Journey -> Place
+UNWIND $rows AS row
+MATCH (a:Node {id: row.source})
+MATCH (b:Node {id: row.target})
+MERGE (a)-[r:DEPARTS_FROM {key: row.key}]->(b)
+SET r = row.props
+
+// name: load_arrives_at
+// structural: Journey -> Place
+UNWIND $rows AS row
+MATCH (a:Node {id: row.source})
+MATCH (b:Node {id: row.target})
+MERGE (a)-[r:ARRIVES_AT {key: row.key}]->(b)
+SET r = row.props
+
+// Baseline for benchmarks/neo4j_push.py: the same rows written with plain CREATE (no MERGE,
+// no idempotence) under a separate label, then removed.
+
+// name: baseline_index
+CREATE INDEX netanalysis_baseline_id IF NOT EXISTS FOR (n:Baseline) ON (n.id)
+
+// name: baseline_create_nodes
+UNWIND $rows AS row
+CREATE (n:Baseline)
+SET n = row.props
+
+// name: baseline_create_rels
+UNWIND $rows AS row
+MATCH (a:Baseline {id: row.source})
+MATCH (b:Baseline {id: row.target})
+CREATE (a)-[r:BASELINE]->(b)
+SET r = row.props
+
+// name: baseline_delete_batch
+MATCH (n:Baseline)
+WITH n LIMIT $limit
+DETACH DELETE n
+RETURN count(*) AS deleted

@@ -1,0 +1,51 @@
+// Schema of the netanalysis property graph in Neo4j.
+// Every node carries the label Node plus its kind (Person, Organization, Phone, Document,
+// Place, Journey); `id` is the node id of netanalysis.model.build_graph, unique across kinds.
+// Each block is one statement; netanalysis.backends.neo4j.push runs them all (IF NOT EXISTS).
+
+// name: constraint_node_id
+CREATE CONSTRAINT netanalysis_node_id IF NOT EXISTS FOR (n:Node) REQUIRE n.id IS UNIQUE
+
+// name: constraint_person_id
+CREATE CONSTRAINT netanalysis_person_id IF NOT EXISTS FOR (n:Person) REQUIRE n.id IS UNIQUE
+
+// name: constraint_organization_id
+CREATE CONSTRAINT netanalysis_organization_id IF NOT EXISTS FOR (n:Organization) REQUIRE n.id IS UNIQUE
+
+// name: constraint_phone_id
+CREATE CONSTRAINT netanalysis_phone_id IF NOT EXISTS FOR (n:Phone) REQUIRE n.id IS UNIQUE
+
+// name: constraint_document_id
+CREATE CONSTRAINT netanalysis_document_id IF NOT EXISTS FOR (n:Document) REQUIRE n.id IS UNIQUE
+
+// name: constraint_place_id
+CREATE CONSTRAINT netanalysis_place_id IF NOT EXISTS FOR (n:Place) REQUIRE n.id IS UNIQUE
+
+// name: constraint_journey_id
+CREATE CONSTRAINT netanalysis_journey_id IF NOT EXISTS FOR (n:Journey) REQUIRE n.id IS UNIQUE
+
+// name: index_person_name
+CREATE INDEX netanalysis_person_name IF NOT EXISTS FOR (n:Person) ON (n.name)
+
+// name: index_person_role
+CREATE INDEX netanalysis_person_role IF NOT EXISTS FOR (n:Person) ON (n.role)
+
+// name: index_organization_name
+CREATE INDEX netanalysis_organization_name IF NOT EXISTS FOR (n:Organization) ON (n.name)
+
+// name: index_phone_number
+CREATE INDEX netanalysis_phone_number IF NOT EXISTS FOR (n:Phone) ON (n.number)
+
+// name: index_document_number
+CREATE INDEX netanalysis_document_number IF NOT EXISTS FOR (n:Document) ON (n.number)
+
+// name: await_indexes
+// Wait until every index is online before loading (constraints are backed by indexes).
+CALL db.awaitIndexes(300)
+
+// name: delete_batch
+// Remove up to $limit nodes of a previous push with their relationships (push --replace).
+MATCH (n:Node)
+WITH n LIMIT $limit
+DETACH DELETE n
+RETURN count(*) AS deleted

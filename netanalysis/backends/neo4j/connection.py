@@ -1,0 +1,149 @@
+"""Connections to a Neo4j server: settings, one clear error, no secrets in messages.
+
+Connection values come, in increasing precedence, from the ``neo4j`` section of the settings
+(:func:`netanalysis.settings.load_settings`: defaults, a settings file, ``NETANALYSIS_NEO4J__*``
+and ``NEO4J_URI`` / ``NEO4J_USER`` / ``NEO4J_PASSWORD`` / ``NEO4J_DATABASE``), then explicit
+arguments. The password is never printed, logged or put into an exception message.
+"""
+
+from __future__ import annotations
+
+
+from netanalysis.errors import BackendError
+from netanalysis.settings import load_settings
+
+__all__ = ["Connection", "connect", "connection_settings"]
+
+_KEYS = ("uri", "user", "password", "database")
+
+
+def connection_settings(uri=None, user=None, password=None, database=None, settings=None):
+    """Return the effective ``uri``, ``user``, ``password``, ``database`` and ``batch_size``.
+
+    Explicit arguments override `settings` (default :func:`load_settings`).
+
+    Examples
+    --------
+    >>> from netanalysis.settings import load_settings
+    >>> s = load_settings(env={})
+    >>> c = connection_settings(uri="bolt://db:7687", settings=s)
+    >>> c["uri"], c["database"]
+    ('bolt://db:7687', 'neo4j')
+    """
+    settings = settings if settings is not None else load_settings()
+    conf = dict(settings.section("neo4j"))
+    given = {"uri": uri, "user": user, "password": password, "database": database}
+    conf.update({k: v for k, v in given.items() if v is not None})
+    return conf
+
+
+class Connection:
+    """An open driver bound to one database; use as a context manager.
+
+    Attributes
+    ----------
+    uri, user, database : str
+        Where it is connected (the password is not kept on the object).
+    driver : neo4j.Driver
+    """
+
+    def __init__(self, driver, uri, user, database):
+        self.driver = driver
+        self.uri = uri
+        self.user = user
+        self.database = database
+
+    def session(self, **kw):
+        """Return a session on the connection's database."""
+        return self.driver.session(database=self.database, **kw)
+
+    def close(self):
+        """Close the driver."""
+        self.driver.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+        return False
+
+    def __repr__(self):
+        return f"<Connection {self.uri} user={self.user!r} database={self.database!r}>"
+
+
+def connect(uri=None, user=None, password=None, database=None, *, settings=None, timeout=15):
+    """Open a :class:`Connection` and check that the server answers and accepts us.
+
+    Parameters
+    ----------
+    uri : str, optional
+        ``bolt://``, ``neo4j://`` (or ``+s`` / ``+ssc`` variants) address of the server.
+    user, password : str, optional
+        Credentials. Without a password the driver connects without authentication (as for
+        the test server, which has authentication off).
+    database : str, optional
+        Database name (default from the settings: ``neo4j``).
+    settings : Settings, optional
+    timeout : float
+        Seconds to wait for a connection.
+
+    Raises
+    ------
+    BackendError
+        The server cannot be reached, refuses the credentials, or has no such database.
+        The message never contains the password.
+    """
+    import neo4j
+    from neo4j import exceptions as nx_exc
+
+    conf = connection_settings(uri, user, password, database, settings)
+    uri, user, password, database = (conf.get(k) for k in _KEYS)
+    if not uri:
+        raise BackendError("no Neo4j address: set NEO4J_URI or pass --uri")
+    auth = (user or "neo4j", password) if password else None
+    try:
+        driver = neo4j.GraphDatabase.driver(
+            uri, auth=auth, connection_timeout=timeout, connection_acquisition_timeout=timeout,
+            max_transaction_retry_time=timeout, notifications_min_severity="OFF",
+            user_agent="netanalysis")
+    except (nx_exc.ConfigurationError, ValueError) as exc:
+        raise BackendError(f"invalid Neo4j address {uri!r}: {_redact(exc, password)}") from None
+    try:
+        driver.verify_connectivity()
+        with driver.session(database=database) as s:
+            s.run("RETURN 1").consume()
+    except nx_exc.AuthError:
+        driver.close()
+        raise BackendError(f"Neo4j at {uri} refused the credentials of user {user!r}: wrong "
+                           "user or password (set NEO4J_USER / NEO4J_PASSWORD)") from None
+    except nx_exc.ClientError as exc:
+        driver.close()
+        code = getattr(exc, "code", "") or ""
+        if "DatabaseNotFound" in code:
+            raise BackendError(f"Neo4j at {uri} has no database {database!r} "
+                               "(set NEO4J_DATABASE or pass --database)") from None
+        if "Unauthorized" in code or "Security" in code:
+            raise BackendError(f"Neo4j at {uri} refused the credentials of user {user!r}: "
+                               "wrong user or password (set NEO4J_USER / NEO4J_PASSWORD)") from None
+        raise BackendError(f"Neo4j at {uri}: {_redact(exc.message or exc, password)}") from None
+    except (nx_exc.ServiceUnavailable, nx_exc.SessionExpired, OSError) as exc:
+        driver.close()
+        raise BackendError(f"cannot reach Neo4j at {uri}: {_short(_redact(exc, password))} "
+                           "(is the server running? check NEO4J_URI or --uri)") from None
+    except nx_exc.DriverError as exc:
+        driver.close()
+        raise BackendError(f"cannot use Neo4j at {uri}: {_short(_redact(exc, password))}") from None
+    return Connection(driver, uri, user, database)
+
+
+def _redact(exc, password):
+    text = str(exc)
+    if password:
+        text = text.replace(str(password), "***")
+    return text
+
+
+def _short(text):
+    line = text.strip().splitlines()[0] if text.strip() else text
+    return line[:300]

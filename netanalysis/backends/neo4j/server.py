@@ -1,0 +1,238 @@
+"""A real Neo4j 5.26 server with Graph Data Science, for tests and development.
+
+The server is assembled from Maven Central by ``tools/neo4j/fetch.sh`` (jars into
+``tools/neo4j/lib`` and ``tools/neo4j/plugins``) and started by ``tools/neo4j/Launcher.java``
+in Java's single-file source mode: Bolt on 127.0.0.1 at a free port, no HTTP, authentication
+off (unless ``auth_password`` is given), heap capped. See ``tools/neo4j/README.md``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import queue
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import netanalysis
+from netanalysis.errors import BackendError
+
+__all__ = ["TOOLS_DIR", "java_available", "jars_present", "fetch", "local_server", "can_run"]
+
+#: ``tools/neo4j`` of the project checkout.
+TOOLS_DIR = Path(netanalysis.__file__).resolve().parents[1] / "tools" / "neo4j"
+_READY = "NEO4J_READY "
+
+
+def java_available():
+    """Return True when ``java`` (17 or newer) is on the PATH."""
+    java = shutil.which("java")
+    if not java:
+        return False
+    try:
+        out = subprocess.run([java, "-version"], capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    text = out.stderr + out.stdout
+    import re
+
+    m = re.search(r'version "(\d+)', text)
+    return bool(m) and int(m.group(1)) >= 17
+
+
+def jars_present(tools=None):
+    """Return True when ``fetch.sh`` has resolved the jars."""
+    tools = Path(tools or TOOLS_DIR)
+    return (tools / "lib" / ".fetched").is_file() and any((tools / "lib").glob("neo4j-harness-*.jar"))
+
+
+def can_run(tools=None):
+    """Return ``(True, "")`` when a local server can be started, else ``(False, reason)``."""
+    tools = Path(tools or TOOLS_DIR)
+    if not (tools / "Launcher.java").is_file():
+        return False, f"{tools / 'Launcher.java'} not found (not a source checkout)"
+    if not java_available():
+        return False, "Java 17+ is not installed (needed for the local Neo4j test server)"
+    if jars_present(tools):
+        return True, ""
+    if shutil.which("mvn") is None:
+        return False, ("the Neo4j jars are not fetched and Maven is not installed "
+                       "(run: bash tools/neo4j/fetch.sh)")
+    return True, ""
+
+
+def fetch(tools=None, *, apoc=False, progress=None):
+    """Run ``tools/neo4j/fetch.sh`` (does nothing when the jars are up to date).
+
+    Raises
+    ------
+    BackendError
+        The script failed (its output is in the message).
+    """
+    tools = Path(tools or TOOLS_DIR)
+    cmd = ["bash", str(tools / "fetch.sh")] + (["--apoc"] if apoc else [])
+    if progress is not None:
+        progress.say("fetching Neo4j and Graph Data Science from Maven Central "
+                     "(first time only; about 170 MB)")
+    try:
+        out = subprocess.run(cmd, capture_output=True, text=True, timeout=1800)
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise BackendError(f"cannot run {cmd[1]}: {exc}") from None
+    if out.returncode != 0:
+        raise BackendError(f"{cmd[1]} failed (exit {out.returncode}):\n{out.stdout}{out.stderr}")
+    return out.stdout.strip()
+
+
+@contextlib.contextmanager
+def local_server(home=None, timeout=120, *, heap="1536m", port=0, auth_password=None,
+                 tools=None, progress=None, stream_log=None):
+    """Start the local Neo4j test server; yield its Bolt URI; stop it on exit.
+
+    Parameters
+    ----------
+    home : str or Path, optional
+        Folder for the server's data and logs (default: a temporary folder, removed after).
+    timeout : float
+        Seconds to wait for the server to answer.
+    heap : str
+        Maximum Java heap (``-Xmx``).
+    port : int
+        Bolt port on 127.0.0.1; 0 picks a free one.
+    auth_password : str, optional
+        Turn authentication on, with this password for the user ``neo4j`` (8 characters or
+        more). It is passed to the server through its environment, never its command line.
+    tools : Path, optional
+        The ``tools/neo4j`` folder.
+    progress : Progress, optional
+    stream_log : file, optional
+        Where to copy the server's output as it comes (default: kept, printed on failure).
+
+    Yields
+    ------
+    str
+        The Bolt URI, e.g. ``bolt://127.0.0.1:40123``.
+
+    Raises
+    ------
+    BackendError
+        Java or the jars are missing and cannot be fetched, or the server did not answer in
+        time (the message includes the server's log).
+    """
+    tools = Path(tools or TOOLS_DIR)
+    ok, reason = can_run(tools)
+    if not ok:
+        raise BackendError(f"cannot start the local Neo4j server: {reason}")
+    if not jars_present(tools):
+        fetch(tools, progress=progress)
+    tmp = None
+    if home is None:
+        tmp = tempfile.mkdtemp(prefix="netanalysis-neo4j-")
+        home = tmp
+    home = Path(home)
+    home.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ)
+    cmd = [shutil.which("java"), f"-Xmx{heap}", "-XX:+UseSerialGC", "-Xss2m",
+           "-cp", str(tools / "lib" / "*"), str(tools / "Launcher.java"),
+           "--home", str(home / "data"), "--plugins", str(tools / "plugins"), "--port", str(port)]
+    if auth_password:
+        cmd.append("--auth")
+        env["NEO4J_TEST_PASSWORD"] = auth_password
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, env=env, bufsize=1)
+    lines = []
+    ready = queue.Queue()
+
+    def pump():
+        for line in proc.stdout:
+            lines.append(line)
+            if stream_log is not None:
+                stream_log.write(line)
+            if line.startswith(_READY):
+                ready.put(line[len(_READY):].strip().rstrip("/"))
+        ready.put(None)
+
+    reader = threading.Thread(target=pump, name="neo4j-log", daemon=True)
+    reader.start()
+    try:
+        uri = _wait_ready(proc, ready, timeout, lines, home)
+        _wait_connect(uri, auth_password, deadline=t0 + timeout, lines=lines, home=home)
+        if progress is not None:
+            progress.say(f"Neo4j test server at {uri} (started in {time.perf_counter() - t0:.1f} s)")
+        yield uri
+    finally:
+        _stop(proc)
+        reader.join(timeout=5)
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _wait_ready(proc, ready, timeout, lines, home):
+    try:
+        uri = ready.get(timeout=timeout)
+    except queue.Empty:
+        uri = None
+        why = f"did not report ready within {timeout:.0f} s"
+    else:
+        why = f"exited with code {proc.poll()}" if uri is None else ""
+    if uri is None:
+        _stop(proc)
+        raise BackendError(f"the local Neo4j server {why}\n--- server output ---\n"
+                           + "".join(lines[-200:]) + _log_tail(home))
+    return uri
+
+
+def _wait_connect(uri, password, deadline, lines, home):
+    import neo4j
+
+    auth = ("neo4j", password) if password else None
+    last = None
+    while time.perf_counter() < deadline:
+        try:
+            with neo4j.GraphDatabase.driver(uri, auth=auth, connection_timeout=5) as d:
+                d.verify_connectivity()
+            return
+        except Exception as exc:  # noqa: BLE001 - retried until the deadline, then reported
+            last = exc
+            time.sleep(0.5)
+    raise BackendError(f"the local Neo4j server at {uri} does not answer: {last}\n"
+                       "--- server output ---\n" + "".join(lines[-200:]) + _log_tail(home))
+
+
+def _log_tail(home):
+    logs = sorted(Path(home).glob("**/neo4j.log")) + sorted(Path(home).glob("**/debug.log"))
+    out = []
+    for p in logs[:2]:
+        try:
+            text = p.read_text("utf-8", errors="replace").splitlines()[-60:]
+        except OSError:
+            continue
+        out.append(f"--- {p} ---\n" + "\n".join(text))
+    return ("\n" + "\n".join(out)) if out else ""
+
+
+def _stop(proc, grace=30):
+    if proc.poll() is not None:
+        return
+    try:
+        proc.stdin.close()  # the launcher stops when its standard input closes
+    except OSError:
+        pass
+    try:
+        proc.wait(timeout=grace)
+        return
+    except subprocess.TimeoutExpired:
+        pass
+    if sys.platform != "win32":
+        proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
