@@ -1,0 +1,335 @@
+"""The ranking step of the main job: every measure, the groups, the scores, in one call.
+
+:func:`run_analysis` works from the party-edge table straight to igraph (one
+:class:`~netanalysis.analyze._kernels.Kernel` shared by every measure); no networkx graph of
+the whole case is built, so a case of a million persons ranks in minutes. Only the support
+network (and, when small enough, the communication ties) go through networkx, for the
+Gould-Fernandez brokerage roles.
+"""
+
+from __future__ import annotations
+
+import time
+from contextlib import nullcontext
+
+import igraph
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from netanalysis.analyze import centrality as C
+from netanalysis.analyze._kernels import kernel_from_edges
+from netanalysis.analyze.brokerage import (
+    BROKERAGE_ROLES,
+    brokerage_roles,
+    group_bridging,
+    structural_holes_arrays,
+)
+from netanalysis.analyze.communities import _modularity, _renumber, membership_array
+from netanalysis.analyze.logistics import group_table, logistics_groups
+from netanalysis.analyze.result import TARGET_COLUMNS, Analysis
+from netanalysis.analyze.targets import (
+    explain_targets,
+    fugitive_danger,
+    score_targets,
+    support_reach,
+    top_fraction,
+)
+from netanalysis.model.graph import filter_edges, party_edges, party_nodes
+from netanalysis.model.vocab import SUPPORT_TYPES
+from netanalysis.settings import default_settings, load_settings
+
+__all__ = ["run_analysis", "rank_settings", "COMMUNICATION_TYPES"]
+
+#: Tie types read as communication for brokerage roles (reported and inferred).
+COMMUNICATION_TYPES = ("communication", "calls")
+
+#: Measure columns of ``targets`` after the contract columns, in order.
+MEASURE_COLUMNS = [
+    "danger", "fugitive_value", "support_value", "fugitives_direct", "fugitives_within",
+    "services", "supported_by", "services_received", "top_fugitive",
+    "danger_part", "support_part", "brokerage", "centrality",
+    "group", "other_groups", "outside_ties", "bridged",
+    *[f"gf_{r}" for r in BROKERAGE_ROLES], "gf_total",
+    "degree", "weighted_degree", "betweenness", "betweenness_top", "pagerank", "pagerank_top",
+    "eigenvector", "closeness", "harmonic", "core_number", "constraint", "effective_size",
+]
+
+
+def rank_settings(settings=None):
+    """Return the ``rank`` settings section, defaults filled in for missing keys."""
+    base = default_settings().get("rank", {})
+    given = {} if settings is None else (settings.section("rank") if hasattr(settings, "section")
+                                         else dict(settings.get("rank", settings)))
+    return _deep_merge(base, given)
+
+
+def run_analysis(case, *, settings=None, filters=None, seed=0, measures=None, progress=None):
+    """Rank the targets and logistics groups of `case`.
+
+    Parameters
+    ----------
+    case : Case
+        A loaded case (:func:`netanalysis.ingest.load_case`), resolved or not.
+    settings : Settings, optional
+        From :func:`netanalysis.settings.load_settings`; the ``rank`` section drives the
+        score (see :mod:`netanalysis.analyze.targets`).
+    filters : dict, optional
+        Keyword arguments of :func:`netanalysis.model.filter_edges` (``link_types``,
+        ``min_confidence``, ``include_inferred``, ``since``, ``until``): every measure,
+        group and score is computed on the filtered ties.
+    seed : int
+        Seed of the betweenness source sample and of community detection.
+    measures : DataFrame, optional
+        Measures computed elsewhere (the Neo4j backend): ``id`` and any of ``degree``,
+        ``pagerank``, ``betweenness``, ``community``; they replace the in-process ones.
+    progress : Progress, optional
+
+    Returns
+    -------
+    Analysis
+        ``targets`` (contract columns then the measures), ``groups``, ``logistics``,
+        ``measures`` (indexed by id), ``modularity``, ``meta`` (seed, betweenness sample
+        size, kernels, timings, filters).
+
+    Notes
+    -----
+    Measures run on the simple undirected party graph (parallel ties merged; see
+    :func:`netanalysis.model.party_graph`). Betweenness is exact up to
+    ``rank.betweenness.exact_max_nodes`` nodes and sampled from
+    ``rank.betweenness.sample`` sources above; closeness and harmonic centrality (all-pairs)
+    only up to ``rank.closeness_max_nodes`` (NaN above). Time is dominated by sampled
+    betweenness, O(k m), and community detection, about O(m).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from netanalysis.model.case import Case
+    >>> persons = pd.DataFrame({"id": ["F1", "X", "Y", "Z"], "name": ["F", "X", "Y", "Z"],
+    ...     "role": ["fugitive", "unknown", "unknown", "unknown"],
+    ...     "notice": ["red", None, None, None], "_file": "persons.csv", "_line": [2, 3, 4, 5]})
+    >>> links = pd.DataFrame({"from_id": ["X", "Y", "Y"], "to_id": ["F1", "Z", "F1"],
+    ...     "type": ["documents", "family", "communication"], "grading": ["B2"] * 3,
+    ...     "weight": [1.0] * 3, "start": [None] * 3, "end": [None] * 3,
+    ...     "provenance": [None] * 3, "note": [None] * 3, "_file": "links.csv",
+    ...     "_line": [2, 3, 4]})
+    >>> a = run_analysis(Case(tables={"persons": persons, "links": links}))
+    >>> a.targets[["rank", "id"]].head(2).to_dict("list")
+    {'rank': [1, 2], 'id': ['F1', 'X']}
+    >>> a.targets.loc[a.targets["id"] == "X", "why"].item()
+    'supplies documents to fugitive F1 (red notice)'
+    """
+    rs = rank_settings(settings if settings is not None else load_settings())
+    filters = {k: v for k, v in (filters or {}).items() if v is not None}
+    timings = {}
+    meta = {"seed": seed, "filters": filters}
+
+    def step(label):
+        return progress.step(label) if progress is not None else nullcontext()
+
+    t0 = time.perf_counter()
+    nodes = party_nodes(case)
+    edges = party_edges(case, include_inferred=filters.get("include_inferred", True))
+    if filters:
+        edges = filter_edges(edges, **filters)
+    K = kernel_from_edges(edges, nodes)
+    ids = K.names
+    n = len(ids)
+    nodes = nodes.assign(id=nodes["id"].astype(str)).drop_duplicates("id").set_index("id")
+    nodes = nodes.reindex(ids)
+    roles = nodes["role"].fillna("unknown").astype(str).to_numpy(dtype=object) if "role" in nodes \
+        else np.full(n, "unknown", dtype=object)
+    names = nodes["name"].to_numpy(dtype=object) if "name" in nodes else ids.copy()
+    timings["graph_s"] = _lap(t0)
+    meta.update(nodes=n, ties=int(len(edges)), pairs=int(K.graph.ecount()),
+                kernels=f"igraph {igraph.__version__}")
+
+    weight = rs["centrality"].get("weight", "strength")
+    pre = _precomputed(measures, ids)
+    m = {}
+    with step("centrality"):
+        t = time.perf_counter()
+        m["degree"] = pre.get("degree", C.degree_array(K))
+        m["weighted_degree"] = C.weighted_degree_array(K, weight=weight)
+        if "betweenness" in pre:
+            m["betweenness"] = pre["betweenness"]
+            meta["betweenness_k"] = "precomputed"
+        else:
+            exact_max = int(rs["betweenness"].get("exact_max_nodes", 5000))
+            k = None if n <= exact_max else int(rs["betweenness"].get("sample", 128))
+            m["betweenness"], _ = C.betweenness_array(K, k=k, seed=seed)
+            meta["betweenness_k"] = k if k is not None else "exact"
+        timings["betweenness_s"] = _lap(t)
+        t = time.perf_counter()
+        m["pagerank"] = pre.get("pagerank", C.pagerank_array(K, weight=weight))
+        m["eigenvector"] = C.eigenvector_array(K, weight=weight)
+        m["core_number"] = C.core_number_array(K)
+        if n <= int(rs.get("closeness_max_nodes", 20000)):
+            m["closeness"] = C.closeness_array(K)
+            m["harmonic"] = C.harmonic_array(K)
+            meta["closeness"] = "computed"
+        else:
+            m["closeness"] = np.full(n, np.nan)
+            m["harmonic"] = np.full(n, np.nan)
+            meta["closeness"] = f"skipped: more than {rs.get('closeness_max_nodes')} nodes"
+        m["constraint"], m["effective_size"] = structural_holes_arrays(K)
+        timings["other_measures_s"] = _lap(t)
+
+    with step("communities"):
+        t = time.perf_counter()
+        com = rs.get("communities", {})
+        if "community" in pre:
+            memb = _renumber(K, pre["community"].astype(np.int64))
+            meta["communities"] = "precomputed"
+        else:
+            memb = membership_array(K, resolution=float(com.get("resolution", 1.0)),
+                                    weight=weight, seed=seed,
+                                    method=com.get("method", "leiden"))
+            meta["communities"] = f"{com.get('method', 'leiden')} (resolution {com.get('resolution', 1.0)})"
+        modularity = _modularity(K, memb, weight, float(com.get("resolution", 1.0))) if n else None
+        if modularity is not None and modularity != modularity:
+            modularity = None
+        timings["communities_s"] = _lap(t)
+
+    with step("support and brokerage"):
+        t = time.perf_counter()
+        danger = fugitive_danger(nodes.reset_index().assign(role=roles), rs)
+        fug = roles == "fugitive"
+        value = np.where(fug, float(rs["support"].get("base_value", 1.0)) + danger, 0.0)
+        sup = edges[edges["type"].isin(SUPPORT_TYPES)]
+        reach = support_reach(sup, ids, value, hops=int(rs["support"].get("hops", 3)),
+                              decay=float(rs["support"].get("decay", 0.5)))
+        bridging = group_bridging(K, memb)
+        gf, meta["brokerage_graph"] = _gf_roles(edges, sup, ids, memb, rs)
+        timings["support_brokerage_s"] = _lap(t)
+
+    with step("scores"):
+        t = time.perf_counter()
+        notices = nodes["notice"].to_numpy(dtype=object) if "notice" in nodes \
+            else np.full(n, None, dtype=object)
+        table = pd.DataFrame({"id": ids, "name": names, "role": roles})
+        for c in ("notice", "wanted_by", "offences"):
+            table[c] = nodes[c].to_numpy(dtype=object) if c in nodes else None
+        table["danger"] = danger
+        table["fugitive_value"] = value
+        for c in reach.columns:
+            table[c] = reach[c].to_numpy()
+        tf = pd.Series(notices, index=ids)
+        table["top_fugitive_notice"] = tf.reindex(table["top_fugitive"].astype(object)).to_numpy()
+        table["group"] = memb
+        table["other_groups"] = bridging["other_groups"].to_numpy()
+        table["outside_ties"] = bridging["outside_ties"].to_numpy()
+        table["bridged"] = bridging["bridged"].to_numpy()
+        for c in gf.columns:
+            table[f"gf_{c}"] = gf[c].to_numpy()
+        for k_, v in m.items():
+            table[k_] = v
+        table["betweenness_top"] = top_fraction(m["betweenness"])
+        table["pagerank_top"] = top_fraction(m["pagerank"])
+        parts = score_targets(table, rs)
+        for c in parts.columns:
+            table[c] = parts[c].to_numpy()
+        table = table.sort_values(["score", "id"], ascending=[False, True], kind="stable")
+        table = table.reset_index(drop=True)
+        table.insert(0, "rank", np.arange(1, n + 1))
+        limit = int(rs.get("why", {}).get("max_rows", 200_000))
+        why = explain_targets(table, rs, limit=limit)
+        if n > limit:
+            tail = table["degree"].iloc[limit:].astype(int).astype(str) + " ties"
+            why[limit:] = tail.tolist()
+        table["why"] = why
+        targets = table[TARGET_COLUMNS + MEASURE_COLUMNS]
+        timings["scores_s"] = _lap(t)
+
+    with step("logistics groups"):
+        t = time.perf_counter()
+        groups = group_table(ids, names, roles, memb)
+        logistics = logistics_groups(ids, roles, memb, sup, value, notices=notices)
+        timings["logistics_s"] = _lap(t)
+
+    measures_df = targets.set_index("id")[MEASURE_COLUMNS]
+    timings["total_s"] = _lap(t0)
+    meta["timings"] = timings
+    meta["modularity"] = modularity
+    return Analysis(targets=targets, groups=groups, logistics=logistics, measures=measures_df,
+                    modularity=modularity, meta=meta)
+
+
+def _gf_roles(edges, sup, ids, memb, rs):
+    """Gould-Fernandez roles on support (+ communication when affordable) ties."""
+    budget = int(rs.get("brokerage", {}).get("max_two_paths", 2_000_000))
+    comm = edges[edges["type"].isin(COMMUNICATION_TYPES) & (edges["source"] != edges["target"])]
+    s = sup[sup["source"] != sup["target"]]
+    index = pd.Index(ids)
+
+    def cost(parts):
+        n = len(ids)
+        indeg = np.zeros(n)
+        outdeg = np.zeros(n)
+        for df, both in parts:
+            a = index.get_indexer(df["source"].astype(str))
+            b = index.get_indexer(df["target"].astype(str))
+            np.add.at(outdeg, a, 1)
+            np.add.at(indeg, b, 1)
+            if both:
+                np.add.at(outdeg, b, 1)
+                np.add.at(indeg, a, 1)
+        return float((indeg * outdeg).sum())
+
+    if len(comm) and cost([(s, False), (comm, True)]) <= budget:
+        parts, label = [(s, False), (comm, True)], "support + communication"
+    elif cost([(s, False)]) <= budget:
+        parts, label = [(s, False)], "support"
+    else:
+        parts, label = [], f"skipped: more than {budget} two-paths"
+    D = nx.DiGraph()
+    for df, both in parts:
+        a = df["source"].astype(str).tolist()
+        b = df["target"].astype(str).tolist()
+        D.add_edges_from(zip(a, b))
+        if both:
+            D.add_edges_from(zip(b, a))
+    n = len(ids)
+    out = pd.DataFrame(np.zeros((n, 6), dtype=np.int64), columns=list(BROKERAGE_ROLES) + ["total"],
+                       index=pd.Index(ids, name="id"))
+    if D.number_of_edges():
+        g_of = dict(zip(ids.tolist(), memb.tolist()))
+        brokers = [v for v in D if D.in_degree(v) and D.out_degree(v)]
+        roles = brokerage_roles(D, g_of, nodes=brokers)
+        out.loc[roles.index] = roles.to_numpy()
+    return out, label
+
+
+def _precomputed(measures, ids):
+    if measures is None or not len(measures):
+        return {}
+    df = measures.copy()
+    df["id"] = df["id"].astype(str)
+    df = df.drop_duplicates("id").set_index("id").reindex(ids)
+    out = {}
+    for c in ("degree", "pagerank", "betweenness"):
+        if c in df:
+            out[c] = pd.to_numeric(df[c], errors="coerce").fillna(0.0).to_numpy(float)
+    if "community" in df:
+        raw = pd.to_numeric(df["community"], errors="coerce")
+        # a party the backend did not place forms a group of its own
+        fill = raw.max() + 1 if raw.notna().any() else 0
+        missing = raw.isna().to_numpy()
+        arr = raw.fillna(0).to_numpy(np.int64)
+        arr[missing] = fill + np.arange(missing.sum())
+        out["community"] = arr
+    return out
+
+
+def _lap(t):
+    return round(time.perf_counter() - t, 4)
+
+
+def _deep_merge(a, b):
+    out = dict(a)
+    for k, v in (b or {}).items():
+        if isinstance(v, dict) and isinstance(out.get(k), dict):
+            out[k] = _deep_merge(out[k], v)
+        else:
+            out[k] = v
+    return out

@@ -1,0 +1,447 @@
+r"""High-value targets: one explainable score for every party, and the sentence behind it.
+
+The score
+---------
+Every person and organization gets
+
+.. math::
+
+    \mathrm{score}(i) = W_d\, \mathrm{danger}(i)\,[i \text{ fugitive}]
+                      + W_s \log_2\big(1 + \mathrm{support}(i)\big)
+                      + W_b\, \mathrm{brokerage}(i) + W_c\, \mathrm{centrality}(i)
+
+with the weights :math:`W` and every parameter below read from ``rank`` in the settings
+(``netanalysis/schema/settings/rank.yaml``; defaults :math:`W_d=4, W_s=3, W_b=1, W_c=1`).
+
+- **Danger** (fugitives): :math:`\mathrm{notice}(f) + a \cdot \max \mathrm{severity}(\text{offences})
+  + b \cdot \min(|\text{requesting countries}|, c)/c` (red notice 1.0, diffusion 0.6, blue 0.4,
+  yellow 0.2; severities per offence category; :math:`a=1, b=0.5, c=3`). A fugitive's
+  **value** is :math:`v(f) = 1 + \mathrm{danger}(f)`.
+- **Support**: :math:`\mathrm{support}(i) = \sum_f v(f)\, \delta^{h(i,f)-1}` over the fugitives
+  :math:`f \ne i` that `i` reaches in :math:`h(i,f) \le H` steps of the support graph
+  (documents, transport, lodging, money; supplier -> receiver): direct suppliers count a
+  fugitive in full, a supplier of the supplier counts it halved (:math:`\delta = 0.5`,
+  :math:`H = 3`).
+- **Brokerage**: :math:`0.5 \min(g(i), 3)/3 + 0.5\, \mathrm{pct}(\mathrm{GF}(i))`, where
+  :math:`g(i)` is the number of other groups (communities) `i`'s ties reach and GF the
+  Gould-Fernandez brokerage count on support (+ communication) ties; pct is the percentile
+  rank in [0, 1] (0 for a zero count).
+- **Centrality**: the mean percentile rank of betweenness and PageRank (embeddedness).
+
+Because the support term rises by :math:`W_s = 3` for the first fugitive served, while
+brokerage plus centrality can add at most 2, anyone who supplies a fugitive ranks above the
+most popular member of the background population; fugitives are ranked by danger and
+embeddedness on the same scale.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from netanalysis.model.vocab import SERVICE_NAMES, SUPPORT_TYPES
+
+__all__ = [
+    "fugitive_danger",
+    "support_reach",
+    "percentile",
+    "top_fraction",
+    "score_targets",
+    "explain_targets",
+    "rank_targets",
+]
+
+
+def fugitive_danger(persons, settings):
+    """Return the danger of every person: positive for fugitives, 0 for everyone else.
+
+    Parameters
+    ----------
+    persons : DataFrame
+        ``id``, ``role``, ``notice``, ``wanted_by`` (list or ``|``-text), ``offences``.
+    settings : dict
+        The ``rank`` settings section (``danger`` sub-section used).
+
+    Returns
+    -------
+    ndarray of float
+        Aligned with the rows of `persons`.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from netanalysis.settings import load_settings
+    >>> p = pd.DataFrame({"id": ["F1", "A1"], "role": ["fugitive", "associate"],
+    ...     "notice": ["red", None], "wanted_by": [["CO", "US"], []],
+    ...     "offences": [["drug_trafficking"], []]})
+    >>> fugitive_danger(p, load_settings().rank).round(3).tolist()
+    [2.133, 0.0]
+    """
+    d = settings.get("danger", {})
+    notice_w = d.get("notice", {})
+    sev = d.get("offence_severity", {})
+    sev_default = float(d.get("offence_default", 0.5))
+    a = float(d.get("offences_weight", 1.0))
+    b = float(d.get("countries_weight", 0.5))
+    cap = max(int(d.get("countries_cap", 3)), 1)
+    role = _col(persons, "role").fillna("unknown").astype(str).str.lower().to_numpy()
+    fug = role == "fugitive"
+    out = np.zeros(len(persons))
+    if not fug.any():
+        return out
+    notice = _col(persons, "notice").to_numpy(dtype=object)
+    offences = _col(persons, "offences").to_numpy(dtype=object)
+    wanted = _col(persons, "wanted_by").to_numpy(dtype=object)
+    for i in np.flatnonzero(fug):
+        nt = notice[i]
+        x = float(notice_w.get(str(nt).lower(), 0.0)) if _present(nt) else 0.0
+        offs = _listify(offences[i])
+        if offs:
+            x += a * max(float(sev.get(o.lower(), sev_default)) for o in offs)
+        x += b * min(len(_listify(wanted[i])), cap) / cap
+        out[i] = x
+    return out
+
+
+def support_reach(support_edges, ids, value, *, hops=3, decay=0.5):
+    """Return what each party does for fugitives through the support graph.
+
+    Parameters
+    ----------
+    support_edges : DataFrame
+        Party-edge rows of support types (``source`` supplies ``target``).
+    ids : array of str
+        Every party id; the result is aligned with it.
+    value : array of float
+        Value of each party as a fugitive (0 for non-fugitives), aligned with `ids`.
+    hops : int
+        Furthest a supplier reaches: ``hops - 1`` intermediaries.
+    decay : float
+        Factor per extra hop.
+
+    Returns
+    -------
+    DataFrame
+        Aligned with `ids`: ``fugitives_direct`` (fugitives supplied directly),
+        ``fugitives_within`` (reached within `hops`), ``support_value``
+        (:math:`\\sum_f v(f)\\,\\delta^{h-1}`), ``services`` (types supplied directly to
+        fugitives, a tuple), ``top_fugitive`` (most valuable fugitive supplied directly, or
+        None), ``supported_by`` (distinct direct suppliers of a party),
+        ``services_received``.
+
+    Notes
+    -----
+    Breadth-first search from all fugitives at once with sparse boolean matrices
+    (parties x fugitives): O(hops x reachable pairs); no Python loop over parties.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> e = pd.DataFrame({"source": ["forger", "courier"], "target": ["courier", "F1"],
+    ...                   "type": ["documents", "transport"]})
+    >>> r = support_reach(e, np.array(["F1", "forger", "courier"]), np.array([2.0, 0, 0]))
+    >>> r["support_value"].tolist(), r["fugitives_direct"].tolist()
+    ([0.0, 1.0, 2.0], [0, 0, 1])
+    """
+    ids = np.asarray(ids, dtype=object)
+    n = len(ids)
+    value = np.asarray(value, dtype=float)
+    out = pd.DataFrame({"fugitives_direct": np.zeros(n, dtype=np.int64),
+                        "fugitives_within": np.zeros(n, dtype=np.int64),
+                        "support_value": np.zeros(n),
+                        "supported_by": np.zeros(n, dtype=np.int64)})
+    empty = np.empty(n, dtype=object)
+    empty[:] = [()] * n
+    out["services"] = empty
+    out["services_received"] = empty.copy()
+    out["top_fugitive"] = np.full(n, None, dtype=object)
+    s = support_edges[support_edges["type"].isin(SUPPORT_TYPES)]
+    s = s[s["source"] != s["target"]]
+    index = pd.Index(ids)
+    si = index.get_indexer(s["source"].astype(str))
+    ti = index.get_indexer(s["target"].astype(str))
+    ok = (si >= 0) & (ti >= 0)
+    si, ti = si[ok], ti[ok]
+    types = s["type"].to_numpy(dtype=object)[ok]
+    if not len(si):
+        return out
+    # who supplies whom (and with what), once per pair
+    pairs = pd.DataFrame({"s": si, "t": ti, "type": types})
+    recv = pairs.drop_duplicates(["t", "s"]).groupby("t").size()
+    out.loc[recv.index.to_numpy(), "supported_by"] = recv.to_numpy()
+    rs = pairs.groupby("t")["type"].agg(lambda x: tuple(sorted(set(x))))
+    out.loc[rs.index.to_numpy(), "services_received"] = pd.Series(rs.to_numpy(), index=rs.index.to_numpy())
+    fug = np.flatnonzero(value > 0)
+    if not len(fug):
+        return out
+    col_of = np.full(n, -1, dtype=np.int64)
+    col_of[fug] = np.arange(len(fug))
+    S = _binary(sp.csr_matrix((np.ones(len(si), dtype=np.int32), (si, ti)), shape=(n, n)))
+    F = sp.csr_matrix((np.ones(len(fug), dtype=np.int32), (fug, np.arange(len(fug)))),
+                      shape=(n, len(fug)))
+    # F also marks each fugitive's own column: a fugitive does not support himself
+    frontier = _minus(_binary(S @ F), F)
+    reached = frontier
+    direct = frontier
+    support_value = np.asarray(frontier @ value[fug]).ravel()
+    for h in range(2, int(hops) + 1):
+        nxt = _minus(_minus(_binary(S @ frontier), reached), F)
+        if nxt.nnz == 0:
+            break
+        support_value += (decay ** (h - 1)) * np.asarray(nxt @ value[fug]).ravel()
+        reached = _binary(reached + nxt)
+        frontier = nxt
+    out["fugitives_direct"] = np.asarray(direct.sum(axis=1)).ravel().astype(np.int64)
+    out["fugitives_within"] = np.asarray(reached.sum(axis=1)).ravel().astype(np.int64)
+    out["support_value"] = support_value
+    # services and most valuable fugitive among direct receivers
+    dp = pairs[(col_of[pairs["t"].to_numpy()] >= 0) & (pairs["s"] != pairs["t"])]
+    if len(dp):
+        sv = dp.groupby("s")["type"].agg(lambda x: tuple(sorted(set(x))))
+        out.loc[sv.index.to_numpy(), "services"] = pd.Series(sv.to_numpy(), index=sv.index.to_numpy())
+        dp = dp.assign(v=value[dp["t"].to_numpy()], tid=ids[dp["t"].to_numpy()].astype(str))
+        best = dp.sort_values(["s", "v", "tid"], ascending=[True, False, True]).drop_duplicates("s")
+        out.loc[best["s"].to_numpy(), "top_fugitive"] = best["tid"].to_numpy()
+    return out
+
+
+def percentile(x):
+    """Return the percentile rank of each value in [0, 1]: 0 for the smallest (and for 0).
+
+    ``(rank - 1) / (n - 1)`` with ties at their lowest rank; values <= 0 get 0.
+
+    Examples
+    --------
+    >>> percentile([0.0, 0.5, 0.5, 2.0]).tolist()
+    [0.0, 0.3333333333333333, 0.3333333333333333, 1.0]
+    """
+    x = np.asarray(x, dtype=float)
+    n = len(x)
+    if n < 2:
+        return np.zeros(n)
+    r = pd.Series(np.nan_to_num(x, nan=0.0)).rank(method="min").to_numpy()
+    p = (r - 1) / (n - 1)
+    p[~(np.nan_to_num(x, nan=0.0) > 0)] = 0.0
+    return p
+
+
+def top_fraction(x):
+    """Return, for each value, the fraction of values at least as large (1/n for the top).
+
+    Examples
+    --------
+    >>> top_fraction([0.0, 0.5, 3.0, 2.0]).tolist()
+    [1.0, 0.75, 0.25, 0.5]
+    """
+    x = np.nan_to_num(np.asarray(x, dtype=float), nan=-np.inf)
+    n = len(x)
+    if n == 0:
+        return np.zeros(0)
+    r = pd.Series(x).rank(method="max", ascending=False).to_numpy()
+    return r / n
+
+
+def score_targets(table, settings):
+    """Return the score and its four parts for every row of a measures table.
+
+    Parameters
+    ----------
+    table : DataFrame
+        Needs ``role``, ``danger``, ``support_value``, ``other_groups``, ``gf_total`` and the
+        columns named in ``settings["centrality"]["measures"]``.
+    settings : dict
+        The ``rank`` settings section.
+
+    Returns
+    -------
+    DataFrame
+        ``score``, ``danger_part``, ``support_part``, ``brokerage``, ``centrality``
+        aligned with `table` (brokerage and centrality in [0, 1], before weighting).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from netanalysis.settings import load_settings
+    >>> t = pd.DataFrame({"role": ["facilitator", "unknown"], "danger": [0.0, 0.0],
+    ...     "support_value": [2.0, 0.0], "other_groups": [0, 5], "gf_total": [0, 9],
+    ...     "betweenness": [0.0, 0.9], "pagerank": [0.1, 0.9]})
+    >>> s = score_targets(t, load_settings().rank)
+    >>> bool(s["score"][0] > s["score"][1])
+    True
+    """
+    w = settings.get("weights", {})
+    wd, ws = float(w.get("danger", 4.0)), float(w.get("support", 3.0))
+    wb, wc = float(w.get("brokerage", 1.0)), float(w.get("centrality", 1.0))
+    cap = max(int(settings.get("brokerage", {}).get("groups_cap", 3)), 1)
+    fug = table["role"].astype(str).to_numpy() == "fugitive"
+    danger = np.where(fug, table["danger"].to_numpy(float), 0.0)
+    support = np.log2(1.0 + table["support_value"].to_numpy(float))
+    broker = 0.5 * np.minimum(table["other_groups"].to_numpy(float), cap) / cap \
+        + 0.5 * percentile(table["gf_total"].to_numpy(float))
+    names = settings.get("centrality", {}).get("measures", ["betweenness", "pagerank"])
+    cols = [percentile(table[c].to_numpy(float)) for c in names if c in table]
+    central = np.mean(cols, axis=0) if cols else np.zeros(len(table))
+    score = wd * danger + ws * support + wb * broker + wc * central
+    return pd.DataFrame({"score": score, "danger_part": wd * danger, "support_part": ws * support,
+                         "brokerage": broker, "centrality": central}, index=table.index)
+
+
+def explain_targets(table, settings, *, limit=None):
+    """Return the analyst's sentence (``why``) for every row of a scored measures table.
+
+    Parameters
+    ----------
+    table : DataFrame
+        Scored measures (as built by :func:`netanalysis.analyze.run_analysis`): ``id``,
+        ``role``, ``notice``, ``wanted_by``, ``offences``, ``fugitives_direct``,
+        ``fugitives_within``, ``services``, ``top_fugitive``, ``group``, ``bridged``,
+        ``gf_*`` roles, ``betweenness``/``pagerank`` top fractions...
+    settings : dict
+        ``rank`` section (``why.top_percent``).
+    limit : int, optional
+        Explain only the first `limit` rows (in table order); the rest get "".
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"id": ["X"], "role": ["facilitator"], "notice": [None],
+    ...     "wanted_by": [[]], "offences": [[]], "fugitives_direct": [2],
+    ...     "fugitives_within": [3], "services": [("documents", "lodging")],
+    ...     "top_fugitive": ["F1"], "top_fugitive_notice": ["red"], "group": [3],
+    ...     "bridged": [(7,)], "gf_total": [0], "supported_by": [0], "services_received": [()],
+    ...     "betweenness_top": [0.01], "pagerank_top": [0.5], "degree": [4]})
+    >>> explain_targets(t, {})[0]
+    'supplies documents and lodging to 2 fugitives incl. F1 (red notice); supports 1 more fugitive through others; broker between groups 3 and 7; betweenness top 1%'
+    """
+    top_pct = float(settings.get("why", {}).get("top_percent", 5))
+    recs = table.to_dict("records") if limit is None else table.head(limit).to_dict("records")
+    out = [_why(r, top_pct) for r in recs]
+    if limit is not None and len(table) > limit:
+        out += [""] * (len(table) - limit)
+    return out
+
+
+def rank_targets(case, *, settings=None, filters=None, seed=0, measures=None, progress=None):
+    """Return the ranked targets of `case` (the ``targets`` table of :func:`run_analysis`).
+
+    Columns: ``rank``, ``id``, ``name``, ``role``, ``score``, ``why``, then the measures
+    behind the score. See the module docstring for the formula.
+    """
+    from netanalysis.analyze.run import run_analysis
+
+    return run_analysis(case, settings=settings, filters=filters, seed=seed, measures=measures,
+                        progress=progress).targets
+
+
+# ----------------------------------------------------------------------------- helpers
+
+def _why(r, top_pct):
+    parts = []
+    role = r.get("role")
+    if role == "fugitive":
+        bits = ["fugitive"]
+        nt = r.get("notice")
+        if _present(nt) and str(nt) != "none":
+            bits.append(f"{nt} notice")
+        wb = _listify(r.get("wanted_by"))
+        if wb:
+            bits.append("wanted by " + ", ".join(wb))
+        offs = _listify(r.get("offences"))
+        if offs:
+            bits.append(", ".join(o.replace("_", " ") for o in offs))
+        parts.append(", ".join(bits))
+        nsup = int(r.get("supported_by") or 0)
+        if nsup:
+            svc = _services(r.get("services_received"))
+            parts.append(f"supported by {nsup} (" + svc + ")" if svc else f"supported by {nsup}")
+    nd = int(r.get("fugitives_direct") or 0)
+    nw = int(r.get("fugitives_within") or 0)
+    if nd:
+        svc = _services(r.get("services")) or "support"
+        top = r.get("top_fugitive")
+        tn = r.get("top_fugitive_notice")
+        label = f"{top} ({tn} notice)" if _present(tn) and tn != "none" else f"{top}"
+        if nd == 1:
+            parts.append(f"supplies {svc} to fugitive {label}")
+        else:
+            parts.append(f"supplies {svc} to {nd} fugitives incl. {label}")
+    if nw > nd:
+        more = nw - nd
+        word = "fugitive" if more == 1 else "fugitives"
+        parts.append(f"supports {more} more {word} through others")
+    bridged = r.get("bridged") or ()
+    grp = r.get("group")
+    gf = int(r.get("gf_total") or 0)
+    if len(bridged) >= 1 and (gf > 0 or len(bridged) >= 2 or nd):
+        groups = [grp] + list(bridged[:2])
+        txt = " and ".join(str(int(g)) for g in groups if _present(g))
+        role_name = _gf_role(r)
+        parts.append(f"broker between groups {txt}" + (f" ({role_name})" if role_name else ""))
+    for m, label in (("betweenness", "betweenness"), ("pagerank", "PageRank")):
+        tf = r.get(f"{m}_top")
+        if _present(tf) and tf * 100 <= top_pct and float(r.get(m, 1) or 0) > 0:
+            parts.append(f"{label} top {max(1, int(np.ceil(tf * 100)))}%")
+    if not parts:
+        deg = r.get("degree")
+        parts.append(f"{int(deg)} ties" if _present(deg) else "no ties")
+    return "; ".join(parts)
+
+
+def _binary(M):
+    M = sp.csr_matrix(M)
+    M.data = (M.data != 0).astype(np.int32)
+    M.eliminate_zeros()
+    return M
+
+
+def _minus(A, B):
+    """A and not B, for 0/1 sparse matrices."""
+    return _binary(A - A.multiply(B))
+
+
+def _gf_role(r):
+    best, bn = None, 0
+    for role in ("liaison", "gatekeeper", "representative", "itinerant"):
+        v = int(r.get(f"gf_{role}") or 0)
+        if v > bn:
+            best, bn = role, v
+    return best
+
+
+def _services(types):
+    names = [SERVICE_NAMES.get(t, t) for t in (types or ())]
+    if not names:
+        return ""
+    if len(names) == 1:
+        return names[0]
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _col(df, name):
+    if name in df:
+        return df[name]
+    return pd.Series([None] * len(df), index=df.index, dtype=object)
+
+
+def _listify(v):
+    if v is None:
+        return []
+    if isinstance(v, float) and v != v:
+        return []
+    if isinstance(v, (list, tuple, set, np.ndarray)):
+        return [str(x) for x in v if _present(x)]
+    s = str(v).strip()
+    return [x.strip() for x in s.split("|") if x.strip()] if s else []
+
+
+def _present(v):
+    if v is None:
+        return False
+    if isinstance(v, float) and v != v:
+        return False
+    return not (isinstance(v, str) and v.strip() == "")
