@@ -19,6 +19,7 @@ has already told apart.
 from __future__ import annotations
 
 import csv
+import io
 from pathlib import Path
 
 import pandas as pd
@@ -74,7 +75,7 @@ def load_decisions(path):
         raise InputError(f"cannot read decisions file: {exc.strerror}", file=p) from None
     except UnicodeDecodeError:
         raise InputError("decisions file is not UTF-8", file=p) from None
-    reader = csv.reader(text.splitlines())
+    reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader)
     except StopIteration:
@@ -87,7 +88,9 @@ def load_decisions(path):
                              f"{', '.join(cols)})", file=p, line=1)
     at = {c: k for k, c in enumerate(cols)}
     rows, seen = [], {}
-    for lineno, row in enumerate(reader, start=2):
+    prev = reader.line_num
+    for row in reader:
+        lineno, prev = prev + 1, reader.line_num   # first line of the record
         if not any(x.strip() for x in row):
             continue
         if len(row) > len(cols):
@@ -112,4 +115,7 @@ def load_decisions(path):
         seen[key] = (dec, lineno)
         rows.append({"id_a": get["id_a"], "id_b": get["id_b"], "decision": dec,
                      "note": get.get("note") or None, "_file": p.name, "_line": lineno})
-    return pd.DataFrame(rows, columns=DECISION_COLUMNS + ["_file", "_line"])
+    out = pd.DataFrame({c: pd.Series([r[c] for r in rows], dtype=object)
+                        for c in DECISION_COLUMNS + ["_file"]})
+    out["_line"] = pd.Series([r["_line"] for r in rows], dtype="int64")
+    return out

@@ -154,8 +154,8 @@ def person_features(case):
         docs_f = pd.DataFrame({
             "i": di[ok].astype(np.int64).to_numpy(),
             "key": [normalize_document(x) for x in dd["number"].tolist()],
-            "kind": [str(k) if _present(k) else "" for k in dd["kind"].tolist()],
-            "country": [str(c).upper() if _present(c) else "" for c in dd["issuing_country"].tolist()],
+            "kind": [str(k) if _present(k) else "" for k in _col(dd, "kind")],
+            "country": [str(c).upper() if _present(c) else "" for c in _col(dd, "issuing_country")],
             "number": dd["number"].astype(str).to_numpy(),
         })
     else:
@@ -729,6 +729,10 @@ def _birth_levels(y1, m1, d1, y2, m2, d2):
     lvl[day] = _DAY
     lvl[yc | mc | dc] = _CONFLICT
     return lvl
+
+
+def _col(df, name):
+    return df[name].tolist() if name in df else [None] * len(df)
 
 
 def _as_list(v):

@@ -278,8 +278,8 @@ def shared_document_links(case, *, settings=None):
     docs = case.tables["documents"]
     if not len(docs):
         return _empty()
-    kind = [str(k).replace("_", " ") if _present(k) else "document" for k in docs["kind"].tolist()]
-    country = [str(c).upper() if _present(c) else "" for c in docs["issuing_country"].tolist()]
+    kind = [str(k).replace("_", " ") if _present(k) else "document" for k in _col(docs, "kind")]
+    country = [str(c).upper() if _present(c) else "" for c in _col(docs, "issuing_country")]
     num = [normalize_document(x) for x in docs["number"].tolist()]
     key = [f"{c}|{n}" if n else "" for c, n in zip(country, num)]
     label = [f"{k} {n}" + (f" ({c})" if c else "") for k, n, c in zip(kind, num, country)]
@@ -424,6 +424,10 @@ def _str_col(df, col):
     if col not in df:
         return np.full(len(df), None, dtype=object)
     return np.array([str(v) if _present(v) else None for v in df[col].tolist()], dtype=object)
+
+
+def _col(df, name):
+    return df[name].tolist() if name in df else [None] * len(df)
 
 
 def _minutes(seconds):

@@ -1,0 +1,70 @@
+"""Tests of netanalysis.resolve.names: normalisation and name similarity."""
+
+import pytest
+
+from netanalysis.resolve.names import name_similarity, name_tokens, normalize_name, phonetic_key
+
+
+def test_normalize_removes_accents_case_and_punctuation():
+    assert normalize_name("ÑÚÑEZ-PEÑA, José") == "nunez pena jose"
+    assert normalize_name(float("nan")) == ""
+
+
+def test_tokens_drop_particles_and_join_arabic_article():
+    assert name_tokens("Juan de la Cruz y Pérez") == ("juan", "cruz", "perez")
+    assert name_tokens("Al-Hazmi") == name_tokens("Alhazmi") == ("alhazmi",)
+    assert name_tokens("J.L. Pérez") == ("j", "l", "perez")
+
+
+@pytest.mark.parametrize("a,b", [
+    ("mohammed", "muhammad"), ("gonzalez", "gonsales"), ("velasquez", "velazquez"),
+    ("jimenez", "gimenez"), ("ximena", "jimena"), ("yesica", "jessica"), ("katherine", "katerine"),
+    ("munoz", "munyoz"), ("quinonez", "quinones"), ("guillermo", "guiyermo"),
+])
+def test_phonetic_key_equates_spelling_variants(a, b):
+    assert phonetic_key(a) == phonetic_key(b)
+
+
+@pytest.mark.parametrize("a,b", [("perez", "ramirez"), ("ana", "luis"), ("torres", "flores")])
+def test_phonetic_key_separates_different_names(a, b):
+    assert phonetic_key(a) != phonetic_key(b)
+
+
+def test_identical_and_accent_only_differences_score_one():
+    assert name_similarity("Ana Ríos", "Ana Ríos") == (1.0, "names identical")
+    s, why = name_similarity("Ana Ríos", "ANA RIOS")
+    assert s == 1.0 and "removing accents" in why
+
+
+def test_order_of_given_names_and_surnames_is_ignored():
+    s, why = name_similarity("José Luis Muñoz Peña", "MUÑOZ PEÑA, José Luis")
+    assert s == 1.0 and "different order" in why
+    assert name_similarity("José Luis Muñoz Peña", "José Luis Peña Muñoz").score == 1.0
+
+
+def test_dropped_second_surname_costs_little():
+    s, why = name_similarity("Carlos Andrés Ortiz Rojas", "Carlos Andrés Ortiz")
+    assert 0.9 <= s < 1.0
+    assert "lacks rojas" in why
+
+
+def test_initials_match_given_names():
+    s, why = name_similarity("José Luis Muñoz Peña", "J. L. Muñoz Peña")
+    assert s >= 0.85
+    assert "initials J. L. match Jose Luis" in why
+
+
+def test_transliteration_variants():
+    s, why = name_similarity("Yesica Muñoz", "Jessica Munyoz")
+    assert s >= 0.9 and "spelling variants" in why
+
+
+def test_unrelated_names_and_weak_names_score_low():
+    assert name_similarity("Ana Torres", "Luis Ramos").score == 0.0
+    # one shared surname only: half the tokens
+    assert name_similarity("Ana Torres", "Luis Torres").score <= 0.5
+    # a single token identifies nobody
+    assert name_similarity("Torres", "Torres").score <= 0.7
+    # initials only
+    assert name_similarity("J. L.", "José Luis").score <= 0.6
+    assert name_similarity("", "Ana").score == 0.0
