@@ -1,0 +1,13 @@
+"""Present: offline network maps, the case report, and exports to the tools analysts use.
+
+- :mod:`netanalysis.present.maps`: :func:`network_map`, self-contained interactive maps.
+- :mod:`netanalysis.present.report`: :func:`write_report`, the one-page case report.
+- :mod:`netanalysis.present.svg`: small inline SVG charts for the report.
+- :mod:`netanalysis.present.exports`: GraphML, GEXF, node-link JSON, CSV tables (and back).
+- :mod:`netanalysis.present.ftm`: FollowTheMoney entities out and in.
+- :mod:`netanalysis.present.anx`: i2 Analyst's Notebook charts (``.anx``).
+"""
+
+from netanalysis.present.maps import map_data, network_map, select_nodes
+
+__all__ = ["network_map", "map_data", "select_nodes"]

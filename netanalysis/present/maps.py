@@ -1,0 +1,556 @@
+"""Interactive network maps: one self-contained HTML file that opens with no network.
+
+The map is drawn with vis-network, the JavaScript library pyvis wraps. :func:`network_map`
+builds the nodes, ties and options with :class:`pyvis.network.Network`, then renders them
+with netanalysis's own template (``present/templates/network.html``) in which the
+vis-network script and stylesheet shipped inside pyvis are inlined. Unlike pyvis's own
+templates, nothing is fetched from a CDN: the page has no external ``src`` or ``href`` and a
+Content-Security-Policy that forbids any request.
+
+Visual grammar
+--------------
+- colour: the person's role (fugitive, facilitator, associate, unknown; organizations
+  brown), or the group found by community detection (``color_by="group"``); phones,
+  documents, places and journeys have a colour of their kind;
+- size: the target score of the analysis (else the number of ties);
+- shape: the node kind (person dot, organization square, phone triangle, document diamond,
+  place inverted triangle, journey star);
+- ties: colour by type, arrows on directed types, inferred ties dashed, ties whose
+  confidence is under ``map.low_confidence`` faint.
+
+Safety
+------
+Names and every other value come from case files that may be hostile. They never become
+HTML: the data travels as JSON in a ``<script type="application/json">`` block (with ``<``,
+``>`` and ``&`` escaped), labels are drawn on the canvas, and tooltips are built by the
+page's script with ``textContent``. vis-network's own ``title`` popups, which interpret
+strings as HTML, are not used.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter
+from importlib import resources
+from pathlib import Path
+
+import jinja2
+import networkx as nx
+import numpy as np
+from pyvis.network import Network
+
+from netanalysis.errors import UnknownEntityError
+from netanalysis.model.graph import build_graph
+from netanalysis.model.vocab import DIRECTED_LINK_TYPES, STRUCTURAL_TYPES, SUPPORT_TYPES
+from netanalysis.progress import Progress
+from netanalysis.settings import load_settings
+
+__all__ = ["network_map", "map_data", "select_nodes", "render_map_html", "json_for_html"]
+
+#: Node attributes shown in tooltips, in this order, with their labels.
+_NODE_FIELDS = [
+    ("kind", "kind"), ("id", "id"), ("name", "name"), ("aliases", "aliases"), ("role", "role"),
+    ("notice", "notice"), ("wanted_by", "wanted by"), ("offences", "offences"),
+    ("nationality", "nationality"), ("birth_date", "born"), ("rank", "rank"),
+    ("score", "score"), ("why", "why"), ("group", "group"), ("org_kind", "organization kind"),
+    ("country", "country"), ("doc_kind", "document kind"), ("number", "number"),
+    ("issuing_country", "issued by"), ("status", "status"), ("origin", "from"),
+    ("destination", "to"), ("depart", "departs"), ("carrier", "carrier"), ("flight", "flight"),
+    ("mode", "mode"), ("provenance", "provenance"), ("source", "source record"),
+]
+_EDGE_FIELDS = [
+    ("type", "type"), ("inferred", "inferred"), ("grading", "grading"),
+    ("confidence", "confidence"), ("provenance", "provenance"), ("start", "from"),
+    ("end", "until"), ("weight", "weight"), ("evidence", "evidence"), ("count", "calls"),
+    ("duration_s", "call seconds"), ("depart", "departs"), ("arrive", "arrives"),
+    ("document_id", "document"), ("booking_ref", "booking"), ("line", "links.csv line"),
+]
+
+
+def network_map(case, path, *, analysis=None, graph=None, focus=None, hops=2, top=None,
+                group=None, color_by="role", kinds=None, max_physics_nodes=None, max_nodes=None,
+                title=None, settings=None, progress=None):
+    """Write an interactive, self-contained network map of `case` to `path`.
+
+    Parameters
+    ----------
+    case : Case
+        The case; its property graph is drawn unless `graph` is given.
+    path : str or Path
+        The HTML file to write.
+    analysis : Analysis, optional
+        Scores, ranks, ``why`` and groups shown on the map; needed for `top`, `group` and
+        ``color_by="group"``.
+    graph : networkx graph, optional
+        The graph to draw instead of :func:`netanalysis.model.build_graph` of `case`.
+    focus : str, optional
+        Draw only this node's world: the nodes within `hops` ties of it.
+    hops : int
+        Radius of a focus map (ties followed in either direction).
+    top : int, optional
+        Draw the `top` highest-ranked targets and the shortest paths that connect them.
+    group : str, optional
+        Draw the members of this group and the ties among them.
+    color_by : {"role", "group"}
+        What the colour of a node says.
+    kinds : iterable of str, optional
+        Node kinds to keep (``"Person"``, ``"Organization"``, ``"Phone"``...); all by default.
+    max_physics_nodes : int, optional
+        Above this many nodes, positions are computed in Python (igraph Fruchterman-Reingold
+        on a grid) and physics is off, so the page opens at once and pans smoothly. Default
+        from settings (``map.max_physics_nodes``).
+    max_nodes : int, optional
+        Above this many nodes, keep the highest-scoring, then best-connected, nodes.
+    title : str, optional
+        Heading of the page (default: the case folder name).
+    settings : Settings, optional
+        Effective settings (default :func:`netanalysis.settings.load_settings`).
+    progress : Progress, optional
+        Where to report steps.
+
+    Returns
+    -------
+    dict
+        What was drawn: ``path``, ``nodes``, ``edges``, ``kinds`` (nodes per kind),
+        ``selection``, ``physics``, ``layout``, ``reduced`` (bool) and ``reductions`` (a
+        list of sentences saying how the map was reduced), ``dropped_nodes``.
+
+    Raises
+    ------
+    UnknownEntityError
+        If `focus` is not a node or `group` is not a group of the analysis.
+    ValueError
+        If more than one of `focus`, `top`, `group` is given, or `top`, `group` or
+        ``color_by="group"`` lack an `analysis`.
+
+    Examples
+    --------
+    >>> import tempfile, os, pandas as pd
+    >>> from netanalysis.model import Case
+    >>> c = Case(tables={"persons": pd.DataFrame({"id": ["P1", "P2"], "name": ["Ana", "Luis"],
+    ...     "role": ["fugitive", "facilitator"], "_file": "persons.csv", "_line": [2, 3]}),
+    ...     "links": pd.DataFrame({"from_id": ["P2"], "to_id": ["P1"], "type": ["lodging"],
+    ...     "grading": ["B2"], "weight": [1.0], "start": [None], "end": [None],
+    ...     "provenance": ["DIJIN"], "note": [None], "_file": "links.csv", "_line": [2]})})
+    >>> out = os.path.join(tempfile.mkdtemp(), "map.html")
+    >>> info = network_map(c, out)
+    >>> info["nodes"], info["edges"], info["physics"], info["reduced"]
+    (2, 1, True, False)
+    """
+    progress = progress or Progress(quiet=True)
+    s = (settings or load_settings()).section("map")
+    with progress.step("drawing the network map"):
+        data = map_data(case, analysis=analysis, graph=graph, focus=focus, hops=hops, top=top,
+                        group=group, color_by=color_by, kinds=kinds,
+                        max_physics_nodes=max_physics_nodes, max_nodes=max_nodes, settings=s)
+        if title is None:
+            title = _case_title(case)
+            if focus is not None:
+                title += f": {focus} within {hops} ties"
+            elif top is not None:
+                title += f": top {top} targets"
+            elif group is not None:
+                title += f": group {group}"
+        html = render_map_html(data, title=title, height=s.get("height", "820px"))
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(html, encoding="utf-8")
+    info = dict(data["info"])
+    info["path"] = str(path)
+    for line in info["reductions"]:
+        progress.say(f"map reduced: {line}")
+    return info
+
+
+def select_nodes(G, *, analysis=None, focus=None, hops=2, top=None, group=None, kinds=None):
+    """Return the set of nodes of `G` a map shows, and the name of the selection.
+
+    See :func:`network_map` for the meaning of the arguments.
+
+    Examples
+    --------
+    >>> G = nx.path_graph(["a", "b", "c", "d"])
+    >>> sorted(select_nodes(G, focus="a", hops=2)[0])
+    ['a', 'b', 'c']
+    """
+    chosen = [x for x in (focus, top, group) if x is not None]
+    if len(chosen) > 1:
+        raise ValueError("give at most one of focus, top and group")
+    if kinds is not None:
+        keep = set(kinds)
+        G = G.subgraph([n for n, k in G.nodes(data="kind") if k in keep])
+    if focus is not None:
+        if focus not in G:
+            raise UnknownEntityError(f"no node {focus!r} in the case to focus on")
+        if hops < 0:
+            raise ValueError("hops must be 0 or more")
+        U = G.to_undirected(as_view=True) if G.is_directed() else G
+        return set(nx.single_source_shortest_path_length(U, focus, cutoff=hops)), "focus"
+    if top is not None:
+        if analysis is None:
+            raise ValueError("a top-N map needs the analysis (the ranking)")
+        if top < 1:
+            raise ValueError("top must be 1 or more")
+        ids = [i for i in analysis.targets["id"].astype(str) if i in G][: int(top)]
+        U = G.to_undirected(as_view=True) if G.is_directed() else G
+        nodes = set(ids)
+        for i, a in enumerate(ids):
+            paths = nx.single_source_shortest_path(U, a)
+            for b in ids[i + 1:]:
+                if b in paths:
+                    nodes.update(paths[b])
+        return nodes, "top"
+    if group is not None:
+        if analysis is None:
+            raise ValueError("a group map needs the analysis (the groups)")
+        g = analysis.groups
+        members = set(g.loc[g["group"].astype(str) == str(group), "id"].astype(str))
+        if not members:
+            raise UnknownEntityError(f"no group {group!r} in the analysis")
+        return {m for m in members if m in G}, "group"
+    return set(G.nodes), "all"
+
+
+def map_data(case, *, analysis=None, graph=None, focus=None, hops=2, top=None, group=None,
+             color_by="role", kinds=None, max_physics_nodes=None, max_nodes=None, settings=None):
+    """Return the vis-network nodes, edges, options, legend and a summary of a map.
+
+    This is :func:`network_map` without the writing: a dict with ``nodes`` and ``edges``
+    (lists of dicts ready for vis-network, each with an ``info`` list of ``[label, text]``
+    pairs for its tooltip), ``options``, ``legend`` and ``info``.
+    """
+    if color_by not in ("role", "group"):
+        raise ValueError(f"color_by must be 'role' or 'group', not {color_by!r}")
+    if color_by == "group" and analysis is None:
+        raise ValueError("colouring by group needs the analysis (the groups)")
+    s = settings if settings is not None else load_settings().section("map")
+    if not isinstance(s, dict) or "role_colors" not in s:
+        s = {**load_settings().section("map"), **(s or {})}
+    max_physics_nodes = int(s["max_physics_nodes"] if max_physics_nodes is None else max_physics_nodes)
+    max_nodes = int(s["max_nodes"] if max_nodes is None else max_nodes)
+
+    G = graph if graph is not None else build_graph(case)
+    nodes, selection = select_nodes(G, analysis=analysis, focus=focus, hops=hops, top=top,
+                                    group=group, kinds=kinds)
+    facts = _analysis_facts(analysis)
+    reductions = []
+    dropped = 0
+    if len(nodes) > max_nodes:
+        deg = dict(G.degree(nodes))
+        order = sorted(nodes, key=lambda n: (-(facts.get(n, {}).get("score") or 0.0),
+                                             -deg.get(n, 0), str(n)))
+        dropped = len(nodes) - max_nodes
+        nodes = set(order[:max_nodes])
+        reductions.append(f"{dropped:,} of {dropped + max_nodes:,} nodes left out "
+                          f"(kept the {max_nodes:,} highest-scoring, then best-connected)")
+    H = G.subgraph(nodes)
+
+    net = Network(height=s.get("height", "820px"), width="100%", directed=True,
+                  cdn_resources="in_line")
+    groups_palette = {}
+    palette = list(s["group_palette"])
+    group_order = {}
+    if analysis is not None and analysis.groups is not None:
+        for gid in analysis.groups["group"]:
+            group_order.setdefault(gid, len(group_order))
+    scores = [f["score"] for n, f in facts.items() if n in H and f.get("score") is not None]
+    lo, hi = (min(scores), max(scores)) if scores else (0.0, 0.0)
+    deg = dict(H.degree())
+    maxdeg = max(deg.values()) if deg else 0
+    minsize, maxsize = float(s["min_size"]), float(s["max_size"])
+    roles_seen, kinds_seen = Counter(), Counter()
+    # pyvis's add_node/add_edge check membership in lists (quadratic): build the option
+    # dicts with pyvis and append them directly.
+    node_list, order = [], sorted(H.nodes, key=str)
+    for n in order:
+        d = H.nodes[n]
+        kind = d.get("kind") or "Person"
+        f = facts.get(n, {})
+        role = d.get("role") or f.get("role") or ("unknown" if kind == "Person" else None)
+        if kind == "Organization":
+            role = "organization"
+        grp = f.get("group")
+        if color_by == "group" and kind in ("Person", "Organization"):
+            if grp is None:
+                color = s["role_colors"]["unknown"]
+            else:
+                color = palette[group_order.get(grp, 0) % len(palette)]
+                groups_palette[grp] = color
+        elif kind in ("Person", "Organization"):
+            color = s["role_colors"].get(role, s["role_colors"]["unknown"])
+        else:
+            color = s["kind_colors"].get(kind, "#c0c0c0")
+        if kind in ("Person", "Organization"):
+            roles_seen[role] += 1
+        kinds_seen[kind] += 1
+        score = f.get("score")
+        if score is not None and hi > lo:
+            size = minsize + (maxsize - minsize) * (score - lo) / (hi - lo)
+        elif kind in ("Person", "Organization") and maxdeg > 0:
+            size = minsize + (maxsize - minsize) * 0.6 * math.sqrt(deg.get(n, 0) / maxdeg)
+        else:
+            size = minsize * (1.0 if kind in ("Person", "Organization") else 0.7)
+        label = _label(n, d, s["label_length"])
+        node = {
+            "id": str(n), "label": label, "shape": s["kind_shapes"].get(kind, "dot"),
+            "size": round(size, 2),
+            "color": {"background": color, "border": "#333333" if kind == "Person" else color,
+                      "highlight": {"background": color, "border": "#000000"}},
+            "borderWidth": 3 if role == "fugitive" else 1,
+            "kind": kind, "role": role, "group": None if grp is None else str(grp),
+            "info": _node_info(n, d, f),
+        }
+        node_list.append(node)
+    net.nodes = node_list
+    net.node_ids = [x["id"] for x in node_list]
+    net.node_map = {x["id"]: x for x in node_list}
+
+    edge_list = []
+    low = float(s["low_confidence"])
+    types_seen = Counter()
+    for i, (u, v, d) in enumerate(H.edges(data=True)):
+        etype = d.get("type") or _types_name(d.get("types"))
+        structural = etype in STRUCTURAL_TYPES
+        inferred = bool(d.get("inferred", False))
+        conf = d.get("confidence")
+        conf = None if conf is None else float(conf)
+        faint = conf is not None and conf < low
+        color = s["edge_colors"].get("structural" if structural else etype,
+                                     s["edge_colors"]["unknown"])
+        directed = etype in DIRECTED_LINK_TYPES or etype in SUPPORT_TYPES or structural
+        types_seen[etype] += 1
+        edge_list.append({
+            "id": f"e{i}", "from": str(u), "to": str(v),
+            "arrows": "to" if directed else "",
+            "dashes": inferred,
+            "color": {"color": color, "opacity": 0.25 if faint else (0.5 if structural else 0.9)},
+            "width": 0.6 if structural else round(1.0 + 2.5 * (conf if conf is not None else 0.3), 2),
+            "type": etype, "inferred": inferred, "faint": faint,
+            "info": _edge_info(d),
+        })
+    net.edges = edge_list
+
+    n_nodes = len(node_list)
+    physics = n_nodes <= max_physics_nodes
+    layout = "vis-network physics (Barnes-Hut)"
+    if not physics:
+        pos = _python_layout(H, seed=int(s.get("seed", 7)))
+        scale = 40.0 * math.sqrt(max(n_nodes, 1))
+        for node in node_list:
+            x, y = pos[node["id"]]
+            node["x"], node["y"] = round(float(x) * scale, 1), round(float(y) * scale, 1)
+            node["physics"] = False
+        layout = "computed in Python (igraph Fruchterman-Reingold, grid)"
+        reductions.append(f"{n_nodes:,} nodes > {max_physics_nodes:,}: positions computed in "
+                          "Python and physics turned off; ties drawn straight and hidden "
+                          "while dragging or zooming")
+    options = {
+        "physics": {"enabled": physics, "solver": "barnesHut",
+                    "barnesHut": {"gravitationalConstant": -8000, "springLength": 120,
+                                  "springConstant": 0.03, "damping": 0.4},
+                    "stabilization": {"enabled": physics, "iterations": 400, "fit": True}},
+        "interaction": {"hover": True, "tooltipDelay": 120, "navigationButtons": False,
+                        "hideEdgesOnDrag": not physics, "hideEdgesOnZoom": not physics,
+                        "multiselect": True},
+        "edges": {"smooth": {"enabled": physics, "type": "dynamic"},
+                  "arrows": {"to": {"scaleFactor": 0.6}}},
+        "nodes": {"font": {"size": 13, "face": "sans-serif", "strokeWidth": 3,
+                           "strokeColor": "#ffffff"},
+                  "scaling": {"label": {"enabled": False}}},
+        "layout": {"randomSeed": int(s.get("seed", 7)), "improvedLayout": physics and n_nodes < 150},
+    }
+    net.set_options(json.dumps(options))
+
+    legend = {
+        "colour": ([{"label": f"group {g}", "color": groups_palette[g]}
+                    for g in sorted(groups_palette, key=lambda x: group_order.get(x, 0))]
+                   if color_by == "group" else
+                   [{"label": r, "color": s["role_colors"].get(r, s["role_colors"]["unknown"])}
+                    for r in ("fugitive", "facilitator", "associate", "unknown", "organization")
+                    if roles_seen.get(r)]),
+        "kinds": [{"label": k, "shape": s["kind_shapes"].get(k, "dot"),
+                   "color": s["kind_colors"].get(k, "#555555")} for k in sorted(kinds_seen)],
+        "ties": [{"label": t, "color": s["edge_colors"].get(
+                  "structural" if t in STRUCTURAL_TYPES else t, s["edge_colors"]["unknown"])}
+                 for t in sorted(types_seen)],
+    }
+    info = {
+        "nodes": n_nodes, "edges": len(edge_list), "kinds": dict(sorted(kinds_seen.items())),
+        "selection": selection, "color_by": color_by, "physics": physics, "layout": layout,
+        "reduced": bool(reductions), "reductions": reductions, "dropped_nodes": dropped,
+    }
+    return {"nodes": net.nodes, "edges": net.edges, "options": options, "legend": legend,
+            "info": info, "network": net}
+
+
+def json_for_html(obj):
+    """Return `obj` as JSON that is safe inside an HTML ``<script>`` element.
+
+    ``<``, ``>``, ``&`` and the line separators U+2028/U+2029 are written as ``\\u`` escapes,
+    so no value can close the script element or open a comment.
+
+    Examples
+    --------
+    >>> json_for_html({"name": "</script><img src=x>"})
+    '{"name": "\\\\u003c/script\\\\u003e\\\\u003cimg src=x\\\\u003e"}'
+    """
+    text = json.dumps(obj, ensure_ascii=False, default=_json_default, allow_nan=False)
+    for ch, rep in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
+                    ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(ch, rep)
+    return text
+
+
+def render_map_html(data, *, title="network", height="820px"):
+    """Return the self-contained HTML page of a map from :func:`map_data`'s result."""
+    env = _env()
+    payload = {"nodes": data["nodes"], "edges": data["edges"], "options": data["options"]}
+    return env.get_template("network.html").render(
+        title=title, height=height, legend=data["legend"], info=data["info"],
+        vis_js=_vis_asset("vis-network.min.js"), vis_css=_vis_asset("vis-network.css"),
+        data_json=json_for_html(payload))
+
+
+# --- private helpers ---------------------------------------------------------------------
+
+def _env():
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("netanalysis.present", "templates"),
+        autoescape=True, undefined=jinja2.StrictUndefined)
+
+
+def _vis_asset(name):
+    text = resources.files("pyvis").joinpath("lib", "vis-9.1.2", name).read_text("utf-8")
+    low = text.lower()
+    if "</script" in low or "</style" in low:  # never let an asset end its own element
+        raise RuntimeError(f"unexpected closing tag inside pyvis asset {name}")
+    return jinja2.utils.markupsafe.Markup(text)
+
+
+def _case_title(case):
+    p = getattr(case, "path", None)
+    return f"Network of {Path(p).name}" if p else "Network map"
+
+
+def _analysis_facts(analysis):
+    facts = {}
+    if analysis is None:
+        return facts
+    t = analysis.targets
+    if t is not None and len(t):
+        cols = [c for c in ("rank", "id", "role", "score", "why") if c in t.columns]
+        for rec in t[cols].to_dict("records"):
+            f = facts.setdefault(str(rec["id"]), {})
+            for k in ("rank", "role", "score", "why"):
+                v = rec.get(k)
+                if _present(v):
+                    f[k] = float(v) if k == "score" else (int(v) if k == "rank" else v)
+    g = analysis.groups
+    if g is not None and len(g):
+        for gid, nid in zip(g["group"], g["id"].astype(str)):
+            facts.setdefault(nid, {}).setdefault("group", gid)
+    return facts
+
+
+def _label(n, d, length):
+    text = d.get("name")
+    kind = d.get("kind")
+    if not _present(text):
+        if kind == "Phone":
+            text = d.get("number") or n
+        elif kind == "Document":
+            text = f"{d.get('doc_kind') or 'document'} {d.get('number') or ''}".strip()
+        elif kind == "Journey":
+            text = f"{d.get('origin', '?')}\u2192{d.get('destination', '?')} {str(d.get('depart', ''))[:10]}"
+        else:
+            text = n
+    text = " ".join(str(text).split())
+    return text if len(text) <= length else text[: max(1, length - 1)] + "\u2026"
+
+
+def _node_info(n, d, f):
+    merged = dict(d)
+    merged["id"] = n
+    for k, v in f.items():
+        merged.setdefault(k, v)
+    if "score" in f:
+        merged["score"] = f["score"]
+    out = []
+    for key, label in _NODE_FIELDS:
+        v = merged.get(key)
+        if _present(v):
+            out.append([label, _text(v, key)])
+    return out
+
+
+def _edge_info(d):
+    out = []
+    for key, label in _EDGE_FIELDS:
+        v = d.get(key)
+        if key == "inferred":
+            if v:
+                out.append([label, "yes: no source stated this tie"])
+            continue
+        if _present(v):
+            out.append([label, _text(v, key)])
+    return out
+
+
+def _text(v, key=None):
+    if isinstance(v, (list, tuple, set)):
+        return ", ".join(str(x) for x in v)
+    if isinstance(v, (float, np.floating)):
+        if key == "score":
+            return f"{float(v):.4g}"
+        return f"{float(v):.3g}" if not float(v).is_integer() else str(int(v))
+    return str(v)
+
+
+def _types_name(types):
+    if isinstance(types, (list, tuple)) and len(types) == 1:
+        return str(types[0])
+    return "+".join(str(t) for t in types) if types else "unknown"
+
+
+def _present(v):
+    if v is None:
+        return False
+    if isinstance(v, float) and v != v:
+        return False
+    if isinstance(v, (list, tuple, set)) and len(v) == 0:
+        return False
+    return not (isinstance(v, str) and v.strip() == "")
+
+
+def _json_default(o):
+    if isinstance(o, np.integer):
+        return int(o)
+    if isinstance(o, np.floating):
+        return None if o != o else float(o)
+    if isinstance(o, np.bool_):
+        return bool(o)
+    if isinstance(o, (set, tuple)):
+        return list(o)
+    return str(o)
+
+
+def _python_layout(H, *, seed):
+    """Return ``{node id: (x, y)}`` in [-1, 1] from igraph's grid Fruchterman-Reingold."""
+    import igraph
+
+    ids = [str(n) for n in sorted(H.nodes, key=str)]
+    index = {n: i for i, n in enumerate(ids)}
+    pairs = {(min(index[str(u)], index[str(v)]), max(index[str(u)], index[str(v)]))
+             for u, v in H.edges() if str(u) != str(v)}
+    g = igraph.Graph(n=len(ids), edges=sorted(pairs))
+    rng = np.random.default_rng(seed)
+    start = rng.uniform(-1, 1, size=(len(ids), 2)) * math.sqrt(max(len(ids), 1))
+    layout = g.layout_fruchterman_reingold(seed=start.tolist(), grid=True)
+    xy = np.asarray(layout.coords, dtype=float) if len(ids) else np.zeros((0, 2))
+    if len(ids):
+        xy -= xy.mean(axis=0)
+        m = np.abs(xy).max()
+        if m > 0:
+            xy /= m
+    return {n: (xy[i, 0], xy[i, 1]) for n, i in index.items()}
