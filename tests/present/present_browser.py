@@ -114,6 +114,7 @@ class Browser:
         """Navigate to a local file and wait until the `ready` expression is true."""
         url = Path(path).resolve().as_uri()
         self.url = url
+        self.events.clear()
         self.call("Page.navigate", {"url": url}, session=True)
         deadline = time.monotonic() + self.timeout
         while time.monotonic() < deadline:
