@@ -48,6 +48,7 @@ References
 from __future__ import annotations
 
 import copy
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -84,7 +85,7 @@ def section_settings(settings, name):
     `settings` may be None (defaults), a full :class:`~netanalysis.settings.Settings` (or
     dict with a `name` key), or a dict of the section's keys.
     """
-    base = load_settings(env={}).section(name)
+    base = copy.deepcopy(_defaults(name))
     if settings is None:
         return base
     over = settings.get(name, None) if isinstance(settings, dict) else None
@@ -97,6 +98,11 @@ def section_settings(settings, name):
         else:
             out[k] = v
     return out
+
+
+@lru_cache(maxsize=None)
+def _defaults(name):
+    return load_settings(env={}).section(name)
 
 
 def birth_agreement(a, b):

@@ -159,8 +159,9 @@ def co_travel_links(case, *, settings=None):
     tr = case.tables["travel"]
     if not len(tr):
         return _empty()
+    codes, uniq = pd.factorize(tr["person_id"].astype(str), sort=True)
     df = pd.DataFrame({
-        "pid": tr["person_id"].astype(str).to_numpy(dtype=object),
+        "pid": codes.astype(np.int64),
         "carrier": _str_col(tr, "carrier"),
         "flight": _str_col(tr, "flight"),
         "depart": _str_col(tr, "depart"),
@@ -189,32 +190,48 @@ def co_travel_links(case, *, settings=None):
     jj AS (SELECT j.pid, j.code, j.day, js.pax FROM j JOIN js USING (code, day)),
     jp AS (
         SELECT a.pid AS a, b.pid AS b, count(*) AS n_j, sum(1.0 / log2(1 + a.pax)) AS jscore,
-               min(a.pax) AS min_pax, min(a.day) AS first_day, max(a.day) AS last_day,
-               list(a.code || ' ' || a.day || ' (' || a.pax || ' passengers)'
-                    ORDER BY a.day, a.code)[1:$items] AS jitems
+               min(a.pax) AS min_pax, min(a.day) AS first_day, max(a.day) AS last_day
         FROM jj a JOIN jj b ON a.code = b.code AND a.day = b.day AND a.pid < b.pid
         GROUP BY a.pid, b.pid
     ),
-    bk AS (SELECT DISTINCT pid, bk, substr(day, 1, 10) AS day FROM t
-           WHERE bk IS NOT NULL AND bk <> ''),
+    bk AS (SELECT DISTINCT pid, bk, day FROM t WHERE bk IS NOT NULL AND bk <> ''),
     bs AS (SELECT bk, count(DISTINCT pid) AS pax FROM bk GROUP BY bk
            HAVING count(DISTINCT pid) BETWEEN 2 AND $max_bk),
+    bb AS (SELECT bk.* FROM bk JOIN bs USING (bk)),
     bp AS (
         SELECT a.pid AS a, b.pid AS b, count(DISTINCT a.bk) AS n_b,
-               min(least(a.day, b.day)) AS bfirst, max(greatest(a.day, b.day)) AS blast,
-               list(DISTINCT a.bk ORDER BY a.bk)[1:$items] AS bitems
-        FROM bk a JOIN bs USING (bk) JOIN bk b ON a.bk = b.bk AND a.pid < b.pid
+               min(least(a.day, b.day)) AS bfirst, max(greatest(a.day, b.day)) AS blast
+        FROM bb a JOIN bb b ON a.bk = b.bk AND a.pid < b.pid
         GROUP BY a.pid, b.pid
+    ),
+    ties AS (
+        SELECT coalesce(jp.a, bp.a) AS a, coalesce(jp.b, bp.b) AS b,
+               coalesce(n_j, 0) AS n_j, coalesce(jscore, 0) AS jscore, min_pax,
+               coalesce(n_b, 0) AS n_b,
+               least(coalesce(first_day, bfirst), coalesce(bfirst, first_day)) AS first_day,
+               greatest(coalesce(last_day, blast), coalesce(blast, last_day)) AS last_day
+        FROM jp FULL OUTER JOIN bp ON jp.a = bp.a AND jp.b = bp.b
+        WHERE coalesce(n_b, 0) >= 1
+           OR (coalesce(n_j, 0) >= $min_j AND coalesce(jscore, 0) >= $min_score)
+           OR (coalesce(n_j, 0) >= 1 AND min_pax <= $small)
+    ),
+    ji AS (
+        SELECT t.a, t.b, list(x.code || ' ' || x.day || ' (' || x.pax || ' passengers)'
+                              ORDER BY x.day, x.code)[1:$items] AS jitems
+        FROM ties t JOIN jj x ON x.pid = t.a JOIN jj y ON y.pid = t.b AND y.code = x.code
+             AND y.day = x.day
+        WHERE t.n_j > 0
+        GROUP BY t.a, t.b
+    ),
+    bi AS (
+        SELECT t.a, t.b, list(DISTINCT x.bk ORDER BY x.bk)[1:$items] AS bitems
+        FROM ties t JOIN bb x ON x.pid = t.a JOIN bb y ON y.pid = t.b AND y.bk = x.bk
+        WHERE t.n_b > 0
+        GROUP BY t.a, t.b
     )
-    SELECT coalesce(jp.a, bp.a) AS a, coalesce(jp.b, bp.b) AS b,
-           coalesce(n_j, 0) AS n_j, coalesce(jscore, 0) AS jscore, min_pax,
-           coalesce(n_b, 0) AS n_b, jitems, bitems,
-           least(coalesce(first_day, bfirst), coalesce(bfirst, first_day)) AS first_day,
-           greatest(coalesce(last_day, blast), coalesce(blast, last_day)) AS last_day
-    FROM jp FULL OUTER JOIN bp ON jp.a = bp.a AND jp.b = bp.b
-    WHERE coalesce(n_b, 0) >= 1
-       OR (coalesce(n_j, 0) >= $min_j AND coalesce(jscore, 0) >= $min_score)
-       OR (coalesce(n_j, 0) >= 1 AND min_pax <= $small)
+    SELECT ties.*, ji.jitems, bi.bitems
+    FROM ties LEFT JOIN ji ON ji.a = ties.a AND ji.b = ties.b
+              LEFT JOIN bi ON bi.a = ties.a AND bi.b = ties.b
     """
     params = {"max_pax": int(ct["max_passengers"]), "max_bk": int(ct["max_booking_size"]),
               "items": int(ct["max_evidence_items"]), "min_j": int(ct["min_shared_journeys"]),
@@ -236,7 +253,9 @@ def co_travel_links(case, *, settings=None):
             more = f", and {n_b - len(items)} more" if n_b > len(items) else ""
             parts.append(f"shared booking{'s' if n_b > 1 else ''} " + ", ".join(items) + more)
         ev.append("; ".join(parts))
-    return _finish(res["a"], res["b"], "co_travel", ev, score, cfg, res["first_day"],
+    names = np.asarray(uniq, dtype=object)
+    return _finish(names[res["a"].to_numpy(np.int64)], names[res["b"].to_numpy(np.int64)],
+                   "co_travel", ev, score, cfg, res["first_day"],
                    res["last_day"])
 
 
@@ -401,7 +420,8 @@ def _finish(a, b, typ, evidence, score, cfg, start, end):
         "weight": score,
         "start": [s if _present(s) else None for s in start],
         "end": [e if _present(e) else None for e in end],
-    })[INFERRED_COLUMNS]
+    })[INFERRED_COLUMNS].sort_values(["score", "from_id", "to_id"], ascending=[False, True, True],
+                                     kind="stable").reset_index(drop=True)
 
 
 def _run_sql(sql, tables, params, memory_limit):
