@@ -9,5 +9,6 @@
 """
 
 from netanalysis.present.maps import map_data, network_map, select_nodes
+from netanalysis.present.report import write_report
 
-__all__ = ["network_map", "map_data", "select_nodes"]
+__all__ = ["network_map", "map_data", "select_nodes", "write_report"]
