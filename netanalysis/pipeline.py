@@ -174,16 +174,12 @@ def analyze_case(case, out, *, backend="embedded", resolve=True, infer=True, dec
     if write_map:
         from netanalysis.present import network_map
 
-        with progress.step("drawing the network map"):
-            info = network_map(case, out / "network.html", analysis=analysis, progress=progress)
+        network_map(case, out / "network.html", analysis=analysis, progress=progress)
         files["network.html"] = out / "network.html"
-        if info and info.get("reduced"):
-            progress.say(f"network.html: {info.get('reduction', 'map reduced')}")
     if write_report:
         from netanalysis.present import write_report as _report
 
-        with progress.step("writing the case report"):
-            _report(case, analysis, out / "report.html", progress=progress)
+        _report(case, analysis, out / "report.html", progress=progress)
         files["report.html"] = out / "report.html"
     timings["total_s"] = round(time.perf_counter() - t0, 3)
     summary = _summary(case, analysis, settings, filters, seed, backend, timings)
