@@ -55,6 +55,8 @@ _DAY0 = np.datetime64("2022-01-01")
 _WINDOW = 1096  # days of travel and calls: 2022-01-01 .. 2024-12-31
 _PNR_ALPHABET = np.array(list("ABCDEFGHJKLMNPQRSTUVWXYZ23456789"))
 _CHUNK = 200_000
+#: Most people one journey (flight or voyage on one day) carries in the data.
+_CAPACITY = 300
 
 
 def synth_case(out, *, persons=1000, seed=0, dirty=0.0, progress=None):
@@ -190,12 +192,11 @@ class _Builder:
         self.asc_of = np.repeat(self.fug, asc_per)        # fugitive of each associate
         self.cell_of_fac = np.repeat(np.arange(C), fac_per)
         # ids: primary P0000001.. shuffled so that categories are interleaved
-        width = 7
         prim_num = rng.permutation(P) + 1
         ss_num = rng.choice(np.arange(100_000, 100_000 + 4 * (n_dup + n_sso)), n_dup + n_sso,
                             replace=False)
         self.pid = np.concatenate([
-            _fmt_ids("P", prim_num, width), _fmt_ids("ES-", ss_num, width)]).astype(object)
+            _fmt_ids("P", prim_num, _width(P)), _fmt_ids("ES-", ss_num, 6)]).astype(object)
         self.sort_key = np.concatenate([prim_num, ss_num + 10_000_000])
 
     # --------------------------------------------------------- names & attrs
@@ -246,8 +247,8 @@ class _Builder:
         female[self.fug] = rng.random(self.F) < 0.15
         female[self.fac] = rng.random(len(self.fac)) < 0.3
         self.female = female
-        culture = np.array([N.CULTURE_OF_COUNTRY[c] for c in nat[:self.off[5]]] +
-                           [N.CULTURE_OF_COUNTRY[c] for c in nat[self.sso]], dtype=object)
+        culture = _lookup(np.concatenate([nat[:self.off[5]], nat[self.sso]]),
+                          N.CULTURE_OF_COUNTRY.get)
         idx_all = np.concatenate([np.arange(self.off[5]), self.sso])
         given = np.full(n, "", dtype=object)
         s1 = np.full(n, "", dtype=object)
@@ -326,8 +327,7 @@ class _Builder:
         asc_has = rng.random(len(self.asc)) < 0.15
         aliases[self.asc[asc_has]] = al[rng.integers(0, len(al), asc_has.sum())]
         self.aliases = aliases
-        prov = np.array([PL.AGENCIES[c][0] if c in PL.AGENCIES else "INTERPOL" for c in nat],
-                        dtype=object)
+        prov = _lookup(nat, lambda c: PL.AGENCIES.get(c, ["INTERPOL"])[0])
         prov[self.fug] = np.where(rng.random(F) < 0.5, "INTERPOL", prov[self.fug])
         prov[self.sso] = _SECOND_SOURCE
         self.prov = prov
@@ -370,7 +370,7 @@ class _Builder:
         self.org_name = np.array(gname + comp_names, dtype=object)
         self.org_kind = np.array(["criminal_group"] * G + ["company"] * ncomp, dtype=object)
         self.org_country = np.array(gcountry + list(comp_country), dtype=object)
-        self.org_id = _fmt_ids("O", np.arange(1, G + ncomp + 1), 6).astype(object)
+        self.org_id = _fmt_ids("O", np.arange(1, G + ncomp + 1), _width(G + ncomp, 3)).astype(object)
         self.org_base = self.n  # party index of the first organization
         self.comp_base = self.n + G
 
@@ -481,7 +481,8 @@ class _Builder:
                     direct[int(f)].add(g)
                 # indirect support through a relative or associate of a served fugitive
                 if j > 0 and rng.random() < 0.25:
-                    g = int(served[0])
+                    others = [int(x) for x in fs if int(x) not in direct[int(f)]]
+                    g = int(rng.choice(others)) if others else int(served[0])
                     circle = np.concatenate([self.fam[self.fam_of == g], self.asc[self.asc_of == g]])
                     if len(circle):
                         mid = int(rng.choice(circle))
@@ -673,8 +674,8 @@ class _Builder:
         pos = np.searchsorted(holders[0], self.fug[fp])
         status[0][pos] = st_f[fp]
         country = [self.nat[holders[0]].copy(), self.nat[holders[1]].copy()]
-        prov = [np.array([PL.AGENCIES.get(c, ["INTERPOL"])[-1] for c in country[0]], dtype=object),
-                np.array([PL.AGENCIES.get(c, ["INTERPOL"])[0] for c in country[1]], dtype=object)]
+        prov = [_lookup(country[0], lambda c: PL.AGENCIES.get(c, ["INTERPOL"])[-1]),
+                _lookup(country[1], lambda c: PL.AGENCIES.get(c, ["INTERPOL"])[0])]
         name_on = [np.full(len(holders[0]), "", dtype=object), np.full(len(holders[1]), "", dtype=object)]
         # fraudulent documents supplied by document facilitators
         fh, fs, fc, fk, fn = [], [], [], [], []
@@ -705,34 +706,25 @@ class _Builder:
         cc = np.where(cc == "", "CO", cc)
         number = _doc_numbers(rng, kind, cc)
         # second source: some duplicates carry the same passport number
-        pidx = np.flatnonzero(kind == "passport")
-        first_pass = {}
-        for i in pidx[::-1]:
-            if stat[i] != "fraudulent":
-                first_pass[int(holder[i])] = i
-        dh, dn, dc, dsrc = [], [], [], []
-        shared_pass = np.zeros(self.n_dup, bool)
-        for j, (d, o) in enumerate(zip(self.dup, self.dup_orig)):
-            i = first_pass.get(int(o))
-            if i is not None and rng.random() < 0.35:
-                dh.append(d)
-                dn.append(number[i])
-                dc.append(cc[i])
-                dsrc.append(stat[i])
-                shared_pass[j] = True
+        own = np.full(n, -1, np.int64)
+        pm = np.flatnonzero((kind == "passport") & (stat != "fraudulent"))
+        own[holder[pm][::-1]] = pm[::-1]
+        i = own[self.dup_orig]
+        shared_pass = (i >= 0) & (rng.random(self.n_dup) < 0.35)
         self.dup_shared_pass = shared_pass
-        nd = len(dh)
-        holder = np.concatenate([holder, np.array(dh, np.int64)])
+        i = i[shared_pass]
+        nd = len(i)
+        holder = np.concatenate([holder, self.dup[shared_pass]])
         kind = np.concatenate([kind, np.full(nd, "passport", dtype=object)])
-        stat = np.concatenate([stat, np.array(dsrc, dtype=object)])
-        cc = np.concatenate([cc, np.array(dc, dtype=object)])
-        number = np.concatenate([number, np.array(dn, dtype=object)])
+        stat = np.concatenate([stat, stat[i]])
+        cc = np.concatenate([cc, cc[i]])
+        number = np.concatenate([number, number[i]])
         prov = np.concatenate(prov + [np.full(nd, _SECOND_SOURCE, dtype=object)])
         name_on = np.concatenate(name_on + [np.full(nd, "", dtype=object)])
         # ids in a random order so that categories are not grouped
         order = rng.permutation(len(holder))
         did = np.empty(len(holder), dtype=object)
-        did[order] = _fmt_ids("D", np.arange(1, len(holder) + 1), 7)
+        did[order] = _fmt_ids("D", np.arange(1, len(holder) + 1), _width(len(holder)))
         self.docs = dict(id=did, holder=holder, kind=kind, number=number, cc=cc, status=stat,
                          prov=prov, name_on=name_on, order=order)
         self.fraud_rows = [(did[len(holder) - nd - nf + i], self.pid[fh[i]], self.pid[fs[i]], fk[i], fc[i])
@@ -767,21 +759,150 @@ class _Builder:
         first[user[::-1]] = np.arange(len(user))[::-1]
         self.first_phone = first
         # duplicates sometimes share the original's number
-        du, dn = [], []
-        shared = np.zeros(self.n_dup, bool)
-        for j, (d, o) in enumerate(zip(self.dup, self.dup_orig)):
-            if first[o] >= 0 and rng.random() < 0.25:
-                du.append(d)
-                dn.append(self.phone_number[first[o]])
-                shared[j] = True
+        shared = (first[self.dup_orig] >= 0) & (rng.random(self.n_dup) < 0.25)
         self.dup_shared_phone = shared
-        self.extra_phone_user = np.array(du, np.int64)
-        self.extra_phone_number = np.array(dn, dtype=object)
+        self.extra_phone_user = self.dup[shared]
+        self.extra_phone_number = self.phone_number[first[self.dup_orig[shared]]]
 
     # --------------------------------------------------------------- travel
     def _travel(self):
+        """Trips of travellers: outbound on a scheduled journey, return some days later.
+
+        Every route is flown daily; a journey is (route, day). Outbound legs of background
+        travellers concentrate on scheduled busy departures (lognormal popularity, capped),
+        returns fall on the day the stay ends, and no journey carries more than
+        :data:`_CAPACITY` people in the data (trips beyond it are dropped). Fugitives travel on
+        ordinary days, with their hidden companion and sometimes a relative on the same legs.
+        """
         rng = self.rng
-        # directed routes
+        self._routes()
+        R = len(self.r_org)
+        r_rev = np.arange(R) ^ 1
+        r_pop = self.r_pop
+        r_cc = self.r_cc
+        travellers = np.flatnonzero(self.travels)
+        ntrip = 1 + np.minimum(rng.geometric(0.55, len(travellers)) - 1, 4)
+        trip_person = np.repeat(travellers, ntrip)
+        T = len(trip_person)
+        # scheduled busy departures: (route, day) with a popularity
+        M = max(40, T // 30)
+        s_route = rng.choice(R, M, p=r_pop / r_pop.sum())
+        s_day = rng.integers(0, _WINDOW - 40, M)
+        w = rng.lognormal(0.0, 1.0, M)
+        p = w / w.sum()
+        cap = max(0.8 * _CAPACITY / max(T, 1), 1.0001 / M)
+        for _ in range(6):
+            p = np.minimum(p, cap)
+            p = p / p.sum()
+        out = rng.choice(M, T, p=p)
+        home = np.where(rng.random(T) < 0.7, self.nat[trip_person], "")
+        for c in np.unique(r_cc):
+            m = np.flatnonzero(home == c)
+            cand = np.flatnonzero(r_cc[s_route] == c)
+            if len(m) and len(cand):
+                pc = p[cand] / p[cand].sum()
+                cap_c = max(0.5 * _CAPACITY / len(m), 1.0001 / len(cand))
+                for _ in range(6):
+                    pc = np.minimum(pc, cap_c)
+                    pc = pc / pc.sum()
+                out[m] = cand[rng.choice(len(cand), len(m), p=pc)]
+        o_route, o_day = s_route[out], s_day[out]
+        stay = np.clip(rng.lognormal(np.log(14), 1.0, T).astype(np.int64), 2, 365)
+        back = rng.random(T) < 0.65  # the others go on elsewhere, or their return is not in the data
+        b_day = o_day + stay
+        back &= b_day < _WINDOW
+        leg_person = [trip_person, trip_person[back]]
+        leg_route = [o_route, r_rev[o_route[back]]]
+        leg_day = [o_day, b_day[back]]
+        leg_trip = [np.arange(T), np.arange(T)[back]]
+        # sold out: no journey carries more than _CAPACITY of these travellers
+        lp, lr, ld, lt = (np.concatenate(x) for x in (leg_person, leg_route, leg_day, leg_trip))
+        jkey = lr * 10_000 + ld
+        shuffle = rng.permutation(len(jkey))
+        rank = np.empty(len(jkey), np.int64)
+        rank[shuffle] = _rank_within(jkey[shuffle])[0]
+        dropped = np.unique(lt[rank >= _CAPACITY])
+        ok = ~np.isin(lt, dropped)
+        leg_person, leg_route, leg_day, leg_trip = [lp[ok]], [lr[ok]], [ld[ok]], [lt[ok]]
+        next_trip = T
+        # fugitives: ordinary days; hidden companions and relatives share their legs
+        fug_trav = self.fug[self.travels[self.fug]]
+        co_rows = []
+        self.hidden_pairs = []
+        used_comp = set()
+        bg_trav = self.bg[~np.isin(self.bg, self.near_excluded) & (self.travel_doc[self.bg] >= 0)]
+        for f in fug_trav:
+            nt = int(rng.integers(2, 5))
+            routes = rng.choice(R, nt, p=r_pop / r_pop.sum())
+            days = np.sort(rng.integers(0, _WINDOW - 40, nt))
+            stays = rng.integers(3, 29, nt)
+            companion = -1
+            if rng.random() < 0.6:
+                while True:
+                    c = int(bg_trav[rng.integers(0, len(bg_trav))])
+                    if c not in used_comp:
+                        break
+                used_comp.add(c)
+                companion = c
+            relative = -1
+            fam = self.fam[self.fam_of == f]
+            fam = fam[self.travel_doc[fam] >= 0]
+            if len(fam) and rng.random() < 0.3:
+                relative = int(rng.choice(fam))
+            for t_i in range(nt):
+                r2 = np.array([routes[t_i], r_rev[routes[t_i]]])
+                d2 = np.array([days[t_i], days[t_i] + stays[t_i]])
+                trip = next_trip
+                next_trip += 1
+                who = [(f, trip)]
+                if companion >= 0 and (t_i < 1 or rng.random() < 0.6):
+                    if rng.random() < 0.5:
+                        who.append((companion, trip))        # on the fugitive's booking
+                    else:
+                        who.append((companion, next_trip))   # own booking, same journeys
+                        next_trip += 1
+                if relative >= 0 and t_i == 0:
+                    who.append((relative, trip))
+                for person, tr in who:
+                    leg_person.append(np.array([person, person]))
+                    leg_route.append(r2)
+                    leg_day.append(d2)
+                    leg_trip.append(np.array([tr, tr]))
+            if companion >= 0:
+                co_rows.append((int(f), companion, "hidden_companion", False))
+                self.hidden_pairs.append((int(f), companion))
+            if relative >= 0:
+                self.travels[relative] = True
+                co_rows.append((int(f), relative, "family_companion", True))
+        lp, lr, ld, lt = (np.concatenate(x) for x in (leg_person, leg_route, leg_day, leg_trip))
+        # one row per person and journey: the planted legs (added last) win
+        key = lp.astype(np.int64) * (R * 10_000) + lr * 10_000 + ld
+        _, last = np.unique(key[::-1], return_index=True)
+        keep = np.sort(len(key) - 1 - last)
+        lp, lr, ld, lt = lp[keep], lr[keep], ld[keep], lt[keep]
+        lj = lr * 10_000 + ld
+        # what the companions really share, measured on the final rows
+        order = np.argsort(lp, kind="stable")
+        lps = lp[order]
+
+        def legs_of(x):
+            idx = order[np.searchsorted(lps, x):np.searchsorted(lps, x, side="right")]
+            return set(lj[idx].tolist()), set(lt[idx].tolist())
+
+        self.co_rows = []
+        for a, b, kind, stated in co_rows:
+            (ja, ta), (jb, tb) = legs_of(a), legs_of(b)
+            self.co_rows.append((self.pid[a], self.pid[b], kind, len(ja & jb), len(ta & tb), stated))
+        doc = self.travel_doc[lp]
+        fraud = self.fraud_doc[lp]
+        use_fraud = (fraud >= 0) & (rng.random(len(lp)) < 0.5)
+        doc = np.where(use_fraud, fraud, doc)
+        self.legs = dict(person=lp, route=lr, day=ld, trip=lt, doc=doc)
+        self.n_trips = next_trip
+
+    def _routes(self):
+        """Directed routes (each route and its reverse at consecutive indices)."""
+        rng = self.rng
         r_org, r_dst, r_car, r_fl, r_mode, r_pop, r_dur = [], [], [], [], [], [], []
         used = {}
         for car, o, d, pop in PL.ROUTES:
@@ -797,8 +918,6 @@ class _Builder:
                 r_pop.append(pop)
                 r_dur.append(dur)
         for j, (mode, car, o, d, pfx, pop) in enumerate(PL.SURFACE_ROUTES):
-            if pop <= 0:
-                continue
             dur = {"land": int(rng.integers(3, 25)) * 10, "sea": int(rng.integers(6, 90)) * 10}[mode]
             for (x, y, fn) in ((o, d, 100 + 2 * j), (d, o, 101 + 2 * j)):
                 r_org.append(x)
@@ -814,133 +933,9 @@ class _Builder:
         self.r_mode = np.array(r_mode, dtype=object)
         self.r_dur = np.array(r_dur, np.int64)
         self.r_dep = rng.integers(6 * 12, 23 * 12, R) * 5
-        r_rev = np.arange(R) ^ 1
-        r_pop = np.array(r_pop, float)
-        r_cc = np.array([PL.AIRPORTS[o][0] if o in PL.AIRPORTS else o[-2:] for o in r_org], dtype=object)
-        # trips of travellers
-        travellers = np.flatnonzero(self.travels)
-        ntrip = 1 + np.minimum(rng.geometric(0.55, len(travellers)) - 1, 4)
-        trip_person = np.repeat(travellers, ntrip)
-        T = len(trip_person)
-        legs_est = 2 * T
-        # scheduled journeys: pairs of (outbound, return) on the same route
-        npair = max(20, legs_est // 90)
-        rr = rng.choice(R // 2, npair, p=(r_pop[::2] / r_pop[::2].sum())) * 2
-        rr = np.where(rng.random(npair) < 0.5, rr, rr + 1)
-        d0 = rng.integers(0, _WINDOW - 30, npair)
-        d1 = d0 + rng.integers(3, 29, npair)
-        inst_route = np.concatenate([rr, r_rev[rr]])
-        inst_day = np.concatenate([d0, d1])
-        M = len(inst_route)
-        pair = np.concatenate([np.arange(npair) + npair, np.arange(npair)])
-        order = np.lexsort((inst_day, inst_route))
-        rank = np.empty(M, np.int64)
-        rank[order] = np.arange(M)
-        inst_route, inst_day = inst_route[order], inst_day[order]
-        pair = rank[pair[order]]
-        key = inst_route * 10_000 + inst_day
-        # outbound choice: popularity of each departure, capped so no journey exceeds ~280
-        w = rng.lognormal(0.0, 1.0, M)
-        p = w / w.sum()
-        cap = max(280.0 / max(T, 1), 1.0 / M * 1.0001)
-        for _ in range(6):
-            p = np.minimum(p, cap)
-            p = p / p.sum()
-        out_inst = rng.choice(M, T, p=p)
-        # most trips start at home
-        home = np.where(rng.random(T) < 0.7, self.nat[trip_person], "")
-        for c in np.unique(r_cc):
-            m = np.flatnonzero(home == c)
-            cand = np.flatnonzero(r_cc[inst_route] == c)
-            if len(m) and len(cand):
-                pc = p[cand] / p[cand].sum()
-                out_inst[m] = cand[rng.choice(len(cand), len(m), p=pc)]
-        stay = np.clip(rng.lognormal(np.log(14), 0.9, T).astype(np.int64), 2, 300)
-        target = r_rev[inst_route[out_inst]] * 10_000 + inst_day[out_inst] + stay
-        pos = np.searchsorted(key, target)
-        ok = pos < M
-        pos = np.minimum(pos, M - 1)
-        ok &= inst_route[pos] == r_rev[inst_route[out_inst]]
-        ok &= rng.random(T) < 0.9  # some trips are one way
-        leg_person = [trip_person, trip_person[ok]]
-        leg_inst = [out_inst, pos[ok]]
-        leg_trip = [np.arange(T), np.arange(T)[ok]]
-        next_trip = T
-        # fugitives: their trips use the scheduled pairs; hidden companions share them
-        fug_trav = self.fug[self.travels[self.fug]]
-        co_rows = []
-        self.hidden_pairs = []
-        used_comp = set()
-        bg_trav = self.bg[~np.isin(self.bg, self.near_excluded) & (self.travel_doc[self.bg] >= 0)]
-        for f in fug_trav:
-            nt = int(rng.integers(2, 5))
-            starts = rng.integers(0, M, nt)
-            companion = -1
-            if rng.random() < 0.6:
-                while True:
-                    c = int(bg_trav[rng.integers(0, len(bg_trav))])
-                    if c not in used_comp:
-                        break
-                used_comp.add(c)
-                companion = c
-            relative = -1
-            fam = self.fam[self.fam_of == f]
-            fam = fam[self.travel_doc[fam] >= 0]
-            if len(fam) and rng.random() < 0.3:
-                relative = int(rng.choice(fam))
-            for t_i, s in enumerate(starts):
-                a, b = (s, pair[s]) if inst_day[s] <= inst_day[pair[s]] else (pair[s], s)
-                trip = next_trip
-                next_trip += 1
-                leg_person.append(np.array([f, f]))
-                leg_inst.append(np.array([a, b]))
-                leg_trip.append(np.array([trip, trip]))
-                if companion >= 0 and (t_i < 1 or rng.random() < 0.6):
-                    book = trip if rng.random() < 0.5 else next_trip
-                    if book == next_trip:
-                        next_trip += 1
-                    leg_person.append(np.array([companion, companion]))
-                    leg_inst.append(np.array([a, b]))
-                    leg_trip.append(np.array([book, book]))
-                if relative >= 0 and t_i == 0:
-                    leg_person.append(np.array([relative, relative]))
-                    leg_inst.append(np.array([a, b]))
-                    leg_trip.append(np.array([trip, trip]))
-            if companion >= 0:
-                co_rows.append((int(f), companion, "hidden_companion", False))
-                self.hidden_pairs.append((int(f), companion))
-            if relative >= 0:
-                self.travels[relative] = True
-                co_rows.append((int(f), relative, "family_companion", True))
-        lp = np.concatenate(leg_person)
-        li = np.concatenate(leg_inst)
-        lt = np.concatenate(leg_trip)
-        # one row per person and journey: the planted legs (added last) win
-        key = lp.astype(np.int64) * M + li
-        _, last = np.unique(key[::-1], return_index=True)
-        keep = np.sort(len(key) - 1 - last)
-        lp, li, lt = lp[keep], li[keep], lt[keep]
-        # what the companions really share, measured on the final rows
-        order = np.argsort(lp, kind="stable")
-        lps = lp[order]
-
-        def legs_of(x):
-            idx = order[np.searchsorted(lps, x):np.searchsorted(lps, x, side="right")]
-            return li[idx], lt[idx]
-
-        self.co_rows = []
-        for a, b, kind, stated in co_rows:
-            (ia, ta), (ib, tb) = legs_of(a), legs_of(b)
-            self.co_rows.append((self.pid[a], self.pid[b], kind,
-                                 len(set(ia.tolist()) & set(ib.tolist())),
-                                 len(set(ta.tolist()) & set(tb.tolist())), stated))
-        doc = self.travel_doc[lp]
-        fraud = self.fraud_doc[lp]
-        use_fraud = (fraud >= 0) & (rng.random(len(lp)) < 0.5)
-        doc = np.where(use_fraud, fraud, doc)
-        self.legs = dict(person=lp, inst=li, trip=lt, doc=doc)
-        self.inst_route, self.inst_day = inst_route, inst_day
-        self.n_trips = next_trip
+        self.r_pop = np.array(r_pop, float)
+        self.r_cc = np.array([PL.AIRPORTS[o][0] if o in PL.AIRPORTS else o[-2:] for o in r_org],
+                             dtype=object)
 
     # -------------------------------------------------------------- writers
     def _write(self, kind, cols):
@@ -1057,14 +1052,14 @@ class _Builder:
         for c, i in cidx.items():
             lst = PL.AGENCIES[c]
             table[i] = [lst[j % len(lst)] for j in range(3)]
-        ci = np.array([cidx.get(c, cidx["*"]) for c in party_cc], np.int64)[a]
+        ci = _lookup(party_cc, lambda c: cidx.get(c, cidx["*"])).astype(np.int64)[a]
         col = rng.choice(3, L, p=[0.7, 0.2, 0.1])
         pv = table[ci, col]
         intl = np.array(PL.AGENCIES["*"], dtype=object)
         g = rng.random(L) < 0.15
         pv[g] = intl[rng.integers(0, len(intl), g.sum())]
         fin = t == _LT["financial"]
-        fiu = np.array([PL.FIU.get(c, PL.FIU["*"]) for c in party_cc], dtype=object)
+        fiu = _lookup(party_cc, lambda c: PL.FIU.get(c, PL.FIU["*"]))
         pv[fin] = np.where(rng.random(fin.sum()) < 0.6, fiu[a[fin]], pv[fin])
         pv = np.where(np.equal(prov, None), pv, prov)
         gw = np.array(_GRADING_W, float)
@@ -1092,8 +1087,7 @@ class _Builder:
 
     def _write_travel(self):
         lg = self.legs
-        route = self.inst_route[lg["inst"]]
-        day = self.inst_day[lg["inst"]]
+        route, day = lg["route"], lg["day"]
         dep = (_DAY0 + day.astype("timedelta64[D]")).astype("datetime64[m]") + \
             self.r_dep[route].astype("timedelta64[m]")
         mode = self.r_mode[route]
@@ -1258,6 +1252,11 @@ class _Builder:
 
 
 # ---------------------------------------------------------------- helpers
+def _width(count, least=4):
+    """Digits of zero-padded ids for `count` records (``P0001`` for hundreds)."""
+    return max(least, len(str(int(count))))
+
+
 def _fmt_ids(prefix, numbers, width):
     s = np.char.zfill(np.asarray(numbers).astype(str), width)
     return np.char.add(prefix, s)
@@ -1274,6 +1273,17 @@ def _partial_dates(days, prec):
     p = u % 4
     txt = np.select([p == 0, p == 1, p == 2], [s, s.astype("U7"), s.astype("U4")], "")
     return txt.astype(object)[inv]
+
+
+def _lookup(values, fn):
+    """Apply `fn` to each distinct value once and spread the results (an object array)."""
+    values = np.asarray(values, dtype=object)
+    if not len(values):
+        return np.empty(0, dtype=object)
+    u, inv = np.unique(values, return_inverse=True)
+    res = np.empty(len(u), dtype=object)
+    res[:] = [fn(x) for x in u]
+    return res[inv]
 
 
 def _as_list(v):
