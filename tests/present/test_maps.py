@@ -101,7 +101,7 @@ def test_visual_grammar(case, analysis):
     assert nodes["F1"]["color"]["background"] == "#d62728"  # fugitive red
     assert nodes["X1"]["color"]["background"] == "#ff7f0e"  # facilitator orange
     assert nodes["G1"]["shape"] == "square" and nodes["F1"]["shape"] == "dot"
-    assert nodes["phone:+571"]["shape"] == "triangle" and nodes["doc:D1"]["shape"] == "diamond"
+    assert nodes["phone:+573001112233"]["shape"] == "triangle" and nodes["doc:D1"]["shape"] == "diamond"
     assert nodes["F1"]["size"] > nodes["X1"]["size"] > nodes["B1"]["size"]  # size follows score
     info = dict(nodes["F1"]["info"])
     assert info["notice"] == "red" and info["rank"] == "1" and info["score"] == "0.91"

@@ -1,0 +1,446 @@
+"""Exports to the graph formats of the ecosystem, and imports back: GraphML, GEXF, JSON, CSV.
+
+:func:`export_graph` writes any networkx graph; :func:`import_graph` reads it back as the
+same graph (nodes, edges with their keys, attributes). :func:`export_case` writes a case's
+property graph, with the analysis (rank, score, why, group) on the parties, in any of the
+formats, FollowTheMoney (:mod:`netanalysis.present.ftm`) and i2 Analyst's Notebook
+(:mod:`netanalysis.present.anx`) included.
+
+Attribute conventions, so that nothing is lost on the way out and back:
+
+- missing values (None, NaN) are left out;
+- lists, tuples, sets and dicts, which GraphML, GEXF and CSV cannot hold, are written as
+  JSON text under the attribute name with the suffix ``:json`` (``nationality:json`` =
+  ``["CO", "VE"]``) and decoded on import (tuples and sets come back as lists);
+- GEXF reserves some names (``id``, ``label``, ``start``, ``end``, ``type``, ``pid``,
+  ``viz``): those attributes are written as ``attr_<name>`` and renamed back on import; the
+  GEXF ``label`` of a node is its ``name`` (for Gephi) and is dropped on import;
+- CSV headers carry the type of each column (``confidence:float``, ``inferred:bool``,
+  ``line:int``, ``name:str``, ``nationality:json``), as neo4j-admin import headers do, and
+  node ids and edge keys are columns (``id``; ``source``, ``target``, ``key``).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from netanalysis.errors import InputError
+from netanalysis.model.graph import build_graph
+from netanalysis.progress import Progress
+
+__all__ = ["FORMATS", "GRAPH_FORMATS", "export_graph", "import_graph", "export_case",
+           "case_graph"]
+
+#: Formats of :func:`export_graph` / :func:`import_graph`.
+GRAPH_FORMATS = ("graphml", "gexf", "json", "csv")
+#: Formats of :func:`export_case`.
+FORMATS = GRAPH_FORMATS + ("ftm", "anx")
+
+_GEXF_RESERVED = {"id", "label", "start", "end", "type", "pid", "viz", "key"}
+#: Names node-link JSON and the CSV tables use for themselves.
+_TABLE_RESERVED = {"id", "source", "target", "key"}
+_SUFFIXES = {".graphml": "graphml", ".gexf": "gexf", ".json": "json", ".csv": "csv",
+             ".jsonl": "ftm", ".ftm": "ftm", ".anx": "anx"}
+
+
+def case_graph(case, analysis=None):
+    """Return the property graph of `case` with the analysis on its parties.
+
+    Parties get ``rank``, ``score``, ``why`` and ``group`` from `analysis` when given.
+    """
+    G = build_graph(case)
+    if analysis is not None:
+        t = analysis.targets
+        if t is not None and len(t):
+            cols = [c for c in ("rank", "score", "why") if c in t.columns]
+            for rec in t[["id", *cols]].to_dict("records"):
+                nid = str(rec["id"])
+                if nid in G:
+                    for c in cols:
+                        if _present(rec[c]):
+                            G.nodes[nid][c] = _native(rec[c])
+        g = analysis.groups
+        if g is not None and len(g):
+            for gid, nid in zip(g["group"], g["id"].astype(str)):
+                if nid in G:
+                    G.nodes[nid]["group"] = _native(gid)
+    return G
+
+
+def export_graph(G, path, format=None):
+    """Write graph `G` to `path` in one of :data:`GRAPH_FORMATS`.
+
+    Parameters
+    ----------
+    G : networkx graph
+    path : str or Path
+        A file; for ``csv`` a folder that receives ``nodes.csv`` and ``edges.csv``.
+    format : str, optional
+        Guessed from the file suffix when omitted.
+
+    Returns
+    -------
+    list of Path
+        The files written.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_node("a", kind="Person", nationality=["CO", "VE"])
+    >>> G.add_edge("a", "b", type="family", confidence=0.64)
+    0
+    >>> p = os.path.join(tempfile.mkdtemp(), "g.graphml")
+    >>> _ = export_graph(G, p)
+    >>> H = import_graph(p)
+    >>> H.nodes["a"]["nationality"], H["a"]["b"][0]["confidence"]
+    (['CO', 'VE'], 0.64)
+    """
+    path = Path(path)
+    fmt = _format(path, format, GRAPH_FORMATS)
+    if fmt == "csv":
+        path.mkdir(parents=True, exist_ok=True)
+        nodes, edges = _csv_tables(G)
+        nodes.to_csv(path / "nodes.csv", index=False)
+        edges.to_csv(path / "edges.csv", index=False)
+        meta = {"directed": G.is_directed(), "multigraph": G.is_multigraph(),
+                "graph": _plain(G.graph)}
+        (path / "graph.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), "utf-8")
+        return [path / "nodes.csv", path / "edges.csv", path / "graph.json"]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if fmt == "json":
+        data = nx.node_link_data(_renamed_copy(G), edges="edges")
+        path.write_text(json.dumps(_plain(data), ensure_ascii=False, allow_nan=False), "utf-8")
+        return [path]
+    H = _flat_copy(G, gexf=(fmt == "gexf"))
+    if fmt == "graphml":
+        nx.write_graphml(H, path, named_key_ids=True)
+    else:
+        nx.write_gexf(H, path)
+    return [path]
+
+
+def import_graph(path, format=None):
+    """Read a graph written by :func:`export_graph` (or by Gephi, yEd, networkx...).
+
+    Attributes with the ``:json`` suffix are decoded, GEXF's renamed attributes restored.
+    Node ids are strings.
+    """
+    path = Path(path)
+    fmt = _format(path, format, GRAPH_FORMATS)
+    if not path.exists():
+        raise InputError("no such file or folder", file=path)
+    if fmt == "csv":
+        return _read_csv_graph(path)
+    if fmt == "json":
+        try:
+            data = json.loads(path.read_text("utf-8"))
+        except json.JSONDecodeError as exc:
+            raise InputError(f"not valid JSON: {exc.msg}", file=path, line=exc.lineno,
+                             column=exc.colno) from None
+        key = "edges" if "edges" in data else "links"
+        G = nx.node_link_graph(data, edges=key)
+        for _, d in G.nodes(data=True):
+            d.update(_decode({k: d.pop(k) for k in list(d)}))
+        for *_, d in G.edges(data=True):
+            d.update(_decode({k: d.pop(k) for k in list(d)}))
+        return G
+    try:
+        if fmt == "graphml":
+            G = nx.read_graphml(path)
+            if G.graph.get("netanalysis_multigraph") and not G.is_multigraph():
+                G = nx.read_graphml(path, force_multigraph=True)
+        else:
+            G = nx.read_gexf(path)
+    except Exception as exc:  # the XML readers raise several kinds of errors
+        raise InputError(f"cannot read {fmt.upper()}: {exc}", file=path) from None
+    return _restore(G, gexf=(fmt == "gexf"))
+
+
+def export_case(case, path, format=None, *, analysis=None, progress=None):
+    """Write `case` (and its `analysis`) to `path` in one of :data:`FORMATS`.
+
+    Returns
+    -------
+    dict
+        ``format``, ``files`` (paths written), ``nodes`` and ``edges`` (or ``entities``
+        for FollowTheMoney, ``entities`` and ``links`` for i2).
+    """
+    progress = progress or Progress(quiet=True)
+    path = Path(path)
+    fmt = _format(path, format, FORMATS)
+    with progress.step(f"exporting the case as {fmt}"):
+        if fmt == "ftm":
+            from netanalysis.present.ftm import write_ftm
+
+            return {"format": fmt, **write_ftm(case, path, analysis=analysis)}
+        if fmt == "anx":
+            from netanalysis.present.anx import write_anx
+
+            return {"format": fmt, **write_anx(case, path, analysis=analysis)}
+        G = case_graph(case, analysis)
+        files = export_graph(G, path, fmt)
+    return {"format": fmt, "files": [str(f) for f in files], "nodes": G.number_of_nodes(),
+            "edges": G.number_of_edges()}
+
+
+# --- private helpers ---------------------------------------------------------------------
+
+def _format(path, format, allowed):
+    fmt = (format or _SUFFIXES.get(Path(path).suffix.lower()) or "").lower()
+    if not fmt and Path(path).suffix == "":
+        fmt = "csv"
+    if fmt not in allowed:
+        raise InputError(f"unknown export format {format or Path(path).suffix!r}: use one of "
+                         f"{', '.join(allowed)}")
+    return fmt
+
+
+def _present(v):
+    if v is None:
+        return False
+    if isinstance(v, float) and math.isnan(v):
+        return False
+    return not (isinstance(v, np.floating) and np.isnan(v))
+
+
+def _native(v):
+    if isinstance(v, np.bool_):
+        return bool(v)
+    if isinstance(v, np.integer):
+        return int(v)
+    if isinstance(v, np.floating):
+        return float(v)
+    return v
+
+
+def _plain(obj):
+    """Return `obj` with numpy values made native, NaN dropped, tuples/sets as lists."""
+    if isinstance(obj, dict):
+        return {str(k) if not isinstance(k, (int, float)) else k: _plain(v)
+                for k, v in obj.items() if _present(v)}
+    if isinstance(obj, (list, tuple, set)):
+        items = sorted(obj, key=str) if isinstance(obj, set) else obj
+        return [_plain(v) for v in items]
+    return _native(obj)
+
+
+def _encode_attrs(data, gexf=False, reserved=None):
+    reserved = _GEXF_RESERVED if gexf else (reserved or set())
+    out = {}
+    for k, v in data.items():
+        if not _present(v):
+            continue
+        v = _native(v)
+        if isinstance(v, (list, tuple, set, dict)):
+            out[f"{k}:json"] = json.dumps(_plain(v), ensure_ascii=False)
+            continue
+        if not isinstance(v, (str, int, float, bool)):
+            v = str(v)
+        name = f"attr_{k}" if k in reserved else k
+        out[name] = v
+    return out
+
+
+def _flat_copy(G, gexf=False):
+    H = G.__class__()
+    H.graph.update({k: v for k, v in _encode_attrs(G.graph).items()})
+    if not gexf:
+        H.graph["netanalysis_multigraph"] = G.is_multigraph()
+    for n, d in G.nodes(data=True):
+        attrs = _encode_attrs(d, gexf=gexf)
+        if gexf:
+            attrs["label"] = str(d.get("name") or n)
+        H.add_node(str(n), **attrs)
+    if G.is_multigraph():
+        for u, v, k, d in G.edges(keys=True, data=True):
+            H.add_edge(str(u), str(v), key=k, **_encode_attrs(d, gexf=gexf))
+    else:
+        for u, v, d in G.edges(data=True):
+            H.add_edge(str(u), str(v), **_encode_attrs(d, gexf=gexf))
+    _unify_types(H)
+    return H
+
+
+def _renamed_copy(G):
+    """Return a copy of `G` whose attributes named like node-link keys are ``attr_``-prefixed."""
+    H = G.__class__()
+    H.graph.update(_plain(G.graph))
+
+    def ren(d):
+        return {(f"attr_{k}" if k in _TABLE_RESERVED else k): _plain(v) for k, v in d.items()
+                if _present(v)}
+    H.add_nodes_from((n, ren(d)) for n, d in G.nodes(data=True))
+    if G.is_multigraph():
+        H.add_edges_from((u, v, k, ren(d)) for u, v, k, d in G.edges(keys=True, data=True))
+    else:
+        H.add_edges_from((u, v, ren(d)) for u, v, d in G.edges(data=True))
+    return H
+
+
+def _unify_types(H):
+    """Give each attribute one type across all nodes (edges), as GraphML/GEXF require."""
+    for items in (list(H.nodes(data=True)),
+                  [d for *_, d in (H.edges(keys=True, data=True) if H.is_multigraph()
+                                   else H.edges(data=True))]):
+        datas = [x[1] if isinstance(x, tuple) else x for x in items]
+        kinds = {}
+        for d in datas:
+            for k, v in d.items():
+                kinds.setdefault(k, set()).add(type(v))
+        for k, ts in kinds.items():
+            if len(ts) <= 1:
+                continue
+            target = float if ts <= {int, float} else str
+            for d in datas:
+                if k in d:
+                    d[k] = target(d[k])
+
+
+def _decode(data, gexf=False, reserved=None):
+    reserved = _GEXF_RESERVED if gexf else (reserved or _TABLE_RESERVED)
+    out = {}
+    for k, v in data.items():
+        if isinstance(k, str) and k.endswith(":json"):
+            out[k[:-5]] = json.loads(v) if isinstance(v, str) else v
+        elif isinstance(k, str) and k.startswith("attr_") and k[5:] in reserved:
+            out[k[5:]] = v
+        else:
+            out[k] = v
+    return out
+
+
+def _restore(G, gexf=False):
+    H = G.__class__()
+    H.graph.update(_decode({k: v for k, v in G.graph.items()
+                            if k not in ("node_default", "edge_default", "mode",
+                                         "netanalysis_multigraph")}))
+    for n, d in G.nodes(data=True):
+        d = dict(d)
+        if gexf:
+            d.pop("label", None)
+        H.add_node(str(n), **_decode(d, gexf=gexf))
+    rows = (G.edges(keys=True, data=True) if G.is_multigraph()
+            else ((u, v, None, d) for u, v, d in G.edges(data=True)))
+    for u, v, k, d in rows:
+        d = dict(d)
+        key = k
+        if gexf:
+            d.pop("id", None)
+            key = d.pop("networkx_key", k)
+            d.pop("label", None)
+        if H.is_multigraph():
+            H.add_edge(str(u), str(v), key=key, **_decode(d, gexf=gexf))
+        else:
+            H.add_edge(str(u), str(v), **_decode(d, gexf=gexf))
+    return H
+
+
+_CSV_TYPES = {bool: "bool", int: "int", float: "float", str: "str"}
+
+
+def _csv_column(values):
+    """Return (type name, encoded values) for one CSV column."""
+    present = [_native(v) for v in values if _present(v)]
+    types = {type(v) for v in present}
+    if not types:
+        return "str", ["" for _ in values]
+    if types <= {list, tuple, set, dict} or len(types) > 1 and not types <= {int, float}:
+        return "json", ["" if not _present(v) else json.dumps(_plain(v), ensure_ascii=False)
+                        for v in values]
+    if types <= {int, float} and len(types) == 2:
+        return "float", ["" if not _present(v) else repr(float(v)) for v in values]
+    t = next(iter(types))
+    name = _CSV_TYPES.get(t, "str")
+    enc = []
+    for v in values:
+        if not _present(v):
+            enc.append("")
+        elif name == "float":
+            enc.append(repr(float(v)))
+        else:
+            enc.append(str(_native(v)))
+    return name, enc
+
+
+def _csv_tables(G):
+    node_ids = list(G.nodes)
+    keys = sorted({k for _, d in G.nodes(data=True) for k in d})
+    ncols = {"id:str": [str(n) for n in node_ids]}
+    for k in keys:
+        t, enc = _csv_column([G.nodes[n].get(k) for n in node_ids])
+        ncols[f"{_csv_name(k)}:{t}"] = enc
+    if G.is_multigraph():
+        rows = list(G.edges(keys=True, data=True))
+    else:
+        rows = [(u, v, None, d) for u, v, d in G.edges(data=True)]
+    ecols = {"source:str": [str(r[0]) for r in rows], "target:str": [str(r[1]) for r in rows]}
+    if G.is_multigraph():
+        t, enc = _csv_column([r[2] for r in rows])
+        ecols[f"key:{t}"] = enc
+    ekeys = sorted({k for r in rows for k in r[3]})
+    for k in ekeys:
+        t, enc = _csv_column([r[3].get(k) for r in rows])
+        ecols[f"{_csv_name(k)}:{t}"] = enc
+    return pd.DataFrame(ncols, dtype=object), pd.DataFrame(ecols, dtype=object)
+
+
+def _csv_name(k):
+    return f"attr_{k}" if k in _TABLE_RESERVED else k
+
+
+def _parse_cell(text, t):
+    if text == "":
+        return None
+    if t == "int":
+        return int(text)
+    if t == "float":
+        return float(text)
+    if t == "bool":
+        return text == "True"
+    if t == "json":
+        return json.loads(text)
+    return text
+
+
+def _read_table(path):
+    if not path.exists():
+        raise InputError("missing file of a CSV graph export", file=path)
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    cols = []
+    for c in df.columns:
+        name, _, t = c.rpartition(":")
+        if not name or t not in ("str", "int", "float", "bool", "json"):
+            name, t = c, "str"
+        cols.append((c, name, t))
+    return df, cols
+
+
+def _read_csv_graph(folder):
+    meta_path = folder / "graph.json"
+    meta = json.loads(meta_path.read_text("utf-8")) if meta_path.exists() else {}
+    directed, multi = meta.get("directed", True), meta.get("multigraph", True)
+    G = (nx.MultiDiGraph() if directed else nx.MultiGraph()) if multi else (
+        nx.DiGraph() if directed else nx.Graph())
+    G.graph.update(meta.get("graph", {}))
+    df, cols = _read_table(folder / "nodes.csv")
+    for rec in df.itertuples(index=False):
+        d = {name: _parse_cell(val, t) for (c, name, t), val in zip(cols, rec)}
+        nid = d.pop("id")
+        G.add_node(nid, **_decode({k: v for k, v in d.items() if v is not None}))
+    df, cols = _read_table(folder / "edges.csv")
+    for rec in df.itertuples(index=False):
+        d = {name: _parse_cell(val, t) for (c, name, t), val in zip(cols, rec)}
+        u, v = d.pop("source"), d.pop("target")
+        attrs = _decode({k: x for k, x in d.items() if x is not None and k != "key"})
+        if multi:
+            G.add_edge(u, v, key=d.get("key"), **attrs)
+        else:
+            G.add_edge(u, v, **attrs)
+    return G
