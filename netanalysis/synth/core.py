@@ -827,6 +827,7 @@ class _Builder:
         next_trip = T
         # fugitives: ordinary days; hidden companions and relatives share their legs
         fug_trav = self.fug[self.travels[self.fug]]
+        air_routes = np.flatnonzero(self.r_mode == "air")
         co_rows = []
         self.hidden_pairs = []
         used_comp = set()
@@ -834,10 +835,11 @@ class _Builder:
         for f in fug_trav:
             nt = int(rng.integers(2, 5))
             routes = rng.choice(R, nt, p=r_pop / r_pop.sum())
+            routes[0] = rng.choice(air_routes)  # the first trip is a flight: it leaves traces
             days = np.sort(rng.integers(0, _WINDOW - 40, nt))
             stays = rng.integers(3, 29, nt)
             companion = -1
-            if rng.random() < 0.6:
+            if rng.random() < 0.6 or len(used_comp) < 3:
                 while True:
                     c = int(bg_trav[rng.integers(0, len(bg_trav))])
                     if c not in used_comp:
@@ -880,7 +882,7 @@ class _Builder:
         _, last = np.unique(key[::-1], return_index=True)
         keep = np.sort(len(key) - 1 - last)
         lp, lr, ld, lt = lp[keep], lr[keep], ld[keep], lt[keep]
-        lj = lr * 10_000 + ld
+        lj = np.where(self.r_fl[lr] != "", lr * 10_000 + ld, -1 - np.arange(len(lr)))
         # what the companions really share, measured on the final rows
         order = np.argsort(lp, kind="stable")
         lps = lp[order]
@@ -961,9 +963,9 @@ class _Builder:
         nat = np.where(self.nat2 != "", self.nat + "|" + self.nat2, self.nat)
         df = {
             "id": self.pid[order], "name": self.name[order], "aliases": self.aliases[order],
-            "birth_date": bd[order], "nationality": nat[order], "sex": np.where(self.female, "F", "M")[order],
-            "role": self.role[order], "notice": self.notice[order], "wanted_by": self.wanted[order],
-            "offences": self.offences[order], "provenance": self.prov[order]}
+            "birth_date": bd[order], "nationality": nat[order], "role": self.role[order], "notice": self.notice[order],
+            "wanted_by": self.wanted[order], "offences": self.offences[order],
+            "sex": np.where(self.female, "F", "M")[order], "provenance": self.prov[order]}
         self._write("persons", df)
 
     def _write_organizations(self):
@@ -1164,6 +1166,22 @@ class _Builder:
         rb = self.phone_number[rng.integers(0, len(self.phone_number), len(ru))]
         caller = np.concatenate([caller, self.phone_number[fp[wa]], self.phone_number[r1[ok]], ru])
         callee = np.concatenate([callee, ub, self.phone_number[r2[ok]], rb])
+        # hidden companions never call each other (their tie must be found from travel)
+        if self.hidden_pairs:
+            owner = {}
+            for f, c in self.hidden_pairs:
+                for x in (f, c):
+                    if fp[x] >= 0:
+                        for num in self.phone_number[fp[x]:fp[x] + nph[x]]:
+                            owner[num] = x
+            pairs = {(min(f, c), max(f, c)) for f, c in self.hidden_pairs}
+            cand = np.flatnonzero(np.isin(caller, list(owner)) & np.isin(callee, list(owner)))
+            drop = [i for i in cand.tolist()
+                    if (min(owner[caller[i]], owner[callee[i]]),
+                        max(owner[caller[i]], owner[callee[i]])) in pairs]
+            keep = np.ones(len(caller), bool)
+            keep[drop] = False
+            caller, callee = caller[keep], callee[keep]
         C = len(caller)
         start = (_DAY0.astype("datetime64[s]") + rng.integers(0, _WINDOW * 86400, C).astype("timedelta64[s]"))
         dur = np.minimum(rng.lognormal(np.log(90), 1.1, C).astype(np.int64) + 1, 7200)
