@@ -379,7 +379,8 @@ def _why(r, top_pct):
     gf = int(r.get("gf_total") or 0)
     if len(bridged) >= 1 and (gf > 0 or len(bridged) >= 2 or nd):
         groups = [grp] + list(bridged[:2])
-        txt = " and ".join(str(int(g)) for g in groups if _present(g))
+        gs = [str(int(g)) for g in groups if _present(g)]
+        txt = gs[0] if len(gs) == 1 else ", ".join(gs[:-1]) + " and " + gs[-1]
         role_name = _gf_role(r)
         parts.append(f"broker between groups {txt}" + (f" ({role_name})" if role_name else ""))
     for m, label in (("betweenness", "betweenness"), ("pagerank", "PageRank")):
