@@ -100,3 +100,19 @@ def make_analysis():
     measures = targets.set_index("id")[["degree"]]
     return Analysis(targets=targets, groups=groups, logistics=logistics, measures=measures,
                     modularity=0.31, meta={"seed": 0})
+
+
+def write_case_folder(case, folder):
+    """Write the tables of `case` as a case folder (case format v1 CSV files)."""
+    from netanalysis.model.vocab import case_schema, file_columns
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for kind, df in case.tables.items():
+        if not len(df):
+            continue
+        cols = [c for c in file_columns(kind) if c in df.columns]
+        out = df[cols].copy()
+        for c in cols:
+            out[c] = [("|".join(map(str, v)) if isinstance(v, (list, tuple)) else v) for v in out[c]]
+        out.to_csv(folder / case_schema()["files"][kind]["file"], index=False)
+    return folder
