@@ -293,7 +293,8 @@ def map_data(case, *, analysis=None, graph=None, focus=None, hops=2, top=None, g
             size = minsize * (1.0 if kind in ("Person", "Organization") else 0.7)
         label = _label(n, d, s["label_length"])
         node = {
-            "id": str(n), "label": label, "shape": s["kind_shapes"].get(kind, "dot"),
+            "id": str(n), "label": label, "caption": _label(n, d, 200),
+            "shape": s["kind_shapes"].get(kind, "dot"),
             "size": round(size, 2),
             "color": {"background": color, "border": "#333333" if kind == "Person" else color,
                       "highlight": {"background": color, "border": "#000000"}},
@@ -309,7 +310,11 @@ def map_data(case, *, analysis=None, graph=None, focus=None, hops=2, top=None, g
     edge_list = []
     low = float(s["low_confidence"])
     types_seen = Counter()
+    self_loops = 0
     for i, (u, v, d) in enumerate(H.edges(data=True)):
+        if u == v:  # a tie of a party with itself (often left by a merge) is not drawn
+            self_loops += 1
+            continue
         etype = d.get("type") or _types_name(d.get("types"))
         structural = etype in STRUCTURAL_TYPES
         inferred = bool(d.get("inferred", False))
@@ -336,15 +341,19 @@ def map_data(case, *, analysis=None, graph=None, focus=None, hops=2, top=None, g
     layout = "vis-network physics (Barnes-Hut)"
     if not physics:
         pos = _python_layout(H, seed=int(s.get("seed", 7)))
-        scale = 40.0 * math.sqrt(max(n_nodes, 1))
+        scale = 60.0 * math.sqrt(max(n_nodes, 1))
         for node in node_list:
+            if node["kind"] not in ("Person", "Organization"):
+                node["label"] = ""  # on a large map only parties are labelled
+
             x, y = pos[node["id"]]
             node["x"], node["y"] = round(float(x) * scale, 1), round(float(y) * scale, 1)
             node["physics"] = False
         layout = "computed in Python (igraph Fruchterman-Reingold, grid)"
         reductions.append(f"{n_nodes:,} nodes > {max_physics_nodes:,}: positions computed in "
                           "Python and physics turned off; ties drawn straight and hidden "
-                          "while dragging or zooming")
+                          "while dragging or zooming; only persons and organizations "
+                          "labelled (the others on hover)")
     options = {
         "physics": {"enabled": physics, "solver": "barnesHut",
                     "barnesHut": {"gravitationalConstant": -8000, "springLength": 120,
@@ -357,7 +366,8 @@ def map_data(case, *, analysis=None, graph=None, focus=None, hops=2, top=None, g
                   "arrows": {"to": {"scaleFactor": 0.6}}},
         "nodes": {"font": {"size": 13, "face": "sans-serif", "strokeWidth": 3,
                            "strokeColor": "#ffffff"},
-                  "scaling": {"label": {"enabled": False}}},
+                  # on a large map, labels appear as one zooms in
+                  "scaling": {"label": {"enabled": False, "drawThreshold": 5 if physics else 9}}},
         "layout": {"randomSeed": int(s.get("seed", 7)), "improvedLayout": physics and n_nodes < 150},
     }
     net.set_options(json.dumps(options))
@@ -379,6 +389,7 @@ def map_data(case, *, analysis=None, graph=None, focus=None, hops=2, top=None, g
         "nodes": n_nodes, "edges": len(edge_list), "kinds": dict(sorted(kinds_seen.items())),
         "selection": selection, "color_by": color_by, "physics": physics, "layout": layout,
         "reduced": bool(reductions), "reductions": reductions, "dropped_nodes": dropped,
+        "self_loops": self_loops,
     }
     return {"nodes": net.nodes, "edges": net.edges, "options": options, "legend": legend,
             "info": info, "network": net}
@@ -536,21 +547,54 @@ def _json_default(o):
 
 
 def _python_layout(H, *, seed):
-    """Return ``{node id: (x, y)}`` in [-1, 1] from igraph's grid Fruchterman-Reingold."""
+    """Return ``{node id: (x, y)}``, roughly in [-1, 1], for a large map.
+
+    Each connected component is laid out on its own with igraph's grid Fruchterman-Reingold
+    (O(n) per iteration), scaled to a disc whose area follows its size, and the discs are
+    packed in rows, largest first, so isolated nodes do not push the network into a corner.
+    """
     import igraph
 
     ids = [str(n) for n in sorted(H.nodes, key=str)]
+    if not ids:
+        return {}
     index = {n: i for i, n in enumerate(ids)}
     pairs = {(min(index[str(u)], index[str(v)]), max(index[str(u)], index[str(v)]))
              for u, v in H.edges() if str(u) != str(v)}
     g = igraph.Graph(n=len(ids), edges=sorted(pairs))
     rng = np.random.default_rng(seed)
-    start = rng.uniform(-1, 1, size=(len(ids), 2)) * math.sqrt(max(len(ids), 1))
-    layout = g.layout_fruchterman_reingold(seed=start.tolist(), grid=True)
-    xy = np.asarray(layout.coords, dtype=float) if len(ids) else np.zeros((0, 2))
-    if len(ids):
-        xy -= xy.mean(axis=0)
-        m = np.abs(xy).max()
-        if m > 0:
-            xy /= m
+    xy = np.zeros((len(ids), 2))
+    comps = sorted(g.connected_components(), key=lambda c: (-len(c), c[0]))
+    discs = []
+    for comp in comps:
+        k = len(comp)
+        if k == 1:
+            local = np.zeros((1, 2))
+        elif k == 2:
+            local = np.array([[-0.5, 0.0], [0.5, 0.0]])
+        else:
+            sub = g.subgraph(comp)
+            start = rng.uniform(-1, 1, size=(k, 2)) * math.sqrt(k)
+            local = np.asarray(sub.layout_fruchterman_reingold(seed=start.tolist(),
+                                                               grid=k > 1000).coords, float)
+            local -= local.mean(axis=0)
+            m = np.sqrt((local ** 2).sum(axis=1)).max()
+            local = local / m if m > 0 else local
+        radius = math.sqrt(k)
+        discs.append((comp, local * radius, radius))
+    # shelf packing of the discs, largest first
+    total = sum((2 * r + 1) ** 2 for *_, r in discs)
+    width = max(math.sqrt(total) * 1.15, 2 * discs[0][2] + 1)
+    x = y = row_h = 0.0
+    for comp, local, r in discs:
+        d = 2 * r + 1
+        if x > 0 and x + d > width:
+            x, y, row_h = 0.0, y + row_h, 0.0
+        xy[comp] = local + np.array([x + d / 2, y + d / 2])
+        x += d
+        row_h = max(row_h, d)
+    xy -= xy.mean(axis=0)
+    m = np.abs(xy).max()
+    if m > 0:
+        xy /= m
     return {n: (xy[i, 0], xy[i, 1]) for n, i in index.items()}
