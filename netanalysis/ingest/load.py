@@ -193,7 +193,7 @@ def validate_table(kind, raw, options=None, registry=None):
     n = len(data)
     lines = raw.lines
     probs = Problems(n, lines, raw.file)
-    stripped = {c: _strip(data[c]) for c in data.columns}
+    stripped = {c: (data[c] if raw.stripped else _strip(data[c])) for c in data.columns}
     out = {}
     for col in schema:
         out[col] = convert_column(kind, col, stripped.get(col), probs, options)
@@ -247,7 +247,7 @@ class _Registry:
     def record(self, kind, ids, lines, keep, raw, options):
         ids = ids.to_numpy(dtype=object)
         nonempty = np.fromiter((i is not None for i in ids), dtype=bool, count=len(ids))
-        self.taken[kind] = pd.Index(ids[keep & nonempty])
+        self.taken[kind] = pd.Index(ids[keep & nonempty], dtype=object)
         firsts = pd.Series(lines[nonempty], index=ids[nonempty])
         self.first[kind] = firsts[~firsts.index.duplicated(keep="first")]
         rej = {}
@@ -273,7 +273,8 @@ class _Registry:
 
 
 def _strip(s):
-    return s.str.strip() if len(s) else s
+    return pd.Series(np.fromiter((v.strip() for v in s.to_numpy(dtype=object)), dtype=object,
+                                 count=len(s)), dtype=object)
 
 
 def _namespace(kind):
@@ -333,7 +334,8 @@ def _check_refs(kind, schema, out, probs, options, registry):
         known = np.zeros(len(vals), dtype=bool)
         for k in targets:
             if k in registry.taken:
-                known |= vals.isin(registry.taken[k]).to_numpy()
+                # get_indexer reuses the index's hash table across calls (isin rebuilds one)
+                known |= registry.taken[k].get_indexer(vals.to_numpy(dtype=object)) >= 0
         miss = nonempty & ~known
         if not miss.any():
             continue

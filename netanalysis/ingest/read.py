@@ -79,6 +79,8 @@ class RawTable:
         As detected or given (None where they do not apply, e.g. Excel).
     header_line : int
         The line of the header.
+    stripped : bool
+        True when no cell has surrounding spaces (so validation need not strip them).
     """
 
     file: str
@@ -90,6 +92,7 @@ class RawTable:
     encoding: str | None = None
     delimiter: str | None = None
     header_line: int = 1
+    stripped: bool = False
 
     @property
     def read(self):
@@ -227,17 +230,35 @@ def read_csv_table(path, *, display=None, encoding=None, delimiter=None):
     """
     p = Path(path)
     display = display or p.name
-    text, enc = decode_bytes(read_bytes(p), p, encoding)
-    return parse_csv_text(text, p, display=display, encoding=enc, delimiter=delimiter)
+    data = read_bytes(p)
+    text, enc = decode_bytes(data, p, encoding)
+    utf8 = data[3:] if enc == "utf-8-sig" else data if enc == "utf-8" else None
+    return parse_csv_text(text, p, display=display, encoding=enc, delimiter=delimiter, data=utf8)
 
 
-def parse_csv_text(text, path, *, display, encoding, delimiter=None):
-    """Parse decoded CSV text into a :class:`RawTable` (see :func:`read_csv_table`)."""
+def parse_csv_text(text, path, *, display, encoding, delimiter=None, data=None):
+    """Parse decoded CSV text into a :class:`RawTable` (see :func:`read_csv_table`).
+
+    `data`, when given, is `text` encoded as UTF-8 (saves encoding it again). Large regular
+    files take a vectorised path (record boundaries and field counts found with numpy from the
+    quote parity of each newline and delimiter, cells parsed by pandas); files it cannot
+    prove regular (stray quotes, lone carriage returns) are read record by record with the
+    csv module. Both give the same result.
+    """
     if "\x00" in text:
         raise InputError("not a CSV file: it contains NUL characters (binary content)", file=path)
     if delimiter is None:
         first = next((ln for ln in io.StringIO(text, newline="") if ln.strip()), "")
         delimiter = sniff_delimiter(first.rstrip("\r\n"))
+    if len(text) >= _FAST_MIN_CHARS:
+        raw = _parse_fast(text if data is None else None, data, path, display, encoding,
+                          delimiter)
+        if raw is not None:
+            return raw
+    return _parse_slow(text, path, display, encoding, delimiter)
+
+
+def _parse_slow(text, path, display, encoding, delimiter):
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     prev = 0
     header = None
@@ -269,19 +290,132 @@ def parse_csv_text(text, path, *, display, encoding, delimiter=None):
                 append_row(row[:ncols])
                 append_line(start)
                 continue
-            problem = f"wrong number of fields: {n} fields, the header has {ncols}"
-            if prev > start:
-                problem += f" (the record runs from line {start} to line {prev}: an unclosed quote?)"
-            value = delimiter.join(row)
-            if len(value) > 200:
-                value = value[:197] + "..."
-            bad.append((start, problem, value, row))
+            bad.append(_bad_record(start, prev, row, ncols, delimiter))
     except csv.Error as exc:
         raise InputError(f"not a readable CSV file: {exc}", file=path, line=reader.line_num) from None
     data = _frame(names, rows)
     return RawTable(file=display, path=Path(path), header=names, data=data,
                     lines=np.asarray(lines, dtype=np.int64), bad=bad, encoding=encoding,
                     delimiter=delimiter, header_line=header_line)
+
+
+def _bad_record(start, end, row, ncols, delimiter):
+    n = len(row)
+    problem = f"wrong number of fields: {n} fields, the header has {ncols}"
+    if end > start:
+        problem += f" (the record runs from line {start} to line {end}: an unclosed quote?)"
+    value = delimiter.join(row)
+    if len(value) > 200:
+        value = value[:197] + "..."
+    return (start, problem, value, list(row))
+
+
+#: Files shorter than this (in characters) are always read with the csv module.
+_FAST_MIN_CHARS = 1 << 20
+
+
+def _parse_fast(text, data, path, display, encoding, delimiter):
+    """Vectorised parse; returns None when the file is not provably regular."""
+    if data is None:
+        data = text.encode("utf-8")
+    if data.count(b"\r") != data.count(b"\r\n"):
+        return None  # lone carriage returns: let the csv module handle them
+    arr = np.frombuffer(data, dtype=np.uint8)
+    q = np.flatnonzero(arr == 34)
+    if len(q) % 2:
+        return None
+    nl = np.flatnonzero(arr == 10)
+    if not len(nl) or nl[-1] != len(arr) - 1:
+        nl = np.append(nl, len(arr))
+    ends = nl[(np.searchsorted(q, nl) % 2) == 0] if len(q) else nl
+    starts = np.empty_like(ends)
+    starts[0] = 0
+    starts[1:] = ends[:-1] + 1
+    seg_line = np.searchsorted(nl, starts) + 1
+    # Blank segments: empty, or whitespace only (checked in Python for the few candidates).
+    seglen = ends - starts
+    first = np.where(seglen > 0, arr[np.minimum(starts, len(arr) - 1)], 10)
+    cand = np.flatnonzero(np.isin(first, (32, 9, 13, 10)))
+    blank = np.zeros(len(ends), dtype=bool)
+    for i in cand:
+        if not data[starts[i]:ends[i]].strip():
+            blank[i] = True
+    # Fields per segment: delimiters outside quotes, plus one.
+    dp = np.flatnonzero(arr == ord(delimiter))
+    if len(q):
+        dp = dp[(np.searchsorted(q, dp) % 2) == 0]
+    nfields = np.bincount(np.searchsorted(ends, dp), minlength=len(ends))[:len(ends)] + 1
+    stripped = not _needs_strip(arr, data, delimiter)
+    del dp, q, arr
+    keep = ~blank
+    seg_line, nfields = seg_line[keep], nfields[keep]
+    if not len(seg_line):
+        raise SchemaError("empty file: no header row (add the header, or delete the file "
+                          "if it is optional)", file=path)
+    maxf = int(nfields.max())
+    try:
+        df = pd.read_csv(io.BytesIO(data), sep=delimiter, header=None, names=list(range(maxf)),
+                         dtype=object, keep_default_na=False, na_filter=False,
+                         skip_blank_lines=True, engine="c", encoding="utf-8", quotechar='"',
+                         doublequote=True, index_col=False)
+    except (pd.errors.ParserError, ValueError, UnicodeDecodeError):
+        return None
+    if len(df) != len(seg_line):
+        return None
+    header_line = int(seg_line[0])
+    ncols = int(nfields[0])
+    names = normalize_header([str(v) for v in df.iloc[0, :ncols]], path, header_line)
+    body = df.iloc[1:].reset_index(drop=True)
+    del df
+    lines = seg_line[1:]
+    nf = nfields[1:]
+    cells = body.iloc[:, :ncols]
+    good = nf == ncols
+    bad = []
+    over = np.flatnonzero(nf != ncols)
+    if len(over):
+        extra = body.iloc[:, ncols:]
+        for i in over:
+            row = [str(v) for v in body.iloc[i, :nf[i]]]
+            if nf[i] > ncols and not any(v.strip() for v in extra.iloc[i, :nf[i] - ncols]):
+                good[i] = True
+                continue
+            if not any(v.strip() for v in row):
+                continue
+            bad.append(_bad_record(int(lines[i]), int(lines[i]), row, ncols, delimiter))
+    if len(cells.columns):
+        allempty = np.ones(len(cells), dtype=bool)
+        for j in range(ncols):
+            allempty &= cells.iloc[:, j].to_numpy(dtype=object) == ""
+        good &= ~allempty
+    sel = np.flatnonzero(good)
+    cols = {}
+    for j, name in enumerate(names):
+        col = cells.iloc[:, j].to_numpy(dtype=object)
+        if len(sel) != len(col):
+            col = col[sel]
+        cols[name] = pd.Series(col, dtype=object)
+    frame = pd.DataFrame(cols, index=pd.RangeIndex(len(sel)))
+    return RawTable(file=display, path=Path(path), header=names, data=frame,
+                    lines=lines[sel].astype(np.int64), bad=bad, encoding=encoding,
+                    delimiter=delimiter, header_line=header_line, stripped=stripped)
+
+
+def _needs_strip(arr, data, delimiter):
+    """Return True when some cell may have surrounding spaces.
+
+    A cell has surrounding spaces only where a space or tab touches a delimiter, a quote, a
+    line end or an end of the file (no-break spaces are rarer: any one means True).
+    """
+    if b"\xc2\xa0" in data:
+        return True
+    sp = np.flatnonzero((arr == 32) | (arr == 9))
+    if not len(sp):
+        return False
+    if sp[0] == 0 or sp[-1] == len(arr) - 1:
+        return True
+    edge = np.array([ord(delimiter), 34, 10, 13], dtype=np.uint8)
+    return bool(np.isin(arr[sp - 1], edge).any() or np.isin(arr[sp + 1], edge).any())
 
 
 def table_from_records(records, *, file, path, header_line=1, encoding=None, delimiter=None,
