@@ -1,3 +1,274 @@
-"""Commands of the neo4j family (see netanalysis.cli)."""
+"""``netanalysis neo4j``: push a case into Neo4j, pull graphs, measures, a local test server.
 
-from netanalysis.cli._common import main  # noqa: F401
+Each command is a few lines around one function of :mod:`netanalysis.backends.neo4j`.
+Connection values come from ``--uri`` / ``--user`` / ``--database`` or ``NEO4J_URI`` /
+``NEO4J_USER`` / ``NEO4J_DATABASE``; the password only from ``NEO4J_PASSWORD`` or a prompt
+(``--ask-password``), never from the command line, and it is never echoed or printed.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from netanalysis.cli._common import (
+    case_argument,
+    filter_options,
+    filters_from_options,
+    main,
+    quiet_option,
+    settings_option,
+)
+from netanalysis.errors import InputError
+
+__all__ = ["neo4j", "push", "pull", "measures", "server"]
+
+
+def connection_options(f):
+    """Add ``--uri``, ``--user``, ``--database`` and ``--ask-password``."""
+    opts = [
+        click.option("--uri", default=None,
+                     help="Bolt address, e.g. bolt://localhost:7687 (default: NEO4J_URI or the "
+                          "settings)."),
+        click.option("--user", default=None, help="User (default: NEO4J_USER, else neo4j)."),
+        click.option("--database", default=None,
+                     help="Database (default: NEO4J_DATABASE, else neo4j)."),
+        click.option("--ask-password", is_flag=True,
+                     help="Prompt for the password (hidden) instead of reading NEO4J_PASSWORD."),
+    ]
+    for o in reversed(opts):
+        f = o(f)
+    return f
+
+
+def _connection(uri, user, database, ask_password, settings_path):
+    from netanalysis.settings import load_settings
+
+    settings = load_settings(settings_path)
+    password = None
+    if ask_password:
+        password = click.prompt("Neo4j password", hide_input=True, err=True)
+    conn = {"uri": uri, "user": user, "database": database, "password": password}
+    return settings, {k: v for k, v in conn.items() if v is not None}
+
+
+def _progress(quiet):
+    from netanalysis.progress import Progress
+
+    return Progress(quiet=quiet)
+
+
+@main.group()
+def neo4j():
+    """Work with a Neo4j server: push a case, pull graphs, compute measures with GDS.
+
+    Connection: --uri/--user/--database or NEO4J_URI, NEO4J_USER, NEO4J_DATABASE; the
+    password comes from NEO4J_PASSWORD or --ask-password, never from the command line.
+
+    \b
+    Examples:
+      netanalysis neo4j server
+      NEO4J_URI=bolt://127.0.0.1:7687 netanalysis neo4j push case/
+      netanalysis neo4j pull --fugitive P1 --hops 2 --out p1.graphml
+      netanalysis neo4j measures --out measures.csv
+    """
+
+
+@neo4j.command()
+@case_argument
+@connection_options
+@click.option("--batch-size", type=int, default=None,
+              help="Rows per transaction (default from the settings: 5000).")
+@click.option("--replace", is_flag=True,
+              help="First remove every node a previous push left in the database.")
+@click.option("--no-resolve", is_flag=True, help="Do not merge records of the same person.")
+@click.option("--no-infer", is_flag=True, help="Do not infer ties that no source stated.")
+@click.option("--mapping", type=click.Path(exists=True, dir_okay=False),
+              help="Mapping file for a source that is not in case format v1.")
+@settings_option
+@quiet_option
+def push(case, uri, user, database, ask_password, batch_size, replace, no_resolve, no_infer,
+         mapping, settings_path, quiet):
+    """Load CASE into Neo4j as a typed property graph (idempotent, resumable).
+
+    The case is read, resolved and given its inferred ties, then written in batches with
+    MERGE: running the command twice changes nothing, and a push that was interrupted
+    completes without duplicates when it is run again.
+
+    \b
+    Examples:
+      netanalysis neo4j push case/ --uri bolt://localhost:7687
+      NEO4J_PASSWORD=secret netanalysis neo4j push case/ --user analyst --replace
+    """
+    from netanalysis.backends.neo4j import push_case
+    from netanalysis.pipeline import prepare_case
+
+    settings, conn = _connection(uri, user, database, ask_password, settings_path)
+    progress = _progress(quiet)
+    c = prepare_case(case, resolve=not no_resolve, infer=not no_infer, mapping=mapping,
+                     settings=settings, progress=progress)
+    res = push_case(c, batch_size=batch_size, replace=replace, progress=progress,
+                    settings=settings, **conn)
+    nodes = sum(res["nodes"].values())
+    rels = sum(res["relationships"].values())
+    click.echo(f"pushed {nodes:,} nodes and {rels:,} relationships in {res['batches']} batches "
+               f"({res['seconds']:.1f} s, {res['rows_per_s'] or 0:,.0f} rows/s)")
+    if res["dangling"]:
+        click.echo(f"{res['dangling']} relationship(s) not pushed: an end is not in the case",
+                   err=True)
+
+
+@neo4j.command()
+@connection_options
+@click.option("--fugitive", default=None, help="Pull this node's neighbourhood.")
+@click.option("--hops", type=int, default=2, show_default=True,
+              help="Radius of the neighbourhood, in relationships.")
+@click.option("--block", default=None, help="Pull the graph a named block of cypher/ returns.")
+@click.option("--param", "params", multiple=True, metavar="KEY=VALUE",
+              help="A parameter of --block (repeatable; numbers are read as numbers).")
+@click.option("--out", "-o", required=True, type=click.Path(dir_okay=False),
+              help="GraphML file to write.")
+@settings_option
+@quiet_option
+def pull(uri, user, database, ask_password, fugitive, hops, block, params, out, settings_path,
+         quiet):
+    """Pull the whole graph, a fugitive's neighbourhood or a Cypher block into GraphML.
+
+    List-valued properties are written as text joined with "|" (GraphML has no lists).
+
+    \b
+    Examples:
+      netanalysis neo4j pull --out case.graphml
+      netanalysis neo4j pull --fugitive P1 --hops 2 --out p1.graphml
+      netanalysis neo4j pull --block support_network --param id=P1 --out support.graphml
+    """
+    import networkx as nx
+
+    from netanalysis.backends.neo4j import pull_graph
+
+    if block is None and params:
+        raise InputError("--param is only used with --block")
+    settings, conn = _connection(uri, user, database, ask_password, settings_path)
+    G = pull_graph(fugitive=fugitive, hops=hops, block=block, params=_params(params),
+                   settings=settings, progress=_progress(quiet), **conn)
+    H = graphml_ready(G)
+    try:
+        nx.write_graphml(H, out)
+    except OSError as exc:
+        raise InputError(f"cannot write: {exc.strerror}", file=out) from None
+    click.echo(f"wrote {out}: {G.number_of_nodes():,} nodes, {G.number_of_edges():,} "
+               "relationships")
+
+
+@neo4j.command()
+@connection_options
+@filter_options
+@click.option("--seed", type=int, default=0, show_default=True,
+              help="Seed for sampled betweenness and Leiden.")
+@click.option("-k", "k", type=int, default=None,
+              help="Sample betweenness from K sources (default: exact on small graphs).")
+@click.option("--community", type=click.Choice(["leiden", "louvain"]), default=None,
+              help="Community detection (default from the settings: leiden).")
+@click.option("--no-gds", is_flag=True, help="Compute in process even if GDS is installed.")
+@click.option("--out", "-o", type=click.Path(dir_okay=False), default=None,
+              help="CSV file to write (default: print the top 20 by PageRank).")
+@settings_option
+@quiet_option
+def measures(uri, user, database, ask_password, link_types, min_confidence, no_inferred, since,
+             until, seed, k, community, no_gds, out, settings_path, quiet):
+    """Compute degree, PageRank, betweenness and communities of the parties in Neo4j.
+
+    Uses Graph Data Science when the server has it, else pulls the party graph and computes
+    the same measures in process (and says so).
+
+    \b
+    Examples:
+      netanalysis neo4j measures
+      netanalysis neo4j measures --link-types documents,transport,lodging,financial --out m.csv
+    """
+    from netanalysis.backends.neo4j import neo4j_measures
+
+    settings, conn = _connection(uri, user, database, ask_password, settings_path)
+    progress = _progress(quiet)
+    filters = filters_from_options(link_types, min_confidence, no_inferred, since, until)
+    df = neo4j_measures(filters=filters, seed=seed, k=k, community=community,
+                        use_gds=False if no_gds else None, settings=settings, progress=progress,
+                        **conn)
+    progress.say(f"measures of {len(df):,} parties ({df.attrs.get('method')})")
+    if out:
+        try:
+            df.to_csv(out, index=False)
+        except OSError as exc:
+            raise InputError(f"cannot write: {exc.strerror}", file=out) from None
+        click.echo(f"wrote {out}: {len(df):,} parties")
+    else:
+        top = df.sort_values("pagerank", ascending=False).head(20)
+        click.echo(top.to_string(index=False))
+
+
+@neo4j.command()
+@click.option("--home", type=click.Path(file_okay=False), default=None,
+              help="Folder for the server's data (default: a temporary folder, removed after).")
+@click.option("--port", type=int, default=0, show_default=True,
+              help="Bolt port on 127.0.0.1 (0 picks a free one).")
+@click.option("--heap", default="1536m", show_default=True, help="Maximum Java heap.")
+@click.option("--timeout", type=float, default=180, show_default=True,
+              help="Seconds to wait for the server to start.")
+def server(home, port, heap, timeout):
+    """Start the local Neo4j test server (with GDS) in the foreground; Ctrl-C stops it.
+
+    Needs Java 17; the first start fetches Neo4j 5.26 and Graph Data Science from Maven
+    Central (tools/neo4j/fetch.sh). Authentication is off: connect without a password.
+
+    \b
+    Examples:
+      netanalysis neo4j server
+      netanalysis neo4j server --port 7687 --home /tmp/neo4j-dev
+    """
+    from netanalysis.backends.neo4j.server import local_server
+
+    progress = _progress(False)
+    with local_server(home, timeout=timeout, heap=heap, port=port, progress=progress) as uri:
+        click.echo(uri)
+        click.echo(f"export NEO4J_URI={uri}   # then: netanalysis neo4j push CASE", err=True)
+        sys.stdout.flush()
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            click.echo("stopping the server", err=True)
+
+
+def graphml_ready(G):
+    """Return a copy of `G` whose attribute values GraphML can store (lists joined by "|")."""
+    H = G.copy()
+    items = [d for _, d in H.nodes(data=True)] + [d for *_, d in H.edges(data=True)]
+    for d in items:
+        for k, v in list(d.items()):
+            if v is None:
+                del d[k]
+            elif isinstance(v, (list, tuple)):
+                d[k] = "|".join(map(str, v))
+    return H
+
+
+def _params(pairs):
+    out = {}
+    for p in pairs:
+        if "=" not in p:
+            raise InputError(f"--param {p!r}: use KEY=VALUE")
+        k, v = p.split("=", 1)
+        out[k.strip()] = _number(v)
+    return out
+
+
+def _number(v):
+    for cast in (int, float):
+        try:
+            return cast(v)
+        except ValueError:
+            pass
+    return v

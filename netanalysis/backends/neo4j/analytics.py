@@ -106,7 +106,8 @@ def neo4j_measures(uri=None, user=None, password=None, database=None, *, filters
                 df.attrs["method"] = f"gds {version}"
                 return df
             if progress is not None:
-                progress.say("Graph Data Science is not installed in Neo4j: pulling the party "
+                why = "is not installed in" if version is None else "is not used with"
+                progress.say(f"Graph Data Science {why} Neo4j at {conn.uri}: pulling the party "
                              "graph and computing the measures in process with networkx")
             nodes, edges = pull_party_edges(s)
     df = party_measures(party_graph(filter_edges(edges, **filters), nodes), seed=seed, k=k,

@@ -15,6 +15,7 @@ from netanalysis.settings import load_settings
 __all__ = ["Connection", "connect", "connection_settings"]
 
 _KEYS = ("uri", "user", "password", "database")
+_SCHEMES = {"bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc"}
 
 
 def connection_settings(uri=None, user=None, password=None, database=None, settings=None):
@@ -101,6 +102,10 @@ def connect(uri=None, user=None, password=None, database=None, *, settings=None,
     uri, user, password, database = (conf.get(k) for k in _KEYS)
     if not uri:
         raise BackendError("no Neo4j address: set NEO4J_URI or pass --uri")
+    scheme = str(uri).split("://", 1)[0].lower() if "://" in str(uri) else ""
+    if scheme not in _SCHEMES:
+        raise BackendError(f"invalid Neo4j address {uri!r}: use bolt://HOST:PORT or "
+                           "neo4j://HOST:PORT (or the +s / +ssc variants)")
     auth = (user or "neo4j", password) if password else None
     try:
         driver = neo4j.GraphDatabase.driver(

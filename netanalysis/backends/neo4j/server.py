@@ -169,6 +169,11 @@ def local_server(home=None, timeout=120, *, heap="1536m", port=0, auth_password=
     finally:
         _stop(proc)
         reader.join(timeout=5)
+        for f in (proc.stdin, proc.stdout):
+            try:
+                f.close()
+            except OSError:
+                pass
         if tmp is not None:
             shutil.rmtree(tmp, ignore_errors=True)
 

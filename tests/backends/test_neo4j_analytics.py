@@ -1,0 +1,116 @@
+"""Measures in the database with GDS agree with networkx on the same case."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from netanalysis.backends.neo4j import neo4j_measures, party_measures, push_case
+from netanalysis.backends.neo4j.analytics import MEASURE_COLUMNS, gds_params
+from netanalysis.errors import InputError
+from netanalysis.model.case import Case
+from netanalysis.model.graph import filter_edges, party_edges, party_graph, party_nodes
+from netanalysis.progress import Progress
+
+pytestmark = pytest.mark.neo4j
+
+
+@pytest.fixture
+def florentine_case():
+    """Padgett's Florentine families (networkx), as a case with varied gradings and weights."""
+    import networkx as nx
+
+    F = nx.florentine_families_graph()
+    names = sorted(F)
+    ids = {n: f"F{i:02d}" for i, n in enumerate(names)}
+    persons = pd.DataFrame({"id": [ids[n] for n in names], "name": names,
+                            "role": ["associate"] * len(names), "_file": "persons.csv",
+                            "_line": range(2, len(names) + 2)})
+    edges = sorted(F.edges)
+    gradings = ["A1", "B2", "C3", "F6", "B1"]
+    links = pd.DataFrame({
+        "from_id": [ids[u] for u, _ in edges], "to_id": [ids[v] for _, v in edges],
+        "type": ["family" if i % 3 else "financial" for i in range(len(edges))],
+        "grading": [gradings[i % 5] for i in range(len(edges))],
+        "weight": [1.0 + (i % 4) for i in range(len(edges))],
+        "start": [None if i % 2 else "2020" for i in range(len(edges))],
+        "end": [None] * len(edges), "provenance": ["archive"] * len(edges),
+        "note": [None] * len(edges), "_file": "links.csv", "_line": range(2, len(edges) + 2)})
+    # An isolated party, kept by both backends.
+    persons = pd.concat([persons, pd.DataFrame({"id": ["F99"], "name": ["Pucci"],
+                                                "role": ["associate"], "_file": "persons.csv",
+                                                "_line": [99]})], ignore_index=True)
+    return Case(tables={"persons": persons, "links": links})
+
+
+def _in_process(case, **filters):
+    G = party_graph(filter_edges(party_edges(case), **filters), party_nodes(case))
+    return party_measures(G, seed=0).set_index("id")
+
+
+def _compare(gds, ref):
+    assert list(gds.index) == list(ref.index)
+    for col in ("degree", "betweenness", "neighbours", "strength"):
+        np.testing.assert_allclose(gds[col], ref[col], rtol=1e-6, atol=1e-9, err_msg=col)
+    # PageRank: GDS does not spread the rank of dangling nodes; values agree closely and the
+    # ranking of the top nodes is the same.
+    np.testing.assert_allclose(gds["pagerank"], ref["pagerank"], atol=0.01)
+    top = lambda df, c: list(df[c].sort_values(ascending=False, kind="stable").index[:5])  # noqa: E731
+    assert top(gds, "pagerank") == top(ref, "pagerank")
+    assert top(gds, "betweenness")[:3] == top(ref, "betweenness")[:3]
+    assert gds["pagerank"].corr(ref["pagerank"], method="spearman") > 0.95
+
+
+def test_gds_measures_agree_with_networkx(neo4j_conn, florentine_case):
+    push_case(florentine_case, **neo4j_conn)
+    df = neo4j_measures(**neo4j_conn)
+    assert list(df.columns[:5]) == MEASURE_COLUMNS
+    assert df.attrs["method"].startswith("gds 2.13")
+    gds = df.set_index("id")
+    ref = _in_process(florentine_case)
+    _compare(gds, ref)
+    # Medici (F08 in sorted order) is the top broker of the Florentine network.
+    assert gds["betweenness"].idxmax() == ref["betweenness"].idxmax()
+    assert gds.loc["F99", "degree"] == 0 and gds.loc["F99", "component"] != gds.loc["F00", "component"]
+    # Communities: a partition of everyone, numbered from the largest group.
+    assert gds["community"].value_counts().index[0] == 0
+    assert gds["component"].nunique() == 2
+
+
+def test_filters_are_applied_in_the_database(neo4j_conn, florentine_case):
+    push_case(florentine_case, **neo4j_conn)
+    for filters in ({"link_types": ["family"]}, {"min_confidence": 0.6},
+                    {"since": "2021", "keep_undated": False}, {"since": "2019-06"}):
+        gds = neo4j_measures(filters=filters, **neo4j_conn).set_index("id")
+        ref = _in_process(florentine_case, **filters)
+        np.testing.assert_allclose(gds["strength"], ref["strength"], err_msg=str(filters))
+        np.testing.assert_allclose(gds["degree"], ref["degree"], err_msg=str(filters))
+
+
+def test_sampled_betweenness_is_seeded(neo4j_conn, florentine_case):
+    push_case(florentine_case, **neo4j_conn)
+    a = neo4j_measures(k=6, seed=3, **neo4j_conn)
+    b = neo4j_measures(k=6, seed=3, **neo4j_conn)
+    assert a["betweenness"].tolist() == b["betweenness"].tolist()
+    assert a["betweenness"].sum() > 0
+
+
+def test_fallback_without_gds_says_so(neo4j_conn, florentine_case):
+    push_case(florentine_case, **neo4j_conn)
+    buf = io.StringIO()
+    df = neo4j_measures(use_gds=False, progress=Progress(stream=buf), **neo4j_conn)
+    assert df.attrs["method"] == "networkx (GDS not used)"
+    ref = _in_process(florentine_case)
+    pd.testing.assert_frame_equal(df.set_index("id")[ref.columns], ref, check_dtype=False)
+    assert "computing the measures in process" in buf.getvalue()
+
+
+def test_filter_validation():
+    with pytest.raises(InputError, match="unknown link type"):
+        gds_params({"link_types": ["friendship"]})
+    with pytest.raises(InputError, match="unknown filter"):
+        gds_params({"colour": "red"})
+    assert gds_params({"link_types": ["co_offender"]})["types"] == ["CO_OFFENDER"]

@@ -1,0 +1,75 @@
+"""Connection settings and errors: one clear message, never the password."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+
+from netanalysis.backends.neo4j import connect
+from netanalysis.backends.neo4j.connection import connection_settings
+from netanalysis.errors import BackendError
+from netanalysis.settings import load_settings
+
+SECRET = "s3cret-Pa55word"
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_settings_then_environment_then_arguments():
+    s = load_settings(env={"NEO4J_URI": "bolt://env:7687", "NEO4J_USER": "ana",
+                           "NEO4J_PASSWORD": SECRET, "NEO4J_DATABASE": "cases"})
+    c = connection_settings(settings=s)
+    assert (c["uri"], c["user"], c["password"], c["database"]) == (
+        "bolt://env:7687", "ana", SECRET, "cases")
+    c = connection_settings(uri="bolt://arg:7687", database="other", settings=s)
+    assert (c["uri"], c["database"], c["user"]) == ("bolt://arg:7687", "other", "ana")
+    assert SECRET not in repr(s)
+
+
+def test_unreachable_server_is_one_clear_error():
+    uri = f"bolt://127.0.0.1:{_free_port()}"
+    with pytest.raises(BackendError) as err:
+        connect(uri, "neo4j", SECRET, timeout=3)
+    msg = str(err.value)
+    assert msg.startswith(f"cannot reach Neo4j at {uri}")
+    assert "is the server running?" in msg and "\n" not in msg
+    assert SECRET not in msg
+    assert err.value.exit_code == 3
+
+
+def test_invalid_address():
+    with pytest.raises(BackendError, match="invalid Neo4j address 'http://x:1'"):
+        connect("http://x:1", timeout=1)
+
+
+@pytest.mark.neo4j
+def test_unknown_database(neo4j_server):
+    with pytest.raises(BackendError, match="has no database 'nosuchdb'"):
+        connect(neo4j_server["uri"], neo4j_server["user"], neo4j_server["password"],
+                database="nosuchdb")
+
+
+@pytest.mark.neo4j
+@pytest.mark.slow
+def test_wrong_password_against_a_server_with_authentication(tmp_path, capfd):
+    from netanalysis.backends.neo4j.server import can_run, local_server
+
+    ok, reason = can_run()
+    if not ok:
+        pytest.skip(reason)
+    with local_server(tmp_path / "auth", auth_password=SECRET, timeout=180) as uri:
+        with connect(uri, "neo4j", SECRET) as conn, conn.session() as s:
+            assert s.run("RETURN 1 AS x").single()["x"] == 1
+        with pytest.raises(BackendError) as err:
+            connect(uri, "neo4j", "wrong-password-123")
+        msg = str(err.value)
+        assert msg == (f"Neo4j at {uri} refused the credentials of user 'neo4j': wrong user or "
+                       "password (set NEO4J_USER / NEO4J_PASSWORD)")
+        assert "wrong-password-123" not in msg
+    out = capfd.readouterr()
+    assert SECRET not in out.out + out.err
