@@ -337,36 +337,64 @@ def call_links(case, *, settings=None):
     ph, calls = case.tables["phones"], case.tables["calls"]
     if not len(ph) or not len(calls):
         return _empty()
-    phones = pd.DataFrame({"num": [normalize_phone(x) for x in ph["number"].tolist()],
-                           "pid": ph["person_id"].astype(str).to_numpy(dtype=object)})
-    c = pd.DataFrame({"caller": [normalize_phone(x) for x in calls["caller"].tolist()],
-                      "callee": [normalize_phone(x) for x in calls["callee"].tolist()],
-                      "start": _str_col(calls, "start"),
-                      "dur": pd.to_numeric(calls["duration_s"], errors="coerce").to_numpy(float)
-                      if "duration_s" in calls else np.full(len(calls), np.nan)})
-    sql = """
-    WITH ph AS (SELECT DISTINCT num, pid FROM phones WHERE num <> ''),
-    users AS (SELECT num, count(*) AS n_users FROM ph GROUP BY num),
-    c AS (SELECT caller, callee, count(*) AS n, sum(coalesce(dur, 0)) AS dur,
-                 min(start) AS first, max(start) AS last
-          FROM calls GROUP BY caller, callee),
-    x AS (SELECT pa.pid AS pa, pb.pid AS pb, c.*
-          FROM c JOIN ph pa ON pa.num = c.caller JOIN ph pb ON pb.num = c.callee
-          WHERE pa.pid <> pb.pid)
-    SELECT least(pa, pb) AS a, greatest(pa, pb) AS b, sum(n) AS n, sum(dur) AS dur,
-           sum(CASE WHEN pa < pb THEN n ELSE 0 END) AS n_ab,
-           sum(CASE WHEN pa > pb THEN n ELSE 0 END) AS n_ba,
-           min(first) AS first, max(last) AS last,
-           list(DISTINCT least(caller, callee) || ' / ' || greatest(caller, callee))[1:5] AS nums,
-           max(coalesce(ua.n_users, 1) + coalesce(ub.n_users, 1)) AS max_users
-    FROM x LEFT JOIN users ua ON ua.num = x.caller LEFT JOIN users ub ON ub.num = x.callee
-    GROUP BY least(pa, pb), greatest(pa, pb)
-    HAVING sum(n) >= $min_calls
-    """
-    res = _run_sql(sql, {"phones": phones, "calls": c}, {"min_calls": int(cc["min_calls"])},
-                   cfg["co_travel"].get("memory_limit"))
+    # integer codes throughout: pandas string columns aggregate slowly
+    pnum, cer, cee = _phones(ph["number"]), _phones(calls["caller"]), _phones(calls["callee"])
+    num_codes, nums = pd.factorize(np.concatenate([pnum, cer, cee]).astype(object), sort=True)
+    k1, k2 = len(pnum), len(pnum) + len(cer)
+    pid_codes, pids = pd.factorize(ph["person_id"].astype(str).astype(object), sort=True)
+    start = _str_col(calls, "start")
+    has_start = np.array([v is not None for v in start], dtype=bool)
+    st_codes = np.full(len(start), -1, dtype=np.int64)
+    st_vals = np.array([], dtype=object)
+    if has_start.any():
+        sc, st_vals = pd.factorize(start[has_start].astype(object), sort=True)
+        st_codes[has_start] = sc
+    st_vals = np.asarray(st_vals, dtype=object)
+    empty_num = np.searchsorted(np.asarray(nums, dtype=object), "") \
+        if "" in set(nums) else -2
+    phones = pd.DataFrame({"num": num_codes[:k1], "pid": pid_codes}).drop_duplicates()
+    phones = phones[phones["num"] != empty_num]
+    dur = pd.to_numeric(calls["duration_s"], errors="coerce").to_numpy(float) \
+        if "duration_s" in calls else np.full(len(calls), np.nan)
+    c = pd.DataFrame({"caller": num_codes[k1:k2], "callee": num_codes[k2:], "dur": dur,
+                      "first": np.where(st_codes >= 0, st_codes, np.iinfo(np.int64).max),
+                      "last": st_codes})
+    c = c[(c["caller"] != empty_num) & (c["callee"] != empty_num)]
+    users = phones.groupby("num").size()
+    agg = c.groupby(["caller", "callee"], sort=False).agg(
+        n=("dur", "size"), dur=("dur", "sum"), first=("first", "min"), last=("last", "max"))
+    agg = agg.reset_index()
+    x = agg.merge(phones.rename(columns={"num": "caller", "pid": "pa"}), on="caller")
+    x = x.merge(phones.rename(columns={"num": "callee", "pid": "pb"}), on="callee")
+    x = x[x["pa"] != x["pb"]]
+    if not len(x):
+        return _empty()
+    fwd = (x["pa"] < x["pb"]).to_numpy()
+    lo = np.minimum(x["caller"].to_numpy(), x["callee"].to_numpy())
+    hi = np.maximum(x["caller"].to_numpy(), x["callee"].to_numpy())
+    x = x.assign(
+        a=np.where(fwd, x["pa"], x["pb"]), b=np.where(fwd, x["pb"], x["pa"]),
+        n_ab=np.where(fwd, x["n"], 0), n_ba=np.where(fwd, 0, x["n"]), lo=lo, hi=hi,
+        users=np.maximum(x["caller"].map(users).to_numpy(), x["callee"].map(users).to_numpy()))
+    res = x.groupby(["a", "b"], sort=True).agg(
+        n=("n", "sum"), dur=("dur", "sum"), n_ab=("n_ab", "sum"), n_ba=("n_ba", "sum"),
+        first=("first", "min"), last=("last", "max"), max_users=("users", "max")).reset_index()
+    res = res[res["n"] >= int(cc["min_calls"])]
     if not len(res):
         return _empty()
+    numv = np.asarray(nums, dtype=object)
+    pairs_ = x[["a", "b", "lo", "hi"]].drop_duplicates().groupby(["a", "b"]).head(5)
+    labels = numv[pairs_["lo"].to_numpy()] + " / " + numv[pairs_["hi"].to_numpy()]
+    lab = pd.DataFrame({"a": pairs_["a"].to_numpy(), "b": pairs_["b"].to_numpy(),
+                        "label": labels.astype(object)})
+    lab = lab.groupby(["a", "b"], sort=False)["label"].agg(list).rename("nums").reset_index()
+    res = res.merge(lab, on=["a", "b"], how="left")
+    pidv = np.asarray(pids, dtype=object)
+    res["a"] = pidv[res["a"].to_numpy()]
+    res["b"] = pidv[res["b"].to_numpy()]
+    f, l_ = res["first"].to_numpy(), res["last"].to_numpy()
+    res["first"] = [st_vals[v] if 0 <= v < len(st_vals) else None for v in f]
+    res["last"] = [st_vals[v] if 0 <= v < len(st_vals) else None for v in l_]
     n = res["n"].to_numpy(float)
     minutes = res["dur"].to_numpy(float) / 60.0
     score = float(cc["count_weight"]) * np.log2(1 + n) + \
@@ -375,7 +403,7 @@ def call_links(case, *, settings=None):
     for r in res.itertuples(index=False):
         txt = (f"{int(r.n)} call{'s' if r.n != 1 else ''}, {_minutes(r.dur)} in all "
                f"({r.a} to {r.b} {int(r.n_ab)}, {r.b} to {r.a} {int(r.n_ba)}): " + ", ".join(r.nums))
-        if r.max_users > 2:
+        if r.max_users > 1:
             txt += "; a number is used by several persons, attributed to each"
         ev.append(txt)
     return _finish(res["a"], res["b"], "calls", ev, score, cfg, res["first"], res["last"])
@@ -413,7 +441,7 @@ def _shared(uses, typ, verb, max_users, cfg):
 def _finish(a, b, typ, evidence, score, cfg, start, end):
     score = np.round(np.asarray(score, dtype=float), 4)
     mc = float(cfg["max_confidence"])
-    conf = np.round(mc * (1.0 - np.exp(-score)), 4)
+    conf = np.floor(mc * (1.0 - np.exp(-score)) * 1e4) / 1e4   # rounded down: < max_confidence
     return pd.DataFrame({
         "from_id": np.asarray(a, dtype=object), "to_id": np.asarray(b, dtype=object),
         "type": typ, "evidence": list(evidence), "score": score, "confidence": conf,
@@ -432,7 +460,9 @@ def _run_sql(sql, tables, params, memory_limit):
         if memory_limit:
             con.execute(f"SET memory_limit = '{memory_limit}'")
         for name, df in tables.items():
-            con.register(name, df)
+            # pandas string columns (python storage) scan very slowly in DuckDB: pass objects
+            strs = {c: object for c in df.columns if isinstance(df[c].dtype, pd.StringDtype)}
+            con.register(name, df.astype(strs) if strs else df)
         used = {k: v for k, v in params.items() if f"${k}" in sql}
         return con.execute(sql, used).df()
     finally:
@@ -444,6 +474,13 @@ def _str_col(df, col):
     if col not in df:
         return np.full(len(df), None, dtype=object)
     return np.array([str(v) if _present(v) else None for v in df[col].tolist()], dtype=object)
+
+
+def _phones(series):
+    """Normalise a column of phone numbers (each distinct value once)."""
+    codes, uniq = pd.factorize(series.astype(object), use_na_sentinel=False)
+    norm = np.array([normalize_phone(v) for v in uniq], dtype=object)
+    return norm[codes] if len(norm) else np.array([], dtype=object)
 
 
 def _col(df, name):
