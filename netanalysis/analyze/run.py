@@ -315,8 +315,8 @@ def _precomputed(measures, ids):
         # a party the backend did not place forms a group of its own
         fill = raw.max() + 1 if raw.notna().any() else 0
         missing = raw.isna().to_numpy()
-        arr = raw.fillna(0).to_numpy(np.int64)
-        arr[missing] = fill + np.arange(missing.sum())
+        arr = np.array(raw.fillna(0).to_numpy(np.int64), copy=True)
+        arr[missing] = int(fill) + np.arange(int(missing.sum()))
         out["community"] = arr
     return out
 

@@ -1,0 +1,61 @@
+"""Hand-made cases for the analytics tests."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from netanalysis.model.case import Case
+
+
+def make_case(persons, links):
+    """Build a Case from lists of dicts (persons: id, name, role...; links: from_id, to_id, type...)."""
+    p = pd.DataFrame(persons)
+    for c in ("role", "notice", "wanted_by", "offences"):
+        if c not in p:
+            p[c] = None
+    p["role"] = p["role"].fillna("unknown")
+    p["_file"] = "persons.csv"
+    p["_line"] = range(2, len(p) + 2)
+    rows = []
+    for i, r in enumerate(links):
+        rows.append({"from_id": r["from_id"], "to_id": r["to_id"], "type": r["type"],
+                     "start": r.get("start"), "end": r.get("end"),
+                     "weight": float(r.get("weight", 1.0)), "grading": r.get("grading", "B2"),
+                     "provenance": r.get("provenance", "test"), "note": None,
+                     "_file": "links.csv", "_line": i + 2})
+    cols = ["from_id", "to_id", "type", "start", "end", "weight", "grading", "provenance",
+            "note", "_file", "_line"]
+    return Case(tables={"persons": p, "links": pd.DataFrame(rows, columns=cols)})
+
+
+@pytest.fixture
+def hub_case():
+    """Two fugitives, a facilitator serving both, a forger behind him, a bridging courier,
+    and a popular background person (HUB) with 30 friends and no support ties."""
+    persons = [
+        {"id": "F1", "name": "Fugitive One", "role": "fugitive", "notice": "red",
+         "wanted_by": ["CO", "US"], "offences": ["drug_trafficking"]},
+        {"id": "F2", "name": "Fugitive Two", "role": "fugitive", "notice": "blue",
+         "wanted_by": ["ES"], "offences": ["fraud"]},
+        {"id": "FAC", "name": "Facilitator", "role": "unknown"},
+        {"id": "FORGER", "name": "Forger", "role": "unknown"},
+        {"id": "COURIER", "name": "Courier", "role": "unknown"},
+        {"id": "HUB", "name": "Popular Person", "role": "unknown"},
+    ]
+    links = [
+        {"from_id": "FAC", "to_id": "F1", "type": "documents"},
+        {"from_id": "FAC", "to_id": "F2", "type": "lodging"},
+        {"from_id": "FORGER", "to_id": "FAC", "type": "documents"},
+        {"from_id": "COURIER", "to_id": "F2", "type": "transport"},
+        {"from_id": "F1", "to_id": "F2", "type": "co_offender"},
+    ]
+    # background: HUB with 30 friends in two clusters, who also know each other a little
+    for i in range(30):
+        persons.append({"id": f"B{i:02d}", "name": f"Background {i}", "role": "unknown"})
+        links.append({"from_id": "HUB", "to_id": f"B{i:02d}", "type": "associate"})
+        if i % 3:
+            links.append({"from_id": f"B{i:02d}", "to_id": f"B{i - 1:02d}", "type": "family"})
+    links.append({"from_id": "HUB", "to_id": "FORGER", "type": "communication"})
+    links.append({"from_id": "COURIER", "to_id": "B05", "type": "communication"})
+    return make_case(persons, links)

@@ -1,0 +1,99 @@
+"""Every centrality agrees between the networkx and igraph backends."""
+
+import networkx as nx
+import numpy as np
+import pytest
+
+from netanalysis.analyze import centrality as C
+from netanalysis.analyze._kernels import kernel_from_edges, nx_from_kernel, to_kernel
+
+
+def _graphs():
+    G = nx.karate_club_graph()
+    G.add_edges_from([(100, 101), (101, 102)])
+    G.add_node(200)
+    H = nx.les_miserables_graph()
+    return [("karate+", G), ("lesmis", H)]
+
+
+def _close(a, b, tol):
+    assert set(a) == set(b)
+    worst = max(abs(a[v] - b[v]) for v in a)
+    assert worst <= tol, worst
+
+
+@pytest.mark.parametrize("name,G", _graphs())
+@pytest.mark.parametrize("measure,kw,tol", [
+    ("degree_centrality", {}, 1e-12),
+    ("weighted_degree", {}, 1e-9),
+    ("betweenness_centrality", {}, 1e-9),
+    ("betweenness_centrality", {"normalized": False}, 1e-9),
+    ("betweenness_centrality", {"weight": "weight"}, 1e-9),
+    ("betweenness_centrality", {"k": 10, "seed": 4}, 1e-9),
+    ("betweenness_centrality", {"k": 10, "seed": 4, "normalized": False}, 1e-9),
+    ("closeness_centrality", {}, 1e-9),
+    ("harmonic_centrality", {}, 1e-9),
+    ("pagerank", {}, 1e-4),
+    ("core_number", {}, 0),
+])
+def test_backends_agree(name, G, measure, kw, tol):
+    f = getattr(C, measure)
+    _close(f(G, backend="networkx", **kw), f(G, backend="igraph", **kw), tol)
+
+
+def test_sampled_betweenness_directed_agrees():
+    D = nx.gnp_random_graph(40, 0.1, seed=3, directed=True)
+    a = C.betweenness_centrality(D, k=8, seed=2, backend="networkx")
+    b = C.betweenness_centrality(D, k=8, seed=2, backend="igraph")
+    _close(a, b, 1e-9)
+
+
+def test_eigenvector_agrees_on_connected_graphs():
+    G = nx.karate_club_graph()
+    for w in (None, "weight"):
+        a = C.eigenvector_centrality(G, weight=w, backend="networkx", tol=1e-10, max_iter=1000)
+        b = C.eigenvector_centrality(G, weight=w, backend="igraph")
+        _close(a, b, 1e-6)
+
+
+def test_eigenvector_on_disconnected_graph_is_silent_and_zero_on_isolates():
+    G = nx.karate_club_graph()
+    G.add_node("alone")
+    ec = C.eigenvector_centrality(G, backend="igraph")
+    assert ec["alone"] == 0.0
+    assert abs(np.linalg.norm(list(ec.values())) - 1.0) < 1e-9
+
+
+def test_betweenness_sample_uses_networkx_sources():
+    G = nx.path_graph(10)
+    assert C.betweenness_sources(G, 3, seed=1) == [2, 1, 4]
+    assert C.betweenness_sources(to_kernel(G), 3, seed=1) == [2, 1, 4]
+
+
+def test_k_at_least_n_is_exact():
+    G = nx.karate_club_graph()
+    exact = nx.betweenness_centrality(G)
+    _close(C.betweenness_centrality(G, k=1000, backend="igraph"), exact, 1e-12)
+
+
+def test_kernel_from_edge_table_matches_party_graph():
+    import pandas as pd
+
+    from netanalysis.model import party_graph
+
+    e = pd.DataFrame({"source": ["a", "b", "a", "c", "d"], "target": ["b", "a", "c", "c", "a"],
+                      "type": ["family"] * 5, "weight": [1.0, 2.0, 1.0, 5.0, 1.0],
+                      "confidence": [0.5, 1.0, 0.25, 1.0, 1.0], "inferred": [False] * 5})
+    K = kernel_from_edges(e, nodes=["a", "b", "c", "d", "e"])
+    G = party_graph(e)
+    H = nx_from_kernel(K)
+    assert set(H.nodes()) == {"a", "b", "c", "d", "e"}
+    assert {frozenset(x) for x in H.edges()} == {frozenset(x) for x in G.edges()}
+    for u, v in G.edges():
+        for attr in ("weight", "strength", "confidence", "distance"):
+            assert H[u][v][attr] == pytest.approx(G[u][v][attr])
+
+
+def test_unknown_backend_is_rejected():
+    with pytest.raises(ValueError, match="backend"):
+        C.pagerank(nx.path_graph(3), backend="gpu")

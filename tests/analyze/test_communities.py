@@ -1,0 +1,59 @@
+import networkx as nx
+import pytest
+
+from netanalysis.analyze.communities import (
+    group_membership,
+    leiden_communities,
+    louvain_communities,
+    modularity,
+)
+
+
+def _two_cliques():
+    G = nx.complete_graph(["a1", "a2", "a3", "a4", "a5"])
+    G.add_edges_from(nx.complete_graph(["b1", "b2", "b3", "b4"]).edges())
+    G.add_edge("a1", "b1")
+    return G
+
+
+@pytest.mark.parametrize("method", ["leiden", "leidenalg", "louvain"])
+def test_finds_the_two_cliques_numbered_by_size(method):
+    comms = leiden_communities(_two_cliques(), seed=3, method=method)
+    assert [sorted(c) for c in comms] == [["a1", "a2", "a3", "a4", "a5"], ["b1", "b2", "b3", "b4"]]
+    m = group_membership(comms)
+    assert m["a3"] == 1 and m["b2"] == 2
+
+
+def test_same_seed_same_partition_and_numbering():
+    G = nx.les_miserables_graph()
+    a = group_membership(leiden_communities(G, seed=11))
+    b = group_membership(leiden_communities(G, seed=11))
+    assert a == b
+
+
+def test_equal_sizes_are_numbered_by_smallest_member():
+    G = nx.Graph([("z1", "z2"), ("a1", "a2")])
+    comms = leiden_communities(G, seed=0)
+    assert [sorted(c) for c in comms] == [["a1", "a2"], ["z1", "z2"]]
+
+
+def test_modularity_matches_networkx():
+    G = nx.karate_club_graph()
+    comms = leiden_communities(G, seed=1)
+    assert modularity(G, comms) == pytest.approx(nx.community.modularity(G, comms))
+    assert modularity(G, comms, weight=None, resolution=0.5) == pytest.approx(
+        nx.community.modularity(G, comms, weight=None, resolution=0.5))
+
+
+def test_resolution_gives_more_groups():
+    G = nx.les_miserables_graph()
+    assert len(leiden_communities(G, resolution=3.0, seed=1)) > len(leiden_communities(G, resolution=0.3, seed=1))
+
+
+def test_louvain_alias():
+    assert len(louvain_communities(_two_cliques(), seed=1)) == 2
+
+
+def test_unknown_method():
+    with pytest.raises(ValueError, match="unknown method"):
+        leiden_communities(_two_cliques(), method="spectral")
