@@ -209,8 +209,14 @@ def validate_table(kind, raw, options=None, registry=None):
     rej = _bad_record_rejects(raw)
     prej = probs.frame()
     parts = [p for p in (prej, rej) if p is not None and len(p)]
-    rejects = (pd.concat(parts, ignore_index=True).sort_values("line", kind="stable")
-               .reset_index(drop=True) if parts else empty_rejects())
+    if parts:
+        rejects = pd.concat(parts, ignore_index=True)
+        pos = {name: i for i, name in enumerate(raw.header)}
+        rejects["_pos"] = rejects["column"].map(lambda c: pos.get(c, -1 if c == "" else len(pos)))
+        rejects = (rejects.sort_values(["line", "_pos"], kind="stable")
+                   .drop(columns="_pos").reset_index(drop=True))
+    else:
+        rejects = empty_rejects()
 
     keep = ~bad
     cols = {c: (v[keep].reset_index(drop=True) if not keep.all() else v) for c, v in out.items()}

@@ -260,7 +260,7 @@ def parse_date(text, formats=()):
         if formats:
             raise ValueError(f"{BAD_DATE}: not in the format {' or '.join(formats)} "
                              "nor an ISO 8601 date") from None
-        msg = str(exc).split(":")[0]
+        msg = str(exc).rsplit(": ", 1)[0]
         raise ValueError(f"{BAD_DATE}: {msg}") from None
 
 
