@@ -8,6 +8,8 @@ merges on name alone (:mod:`netanalysis.resolve.entities`):
 - ``phone``: the same phone number (digits and a leading ``+``);
 - ``birth``: the same full birth date (or the same date with day and month swapped)
   together with one name token with the same :func:`~netanalysis.resolve.names.phonetic_key`;
+  or, for a record whose birth date is known to the month only, the same month and the same
+  rare full name (``rare_name_max`` records at most, three tokens at least);
 - ``contacts``: reported links to the same party (a node's neighbours form a block), kept
   only for pairs with at least ``min_shared_contacts`` contacts in common and a name token in
   common.
@@ -151,12 +153,17 @@ def candidate_pairs(feat, *, max_block=50, max_contact_degree=50, min_shared_con
         frames.append(p.rename(columns={"n": fam}))
     # full birth date + phonetic name token
     bi, bk = [], []
+    mi, mk = [], []
     tok_i, tok_k = [], []
     for i, (names, bd) in enumerate(zip(feat["names"], feat["birth"])):
         keys = {phonetic_key(t) for nm in names for t in name_tokens(nm) if len(t) > 1}
         for k in keys:
             tok_i.append(i)
             tok_k.append(k)
+        if isinstance(bd, str) and len(bd) >= 7:
+            for k in keys:     # month blocks: for records whose date is known to the month only
+                mi.append(i)
+                mk.append(f"{bd[:7]}|{k}")
         if isinstance(bd, str) and len(bd) >= 10:
             days = [bd[:10]]
             if bd[5:7] != bd[8:10] and int(bd[8:10]) <= 12:
@@ -169,6 +176,20 @@ def candidate_pairs(feat, *, max_block=50, max_contact_degree=50, min_shared_con
     stats["birth_blocks_skipped"] = sk
     stats["birth_pairs"] = len(p)
     frames.append(p.rename(columns={"n": "birth"}))
+    # month blocks only pair records of which one knows the month but not the day, and only
+    # when both carry the same rare full name (see entities: rare_name_weight)
+    if mi:
+        mi_a = np.asarray(mi, dtype=np.int64)
+        ok = feat["rare"][mi_a]
+        p, sk = block_pairs(mi_a[ok], np.asarray(mk, dtype=object)[ok], max_block)
+        if len(p):
+            i_, j_ = p["i"].to_numpy(), p["j"].to_numpy()
+            nk = feat["name_key"]
+            one_month = (feat["d"][i_] == 0) | (feat["d"][j_] == 0)
+            p = p[one_month & (nk[i_] == nk[j_])]
+        stats["month_blocks_skipped"] = sk
+        stats["month_pairs"] = len(p)
+        frames.append(p.rename(columns={"n": "birth"}))
     # shared contacts, filtered to pairs sharing a name token
     c = feat["contacts"]
     if len(c):

@@ -22,12 +22,15 @@ The rule, with the weights of ``schema/settings/resolve.yaml``:
                                          country with different numbers
              + phone_weight      if a phone number is shared
              + contacts_weight x Jaccard(contacts)  with >= min_shared_contacts in common
+             + rare_name_weight  if both carry the same full name (3+ tokens) and at most
+                                 rare_name_max records of the case carry it
              + nationality_weight / - nationality_conflict_weight
              - linked_weight     if a source reports a link between the two records
 
 3. A pair merges when its score reaches ``threshold``, its names are compatible
    (``min_name_similarity``), it has corroborating evidence beyond the name (a shared
-   document, phone, full birth date or contacts), its birth dates do not conflict, and no
+   document, phone, full birth date, contacts, or a birth month together with a rare full
+   name), its birth dates do not conflict, and no
    analyst vetoed it. Exact names alone give ``name_weight`` (0.6), so a common full name is
    never enough; with a shared passport a compatible name is enough even without a birth
    date (0.6 x 0.8 + 0.8 >= 1).
@@ -57,7 +60,7 @@ from netanalysis.errors import UnknownEntityError
 from netanalysis.model.case import Case
 from netanalysis.progress import Progress
 from netanalysis.resolve.blocking import candidate_pairs, normalize_document, normalize_phone
-from netanalysis.resolve.names import name_similarity
+from netanalysis.resolve.names import name_similarity, name_tokens
 from netanalysis.settings import load_settings
 
 __all__ = [
@@ -126,7 +129,7 @@ def birth_agreement(a, b):
             _CONFLICT: "conflict"}[lvl]
 
 
-def person_features(case):
+def person_features(case, *, rare_name_max=2):
     """Return the per-record features resolution compares (see :func:`resolve_entities`).
 
     A dict with ``ids`` (list), ``n``, ``names`` (name and aliases per record), ``birth``,
@@ -193,11 +196,19 @@ def person_features(case):
             linked.add((min(x, z), max(x, z)))
     else:
         contacts = pd.DataFrame({"i": pd.Series(dtype=np.int64), "node": pd.Series(dtype=object)})
+    # full-name keys (sorted tokens) and how many records carry each: rare names count more
+    keys = [" ".join(sorted(name_tokens(v[0]))) if v else "" for v in names]
+    nk, uniq = pd.factorize(pd.Series(keys, dtype=object))
+    counts = np.bincount(nk)
+    ntok = np.array([len(k.split()) for k in keys], dtype=np.int64)
+    rare_max = int(rare_name_max)
+    rare = (counts[nk] <= rare_max) & (ntok >= 3)
     degree = np.bincount(contacts["i"].to_numpy(np.int64), minlength=n) if len(contacts) \
         else np.zeros(n, dtype=np.int64)
     return {"ids": ids, "n": n, "names": names, "birth": birth, "y": y, "m": m, "d": d,
             "nat": nat, "docs": docs_f, "phones": phones_f, "contacts": contacts,
-            "degree": degree, "linked": linked}
+            "degree": degree, "linked": linked, "name_key": nk.astype(np.int64),
+            "name_count": counts[nk], "rare": rare}
 
 
 def resolve_entities(case, *, settings=None, decisions=None, progress=None):
@@ -250,7 +261,7 @@ def resolve_entities(case, *, settings=None, decisions=None, progress=None):
     """
     cfg = section_settings(settings, "resolve")
     progress = progress or Progress(quiet=True)
-    feat = person_features(case)
+    feat = person_features(case, rare_name_max=int(cfg["rare_name_max"]))
     n = feat["n"]
     dec = _decisions_frame(decisions)
     if n < 2 and not len(dec):
@@ -518,6 +529,13 @@ class _Context:
             ev.append("phone")
             corroborated = True
         reasons.append(best[1])
+        # a rare full name: only these records carry it
+        rare = bool(f["rare"][i] and f["name_key"][i] == f["name_key"][j])
+        if rare:
+            score += float(cfg["rare_name_weight"])
+            reasons.append(f"rare full name (carried by {int(f['name_count'][i])} records of "
+                           "the case)")
+            ev.append("rare_name")
         # birth dates
         lvl = int(_birth_levels(f["y"][i:i + 1], f["m"][i:i + 1], f["d"][i:i + 1],
                                 f["y"][j:j + 1], f["m"][j:j + 1], f["d"][j:j + 1])[0])
@@ -537,6 +555,7 @@ class _Context:
             score += float(cfg["birth_month_weight"])
             reasons.append(f"birth dates agree to the month ({min(ba, bb, key=len)[:7]})")
             ev.append("birth_month")
+            corroborated = corroborated or rare
         elif lvl == _YEAR:
             score += float(cfg["birth_year_weight"])
             reasons.append(f"birth dates agree to the year ({ba[:4]})")
@@ -592,6 +611,8 @@ def _prefilter(pairs, feat, cfg):
     ub = ub + np.where(pairs["doc"].to_numpy() > 0, float(cfg["document_weight"]), 0.0)
     ub = ub + np.where(pairs["phone"].to_numpy() > 0, float(cfg["phone_weight"]), 0.0)
     ub = ub + np.where(pairs["contacts"].to_numpy() > 0, float(cfg["contacts_weight"]), 0.0)
+    rare = feat["rare"][i] & (feat["name_key"][i] == feat["name_key"][j])
+    ub = ub + np.where(rare, float(cfg["rare_name_weight"]), 0.0)
     keep = ub >= float(cfg["threshold"]) - 1e-9
     if cfg["birth_conflict_blocks"]:
         keep &= lvl != _CONFLICT

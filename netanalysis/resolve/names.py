@@ -10,7 +10,7 @@ Notes
 Normalisation (:func:`name_tokens`): accents and case are removed with ``unidecode``
 (``Ñ`` becomes ``N``), punctuation becomes a separator (``J.L.`` gives the initials ``j``
 and ``l``), particles that sources keep or drop at will (``de``, ``del``, ``la``, ``y``,
-``van``, ``von``, ``bin``...) are removed, and the Arabic article is joined to the word it
+``van``, ``von``, ``bin``...) are removed unless they end the name, and the Arabic article is joined to the word it
 belongs to (``Al-Hazmi`` and ``Alhazmi`` both give ``alhazmi``).
 
 Comparison (:func:`name_similarity`) ignores token order (given names and the two Hispanic
@@ -80,14 +80,18 @@ def name_tokens(text):
     ('maria', 'angeles', 'nunez', 'gomez')
     >>> name_tokens("J.L. Al-Hazmi")
     ('j', 'l', 'alhazmi')
+    >>> name_tokens("Rosa De")
+    ('rosa', 'de')
     """
     out = []
     pending = ""
-    for tok in normalize_name(text).split():
-        if tok in _ARTICLES:
+    toks = normalize_name(text).split()
+    for k, tok in enumerate(toks):
+        last = k == len(toks) - 1
+        if tok in _ARTICLES and not last:
             pending += tok
             continue
-        if tok in PARTICLES:
+        if tok in PARTICLES and not last:   # a trailing particle is a name ("Rosa De")
             continue
         out.append(pending + tok)
         pending = ""
