@@ -315,7 +315,7 @@ def map_data(case, *, analysis=None, graph=None, focus=None, hops=2, top=None, g
         if u == v:  # a tie of a party with itself (often left by a merge) is not drawn
             self_loops += 1
             continue
-        etype = d.get("type") or _types_name(d.get("types"))
+        etype = d.get("type") or _types_name(d.get("types") or d.get("services"))
         structural = etype in STRUCTURAL_TYPES
         inferred = bool(d.get("inferred", False))
         conf = d.get("confidence")

@@ -15,7 +15,7 @@ import numpy as np
 
 from netanalysis.model.dates import date_interval
 
-__all__ = ["histogram_svg", "timeline_svg", "network_svg"]
+__all__ = ["histogram_svg", "timeline_svg", "network_svg", "line_svg"]
 
 _FONT = 'font-family="system-ui, sans-serif"'
 
@@ -193,6 +193,63 @@ def network_svg(G, *, center=None, colors=None, width=420, height=300, seed=7, m
                      f"<title>{escape(f'{name} ({n}), {role}')}</title></circle>")
         parts.append(f'<text x="{x:.1f}" y="{y + r + 11:.1f}" text-anchor="middle" {_FONT} '
                      f'font-size="10">{escape(_short(str(name), 22))}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def line_svg(series, *, width=640, height=260, xlabel="", ylabel="", colors=None):
+    """Return an SVG line chart of several series (a disruption curve, for instance).
+
+    Parameters
+    ----------
+    series : dict of str to list of (x, y)
+        One line per label.
+
+    Examples
+    --------
+    >>> svg = line_svg({"betweenness": [(0, 1.0), (1, 0.5)], "degree": [(0, 1.0), (1, 0.9)]})
+    >>> svg.count("<polyline"), "betweenness" in svg
+    (2, True)
+    """
+    colors = colors or ["#d62728", "#1f77b4", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b"]
+    pts = [(float(x), float(y)) for line in series.values() for x, y in line]
+    left, right, top, bottom = 48, 130, 12, 36
+    w, h = width - left - right, height - top - bottom
+    parts = [_open(width, height, f"{ylabel} by {xlabel}".strip()),
+             f'<rect x="0" y="0" width="{width}" height="{height}" fill="#ffffff"/>']
+    if not pts:
+        parts.append("</svg>")
+        return "".join(parts)
+    x0, x1 = min(p[0] for p in pts), max(p[0] for p in pts)
+    y0, y1 = min(0.0, min(p[1] for p in pts)), max(p[1] for p in pts)
+    x1, y1 = (x1 if x1 > x0 else x0 + 1), (y1 if y1 > y0 else y0 + 1)
+
+    def sx(x):
+        return left + w * (x - x0) / (x1 - x0)
+
+    def sy(y):
+        return top + h - h * (y - y0) / (y1 - y0)
+
+    parts.append(_axes(left, top, w, h))
+    for i, (label, line) in enumerate(series.items()):
+        c = colors[i % len(colors)]
+        coords = " ".join(f"{sx(float(x)):.1f},{sy(float(y)):.1f}" for x, y in line)
+        parts.append(f'<polyline points="{coords}" fill="none" stroke="{c}" stroke-width="2"/>')
+        for x, y in line:
+            parts.append(f'<circle cx="{sx(float(x)):.1f}" cy="{sy(float(y)):.1f}" r="2.5" fill="{c}">'
+                         f"<title>{escape(f'{label}: {x}, {y:.3g}')}</title></circle>")
+        parts.append(f'<text x="{left + w + 8}" y="{top + 14 + 16 * i}" {_FONT} font-size="12" '
+                     f'fill="{c}">{escape(_short(label, 20))}</text>')
+    for v, anchor in ((x0, "start"), (x1, "end")):
+        parts.append(f'<text x="{sx(v):.1f}" y="{top + h + 16}" text-anchor="{anchor}" {_FONT} '
+                     f'font-size="11">{escape(f"{v:g}")}</text>')
+    for v in (y0, y1):
+        parts.append(f'<text x="{left - 6}" y="{sy(v) + 4:.1f}" text-anchor="end" {_FONT} '
+                     f'font-size="11">{escape(f"{v:.3g}")}</text>')
+    parts.append(f'<text x="{left + w / 2}" y="{height - 4}" text-anchor="middle" {_FONT} '
+                 f'font-size="12">{escape(xlabel)}</text>')
+    parts.append(f'<text x="12" y="{top + h / 2}" {_FONT} font-size="12" '
+                 f'transform="rotate(-90 12 {top + h / 2})" text-anchor="middle">{escape(ylabel)}</text>')
     parts.append("</svg>")
     return "".join(parts)
 
