@@ -58,11 +58,15 @@ def test_two_rare_shared_flights_are_a_tie_weighted_by_rarity(make_case):
 def test_two_busy_shared_flights_stay_below_min_score(make_case):
     c = make_case(travel=legs("85", "2024-03-05", 300) + legs("86", "2024-03-09", 300))
     assert co_travel_links(c).empty
-    # repeated often enough, even busy flights make a tie
+    # repeated often enough, even busier flights make a tie: 5 x 1/log2(41) = 0.93
     rows = []
-    for k in range(3):
-        rows += legs(str(100 + k), f"2024-03-0{k + 1}", 300)
-    assert ties(co_travel_links(make_case(travel=rows))) == [("A", "B")]
+    for k in range(5):
+        rows += legs(str(100 + k), f"2024-03-0{k + 1}", 40)
+    t = co_travel_links(make_case(travel=rows))
+    assert ties(t) == [("A", "B")]
+    assert t["evidence"][0].endswith("AV104 2024-03-05 (40 passengers)")
+    t = co_travel_links(make_case(travel=rows), settings={"co_travel": {"max_evidence_items": 2}})
+    assert t["evidence"][0].endswith("AV101 2024-03-02 (40 passengers), and 3 more")
 
 
 def test_shared_booking_alone_is_a_tie(make_case):
@@ -91,9 +95,13 @@ def test_max_passengers_excludes_journeys(make_case):
     assert len(co_travel_links(c, settings={"co_travel": {"max_passengers": 8}})) == 1
 
 
-def test_min_shared_journeys_is_a_setting(make_case):
+def test_min_shared_journeys_and_min_score_are_settings(make_case):
     c = make_case(travel=legs("85", "2024-03-05", 8) + legs("6500", "2024-04-01", 8, carrier="IB"))
     assert co_travel_links(c, settings={"co_travel": {"min_shared_journeys": 3}}).empty
+    assert co_travel_links(c, settings={"co_travel": {"min_score": 0.7}}).empty
+    # two journeys of 12 passengers weigh 2 / log2(13) = 0.54: below the default 0.6
+    c = make_case(travel=legs("85", "2024-03-05", 12) + legs("6500", "2024-04-01", 12, carrier="IB"))
+    assert co_travel_links(c).empty
 
 
 def test_journey_semantics_same_flight_same_day(make_case):
