@@ -176,8 +176,8 @@ def read_mapping(path):
     >>> try:
     ...     read_mapping(d / "m.yaml")
     ... except MappingError as e:
-    ...     print(e.line, e.column, e.message[:58])
-    4 35 'nmae' is not a column of persons (did you mean 'name'?);
+    ...     print(e.line, e.column, e.message.split(";")[0])
+    4 35 'nmae' is not a column of persons (did you mean 'name'?)
     """
     p = Path(path)
     if not p.is_file():
