@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import json
 import math
+import random
 from collections import Counter
 from importlib import resources
 from pathlib import Path
@@ -244,7 +245,7 @@ def map_data(case, *, analysis=None, graph=None, focus=None, hops=2, top=None, g
         nodes = set(order[:max_nodes])
         reductions.append(f"{dropped:,} of {dropped + max_nodes:,} nodes left out "
                           f"(kept the {max_nodes:,} highest-scoring, then best-connected)")
-    H = G.subgraph(nodes)
+    H = G if len(nodes) == G.number_of_nodes() else G.subgraph(nodes)
 
     net = Network(height=s.get("height", "820px"), width="100%", directed=True,
                   cdn_resources="in_line")
@@ -546,6 +547,23 @@ def _json_default(o):
     return str(o)
 
 
+def _disc(g, comp):
+    """Lay out one component in a disc of radius sqrt(size): (members, coords, radius)."""
+    k = len(comp)
+    if k == 1:
+        local = np.zeros((1, 2))
+    elif k == 2:
+        local = np.array([[-0.5, 0.0], [0.5, 0.0]])
+    else:
+        sub = g.subgraph(comp)
+        local = np.asarray(sub.layout_fruchterman_reingold(grid=k > 1000).coords, float)
+        local -= local.mean(axis=0)
+        m = np.sqrt((local ** 2).sum(axis=1)).max()
+        local = local / m if m > 0 else local
+    radius = math.sqrt(k)
+    return comp, local * radius, radius
+
+
 def _python_layout(H, *, seed):
     """Return ``{node id: (x, y)}``, roughly in [-1, 1], for a large map.
 
@@ -562,26 +580,15 @@ def _python_layout(H, *, seed):
     pairs = {(min(index[str(u)], index[str(v)]), max(index[str(u)], index[str(v)]))
              for u, v in H.edges() if str(u) != str(v)}
     g = igraph.Graph(n=len(ids), edges=sorted(pairs))
-    rng = np.random.default_rng(seed)
     xy = np.zeros((len(ids), 2))
-    comps = sorted(g.connected_components(), key=lambda c: (-len(c), c[0]))
-    discs = []
-    for comp in comps:
-        k = len(comp)
-        if k == 1:
-            local = np.zeros((1, 2))
-        elif k == 2:
-            local = np.array([[-0.5, 0.0], [0.5, 0.0]])
-        else:
-            sub = g.subgraph(comp)
-            start = rng.uniform(-1, 1, size=(k, 2)) * math.sqrt(k)
-            local = np.asarray(sub.layout_fruchterman_reingold(seed=start.tolist(),
-                                                               grid=k > 1000).coords, float)
-            local -= local.mean(axis=0)
-            m = np.sqrt((local ** 2).sum(axis=1)).max()
-            local = local / m if m > 0 else local
-        radius = math.sqrt(k)
-        discs.append((comp, local * radius, radius))
+    # igraph draws its random start from the generator it is given: a private, seeded one
+    # (igraph's own start positions converge several times faster than ours)
+    igraph.set_random_number_generator(random.Random(seed))
+    try:
+        comps = sorted(g.connected_components(), key=lambda c: (-len(c), c[0]))
+        discs = [_disc(g, comp) for comp in comps]
+    finally:
+        igraph.set_random_number_generator(random)
     # shelf packing of the discs, largest first
     total = sum((2 * r + 1) ** 2 for *_, r in discs)
     width = max(math.sqrt(total) * 1.15, 2 * discs[0][2] + 1)
