@@ -73,7 +73,8 @@ def load_case(path, *, mapping=None, progress=None, phone_region=None):
         Reports each file as it is read; None prints nothing.
     phone_region : str, optional
         ISO country code for phone numbers written without ``+`` (a mapping's
-        ``phone_region`` takes precedence for the files it maps).
+        ``phone_region`` takes precedence for the files it maps). Default: the setting
+        ``ingest.phone_region`` (environment ``NETANALYSIS_INGEST__PHONE_REGION``), else none.
 
     Returns
     -------
@@ -110,8 +111,14 @@ def load_case(path, *, mapping=None, progress=None, phone_region=None):
     if not folder.is_dir():
         raise InputError("not a folder: a case is a folder of CSV files (persons.csv, links.csv...)",
                          file=folder)
+    if phone_region is None:
+        from netanalysis.settings import load_settings
+
+        phone_region = load_settings().section("ingest").get("phone_region")
+        if phone_region is False:  # YAML 1.1 reads the code of Norway, NO, as false
+            phone_region = "NO"
+        phone_region = str(phone_region).upper() if phone_region else None
     plan = {}
-    options = {}
     if mapping is not None:
         from netanalysis.ingest.mapping import read_mapping
 
