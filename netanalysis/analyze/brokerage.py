@@ -261,9 +261,14 @@ def group_bridging(G, groups):
     if len(pairs):
         cnt = pairs.groupby(["u", "g"], sort=False).size().reset_index(name="n")
         other = np.bincount(cnt["u"].to_numpy(), minlength=n)
-        top = cnt.sort_values(["u", "n", "g"], ascending=[True, False, True]).groupby("u").head(3)
-        for uu, gg in top.groupby("u")["g"]:
-            bridged[uu] = tuple(int(x) for x in gg)
+        top = cnt.sort_values(["u", "n", "g"], ascending=[True, False, True])
+        top = top[top.groupby("u").cumcount().to_numpy() < 3]
+        us = top["u"].to_numpy()
+        gs = top["g"].to_numpy().tolist()
+        starts = np.flatnonzero(np.r_[True, us[1:] != us[:-1]])
+        ends = np.r_[starts[1:], len(us)]
+        for a, b in zip(starts.tolist(), ends.tolist()):
+            bridged[us[a]] = tuple(gs[a:b])
     return pd.DataFrame({"group": memb, "other_groups": other, "outside_ties": outside,
                          "bridged": bridged}, index=pd.Index(K.names, name="id"))
 

@@ -184,7 +184,8 @@ def run_analysis(case, *, settings=None, filters=None, seed=0, measures=None, pr
         else:
             memb = membership_array(K, resolution=float(com.get("resolution", 1.0)),
                                     weight=weight, seed=seed,
-                                    method=com.get("method", "leiden"))
+                                    method=com.get("method", "leiden"),
+                                    n_iterations=int(com.get("n_iterations", 2)))
             meta["communities"] = f"{com.get('method', 'leiden')} (resolution {com.get('resolution', 1.0)})"
         modularity = _modularity(K, memb, weight, float(com.get("resolution", 1.0))) if n else None
         if modularity is not None and modularity != modularity:
@@ -232,12 +233,7 @@ def run_analysis(case, *, settings=None, filters=None, seed=0, measures=None, pr
         table = table.sort_values(["score", "id"], ascending=[False, True], kind="stable")
         table = table.reset_index(drop=True)
         table.insert(0, "rank", np.arange(1, n + 1))
-        limit = int(rs.get("why", {}).get("max_rows", 200_000))
-        why = explain_targets(table, rs, limit=limit)
-        if n > limit:
-            tail = table["degree"].iloc[limit:].astype(int).astype(str) + " ties"
-            why[limit:] = tail.tolist()
-        table["why"] = why
+        table["why"] = _explain(table, rs)
         targets = table[TARGET_COLUMNS + MEASURE_COLUMNS]
         timings["scores_s"] = _lap(t)
 
@@ -256,10 +252,13 @@ def run_analysis(case, *, settings=None, filters=None, seed=0, measures=None, pr
 
 
 def _gf_roles(edges, sup, ids, memb, rs):
-    """Gould-Fernandez roles on support (+ communication when affordable) ties."""
+    """Gould-Fernandez roles on support ties plus the communication ties of the people in
+    the support network (when affordable)."""
     budget = int(rs.get("brokerage", {}).get("max_two_paths", 2_000_000))
-    comm = edges[edges["type"].isin(COMMUNICATION_TYPES) & (edges["source"] != edges["target"])]
     s = sup[sup["source"] != sup["target"]]
+    inside = set(s["source"].astype(str)) | set(s["target"].astype(str))
+    comm = edges[edges["type"].isin(COMMUNICATION_TYPES) & (edges["source"] != edges["target"])]
+    comm = comm[comm["source"].astype(str).isin(inside) | comm["target"].astype(str).isin(inside)]
     index = pd.Index(ids)
 
     def cost(parts):
@@ -277,7 +276,7 @@ def _gf_roles(edges, sup, ids, memb, rs):
         return float((indeg * outdeg).sum())
 
     if len(comm) and cost([(s, False), (comm, True)]) <= budget:
-        parts, label = [(s, False), (comm, True)], "support + communication"
+        parts, label = [(s, False), (comm, True)], "support + communication of the support network"
     elif cost([(s, False)]) <= budget:
         parts, label = [(s, False)], "support"
     else:
@@ -298,6 +297,30 @@ def _gf_roles(edges, sup, ids, memb, rs):
         roles = brokerage_roles(D, g_of, nodes=brokers)
         out.loc[roles.index] = roles.to_numpy()
     return out, label
+
+
+_WHY_COLUMNS = ["id", "role", "notice", "wanted_by", "offences", "fugitives_direct",
+                "fugitives_within", "services", "top_fugitive", "top_fugitive_notice",
+                "supported_by", "services_received", "group", "bridged", "gf_total",
+                *[f"gf_{r}" for r in BROKERAGE_ROLES], "betweenness", "betweenness_top",
+                "pagerank", "pagerank_top", "degree"]
+
+
+def _explain(table, rs):
+    """``why`` for every row: a sentence where something is notable, "N ties" otherwise."""
+    top = float(rs.get("why", {}).get("top_percent", 5)) / 100.0
+    nb = table["bridged"].map(len).to_numpy()
+    notable = ((table["role"].to_numpy() == "fugitive")
+               | (table["fugitives_within"].to_numpy() > 0)
+               | ((nb >= 1) & (table["gf_total"].to_numpy() > 0)) | (nb >= 2)
+               | ((table["betweenness_top"].to_numpy() <= top) & (table["betweenness"].to_numpy() > 0))
+               | ((table["pagerank_top"].to_numpy() <= top) & (table["pagerank"].to_numpy() > 0)))
+    deg = table["degree"].to_numpy().astype(np.int64)
+    why = np.where(deg == 0, "no ties", pd.Series(deg).astype(str).to_numpy() + " ties").astype(object)
+    idx = np.flatnonzero(notable)
+    if len(idx):
+        why[idx] = explain_targets(table.iloc[idx][_WHY_COLUMNS], rs)
+    return why
 
 
 def _precomputed(measures, ids):
