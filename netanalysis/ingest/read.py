@@ -332,6 +332,7 @@ def _parse_fast(text, data, path, display, encoding, delimiter):
     starts[0] = 0
     starts[1:] = ends[:-1] + 1
     seg_line = np.searchsorted(nl, starts) + 1
+    seg_end = np.searchsorted(nl, ends) + 1
     # Blank segments: empty, or whitespace only (checked in Python for the few candidates).
     seglen = ends - starts
     first = np.where(seglen > 0, arr[np.minimum(starts, len(arr) - 1)], 10)
@@ -348,7 +349,7 @@ def _parse_fast(text, data, path, display, encoding, delimiter):
     stripped = not _needs_strip(arr, data, delimiter)
     del dp, q, arr
     keep = ~blank
-    seg_line, nfields = seg_line[keep], nfields[keep]
+    seg_line, seg_end, nfields = seg_line[keep], seg_end[keep], nfields[keep]
     if not len(seg_line):
         raise SchemaError("empty file: no header row (add the header, or delete the file "
                           "if it is optional)", file=path)
@@ -368,21 +369,26 @@ def _parse_fast(text, data, path, display, encoding, delimiter):
     body = df.iloc[1:].reset_index(drop=True)
     del df
     lines = seg_line[1:]
+    end_lines = seg_end[1:]
     nf = nfields[1:]
     cells = body.iloc[:, :ncols]
     good = nf == ncols
     bad = []
-    over = np.flatnonzero(nf != ncols)
-    if len(over):
-        extra = body.iloc[:, ncols:]
-        for i in over:
+    over = nf != ncols
+    if over.any():
+        # Extra cells that are all empty (a trailing delimiter) are trimmed, vectorised.
+        extra_empty = nf > ncols
+        for j in range(ncols, maxf):
+            extra_empty &= body.iloc[:, j].to_numpy(dtype=object) == ""
+        good |= extra_empty
+        for i in np.flatnonzero(over & ~extra_empty):
             row = [str(v) for v in body.iloc[i, :nf[i]]]
-            if nf[i] > ncols and not any(v.strip() for v in extra.iloc[i, :nf[i] - ncols]):
+            if nf[i] > ncols and not any(v.strip() for v in row[ncols:]):
                 good[i] = True
                 continue
             if not any(v.strip() for v in row):
                 continue
-            bad.append(_bad_record(int(lines[i]), int(lines[i]), row, ncols, delimiter))
+            bad.append(_bad_record(int(lines[i]), int(end_lines[i]), row, ncols, delimiter))
     if len(cells.columns):
         allempty = np.ones(len(cells), dtype=bool)
         for j in range(ncols):

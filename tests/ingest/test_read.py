@@ -109,6 +109,8 @@ TRICKY = [
     '\n\n id , NAME \nP1, Ana \n',
     'id;name;role\nP1;"a;b";fugitive\nP2;c\n',
     'id,name,role\nP1,"Ana ""la"" Gómez",\nP2,"",\n',
+    'id,name,role\nP1,"Ana\nGómez"\nP2,"x",y,\n',   # a short record over two lines
+    'id,name\nP1,Ana,\nP2,Luis, \nP3,Eva,,x\n',          # trailing empty cells, one not empty
 ]
 
 
