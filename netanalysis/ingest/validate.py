@@ -204,7 +204,7 @@ def convert_column(kind, column, raw, problems, options):
         return pd.Series(out, dtype=object)
     if typ == "date":
         fmts = tuple(options.date_formats.get(column) or ())
-        return _by_unique(raw, empty, problems, shown, lambda v: parse_date(v, fmts), None)
+        return _dates(raw, empty, problems, shown, fmts)
     if typ == "grading":
         return _by_unique(raw, empty, problems, shown, _grading, default or "F6")
     if typ == "list":
@@ -426,10 +426,39 @@ def _by_unique(raw, empty, problems, shown, fn, empty_value):
         except ValueError as exc:
             errs[i] = str(exc)
     out = vals[codes] if n else np.empty(0, dtype=object)
-    err = errs[codes] if n else np.empty(0, dtype=object)
-    bad = np.fromiter((e is not None for e in err), dtype=bool, count=n)
-    if bad.any():
-        problems.add(bad, shown, raw.to_numpy(dtype=object), err)
+    bad_u = np.fromiter((e is not None for e in errs), dtype=bool, count=k)
+    if bad_u.any():
+        problems.add(bad_u[codes], shown, raw.to_numpy(dtype=object), errs[codes])
+    return pd.Series(out, dtype=object)
+
+
+def _dates(raw, empty, problems, shown, formats):
+    """Dates: cells already in canonical ISO form are checked with pandas in C; the rest
+    (partial dates, other forms, mapping formats) once per distinct value."""
+    n = len(raw)
+    canonical = np.zeros(n, dtype=bool)
+    if not formats and n:
+        lens = raw.str.len().to_numpy()
+        for width, fmt in ((10, "%Y-%m-%d"), (16, "%Y-%m-%dT%H:%M")):
+            cand = np.flatnonzero((lens == width) & ~empty)
+            if len(cand):
+                parsed = pd.to_datetime(raw.iloc[cand], format=fmt, errors="coerce")
+                canonical[cand[parsed.notna().to_numpy()]] = True
+    if canonical.all():
+        return pd.Series(raw.to_numpy(dtype=object), dtype=object)
+    if not canonical.any():
+        return _by_unique(raw, empty, problems, shown, lambda v: parse_date(v, formats), None)
+    out = raw.to_numpy(dtype=object, copy=True)
+    rest = np.flatnonzero(~canonical)
+    sub = Problems(len(rest), problems.lines[rest], problems.file)
+    conv = _by_unique(raw.iloc[rest].reset_index(drop=True), empty[rest], sub, shown,
+                      lambda v: parse_date(v, formats), None)
+    out[rest] = conv.to_numpy(dtype=object)
+    for pos, col, vals, probs in sub._parts:
+        mask = np.zeros(problems.n, dtype=bool)
+        mask[rest[pos]] = True
+        problems.add(mask, col, _scatter(problems.n, rest[pos], vals),
+                     _scatter(problems.n, rest[pos], probs))
     return pd.Series(out, dtype=object)
 
 
