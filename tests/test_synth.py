@@ -421,3 +421,17 @@ def test_generation_is_vectorised_enough_for_a_large_case(tmp_path):
     load = tr[tr["flight"] != ""].groupby(["carrier", "flight", tr["depart"].str[:10]]).size()
     assert load.max() >= 50  # busy flights exist
     assert np.median(load) < 10
+
+
+def test_files_are_written_as_the_csv_module_writes_them(case2k, tmp_path):
+    """The fast writer quotes exactly like csv.writer (names with commas, places 'Cúcuta, CO')."""
+    import io
+
+    out, _ = case2k
+    for kind in FILE_KINDS:
+        raw = (out / f"{kind}.csv").read_text("utf-8")
+        rows = list(csv.reader(io.StringIO(raw, newline="")))
+        buf = io.StringIO()
+        csv.writer(buf, lineterminator="\n").writerows(rows)
+        assert buf.getvalue() == raw, kind
+    assert '"' in (out / "travel.csv").read_text("utf-8")  # quoted places were written

@@ -16,7 +16,6 @@ about a minute and a few GB of memory; the same seed writes byte-identical files
 
 from __future__ import annotations
 
-import csv
 import json
 from pathlib import Path
 
@@ -566,12 +565,15 @@ class _Builder:
             rows.append((self.pid[x], self.pid[y], "same_common_name"))
         # a namesake of a fugitive: same name, different person, different birth date
         nf = max(1, self.F // 50)
+        taken = set(chosen.tolist())
         for f in self.fug[:nf]:
-            cands = self.bg[self.nat[self.bg] == self.nat[f]]
-            cands = cands[~np.isin(cands, chosen)]
-            if not len(cands):
+            # rejection sampling: a background person of the fugitive's nationality
+            tries = self.bg[rng.integers(0, len(self.bg), 200)]
+            ok = [int(p) for p in tries if self.nat[p] == self.nat[f] and int(p) not in taken]
+            if not ok:
                 continue
-            p = int(rng.choice(cands))
+            p = ok[0]
+            taken.add(p)
             self.given[p], self.s1[p], self.s2[p] = self.given[f], self.s1[f], self.s2[f]
             self.name[p] = self.name[f]
             self.female[p] = self.female[f]
@@ -748,7 +750,7 @@ class _Builder:
         k[P:] = 0
         user = np.repeat(np.arange(n), k)
         cc = self.nat[user]
-        cc = np.where(np.isin(cc, list(PL.MOBILE_PLANS)), cc, "CO")
+        cc = _lookup(cc, lambda c: c if c in PL.MOBILE_PLANS else "CO")
         n_unknown = max(5, int(0.01 * n))
         ucc = self.comm_country[rng.integers(0, len(self.comm_country), n_unknown)]
         numbers = _phone_numbers(rng, np.concatenate([cc, ucc]))
@@ -941,19 +943,24 @@ class _Builder:
 
     # -------------------------------------------------------------- writers
     def _write(self, kind, cols):
-        """Write one file from a dict of equal-length columns (csv module: RFC 4180 quoting)."""
+        """Write one file from a dict of equal-length columns (RFC 4180, minimal quoting).
+
+        Lines are joined in Python rather than with the csv module: every value is already
+        text, and only the columns that hold a comma, a quote or a line break are quoted, which
+        writes the same bytes as ``csv.writer`` at more than twice its speed.
+        """
         path = self.out / f"{kind}.csv"
-        cols = {k: _as_list(v) for k, v in cols.items()}
+        cols = {k: _as_strs(v) for k, v in cols.items()}
         if self.dirty > 0:
             cols, errs = corrupt_table(kind, cols, self.dirty, self.rng)
             self.errors.extend(errs)
-        n = len(next(iter(cols.values())))
+        values = [_quoted(v) for v in cols.values()]
+        n = len(values[0])
         with open(path, "w", encoding="utf-8", newline="") as fh:
-            w = csv.writer(fh, lineterminator="\n")
-            w.writerow(list(cols))
-            values = list(cols.values())
+            fh.write(",".join(cols) + "\n")
             for i in range(0, n, _CHUNK):
-                w.writerows(zip(*(v[i:i + _CHUNK] for v in values)))
+                fh.write("\n".join(map(",".join, zip(*(v[i:i + _CHUNK] for v in values)))))
+                fh.write("\n")
         self.rows[kind] = n
 
     def _write_persons(self):
@@ -975,7 +982,7 @@ class _Builder:
 
     def _write_documents(self):
         d = self.docs
-        order = np.argsort(d["id"].astype(str), kind="stable")
+        order = d["order"]  # the row that got id number k + 1 is order[k]
         df = {"id": d["id"][order], "holder_id": self.pid[d["holder"][order]],
               "kind": d["kind"][order], "number": d["number"][order],
               "issuing_country": d["cc"][order], "status": d["status"][order],
@@ -1108,7 +1115,7 @@ class _Builder:
         prov = np.where(mode == "air", "API/PNR", np.where(mode == "sea", "Ship manifest",
                                                              "Border control record"))
         doc = lg["doc"]
-        order = np.lexsort((self.sort_key[lg["person"]], self.r_fl[route].astype(str), dep))
+        order = np.lexsort((self.sort_key[lg["person"]], route, dep))
         df = {
             "person_id": self.pid[lg["person"]], "depart": np.datetime_as_string(dep, unit="m"),
             "origin": self.r_org[route], "destination": self.r_dst[route],
@@ -1121,7 +1128,7 @@ class _Builder:
     def _write_phones(self):
         user = np.concatenate([self.phone_user, self.extra_phone_user])
         num = np.concatenate([self.phone_number, self.extra_phone_number])
-        order = np.lexsort((num.astype(str), self.sort_key[user]))
+        order = np.argsort(self.sort_key[user], kind="stable")
         df = {"number": num[order], "person_id": self.pid[user[order]]}
         self._write("phones", df)
 
@@ -1175,7 +1182,9 @@ class _Builder:
                         for num in self.phone_number[fp[x]:fp[x] + nph[x]]:
                             owner[num] = x
             pairs = {(min(f, c), max(f, c)) for f, c in self.hidden_pairs}
-            cand = np.flatnonzero(np.isin(caller, list(owner)) & np.isin(callee, list(owner)))
+            known = list(owner)  # hash lookups (np.isin on text compares every pair)
+            cand = np.flatnonzero(pd.Series(caller).isin(known).to_numpy()
+                                  & pd.Series(callee).isin(known).to_numpy())
             drop = [i for i in cand.tolist()
                     if (min(owner[caller[i]], owner[callee[i]]),
                         max(owner[caller[i]], owner[callee[i]])) in pairs]
@@ -1298,20 +1307,34 @@ def _lookup(values, fn):
     values = np.asarray(values, dtype=object)
     if not len(values):
         return np.empty(0, dtype=object)
-    u, inv = np.unique(values, return_inverse=True)
+    inv, u = pd.factorize(values)  # hashing: no sort of text
     res = np.empty(len(u), dtype=object)
     res[:] = [fn(x) for x in u]
     return res[inv]
 
 
-def _as_list(v):
-    """Return a column as a list of Python scalars (what the csv module writes fastest)."""
-    return v if isinstance(v, list) else np.asarray(v).tolist()
+def _as_strs(v):
+    """Return a column as a list of str."""
+    if isinstance(v, list):
+        return [x if isinstance(x, str) else str(x) for x in v]
+    a = np.asarray(v)
+    if a.dtype.kind in "biuf":
+        return a.astype(str).tolist()
+    return a.tolist()
+
+
+def _quoted(col):
+    """Quote the values of a column that need it (RFC 4180); others are left as they are."""
+    probe = "\x00".join(col)
+    if not any(ch in probe for ch in ',"\n\r'):
+        return col
+    return [('"' + x.replace('"', '""') + '"') if (',' in x or '"' in x or "\n" in x or "\r" in x)
+            else x for x in col]
 
 
 def _rank_within(labels):
     """Return, for each entry, how many earlier entries carry the same label (0, 1, 2...)."""
-    _, inv = np.unique(labels, return_inverse=True)
+    inv, _ = pd.factorize(np.asarray(labels, dtype=object))
     order = np.argsort(inv, kind="stable")
     first = np.searchsorted(inv[order], inv[order])
     rank = np.empty(len(labels), np.int64)
@@ -1340,7 +1363,7 @@ def _doc_numbers(rng, kind, cc, salt=1):
     out = np.empty(n, dtype=object)
     group = np.asarray(kind, dtype=object) + ":" + np.asarray(cc, dtype=object)
     rank, inv = _rank_within(group)
-    for gi, g in enumerate(np.unique(group)):
+    for gi, g in enumerate(pd.factorize(group)[1]):
         m = inv == gi
         k, c = g.split(":")
         if k == "passport":
@@ -1371,7 +1394,7 @@ def _phone_numbers(rng, cc):
     n = len(cc)
     out = np.empty(n, dtype=object)
     rank, inv = _rank_within(np.asarray(cc, dtype=object))
-    for ci, c in enumerate(np.unique(np.asarray(cc, dtype=object))):
+    for ci, c in enumerate(pd.factorize(np.asarray(cc, dtype=object))[1]):
         m = inv == ci
         k = int(m.sum())
         code, prefixes, length = PL.MOBILE_PLANS[c]
