@@ -8,7 +8,11 @@
 - :mod:`netanalysis.present.anx`: i2 Analyst's Notebook charts (``.anx``).
 """
 
+from netanalysis.present.anx import write_anx
+from netanalysis.present.exports import export_case, export_graph, import_graph
+from netanalysis.present.ftm import import_ftm, read_ftm, write_ftm
 from netanalysis.present.maps import map_data, network_map, select_nodes
 from netanalysis.present.report import write_report
 
-__all__ = ["network_map", "map_data", "select_nodes", "write_report"]
+__all__ = ["network_map", "map_data", "select_nodes", "write_report", "export_case",
+           "export_graph", "import_graph", "write_ftm", "read_ftm", "import_ftm", "write_anx"]

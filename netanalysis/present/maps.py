@@ -231,6 +231,8 @@ def map_data(case, *, analysis=None, graph=None, focus=None, hops=2, top=None, g
     max_physics_nodes = int(s["max_physics_nodes"] if max_physics_nodes is None else max_physics_nodes)
     max_nodes = int(s["max_nodes"] if max_nodes is None else max_nodes)
 
+    if graph is None and case is None:
+        raise ValueError("give a case or a graph to draw")
     G = graph if graph is not None else build_graph(case)
     nodes, selection = select_nodes(G, analysis=analysis, focus=focus, hops=hops, top=top,
                                     group=group, kinds=kinds)

@@ -214,3 +214,20 @@ def test_map_doctest_style_minimal(tmp_path):
     info = network_map(c, tmp_path / "sub" / "m.html", analysis=make_analysis(), focus="F1", hops=0)
     assert info["nodes"] == 1 and info["edges"] == 0
     assert re.search(r"F1 within 0 ties|Network map: F1", (tmp_path / "sub" / "m.html").read_text("utf-8"))
+
+
+def test_browser_tests_skip_or_fail_without_chromium(monkeypatch):
+    import present_browser
+
+    monkeypatch.setattr(present_browser.shutil, "which", lambda name: None)
+    monkeypatch.delenv("NETANALYSIS_REQUIRE_BROWSER", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="headless Chromium not found"):
+        present_browser.chromium_binary()
+    monkeypatch.setenv("NETANALYSIS_REQUIRE_BROWSER", "1")
+    with pytest.raises(pytest.fail.Exception, match="NETANALYSIS_REQUIRE_BROWSER=1"):
+        present_browser.chromium_binary()
+
+
+def test_case_or_graph_required():
+    with pytest.raises(ValueError, match="give a case or a graph"):
+        map_data(None)

@@ -55,10 +55,11 @@ def test_hostile_names_stay_inert(browser, tmp_path, case, analysis):
     # hover and click the hostile node and the hostile tie: their facts show as text
     tip = browser.eval("""(function () {
         var em = netanalysisMap.network.body.emitter;
-        em.emit('hoverNode', {node: 'X2', pointer: {DOM: {x: 20, y: 20}}});
+        em.emit('hoverNode', {node: netanalysisMap.vid('X2'), pointer: {DOM: {x: 20, y: 20}}});
         return document.getElementById('tooltip').textContent; })()""")
     assert HOSTILE in tip and HOSTILE3 in tip
-    edge = browser.eval("netanalysisMap.edges.get({filter: function (e) { return e.from === 'H1'; }})[0].id")
+    edge = browser.eval("netanalysisMap.edges.get({filter: function (e) { "
+                        "return e.from === netanalysisMap.vid('H1'); }})[0].id")
     details = browser.eval(f"""(function () {{
         var em = netanalysisMap.network.body.emitter;
         em.emit('click', {{nodes: [], edges: ['{edge}'], pointer: {{DOM: {{x: 1, y: 1}}}}}});
@@ -106,3 +107,24 @@ def test_five_thousand_node_map_opens_and_pans(browser, tmp_path):
     _assert_clean(browser)
     _assert_not_blank(browser.screenshot())
     print(f"5,000-node map: written in {t_write:.1f} s, opened in {t_open:.1f} s")
+
+
+def test_ids_that_look_like_javascript_internals(browser, tmp_path):
+    persons = pd.DataFrame({"id": ["__proto__", "constructor", "toString"],
+                            "name": ["proto", "ctor", HOSTILE], "role": "fugitive",
+                            "_file": "persons.csv", "_line": [2, 3, 4]})
+    links = pd.DataFrame({"from_id": ["__proto__"], "to_id": ["toString"], "type": "family",
+                          "grading": "B2", "weight": 1.0, "start": None, "end": None,
+                          "provenance": HOSTILE2, "note": None, "_file": "links.csv", "_line": [2]})
+    out = tmp_path / "odd.html"
+    network_map(Case(tables={"persons": persons, "links": links}), out)
+    browser.open(out)
+    tip = browser.eval("""(function () {
+        var em = netanalysisMap.network.body.emitter;
+        em.emit('hoverNode', {node: netanalysisMap.vid('__proto__'), pointer: {DOM: {x: 5, y: 5}}});
+        var a = document.getElementById('tooltip').textContent;
+        em.emit('hoverNode', {node: netanalysisMap.vid('toString'), pointer: {DOM: {x: 5, y: 5}}});
+        return a + '|' + document.getElementById('tooltip').textContent; })()""")
+    assert "proto" in tip and HOSTILE in tip
+    assert browser.eval("[netanalysisMap.nodes.length, netanalysisMap.edges.length]") == [3, 1]
+    _assert_clean(browser)
