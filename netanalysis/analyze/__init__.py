@@ -28,10 +28,16 @@ from netanalysis.analyze.communities import (
     louvain_communities,
     modularity,
 )
+from netanalysis.analyze.datasets import load_published
+from netanalysis.analyze.disrupt import simulate_disruption
+from netanalysis.analyze.keyplayer import fragmentation, key_players, key_players_exact
 from netanalysis.analyze.logistics import group_profiles, group_table, logistics_groups
+from netanalysis.analyze.paths import connecting_network, path_table, shortest_paths
 from netanalysis.analyze.result import Analysis
 from netanalysis.analyze.run import run_analysis
+from netanalysis.analyze.support import support_network
 from netanalysis.analyze.targets import fugitive_danger, rank_targets, support_reach
+from netanalysis.analyze.temporal import diff_windows, snapshot, snapshots, time_windows
 
 __all__ = [
     "Analysis",
@@ -59,4 +65,17 @@ __all__ = [
     "group_table",
     "group_profiles",
     "logistics_groups",
+    "support_network",
+    "shortest_paths",
+    "path_table",
+    "connecting_network",
+    "simulate_disruption",
+    "fragmentation",
+    "key_players",
+    "key_players_exact",
+    "snapshot",
+    "snapshots",
+    "time_windows",
+    "diff_windows",
+    "load_published",
 ]
