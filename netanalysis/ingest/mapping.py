@@ -475,10 +475,15 @@ def _source_header(ctx, fm, snode):
 
 
 def _open_sheet(path, sheet):
+    import warnings
+
     import openpyxl
 
     try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        with warnings.catch_warnings():
+            # e.g. "Workbook contains no default style": noise about formatting, not data
+            warnings.simplefilter("ignore", UserWarning)
+            wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds (zipfile, KeyError, InvalidFile...)
         raise InputError(f"not a readable Excel workbook: {exc}", file=path) from None
     if sheet is None:

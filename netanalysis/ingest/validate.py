@@ -34,6 +34,9 @@ place      an IATA code (three letters, upper case) or ``Place, CC`` with a vali
            code (normalised to ``Place, CC``); rejected otherwise
 ========== ============================================================================
 
+List cells with the same text share one list object (conversions run once per distinct
+value): copy a list before changing it in place.
+
 A problem in an *optional* column rejects the row just like one in a required column:
 blanking the bad value would silently lose what the source said, and the analyst can fix
 the cell and load again. Every problem of a row is reported (one reject per problem); the row
