@@ -61,7 +61,8 @@ def histogram_svg(values, *, bins=20, width=640, height=220, xlabel="score", col
     return "".join(parts)
 
 
-def timeline_svg(legs, *, width=760, lane_height=34, label_width=170, title="Travel timeline"):
+def timeline_svg(legs, *, width=760, lane_height=34, label_width=170, title="Travel timeline",
+                 labels=None):
     """Return an SVG timeline of journeys: one lane per person, one mark per leg.
 
     Parameters
@@ -69,6 +70,9 @@ def timeline_svg(legs, *, width=760, lane_height=34, label_width=170, title="Tra
     legs : iterable of dict
         Each with ``lane`` (the person's label), ``depart`` (ISO date, may be partial),
         ``origin``, ``destination`` and optionally ``highlight`` (drawn in red).
+    labels : bool, optional
+        Write ``origin→destination`` beside each mark; by default only when no lane has
+        more than 8 legs (otherwise they overlap; every mark keeps its tooltip).
 
     Examples
     --------
@@ -82,6 +86,11 @@ def timeline_svg(legs, *, width=760, lane_height=34, label_width=170, title="Tra
         x["_t"] = date_interval(x.get("depart"))[0]
     legs = [x for x in legs if x["_t"] is not None]
     lanes = list(dict.fromkeys(str(x["lane"]) for x in legs))
+    if labels is None:
+        per_lane = {}
+        for x in legs:
+            per_lane[str(x["lane"])] = per_lane.get(str(x["lane"]), 0) + 1
+        labels = max(per_lane.values(), default=0) <= 8
     top, bottom, right = 14, 30, 24
     height = top + bottom + lane_height * max(len(lanes), 1)
     parts = [_open(width, height, title),
@@ -113,6 +122,8 @@ def timeline_svg(legs, *, width=760, lane_height=34, label_width=170, title="Tra
         tip = f"{x['lane']}: {label} departing {x.get('depart')}"
         parts.append(f'<circle cx="{cx:.1f}" cy="{y:.1f}" r="5" fill="{color}">'
                      f"<title>{escape(tip)}</title></circle>")
+        if not labels:
+            continue
         dy = -8 if k % 2 == 0 else 15
         parts.append(f'<text x="{cx:.1f}" y="{y + dy:.1f}" text-anchor="middle" {_FONT} '
                      f'font-size="10" fill="#333">{escape(_short(label, 24))}</text>')
