@@ -24,14 +24,15 @@ The rule, with the weights of ``schema/settings/resolve.yaml``:
              + contacts_weight x Jaccard(contacts)  with >= min_shared_contacts in common
              + rare_name_weight  if both carry the same full name (3+ tokens) and at most
                                  rare_name_max records of the case carry it
+             - common_name_weight  if both names are carried by common_name_min records or more
              + nationality_weight / - nationality_conflict_weight
              - linked_weight     if a source reports a link between the two records
 
 3. A pair merges when its score reaches ``threshold``, its names are compatible
    (``min_name_similarity``), it has corroborating evidence beyond the name (a shared
    document, phone, full birth date, contacts, or a birth month together with a rare full
-   name), its birth dates do not conflict, and no
-   analyst vetoed it. Exact names alone give ``name_weight`` (0.6), so a common full name is
+   name), its birth dates do not conflict, its records do not state different sexes (an extra
+   ``sex`` or ``gender`` column, when the case has one), and no analyst vetoed it. Exact names alone give ``name_weight`` (0.6), so a common full name is
    never enough; with a shared passport a compatible name is enough even without a birth
    date (0.6 x 0.8 + 0.8 >= 1).
 4. Merged pairs form clusters (union-find, forced merges first, then by decreasing score); a
@@ -155,6 +156,8 @@ def person_features(case, *, rare_name_max=2):
     nat = [frozenset(_as_list(x)) for x in persons["nationality"].tolist()] \
         if "nationality" in persons else [frozenset()] * n
 
+    sex = [_sex(v) for v in _col(persons, "sex")] if "sex" in persons else \
+        [_sex(v) for v in _col(persons, "gender")]
     docs = case.tables["documents"]
     if len(docs):
         di = docs["holder_id"].astype(str).map(pos)
@@ -206,7 +209,7 @@ def person_features(case, *, rare_name_max=2):
     degree = np.bincount(contacts["i"].to_numpy(np.int64), minlength=n) if len(contacts) \
         else np.zeros(n, dtype=np.int64)
     return {"ids": ids, "n": n, "names": names, "birth": birth, "y": y, "m": m, "d": d,
-            "nat": nat, "docs": docs_f, "phones": phones_f, "contacts": contacts,
+            "nat": nat, "sex": sex, "docs": docs_f, "phones": phones_f, "contacts": contacts,
             "degree": degree, "linked": linked, "name_key": nk.astype(np.int64),
             "name_count": counts[nk], "rare": rare}
 
@@ -536,6 +539,12 @@ class _Context:
             reasons.append(f"rare full name (carried by {int(f['name_count'][i])} records of "
                            "the case)")
             ev.append("rare_name")
+        # a common full name: agreeing on it says less (frequency-based matching [1]_)
+        common = int(min(f["name_count"][i], f["name_count"][j]))
+        if common >= int(cfg["common_name_min"]):
+            score -= float(cfg["common_name_weight"])
+            reasons.append(f"common name (carried by {common} records of the case)")
+            ev.append("common_name")
         # birth dates
         lvl = int(_birth_levels(f["y"][i:i + 1], f["m"][i:i + 1], f["d"][i:i + 1],
                                 f["y"][j:j + 1], f["m"][j:j + 1], f["d"][j:j + 1])[0])
@@ -585,6 +594,11 @@ class _Context:
                 score -= float(cfg["nationality_conflict_weight"])
                 reasons.append("no nationality in common (" + ", ".join(sorted(na)) + " / "
                                + ", ".join(sorted(nb)) + ")")
+        sa, sb = f["sex"][i], f["sex"][j]
+        if sa and sb and sa != sb:
+            reasons.append(f"sex differs ({sa} / {sb})")
+            ev.append("sex_conflict")
+            blocked = True
         if (i, j) in f["linked"]:
             score -= float(cfg["linked_weight"])
             reasons.append("a source reports a link between the two records")
@@ -756,6 +770,14 @@ def _birth_levels(y1, m1, d1, y2, m2, d2):
     lvl[day] = _DAY
     lvl[yc | mc | dc] = _CONFLICT
     return lvl
+
+
+def _sex(v):
+    """``"M"``, ``"F"`` or None from an extra ``sex``/``gender`` column."""
+    if not _present(v):
+        return None
+    t = str(v).strip().upper()[:1]
+    return {"M": "M", "H": "M", "F": "F", "W": "F"}.get(t)
 
 
 def _col(df, name):

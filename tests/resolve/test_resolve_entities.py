@@ -154,8 +154,30 @@ def test_oversized_blocks_are_skipped(make_case):
     people = [{"id": f"P{k:02d}", "name": "Ana Torres"} for k in range(6)]
     phones = [{"number": "+1555", "person_id": p["id"]} for p in people]
     c = make_case(persons=people, phones=phones)
-    assert len(resolve_entities(c)) == 5
-    assert resolve_entities(c, settings={"max_block": 5}).empty
+    rare = {"common_name_min": 100}   # six records with one name would make it a common name
+    assert len(resolve_entities(c, settings=rare)) == 5
+    assert resolve_entities(c, settings={**rare, "max_block": 5}).empty
+    assert resolve_entities(c).empty
+
+
+def test_common_names_need_more_than_name_and_birth_date(make_case):
+    people = [{"id": f"P{k}", "name": "Juan Pérez", "birth_date": f"19{50 + k}-01-01"}
+              for k in range(5)]
+    people[1]["birth_date"] = people[0]["birth_date"]
+    c = make_case(persons=people)
+    m = resolve_entities(c, settings={"common_name_weight": 0.2})
+    assert m.empty
+    m = resolve_entities(c, settings={"common_name_min": 6})
+    assert pairs(m) == [("P0", "P1")]
+
+
+def test_different_sexes_never_merge(make_case):
+    c = make_case(persons=[
+        {"id": "A", "name": "Giuseppe Rossi", "birth_date": "1960-04-09", "sex": "M"},
+        {"id": "B", "name": "Giuseppe Rossi", "birth_date": "1960-04-09", "sex": "F"}])
+    assert resolve_entities(c).empty
+    c.tables["persons"]["sex"] = ["M", None]
+    assert len(resolve_entities(c)) == 1
 
 
 def test_threshold_is_a_setting(make_case):

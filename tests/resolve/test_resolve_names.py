@@ -25,7 +25,8 @@ def test_phonetic_key_equates_spelling_variants(a, b):
     assert phonetic_key(a) == phonetic_key(b)
 
 
-@pytest.mark.parametrize("a,b", [("perez", "ramirez"), ("ana", "luis"), ("torres", "flores")])
+@pytest.mark.parametrize("a,b", [("perez", "ramirez"), ("ana", "luis"), ("torres", "flores"),
+                                 ("maria", "moreira")])
 def test_phonetic_key_separates_different_names(a, b):
     assert phonetic_key(a) != phonetic_key(b)
 
@@ -68,3 +69,8 @@ def test_unrelated_names_and_weak_names_score_low():
     # initials only
     assert name_similarity("J. L.", "José Luis").score <= 0.6
     assert name_similarity("", "Ana").score == 0.0
+
+
+def test_short_names_with_one_skeleton_are_not_variants():
+    # rossi and ruiz share a consonant skeleton but are different surnames
+    assert name_similarity("Luca Rossi", "Luca Ruiz").score <= 0.5
