@@ -6,7 +6,7 @@ Every person and organization gets
 
 .. math::
 
-    \mathrm{score}(i) = W_d\, \mathrm{danger}(i)\,[i \text{ fugitive}]
+    \mathrm{score}(i) = W_d\, v(i)\,[i \text{ fugitive}]
                       + W_s \log_2\big(1 + \mathrm{support}(i)\big)
                       + W_b\, \mathrm{brokerage}(i) + W_c\, \mathrm{centrality}(i)
 
@@ -16,7 +16,8 @@ with the weights :math:`W` and every parameter below read from ``rank`` in the s
 - **Danger** (fugitives): :math:`\mathrm{notice}(f) + a \cdot \max \mathrm{severity}(\text{offences})
   + b \cdot \min(|\text{requesting countries}|, c)/c` (red notice 1.0, diffusion 0.6, blue 0.4,
   yellow 0.2; severities per offence category; :math:`a=1, b=0.5, c=3`). A fugitive's
-  **value** is :math:`v(f) = 1 + \mathrm{danger}(f)`.
+  **value** is :math:`v(f) = 1 + \mathrm{danger}(f)`, so that a fugitive of whom nothing
+  else is known still counts; the first term of the score is :math:`W_d\, v(f)`.
 - **Support**: :math:`\mathrm{support}(i) = \sum_f v(f)\, \delta^{h(i,f)-1}` over the fugitives
   :math:`f \ne i` that `i` reaches in :math:`h(i,f) \le H` steps of the support graph
   (documents, transport, lodging, money; supplier -> receiver): direct suppliers count a
@@ -275,7 +276,8 @@ def score_targets(table, settings):
     wb, wc = float(w.get("brokerage", 1.0)), float(w.get("centrality", 1.0))
     cap = max(int(settings.get("brokerage", {}).get("groups_cap", 3)), 1)
     fug = table["role"].astype(str).to_numpy() == "fugitive"
-    danger = np.where(fug, table["danger"].to_numpy(float), 0.0)
+    base = float(settings.get("support", {}).get("base_value", 1.0))
+    danger = np.where(fug, base + table["danger"].to_numpy(float), 0.0)
     support = np.log2(1.0 + table["support_value"].to_numpy(float))
     broker = 0.5 * np.minimum(table["other_groups"].to_numpy(float), cap) / cap \
         + 0.5 * percentile(table["gf_total"].to_numpy(float))
