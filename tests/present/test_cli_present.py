@@ -20,6 +20,7 @@ def _run(*args):
     return CliRunner().invoke(main, [str(a) for a in args])
 
 
+@pytest.mark.slow
 def test_map_command(case_dir, tmp_path):
     out = tmp_path / "m.html"
     r = _run("map", case_dir, "--out", out, "-q")

@@ -169,6 +169,7 @@ def test_kinds_filter_and_party_graph(case, analysis):
     assert "documents" in types and "associate+co_travel+communication+family" in types
 
 
+@pytest.mark.slow
 def test_large_map_is_laid_out_in_python(tmp_path):
     n = 1500
     G = nx.gnm_random_graph(n, 3 * n, seed=3)
