@@ -1,0 +1,193 @@
+"""Journeys of synthetic persons: flights, sea voyages and land crossings (part of the generator)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from netanalysis.synth import places as PL
+from netanalysis.synth._util import (
+    _CAPACITY,
+    _WINDOW,
+    _rank_within,
+)
+
+__all__ = []  # a part of netanalysis.synth.core._Builder
+
+
+class _TravelMixin:
+    """Routes, trips and the legs of each journey. Mixed into the generator."""
+
+    # --------------------------------------------------------------- travel
+    def _travel(self):
+        """Trips of travellers: outbound on a scheduled journey, return some days later.
+
+        Every route is flown daily; a journey is (route, day). Outbound legs of background
+        travellers concentrate on scheduled busy departures (lognormal popularity, capped),
+        returns fall on the day the stay ends, and no journey carries more than
+        :data:`_CAPACITY` people in the data (trips beyond it are dropped). Fugitives travel on
+        ordinary days, with their hidden companion and sometimes a relative on the same legs.
+        """
+        rng = self.rng
+        self._routes()
+        R = len(self.r_org)
+        r_rev = np.arange(R) ^ 1
+        r_pop = self.r_pop
+        r_cc = self.r_cc
+        travellers = np.flatnonzero(self.travels)
+        ntrip = 1 + np.minimum(rng.geometric(0.55, len(travellers)) - 1, 4)
+        trip_person = np.repeat(travellers, ntrip)
+        T = len(trip_person)
+        # scheduled busy departures: (route, day) with a popularity
+        M = max(40, T // 30)
+        s_route = rng.choice(R, M, p=r_pop / r_pop.sum())
+        s_day = rng.integers(0, _WINDOW - 40, M)
+        w = rng.lognormal(0.0, 1.0, M)
+        p = w / w.sum()
+        cap = max(0.8 * _CAPACITY / max(T, 1), 1.0001 / M)
+        for _ in range(6):
+            p = np.minimum(p, cap)
+            p = p / p.sum()
+        out = rng.choice(M, T, p=p)
+        home = np.where(rng.random(T) < 0.7, self.nat[trip_person], "")
+        for c in np.unique(r_cc):
+            m = np.flatnonzero(home == c)
+            cand = np.flatnonzero(r_cc[s_route] == c)
+            if len(m) and len(cand):
+                pc = p[cand] / p[cand].sum()
+                cap_c = max(0.5 * _CAPACITY / len(m), 1.0001 / len(cand))
+                for _ in range(6):
+                    pc = np.minimum(pc, cap_c)
+                    pc = pc / pc.sum()
+                out[m] = cand[rng.choice(len(cand), len(m), p=pc)]
+        o_route, o_day = s_route[out], s_day[out]
+        stay = np.clip(rng.lognormal(np.log(14), 1.0, T).astype(np.int64), 2, 365)
+        back = rng.random(T) < 0.65  # the others go on elsewhere, or their return is not in the data
+        b_day = o_day + stay
+        back &= b_day < _WINDOW
+        leg_person = [trip_person, trip_person[back]]
+        leg_route = [o_route, r_rev[o_route[back]]]
+        leg_day = [o_day, b_day[back]]
+        leg_trip = [np.arange(T), np.arange(T)[back]]
+        # sold out: no journey carries more than _CAPACITY of these travellers
+        lp, lr, ld, lt = (np.concatenate(x) for x in (leg_person, leg_route, leg_day, leg_trip))
+        jkey = lr * 10_000 + ld
+        shuffle = rng.permutation(len(jkey))
+        rank = np.empty(len(jkey), np.int64)
+        rank[shuffle] = _rank_within(jkey[shuffle])[0]
+        dropped = np.unique(lt[rank >= _CAPACITY])
+        ok = ~np.isin(lt, dropped)
+        leg_person, leg_route, leg_day, leg_trip = [lp[ok]], [lr[ok]], [ld[ok]], [lt[ok]]
+        next_trip = T
+        # fugitives: ordinary days; hidden companions and relatives share their legs
+        fug_trav = self.fug[self.travels[self.fug]]
+        air_routes = np.flatnonzero(self.r_mode == "air")
+        co_rows = []
+        self.hidden_pairs = []
+        used_comp = set()
+        bg_trav = self.bg[~np.isin(self.bg, self.near_excluded) & (self.travel_doc[self.bg] >= 0)]
+        for f in fug_trav:
+            nt = int(rng.integers(2, 5))
+            routes = rng.choice(R, nt, p=r_pop / r_pop.sum())
+            routes[0] = rng.choice(air_routes)  # the first trip is a flight: it leaves traces
+            days = np.sort(rng.integers(0, _WINDOW - 40, nt))
+            stays = rng.integers(3, 29, nt)
+            companion = -1
+            if rng.random() < 0.6 or len(used_comp) < 3:
+                while True:
+                    c = int(bg_trav[rng.integers(0, len(bg_trav))])
+                    if c not in used_comp:
+                        break
+                used_comp.add(c)
+                companion = c
+            relative = -1
+            fam = self.fam[self.fam_of == f]
+            fam = fam[self.travel_doc[fam] >= 0]
+            if len(fam) and rng.random() < 0.3:
+                relative = int(rng.choice(fam))
+            for t_i in range(nt):
+                r2 = np.array([routes[t_i], r_rev[routes[t_i]]])
+                d2 = np.array([days[t_i], days[t_i] + stays[t_i]])
+                trip = next_trip
+                next_trip += 1
+                who = [(f, trip)]
+                if companion >= 0 and (t_i < 1 or rng.random() < 0.6):
+                    if rng.random() < 0.5:
+                        who.append((companion, trip))        # on the fugitive's booking
+                    else:
+                        who.append((companion, next_trip))   # own booking, same journeys
+                        next_trip += 1
+                if relative >= 0 and t_i == 0:
+                    who.append((relative, trip))
+                for person, tr in who:
+                    leg_person.append(np.array([person, person]))
+                    leg_route.append(r2)
+                    leg_day.append(d2)
+                    leg_trip.append(np.array([tr, tr]))
+            if companion >= 0:
+                co_rows.append((int(f), companion, "hidden_companion", False))
+                self.hidden_pairs.append((int(f), companion))
+            if relative >= 0:
+                self.travels[relative] = True
+                co_rows.append((int(f), relative, "family_companion", True))
+        lp, lr, ld, lt = (np.concatenate(x) for x in (leg_person, leg_route, leg_day, leg_trip))
+        # one row per person and journey: the planted legs (added last) win
+        key = lp.astype(np.int64) * (R * 10_000) + lr * 10_000 + ld
+        _, last = np.unique(key[::-1], return_index=True)
+        keep = np.sort(len(key) - 1 - last)
+        lp, lr, ld, lt = lp[keep], lr[keep], ld[keep], lt[keep]
+        lj = np.where(self.r_fl[lr] != "", lr * 10_000 + ld, -1 - np.arange(len(lr)))
+        # what the companions really share, measured on the final rows
+        order = np.argsort(lp, kind="stable")
+        lps = lp[order]
+
+        def legs_of(x):
+            idx = order[np.searchsorted(lps, x):np.searchsorted(lps, x, side="right")]
+            return set(lj[idx].tolist()), set(lt[idx].tolist())
+
+        self.co_rows = []
+        for a, b, kind, stated in co_rows:
+            (ja, ta), (jb, tb) = legs_of(a), legs_of(b)
+            self.co_rows.append((self.pid[a], self.pid[b], kind, len(ja & jb), len(ta & tb), stated))
+        doc = self.travel_doc[lp]
+        fraud = self.fraud_doc[lp]
+        use_fraud = (fraud >= 0) & (rng.random(len(lp)) < 0.5)
+        doc = np.where(use_fraud, fraud, doc)
+        self.legs = dict(person=lp, route=lr, day=ld, trip=lt, doc=doc)
+        self.n_trips = next_trip
+
+    def _routes(self):
+        """Directed routes (each route and its reverse at consecutive indices)."""
+        rng = self.rng
+        r_org, r_dst, r_car, r_fl, r_mode, r_pop, r_dur = [], [], [], [], [], [], []
+        used = {}
+        for car, o, d, pop in PL.ROUTES:
+            base = used.setdefault(car, list(rng.choice(np.arange(6, 990, 2), 60, replace=False)))
+            num = int(base.pop())
+            dur = PL.flight_minutes(o, d)
+            for (x, y, fn) in ((o, d, num), (d, o, num + 1)):
+                r_org.append(x)
+                r_dst.append(y)
+                r_car.append(car)
+                r_fl.append(f"{car}{fn}")
+                r_mode.append("air")
+                r_pop.append(pop)
+                r_dur.append(dur)
+        for j, (mode, car, o, d, pfx, pop) in enumerate(PL.SURFACE_ROUTES):
+            dur = {"land": int(rng.integers(3, 25)) * 10, "sea": int(rng.integers(6, 90)) * 10}[mode]
+            for (x, y, fn) in ((o, d, 100 + 2 * j), (d, o, 101 + 2 * j)):
+                r_org.append(x)
+                r_dst.append(y)
+                r_car.append(car)
+                r_fl.append(f"{pfx}{fn}" if pfx else "")
+                r_mode.append(mode)
+                r_pop.append(pop)
+                r_dur.append(dur)
+        R = len(r_org)
+        self.r_org, self.r_dst = np.array(r_org, dtype=object), np.array(r_dst, dtype=object)
+        self.r_car, self.r_fl = np.array(r_car, dtype=object), np.array(r_fl, dtype=object)
+        self.r_mode = np.array(r_mode, dtype=object)
+        self.r_dur = np.array(r_dur, np.int64)
+        self.r_dep = rng.integers(6 * 12, 23 * 12, R) * 5
+        self.r_pop = np.array(r_pop, float)
+        self.r_cc = np.array([PL.AIRPORTS[o][0] if o in PL.AIRPORTS else o[-2:] for o in r_org],
+                             dtype=object)

@@ -1,0 +1,375 @@
+"""Writing a synthetic case and its ground truth (part of the generator)."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+
+from netanalysis.synth import places as PL
+from netanalysis.synth.dirty import corrupt_table
+from netanalysis.synth._util import (
+    _CHUNK,
+    _DAY0,
+    _DUP,
+    _GRADINGS,
+    _GRADING_W,
+    _LINK_TYPES,
+    _LT,
+    _PNR_ALPHABET,
+    _SECOND_SOURCE,
+    _SSO,
+    _SUPPORT,
+    _WINDOW,
+    _as_strs,
+    _degrees,
+    _lookup,
+    _partial_dates,
+    _quoted,
+)
+
+__all__ = []  # a part of netanalysis.synth.core._Builder
+
+
+class _WriterMixin:
+    """Writers of the seven case files and of ``truth/``. Mixed into the generator."""
+
+    # -------------------------------------------------------------- writers
+    def _write(self, kind, cols):
+        """Write one file from a dict of equal-length columns (RFC 4180, minimal quoting).
+
+        Lines are joined in Python rather than with the csv module: every value is already
+        text, and only the columns that hold a comma, a quote or a line break are quoted, which
+        writes the same bytes as ``csv.writer`` at more than twice its speed.
+        """
+        path = self.out / f"{kind}.csv"
+        cols = {k: _as_strs(v) for k, v in cols.items()}
+        if self.dirty > 0:
+            cols, errs = corrupt_table(kind, cols, self.dirty, self.rng)
+            self.errors.extend(errs)
+        values = [_quoted(v) for v in cols.values()]
+        n = len(values[0])
+        with open(path, "w", encoding="utf-8", newline="") as fh:
+            fh.write(",".join(cols) + "\n")
+            for i in range(0, n, _CHUNK):
+                fh.write("\n".join(map(",".join, zip(*(v[i:i + _CHUNK] for v in values)))))
+                fh.write("\n")
+        self.rows[kind] = n
+
+    def _write_persons(self):
+        order = np.argsort(self.sort_key, kind="stable")
+        self.person_order = order
+        bd = _partial_dates(self.birth, self.bprec)
+        nat = np.where(self.nat2 != "", self.nat + "|" + self.nat2, self.nat)
+        df = {
+            "id": self.pid[order], "name": self.name[order], "aliases": self.aliases[order],
+            "birth_date": bd[order], "nationality": nat[order], "role": self.role[order], "notice": self.notice[order],
+            "wanted_by": self.wanted[order], "offences": self.offences[order],
+            "sex": np.where(self.female, "F", "M")[order], "provenance": self.prov[order]}
+        self._write("persons", df)
+
+    def _write_organizations(self):
+        df = {"id": self.org_id, "name": self.org_name, "kind": self.org_kind,
+              "country": self.org_country}
+        self._write("organizations", df)
+
+    def _write_documents(self):
+        d = self.docs
+        order = d["order"]  # the row that got id number k + 1 is order[k]
+        df = {"id": d["id"][order], "holder_id": self.pid[d["holder"][order]],
+              "kind": d["kind"][order], "number": d["number"][order],
+              "issuing_country": d["cc"][order], "status": d["status"][order],
+              "provenance": d["prov"][order], "name_on_document": d["name_on"][order]}
+        self._write("documents", df)
+
+    def _all_links(self):
+        rng = self.rng
+        blocks = self.link_blocks
+        a = np.concatenate([b["a"] for b in blocks])
+        b = np.concatenate([b["b"] for b in blocks])
+        t = np.concatenate([b["t"] for b in blocks])
+        L = len(a)
+        note = np.full(L, "", dtype=object)
+        prov = np.full(L, None, dtype=object)
+        i = 0
+        for blk in blocks:
+            k = len(blk["a"])
+            if blk["note"] is not None:
+                note[i:i + k] = blk["note"]
+            if blk["prov"] is not None:
+                prov[i:i + k] = blk["prov"]
+            i += k
+        # undirected duplicates and self-links out
+        directed = np.isin(t, [_LT[s] for s in _SUPPORT])
+        lo = np.where(directed, a, np.minimum(a, b))
+        hi = np.where(directed, b, np.maximum(a, b))
+        key = (lo * (self.n + len(self.org_id) + 1) + hi) * 16 + np.where(directed, t, 15)
+        _, first = np.unique(key, return_index=True)
+        keep = np.zeros(L, bool)
+        keep[first] = True
+        keep &= a != b
+        # hidden companions must not be linked by any stated tie
+        hidden = self.hidden_pairs
+        if hidden:
+            hk = np.array([min(x, y) * (self.n + 1) + max(x, y) for x, y in hidden])
+            pk = np.minimum(a, b) * (self.n + 1) + np.maximum(a, b)
+            keep &= ~np.isin(pk, hk)
+        a, b, t, note, prov = a[keep], b[keep], t[keep], note[keep], prov[keep]
+        # the second source repeats some ties of the persons it also knows
+        da, db, dt = [], [], []
+        want = dict(zip(self.dup_orig[self.dup_links].tolist(), self.dup[self.dup_links].tolist()))
+        if want:
+            ends = np.concatenate([a, b])
+            other = np.concatenate([b, a])
+            tt = np.concatenate([t, t])
+            m = np.isin(ends, list(want))
+            for e, o, ty in zip(ends[m][:len(want) * 3], other[m][:len(want) * 3], tt[m][:len(want) * 3]):
+                if o < self.n and self.cat[o] in (_DUP, _SSO):
+                    continue
+                da.append(want[int(e)])
+                db.append(int(o))
+                dt.append(ty)
+        k = len(da)
+        a = np.concatenate([a, np.array(da, np.int64)])
+        b = np.concatenate([b, np.array(db, np.int64)])
+        t = np.concatenate([t, np.array(dt, np.int8)])
+        note = np.concatenate([note, np.full(k, "", dtype=object)])
+        prov = np.concatenate([prov, np.full(k, _SECOND_SOURCE, dtype=object)])
+        self.stated_links = (a, b, t)
+        # shuffle: row order reveals nothing
+        perm = rng.permutation(len(a))
+        return a[perm], b[perm], t[perm], note[perm], prov[perm]
+
+    def _write_links(self):
+        rng = self.rng
+        a, b, t, note, prov = self._all_links()
+        L = len(a)
+        party_id = np.concatenate([self.pid, self.org_id])
+        party_cc = np.concatenate([self.nat, self.org_country])
+        party_cc = np.where(party_cc == "", "CO", party_cc)
+        # provenance: an agency of the first party's country, or an international channel
+        countries = sorted(PL.AGENCIES)
+        cidx = {c: i for i, c in enumerate(countries)}
+        table = np.empty((len(countries), 3), dtype=object)
+        for c, i in cidx.items():
+            lst = PL.AGENCIES[c]
+            table[i] = [lst[j % len(lst)] for j in range(3)]
+        ci = _lookup(party_cc, lambda c: cidx.get(c, cidx["*"])).astype(np.int64)[a]
+        col = rng.choice(3, L, p=[0.7, 0.2, 0.1])
+        pv = table[ci, col]
+        intl = np.array(PL.AGENCIES["*"], dtype=object)
+        g = rng.random(L) < 0.15
+        pv[g] = intl[rng.integers(0, len(intl), g.sum())]
+        fin = t == _LT["financial"]
+        fiu = _lookup(party_cc, lambda c: PL.FIU.get(c, PL.FIU["*"]))
+        pv[fin] = np.where(rng.random(fin.sum()) < 0.6, fiu[a[fin]], pv[fin])
+        pv = np.where(np.equal(prov, None), pv, prov)
+        gw = np.array(_GRADING_W, float)
+        grading = np.array(_GRADINGS, dtype=object)[rng.choice(len(_GRADINGS), L, p=gw / gw.sum())]
+        grading[pv == _SECOND_SOURCE] = np.array(["B2", "C3"], dtype=object)[rng.integers(0, 2, (pv == _SECOND_SOURCE).sum())]
+        # dates
+        start = np.datetime64("2008-01-01") + rng.integers(0, 6000, L).astype("timedelta64[D]")
+        sprec = rng.choice(4, L, p=[0.55, 0.15, 0.15, 0.15]).astype(np.int8)
+        has_end = (rng.random(L) < 0.25) & (sprec < 3)
+        end = start + rng.integers(30, 2000, L).astype("timedelta64[D]")
+        end = np.minimum(end, np.datetime64("2024-12-31"))
+        eprec = np.where(has_end, sprec, 3).astype(np.int8)
+        weight = np.ones(L, np.int64)
+        comm = t == _LT["communication"]
+        weight[comm] = np.minimum(rng.geometric(0.1, comm.sum()), 60)
+        sup = np.isin(t, [_LT[s] for s in _SUPPORT])
+        weight[sup] = rng.integers(1, 11, sup.sum())
+        df = {
+            "from_id": party_id[a], "to_id": party_id[b],
+            "type": np.array(_LINK_TYPES, dtype=object)[t],
+            "start": _partial_dates(start, sprec), "end": _partial_dates(end, eprec),
+            "weight": weight, "grading": grading, "provenance": pv, "note": note}
+        self._write("links", df)
+        self._link_arrays = (a, b, t)
+
+    def _write_travel(self):
+        lg = self.legs
+        route, day = lg["route"], lg["day"]
+        dep = (_DAY0 + day.astype("timedelta64[D]")).astype("datetime64[m]") + \
+            self.r_dep[route].astype("timedelta64[m]")
+        mode = self.r_mode[route]
+        # no timetable at a land border: people cross when they arrive
+        land = mode == "land"
+        shift = self.rng.integers(-60, 60, len(dep)) * 5
+        dep = np.where(land, dep + shift.astype("timedelta64[m]"), dep)
+        arr = dep + self.r_dur[route].astype("timedelta64[m]")
+        trip = lg["trip"]
+        x = (trip.astype(np.int64) * 2654435761 + 12345 + self.seed * 7) % (32 ** 6)
+        chars = [_PNR_ALPHABET[(x >> (5 * k)) & 31] for k in range(6)]
+        pnr = chars[0].astype(object)
+        for c in chars[1:]:
+            pnr = pnr + c.astype(object)
+        pnr = np.where(mode == "land", "", pnr)
+        prov = np.where(mode == "air", "API/PNR", np.where(mode == "sea", "Ship manifest",
+                                                             "Border control record"))
+        doc = lg["doc"]
+        order = np.lexsort((self.sort_key[lg["person"]], route, dep))
+        df = {
+            "person_id": self.pid[lg["person"]], "depart": np.datetime_as_string(dep, unit="m"),
+            "origin": self.r_org[route], "destination": self.r_dst[route],
+            "arrive": np.datetime_as_string(arr, unit="m"), "carrier": self.r_car[route],
+            "flight": self.r_fl[route], "document_id": self.docs["id"][doc],
+            "booking_ref": pnr, "mode": mode, "provenance": prov}
+        df = {k: v[order] for k, v in df.items()}
+        self._write("travel", df)
+
+    def _write_phones(self):
+        user = np.concatenate([self.phone_user, self.extra_phone_user])
+        num = np.concatenate([self.phone_number, self.extra_phone_number])
+        order = np.argsort(self.sort_key[user], kind="stable")
+        df = {"number": num[order], "person_id": self.pid[user[order]]}
+        self._write("phones", df)
+
+    def _write_calls(self):
+        rng = self.rng
+        a, b, t = self._link_arrays
+        fp = self.first_phone
+        pers = (a < self.n) & (b < self.n)
+        aa, bb, tt = a[pers], b[pers], t[pers]
+        both = (fp[aa] >= 0) & (fp[bb] >= 0)
+        prob = np.select([tt == _LT["communication"], np.isin(tt, [_LT[s] for s in _SUPPORT]),
+                          np.isin(tt, [_LT["family"], _LT["associate"], _LT["co_offender"]])],
+                         [0.6, 0.9, 0.2], 0.0)
+        sel = both & (rng.random(len(aa)) < prob)
+        ca, cb = aa[sel], bb[sel]
+        ncall = np.minimum(rng.geometric(0.25, len(ca)), 40)
+        sup = np.isin(tt[sel], [_LT[s] for s in _SUPPORT])
+        ncall[sup] += rng.integers(2, 12, sup.sum())
+        x = np.repeat(ca, ncall)
+        y = np.repeat(cb, ncall)
+        # fugitives switch between their phones
+        nph = np.bincount(self.phone_user, minlength=self.n)
+        pick = (rng.random(len(x)) * nph[x]).astype(np.int64)
+        xn = self.phone_number[fp[x] + pick]
+        yn = self.phone_number[fp[y]]
+        swap = rng.random(len(x)) < 0.5
+        caller = np.where(swap, yn, xn)
+        callee = np.where(swap, xn, yn)
+        # numbers nobody is known to use: burners shared by fugitives and facilitators
+        un = self.unknown_numbers
+        k = max(len(self.fac), 10)
+        who = np.concatenate([self.fug, self.fac])
+        who = who[fp[who] >= 0]
+        wa = who[rng.integers(0, len(who), 3 * k)]
+        ub = un[rng.integers(0, min(len(un), max(3, self.C)), 3 * k)]
+        # background noise
+        nn = int(0.3 * self.n)
+        r1 = rng.integers(0, len(self.phone_number), nn)
+        r2 = rng.integers(0, len(self.phone_number), nn)
+        ok = r1 != r2
+        ru = un[rng.integers(0, len(un), max(5, nn // 20))]
+        rb = self.phone_number[rng.integers(0, len(self.phone_number), len(ru))]
+        caller = np.concatenate([caller, self.phone_number[fp[wa]], self.phone_number[r1[ok]], ru])
+        callee = np.concatenate([callee, ub, self.phone_number[r2[ok]], rb])
+        # hidden companions never call each other (their tie must be found from travel)
+        if self.hidden_pairs:
+            owner = {}
+            for f, c in self.hidden_pairs:
+                for x in (f, c):
+                    if fp[x] >= 0:
+                        for num in self.phone_number[fp[x]:fp[x] + nph[x]]:
+                            owner[num] = x
+            pairs = {(min(f, c), max(f, c)) for f, c in self.hidden_pairs}
+            known = list(owner)  # hash lookups (np.isin on text compares every pair)
+            cand = np.flatnonzero(pd.Series(caller).isin(known).to_numpy()
+                                  & pd.Series(callee).isin(known).to_numpy())
+            drop = [i for i in cand.tolist()
+                    if (min(owner[caller[i]], owner[callee[i]]),
+                        max(owner[caller[i]], owner[callee[i]])) in pairs]
+            keep = np.ones(len(caller), bool)
+            keep[drop] = False
+            caller, callee = caller[keep], callee[keep]
+        C = len(caller)
+        start = (_DAY0.astype("datetime64[s]") + rng.integers(0, _WINDOW * 86400, C).astype("timedelta64[s]"))
+        dur = np.minimum(rng.lognormal(np.log(90), 1.1, C).astype(np.int64) + 1, 7200)
+        order = np.argsort(start, kind="stable")
+        df = {"caller": caller[order], "callee": callee[order],
+              "start": np.datetime_as_string(start[order], unit="s"), "duration_s": dur[order]}
+        self._write("calls", df)
+
+    # ---------------------------------------------------------------- truth
+    def _write_truth(self):
+        tdir = self.out / "truth"
+        pid = self.pid
+        dup = pd.DataFrame({
+            "id_a": pid[self.dup_orig], "id_b": pid[self.dup], "kind": "planted_duplicate",
+            "name_a": self.name[self.dup_orig], "name_b": self.name[self.dup],
+            "variant": self.dup_kind, "birth_date": self.dup_birth,
+            "shared_passport": self.dup_shared_pass, "shared_phone": self.dup_shared_phone})
+        dup.to_csv(tdir / "duplicates.csv", index=False, lineterminator="\n")
+        nm = pd.DataFrame(self.near_rows, columns=["id_a", "id_b", "kind"])
+        idx = {p: i for i, p in enumerate(pid)}
+        nm["name"] = [self.name[idx[x]] for x in nm["id_a"]]
+        bd = _partial_dates(self.birth, self.bprec)
+        nm["birth_a"] = [bd[idx[x]] for x in nm["id_a"]]
+        nm["birth_b"] = [bd[idx[x]] for x in nm["id_b"]]
+        nm.to_csv(tdir / "near_misses.csv", index=False, lineterminator="\n")
+        co = pd.DataFrame(self.co_rows, columns=["id_a", "id_b", "kind", "shared_legs",
+                                                 "shared_bookings", "stated_link"])
+        co.to_csv(tdir / "co_travel.csv", index=False, lineterminator="\n")
+        # facilitators
+        broker_of = {}
+        for f, oc in self.brokers:
+            broker_of.setdefault(f, []).append(oc)
+        a, b, t = self.stated_links
+        deg = _degrees(a, b, self.n + len(self.org_id))
+        rows = []
+        for f in self.fac:
+            f = int(f)
+            d = sorted(self.direct[f], key=lambda x: self.sort_key[x])
+            ind = sorted(self.indirect[f] - self.direct[f], key=lambda x: self.sort_key[x])
+            served = d + ind
+            rows.append((pid[f], self.role[f], int(self.cell_of_fac[f - self.fac[0]]),
+                         "|".join(pid[x] for x in d), "|".join(pid[x] for x in ind), len(served),
+                         len(served) >= 2, f in broker_of, "|".join(sorted(self.services[f])),
+                         int(deg[f])))
+        fac = pd.DataFrame(rows, columns=["id", "role", "cell", "fugitives_direct",
+                                          "fugitives_indirect", "n_fugitives", "multi_fugitive",
+                                          "broker", "services", "degree"])
+        fac.to_csv(tdir / "facilitators.csv", index=False, lineterminator="\n")
+        grows = []
+        for c in range(self.C):
+            for f in self.cell_facs[c]:
+                grows.append((c, pid[f], "facilitator", "broker" if int(f) in broker_of else ""))
+            for g in self.cell_fugs[c]:
+                grows.append((c, pid[g], "fugitive", ""))
+        for f, ocs in sorted(broker_of.items(), key=lambda kv: self.sort_key[kv[0]]):
+            for oc in ocs:
+                grows.append((oc, pid[f], "facilitator", "broker_from_cell_%d" % self.cell_of_fac[f - self.fac[0]]))
+        pd.DataFrame(grows, columns=["cell", "id", "member", "note"]).to_csv(
+            tdir / "groups.csv", index=False, lineterminator="\n")
+        bgdeg = deg[self.bg]
+        top = max(5, int(np.ceil(0.001 * self.P)))
+        o = np.argsort(-bgdeg, kind="stable")[:top]
+        pd.DataFrame({"id": pid[self.bg[o]], "degree": bgdeg[o], "supports_fugitive": False}).to_csv(
+            tdir / "hubs.csv", index=False, lineterminator="\n")
+        pd.DataFrame(self.fraud_rows, columns=["document_id", "holder_id", "supplier_id", "kind",
+                                               "issuing_country"]).to_csv(
+            tdir / "fraudulent_documents.csv", index=False, lineterminator="\n")
+        pd.DataFrame(self.errors, columns=["file", "line", "column", "value", "problem"]).to_csv(
+            tdir / "planted_errors.csv", index=False, lineterminator="\n")
+        summary = {
+            "seed": self.seed, "persons": self.n, "dirty": self.dirty,
+            "rows": dict(self.rows),
+            "fugitives": int(self.F), "facilitators": int(len(self.fac)), "cells": int(self.C),
+            "multi_fugitive_facilitators": int(fac["multi_fugitive"].sum()),
+            "brokers": int(fac["broker"].sum()), "criminal_groups": int(self.G),
+            "companies": int(self.ncomp), "duplicates": int(len(dup)),
+            "near_misses": int(len(nm)),
+            "hidden_companions": int((co["kind"] == "hidden_companion").sum()),
+            "planted_errors": len(self.errors),
+        }
+        (tdir / "summary.json").write_text(json.dumps(summary, indent=2, sort_keys=True) + "\n",
+                                           encoding="utf-8")
+        from netanalysis.synth.truth_doc import TRUTH_README
+        (tdir / "README.md").write_text(TRUTH_README, encoding="utf-8")
+        return dict(summary, out=str(self.out))
+
+
+# ---------------------------------------------------------------- helpers
