@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from netanalysis.errors import InputError, SchemaError
-from netanalysis.ingest.read import RawTable, read_csv_table
+from netanalysis.ingest.read import RawTable, read_csv_table, read_header
 from netanalysis.ingest.validate import Problems, TableOptions, convert_column
 from netanalysis.model.case import Case, REJECT_COLUMNS, empty_rejects
 from netanalysis.model.vocab import LOAD_ORDER, case_schema, file_columns
@@ -140,35 +140,35 @@ def load_case(path, *, mapping=None, progress=None, phone_region=None):
                              f"at least {spec['file']} with columns "
                              f"{', '.join(c for c, d in spec['columns'].items() if d.get('required'))}",
                              file=folder)
-    # Every whole-file problem is found before any row is validated.
-    raws = {}
+    # Whole-file problems (binary content, no header, missing columns, bad mapping) are
+    # found before any row is read: each native file's header is checked first. Then the
+    # files are read and validated one at a time, so only one table of raw cells is in
+    # memory at once.
     for kind in LOAD_ORDER:
-        if kind not in plan:
-            continue
-        src = plan[kind]
-        if isinstance(src, Path):
-            raw = read_csv_table(src)
-            _check_columns(kind, raw)
-            raws[kind] = (raw, TableOptions(decimal_comma=raw.delimiter not in (None, ","),
-                                            phone_region=phone_region))
-        else:
-            raws[kind] = src.read(phone_region=phone_region)
+        if isinstance(plan.get(kind), Path):
+            _check_columns(kind, read_header(plan[kind]))
 
     tables, rejects, counts = {}, [], {}
-    registry = _Registry(present=set(raws))
+    registry = _Registry(present=set(plan))
     for kind in LOAD_ORDER:
-        if kind not in raws:
+        if kind not in plan:
             counts[kind] = {"file": None, "read": 0, "taken": 0, "rejected": 0,
                             "encoding": None, "delimiter": None}
             continue
-        raw, opts = raws[kind]
+        src = plan.pop(kind)
+        if isinstance(src, Path):
+            raw = read_csv_table(src)
+            _check_columns(kind, raw)
+            opts = TableOptions(decimal_comma=raw.delimiter not in (None, ","),
+                                phone_region=phone_region)
+        else:
+            raw, opts = src.read(phone_region=phone_region)
         label = f"reading {raw.file}"
         if progress is not None:
             with progress.step(label):
                 table, rej = validate_table(kind, raw, opts, registry)
         else:
             table, rej = validate_table(kind, raw, opts, registry)
-        raws[kind] = None  # free the raw cells
         tables[kind] = table
         nrej = int(rej["line"].nunique()) if len(rej) else 0
         counts[kind] = {"file": raw.file, "read": int(raw.read), "taken": int(len(table)),

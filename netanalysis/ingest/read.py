@@ -44,7 +44,7 @@ import pandas as pd
 
 from netanalysis.errors import InputError, SchemaError
 
-__all__ = ["RawTable", "read_bytes", "decode_bytes", "sniff_delimiter", "read_csv_table",
+__all__ = ["RawTable", "read_bytes", "read_header", "decode_bytes", "sniff_delimiter", "read_csv_table",
            "normalize_header", "table_from_records"]
 
 #: Delimiters that are sniffed, in order of preference on a tie.
@@ -109,6 +109,43 @@ def read_bytes(path):
         raise InputError("is a folder, not a file", file=p) from None
     except OSError as exc:
         raise InputError(f"cannot read file: {exc.strerror or exc}", file=p) from None
+
+
+def read_header(path, *, encoding=None, delimiter=None, sample=1 << 20):
+    """Return a :class:`RawTable` with the header of a CSV file and no rows.
+
+    Reads only the first `sample` bytes (cut at the last line end); used to find whole-file
+    problems (binary content, no header, missing columns) before any row is read.
+    """
+    p = Path(path)
+    try:
+        with p.open("rb") as f:
+            data = f.read(sample)
+            more = bool(f.read(1))
+    except IsADirectoryError:
+        raise InputError("is a folder, not a file", file=p) from None
+    except OSError as exc:
+        raise InputError(f"cannot read file: {exc.strerror or exc}", file=p) from None
+    if more and b"\n" in data:
+        data = data[:data.rindex(b"\n") + 1]
+    text, enc = decode_bytes(data, p, encoding)
+    if delimiter is None:
+        first = next((ln for ln in io.StringIO(text, newline="") if ln.strip()), "")
+        delimiter = sniff_delimiter(first.rstrip("\r\n"))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    prev = 0
+    try:
+        for row in reader:
+            start, prev = prev + 1, reader.line_num
+            if any(f.strip() for f in row):
+                names = normalize_header(row, p, start)
+                return RawTable(file=p.name, path=p, header=names, data=_frame(names, []),
+                                lines=np.zeros(0, dtype=np.int64), encoding=enc,
+                                delimiter=delimiter, header_line=start)
+    except csv.Error as exc:
+        raise InputError(f"not a readable CSV file: {exc}", file=p, line=reader.line_num) from None
+    raise SchemaError("empty file: no header row (add the header, or delete the file "
+                      "if it is optional)", file=p)
 
 
 def decode_bytes(data, path, encoding=None):

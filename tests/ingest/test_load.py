@@ -340,3 +340,14 @@ def test_progress_reports_each_file(write_case):
     out = buf.getvalue()
     assert "reading persons.csv ..." in out
     assert "persons.csv: 1 of 2 rows rejected" in out
+
+
+def test_whole_file_errors_come_before_any_row(write_case, monkeypatch):
+    from netanalysis.ingest import load as load_mod
+
+    called = []
+    monkeypatch.setattr(load_mod, "validate_table", lambda *a, **k: called.append(a))
+    d = write_case({"calls.csv": "caller,start\n+573001112233,2024\n"})
+    with pytest.raises(SchemaError, match="missing required column callee"):
+        load_case(d)
+    assert called == []
