@@ -241,6 +241,8 @@ class _Builder(_IdentifiersMixin, _TravelMixin, _WriterMixin):
         culture = _lookup(np.concatenate([nat[:self.off[5]], nat[self.sso]]),
                           N.CULTURE_OF_COUNTRY.get)
         idx_all = np.concatenate([np.arange(self.off[5]), self.sso])
+        culture_of = np.full(n, "", dtype=object)
+        culture_of[idx_all] = culture
         given = np.full(n, "", dtype=object)
         s1 = np.full(n, "", dtype=object)
         s2 = np.full(n, "", dtype=object)
@@ -256,7 +258,8 @@ class _Builder(_IdentifiersMixin, _TravelMixin, _WriterMixin):
         # households in the background share a surname
         hh = self._households()
         head = hh[0]
-        s1[hh[1]] = np.where(rng.random(len(hh[1])) < 0.85, s1[head], s1[hh[1]])
+        same = (rng.random(len(hh[1])) < 0.85) & (culture_of[head] == culture_of[hh[1]])
+        s1[hh[1]] = np.where(same, s1[head], s1[hh[1]])
         self.given, self.s1, self.s2 = given, s1, s2
         self.name = N.full_name(given, s1, s2)
         # birth dates and precision (0 full, 1 year-month, 2 year, 3 unknown)
@@ -311,12 +314,20 @@ class _Builder(_IdentifiersMixin, _TravelMixin, _WriterMixin):
         aliases = np.full(n, "", dtype=object)
         al = np.array(N.ALIASES, dtype=object)
         has = rng.random(F) < 0.75
-        a1 = al[rng.integers(0, len(al), F)]
-        alt_name = given[self.fug[rng.permutation(F)]] + " " + s1[self.fug]
-        aliases[self.fug] = np.where(has, np.where(rng.random(F) < 0.35, a1 + "|" + alt_name, a1),
-                                     "")
+        alf = np.array(N.ALIASES_F, dtype=object)
+        a1 = np.where(female[self.fug], alf[rng.integers(0, len(alf), F)],
+                      al[rng.integers(0, len(al), F)])
+        # another name: a given name of someone of the same sex and culture, another surname
+        donor = rng.choice(self.bg, F)
+        ok = (female[donor] == female[self.fug]) & (culture_of[donor] == culture_of[self.fug])
+        alt_name = np.where(ok, given[donor] + " " + s1[rng.choice(self.bg, F)], "")
+        has2 = has & ok & (rng.random(F) < 0.35)
+        aliases[self.fug] = np.where(has2, a1 + "|" + alt_name, np.where(has, a1, ""))
         asc_has = rng.random(len(self.asc)) < 0.15
-        aliases[self.asc[asc_has]] = al[rng.integers(0, len(al), asc_has.sum())]
+        k = int(asc_has.sum())
+        aliases[self.asc[asc_has]] = np.where(female[self.asc[asc_has]],
+                                              alf[rng.integers(0, len(alf), k)],
+                                              al[rng.integers(0, len(al), k)])
         self.aliases = aliases
         prov = _lookup(nat, lambda c: PL.AGENCIES.get(c, ["INTERPOL"])[0])
         prov[self.fug] = np.where(rng.random(F) < 0.5, "INTERPOL", prov[self.fug])

@@ -14,8 +14,8 @@ from __future__ import annotations
 import numpy as np
 from unidecode import unidecode
 
-__all__ = ["CULTURE_OF_COUNTRY", "CULTURES", "make_names", "name_variant", "ALIASES",
-           "VARIANT_KINDS", "COMMON_HISPANIC_NAMES"]
+__all__ = ["CULTURE_OF_COUNTRY", "CULTURES", "make_names", "full_name", "name_variant", "ALIASES",
+           "ALIASES_F", "VARIANT_KINDS", "COMMON_HISPANIC_NAMES"]
 
 #: Naming culture of each nationality used by the generator.
 CULTURE_OF_COUNTRY = {
@@ -52,7 +52,10 @@ _PORT_SUR = ("Silva Santos Oliveira Souza Rodrigues Ferreira Alves Pereira Lima 
              "Ribeiro Martins Carvalho Almeida Lopes Soares Fernandes Vieira Barbosa Rocha "
              "Dias Nascimento Andrade Moreira Nunes Marques Machado Mendes Freitas Cardoso "
              "Gonçalves Araújo Magalhães Conceição Guimarães Brandão Simões Correia").split()
-_PORT_PART = ["", "", "", "da ", "dos ", "de "]
+#: Particles that go with some Portuguese surnames (``da Silva``, ``dos Santos``).
+_PORT_PART = {"Silva": "da ", "Costa": "da ", "Rocha": "da ", "Conceição": "da ",
+              "Santos": "dos ", "Oliveira": "de ", "Souza": "de ", "Almeida": "de ",
+              "Andrade": "de ", "Freitas": "de ", "Carvalho": "de "}
 _IT_M = ("Giuseppe Giovanni Antonio Mario Luigi Francesco Salvatore Vincenzo Domenico Carmine "
          "Alessandro Marco Luca Andrea Pasquale Gennaro Raffaele Nicola Ciro").split()
 _IT_F = ("Maria Anna Giuseppina Rosa Angela Giovanna Teresa Lucia Carmela Francesca Chiara "
@@ -78,12 +81,14 @@ _EN_SUR = ("Campbell Brown Williams Smith Johnson Clarke Thompson Reid Francis M
 
 CULTURES = ("hispanic", "portuguese", "italian", "dutch", "french", "english")
 
-#: Street names (aliases) fugitives are known by.
-ALIASES = ("El Flaco|La Mona|Chucho|Pitufo|El Gordo|El Mono|El Paisa|Don Mario|El Viejo|"
-           "La Flaca|Cachaco|El Negro|Tito|El Ingeniero|El Doctor|Chepe|Popeye|El Tigre|"
-           "El Zarco|La Reina|Gato|Macaco|Otoniel|El Señor|Pelusa|El Chino|Guacho|"
-           "El Costeño|La Güera|El Primo|Nené|Beto|Pacho|Toño|O Professor|Il Nano|Zio|"
-           "De Kleine|Ti Blan|Dudus|Il Capo|El Boliche|El Calvo|Tomate|Pipe|La Patrona").split("|")
+#: Street names (aliases) men are known by.
+ALIASES = ("El Flaco|Chucho|Pitufo|El Gordo|El Mono|El Paisa|Don Mario|El Viejo|Cachaco|"
+           "El Negro|Tito|El Ingeniero|El Doctor|Chepe|Popeye|El Tigre|El Zarco|Gato|Macaco|"
+           "El Señor|Pelusa|El Chino|Guacho|El Costeño|El Primo|Beto|Pacho|Toño|O Professor|"
+           "Il Nano|Zio|De Kleine|Ti Blan|Dudus|Il Capo|El Boliche|El Calvo|Tomate|Pipe").split("|")
+#: Street names (aliases) women are known by.
+ALIASES_F = ("La Mona|La Flaca|La Reina|La Güera|La Patrona|La Negra|La Gata|Nené|La Doctora|"
+             "La Señora|La Paisa|La Costeña|Madrina|La Tía|A Loira|La Chinita").split("|")
 
 #: Very common full names, given to pairs of different people as near misses.
 COMMON_HISPANIC_NAMES = (
@@ -147,9 +152,9 @@ def make_names(rng, culture, female):
         second = rng.random(n) < 0.35
         g2 = np.where(female, _zipf_pick(rng, females, n), _zipf_pick(rng, males, n))
         given = np.where(second & (g2 != given), given + " " + g2, given)
-        part = np.asarray(_PORT_PART, dtype=object)[rng.integers(0, len(_PORT_PART), n)]
+        part = np.array([_PORT_PART.get(x, "") for x in s1], dtype=object)
         has2 = rng.random(n) < 0.6
-        s1 = np.where(has2, part + s1, s1)
+        s1 = np.where(has2 & (rng.random(n) < 0.5), part + s1, s1)
         s2 = np.where(has2, _zipf_pick(rng, surnames, n, a=0.8), "")
     elif culture == "italian":
         second = rng.random(n) < 0.1
