@@ -278,6 +278,7 @@ def resolve_entities(case, *, settings=None, decisions=None, progress=None):
     progress.say(f"resolution: {len(pairs):,} pairs compared in full")
     scored = []
     ctx = _Context(feat, cfg)
+    ctx.prepare_contacts(set(pairs["i"].tolist()) | set(pairs["j"].tolist()))
     for i, j in zip(pairs["i"].to_numpy(), pairs["j"].to_numpy()):
         r = ctx.compare(int(i), int(j))
         if r["accept"]:
@@ -466,14 +467,23 @@ class _Context:
                 self.phones.setdefault(int(i), set()).add(k)
         self.contact_sets = None
 
+    def prepare_contacts(self, needed):
+        """Build the contact sets of the records in `needed` (all when None)."""
+        c = self.f["contacts"]
+        if needed is not None:
+            c = c[c["i"].isin(np.asarray(list(needed), dtype=np.int64))]
+        cs = {}
+        for a, node in zip(c["i"].tolist(), c["node"].tolist()):
+            cs.setdefault(a, set()).add(node)
+        self.contact_sets = cs
+
     def _contacts(self, i):
         if self.contact_sets is None:
-            cs = {}
+            self.prepare_contacts(None)
+        if i not in self.contact_sets:
             c = self.f["contacts"]
-            for a, node in zip(c["i"].tolist(), c["node"].tolist()):
-                cs.setdefault(int(a), set()).add(node)
-            self.contact_sets = cs
-        return self.contact_sets.get(i, set())
+            self.contact_sets[i] = set(c.loc[c["i"] == i, "node"].tolist())
+        return self.contact_sets[i]
 
     def compare(self, i, j):
         f, cfg = self.f, self.cfg
@@ -546,8 +556,8 @@ class _Context:
             reasons.append(f"common name (carried by {common} records of the case)")
             ev.append("common_name")
         # birth dates
-        lvl = int(_birth_levels(f["y"][i:i + 1], f["m"][i:i + 1], f["d"][i:i + 1],
-                                f["y"][j:j + 1], f["m"][j:j + 1], f["d"][j:j + 1])[0])
+        lvl = _birth_level(int(f["y"][i]), int(f["m"][i]), int(f["d"][i]),
+                           int(f["y"][j]), int(f["m"][j]), int(f["d"][j]))
         ba, bb = f["birth"][i], f["birth"][j]
         blocked = False
         if lvl == _DAY:
@@ -669,7 +679,7 @@ def _clusters(feat, forced, scored, vetoes, case):
         tree.append(r)
     if not tree:
         return _empty_merges()
-    info = _information(case, feat)
+    info = _information(case, feat, sorted(x for mem in members.values() for x in mem))
     rows = []
     by_node = {}
     for r in tree:
@@ -691,29 +701,26 @@ def _clusters(feat, forced, scored, vetoes, case):
     return out.sort_values(["kept_id", "merged_id"]).reset_index(drop=True)
 
 
-def _information(case, feat):
+def _information(case, feat, needed):
+    """Return how much each record in `needed` tells: filled fields, list items, documents,
+    phones (a precise birth date counts a little more than a year)."""
     persons = case.tables["persons"]
     cols = [c for c in persons.columns if not c.startswith("_") and c != "id"]
     ndocs = np.bincount(feat["docs"]["i"].to_numpy(np.int64), minlength=feat["n"]) \
         if len(feat["docs"]) else np.zeros(feat["n"], dtype=np.int64)
     nph = np.bincount(feat["phones"]["i"].to_numpy(np.int64), minlength=feat["n"]) \
         if len(feat["phones"]) else np.zeros(feat["n"], dtype=np.int64)
-    cache = {}
-
-    def info(x):
-        if x not in cache:
-            rec = persons.iloc[x]
-            filled = 0
-            for c in cols:
-                v = rec[c]
-                if isinstance(v, list):
-                    filled += len(v)
-                elif _present(v):
-                    filled += 1 + (len(str(v)) if c == "birth_date" else 0) / 100
-            cache[x] = filled + int(ndocs[x]) + int(nph[x])
-        return cache[x]
-
-    return info
+    sub = persons.iloc[needed][cols].to_dict("records")
+    scores = {}
+    for x, rec in zip(needed, sub):
+        filled = 0.0
+        for c, v in rec.items():
+            if isinstance(v, (list, tuple, np.ndarray)):
+                filled += len(v)
+            elif _present(v):
+                filled += 1 + (len(str(v)) / 100 if c == "birth_date" else 0)
+        scores[x] = filled + int(ndocs[x]) + int(nph[x])
+    return scores.__getitem__
 
 
 def _decisions_frame(decisions):
@@ -749,6 +756,21 @@ def _parse_birth(values):
     if has_d.any():
         d[has_d] = pd.to_numeric(s[has_d].str[8:10], errors="coerce").fillna(0).astype(int).to_numpy()
     return y, m, d
+
+
+def _birth_level(y1, m1, d1, y2, m2, d2):
+    """Scalar form of :func:`_birth_levels`."""
+    if not y1 or not y2:
+        return _UNKNOWN
+    if y1 != y2:
+        return _CONFLICT
+    if not m1 or not m2:
+        return _YEAR
+    if m1 != m2:
+        return _SWAP if (d1 and d2 and d1 == m2 and m1 == d2) else _CONFLICT
+    if not d1 or not d2:
+        return _MONTH
+    return _DAY if d1 == d2 else _CONFLICT
 
 
 def _birth_levels(y1, m1, d1, y2, m2, d2):

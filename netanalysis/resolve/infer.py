@@ -471,9 +471,18 @@ def _run_sql(sql, tables, params, memory_limit):
 
 
 def _str_col(df, col):
+    """A column as an object array of str, None where missing or blank (vectorised)."""
     if col not in df:
         return np.full(len(df), None, dtype=object)
-    return np.array([str(v) if _present(v) else None for v in df[col].tolist()], dtype=object)
+    s = df[col]
+    ok = s.notna().to_numpy()
+    out = np.full(len(s), None, dtype=object)
+    if ok.any():
+        v = s[ok].astype(str).str.strip()
+        nz = (v != "").to_numpy()
+        idx = np.flatnonzero(ok)[nz]
+        out[idx] = v[nz].to_numpy(dtype=object)
+    return out
 
 
 def _phones(series):
