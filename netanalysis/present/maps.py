@@ -558,7 +558,7 @@ def _disc(g, comp):
         local = np.array([[-0.5, 0.0], [0.5, 0.0]])
     else:
         sub = g.subgraph(comp)
-        local = np.asarray(sub.layout_fruchterman_reingold(grid=k > 1000).coords, float)
+        local = np.asarray(sub.layout_fruchterman_reingold(grid=k > 250).coords, float)
         local -= local.mean(axis=0)
         m = np.sqrt((local ** 2).sum(axis=1)).max()
         local = local / m if m > 0 else local
