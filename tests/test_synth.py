@@ -435,3 +435,20 @@ def test_files_are_written_as_the_csv_module_writes_them(case2k, tmp_path):
         csv.writer(buf, lineterminator="\n").writerows(rows)
         assert buf.getvalue() == raw, kind
     assert '"' in (out / "travel.csv").read_text("utf-8")  # quoted places were written
+
+
+@pytest.mark.parametrize("seed, n", [(0, 100), (1, 150), (2, 250), (3, 400), (4, 120), (5, 333)])
+def test_invariants_hold_for_any_seed(tmp_path, seed, n):
+    s = synth_case(tmp_path, persons=n, seed=seed)
+    t = {k: _read(tmp_path, k) for k in FILE_KINDS}
+    persons = set(t["persons"]["id"])
+    assert len(t["persons"]) == n and t["persons"]["id"].is_unique
+    assert set(t["links"]["from_id"]) | set(t["links"]["to_id"]) <= persons | set(t["organizations"]["id"])
+    assert set(t["travel"]["person_id"]) <= persons and set(t["phones"]["person_id"]) <= persons
+    assert set(t["travel"]["document_id"]) <= set(t["documents"]["id"])
+    assert s["multi_fugitive_facilitators"] >= 1 and s["brokers"] >= 1 and s["hidden_companions"] >= 3
+    nm = _truth(tmp_path, "near_misses.csv")
+    assert set(nm["kind"]) == {"same_common_name", "fugitive_namesake", "same_name_second_source"}
+    co = _truth(tmp_path, "co_travel.csv")
+    assert ((co["shared_legs"].astype(int) >= 2) | (co["shared_bookings"].astype(int) >= 1)).all()
+    assert len(_truth(tmp_path, "duplicates.csv")) == s["duplicates"] >= 3

@@ -569,12 +569,18 @@ class _Builder(_IdentifiersMixin, _TravelMixin, _WriterMixin):
         # a namesake of a fugitive: same name, different person, different birth date
         nf = max(1, self.F // 50)
         taken = set(chosen.tolist())
-        for f in self.fug[:nf]:
-            # rejection sampling: a background person of the fugitive's nationality
+        made = 0
+        for attempt, f in enumerate(np.concatenate([self.fug, self.fug[:nf]])):
+            if made == nf:
+                break
+            # rejection sampling: a background person of the fugitive's nationality (on a
+            # second pass over the fugitives, of any nationality)
             tries = self.bg[rng.integers(0, len(self.bg), 200)]
-            ok = [int(p) for p in tries if self.nat[p] == self.nat[f] and int(p) not in taken]
+            ok = [int(p) for p in tries if int(p) not in taken
+                  and (attempt >= self.F or self.nat[p] == self.nat[f])]
             if not ok:
                 continue
+            made += 1
             p = ok[0]
             taken.add(p)
             self.given[p], self.s1[p], self.s2[p] = self.given[f], self.s1[f], self.s2[f]
