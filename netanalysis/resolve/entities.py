@@ -223,6 +223,7 @@ def resolve_entities(case, *, settings=None, decisions=None, progress=None):
         The case to resolve (not modified).
     settings : Settings or dict, optional
         Full settings or the ``resolve`` section (defaults: ``schema/settings/resolve.yaml``).
+        With ``enabled: false`` nothing is merged (decisions included).
     decisions : DataFrame or str or Path, optional
         Analysts' decisions (:func:`netanalysis.resolve.decisions.load_decisions`): ``merge``
         forces a merge whatever the evidence, ``veto`` prevents one however strong.
@@ -264,6 +265,9 @@ def resolve_entities(case, *, settings=None, decisions=None, progress=None):
     """
     cfg = section_settings(settings, "resolve")
     progress = progress or Progress(quiet=True)
+    if not cfg.get("enabled", True):
+        progress.say("resolution: turned off (resolve.enabled is false)")
+        return _empty_merges()
     feat = person_features(case, rare_name_max=int(cfg["rare_name_max"]))
     n = feat["n"]
     dec = _decisions_frame(decisions)
@@ -354,7 +358,15 @@ def apply_merges(case, merges):
     rejects = case.rejects.copy()
     mapping = {} if merges is None or not len(merges) else \
         dict(zip(merges["merged_id"].astype(str), merges["kept_id"].astype(str)))
+    for merged in list(mapping):          # chains (A -> B -> C) resolve to the last kept id
+        seen, kept = {merged}, mapping[merged]
+        while kept in mapping and kept not in seen:
+            seen.add(kept)
+            kept = mapping[kept]
+        mapping[merged] = kept
     p = persons.copy()
+    if "aliases" not in p:
+        p["aliases"] = [[] for _ in range(len(p))]
     p["id"] = p["id"].astype(str)
     src = [f"{f}:{ln}" if _present(f) else f"persons:{ln}"
            for f, ln in zip(p["_file"].tolist() if "_file" in p else [None] * len(p),
@@ -412,7 +424,8 @@ def apply_merges(case, merges):
 
     def remap(s):
         s = s.astype(object)
-        return s.map(lambda v: mapping.get(str(v), v) if _present(v) else v)
+        new = s.map(mapping)
+        return new.where(new.notna(), s)
 
     for kind, cols in (("links", ["from_id", "to_id"]), ("travel", ["person_id"]),
                        ("documents", ["holder_id"]), ("phones", ["person_id"])):

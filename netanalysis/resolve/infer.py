@@ -91,6 +91,7 @@ def infer_links(case, *, settings=None, progress=None):
         Usually after :func:`netanalysis.resolve.apply_merges`, so that one person is one id.
     settings : Settings or dict, optional
         Full settings or the ``infer`` section (defaults: ``schema/settings/infer.yaml``).
+        ``enabled: false`` returns no ties; ``types`` chooses the rules that run.
     progress : Progress, optional
 
     Returns
@@ -118,6 +119,9 @@ def infer_links(case, *, settings=None, progress=None):
     """
     cfg = section_settings(settings, "infer")
     progress = progress or Progress(quiet=True)
+    if not cfg.get("enabled", True):
+        progress.say("inference: turned off (infer.enabled is false)")
+        return _empty()
     types = list(cfg.get("types") or INFERRED_LINK_TYPES)
     unknown = [t for t in types if t not in INFERRED_LINK_TYPES]
     if unknown:

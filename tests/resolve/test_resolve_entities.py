@@ -294,3 +294,19 @@ def test_apply_merges_without_merges_adds_provenance_columns(make_case):
     assert c2.persons["merged_ids"].tolist() == [[]]
     assert c2.persons["sources"].tolist() == [["persons.csv:2"]]
     assert c2 is not c
+
+
+def test_resolution_can_be_turned_off_in_settings(make_case):
+    c = make_case(persons=[{"id": "A1", "name": "Ana Ríos", "birth_date": "1980-07-12"},
+                           {"id": "A2", "name": "Ana Rios", "birth_date": "1980-07-12"}])
+    assert resolve_entities(c, settings={"resolve": {"enabled": False}}).empty
+
+
+def test_apply_merges_follows_chains_and_keeps_unmapped_values(make_case):
+    c = make_case(persons=[{"id": k, "name": k} for k in ("A", "B", "C", "D")],
+                  links=[{"from_id": "C", "to_id": "D", "type": "associate"}])
+    m = pd.DataFrame({"kept_id": ["B", "A"], "merged_id": ["C", "B"]})
+    c2 = apply_merges(c, m)
+    assert c2.persons["id"].tolist() == ["A", "D"]
+    assert c2.persons.set_index("id").loc["A", "merged_ids"] == ["B", "C"]
+    assert c2.links[["from_id", "to_id"]].values.tolist() == [["A", "D"]]

@@ -207,3 +207,8 @@ def test_max_confidence_is_a_setting(make_case):
     assert float(t["confidence"][0]) == pytest.approx(0.1 * (1 - math.exp(-1 / math.log2(3))),
                                                        abs=1e-4)
     assert isinstance(t, pd.DataFrame)
+
+
+def test_inference_can_be_turned_off_in_settings(make_case):
+    c = make_case(phones=[{"number": "+1", "person_id": "A"}, {"number": "+1", "person_id": "B"}])
+    assert infer_links(c, settings={"infer": {"enabled": False}}).empty
