@@ -120,27 +120,8 @@ def snapshot(case, since, until, *, filters=None, keep_undated=False, k=None, se
     >>> snapshot(c, "2020-01-01", "2020-12-31")["id"].tolist()
     ['a', 'b']
     """
-    f = {k_: v for k_, v in (filters or {}).items() if v is not None and k_ not in ("since", "until")}
-    e = party_edges(case)
-    e = filter_edges(e, since=since, until=until, keep_undated=keep_undated, **f)
-    G = party_graph(e)
-    trav = _travels(case, since, until)
-    for p in trav.index:
-        G.add_node(p)
-    if G.number_of_nodes() == 0:
-        return pd.DataFrame({"id": pd.Series(dtype=object), "degree": pd.Series(dtype=int),
-                             "betweenness": pd.Series(dtype=float),
-                             "travels": pd.Series(dtype=int), "rank": pd.Series(dtype=int)})
-    bc = betweenness_centrality(G, k=k, seed=seed)
-    df = pd.DataFrame({"id": list(G.nodes()),
-                       "degree": [G.degree(v) for v in G],
-                       "betweenness": [bc[v] for v in G]})
-    df["travels"] = trav.reindex(df["id"]).fillna(0).astype(int).to_numpy()
-    df = df.assign(_id=df["id"].astype(str)).sort_values(
-        ["betweenness", "degree", "_id"], ascending=[False, False, True]).drop(columns="_id")
-    df = df.reset_index(drop=True)
-    df["rank"] = np.arange(1, len(df) + 1)
-    return df
+    G, trav = _window_graph(case, since, until, filters, keep_undated)
+    return _snapshot_table(G, trav, k, seed)
 
 
 def snapshots(case, window="6M", *, filters=None, keep_undated=False, start=None, end=None,
@@ -167,10 +148,8 @@ def snapshots(case, window="6M", *, filters=None, keep_undated=False, start=None
     """
     rows = []
     for since, until in time_windows(case, window, start=start, end=end):
-        s = snapshot(case, since, until, filters=filters, keep_undated=keep_undated)
-        f = {k_: v for k_, v in (filters or {}).items() if v is not None and k_ not in ("since", "until")}
-        e = filter_edges(party_edges(case), since=since, until=until, keep_undated=keep_undated, **f)
-        G = party_graph(e)
+        G, trav = _window_graph(case, since, until, filters, keep_undated)
+        s = _snapshot_table(G, trav)
         rows.append({"since": since, "until": until, "parties": len(s),
                      "ties": G.number_of_edges(), "travellers": int((s["travels"] > 0).sum()),
                      "lcc_size": max((len(c) for c in nx.connected_components(G)), default=0),
@@ -248,6 +227,17 @@ def diff_windows(case, a, b, *, filters=None, keep_undated=False, top=10):
     return df.reset_index(drop=True)
 
 
+def _window_graph(case, since, until, filters, keep_undated):
+    """The party graph of one window (ties only; travellers returned apart)."""
+    f = {k_: v for k_, v in (filters or {}).items()
+         if v is not None and k_ not in ("since", "until")}
+    e = filter_edges(party_edges(case), since=since, until=until, keep_undated=keep_undated, **f)
+    G = party_graph(e)
+    trav = _travels(case, since, until)
+    G.add_nodes_from(trav.index)  # people who travelled in the window are active in it
+    return G, trav
+
+
 def _travels(case, since, until):
     tr = case.tables["travel"]
     if not len(tr):
@@ -279,3 +269,20 @@ def _date_range(case):
     lo = min(date_interval(v)[0] for v in vals)
     hi = max(date_interval(v)[1] for v in vals)
     return lo, hi
+
+
+def _snapshot_table(G, trav, k=None, seed=0):
+    if G.number_of_nodes() == 0:
+        return pd.DataFrame({"id": pd.Series(dtype=object), "degree": pd.Series(dtype=int),
+                             "betweenness": pd.Series(dtype=float),
+                             "travels": pd.Series(dtype=int), "rank": pd.Series(dtype=int)})
+    bc = betweenness_centrality(G, k=k, seed=seed)
+    df = pd.DataFrame({"id": list(G.nodes()),
+                       "degree": [G.degree(v) for v in G],
+                       "betweenness": [bc[v] for v in G]})
+    df["travels"] = trav.reindex(df["id"]).fillna(0).astype(int).to_numpy()
+    df = df.assign(_id=df["id"].astype(str)).sort_values(
+        ["betweenness", "degree", "_id"], ascending=[False, False, True]).drop(columns="_id")
+    df = df.reset_index(drop=True)
+    df["rank"] = np.arange(1, len(df) + 1)
+    return df
