@@ -114,3 +114,16 @@ def test_filter_validation():
     with pytest.raises(InputError, match="unknown filter"):
         gds_params({"colour": "red"})
     assert gds_params({"link_types": ["co_offender"]})["types"] == ["CO_OFFENDER"]
+
+
+def test_gds_missing_is_detected():
+    from neo4j.exceptions import ClientError
+
+    from netanalysis.backends.neo4j.analytics import gds_available
+
+    class NoGds:
+        def run(self, text, params):
+            assert "gds.version()" in text
+            raise ClientError("Unknown function 'gds.version'")
+
+    assert gds_available(NoGds()) is None
