@@ -412,8 +412,9 @@ def test_cli_dirty_and_bad_options(tmp_path):
     assert res.exit_code == 0 and "Examples:" in res.output
 
 
-def test_generation_is_vectorised_enough_for_a_large_case(tmp_path):
-    """A 20,000-person case is generated and every file is non-empty (speed is in benchmarks)."""
+@pytest.mark.slow
+def test_busy_flights_and_quiet_ones_at_20k_persons(tmp_path):
+    """At 20,000 persons some journeys carry 50+ people, most only a few (speed: benchmarks/synth.py)."""
     s = synth_case(tmp_path, persons=20_000, seed=9)
     assert s["rows"]["persons"] == 20_000
     assert all(v > 0 for v in s["rows"].values())
