@@ -565,7 +565,7 @@ class _Builder(_IdentifiersMixin, _TravelMixin, _WriterMixin):
                 self.bprec[p] = 0
             gap = int(rng.integers(3 * 365, 25 * 365))
             self.birth[y] = self.birth[x] + np.timedelta64(gap if rng.random() < 0.5 else -gap, "D")
-            rows.append((self.pid[x], self.pid[y], "same_common_name"))
+            rows.append((int(x), int(y), "same_common_name"))
         # a namesake of a fugitive: same name, different person, different birth date
         nf = max(1, self.F // 50)
         taken = set(chosen.tolist())
@@ -588,7 +588,7 @@ class _Builder(_IdentifiersMixin, _TravelMixin, _WriterMixin):
             self.female[p] = self.female[f]
             self.bprec[p] = 0
             self.birth[p] = self.birth[f] + np.timedelta64(int(rng.integers(4, 30)) * 365, "D")
-            rows.append((self.pid[f], self.pid[p], "fugitive_namesake"))
+            rows.append((int(f), int(p), "fugitive_namesake"))
             chosen = np.append(chosen, p)
         self.near_excluded = chosen
         self.near_rows = rows
@@ -657,7 +657,7 @@ class _Builder(_IdentifiersMixin, _TravelMixin, _WriterMixin):
             self.birth[s] = self.birth[t] + np.timedelta64(int(rng.integers(5, 35)) * 365, "D")
             self.bprec[s] = 0
             self.bprec[t] = 0
-            self.near_rows.append((self.pid[t], self.pid[s], "same_name_second_source"))
+            self.near_rows.append((int(t), int(s), "same_name_second_source"))
 
 
 

@@ -303,12 +303,13 @@ class _WriterMixin:
             "variant": self.dup_kind, "birth_date": self.dup_birth,
             "shared_passport": self.dup_shared_pass, "shared_phone": self.dup_shared_phone})
         dup.to_csv(tdir / "duplicates.csv", index=False, lineterminator="\n")
-        nm = pd.DataFrame(self.near_rows, columns=["id_a", "id_b", "kind"])
-        idx = {p: i for i, p in enumerate(pid)}
-        nm["name"] = [self.name[idx[x]] for x in nm["id_a"]]
-        bd = _partial_dates(self.birth, self.bprec)
-        nm["birth_a"] = [bd[idx[x]] for x in nm["id_a"]]
-        nm["birth_b"] = [bd[idx[x]] for x in nm["id_b"]]
+        ia = np.array([r[0] for r in self.near_rows], np.int64)
+        ib = np.array([r[1] for r in self.near_rows], np.int64)
+        bd = _partial_dates(self.birth[np.concatenate([ia, ib])],
+                            self.bprec[np.concatenate([ia, ib])])
+        nm = pd.DataFrame({"id_a": pid[ia], "id_b": pid[ib],
+                           "kind": [r[2] for r in self.near_rows], "name": self.name[ia],
+                           "birth_a": bd[:len(ia)], "birth_b": bd[len(ia):]})
         nm.to_csv(tdir / "near_misses.csv", index=False, lineterminator="\n")
         co = pd.DataFrame(self.co_rows, columns=["id_a", "id_b", "kind", "shared_legs",
                                                  "shared_bookings", "stated_link"])
