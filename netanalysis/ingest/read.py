@@ -359,7 +359,7 @@ def _parse_fast(text, data, path, display, encoding, delimiter):
         return None  # lone carriage returns: let the csv module handle them
     arr = np.frombuffer(data, dtype=np.uint8)
     q = np.flatnonzero(arr == 34)
-    if len(q) % 2:
+    if len(q) % 2 or _stray_quotes(arr, q, delimiter):
         return None
     nl = np.flatnonzero(arr == 10)
     if not len(nl) or nl[-1] != len(arr) - 1:
@@ -442,6 +442,23 @@ def _parse_fast(text, data, path, display, encoding, delimiter):
     return RawTable(file=display, path=Path(path), header=names, data=frame,
                     lines=lines[sel].astype(np.int64), bad=bad, encoding=encoding,
                     delimiter=delimiter, header_line=header_line, stripped=stripped)
+
+
+def _stray_quotes(arr, q, delimiter):
+    """Return True when a quote is neither opening nor closing a field (``a "b``, ``"a"b``).
+
+    RFC 4180 quotes sit at a field's start (after a delimiter or line end) or its end (before
+    one); inside a quoted field they are doubled. Any other quote makes the quote-parity
+    model of the fast path unsafe.
+    """
+    if not len(q):
+        return False
+    d = ord(delimiter)
+    prev = np.where(q > 0, arr[np.maximum(q - 1, 0)], 10)
+    nxt = np.where(q < len(arr) - 1, arr[np.minimum(q + 1, len(arr) - 1)], 10)
+    ok_prev = np.isin(prev, (d, 10, 34))
+    ok_next = np.isin(nxt, (d, 10, 13, 34))
+    return bool((~ok_prev & ~ok_next).any())
 
 
 def _needs_strip(arr, data, delimiter):

@@ -111,6 +111,7 @@ TRICKY = [
     'id,name,role\nP1,"Ana ""la"" Gómez",\nP2,"",\n',
     'id,name,role\nP1,"Ana\nGómez"\nP2,"x",y,\n',   # a short record over two lines
     'id,name\nP1,Ana,\nP2,Luis, \nP3,Eva,,x\n',          # trailing empty cells, one not empty
+    'id,name,role\nP1,a "b,c" d,x\nP2,"q"r,y\n',           # quotes inside unquoted fields
 ]
 
 
