@@ -453,3 +453,24 @@ def test_invariants_hold_for_any_seed(tmp_path, seed, n):
     co = _truth(tmp_path, "co_travel.csv")
     assert ((co["shared_legs"].astype(int) >= 2) | (co["shared_bookings"].astype(int) >= 1)).all()
     assert len(_truth(tmp_path, "duplicates.csv")) == s["duplicates"] >= 3
+
+
+def test_forked_writer_writes_the_same_bytes(tmp_path, monkeypatch):
+    import netanalysis.synth.write as W
+
+    synth_case(tmp_path / "plain", persons=300, seed=8)
+    monkeypatch.setattr(W, "FORK_MIN_ROWS", 0)
+    synth_case(tmp_path / "forked", persons=300, seed=8)
+    for kind in FILE_KINDS:
+        assert filecmp.cmp(tmp_path / "plain" / f"{kind}.csv", tmp_path / "forked" / f"{kind}.csv",
+                           shallow=False), kind
+
+
+@pytest.mark.parametrize("fork_min_rows", [0, 10**9])
+def test_a_file_that_cannot_be_written_is_an_error(tmp_path, monkeypatch, fork_min_rows):
+    import netanalysis.synth.write as W
+
+    monkeypatch.setattr(W, "FORK_MIN_ROWS", fork_min_rows)
+    (tmp_path / "links.csv").mkdir()
+    with pytest.raises(NetanalysisError, match=r"could not write .*links\.csv: Is a directory"):
+        synth_case(tmp_path, persons=150, seed=1)

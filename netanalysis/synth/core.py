@@ -122,6 +122,15 @@ class _Builder(_IdentifiersMixin, _TravelMixin, _WriterMixin):
 
     # ------------------------------------------------------------------ run
     def run(self):
+        try:
+            return self._run()
+        finally:
+            try:
+                self._join_writer()
+            except NetanalysisError:
+                pass  # an error is already on its way up, or was raised above
+
+    def _run(self):
         with self.p.step(f"synth: planning {self.n:,} persons"):
             self._plan()
             self._names_and_attributes()
@@ -149,6 +158,7 @@ class _Builder(_IdentifiersMixin, _TravelMixin, _WriterMixin):
             self._write_phones()
             self._write_calls()
         with self.p.step("synth: writing truth"):
+            self._join_writer()
             summary = self._write_truth()
         return summary
 

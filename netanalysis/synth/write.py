@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
+import sys
 
 import numpy as np
 import pandas as pd
 
+from netanalysis.errors import NetanalysisError
 from netanalysis.synth import places as PL
 from netanalysis.synth.dirty import corrupt_table
 from netanalysis.synth._util import (
@@ -32,6 +35,18 @@ from netanalysis.synth._util import (
 __all__ = []  # a part of netanalysis.synth.core._Builder
 
 
+#: Files with at least this many rows are written by a forked child (Linux only).
+FORK_MIN_ROWS = 200_000
+
+
+def _write_lines(path, header, values, n):
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        fh.write(header + "\n")
+        for i in range(0, n, _CHUNK):
+            fh.write("\n".join(map(",".join, zip(*(v[i:i + _CHUNK] for v in values)))))
+            fh.write("\n")
+
+
 class _WriterMixin:
     """Writers of the seven case files and of ``truth/``. Mixed into the generator."""
 
@@ -41,7 +56,9 @@ class _WriterMixin:
 
         Lines are joined in Python rather than with the csv module: every value is already
         text, and only the columns that hold a comma, a quote or a line break are quoted, which
-        writes the same bytes as ``csv.writer`` at more than twice its speed.
+        writes the same bytes as ``csv.writer`` at more than twice its speed. On Linux, a large
+        file is written by a forked child while this process goes on preparing the next one
+        (one child at a time; :meth:`_join_writer` waits for it), so two cores share the work.
         """
         path = self.out / f"{kind}.csv"
         cols = {k: _as_strs(v) for k, v in cols.items()}
@@ -50,12 +67,43 @@ class _WriterMixin:
             self.errors.extend(errs)
         values = [_quoted(v) for v in cols.values()]
         n = len(values[0])
-        with open(path, "w", encoding="utf-8", newline="") as fh:
-            fh.write(",".join(cols) + "\n")
-            for i in range(0, n, _CHUNK):
-                fh.write("\n".join(map(",".join, zip(*(v[i:i + _CHUNK] for v in values)))))
-                fh.write("\n")
         self.rows[kind] = n
+        header = ",".join(cols)
+        self._join_writer()
+        if n < FORK_MIN_ROWS or not hasattr(os, "fork") or not sys.platform.startswith("linux"):
+            try:
+                _write_lines(path, header, values, n)
+            except OSError as exc:
+                raise NetanalysisError(f"could not write {path}: {exc.strerror}") from None
+            return
+        rfd, wfd = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # child: write the file, report failure through the pipe, never return
+            code = 0
+            try:
+                os.close(rfd)
+                _write_lines(path, header, values, n)
+            except BaseException as exc:  # noqa: BLE001 (reported to the parent)
+                text = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+                os.write(wfd, text.encode("utf-8", "replace")[:2000])
+                code = 1
+            finally:
+                os._exit(code)
+        os.close(wfd)
+        self._writer = (pid, rfd, path)
+
+    def _join_writer(self):
+        """Wait for the forked writer, if any; raise if it failed."""
+        w = getattr(self, "_writer", None)
+        if w is None:
+            return
+        self._writer = None
+        pid, rfd, path = w
+        with os.fdopen(rfd, "rb") as fh:
+            message = fh.read().decode("utf-8", "replace")
+        _, status = os.waitpid(pid, 0)
+        if status != 0:
+            raise NetanalysisError(f"could not write {path}: {message or f'writer exited with status {status}'}")
 
     def _write_persons(self):
         order = np.argsort(self.sort_key, kind="stable")
