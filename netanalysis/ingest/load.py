@@ -29,6 +29,7 @@ Row rules beyond the per-column ones of :mod:`netanalysis.ingest.validate`:
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from pathlib import Path
 
 import numpy as np
@@ -156,18 +157,16 @@ def load_case(path, *, mapping=None, progress=None, phone_region=None):
                             "encoding": None, "delimiter": None}
             continue
         src = plan.pop(kind)
-        if isinstance(src, Path):
-            raw = read_csv_table(src)
-            _check_columns(kind, raw)
-            opts = TableOptions(decimal_comma=raw.delimiter not in (None, ","),
-                                phone_region=phone_region)
-        else:
-            raw, opts = src.read(phone_region=phone_region)
-        label = f"reading {raw.file}"
-        if progress is not None:
-            with progress.step(label):
-                table, rej = validate_table(kind, raw, opts, registry)
-        else:
+        name = src.name if isinstance(src, Path) else src.display
+        step = progress.step(f"reading {name}") if progress is not None else nullcontext()
+        with step:
+            if isinstance(src, Path):
+                raw = read_csv_table(src)
+                _check_columns(kind, raw)
+                opts = TableOptions(decimal_comma=raw.delimiter not in (None, ","),
+                                    phone_region=phone_region)
+            else:
+                raw, opts = src.read(phone_region=phone_region)
             table, rej = validate_table(kind, raw, opts, registry)
         tables[kind] = table
         nrej = int(rej["line"].nunique()) if len(rej) else 0
