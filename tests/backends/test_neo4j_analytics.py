@@ -53,7 +53,7 @@ def _in_process(case, **filters):
 
 def _compare(gds, ref):
     assert list(gds.index) == list(ref.index)
-    for col in ("degree", "betweenness", "neighbours", "strength"):
+    for col in ("degree", "degree_centrality", "betweenness", "strength"):
         np.testing.assert_allclose(gds[col], ref[col], rtol=1e-6, atol=1e-9, err_msg=col)
     # PageRank: GDS does not spread the rank of dangling nodes; values agree closely and the
     # ranking of the top nodes is the same.

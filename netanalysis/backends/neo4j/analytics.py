@@ -7,8 +7,10 @@ degree, weighted degree, PageRank, betweenness (exact, or sampled from ``k`` sou
 seed on large graphs), Leiden or Louvain communities and weakly connected components.
 
 Scores follow networkx's conventions so both backends can be compared and ranked alike:
-``degree`` is the degree centrality (neighbours / (n - 1)), ``pagerank`` sums to 1,
-``betweenness`` is normalised by (n - 1)(n - 2) / 2 (each pair counted once).
+``degree`` is the number of neighbouring parties (as in
+:func:`netanalysis.analyze.run_analysis`; ``degree_centrality`` = degree / (n - 1) follows),
+``pagerank`` sums to 1, ``betweenness`` is normalised by (n - 1)(n - 2) / 2 (each pair counted
+once), as networkx does.
 
 When the server has no GDS, :func:`neo4j_measures` says so through `progress` and computes
 the same measures with networkx on the party graph pulled from the database.
@@ -44,10 +46,10 @@ from netanalysis.settings import load_settings
 __all__ = ["MEASURE_COLUMNS", "neo4j_measures", "gds_available", "party_measures",
            "pull_party_edges", "gds_params"]
 
-#: The columns of :func:`neo4j_measures`; ``neighbours``, ``strength`` and ``component``
-#: follow them.
+#: The columns of :func:`neo4j_measures`; ``degree_centrality``, ``strength`` and
+#: ``component`` follow them.
 MEASURE_COLUMNS = ["id", "degree", "pagerank", "betweenness", "community"]
-_EXTRA = ["neighbours", "strength", "component"]
+_EXTRA = ["degree_centrality", "strength", "component"]
 _FILTER_KEYS = {"link_types", "min_confidence", "include_inferred", "since", "until",
                 "keep_undated"}
 
@@ -79,8 +81,8 @@ def neo4j_measures(uri=None, user=None, password=None, database=None, *, filters
     Returns
     -------
     DataFrame
-        Columns ``id, degree, pagerank, betweenness, community`` then ``neighbours``,
-        ``strength``, ``component``; one row per party, sorted by id. ``df.attrs["method"]``
+        Columns ``id, degree, pagerank, betweenness, community`` then
+        ``degree_centrality``, ``strength``, ``component``; one row per party, sorted by id. ``df.attrs["method"]``
         is ``"gds <version>"`` or ``"networkx (GDS not installed)"``.
 
     Raises
@@ -184,8 +186,8 @@ def party_measures(G, *, seed=0, k=None, community="leiden", exact_max=5000, def
     --------
     >>> import networkx as nx
     >>> df = party_measures(nx.path_graph(["a", "b", "c"]), weight=None)
-    >>> df.set_index("id").loc["b", ["degree", "betweenness"]].tolist()
-    [1.0, 1.0]
+    >>> df.set_index("id").loc["b", ["degree", "degree_centrality", "betweenness"]].tolist()
+    [2.0, 1.0, 1.0]
     """
     ids = sorted(G.nodes, key=str)
     n = len(ids)
@@ -204,11 +206,11 @@ def party_measures(G, *, seed=0, k=None, community="leiden", exact_max=5000, def
     comp = _renumber({v: i for i, c in enumerate(nx.connected_components(G)) for v in c})
     return pd.DataFrame({
         "id": ids,
-        "degree": [float(deg[v]) for v in ids],
+        "degree": [int(G.degree(v)) for v in ids],
         "pagerank": [float(pr[v]) for v in ids],
         "betweenness": [float(bt[v]) for v in ids],
         "community": [memb[v] for v in ids],
-        "neighbours": [int(G.degree(v)) for v in ids],
+        "degree_centrality": [float(deg[v]) for v in ids],
         "strength": [float(strength[v]) for v in ids],
         "component": [comp[v] for v in ids],
     })
@@ -225,7 +227,7 @@ def _gds_measures(s, filters, seed, k, community, g):
         if n == 0:
             return _empty()
         cols = {}
-        cols["neighbours"] = _stream(s, "gds_degree_stream", "degree", graph=name)
+        cols["degree"] = _stream(s, "gds_degree_stream", "degree", graph=name)
         cols["strength"] = _stream(s, "gds_strength_stream", "strength", graph=name)
         cols["pagerank"] = _stream(
             s, "gds_pagerank_stream", "pagerank", graph=name,
@@ -256,8 +258,8 @@ def _gds_measures(s, filters, seed, k, community, g):
     df.index.name = "id"
     df = df.sort_index().reset_index()
     df["id"] = df["id"].astype(str)
-    df["neighbours"] = df["neighbours"].round().astype(int)
-    df["degree"] = df["neighbours"] / (n - 1) if n > 1 else 0.0
+    df["degree"] = df["degree"].round().astype(int)
+    df["degree_centrality"] = df["degree"] / (n - 1) if n > 1 else 0.0
     total = df["pagerank"].sum()
     df["pagerank"] = df["pagerank"] / total if total > 0 else 1.0 / n
     # GDS counts each pair once (networkx's unnormalised undirected value); normalise as
