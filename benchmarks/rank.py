@@ -128,7 +128,8 @@ def igraph_baseline(case, settings, seed, meta):
     if meta.get("closeness") == "computed":
         g.closeness()
         g.harmonic_centrality()
-    g.constraint()
+    if meta.get("structural_holes") == "computed":
+        g.constraint()
     times["other"] = time.perf_counter() - t
     t = time.perf_counter()
     ig.set_random_number_generator(random.Random(seed))
@@ -176,7 +177,8 @@ def main(argv=None):
     print(f"\n{label}")
     print(f"graph: {m['nodes']:,} parties, {m['ties']:,} ties, {m['pairs']:,} distinct pairs; "
           f"betweenness k = {m['betweenness_k']}; closeness {m['closeness']}; "
-          f"brokerage roles on {m['brokerage_graph']}")
+          f"brokerage roles on {m['brokerage_graph']}; constraint/effective size "
+          f"{m['structural_holes']}")
     print(f"ranking step (run_analysis): {total:.2f} s")
     for key, v in tm.items():
         print(f"  {key:<22} {v:8.2f} s")

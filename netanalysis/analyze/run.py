@@ -98,8 +98,10 @@ def run_analysis(case, *, settings=None, filters=None, seed=0, measures=None, pr
     :func:`netanalysis.model.party_graph`). Betweenness is exact up to
     ``rank.betweenness.exact_max_nodes`` nodes and sampled from
     ``rank.betweenness.sample`` sources above; closeness and harmonic centrality (all-pairs)
-    only up to ``rank.closeness_max_nodes`` (NaN above). Time is dominated by sampled
-    betweenness, O(k m), and community detection, about O(m).
+    only up to ``rank.closeness_max_nodes`` (NaN above); Burt's constraint and effective
+    size (not part of the score) while the graph has at most
+    ``rank.structural_holes_max_two_paths`` two-paths (sum of squared degrees). Time is
+    dominated by sampled betweenness, O(k m), and community detection, about O(m).
 
     Examples
     --------
@@ -172,7 +174,17 @@ def run_analysis(case, *, settings=None, filters=None, seed=0, measures=None, pr
             m["closeness"] = np.full(n, np.nan)
             m["harmonic"] = np.full(n, np.nan)
             meta["closeness"] = f"skipped: more than {rs.get('closeness_max_nodes')} nodes"
-        m["constraint"], m["effective_size"] = structural_holes_arrays(K)
+        deg = np.asarray(K.graph.degree(), dtype=float)
+        two_paths = float((deg * deg).sum())
+        limit = float(rs.get("structural_holes_max_two_paths", 200_000_000))
+        if two_paths <= limit:
+            m["constraint"], m["effective_size"] = structural_holes_arrays(K)
+            meta["structural_holes"] = "computed"
+        else:
+            m["constraint"] = np.full(n, np.nan)
+            m["effective_size"] = np.full(n, np.nan)
+            meta["structural_holes"] = (f"skipped: {two_paths:.3g} two-paths, more than "
+                                        f"rank.structural_holes_max_two_paths = {limit:.3g}")
         timings["other_measures_s"] = _lap(t)
 
     with step("communities"):
