@@ -63,8 +63,9 @@ def _truth_scores(out, m, inferred):
     }
 
 
-def bench_case(n, cache, seed):
+def bench_case(n, cache, seed, quiet=True):
     from netanalysis.ingest import load_case
+    from netanalysis.progress import Progress
     from netanalysis.resolve import apply_merges, infer_links, resolve_entities
     from netanalysis.resolve.names import name_similarity
     from netanalysis.synth import synth_case
@@ -74,16 +75,18 @@ def bench_case(n, cache, seed):
         t = time.perf_counter()
         synth_case(out, persons=n, seed=seed)
         print(f"  generated in {time.perf_counter() - t:.0f} s: {out}")
+    progress = Progress(quiet=quiet)
     t = time.perf_counter()
     case = load_case(out)
     t_load = time.perf_counter() - t
     n_rec = len(case.tables["persons"])
+    progress.say(f"  read {n_rec:,} persons in {t_load:.0f} s")
     t = time.perf_counter()
-    m = resolve_entities(case)
+    m = resolve_entities(case, progress=progress)
     t_res = time.perf_counter() - t
     merged = apply_merges(case, m)
     t = time.perf_counter()
-    inf = infer_links(merged)
+    inf = infer_links(merged, progress=progress)
     t_inf = time.perf_counter() - t
     n_travel = len(merged.tables["travel"])
     # all-pairs baseline: cost of one name comparison x n(n-1)/2
@@ -171,12 +174,13 @@ def main(argv=None):
     ap.add_argument("--travel-rows", type=int, default=10_000_000)
     ap.add_argument("--cache", default=os.environ.get("NETANALYSIS_BENCH_CACHE", "/tmp/netanalysis-bench"))
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--verbose", "-v", action="store_true", help="Progress on stderr.")
     args = ap.parse_args(argv)
     Path(args.cache).mkdir(parents=True, exist_ok=True)
     print(f"netanalysis resolution benchmark ({os.cpu_count()} CPUs, "
           f"{psutil.virtual_memory().total / 2**30:.0f} GiB)")
     for n in args.sizes:
-        bench_case(n, args.cache, args.seed)
+        bench_case(n, args.cache, args.seed, quiet=not args.verbose)
     if args.travel_rows:
         bench_co_travel(args.travel_rows, args.seed)
     return 0
