@@ -230,6 +230,12 @@ def server(home, port, heap, timeout):
     """
     from netanalysis.backends.neo4j.server import local_server
 
+    import signal
+
+    def _stop(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, _stop)  # stop cleanly on SIGTERM as on Ctrl-C
     progress = _progress(False)
     with local_server(home, timeout=timeout, heap=heap, port=port, progress=progress) as uri:
         click.echo(uri)
