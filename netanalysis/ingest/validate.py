@@ -442,11 +442,16 @@ def _dates(raw, empty, problems, shown, formats):
     canonical = np.zeros(n, dtype=bool)
     if not formats and n:
         lens = raw.str.len().to_numpy()
-        for width, fmt in ((10, "%Y-%m-%d"), (16, "%Y-%m-%dT%H:%M")):
+        for width, fmt in ((10, "%Y-%m-%d"), (16, "%Y-%m-%dT%H:%M"), (19, "%Y-%m-%dT%H:%M:%S")):
             cand = np.flatnonzero((lens == width) & ~empty)
             if len(cand):
-                parsed = pd.to_datetime(raw.iloc[cand], format=fmt, errors="coerce")
-                canonical[cand[parsed.notna().to_numpy()]] = True
+                sub = raw.iloc[cand]
+                parsed = pd.to_datetime(sub, format=fmt, errors="coerce")
+                # pandas takes year 0 and rolls seconds 60-61 over; Python's datetime does not
+                ok = parsed.notna().to_numpy() & (parsed.dt.year >= 1).to_numpy()
+                if width == 19:
+                    ok &= (sub.str.slice(17, 19) < "60").to_numpy()
+                canonical[cand[ok]] = True
     if canonical.all():
         return pd.Series(raw.to_numpy(dtype=object), dtype=object)
     if not canonical.any():

@@ -351,3 +351,22 @@ def test_whole_file_errors_come_before_any_row(write_case, monkeypatch):
     with pytest.raises(SchemaError, match="missing required column callee"):
         load_case(d)
     assert called == []
+
+
+def test_canonical_dates_fast_path_agrees_with_normalize_date(write_case):
+    from netanalysis.model.dates import normalize_date
+
+    values = ["2022-01-01T00:03:46", "2022-01-01T00:03:60", "2022-01-01T00:03:61",
+              "0000-01-01", "2024-02-29", "2023-02-29", "2022-01-01T24:00", "2022-01-01T23:59",
+              "2022-13-01T00:00:00", "1500-06-30", "2024-3-05", "2024-03-05 10:00"]
+    text = "caller,callee,start\n" + "".join(f"+573001112233,+573001112234,{v}\n" for v in values)
+    case = load_case(write_case({"calls.csv": text}))
+    taken = dict(zip(case.calls["_line"], case.calls["start"]))
+    rejected = set(case.rejects["line"])
+    for line, v in enumerate(values, start=2):
+        try:
+            expected = normalize_date(v)
+        except ValueError:
+            assert line in rejected, v
+        else:
+            assert taken[line] == expected, v
