@@ -67,7 +67,7 @@ def can_run(tools=None):
     return True, ""
 
 
-def fetch(tools=None, *, apoc=False, progress=None):
+def fetch(tools=None, *, progress=None):
     """Run ``tools/neo4j/fetch.sh`` (does nothing when the jars are up to date).
 
     Raises
@@ -76,7 +76,7 @@ def fetch(tools=None, *, apoc=False, progress=None):
         The script failed (its output is in the message).
     """
     tools = Path(tools or TOOLS_DIR)
-    cmd = ["bash", str(tools / "fetch.sh")] + (["--apoc"] if apoc else [])
+    cmd = ["bash", str(tools / "fetch.sh")]
     if progress is not None:
         progress.say("fetching Neo4j and Graph Data Science from Maven Central "
                      "(first time only; about 170 MB)")
