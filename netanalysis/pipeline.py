@@ -104,7 +104,9 @@ def analyze_case(case, out, *, backend="embedded", resolve=True, infer=True, dec
         Output folder, created if needed.
     backend : {"embedded", "neo4j"}
         Where the measures are computed: in process with networkx/igraph, or in a Neo4j
-        server with Graph Data Science (the case is pushed first).
+        server with Graph Data Science. With ``"neo4j"`` the case is pushed first and
+        *replaces* the graph an earlier push wrote in that database (nodes labelled
+        ``Node``), so use a database of its own for each case.
     resolve, infer, decisions, mapping
         See :func:`prepare_case`.
     settings : Settings, optional
@@ -198,13 +200,14 @@ def _neo4j_measures(case, settings, overrides, filters, seed, progress):
     conn.update({k: v for k, v in (overrides or {}).items() if v is not None})
     kw = {k: conn.get(k) for k in ("uri", "user", "password", "database")}
     with progress.step(f"pushing the case to Neo4j at {kw['uri']}"):
-        push_case(case, progress=progress, batch_size=conn.get("batch_size", 5000), **kw)
+        # replace: measures must describe this case only, not what an earlier push left
+        push_case(case, progress=progress, batch_size=conn.get("batch_size", 5000),
+                  replace=True, settings=settings, **kw)
     with progress.step("computing measures in Neo4j"):
-        res = neo4j_measures(filters=filters, seed=seed, progress=progress, **kw)
-    if isinstance(res, tuple):
-        measures, note = res
-    else:
-        measures, note = res, "neo4j"
+        measures = neo4j_measures(filters=filters, seed=seed, progress=progress,
+                                  settings=settings, **kw)
+    note = measures.attrs.get("method", "measures computed in Neo4j")
+    progress.say(f"Neo4j measures: {note}")
     return measures, f"neo4j: {note}"
 
 

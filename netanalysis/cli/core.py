@@ -48,6 +48,8 @@ def analyze(case, out, backend, no_resolve, no_infer, decisions, mapping, seed, 
     and writes targets.csv, groups.csv, logistics.csv, inferred_links.csv,
     merges.csv, rejects.csv, network.html, report.html and summary.json.
     Rejected input rows are summarised on stderr and listed in rejects.csv.
+    With --backend neo4j the case is pushed to the server first and replaces
+    what an earlier push wrote in that database (use one database per case).
 
     \b
     Examples:
