@@ -341,15 +341,41 @@ def _window(text):
 
 
 def _load(case, settings_path, quiet):
-    from netanalysis.ingest import load_case
+    """Read, resolve and infer as ``analyze`` does (``--no-resolve``/``--no-infer`` opt out)."""
+    from netanalysis.pipeline import prepare_case
     from netanalysis.progress import Progress
     from netanalysis.settings import load_settings
 
+    meta = click.get_current_context().meta
     progress = Progress(quiet=quiet)
     settings = load_settings(settings_path)
-    with progress.step(f"reading case {case}"):
-        c = load_case(case, progress=progress)
+    c = prepare_case(case, resolve=not meta.get("netanalysis.no_resolve", False),
+                     infer=not meta.get("netanalysis.no_infer", False),
+                     decisions=meta.get("netanalysis.decisions"), settings=settings,
+                     progress=progress)
     return c, settings, progress
+
+
+def _remember(name):
+    def callback(ctx, param, value):
+        ctx.meta[f"netanalysis.{name}"] = value
+        return value
+    return callback
+
+
+# Every analytics command reads the case as ``analyze`` does, so its figures match
+# targets.csv; these options, shared by all of them, opt out.
+_PREPARE_OPTIONS = [
+    click.Option(["--no-resolve"], is_flag=True, expose_value=False,
+                 callback=_remember("no_resolve"), help="Do not merge records of the same person."),
+    click.Option(["--no-infer"], is_flag=True, expose_value=False,
+                 callback=_remember("no_infer"), help="Do not infer ties that no source stated."),
+    click.Option(["--decisions"], type=click.Path(exists=True, dir_okay=False),
+                 expose_value=False, callback=_remember("decisions"),
+                 help="Analysts' merge decisions (force or veto) to honour."),
+]
+for _cmd in (rank, groups, support, path, connect, disrupt, keyplayers, snapshots, diff):
+    _cmd.params[1:1] = list(_PREPARE_OPTIONS)
 
 
 def _party_graph(case, quiet, link_types, min_confidence, no_inferred, since, until, nodes=True):
