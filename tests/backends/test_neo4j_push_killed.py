@@ -22,7 +22,7 @@ from netanalysis.backends.neo4j import connect
 
 pytestmark = [pytest.mark.neo4j, pytest.mark.slow]
 
-BATCH = 250
+BATCH = 100
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +31,7 @@ def synth_folder(tmp_path_factory):
     from netanalysis.synth import synth_case
 
     out = tmp_path_factory.mktemp("killed-push") / "case"
-    synth_case(out, persons=3000, seed=1)
+    synth_case(out, persons=1000, seed=1)
     return out
 
 
@@ -120,29 +120,33 @@ def _kill_mid_push(case, conn, query, at_least, *, timeout=300):
         f"the push was not killed mid-way (exit {proc.returncode}):\n{out}{err}")
 
 
-@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
-def test_push_killed_with_sigkill_completes_when_run_again(neo4j_conn, synth_folder, expected):
+@pytest.fixture(scope="module")
+def clean(neo4j_server, synth_folder, expected):
+    """The database after one clean push of the case (its :func:`_snapshot`)."""
+    conn = dict(neo4j_server)
+    _clear(conn)
     want_nodes, want_rels, dangling = expected
     assert dangling == 0
-    assert want_nodes + want_rels > 100 * BATCH  # many batches, so the kill lands mid-way
-
-    # A clean, single push: the reference.
-    out = _push(synth_folder, neo4j_conn)
+    assert want_nodes + want_rels > 100 * BATCH  # many batches, so a kill lands mid-way
+    out = _push(synth_folder, conn)
     assert f"pushed {want_nodes:,} nodes and {want_rels:,} relationships" in out
-    clean = _snapshot(neo4j_conn)
-    assert (clean["nodes"], clean["relationships"]) == (want_nodes, want_rels)
-    assert clean["duplicate_ids"] == clean["duplicate_keys"] == 0
-    assert clean["relationships_without_key"] == 0
+    snap = _snapshot(conn)
+    assert (snap["nodes"], snap["relationships"]) == (want_nodes, want_rels)
+    assert snap["duplicate_ids"] == snap["duplicate_keys"] == 0
+    assert snap["relationships_without_key"] == 0
+    return snap
 
-    # Start again from an empty database, kill the client after some relationship batches.
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
+def test_push_killed_while_loading_relationships_completes_when_run_again(
+        neo4j_conn, synth_folder, expected, clean):
+    want_nodes, want_rels, _ = expected
     _clear(neo4j_conn)
-    assert _count(neo4j_conn, "MATCH (n) RETURN count(n)") == 0
     _kill_mid_push(synth_folder, neo4j_conn, "MATCH ()-[r]->() RETURN count(r)", BATCH)
     partial = _snapshot(neo4j_conn)
     assert partial["nodes"] == want_nodes  # nodes are pushed before relationships
     assert BATCH <= partial["relationships"] < want_rels
     assert partial["duplicate_ids"] == partial["duplicate_keys"] == 0
-
     # Run the command again: it completes, and the database is that of the clean push.
     out = _push(synth_folder, neo4j_conn)
     assert f"pushed {want_nodes:,} nodes and {want_rels:,} relationships" in out
@@ -150,15 +154,14 @@ def test_push_killed_with_sigkill_completes_when_run_again(neo4j_conn, synth_fol
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
-def test_push_killed_while_loading_nodes_completes_when_run_again(neo4j_conn, synth_folder,
-                                                                 expected):
-    want_nodes, want_rels, _ = expected
+def test_push_killed_while_loading_nodes_completes_when_run_again(
+        neo4j_conn, synth_folder, expected, clean):
+    want_nodes, _, _ = expected
+    _clear(neo4j_conn)
     _kill_mid_push(synth_folder, neo4j_conn, "MATCH (n) RETURN count(n)", 2 * BATCH)
     partial = _snapshot(neo4j_conn)
     assert 2 * BATCH <= partial["nodes"] < want_nodes
     assert partial["relationships"] == 0
     assert partial["duplicate_ids"] == 0
     _push(synth_folder, neo4j_conn)
-    done = _snapshot(neo4j_conn)
-    assert (done["nodes"], done["relationships"]) == (want_nodes, want_rels)
-    assert done["duplicate_ids"] == done["duplicate_keys"] == 0
+    assert _snapshot(neo4j_conn) == clean
