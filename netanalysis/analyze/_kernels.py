@@ -44,6 +44,17 @@ class Kernel:
         self.graph = graph
         self.names = np.asarray(names, dtype=object)
         self._index = None
+        self._edges = None
+        #: For a Kernel built by :func:`kernel_from_edges`: the vertex index of the source and
+        #: target of every row of the edge table (-1 for a missing id), else None.
+        self.row_codes = None
+
+    def edge_array(self):
+        """Return the edge list as an (m, 2) int64 array (cached; the graph is not changed)."""
+        if self._edges is None or len(self._edges) != self.graph.ecount():
+            self._edges = np.asarray(self.graph.get_edgelist(),
+                                     dtype=np.int64).reshape(-1, 2)
+        return self._edges
 
     @property
     def index(self):
@@ -159,8 +170,8 @@ def kernel_from_edges(edges, nodes=None):
         base = nodes["id"].astype(str).to_numpy(dtype=object)
     else:
         base = np.asarray(list(nodes), dtype=object)
-    src = edges["source"].astype(str).to_numpy(dtype=object)
-    dst = edges["target"].astype(str).to_numpy(dtype=object)
+    src = _str_array(edges["source"])
+    dst = _str_array(edges["target"])
     allv = np.concatenate([base, src, dst])
     codes, uniques = pd.factorize(allv, sort=False)
     nb, m = len(base), len(src)
@@ -178,15 +189,32 @@ def kernel_from_edges(edges, nodes=None):
     hi = np.maximum(a, b)
     key = lo * n + hi
     if len(key):
-        df = pd.DataFrame({"k": key, "w": w, "s": w * c, "c": c})
-        g = df.groupby("k", sort=True).agg(w=("w", "sum"), s=("s", "sum"), c=("c", "max"))
-        k = g.index.to_numpy(np.int64)
+        # sort the pair keys; only pairs tied more than once need a groupby, run on those
+        # rows in table order (its compensated sums are then the same as on every row)
+        s_ = w * c
+        order = np.argsort(key, kind="stable")
+        ks = key[order]
+        first = np.r_[True, ks[1:] != ks[:-1]]
+        gid = np.cumsum(first) - 1
+        k = ks[first]
+        wsum, ssum, cmax = w[order][first], s_[order][first], c[order][first]
+        dup = np.empty(len(key), dtype=bool)
+        dup[order] = np.bincount(gid)[gid] > 1
+        if dup.any():
+            df = pd.DataFrame({"k": key[dup], "w": w[dup], "s": s_[dup], "c": c[dup]})
+            g = df.groupby("k", sort=True).agg(w=("w", "sum"), s=("s", "sum"),
+                                                c=("c", "max"))
+            at = np.searchsorted(k, g.index.to_numpy(np.int64))
+            wsum[at], ssum[at], cmax[at] = g["w"].to_numpy(), g["s"].to_numpy(), g["c"].to_numpy()
         eu, ev = k // n, k % n
-        wsum, ssum, cmax = g["w"].to_numpy(), g["s"].to_numpy(), g["c"].to_numpy()
     else:
         eu = ev = np.empty(0, dtype=np.int64)
         wsum = ssum = cmax = np.empty(0)
-    graph = ig.Graph(n=n, edges=np.column_stack([eu, ev]) if len(eu) else [], directed=False)
+    # igraph reads a list of int pairs about twice as fast as a numpy array; in chunks, to
+    # bound the memory of the Python tuples
+    graph = ig.Graph(n=n, directed=False)
+    for lo_ in range(0, len(eu), _CHUNK):
+        graph.add_edges(list(zip(eu[lo_:lo_ + _CHUNK].tolist(), ev[lo_:lo_ + _CHUNK].tolist())))
     if len(eu):
         graph.es["weight"] = wsum.tolist()
         graph.es["strength"] = ssum.tolist()
@@ -194,7 +222,21 @@ def kernel_from_edges(edges, nodes=None):
         with np.errstate(divide="ignore"):
             graph.es["distance"] = np.where(ssum > 0, 1.0 / np.where(ssum > 0, ssum, 1.0),
                                             np.inf).tolist()
-    return Kernel(graph, np.asarray(uniques, dtype=object))
+    K = Kernel(graph, np.asarray(uniques, dtype=object))
+    K._edges = np.column_stack([eu, ev]).astype(np.int64, copy=False).reshape(-1, 2)
+    K.row_codes = (codes[nb:nb + m].astype(np.int64), codes[nb + m:].astype(np.int64))
+    return K
+
+
+#: Edges handed to igraph per call when a Kernel is built.
+_CHUNK = 1 << 21
+
+
+def _str_array(col):
+    """Column `col` as an object array of str (no per-value conversion when already str)."""
+    if isinstance(col.dtype, pd.StringDtype):
+        return col.to_numpy(dtype=object)  # as astype(str) does: NaN stays NaN
+    return col.astype(str).to_numpy(dtype=object)
 
 
 def nx_from_kernel(K):

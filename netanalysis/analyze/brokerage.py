@@ -248,7 +248,7 @@ def group_bridging(G, groups):
     K = to_kernel(G)
     n = K.graph.vcount()
     memb = _membership(K, groups)
-    el = np.asarray(K.graph.get_edgelist(), dtype=np.int64).reshape(-1, 2)
+    el = K.edge_array()
     u = np.concatenate([el[:, 0], el[:, 1]])
     v = np.concatenate([el[:, 1], el[:, 0]])
     gu, gv = memb[u], memb[v]
@@ -319,7 +319,7 @@ def structural_holes_arrays(K, weight=None, which=("constraint", "effective_size
     """
     g = K.graph
     n = g.vcount()
-    el = np.asarray(g.get_edgelist(), dtype=np.int64).reshape(-1, 2)
+    el = K.edge_array()
     w = np.asarray(K.weights(weight), dtype=float) if K.weights(weight) is not None \
         else np.ones(len(el))
     rows = np.concatenate([el[:, 0], el[:, 1]])

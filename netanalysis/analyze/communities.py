@@ -211,8 +211,11 @@ def _renumber(K, raw):
     n = len(raw)
     labels, inv = np.unique(raw, return_inverse=True)
     sizes = np.bincount(inv)
-    names = np.asarray([str(x) for x in K.names.tolist()], dtype=object)
-    order_ids = np.argsort(names, kind="stable")
+    names = [str(x) for x in K.names.tolist()]
+    if any(x.endswith("\x00") for x in names):  # fixed-width text would drop trailing NULs
+        order_ids = np.argsort(np.asarray(names, dtype=object), kind="stable")
+    else:  # fixed-width unicode sorts by code point, as str does, without Python compares
+        order_ids = np.argsort(np.asarray(names, dtype=str), kind="stable")
     first = np.full(len(labels), n, dtype=np.int64)
     # rank of the smallest member id of each group
     rank_of = np.empty(n, dtype=np.int64)

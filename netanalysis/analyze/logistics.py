@@ -134,15 +134,25 @@ def logistics_groups(ids, roles, membership, support_edges, value, *, notices=No
     d = pd.DataFrame({"g": memb[si[keep]], "s": si[keep], "t": ti[keep], "type": types[keep]})
     sizes = pd.Series(memb).value_counts()
     rows = []
-    for g, sub in d.groupby("g", sort=True):
-        fugs = np.unique(sub["t"].to_numpy())
-        facs = np.unique(sub["s"].to_numpy())
+    # one pass over the ties sorted by group (plain lists: no pandas call per group)
+    order = np.argsort(d["g"].to_numpy(), kind="stable")
+    g_arr = d["g"].to_numpy()[order]
+    s_arr = d["s"].to_numpy()[order]
+    t_arr = d["t"].to_numpy()[order]
+    ty_arr = d["type"].to_numpy(dtype=object)[order]
+    starts = np.flatnonzero(np.r_[True, g_arr[1:] != g_arr[:-1]]) if len(g_arr) else []
+    ends = np.r_[starts[1:], len(g_arr)] if len(g_arr) else []
+    for lo, hi in zip(list(starts), list(ends)):
+        g = g_arr[lo]
+        fugs = np.unique(t_arr[lo:hi])
+        facs = np.unique(s_arr[lo:hi])
         score = float(value[fugs].sum())
+        types = ty_arr[lo:hi].tolist()
         rows.append({
             "group": int(g), "score": score, "facilitators": int(len(facs)),
             "fugitives_supported": int(len(fugs)),
-            "why": _why(sub, ids, value, notices),
-            "services": tuple(sorted(set(sub["type"]))),
+            "why": _why(s_arr[lo:hi].tolist(), types, fugs, ids, value, notices),
+            "services": tuple(sorted(set(types))),
             "facilitator_ids": tuple(sorted(str(ids[i]) for i in facs)),
             "fugitive_ids": tuple(sorted(str(ids[i]) for i in fugs)),
             "size": int(sizes.get(g, 0)),
@@ -157,13 +167,20 @@ def logistics_groups(ids, roles, membership, support_edges, value, *, notices=No
     return out[cols]
 
 
-def _why(sub, ids, value, notices, max_names=3):
+def _why(suppliers, types, fugitives, ids, value, notices, max_names=3):
+    """Sentence of one group: who supplies what (by service), for which fugitives.
+
+    `suppliers` and `types` are aligned per tie; `fugitives` are the distinct receivers.
+    """
     parts = []
-    for t, ss in sub.groupby("type", sort=True):
-        who = sorted({str(ids[i]) for i in ss["s"]})
+    by_type = {}
+    for i, t in zip(suppliers, types):
+        by_type.setdefault(t, set()).add(str(ids[i]))
+    for t in sorted(by_type):
+        who = sorted(by_type[t])
         txt = ", ".join(who[:max_names]) + (f" +{len(who) - max_names}" if len(who) > max_names else "")
         parts.append(f"{SERVICE_NAMES.get(t, t)} ({txt})")
-    fugs = sorted(np.unique(sub["t"].to_numpy()), key=lambda i: (-value[i], str(ids[i])))
+    fugs = sorted(fugitives, key=lambda i: (-value[i], str(ids[i])))
     named = []
     for i in fugs[:max_names]:
         nt = notices[i]

@@ -213,7 +213,7 @@ def run_analysis(case, *, settings=None, filters=None, seed=0, measures=None, pr
         reach = support_reach(sup, ids, value, hops=int(rs["support"].get("hops", 3)),
                               decay=float(rs["support"].get("decay", 0.5)))
         bridging = group_bridging(K, memb)
-        gf, meta["brokerage_graph"] = _gf_roles(edges, sup, ids, memb, rs)
+        gf, meta["brokerage_graph"] = _gf_roles(edges, sup, ids, memb, rs, K.row_codes)
         timings["support_brokerage_s"] = _lap(t)
 
     with step("scores"):
@@ -263,48 +263,61 @@ def run_analysis(case, *, settings=None, filters=None, seed=0, measures=None, pr
                     modularity=modularity, meta=meta)
 
 
-def _gf_roles(edges, sup, ids, memb, rs):
+def _gf_roles(edges, sup, ids, memb, rs, codes=None):
     """Gould-Fernandez roles on support ties plus the communication ties of the people in
-    the support network (when affordable)."""
+    the support network (when affordable).
+
+    `codes` are the vertex indices (aligned with `ids`) of each row's source and target
+    (:attr:`Kernel.row_codes`); without them they are looked up.
+    """
     budget = int(rs.get("brokerage", {}).get("max_two_paths", 2_000_000))
-    s = sup[sup["source"] != sup["target"]]
-    inside = set(s["source"].astype(str)) | set(s["target"].astype(str))
-    comm = edges[edges["type"].isin(COMMUNICATION_TYPES) & (edges["source"] != edges["target"])]
-    comm = comm[comm["source"].astype(str).isin(inside) | comm["target"].astype(str).isin(inside)]
-    index = pd.Index(ids)
+    n = len(ids)
+    if codes is None:
+        index = pd.Index(ids)
+        codes = (index.get_indexer(edges["source"].astype(str)),
+                 index.get_indexer(edges["target"].astype(str)))
+    a_all, b_all = codes
+    known = (a_all >= 0) & (b_all >= 0) & (a_all != b_all)
+    is_sup = edges["type"].isin(SUPPORT_TYPES).to_numpy(dtype=bool) & known
+    sa, sb = a_all[is_sup], b_all[is_sup]
+    inside = np.zeros(n, dtype=bool)
+    inside[sa] = True
+    inside[sb] = True
+    is_comm = edges["type"].isin(COMMUNICATION_TYPES).to_numpy(dtype=bool) & known
+    is_comm &= inside[np.where(a_all >= 0, a_all, 0)] | inside[np.where(b_all >= 0, b_all, 0)]
+    ca, cb = a_all[is_comm], b_all[is_comm]
 
     def cost(parts):
-        n = len(ids)
-        indeg = np.zeros(n)
         outdeg = np.zeros(n)
-        for df, both in parts:
-            a = index.get_indexer(df["source"].astype(str))
-            b = index.get_indexer(df["target"].astype(str))
-            np.add.at(outdeg, a, 1)
-            np.add.at(indeg, b, 1)
+        indeg = np.zeros(n)
+        for a, b, both in parts:
+            outdeg += np.bincount(a, minlength=n)
+            indeg += np.bincount(b, minlength=n)
             if both:
-                np.add.at(outdeg, b, 1)
-                np.add.at(indeg, a, 1)
+                outdeg += np.bincount(b, minlength=n)
+                indeg += np.bincount(a, minlength=n)
         return float((indeg * outdeg).sum())
 
-    if len(comm) and cost([(s, False), (comm, True)]) <= budget:
-        parts, label = [(s, False), (comm, True)], "support + communication of the support network"
-    elif cost([(s, False)]) <= budget:
-        parts, label = [(s, False)], "support"
+    if len(ca) and cost([(sa, sb, False), (ca, cb, True)]) <= budget:
+        parts = [(sa, sb, False), (ca, cb, True)]
+        label = "support + communication of the support network"
+    elif cost([(sa, sb, False)]) <= budget:
+        parts, label = [(sa, sb, False)], "support"
     else:
         parts, label = [], f"skipped: more than {budget} two-paths"
+    names = np.asarray([str(x) for x in ids], dtype=object) if len(parts) else ids
     D = nx.DiGraph()
-    for df, both in parts:
-        a = df["source"].astype(str).tolist()
-        b = df["target"].astype(str).tolist()
-        D.add_edges_from(zip(a, b))
+    for a, b, both in parts:
+        u = names[a].tolist()
+        v = names[b].tolist()
+        D.add_edges_from(zip(u, v))
         if both:
-            D.add_edges_from(zip(b, a))
-    n = len(ids)
+            D.add_edges_from(zip(v, u))
     out = pd.DataFrame(np.zeros((n, 6), dtype=np.int64), columns=list(BROKERAGE_ROLES) + ["total"],
                        index=pd.Index(ids, name="id"))
     if D.number_of_edges():
-        g_of = dict(zip(ids.tolist(), memb.tolist()))
+        used = np.unique(np.concatenate([np.concatenate([a, b]) for a, b, _ in parts]))
+        g_of = dict(zip(names[used].tolist(), np.asarray(memb)[used].tolist()))
         brokers = [v for v in D if D.in_degree(v) and D.out_degree(v)]
         roles = brokerage_roles(D, g_of, nodes=brokers)
         out.loc[roles.index] = roles.to_numpy()

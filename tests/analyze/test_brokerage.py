@@ -71,3 +71,27 @@ def test_group_bridging_and_bridge_edges():
     assert b.loc[0, "other_groups"] == 0 and b.loc[0, "outside_ties"] == 0
     e = bridge_edges(G, groups)
     assert len(e) == 1 and bool(e.loc[0, "is_bridge"])
+
+
+def test_gf_roles_from_row_codes_equal_string_lookup():
+    import numpy as np
+    import pandas as pd
+
+    from netanalysis.analyze._kernels import kernel_from_edges
+    from netanalysis.analyze.run import _gf_roles, rank_settings
+
+    rng = np.random.default_rng(3)
+    ids = np.array([f"p{i}" for i in range(60)], dtype=object)
+    m = 400
+    edges = pd.DataFrame({"source": rng.choice(ids, m), "target": rng.choice(ids, m),
+                          "type": rng.choice(["documents", "lodging", "communication",
+                                              "family"], m),
+                          "weight": 1.0, "confidence": 1.0})
+    K = kernel_from_edges(edges, ids)
+    memb = rng.integers(1, 6, len(K.names))
+    rs = rank_settings({})
+    by_codes, label = _gf_roles(edges, None, K.names, memb, rs, K.row_codes)
+    by_names, label2 = _gf_roles(edges, None, K.names, memb, rs)
+    assert label == label2 == "support + communication of the support network"
+    assert by_codes["total"].sum() > 0
+    pd.testing.assert_frame_equal(by_codes, by_names)

@@ -127,3 +127,49 @@ def test_support_reach_decays_and_ignores_self_support():
 
 def test_percentile_zero_and_ties():
     assert percentile([0, 0, 1, 1, 2]).tolist() == [0.0, 0.0, 0.5, 0.5, 1.0]
+
+
+def _why_table(n, seed):
+    """A random scored table with every kind of row _why distinguishes."""
+    rng = np.random.default_rng(seed)
+    role = rng.choice(["fugitive", "facilitator", "unknown", "associate"], n, p=[.1, .1, .6, .2])
+    nd = np.where(rng.random(n) < 0.15, rng.integers(1, 4, n), 0)
+    bridged = [tuple(int(g) for g in rng.choice(50, rng.integers(0, 4), replace=False))
+               for _ in range(n)]
+    t = pd.DataFrame({
+        "id": [f"P{i}" for i in range(n)], "role": role,
+        "notice": rng.choice(["red", "blue", "none", None], n),
+        "wanted_by": [["CO", "US"][: rng.integers(0, 3)] for _ in range(n)],
+        "offences": rng.choice(["fraud|drug_trafficking", "", None], n),
+        "fugitives_direct": nd, "fugitives_within": nd + rng.integers(0, 3, n),
+        "services": [("documents", "lodging")[: rng.integers(1, 3)] for _ in range(n)],
+        "top_fugitive": np.where(nd > 0, "F1", None),
+        "top_fugitive_notice": rng.choice(["red", "none", None], n),
+        "supported_by": rng.integers(0, 3, n),
+        "services_received": [("transport",)] * n,
+        "group": rng.integers(1, 50, n), "bridged": bridged,
+        "gf_total": rng.integers(0, 3, n),
+        "betweenness": rng.choice([0.0, 0.3], n), "betweenness_top": rng.random(n) / 5,
+        "pagerank": rng.random(n), "pagerank_top": rng.random(n) / 5,
+        "degree": rng.integers(0, 9, n),
+    })
+    for r in ("coordinator", "itinerant", "representative", "gatekeeper", "liaison"):
+        t[f"gf_{r}"] = rng.integers(0, 3, n)
+    return t
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_vectorised_why_equals_row_by_row(seed):
+    from netanalysis.analyze.targets import _why, explain_targets
+
+    t = _why_table(400, seed)
+    fast = explain_targets(t, {"why": {"top_percent": 5}})
+    slow = [_why(r, 5.0) for r in t.to_dict("records")]
+    assert fast == slow
+    assert any(s.startswith("broker between groups") for s in fast)
+    assert any(s.endswith(" ties") for s in fast)
+    # a table without the optional columns: missing counts read as 0, missing measures as 1
+    small = t[["id", "role", "fugitives_within", "bridged", "group", "betweenness_top",
+               "degree"]]
+    assert explain_targets(small, {}) == [_why(r, 5.0) for r in small.to_dict("records")]
+    assert explain_targets(t, {}, limit=3)[3:] == [""] * 397
