@@ -165,3 +165,68 @@ def test_push_killed_while_loading_nodes_completes_when_run_again(
     assert partial["duplicate_ids"] == 0
     _push(synth_folder, neo4j_conn)
     assert _snapshot(neo4j_conn) == clean
+
+
+def _server_pid(home):
+    """The process id of the local server JVM whose command line names `home`."""
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/cmdline", "rb") as f:
+                args = f.read().split(b"\0")
+        except OSError:
+            continue
+        if any(a.endswith(b"Launcher.java") for a in args) and str(home).encode() in b" ".join(
+                args):
+            return int(entry)
+    raise AssertionError(f"no local Neo4j server process for {home}")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="finds the server in /proc")
+def test_push_fails_cleanly_when_the_server_is_killed_mid_way(neo4j_server, synth_folder,
+                                                              tmp_path):
+    """SIGKILL the server JVM mid-push: the command says so on one line and exits non-zero.
+
+    Only the client side of a server crash is tested here: the local test server
+    (neo4j-harness) keeps each run's store in a new random folder under its home, so a server
+    restarted on the same home starts empty and a re-push would be a clean push (tested above).
+    """
+    if os.environ.get("NETANALYSIS_NEO4J_URI"):
+        pytest.skip("needs the local test server, which this test starts and kills itself")
+    from netanalysis.backends.neo4j.server import local_server
+
+    home = tmp_path / "neo4j-home"
+    cm = local_server(home=home, timeout=180)
+    uri = cm.__enter__()
+    out = err = ""
+    try:
+        conn = {"uri": uri, "user": None, "password": None}
+        pid = _server_pid(home)
+        cmd, env = _push_cmd(synth_folder, conn)
+        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                text=True, start_new_session=True)
+        killed = False
+        deadline = time.monotonic() + 300
+        try:
+            with connect(**conn) as c:
+                while time.monotonic() < deadline and proc.poll() is None:
+                    with c.session() as s:
+                        n = s.run("MATCH ()-[r]->() RETURN count(r)").single()[0]
+                    if n >= BATCH:
+                        os.kill(pid, signal.SIGKILL)
+                        killed = True
+                        break
+                    time.sleep(0.02)
+            out, err = proc.communicate(timeout=120)
+        finally:
+            if proc.poll() is None:
+                os.kill(proc.pid, signal.SIGKILL)
+                proc.communicate(timeout=60)
+    finally:
+        cm.__exit__(None, None, None)  # the JVM is gone: this only tidies up
+    assert killed, f"the push ended before the server was killed:\n{out}{err}"
+    assert proc.returncode not in (0, -signal.SIGKILL), (proc.returncode, out, err)
+    assert "Traceback" not in err, err
+    assert "lost the connection to Neo4j" in err and "run the push again" in err, err
+    assert "pushed" not in out, out
