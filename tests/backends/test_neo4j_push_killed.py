@@ -4,7 +4,8 @@ The command ``netanalysis neo4j push`` runs in its own process against the test 
 killed with SIGKILL once some batches are committed: no ``finally``, no clean close of the
 Bolt connection, the open transaction dies with the client. Running the command again must
 leave exactly what one clean push leaves: the same nodes and relationships, with the same
-properties, no duplicate ``id`` and no duplicate relationship ``key``.
+properties, no duplicate ``id`` and no duplicate relationship ``key``. A server killed with
+SIGKILL mid-push makes the command fail on one line that says to run it again.
 """
 
 from __future__ import annotations
