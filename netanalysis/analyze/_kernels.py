@@ -38,6 +38,9 @@ class Kernel:
         ``confidence``, ``distance`` where known.
     names : ndarray of object
         Node id of each vertex index.
+    row_codes : tuple of two int64 arrays or None
+        Set by :func:`kernel_from_edges`: the vertex indices of the source and target of
+        every row of the edge table it was given (-1 for a missing id).
     """
 
     def __init__(self, graph, names):
@@ -45,8 +48,6 @@ class Kernel:
         self.names = np.asarray(names, dtype=object)
         self._index = None
         self._edges = None
-        #: For a Kernel built by :func:`kernel_from_edges`: the vertex index of the source and
-        #: target of every row of the edge table (-1 for a missing id), else None.
         self.row_codes = None
 
     def edge_array(self):
@@ -81,6 +82,16 @@ class Kernel:
         if weight is None or weight not in self.graph.es.attributes():
             return None
         return self.graph.es[weight]
+
+    def weight_arg(self, weight):
+        """Return what igraph takes as ``weights=``: the attribute's name, or None.
+
+        The same values as :meth:`weights` without copying them into a Python list (igraph
+        reads a named attribute directly).
+        """
+        if weight is None or weight not in self.graph.es.attributes():
+            return None
+        return weight
 
     def to_dict(self, values):
         """Return ``{node id: value}`` for an array aligned with the vertex indices."""
@@ -150,8 +161,11 @@ def kernel_from_edges(edges, nodes=None):
 
     Notes
     -----
-    Vectorised: ids are factorised once, parallel ties combined with one ``groupby`` on
-    integer pair keys. O(m log m) for m ties; no Python loop over ties or nodes.
+    Vectorised: ids are factorised once, the integer pair keys sorted, and only the pairs
+    tied more than once combined with a ``groupby`` (sums exactly as one ``groupby`` over
+    every tie gives). O(m log m) for m ties; no Python loop over ties or nodes. The vertex
+    indices of each row's ends are kept as :attr:`Kernel.row_codes`, the edge list as
+    :meth:`Kernel.edge_array`, so later steps need not look ids up again.
 
     Examples
     --------

@@ -436,7 +436,7 @@ def degree_array(K, normalized=False):
 
 def weighted_degree_array(K, weight="weight"):
     """Strengths aligned with the vertex indices of Kernel `K`."""
-    return np.asarray(K.graph.strength(weights=K.weights(weight)), dtype=float)
+    return np.asarray(K.graph.strength(weights=K.weight_arg(weight)), dtype=float)
 
 
 def betweenness_array(K, k=None, normalized=True, weight=None, seed=None):
@@ -447,7 +447,7 @@ def betweenness_array(K, k=None, normalized=True, weight=None, seed=None):
     g = K.graph
     n = g.vcount()
     directed = g.is_directed()
-    w = K.weights(weight)
+    w = K.weight_arg(weight)
     if k is not None and k >= n:
         k = None
     if n < 3:
@@ -484,7 +484,7 @@ def closeness_array(K, distance=None, wf_improved=True):
     n = g.vcount()
     if n == 0:
         return np.zeros(0)
-    c = np.asarray(g.closeness(weights=K.weights(distance), normalized=True), dtype=float)
+    c = np.asarray(g.closeness(weights=K.weight_arg(distance), normalized=True), dtype=float)
     c = np.nan_to_num(c, nan=0.0)
     if wf_improved and n > 1:
         memb = np.asarray(g.connected_components().membership)
@@ -496,7 +496,7 @@ def closeness_array(K, distance=None, wf_improved=True):
 
 def harmonic_array(K, distance=None):
     """Harmonic centrality (not normalised) aligned with the vertex indices of `K`."""
-    return np.asarray(K.graph.harmonic_centrality(weights=K.weights(distance), normalized=False),
+    return np.asarray(K.graph.harmonic_centrality(weights=K.weight_arg(distance), normalized=False),
                       dtype=float)
 
 
@@ -509,7 +509,7 @@ def eigenvector_array(K, weight=None):
     with warnings.catch_warnings():
         # igraph warns on disconnected graphs; the docstring says what the values mean there
         warnings.simplefilter("ignore", RuntimeWarning)
-        x = np.asarray(g.eigenvector_centrality(scale=True, weights=K.weights(weight)),
+        x = np.asarray(g.eigenvector_centrality(scale=True, weights=K.weight_arg(weight)),
                        dtype=float)
     x = np.abs(x)
     norm = np.linalg.norm(x)
@@ -521,7 +521,7 @@ def pagerank_array(K, alpha=0.85, weight="weight"):
     g = K.graph
     if g.vcount() == 0:
         return np.zeros(0)
-    pr = np.asarray(g.pagerank(damping=alpha, weights=K.weights(weight),
+    pr = np.asarray(g.pagerank(damping=alpha, weights=K.weight_arg(weight),
                                directed=g.is_directed()), dtype=float)
     return pr / pr.sum()
 

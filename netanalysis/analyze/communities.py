@@ -169,7 +169,7 @@ def membership_array(K, *, resolution=1.0, weight="weight", seed=0, n_iterations
     n = g.vcount()
     if n == 0:
         return np.zeros(0, dtype=np.int64)
-    w = K.weights(weight)
+    w = K.weight_arg(weight)  # the attribute's name: igraph reads it without a copy
     raw = None
     if method == "leiden":
         # igraph's C implementation of Leiden (Traag's), run with a private seeded RNG
@@ -192,6 +192,7 @@ def membership_array(K, *, resolution=1.0, weight="weight", seed=0, n_iterations
         G = nx.Graph()
         G.add_nodes_from(range(n))
         el = g.get_edgelist()
+        w = K.weights(weight)
         if w is None:
             G.add_edges_from(el)
             wkey = None
@@ -231,7 +232,7 @@ def _modularity(K, memb, weight, resolution):
     g = K.graph
     if g.ecount() == 0:
         return float("nan")
-    return float(g.modularity((np.asarray(memb) - 1).tolist(), weights=K.weights(weight),
+    return float(g.modularity((np.asarray(memb) - 1).tolist(), weights=K.weight_arg(weight),
                               resolution=resolution, directed=False))
 
 
