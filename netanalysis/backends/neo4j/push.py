@@ -84,8 +84,10 @@ def push_case(case, uri=None, user=None, password=None, database=None, batch_siz
 
     Examples
     --------
-    >>> push_case("examples/case", uri="bolt://127.0.0.1:7687")  # doctest: +SKIP
-    {'nodes': {'Person': 40, ...}, 'relationships': {'family': 12, ...}, ...}
+    With a server running (``tests/backends/test_neo4j_push.py`` runs the same)::
+
+        push_case("examples/case", uri="bolt://127.0.0.1:7687")
+        # {'nodes': {'Person': 391, ...}, 'relationships': {'family': ..., ...}, ...}
     """
     if not hasattr(case, "tables"):
         from netanalysis.ingest import load_case
