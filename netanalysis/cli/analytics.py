@@ -386,13 +386,9 @@ def _party_graph(case, quiet, link_types, min_confidence, no_inferred, since, un
     return party_graph(filter_edges(party_edges(c), **f), party_nodes(c) if nodes else None)
 
 
-def _cell(v):
-    if isinstance(v, (list, tuple, set)):
-        return "|".join(str(x) for x in v)
-    return v
-
-
 def _emit(df, fmt):
+    from netanalysis.pipeline import _cell
+
     df = df.copy()
     for c in df.columns:
         if df[c].dtype == object:

@@ -14,6 +14,7 @@ from pathlib import Path
 from netanalysis.errors import NetanalysisError
 from netanalysis.model.grading import parse_grading
 from netanalysis.model.graph import party_edges
+from netanalysis.present.ftm import _s
 
 __all__ = ["case_chart", "write_anx", "RELIABILITY", "CREDIBILITY"]
 
@@ -176,13 +177,6 @@ def write_anx(case, path, *, analysis=None):
     except ax.ANXValidationError as exc:
         raise NetanalysisError(f"the i2 chart did not validate: {exc}") from None
     return {"files": [str(written)], **counts}
-
-
-def _s(v):
-    if v is None or (isinstance(v, float) and v != v):
-        return None
-    v = str(v).strip()
-    return v or None
 
 
 def _list(v):
