@@ -11,7 +11,7 @@ Usage::
 
     python benchmarks/synth.py                         # 10k, 100k and 1M persons
     python benchmarks/synth.py --sizes 10000,100000 --seed 3
-"""
+"""  # noqa: E501
 
 from __future__ import annotations
 

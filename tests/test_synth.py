@@ -376,7 +376,7 @@ def test_every_planted_error_is_rejected(tmp_path):
     rejected = set(zip(case.rejects["file"], case.rejects["line"].astype(int)))
     missed = [(f, int(x)) for f, x in zip(pe["file"], pe["line"]) if (f, int(x)) not in rejected]
     assert missed == []
-    for kind, c in case.counts.items():
+    for _kind, c in case.counts.items():
         assert c["read"] == c["taken"] + c["rejected"]
 
 

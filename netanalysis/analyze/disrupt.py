@@ -106,7 +106,7 @@ def simulate_disruption(G, strategy="betweenness", *, mode="sequential", steps=5
     >>> df = simulate_disruption(G, "betweenness", steps=1)
     >>> df[["step", "removed_id", "lcc_size", "lcc_fraction"]].to_dict("records")
     [{'step': 0, 'removed_id': None, 'lcc_size': 9, 'lcc_fraction': 1.0}, {'step': 1, 'removed_id': 4, 'lcc_size': 4, 'lcc_fraction': 0.4444444444444444}]
-    """
+    """  # noqa: E501
     if mode not in ("sequential", "block"):
         raise ValueError(f"unknown mode {mode!r}: use 'sequential' or 'block'")
     H = nx.Graph()

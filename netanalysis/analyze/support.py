@@ -59,7 +59,7 @@ def support_network(case_or_edges, fugitive_id, hops=3, *, filters=None):
     ...     "end": [None, None]})
     >>> support_network(e, "F1")[["supplier", "service", "receiver", "via", "hops"]].to_dict("records")
     [{'supplier': 'courier', 'service': 'transport', 'receiver': 'F1', 'via': 'F1', 'hops': 1}, {'supplier': 'forger', 'service': 'documents', 'receiver': 'courier', 'via': 'courier > F1', 'hops': 2}]
-    """
+    """  # noqa: E501
     if isinstance(case_or_edges, Case):
         known = case_or_edges.party_ids
         edges = party_edges(case_or_edges)

@@ -319,7 +319,7 @@ def explain_targets(table, settings, *, limit=None):
     ...     "betweenness_top": [0.01], "pagerank_top": [0.5], "degree": [4]})
     >>> explain_targets(t, {})[0]
     'supplies documents and lodging to 2 fugitives incl. F1 (red notice); supports 1 more fugitive through others; broker between groups 3 and 7; betweenness top 1%'
-    """
+    """  # noqa: E501
     top_pct = float(settings.get("why", {}).get("top_percent", 5))
     sub = table if limit is None else table.head(limit)
     out = _why_many(sub, top_pct)

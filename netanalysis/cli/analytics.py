@@ -217,7 +217,7 @@ def disrupt(case, strategy, ids, mode, steps, seed, fmt, link_types, min_confide
       netanalysis disrupt examples/case --steps 3
       netanalysis disrupt CASE --strategy betweenness --mode sequential --steps 5 --link-types communication --format csv
       netanalysis disrupt CASE --ids P3,P7 --format json
-    """
+    """  # noqa: E501
     from netanalysis.analyze.disrupt import simulate_disruption
     from netanalysis.model import filter_edges, party_edges, party_graph, party_nodes, support_graph
 

@@ -369,7 +369,7 @@ def _file_mapping(ctx, kind, knode, vnode, region):
             target = resolve(ck, "values")
             decl = schema.get(target, {"type": "str"})
             vm = {}
-            for sv, (vk, vv) in ctx.mapping(cv, f"the value map of {target!r}").items():
+            for sv, (_vk, vv) in ctx.mapping(cv, f"the value map of {target!r}").items():
                 to = ctx.scalar(vv, f"the value of {sv!r}").strip()
                 if decl["type"] in ("enum", "enum_list") and to.lower() not in decl["values"]:
                     ctx.fail(vv, f"{to!r} is not a value of {kind}.{target}"

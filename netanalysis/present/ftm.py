@@ -140,24 +140,24 @@ def case_to_ftm(case, analysis=None):
         eid = _hash_id("link", f"{a}|{z}|{typ}|{r.get('_line')}")
         if typ == "family":
             e = b.make("Family", eid, where)
-            b.add(e, "person", fid("party", a)); b.add(e, "relative", fid("party", z))
+            b.add(e, "person", fid("party", a)); b.add(e, "relative", fid("party", z))  # noqa: E702
             b.add(e, "relationship", "family")
         elif typ == "member_of" and z in orgs:
             e = b.make("Membership", eid, where)
-            b.add(e, "member", fid("party", a)); b.add(e, "organization", fid("party", z))
+            b.add(e, "member", fid("party", a)); b.add(e, "organization", fid("party", z))  # noqa: E702
         elif typ == "employment" and z in orgs:
             e = b.make("Employment", eid, where)
-            b.add(e, "employee", fid("party", a)); b.add(e, "employer", fid("party", z))
+            b.add(e, "employee", fid("party", a)); b.add(e, "employer", fid("party", z))  # noqa: E702
         elif typ == "financial":
             e = b.make("Payment", eid, where)
-            b.add(e, "payer", fid("party", a)); b.add(e, "beneficiary", fid("party", z))
+            b.add(e, "payer", fid("party", a)); b.add(e, "beneficiary", fid("party", z))  # noqa: E702
         elif typ in ("documents", "transport", "lodging"):
             e = b.make("UnknownLink", eid, where)
-            b.add(e, "subject", fid("party", a)); b.add(e, "object", fid("party", z))
+            b.add(e, "subject", fid("party", a)); b.add(e, "object", fid("party", z))  # noqa: E702
             b.add(e, "role", typ)
         else:
             e = b.make("Associate", eid, where)
-            b.add(e, "person", fid("party", a)); b.add(e, "associate", fid("party", z))
+            b.add(e, "person", fid("party", a)); b.add(e, "associate", fid("party", z))  # noqa: E702
             b.add(e, "relationship", typ)
         b.add(e, "startDate", r.get("start"))
         b.add(e, "endDate", r.get("end"))

@@ -47,7 +47,7 @@ References
 .. [1] Fellegi, I. P., Sunter, A. B. (1969). A theory for record linkage. *JASA* 64(328):
    1183-1210. doi:10.1080/01621459.1969.10501049
 .. [2] Christen, P. (2012). *Data Matching*. Springer. doi:10.1007/978-3-642-31164-2
-"""
+"""  # noqa: E501
 
 from __future__ import annotations
 
@@ -518,8 +518,8 @@ class _Context:
         # documents
         da, db = self.docs.get(i, []), self.docs.get(j, [])
         shared = []
-        for ka, kinda, ca, numa in da:
-            for kb, kindb, cb, numb in db:
+        for ka, kinda, ca, _numa in da:
+            for kb, kindb, cb, _numb in db:
                 if ka == kb and (ca == cb or not ca or not cb):
                     label = kinda or kindb or "document"
                     if label == "other":
@@ -534,7 +534,7 @@ class _Context:
             ev.append("document")
             corroborated = True
         conflict = []
-        for ka, kinda, ca, numa in da:
+        for ka, kinda, ca, _numa in da:
             if kinda not in ("passport", "national_id") or not ca:
                 continue
             same_b = [kb for kb, kindb, cb, _ in db if kindb == kinda and cb == ca]
@@ -698,7 +698,7 @@ def _clusters(feat, forced, scored, vetoes, case):
     for r in tree:
         by_node.setdefault(r["i"], []).append(r)
         by_node.setdefault(r["j"], []).append(r)
-    for root, mem in members.items():
+    for _root, mem in members.items():
         kept = min(mem, key=lambda x: (-info(x), ids[x]))
         for x in sorted(mem, key=lambda x: ids[x]):
             if x == kept:

@@ -154,6 +154,7 @@ class _Builder(_IdentifiersMixin, _TravelMixin, _WriterMixin):
             self._write_links()
         with self.p.step("synth: writing travel"):
             self._write_travel()
+            self._write_locations()
         with self.p.step("synth: writing phones and calls"):
             self._write_phones()
             self._write_calls()
@@ -395,7 +396,7 @@ class _Builder(_IdentifiersMixin, _TravelMixin, _WriterMixin):
                                      grading=grading, weight=weight, note=note))
 
     def _fugitive_network(self):
-        rng, F = self.rng, self.F
+        rng, _F = self.rng, self.F
         fam, asc = self.fam, self.asc
         self._add(self.fam_of, fam, "family")
         # siblings/relatives know each other
@@ -686,7 +687,7 @@ def _group_name(rng, cc, surname, i):
               "Pelusos", "Lobos", "Choneros", "Tiguerones", "Mexicles", "Gatos", "Zorros"]
     cities = {"CO": ["Urabá", "Envigado", "Tumaco", "Buenaventura", "Cúcuta"],
               "MX": ["Sinaloa", "Tijuana", "Juárez", "Colima"], "BR": ["da Capital", "Norte"],
-              "VE": ["Tocorón", "Aragua"], "EC": ["Guayaquil", "Manabí"], "PE": ["Callao", "VRAEM"]}.get(cc, ["la Costa", "Puerto"])
+              "VE": ["Tocorón", "Aragua"], "EC": ["Guayaquil", "Manabí"], "PE": ["Callao", "VRAEM"]}.get(cc, ["la Costa", "Puerto"])  # noqa: E501
     pat = pats[rng.integers(0, len(pats))]
     return pat.format(s=surname, p=plural[(i + rng.integers(0, len(plural))) % len(plural)],
                       c=cities[rng.integers(0, len(cities))])

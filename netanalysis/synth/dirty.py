@@ -60,6 +60,12 @@ CORRUPTIONS = {
         ("start", "nunca", "not a valid date"),
         ("duration_s", "long", "not a number"),
     ],
+    "locations": [
+        ("person_id", "P9999999", "unknown id"),
+        ("place", "", "missing required value"),
+        ("kind", "casa", "not an allowed value"),
+        ("grading", "Z9", "not an Admiralty grading"),
+    ],
 }
 
 

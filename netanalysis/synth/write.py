@@ -215,7 +215,7 @@ class _WriterMixin:
         pv = np.where(np.equal(prov, None), pv, prov)
         gw = np.array(_GRADING_W, float)
         grading = np.array(_GRADINGS, dtype=object)[rng.choice(len(_GRADINGS), L, p=gw / gw.sum())]
-        grading[pv == _SECOND_SOURCE] = np.array(["B2", "C3"], dtype=object)[rng.integers(0, 2, (pv == _SECOND_SOURCE).sum())]
+        grading[pv == _SECOND_SOURCE] = np.array(["B2", "C3"], dtype=object)[rng.integers(0, 2, (pv == _SECOND_SOURCE).sum())]  # noqa: E501
         # dates
         start = np.datetime64("2008-01-01") + rng.integers(0, 6000, L).astype("timedelta64[D]")
         sprec = rng.choice(4, L, p=[0.55, 0.15, 0.15, 0.15]).astype(np.int8)
@@ -266,6 +266,32 @@ class _WriterMixin:
             "booking_ref": pnr, "mode": mode, "provenance": prov}
         df = {k: v[order] for k, v in df.items()}
         self._write("travel", df)
+
+    def _write_locations(self):
+        """Residences: where each traveller's first recorded journey starts (graded B2).
+
+        A first, plain model of ``locations.csv``; the itineraries do not yet depend on it.
+        """
+        lg = self.legs
+        if not len(lg["person"]):
+            self._write("locations", {c: np.array([], dtype=object) for c in
+                                      ("person_id", "place", "kind", "start", "end", "grading",
+                                       "provenance", "note")})
+            return
+        route, day, person = lg["route"], lg["day"], lg["person"]
+        first = np.lexsort((day, person))
+        keep = np.r_[True, person[first][1:] != person[first][:-1]]
+        rows = first[keep]
+        who = person[rows]
+        order = np.argsort(self.sort_key[who], kind="stable")
+        rows, who = rows[order], who[order]
+        start = np.datetime_as_string(_DAY0 + (day[rows] - 30).astype("timedelta64[D]"), unit="D")
+        df = {"person_id": self.pid[who], "place": self.r_org[route[rows]],
+              "kind": np.full(len(rows), "residence", dtype=object), "start": start,
+              "end": np.full(len(rows), "", dtype=object), "grading": np.full(len(rows), "B2", dtype=object),
+              "provenance": np.full(len(rows), "Residence register", dtype=object),
+              "note": np.full(len(rows), "", dtype=object)}
+        self._write("locations", df)
 
     def _write_phones(self):
         user = np.concatenate([self.phone_user, self.extra_phone_user])

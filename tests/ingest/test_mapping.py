@@ -145,7 +145,7 @@ def write_mapping(tmp_path, text, source="gente.csv", header="codigo;nombre;rol;
 BAD = [
     ("files:\n  person:\n    source: gente.csv\n",
      2, 3, "unknown file kind 'person' (did you mean 'persons'?); expected one of persons, "
-           "organizations, links, travel, documents, phones, calls"),
+           "organizations, links, travel, documents, phones, calls, locations"),
     ("files:\n  persons:\n    source: gente.csv\n    columns: {codigo: id, nombre: nmae}\n",
      4, 35, "'nmae' is not a column of persons (did you mean 'name'?); columns: id, name, aliases, "
             "birth_date, nationality, role, notice, wanted_by, offences, provenance"),

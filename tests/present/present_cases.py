@@ -44,7 +44,7 @@ def make_case(path=None):
                          "provenance": ["DIJIN"], "_file": "documents.csv", "_line": [2]})
     phones = pd.DataFrame({"number": ["+573001112233", "+573004445566"], "person_id": ["F1", "X1"],
                            "_file": "phones.csv", "_line": [2, 3]})
-    calls = pd.DataFrame({"caller": ["+573001112233", "+573001112233", "+584121234567"], "callee": ["+573004445566", "+573004445566", "+573001112233"],
+    calls = pd.DataFrame({"caller": ["+573001112233", "+573001112233", "+584121234567"], "callee": ["+573004445566", "+573004445566", "+573001112233"],  # noqa: E501
                           "start": ["2024-01-01T10:00", "2024-01-02T10:00", "2024-01-03"],
                           "duration_s": [60.0, 30.0, None], "_file": "calls.csv",
                           "_line": [2, 3, 4]})

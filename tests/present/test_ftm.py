@@ -82,10 +82,10 @@ def test_import_ftm_writes_a_case_folder_that_loads(tmp_path, case):
 
 
 def test_foreign_entities_and_errors(tmp_path):
-    a = model.make_entity("Company"); a.id = "c1"; a.add("name", "Acme"); a.add("jurisdiction", "pa")
-    p = model.make_entity("Person"); p.id = "p1"; p.add("name", "Jo")
-    d = model.make_entity("Directorship"); d.id = "d1"; d.add("director", "p1"); d.add("organization", "c1")
-    s = model.make_entity("Sanction"); s.id = "s1"; s.add("entity", "p1")
+    a = model.make_entity("Company"); a.id = "c1"; a.add("name", "Acme"); a.add("jurisdiction", "pa")  # noqa: E702
+    p = model.make_entity("Person"); p.id = "p1"; p.add("name", "Jo")  # noqa: E702
+    d = model.make_entity("Directorship"); d.id = "d1"; d.add("director", "p1"); d.add("organization", "c1")  # noqa: E702
+    s = model.make_entity("Sanction"); s.id = "s1"; s.add("entity", "p1")  # noqa: E702
     f = tmp_path / "x.jsonl"
     f.write_text("\n".join(json.dumps(e.to_dict()) for e in (a, p, d, s)) + "\n", "utf-8")
     tables, skipped = ftm_to_tables(read_ftm(f))

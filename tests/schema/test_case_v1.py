@@ -135,3 +135,24 @@ def test_every_file_kind_is_documented_and_required_file_is_persons():
     files = case_schema()["files"]
     assert [k for k, s in files.items() if s.get("required_file")] == ["persons"]
     assert set(case_schema()["load_order"]) == set(files)
+
+
+def parse_outputs(text):
+    """Return ``{file: [columns]}`` from the doc's table of what the main job writes."""
+    sec = re.split(r"^## ", text, flags=re.M)
+    body = next(s for s in sec if s.startswith("What the main job writes"))
+    out = {}
+    for line in body.splitlines():
+        if not line.startswith("|") or line.startswith("|---") or "| file |" in line:
+            continue
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        name = cells[0]
+        cols = " | ".join(cells[1:]).split(":")[0]
+        out[name] = [t.split(" ")[0] for t in _TOKEN.findall(cols) if not t.startswith("netanalysis")]
+    return out
+
+
+def test_output_contract_matches_case_format_md():
+    doc = parse_outputs(_format_doc())
+    assert "movements.csv" in doc
+    assert doc == {k: list(v) for k, v in case_schema()["outputs"].items()}

@@ -33,7 +33,6 @@ from __future__ import annotations
 import uuid
 
 import networkx as nx
-import numpy as np
 import pandas as pd
 
 from netanalysis.backends.neo4j import queries
