@@ -32,7 +32,7 @@ __all__ = [
 BROKERAGE_ROLES = ("coordinator", "itinerant", "representative", "gatekeeper", "liaison")
 
 
-def constraint(G, nodes=None, weight=None, *, backend="auto"):
+def constraint(G, nodes=None, weight=None, *, engine="auto"):
     r"""Return Burt's constraint of the nodes of an undirected graph.
 
     .. math:: c(v) = \sum_{w \in N(v)} \Big(p_{vw} + \sum_{q \in N(v)} p_{vq}\, p_{qw}\Big)^2,
@@ -48,7 +48,7 @@ def constraint(G, nodes=None, weight=None, *, backend="auto"):
         Only these nodes (default all).
     weight : str, optional
         Edge attribute used as tie strength; None: every tie 1.
-    backend : {"auto", "networkx", "igraph"}
+    engine : {"auto", "networkx", "igraph"}
         ``"igraph"`` runs the vectorised sparse-matrix form.
 
     Returns
@@ -77,7 +77,7 @@ def constraint(G, nodes=None, weight=None, *, backend="auto"):
     """
     if G.is_directed():
         raise ValueError("constraint here is defined for undirected graphs")
-    if not use_igraph(G, backend):
+    if not use_igraph(G, engine):
         return nx.constraint(G, nodes=nodes, weight=weight)
     K = to_kernel(G)
     c, _ = structural_holes_arrays(K, weight=weight, which=("constraint",))
@@ -85,7 +85,7 @@ def constraint(G, nodes=None, weight=None, *, backend="auto"):
     return out if nodes is None else {v: out[v] for v in nodes}
 
 
-def effective_size(G, nodes=None, weight=None, *, backend="auto"):
+def effective_size(G, nodes=None, weight=None, *, engine="auto"):
     r"""Return Burt's effective size of the nodes of an undirected graph.
 
     .. math:: e(v) = \sum_{u \in N(v)} \Big(1 - \sum_{w \in N(v)} p_{vw}\, m_{uw}\Big),
@@ -100,7 +100,7 @@ def effective_size(G, nodes=None, weight=None, *, backend="auto"):
         Undirected.
     nodes : iterable, optional
     weight : str, optional
-    backend : {"auto", "networkx", "igraph"}
+    engine : {"auto", "networkx", "igraph"}
 
     Returns
     -------
@@ -127,7 +127,7 @@ def effective_size(G, nodes=None, weight=None, *, backend="auto"):
     """
     if G.is_directed():
         raise ValueError("effective_size here is defined for undirected graphs")
-    if not use_igraph(G, backend):
+    if not use_igraph(G, engine):
         return nx.effective_size(G, nodes=nodes, weight=weight)
     K = to_kernel(G)
     _, e = structural_holes_arrays(K, weight=weight, which=("effective_size",))
