@@ -25,7 +25,7 @@ from netanalysis.analyze.brokerage import (
     group_bridging,
     structural_holes_arrays,
 )
-from netanalysis.analyze.communities import _modularity, _renumber, membership_array
+from netanalysis.analyze.communities import membership_array, partition_modularity, renumber
 from netanalysis.analyze.logistics import group_table, logistics_groups
 from netanalysis.analyze.result import TARGET_COLUMNS, Analysis
 from netanalysis.analyze.targets import (
@@ -191,7 +191,7 @@ def run_analysis(case, *, settings=None, filters=None, seed=0, measures=None, pr
         t = time.perf_counter()
         com = rs.get("communities", {})
         if "community" in pre:
-            memb = _renumber(K, pre["community"].astype(np.int64))
+            memb = renumber(K.names, pre["community"].astype(np.int64))
             meta["communities"] = "precomputed"
         else:
             memb = membership_array(K, resolution=float(com.get("resolution", 1.0)),
@@ -199,7 +199,7 @@ def run_analysis(case, *, settings=None, filters=None, seed=0, measures=None, pr
                                     method=com.get("method", "leiden"),
                                     n_iterations=int(com.get("n_iterations", 2)))
             meta["communities"] = f"{com.get('method', 'leiden')} (resolution {com.get('resolution', 1.0)})"
-        modularity = _modularity(K, memb, weight, float(com.get("resolution", 1.0))) if n else None
+        modularity = partition_modularity(K, memb, weight, float(com.get("resolution", 1.0))) if n else None
         if modularity is not None and modularity != modularity:
             modularity = None
         timings["communities_s"] = _lap(t)
