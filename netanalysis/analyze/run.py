@@ -39,7 +39,7 @@ from netanalysis.model.graph import filter_edges, party_edges, party_nodes
 from netanalysis.model.vocab import SUPPORT_TYPES
 from netanalysis.settings import default_settings, load_settings
 
-__all__ = ["run_analysis", "rank_settings", "COMMUNICATION_TYPES"]
+__all__ = ["run_analysis", "rank_targets", "rank_settings", "COMMUNICATION_TYPES"]
 
 #: Tie types read as communication for brokerage roles (reported and inferred).
 COMMUNICATION_TYPES = ("communication", "calls")
@@ -381,3 +381,37 @@ def _deep_merge(a, b):
         else:
             out[k] = v
     return out
+
+
+def rank_targets(case, *, settings=None, filters=None, seed=0, measures=None, progress=None):
+    """Return the ranked targets of `case` (the ``targets`` table of :func:`run_analysis`).
+
+    Columns: ``rank``, ``id``, ``name``, ``role``, ``score``, ``why``, then the measures
+    behind the score; the formula is in :mod:`netanalysis.analyze.targets`.
+
+    Parameters
+    ----------
+    case : Case
+    settings, filters, seed, measures, progress
+        As in :func:`run_analysis`.
+
+    Returns
+    -------
+    pandas.DataFrame
+
+    See Also
+    --------
+    run_analysis : targets, groups and logistics in one pass.
+
+    Examples
+    --------
+    >>> from netanalysis.ingest import case_from_records
+    >>> c = case_from_records(persons=[{"id": "F1", "name": "Ana", "role": "fugitive"},
+    ...                                {"id": "S1", "name": "Luis"}, {"id": "X1", "name": "Eva"}],
+    ...                       links=[{"from_id": "S1", "to_id": "F1", "type": "lodging"},
+    ...                              {"from_id": "X1", "to_id": "S1", "type": "family"}])
+    >>> rank_targets(c)["id"].tolist()
+    ['F1', 'S1', 'X1']
+    """
+    return run_analysis(case, settings=settings, filters=filters, seed=seed, measures=measures,
+                        progress=progress).targets

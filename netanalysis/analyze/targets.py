@@ -51,7 +51,6 @@ __all__ = [
     "top_fraction",
     "score_targets",
     "explain_targets",
-    "rank_targets",
 ]
 
 
@@ -327,18 +326,6 @@ def explain_targets(table, settings, *, limit=None):
     if limit is not None and len(table) > limit:
         out += [""] * (len(table) - limit)
     return out
-
-
-def rank_targets(case, *, settings=None, filters=None, seed=0, measures=None, progress=None):
-    """Return the ranked targets of `case` (the ``targets`` table of :func:`run_analysis`).
-
-    Columns: ``rank``, ``id``, ``name``, ``role``, ``score``, ``why``, then the measures
-    behind the score. See the module docstring for the formula.
-    """
-    from netanalysis.analyze.run import run_analysis
-
-    return run_analysis(case, settings=settings, filters=filters, seed=seed, measures=measures,
-                        progress=progress).targets
 
 
 # ----------------------------------------------------------------------------- helpers
