@@ -56,6 +56,11 @@ def constraint(G, nodes=None, weight=None, *, engine="auto"):
     dict
         Node id -> constraint; NaN for isolated nodes (as networkx).
 
+    See Also
+    --------
+    effective_size : the other half of Burt's structural holes.
+    brokerage_roles : Gould-Fernandez roles between groups.
+
     Notes
     -----
     Vectorised form: :math:`C = P + (P P) \circ A`, constraint = row sums of :math:`C^2`,
@@ -106,6 +111,11 @@ def effective_size(G, nodes=None, weight=None, *, engine="auto"):
     -------
     dict
         Node id -> effective size; NaN for isolated nodes (as networkx).
+
+    See Also
+    --------
+    constraint : how much a node's contacts are tied to each other.
+    brokerage_roles
 
     Notes
     -----
@@ -164,6 +174,11 @@ def brokerage_roles(G, groups, nodes=None):
     -------
     DataFrame
         Indexed by node id, integer columns :data:`BROKERAGE_ROLES` and ``total``.
+
+    See Also
+    --------
+    group_bridging : groups a node's ties reach.
+    constraint
 
     Notes
     -----
@@ -233,6 +248,11 @@ def group_bridging(G, groups):
         own group excluded), ``outside_ties`` (ties to other groups), ``bridged`` (the
         other groups it has most ties to, at most 3, most ties first, as a tuple).
 
+    See Also
+    --------
+    brokerage_roles : roles on directed support flows.
+    bridge_edges : ties between groups.
+
     Notes
     -----
     Vectorised over the edge list: O(m log m).
@@ -288,6 +308,10 @@ def bridge_edges(G, groups):
     DataFrame
         ``source``, ``target``, ``group_source``, ``group_target``, ``is_bridge`` (True when
         removing the tie disconnects its component: a bridge in the graph-theoretic sense).
+
+    See Also
+    --------
+    group_bridging : groups each node reaches.
 
     Examples
     --------

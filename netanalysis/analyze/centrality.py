@@ -56,6 +56,11 @@ def degree_centrality(G, *, engine="auto"):
     dict
         Node id -> degree centrality (networkx's :func:`~networkx.degree_centrality`).
 
+    See Also
+    --------
+    weighted_degree : the same, summing tie weights.
+    core_number : the k-core a node belongs to.
+
     Notes
     -----
     O(n). Parallel ties count once: the party graph is simple.
@@ -95,6 +100,11 @@ def weighted_degree(G, *, weight="weight", engine="auto"):
     -------
     dict
         Node id -> strength.
+
+    See Also
+    --------
+    degree_centrality : neighbour counts, normalised.
+    pagerank : importance of the neighbours too.
 
     Notes
     -----
@@ -169,6 +179,11 @@ def betweenness_centrality(G, k=None, normalized=True, weight=None, endpoints=Fa
     dict
         Node id -> betweenness.
 
+    See Also
+    --------
+    betweenness_sources : the sources a seed samples.
+    closeness_centrality, harmonic_centrality : distance-based centralities.
+
     Notes
     -----
     Brandes' algorithm: O(nm) unweighted, O(nm + n^2 log n) weighted; sampled, O(km).
@@ -230,6 +245,11 @@ def closeness_centrality(G, distance=None, wf_improved=True, *, engine="auto"):
     dict
         Node id -> closeness (0 for an isolated node).
 
+    See Also
+    --------
+    harmonic_centrality : the same idea, defined on disconnected graphs.
+    betweenness_centrality : brokerage along shortest paths.
+
     Notes
     -----
     One BFS (or Dijkstra) per node: O(nm). Too slow for whole large cases; the ranking
@@ -273,6 +293,11 @@ def harmonic_centrality(G, distance=None, *, engine="auto"):
     dict
         Node id -> harmonic centrality (not normalised, as in networkx).
 
+    See Also
+    --------
+    closeness_centrality : inverse of the mean distance.
+    betweenness_centrality
+
     Notes
     -----
     O(nm); well defined on disconnected graphs, unlike closeness.
@@ -313,6 +338,11 @@ def eigenvector_centrality(G, weight=None, *, max_iter=100, tol=1e-06, engine="a
     -------
     dict
         Node id -> centrality; the vector has Euclidean norm 1.
+
+    See Also
+    --------
+    pagerank : a damped variant that also suits directed graphs.
+    degree_centrality
 
     Notes
     -----
@@ -359,6 +389,11 @@ def pagerank(G, alpha=0.85, weight="weight", *, engine="auto"):
     dict
         Node id -> PageRank; the values sum to 1.
 
+    See Also
+    --------
+    eigenvector_centrality : the undamped variant.
+    weighted_degree
+
     Notes
     -----
     networkx: power iteration, O(m) per iteration; igraph: PRPACK (direct solve).
@@ -397,6 +432,11 @@ def core_number(G, *, engine="auto"):
     dict
         Node id -> core number.
 
+    See Also
+    --------
+    degree_centrality : local connectedness.
+    eigenvector_centrality
+
     Notes
     -----
     Batagelj-Zaversnik bucket algorithm, O(m).
@@ -426,7 +466,32 @@ def core_number(G, *, engine="auto"):
 # ---------------------------------------------------------------- array kernels (igraph)
 
 def degree_array(K, normalized=False):
-    """Degrees aligned with the vertex indices of Kernel `K`."""
+    """Degrees aligned with the vertex indices of Kernel `K`.
+
+    Parameters
+    ----------
+    K : Kernel
+        The party graph kernel (:func:`netanalysis.analyze._kernels.to_kernel`).
+    normalized : bool
+        Divide by n - 1 (degree centrality).
+
+    Returns
+    -------
+    numpy.ndarray
+        One value per vertex index of `K` (``K.names`` gives the node ids).
+
+    See Also
+    --------
+    degree_centrality : the same, keyed by node id.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> from netanalysis.analyze._kernels import to_kernel
+    >>> K = to_kernel(nx.Graph([("a", "b", {"weight": 2.0}), ("b", "c", {"weight": 1.0})]))
+    >>> degree_array(K).tolist()
+    [1.0, 2.0, 1.0]
+    """
     d = np.asarray(K.graph.degree(), dtype=float)
     n = K.graph.vcount()
     if normalized:
@@ -435,14 +500,68 @@ def degree_array(K, normalized=False):
 
 
 def weighted_degree_array(K, weight="weight"):
-    """Strengths aligned with the vertex indices of Kernel `K`."""
+    """Strengths (sums of tie weights) aligned with the vertex indices of Kernel `K`.
+
+    Parameters
+    ----------
+    K : Kernel
+    weight : str or None
+        Edge attribute of tie strength; None counts ties.
+
+    Returns
+    -------
+    numpy.ndarray
+        One value per vertex index of `K` (``K.names`` gives the node ids).
+
+    See Also
+    --------
+    weighted_degree : the same, keyed by node id.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> from netanalysis.analyze._kernels import to_kernel
+    >>> K = to_kernel(nx.Graph([("a", "b", {"weight": 2.0}), ("b", "c", {"weight": 1.0})]))
+    >>> weighted_degree_array(K).tolist()
+    [2.0, 3.0, 1.0]
+    """
     return np.asarray(K.graph.strength(weights=K.weight_arg(weight)), dtype=float)
 
 
 def betweenness_array(K, k=None, normalized=True, weight=None, seed=None):
-    """Betweenness as an array, and the list of sampled source indices (None when exact).
+    """Betweenness aligned with the vertex indices of Kernel `K`, exact or sampled from `k` sources.
 
-    Rescaled to networkx's :func:`~networkx.betweenness_centrality` (``endpoints=False``).
+    Parameters
+    ----------
+    K : Kernel
+    k : int, optional
+        Sample this many sources (seeded as :func:`betweenness_sources` draws them); None is exact.
+    normalized : bool
+        Scale as networkx does.
+    weight : str, optional
+        Edge attribute read as a distance.
+    seed : int, optional
+        Seed of the source sample.
+
+    Returns
+    -------
+    values : numpy.ndarray
+        One value per vertex index of `K` (``K.names`` gives the node ids).
+    sources : list of int or None
+        The vertex indices sampled as sources (None when exact).
+
+    See Also
+    --------
+    betweenness_centrality : the same, keyed by node id.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> from netanalysis.analyze._kernels import to_kernel
+    >>> K = to_kernel(nx.Graph([("a", "b", {"weight": 2.0}), ("b", "c", {"weight": 1.0})]))
+    >>> values, sources = betweenness_array(K)
+    >>> values.tolist(), sources
+    ([0.0, 1.0, 0.0], None)
     """
     g = K.graph
     n = g.vcount()
@@ -479,7 +598,33 @@ def betweenness_array(K, k=None, normalized=True, weight=None, seed=None):
 
 
 def closeness_array(K, distance=None, wf_improved=True):
-    """Closeness (networkx convention) aligned with the vertex indices of undirected `K`."""
+    """Closeness aligned with the vertex indices of Kernel `K`.
+
+    Parameters
+    ----------
+    K : Kernel
+    distance : str, optional
+        Edge attribute read as a distance.
+    wf_improved : bool
+        Scale by the reachable fraction (Wasserman-Faust), as networkx does.
+
+    Returns
+    -------
+    numpy.ndarray
+        One value per vertex index of `K` (``K.names`` gives the node ids).
+
+    See Also
+    --------
+    closeness_centrality : the same, keyed by node id.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> from netanalysis.analyze._kernels import to_kernel
+    >>> K = to_kernel(nx.Graph([("a", "b", {"weight": 2.0}), ("b", "c", {"weight": 1.0})]))
+    >>> closeness_array(K).round(3).tolist()
+    [0.667, 1.0, 0.667]
+    """
     g = K.graph
     n = g.vcount()
     if n == 0:
@@ -495,13 +640,61 @@ def closeness_array(K, distance=None, wf_improved=True):
 
 
 def harmonic_array(K, distance=None):
-    """Harmonic centrality (not normalised) aligned with the vertex indices of `K`."""
+    """Harmonic centrality aligned with the vertex indices of Kernel `K`.
+
+    Parameters
+    ----------
+    K : Kernel
+    distance : str, optional
+        Edge attribute read as a distance.
+
+    Returns
+    -------
+    numpy.ndarray
+        One value per vertex index of `K` (``K.names`` gives the node ids).
+
+    See Also
+    --------
+    harmonic_centrality : the same, keyed by node id.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> from netanalysis.analyze._kernels import to_kernel
+    >>> K = to_kernel(nx.Graph([("a", "b", {"weight": 2.0}), ("b", "c", {"weight": 1.0})]))
+    >>> harmonic_array(K).tolist()
+    [1.5, 2.0, 1.5]
+    """
     return np.asarray(K.graph.harmonic_centrality(weights=K.weight_arg(distance), normalized=False),
                       dtype=float)
 
 
 def eigenvector_array(K, weight=None):
-    """Eigenvector centrality with unit Euclidean norm, aligned with the vertex indices of `K`."""
+    """Eigenvector centrality aligned with the vertex indices of Kernel `K` (unit Euclidean norm).
+
+    Parameters
+    ----------
+    K : Kernel
+    weight : str, optional
+        Edge attribute of tie strength.
+
+    Returns
+    -------
+    numpy.ndarray
+        One value per vertex index of `K` (``K.names`` gives the node ids).
+
+    See Also
+    --------
+    eigenvector_centrality : the same, keyed by node id.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> from netanalysis.analyze._kernels import to_kernel
+    >>> K = to_kernel(nx.Graph([("a", "b", {"weight": 2.0}), ("b", "c", {"weight": 1.0})]))
+    >>> eigenvector_array(K).round(3).tolist()
+    [0.5, 0.707, 0.5]
+    """
     g = K.graph
     if g.ecount() == 0:
         n = g.vcount()
@@ -517,7 +710,33 @@ def eigenvector_array(K, weight=None):
 
 
 def pagerank_array(K, alpha=0.85, weight="weight"):
-    """PageRank aligned with the vertex indices of `K` (sums to 1)."""
+    """PageRank aligned with the vertex indices of Kernel `K` (sums to 1).
+
+    Parameters
+    ----------
+    K : Kernel
+    alpha : float
+        Damping factor.
+    weight : str or None
+        Edge attribute of tie strength.
+
+    Returns
+    -------
+    numpy.ndarray
+        One value per vertex index of `K` (``K.names`` gives the node ids).
+
+    See Also
+    --------
+    pagerank : the same, keyed by node id.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> from netanalysis.analyze._kernels import to_kernel
+    >>> K = to_kernel(nx.Graph([("a", "b", {"weight": 2.0}), ("b", "c", {"weight": 1.0})]))
+    >>> round(float(pagerank_array(K).sum()), 6)
+    1.0
+    """
     g = K.graph
     if g.vcount() == 0:
         return np.zeros(0)
@@ -527,5 +746,27 @@ def pagerank_array(K, alpha=0.85, weight="weight"):
 
 
 def core_number_array(K):
-    """Core numbers aligned with the vertex indices of `K`."""
+    """Core numbers aligned with the vertex indices of Kernel `K`.
+
+    Parameters
+    ----------
+    K : Kernel
+
+    Returns
+    -------
+    numpy.ndarray
+        One value per vertex index of `K` (``K.names`` gives the node ids).
+
+    See Also
+    --------
+    core_number : the same, keyed by node id.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> from netanalysis.analyze._kernels import to_kernel
+    >>> K = to_kernel(nx.Graph([("a", "b", {"weight": 2.0}), ("b", "c", {"weight": 1.0})]))
+    >>> core_number_array(K).tolist()
+    [1, 1, 1]
+    """
     return np.asarray(K.graph.coreness(), dtype=np.int64)

@@ -59,6 +59,11 @@ def leiden_communities(G, *, resolution=1.0, weight="weight", seed=0, n_iteratio
     list of set
         Sorted by decreasing size, then by smallest member id (as text).
 
+    See Also
+    --------
+    louvain_communities : the older method Leiden improves on.
+    modularity : quality of a partition.
+
     Notes
     -----
     Leiden guarantees connected communities and runs in about O(m) per iteration. Isolated
@@ -143,6 +148,11 @@ def modularity(G, communities, *, weight="weight", resolution=1.0):
     -------
     float
         NaN for a graph without ties.
+
+    See Also
+    --------
+    leiden_communities : find a partition of high modularity.
+    partition_modularity : the same on a kernel.
 
     References
     ----------

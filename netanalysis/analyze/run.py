@@ -92,6 +92,11 @@ def run_analysis(case, *, settings=None, filters=None, seed=0, measures=None, pr
         ``measures`` (indexed by id), ``modularity``, ``meta`` (seed, betweenness sample
         size, kernels, timings, filters).
 
+    See Also
+    --------
+    rank_targets : the targets alone.
+    netanalysis.pipeline.analyze_case : the main job, writing the output files.
+
     Notes
     -----
     Measures run on the simple undirected party graph (parallel ties merged; see

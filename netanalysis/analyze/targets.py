@@ -69,6 +69,11 @@ def fugitive_danger(persons, settings):
     ndarray of float
         Aligned with the rows of `persons`.
 
+    See Also
+    --------
+    score_targets : the target score the danger enters.
+    support_reach : what a person does for fugitives.
+
     Examples
     --------
     >>> import pandas as pd
@@ -130,6 +135,11 @@ def support_reach(support_edges, ids, value, *, hops=3, decay=0.5):
         fugitives, a tuple), ``top_fugitive`` (most valuable fugitive supplied directly, or
         None), ``supported_by`` (distinct direct suppliers of a party),
         ``services_received``.
+
+    See Also
+    --------
+    fugitive_danger : value of the fugitives supported.
+    score_targets
 
     Notes
     -----
@@ -260,6 +270,11 @@ def score_targets(table, settings):
         ``score``, ``danger_part``, ``support_part``, ``brokerage``, ``centrality``
         aligned with `table` (brokerage and centrality in [0, 1], before weighting).
 
+    See Also
+    --------
+    explain_targets : the why sentences.
+    fugitive_danger, support_reach : the terms of the score.
+
     Examples
     --------
     >>> import pandas as pd
@@ -307,6 +322,10 @@ def explain_targets(table, settings, *, limit=None):
     Returns
     -------
     list of str
+
+    See Also
+    --------
+    score_targets : the score explained.
 
     Examples
     --------
