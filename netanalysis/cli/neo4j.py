@@ -22,6 +22,7 @@ from netanalysis.cli._common import (
     settings_option,
 )
 from netanalysis.errors import InputError
+from netanalysis.outputs import terminal_text, write_csv
 
 __all__ = ["neo4j", "push", "pull", "measures", "server"]
 
@@ -198,14 +199,11 @@ def measures(uri, user, database, ask_password, link_types, min_confidence, no_i
                         **conn)
     progress.say(f"measures of {len(df):,} parties ({df.attrs.get('method')})")
     if out:
-        try:
-            df.to_csv(out, index=False)
-        except OSError as exc:
-            raise InputError(f"cannot write: {exc.strerror}", file=out) from None
+        write_csv(df, out)  # formula-safe cells, atomic replace; errors name the file
         click.echo(f"wrote {out}: {len(df):,} parties")
     else:
         top = df.sort_values("pagerank", ascending=False).head(20)
-        click.echo(top.to_string(index=False))
+        click.echo(terminal_text(top.to_string(index=False)))
 
 
 @neo4j.command()

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from netanalysis.model.dates import date_day, overlaps
+from netanalysis.model.filters import check_filters
 from netanalysis.model.grading import grading_confidence
 from netanalysis.model.vocab import DIRECTED_LINK_TYPES, SUPPORT_TYPES
 
@@ -160,7 +161,17 @@ def filter_edges(edges, *, link_types=None, min_confidence=None, include_inferre
         Partial ISO dates; keep ties whose [start, end] interval meets the window.
     keep_undated : bool
         With a time window, keep ties that have no dates at all (their time is unknown).
+
+    Raises
+    ------
+    InputError
+        If a filter is invalid (unknown link type, impossible date...): see
+        :func:`netanalysis.model.filters.check_filters`, which checks them first.
     """
+    f = check_filters({"link_types": link_types, "min_confidence": min_confidence,
+                       "since": since, "until": until})
+    link_types, min_confidence, since, until = (f["link_types"], f["min_confidence"],
+                                                f["since"], f["until"])
     mask = np.ones(len(edges), dtype=bool)
     if link_types is not None:
         mask &= edges["type"].isin(list(link_types)).to_numpy()
