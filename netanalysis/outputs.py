@@ -128,8 +128,13 @@ def safe_frame(df):
     return out
 
 
-def write_csv(df, path, *, lineterminator="\n"):
+def write_csv(df, path, *, lineterminator="\n", neutralise=True):
     """Write `df` to `path` as UTF-8 CSV, formula-safe (:func:`safe_frame`) and atomically.
+
+    Rows end with `lineterminator`, except in a table where a text holds a carriage return:
+    that file is written with CRLF rows so the cell is quoted and stays one cell.
+    ``neutralise=False`` is for a table whose cells the caller has made safe itself (one
+    that holds numbers as text, like the typed CSV graph export).
 
     Returns the path written.
 
@@ -141,8 +146,20 @@ def write_csv(df, path, *, lineterminator="\n"):
     >>> p.read_text()
     "name,score\\n'=1+1,-1\\n"
     """
-    text = safe_frame(df).to_csv(index=False, lineterminator=lineterminator)
+    safe = safe_frame(df) if neutralise else df
+    if lineterminator == "\n" and _has_cr(safe):
+        # the csv module quotes a field only for characters of the line terminator: a bare
+        # CR inside a cell would be written unquoted and split the row for most readers
+        lineterminator = "\r\n"
+    text = safe.to_csv(index=False, lineterminator=lineterminator)
     return atomic_write_text(path, text)
+
+
+def _has_cr(df):
+    for c in df.columns:
+        if df[c].dtype == object and df[c].map(lambda v: isinstance(v, str) and "\r" in v).any():
+            return True
+    return any(isinstance(c, str) and "\r" in c for c in df.columns)
 
 
 def atomic_write_text(path, text, encoding="utf-8"):

@@ -41,7 +41,14 @@ import pandas as pd
 
 from netanalysis.errors import InputError
 from netanalysis.model.graph import build_graph
-from netanalysis.outputs import atomic_path, atomic_write_text, csv_cell, csv_uncell, xml_text
+from netanalysis.outputs import (
+    atomic_path,
+    atomic_write_text,
+    csv_cell,
+    csv_uncell,
+    write_csv,
+    xml_text,
+)
 from netanalysis.progress import Progress
 
 __all__ = ["FORMATS", "GRAPH_FORMATS", "ANALYSIS_FACTS", "export_graph", "import_graph",
@@ -125,8 +132,8 @@ def export_graph(G, path, format=None):
     if fmt == "csv":
         path.mkdir(parents=True, exist_ok=True)
         nodes, edges = _csv_tables(G)
-        atomic_write_text(path / "nodes.csv", _safe_table(nodes).to_csv(index=False))
-        atomic_write_text(path / "edges.csv", _safe_table(edges).to_csv(index=False))
+        write_csv(_safe_table(nodes), path / "nodes.csv", neutralise=False)
+        write_csv(_safe_table(edges), path / "edges.csv", neutralise=False)
         meta = {"directed": G.is_directed(), "multigraph": G.is_multigraph(),
                 "graph": _plain(G.graph)}
         atomic_write_text(path / "graph.json", json.dumps(meta, ensure_ascii=False, indent=1))

@@ -483,18 +483,26 @@ def _label(n, d, length):
     return text if len(text) <= length else text[: max(1, length - 1)] + "\u2026"
 
 
+_ANALYSIS_FACTS = ("rank", "score", "why", "group")
+
+
 def _node_info(n, d, f):
-    merged = dict(d)
+    """Tooltip rows of a node: the analysis' facts `f` win over the data's attributes `d`.
+
+    A data column named like a fact of the analysis (``rank``, ``score``, ``why``,
+    ``group``) is shown under its own label ("rank (case data)"), never as the analysis'.
+    """
+    merged = {k: v for k, v in d.items() if k not in _ANALYSIS_FACTS}
+    merged.update(f)
     merged["id"] = n
-    for k, v in f.items():
-        merged.setdefault(k, v)
-    if "score" in f:
-        merged["score"] = f["score"]
     out = []
     for key, label in _NODE_FIELDS:
         v = merged.get(key)
         if _present(v):
             out.append([label, _text(v, key)])
+    for key in _ANALYSIS_FACTS:
+        if _present(d.get(key)):
+            out.append([f"{key} (case data)", _text(d[key])])
     return out
 
 
