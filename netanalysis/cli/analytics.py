@@ -341,7 +341,10 @@ def _window(text):
         raise InputError(f"a window is SINCE..UNTIL (e.g. 2023-01..2023-06), not {text!r}")
     from netanalysis.model.filters import check_filters
 
-    f = check_filters({"since": a.strip(), "until": b.strip()})
+    try:
+        f = check_filters({"since": a.strip(), "until": b.strip()})
+    except InputError as exc:
+        raise InputError(f"window {text!r}: {exc.message.split(': ', 1)[-1]}") from None
     return f["since"], f["until"]
 
 
