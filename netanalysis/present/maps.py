@@ -44,6 +44,7 @@ from pyvis.network import Network
 from netanalysis.errors import UnknownEntityError
 from netanalysis.model.graph import build_graph
 from netanalysis.model.vocab import DIRECTED_LINK_TYPES, STRUCTURAL_TYPES, SUPPORT_TYPES
+from netanalysis.outputs import atomic_write_text
 from netanalysis.progress import Progress
 from netanalysis.settings import load_settings
 
@@ -155,8 +156,7 @@ def network_map(case, path, *, analysis=None, graph=None, focus=None, hops=2, to
                 title += f": group {group}"
         html = render_map_html(data, title=title, height=s.get("height", "820px"))
         path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(html, encoding="utf-8")
+        atomic_write_text(path, html)  # temporary file and rename; a symlink is replaced
     info = dict(data["info"])
     info["path"] = str(path)
     for line in info["reductions"]:
