@@ -393,12 +393,13 @@ _TERMINAL_BAD_NL = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e"
 _XML_BAD = re.compile("[^\x09\x0a\x0d\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
-def terminal_text(text, *, newlines=True):
+def terminal_text(text, *, newlines=True, json=False):
     """Return `text` with control characters shown as escapes, for printing on a terminal.
 
     C0 and C1 control characters (ESC, bell, backspace, CR...), DEL, and the Unicode
     direction overrides and line separators become ``\\x1b``/``\\u202e`` escapes. Tab and
-    newline stay unless ``newlines=False`` (for one cell of a table).
+    newline stay unless ``newlines=False`` (for one cell of a table). With ``json=True``
+    the escapes are JSON's own (``\\u001b``), so JSON text stays valid and means the same.
 
     Examples
     --------
@@ -408,8 +409,12 @@ def terminal_text(text, *, newlines=True):
     ('a\\nb', 'a\\\\nb')
     >>> terminal_text("evil\\u202etxt.exe")
     'evil\\\\u202etxt.exe'
+    >>> terminal_text('"a\\x9b"', json=True)
+    '"a\\\\u009b"'
     """
     pat = _TERMINAL_BAD if newlines else _TERMINAL_BAD_NL
+    if json:
+        return pat.sub(lambda m: f"\\u{ord(m.group(0)):04x}", str(text))
     return pat.sub(_escape, str(text))
 
 

@@ -400,26 +400,26 @@ def _emit(df, fmt):
     CSV cells are formula-safe (:func:`netanalysis.outputs.csv_cell`); in every format,
     control characters are shown escaped (:func:`netanalysis.outputs.terminal_text`).
     """
-    from netanalysis.outputs import csv_cell, safe_frame, terminal_text
+    from netanalysis.outputs import safe_frame, terminal_text
 
     df = df.copy()
-    for c in df.columns:
-        if df[c].dtype == object:
-            df[c] = df[c].map(csv_cell if fmt == "csv" else _joined)
+    text_cols = [c for c in df.columns if df[c].dtype == object
+                 or isinstance(df[c].dtype, pd.StringDtype)]
+    for c in text_cols:
+        df[c] = df[c].astype(object).map(_joined)
     if fmt == "csv":
         text = safe_frame(df).to_csv(index=False)
         click.echo(terminal_text(text), nl=False)
     elif fmt == "json":
         text = json.dumps(json.loads(df.to_json(orient="records")), indent=1, ensure_ascii=False)
-        click.echo(terminal_text(text))  # JSON escapes C0 itself; this catches C1 and bidi
+        click.echo(terminal_text(text, json=True))  # C1 and bidi as JSON escapes
     else:
         if df.empty:
             click.echo("(no rows)")
         else:
-            for c in df.columns:
-                if df[c].dtype == object:
-                    df[c] = df[c].map(lambda v: terminal_text(v, newlines=False)
-                                      if isinstance(v, str) else v)
+            for c in text_cols:
+                df[c] = df[c].map(lambda v: terminal_text(v, newlines=False)
+                                  if isinstance(v, str) else v)
             df.columns = [terminal_text(c, newlines=False) for c in df.columns]
             with pd.option_context("display.max_colwidth", 160, "display.width", 250):
                 click.echo(df.to_string(index=False))
