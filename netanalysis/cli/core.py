@@ -78,6 +78,7 @@ def analyze(case, out, backend, no_resolve, no_infer, decisions, mapping, seed, 
                f"{s['rows']['rejected']:,} rejected; {s['merges']:,} merges; "
                f"{sum(s['inferred_links'].values()):,} inferred ties; "
                f"{s['logistics_groups']:,} logistics groups")
-    click.echo(terminal_text(f"wrote {len(run.files)} files and {MANIFEST} to {run.out}:"))
+    click.echo(terminal_text(f"wrote {len(run.files)} files to {run.out}:"))
     for name in run.files:
         click.echo(terminal_text(f"  {run.out / name}"))
+    click.echo(terminal_text(f"  {run.out / MANIFEST} (last: what this run wrote, with sha256)"))
