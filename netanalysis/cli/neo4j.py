@@ -22,7 +22,7 @@ from netanalysis.cli._common import (
     settings_option,
 )
 from netanalysis.errors import InputError
-from netanalysis.outputs import terminal_text, write_csv
+from netanalysis.outputs import atomic_path, terminal_text, write_csv
 
 __all__ = ["neo4j", "push", "pull", "measures", "server"]
 
@@ -154,11 +154,11 @@ def pull(uri, user, database, ask_password, fugitive, hops, block, params, out, 
     settings, conn = _connection(uri, user, database, ask_password, settings_path)
     G = pull_graph(fugitive=fugitive, hops=hops, block=block, params=_params(params),
                    settings=settings, progress=_progress(quiet), **conn)
-    H = graphml_ready(G)
-    try:
-        nx.write_graphml(H, out)
-    except OSError as exc:
-        raise InputError(f"cannot write: {exc.strerror}", file=out) from None
+    from netanalysis.present.exports import xml_safe_graph
+
+    H = xml_safe_graph(graphml_ready(G))  # well-formed XML whatever the names hold
+    with atomic_path(out) as tmp:  # errors name the file; a symlink is replaced
+        nx.write_graphml(H, tmp)
     click.echo(f"wrote {out}: {G.number_of_nodes():,} nodes, {G.number_of_edges():,} "
                "relationships")
 
