@@ -45,6 +45,7 @@ import os
 import re
 import shutil
 import tempfile
+import time
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
@@ -67,6 +68,7 @@ _QUOTED = re.compile(r"^'+[=+\-@\t\r]")
 _LOCK = ".netanalysis.lock"
 _STAGE_PREFIX = ".netanalysis-staging-"
 _TMP_PREFIX = ".netanalysis-tmp-"
+_STALE_TMP_S = 3600
 
 
 def csv_cell(value):
@@ -301,9 +303,13 @@ class OutputFolder:
         for p in self.folder.glob(_STAGE_PREFIX + "*"):  # left by a killed run
             if p.is_dir() and not p.is_symlink():
                 shutil.rmtree(p, ignore_errors=True)
-        for p in self.folder.glob(_TMP_PREFIX + "*"):
-            if p.is_file() or p.is_symlink():
-                p.unlink()
+        for p in self.folder.glob(_TMP_PREFIX + "*"):  # a killed single-file write; not one
+            try:                                        # another command is writing now
+                if p.is_file() and not p.is_symlink() and \
+                        time.time() - p.stat().st_mtime > _STALE_TMP_S:
+                    p.unlink()
+            except OSError:
+                pass
         try:
             self._stage = Path(tempfile.mkdtemp(prefix=_STAGE_PREFIX, dir=self.folder))
         except OSError as exc:
