@@ -21,7 +21,8 @@ import pandas as pd
 from netanalysis.analyze.centrality import betweenness_centrality, pagerank
 from netanalysis.errors import UnknownEntityError
 
-__all__ = ["simulate_disruption", "STRATEGIES", "DISRUPT_COLUMNS", "lcc_size"]
+__all__ = ["simulate_disruption", "disruption_table", "STRATEGIES", "DISRUPT_COLUMNS",
+           "lcc_size"]
 
 #: Ranking strategies (a list of ids is also accepted).
 STRATEGIES = ("betweenness", "degree", "pagerank")
@@ -196,3 +197,69 @@ def _fugitives(G, support, fugitives):
     if support is not None:
         out |= {v for v, d in support.nodes(data=True) if d.get("role") == "fugitive"}
     return out
+
+
+def disruption_table(case, strategy="betweenness", *, ids=None, mode="sequential", steps=5,
+                     seed=0, filters=None, exact_up_to=3000, sample=128):
+    """Simulate arrests in `case`: remove people and report the largest component each step.
+
+    The network is the party graph of the ties that pass `filters`; which fugitives lose
+    which support is read from the support ties that pass the same filters except
+    ``link_types`` (a removed supplier is reported whatever ties the ranking used).
+
+    Parameters
+    ----------
+    case : Case
+        As prepared by :func:`netanalysis.pipeline.prepare_case`.
+    strategy : {"betweenness", "degree", "pagerank"}
+        Whom to remove first (ignored when `ids` is given).
+    ids : str or list of str, optional
+        Ids to remove in this order instead of a strategy (a string is split on commas).
+    mode : {"sequential", "block"}
+        Recompute the ranking after each removal, or remove the top of the first ranking.
+    steps : int
+        How many removals.
+    seed : int
+        Seed of the betweenness sample on large graphs.
+    filters : dict, optional
+        Keyword arguments of :func:`netanalysis.model.filter_edges`.
+    exact_up_to : int
+        Exact betweenness up to this many people; above, `sample` sources are sampled.
+    sample : int
+        Sources sampled for betweenness above `exact_up_to` people.
+
+    Returns
+    -------
+    DataFrame
+        :data:`DISRUPT_COLUMNS`, as :func:`simulate_disruption`.
+
+    See Also
+    --------
+    simulate_disruption : the same on a graph.
+    netanalysis.analyze.keyplayer.key_player_table : the best set to remove at once.
+
+    Examples
+    --------
+    >>> from netanalysis.ingest import case_from_records
+    >>> case = case_from_records(
+    ...     persons=[{"id": "F1", "name": "Ana", "role": "fugitive"}, {"id": "S1", "name": "Luis"},
+    ...              {"id": "S2", "name": "Eva"}],
+    ...     links=[{"from_id": "S1", "to_id": "F1", "type": "lodging", "grading": "B2"},
+    ...            {"from_id": "S2", "to_id": "S1", "type": "family", "grading": "C3"}])
+    >>> t = disruption_table(case, steps=1)
+    >>> t[["step", "removed_id", "lcc_size"]].values.tolist()
+    [[0, None, 3], [1, 'S1', 1]]
+    """
+    from netanalysis.model import filter_edges, party_edges, party_graph, party_nodes, support_graph
+    from netanalysis.model.filtered import active_filters
+
+    f = active_filters(filters)
+    edges = party_edges(case)
+    nodes = party_nodes(case)
+    G = party_graph(filter_edges(edges, **f), nodes)
+    S = support_graph(filter_edges(edges, **dict(f, link_types=None)), nodes)
+    if isinstance(ids, str):
+        ids = [x.strip() for x in ids.split(",") if x.strip()]
+    return simulate_disruption(G, list(ids) if ids else strategy, mode=mode, steps=steps,
+                               support=S, seed=seed,
+                               k=None if G.number_of_nodes() <= exact_up_to else sample)

@@ -20,7 +20,11 @@ import numpy as np
 
 from netanalysis.analyze._kernels import to_kernel
 
-__all__ = ["fragmentation", "key_players", "key_players_exact"]
+__all__ = ["fragmentation", "key_players", "key_players_exact", "key_player_table",
+           "KEY_PLAYER_COLUMNS"]
+
+#: Columns of :func:`key_player_table`.
+KEY_PLAYER_COLUMNS = ["order", "id", "fragmentation_without"]
 
 
 def fragmentation(G, removed=()):
@@ -197,3 +201,73 @@ def _frag_fn(g):
 
     return f
 
+
+
+def key_player_table(case, k=5, *, restarts=5, seed=0, filters=None, all_candidates_up_to=500,
+                     candidates=200):
+    """Find the `k` people of `case` whose removal fragments its support network most.
+
+    The network is the party graph of the ties that pass `filters`, parties without such
+    ties left out; without ``link_types`` in `filters` only the support ties (documents,
+    transport, lodging, money) are used.
+
+    Parameters
+    ----------
+    case : Case
+        As prepared by :func:`netanalysis.pipeline.prepare_case`.
+    k : int
+        Size of the set.
+    restarts : int
+        Random starts of the greedy search.
+    seed : int
+        Seed of the random starts.
+    filters : dict, optional
+        Keyword arguments of :func:`netanalysis.model.filter_edges`.
+    all_candidates_up_to : int
+        Every person is a candidate up to this many; above, only the `candidates`
+        highest-degree ones.
+    candidates : int
+        Candidates considered on large networks.
+
+    Returns
+    -------
+    DataFrame
+        :data:`KEY_PLAYER_COLUMNS`: ``order`` (1 = most important), ``id``,
+        ``fragmentation_without`` (of the network without that person alone). ``attrs``
+        holds ``fragmentation_before``, ``fragmentation_after`` (without the whole set),
+        ``nodes`` and ``edges`` of the network.
+
+    See Also
+    --------
+    key_players : the same on a graph.
+    netanalysis.analyze.disrupt.disruption_table : removals one at a time.
+
+    Examples
+    --------
+    >>> from netanalysis.ingest import case_from_records
+    >>> case = case_from_records(
+    ...     persons=[{"id": "F1", "name": "Ana", "role": "fugitive"}, {"id": "S1", "name": "Luis"},
+    ...              {"id": "S2", "name": "Eva"}],
+    ...     links=[{"from_id": "S1", "to_id": "F1", "type": "lodging", "grading": "B2"},
+    ...            {"from_id": "S2", "to_id": "S1", "type": "documents", "grading": "C3"}])
+    >>> t = key_player_table(case, 1)
+    >>> t["id"].tolist(), t.attrs["fragmentation_after"]
+    (['S1'], 1.0)
+    """
+    import pandas as pd
+
+    from netanalysis.model.filtered import active_filters, filtered_party_graph
+    from netanalysis.model.vocab import SUPPORT_TYPES
+
+    f = active_filters(filters)
+    f.setdefault("link_types", tuple(SUPPORT_TYPES))
+    G = filtered_party_graph(case, f, nodes=False)
+    ids, F = key_players(G, k, seed=seed, restarts=restarts,
+                         candidates=None if G.number_of_nodes() <= all_candidates_up_to
+                         else candidates)
+    rows = [{"order": i, "id": v, "fragmentation_without": fragmentation(G, [v])}
+            for i, v in enumerate(ids, start=1)]
+    df = pd.DataFrame(rows, columns=KEY_PLAYER_COLUMNS)
+    df.attrs.update(fragmentation_before=fragmentation(G), fragmentation_after=F,
+                    nodes=G.number_of_nodes(), edges=G.number_of_edges())
+    return df

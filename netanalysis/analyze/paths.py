@@ -14,7 +14,11 @@ import pandas as pd
 
 from netanalysis.errors import UnknownEntityError
 
-__all__ = ["shortest_paths", "path_table", "connecting_network", "tie_cost"]
+__all__ = ["shortest_paths", "path_table", "connecting_network", "tie_cost", "paths_between",
+           "connection_table", "CONNECTION_COLUMNS"]
+
+#: Columns of :func:`connection_table`.
+CONNECTION_COLUMNS = ["source", "target", "types", "confidence"]
 
 
 def tie_cost(u, v, d):
@@ -211,3 +215,101 @@ def connecting_network(G, ids, *, by_confidence=False, method="paths"):
     for v in H:
         H.nodes[v]["terminal"] = v in set(ids)
     return H
+
+
+def paths_between(case, a, b, *, alternatives=1, by_confidence=False, filters=None):
+    """Return the shortest (and alternative) paths connecting `a` and `b` in `case`.
+
+    Parameters
+    ----------
+    case : Case
+        As prepared by :func:`netanalysis.pipeline.prepare_case`.
+    a, b : str
+        Party ids.
+    alternatives : int
+        How many paths, shortest first.
+    by_confidence : bool
+        Cost ``1 / confidence`` per tie instead of 1.
+    filters : dict, optional
+        Keyword arguments of :func:`netanalysis.model.filter_edges`.
+
+    Returns
+    -------
+    DataFrame
+        As :func:`path_table`; empty when `a` and `b` are not connected.
+
+    See Also
+    --------
+    shortest_paths, path_table : the same on a graph.
+    connection_table : the network joining more than two people.
+
+    Examples
+    --------
+    >>> from netanalysis.ingest import case_from_records
+    >>> case = case_from_records(
+    ...     persons=[{"id": "A", "name": "Ana"}, {"id": "B", "name": "Bo"},
+    ...              {"id": "C", "name": "Cy"}],
+    ...     links=[{"from_id": "A", "to_id": "B", "type": "family"},
+    ...            {"from_id": "B", "to_id": "C", "type": "communication"}])
+    >>> paths_between(case, "A", "C")["nodes"].tolist()
+    ['A > B > C']
+    >>> len(paths_between(case, "A", "C", filters={"link_types": ["family"]}))
+    0
+    """
+    from netanalysis.model.filtered import filtered_party_graph
+
+    G = filtered_party_graph(case, filters)
+    paths = shortest_paths(G, a, b, k=alternatives, by_confidence=by_confidence)
+    return path_table(G, paths, by_confidence=by_confidence)
+
+
+def connection_table(case, ids, *, method="paths", by_confidence=False, filters=None):
+    """Return the ties of the network connecting a set of people of `case`.
+
+    Parameters
+    ----------
+    case : Case
+        As prepared by :func:`netanalysis.pipeline.prepare_case`.
+    ids : iterable of str
+        The people to connect.
+    method : {"paths", "steiner"}
+        See :func:`connecting_network`.
+    by_confidence : bool
+        Cost ``1 / confidence`` per tie instead of 1.
+    filters : dict, optional
+        Keyword arguments of :func:`netanalysis.model.filter_edges`.
+
+    Returns
+    -------
+    DataFrame
+        :data:`CONNECTION_COLUMNS`, one row per tie (``types`` joined with ``|``).
+        ``attrs`` holds ``nodes``, ``edges`` and ``through`` (the sorted ids of the people
+        on the network who are not among `ids`).
+
+    See Also
+    --------
+    connecting_network : the same on a graph.
+    paths_between : the paths between two people.
+
+    Examples
+    --------
+    >>> from netanalysis.ingest import case_from_records
+    >>> case = case_from_records(
+    ...     persons=[{"id": "A", "name": "Ana"}, {"id": "B", "name": "Bo"},
+    ...              {"id": "C", "name": "Cy"}],
+    ...     links=[{"from_id": "A", "to_id": "B", "type": "family"},
+    ...            {"from_id": "B", "to_id": "C", "type": "communication"}])
+    >>> t = connection_table(case, ["A", "C"])
+    >>> len(t), t.attrs["through"]
+    (2, ['B'])
+    """
+    from netanalysis.model.filtered import filtered_party_graph
+
+    G = filtered_party_graph(case, filters)
+    H = connecting_network(G, ids, method=method, by_confidence=by_confidence)
+    rows = [{"source": u, "target": v, "types": "|".join(d.get("types", ())),
+             "confidence": d.get("confidence")} for u, v, d in H.edges(data=True)]
+    df = pd.DataFrame(rows, columns=CONNECTION_COLUMNS)
+    df.attrs.update(nodes=H.number_of_nodes(), edges=H.number_of_edges(),
+                    through=sorted(str(v) for v in H if not H.nodes[v].get("terminal")))
+    return df
