@@ -8,6 +8,7 @@ shows the traceback instead.
 from __future__ import annotations
 
 import sys
+from typing import NamedTuple
 
 import click
 
@@ -15,7 +16,8 @@ from netanalysis.errors import InputError, NetanalysisError
 from netanalysis.outputs import terminal_text
 
 __all__ = ["main", "case_argument", "filter_options", "quiet_option", "settings_option",
-           "filters_from_options", "fail"]
+           "filters_from_options", "fail", "case_options", "prepared_case", "Prepared",
+           "PREPARE_OPTIONS", "FILTER_OPTIONS", "CLI_TO_LIBRARY"]
 
 
 class _Group(click.Group):
@@ -86,12 +88,15 @@ def _checked(key):
     return callback
 
 
-def filter_options(f):
+def filter_options(f=None, *, window=True):
     """Add the filters every measure honours: link types, confidence, inferred, time window.
 
     Each value is checked when the command line is parsed, before the case is read
-    (:func:`netanalysis.model.filters.check_filters`).
+    (:func:`netanalysis.model.filters.check_filters`). ``window=False`` leaves out
+    ``--since`` and ``--until``.
     """
+    if f is None:
+        return lambda g: filter_options(g, window=window)
     opts = [
         click.option("--link-types", default=None, callback=_checked("link_types"),
                      help="Comma-separated relationship types to keep (e.g. communication,family)."),
@@ -104,6 +109,8 @@ def filter_options(f):
         click.option("--until", default=None, callback=_checked("until"),
                      help="End of the time window (ISO date, may be partial)."),
     ]
+    if not window:
+        opts = opts[:3]
     for o in reversed(opts):
         f = o(f)
     return f
@@ -125,3 +132,82 @@ def filters_from_options(link_types=None, min_confidence=None, no_inferred=False
         "since": since,
         "until": until,
     })
+
+
+#: Names of the options that prepare a case (keywords of ``pipeline.prepare_case``).
+PREPARE_OPTIONS = ("mapping", "decisions", "no_resolve", "no_infer", "settings_path")
+#: Names of the filter options (together the ``filters`` keyword of library functions).
+FILTER_OPTIONS = ("link_types", "min_confidence", "no_inferred", "since", "until")
+#: How a shared CLI option is spelt as a keyword of the library.
+CLI_TO_LIBRARY = {"no_resolve": "resolve", "no_infer": "infer", "settings_path": "settings",
+                  **{k: "filters" for k in FILTER_OPTIONS}}
+
+
+def case_options(f=None, *, mapping=True, decisions=True, resolve=True, infer=True,
+                 filters=True, window=True, settings=True, quiet=True):
+    """Add the options of every command that reads a case, the same everywhere.
+
+    ``--mapping``, ``--decisions``, ``--no-resolve``, ``--no-infer`` (how the case is
+    prepared, as :func:`netanalysis.pipeline.prepare_case`), the filters
+    (:func:`filter_options`; ``window=False`` leaves out ``--since``/``--until``),
+    ``--settings`` and ``--quiet``. Read them back with :func:`prepared_case`.
+    Used bare (``@case_options``) or with keywords (``@case_options(filters=False)``).
+    """
+    def decorate(f):
+        opts = []
+        if mapping:
+            opts.append(click.option("--mapping", type=click.Path(exists=True, dir_okay=False),
+                                     help="Mapping file for a source that is not in case format "
+                                          "v1."))
+        if decisions:
+            opts.append(click.option("--decisions", type=click.Path(exists=True, dir_okay=False),
+                                     help="Analysts' merge decisions (force or veto) to honour."))
+        if resolve:
+            opts.append(click.option("--no-resolve", is_flag=True,
+                                     help="Do not merge records of the same person."))
+        if infer:
+            opts.append(click.option("--no-infer", is_flag=True,
+                                     help="Do not infer ties that no source stated."))
+        for o in reversed(opts):
+            f = o(f)
+        if filters:
+            f = filter_options(f, window=window)
+        if settings:
+            f = settings_option(f)
+        if quiet:
+            f = quiet_option(f)
+        return f
+    return decorate if f is None else decorate(f)
+
+
+class Prepared(NamedTuple):
+    """What :func:`prepared_case` returns: the case and what it was prepared with."""
+
+    case: object
+    settings: object
+    progress: object
+    filters: dict
+
+
+def prepared_case(case, options, *, prepare=True):
+    """Read and prepare `case` with the shared options, removing them from `options`.
+
+    `options` is the dict of a command's keyword arguments; the options of
+    :func:`case_options` are taken out of it (so what is left are the command's own), the
+    settings loaded from ``--settings``, the case prepared by
+    :func:`netanalysis.pipeline.prepare_case` with those settings, and the filters checked.
+    ``prepare=False`` loads settings, progress and filters only (case is None).
+    """
+    from netanalysis.pipeline import prepare_case
+    from netanalysis.progress import Progress
+    from netanalysis.settings import load_settings
+
+    progress = Progress(quiet=options.pop("quiet", False))
+    settings = load_settings(options.pop("settings_path", None))
+    f = {k: options.pop(k) for k in FILTER_OPTIONS if k in options}
+    filters = filters_from_options(**f)
+    kw = {"mapping": options.pop("mapping", None), "decisions": options.pop("decisions", None),
+          "resolve": not options.pop("no_resolve", False),
+          "infer": not options.pop("no_infer", False)}
+    c = prepare_case(case, settings=settings, progress=progress, **kw) if prepare else None
+    return Prepared(c, settings, progress, filters)

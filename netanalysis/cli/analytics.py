@@ -1,8 +1,9 @@
 """Commands of the analytics family: rank, groups, support, path, connect, disrupt,
 keyplayers, snapshots, diff.
 
-Each command reads the case with :func:`netanalysis.ingest.load_case`, applies the shared
-filters, calls one public function of :mod:`netanalysis.analyze` and prints its table.
+Each command prepares the case as ``analyze`` does (:func:`netanalysis.cli._common.prepared_case`:
+read, resolve and infer with the ``--settings`` given), calls one public function of
+:mod:`netanalysis.analyze` with the shared filters and prints its table.
 """
 
 from __future__ import annotations
@@ -12,14 +13,7 @@ import json
 import click
 import pandas as pd
 
-from netanalysis.cli._common import (
-    case_argument,
-    filter_options,
-    filters_from_options,
-    main,
-    quiet_option,
-    settings_option,
-)
+from netanalysis.cli._common import case_argument, case_options, main, prepared_case
 from netanalysis.errors import InputError
 from netanalysis.outputs import terminal_text
 
@@ -38,11 +32,8 @@ seed_option = click.option("--seed", type=int, default=0, show_default=True,
               help="How many targets to print (0 = all).")
 @seed_option
 @format_option
-@filter_options
-@settings_option
-@quiet_option
-def rank(case, top, seed, fmt, link_types, min_confidence, no_inferred, since, until,
-         settings_path, quiet):
+@case_options
+def rank(case, top, seed, fmt, **options):
     """Rank the high-value targets of CASE and say why.
 
     Fugitives are valued for danger (notice, offences, requesting countries) and
@@ -59,10 +50,9 @@ def rank(case, top, seed, fmt, link_types, min_confidence, no_inferred, since, u
     from netanalysis.analyze import run_analysis
     from netanalysis.analyze.result import TARGET_COLUMNS
 
-    c, settings, progress = _load(case, settings_path, quiet)
-    a = run_analysis(c, settings=settings, seed=seed, progress=progress,
-                     filters=filters_from_options(link_types, min_confidence, no_inferred,
-                                                  since, until))
+    p = prepared_case(case, options)
+    a = run_analysis(p.case, settings=p.settings, seed=seed, progress=p.progress,
+                     filters=p.filters)
     t = a.targets if not top else a.targets.head(top)
     _emit(t[TARGET_COLUMNS] if fmt == "table" else t, fmt)
 
@@ -72,11 +62,8 @@ def rank(case, top, seed, fmt, link_types, min_confidence, no_inferred, since, u
 @click.option("--members", is_flag=True, help="Print every group member (groups.csv) instead.")
 @seed_option
 @format_option
-@filter_options
-@settings_option
-@quiet_option
-def groups(case, members, seed, fmt, link_types, min_confidence, no_inferred, since, until,
-           settings_path, quiet):
+@case_options
+def groups(case, members, seed, fmt, **options):
     """Rank the logistics groups of CASE: communities whose members supply fugitives.
 
     Groups are communities (Leiden, stable numbering: 1 = largest). A group is a
@@ -90,10 +77,9 @@ def groups(case, members, seed, fmt, link_types, min_confidence, no_inferred, si
     """
     from netanalysis.analyze import run_analysis
 
-    c, settings, progress = _load(case, settings_path, quiet)
-    a = run_analysis(c, settings=settings, seed=seed, progress=progress,
-                     filters=filters_from_options(link_types, min_confidence, no_inferred,
-                                                  since, until))
+    p = prepared_case(case, options)
+    a = run_analysis(p.case, settings=p.settings, seed=seed, progress=p.progress,
+                     filters=p.filters)
     _emit(a.groups if members else a.logistics, fmt)
     if not members and fmt == "table":
         click.echo(f"{len(a.logistics)} logistics groups among {a.groups['group'].nunique()} "
@@ -107,10 +93,8 @@ def groups(case, members, seed, fmt, link_types, min_confidence, no_inferred, si
 @click.option("--hops", type=int, default=3, show_default=True,
               help="Furthest supplier: at most HOPS-1 intermediaries.")
 @format_option
-@filter_options
-@quiet_option
-def support(case, fugitive, hops, fmt, link_types, min_confidence, no_inferred, since, until,
-            quiet):
+@case_options
+def support(case, fugitive, hops, fmt, **options):
     """Show who supports FUGITIVE with which service, directly or through whom.
 
     \b
@@ -120,10 +104,8 @@ def support(case, fugitive, hops, fmt, link_types, min_confidence, no_inferred, 
     """
     from netanalysis.analyze.support import support_network
 
-    c, _, _ = _load(case, None, quiet)
-    df = support_network(c, fugitive, hops=hops,
-                         filters=filters_from_options(link_types, min_confidence, no_inferred,
-                                                      since, until))
+    p = prepared_case(case, options)
+    df = support_network(p.case, fugitive, hops=hops, filters=p.filters)
     if df.empty and fmt == "table":
         click.echo(f"no support ties reach {fugitive}", err=True)
         return
@@ -139,10 +121,8 @@ def support(case, fugitive, hops, fmt, link_types, min_confidence, no_inferred, 
 @click.option("--by-confidence", is_flag=True,
               help="Cost 1/confidence per tie instead of 1 per tie.")
 @format_option
-@filter_options
-@quiet_option
-def path(case, a, b, alternatives, by_confidence, fmt, link_types, min_confidence, no_inferred,
-         since, until, quiet):
+@case_options
+def path(case, a, b, alternatives, by_confidence, fmt, **options):
     """Show the shortest (and alternative) paths connecting A and B.
 
     \b
@@ -150,14 +130,15 @@ def path(case, a, b, alternatives, by_confidence, fmt, link_types, min_confidenc
       netanalysis path examples/case P0001 P0002
       netanalysis path CASE P1 P9 --alternatives 3 --by-confidence
     """
-    from netanalysis.analyze.paths import path_table, shortest_paths
+    from netanalysis.analyze.paths import paths_between
 
-    G = _party_graph(case, quiet, link_types, min_confidence, no_inferred, since, until)
-    paths = shortest_paths(G, a, b, k=alternatives, by_confidence=by_confidence)
-    if not paths:
-        click.echo(f"{a} and {b} are not connected", err=True)
+    p = prepared_case(case, options)
+    df = paths_between(p.case, a, b, alternatives=alternatives, by_confidence=by_confidence,
+                       filters=p.filters)
+    if df.empty:
+        click.echo(terminal_text(f"{a} and {b} are not connected"), err=True)
         raise SystemExit(1)
-    _emit(path_table(G, paths, by_confidence=by_confidence), fmt)
+    _emit(df, fmt)
 
 
 @main.command()
@@ -168,10 +149,8 @@ def path(case, a, b, alternatives, by_confidence, fmt, link_types, min_confidenc
 @click.option("--by-confidence", is_flag=True,
               help="Cost 1/confidence per tie instead of 1 per tie.")
 @format_option
-@filter_options
-@quiet_option
-def connect(case, ids, method, by_confidence, fmt, link_types, min_confidence, no_inferred,
-            since, until, quiet):
+@case_options
+def connect(case, ids, method, by_confidence, fmt, **options):
     """Show the network connecting a set of people (IDS): its ties.
 
     \b
@@ -179,16 +158,15 @@ def connect(case, ids, method, by_confidence, fmt, link_types, min_confidence, n
       netanalysis connect examples/case P0001 P0002 P0003
       netanalysis connect CASE P1 P5 P9 --method steiner --format csv
     """
-    from netanalysis.analyze.paths import connecting_network
+    from netanalysis.analyze.paths import connection_table
 
-    G = _party_graph(case, quiet, link_types, min_confidence, no_inferred, since, until)
-    H = connecting_network(G, ids, method=method, by_confidence=by_confidence)
-    rows = [{"source": u, "target": v, "types": "|".join(d.get("types", ())),
-             "confidence": d.get("confidence")} for u, v, d in H.edges(data=True)]
-    _emit(pd.DataFrame(rows, columns=["source", "target", "types", "confidence"]), fmt)
-    extra = sorted(str(v) for v in H if not H.nodes[v].get("terminal"))
-    click.echo(terminal_text(f"{H.number_of_nodes()} people, {H.number_of_edges()} ties; "
-                             f"through: {', '.join(extra) if extra else 'nobody else'}"),
+    p = prepared_case(case, options)
+    df = connection_table(p.case, ids, method=method, by_confidence=by_confidence,
+                          filters=p.filters)
+    _emit(df, fmt)
+    through = df.attrs["through"]
+    click.echo(terminal_text(f"{df.attrs['nodes']} people, {df.attrs['edges']} ties; "
+                             f"through: {', '.join(through) if through else 'nobody else'}"),
                err=True)
 
 
@@ -203,10 +181,8 @@ def connect(case, ids, method, by_confidence, fmt, link_types, min_confidence, n
 @click.option("--steps", type=int, default=5, show_default=True, help="How many removals.")
 @seed_option
 @format_option
-@filter_options
-@quiet_option
-def disrupt(case, strategy, ids, mode, steps, seed, fmt, link_types, min_confidence,
-            no_inferred, since, until, quiet):
+@case_options
+def disrupt(case, strategy, ids, mode, steps, seed, fmt, **options):
     """Simulate arrests: remove people and watch the largest connected component.
 
     One row per step: step, removed_id, lcc_size, lcc_fraction (relative to the
@@ -220,20 +196,11 @@ def disrupt(case, strategy, ids, mode, steps, seed, fmt, link_types, min_confide
       netanalysis disrupt CASE --strategy betweenness --mode sequential --steps 5 --link-types communication --format csv
       netanalysis disrupt CASE --ids P3,P7 --format json
     """  # noqa: E501
-    from netanalysis.analyze.disrupt import simulate_disruption
-    from netanalysis.model import filter_edges, party_edges, party_graph, party_nodes, support_graph
+    from netanalysis.analyze.disrupt import disruption_table
 
-    c, _, _ = _load(case, None, quiet)
-    filters = filters_from_options(link_types, min_confidence, no_inferred, since, until)
-    edges = party_edges(c)
-    nodes = party_nodes(c)
-    G = party_graph(filter_edges(edges, **filters), nodes)
-    sf = dict(filters, link_types=None)
-    S = support_graph(filter_edges(edges, **sf), nodes)
-    strat = [x.strip() for x in ids.split(",") if x.strip()] if ids else strategy
-    df = simulate_disruption(G, strat, mode=mode, steps=steps, support=S, seed=seed,
-                             k=None if G.number_of_nodes() <= 3000 else 128)
-    _emit(df, fmt)
+    p = prepared_case(case, options)
+    _emit(disruption_table(p.case, strategy, ids=ids, mode=mode, steps=steps, seed=seed,
+                           filters=p.filters), fmt)
 
 
 @main.command()
@@ -242,10 +209,8 @@ def disrupt(case, strategy, ids, mode, steps, seed, fmt, link_types, min_confide
 @click.option("--restarts", type=int, default=5, show_default=True, help="Random starts.")
 @seed_option
 @format_option
-@filter_options
-@quiet_option
-def keyplayers(case, k, restarts, seed, fmt, link_types, min_confidence, no_inferred, since,
-               until, quiet):
+@case_options
+def keyplayers(case, k, restarts, seed, fmt, **options):
     """Find the K people whose removal fragments the support network most.
 
     By default the network is the support ties (documents, transport, lodging,
@@ -257,19 +222,14 @@ def keyplayers(case, k, restarts, seed, fmt, link_types, min_confidence, no_infe
       netanalysis keyplayers examples/case -k 3
       netanalysis keyplayers CASE -k 5 --link-types communication,family --seed 7
     """
-    from netanalysis.analyze.keyplayer import fragmentation, key_players
-    from netanalysis.model.vocab import SUPPORT_TYPES
+    from netanalysis.analyze.keyplayer import key_player_table
 
-    lt = link_types or ",".join(SUPPORT_TYPES)
-    G = _party_graph(case, quiet, lt, min_confidence, no_inferred, since, until, nodes=False)
-    ids, F = key_players(G, k, seed=seed, restarts=restarts,
-                         candidates=None if G.number_of_nodes() <= 500 else 200)
-    before = fragmentation(G)
-    rows = [{"order": i, "id": v, "fragmentation_without": fragmentation(G, [v])}
-            for i, v in enumerate(ids, start=1)]
-    _emit(pd.DataFrame(rows, columns=["order", "id", "fragmentation_without"]), fmt)
-    click.echo(f"fragmentation {before:.3f} -> {F:.3f} after removing {len(ids)} of "
-               f"{G.number_of_nodes()} people ({G.number_of_edges()} ties)", err=True)
+    p = prepared_case(case, options)
+    df = key_player_table(p.case, k, restarts=restarts, seed=seed, filters=p.filters)
+    _emit(df, fmt)
+    m = df.attrs
+    click.echo(f"fragmentation {m['fragmentation_before']:.3f} -> {m['fragmentation_after']:.3f} "
+               f"after removing {len(df)} of {m['nodes']} people ({m['edges']} ties)", err=True)
 
 
 @main.command()
@@ -280,14 +240,13 @@ def keyplayers(case, k, restarts, seed, fmt, link_types, min_confidence, no_infe
 @click.option("--end", default=None, help="Last day (ISO); default the latest date.")
 @click.option("--keep-undated", is_flag=True, help="Put ties without dates in every window.")
 @format_option
-@filter_options
-@quiet_option
-def snapshots(case, window, start, end, keep_undated, fmt, link_types, min_confidence,
-              no_inferred, since, until, quiet):
+@case_options
+def snapshots(case, window, start, end, keep_undated, fmt, **options):
     """Show the network of CASE window by window: size and who is most central.
 
     Windows cover tie dates and travel departures; ties without dates belong to
-    no window unless --keep-undated.
+    no window unless --keep-undated. --since and --until bound the windows when
+    --start and --end are not given.
 
     \b
     Examples:
@@ -296,10 +255,10 @@ def snapshots(case, window, start, end, keep_undated, fmt, link_types, min_confi
     """
     from netanalysis.analyze.temporal import snapshots as _snapshots
 
-    c, _, _ = _load(case, None, quiet)
-    f = filters_from_options(link_types, min_confidence, no_inferred, since, until)
-    _emit(_snapshots(c, window, filters=f, keep_undated=keep_undated,
-                     start=start or since, end=end or until), fmt)
+    p = prepared_case(case, options)
+    f = p.filters
+    _emit(_snapshots(p.case, window, filters=f, keep_undated=keep_undated,
+                     start=start or f.get("since"), end=end or f.get("until")), fmt)
 
 
 @main.command()
@@ -310,10 +269,8 @@ def snapshots(case, window, start, end, keep_undated, fmt, link_types, min_confi
               help="'Central' means in the top TOP of a window.")
 @click.option("--keep-undated", is_flag=True, help="Put ties without dates in both windows.")
 @format_option
-@filter_options
-@quiet_option
-def diff(case, window_a, window_b, top, keep_undated, fmt, link_types, min_confidence,
-         no_inferred, since, until, quiet):
+@case_options(window=False)
+def diff(case, window_a, window_b, top, keep_undated, fmt, **options):
     """Show what changed between WINDOW_A and WINDOW_B (each SINCE..UNTIL).
 
     Who became central, who is no longer central, who joined and who left.
@@ -325,10 +282,9 @@ def diff(case, window_a, window_b, top, keep_undated, fmt, link_types, min_confi
     """
     from netanalysis.analyze.temporal import diff_windows
 
-    c, _, _ = _load(case, None, quiet)
-    f = filters_from_options(link_types, min_confidence, no_inferred, None, None)
-    _emit(diff_windows(c, _window(window_a), _window(window_b), filters=f,
-                       keep_undated=keep_undated, top=top), fmt)
+    a, b = _window(window_a), _window(window_b)  # checked before the case is read
+    p = prepared_case(case, options)
+    _emit(diff_windows(p.case, a, b, filters=p.filters, keep_undated=keep_undated, top=top), fmt)
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -346,52 +302,6 @@ def _window(text):
     except InputError as exc:
         raise InputError(f"window {text!r}: {exc.message.split(': ', 1)[-1]}") from None
     return f["since"], f["until"]
-
-
-def _load(case, settings_path, quiet):
-    """Read, resolve and infer as ``analyze`` does (``--no-resolve``/``--no-infer`` opt out)."""
-    from netanalysis.pipeline import prepare_case
-    from netanalysis.progress import Progress
-    from netanalysis.settings import load_settings
-
-    meta = click.get_current_context().meta
-    progress = Progress(quiet=quiet)
-    settings = load_settings(settings_path)
-    c = prepare_case(case, resolve=not meta.get("netanalysis.no_resolve", False),
-                     infer=not meta.get("netanalysis.no_infer", False),
-                     decisions=meta.get("netanalysis.decisions"), settings=settings,
-                     progress=progress)
-    return c, settings, progress
-
-
-def _remember(name):
-    def callback(ctx, param, value):
-        ctx.meta[f"netanalysis.{name}"] = value
-        return value
-    return callback
-
-
-# Every analytics command reads the case as ``analyze`` does, so its figures match
-# targets.csv; these options, shared by all of them, opt out.
-_PREPARE_OPTIONS = [
-    click.Option(["--no-resolve"], is_flag=True, expose_value=False,
-                 callback=_remember("no_resolve"), help="Do not merge records of the same person."),
-    click.Option(["--no-infer"], is_flag=True, expose_value=False,
-                 callback=_remember("no_infer"), help="Do not infer ties that no source stated."),
-    click.Option(["--decisions"], type=click.Path(exists=True, dir_okay=False),
-                 expose_value=False, callback=_remember("decisions"),
-                 help="Analysts' merge decisions (force or veto) to honour."),
-]
-for _cmd in (rank, groups, support, path, connect, disrupt, keyplayers, snapshots, diff):
-    _cmd.params[1:1] = list(_PREPARE_OPTIONS)
-
-
-def _party_graph(case, quiet, link_types, min_confidence, no_inferred, since, until, nodes=True):
-    from netanalysis.model import filter_edges, party_edges, party_graph, party_nodes
-
-    c, _, _ = _load(case, None, quiet)
-    f = filters_from_options(link_types, min_confidence, no_inferred, since, until)
-    return party_graph(filter_edges(party_edges(c), **f), party_nodes(c) if nodes else None)
 
 
 def _emit(df, fmt):
