@@ -168,14 +168,14 @@ def case_options(f=None, *, mapping=True, decisions=True, resolve=True, infer=Tr
         if infer:
             opts.append(click.option("--no-infer", is_flag=True,
                                      help="Do not infer ties that no source stated."))
-        for o in reversed(opts):
-            f = o(f)
-        if filters:
-            f = filter_options(f, window=window)
+        if quiet:  # decorators apply inside out: the last listed comes first in --help
+            f = quiet_option(f)
         if settings:
             f = settings_option(f)
-        if quiet:
-            f = quiet_option(f)
+        if filters:
+            f = filter_options(f, window=window)
+        for o in reversed(opts):
+            f = o(f)
         return f
     return decorate if f is None else decorate(f)
 
@@ -187,6 +187,7 @@ class Prepared(NamedTuple):
     settings: object
     progress: object
     filters: dict
+    prepare: dict  # keywords of pipeline.prepare_case: mapping, decisions, resolve, infer
 
 
 def prepared_case(case, options, *, prepare=True):
@@ -196,7 +197,8 @@ def prepared_case(case, options, *, prepare=True):
     :func:`case_options` are taken out of it (so what is left are the command's own), the
     settings loaded from ``--settings``, the case prepared by
     :func:`netanalysis.pipeline.prepare_case` with those settings, and the filters checked.
-    ``prepare=False`` loads settings, progress and filters only (case is None).
+    ``prepare=False`` loads settings, progress and filters only (case is None; for a
+    command whose library function prepares the case itself from ``Prepared.prepare``).
     """
     from netanalysis.pipeline import prepare_case
     from netanalysis.progress import Progress
@@ -210,4 +212,4 @@ def prepared_case(case, options, *, prepare=True):
           "resolve": not options.pop("no_resolve", False),
           "infer": not options.pop("no_infer", False)}
     c = prepare_case(case, settings=settings, progress=progress, **kw) if prepare else None
-    return Prepared(c, settings, progress, filters)
+    return Prepared(c, settings, progress, filters, kw)

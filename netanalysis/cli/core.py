@@ -5,14 +5,7 @@ from __future__ import annotations
 import click
 
 from netanalysis.backends.base import BACKENDS
-from netanalysis.cli._common import (
-    case_argument,
-    filter_options,
-    filters_from_options,
-    main,
-    quiet_option,
-    settings_option,
-)
+from netanalysis.cli._common import case_argument, case_options, main, prepared_case
 
 __all__ = ["analyze"]
 
@@ -23,12 +16,6 @@ __all__ = ["analyze"]
               help="Output folder (created if needed).")
 @click.option("--backend", type=click.Choice(list(BACKENDS)), default="embedded",
               show_default=True, help="Compute in process, or in a Neo4j server with GDS.")
-@click.option("--no-resolve", is_flag=True, help="Do not merge records of the same person.")
-@click.option("--no-infer", is_flag=True, help="Do not infer ties that no source stated.")
-@click.option("--decisions", type=click.Path(exists=True, dir_okay=False),
-              help="Analysts' merge decisions (force or veto) to honour.")
-@click.option("--mapping", type=click.Path(exists=True, dir_okay=False),
-              help="Mapping file for a source that is not in case format v1.")
 @click.option("--seed", type=int, default=0, show_default=True,
               help="Seed for sampled betweenness and community detection.")
 @click.option("--no-map", is_flag=True, help="Do not draw network.html.")
@@ -36,12 +23,8 @@ __all__ = ["analyze"]
 @click.option("--uri", envvar="NEO4J_URI", help="Neo4j URI for --backend neo4j (or NEO4J_URI).")
 @click.option("--user", envvar="NEO4J_USER", help="Neo4j user (or NEO4J_USER).")
 @click.option("--database", envvar="NEO4J_DATABASE", help="Neo4j database (or NEO4J_DATABASE).")
-@filter_options
-@settings_option
-@quiet_option
-def analyze(case, out, backend, no_resolve, no_infer, decisions, mapping, seed, no_map, no_report,
-            uri, user, database, link_types, min_confidence, no_inferred, since, until,
-            settings_path, quiet):
+@case_options
+def analyze(case, out, backend, seed, no_map, no_report, uri, user, database, **options):
     """Run the main job on CASE and write the output contract into --out.
 
     Reads the case, merges records of the same person, infers ties no source
@@ -62,15 +45,11 @@ def analyze(case, out, backend, no_resolve, no_infer, decisions, mapping, seed, 
     from netanalysis.ingest import rejects_summary
     from netanalysis.outputs import MANIFEST, terminal_text
     from netanalysis.pipeline import analyze_case
-    from netanalysis.progress import Progress
-    from netanalysis.settings import load_settings
 
-    settings = load_settings(settings_path)
-    filters = filters_from_options(link_types, min_confidence, no_inferred, since, until)
-    run = analyze_case(case, out, backend=backend, resolve=not no_resolve, infer=not no_infer,
-                       decisions=decisions, mapping=mapping, settings=settings, filters=filters,
-                       seed=seed, write_map=not no_map, write_report=not no_report,
-                       progress=Progress(quiet=quiet),
+    p = prepared_case(case, options, prepare=False)  # analyze_case prepares it
+    run = analyze_case(case, out, backend=backend, **p.prepare, settings=p.settings,
+                       filters=p.filters, seed=seed, write_map=not no_map,
+                       write_report=not no_report, progress=p.progress,
                        neo4j={"uri": uri, "user": user, "database": database})
     if len(run.case.rejects):
         click.echo(terminal_text(rejects_summary(run.case)), err=True)

@@ -15,14 +15,16 @@ import click
 
 from netanalysis.cli._common import (
     case_argument,
+    case_options,
     filter_options,
     filters_from_options,
     main,
+    prepared_case,
     quiet_option,
     settings_option,
 )
 from netanalysis.errors import InputError
-from netanalysis.outputs import atomic_path, terminal_text, write_csv
+from netanalysis.outputs import terminal_text, write_csv
 
 __all__ = ["neo4j", "push", "pull", "measures", "server"]
 
@@ -84,14 +86,8 @@ def neo4j():
               help="Rows per transaction (default from the settings: 5000).")
 @click.option("--replace", is_flag=True,
               help="First remove every node a previous push left in the database.")
-@click.option("--no-resolve", is_flag=True, help="Do not merge records of the same person.")
-@click.option("--no-infer", is_flag=True, help="Do not infer ties that no source stated.")
-@click.option("--mapping", type=click.Path(exists=True, dir_okay=False),
-              help="Mapping file for a source that is not in case format v1.")
-@settings_option
-@quiet_option
-def push(case, uri, user, database, ask_password, batch_size, replace, no_resolve, no_infer,
-         mapping, settings_path, quiet):
+@case_options(filters=False)
+def push(case, uri, user, database, ask_password, batch_size, replace, **options):
     """Load CASE into Neo4j as a typed property graph (idempotent, resumable).
 
     The case is read, resolved and given its inferred ties, then written in batches with
@@ -104,14 +100,11 @@ def push(case, uri, user, database, ask_password, batch_size, replace, no_resolv
       NEO4J_PASSWORD=secret netanalysis neo4j push case/ --user analyst --replace
     """
     from netanalysis.backends.neo4j import push_case
-    from netanalysis.pipeline import prepare_case
 
-    settings, conn = _connection(uri, user, database, ask_password, settings_path)
-    progress = _progress(quiet)
-    c = prepare_case(case, resolve=not no_resolve, infer=not no_infer, mapping=mapping,
-                     settings=settings, progress=progress)
-    res = push_case(c, batch_size=batch_size, replace=replace, progress=progress,
-                    settings=settings, **conn)
+    _, conn = _connection(uri, user, database, ask_password, None)
+    p = prepared_case(case, options)
+    res = push_case(p.case, batch_size=batch_size, replace=replace, progress=p.progress,
+                    settings=p.settings, **conn)
     nodes = sum(res["nodes"].values())
     rels = sum(res["relationships"].values())
     click.echo(f"pushed {nodes:,} nodes and {rels:,} relationships in {res['batches']} batches "
@@ -137,7 +130,9 @@ def pull(uri, user, database, ask_password, fugitive, hops, block, params, out, 
          quiet):
     """Pull the whole graph, a fugitive's neighbourhood or a Cypher block into GraphML.
 
-    List-valued properties are written as text joined with "|" (GraphML has no lists).
+    Written as `netanalysis export` writes GraphML: list-valued properties are JSON text
+    in attributes named NAME:json, which `import_graph` (and `netanalysis export`'s
+    readers) turn back into lists.
 
     \b
     Examples:
@@ -145,20 +140,15 @@ def pull(uri, user, database, ask_password, fugitive, hops, block, params, out, 
       netanalysis neo4j pull --fugitive P1 --hops 2 --out p1.graphml
       netanalysis neo4j pull --block support_network --param id=P1 --out support.graphml
     """
-    import networkx as nx
-
     from netanalysis.backends.neo4j import pull_graph
+    from netanalysis.present.exports import export_graph
 
     if block is None and params:
         raise InputError("--param is only used with --block")
     settings, conn = _connection(uri, user, database, ask_password, settings_path)
     G = pull_graph(fugitive=fugitive, hops=hops, block=block, params=_params(params),
                    settings=settings, progress=_progress(quiet), **conn)
-    from netanalysis.present.exports import xml_safe_graph
-
-    H = xml_safe_graph(graphml_ready(G))  # well-formed XML whatever the names hold
-    with atomic_path(out) as tmp:  # errors name the file; a symlink is replaced
-        nx.write_graphml(H, tmp)
+    export_graph(G, out, "graphml")  # XML-safe, atomic; errors name the file
     click.echo(f"wrote {out}: {G.number_of_nodes():,} nodes, {G.number_of_edges():,} "
                "relationships")
 
@@ -243,19 +233,6 @@ def server(home, port, heap, timeout):
                 time.sleep(3600)
         except KeyboardInterrupt:
             click.echo("stopping the server", err=True)
-
-
-def graphml_ready(G):
-    """Return a copy of `G` whose attribute values GraphML can store (lists joined by "|")."""
-    H = G.copy()
-    items = [d for _, d in H.nodes(data=True)] + [d for *_, d in H.edges(data=True)]
-    for d in items:
-        for k, v in list(d.items()):
-            if v is None:
-                del d[k]
-            elif isinstance(v, (list, tuple)):
-                d[k] = "|".join(map(str, v))
-    return H
 
 
 def _params(pairs):

@@ -1,57 +1,36 @@
 """Commands of the present family: ``map``, ``report``, ``export`` and ``import-ftm``.
 
-Each loads the case as the main job does (read, resolve, infer, rank) and calls one public
-function of :mod:`netanalysis.present`.
+Each prepares the case as the main job does (read, resolve, infer with the ``--settings``
+given, rank with the filters) and calls one public function of :mod:`netanalysis.present`
+with the same filters, so that what is drawn or exported is what was analysed.
 """
 
 from __future__ import annotations
 
 import click
 
-from netanalysis.cli._common import (
-    case_argument,
-    filter_options,
-    filters_from_options,
-    main,
-    quiet_option,
-    settings_option,
-)
+from netanalysis.cli._common import case_argument, case_options, main, prepared_case
 from netanalysis.outputs import terminal_text
 
 __all__ = ["map_command", "report_command", "export_command", "import_ftm_command"]
 
 
-def _prepared(case, *, no_resolve, no_infer, mapping, seed, filters, settings_path, quiet,
-              analysis=True):
-    """Return (case, analysis, settings, progress) loaded as ``analyze`` loads them."""
+def _analysed(case, options, *, analysis=True):
+    """Return (prepared, analysis): the case prepared and ranked as ``analyze`` does."""
     from netanalysis.analyze import run_analysis
-    from netanalysis.pipeline import prepare_case
-    from netanalysis.progress import Progress
-    from netanalysis.settings import load_settings
 
-    progress = Progress(quiet=quiet)
-    settings = load_settings(settings_path)
-    c = prepare_case(case, resolve=not no_resolve, infer=not no_infer, mapping=mapping,
-                     settings=settings, progress=progress)
+    seed = options.pop("seed")
+    p = prepared_case(case, options)
     a = None
     if analysis:
-        with progress.step("ranking targets and groups"):
-            a = run_analysis(c, settings=settings, filters=filters, seed=seed, progress=progress)
-    return c, a, settings, progress
+        with p.progress.step("ranking targets and groups"):
+            a = run_analysis(p.case, settings=p.settings, filters=p.filters, seed=seed,
+                             progress=p.progress)
+    return p, a
 
 
-def _loading_options(f):
-    opts = [
-        click.option("--no-resolve", is_flag=True, help="Do not merge records of the same person."),
-        click.option("--no-infer", is_flag=True, help="Do not infer ties that no source stated."),
-        click.option("--mapping", type=click.Path(exists=True, dir_okay=False),
-                     help="Mapping file for a source that is not in case format v1."),
-        click.option("--seed", type=int, default=0, show_default=True,
-                     help="Seed for sampled betweenness and community detection."),
-    ]
-    for o in reversed(opts):
-        f = o(f)
-    return f
+seed_option = click.option("--seed", type=int, default=0, show_default=True,
+                           help="Seed for sampled betweenness and community detection.")
 
 
 @main.command("map")
@@ -73,13 +52,10 @@ def _loading_options(f):
               help="Above this many nodes, lay the map out in Python with physics off "
                    "(default from settings, map.max_physics_nodes).")
 @click.option("--title", default=None, help="Heading of the page.")
-@_loading_options
-@filter_options
-@settings_option
-@quiet_option
+@seed_option
+@case_options
 def map_command(case, out, focus, hops, top, group, color_by, kinds, max_physics_nodes, title,
-                no_resolve, no_infer, mapping, seed, link_types, min_confidence, no_inferred,
-                since, until, settings_path, quiet):
+                **options):
     """Draw an interactive network map of CASE: one HTML file that works offline.
 
     Colour says the role (fugitive, facilitator, associate, unknown) or the group,
@@ -99,15 +75,13 @@ def map_command(case, out, focus, hops, top, group, color_by, kinds, max_physics
 
     if sum(x is not None for x in (focus, top, group)) > 1:
         raise click.UsageError("give at most one of --focus, --top and --group")
-    filters = filters_from_options(link_types, min_confidence, no_inferred, since, until)
-    c, a, settings, progress = _prepared(case, no_resolve=no_resolve, no_infer=no_infer,
-                                         mapping=mapping, seed=seed, filters=filters,
-                                         settings_path=settings_path, quiet=quiet)
-    info = network_map(c, out, analysis=a, focus=focus, hops=hops, top=top, group=group,
+    quiet = options["quiet"]
+    p, a = _analysed(case, options)
+    info = network_map(p.case, out, analysis=a, focus=focus, hops=hops, top=top, group=group,
                        color_by=color_by,
                        kinds=[k.strip() for k in kinds.split(",") if k.strip()] if kinds else None,
-                       max_physics_nodes=max_physics_nodes, title=title, settings=settings,
-                       progress=progress)
+                       max_physics_nodes=max_physics_nodes, title=title, settings=p.settings,
+                       progress=p.progress, filters=p.filters)
     if quiet:  # otherwise the progress lines said it already
         for line in info["reductions"]:
             click.echo(terminal_text(f"map reduced: {line}"), err=True)
@@ -121,12 +95,9 @@ def map_command(case, out, focus, hops, top, group, color_by, kinds, max_physics
 @click.option("--fugitives", type=click.IntRange(min=0), default=10, show_default=True,
               help="How many of the highest-ranked fugitives get a section.")
 @click.option("--title", default=None, help="Heading of the report.")
-@_loading_options
-@filter_options
-@settings_option
-@quiet_option
-def report_command(case, out, fugitives, title, no_resolve, no_infer, mapping, seed, link_types,
-                   min_confidence, no_inferred, since, until, settings_path, quiet):
+@seed_option
+@case_options
+def report_command(case, out, fugitives, title, **options):
     """Write the case report of CASE: one self-contained HTML page.
 
     What was read, rejected and merged; the ranked targets and why; each high-value
@@ -140,12 +111,9 @@ def report_command(case, out, fugitives, title, no_resolve, no_infer, mapping, s
     """
     from netanalysis.present import write_report
 
-    filters = filters_from_options(link_types, min_confidence, no_inferred, since, until)
-    c, a, settings, progress = _prepared(case, no_resolve=no_resolve, no_infer=no_infer,
-                                         mapping=mapping, seed=seed, filters=filters,
-                                         settings_path=settings_path, quiet=quiet)
-    info = write_report(c, a, out, title=title, fugitives=fugitives, settings=settings,
-                        progress=progress)
+    p, a = _analysed(case, options)
+    info = write_report(p.case, a, out, title=title, fugitives=fugitives, settings=p.settings,
+                        progress=p.progress, filters=p.filters)
     click.echo(f"wrote {info['path']}: {info['targets']} targets, {info['fugitives']} fugitives, "
                f"{info['groups']} logistics groups, {info['inferred']} inferred ties")
 
@@ -159,12 +127,9 @@ def report_command(case, out, fugitives, title, no_resolve, no_infer, mapping, s
               help="File to write (for csv: a folder that receives nodes.csv and edges.csv).")
 @click.option("--no-analysis", is_flag=True,
               help="Export the case alone, without rank, score, why and group.")
-@_loading_options
-@filter_options
-@settings_option
-@quiet_option
-def export_command(case, fmt, out, no_analysis, no_resolve, no_infer, mapping, seed, link_types,
-                   min_confidence, no_inferred, since, until, settings_path, quiet):
+@seed_option
+@case_options
+def export_command(case, fmt, out, no_analysis, **options):
     """Export CASE for Gephi, yEd, Aleph or i2 Analyst's Notebook.
 
     graphml and gexf (Gephi, yEd), json (networkx node-link), csv (typed node and
@@ -182,12 +147,8 @@ def export_command(case, fmt, out, no_analysis, no_resolve, no_infer, mapping, s
     """
     from netanalysis.present.exports import export_case
 
-    filters = filters_from_options(link_types, min_confidence, no_inferred, since, until)
-    c, a, settings, progress = _prepared(case, no_resolve=no_resolve, no_infer=no_infer,
-                                         mapping=mapping, seed=seed, filters=filters,
-                                         settings_path=settings_path, quiet=quiet,
-                                         analysis=not no_analysis)
-    info = export_case(c, out, fmt, analysis=a, progress=progress)
+    p, a = _analysed(case, options, analysis=not no_analysis)
+    info = export_case(p.case, out, fmt, analysis=a, progress=p.progress, filters=p.filters)
     for p in info.get("problems", []):
         click.echo(terminal_text(f"not exported: {p['where']}: {p['schema']}.{p['property']} "
                                  f"{p['value']!r}: {p['problem']}"), err=True)

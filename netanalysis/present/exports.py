@@ -40,6 +40,7 @@ import numpy as np
 import pandas as pd
 
 from netanalysis.errors import InputError
+from netanalysis.model.filtered import filter_case, filtered_graph
 from netanalysis.model.graph import build_graph
 from netanalysis.outputs import (
     atomic_path,
@@ -68,14 +69,16 @@ _SUFFIXES = {".graphml": "graphml", ".gexf": "gexf", ".json": "json", ".csv": "c
              ".jsonl": "ftm", ".ftm": "ftm", ".anx": "anx"}
 
 
-def case_graph(case, analysis=None):
+def case_graph(case, analysis=None, *, filters=None):
     """Return the property graph of `case` with the analysis on its parties.
 
+    With `filters` (keyword arguments of :func:`netanalysis.model.filter_edges`) the graph
+    is the one the analysis saw (:func:`netanalysis.model.filtered.filtered_graph`).
     Parties get ``rank``, ``score``, ``why`` and ``group`` from `analysis` when given; a
     case column of one of these names is renamed ``data_<name>`` (always, so that with or
     without an analysis these names mean the analysis' facts only).
     """
-    G = build_graph(case)
+    G = build_graph(case) if not filters else filtered_graph(case, filters)
     for _, d in G.nodes(data=True):  # a case column may not pass for the analysis' facts
         for c in ANALYSIS_FACTS:
             if c in d:
@@ -188,8 +191,14 @@ def import_graph(path, format=None):
     return _restore(G, gexf=(fmt == "gexf"))
 
 
-def export_case(case, path, format=None, *, analysis=None, progress=None):
+def export_case(case, path, format=None, *, analysis=None, progress=None, filters=None):
     """Write `case` (and its `analysis`) to `path` in one of :data:`FORMATS`.
+
+    With `filters` (keyword arguments of :func:`netanalysis.model.filter_edges`) what is
+    written is what the analysis saw: the graph formats get
+    :func:`netanalysis.model.filtered.filtered_graph`, FollowTheMoney and i2 the case
+    whose reported and inferred ties pass the filters
+    (:func:`netanalysis.model.filtered.filter_case`).
 
     Returns
     -------
@@ -201,6 +210,8 @@ def export_case(case, path, format=None, *, analysis=None, progress=None):
     path = Path(path)
     fmt = _format(path, format, FORMATS)
     with progress.step(f"exporting the case as {fmt}"):
+        if fmt in ("ftm", "anx"):
+            case = filter_case(case, filters)
         if fmt == "ftm":
             from netanalysis.present.ftm import write_ftm
 
@@ -209,7 +220,7 @@ def export_case(case, path, format=None, *, analysis=None, progress=None):
             from netanalysis.present.anx import write_anx
 
             return {"format": fmt, **write_anx(case, path, analysis=analysis)}
-        G = case_graph(case, analysis)
+        G = case_graph(case, analysis, filters=filters)
         files = export_graph(G, path, fmt)
     return {"format": fmt, "files": [str(f) for f in files], "nodes": G.number_of_nodes(),
             "edges": G.number_of_edges()}

@@ -72,7 +72,7 @@ _EDGE_FIELDS = [
 
 def network_map(case, path, *, analysis=None, graph=None, focus=None, hops=2, top=None,
                 group=None, color_by="role", kinds=None, max_physics_nodes=None, max_nodes=None,
-                title=None, settings=None, progress=None):
+                title=None, settings=None, progress=None, filters=None):
     """Write an interactive, self-contained network map of `case` to `path`.
 
     Parameters
@@ -110,6 +110,10 @@ def network_map(case, path, *, analysis=None, graph=None, focus=None, hops=2, to
         Effective settings (default :func:`netanalysis.settings.load_settings`).
     progress : Progress, optional
         Where to report steps.
+    filters : dict, optional
+        Keyword arguments of :func:`netanalysis.model.filter_edges`: draw the graph the
+        analysis saw (:func:`netanalysis.model.filtered.filtered_graph`) unless `graph` is
+        given.
 
     Returns
     -------
@@ -142,6 +146,10 @@ def network_map(case, path, *, analysis=None, graph=None, focus=None, hops=2, to
     """
     progress = progress or Progress(quiet=True)
     s = (settings or load_settings()).section("map")
+    if graph is None and filters:
+        from netanalysis.model.filtered import filtered_graph
+
+        graph = filtered_graph(case, filters)
     with progress.step("drawing the network map"):
         data = map_data(case, analysis=analysis, graph=graph, focus=focus, hops=hops, top=top,
                         group=group, color_by=color_by, kinds=kinds,

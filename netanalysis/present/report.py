@@ -16,6 +16,9 @@ from pathlib import Path
 import networkx as nx
 import pandas as pd
 
+from netanalysis.analyze.support import support_network
+from netanalysis.errors import UnknownEntityError
+from netanalysis.model.filtered import filter_case
 from netanalysis.model.graph import co_travellers, itinerary, party_edges, party_graph, party_nodes
 from netanalysis.model.vocab import SERVICE_NAMES, SUPPORT_TYPES
 from netanalysis.outputs import atomic_write_text
@@ -28,7 +31,7 @@ __all__ = ["write_report", "report_html", "report_context"]
 
 
 def write_report(case, analysis, path, *, title=None, fugitives=10, targets=50, settings=None,
-                 progress=None):
+                 progress=None, filters=None):
     """Write the case report of `case` and its `analysis` to `path` (one HTML file).
 
     Parameters
@@ -47,6 +50,9 @@ def write_report(case, analysis, path, *, title=None, fugitives=10, targets=50, 
         How many ranked targets the table lists.
     settings : Settings, optional
     progress : Progress, optional
+    filters : dict, optional
+        Keyword arguments of :func:`netanalysis.model.filter_edges`: the support networks,
+        services and inferred ties shown are those the analysis saw.
 
     Returns
     -------
@@ -72,7 +78,7 @@ def write_report(case, analysis, path, *, title=None, fugitives=10, targets=50, 
     progress = progress or Progress(quiet=True)
     with progress.step("writing the case report"):
         ctx = report_context(case, analysis, title=title, fugitives=fugitives, targets=targets,
-                             settings=settings)
+                             settings=settings, filters=filters)
         html = report_html(ctx)
         path = Path(path)
         atomic_write_text(path, html)  # temporary file and rename; a symlink is replaced
@@ -86,8 +92,10 @@ def report_html(ctx):
     return _env().get_template("report.html").render(**ctx)
 
 
-def report_context(case, analysis, *, title=None, fugitives=10, targets=50, settings=None):
+def report_context(case, analysis, *, title=None, fugitives=10, targets=50, settings=None,
+                   filters=None):
     """Return the values the report template shows (plain Python data and SVG strings)."""
+    case = filter_case(case, filters)  # the ties the analysis saw
     s = (settings or load_settings()).section("map")
     colors = dict(s.get("role_colors", {}))
     nodes = party_nodes(case)
@@ -122,7 +130,7 @@ def report_context(case, analysis, *, title=None, fugitives=10, targets=50, sett
                          ("offences", "offences"), ("nationality", "nationality"),
                          ("aliases", "aliases"), ("born", "birth_date"))
                         if _fmt(person.get(c))]
-        sup = _support(edges, fid, names, roles)
+        sup = _supporters(edges, fid, names, roles)
         sec["supporters"] = sup
         ego = nx.ego_graph(P, fid, radius=1) if fid in P else nx.Graph()
         sec["network_svg"] = network_svg(ego, center=fid, colors=colors)
@@ -191,20 +199,18 @@ def _person(case, pid):
     return rows.iloc[0].to_dict() if len(rows) else {}
 
 
-def _support(edges, fid, names, roles):
-    """Who supplies `fid` with documents, transport, lodging or money, and how graded."""
-    if not len(edges):
+def _supporters(edges, fid, names, roles):
+    """Who supplies `fid` directly (:func:`support_network`, one hop), and how graded."""
+    try:
+        s = support_network(edges, fid, hops=1)
+    except UnknownEntityError:  # no tie at all
         return []
-    s = edges[edges["type"].isin(SUPPORT_TYPES) & (edges["target"].astype(str) == fid)]
-    out = []
-    for r in s.to_dict("records"):
-        out.append({"id": r["source"], "name": names.get(str(r["source"]), ""),
-                    "role": roles.get(str(r["source"])) or "",
-                    "service": SERVICE_NAMES.get(r["type"], r["type"]),
-                    "grading": r["grading"] or "", "confidence": r["confidence"],
-                    "provenance": _fmt(r["provenance"]), "since": _fmt(r["start"]),
-                    "until": _fmt(r["end"])})
-    return out
+    return [{"id": r["supplier"], "name": names.get(str(r["supplier"]), ""),
+             "role": roles.get(str(r["supplier"])) or "",
+             "service": SERVICE_NAMES.get(r["service"], r["service"]),
+             "grading": r["grading"] or "", "confidence": r["confidence"],
+             "provenance": _fmt(r["provenance"]), "since": _fmt(r["start"]),
+             "until": _fmt(r["end"])} for r in s.to_dict("records")]
 
 
 def _group_services(edges, members):
