@@ -6,25 +6,17 @@ from pathlib import Path
 
 import click
 
-from netanalysis.cli._common import case_argument, main, quiet_option, settings_option
+from netanalysis.cli._common import case_argument, case_options, main, prepared_case
 from netanalysis.outputs import write_csv
 
 __all__ = ["resolve", "infer"]
 
-_MAPPING = click.option("--mapping", type=click.Path(exists=True, dir_okay=False),
-                        help="Mapping file for a source that is not in case format v1.")
-
-
 @main.command()
 @case_argument
-@click.option("--decisions", type=click.Path(exists=True, dir_okay=False),
-              help="Analysts' decisions CSV (id_a,id_b,decision,note; decision merge or veto).")
 @click.option("--out", "-o", default="merges.csv", show_default=True,
               type=click.Path(dir_okay=False), help="Where to write the merges table.")
-@_MAPPING
-@settings_option
-@quiet_option
-def resolve(case, decisions, out, mapping, settings_path, quiet):
+@case_options(resolve=False, infer=False, filters=False)
+def resolve(case, out, **options):
     """Find the person records of CASE that describe the same person.
 
     Writes one row per merged record: kept_id, merged_id, score, reason (in
@@ -40,16 +32,13 @@ def resolve(case, decisions, out, mapping, settings_path, quiet):
       netanalysis resolve CASE --decisions decisions.csv --out merges.csv
       NETANALYSIS_RESOLVE__THRESHOLD=1.2 netanalysis resolve CASE -q
     """
-    from netanalysis.ingest import load_case
-    from netanalysis.progress import Progress
     from netanalysis.resolve import load_decisions, resolve_entities
-    from netanalysis.settings import load_settings
 
-    progress = Progress(quiet=quiet)
-    settings = load_settings(settings_path)
+    decisions = options.pop("decisions")
+    p = prepared_case(case, dict(options, no_resolve=True, no_infer=True))  # read only
     dec = load_decisions(decisions) if decisions else None
-    c = load_case(case, mapping=mapping, progress=progress)
-    merges = resolve_entities(c, settings=settings, decisions=dec, progress=progress)
+    c = p.case
+    merges = resolve_entities(c, settings=p.settings, decisions=dec, progress=p.progress)
     _write(merges, out)
     people = len(c.tables["persons"])
     click.echo(f"{people:,} person records: {len(merges):,} merged into "
@@ -61,14 +50,8 @@ def resolve(case, decisions, out, mapping, settings_path, quiet):
 @case_argument
 @click.option("--out", "-o", default="inferred_links.csv", show_default=True,
               type=click.Path(dir_okay=False), help="Where to write the inferred ties.")
-@click.option("--no-resolve", is_flag=True,
-              help="Infer on the records as they are, without merging records of one person.")
-@click.option("--decisions", type=click.Path(exists=True, dir_okay=False),
-              help="Analysts' merge decisions honoured by resolution before inference.")
-@_MAPPING
-@settings_option
-@quiet_option
-def infer(case, out, no_resolve, decisions, mapping, settings_path, quiet):
+@case_options(infer=False, filters=False)
+def infer(case, out, **options):
     """Find ties between the persons of CASE that no source stated.
 
     Co-travel (the same flight or voyage on the same day, or the same booking;
@@ -85,19 +68,10 @@ def infer(case, out, no_resolve, decisions, mapping, settings_path, quiet):
       netanalysis infer CASE --no-resolve -q
       NETANALYSIS_INFER__CO_TRAVEL__MIN_SHARED_JOURNEYS=3 netanalysis infer CASE
     """
-    from netanalysis.ingest import load_case
-    from netanalysis.progress import Progress
-    from netanalysis.resolve import apply_merges, infer_links, load_decisions, resolve_entities
-    from netanalysis.settings import load_settings
+    from netanalysis.resolve import infer_links
 
-    progress = Progress(quiet=quiet)
-    settings = load_settings(settings_path)
-    dec = load_decisions(decisions) if decisions else None
-    c = load_case(case, mapping=mapping, progress=progress)
-    if not no_resolve:
-        c = apply_merges(c, resolve_entities(c, settings=settings, decisions=dec,
-                                             progress=progress))
-    ties = infer_links(c, settings=settings, progress=progress)
+    p = prepared_case(case, dict(options, no_infer=True))  # read and resolve, as analyze
+    ties = infer_links(p.case, settings=p.settings, progress=p.progress)
     _write(ties, out)
     counts = ties["type"].value_counts()
     detail = ", ".join(f"{counts[t]:,} {t}" for t in sorted(counts.index)) or "none"
