@@ -177,7 +177,7 @@ def import_ftm_command(file, out):
       netanalysis import-ftm entities.ftm.jsonl --out case_from_aleph
       netanalysis analyze case_from_aleph --out out
     """
-    from netanalysis.present.ftm import import_ftm
+    from netanalysis.ingest.ftm import import_ftm
 
     info = import_ftm(file, out)
     files = ", ".join(f"{name} ({n:,})" for name, n in info["files"].items())

@@ -6,6 +6,9 @@
 - :mod:`netanalysis.ingest.mapping`: declarative mapping files for CSV, Excel and JSON exports.
 - :mod:`netanalysis.ingest.records`: :func:`case_from_records`, a case from Python rows.
 - :mod:`netanalysis.ingest.rejects`: ``rejects.csv`` and the summary printed on stderr.
+- :mod:`netanalysis.ingest.ftm`: FollowTheMoney entities in (:func:`~netanalysis.ingest.ftm.import_ftm`).
+- :mod:`netanalysis.ingest.graphml`: GraphML, GEXF, JSON and CSV graphs in
+  (:func:`~netanalysis.ingest.graphml.import_graph`).
 """
 
 from netanalysis.ingest.load import COUNT_KEYS, IngestCountError, load_case, validate_table

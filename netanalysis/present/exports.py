@@ -1,7 +1,8 @@
-"""Exports to the graph formats of the ecosystem, and imports back: GraphML, GEXF, JSON, CSV.
+"""Exports to the graph formats of the ecosystem: GraphML, GEXF, JSON, CSV.
 
-:func:`export_graph` writes any networkx graph; :func:`import_graph` reads it back as the
-same graph (nodes, edges with their keys, attributes). :func:`export_case` writes a case's
+:func:`export_graph` writes any networkx graph;
+:func:`netanalysis.ingest.graphml.import_graph` reads it back as the same graph (nodes,
+edges with their keys, attributes). :func:`export_case` writes a case's
 property graph, with the analysis (rank, score, why, group) on the parties, in any of the
 formats, FollowTheMoney (:mod:`netanalysis.present.ftm`) and i2 Analyst's Notebook
 (:mod:`netanalysis.present.anx`) included.
@@ -40,29 +41,26 @@ import numpy as np
 import pandas as pd
 
 from netanalysis.errors import InputError
+from netanalysis.ingest.graphml import GEXF_RESERVED, GRAPH_FORMATS, TABLE_RESERVED
 from netanalysis.model.filtered import filter_case, filtered_graph
 from netanalysis.model.graph import build_graph
 from netanalysis.outputs import (
     atomic_path,
     atomic_write_text,
     csv_cell,
-    csv_uncell,
     write_csv,
     xml_text,
 )
 from netanalysis.progress import Progress
 
-__all__ = ["FORMATS", "GRAPH_FORMATS", "ANALYSIS_FACTS", "export_graph", "import_graph",
-           "export_case", "case_graph", "xml_safe_graph"]
+__all__ = ["FORMATS", "GRAPH_FORMATS", "ANALYSIS_FACTS", "export_graph", "export_case",
+           "case_graph", "xml_safe_graph"]
 
-#: Formats of :func:`export_graph` / :func:`import_graph`.
-GRAPH_FORMATS = ("graphml", "gexf", "json", "csv")
 #: Formats of :func:`export_case`.
 FORMATS = GRAPH_FORMATS + ("ftm", "anx")
 
-_GEXF_RESERVED = {"id", "label", "start", "end", "type", "pid", "viz", "key"}
-#: Names node-link JSON and the CSV tables use for themselves.
-_TABLE_RESERVED = {"id", "source", "target", "key"}
+_GEXF_RESERVED = GEXF_RESERVED
+_TABLE_RESERVED = TABLE_RESERVED
 #: Node attributes that belong to the analysis; case columns of these names become ``data_*``.
 ANALYSIS_FACTS = ("rank", "score", "why", "group")
 _SUFFIXES = {".graphml": "graphml", ".gexf": "gexf", ".json": "json", ".csv": "csv",
@@ -126,6 +124,7 @@ def export_graph(G, path, format=None):
     0
     >>> p = os.path.join(tempfile.mkdtemp(), "g.graphml")
     >>> _ = export_graph(G, p)
+    >>> from netanalysis.ingest.graphml import import_graph
     >>> H = import_graph(p)
     >>> H.nodes["a"]["nationality"], H["a"]["b"][0]["confidence"]
     (['CO', 'VE'], 0.64)
@@ -152,43 +151,6 @@ def export_graph(G, path, format=None):
         else:
             nx.write_gexf(H, tmp)
     return [path]
-
-
-def import_graph(path, format=None):
-    """Read a graph written by :func:`export_graph` (or by Gephi, yEd, networkx...).
-
-    Attributes with the ``:json`` suffix are decoded, GEXF's renamed attributes restored.
-    Node ids are strings.
-    """
-    path = Path(path)
-    fmt = _format(path, format, GRAPH_FORMATS)
-    if not path.exists():
-        raise InputError("no such file or folder", file=path)
-    if fmt == "csv":
-        return _read_csv_graph(path)
-    if fmt == "json":
-        try:
-            data = json.loads(path.read_text("utf-8"))
-        except json.JSONDecodeError as exc:
-            raise InputError(f"not valid JSON: {exc.msg}", file=path, line=exc.lineno,
-                             column=exc.colno) from None
-        key = "edges" if "edges" in data else "links"
-        G = nx.node_link_graph(data, edges=key)
-        for _, d in G.nodes(data=True):
-            d.update(_decode({k: d.pop(k) for k in list(d)}))
-        for *_, d in G.edges(data=True):
-            d.update(_decode({k: d.pop(k) for k in list(d)}))
-        return G
-    try:
-        if fmt == "graphml":
-            G = nx.read_graphml(path)
-            if G.graph.get("netanalysis_multigraph") and not G.is_multigraph():
-                G = nx.read_graphml(path, force_multigraph=True)
-        else:
-            G = nx.read_gexf(path)
-    except Exception as exc:  # the XML readers raise several kinds of errors
-        raise InputError(f"cannot read {fmt.upper()}: {exc}", file=path) from None
-    return _restore(G, gexf=(fmt == "gexf"))
 
 
 def export_case(case, path, format=None, *, analysis=None, progress=None, filters=None):
@@ -378,45 +340,6 @@ def _unify_types(H):
                     d[k] = target(d[k])
 
 
-def _decode(data, gexf=False, reserved=None):
-    reserved = _GEXF_RESERVED if gexf else (reserved or _TABLE_RESERVED)
-    out = {}
-    for k, v in data.items():
-        if isinstance(k, str) and k.endswith(":json"):
-            out[k[:-5]] = json.loads(v) if isinstance(v, str) else v
-        elif isinstance(k, str) and k.startswith("attr_") and k[5:] in reserved:
-            out[k[5:]] = v
-        else:
-            out[k] = v
-    return out
-
-
-def _restore(G, gexf=False):
-    H = G.__class__()
-    H.graph.update(_decode({k: v for k, v in G.graph.items()
-                            if k not in ("node_default", "edge_default", "mode",
-                                         "netanalysis_multigraph")}))
-    for n, d in G.nodes(data=True):
-        d = dict(d)
-        if gexf:
-            d.pop("label", None)
-        H.add_node(str(n), **_decode(d, gexf=gexf))
-    rows = (G.edges(keys=True, data=True) if G.is_multigraph()
-            else ((u, v, None, d) for u, v, d in G.edges(data=True)))
-    for u, v, k, d in rows:
-        d = dict(d)
-        key = k
-        if gexf:
-            d.pop("id", None)
-            key = d.pop("networkx_key", k)
-            d.pop("label", None)
-        if H.is_multigraph():
-            H.add_edge(str(u), str(v), key=key, **_decode(d, gexf=gexf))
-        else:
-            H.add_edge(str(u), str(v), **_decode(d, gexf=gexf))
-    return H
-
-
 _CSV_TYPES = {bool: "bool", int: "int", float: "float", str: "str"}
 
 
@@ -470,54 +393,3 @@ def _csv_name(k):
     return f"attr_{k}" if k in _TABLE_RESERVED else k
 
 
-def _parse_cell(text, t):
-    if text == "":
-        return None
-    if t == "int":
-        return int(text)
-    if t == "float":
-        return float(text)
-    if t == "bool":
-        return text == "True"
-    if t == "json":
-        return json.loads(text)
-    return text
-
-
-def _read_table(path):
-    if not path.exists():
-        raise InputError("missing file of a CSV graph export", file=path)
-    df = pd.read_csv(path, dtype=str, keep_default_na=False)
-    cols = []
-    for c in df.columns:
-        name, _, t = csv_uncell(c).rpartition(":")
-        if not name or t not in ("str", "int", "float", "bool", "json"):
-            name, t = csv_uncell(c), "str"
-        cols.append((c, name, t))
-        if t in ("str", "json"):
-            df[c] = df[c].map(csv_uncell)
-    return df, cols
-
-
-def _read_csv_graph(folder):
-    meta_path = folder / "graph.json"
-    meta = json.loads(meta_path.read_text("utf-8")) if meta_path.exists() else {}
-    directed, multi = meta.get("directed", True), meta.get("multigraph", True)
-    G = (nx.MultiDiGraph() if directed else nx.MultiGraph()) if multi else (
-        nx.DiGraph() if directed else nx.Graph())
-    G.graph.update(meta.get("graph", {}))
-    df, cols = _read_table(folder / "nodes.csv")
-    for rec in df.itertuples(index=False):
-        d = {name: _parse_cell(val, t) for (c, name, t), val in zip(cols, rec)}
-        nid = d.pop("id")
-        G.add_node(nid, **_decode({k: v for k, v in d.items() if v is not None}))
-    df, cols = _read_table(folder / "edges.csv")
-    for rec in df.itertuples(index=False):
-        d = {name: _parse_cell(val, t) for (c, name, t), val in zip(cols, rec)}
-        u, v = d.pop("source"), d.pop("target")
-        attrs = _decode({k: x for k, x in d.items() if x is not None and k != "key"})
-        if multi:
-            G.add_edge(u, v, key=d.get("key"), **attrs)
-        else:
-            G.add_edge(u, v, **attrs)
-    return G

@@ -1,4 +1,4 @@
-"""FollowTheMoney entities out and in, so cases move to and from Aleph and OpenSanctions tools.
+"""FollowTheMoney entities out, so cases move to Aleph and OpenSanctions tools.
 
 Every entity is built and checked by the ``followthemoney`` library itself (the optional
 extra ``ftm``): a value the FollowTheMoney type system does not accept (a phone number that
@@ -28,9 +28,7 @@ travel.csv          ``Trip``: involved, startDate, endDate, startLocation and en
 ==================  ========================================================================
 
 Inferred ties are not exported: FollowTheMoney exchanges what sources state.
-Reading goes the other way, and accepts entities from other tools: any ``LegalEntity``
-that is not a Person is an organization, ``Directorship``, ``Ownership`` and
-``Representation`` become ``associate`` links, unknown schemata are counted as skipped.
+Reading goes the other way: :mod:`netanalysis.ingest.ftm`.
 """
 
 from __future__ import annotations
@@ -39,30 +37,18 @@ import json
 import re
 from pathlib import Path
 
-import pandas as pd
 
-from netanalysis.errors import InputError, NetanalysisError
-from netanalysis.model.vocab import LINK_TYPES, file_columns
-from netanalysis.outputs import atomic_path, write_csv
+from netanalysis.ingest.ftm import ftm_model
+from netanalysis.outputs import atomic_path
 
-__all__ = ["case_to_ftm", "write_ftm", "read_ftm", "ftm_to_tables", "import_ftm"]
+__all__ = ["case_to_ftm", "write_ftm"]
 
 _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$")
-_ASSOCIATE_SCHEMATA = ("Associate", "Directorship", "Ownership", "Representation")
-
-
-def _model():
-    try:
-        from followthemoney import model
-    except ImportError:  # pragma: no cover - depends on the install
-        raise NetanalysisError("FollowTheMoney support needs the 'followthemoney' package: "
-                               "pip install 'netanalysis[ftm]'") from None
-    return model
 
 
 class _Builder:
     def __init__(self):
-        self.model = _model()
+        self.model = ftm_model()
         self.entities = []
         self.problems = []
         self.where = {}
@@ -239,150 +225,6 @@ def write_ftm(case, path, *, analysis=None):
             "problems": problems}
 
 
-def read_ftm(path):
-    """Read FollowTheMoney entities (JSON lines), each checked by the library.
-
-    Raises
-    ------
-    InputError
-        If a line is not JSON or not a FollowTheMoney entity (with the line number).
-    """
-    model = _model()
-    path = Path(path)
-    try:
-        fh = path.open("r", encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", file=path) from None
-    out = []
-    with fh:
-        for i, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
-            try:
-                data = json.loads(line)
-                out.append(model.get_proxy(data, cleaned=False))
-            except json.JSONDecodeError as exc:
-                raise InputError(f"not JSON: {exc.msg}", file=path, line=i) from None
-            except Exception as exc:  # followthemoney raises InvalidData and friends
-                raise InputError(f"not a FollowTheMoney entity: {exc}", file=path, line=i) from None
-    return out
-
-
-def ftm_to_tables(entities):
-    """Return case format v1 tables (DataFrames without ``_file``/``_line``) and skips.
-
-    Returns
-    -------
-    tables : dict of str to DataFrame
-    skipped : dict of str to int
-        Entities of schemata with no place in the case format, by schema.
-    """
-    rows = {k: [] for k in ("persons", "organizations", "links", "documents", "phones",
-                            "calls", "travel")}
-    skipped = {}
-    by_id = {e.id: e for e in entities}
-    addresses = {e.id: e.first("full") or e.caption for e in entities if e.schema.name == "Address"}
-    for e in entities:
-        s = e.schema
-        if s.is_a("Person"):
-            kw = _keywords(e)
-            rows["persons"].append({
-                "id": e.id, "name": e.first("name") or e.caption,
-                "aliases": "|".join(e.get("alias")), "birth_date": e.first("birthDate"),
-                "nationality": "|".join(c.upper() for c in e.get("nationality")),
-                "role": kw.get("role", ["fugitive" if "wanted" in e.get("topics") else "unknown"])[0],
-                "notice": (kw.get("notice") or [None])[0],
-                "wanted_by": "|".join(kw.get("wanted_by", [])),
-                "offences": "|".join(kw.get("offence", []))})
-            for ph in e.get("phone"):
-                rows["phones"].append({"number": ph, "person_id": e.id})
-        elif s.is_a("LegalEntity"):
-            kw = _keywords(e)
-            kind = (kw.get("kind") or ["company" if s.is_a("Company") else "other"])[0]
-            countries = e.get("country") or e.get("jurisdiction")
-            rows["organizations"].append({"id": e.id, "name": e.first("name") or e.caption,
-                                          "kind": kind,
-                                          "country": countries[0].upper() if countries else None})
-        elif s.name in ("Family", "Membership", "Employment", "Payment", "UnknownLink",
-                        *_ASSOCIATE_SCHEMATA):
-            a, z, typ = _link_ends(e)
-            if a is None or z is None:
-                skipped[s.name] = skipped.get(s.name, 0) + 1
-                continue
-            summ = _summary(e)
-            rows["links"].append({
-                "from_id": a, "to_id": z, "type": summ.get("type", typ),
-                "start": e.first("startDate") or e.first("date"), "end": e.first("endDate"),
-                "weight": summ.get("weight"), "grading": summ.get("grading"),
-                "provenance": e.first("publisher"), "note": e.first("description")})
-        elif s.is_a("Identification"):
-            summ = _summary(e)
-            kind = e.first("type") if e.first("type") in ("passport", "national_id", "visa",
-                                                         "other") else (
-                "passport" if s.name == "Passport" else "other")
-            country = e.first("country")
-            rows["documents"].append({"id": summ.get("id", e.id), "holder_id": e.first("holder"),
-                                      "kind": kind, "number": e.first("number"),
-                                      "issuing_country": country.upper() if country else None,
-                                      "status": summ.get("status"),
-                                      "provenance": e.first("publisher")})
-        elif s.name == "Call":
-            dur = e.first("duration")
-            rows["calls"].append({"caller": e.first("callerNumber"),
-                                  "callee": e.first("receiverNumber"),
-                                  "start": e.first("date") or e.first("startDate"),
-                                  "duration_s": dur})
-        elif s.name == "Trip":
-            kw = _keywords(e)
-            for who in e.get("involved"):
-                rows["travel"].append({
-                    "person_id": who, "depart": e.first("startDate") or e.first("date"),
-                    "origin": (kw.get("origin") or [addresses.get(e.first("startLocation"))])[0],
-                    "destination": (kw.get("destination") or [addresses.get(e.first("endLocation"))])[0],
-                    "arrive": e.first("endDate"),
-                    "carrier": (kw.get("carrier") or [None])[0],
-                    "flight": (kw.get("flight") or [None])[0],
-                    "document_id": (kw.get("document") or [None])[0],
-                    "booking_ref": (kw.get("booking") or [None])[0],
-                    "mode": (kw.get("mode") or [None])[0],
-                    "provenance": e.first("publisher")})
-        elif s.name != "Address":
-            skipped[s.name] = skipped.get(s.name, 0) + 1
-    del by_id
-    tables = {}
-    for kind, recs in rows.items():
-        cols = list(file_columns(kind))
-        df = pd.DataFrame(recs, columns=cols) if recs else pd.DataFrame(columns=cols)
-        tables[kind] = df
-    return tables, skipped
-
-
-def import_ftm(path, out):
-    """Read FollowTheMoney entities from `path` and write them as a case folder `out`.
-
-    The folder holds the case format v1 files that have rows; load it with
-    :func:`netanalysis.ingest.load_case`, which validates every row as for any case.
-
-    Returns
-    -------
-    dict
-        ``entities`` read, ``files`` written with their row counts, ``skipped`` by schema.
-    """
-    entities = read_ftm(path)
-    tables, skipped = ftm_to_tables(entities)
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    files = {}
-    for kind, df in tables.items():
-        if kind != "persons" and not len(df):
-            continue
-        name = f"{kind}.csv"
-        # atomic; not formula-quoted: these are case files, read back by ingest as they are
-        write_csv(df, out / name, neutralise=False)
-        files[name] = len(df)
-    return {"entities": len(entities), "files": files, "skipped": skipped, "path": str(out)}
-
-
 # --- private helpers ---------------------------------------------------------------------
 
 def _hash_id(kind, text):
@@ -404,49 +246,3 @@ def _list(v):
     if isinstance(v, str):
         return [x for x in v.split("|") if x.strip()]
     return [x for x in v if x is not None and str(x).strip()]
-
-
-def _keywords(e):
-    out = {}
-    for k in e.get("keywords"):
-        name, sep, val = k.partition(":")
-        if sep:
-            out.setdefault(name, []).append(val)
-    return out
-
-
-def _summary(e):
-    out = {}
-    for text in e.get("summary"):
-        for part in text.split():
-            name, sep, val = part.partition(":")
-            if sep:
-                out[name] = val
-    if out.get("type") not in LINK_TYPES:
-        out.pop("type", None)
-    return out
-
-
-def _link_ends(e):
-    n = e.schema.name
-    if n == "Family":
-        return e.first("person"), e.first("relative"), "family"
-    if n == "Membership":
-        return e.first("member"), e.first("organization"), "member_of"
-    if n == "Employment":
-        return e.first("employee"), e.first("employer"), "employment"
-    if n == "Payment":
-        return e.first("payer"), e.first("beneficiary"), "financial"
-    if n == "UnknownLink":
-        role = e.first("role")
-        return e.first("subject"), e.first("object"), role if role in LINK_TYPES else "unknown"
-    if n == "Associate":
-        rel = e.first("relationship")
-        return e.first("person"), e.first("associate"), rel if rel in LINK_TYPES else "associate"
-    if n == "Directorship":
-        return e.first("director"), e.first("organization"), "associate"
-    if n == "Ownership":
-        return e.first("owner"), e.first("asset"), "associate"
-    if n == "Representation":
-        return e.first("agent"), e.first("client"), "associate"
-    return None, None, None

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from netanalysis.backends.neo4j import push_case
-from netanalysis.present.exports import import_graph
+from netanalysis.ingest.graphml import import_graph
 from netanalysis.cli import main
 
 

@@ -93,3 +93,48 @@ def test_import_ftm_command(case_dir, tmp_path):
     (tmp_path / "bad.jsonl").write_text("nope\n", "utf-8")
     r = _run("import-ftm", tmp_path / "bad.jsonl", "--out", tmp_path / "x")
     assert r.exit_code == 2 and "bad.jsonl:1: not JSON" in r.output
+
+
+def _drawn(output):
+    """(nodes, ties) from 'wrote PATH: N nodes, M ties' (or 'edges')."""
+    words = output.rsplit(":", 1)[1].replace(",", "").split()
+    return int(words[0]), int(words[2])
+
+
+def test_map_and_export_draw_the_filtered_ties(case_dir, tmp_path):
+    """Before: map and export drew every tie whatever --link-types said."""
+    from netanalysis.ingest.graphml import import_graph
+    from netanalysis.model import filter_edges, party_edges
+    from netanalysis.pipeline import prepare_case
+
+    e = filter_edges(party_edges(prepare_case(case_dir)), link_types=["family", "lodging"])
+    want = (len(set(e["source"]) | set(e["target"])), len(e))
+    assert 0 < want[1]
+    r = _run("map", case_dir, "--out", tmp_path / "all.html", "-q")
+    everything = _drawn(r.output.strip().splitlines()[-1])
+    r = _run("map", case_dir, "--out", tmp_path / "f.html", "-q", "--link-types", "family,lodging")
+    assert r.exit_code == 0, r.output
+    assert _drawn(r.output.strip().splitlines()[-1]) == want != everything
+    for name in ("all.graphml", "f.graphml"):
+        extra = ["--link-types", "family,lodging"] if name == "f.graphml" else []
+        r = _run("export", case_dir, "--out", tmp_path / name, "-q", *extra)
+        assert r.exit_code == 0, r.output
+    G, H = import_graph(tmp_path / "all.graphml"), import_graph(tmp_path / "f.graphml")
+    assert (G.number_of_nodes(), G.number_of_edges()) == everything
+    assert (H.number_of_nodes(), H.number_of_edges()) == want
+    assert {d["type"] for *_, d in H.edges(data=True)} == {"family", "lodging"}
+
+
+def test_filters_other_than_types_keep_the_structural_ties(case_dir, tmp_path):
+    from netanalysis.ingest.graphml import import_graph
+
+    r = _run("export", case_dir, "--out", tmp_path / "all.graphml", "-q", "--no-analysis")
+    assert r.exit_code == 0, r.output
+    r = _run("export", case_dir, "--out", tmp_path / "f.graphml", "-q", "--no-analysis",
+             "--no-inferred")
+    assert r.exit_code == 0, r.output
+    G, H = import_graph(tmp_path / "all.graphml"), import_graph(tmp_path / "f.graphml")
+    assert G.number_of_nodes() == H.number_of_nodes()
+    inferred = [d for *_, d in G.edges(data=True) if d.get("inferred") is True]
+    assert inferred and not [d for *_, d in H.edges(data=True) if d.get("inferred") is True]
+    assert H.number_of_edges() == G.number_of_edges() - len(inferred)

@@ -9,7 +9,8 @@ import pytest
 from present_cases import HOSTILE
 
 from netanalysis.errors import InputError
-from netanalysis.present.exports import case_graph, export_case, export_graph, import_graph
+from netanalysis.ingest.graphml import import_graph
+from netanalysis.present.exports import case_graph, export_case, export_graph
 
 
 def _same(a, b):

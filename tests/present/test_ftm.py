@@ -13,7 +13,8 @@ pytest.importorskip("followthemoney")
 from followthemoney import model  # noqa: E402
 
 from netanalysis.errors import InputError  # noqa: E402
-from netanalysis.present.ftm import case_to_ftm, ftm_to_tables, import_ftm, read_ftm, write_ftm  # noqa: E402
+from netanalysis.ingest.ftm import ftm_to_tables, import_ftm, read_ftm  # noqa: E402
+from netanalysis.present.ftm import case_to_ftm, write_ftm  # noqa: E402
 
 
 def test_entities_are_valid_followthemoney(tmp_path, case):

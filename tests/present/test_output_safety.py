@@ -9,7 +9,8 @@ import pytest
 from present_cases import make_analysis, make_case
 
 from netanalysis.outputs import FORMULA_CHARS
-from netanalysis.present.exports import case_graph, export_case, import_graph
+from netanalysis.ingest.graphml import import_graph
+from netanalysis.present.exports import case_graph, export_case
 from netanalysis.present.maps import map_data
 
 BAD_XML = "Ana\x0cform feed\x0bvt\x1b[31mesc\x00nul"

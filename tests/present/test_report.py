@@ -118,3 +118,20 @@ def test_report_in_browser(tmp_path, case, analysis):
         assert colours > 20 and variance > 50
     finally:
         b.close()
+
+
+def test_report_shows_the_filtered_ties(case, analysis):
+    """Before: the report listed every supporter and inferred tie whatever the filters."""
+    from netanalysis.present.report import report_context
+
+    def supporters(ctx):
+        return {(f["id"], s["id"], s["service"]) for f in ctx["fugitives"]
+                for s in f["supporters"]}
+
+    everything = report_context(case, analysis)
+    assert len(supporters(everything)) >= 2 and everything["inferred"]
+    only = report_context(case, analysis, filters={"link_types": ["documents"],
+                                                   "include_inferred": False})
+    assert supporters(only) == {x for x in supporters(everything) if x[1] == "X1"
+                                and x[0] == "F1"}
+    assert only["inferred"] == []
