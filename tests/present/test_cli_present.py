@@ -138,3 +138,27 @@ def test_filters_other_than_types_keep_the_structural_ties(case_dir, tmp_path):
     inferred = [d for *_, d in G.edges(data=True) if d.get("inferred") is True]
     assert inferred and not [d for *_, d in H.edges(data=True) if d.get("inferred") is True]
     assert H.number_of_edges() == G.number_of_edges() - len(inferred)
+
+
+def test_analyze_draws_and_reports_what_it_analysed(case_dir, tmp_path, monkeypatch):
+    """Before: analyze drew network.html and report.html with every tie and default settings."""
+    import netanalysis.present
+    from netanalysis.settings import load_settings
+
+    seen = {}
+
+    def spy(name):
+        def record(*args, **kw):
+            seen[name] = kw
+        return record
+
+    monkeypatch.setattr(netanalysis.present, "network_map", spy("map"))
+    monkeypatch.setattr(netanalysis.present, "write_report", spy("report"))
+    s = tmp_path / "s.yaml"
+    s.write_text("map:\n  max_physics_nodes: 7\n", "utf-8")
+    r = _run("analyze", case_dir, "--out", tmp_path / "out", "-q", "--link-types", "family",
+             "--settings", s)
+    assert r.exit_code == 0, r.output
+    for name in ("map", "report"):
+        assert seen[name]["filters"]["link_types"] == ["family"], name
+        assert seen[name]["settings"] == load_settings(s), name
