@@ -62,9 +62,8 @@ from __future__ import annotations
 
 import codecs
 import difflib
-import json
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import datetime
 from pathlib import Path
 
 import numpy as np
@@ -72,8 +71,10 @@ import pandas as pd
 import yaml
 
 from netanalysis.errors import InputError, MappingError
-from netanalysis.ingest.read import (RawTable, decode_bytes, normalize_header, parse_csv_text,
-                                     read_bytes, sniff_delimiter, table_from_records)
+from netanalysis.ingest.excel import read_xlsx_header, read_xlsx_table
+from netanalysis.ingest.jsonsrc import read_json_table
+from netanalysis.ingest.read import (decode_bytes, normalize_header, parse_csv_text, read_bytes,
+                                     sniff_delimiter)
 from netanalysis.ingest.validate import Problems, TableOptions, convert_column
 from netanalysis.model.vocab import FILE_KINDS, file_columns
 
@@ -121,7 +122,7 @@ class FileMapping:
             raw = parse_csv_text(text, self.source, display=self.display, encoding=enc,
                                  delimiter=self.delimiter)
         elif self.format == "xlsx":
-            raw = _read_xlsx(self.source, self.sheet, self.display)
+            raw = read_xlsx_table(self.source, self.sheet, self.display)
         else:
             raw = self._cache
             self._cache = None
@@ -466,166 +467,23 @@ def _source_header(ctx, fm, snode):
                     break
             return normalize_header(first or [], fm.source), None
         if fm.format == "xlsx":
-            return _xlsx_header(ctx, fm, snode)
-        raw = _read_json(fm.source, fm.format, fm.display, fm.records, fm.encoding, ctx, snode)
+            return read_xlsx_header(fm.source, fm.sheet)
+        raw = read_json_table(fm.source, fm.format, fm.display, fm.records, fm.encoding,
+                              scalar_columns=_scalar_columns(fm))
         fm._cache = raw
         return list(raw.header), None
     except InputError as exc:
         ctx.fail(snode, f"cannot read {fm.display}: {exc}")
 
 
-def _open_sheet(path, sheet):
-    import warnings
-
-    import openpyxl
-
-    try:
-        with warnings.catch_warnings():
-            # e.g. "Workbook contains no default style": noise about formatting, not data
-            warnings.simplefilter("ignore", UserWarning)
-            wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds (zipfile, KeyError, InvalidFile...)
-        raise InputError(f"not a readable Excel workbook: {exc}", file=path) from None
-    if sheet is None:
-        return wb, wb.worksheets[0]
-    if sheet in wb.sheetnames:
-        return wb, wb[sheet]
-    if str(sheet).isdigit() and 1 <= int(sheet) <= len(wb.worksheets):
-        return wb, wb.worksheets[int(sheet) - 1]
-    wb.close()
-    raise InputError(f"no sheet {sheet!r} (sheets: {', '.join(wb.sheetnames)})", file=path)
+_LIST_TYPES = ("list", "countries", "enum_list")
 
 
-def _xlsx_header(ctx, fm, snode):
-    wb, ws = _open_sheet(fm.source, fm.sheet)
-    try:
-        for row in ws.iter_rows(min_row=1, values_only=True):
-            cells = [_cell_text(v) for v in row]
-            if any(c.strip() for c in cells):
-                while cells and not cells[-1].strip():
-                    cells.pop()
-                return normalize_header(cells, fm.source), ws.title
-        return [], ws.title
-    finally:
-        wb.close()
-
-
-def _read_xlsx(path, sheet, display):
-    wb, ws = _open_sheet(path, sheet)
-    try:
-        header = None
-        header_line = 1
-        names = []
-        rows, lines, bad = [], [], []
-        for rownum, row in enumerate(ws.iter_rows(min_row=1, values_only=True), start=1):
-            cells = [_cell_text(v) for v in row]
-            if not any(c.strip() for c in cells):
-                continue
-            if header is None:
-                while cells and not cells[-1].strip():
-                    cells.pop()
-                header, header_line = cells, rownum
-                names = normalize_header(header, path, rownum)
-                continue
-            n = len(names)
-            if len(cells) > n:
-                extra = cells[n:]
-                if any(c.strip() for c in extra):
-                    bad.append((rownum, f"wrong number of fields: a value beyond the {n} header "
-                                f"columns", "\t".join(cells), cells))
-                    continue
-                cells = cells[:n]
-            elif len(cells) < n:
-                cells = cells + [""] * (n - len(cells))
-            rows.append(cells)
-            lines.append(rownum)
-    finally:
-        wb.close()
-    if header is None:
-        raise InputError("the sheet is empty: no header row", file=path)
-    from netanalysis.ingest.read import _frame
-
-    return RawTable(file=display, path=Path(path), header=names, data=_frame(names, rows),
-                    lines=np.asarray(lines, dtype=np.int64), bad=bad, encoding=None,
-                    delimiter=None, header_line=header_line)
-
-
-def _cell_text(v):
-    if v is None:
-        return ""
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, datetime):
-        if v.time() == time(0, 0):
-            return v.date().isoformat()
-        return v.isoformat(timespec="seconds" if v.second else "minutes")
-    if isinstance(v, date):
-        return v.isoformat()
-    if isinstance(v, time):
-        return v.isoformat()
-    if isinstance(v, float):
-        if v.is_integer():
-            return str(int(v))
-        return repr(v)
-    return str(v)
-
-
-def _json_text(v):
-    if v is None:
-        return ""
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    if isinstance(v, list):
-        if all(not isinstance(x, (list, dict)) for x in v):
-            return "|".join(_json_text(x) for x in v)
-        return json.dumps(v, ensure_ascii=False)
-    if isinstance(v, dict):
-        return json.dumps(v, ensure_ascii=False)
-    return str(v)
-
-
-def _read_json(path, fmt, display, records_path, encoding, ctx=None, snode=None):
-    text, enc = decode_bytes(read_bytes(path), path, encoding)
-    recs, bad = [], []
-    if fmt == "jsonl":
-        for i, line in enumerate(text.splitlines(), start=1):
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                bad.append((i, f"not valid JSON: {exc.msg} (column {exc.colno})", line[:200], []))
-                continue
-            if not isinstance(obj, dict):
-                bad.append((i, "not a JSON object (a record must be {\"column\": value, ...})",
-                            line[:200], []))
-                continue
-            recs.append((i, {str(k): _json_text(v) for k, v in obj.items()}))
-        return table_from_records(recs, file=display, path=path, encoding=enc, bad=bad)
-    try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"not valid JSON: {exc.msg}", file=path, line=exc.lineno,
-                         column=exc.colno) from None
-    node = doc
-    if records_path:
-        for part in records_path.split("."):
-            if isinstance(node, dict) and part in node:
-                node = node[part]
-            elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
-                node = node[int(part)]
-            else:
-                raise InputError(f"no {records_path!r} in the JSON document (missing {part!r}); "
-                                 "fix `records:` in the mapping", file=path)
-    if not isinstance(node, list):
-        raise InputError("the JSON records are not an array; name the array with `records:` in the "
-                         "mapping (a dotted path such as data.items)", file=path)
-    for i, obj in enumerate(node, start=1):
-        if not isinstance(obj, dict):
-            bad.append((i, "not a JSON object (a record must be {\"column\": value, ...})",
-                        json.dumps(obj, ensure_ascii=False)[:200], []))
-            continue
-        recs.append((i, {str(k): _json_text(v) for k, v in obj.items()}))
-    return table_from_records(recs, file=display, path=path, encoding=enc, bad=bad)
+def _scalar_columns(fm):
+    """Source keys of `fm` whose target column holds one value (not a list)."""
+    schema = file_columns(fm.kind)
+    out = {s for s, t in fm.columns.items() if schema.get(t, {}).get("type") not in
+           (None, *_LIST_TYPES)}
+    mapped = set(fm.columns)
+    out.update(c for c, d in schema.items() if d["type"] not in _LIST_TYPES and c not in mapped)
+    return out
