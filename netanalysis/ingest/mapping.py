@@ -78,7 +78,8 @@ from netanalysis.ingest.read import (decode_bytes, normalize_header, parse_csv_t
 from netanalysis.ingest.validate import Problems, TableOptions, convert_column
 from netanalysis.model.vocab import FILE_KINDS, file_columns
 
-__all__ = ["Mapping", "FileMapping", "read_mapping", "load_mapped", "FORMATS"]
+__all__ = ["Mapping", "FileMapping", "read_mapping", "load_mapped", "FORMATS",
+           "MAX_MAPPING_BYTES", "MAX_MAPPING_DEPTH"]
 
 #: Source formats by file extension.
 FORMATS = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx",
@@ -88,6 +89,12 @@ _TOP_KEYS = ("version", "phone_region", "files")
 _FILE_KEYS = ("source", "format", "encoding", "delimiter", "sheet", "records", "columns",
               "values", "dates", "defaults")
 _ALWAYS_ALLOWED = ("provenance",)
+#: Largest mapping file.
+MAX_MAPPING_BYTES = 1 << 20
+#: Deepest nesting of a mapping file.
+MAX_MAPPING_DEPTH = 16
+# Text codecs that cannot hold a file (they transform text, or name no byte encoding).
+_NOT_FILE_ENCODINGS = ("idna", "punycode", "raw-unicode-escape", "unicode-escape", "undefined")
 
 
 @dataclass
@@ -155,16 +162,34 @@ class Mapping:
     phone_region: str | None = None
 
 
-def read_mapping(path):
+def read_mapping(path, *, case_folder=None, allow_outside=False):
     """Read and fully validate a mapping file (see the module docstring).
 
     The source files' headers are read (and JSON sources parsed) to check the columns the
     mapping names; no data row is validated.
 
+    Parameters
+    ----------
+    path : str or Path
+        The mapping file (YAML, UTF-8, at most :data:`MAX_MAPPING_BYTES` bytes, nested at
+        most :data:`MAX_MAPPING_DEPTH` levels, without aliases).
+    case_folder : str or Path, optional
+        The case folder; sources may lie in it or in the mapping file's folder.
+    allow_outside : bool
+        Allow sources that lie (or whose symbolic links lead) outside those folders.
+
+    Returns
+    -------
+    Mapping
+
     Raises
     ------
     MappingError
         With the mapping file's line and column.
+
+    See Also
+    --------
+    netanalysis.ingest.load_case : reads a case through a mapping.
 
     Examples
     --------
@@ -183,11 +208,16 @@ def read_mapping(path):
     p = Path(path)
     if not p.is_file():
         raise MappingError("mapping file not found" if not p.exists() else "not a file", file=p)
+    data = read_bytes(p)
+    if len(data) > MAX_MAPPING_BYTES:
+        raise MappingError(f"the mapping file has {len(data):,} bytes (at most "
+                           f"{MAX_MAPPING_BYTES:,}); is it the right file?", file=p)
     try:
-        text = read_bytes(p).decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise MappingError("the mapping file is not UTF-8: save it as UTF-8", file=p) from None
     try:
+        _check_yaml_events(text, p)
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
@@ -195,6 +225,8 @@ def read_mapping(path):
                            line=mark.line + 1 if mark else None,
                            column=mark.column + 1 if mark else None) from None
     ctx = _Ctx(p)
+    roots = [p.parent] + ([Path(case_folder)] if case_folder is not None else [])
+    ctx.roots = None if allow_outside else [r.resolve() for r in roots]
     if root is None:
         raise MappingError("the mapping file is empty: it needs a `files:` section", file=p)
     top = ctx.mapping(root, "the mapping file")
@@ -224,7 +256,7 @@ def read_mapping(path):
     return Mapping(path=p, files=out, phone_region=region)
 
 
-def load_mapped(mapping_path, *, progress=None):
+def load_mapped(mapping_path, *, progress=None, allow_outside=False):
     """Load the case a mapping file describes (sources relative to the mapping's folder).
 
     Equivalent to ``load_case(mapping_path.parent, mapping=mapping_path)``: kinds the mapping
@@ -233,7 +265,7 @@ def load_mapped(mapping_path, *, progress=None):
     from netanalysis.ingest.load import load_case
 
     p = Path(mapping_path)
-    return load_case(p.parent, mapping=p, progress=progress)
+    return load_case(p.parent, mapping=p, progress=progress, allow_outside=allow_outside)
 
 
 # ---------------------------------------------------------------- validation of one kind
@@ -241,6 +273,7 @@ def load_mapped(mapping_path, *, progress=None):
 class _Ctx:
     def __init__(self, path):
         self.path = path
+        self.roots = None
 
     def fail(self, node, message):
         m = node.start_mark
@@ -287,6 +320,13 @@ def _file_mapping(ctx, kind, knode, vnode, region):
                  "`format: csv` (or xlsx, json, jsonl)")
     if not source.is_file():
         ctx.fail(snode, f"source file not found: {source}")
+    if ctx.roots is not None:
+        real = source.resolve()
+        if not any(real.is_relative_to(r) for r in ctx.roots):
+            link = " (through a symbolic link)" if real != source.absolute() else ""
+            ctx.fail(snode, f"source {src_text!r} lies outside the case folder and the mapping's "
+                     f"folder{link}; move it there, or allow it explicitly (allow_outside=True, "
+                     "--allow-outside-sources)")
     fm = FileMapping(kind=kind, source=source, format=fmt, mapping_path=ctx.path,
                      phone_region=region, display=src_text)
 
@@ -302,9 +342,12 @@ def _file_mapping(ctx, kind, knode, vnode, region):
         enode = spec["encoding"][1]
         enc = ctx.scalar(enode, "encoding")
         try:
-            codecs.lookup(enc)
+            info = codecs.lookup(enc)
         except LookupError:
             ctx.fail(enode, f"unknown encoding {enc!r} (e.g. utf-8, cp1252, latin-1)")
+        if not getattr(info, "_is_text_encoding", True) or info.name in _NOT_FILE_ENCODINGS:
+            ctx.fail(enode, f"{enc!r} is not a text encoding of files (e.g. utf-8, cp1252, "
+                     "latin-1)")
         fm.encoding = enc
     if "delimiter" in spec:
         dnode = spec["delimiter"][1]
@@ -346,7 +389,7 @@ def _file_mapping(ctx, kind, knode, vnode, region):
     for src, node in col_nodes.items():
         if src not in fm.header:
             ctx.fail(node, f"column {src!r} is not in {fm.display} (found: "
-                     f"{', '.join(fm.header) or 'no columns'})")
+                     f"{_names(fm.header)})")
     targets = {}
     for h in fm.header:
         t = columns.get(h, h)
@@ -405,7 +448,7 @@ def _file_mapping(ctx, kind, knode, vnode, region):
         if decl.get("required") and col not in covered:
             ctx.fail(knode, f"{kind} needs column {col!r}: name the source column that holds it "
                      f"under `columns` (e.g. `{next(iter(fm.header), 'source_column')}: {col}`); "
-                     f"{fm.display} has: {', '.join(fm.header) or 'no columns'}")
+                     f"{fm.display} has: {_names(fm.header)}")
     return fm
 
 
@@ -437,6 +480,33 @@ def _check_region(ctx, node, region):
     if region not in phonenumbers.SUPPORTED_REGIONS:
         ctx.fail(node, f"phone_region {region!r} is not a region phone numbers know "
                  "(an ISO 3166-1 alpha-2 code such as CO)")
+
+
+def _check_yaml_events(text, path):
+    """Refuse aliases and deep nesting before the document is composed (which recurses)."""
+    depth = 0
+    for ev in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(ev, yaml.AliasEvent):
+            m = ev.start_mark
+            raise MappingError("YAML aliases (*name) are not allowed in a mapping: write the "
+                               "value out", file=path, line=m.line + 1, column=m.column + 1)
+        if isinstance(ev, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > MAX_MAPPING_DEPTH:
+                m = ev.start_mark
+                raise MappingError(f"the mapping is nested more than {MAX_MAPPING_DEPTH} levels "
+                                   "deep", file=path, line=m.line + 1, column=m.column + 1)
+        elif isinstance(ev, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
+
+
+def _names(header, most=20, width=40):
+    """Header names for a message: at most `most`, each cut to `width` characters."""
+    if not header:
+        return "no columns"
+    shown = [h if len(h) <= width else h[:width] + "..." for h in header[:most]]
+    more = f" and {len(header) - most} more" if len(header) > most else ""
+    return ", ".join(shown) + more
 
 
 def _suggest(word, choices):
