@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from contextlib import contextmanager
 from datetime import date, datetime, time
 from pathlib import Path
 from xml.parsers import expat
@@ -65,16 +66,16 @@ _XML_SUFFIXES = (".xml", ".rels", ".vml")
 _COLUMN = re.compile(r"\$?([A-Za-z]{1,3})\$?\d*$")
 
 
-def check_xlsx_archive(path, *, sheet_parts=None):
+def check_xlsx_archive(path):
     """Check a workbook's archive and XML parts (see the module docstring).
+
+    Every XML part is scanned, each sheet too (openpyxl opens every one), with the limits of
+    the module docstring.
 
     Parameters
     ----------
     path : str or Path
         The workbook.
-    sheet_parts : list of str, optional
-        Names of the archive members of the sheets to be read, checked for their size
-        limits too. None: no sheet is checked (only the parts openpyxl reads on opening).
 
     Raises
     ------
@@ -93,10 +94,7 @@ def check_xlsx_archive(path, *, sheet_parts=None):
     ...     print(e.message.split(":")[0])  # doctest: +ELLIPSIS
     xl/sharedStrings.xml expands ... times its compressed size (at most 200)
     """
-    _check(Path(path), sheet_parts or (), others=True)
-
-
-def _check(path, sheet_parts, *, others):
+    path = Path(path)
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
@@ -111,17 +109,12 @@ def _check(path, sheet_parts, *, others):
             if total > MAX_TOTAL_BYTES:
                 raise InputError(f"the workbook expands to more than {MAX_TOTAL_BYTES >> 20:,} MiB "
                                  "when unpacked; it is refused as a possible zip bomb", file=path)
-        sheets = {s.lower().lstrip("/") for s in sheet_parts}
         for info in infos:
             name = info.filename.lower()
             if not name.endswith(_XML_SUFFIXES):
                 continue
-            if name.startswith("xl/worksheets/") and name not in sheets:
-                continue  # sheets not read are never parsed
-            if name not in sheets and not others:
-                continue
-            _XmlScan(path, zf, info, kind=("shared" if name == _SHARED else
-                                          "sheet" if name in sheets else "other")).run()
+            _XmlScan(path, zf, info, kind=("shared" if name == _SHARED else "sheet"
+                                          if name.startswith("xl/worksheets/") else "other")).run()
 
 
 def read_xlsx_header(path, sheet):
@@ -129,16 +122,13 @@ def read_xlsx_header(path, sheet):
 
     The archive is checked first (:func:`check_xlsx_archive`); no data row is read.
     """
-    wb, ws = _open_sheet(path, sheet)
-    try:
+    with _open_sheet(path, sheet) as ws:
         for cells in _rows(ws, path):
             if any(c.strip() for c in cells):
                 while cells and not cells[-1].strip():
                     cells.pop()
                 return normalize_header(cells, path), ws.title
         return [], ws.title
-    finally:
-        wb.close()
 
 
 def read_xlsx_table(path, sheet, display):
@@ -148,8 +138,7 @@ def read_xlsx_table(path, sheet, display):
     value beyond the header's columns is a bad record (a reject). The archive is checked first
     (:func:`check_xlsx_archive`).
     """
-    wb, ws = _open_sheet(path, sheet)
-    try:
+    with _open_sheet(path, sheet) as ws:
         header = None
         header_line = 1
         names = []
@@ -175,8 +164,6 @@ def read_xlsx_table(path, sheet, display):
                 cells = cells + [""] * (n - len(cells))
             rows.append(cells)
             lines.append(rownum)
-    finally:
-        wb.close()
     if header is None:
         raise InputError("the sheet is empty: no header row", file=path)
     cols = list(zip(*rows)) if rows else [() for _ in names]
@@ -323,34 +310,30 @@ class _XmlScan:
                 self.fail(f"the sheet has more than {MAX_CELLS:,} cells")
 
 
+@contextmanager
 def _open_sheet(path, sheet):
+    """Check the archive, open the workbook read-only and yield the sheet; close both."""
     import warnings
 
     import openpyxl
 
     path = Path(path)
-    _check(path, (), others=True)  # before openpyxl reads the shared strings
-    try:
-        with warnings.catch_warnings():
-            # e.g. "Workbook contains no default style": noise about formatting, not data
-            warnings.simplefilter("ignore", UserWarning)
-            wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds (zipfile, KeyError, InvalidFile...)
-        raise InputError(f"not a readable Excel workbook: {type(exc).__name__}", file=path) from None
-    try:
-        ws = _pick_sheet(wb, sheet, path)
-        part = getattr(ws, "_worksheet_path", None)  # openpyxl's name of the sheet's member
-        if part is None:
-            with zipfile.ZipFile(path) as zf:
-                parts = [n for n in zf.namelist() if n.lower().startswith("xl/worksheets/")]
-        else:
-            parts = [part]
-        _check(path, parts, others=False)
-        ws.reset_dimensions()  # never trust the declared dimension
-    except BaseException:
-        wb.close()
-        raise
-    return wb, ws
+    check_xlsx_archive(path)  # before openpyxl reads anything
+    with open(path, "rb") as fh:
+        try:
+            with warnings.catch_warnings():
+                # e.g. "Workbook contains no default style": noise about formatting, not data
+                warnings.simplefilter("ignore", UserWarning)
+                wb = openpyxl.load_workbook(fh, read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises many kinds (zipfile, KeyError, InvalidFile...)
+            raise InputError(f"not a readable Excel workbook: {type(exc).__name__}",
+                             file=path) from None
+        try:
+            ws = _pick_sheet(wb, sheet, path)
+            ws.reset_dimensions()  # never trust the declared dimension
+            yield ws
+        finally:
+            wb.close()
 
 
 def _pick_sheet(wb, sheet, path):
