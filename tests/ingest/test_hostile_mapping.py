@@ -313,3 +313,29 @@ def test_huge_mapping_refused(tmp_path):
     with pytest.raises(MappingError, match="at most 1,048,576"):
         read_mapping(p)
 
+
+
+# ---------------------------------------------------------------- CLI
+
+@pytest.mark.parametrize("command", [
+    ["validate"], ["resolve", "-q", "--out", "merges.csv"], ["infer", "-q", "--out", "inf.csv"],
+    ["map", "-q", "--out", "net.html", "--no-resolve", "--no-infer"],
+    ["analyze", "-q", "--out", "out", "--no-map", "--no-report", "--no-resolve", "--no-infer"]])
+def test_cli_refuses_outside_sources_unless_allowed(tmp_path, monkeypatch, command):
+    from click.testing import CliRunner
+
+    import netanalysis.cli  # noqa: F401  (registers every command)
+    from netanalysis.cli._common import main
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "p.csv").write_text("id,name\nP1,Ana\nP2,Luis\n")
+    case = tmp_path / "case"
+    case.mkdir()
+    m = mapping_for(case, "../elsewhere/p.csv")
+    args = [command[0], str(case), "--mapping", str(m), *command[1:]]
+    r = CliRunner().invoke(main, args)
+    assert r.exit_code == 2, r.output
+    assert "lies outside the case folder" in r.stderr and "Traceback" not in r.output
+    r = CliRunner().invoke(main, [*args, "--allow-outside-sources"])
+    assert r.exit_code == 0, r.output
