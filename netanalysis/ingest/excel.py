@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from contextlib import contextmanager
 from datetime import date, datetime, time
 from pathlib import Path
@@ -256,7 +257,8 @@ class _XmlScan:
                              f"column {exc.offset + 1}: {expat.ErrorString(exc.code)}); the "
                              "workbook is damaged or truncated: save it again from Excel",
                              file=self.path) from None
-        except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError) as exc:
+        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError,
+                RuntimeError, ValueError) as exc:  # RuntimeError: an encrypted member
             raise InputError(f"cannot unpack {self.info.filename} ({exc}); the workbook is "
                              "damaged: save it again from Excel", file=self.path) from None
 

@@ -26,7 +26,7 @@ from netanalysis.ingest import load_case
 from netanalysis.ingest.mapping import read_mapping
 from netanalysis.model.vocab import FILE_KINDS
 
-QUICK = settings(max_examples=25, deadline=None, database=None,
+QUICK = settings(max_examples=12, deadline=None, database=None,
                  suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 LONG = settings(max_examples=600, deadline=None, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,

@@ -339,3 +339,17 @@ def test_cli_refuses_outside_sources_unless_allowed(tmp_path, monkeypatch, comma
     assert "lies outside the case folder" in r.stderr and "Traceback" not in r.output
     r = CliRunner().invoke(main, [*args, "--allow-outside-sources"])
     assert r.exit_code == 0, r.output
+
+
+def test_corrupt_deflate_data_is_an_error(tmp_path):
+    # Found by the fuzz test: a flipped byte in a member's compressed data was a zlib.error.
+    p = write_xlsx(tmp_path / "c.xlsx", sheet_xml(HEADER_ROWS * 50))
+    data = bytearray(p.read_bytes())
+    with zipfile.ZipFile(p) as z:
+        info = z.getinfo("xl/worksheets/sheet1.xml")
+    start = info.header_offset + 30 + len(info.filename) + len(info.extra)
+    for i in range(start + 5, start + 25):
+        data[i] ^= 0x55
+    p.write_bytes(bytes(data))
+    with pytest.raises(MappingError, match="damaged"):
+        read_mapping(mapping_for(tmp_path, "c.xlsx"))
