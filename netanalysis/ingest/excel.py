@@ -359,6 +359,7 @@ def _rows(ws, path):
         except StopIteration:
             return
         except Exception as exc:  # openpyxl: ValueError, KeyError, TypeError on odd cells
-            raise InputError(f"not a readable Excel sheet ({type(exc).__name__}: "
-                             f"{str(exc)[:100]})", file=path) from None
+            # the exception's text may quote a cell: name only its kind
+            raise InputError(f"not a readable Excel sheet ({type(exc).__name__})",
+                             file=path) from None
         yield [cell_text(v) for v in row] if row else []

@@ -52,6 +52,17 @@ Rules
   the records are parsed first, since keys are only known then, but none is validated before
   the check). Errors are :class:`~netanalysis.errors.MappingError` with the mapping file's
   line and column.
+- **Where sources may lie.** A source is a path relative to the mapping file (or absolute);
+  it must lie, after following symbolic links, in the case folder or the mapping file's
+  folder, unless the caller allows others explicitly (``allow_outside=True``, CLI
+  ``--allow-outside-sources``). Messages name a source's header columns (at most 20, each cut
+  to 40 characters), never other content of the file.
+- **Limits.** The mapping file is UTF-8, at most :data:`MAX_MAPPING_BYTES` bytes, nested at
+  most :data:`MAX_MAPPING_DEPTH` levels, and has no YAML aliases (``*name``, which can expand
+  a small file into a huge document). ``encoding`` must be a text encoding of files (not
+  ``rot13``, ``base64``, ``idna``...). Excel sources are checked by
+  :mod:`netanalysis.ingest.excel` (zip bombs, huge or truncated sheets) and JSON sources read
+  by :mod:`netanalysis.ingest.jsonsrc` (NaN, duplicate keys, objects as values).
 - **Line numbers** in rejects: CSV: the editor line the record starts on; Excel: the sheet row
   number; JSON-lines: the line of the record; JSON arrays: the record's position in the array
   (1 = first record). The ``file`` of a reject is the source file (``export.xlsx[Sheet]`` for

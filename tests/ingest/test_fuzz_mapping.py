@@ -4,13 +4,15 @@ Random and mutated inputs must never end in a traceback: either the case loads, 
 ``read == taken + rejected`` for every file (and, where the test can count the records
 itself, ``read`` equal to that count), or a :class:`netanalysis.errors.NetanalysisError`
 says why. Memory stays bounded (tracemalloc peak). The quick variants run in the default
-suite (a few seconds each); the long ones are marked ``fuzz`` and run with ``-m fuzz``.
+suite (a few seconds each); the long ones are marked ``fuzz`` and run with ``-m fuzz``
+(``NETANALYSIS_FUZZ_EXAMPLES`` examples each, default 600).
 """
 
 from __future__ import annotations
 
 import io
 import json
+import os
 import tempfile
 import tracemalloc
 import zipfile
@@ -28,7 +30,7 @@ from netanalysis.model.vocab import FILE_KINDS
 
 QUICK = settings(max_examples=12, deadline=None, database=None,
                  suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-LONG = settings(max_examples=600, deadline=None, database=None,
+LONG = settings(max_examples=int(os.environ.get("NETANALYSIS_FUZZ_EXAMPLES", "600")), deadline=None, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                        HealthCheck.function_scoped_fixture])
 PEAK_BYTES = 64 << 20
