@@ -36,7 +36,8 @@ import pandas as pd
 from netanalysis.errors import InputError
 from netanalysis.ingest.read import RawTable, normalize_header
 
-__all__ = ["read_xlsx_table", "read_xlsx_header", "check_xlsx_archive", "cell_text",
+__all__ = ["read_xlsx_table", "read_xlsx_header", "check_xlsx_archive", "archive_signature",
+           "cell_text",
            "MAX_MEMBER_BYTES", "MAX_TOTAL_BYTES", "MAX_RATIO", "MAX_SHARED_STRINGS_BYTES",
            "MAX_SHARED_STRINGS", "MAX_CELL_CHARS", "MAX_ROWS", "MAX_COLUMNS", "MAX_CELLS"]
 
@@ -118,12 +119,26 @@ def check_xlsx_archive(path):
                                           if name.startswith("xl/worksheets/") else "other")).run()
 
 
-def read_xlsx_header(path, sheet):
+def archive_signature(path):
+    """Return ``(size, modification time in ns)`` of `path`, or None when it cannot be read.
+
+    Passed as ``checked`` to the readers, it spares a second check of a workbook that has
+    not changed since it was checked.
+    """
+    try:
+        st = Path(path).stat()
+    except OSError:
+        return None
+    return (st.st_size, st.st_mtime_ns)
+
+
+def read_xlsx_header(path, sheet, *, checked=None):
     """Return ``(header names, sheet title)``: the first non-empty row of the sheet.
 
-    The archive is checked first (:func:`check_xlsx_archive`); no data row is read.
+    The archive is checked first (:func:`check_xlsx_archive`) unless `checked` equals its
+    :func:`archive_signature`; no data row is read.
     """
-    with _open_sheet(path, sheet) as ws:
+    with _open_sheet(path, sheet, checked) as ws:
         for cells in _rows(ws, path):
             if any(c.strip() for c in cells):
                 while cells and not cells[-1].strip():
@@ -132,14 +147,14 @@ def read_xlsx_header(path, sheet):
         return [], ws.title
 
 
-def read_xlsx_table(path, sheet, display):
+def read_xlsx_table(path, sheet, display, *, checked=None):
     """Read one sheet into a :class:`~netanalysis.ingest.read.RawTable`.
 
     The first non-empty row is the header; lines are the sheet's row numbers; a row with a
     value beyond the header's columns is a bad record (a reject). The archive is checked first
-    (:func:`check_xlsx_archive`).
+    (:func:`check_xlsx_archive`) unless `checked` equals its :func:`archive_signature`.
     """
-    with _open_sheet(path, sheet) as ws:
+    with _open_sheet(path, sheet, checked) as ws:
         header = None
         header_line = 1
         names = []
@@ -208,13 +223,13 @@ def cell_text(v):
 def _check_member_size(path, info):
     name = info.filename
     if info.file_size > MAX_MEMBER_BYTES:
-        raise InputError(f"{name} expands to {info.file_size >> 20:,} MiB (at most "
-                         f"{MAX_MEMBER_BYTES >> 20:,} MiB); it is refused as a possible zip bomb",
+        raise InputError(f"{name} expands to {info.file_size:,} bytes (at most "
+                         f"{MAX_MEMBER_BYTES:,}); it is refused as a possible zip bomb",
                          file=path)
     if name.lower() == _SHARED and info.file_size > MAX_SHARED_STRINGS_BYTES:
-        raise InputError(f"{name} expands to {info.file_size >> 20:,} MiB (at most "
-                         f"{MAX_SHARED_STRINGS_BYTES >> 20:,} MiB of shared strings); it is "
-                         "refused as a possible zip bomb", file=path)
+        raise InputError(f"{name} expands to {info.file_size:,} bytes (at most "
+                         f"{MAX_SHARED_STRINGS_BYTES:,} of shared strings); it is refused as a "
+                         "possible zip bomb", file=path)
     if info.file_size > _RATIO_FROM and info.file_size > MAX_RATIO * max(info.compress_size, 1):
         ratio = info.file_size // max(info.compress_size, 1)
         raise InputError(f"{name} expands {ratio:,} times its compressed size (at most "
@@ -313,14 +328,15 @@ class _XmlScan:
 
 
 @contextmanager
-def _open_sheet(path, sheet):
+def _open_sheet(path, sheet, checked=None):
     """Check the archive, open the workbook read-only and yield the sheet; close both."""
     import warnings
 
     import openpyxl
 
     path = Path(path)
-    check_xlsx_archive(path)  # before openpyxl reads anything
+    if checked is None or archive_signature(path) != checked:
+        check_xlsx_archive(path)  # before openpyxl reads anything
     with open(path, "rb") as fh:
         try:
             with warnings.catch_warnings():

@@ -82,7 +82,7 @@ import pandas as pd
 import yaml
 
 from netanalysis.errors import InputError, MappingError
-from netanalysis.ingest.excel import read_xlsx_header, read_xlsx_table
+from netanalysis.ingest.excel import archive_signature, read_xlsx_header, read_xlsx_table
 from netanalysis.ingest.jsonsrc import read_json_table
 from netanalysis.ingest.read import (decode_bytes, normalize_header, parse_csv_text, read_bytes,
                                      sniff_delimiter)
@@ -140,7 +140,8 @@ class FileMapping:
             raw = parse_csv_text(text, self.source, display=self.display, encoding=enc,
                                  delimiter=self.delimiter)
         elif self.format == "xlsx":
-            raw = read_xlsx_table(self.source, self.sheet, self.display)
+            checked, self._cache = self._cache, None
+            raw = read_xlsx_table(self.source, self.sheet, self.display, checked=checked)
         else:
             raw = self._cache
             self._cache = None
@@ -548,7 +549,10 @@ def _source_header(ctx, fm, snode):
                     break
             return normalize_header(first or [], fm.source), None
         if fm.format == "xlsx":
-            return read_xlsx_header(fm.source, fm.sheet)
+            sig = archive_signature(fm.source)
+            out = read_xlsx_header(fm.source, fm.sheet, checked=None)
+            fm._cache = sig  # checked: the read need not check the archive again
+            return out
         raw = read_json_table(fm.source, fm.format, fm.display, fm.records, fm.encoding,
                               scalar_columns=_scalar_columns(fm))
         fm._cache = raw
