@@ -353,3 +353,12 @@ def test_corrupt_deflate_data_is_an_error(tmp_path):
     p.write_bytes(bytes(data))
     with pytest.raises(MappingError, match="damaged"):
         read_mapping(mapping_for(tmp_path, "c.xlsx"))
+
+
+def test_workbook_changed_after_validation_is_checked_again(tmp_path):
+    # The read skips the second check only for the very file the header check saw.
+    write_xlsx(tmp_path / "p.xlsx")
+    m = read_mapping(mapping_for(tmp_path, "p.xlsx"))
+    write_xlsx(tmp_path / "p.xlsx", shared=("id", "P" * 30_000_000))
+    with pytest.raises(InputError, match="possible zip bomb"):
+        m.files["persons"].read()
