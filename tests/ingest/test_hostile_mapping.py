@@ -362,3 +362,15 @@ def test_workbook_changed_after_validation_is_checked_again(tmp_path):
     write_xlsx(tmp_path / "p.xlsx", shared=("id", "P" * 30_000_000))
     with pytest.raises(InputError, match="possible zip bomb"):
         m.files["persons"].read()
+
+
+@pytest.mark.parametrize("command", [["report"], ["export"], ["neo4j", "push"]])
+def test_cli_flag_offered_wherever_mapping_is(command):
+    from click.testing import CliRunner
+
+    import netanalysis.cli  # noqa: F401  (registers every command)
+    from netanalysis.cli._common import main
+
+    r = CliRunner().invoke(main, [*command, "--help"])
+    assert r.exit_code == 0, r.output
+    assert "--mapping" in r.output and "--allow-outside-sources" in r.output
