@@ -15,7 +15,7 @@ from netanalysis.errors import InputError, NetanalysisError
 from netanalysis.outputs import terminal_text
 
 __all__ = ["main", "case_argument", "filter_options", "quiet_option", "settings_option",
-           "filters_from_options", "fail"]
+           "filters_from_options", "fail", "allow_outside_option", "allow_outside"]
 
 
 class _Group(click.Group):
@@ -65,6 +65,19 @@ quiet_option = click.option("--quiet", "-q", is_flag=True, help="Print no progre
 
 settings_option = click.option("--settings", "settings_path", type=click.Path(dir_okay=False),
                                help="YAML settings file overriding the defaults.")
+
+_ALLOW_OUTSIDE = "netanalysis.allow_outside"
+allow_outside_option = click.option(
+    "--allow-outside-sources", is_flag=True, expose_value=False,
+    callback=lambda ctx, param, value: ctx.meta.__setitem__(_ALLOW_OUTSIDE, bool(value)),
+    help="Read mapping sources outside the case and mapping folders, and case files that are "
+         "symbolic links leading outside the case folder (refused by default).")
+
+
+def allow_outside():
+    """Return whether the running command was given ``--allow-outside-sources``."""
+    ctx = click.get_current_context(silent=True)
+    return bool(ctx is not None and ctx.meta.get(_ALLOW_OUTSIDE))
 
 
 def _checked(key):

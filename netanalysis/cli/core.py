@@ -13,6 +13,7 @@ from netanalysis.cli._common import (
     quiet_option,
     settings_option,
 )
+from netanalysis.cli._common import allow_outside, allow_outside_option
 
 __all__ = ["analyze"]
 
@@ -29,6 +30,7 @@ __all__ = ["analyze"]
               help="Analysts' merge decisions (force or veto) to honour.")
 @click.option("--mapping", type=click.Path(exists=True, dir_okay=False),
               help="Mapping file for a source that is not in case format v1.")
+@allow_outside_option
 @click.option("--seed", type=int, default=0, show_default=True,
               help="Seed for sampled betweenness and community detection.")
 @click.option("--no-map", is_flag=True, help="Do not draw network.html.")
@@ -71,7 +73,8 @@ def analyze(case, out, backend, no_resolve, no_infer, decisions, mapping, seed, 
                        decisions=decisions, mapping=mapping, settings=settings, filters=filters,
                        seed=seed, write_map=not no_map, write_report=not no_report,
                        progress=Progress(quiet=quiet),
-                       neo4j={"uri": uri, "user": user, "database": database})
+                       neo4j={"uri": uri, "user": user, "database": database},
+                       allow_outside=allow_outside())
     if len(run.case.rejects):
         click.echo(terminal_text(rejects_summary(run.case)), err=True)
     s = run.summary

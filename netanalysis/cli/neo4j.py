@@ -21,6 +21,7 @@ from netanalysis.cli._common import (
     quiet_option,
     settings_option,
 )
+from netanalysis.cli._common import allow_outside, allow_outside_option
 from netanalysis.errors import InputError
 from netanalysis.outputs import atomic_path, terminal_text, write_csv
 
@@ -88,6 +89,7 @@ def neo4j():
 @click.option("--no-infer", is_flag=True, help="Do not infer ties that no source stated.")
 @click.option("--mapping", type=click.Path(exists=True, dir_okay=False),
               help="Mapping file for a source that is not in case format v1.")
+@allow_outside_option
 @settings_option
 @quiet_option
 def push(case, uri, user, database, ask_password, batch_size, replace, no_resolve, no_infer,
@@ -109,7 +111,7 @@ def push(case, uri, user, database, ask_password, batch_size, replace, no_resolv
     settings, conn = _connection(uri, user, database, ask_password, settings_path)
     progress = _progress(quiet)
     c = prepare_case(case, resolve=not no_resolve, infer=not no_infer, mapping=mapping,
-                     settings=settings, progress=progress)
+                     settings=settings, progress=progress, allow_outside=allow_outside())
     res = push_case(c, batch_size=batch_size, replace=replace, progress=progress,
                     settings=settings, **conn)
     nodes = sum(res["nodes"].values())

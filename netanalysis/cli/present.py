@@ -17,6 +17,7 @@ from netanalysis.cli._common import (
     settings_option,
 )
 from netanalysis.outputs import terminal_text
+from netanalysis.cli._common import allow_outside, allow_outside_option
 
 __all__ = ["map_command", "report_command", "export_command", "import_ftm_command"]
 
@@ -32,7 +33,7 @@ def _prepared(case, *, no_resolve, no_infer, mapping, seed, filters, settings_pa
     progress = Progress(quiet=quiet)
     settings = load_settings(settings_path)
     c = prepare_case(case, resolve=not no_resolve, infer=not no_infer, mapping=mapping,
-                     settings=settings, progress=progress)
+                     settings=settings, progress=progress, allow_outside=allow_outside())
     a = None
     if analysis:
         with progress.step("ranking targets and groups"):
@@ -46,6 +47,7 @@ def _loading_options(f):
         click.option("--no-infer", is_flag=True, help="Do not infer ties that no source stated."),
         click.option("--mapping", type=click.Path(exists=True, dir_okay=False),
                      help="Mapping file for a source that is not in case format v1."),
+        allow_outside_option,
         click.option("--seed", type=int, default=0, show_default=True,
                      help="Seed for sampled betweenness and community detection."),
     ]

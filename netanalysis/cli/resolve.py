@@ -8,6 +8,7 @@ import click
 
 from netanalysis.cli._common import case_argument, main, quiet_option, settings_option
 from netanalysis.outputs import write_csv
+from netanalysis.cli._common import allow_outside, allow_outside_option
 
 __all__ = ["resolve", "infer"]
 
@@ -22,6 +23,7 @@ _MAPPING = click.option("--mapping", type=click.Path(exists=True, dir_okay=False
 @click.option("--out", "-o", default="merges.csv", show_default=True,
               type=click.Path(dir_okay=False), help="Where to write the merges table.")
 @_MAPPING
+@allow_outside_option
 @settings_option
 @quiet_option
 def resolve(case, decisions, out, mapping, settings_path, quiet):
@@ -48,7 +50,7 @@ def resolve(case, decisions, out, mapping, settings_path, quiet):
     progress = Progress(quiet=quiet)
     settings = load_settings(settings_path)
     dec = load_decisions(decisions) if decisions else None
-    c = load_case(case, mapping=mapping, progress=progress)
+    c = load_case(case, mapping=mapping, progress=progress, allow_outside=allow_outside())
     merges = resolve_entities(c, settings=settings, decisions=dec, progress=progress)
     _write(merges, out)
     people = len(c.tables["persons"])
@@ -66,6 +68,7 @@ def resolve(case, decisions, out, mapping, settings_path, quiet):
 @click.option("--decisions", type=click.Path(exists=True, dir_okay=False),
               help="Analysts' merge decisions honoured by resolution before inference.")
 @_MAPPING
+@allow_outside_option
 @settings_option
 @quiet_option
 def infer(case, out, no_resolve, decisions, mapping, settings_path, quiet):
@@ -93,7 +96,7 @@ def infer(case, out, no_resolve, decisions, mapping, settings_path, quiet):
     progress = Progress(quiet=quiet)
     settings = load_settings(settings_path)
     dec = load_decisions(decisions) if decisions else None
-    c = load_case(case, mapping=mapping, progress=progress)
+    c = load_case(case, mapping=mapping, progress=progress, allow_outside=allow_outside())
     if not no_resolve:
         c = apply_merges(c, resolve_entities(c, settings=settings, decisions=dec,
                                              progress=progress))
