@@ -177,12 +177,13 @@ def analyze_case(case, out, *, backend="embedded", resolve=True, infer=True, dec
     if write_map:
         from netanalysis.present import network_map
 
-        network_map(case, out / "network.html", analysis=analysis, progress=progress)
+        network_map(case, out / "network.html", analysis=analysis, settings=settings,
+                    progress=progress)
         files["network.html"] = out / "network.html"
     if write_report:
         from netanalysis.present import write_report as _report
 
-        _report(case, analysis, out / "report.html", progress=progress)
+        _report(case, analysis, out / "report.html", settings=settings, progress=progress)
         files["report.html"] = out / "report.html"
     timings["total_s"] = round(time.perf_counter() - t0, 3)
     summary = _summary(case, analysis, settings, filters, seed, backend, timings)
@@ -202,7 +203,7 @@ def _neo4j_measures(case, settings, overrides, filters, seed, progress):
     kw = {k: conn.get(k) for k in ("uri", "user", "password", "database")}
     with progress.step(f"pushing the case to Neo4j at {kw['uri']}"):
         # replace: measures must describe this case only, not what an earlier push left
-        push_case(case, progress=progress, batch_size=conn.get("batch_size", 5000),
+        push_case(case, progress=progress, batch_size=conn["batch_size"],
                   replace=True, settings=settings, **kw)
     with progress.step("computing measures in Neo4j"):
         measures = neo4j_measures(filters=filters, seed=seed, progress=progress,

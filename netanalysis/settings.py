@@ -40,6 +40,7 @@ from typing import Literal, Optional
 import yaml
 
 from netanalysis.errors import InputError
+from netanalysis.model.vocab import INFERRED_LINK_TYPES
 
 __all__ = [
     "Settings",
@@ -176,7 +177,7 @@ class _Section:
 CentralityMeasure = Literal["degree", "weighted_degree", "betweenness", "pagerank", "eigenvector",
                             "closeness", "harmonic", "core_number", "constraint",
                             "effective_size"]
-InferredType = Literal["co_travel", "shared_phone", "shared_document", "calls"]
+InferredType = Literal[tuple(INFERRED_LINK_TYPES)]
 
 
 @dataclass(frozen=True)
@@ -551,10 +552,13 @@ def load_settings(path=None, env=None, **overrides):
     >>> s = load_settings(env={"NETANALYSIS_NEO4J__DATABASE": "cases"})
     >>> s.neo4j.database
     'cases'
-    >>> load_settings(env={"NETANALYSIS_RANK__WIEGHTS__DANGER": "9"})
-    Traceback (most recent call last):
-    ...
-    netanalysis.errors.InputError: unknown key rank.wieghts (environment variable NETANALYSIS_RANK__WIEGHTS__DANGER): did you mean weights?
+    >>> from netanalysis.errors import InputError
+    >>> try:
+    ...     load_settings(env={"NETANALYSIS_RANK__WIEGHTS__DANGER": "9"})
+    ... except InputError as exc:
+    ...     print(exc)  # doctest: +NORMALIZE_WHITESPACE
+    unknown key rank.wieghts (environment variable NETANALYSIS_RANK__WIEGHTS__DANGER):
+    did you mean weights?
 
     See Also
     --------
@@ -638,7 +642,7 @@ def section_settings(settings, name):
     given = settings.get(name) if name in settings else settings
     if not isinstance(given, dict):
         raise InputError(f"settings {name} must be a mapping, not {type(given).__name__}")
-    src = _KwargSource()
+    src = _KwargSource(f"settings given for section {name}")
     _check_mapping(cls, given, (name,), src)
     return _build(cls, deep_merge(default_settings()[name], given), (name,))
 
@@ -696,8 +700,11 @@ class _EnvSource:
 
 
 class _KwargSource:
+    def __init__(self, label=None):
+        self.label = label
+
     def locate(self, path, key=False):
-        return f" (keyword argument {path[0]}=)", {}
+        return f" ({self.label or f'keyword argument {path[0]}='})", {}
 
 
 def _fail(src, path, message, key=False):
@@ -939,8 +946,9 @@ def _check_value(typ, value, path, src, limits=None):
     if origin is Literal:
         allowed = typing.get_args(typ)
         if value not in allowed or not isinstance(value, str):
-            _fail(src, path, f"{value!r} is not one of {', '.join(allowed)}"
-                  f"{_suggest(value, allowed).replace(': valid keys are', ': use one of')}")
+            near = difflib.get_close_matches(str(value), allowed, n=1, cutoff=0.6)
+            _fail(src, path, f"unknown value {_kind(value)}: use one of {', '.join(allowed)}"
+                  + (f" (did you mean {near[0]}?)" if near else ""))
         return
     if isinstance(typ, type) and issubclass(typ, _CHECKED):
         try:

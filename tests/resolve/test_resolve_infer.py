@@ -197,7 +197,7 @@ def test_empty_case_gives_empty_contract_table(make_case):
 
 def test_unknown_type_in_settings_is_an_error(make_case):
     from netanalysis.errors import InputError
-    with pytest.raises(InputError, match="unknown inferred link types: flights"):
+    with pytest.raises(InputError, match=r"infer\.types\[0\]: unknown value 'flights' \(text\): use one of co_travel"):
         infer_links(make_case(persons=[]), settings={"types": ["flights"]})
 
 
