@@ -25,7 +25,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from netanalysis.errors import BackendError, InputError
+from netanalysis.backends.base import get_backend
+from netanalysis.errors import InputError
 from netanalysis.model.case import REJECT_COLUMNS, Case
 from netanalysis.progress import Progress
 from netanalysis.settings import load_settings
@@ -138,8 +139,7 @@ def analyze_case(case, out, *, backend="embedded", resolve=True, infer=True, dec
 
     progress = progress or Progress(quiet=True)
     settings = settings or load_settings()
-    if backend not in ("embedded", "neo4j"):
-        raise InputError(f"unknown backend {backend!r}: use 'embedded' or 'neo4j'")
+    engine = get_backend(backend, **(neo4j or {})) if backend == "neo4j" else get_backend(backend)
     out = Path(out)
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -151,18 +151,17 @@ def analyze_case(case, out, *, backend="embedded", resolve=True, infer=True, dec
                         settings=settings, progress=progress)
     timings["prepare_s"] = round(time.perf_counter() - t0, 3)
 
-    measures = None
-    backend_note = "embedded (networkx/igraph in process)"
-    if backend == "neo4j":
-        t1 = time.perf_counter()
-        measures, backend_note = _neo4j_measures(case, settings, neo4j, filters, seed, progress)
-        timings["neo4j_s"] = round(time.perf_counter() - t1, 3)
+    t1 = time.perf_counter()
+    measures = engine.measures(case, filters=filters, seed=seed, settings=settings,
+                               progress=progress)
+    if measures is not None:
+        timings[f"{engine.name}_s"] = round(time.perf_counter() - t1, 3)
 
     t1 = time.perf_counter()
     with progress.step("ranking targets and groups"):
         analysis = run_analysis(case, settings=settings, filters=filters, seed=seed,
                                 measures=measures, progress=progress)
-    analysis.meta["backend"] = backend_note
+    analysis.meta["backend"] = engine.describe()
     timings["analysis_s"] = round(time.perf_counter() - t1, 3)
 
     files = {}
@@ -191,26 +190,6 @@ def analyze_case(case, out, *, backend="embedded", resolve=True, infer=True, dec
                                                  default=str), "utf-8")
     files["summary.json"] = out / "summary.json"
     return AnalysisRun(case=case, analysis=analysis, out=out, files=files, summary=summary)
-
-
-def _neo4j_measures(case, settings, overrides, filters, seed, progress):
-    try:
-        from netanalysis.backends.neo4j import neo4j_measures, push_case
-    except ImportError as exc:  # pragma: no cover - the backend ships with the package
-        raise BackendError(f"the Neo4j backend is not available: {exc}") from None
-    conn = dict(settings.section("neo4j"))
-    conn.update({k: v for k, v in (overrides or {}).items() if v is not None})
-    kw = {k: conn.get(k) for k in ("uri", "user", "password", "database")}
-    with progress.step(f"pushing the case to Neo4j at {kw['uri']}"):
-        # replace: measures must describe this case only, not what an earlier push left
-        push_case(case, progress=progress, batch_size=conn["batch_size"],
-                  replace=True, settings=settings, **kw)
-    with progress.step("computing measures in Neo4j"):
-        measures = neo4j_measures(filters=filters, seed=seed, progress=progress,
-                                  settings=settings, **kw)
-    note = measures.attrs.get("method", "measures computed in Neo4j")
-    progress.say(f"Neo4j measures: {note}")
-    return measures, f"neo4j: {note}"
 
 
 def _write_csv(df, path, columns=None):

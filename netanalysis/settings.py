@@ -253,7 +253,29 @@ class RankWhy(_Section):
 
 @dataclass(frozen=True)
 class RankSettings(_Section):
-    """Section ``rank`` (``schema/settings/rank.yaml``): ranking of targets and groups."""
+    """Section ``rank`` (``schema/settings/rank.yaml``): ranking of targets and groups.
+
+    Built by :func:`load_settings`, never by hand; the YAML file says what each key means.
+
+    Parameters
+    ----------
+    weights, danger, support, brokerage, centrality, betweenness, communities, why : dataclass
+        The nested mappings (:class:`RankWeights`, :class:`RankDanger`...).
+    closeness_max_nodes : int
+        Closeness and harmonic centrality are computed up to this many nodes.
+    structural_holes_max_two_paths : float
+        Burt's measures are computed while the sum of squared degrees stays below this.
+
+    Examples
+    --------
+    >>> r = load_settings(env={}).rank
+    >>> r.weights.danger, r.betweenness.sample, r.communities.method
+    (4.0, 64, 'leiden')
+
+    See Also
+    --------
+    load_settings : where the sections come from.
+    """
 
     weights: RankWeights
     danger: RankDanger
@@ -269,7 +291,26 @@ class RankSettings(_Section):
 
 @dataclass(frozen=True)
 class ResolveSettings(_Section):
-    """Section ``resolve`` (``schema/settings/resolve.yaml``): entity resolution."""
+    """Section ``resolve`` (``schema/settings/resolve.yaml``): entity resolution.
+
+    Parameters
+    ----------
+    enabled, require_corroboration, birth_conflict_blocks : bool
+        Switches of the rule (see the YAML file).
+    threshold, min_name_similarity, *_weight : float
+        The merge threshold and the weight of each piece of evidence.
+    rare_name_max, common_name_min, min_shared_contacts, max_block, max_contact_degree : int
+        Counts bounding the comparison.
+
+    Examples
+    --------
+    >>> load_settings(env={}).resolve.threshold
+    1.0
+
+    See Also
+    --------
+    InferSettings : the other section of :mod:`netanalysis.resolve`.
+    """
 
     enabled: bool
     threshold: float
@@ -330,7 +371,28 @@ class InferCalls(_Section):
 
 @dataclass(frozen=True)
 class InferSettings(_Section):
-    """Section ``infer`` (``schema/settings/infer.yaml``): link inference."""
+    """Section ``infer`` (``schema/settings/infer.yaml``): link inference.
+
+    Parameters
+    ----------
+    enabled : bool
+    max_confidence : float
+        Every inferred tie's confidence stays below this (0..1).
+    types : list of str
+        The rules applied (:data:`netanalysis.model.vocab.INFERRED_LINK_TYPES`).
+    co_travel, shared_phone, shared_document, calls : dataclass
+        The settings of each rule; ``co_travel.memory_limit`` is a :class:`Size` and
+        ``co_travel.temp_directory`` a :class:`PathText`.
+
+    Examples
+    --------
+    >>> load_settings(env={}).infer.co_travel.memory_limit
+    '2GB'
+
+    See Also
+    --------
+    ResolveSettings : the other section of :mod:`netanalysis.resolve`.
+    """
 
     enabled: bool
     max_confidence: float = field(metadata={"min": 0, "max": 1})
@@ -343,7 +405,27 @@ class InferSettings(_Section):
 
 @dataclass(frozen=True)
 class MapSettings(_Section):
-    """Section ``map`` (``schema/settings/map.yaml``): network maps and the report."""
+    """Section ``map`` (``schema/settings/map.yaml``): network maps and the report.
+
+    Parameters
+    ----------
+    max_physics_nodes, max_nodes, label_length, seed : int
+        Limits of the drawing and the seed of its layout.
+    low_confidence, min_size, max_size : float
+    height : str
+        CSS height of the map.
+    role_colors, kind_colors, kind_shapes, edge_colors : dict of str
+    group_palette : list of str
+
+    Examples
+    --------
+    >>> load_settings(env={}).map.role_colors["fugitive"]
+    '#d62728'
+
+    See Also
+    --------
+    RankSettings : what the map's node sizes follow.
+    """
 
     max_physics_nodes: int = field(metadata={"min": 0})
     max_nodes: int = field(metadata={"min": 1})
@@ -372,7 +454,28 @@ class Neo4jGds(_Section):
 
 @dataclass(frozen=True)
 class Neo4jSettings(_Section):
-    """Section ``neo4j`` (``schema/settings/neo4j.yaml``): the server connection."""
+    """Section ``neo4j`` (``schema/settings/neo4j.yaml``): the server connection.
+
+    Parameters
+    ----------
+    uri, user, database : str
+    password : str or None
+        Never shown by ``repr`` or :meth:`Settings.public`.
+    batch_size : int
+        Rows per transaction of a push.
+    gds : Neo4jGds
+        Graph Data Science options (betweenness follows ``rank.betweenness``).
+
+    Examples
+    --------
+    >>> s = load_settings(env={"NEO4J_PASSWORD": "pw"}).neo4j
+    >>> s.database, "pw" in repr(s)
+    ('neo4j', False)
+
+    See Also
+    --------
+    netanalysis.backends.neo4j.connection_settings : the connection values in effect.
+    """
 
     uri: str
     user: str
@@ -387,7 +490,22 @@ class Neo4jSettings(_Section):
 
 @dataclass(frozen=True)
 class IngestSettings(_Section):
-    """Section ``ingest`` (``schema/settings/ingest.yaml``): reading cases."""
+    """Section ``ingest`` (``schema/settings/ingest.yaml``): reading cases.
+
+    Parameters
+    ----------
+    phone_region : CountryCode or None
+        Country used to read phone numbers written without ``+``.
+
+    Examples
+    --------
+    >>> load_settings(env={}, ingest={"phone_region": "co"}).ingest.phone_region
+    'CO'
+
+    See Also
+    --------
+    CountryCode : how the code is checked.
+    """
 
     phone_region: Optional[CountryCode]
 
@@ -405,6 +523,11 @@ class Settings:
 
     ``s["rank"]`` and :meth:`section` give a section as a plain dict (a copy), for code that
     still reads dicts; :meth:`public` gives everything with secrets masked.
+
+    Parameters
+    ----------
+    sections : mapping
+        Section name -> section dataclass, as :func:`load_settings` builds them.
 
     Examples
     --------

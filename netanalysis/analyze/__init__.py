@@ -36,7 +36,8 @@ from netanalysis.analyze.paths import connecting_network, path_table, shortest_p
 from netanalysis.analyze.result import Analysis
 from netanalysis.analyze.run import run_analysis
 from netanalysis.analyze.support import support_network
-from netanalysis.analyze.targets import fugitive_danger, rank_targets, support_reach
+from netanalysis.analyze.run import rank_targets
+from netanalysis.analyze.targets import fugitive_danger, support_reach
 from netanalysis.analyze.temporal import diff_windows, snapshot, snapshots, time_windows
 
 __all__ = [

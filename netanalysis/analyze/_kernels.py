@@ -2,7 +2,7 @@
 
 The public measures take a networkx graph (``G`` first, networkx keywords). When the graph is
 large, or when the caller passes a :class:`Kernel` directly, they run on igraph's C code
-instead and rescale the results to networkx's conventions, so the two backends agree within
+instead and rescale the results to networkx's conventions, so the two engines agree within
 floating-point tolerance (``tests/analyze/test_centrality.py`` checks every measure).
 
 A :class:`Kernel` is built either from a ``networkx`` graph or straight from a party-edge table
@@ -21,7 +21,7 @@ import pandas as pd
 
 __all__ = ["Kernel", "to_kernel", "kernel_from_edges", "AUTO_IGRAPH_NODES", "use_igraph"]
 
-#: Graphs with more nodes than this run on igraph when ``backend="auto"``.
+#: Graphs with more nodes than this run on igraph when ``engine="auto"``.
 AUTO_IGRAPH_NODES = 2000
 
 _EDGE_ATTRS = ("weight", "strength", "confidence", "distance")
@@ -105,21 +105,21 @@ class Kernel:
         return f"<Kernel {kind}: {self.graph.vcount()} nodes, {self.graph.ecount()} edges>"
 
 
-def use_igraph(G, backend="auto"):
+def use_igraph(G, engine="auto"):
     """Return True when a measure on `G` should run on igraph.
 
-    ``backend`` is ``"networkx"``, ``"igraph"`` or ``"auto"`` (igraph for a :class:`Kernel`
+    ``engine`` is ``"networkx"``, ``"igraph"`` or ``"auto"`` (igraph for a :class:`Kernel`
     or a graph of more than :data:`AUTO_IGRAPH_NODES` nodes).
     """
-    if backend not in ("auto", "networkx", "igraph"):
-        raise ValueError(f"unknown backend {backend!r}: use 'auto', 'networkx' or 'igraph'")
+    if engine not in ("auto", "networkx", "igraph"):
+        raise ValueError(f"unknown engine {engine!r}: use 'auto', 'networkx' or 'igraph'")
     if isinstance(G, Kernel):
-        if backend == "networkx":
-            raise ValueError("a Kernel runs on igraph only; pass a networkx graph for backend='networkx'")
+        if engine == "networkx":
+            raise ValueError("a Kernel runs on igraph only; pass a networkx graph for engine='networkx'")
         return True
-    if backend == "auto":
+    if engine == "auto":
         return G.number_of_nodes() > AUTO_IGRAPH_NODES
-    return backend == "igraph"
+    return engine == "igraph"
 
 
 def to_kernel(G):

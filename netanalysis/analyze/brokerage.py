@@ -32,7 +32,7 @@ __all__ = [
 BROKERAGE_ROLES = ("coordinator", "itinerant", "representative", "gatekeeper", "liaison")
 
 
-def constraint(G, nodes=None, weight=None, *, backend="auto"):
+def constraint(G, nodes=None, weight=None, *, engine="auto"):
     r"""Return Burt's constraint of the nodes of an undirected graph.
 
     .. math:: c(v) = \sum_{w \in N(v)} \Big(p_{vw} + \sum_{q \in N(v)} p_{vq}\, p_{qw}\Big)^2,
@@ -48,13 +48,18 @@ def constraint(G, nodes=None, weight=None, *, backend="auto"):
         Only these nodes (default all).
     weight : str, optional
         Edge attribute used as tie strength; None: every tie 1.
-    backend : {"auto", "networkx", "igraph"}
+    engine : {"auto", "networkx", "igraph"}
         ``"igraph"`` runs the vectorised sparse-matrix form.
 
     Returns
     -------
     dict
         Node id -> constraint; NaN for isolated nodes (as networkx).
+
+    See Also
+    --------
+    effective_size : the other half of Burt's structural holes.
+    brokerage_roles : Gould-Fernandez roles between groups.
 
     Notes
     -----
@@ -77,7 +82,7 @@ def constraint(G, nodes=None, weight=None, *, backend="auto"):
     """
     if G.is_directed():
         raise ValueError("constraint here is defined for undirected graphs")
-    if not use_igraph(G, backend):
+    if not use_igraph(G, engine):
         return nx.constraint(G, nodes=nodes, weight=weight)
     K = to_kernel(G)
     c, _ = structural_holes_arrays(K, weight=weight, which=("constraint",))
@@ -85,7 +90,7 @@ def constraint(G, nodes=None, weight=None, *, backend="auto"):
     return out if nodes is None else {v: out[v] for v in nodes}
 
 
-def effective_size(G, nodes=None, weight=None, *, backend="auto"):
+def effective_size(G, nodes=None, weight=None, *, engine="auto"):
     r"""Return Burt's effective size of the nodes of an undirected graph.
 
     .. math:: e(v) = \sum_{u \in N(v)} \Big(1 - \sum_{w \in N(v)} p_{vw}\, m_{uw}\Big),
@@ -100,12 +105,17 @@ def effective_size(G, nodes=None, weight=None, *, backend="auto"):
         Undirected.
     nodes : iterable, optional
     weight : str, optional
-    backend : {"auto", "networkx", "igraph"}
+    engine : {"auto", "networkx", "igraph"}
 
     Returns
     -------
     dict
         Node id -> effective size; NaN for isolated nodes (as networkx).
+
+    See Also
+    --------
+    constraint : how much a node's contacts are tied to each other.
+    brokerage_roles
 
     Notes
     -----
@@ -127,7 +137,7 @@ def effective_size(G, nodes=None, weight=None, *, backend="auto"):
     """
     if G.is_directed():
         raise ValueError("effective_size here is defined for undirected graphs")
-    if not use_igraph(G, backend):
+    if not use_igraph(G, engine):
         return nx.effective_size(G, nodes=nodes, weight=weight)
     K = to_kernel(G)
     _, e = structural_holes_arrays(K, weight=weight, which=("effective_size",))
@@ -164,6 +174,11 @@ def brokerage_roles(G, groups, nodes=None):
     -------
     DataFrame
         Indexed by node id, integer columns :data:`BROKERAGE_ROLES` and ``total``.
+
+    See Also
+    --------
+    group_bridging : groups a node's ties reach.
+    constraint
 
     Notes
     -----
@@ -233,6 +248,11 @@ def group_bridging(G, groups):
         own group excluded), ``outside_ties`` (ties to other groups), ``bridged`` (the
         other groups it has most ties to, at most 3, most ties first, as a tuple).
 
+    See Also
+    --------
+    brokerage_roles : roles on directed support flows.
+    bridge_edges : ties between groups.
+
     Notes
     -----
     Vectorised over the edge list: O(m log m).
@@ -288,6 +308,10 @@ def bridge_edges(G, groups):
     DataFrame
         ``source``, ``target``, ``group_source``, ``group_target``, ``is_bridge`` (True when
         removing the tie disconnects its component: a bridge in the graph-theoretic sense).
+
+    See Also
+    --------
+    group_bridging : groups each node reaches.
 
     Examples
     --------

@@ -1,10 +1,10 @@
 """Centrality: who is well placed in the network.
 
 Every function takes the graph first and returns a dict keyed by node id, with networkx's
-keywords and conventions (``normalized``, ``weight``, ``k``, ``seed``). ``backend="auto"``
+keywords and conventions (``normalized``, ``weight``, ``k``, ``seed``). ``engine="auto"``
 runs networkx on small graphs and igraph (through :mod:`netanalysis.analyze._kernels`) on
 large ones or when `G` is a :class:`~netanalysis.analyze._kernels.Kernel`; results are
-rescaled so that both backends agree within floating-point tolerance.
+rescaled so that both engines agree within floating-point tolerance.
 
 The ``*_array`` helpers at the bottom return numpy arrays aligned with a Kernel's vertex
 indices: the ranking fast path uses them to avoid dicts of a million entries.
@@ -41,7 +41,7 @@ __all__ = [
 ]
 
 
-def degree_centrality(G, *, backend="auto"):
+def degree_centrality(G, *, engine="auto"):
     r"""Return the degree centrality of every node: its number of neighbours over ``n - 1``.
 
     .. math:: C_D(v) = \frac{\deg(v)}{n - 1}
@@ -49,12 +49,17 @@ def degree_centrality(G, *, backend="auto"):
     Parameters
     ----------
     G : networkx.Graph or Kernel
-    backend : {"auto", "networkx", "igraph"}
+    engine : {"auto", "networkx", "igraph"}
 
     Returns
     -------
     dict
         Node id -> degree centrality (networkx's :func:`~networkx.degree_centrality`).
+
+    See Also
+    --------
+    weighted_degree : the same, summing tie weights.
+    core_number : the k-core a node belongs to.
 
     Notes
     -----
@@ -71,13 +76,13 @@ def degree_centrality(G, *, backend="auto"):
     >>> degree_centrality(nx.star_graph(3))
     {0: 1.0, 1: 0.3333333333333333, 2: 0.3333333333333333, 3: 0.3333333333333333}
     """
-    if not use_igraph(G, backend):
+    if not use_igraph(G, engine):
         return nx.degree_centrality(G)
     K = to_kernel(G)
     return K.to_dict(degree_array(K, normalized=True))
 
 
-def weighted_degree(G, *, weight="weight", backend="auto"):
+def weighted_degree(G, *, weight="weight", engine="auto"):
     r"""Return the weighted degree (strength) of every node: the sum of its tie weights.
 
     .. math:: s(v) = \sum_{u \in N(v)} w_{uv}
@@ -89,12 +94,17 @@ def weighted_degree(G, *, weight="weight", backend="auto"):
         Edge attribute; None counts every tie as 1 (plain degree). On a party graph
         ``"weight"`` is the summed tie weight and ``"strength"`` the sum of weight x
         confidence.
-    backend : {"auto", "networkx", "igraph"}
+    engine : {"auto", "networkx", "igraph"}
 
     Returns
     -------
     dict
         Node id -> strength.
+
+    See Also
+    --------
+    degree_centrality : neighbour counts, normalised.
+    pagerank : importance of the neighbours too.
 
     Notes
     -----
@@ -113,7 +123,7 @@ def weighted_degree(G, *, weight="weight", backend="auto"):
     >>> weighted_degree(G)
     {'a': 2.5, 'b': 2.0, 'c': 0.5}
     """
-    if not use_igraph(G, backend):
+    if not use_igraph(G, engine):
         return {v: float(d) for v, d in G.degree(weight=weight)}
     K = to_kernel(G)
     return K.to_dict(weighted_degree_array(K, weight=weight))
@@ -123,7 +133,7 @@ def betweenness_sources(G, k, seed=None):
     """Return the `k` source nodes sampled the way networkx samples them for `seed`.
 
     networkx draws ``random.Random(seed).sample(list(G), k)``; drawing the same positions
-    here makes sampled betweenness identical on both backends.
+    here makes sampled betweenness identical on both engines.
 
     Examples
     --------
@@ -137,7 +147,7 @@ def betweenness_sources(G, k, seed=None):
 
 
 def betweenness_centrality(G, k=None, normalized=True, weight=None, endpoints=False, seed=None,
-                           *, backend="auto"):
+                           *, engine="auto"):
     r"""Return the shortest-path betweenness of every node, exact or sampled from `k` sources.
 
     .. math:: c_B(v) = \sum_{s \ne v \ne t} \frac{\sigma(s, t \mid v)}{\sigma(s, t)}
@@ -159,15 +169,20 @@ def betweenness_centrality(G, k=None, normalized=True, weight=None, endpoints=Fa
         Edge attribute used as a length (a *distance*, e.g. ``"distance"`` = 1/strength on
         a party graph). None: hop counts.
     endpoints : bool
-        Count the endpoints of paths (networkx backend only).
+        Count the endpoints of paths (networkx engine only).
     seed : int or random.Random, optional
-        Seed of the source sample; the same seed samples the same sources on both backends.
-    backend : {"auto", "networkx", "igraph"}
+        Seed of the source sample; the same seed samples the same sources on both engines.
+    engine : {"auto", "networkx", "igraph"}
 
     Returns
     -------
     dict
         Node id -> betweenness.
+
+    See Also
+    --------
+    betweenness_sources : the sources a seed samples.
+    closeness_centrality, harmonic_centrality : distance-based centralities.
 
     Notes
     -----
@@ -191,14 +206,14 @@ def betweenness_centrality(G, k=None, normalized=True, weight=None, endpoints=Fa
     >>> import networkx as nx
     >>> betweenness_centrality(nx.path_graph(["a", "b", "c"]))
     {'a': 0.0, 'b': 1.0, 'c': 0.0}
-    >>> bc = betweenness_centrality(nx.path_graph(["a", "b", "c"]), backend="igraph")
+    >>> bc = betweenness_centrality(nx.path_graph(["a", "b", "c"]), engine="igraph")
     >>> bc == {'a': 0.0, 'b': 1.0, 'c': 0.0}
     True
     """
     n = G.number_of_nodes()
     if k is not None and k >= n:
         k = None
-    if endpoints or not use_igraph(G, backend):
+    if endpoints or not use_igraph(G, engine):
         if isinstance(G, Kernel):
             raise ValueError("endpoints=True needs a networkx graph")
         return nx.betweenness_centrality(G, k=k, normalized=normalized, weight=weight,
@@ -208,7 +223,7 @@ def betweenness_centrality(G, k=None, normalized=True, weight=None, endpoints=Fa
     return K.to_dict(vals)
 
 
-def closeness_centrality(G, distance=None, wf_improved=True, *, backend="auto"):
+def closeness_centrality(G, distance=None, wf_improved=True, *, engine="auto"):
     r"""Return the closeness of every node (Wasserman-Faust form for disconnected graphs).
 
     .. math:: C(u) = \frac{r(u) - 1}{n - 1} \cdot \frac{r(u) - 1}{\sum_{v} d(u, v)}
@@ -219,16 +234,21 @@ def closeness_centrality(G, distance=None, wf_improved=True, *, backend="auto"):
     Parameters
     ----------
     G : networkx.Graph or Kernel
-        Undirected for the igraph backend.
+        Undirected for the igraph engine.
     distance : str, optional
         Edge attribute used as a length; None: hop counts.
     wf_improved : bool
-    backend : {"auto", "networkx", "igraph"}
+    engine : {"auto", "networkx", "igraph"}
 
     Returns
     -------
     dict
         Node id -> closeness (0 for an isolated node).
+
+    See Also
+    --------
+    harmonic_centrality : the same idea, defined on disconnected graphs.
+    betweenness_centrality : brokerage along shortest paths.
 
     Notes
     -----
@@ -248,7 +268,7 @@ def closeness_centrality(G, distance=None, wf_improved=True, *, backend="auto"):
     >>> closeness_centrality(nx.path_graph(["a", "b", "c"]))
     {'a': 0.6666666666666666, 'b': 1.0, 'c': 0.6666666666666666}
     """
-    if G.is_directed() or not use_igraph(G, backend):
+    if G.is_directed() or not use_igraph(G, engine):
         if isinstance(G, Kernel):
             raise ValueError("closeness on a directed Kernel is not supported; use networkx")
         return nx.closeness_centrality(G, distance=distance, wf_improved=wf_improved)
@@ -256,7 +276,7 @@ def closeness_centrality(G, distance=None, wf_improved=True, *, backend="auto"):
     return K.to_dict(closeness_array(K, distance=distance, wf_improved=wf_improved))
 
 
-def harmonic_centrality(G, distance=None, *, backend="auto"):
+def harmonic_centrality(G, distance=None, *, engine="auto"):
     r"""Return the harmonic centrality of every node: the sum of inverse distances.
 
     .. math:: H(u) = \sum_{v \ne u} \frac{1}{d(u, v)}, \qquad 1/\infty = 0
@@ -266,12 +286,17 @@ def harmonic_centrality(G, distance=None, *, backend="auto"):
     G : networkx.Graph or Kernel
     distance : str, optional
         Edge attribute used as a length; None: hop counts.
-    backend : {"auto", "networkx", "igraph"}
+    engine : {"auto", "networkx", "igraph"}
 
     Returns
     -------
     dict
         Node id -> harmonic centrality (not normalised, as in networkx).
+
+    See Also
+    --------
+    closeness_centrality : inverse of the mean distance.
+    betweenness_centrality
 
     Notes
     -----
@@ -290,13 +315,13 @@ def harmonic_centrality(G, distance=None, *, backend="auto"):
     >>> sorted(harmonic_centrality(nx.path_graph(["a", "b", "c"])).items())
     [('a', 1.5), ('b', 2.0), ('c', 1.5)]
     """
-    if not use_igraph(G, backend):
+    if not use_igraph(G, engine):
         return nx.harmonic_centrality(G, distance=distance)
     K = to_kernel(G)
     return K.to_dict(harmonic_array(K, distance=distance))
 
 
-def eigenvector_centrality(G, weight=None, *, max_iter=100, tol=1e-06, backend="auto"):
+def eigenvector_centrality(G, weight=None, *, max_iter=100, tol=1e-06, engine="auto"):
     r"""Return the eigenvector centrality of every node (unit Euclidean norm, as networkx).
 
     .. math:: \lambda x_v = \sum_{u} a_{vu} x_u
@@ -306,13 +331,18 @@ def eigenvector_centrality(G, weight=None, *, max_iter=100, tol=1e-06, backend="
     G : networkx.Graph or Kernel
     weight : str, optional
         Edge attribute used as tie strength; None: every tie 1.
-    max_iter, tol : networkx power-iteration settings (networkx backend).
-    backend : {"auto", "networkx", "igraph"}
+    max_iter, tol : networkx power-iteration settings (networkx engine).
+    engine : {"auto", "networkx", "igraph"}
 
     Returns
     -------
     dict
         Node id -> centrality; the vector has Euclidean norm 1.
+
+    See Also
+    --------
+    pagerank : a damped variant that also suits directed graphs.
+    degree_centrality
 
     Notes
     -----
@@ -332,13 +362,13 @@ def eigenvector_centrality(G, weight=None, *, max_iter=100, tol=1e-06, backend="
     >>> {v: round(x, 4) for v, x in ec.items()}
     {0: 0.7071, 1: 0.5, 2: 0.5}
     """
-    if not use_igraph(G, backend):
+    if not use_igraph(G, engine):
         return nx.eigenvector_centrality(G, max_iter=max_iter, tol=tol, weight=weight)
     K = to_kernel(G)
     return K.to_dict(eigenvector_array(K, weight=weight))
 
 
-def pagerank(G, alpha=0.85, weight="weight", *, backend="auto"):
+def pagerank(G, alpha=0.85, weight="weight", *, engine="auto"):
     r"""Return the PageRank of every node.
 
     .. math:: PR(v) = \frac{1 - \alpha}{n} + \alpha \sum_{u \to v} \frac{w_{uv}}{s(u)} PR(u)
@@ -352,12 +382,17 @@ def pagerank(G, alpha=0.85, weight="weight", *, backend="auto"):
         Damping factor.
     weight : str or None
         Edge attribute used as tie strength.
-    backend : {"auto", "networkx", "igraph"}
+    engine : {"auto", "networkx", "igraph"}
 
     Returns
     -------
     dict
         Node id -> PageRank; the values sum to 1.
+
+    See Also
+    --------
+    eigenvector_centrality : the undamped variant.
+    weighted_degree
 
     Notes
     -----
@@ -376,13 +411,13 @@ def pagerank(G, alpha=0.85, weight="weight", *, backend="auto"):
     >>> {v: round(x, 3) for v, x in pr.items()}
     {0: 0.486, 1: 0.257, 2: 0.257}
     """
-    if not use_igraph(G, backend):
+    if not use_igraph(G, engine):
         return nx.pagerank(G, alpha=alpha, weight=weight)
     K = to_kernel(G)
     return K.to_dict(pagerank_array(K, alpha=alpha, weight=weight))
 
 
-def core_number(G, *, backend="auto"):
+def core_number(G, *, engine="auto"):
     r"""Return the core number of every node: the largest k of a k-core containing it.
 
     A k-core is a maximal subgraph in which every node has at least k neighbours.
@@ -390,12 +425,17 @@ def core_number(G, *, backend="auto"):
     Parameters
     ----------
     G : networkx.Graph or Kernel
-    backend : {"auto", "networkx", "igraph"}
+    engine : {"auto", "networkx", "igraph"}
 
     Returns
     -------
     dict
         Node id -> core number.
+
+    See Also
+    --------
+    degree_centrality : local connectedness.
+    eigenvector_centrality
 
     Notes
     -----
@@ -417,7 +457,7 @@ def core_number(G, *, backend="auto"):
     >>> core_number(G)
     {'a': 2, 'b': 2, 'c': 2, 'd': 1}
     """
-    if not use_igraph(G, backend):
+    if not use_igraph(G, engine):
         return nx.core_number(G)
     K = to_kernel(G)
     return K.to_dict(core_number_array(K))
@@ -426,7 +466,32 @@ def core_number(G, *, backend="auto"):
 # ---------------------------------------------------------------- array kernels (igraph)
 
 def degree_array(K, normalized=False):
-    """Degrees aligned with the vertex indices of Kernel `K`."""
+    """Degrees aligned with the vertex indices of Kernel `K`.
+
+    Parameters
+    ----------
+    K : Kernel
+        The party graph kernel (:func:`netanalysis.analyze._kernels.to_kernel`).
+    normalized : bool
+        Divide by n - 1 (degree centrality).
+
+    Returns
+    -------
+    numpy.ndarray
+        One value per vertex index of `K` (``K.names`` gives the node ids).
+
+    See Also
+    --------
+    degree_centrality : the same, keyed by node id.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> from netanalysis.analyze._kernels import to_kernel
+    >>> K = to_kernel(nx.Graph([("a", "b", {"weight": 2.0}), ("b", "c", {"weight": 1.0})]))
+    >>> degree_array(K).tolist()
+    [1.0, 2.0, 1.0]
+    """
     d = np.asarray(K.graph.degree(), dtype=float)
     n = K.graph.vcount()
     if normalized:
@@ -435,14 +500,68 @@ def degree_array(K, normalized=False):
 
 
 def weighted_degree_array(K, weight="weight"):
-    """Strengths aligned with the vertex indices of Kernel `K`."""
+    """Strengths (sums of tie weights) aligned with the vertex indices of Kernel `K`.
+
+    Parameters
+    ----------
+    K : Kernel
+    weight : str or None
+        Edge attribute of tie strength; None counts ties.
+
+    Returns
+    -------
+    numpy.ndarray
+        One value per vertex index of `K` (``K.names`` gives the node ids).
+
+    See Also
+    --------
+    weighted_degree : the same, keyed by node id.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> from netanalysis.analyze._kernels import to_kernel
+    >>> K = to_kernel(nx.Graph([("a", "b", {"weight": 2.0}), ("b", "c", {"weight": 1.0})]))
+    >>> weighted_degree_array(K).tolist()
+    [2.0, 3.0, 1.0]
+    """
     return np.asarray(K.graph.strength(weights=K.weight_arg(weight)), dtype=float)
 
 
 def betweenness_array(K, k=None, normalized=True, weight=None, seed=None):
-    """Betweenness as an array, and the list of sampled source indices (None when exact).
+    """Betweenness aligned with the vertex indices of Kernel `K`, exact or sampled from `k` sources.
 
-    Rescaled to networkx's :func:`~networkx.betweenness_centrality` (``endpoints=False``).
+    Parameters
+    ----------
+    K : Kernel
+    k : int, optional
+        Sample this many sources (seeded as :func:`betweenness_sources` draws them); None is exact.
+    normalized : bool
+        Scale as networkx does.
+    weight : str, optional
+        Edge attribute read as a distance.
+    seed : int, optional
+        Seed of the source sample.
+
+    Returns
+    -------
+    values : numpy.ndarray
+        One value per vertex index of `K` (``K.names`` gives the node ids).
+    sources : list of int or None
+        The vertex indices sampled as sources (None when exact).
+
+    See Also
+    --------
+    betweenness_centrality : the same, keyed by node id.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> from netanalysis.analyze._kernels import to_kernel
+    >>> K = to_kernel(nx.Graph([("a", "b", {"weight": 2.0}), ("b", "c", {"weight": 1.0})]))
+    >>> values, sources = betweenness_array(K)
+    >>> values.tolist(), sources
+    ([0.0, 1.0, 0.0], None)
     """
     g = K.graph
     n = g.vcount()
@@ -479,7 +598,33 @@ def betweenness_array(K, k=None, normalized=True, weight=None, seed=None):
 
 
 def closeness_array(K, distance=None, wf_improved=True):
-    """Closeness (networkx convention) aligned with the vertex indices of undirected `K`."""
+    """Closeness aligned with the vertex indices of Kernel `K`.
+
+    Parameters
+    ----------
+    K : Kernel
+    distance : str, optional
+        Edge attribute read as a distance.
+    wf_improved : bool
+        Scale by the reachable fraction (Wasserman-Faust), as networkx does.
+
+    Returns
+    -------
+    numpy.ndarray
+        One value per vertex index of `K` (``K.names`` gives the node ids).
+
+    See Also
+    --------
+    closeness_centrality : the same, keyed by node id.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> from netanalysis.analyze._kernels import to_kernel
+    >>> K = to_kernel(nx.Graph([("a", "b", {"weight": 2.0}), ("b", "c", {"weight": 1.0})]))
+    >>> closeness_array(K).round(3).tolist()
+    [0.667, 1.0, 0.667]
+    """
     g = K.graph
     n = g.vcount()
     if n == 0:
@@ -495,13 +640,61 @@ def closeness_array(K, distance=None, wf_improved=True):
 
 
 def harmonic_array(K, distance=None):
-    """Harmonic centrality (not normalised) aligned with the vertex indices of `K`."""
+    """Harmonic centrality aligned with the vertex indices of Kernel `K`.
+
+    Parameters
+    ----------
+    K : Kernel
+    distance : str, optional
+        Edge attribute read as a distance.
+
+    Returns
+    -------
+    numpy.ndarray
+        One value per vertex index of `K` (``K.names`` gives the node ids).
+
+    See Also
+    --------
+    harmonic_centrality : the same, keyed by node id.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> from netanalysis.analyze._kernels import to_kernel
+    >>> K = to_kernel(nx.Graph([("a", "b", {"weight": 2.0}), ("b", "c", {"weight": 1.0})]))
+    >>> harmonic_array(K).tolist()
+    [1.5, 2.0, 1.5]
+    """
     return np.asarray(K.graph.harmonic_centrality(weights=K.weight_arg(distance), normalized=False),
                       dtype=float)
 
 
 def eigenvector_array(K, weight=None):
-    """Eigenvector centrality with unit Euclidean norm, aligned with the vertex indices of `K`."""
+    """Eigenvector centrality aligned with the vertex indices of Kernel `K` (unit Euclidean norm).
+
+    Parameters
+    ----------
+    K : Kernel
+    weight : str, optional
+        Edge attribute of tie strength.
+
+    Returns
+    -------
+    numpy.ndarray
+        One value per vertex index of `K` (``K.names`` gives the node ids).
+
+    See Also
+    --------
+    eigenvector_centrality : the same, keyed by node id.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> from netanalysis.analyze._kernels import to_kernel
+    >>> K = to_kernel(nx.Graph([("a", "b", {"weight": 2.0}), ("b", "c", {"weight": 1.0})]))
+    >>> eigenvector_array(K).round(3).tolist()
+    [0.5, 0.707, 0.5]
+    """
     g = K.graph
     if g.ecount() == 0:
         n = g.vcount()
@@ -517,7 +710,33 @@ def eigenvector_array(K, weight=None):
 
 
 def pagerank_array(K, alpha=0.85, weight="weight"):
-    """PageRank aligned with the vertex indices of `K` (sums to 1)."""
+    """PageRank aligned with the vertex indices of Kernel `K` (sums to 1).
+
+    Parameters
+    ----------
+    K : Kernel
+    alpha : float
+        Damping factor.
+    weight : str or None
+        Edge attribute of tie strength.
+
+    Returns
+    -------
+    numpy.ndarray
+        One value per vertex index of `K` (``K.names`` gives the node ids).
+
+    See Also
+    --------
+    pagerank : the same, keyed by node id.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> from netanalysis.analyze._kernels import to_kernel
+    >>> K = to_kernel(nx.Graph([("a", "b", {"weight": 2.0}), ("b", "c", {"weight": 1.0})]))
+    >>> round(float(pagerank_array(K).sum()), 6)
+    1.0
+    """
     g = K.graph
     if g.vcount() == 0:
         return np.zeros(0)
@@ -527,5 +746,27 @@ def pagerank_array(K, alpha=0.85, weight="weight"):
 
 
 def core_number_array(K):
-    """Core numbers aligned with the vertex indices of `K`."""
+    """Core numbers aligned with the vertex indices of Kernel `K`.
+
+    Parameters
+    ----------
+    K : Kernel
+
+    Returns
+    -------
+    numpy.ndarray
+        One value per vertex index of `K` (``K.names`` gives the node ids).
+
+    See Also
+    --------
+    core_number : the same, keyed by node id.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> from netanalysis.analyze._kernels import to_kernel
+    >>> K = to_kernel(nx.Graph([("a", "b", {"weight": 2.0}), ("b", "c", {"weight": 1.0})]))
+    >>> core_number_array(K).tolist()
+    [1, 1, 1]
+    """
     return np.asarray(K.graph.coreness(), dtype=np.int64)

@@ -22,6 +22,8 @@ __all__ = [
     "group_membership",
     "modularity",
     "membership_array",
+    "renumber",
+    "partition_modularity",
 ]
 
 
@@ -56,6 +58,11 @@ def leiden_communities(G, *, resolution=1.0, weight="weight", seed=0, n_iteratio
     -------
     list of set
         Sorted by decreasing size, then by smallest member id (as text).
+
+    See Also
+    --------
+    louvain_communities : the older method Leiden improves on.
+    modularity : quality of a partition.
 
     Notes
     -----
@@ -142,6 +149,11 @@ def modularity(G, communities, *, weight="weight", resolution=1.0):
     float
         NaN for a graph without ties.
 
+    See Also
+    --------
+    leiden_communities : find a partition of high modularity.
+    partition_modularity : the same on a kernel.
+
     References
     ----------
     .. [1] Newman, M. E. J., Girvan, M. (2004). Finding and evaluating community structure
@@ -159,7 +171,7 @@ def modularity(G, communities, *, weight="weight", resolution=1.0):
     else:
         memb_of = group_membership(communities)
     memb = np.asarray([memb_of[v] for v in K.names.tolist()], dtype=np.int64)
-    return _modularity(K, memb, weight, resolution)
+    return partition_modularity(K, memb, weight, resolution)
 
 
 def membership_array(K, *, resolution=1.0, weight="weight", seed=0, n_iterations=-1,
@@ -204,31 +216,89 @@ def membership_array(K, *, resolution=1.0, weight="weight", seed=0, n_iterations
         raw = np.empty(n, dtype=np.int64)
         for i, c in enumerate(comms):
             raw[list(c)] = i
-    return _renumber(K, raw)
+    return renumber(K.names, raw)
 
 
-def _renumber(K, raw):
-    """Renumber raw labels 1.. by decreasing size, then smallest member id (as text)."""
+def renumber(names, labels):
+    """Return group numbers 1, 2, ... by decreasing size, ties broken by the smallest member id.
+
+    One numbering for every grouping netanalysis reports (communities in process or from
+    Neo4j, components), so that group 1 is always the largest and the numbers do not depend
+    on the order an algorithm happened to produce.
+
+    Parameters
+    ----------
+    names : sequence
+        Member ids (compared as text), one per member.
+    labels : sequence of int
+        Raw group label of each member, aligned with `names`.
+
+    Returns
+    -------
+    numpy.ndarray of int64
+        The new group number of each member.
+
+    See Also
+    --------
+    membership_array : communities of a kernel, numbered this way.
+
+    Examples
+    --------
+    >>> renumber(["c", "a", "b", "d"], [7, 7, 3, 3]).tolist()
+    [1, 1, 2, 2]
+    """
+    raw = np.asarray(labels)
     n = len(raw)
-    labels, inv = np.unique(raw, return_inverse=True)
+    if n == 0:
+        return np.empty(0, dtype=np.int64)
+    labels_, inv = np.unique(raw, return_inverse=True)
     sizes = np.bincount(inv)
-    names = [str(x) for x in K.names.tolist()]
+    names = [str(x) for x in (names.tolist() if hasattr(names, "tolist") else names)]
     if any(x.endswith("\x00") for x in names):  # fixed-width text would drop trailing NULs
         order_ids = np.argsort(np.asarray(names, dtype=object), kind="stable")
     else:  # fixed-width unicode sorts by code point, as str does, without Python compares
         order_ids = np.argsort(np.asarray(names, dtype=str), kind="stable")
-    first = np.full(len(labels), n, dtype=np.int64)
+    first = np.full(len(labels_), n, dtype=np.int64)
     # rank of the smallest member id of each group
     rank_of = np.empty(n, dtype=np.int64)
     rank_of[order_ids] = np.arange(n)
     np.minimum.at(first, inv, rank_of)
     order = np.lexsort((first, -sizes))
-    newnum = np.empty(len(labels), dtype=np.int64)
-    newnum[order] = np.arange(1, len(labels) + 1)
+    newnum = np.empty(len(labels_), dtype=np.int64)
+    newnum[order] = np.arange(1, len(labels_) + 1)
     return newnum[inv]
 
 
-def _modularity(K, memb, weight, resolution):
+def partition_modularity(K, memb, weight=None, resolution=1.0):
+    """Return the modularity of the partition `memb` (numbers 1..) of kernel `K`, NaN without ties.
+
+    Parameters
+    ----------
+    K : Kernel
+        The party graph kernel.
+    memb : array of int
+        Group number (1..) of each node of `K`.
+    weight : str, optional
+        Edge weight attribute.
+    resolution : float
+        Resolution parameter (1 = Newman-Girvan modularity).
+
+    Returns
+    -------
+    float
+
+    See Also
+    --------
+    membership_array, renumber
+
+    Examples
+    --------
+    >>> from netanalysis.analyze._kernels import to_kernel
+    >>> import networkx as nx
+    >>> K = to_kernel(nx.Graph([("a", "b"), ("c", "d")]))
+    >>> round(partition_modularity(K, np.array([1, 1, 2, 2])), 3)
+    0.5
+    """
     g = K.graph
     if g.ecount() == 0:
         return float("nan")

@@ -86,6 +86,11 @@ def simulate_disruption(G, strategy="betweenness", *, mode="sequential", steps=5
     UnknownEntityError
         If a listed id is not in `G`.
 
+    See Also
+    --------
+    lcc_size : the measure of fragmentation.
+    netanalysis.analyze.keyplayer.key_players : the set whose removal fragments most.
+
     Notes
     -----
     Sequential betweenness costs one betweenness computation per step: O(steps n m).

@@ -37,6 +37,10 @@ def fragmentation(G, removed=()):
     float
         In [0, 1]; 1.0 when fewer than two nodes remain.
 
+    See Also
+    --------
+    key_players : choose the nodes that maximise it.
+
     References
     ----------
     .. [1] Borgatti, S. P. (2006). Identifying sets of key players in a social network.
@@ -84,6 +88,11 @@ def key_players(G, k, *, seed=0, restarts=5, candidates=None, max_iter=1000):
         back (most important first; ties by id).
     F : float
         Fragmentation of `G` without them.
+
+    See Also
+    --------
+    key_players_exact : brute force on small graphs.
+    fragmentation : the objective.
 
     Notes
     -----

@@ -58,6 +58,11 @@ def group_profiles(ids, roles, membership, support_edges):
         ``unknown``, ``organizations``, ``services`` (tuple of support types its members
         supply to anyone), ``support_ties`` (support ties supplied by members).
 
+    See Also
+    --------
+    logistics_groups : the groups that supply fugitives, ranked.
+    group_table : one row per member.
+
     Examples
     --------
     >>> import pandas as pd
@@ -108,6 +113,11 @@ def logistics_groups(ids, roles, membership, support_edges, value, *, notices=No
         :data:`~netanalysis.analyze.result.LOGISTICS_COLUMNS` (``facilitators`` and
         ``fugitives_supported`` are counts), then ``services``, ``facilitator_ids``,
         ``fugitive_ids``, ``size``.
+
+    See Also
+    --------
+    group_profiles : services and members of every group.
+    netanalysis.analyze.support.support_network : who supports one fugitive.
 
     Examples
     --------

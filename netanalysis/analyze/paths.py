@@ -55,6 +55,11 @@ def shortest_paths(G, source, target, k=1, *, by_confidence=False):
     UnknownEntityError
         If `source` or `target` is not in `G`.
 
+    See Also
+    --------
+    connecting_network : every short path between several people at once.
+    path_table : the paths as a table.
+
     Notes
     -----
     Yen's algorithm, O(k n (m + n log n)).
@@ -141,6 +146,11 @@ def connecting_network(G, ids, *, by_confidence=False, method="paths"):
     ------
     UnknownEntityError
         If an id is not in `G`.
+
+    See Also
+    --------
+    shortest_paths : the paths between two people.
+    tie_cost : how a tie's confidence becomes a distance.
 
     Notes
     -----

@@ -25,7 +25,7 @@ from netanalysis.analyze.brokerage import (
     group_bridging,
     structural_holes_arrays,
 )
-from netanalysis.analyze.communities import _modularity, _renumber, membership_array
+from netanalysis.analyze.communities import membership_array, partition_modularity, renumber
 from netanalysis.analyze.logistics import group_table, logistics_groups
 from netanalysis.analyze.result import TARGET_COLUMNS, Analysis
 from netanalysis.analyze.targets import (
@@ -39,7 +39,7 @@ from netanalysis.model.graph import filter_edges, party_edges, party_nodes
 from netanalysis.model.vocab import SUPPORT_TYPES
 from netanalysis.settings import load_settings, section_settings
 
-__all__ = ["run_analysis", "rank_settings", "COMMUNICATION_TYPES"]
+__all__ = ["run_analysis", "rank_targets", "rank_settings", "COMMUNICATION_TYPES"]
 
 #: Tie types read as communication for brokerage roles (reported and inferred).
 COMMUNICATION_TYPES = ("communication", "calls")
@@ -59,8 +59,20 @@ MEASURE_COLUMNS = [
 def rank_settings(settings=None):
     """Return the typed ``rank`` section (:class:`~netanalysis.settings.RankSettings`).
 
-    `settings` is a :class:`~netanalysis.settings.Settings`, a dict of some ``rank`` keys
-    (checked, defaults filled in) or None (defaults).
+    Parameters
+    ----------
+    settings : Settings, RankSettings, dict or None
+        Full settings, the section itself, a dict of some ``rank`` keys (checked, defaults
+        filled in) or None (defaults).
+
+    Returns
+    -------
+    RankSettings
+
+    See Also
+    --------
+    run_analysis : reads its parameters from this section.
+    netanalysis.settings.section_settings : the same for any section.
 
     Examples
     --------
@@ -97,6 +109,11 @@ def run_analysis(case, *, settings=None, filters=None, seed=0, measures=None, pr
         ``targets`` (contract columns then the measures), ``groups``, ``logistics``,
         ``measures`` (indexed by id), ``modularity``, ``meta`` (seed, betweenness sample
         size, kernels, timings, filters).
+
+    See Also
+    --------
+    rank_targets : the targets alone.
+    netanalysis.pipeline.analyze_case : the main job, writing the output files.
 
     Notes
     -----
@@ -197,7 +214,7 @@ def run_analysis(case, *, settings=None, filters=None, seed=0, measures=None, pr
         t = time.perf_counter()
         com = rs.communities
         if "community" in pre:
-            memb = _renumber(K, pre["community"].astype(np.int64))
+            memb = renumber(K.names, pre["community"].astype(np.int64))
             meta["communities"] = "precomputed"
         else:
             memb = membership_array(K, resolution=com.resolution,
@@ -205,7 +222,7 @@ def run_analysis(case, *, settings=None, filters=None, seed=0, measures=None, pr
                                     method=com.method,
                                     n_iterations=com.n_iterations)
             meta["communities"] = f"{com.method} (resolution {com.resolution})"
-        modularity = _modularity(K, memb, weight, com.resolution) if n else None
+        modularity = partition_modularity(K, memb, weight, com.resolution) if n else None
         if modularity is not None and modularity != modularity:
             modularity = None
         timings["communities_s"] = _lap(t)
@@ -377,3 +394,38 @@ def _precomputed(measures, ids):
 
 def _lap(t):
     return round(time.perf_counter() - t, 4)
+
+
+
+def rank_targets(case, *, settings=None, filters=None, seed=0, measures=None, progress=None):
+    """Return the ranked targets of `case` (the ``targets`` table of :func:`run_analysis`).
+
+    Columns: ``rank``, ``id``, ``name``, ``role``, ``score``, ``why``, then the measures
+    behind the score; the formula is in :mod:`netanalysis.analyze.targets`.
+
+    Parameters
+    ----------
+    case : Case
+    settings, filters, seed, measures, progress
+        As in :func:`run_analysis`.
+
+    Returns
+    -------
+    pandas.DataFrame
+
+    See Also
+    --------
+    run_analysis : targets, groups and logistics in one pass.
+
+    Examples
+    --------
+    >>> from netanalysis.ingest import case_from_records
+    >>> c = case_from_records(persons=[{"id": "F1", "name": "Ana", "role": "fugitive"},
+    ...                                {"id": "S1", "name": "Luis"}, {"id": "X1", "name": "Eva"}],
+    ...                       links=[{"from_id": "S1", "to_id": "F1", "type": "lodging"},
+    ...                              {"from_id": "X1", "to_id": "S1", "type": "family"}])
+    >>> rank_targets(c)["id"].tolist()
+    ['F1', 'S1', 'X1']
+    """
+    return run_analysis(case, settings=settings, filters=filters, seed=seed, measures=measures,
+                        progress=progress).targets

@@ -50,6 +50,11 @@ def support_network(case_or_edges, fugitive_id, hops=None, *, filters=None, sett
     UnknownEntityError
         If `fugitive_id` is not a party of the case.
 
+    See Also
+    --------
+    netanalysis.analyze.logistics.logistics_groups : the groups behind many fugitives.
+    netanalysis.analyze.paths.shortest_paths : how two people connect.
+
     Notes
     -----
     Breadth-first search backwards along support ties (receiver -> supplier), O(m).

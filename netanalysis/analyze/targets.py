@@ -41,6 +41,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from netanalysis.model.values import as_list, present
 from netanalysis.model.vocab import SERVICE_NAMES, SUPPORT_TYPES
 from netanalysis.settings import section_settings
 
@@ -51,7 +52,6 @@ __all__ = [
     "top_fraction",
     "score_targets",
     "explain_targets",
-    "rank_targets",
 ]
 
 
@@ -69,6 +69,11 @@ def fugitive_danger(persons, settings):
     -------
     ndarray of float
         Aligned with the rows of `persons`.
+
+    See Also
+    --------
+    score_targets : the target score the danger enters.
+    support_reach : what a person does for fugitives.
 
     Examples
     --------
@@ -97,11 +102,11 @@ def fugitive_danger(persons, settings):
     wanted = _col(persons, "wanted_by").to_numpy(dtype=object)
     for i in np.flatnonzero(fug):
         nt = notice[i]
-        x = float(notice_w.get(str(nt).lower(), 0.0)) if _present(nt) else 0.0
-        offs = _listify(offences[i])
+        x = float(notice_w.get(str(nt).lower(), 0.0)) if present(nt) else 0.0
+        offs = as_list(offences[i])
         if offs:
             x += a * max(float(sev.get(o.lower(), sev_default)) for o in offs)
-        x += b * min(len(_listify(wanted[i])), cap) / cap
+        x += b * min(len(as_list(wanted[i])), cap) / cap
         out[i] = x
     return out
 
@@ -131,6 +136,11 @@ def support_reach(support_edges, ids, value, *, hops=3, decay=0.5):
         fugitives, a tuple), ``top_fugitive`` (most valuable fugitive supplied directly, or
         None), ``supported_by`` (distinct direct suppliers of a party),
         ``services_received``.
+
+    See Also
+    --------
+    fugitive_danger : value of the fugitives supported.
+    score_targets
 
     Notes
     -----
@@ -261,6 +271,11 @@ def score_targets(table, settings):
         ``score``, ``danger_part``, ``support_part``, ``brokerage``, ``centrality``
         aligned with `table` (brokerage and centrality in [0, 1], before weighting).
 
+    See Also
+    --------
+    explain_targets : the why sentences.
+    fugitive_danger, support_reach : the terms of the score.
+
     Examples
     --------
     >>> import pandas as pd
@@ -310,6 +325,10 @@ def explain_targets(table, settings, *, limit=None):
     -------
     list of str
 
+    See Also
+    --------
+    score_targets : the score explained.
+
     Examples
     --------
     >>> import pandas as pd
@@ -330,18 +349,6 @@ def explain_targets(table, settings, *, limit=None):
     return out
 
 
-def rank_targets(case, *, settings=None, filters=None, seed=0, measures=None, progress=None):
-    """Return the ranked targets of `case` (the ``targets`` table of :func:`run_analysis`).
-
-    Columns: ``rank``, ``id``, ``name``, ``role``, ``score``, ``why``, then the measures
-    behind the score. See the module docstring for the formula.
-    """
-    from netanalysis.analyze.run import run_analysis
-
-    return run_analysis(case, settings=settings, filters=filters, seed=seed, measures=measures,
-                        progress=progress).targets
-
-
 # ----------------------------------------------------------------------------- helpers
 
 def _why(r, top_pct):
@@ -350,12 +357,12 @@ def _why(r, top_pct):
     if role == "fugitive":
         bits = ["fugitive"]
         nt = r.get("notice")
-        if _present(nt) and str(nt) != "none":
+        if present(nt) and str(nt) != "none":
             bits.append(f"{nt} notice")
-        wb = _listify(r.get("wanted_by"))
+        wb = as_list(r.get("wanted_by"))
         if wb:
             bits.append("wanted by " + ", ".join(wb))
-        offs = _listify(r.get("offences"))
+        offs = as_list(r.get("offences"))
         if offs:
             bits.append(", ".join(o.replace("_", " ") for o in offs))
         parts.append(", ".join(bits))
@@ -369,7 +376,7 @@ def _why(r, top_pct):
         svc = _services(r.get("services")) or "support"
         top = r.get("top_fugitive")
         tn = r.get("top_fugitive_notice")
-        label = f"{top} ({tn} notice)" if _present(tn) and tn != "none" else f"{top}"
+        label = f"{top} ({tn} notice)" if present(tn) and tn != "none" else f"{top}"
         if nd == 1:
             parts.append(f"supplies {svc} to fugitive {label}")
         else:
@@ -383,17 +390,17 @@ def _why(r, top_pct):
     gf = int(r.get("gf_total") or 0)
     if len(bridged) >= 1 and (gf > 0 or len(bridged) >= 2 or nd):
         groups = [grp] + list(bridged[:2])
-        gs = [str(int(g)) for g in groups if _present(g)]
+        gs = [str(int(g)) for g in groups if present(g)]
         txt = gs[0] if len(gs) == 1 else ", ".join(gs[:-1]) + " and " + gs[-1]
         role_name = _gf_role(r)
         parts.append(f"broker between groups {txt}" + (f" ({role_name})" if role_name else ""))
     for m, label in (("betweenness", "betweenness"), ("pagerank", "PageRank")):
         tf = r.get(f"{m}_top")
-        if _present(tf) and tf * 100 <= top_pct and float(r.get(m, 1) or 0) > 0:
+        if present(tf) and tf * 100 <= top_pct and float(r.get(m, 1) or 0) > 0:
             parts.append(f"{label} top {max(1, int(np.ceil(tf * 100)))}%")
     if not parts:
         deg = r.get("degree")
-        parts.append(f"{int(deg)} ties" if _present(deg) else "no ties")
+        parts.append(f"{int(deg)} ties" if present(deg) else "no ties")
     return "; ".join(parts)
 
 
@@ -444,7 +451,7 @@ def _why_many(table, top_pct):
         texts = []
         for g, b, hb, bi in zip(grp, [bridged[i] for i in w.tolist()], has.tolist(),
                                 best.tolist()):
-            gs = [str(int(x)) for x in [g] + list(b[:2]) if _present(x)]
+            gs = [str(int(x)) for x in [g] + list(b[:2]) if present(x)]
             txt = gs[0] if len(gs) == 1 else ", ".join(gs[:-1]) + " and " + gs[-1]
             texts.append(f"broker between groups {txt}" + (f" ({roles[bi]})" if hb else ""))
         p[w] = texts
@@ -465,7 +472,7 @@ def _why_many(table, top_pct):
     res = []
     for row, d in zip(zip(*parts), deg):
         got = [x for x in row if x is not None]
-        res.append("; ".join(got) if got else (f"{int(d)} ties" if _present(d) else "no ties"))
+        res.append("; ".join(got) if got else (f"{int(d)} ties" if present(d) else "no ties"))
     out[fi] = res
     return out.tolist()
 
@@ -511,22 +518,3 @@ def _col(df, name):
     if name in df:
         return df[name]
     return pd.Series([None] * len(df), index=df.index, dtype=object)
-
-
-def _listify(v):
-    if v is None:
-        return []
-    if isinstance(v, float) and v != v:
-        return []
-    if isinstance(v, (list, tuple, set, np.ndarray)):
-        return [str(x) for x in v if _present(x)]
-    s = str(v).strip()
-    return [x.strip() for x in s.split("|") if x.strip()] if s else []
-
-
-def _present(v):
-    if v is None:
-        return False
-    if isinstance(v, float) and v != v:
-        return False
-    return not (isinstance(v, str) and v.strip() == "")

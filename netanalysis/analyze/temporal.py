@@ -60,6 +60,11 @@ def time_windows(case, window="6M", *, start=None, end=None):
     list of (str, str)
         ISO dates (inclusive), from the first day of `start`'s month.
 
+    See Also
+    --------
+    snapshot : the measures of one window.
+    snapshots : the measures of every window.
+
     Examples
     --------
     >>> import pandas as pd
@@ -106,6 +111,11 @@ def snapshot(case, since, until, *, filters=None, keep_undated=False, k=None, se
         One row per party active in the window (a tie in it, or a journey departing in it):
         ``id``, ``degree``, ``betweenness``, ``travels``, ``rank`` (by betweenness, then
         degree, then id).
+
+    See Also
+    --------
+    snapshots : every window at once.
+    diff_windows : what changed between two windows.
 
     Examples
     --------
@@ -176,6 +186,11 @@ def diff_windows(case, a, b, *, filters=None, keep_undated=False, top=10):
         ``id``, ``change`` (``became central``, ``no longer central``, ``joined``, ``left``),
         ``rank_a``, ``rank_b``, ``degree_a``, ``degree_b``, ``betweenness_a``,
         ``betweenness_b``; sorted by change then best rank.
+
+    See Also
+    --------
+    snapshots : the windows compared.
+    time_windows
 
     Examples
     --------

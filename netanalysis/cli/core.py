@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from netanalysis.backends.base import BACKENDS
 from netanalysis.cli._common import (
     case_argument,
     filter_options,
@@ -20,7 +21,7 @@ __all__ = ["analyze"]
 @case_argument
 @click.option("--out", "-o", default="out", show_default=True, type=click.Path(file_okay=False),
               help="Output folder (created if needed).")
-@click.option("--backend", type=click.Choice(["embedded", "neo4j"]), default="embedded",
+@click.option("--backend", type=click.Choice(list(BACKENDS)), default="embedded",
               show_default=True, help="Compute in process, or in a Neo4j server with GDS.")
 @click.option("--no-resolve", is_flag=True, help="Do not merge records of the same person.")
 @click.option("--no-infer", is_flag=True, help="Do not infer ties that no source stated.")

@@ -4,16 +4,19 @@
 - :mod:`netanalysis.ingest.validate`: cells to typed values, driven by ``schema/case_v1.yaml``.
 - :mod:`netanalysis.ingest.load`: :func:`load_case`, references, duplicates, counts.
 - :mod:`netanalysis.ingest.mapping`: declarative mapping files for CSV, Excel and JSON exports.
+- :mod:`netanalysis.ingest.records`: :func:`case_from_records`, a case from Python rows.
 - :mod:`netanalysis.ingest.rejects`: ``rejects.csv`` and the summary printed on stderr.
 """
 
 from netanalysis.ingest.load import COUNT_KEYS, IngestCountError, load_case, validate_table
 from netanalysis.ingest.mapping import Mapping, load_mapped, read_mapping
+from netanalysis.ingest.records import case_from_records
 from netanalysis.ingest.rejects import counts_table, rejects_summary, write_rejects
 
 __all__ = [
     "load_case",
     "load_mapped",
+    "case_from_records",
     "read_mapping",
     "Mapping",
     "validate_table",

@@ -28,13 +28,46 @@ REJECT_COLUMNS = ["file", "line", "column", "value", "problem"]
 
 
 def empty_table(kind):
-    """Return an empty DataFrame with the schema columns of `kind` plus ``_file``/``_line``."""
+    """Return an empty DataFrame with the schema columns of `kind` plus ``_file``/``_line``.
+
+    Parameters
+    ----------
+    kind : str
+        A file kind of case format v1 (``"persons"``, ``"links"``...).
+
+    Returns
+    -------
+    pandas.DataFrame
+
+    See Also
+    --------
+    empty_rejects : the same for ``rejects``.
+
+    Examples
+    --------
+    >>> list(empty_table("phones").columns)
+    ['number', 'person_id', '_file', '_line']
+    """
     cols = list(file_columns(kind)) + ["_file", "_line"]
     return pd.DataFrame({c: pd.Series(dtype="object") for c in cols})
 
 
 def empty_rejects():
-    """Return an empty rejects DataFrame."""
+    """Return an empty rejects DataFrame (columns :data:`REJECT_COLUMNS`).
+
+    Returns
+    -------
+    pandas.DataFrame
+
+    See Also
+    --------
+    empty_table : the same for a file kind.
+
+    Examples
+    --------
+    >>> list(empty_rejects().columns)
+    ['file', 'line', 'column', 'value', 'problem']
+    """
     return pd.DataFrame({c: pd.Series(dtype="object") for c in REJECT_COLUMNS})
 
 
@@ -60,6 +93,23 @@ class Case:
     inferred : DataFrame or None
         Set by link inference: ``from_id``, ``to_id``, ``type``, ``evidence``, ``score``,
         ``confidence``.
+
+    Parameters
+    ----------
+    tables, rejects, counts, path, merges, inferred
+        The attributes above; a kind missing from `tables` gets an empty table.
+
+    See Also
+    --------
+    netanalysis.ingest.load_case : a case from a folder.
+    netanalysis.ingest.case_from_records : a case from rows written in Python.
+    empty_table : the table of a kind without a file.
+
+    Examples
+    --------
+    >>> c = Case()
+    >>> len(c.persons), list(c.tables)[:3]
+    (0, ['persons', 'organizations', 'links'])
     """
 
     tables: dict = field(default_factory=dict)

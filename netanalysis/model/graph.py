@@ -54,6 +54,19 @@ def journey_key(row):
     Rows with the same carrier + flight (or voyage) number departing on the same day are the
     same journey; a row without a flight number is a journey of its own.
 
+    Parameters
+    ----------
+    row : mapping
+        A travel row (``carrier``, ``flight``, ``depart``, ``_line``).
+
+    Returns
+    -------
+    str
+
+    See Also
+    --------
+    co_travellers : the people on the same journeys.
+
     Examples
     --------
     >>> journey_key({"carrier": "AV", "flight": "85", "depart": "2024-03-05T10:00", "_line": 2})
@@ -76,7 +89,36 @@ def party_nodes(case):
     """Return a DataFrame of persons and organizations: ``id``, ``kind``, ``name``, ``role``...
 
     Organizations get ``role="organization"`` and their case column ``kind`` as ``org_kind``.
-    """
+
+    Parameters
+    ----------
+    case : Case
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per party: ``kind`` is ``Person`` or ``Organization``, then the columns of
+        ``persons.csv`` and ``organizations.csv``.
+
+    See Also
+    --------
+    party_edges : the ties between these parties.
+    party_graph : parties and ties as a networkx graph.
+
+    Examples
+    --------
+    >>> from netanalysis.ingest import case_from_records
+    >>> case = case_from_records(
+    ...     persons=[{"id": "F1", "name": "Ana", "role": "fugitive"}, {"id": "S1", "name": "Luis"},
+    ...              {"id": "S2", "name": "Eva"}],
+    ...     organizations=[{"id": "G1", "name": "Clan", "kind": "criminal_group"}],
+    ...     links=[{"from_id": "S1", "to_id": "F1", "type": "lodging", "grading": "B2",
+    ...             "start": "2024-01"},
+    ...            {"from_id": "S2", "to_id": "F1", "type": "family", "grading": "C3"},
+    ...            {"from_id": "S1", "to_id": "G1", "type": "member_of"}])
+    >>> party_nodes(case)[["id", "kind", "role"]].values.tolist()
+    [['F1', 'Person', 'fugitive'], ['S1', 'Person', 'unknown'], ['S2', 'Person', 'unknown'], ['G1', 'Organization', 'organization']]
+    """  # noqa: E501
     p = case.tables["persons"].copy()
     p.insert(1, "kind", "Person")
     o = case.tables["organizations"].copy().rename(columns={"kind": "org_kind"})
@@ -96,7 +138,39 @@ def party_edges(case, *, include_inferred=True):
     (:func:`netanalysis.model.grading.grading_confidence`). Inferred ties come from
     ``case.inferred`` when it is set and `include_inferred` is true; they carry
     ``inferred=True``, ``grading=None`` and the confidence inference gave them.
-    """
+
+    Parameters
+    ----------
+    case : Case
+    include_inferred : bool
+        Add the inferred ties of ``case.inferred``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`EDGE_COLUMNS`; ``source`` and ``target`` as in ``links.csv`` (supplier
+        to receiver for the directed support types), ``line`` the line of the report.
+
+    See Also
+    --------
+    filter_edges : keep the ties an analysis asks for.
+    party_graph, support_graph : the ties as networkx graphs.
+    party_nodes : the parties.
+
+    Examples
+    --------
+    >>> from netanalysis.ingest import case_from_records
+    >>> case = case_from_records(
+    ...     persons=[{"id": "F1", "name": "Ana", "role": "fugitive"}, {"id": "S1", "name": "Luis"},
+    ...              {"id": "S2", "name": "Eva"}],
+    ...     organizations=[{"id": "G1", "name": "Clan", "kind": "criminal_group"}],
+    ...     links=[{"from_id": "S1", "to_id": "F1", "type": "lodging", "grading": "B2",
+    ...             "start": "2024-01"},
+    ...            {"from_id": "S2", "to_id": "F1", "type": "family", "grading": "C3"},
+    ...            {"from_id": "S1", "to_id": "G1", "type": "member_of"}])
+    >>> party_edges(case)[["source", "target", "type", "directed", "confidence"]].values.tolist()
+    [['S1', 'F1', 'lodging', True, 0.64], ['S2', 'F1', 'family', False, 0.36], ['S1', 'G1', 'member_of', False, 0.25]]
+    """  # noqa: E501
     links = case.tables["links"]
     n = len(links)
     if n:
@@ -160,6 +234,35 @@ def filter_edges(edges, *, link_types=None, min_confidence=None, include_inferre
         Partial ISO dates; keep ties whose [start, end] interval meets the window.
     keep_undated : bool
         With a time window, keep ties that have no dates at all (their time is unknown).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows of `edges` that pass, in their order, with their index.
+
+    See Also
+    --------
+    party_edges : the table filtered.
+    party_graph : build a graph from the rows kept.
+
+    Examples
+    --------
+    >>> from netanalysis.ingest import case_from_records
+    >>> case = case_from_records(
+    ...     persons=[{"id": "F1", "name": "Ana", "role": "fugitive"}, {"id": "S1", "name": "Luis"},
+    ...              {"id": "S2", "name": "Eva"}],
+    ...     organizations=[{"id": "G1", "name": "Clan", "kind": "criminal_group"}],
+    ...     links=[{"from_id": "S1", "to_id": "F1", "type": "lodging", "grading": "B2",
+    ...             "start": "2024-01"},
+    ...            {"from_id": "S2", "to_id": "F1", "type": "family", "grading": "C3"},
+    ...            {"from_id": "S1", "to_id": "G1", "type": "member_of"}])
+    >>> e = party_edges(case)
+    >>> filter_edges(e, min_confidence=0.5)["type"].tolist()
+    ['lodging']
+    >>> filter_edges(e, link_types=["family", "member_of"])["type"].tolist()
+    ['family', 'member_of']
+    >>> filter_edges(e, since="2024-06", keep_undated=False)["type"].tolist()
+    ['lodging']
     """
     mask = np.ones(len(edges), dtype=bool)
     if link_types is not None:
@@ -183,6 +286,39 @@ def party_graph(edges, nodes=None, *, weight="strength"):
     True only when every tie is inferred, and ``distance`` = 1 / strength for path lengths.
     Self-loops are dropped. `nodes` (a DataFrame from :func:`party_nodes`) adds every party,
     isolated ones included, with its attributes.
+
+    Parameters
+    ----------
+    edges : pandas.DataFrame
+        A party-edge table (:func:`party_edges`, possibly filtered by :func:`filter_edges`).
+    nodes : pandas.DataFrame, optional
+        Parties to add with their attributes (:func:`party_nodes`).
+    weight : str
+        Unused; kept for callers that name the strength attribute.
+
+    Returns
+    -------
+    networkx.Graph
+
+    See Also
+    --------
+    support_graph : the directed graph of support ties alone.
+    build_graph : the full typed property graph.
+
+    Examples
+    --------
+    >>> from netanalysis.ingest import case_from_records
+    >>> case = case_from_records(
+    ...     persons=[{"id": "F1", "name": "Ana", "role": "fugitive"}, {"id": "S1", "name": "Luis"},
+    ...              {"id": "S2", "name": "Eva"}],
+    ...     organizations=[{"id": "G1", "name": "Clan", "kind": "criminal_group"}],
+    ...     links=[{"from_id": "S1", "to_id": "F1", "type": "lodging", "grading": "B2",
+    ...             "start": "2024-01"},
+    ...            {"from_id": "S2", "to_id": "F1", "type": "family", "grading": "C3"},
+    ...            {"from_id": "S1", "to_id": "G1", "type": "member_of"}])
+    >>> G = party_graph(party_edges(case), party_nodes(case))
+    >>> sorted(G.nodes), G["S1"]["F1"]["types"], round(G["S1"]["F1"]["strength"], 2)
+    (['F1', 'G1', 'S1', 'S2'], ('lodging',), 0.64)
     """
     G = nx.Graph()
     if nodes is not None and len(nodes):
@@ -217,6 +353,37 @@ def support_graph(edges, nodes=None):
     Only the support types (documents, transport, lodging, financial) are kept; each edge has
     ``services`` (a sorted tuple of types), ``confidence`` (highest), ``grading`` (best) and
     ``provenance`` (sorted tuple of sources).
+
+    Parameters
+    ----------
+    edges : pandas.DataFrame
+        A party-edge table (:func:`party_edges`).
+    nodes : pandas.DataFrame, optional
+        Parties to add (:func:`party_nodes`).
+
+    Returns
+    -------
+    networkx.DiGraph
+
+    See Also
+    --------
+    party_graph : every tie, undirected.
+    netanalysis.analyze.support.support_network : who supports one fugitive.
+
+    Examples
+    --------
+    >>> from netanalysis.ingest import case_from_records
+    >>> case = case_from_records(
+    ...     persons=[{"id": "F1", "name": "Ana", "role": "fugitive"}, {"id": "S1", "name": "Luis"},
+    ...              {"id": "S2", "name": "Eva"}],
+    ...     organizations=[{"id": "G1", "name": "Clan", "kind": "criminal_group"}],
+    ...     links=[{"from_id": "S1", "to_id": "F1", "type": "lodging", "grading": "B2",
+    ...             "start": "2024-01"},
+    ...            {"from_id": "S2", "to_id": "F1", "type": "family", "grading": "C3"},
+    ...            {"from_id": "S1", "to_id": "G1", "type": "member_of"}])
+    >>> D = support_graph(party_edges(case))
+    >>> list(D.edges(data="services"))
+    [('S1', 'F1', ('lodging',))]
     """
     D = nx.DiGraph()
     if nodes is not None and len(nodes):
@@ -240,6 +407,26 @@ def support_graph(edges, nodes=None):
 
 def build_graph(case, *, include_inferred=True):
     """Return the full typed property graph of `case` as a ``networkx.MultiDiGraph``.
+
+    Nodes are parties (``kind`` Person or Organization), documents (``doc:ID``), phones
+    (``phone:NUMBER``), journeys (``journey:...``, see :func:`journey_key`) and places
+    (``place:NAME``); ties between parties carry type, grading, confidence and provenance,
+    structural ties (``holds``, ``uses``, ``called``, ``travelled``, ``departs_from``,
+    ``arrives_at``) connect the rest.
+
+    Parameters
+    ----------
+    case : Case
+    include_inferred : bool
+        Add the inferred ties of ``case.inferred``.
+
+    Returns
+    -------
+    networkx.MultiDiGraph
+
+    See Also
+    --------
+    party_graph : the parties alone, one tie per pair, for measures.
 
     Examples
     --------
@@ -310,7 +497,36 @@ def build_graph(case, *, include_inferred=True):
 
 
 def itinerary(case, person_id):
-    """Return one person's travel legs in time order (a DataFrame of travel rows)."""
+    """Return one person's travel legs in time order (a DataFrame of travel rows).
+
+    Parameters
+    ----------
+    case : Case
+    person_id : str
+
+    Returns
+    -------
+    pandas.DataFrame
+        Rows of ``travel.csv`` for `person_id`, by departure.
+
+    See Also
+    --------
+    co_travellers : who shared those journeys.
+
+    Examples
+    --------
+    >>> from netanalysis.ingest import case_from_records
+    >>> case = case_from_records(
+    ...     persons=[{"id": "F1", "name": "Ana"}, {"id": "C1", "name": "Luis"}],
+    ...     travel=[{"person_id": "F1", "depart": "2024-03-09", "origin": "PTY", "destination": "BOG",
+    ...              "carrier": "CM", "flight": "CM101"},
+    ...             {"person_id": "F1", "depart": "2024-03-01", "origin": "BOG", "destination": "PTY",
+    ...              "carrier": "CM", "flight": "CM100"},
+    ...             {"person_id": "C1", "depart": "2024-03-01T08:00", "origin": "BOG",
+    ...              "destination": "PTY", "carrier": "CM", "flight": "CM100"}])
+    >>> itinerary(case, "F1")[["origin", "destination"]].values.tolist()
+    [['BOG', 'PTY'], ['PTY', 'BOG']]
+    """
     tr = case.tables["travel"]
     legs = tr[tr["person_id"] == person_id].copy()
     return legs.sort_values(["depart", "_line"], kind="stable").reset_index(drop=True)
@@ -319,7 +535,32 @@ def itinerary(case, person_id):
 def co_travellers(case, person_id):
     """Return the people who shared a journey (same flight, same day) with `person_id`.
 
-    A DataFrame with ``person_id``, ``journey`` and ``depart``, one row per shared leg.
+    Parameters
+    ----------
+    case : Case
+    person_id : str
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``person_id``, ``journey`` and ``depart``, one row per shared leg, by departure.
+
+    See Also
+    --------
+    itinerary : the person's own legs.
+    netanalysis.resolve.infer_links : co-travel ties judged against chance.
+
+    Examples
+    --------
+    >>> from netanalysis.ingest import case_from_records
+    >>> case = case_from_records(
+    ...     persons=[{"id": "F1", "name": "Ana"}, {"id": "C1", "name": "Luis"}],
+    ...     travel=[{"person_id": "F1", "depart": "2024-03-01", "origin": "BOG", "destination": "PTY",
+    ...              "carrier": "CM", "flight": "CM100"},
+    ...             {"person_id": "C1", "depart": "2024-03-01T08:00", "origin": "BOG",
+    ...              "destination": "PTY", "carrier": "CM", "flight": "CM100"}])
+    >>> co_travellers(case, "F1")[["person_id", "journey"]].values.tolist()
+    [['C1', 'journey:CM100|2024-03-01']]
     """
     tr = case.tables["travel"]
     if not len(tr):

@@ -45,7 +45,26 @@ def case_schema():
 
 
 def file_columns(kind):
-    """Return the column declarations of one file kind (``"persons"``, ``"links"``...)."""
+    """Return the column declarations of one file kind (``"persons"``, ``"links"``...).
+
+    Parameters
+    ----------
+    kind : str
+
+    Returns
+    -------
+    dict
+        Column name -> declaration (``type``, ``required``, ``values``...), in file order.
+
+    See Also
+    --------
+    case_schema : the whole declaration.
+
+    Examples
+    --------
+    >>> file_columns("phones")["number"]["type"]
+    'phone'
+    """
     return case_schema()["files"][kind]["columns"]
 
 
@@ -76,6 +95,24 @@ def neo4j_rel_type(link_type):
 
     Only names from the fixed vocabulary are accepted, so no text from the data can ever
     become part of a Cypher query.
+
+    Parameters
+    ----------
+    link_type : str
+        A link type of ``links.csv``, an inferred type or a structural type.
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    ValueError
+        `link_type` is not in the vocabulary.
+
+    See Also
+    --------
+    file_columns : the declared columns of each file.
 
     Examples
     --------

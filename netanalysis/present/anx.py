@@ -14,7 +14,7 @@ from pathlib import Path
 from netanalysis.errors import NetanalysisError
 from netanalysis.model.grading import parse_grading
 from netanalysis.model.graph import party_edges
-from netanalysis.present.ftm import _s
+from netanalysis.model.values import as_list, text
 
 __all__ = ["case_chart", "write_anx", "RELIABILITY", "CREDIBILITY"]
 
@@ -74,12 +74,12 @@ def case_chart(case, analysis=None):
     for r in t["persons"].to_dict("records"):
         pid = str(r["id"])
         f = facts.get(pid, {})
-        attrs = {"id": pid, "role": _s(r.get("role")) or "unknown"}
+        attrs = {"id": pid, "role": _text(r.get("role")) or "unknown"}
         for k in ("notice", "birth_date"):
-            if _s(r.get(k)):
+            if _text(r.get(k)):
                 attrs[k] = str(r[k])
         for k in ("aliases", "nationality", "wanted_by", "offences"):
-            v = _list(r.get(k))
+            v = as_list(r.get(k))
             if v:
                 attrs[k] = ", ".join(v)
         if "rank" in f:
@@ -94,9 +94,9 @@ def case_chart(case, analysis=None):
         oid = str(r["id"])
         f = facts.get(oid, {})
         attrs = {"id": oid, "role": "organization"}
-        if _s(r.get("kind")):
+        if _text(r.get("kind")):
             attrs["kind"] = str(r["kind"])
-        if _s(r.get("country")):
+        if _text(r.get("country")):
             attrs["country"] = str(r["country"])
         if "rank" in f:
             attrs["rank"], attrs["score"] = f["rank"], f["score"]
@@ -115,12 +115,12 @@ def case_chart(case, analysis=None):
         did = f"doc:{r['id']}"
         attrs = {"id": did}
         for k in ("kind", "number", "issuing_country", "status"):
-            if _s(r.get(k)):
+            if _text(r.get(k)):
                 attrs[k] = str(r[k])
         icon(did, "Document", f"{r.get('kind') or 'document'} {r['number']}", attrs,
              {"summary": f"{r.get('_file')} line {r.get('_line')}",
               "source_ref": f"{r.get('_file')}:{r.get('_line')}",
-              "source_type": _s(r.get("provenance")) or "case file"})
+              "source_type": _text(r.get("provenance")) or "case file"})
         chart.add_link(from_id=str(r["holder_id"]), to_id=did, type="holds", label="holds")
         n_links += 1
 
@@ -135,18 +135,18 @@ def case_chart(case, analysis=None):
             kw["arrow"] = "->"
         if r["inferred"]:
             card = {"summary": f"inferred by netanalysis ({r['type']})",
-                    "description": _s(r.get("evidence")) or "", "source_type": "inferred",
+                    "description": _text(r.get("evidence")) or "", "source_type": "inferred",
                     "source_ref": "netanalysis"}
-            kw["description"] = _s(r.get("evidence"))
+            kw["description"] = _text(r.get("evidence"))
         else:
             g = parse_grading(r["grading"])
             kw["grade_one"] = RELIABILITY["ABCDEF".index(g[0])]
             kw["grade_two"] = CREDIBILITY[int(g[1]) - 1]
-            card = {"summary": f"{r['type']} reported by {_s(r.get('provenance')) or 'unknown source'}",
+            card = {"summary": f"{r['type']} reported by {_text(r.get('provenance')) or 'unknown source'}",
                     "source_ref": f"links.csv:{r['line']}",
-                    "source_type": _s(r.get("provenance")) or "unknown",
+                    "source_type": _text(r.get("provenance")) or "unknown",
                     "grade_one": kw["grade_one"], "grade_two": kw["grade_two"]}
-            if _s(r.get("evidence")):
+            if _text(r.get("evidence")):
                 card["description"] = str(r["evidence"])
             date = _date(r.get("start"))
             if date:
@@ -179,17 +179,9 @@ def write_anx(case, path, *, analysis=None):
     return {"files": [str(written)], **counts}
 
 
-def _list(v):
-    if v is None or (isinstance(v, float) and v != v):
-        return []
-    if isinstance(v, str):
-        return [x for x in v.split("|") if x.strip()]
-    return [str(x) for x in v if x is not None]
-
-
 def _date(v):
     """Return the ``YYYY-MM-DD`` i2 wants for a (partial) ISO date, or None."""
-    v = _s(v)
+    v = _text(v)
     if not v:
         return None
     if len(v) == 4:
@@ -197,3 +189,7 @@ def _date(v):
     if len(v) == 7:
         return f"{v}-01"
     return v[:10]
+
+
+def _text(v):
+    return text(v) or None

@@ -23,6 +23,27 @@ _FONT = 'font-family="system-ui, sans-serif"'
 def histogram_svg(values, *, bins=20, width=640, height=220, xlabel="score", color="#1f77b4"):
     """Return an SVG histogram of `values`.
 
+    Parameters
+    ----------
+    values : iterable of float
+        Missing values (None, NaN) are left out.
+    bins : int
+    width, height : int
+        Size in pixels.
+    xlabel : str
+        Axis label (escaped).
+    color : str
+        CSS colour of the bars.
+
+    Returns
+    -------
+    str
+        An ``<svg>`` element, self-contained, every text escaped.
+
+    See Also
+    --------
+    line_svg : several series against one axis.
+
     Examples
     --------
     >>> svg = histogram_svg([0.1, 0.2, 0.2, 0.9], bins=4)
@@ -73,6 +94,15 @@ def timeline_svg(legs, *, width=760, lane_height=34, label_width=170, title="Tra
     labels : bool, optional
         Write ``origin→destination`` beside each mark; by default only when no lane has
         more than 8 legs (otherwise they overlap; every mark keeps its tooltip).
+
+    Returns
+    -------
+    str
+        An ``<svg>`` element, self-contained, every text escaped.
+
+    See Also
+    --------
+    network_svg : the support network drawn beside it in the report.
 
     Examples
     --------
@@ -152,6 +182,15 @@ def network_svg(G, *, center=None, colors=None, width=420, height=300, seed=7, m
     colors : dict, optional
         Role to CSS colour.
 
+    Returns
+    -------
+    str
+        An ``<svg>`` element, self-contained, every text escaped.
+
+    See Also
+    --------
+    timeline_svg : the travel of the same people.
+
     Examples
     --------
     >>> G = nx.Graph([("a", "b")])
@@ -215,6 +254,15 @@ def line_svg(series, *, width=640, height=260, xlabel="", ylabel="", colors=None
     ----------
     series : dict of str to list of (x, y)
         One line per label.
+
+    Returns
+    -------
+    str
+        An ``<svg>`` element, self-contained, every text escaped.
+
+    See Also
+    --------
+    histogram_svg : the distribution of one value.
 
     Examples
     --------

@@ -2,31 +2,18 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 
-from netanalysis.model.case import Case
+from netanalysis.ingest import case_from_records
 
 
 def make_case(persons, links):
-    """Build a Case from lists of dicts (persons: id, name, role...; links: from_id, to_id, type...)."""
-    p = pd.DataFrame(persons)
-    for c in ("role", "notice", "wanted_by", "offences"):
-        if c not in p:
-            p[c] = None
-    p["role"] = p["role"].fillna("unknown")
-    p["_file"] = "persons.csv"
-    p["_line"] = range(2, len(p) + 2)
-    rows = []
-    for i, r in enumerate(links):
-        rows.append({"from_id": r["from_id"], "to_id": r["to_id"], "type": r["type"],
-                     "start": r.get("start"), "end": r.get("end"),
-                     "weight": float(r.get("weight", 1.0)), "grading": r.get("grading", "B2"),
-                     "provenance": r.get("provenance", "test"), "note": None,
-                     "_file": "links.csv", "_line": i + 2})
-    cols = ["from_id", "to_id", "type", "start", "end", "weight", "grading", "provenance",
-            "note", "_file", "_line"]
-    return Case(tables={"persons": p, "links": pd.DataFrame(rows, columns=cols)})
+    """Build a Case from lists of dicts (persons: id, name, role...; links: from_id, to_id, type...).
+
+    Links are graded B2 and reported by "test" unless they say otherwise.
+    """
+    links = [{"grading": "B2", "provenance": "test", **r} for r in links]
+    return case_from_records(persons=persons, links=links)
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from netanalysis.analyze.brokerage import (
 def test_constraint_matches_networkx(weight):
     G = nx.karate_club_graph()
     a = nx.constraint(G, weight=weight)
-    b = constraint(G, weight=weight, backend="igraph")
+    b = constraint(G, weight=weight, engine="igraph")
     assert max(abs(a[v] - b[v]) for v in G) < 1e-12
 
 
@@ -24,7 +24,7 @@ def test_effective_size_matches_networkx_definition(weight):
     G.add_node("alone")
     # networkx's per-node loop is the definition (its vectorised weighted path differs)
     a = nx.effective_size(G, nodes=list(G), weight=weight)
-    b = effective_size(G, weight=weight, backend="igraph")
+    b = effective_size(G, weight=weight, engine="igraph")
     assert b["alone"] != b["alone"]  # NaN for an isolated node, as networkx
     assert max(abs(a[v] - b[v]) for v in G if v != "alone") < 1e-9
 

@@ -1,4 +1,4 @@
-"""Every centrality agrees between the networkx and igraph backends."""
+"""Every centrality agrees between the networkx and igraph engines."""
 
 import networkx as nx
 import numpy as np
@@ -38,28 +38,28 @@ def _close(a, b, tol):
 ])
 def test_backends_agree(name, G, measure, kw, tol):
     f = getattr(C, measure)
-    _close(f(G, backend="networkx", **kw), f(G, backend="igraph", **kw), tol)
+    _close(f(G, engine="networkx", **kw), f(G, engine="igraph", **kw), tol)
 
 
 def test_sampled_betweenness_directed_agrees():
     D = nx.gnp_random_graph(40, 0.1, seed=3, directed=True)
-    a = C.betweenness_centrality(D, k=8, seed=2, backend="networkx")
-    b = C.betweenness_centrality(D, k=8, seed=2, backend="igraph")
+    a = C.betweenness_centrality(D, k=8, seed=2, engine="networkx")
+    b = C.betweenness_centrality(D, k=8, seed=2, engine="igraph")
     _close(a, b, 1e-9)
 
 
 def test_eigenvector_agrees_on_connected_graphs():
     G = nx.karate_club_graph()
     for w in (None, "weight"):
-        a = C.eigenvector_centrality(G, weight=w, backend="networkx", tol=1e-10, max_iter=1000)
-        b = C.eigenvector_centrality(G, weight=w, backend="igraph")
+        a = C.eigenvector_centrality(G, weight=w, engine="networkx", tol=1e-10, max_iter=1000)
+        b = C.eigenvector_centrality(G, weight=w, engine="igraph")
         _close(a, b, 1e-6)
 
 
 def test_eigenvector_on_disconnected_graph_is_silent_and_zero_on_isolates():
     G = nx.karate_club_graph()
     G.add_node("alone")
-    ec = C.eigenvector_centrality(G, backend="igraph")
+    ec = C.eigenvector_centrality(G, engine="igraph")
     assert ec["alone"] == 0.0
     assert abs(np.linalg.norm(list(ec.values())) - 1.0) < 1e-9
 
@@ -73,7 +73,7 @@ def test_betweenness_sample_uses_networkx_sources():
 def test_k_at_least_n_is_exact():
     G = nx.karate_club_graph()
     exact = nx.betweenness_centrality(G)
-    _close(C.betweenness_centrality(G, k=1000, backend="igraph"), exact, 1e-12)
+    _close(C.betweenness_centrality(G, k=1000, engine="igraph"), exact, 1e-12)
 
 
 def test_kernel_from_edge_table_matches_party_graph():
@@ -95,5 +95,5 @@ def test_kernel_from_edge_table_matches_party_graph():
 
 
 def test_unknown_backend_is_rejected():
-    with pytest.raises(ValueError, match="backend"):
-        C.pagerank(nx.path_graph(3), backend="gpu")
+    with pytest.raises(ValueError, match="engine"):
+        C.pagerank(nx.path_graph(3), engine="gpu")

