@@ -342,3 +342,17 @@ def test_fuzz_raw_settings_text(tmp_path, text):
     _no_traceback(lambda: load_settings(f, env={}))
     _no_traceback(lambda: load_settings(env={"NETANALYSIS_RANK__WEIGHTS": text}))
     _no_traceback(lambda: load_settings(env={"NETANALYSIS_RANK__WEIGHTS__DANGER": text}))
+
+
+def test_cli_reports_settings_errors_in_one_line(example_case, tmp_path):
+    from click.testing import CliRunner
+
+    from netanalysis.cli import main
+
+    bad = _write(tmp_path, "rank:\n  wieghts:\n    danger: 9\n")
+    r = CliRunner().invoke(main, ["rank", str(example_case), "--settings", str(bad), "-q"])
+    assert r.exit_code == 2 and "Traceback" not in r.output
+    assert f"{bad}:2:3: unknown key rank.wieghts: did you mean weights?" in r.output
+    r = CliRunner().invoke(main, ["rank", str(example_case), "-q"],
+                           env={"NETANALYSIS_INFER__CO_TRAVEL__MEMORY_LIMIT": "1GB'; --"})
+    assert r.exit_code == 2 and "NETANALYSIS_INFER__CO_TRAVEL__MEMORY_LIMIT" in r.output
