@@ -51,6 +51,8 @@ __all__ = [
     "Size",
     "PathText",
     "CountryCode",
+    "CssColor",
+    "CssLength",
     "RankSettings",
     "ResolveSettings",
     "InferSettings",
@@ -147,7 +149,56 @@ class CountryCode(str):
         return cls(value.upper())
 
 
-_CHECKED = (Size, PathText, CountryCode)
+class CssColor(str):
+    """A CSS colour: ``#rgb``/``#rrggbb(aa)``, a colour name, or ``rgb()``/``rgba()`` of numbers.
+
+    Colours reach the HTML of maps and the report; anything else (``red; background:
+    url(...)``) could fetch from the network or break the page, so it is refused.
+
+    Examples
+    --------
+    >>> CssColor.check("#d62728"), CssColor.check("steelblue")
+    ('#d62728', 'steelblue')
+
+    See Also
+    --------
+    CssLength : the check for the map height.
+    """
+
+    _RE = re.compile(r"^(#[0-9a-fA-F]{3,8}|[a-zA-Z]{1,30}|rgba?\(\s*[0-9.,%\s]{1,60}\))$")
+
+    @classmethod
+    def check(cls, value):
+        """Return `value` as a :class:`CssColor`, or raise ValueError."""
+        if not isinstance(value, str) or not cls._RE.match(value):
+            raise ValueError("not a CSS colour: use #rrggbb, a colour name or rgb(r, g, b)")
+        return cls(value)
+
+
+class CssLength(str):
+    """A CSS length such as ``820px``, ``90vh`` or ``100%``.
+
+    Examples
+    --------
+    >>> CssLength.check("820px")
+    '820px'
+
+    See Also
+    --------
+    CssColor : the check for colours.
+    """
+
+    _RE = re.compile(r"^\d{1,5}(\.\d{1,3})?(px|%|vh|vw|em|rem)$")
+
+    @classmethod
+    def check(cls, value):
+        """Return `value` as a :class:`CssLength`, or raise ValueError."""
+        if not isinstance(value, str) or not cls._RE.match(value):
+            raise ValueError("not a CSS length: use a number and px, %, vh, vw, em or rem")
+        return cls(value)
+
+
+_CHECKED = (Size, PathText, CountryCode, CssColor, CssLength)
 
 
 class _Section:
@@ -178,6 +229,8 @@ CentralityMeasure = Literal["degree", "weighted_degree", "betweenness", "pageran
                             "closeness", "harmonic", "core_number", "constraint",
                             "effective_size"]
 InferredType = Literal[tuple(INFERRED_LINK_TYPES)]
+VisShape = Literal["dot", "square", "triangle", "triangleDown", "diamond", "star", "hexagon",
+                   "ellipse", "circle", "box", "database", "text"]
 
 
 @dataclass(frozen=True)
@@ -434,12 +487,12 @@ class MapSettings(_Section):
     max_size: float
     label_length: int = field(metadata={"min": 1})
     seed: int
-    height: str
-    role_colors: dict[str, str]
-    kind_colors: dict[str, str]
-    kind_shapes: dict[str, str]
-    edge_colors: dict[str, str]
-    group_palette: list[str]
+    height: CssLength
+    role_colors: dict[str, CssColor]
+    kind_colors: dict[str, CssColor]
+    kind_shapes: dict[str, VisShape]
+    edge_colors: dict[str, CssColor]
+    group_palette: list[CssColor]
 
 
 @dataclass(frozen=True)
@@ -702,7 +755,8 @@ def load_settings(path=None, env=None, **overrides):
     for key in sorted(env):
         if not key.startswith("NETANALYSIS_") or "__" not in key:
             continue
-        parts = tuple(key[len("NETANALYSIS_"):].lower().split("__"))
+        # variable names are upper case: match keys such as kind_colors.Phone case-insensitively
+        parts = _match_case(key[len("NETANALYSIS_"):].lower().split("__"), data)
         src = _EnvSource(key)
         value = _env_value(parts, env[key], src)
         nested = value
@@ -968,6 +1022,16 @@ def _env_value(parts, raw, src):
         raise InputError(f"{_dotted(parts)}: {exc.message} (environment variable {src.name})"
                          ) from None
     return value
+
+
+def _match_case(parts, data):
+    out, cur = [], data
+    for part in parts:
+        if isinstance(cur, dict) and part not in cur:
+            part = next((k for k in cur if isinstance(k, str) and k.lower() == part), part)
+        out.append(part)
+        cur = cur.get(part) if isinstance(cur, dict) else None
+    return tuple(out)
 
 
 def _type_at(parts, src):

@@ -162,7 +162,8 @@ def test_wrong_type_from_file_has_line_and_column(tmp_path):
                         ("rank:\n  communities:\n    method: leidn\n", "did you mean leiden"),
                         ("rank:\n  centrality:\n    measures: [betweeness]\n",
                          r"centrality\.measures\[0\]: unknown value 'betweeness'.*did you mean betweenness"),
-                        ("map:\n  role_colors:\n    fugitive: 12\n", "map.role_colors.fugitive: expected text"),
+                        ("map:\n  role_colors:\n    fugitive: 12\n", "map.role_colors.fugitive: not a CSS colour"),
+                        ("neo4j:\n  database: 12\n", "neo4j.database: expected text"),
                         ("rank: 3\n", "a section must be a mapping"),
                         ("- rank\n", "must be a mapping of sections"),
                         ("rank:\n  weights:\n    danger: 1\n    danger: 2\n", "is given twice")]:
@@ -356,3 +357,20 @@ def test_cli_reports_settings_errors_in_one_line(example_case, tmp_path):
     r = CliRunner().invoke(main, ["rank", str(example_case), "-q"],
                            env={"NETANALYSIS_INFER__CO_TRAVEL__MEMORY_LIMIT": "1GB'; --"})
     assert r.exit_code == 2 and "NETANALYSIS_INFER__CO_TRAVEL__MEMORY_LIMIT" in r.output
+
+
+def test_env_keys_match_mixed_case_keys():
+    s = load_settings(env={"NETANALYSIS_MAP__KIND_COLORS__PHONE": "#010203"})
+    assert s.map.kind_colors["Phone"] == "#010203" and "phone" not in s.map.kind_colors
+
+
+def test_colours_lengths_and_shapes_reaching_html_are_checked():
+    for bad, match in [({"height": "820px; background:url(http://x)"}, "map.height: not a CSS length"),
+                       ({"role_colors": {"fugitive": "red;background:url(http://x)"}},
+                        "map.role_colors.fugitive: not a CSS colour"),
+                       ({"group_palette": ["#fff", "</style><script>"]}, r"map.group_palette\[1\]: not a CSS"),
+                       ({"kind_shapes": {"Person": "blob"}}, "map.kind_shapes.Person: unknown value 'blob'")]:
+        with pytest.raises(InputError, match=match):
+            load_settings(env={}, map=bad)
+    s = load_settings(env={}, map={"height": "90vh", "role_colors": {"fugitive": "rgb(1, 2, 3)"}})
+    assert s.map.height == "90vh" and s.map.role_colors["fugitive"] == "rgb(1, 2, 3)"
