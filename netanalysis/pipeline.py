@@ -13,7 +13,15 @@ outputs, and writes every file of the output contract of ``CASE_FORMAT.md``:
 ``network.html``       the interactive network map (offline, self-contained)
 ``report.html``        the case report (offline, self-contained)
 ``summary.json``       counts of everything above, settings used and timings
+``manifest.json``      written last: every file above with its size and sha256, the run
+                       id and times; a folder without it is not a complete run
 =====================  ==========================================================
+
+The folder is checked writable and locked before the analysis starts; files are staged and
+moved into place at the end, and outputs of an earlier run that this run does not write
+(``network.html`` after ``write_map=False``) are removed (see
+:class:`netanalysis.outputs.OutputFolder`). CSV cells are formula-safe
+(:func:`netanalysis.outputs.csv_cell`).
 """
 
 from __future__ import annotations
@@ -26,8 +34,9 @@ from pathlib import Path
 import pandas as pd
 
 from netanalysis.backends.base import get_backend
-from netanalysis.errors import InputError
 from netanalysis.model.case import REJECT_COLUMNS, Case
+from netanalysis.model.filters import check_filters
+from netanalysis.outputs import OutputFolder, atomic_write_text, write_csv
 from netanalysis.progress import Progress
 from netanalysis.settings import load_settings
 
@@ -135,16 +144,30 @@ def analyze_case(case, out, *, backend="embedded", resolve=True, infer=True, dec
         run.files["targets.csv"]          # Path('out/targets.csv')
         run.summary["rows"]               # {'read': 3406, 'taken': 3406, 'rejected': 0}
     """
-    from netanalysis.analyze import run_analysis
-
     progress = progress or Progress(quiet=True)
     settings = settings or load_settings()
     engine = get_backend(backend, **(neo4j or {})) if backend == "neo4j" else get_backend(backend)
+    if filters:
+        filters = check_filters(filters)
     out = Path(out)
+    # checked writable and locked before the analysis; files staged, committed at the end
+    folder = OutputFolder(out, known=OUTPUT_FILES).open()
     try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise InputError(f"cannot create the output folder: {exc.strerror}", file=out) from None
+        case, analysis, summary = _run(folder, case, engine, resolve, infer, decisions,
+                                       mapping, settings, filters, seed, write_map,
+                                       write_report, progress)
+        with progress.step(f"writing outputs to {out}"):
+            files = folder.commit()
+    finally:
+        folder.close()
+    return AnalysisRun(case=case, analysis=analysis, out=out, files=files, summary=summary)
+
+
+def _run(out, case, engine, resolve, infer, decisions, mapping, settings, filters, seed,
+         write_map, write_report, progress):
+    """Analyse and write every output into the staging folder of `out` (an OutputFolder)."""
+    from netanalysis.analyze import run_analysis
+
     timings = {}
     t0 = time.perf_counter()
     case = prepare_case(case, resolve=resolve, infer=infer, decisions=decisions, mapping=mapping,
@@ -164,32 +187,26 @@ def analyze_case(case, out, *, backend="embedded", resolve=True, infer=True, dec
     analysis.meta["backend"] = engine.describe()
     timings["analysis_s"] = round(time.perf_counter() - t1, 3)
 
-    files = {}
-    with progress.step(f"writing outputs to {out}"):
-        files["rejects.csv"] = _write_csv(case.rejects, out / "rejects.csv", REJECT_COLUMNS)
-        files["merges.csv"] = _write_csv(case.merges, out / "merges.csv", _MERGE_COLUMNS)
-        files["inferred_links.csv"] = _write_csv(case.inferred, out / "inferred_links.csv",
-                                                 _INFERRED_COLUMNS)
-        files["targets.csv"] = _write_csv(analysis.targets, out / "targets.csv")
-        files["groups.csv"] = _write_csv(analysis.groups, out / "groups.csv")
-        files["logistics.csv"] = _write_csv(analysis.logistics, out / "logistics.csv")
+    _write_csv(case.rejects, out.path("rejects.csv"), REJECT_COLUMNS)
+    _write_csv(case.merges, out.path("merges.csv"), _MERGE_COLUMNS)
+    _write_csv(case.inferred, out.path("inferred_links.csv"), _INFERRED_COLUMNS)
+    _write_csv(analysis.targets, out.path("targets.csv"))
+    _write_csv(analysis.groups, out.path("groups.csv"))
+    _write_csv(analysis.logistics, out.path("logistics.csv"))
     if write_map:
         from netanalysis.present import network_map
 
-        network_map(case, out / "network.html", analysis=analysis, settings=settings,
+        network_map(case, out.path("network.html"), analysis=analysis, settings=settings,
                     progress=progress)
-        files["network.html"] = out / "network.html"
     if write_report:
         from netanalysis.present import write_report as _report
 
-        _report(case, analysis, out / "report.html", settings=settings, progress=progress)
-        files["report.html"] = out / "report.html"
+        _report(case, analysis, out.path("report.html"), settings=settings, progress=progress)
     timings["total_s"] = round(time.perf_counter() - t0, 3)
-    summary = _summary(case, analysis, settings, filters, seed, backend, timings)
-    (out / "summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False,
-                                                 default=str), "utf-8")
-    files["summary.json"] = out / "summary.json"
-    return AnalysisRun(case=case, analysis=analysis, out=out, files=files, summary=summary)
+    summary = _summary(case, analysis, settings, filters, seed, engine.name, timings)
+    atomic_write_text(out.path("summary.json"),
+                      json.dumps(summary, indent=2, ensure_ascii=False, default=str))
+    return case, analysis, summary
 
 
 def _write_csv(df, path, columns=None):
@@ -201,18 +218,8 @@ def _write_csv(df, path, columns=None):
             if c not in df.columns:
                 df = df.assign(**{c: pd.Series(dtype="object")})
         df = df[columns + extra]
-    df = df.copy()
-    for c in df.columns:
-        if df[c].dtype == object:
-            df[c] = df[c].map(_cell)
-    df.to_csv(path, index=False, encoding="utf-8")
-    return path
-
-
-def _cell(v):
-    if isinstance(v, (list, tuple, set)):
-        return "|".join(str(x) for x in v)
-    return v
+    # formula-safe cells (lists joined with "|"), written to a temporary file and renamed
+    return write_csv(df, path)
 
 
 def _summary(case, analysis, settings, filters, seed, backend, timings):

@@ -5,6 +5,8 @@ from __future__ import annotations
 import sys
 import time
 
+from netanalysis.outputs import terminal_text
+
 __all__ = ["Progress"]
 
 
@@ -39,7 +41,7 @@ class Progress:
     def say(self, message):
         """Print one line."""
         if not self.quiet:
-            print(message, file=self._out(), flush=True)
+            print(terminal_text(message), file=self._out(), flush=True)
 
     def step(self, label):
         """Return a context manager that prints `label` and, at the end, the time it took."""
@@ -60,11 +62,11 @@ class _Step:
     def __enter__(self):
         self.t0 = time.perf_counter()
         if not self.p.quiet:
-            print(f"{self.label} ...", file=self.p._out(), flush=True)
+            print(terminal_text(f"{self.label} ..."), file=self.p._out(), flush=True)
         return self
 
     def __exit__(self, exc_type, exc, tb):
         if exc_type is None and not self.p.quiet:
-            print(f"{self.label}: done in {time.perf_counter() - self.t0:.1f} s",
+            print(terminal_text(self.label) + f": done in {time.perf_counter() - self.t0:.1f} s",
                   file=self.p._out(), flush=True)
         return False

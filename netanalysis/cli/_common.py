@@ -11,7 +11,8 @@ import sys
 
 import click
 
-from netanalysis.errors import NetanalysisError
+from netanalysis.errors import InputError, NetanalysisError
+from netanalysis.outputs import terminal_text
 
 __all__ = ["main", "case_argument", "filter_options", "quiet_option", "settings_option",
            "filters_from_options", "fail"]
@@ -24,7 +25,7 @@ class _Group(click.Group):
         except NetanalysisError as exc:
             if ctx.obj and ctx.obj.get("debug"):
                 raise
-            click.echo(f"error: {exc}", err=True)
+            click.echo(terminal_text(f"error: {exc}"), err=True)
             sys.exit(exc.exit_code)
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
@@ -54,7 +55,7 @@ def main(ctx, debug):
 
 def fail(message, code=1):
     """Print `message` on stderr and exit with `code` (for CLI-only checks)."""
-    click.echo(f"error: {message}", err=True)
+    click.echo(terminal_text(f"error: {message}"), err=True)
     sys.exit(code)
 
 
@@ -66,16 +67,42 @@ settings_option = click.option("--settings", "settings_path", type=click.Path(di
                                help="YAML settings file overriding the defaults.")
 
 
+def _checked(key):
+    """Click callback: check one filter option with the model's ``check_filters``."""
+    from netanalysis.model.filters import check_filters
+
+    def callback(ctx, param, value):
+        if value is None:
+            return value
+        v = value
+        if key == "link_types":
+            v = [t.strip() for t in value.split(",") if t.strip()] or None
+        try:
+            check_filters({key: v})
+        except InputError as exc:
+            raise click.BadParameter(terminal_text(exc.message.split(": ", 1)[-1]),
+                                     ctx=ctx, param=param) from None
+        return value
+    return callback
+
+
 def filter_options(f):
-    """Add the filters every measure honours: link types, confidence, inferred, time window."""
+    """Add the filters every measure honours: link types, confidence, inferred, time window.
+
+    Each value is checked when the command line is parsed, before the case is read
+    (:func:`netanalysis.model.filters.check_filters`).
+    """
     opts = [
-        click.option("--link-types", default=None,
+        click.option("--link-types", default=None, callback=_checked("link_types"),
                      help="Comma-separated relationship types to keep (e.g. communication,family)."),
         click.option("--min-confidence", type=float, default=None,
+                     callback=_checked("min_confidence"),
                      help="Keep ties whose confidence (from grading) is at least this."),
         click.option("--no-inferred", is_flag=True, help="Leave out ties that no source stated."),
-        click.option("--since", default=None, help="Start of the time window (ISO date, may be partial)."),
-        click.option("--until", default=None, help="End of the time window (ISO date, may be partial)."),
+        click.option("--since", default=None, callback=_checked("since"),
+                     help="Start of the time window (ISO date, may be partial)."),
+        click.option("--until", default=None, callback=_checked("until"),
+                     help="End of the time window (ISO date, may be partial)."),
     ]
     for o in reversed(opts):
         f = o(f)
@@ -84,11 +111,17 @@ def filter_options(f):
 
 def filters_from_options(link_types=None, min_confidence=None, no_inferred=False, since=None,
                          until=None):
-    """Return the keyword arguments of :func:`netanalysis.model.filter_edges` from CLI options."""
-    return {
+    """Return the keyword arguments of :func:`netanalysis.model.filter_edges` from CLI options.
+
+    Raises :class:`InputError` for invalid values (checked by
+    :func:`netanalysis.model.filters.check_filters`).
+    """
+    from netanalysis.model.filters import check_filters
+
+    return check_filters({
         "link_types": [t.strip() for t in link_types.split(",") if t.strip()] if link_types else None,
         "min_confidence": min_confidence,
         "include_inferred": not no_inferred,
         "since": since,
         "until": until,
-    }
+    })

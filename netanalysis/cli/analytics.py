@@ -21,6 +21,7 @@ from netanalysis.cli._common import (
     settings_option,
 )
 from netanalysis.errors import InputError
+from netanalysis.outputs import terminal_text
 
 __all__ = ["rank", "groups", "support", "path", "connect", "disrupt", "keyplayers", "snapshots",
            "diff"]
@@ -187,8 +188,9 @@ def connect(case, ids, method, by_confidence, fmt, link_types, min_confidence, n
              "confidence": d.get("confidence")} for u, v, d in H.edges(data=True)]
     _emit(pd.DataFrame(rows, columns=["source", "target", "types", "confidence"]), fmt)
     extra = sorted(str(v) for v in H if not H.nodes[v].get("terminal"))
-    click.echo(f"{H.number_of_nodes()} people, {H.number_of_edges()} ties; through: "
-               f"{', '.join(extra) if extra else 'nobody else'}", err=True)
+    click.echo(terminal_text(f"{H.number_of_nodes()} people, {H.number_of_edges()} ties; "
+                             f"through: {', '.join(extra) if extra else 'nobody else'}"),
+               err=True)
 
 
 @main.command()
@@ -338,7 +340,13 @@ def _window(text):
     a, b = text.split("..", 1)
     if not a.strip() or not b.strip():
         raise InputError(f"a window is SINCE..UNTIL (e.g. 2023-01..2023-06), not {text!r}")
-    return a.strip(), b.strip()
+    from netanalysis.model.filters import check_filters
+
+    try:
+        f = check_filters({"since": a.strip(), "until": b.strip()})
+    except InputError as exc:
+        raise InputError(f"window {text!r}: {exc.message.split(': ', 1)[-1]}") from None
+    return f["since"], f["until"]
 
 
 def _load(case, settings_path, quiet):
@@ -388,20 +396,35 @@ def _party_graph(case, quiet, link_types, min_confidence, no_inferred, since, un
 
 
 def _emit(df, fmt):
-    from netanalysis.pipeline import _cell
+    """Print `df`: every text from data goes through one sanitiser first.
+
+    CSV cells are formula-safe (:func:`netanalysis.outputs.csv_cell`); in every format,
+    control characters are shown escaped (:func:`netanalysis.outputs.terminal_text`).
+    """
+    from netanalysis.outputs import safe_frame, terminal_text
 
     df = df.copy()
-    for c in df.columns:
-        if df[c].dtype == object:
-            df[c] = df[c].map(_cell)
+    text_cols = [c for c in df.columns if df[c].dtype == object
+                 or isinstance(df[c].dtype, pd.StringDtype)]
+    for c in text_cols:
+        df[c] = df[c].astype(object).map(_joined)
     if fmt == "csv":
-        click.echo(df.to_csv(index=False), nl=False)
+        text = safe_frame(df).to_csv(index=False)
+        click.echo(terminal_text(text), nl=False)
     elif fmt == "json":
-        click.echo(json.dumps(json.loads(df.to_json(orient="records")), indent=1,
-                              ensure_ascii=False))
+        text = json.dumps(json.loads(df.to_json(orient="records")), indent=1, ensure_ascii=False)
+        click.echo(terminal_text(text, json=True))  # C1 and bidi as JSON escapes
     else:
         if df.empty:
             click.echo("(no rows)")
         else:
+            for c in text_cols:
+                df[c] = df[c].map(lambda v: terminal_text(v, newlines=False)
+                                  if isinstance(v, str) else v)
+            df.columns = [terminal_text(c, newlines=False) for c in df.columns]
             with pd.option_context("display.max_colwidth", 160, "display.width", 250):
                 click.echo(df.to_string(index=False))
+
+
+def _joined(v):
+    return "|".join(str(x) for x in v) if isinstance(v, (list, tuple, set)) else v

@@ -60,6 +60,7 @@ def analyze(case, out, backend, no_resolve, no_infer, decisions, mapping, seed, 
       NEO4J_URI=bolt://localhost:7687 netanalysis analyze CASE --backend neo4j
     """
     from netanalysis.ingest import rejects_summary
+    from netanalysis.outputs import MANIFEST, terminal_text
     from netanalysis.pipeline import analyze_case
     from netanalysis.progress import Progress
     from netanalysis.settings import load_settings
@@ -72,12 +73,13 @@ def analyze(case, out, backend, no_resolve, no_infer, decisions, mapping, seed, 
                        progress=Progress(quiet=quiet),
                        neo4j={"uri": uri, "user": user, "database": database})
     if len(run.case.rejects):
-        click.echo(rejects_summary(run.case), err=True)
+        click.echo(terminal_text(rejects_summary(run.case)), err=True)
     s = run.summary
     click.echo(f"read {s['rows']['read']:,} rows: {s['rows']['taken']:,} taken, "
                f"{s['rows']['rejected']:,} rejected; {s['merges']:,} merges; "
                f"{sum(s['inferred_links'].values()):,} inferred ties; "
                f"{s['logistics_groups']:,} logistics groups")
-    click.echo(f"wrote {len(run.files)} files to {run.out}:")
+    click.echo(terminal_text(f"wrote {len(run.files)} files to {run.out}:"))
     for name in run.files:
-        click.echo(f"  {run.out / name}")
+        click.echo(terminal_text(f"  {run.out / name}"))
+    click.echo(terminal_text(f"  {run.out / MANIFEST} (last: what this run wrote, with sha256)"))

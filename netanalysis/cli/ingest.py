@@ -7,6 +7,7 @@ import sys
 import click
 
 from netanalysis.cli._common import case_argument, main, quiet_option
+from netanalysis.outputs import terminal_text
 
 __all__ = ["validate"]
 
@@ -52,7 +53,7 @@ def validate(case, mapping, rejects_path, phone_region, quiet):
         write_rejects(c, rejects_path)
         click.echo(f"wrote {rejects_path}")
     if total["rejected"]:
-        click.echo(rejects_summary(c), err=True)
+        click.echo(terminal_text(rejects_summary(c)), err=True)
         sys.exit(1)
 
 

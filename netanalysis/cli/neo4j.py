@@ -22,6 +22,7 @@ from netanalysis.cli._common import (
     settings_option,
 )
 from netanalysis.errors import InputError
+from netanalysis.outputs import atomic_path, terminal_text, write_csv
 
 __all__ = ["neo4j", "push", "pull", "measures", "server"]
 
@@ -153,11 +154,11 @@ def pull(uri, user, database, ask_password, fugitive, hops, block, params, out, 
     settings, conn = _connection(uri, user, database, ask_password, settings_path)
     G = pull_graph(fugitive=fugitive, hops=hops, block=block, params=_params(params),
                    settings=settings, progress=_progress(quiet), **conn)
-    H = graphml_ready(G)
-    try:
-        nx.write_graphml(H, out)
-    except OSError as exc:
-        raise InputError(f"cannot write: {exc.strerror}", file=out) from None
+    from netanalysis.present.exports import xml_safe_graph
+
+    H = xml_safe_graph(graphml_ready(G))  # well-formed XML whatever the names hold
+    with atomic_path(out) as tmp:  # errors name the file; a symlink is replaced
+        nx.write_graphml(H, tmp)
     click.echo(f"wrote {out}: {G.number_of_nodes():,} nodes, {G.number_of_edges():,} "
                "relationships")
 
@@ -198,14 +199,11 @@ def measures(uri, user, database, ask_password, link_types, min_confidence, no_i
                         **conn)
     progress.say(f"measures of {len(df):,} parties ({df.attrs.get('method')})")
     if out:
-        try:
-            df.to_csv(out, index=False)
-        except OSError as exc:
-            raise InputError(f"cannot write: {exc.strerror}", file=out) from None
+        write_csv(df, out)  # formula-safe cells, atomic replace; errors name the file
         click.echo(f"wrote {out}: {len(df):,} parties")
     else:
         top = df.sort_values("pagerank", ascending=False).head(20)
-        click.echo(top.to_string(index=False))
+        click.echo(terminal_text(top.to_string(index=False)))
 
 
 @neo4j.command()

@@ -16,6 +16,7 @@ from netanalysis.cli._common import (
     quiet_option,
     settings_option,
 )
+from netanalysis.outputs import terminal_text
 
 __all__ = ["map_command", "report_command", "export_command", "import_ftm_command"]
 
@@ -109,7 +110,7 @@ def map_command(case, out, focus, hops, top, group, color_by, kinds, max_physics
                        progress=progress)
     if quiet:  # otherwise the progress lines said it already
         for line in info["reductions"]:
-            click.echo(f"map reduced: {line}", err=True)
+            click.echo(terminal_text(f"map reduced: {line}"), err=True)
     click.echo(f"wrote {info['path']}: {info['nodes']:,} nodes, {info['edges']:,} ties")
 
 
@@ -188,8 +189,8 @@ def export_command(case, fmt, out, no_analysis, no_resolve, no_infer, mapping, s
                                          analysis=not no_analysis)
     info = export_case(c, out, fmt, analysis=a, progress=progress)
     for p in info.get("problems", []):
-        click.echo(f"not exported: {p['where']}: {p['schema']}.{p['property']} "
-                   f"{p['value']!r}: {p['problem']}", err=True)
+        click.echo(terminal_text(f"not exported: {p['where']}: {p['schema']}.{p['property']} "
+                                 f"{p['value']!r}: {p['problem']}"), err=True)
     what = (f"{info['entities']:,} entities" if info["format"] == "ftm" else
             f"{info['entities']:,} entities, {info['links']:,} links" if info["format"] == "anx"
             else f"{info['nodes']:,} nodes, {info['edges']:,} edges")

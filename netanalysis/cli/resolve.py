@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from netanalysis.cli._common import case_argument, main, quiet_option, settings_option
+from netanalysis.outputs import write_csv
 
 __all__ = ["resolve", "infer"]
 
@@ -107,4 +108,4 @@ def _write(df, out):
     p = Path(out)
     if p.parent and not p.parent.exists():
         p.parent.mkdir(parents=True, exist_ok=True)
-    df.to_csv(p, index=False, lineterminator="\n")
+    write_csv(df, p)  # formula-safe cells, atomic replace

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from netanalysis.errors import InputError
 from netanalysis.model.case import REJECT_COLUMNS
+from netanalysis.outputs import write_csv
 
 __all__ = ["write_rejects", "rejects_summary", "problem_category", "counts_table"]
 
@@ -36,7 +36,9 @@ def write_rejects(case, path):
     """Write ``case.rejects`` to `path` as CSV (UTF-8, columns ``file,line,column,value,problem``).
 
     The file is written even when there are no rejects (header only), so its presence says
-    that ingest ran. Returns the path written.
+    that ingest ran. Text cells that a spreadsheet would run as a formula get a leading
+    ``'`` (:func:`netanalysis.outputs.csv_cell`); the file is replaced atomically. Returns
+    the path written.
 
     Examples
     --------
@@ -52,12 +54,9 @@ def write_rejects(case, path):
     if rej is None:
         rej = pd.DataFrame(columns=REJECT_COLUMNS)
     cols = REJECT_COLUMNS + [c for c in rej.columns if c not in REJECT_COLUMNS]
-    try:
-        p.parent.mkdir(parents=True, exist_ok=True)
-        rej[cols].to_csv(p, index=False, encoding="utf-8", lineterminator="\n")
-    except OSError as exc:
-        raise InputError(f"cannot write rejects: {exc.strerror or exc}", file=p) from None
-    return p
+    # formula-safe cells (a value "=HYPERLINK(...)" is written "'=HYPERLINK(...)"), written
+    # to a temporary file and renamed, so an interrupted run leaves no partial file
+    return write_csv(rej[cols], p)
 
 
 def rejects_summary(case, *, examples=5):

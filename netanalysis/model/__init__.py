@@ -1,6 +1,7 @@
 """The typed property graph: vocabulary, grading, dates, the Case, and graph builders."""
 
 from netanalysis.model.case import Case
+from netanalysis.model.filters import check_filters
 from netanalysis.model.grading import grading_confidence, parse_grading
 from netanalysis.model.graph import (
     build_graph,
@@ -15,6 +16,7 @@ from netanalysis.model.graph import (
 
 __all__ = [
     "Case",
+    "check_filters",
     "grading_confidence",
     "parse_grading",
     "build_graph",

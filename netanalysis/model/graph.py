@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from netanalysis.model.dates import date_day, overlaps
+from netanalysis.model.filters import check_filters
 from netanalysis.model.grading import grading_confidence
 from netanalysis.model.vocab import DIRECTED_LINK_TYPES, SUPPORT_TYPES
 
@@ -240,6 +241,12 @@ def filter_edges(edges, *, link_types=None, min_confidence=None, include_inferre
     pandas.DataFrame
         The rows of `edges` that pass, in their order, with their index.
 
+    Raises
+    ------
+    InputError
+        If a filter is invalid (unknown link type, impossible date...): see
+        :func:`netanalysis.model.filters.check_filters`, which checks them first.
+
     See Also
     --------
     party_edges : the table filtered.
@@ -264,6 +271,10 @@ def filter_edges(edges, *, link_types=None, min_confidence=None, include_inferre
     >>> filter_edges(e, since="2024-06", keep_undated=False)["type"].tolist()
     ['lodging']
     """
+    f = check_filters({"link_types": link_types, "min_confidence": min_confidence,
+                       "since": since, "until": until})
+    link_types, min_confidence, since, until = (f["link_types"], f["min_confidence"],
+                                                f["since"], f["until"])
     mask = np.ones(len(edges), dtype=bool)
     if link_types is not None:
         mask &= edges["type"].isin(list(link_types)).to_numpy()

@@ -17,7 +17,16 @@ Attribute conventions, so that nothing is lost on the way out and back:
   GEXF ``label`` of a node is its ``name`` (for Gephi) and is dropped on import;
 - CSV headers carry the type of each column (``confidence:float``, ``inferred:bool``,
   ``line:int``, ``name:str``, ``nationality:json``), as neo4j-admin import headers do, and
-  node ids and edge keys are columns (``id``; ``source``, ``target``, ``key``).
+  node ids and edge keys are columns (``id``; ``source``, ``target``, ``key``);
+- CSV text cells (and headers) that a spreadsheet would run as a formula are written with a
+  leading ``'`` and read back without it (:func:`netanalysis.outputs.csv_cell`);
+- GraphML and GEXF cannot hold some characters at all (form feed, vertical tab, ESC and
+  other control characters): they are written as visible ``\\x0c``-style escapes
+  (:func:`netanalysis.outputs.xml_text`), so the file is always well-formed XML;
+- the analysis' facts (:data:`ANALYSIS_FACTS`: ``rank``, ``score``, ``why``, ``group``) are
+  the analysis' own: a case column of the same name is kept as ``data_rank``,
+  ``data_score``... so it can never pass for a result of the analysis;
+- every file is written to a temporary file and renamed into place.
 """
 
 from __future__ import annotations
@@ -32,10 +41,18 @@ import pandas as pd
 
 from netanalysis.errors import InputError
 from netanalysis.model.graph import build_graph
+from netanalysis.outputs import (
+    atomic_path,
+    atomic_write_text,
+    csv_cell,
+    csv_uncell,
+    write_csv,
+    xml_text,
+)
 from netanalysis.progress import Progress
 
-__all__ = ["FORMATS", "GRAPH_FORMATS", "export_graph", "import_graph", "export_case",
-           "case_graph"]
+__all__ = ["FORMATS", "GRAPH_FORMATS", "ANALYSIS_FACTS", "export_graph", "import_graph",
+           "export_case", "case_graph", "xml_safe_graph"]
 
 #: Formats of :func:`export_graph` / :func:`import_graph`.
 GRAPH_FORMATS = ("graphml", "gexf", "json", "csv")
@@ -45,6 +62,8 @@ FORMATS = GRAPH_FORMATS + ("ftm", "anx")
 _GEXF_RESERVED = {"id", "label", "start", "end", "type", "pid", "viz", "key"}
 #: Names node-link JSON and the CSV tables use for themselves.
 _TABLE_RESERVED = {"id", "source", "target", "key"}
+#: Node attributes that belong to the analysis; case columns of these names become ``data_*``.
+ANALYSIS_FACTS = ("rank", "score", "why", "group")
 _SUFFIXES = {".graphml": "graphml", ".gexf": "gexf", ".json": "json", ".csv": "csv",
              ".jsonl": "ftm", ".ftm": "ftm", ".anx": "anx"}
 
@@ -52,9 +71,15 @@ _SUFFIXES = {".graphml": "graphml", ".gexf": "gexf", ".json": "json", ".csv": "c
 def case_graph(case, analysis=None):
     """Return the property graph of `case` with the analysis on its parties.
 
-    Parties get ``rank``, ``score``, ``why`` and ``group`` from `analysis` when given.
+    Parties get ``rank``, ``score``, ``why`` and ``group`` from `analysis` when given; a
+    case column of one of these names is renamed ``data_<name>`` (always, so that with or
+    without an analysis these names mean the analysis' facts only).
     """
     G = build_graph(case)
+    for _, d in G.nodes(data=True):  # a case column may not pass for the analysis' facts
+        for c in ANALYSIS_FACTS:
+            if c in d:
+                d[f"data_{c}"] = d.pop(c)
     if analysis is not None:
         t = analysis.targets
         if t is not None and len(t):
@@ -107,22 +132,22 @@ def export_graph(G, path, format=None):
     if fmt == "csv":
         path.mkdir(parents=True, exist_ok=True)
         nodes, edges = _csv_tables(G)
-        nodes.to_csv(path / "nodes.csv", index=False)
-        edges.to_csv(path / "edges.csv", index=False)
+        write_csv(_safe_table(nodes), path / "nodes.csv", neutralise=False)
+        write_csv(_safe_table(edges), path / "edges.csv", neutralise=False)
         meta = {"directed": G.is_directed(), "multigraph": G.is_multigraph(),
                 "graph": _plain(G.graph)}
-        (path / "graph.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), "utf-8")
+        atomic_write_text(path / "graph.json", json.dumps(meta, ensure_ascii=False, indent=1))
         return [path / "nodes.csv", path / "edges.csv", path / "graph.json"]
-    path.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "json":
         data = nx.node_link_data(_renamed_copy(G), edges="edges")
-        path.write_text(json.dumps(_plain(data), ensure_ascii=False, allow_nan=False), "utf-8")
+        atomic_write_text(path, json.dumps(_plain(data), ensure_ascii=False, allow_nan=False))
         return [path]
-    H = _flat_copy(G, gexf=(fmt == "gexf"))
-    if fmt == "graphml":
-        nx.write_graphml(H, path, named_key_ids=True)
-    else:
-        nx.write_gexf(H, path)
+    H = xml_safe_graph(_flat_copy(G, gexf=(fmt == "gexf")))
+    with atomic_path(path) as tmp:
+        if fmt == "graphml":
+            nx.write_graphml(H, tmp, named_key_ids=True)
+        else:
+            nx.write_gexf(H, tmp)
     return [path]
 
 
@@ -190,7 +215,46 @@ def export_case(case, path, format=None, *, analysis=None, progress=None):
             "edges": G.number_of_edges()}
 
 
+def xml_safe_graph(G):
+    """Return a copy of `G` whose text (ids, keys, names, values) XML 1.0 can hold.
+
+    Characters XML forbids (form feed, vertical tab, ESC, NUL...) become visible escapes
+    (:func:`netanalysis.outputs.xml_text`); everything else is unchanged.
+
+    Examples
+    --------
+    >>> G = nx.Graph()
+    >>> G.add_node("a\\x0c", name="Ana\\x1b")
+    >>> list(xml_safe_graph(G).nodes(data=True))
+    [('a\\\\x0c', {'name': 'Ana\\\\x1b'})]
+    """
+    def t(v):
+        return xml_text(v) if isinstance(v, str) else v
+
+    def attrs(d):
+        return {t(k): t(v) for k, v in d.items()}
+    H = G.__class__()
+    H.graph.update(attrs(G.graph))
+    H.add_nodes_from((t(n), attrs(d)) for n, d in G.nodes(data=True))
+    if G.is_multigraph():
+        H.add_edges_from((t(u), t(v), t(k), attrs(d))
+                         for u, v, k, d in G.edges(keys=True, data=True))
+    else:
+        H.add_edges_from((t(u), t(v), attrs(d)) for u, v, d in G.edges(data=True))
+    return H
+
+
 # --- private helpers ---------------------------------------------------------------------
+
+def _safe_table(df):
+    """Formula-safe cells of the text columns (``:str``, ``:json``) and headers of a table."""
+    out = df.copy()
+    for c in out.columns:
+        if c.endswith((":str", ":json")):
+            out[c] = out[c].map(csv_cell)
+    out.columns = [csv_cell(c) for c in out.columns]
+    return out
+
 
 def _format(path, format, allowed):
     fmt = (format or _SUFFIXES.get(Path(path).suffix.lower()) or "").lower()
@@ -415,10 +479,12 @@ def _read_table(path):
     df = pd.read_csv(path, dtype=str, keep_default_na=False)
     cols = []
     for c in df.columns:
-        name, _, t = c.rpartition(":")
+        name, _, t = csv_uncell(c).rpartition(":")
         if not name or t not in ("str", "int", "float", "bool", "json"):
-            name, t = c, "str"
+            name, t = csv_uncell(c), "str"
         cols.append((c, name, t))
+        if t in ("str", "json"):
+            df[c] = df[c].map(csv_uncell)
     return df, cols
 
 

@@ -43,6 +43,7 @@ import pandas as pd
 
 from netanalysis.errors import InputError, NetanalysisError
 from netanalysis.model.vocab import LINK_TYPES, file_columns
+from netanalysis.outputs import atomic_path, write_csv
 
 __all__ = ["case_to_ftm", "write_ftm", "read_ftm", "ftm_to_tables", "import_ftm"]
 
@@ -228,8 +229,7 @@ def write_ftm(case, path, *, analysis=None):
     """
     entities, problems = case_to_ftm(case, analysis)
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8") as fh:
+    with atomic_path(path) as tmp, tmp.open("w", encoding="utf-8") as fh:
         for e in entities:
             fh.write(json.dumps(e.to_dict(), ensure_ascii=False, sort_keys=True) + "\n")
     schemata = {}
@@ -377,7 +377,8 @@ def import_ftm(path, out):
         if kind != "persons" and not len(df):
             continue
         name = f"{kind}.csv"
-        df.to_csv(out / name, index=False)
+        # atomic; not formula-quoted: these are case files, read back by ingest as they are
+        write_csv(df, out / name, neutralise=False)
         files[name] = len(df)
     return {"entities": len(entities), "files": files, "skipped": skipped, "path": str(out)}
 

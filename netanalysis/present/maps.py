@@ -44,6 +44,7 @@ from pyvis.network import Network
 from netanalysis.errors import UnknownEntityError
 from netanalysis.model.graph import build_graph
 from netanalysis.model.vocab import DIRECTED_LINK_TYPES, STRUCTURAL_TYPES, SUPPORT_TYPES
+from netanalysis.outputs import atomic_write_text
 from netanalysis.progress import Progress
 from netanalysis.settings import load_settings, section_settings
 
@@ -155,8 +156,7 @@ def network_map(case, path, *, analysis=None, graph=None, focus=None, hops=2, to
                 title += f": group {group}"
         html = render_map_html(data, title=title, height=s.height)
         path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(html, encoding="utf-8")
+        atomic_write_text(path, html)  # temporary file and rename; a symlink is replaced
     info = dict(data["info"])
     info["path"] = str(path)
     for line in info["reductions"]:
@@ -481,18 +481,26 @@ def _label(n, d, length):
     return text if len(text) <= length else text[: max(1, length - 1)] + "\u2026"
 
 
+_ANALYSIS_FACTS = ("rank", "score", "why", "group")
+
+
 def _node_info(n, d, f):
-    merged = dict(d)
+    """Tooltip rows of a node: the analysis' facts `f` win over the data's attributes `d`.
+
+    A data column named like a fact of the analysis (``rank``, ``score``, ``why``,
+    ``group``) is shown under its own label ("rank (case data)"), never as the analysis'.
+    """
+    merged = {k: v for k, v in d.items() if k not in _ANALYSIS_FACTS}
+    merged.update(f)
     merged["id"] = n
-    for k, v in f.items():
-        merged.setdefault(k, v)
-    if "score" in f:
-        merged["score"] = f["score"]
     out = []
     for key, label in _NODE_FIELDS:
         v = merged.get(key)
         if _present(v):
             out.append([label, _text(v, key)])
+    for key in _ANALYSIS_FACTS:
+        if _present(d.get(key)):
+            out.append([f"{key} (case data)", _text(d[key])])
     return out
 
 

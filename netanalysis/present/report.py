@@ -18,6 +18,7 @@ import pandas as pd
 
 from netanalysis.model.graph import co_travellers, itinerary, party_edges, party_graph, party_nodes
 from netanalysis.model.vocab import SERVICE_NAMES, SUPPORT_TYPES
+from netanalysis.outputs import atomic_write_text
 from netanalysis.present.maps import _env
 from netanalysis.present.svg import histogram_svg, network_svg, timeline_svg
 from netanalysis.progress import Progress
@@ -74,8 +75,7 @@ def write_report(case, analysis, path, *, title=None, fugitives=10, targets=50, 
                              settings=settings)
         html = report_html(ctx)
         path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(html, encoding="utf-8")
+        atomic_write_text(path, html)  # temporary file and rename; a symlink is replaced
     return {"path": str(path), "targets": len(ctx["targets"]), "fugitives": len(ctx["fugitives"]),
             "groups": len(ctx["logistics"]), "inferred": len(ctx["inferred"]),
             "rejects": ctx["n_rejects"], "merges": len(ctx["merges"])}
