@@ -2,8 +2,10 @@
 
 Default *values* live in ``netanalysis/schema/settings/*.yaml``, one file per section
 (``rank``, ``resolve``, ``infer``, ``map``, ``neo4j``, ``ingest``), commented, so the weights
-behind every score are data an analyst can read and override. The *types* live here, one frozen
-dataclass per section and per nested mapping (:class:`RankSettings`, :class:`InferSettings`...).
+behind every score are data an analyst can read and override. The *types* live in
+:mod:`netanalysis.settings.sections`, one frozen dataclass per section and per nested mapping
+(:class:`RankSettings`, :class:`InferSettings`...), with the checked text values of
+:mod:`netanalysis.settings.values` (sizes, paths, CSS colours).
 The defaults files are checked against the dataclasses with the same strict reader as a user's
 file, so a default that is missing, misspelt or of the wrong type fails the first load (and the
 test suite), never a run. (The YAML is the single source of values rather than the dataclasses
@@ -28,19 +30,36 @@ import copy
 import dataclasses
 import difflib
 import os
-import re
 import types
 import typing
-from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Literal, Optional
+from typing import Literal
 
 import yaml
 
 from netanalysis.errors import InputError
-from netanalysis.model.vocab import INFERRED_LINK_TYPES
+from netanalysis.settings.sections import (
+    SECTIONS,
+    IngestSettings,
+    InferSettings,
+    MapSettings,
+    Neo4jSettings,
+    RankSettings,
+    ResolveSettings,
+    Section,
+    mask_secrets,
+    suggest,
+)
+from netanalysis.settings.values import (
+    CHECKED_TYPES,
+    CountryCode,
+    CssColor,
+    CssLength,
+    PathText,
+    Size,
+)
 
 __all__ = [
     "Settings",
@@ -68,504 +87,6 @@ __all__ = [
 MAX_SETTINGS_BYTES = 1_000_000
 #: Deepest nesting of mappings and lists accepted in a settings file.
 MAX_SETTINGS_DEPTH = 16
-
-_SECRET_KEYS = frozenset({"password", "token", "secret"})
-_SIZE_RE = re.compile(r"^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$")
-_PATH_BAD = re.compile(r"['\"`\x00-\x1f\x7f]")
-_COUNTRY_RE = re.compile(r"^[A-Z]{2}$")
-
-
-class Size(str):
-    """A memory size such as ``2GB`` or ``512 MiB`` (checked, so it is safe to hand to DuckDB).
-
-    Examples
-    --------
-    >>> Size.check("2GB")
-    '2GB'
-    >>> Size.check("1GB'; COPY x TO 'f'")
-    Traceback (most recent call last):
-    ...
-    ValueError: not a size: use a number and a unit, e.g. 2GB or 512MiB
-
-    See Also
-    --------
-    PathText : the check for folder names.
-    """
-
-    @classmethod
-    def check(cls, value):
-        """Return `value` as a :class:`Size`, or raise ValueError."""
-        if not isinstance(value, str) or not _SIZE_RE.match(value):
-            raise ValueError("not a size: use a number and a unit, e.g. 2GB or 512MiB")
-        return cls(value)
-
-
-class PathText(str):
-    """A file system path: text without quotes, backquotes or control characters (newlines).
-
-    Examples
-    --------
-    >>> PathText.check("/tmp/spill")
-    '/tmp/spill'
-    >>> PathText.check("/tmp'\\n")
-    Traceback (most recent call last):
-    ...
-    ValueError: not a usable path: no quotes, backquotes, newlines or control characters
-
-    See Also
-    --------
-    Size : the check for memory sizes.
-    """
-
-    @classmethod
-    def check(cls, value):
-        """Return `value` as a :class:`PathText`, or raise ValueError."""
-        if not isinstance(value, str) or not value or _PATH_BAD.search(value) or len(value) > 4096:
-            raise ValueError("not a usable path: no quotes, backquotes, newlines or control "
-                             "characters")
-        return cls(value)
-
-
-class CountryCode(str):
-    """An ISO 3166-1 alpha-2 country code, upper case (YAML 1.1 reads ``NO`` as false: kept).
-
-    Examples
-    --------
-    >>> CountryCode.check("co"), CountryCode.check(False)
-    ('CO', 'NO')
-
-    See Also
-    --------
-    Size, PathText : the other checked text types.
-    """
-
-    @classmethod
-    def check(cls, value):
-        """Return `value` as an upper-case :class:`CountryCode`, or raise ValueError."""
-        if value is False:  # the unquoted YAML 1.1 scalar NO (Norway)
-            return cls("NO")
-        if not isinstance(value, str) or not _COUNTRY_RE.match(value.upper()):
-            raise ValueError("not a country code: use two letters (ISO 3166-1 alpha-2), e.g. CO")
-        return cls(value.upper())
-
-
-class CssColor(str):
-    """A CSS colour: ``#rgb``/``#rrggbb(aa)``, a colour name, or ``rgb()``/``rgba()`` of numbers.
-
-    Colours reach the HTML of maps and the report; anything else (``red; background:
-    url(...)``) could fetch from the network or break the page, so it is refused.
-
-    Examples
-    --------
-    >>> CssColor.check("#d62728"), CssColor.check("steelblue")
-    ('#d62728', 'steelblue')
-
-    See Also
-    --------
-    CssLength : the check for the map height.
-    """
-
-    _RE = re.compile(r"^(#[0-9a-fA-F]{3,8}|[a-zA-Z]{1,30}|rgba?\(\s*[0-9.,%\s]{1,60}\))$")
-
-    @classmethod
-    def check(cls, value):
-        """Return `value` as a :class:`CssColor`, or raise ValueError."""
-        if not isinstance(value, str) or not cls._RE.match(value):
-            raise ValueError("not a CSS colour: use #rrggbb, a colour name or rgb(r, g, b)")
-        return cls(value)
-
-
-class CssLength(str):
-    """A CSS length such as ``820px``, ``90vh`` or ``100%``.
-
-    Examples
-    --------
-    >>> CssLength.check("820px")
-    '820px'
-
-    See Also
-    --------
-    CssColor : the check for colours.
-    """
-
-    _RE = re.compile(r"^\d{1,5}(\.\d{1,3})?(px|%|vh|vw|em|rem)$")
-
-    @classmethod
-    def check(cls, value):
-        """Return `value` as a :class:`CssLength`, or raise ValueError."""
-        if not isinstance(value, str) or not cls._RE.match(value):
-            raise ValueError("not a CSS length: use a number and px, %, vh, vw, em or rem")
-        return cls(value)
-
-
-_CHECKED = (Size, PathText, CountryCode, CssColor, CssLength)
-
-
-class _Section:
-    """Base of the section dataclasses: attribute access, plus read-only ``obj["key"]``."""
-
-    def __getitem__(self, key):
-        names = [f.name for f in dataclasses.fields(self)]
-        if key in names:
-            return getattr(self, key)
-        raise KeyError(f"{key!r}{_suggest(key, names)}")
-
-    def __contains__(self, key):
-        return any(f.name == key for f in dataclasses.fields(self))
-
-    def keys(self):
-        """Return the field names, so ``dict(section)`` gives a shallow dict."""
-        return [f.name for f in dataclasses.fields(self)]
-
-    def to_dict(self):
-        """Return the section as plain nested dicts and lists (a deep copy)."""
-        return _plain(self)
-
-
-# ---------------------------------------------------------------------------------------------
-# The sections. Values: schema/settings/<section>.yaml (documented there). Types: here.
-
-CentralityMeasure = Literal["degree", "weighted_degree", "betweenness", "pagerank", "eigenvector",
-                            "closeness", "harmonic", "core_number", "constraint",
-                            "effective_size"]
-InferredType = Literal[tuple(INFERRED_LINK_TYPES)]
-VisShape = Literal["dot", "square", "triangle", "triangleDown", "diamond", "star", "hexagon",
-                   "ellipse", "circle", "box", "database", "text"]
-
-
-@dataclass(frozen=True)
-class RankWeights(_Section):
-    """``rank.weights``: the weight of each part of the target score."""
-
-    danger: float
-    support: float
-    brokerage: float
-    centrality: float
-
-
-@dataclass(frozen=True)
-class RankDanger(_Section):
-    """``rank.danger``: how dangerous a fugitive is (notice, offences, countries)."""
-
-    notice: dict[str, float]
-    offences_weight: float
-    offence_severity: dict[str, float]
-    offence_default: float
-    countries_weight: float
-    countries_cap: int = field(metadata={"min": 1})
-
-
-@dataclass(frozen=True)
-class RankSupport(_Section):
-    """``rank.support``: how far and how strongly support reaches fugitives."""
-
-    hops: int = field(metadata={"min": 1})
-    decay: float
-    base_value: float
-
-
-@dataclass(frozen=True)
-class RankBrokerage(_Section):
-    """``rank.brokerage``: brokerage between groups."""
-
-    groups_cap: int = field(metadata={"min": 1})
-    max_two_paths: int = field(metadata={"min": 0})
-
-
-@dataclass(frozen=True)
-class RankCentrality(_Section):
-    """``rank.centrality``: the measures scored and the tie strength attribute."""
-
-    measures: list[CentralityMeasure]
-    weight: str
-
-
-@dataclass(frozen=True)
-class RankBetweenness(_Section):
-    """``rank.betweenness``: exact up to ``exact_max_nodes``, else sampled from ``sample``."""
-
-    exact_max_nodes: int = field(metadata={"min": 0})
-    sample: int = field(metadata={"min": 1})
-
-
-@dataclass(frozen=True)
-class RankCommunities(_Section):
-    """``rank.communities``: community detection."""
-
-    method: Literal["leiden", "leidenalg", "louvain"]
-    resolution: float
-    n_iterations: int
-
-
-@dataclass(frozen=True)
-class RankWhy(_Section):
-    """``rank.why``: what the ``why`` sentence mentions."""
-
-    top_percent: float
-
-
-@dataclass(frozen=True)
-class RankSettings(_Section):
-    """Section ``rank`` (``schema/settings/rank.yaml``): ranking of targets and groups.
-
-    Built by :func:`load_settings`, never by hand; the YAML file says what each key means.
-
-    Parameters
-    ----------
-    weights, danger, support, brokerage, centrality, betweenness, communities, why : dataclass
-        The nested mappings (:class:`RankWeights`, :class:`RankDanger`...).
-    closeness_max_nodes : int
-        Closeness and harmonic centrality are computed up to this many nodes.
-    structural_holes_max_two_paths : float
-        Burt's measures are computed while the sum of squared degrees stays below this.
-
-    Examples
-    --------
-    >>> r = load_settings(env={}).rank
-    >>> r.weights.danger, r.betweenness.sample, r.communities.method
-    (4.0, 64, 'leiden')
-
-    See Also
-    --------
-    load_settings : where the sections come from.
-    """
-
-    weights: RankWeights
-    danger: RankDanger
-    support: RankSupport
-    brokerage: RankBrokerage
-    centrality: RankCentrality
-    betweenness: RankBetweenness
-    closeness_max_nodes: int = field(metadata={"min": 0})
-    structural_holes_max_two_paths: float = field(metadata={"min": 0})
-    communities: RankCommunities
-    why: RankWhy
-
-
-@dataclass(frozen=True)
-class ResolveSettings(_Section):
-    """Section ``resolve`` (``schema/settings/resolve.yaml``): entity resolution.
-
-    Parameters
-    ----------
-    enabled, require_corroboration, birth_conflict_blocks : bool
-        Switches of the rule (see the YAML file).
-    threshold, min_name_similarity, *_weight : float
-        The merge threshold and the weight of each piece of evidence.
-    rare_name_max, common_name_min, min_shared_contacts, max_block, max_contact_degree : int
-        Counts bounding the comparison.
-
-    Examples
-    --------
-    >>> load_settings(env={}).resolve.threshold
-    1.0
-
-    See Also
-    --------
-    InferSettings : the other section of :mod:`netanalysis.resolve`.
-    """
-
-    enabled: bool
-    threshold: float
-    name_weight: float
-    min_name_similarity: float
-    require_corroboration: bool
-    birth_day_weight: float
-    birth_swap_weight: float
-    birth_month_weight: float
-    birth_year_weight: float
-    birth_conflict_blocks: bool
-    document_weight: float
-    document_conflict_weight: float
-    phone_weight: float
-    rare_name_weight: float
-    rare_name_max: int = field(metadata={"min": 0})
-    common_name_weight: float
-    common_name_min: int = field(metadata={"min": 0})
-    nationality_weight: float
-    nationality_conflict_weight: float
-    contacts_weight: float
-    min_shared_contacts: int = field(metadata={"min": 0})
-    linked_weight: float
-    max_block: int = field(metadata={"min": 0})
-    max_contact_degree: int = field(metadata={"min": 0})
-
-
-@dataclass(frozen=True)
-class InferCoTravel(_Section):
-    """``infer.co_travel``: ties from shared journeys and bookings."""
-
-    max_passengers: int = field(metadata={"min": 0})
-    max_booking_size: int = field(metadata={"min": 0})
-    min_shared_journeys: int = field(metadata={"min": 1})
-    small_journey_passengers: int = field(metadata={"min": 0})
-    min_score: float
-    booking_weight: float
-    max_evidence_items: int = field(metadata={"min": 0})
-    memory_limit: Optional[Size]
-    temp_directory: Optional[PathText]
-
-
-@dataclass(frozen=True)
-class InferShared(_Section):
-    """``infer.shared_phone`` and ``infer.shared_document``: ties from a shared identifier."""
-
-    max_users: int = field(metadata={"min": 2})
-
-
-@dataclass(frozen=True)
-class InferCalls(_Section):
-    """``infer.calls``: ties from call records."""
-
-    min_calls: int = field(metadata={"min": 1})
-    count_weight: float
-    duration_weight: float
-
-
-@dataclass(frozen=True)
-class InferSettings(_Section):
-    """Section ``infer`` (``schema/settings/infer.yaml``): link inference.
-
-    Parameters
-    ----------
-    enabled : bool
-    max_confidence : float
-        Every inferred tie's confidence stays below this (0..1).
-    types : list of str
-        The rules applied (:data:`netanalysis.model.vocab.INFERRED_LINK_TYPES`).
-    co_travel, shared_phone, shared_document, calls : dataclass
-        The settings of each rule; ``co_travel.memory_limit`` is a :class:`Size` and
-        ``co_travel.temp_directory`` a :class:`PathText`.
-
-    Examples
-    --------
-    >>> load_settings(env={}).infer.co_travel.memory_limit
-    '2GB'
-
-    See Also
-    --------
-    ResolveSettings : the other section of :mod:`netanalysis.resolve`.
-    """
-
-    enabled: bool
-    max_confidence: float = field(metadata={"min": 0, "max": 1})
-    types: list[InferredType]
-    co_travel: InferCoTravel
-    shared_phone: InferShared
-    shared_document: InferShared
-    calls: InferCalls
-
-
-@dataclass(frozen=True)
-class MapSettings(_Section):
-    """Section ``map`` (``schema/settings/map.yaml``): network maps and the report.
-
-    Parameters
-    ----------
-    max_physics_nodes, max_nodes, label_length, seed : int
-        Limits of the drawing and the seed of its layout.
-    low_confidence, min_size, max_size : float
-    height : str
-        CSS height of the map.
-    role_colors, kind_colors, kind_shapes, edge_colors : dict of str
-    group_palette : list of str
-
-    Examples
-    --------
-    >>> load_settings(env={}).map.role_colors["fugitive"]
-    '#d62728'
-
-    See Also
-    --------
-    RankSettings : what the map's node sizes follow.
-    """
-
-    max_physics_nodes: int = field(metadata={"min": 0})
-    max_nodes: int = field(metadata={"min": 1})
-    low_confidence: float
-    min_size: float
-    max_size: float
-    label_length: int = field(metadata={"min": 1})
-    seed: int
-    height: CssLength
-    role_colors: dict[str, CssColor]
-    kind_colors: dict[str, CssColor]
-    kind_shapes: dict[str, VisShape]
-    edge_colors: dict[str, CssColor]
-    group_palette: list[CssColor]
-
-
-@dataclass(frozen=True)
-class Neo4jGds(_Section):
-    """``neo4j.gds``: Graph Data Science (betweenness follows ``rank.betweenness``)."""
-
-    community: Literal["leiden", "louvain"]
-    damping: float
-    max_iterations: int = field(metadata={"min": 1})
-    tolerance: float
-
-
-@dataclass(frozen=True)
-class Neo4jSettings(_Section):
-    """Section ``neo4j`` (``schema/settings/neo4j.yaml``): the server connection.
-
-    Parameters
-    ----------
-    uri, user, database : str
-    password : str or None
-        Never shown by ``repr`` or :meth:`Settings.public`.
-    batch_size : int
-        Rows per transaction of a push.
-    gds : Neo4jGds
-        Graph Data Science options (betweenness follows ``rank.betweenness``).
-
-    Examples
-    --------
-    >>> s = load_settings(env={"NEO4J_PASSWORD": "pw"}).neo4j
-    >>> s.database, "pw" in repr(s)
-    ('neo4j', False)
-
-    See Also
-    --------
-    netanalysis.backends.neo4j.connection_settings : the connection values in effect.
-    """
-
-    uri: str
-    user: str
-    password: Optional[str] = field(repr=False)
-    database: str
-    batch_size: int = field(metadata={"min": 1})
-    gds: Neo4jGds
-
-    def __repr__(self):
-        return f"Neo4jSettings({_mask(self.to_dict())!r})"
-
-
-@dataclass(frozen=True)
-class IngestSettings(_Section):
-    """Section ``ingest`` (``schema/settings/ingest.yaml``): reading cases.
-
-    Parameters
-    ----------
-    phone_region : CountryCode or None
-        Country used to read phone numbers written without ``+``.
-
-    Examples
-    --------
-    >>> load_settings(env={}, ingest={"phone_region": "co"}).ingest.phone_region
-    'CO'
-
-    See Also
-    --------
-    CountryCode : how the code is checked.
-    """
-
-    phone_region: Optional[CountryCode]
-
-
-#: Section name -> dataclass.
-SECTIONS = {"rank": RankSettings, "resolve": ResolveSettings, "infer": InferSettings,
-            "map": MapSettings, "neo4j": Neo4jSettings, "ingest": IngestSettings}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -605,14 +126,14 @@ class Settings:
             return object.__getattribute__(self, "_sections")[name]
         except KeyError:
             raise AttributeError(f"no settings section {name!r}"
-                                 f"{_suggest(name, SECTIONS)}") from None
+                                 f"{suggest(name, SECTIONS)}") from None
 
     def __setattr__(self, name, value):
         raise AttributeError("settings are read-only: use load_settings(**overrides)")
 
     def __getitem__(self, name):
         if name not in self._sections:
-            raise KeyError(f"{name!r}{_suggest(name, SECTIONS)}")
+            raise KeyError(f"{name!r}{suggest(name, SECTIONS)}")
         return self._sections[name].to_dict()
 
     def __iter__(self):
@@ -631,7 +152,7 @@ class Settings:
     def section(self, name):
         """Return one section as a plain dict (a deep copy); unknown names are an error."""
         if name not in self._sections:
-            raise InputError(f"unknown settings section {name!r}{_suggest(name, SECTIONS)}")
+            raise InputError(f"unknown settings section {name!r}{suggest(name, SECTIONS)}")
         return self._sections[name].to_dict()
 
     def to_dict(self):
@@ -640,7 +161,7 @@ class Settings:
 
     def public(self):
         """Return a plain dict copy with secrets replaced by ``"***"``, safe to print or log."""
-        return _mask(self.to_dict())
+        return mask_secrets(self.to_dict())
 
     def __eq__(self, other):
         return isinstance(other, Settings) and self._sections == other._sections
@@ -805,14 +326,14 @@ def section_settings(settings, name):
     """
     cls = SECTIONS.get(name)
     if cls is None:
-        raise InputError(f"unknown settings section {name!r}{_suggest(name, SECTIONS)}")
+        raise InputError(f"unknown settings section {name!r}{suggest(name, SECTIONS)}")
     if settings is None:
         return _defaults()[1][name]
     if isinstance(settings, cls):
         return settings
     if isinstance(settings, Settings):
         return getattr(settings, name)
-    if isinstance(settings, _Section):
+    if isinstance(settings, Section):
         raise InputError(f"expected the {name} settings, got {type(settings).__name__}")
     if not isinstance(settings, dict):
         raise InputError(f"settings must be a Settings or a dict, not {type(settings).__name__}")
@@ -894,12 +415,6 @@ def _dotted(path):
     for p in path:
         out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
     return out
-
-
-def _suggest(word, options):
-    near = difflib.get_close_matches(str(word), [str(o) for o in options], n=1, cutoff=0.6)
-    return f": did you mean {near[0]}?" if near else \
-        f": valid keys are {', '.join(sorted(str(o) for o in options))}"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1039,7 +554,7 @@ def _type_at(parts, src):
     if parts[0] not in SECTIONS:
         where, loc = src.locate(parts[:1], True)
         raise InputError(f"unknown settings section {parts[0]}{where}"
-                         f"{_suggest(parts[0], SECTIONS)}", **loc)
+                         f"{suggest(parts[0], SECTIONS)}", **loc)
     typ = SECTIONS[parts[0]]
     for i, part in enumerate(parts[1:], start=1):
         typ = _unoptional(typ)
@@ -1048,7 +563,7 @@ def _type_at(parts, src):
             if part not in hints:
                 where, loc = src.locate(parts[:i + 1], True)
                 raise InputError(f"unknown key {_dotted(parts[:i + 1])}{where}"
-                                 f"{_suggest(part, hints)}", **loc)
+                                 f"{suggest(part, hints)}", **loc)
             typ = hints[part]
         elif typing.get_origin(typ) is dict:
             typ = typing.get_args(typ)[1]
@@ -1061,7 +576,7 @@ def _type_at(parts, src):
 
 def _accepts_text(typ):
     typ = _unoptional(typ)
-    return typ is str or (isinstance(typ, type) and issubclass(typ, _CHECKED))
+    return typ is str or (isinstance(typ, type) and issubclass(typ, CHECKED_TYPES))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1087,7 +602,7 @@ def _check_layer(data, src):
     for name, value in data.items():
         if name not in SECTIONS:
             where, loc = src.locate((name,), True)
-            raise InputError(f"unknown settings section {name}{where}{_suggest(name, SECTIONS)}",
+            raise InputError(f"unknown settings section {name}{where}{suggest(name, SECTIONS)}",
                              **loc)
         if not isinstance(value, dict):
             _fail(src, (name,), f"a section must be a mapping of keys, not {_kind(value)}")
@@ -1101,7 +616,7 @@ def _check_mapping(cls, data, path, src):
         p = path + (key,)
         if key not in hints:
             where, loc = src.locate(p, True)
-            raise InputError(f"unknown key {_dotted(p)}{where}{_suggest(key, hints)}", **loc)
+            raise InputError(f"unknown key {_dotted(p)}{where}{suggest(key, hints)}", **loc)
         _check_value(hints[key], value, p, src, limits.get(key, {}))
 
 
@@ -1137,7 +652,7 @@ def _check_value(typ, value, path, src, limits=None):
             _fail(src, path, f"unknown value {_kind(value)}: use one of {', '.join(allowed)}"
                   + (f" (did you mean {near[0]}?)" if near else ""))
         return
-    if isinstance(typ, type) and issubclass(typ, _CHECKED):
+    if isinstance(typ, type) and issubclass(typ, CHECKED_TYPES):
         try:
             typ.check(value)
         except ValueError as exc:
@@ -1214,29 +729,10 @@ def _convert(typ, value, path):
     if origin is list:
         ityp = typing.get_args(typ)[0]
         return [_convert(ityp, v, path + (i,)) for i, v in enumerate(value)]
-    if isinstance(typ, type) and issubclass(typ, _CHECKED):
+    if isinstance(typ, type) and issubclass(typ, CHECKED_TYPES):
         return typ.check(value)
     if typ is float:
         return float(value)
     return value
 
 
-def _plain(obj):
-    if dataclasses.is_dataclass(obj):
-        return {f.name: _plain(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
-    if isinstance(obj, dict):
-        return {k: _plain(v) for k, v in obj.items()}
-    if isinstance(obj, list):
-        return [_plain(v) for v in obj]
-    if isinstance(obj, _CHECKED):
-        return str(obj)
-    return obj
-
-
-def _mask(d):
-    for k, v in d.items():
-        if isinstance(v, dict):
-            _mask(v)
-        elif k in _SECRET_KEYS and v:
-            d[k] = "***"
-    return d
