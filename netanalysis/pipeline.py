@@ -199,11 +199,12 @@ def _run(out, case, engine, resolve, infer, decisions, mapping, settings, filter
     if write_map:
         from netanalysis.present import network_map
 
-        network_map(case, out.path("network.html"), analysis=analysis, progress=progress)
+        network_map(case, out.path("network.html"), analysis=analysis, settings=settings,
+                    progress=progress)
     if write_report:
         from netanalysis.present import write_report as _report
 
-        _report(case, analysis, out.path("report.html"), progress=progress)
+        _report(case, analysis, out.path("report.html"), settings=settings, progress=progress)
     timings["total_s"] = round(time.perf_counter() - t0, 3)
     summary = _summary(case, analysis, settings, filters, seed, engine.name, timings)
     atomic_write_text(out.path("summary.json"),

@@ -104,8 +104,9 @@ def groups(case, members, seed, fmt, link_types, min_confidence, no_inferred, si
 @main.command()
 @case_argument
 @click.argument("fugitive")
-@click.option("--hops", type=int, default=3, show_default=True,
-              help="Furthest supplier: at most HOPS-1 intermediaries.")
+@click.option("--hops", type=click.IntRange(min=1), default=None,
+              help="Furthest supplier: at most HOPS-1 intermediaries (default from the "
+                   "settings, rank.support.hops: 3).")
 @format_option
 @filter_options
 @quiet_option
@@ -120,8 +121,8 @@ def support(case, fugitive, hops, fmt, link_types, min_confidence, no_inferred, 
     """
     from netanalysis.analyze.support import support_network
 
-    c, _, _ = _load(case, None, quiet)
-    df = support_network(c, fugitive, hops=hops,
+    c, settings, _ = _load(case, None, quiet)
+    df = support_network(c, fugitive, hops=hops, settings=settings,
                          filters=filters_from_options(link_types, min_confidence, no_inferred,
                                                       since, until))
     if df.empty and fmt == "table":

@@ -119,10 +119,7 @@ def load_case(path, *, mapping=None, progress=None, phone_region=None, allow_out
     if phone_region is None:
         from netanalysis.settings import load_settings
 
-        phone_region = load_settings().section("ingest").get("phone_region")
-        if phone_region is False:  # YAML 1.1 reads the code of Norway, NO, as false
-            phone_region = "NO"
-        phone_region = str(phone_region).upper() if phone_region else None
+        phone_region = load_settings().ingest.phone_region  # checked: upper case or None
     plan = {}
     if mapping is not None:
         from netanalysis.ingest.mapping import read_mapping
