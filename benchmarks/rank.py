@@ -111,7 +111,7 @@ def igraph_baseline(case, settings, seed, meta):
     g = K.graph
     n = g.vcount()
     rs = rank_settings(settings)
-    w = rs["centrality"]["weight"]
+    w = rs.centrality.weight
     k = meta["betweenness_k"]
     times = {}
     t = time.perf_counter()
@@ -135,7 +135,7 @@ def igraph_baseline(case, settings, seed, meta):
     t = time.perf_counter()
     ig.set_random_number_generator(random.Random(seed))
     g.community_leiden(objective_function="modularity", weights=w,
-                       n_iterations=int(rs["communities"].get("n_iterations", 2)))
+                       n_iterations=rs.communities.n_iterations)
     ig.set_random_number_generator(random)
     times["communities"] = time.perf_counter() - t
     return times

@@ -62,7 +62,7 @@ class AnalysisRun:
 
 
 def prepare_case(case, *, resolve=True, infer=True, decisions=None, mapping=None, settings=None,
-                 progress=None):
+                 progress=None, allow_outside=False):
     """Return a case read, resolved and with inferred ties, ready for analysis.
 
     Parameters
@@ -78,6 +78,8 @@ def prepare_case(case, *, resolve=True, infer=True, decisions=None, mapping=None
         Analysts' merge decisions (force or veto) honoured by resolution.
     mapping : str or Path, optional
         Mapping file for a case that is not in case format v1.
+    allow_outside : bool
+        Read sources outside the case (see :func:`netanalysis.ingest.load_case`).
     settings : Settings, optional
         From :func:`netanalysis.settings.load_settings`.
     progress : Progress, optional
@@ -89,7 +91,8 @@ def prepare_case(case, *, resolve=True, infer=True, decisions=None, mapping=None
     settings = settings or load_settings()
     if not isinstance(case, Case):
         with progress.step(f"reading case {case}"):
-            case = load_case(case, mapping=mapping, progress=progress)
+            case = load_case(case, mapping=mapping, progress=progress,
+                             allow_outside=allow_outside)
     if resolve:
         with progress.step("resolving entities"):
             dec = load_decisions(decisions) if decisions else None
@@ -103,7 +106,7 @@ def prepare_case(case, *, resolve=True, infer=True, decisions=None, mapping=None
 
 def analyze_case(case, out, *, backend="embedded", resolve=True, infer=True, decisions=None,
                  mapping=None, settings=None, filters=None, seed=0, write_map=True,
-                 write_report=True, progress=None, neo4j=None):
+                 write_report=True, progress=None, neo4j=None, allow_outside=False):
     """Run the main job on `case` and write the output contract into `out`.
 
     Parameters
@@ -117,7 +120,7 @@ def analyze_case(case, out, *, backend="embedded", resolve=True, infer=True, dec
         server with Graph Data Science. With ``"neo4j"`` the case is pushed first and
         *replaces* the graph an earlier push wrote in that database (nodes labelled
         ``Node``), so use a database of its own for each case.
-    resolve, infer, decisions, mapping
+    resolve, infer, decisions, mapping, allow_outside
         See :func:`prepare_case`.
     settings : Settings, optional
     filters : dict, optional
@@ -155,7 +158,7 @@ def analyze_case(case, out, *, backend="embedded", resolve=True, infer=True, dec
     try:
         case, analysis, summary = _run(folder, case, engine, resolve, infer, decisions,
                                        mapping, settings, filters, seed, write_map,
-                                       write_report, progress)
+                                       write_report, progress, allow_outside)
         with progress.step(f"writing outputs to {out}"):
             files = folder.commit()
     finally:
@@ -164,14 +167,14 @@ def analyze_case(case, out, *, backend="embedded", resolve=True, infer=True, dec
 
 
 def _run(out, case, engine, resolve, infer, decisions, mapping, settings, filters, seed,
-         write_map, write_report, progress):
+         write_map, write_report, progress, allow_outside):
     """Analyse and write every output into the staging folder of `out` (an OutputFolder)."""
     from netanalysis.analyze import run_analysis
 
     timings = {}
     t0 = time.perf_counter()
     case = prepare_case(case, resolve=resolve, infer=infer, decisions=decisions, mapping=mapping,
-                        settings=settings, progress=progress)
+                        settings=settings, progress=progress, allow_outside=allow_outside)
     timings["prepare_s"] = round(time.perf_counter() - t0, 3)
 
     t1 = time.perf_counter()

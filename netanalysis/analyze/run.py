@@ -37,7 +37,7 @@ from netanalysis.analyze.targets import (
 )
 from netanalysis.model.graph import filter_edges, party_edges, party_nodes
 from netanalysis.model.vocab import SUPPORT_TYPES
-from netanalysis.settings import default_settings, load_settings
+from netanalysis.settings import load_settings, section_settings
 
 __all__ = ["run_analysis", "rank_targets", "rank_settings", "COMMUNICATION_TYPES"]
 
@@ -57,11 +57,29 @@ MEASURE_COLUMNS = [
 
 
 def rank_settings(settings=None):
-    """Return the ``rank`` settings section, defaults filled in for missing keys."""
-    base = default_settings().get("rank", {})
-    given = {} if settings is None else (settings.section("rank") if hasattr(settings, "section")
-                                         else dict(settings.get("rank", settings)))
-    return _deep_merge(base, given)
+    """Return the typed ``rank`` section (:class:`~netanalysis.settings.RankSettings`).
+
+    Parameters
+    ----------
+    settings : Settings, RankSettings, dict or None
+        Full settings, the section itself, a dict of some ``rank`` keys (checked, defaults
+        filled in) or None (defaults).
+
+    Returns
+    -------
+    RankSettings
+
+    See Also
+    --------
+    run_analysis : reads its parameters from this section.
+    netanalysis.settings.section_settings : the same for any section.
+
+    Examples
+    --------
+    >>> rank_settings({"betweenness": {"sample": 8}}).betweenness.sample
+    8
+    """
+    return section_settings(settings, "rank")
 
 
 def run_analysis(case, *, settings=None, filters=None, seed=0, measures=None, progress=None):
@@ -151,7 +169,7 @@ def run_analysis(case, *, settings=None, filters=None, seed=0, measures=None, pr
     meta.update(nodes=n, ties=int(len(edges)), pairs=int(K.graph.ecount()),
                 kernels=f"igraph {igraph.__version__}")
 
-    weight = rs["centrality"].get("weight", "strength")
+    weight = rs.centrality.weight
     pre = _precomputed(measures, ids)
     m = {}
     with step("centrality"):
@@ -162,8 +180,8 @@ def run_analysis(case, *, settings=None, filters=None, seed=0, measures=None, pr
             m["betweenness"] = pre["betweenness"]
             meta["betweenness_k"] = "precomputed"
         else:
-            exact_max = int(rs["betweenness"].get("exact_max_nodes", 5000))
-            k = None if n <= exact_max else int(rs["betweenness"].get("sample", 128))
+            exact_max = rs.betweenness.exact_max_nodes
+            k = None if n <= exact_max else rs.betweenness.sample
             m["betweenness"], _ = C.betweenness_array(K, k=k, seed=seed)
             meta["betweenness_k"] = k if k is not None else "exact"
         timings["betweenness_s"] = _lap(t)
@@ -171,17 +189,17 @@ def run_analysis(case, *, settings=None, filters=None, seed=0, measures=None, pr
         m["pagerank"] = pre.get("pagerank", C.pagerank_array(K, weight=weight))
         m["eigenvector"] = C.eigenvector_array(K, weight=weight)
         m["core_number"] = C.core_number_array(K)
-        if n <= int(rs.get("closeness_max_nodes", 20000)):
+        if n <= rs.closeness_max_nodes:
             m["closeness"] = C.closeness_array(K)
             m["harmonic"] = C.harmonic_array(K)
             meta["closeness"] = "computed"
         else:
             m["closeness"] = np.full(n, np.nan)
             m["harmonic"] = np.full(n, np.nan)
-            meta["closeness"] = f"skipped: more than {rs.get('closeness_max_nodes')} nodes"
+            meta["closeness"] = f"skipped: more than {rs.closeness_max_nodes} nodes"
         deg = np.asarray(K.graph.degree(), dtype=float)
         two_paths = float((deg * deg).sum())
-        limit = float(rs.get("structural_holes_max_two_paths", 200_000_000))
+        limit = rs.structural_holes_max_two_paths
         if two_paths <= limit:
             m["constraint"], m["effective_size"] = structural_holes_arrays(K)
             meta["structural_holes"] = "computed"
@@ -194,17 +212,17 @@ def run_analysis(case, *, settings=None, filters=None, seed=0, measures=None, pr
 
     with step("communities"):
         t = time.perf_counter()
-        com = rs.get("communities", {})
+        com = rs.communities
         if "community" in pre:
             memb = renumber(K.names, pre["community"].astype(np.int64))
             meta["communities"] = "precomputed"
         else:
-            memb = membership_array(K, resolution=float(com.get("resolution", 1.0)),
+            memb = membership_array(K, resolution=com.resolution,
                                     weight=weight, seed=seed,
-                                    method=com.get("method", "leiden"),
-                                    n_iterations=int(com.get("n_iterations", 2)))
-            meta["communities"] = f"{com.get('method', 'leiden')} (resolution {com.get('resolution', 1.0)})"
-        modularity = partition_modularity(K, memb, weight, float(com.get("resolution", 1.0))) if n else None
+                                    method=com.method,
+                                    n_iterations=com.n_iterations)
+            meta["communities"] = f"{com.method} (resolution {com.resolution})"
+        modularity = partition_modularity(K, memb, weight, com.resolution) if n else None
         if modularity is not None and modularity != modularity:
             modularity = None
         timings["communities_s"] = _lap(t)
@@ -213,10 +231,10 @@ def run_analysis(case, *, settings=None, filters=None, seed=0, measures=None, pr
         t = time.perf_counter()
         danger = fugitive_danger(nodes.reset_index().assign(role=roles), rs)
         fug = roles == "fugitive"
-        value = np.where(fug, float(rs["support"].get("base_value", 1.0)) + danger, 0.0)
+        value = np.where(fug, rs.support.base_value + danger, 0.0)
         sup = edges[edges["type"].isin(SUPPORT_TYPES)]
-        reach = support_reach(sup, ids, value, hops=int(rs["support"].get("hops", 3)),
-                              decay=float(rs["support"].get("decay", 0.5)))
+        reach = support_reach(sup, ids, value, hops=rs.support.hops,
+                              decay=rs.support.decay)
         bridging = group_bridging(K, memb)
         gf, meta["brokerage_graph"] = _gf_roles(edges, sup, ids, memb, rs, K.row_codes)
         timings["support_brokerage_s"] = _lap(t)
@@ -275,7 +293,7 @@ def _gf_roles(edges, sup, ids, memb, rs, codes=None):
     `codes` are the vertex indices (aligned with `ids`) of each row's source and target
     (:attr:`Kernel.row_codes`); without them they are looked up.
     """
-    budget = int(rs.get("brokerage", {}).get("max_two_paths", 2_000_000))
+    budget = rs.brokerage.max_two_paths
     n = len(ids)
     if codes is None:
         index = pd.Index(ids)
@@ -338,7 +356,7 @@ _WHY_COLUMNS = ["id", "role", "notice", "wanted_by", "offences", "fugitives_dire
 
 def _explain(table, rs):
     """``why`` for every row: a sentence where something is notable, "N ties" otherwise."""
-    top = float(rs.get("why", {}).get("top_percent", 5)) / 100.0
+    top = rs.why.top_percent / 100.0
     nb = table["bridged"].map(len).to_numpy()
     notable = ((table["role"].to_numpy() == "fugitive")
                | (table["fugitives_within"].to_numpy() > 0)
@@ -377,15 +395,6 @@ def _precomputed(measures, ids):
 def _lap(t):
     return round(time.perf_counter() - t, 4)
 
-
-def _deep_merge(a, b):
-    out = dict(a)
-    for k, v in (b or {}).items():
-        if isinstance(v, dict) and isinstance(out.get(k), dict):
-            out[k] = _deep_merge(out[k], v)
-        else:
-            out[k] = v
-    return out
 
 
 def rank_targets(case, *, settings=None, filters=None, seed=0, measures=None, progress=None):

@@ -10,6 +10,7 @@ from netanalysis.errors import UnknownEntityError
 from netanalysis.model.case import Case
 from netanalysis.model.graph import filter_edges, party_edges
 from netanalysis.model.vocab import SUPPORT_TYPES
+from netanalysis.settings import section_settings
 
 __all__ = ["support_network", "SUPPORT_COLUMNS"]
 
@@ -18,7 +19,7 @@ SUPPORT_COLUMNS = ["supplier", "service", "receiver", "via", "hops", "grading", 
                    "provenance", "start", "end"]
 
 
-def support_network(case_or_edges, fugitive_id, hops=3, *, filters=None):
+def support_network(case_or_edges, fugitive_id, hops=None, *, filters=None, settings=None):
     """Return who supports `fugitive_id`, with which service, directly or through whom.
 
     Parameters
@@ -27,10 +28,13 @@ def support_network(case_or_edges, fugitive_id, hops=3, *, filters=None):
         A case, or a party-edge table (:func:`netanalysis.model.party_edges`).
     fugitive_id : str
         The person whose support network is wanted.
-    hops : int
-        Furthest supplier: at most ``hops - 1`` intermediaries between supplier and fugitive.
+    hops : int, optional
+        Furthest supplier: at most ``hops - 1`` intermediaries between supplier and fugitive
+        (default ``rank.support.hops`` of `settings`, 3).
     filters : dict, optional
         Keyword arguments of :func:`netanalysis.model.filter_edges`.
+    settings : Settings or dict, optional
+        Settings (or some ``rank`` keys) giving the default of `hops`.
 
     Returns
     -------
@@ -71,6 +75,8 @@ def support_network(case_or_edges, fugitive_id, hops=3, *, filters=None):
     else:
         edges = case_or_edges
         known = set(edges["source"].astype(str)) | set(edges["target"].astype(str))
+    if hops is None:
+        hops = section_settings(settings, "rank").support.hops
     fugitive_id = str(fugitive_id)
     if fugitive_id not in known:
         raise UnknownEntityError(f"no party with id {fugitive_id!r} in the case")

@@ -43,6 +43,7 @@ import scipy.sparse as sp
 
 from netanalysis.model.values import as_list, present
 from netanalysis.model.vocab import SERVICE_NAMES, SUPPORT_TYPES
+from netanalysis.settings import section_settings
 
 __all__ = [
     "fugitive_danger",
@@ -61,8 +62,8 @@ def fugitive_danger(persons, settings):
     ----------
     persons : DataFrame
         ``id``, ``role``, ``notice``, ``wanted_by`` (list or ``|``-text), ``offences``.
-    settings : dict
-        The ``rank`` settings section (``danger`` sub-section used).
+    settings : RankSettings, Settings or dict
+        The ``rank`` settings (``danger`` used); a dict holds some of its keys.
 
     Returns
     -------
@@ -84,13 +85,13 @@ def fugitive_danger(persons, settings):
     >>> fugitive_danger(p, load_settings().rank).round(3).tolist()
     [2.133, 0.0]
     """
-    d = settings.get("danger", {})
-    notice_w = d.get("notice", {})
-    sev = d.get("offence_severity", {})
-    sev_default = float(d.get("offence_default", 0.5))
-    a = float(d.get("offences_weight", 1.0))
-    b = float(d.get("countries_weight", 0.5))
-    cap = max(int(d.get("countries_cap", 3)), 1)
+    d = section_settings(settings, "rank").danger
+    notice_w = d.notice
+    sev = d.offence_severity
+    sev_default = d.offence_default
+    a = d.offences_weight
+    b = d.countries_weight
+    cap = d.countries_cap
     role = _col(persons, "role").fillna("unknown").astype(str).str.lower().to_numpy()
     fug = role == "fugitive"
     out = np.zeros(len(persons))
@@ -261,8 +262,8 @@ def score_targets(table, settings):
     table : DataFrame
         Needs ``role``, ``danger``, ``support_value``, ``other_groups``, ``gf_total`` and the
         columns named in ``settings["centrality"]["measures"]``.
-    settings : dict
-        The ``rank`` settings section.
+    settings : RankSettings, Settings or dict
+        The ``rank`` settings; a dict holds some of its keys (defaults for the rest).
 
     Returns
     -------
@@ -286,17 +287,18 @@ def score_targets(table, settings):
     >>> bool(s["score"][0] > s["score"][1])
     True
     """
-    w = settings.get("weights", {})
-    wd, ws = float(w.get("danger", 4.0)), float(w.get("support", 3.0))
-    wb, wc = float(w.get("brokerage", 1.0)), float(w.get("centrality", 1.0))
-    cap = max(int(settings.get("brokerage", {}).get("groups_cap", 3)), 1)
+    rs = section_settings(settings, "rank")
+    w = rs.weights
+    wd, ws = w.danger, w.support
+    wb, wc = w.brokerage, w.centrality
+    cap = rs.brokerage.groups_cap
     fug = table["role"].astype(str).to_numpy() == "fugitive"
-    base = float(settings.get("support", {}).get("base_value", 1.0))
+    base = rs.support.base_value
     danger = np.where(fug, base + table["danger"].to_numpy(float), 0.0)
     support = np.log2(1.0 + table["support_value"].to_numpy(float))
     broker = 0.5 * np.minimum(table["other_groups"].to_numpy(float), cap) / cap \
         + 0.5 * percentile(table["gf_total"].to_numpy(float))
-    names = settings.get("centrality", {}).get("measures", ["betweenness", "pagerank"])
+    names = rs.centrality.measures
     cols = [percentile(table[c].to_numpy(float)) for c in names if c in table]
     central = np.mean(cols, axis=0) if cols else np.zeros(len(table))
     score = wd * danger + ws * support + wb * broker + wc * central
@@ -314,8 +316,8 @@ def explain_targets(table, settings, *, limit=None):
         ``role``, ``notice``, ``wanted_by``, ``offences``, ``fugitives_direct``,
         ``fugitives_within``, ``services``, ``top_fugitive``, ``group``, ``bridged``,
         ``gf_*`` roles, ``betweenness``/``pagerank`` top fractions...
-    settings : dict
-        ``rank`` section (``why.top_percent``).
+    settings : RankSettings, Settings or dict
+        The ``rank`` settings (``why.top_percent``); a dict holds some of its keys.
     limit : int, optional
         Explain only the first `limit` rows (in table order); the rest get "".
 
@@ -339,7 +341,7 @@ def explain_targets(table, settings, *, limit=None):
     >>> explain_targets(t, {})[0]
     'supplies documents and lodging to 2 fugitives incl. F1 (red notice); supports 1 more fugitive through others; broker between groups 3 and 7; betweenness top 1%'
     """  # noqa: E501
-    top_pct = float(settings.get("why", {}).get("top_percent", 5))
+    top_pct = section_settings(settings, "rank").why.top_percent
     sub = table if limit is None else table.head(limit)
     out = _why_many(sub, top_pct)
     if limit is not None and len(table) > limit:

@@ -182,7 +182,7 @@ class Neo4jBackend(Backend):
         kw = {k: conn.get(k) for k in ("uri", "user", "password", "database")}
         with progress.step(f"pushing the case to Neo4j at {kw['uri']}"):
             # replace: measures must describe this case only, not what an earlier push left
-            push_case(case, progress=progress, batch_size=conn.get("batch_size", 5000),
+            push_case(case, progress=progress, batch_size=conn["batch_size"],
                       replace=True, settings=settings, **kw)
         with progress.step("computing measures in Neo4j"):
             m = neo4j_measures(filters=filters, seed=seed, progress=progress, settings=settings,

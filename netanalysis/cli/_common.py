@@ -16,8 +16,9 @@ from netanalysis.errors import InputError, NetanalysisError
 from netanalysis.outputs import terminal_text
 
 __all__ = ["main", "case_argument", "filter_options", "quiet_option", "settings_option",
-           "filters_from_options", "fail", "case_options", "prepared_case", "Prepared",
-           "PREPARE_OPTIONS", "FILTER_OPTIONS", "CLI_TO_LIBRARY"]
+           "filters_from_options", "fail", "allow_outside_option", "allow_outside",
+           "case_options", "prepared_case", "Prepared", "PREPARE_OPTIONS", "FILTER_OPTIONS",
+           "CLI_TO_LIBRARY"]
 
 
 class _Group(click.Group):
@@ -67,6 +68,19 @@ quiet_option = click.option("--quiet", "-q", is_flag=True, help="Print no progre
 
 settings_option = click.option("--settings", "settings_path", type=click.Path(dir_okay=False),
                                help="YAML settings file overriding the defaults.")
+
+_ALLOW_OUTSIDE = "netanalysis.allow_outside"
+allow_outside_option = click.option(
+    "--allow-outside-sources", is_flag=True, expose_value=False,
+    callback=lambda ctx, param, value: ctx.meta.__setitem__(_ALLOW_OUTSIDE, bool(value)),
+    help="Read mapping sources outside the case and mapping folders, and case files that are "
+         "symbolic links leading outside the case folder (refused by default).")
+
+
+def allow_outside():
+    """Return whether the running command was given ``--allow-outside-sources``."""
+    ctx = click.get_current_context(silent=True)
+    return bool(ctx is not None and ctx.meta.get(_ALLOW_OUTSIDE))
 
 
 def _checked(key):
@@ -135,11 +149,13 @@ def filters_from_options(link_types=None, min_confidence=None, no_inferred=False
 
 
 #: Names of the options that prepare a case (keywords of ``pipeline.prepare_case``).
-PREPARE_OPTIONS = ("mapping", "decisions", "no_resolve", "no_infer", "settings_path")
+PREPARE_OPTIONS = ("mapping", "allow_outside_sources", "decisions", "no_resolve", "no_infer",
+                   "settings_path")
 #: Names of the filter options (together the ``filters`` keyword of library functions).
 FILTER_OPTIONS = ("link_types", "min_confidence", "no_inferred", "since", "until")
 #: How a shared CLI option is spelt as a keyword of the library.
 CLI_TO_LIBRARY = {"no_resolve": "resolve", "no_infer": "infer", "settings_path": "settings",
+                  "allow_outside_sources": "allow_outside",
                   **{k: "filters" for k in FILTER_OPTIONS}}
 
 
@@ -147,8 +163,8 @@ def case_options(f=None, *, mapping=True, decisions=True, resolve=True, infer=Tr
                  filters=True, window=True, settings=True, quiet=True):
     """Add the options of every command that reads a case, the same everywhere.
 
-    ``--mapping``, ``--decisions``, ``--no-resolve``, ``--no-infer`` (how the case is
-    prepared, as :func:`netanalysis.pipeline.prepare_case`), the filters
+    ``--mapping`` and ``--allow-outside-sources``, ``--decisions``, ``--no-resolve``,
+    ``--no-infer`` (how the case is prepared, as :func:`netanalysis.pipeline.prepare_case`), the filters
     (:func:`filter_options`; ``window=False`` leaves out ``--since``/``--until``),
     ``--settings`` and ``--quiet``. Read them back with :func:`prepared_case`.
     Used bare (``@case_options``) or with keywords (``@case_options(filters=False)``).
@@ -159,6 +175,7 @@ def case_options(f=None, *, mapping=True, decisions=True, resolve=True, infer=Tr
             opts.append(click.option("--mapping", type=click.Path(exists=True, dir_okay=False),
                                      help="Mapping file for a source that is not in case format "
                                           "v1."))
+            opts.append(allow_outside_option)
         if decisions:
             opts.append(click.option("--decisions", type=click.Path(exists=True, dir_okay=False),
                                      help="Analysts' merge decisions (force or veto) to honour."))
@@ -187,7 +204,8 @@ class Prepared(NamedTuple):
     settings: object
     progress: object
     filters: dict
-    prepare: dict  # keywords of pipeline.prepare_case: mapping, decisions, resolve, infer
+    prepare: dict  # keywords of pipeline.prepare_case (mapping, decisions, resolve, infer,
+    #                allow_outside)
 
 
 def prepared_case(case, options, *, prepare=True):
@@ -210,6 +228,6 @@ def prepared_case(case, options, *, prepare=True):
     filters = filters_from_options(**f)
     kw = {"mapping": options.pop("mapping", None), "decisions": options.pop("decisions", None),
           "resolve": not options.pop("no_resolve", False),
-          "infer": not options.pop("no_infer", False)}
+          "infer": not options.pop("no_infer", False), "allow_outside": allow_outside()}
     c = prepare_case(case, settings=settings, progress=progress, **kw) if prepare else None
     return Prepared(c, settings, progress, filters, kw)

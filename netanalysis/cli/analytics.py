@@ -90,8 +90,9 @@ def groups(case, members, seed, fmt, **options):
 @main.command()
 @case_argument
 @click.argument("fugitive")
-@click.option("--hops", type=int, default=3, show_default=True,
-              help="Furthest supplier: at most HOPS-1 intermediaries.")
+@click.option("--hops", type=click.IntRange(min=1), default=None,
+              help="Furthest supplier: at most HOPS-1 intermediaries (default from the "
+                   "settings, rank.support.hops: 3).")
 @format_option
 @case_options
 def support(case, fugitive, hops, fmt, **options):
@@ -105,7 +106,7 @@ def support(case, fugitive, hops, fmt, **options):
     from netanalysis.analyze.support import support_network
 
     p = prepared_case(case, options)
-    df = support_network(p.case, fugitive, hops=hops, filters=p.filters)
+    df = support_network(p.case, fugitive, hops=hops, settings=p.settings, filters=p.filters)
     if df.empty and fmt == "table":
         click.echo(f"no support ties reach {fugitive}", err=True)
         return

@@ -8,6 +8,7 @@ import click
 
 from netanalysis.cli._common import case_argument, main, quiet_option
 from netanalysis.outputs import terminal_text
+from netanalysis.cli._common import allow_outside, allow_outside_option
 
 __all__ = ["validate"]
 
@@ -17,6 +18,7 @@ __all__ = ["validate"]
 @click.option("--mapping", type=click.Path(dir_okay=False),
               help="Mapping file for sources not in case format v1 (relative paths are also "
                    "looked up in CASE).")
+@allow_outside_option
 @click.option("--rejects", "rejects_path", type=click.Path(dir_okay=False),
               help="Write every rejected row to this CSV (file, line, column, value, problem).")
 @click.option("--phone-region", default=None,
@@ -43,7 +45,7 @@ def validate(case, mapping, rejects_path, phone_region, quiet):
     from netanalysis.progress import Progress
 
     c = load_case(case, mapping=mapping, progress=Progress(quiet=quiet),
-                  phone_region=phone_region)
+                  phone_region=phone_region, allow_outside=allow_outside())
     table = counts_table(c)
     click.echo(_format(table))
     total = {k: int(table[k].sum()) for k in ("read", "taken", "rejected")}

@@ -58,7 +58,7 @@ class IngestCountError(RuntimeError):
     """
 
 
-def load_case(path, *, mapping=None, progress=None, phone_region=None):
+def load_case(path, *, mapping=None, progress=None, phone_region=None, allow_outside=False):
     """Read and validate a case folder (case format v1), optionally through a mapping.
 
     Parameters
@@ -76,6 +76,10 @@ def load_case(path, *, mapping=None, progress=None, phone_region=None):
         ISO country code for phone numbers written without ``+`` (a mapping's
         ``phone_region`` takes precedence for the files it maps). Default: the setting
         ``ingest.phone_region`` (environment ``NETANALYSIS_INGEST__PHONE_REGION``), else none.
+    allow_outside : bool
+        Read case files that are symbolic links to files outside `path`, and mapping sources
+        outside `path` and the mapping's folder. Refused by default (``InputError``,
+        ``MappingError``), so that a case or mapping cannot make a run read other files.
 
     Returns
     -------
@@ -115,10 +119,7 @@ def load_case(path, *, mapping=None, progress=None, phone_region=None):
     if phone_region is None:
         from netanalysis.settings import load_settings
 
-        phone_region = load_settings().section("ingest").get("phone_region")
-        if phone_region is False:  # YAML 1.1 reads the code of Norway, NO, as false
-            phone_region = "NO"
-        phone_region = str(phone_region).upper() if phone_region else None
+        phone_region = load_settings().ingest.phone_region  # checked: upper case or None
     plan = {}
     if mapping is not None:
         from netanalysis.ingest.mapping import read_mapping
@@ -126,10 +127,10 @@ def load_case(path, *, mapping=None, progress=None, phone_region=None):
         mpath = Path(mapping)
         if not mpath.is_absolute() and not mpath.exists() and (folder / mpath).exists():
             mpath = folder / mpath
-        m = read_mapping(mpath)
+        m = read_mapping(mpath, case_folder=folder, allow_outside=allow_outside)
         for kind, spec in m.files.items():
             plan[kind] = spec
-    files = _native_files(folder)
+    files = _native_files(folder, allow_outside=allow_outside)
     for kind in LOAD_ORDER:
         if kind not in plan and kind in files:
             plan[kind] = files[kind]
@@ -396,11 +397,20 @@ def _bad_record_rejects(raw):
     })
 
 
-def _native_files(folder):
-    """Map each file kind to its file in `folder` (names compared without regard to case)."""
+def _native_files(folder, allow_outside=False):
+    """Map each file kind to its file in `folder` (names compared without regard to case).
+
+    A file that is a symbolic link leading outside `folder` is refused unless `allow_outside`.
+    """
     by_name = {}
+    names = {spec["file"].lower() for spec in case_schema()["files"].values()}
+    root = folder.resolve()
     for p in folder.iterdir():
         if p.is_file():
+            if not allow_outside and p.name.lower() in names and not p.resolve().is_relative_to(root):
+                raise InputError("is a symbolic link to a file outside the case folder; copy the "
+                                 "file into the folder, or allow it explicitly "
+                                 "(allow_outside=True, --allow-outside-sources)", file=p)
             by_name.setdefault(p.name.lower(), []).append(p)
     out = {}
     for kind, spec in case_schema()["files"].items():

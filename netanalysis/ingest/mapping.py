@@ -52,6 +52,17 @@ Rules
   the records are parsed first, since keys are only known then, but none is validated before
   the check). Errors are :class:`~netanalysis.errors.MappingError` with the mapping file's
   line and column.
+- **Where sources may lie.** A source is a path relative to the mapping file (or absolute);
+  it must lie, after following symbolic links, in the case folder or the mapping file's
+  folder, unless the caller allows others explicitly (``allow_outside=True``, CLI
+  ``--allow-outside-sources``). Messages name a source's header columns (at most 20, each cut
+  to 40 characters), never other content of the file.
+- **Limits.** The mapping file is UTF-8, at most :data:`MAX_MAPPING_BYTES` bytes, nested at
+  most :data:`MAX_MAPPING_DEPTH` levels, and has no YAML aliases (``*name``, which can expand
+  a small file into a huge document). ``encoding`` must be a text encoding of files (not
+  ``rot13``, ``base64``, ``idna``...). Excel sources are checked by
+  :mod:`netanalysis.ingest.excel` (zip bombs, huge or truncated sheets) and JSON sources read
+  by :mod:`netanalysis.ingest.jsonsrc` (NaN, duplicate keys, objects as values).
 - **Line numbers** in rejects: CSV: the editor line the record starts on; Excel: the sheet row
   number; JSON-lines: the line of the record; JSON arrays: the record's position in the array
   (1 = first record). The ``file`` of a reject is the source file (``export.xlsx[Sheet]`` for
@@ -62,9 +73,8 @@ from __future__ import annotations
 
 import codecs
 import difflib
-import json
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import datetime
 from pathlib import Path
 
 import numpy as np
@@ -72,12 +82,15 @@ import pandas as pd
 import yaml
 
 from netanalysis.errors import InputError, MappingError
-from netanalysis.ingest.read import (RawTable, decode_bytes, normalize_header, parse_csv_text,
-                                     read_bytes, sniff_delimiter, table_from_records)
+from netanalysis.ingest.excel import archive_signature, read_xlsx_header, read_xlsx_table
+from netanalysis.ingest.jsonsrc import read_json_table
+from netanalysis.ingest.read import (decode_bytes, normalize_header, parse_csv_text, read_bytes,
+                                     sniff_delimiter)
 from netanalysis.ingest.validate import Problems, TableOptions, convert_column
 from netanalysis.model.vocab import FILE_KINDS, file_columns
 
-__all__ = ["Mapping", "FileMapping", "read_mapping", "load_mapped", "FORMATS"]
+__all__ = ["Mapping", "FileMapping", "read_mapping", "load_mapped", "FORMATS",
+           "MAX_MAPPING_BYTES", "MAX_MAPPING_DEPTH"]
 
 #: Source formats by file extension.
 FORMATS = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx",
@@ -87,6 +100,12 @@ _TOP_KEYS = ("version", "phone_region", "files")
 _FILE_KEYS = ("source", "format", "encoding", "delimiter", "sheet", "records", "columns",
               "values", "dates", "defaults")
 _ALWAYS_ALLOWED = ("provenance",)
+#: Largest mapping file.
+MAX_MAPPING_BYTES = 1 << 20
+#: Deepest nesting of a mapping file.
+MAX_MAPPING_DEPTH = 16
+# Text codecs that cannot hold a file (they transform text, or name no byte encoding).
+_NOT_FILE_ENCODINGS = ("idna", "punycode", "raw-unicode-escape", "unicode-escape", "undefined")
 
 
 @dataclass
@@ -121,7 +140,8 @@ class FileMapping:
             raw = parse_csv_text(text, self.source, display=self.display, encoding=enc,
                                  delimiter=self.delimiter)
         elif self.format == "xlsx":
-            raw = _read_xlsx(self.source, self.sheet, self.display)
+            checked, self._cache = self._cache, None
+            raw = read_xlsx_table(self.source, self.sheet, self.display, checked=checked)
         else:
             raw = self._cache
             self._cache = None
@@ -154,16 +174,34 @@ class Mapping:
     phone_region: str | None = None
 
 
-def read_mapping(path):
+def read_mapping(path, *, case_folder=None, allow_outside=False):
     """Read and fully validate a mapping file (see the module docstring).
 
     The source files' headers are read (and JSON sources parsed) to check the columns the
     mapping names; no data row is validated.
 
+    Parameters
+    ----------
+    path : str or Path
+        The mapping file (YAML, UTF-8, at most :data:`MAX_MAPPING_BYTES` bytes, nested at
+        most :data:`MAX_MAPPING_DEPTH` levels, without aliases).
+    case_folder : str or Path, optional
+        The case folder; sources may lie in it or in the mapping file's folder.
+    allow_outside : bool
+        Allow sources that lie (or whose symbolic links lead) outside those folders.
+
+    Returns
+    -------
+    Mapping
+
     Raises
     ------
     MappingError
         With the mapping file's line and column.
+
+    See Also
+    --------
+    netanalysis.ingest.load_case : reads a case through a mapping.
 
     Examples
     --------
@@ -182,11 +220,16 @@ def read_mapping(path):
     p = Path(path)
     if not p.is_file():
         raise MappingError("mapping file not found" if not p.exists() else "not a file", file=p)
+    data = read_bytes(p)
+    if len(data) > MAX_MAPPING_BYTES:
+        raise MappingError(f"the mapping file has {len(data):,} bytes (at most "
+                           f"{MAX_MAPPING_BYTES:,}); is it the right file?", file=p)
     try:
-        text = read_bytes(p).decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise MappingError("the mapping file is not UTF-8: save it as UTF-8", file=p) from None
     try:
+        _check_yaml_events(text, p)
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
@@ -194,6 +237,8 @@ def read_mapping(path):
                            line=mark.line + 1 if mark else None,
                            column=mark.column + 1 if mark else None) from None
     ctx = _Ctx(p)
+    roots = [p.parent] + ([Path(case_folder)] if case_folder is not None else [])
+    ctx.roots = None if allow_outside else [r.resolve() for r in roots]
     if root is None:
         raise MappingError("the mapping file is empty: it needs a `files:` section", file=p)
     top = ctx.mapping(root, "the mapping file")
@@ -223,7 +268,7 @@ def read_mapping(path):
     return Mapping(path=p, files=out, phone_region=region)
 
 
-def load_mapped(mapping_path, *, progress=None):
+def load_mapped(mapping_path, *, progress=None, allow_outside=False):
     """Load the case a mapping file describes (sources relative to the mapping's folder).
 
     Equivalent to ``load_case(mapping_path.parent, mapping=mapping_path)``: kinds the mapping
@@ -232,7 +277,7 @@ def load_mapped(mapping_path, *, progress=None):
     from netanalysis.ingest.load import load_case
 
     p = Path(mapping_path)
-    return load_case(p.parent, mapping=p, progress=progress)
+    return load_case(p.parent, mapping=p, progress=progress, allow_outside=allow_outside)
 
 
 # ---------------------------------------------------------------- validation of one kind
@@ -240,6 +285,7 @@ def load_mapped(mapping_path, *, progress=None):
 class _Ctx:
     def __init__(self, path):
         self.path = path
+        self.roots = None
 
     def fail(self, node, message):
         m = node.start_mark
@@ -286,6 +332,13 @@ def _file_mapping(ctx, kind, knode, vnode, region):
                  "`format: csv` (or xlsx, json, jsonl)")
     if not source.is_file():
         ctx.fail(snode, f"source file not found: {source}")
+    if ctx.roots is not None:
+        real = source.resolve()
+        if not any(real.is_relative_to(r) for r in ctx.roots):
+            link = " (through a symbolic link)" if real != source.absolute() else ""
+            ctx.fail(snode, f"source {src_text!r} lies outside the case folder and the mapping's "
+                     f"folder{link}; move it there, or allow it explicitly (allow_outside=True, "
+                     "--allow-outside-sources)")
     fm = FileMapping(kind=kind, source=source, format=fmt, mapping_path=ctx.path,
                      phone_region=region, display=src_text)
 
@@ -301,9 +354,12 @@ def _file_mapping(ctx, kind, knode, vnode, region):
         enode = spec["encoding"][1]
         enc = ctx.scalar(enode, "encoding")
         try:
-            codecs.lookup(enc)
+            info = codecs.lookup(enc)
         except LookupError:
             ctx.fail(enode, f"unknown encoding {enc!r} (e.g. utf-8, cp1252, latin-1)")
+        if not getattr(info, "_is_text_encoding", True) or info.name in _NOT_FILE_ENCODINGS:
+            ctx.fail(enode, f"{enc!r} is not a text encoding of files (e.g. utf-8, cp1252, "
+                     "latin-1)")
         fm.encoding = enc
     if "delimiter" in spec:
         dnode = spec["delimiter"][1]
@@ -345,7 +401,7 @@ def _file_mapping(ctx, kind, knode, vnode, region):
     for src, node in col_nodes.items():
         if src not in fm.header:
             ctx.fail(node, f"column {src!r} is not in {fm.display} (found: "
-                     f"{', '.join(fm.header) or 'no columns'})")
+                     f"{_names(fm.header)})")
     targets = {}
     for h in fm.header:
         t = columns.get(h, h)
@@ -404,7 +460,7 @@ def _file_mapping(ctx, kind, knode, vnode, region):
         if decl.get("required") and col not in covered:
             ctx.fail(knode, f"{kind} needs column {col!r}: name the source column that holds it "
                      f"under `columns` (e.g. `{next(iter(fm.header), 'source_column')}: {col}`); "
-                     f"{fm.display} has: {', '.join(fm.header) or 'no columns'}")
+                     f"{fm.display} has: {_names(fm.header)}")
     return fm
 
 
@@ -438,6 +494,33 @@ def _check_region(ctx, node, region):
                  "(an ISO 3166-1 alpha-2 code such as CO)")
 
 
+def _check_yaml_events(text, path):
+    """Refuse aliases and deep nesting before the document is composed (which recurses)."""
+    depth = 0
+    for ev in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(ev, yaml.AliasEvent):
+            m = ev.start_mark
+            raise MappingError("YAML aliases (*name) are not allowed in a mapping: write the "
+                               "value out", file=path, line=m.line + 1, column=m.column + 1)
+        if isinstance(ev, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > MAX_MAPPING_DEPTH:
+                m = ev.start_mark
+                raise MappingError(f"the mapping is nested more than {MAX_MAPPING_DEPTH} levels "
+                                   "deep", file=path, line=m.line + 1, column=m.column + 1)
+        elif isinstance(ev, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
+
+
+def _names(header, most=20, width=40):
+    """Header names for a message: at most `most`, each cut to `width` characters."""
+    if not header:
+        return "no columns"
+    shown = [h if len(h) <= width else h[:width] + "..." for h in header[:most]]
+    more = f" and {len(header) - most} more" if len(header) > most else ""
+    return ", ".join(shown) + more
+
+
 def _suggest(word, choices):
     close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1)
     return f" (did you mean {close[0]!r}?)" if close else ""
@@ -466,166 +549,26 @@ def _source_header(ctx, fm, snode):
                     break
             return normalize_header(first or [], fm.source), None
         if fm.format == "xlsx":
-            return _xlsx_header(ctx, fm, snode)
-        raw = _read_json(fm.source, fm.format, fm.display, fm.records, fm.encoding, ctx, snode)
+            sig = archive_signature(fm.source)
+            out = read_xlsx_header(fm.source, fm.sheet, checked=None)
+            fm._cache = sig  # checked: the read need not check the archive again
+            return out
+        raw = read_json_table(fm.source, fm.format, fm.display, fm.records, fm.encoding,
+                              scalar_columns=_scalar_columns(fm))
         fm._cache = raw
         return list(raw.header), None
     except InputError as exc:
         ctx.fail(snode, f"cannot read {fm.display}: {exc}")
 
 
-def _open_sheet(path, sheet):
-    import warnings
-
-    import openpyxl
-
-    try:
-        with warnings.catch_warnings():
-            # e.g. "Workbook contains no default style": noise about formatting, not data
-            warnings.simplefilter("ignore", UserWarning)
-            wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds (zipfile, KeyError, InvalidFile...)
-        raise InputError(f"not a readable Excel workbook: {exc}", file=path) from None
-    if sheet is None:
-        return wb, wb.worksheets[0]
-    if sheet in wb.sheetnames:
-        return wb, wb[sheet]
-    if str(sheet).isdigit() and 1 <= int(sheet) <= len(wb.worksheets):
-        return wb, wb.worksheets[int(sheet) - 1]
-    wb.close()
-    raise InputError(f"no sheet {sheet!r} (sheets: {', '.join(wb.sheetnames)})", file=path)
+_LIST_TYPES = ("list", "countries", "enum_list")
 
 
-def _xlsx_header(ctx, fm, snode):
-    wb, ws = _open_sheet(fm.source, fm.sheet)
-    try:
-        for row in ws.iter_rows(min_row=1, values_only=True):
-            cells = [_cell_text(v) for v in row]
-            if any(c.strip() for c in cells):
-                while cells and not cells[-1].strip():
-                    cells.pop()
-                return normalize_header(cells, fm.source), ws.title
-        return [], ws.title
-    finally:
-        wb.close()
-
-
-def _read_xlsx(path, sheet, display):
-    wb, ws = _open_sheet(path, sheet)
-    try:
-        header = None
-        header_line = 1
-        names = []
-        rows, lines, bad = [], [], []
-        for rownum, row in enumerate(ws.iter_rows(min_row=1, values_only=True), start=1):
-            cells = [_cell_text(v) for v in row]
-            if not any(c.strip() for c in cells):
-                continue
-            if header is None:
-                while cells and not cells[-1].strip():
-                    cells.pop()
-                header, header_line = cells, rownum
-                names = normalize_header(header, path, rownum)
-                continue
-            n = len(names)
-            if len(cells) > n:
-                extra = cells[n:]
-                if any(c.strip() for c in extra):
-                    bad.append((rownum, f"wrong number of fields: a value beyond the {n} header "
-                                f"columns", "\t".join(cells), cells))
-                    continue
-                cells = cells[:n]
-            elif len(cells) < n:
-                cells = cells + [""] * (n - len(cells))
-            rows.append(cells)
-            lines.append(rownum)
-    finally:
-        wb.close()
-    if header is None:
-        raise InputError("the sheet is empty: no header row", file=path)
-    from netanalysis.ingest.read import _frame
-
-    return RawTable(file=display, path=Path(path), header=names, data=_frame(names, rows),
-                    lines=np.asarray(lines, dtype=np.int64), bad=bad, encoding=None,
-                    delimiter=None, header_line=header_line)
-
-
-def _cell_text(v):
-    if v is None:
-        return ""
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, datetime):
-        if v.time() == time(0, 0):
-            return v.date().isoformat()
-        return v.isoformat(timespec="seconds" if v.second else "minutes")
-    if isinstance(v, date):
-        return v.isoformat()
-    if isinstance(v, time):
-        return v.isoformat()
-    if isinstance(v, float):
-        if v.is_integer():
-            return str(int(v))
-        return repr(v)
-    return str(v)
-
-
-def _json_text(v):
-    if v is None:
-        return ""
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    if isinstance(v, list):
-        if all(not isinstance(x, (list, dict)) for x in v):
-            return "|".join(_json_text(x) for x in v)
-        return json.dumps(v, ensure_ascii=False)
-    if isinstance(v, dict):
-        return json.dumps(v, ensure_ascii=False)
-    return str(v)
-
-
-def _read_json(path, fmt, display, records_path, encoding, ctx=None, snode=None):
-    text, enc = decode_bytes(read_bytes(path), path, encoding)
-    recs, bad = [], []
-    if fmt == "jsonl":
-        for i, line in enumerate(text.splitlines(), start=1):
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                bad.append((i, f"not valid JSON: {exc.msg} (column {exc.colno})", line[:200], []))
-                continue
-            if not isinstance(obj, dict):
-                bad.append((i, "not a JSON object (a record must be {\"column\": value, ...})",
-                            line[:200], []))
-                continue
-            recs.append((i, {str(k): _json_text(v) for k, v in obj.items()}))
-        return table_from_records(recs, file=display, path=path, encoding=enc, bad=bad)
-    try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"not valid JSON: {exc.msg}", file=path, line=exc.lineno,
-                         column=exc.colno) from None
-    node = doc
-    if records_path:
-        for part in records_path.split("."):
-            if isinstance(node, dict) and part in node:
-                node = node[part]
-            elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
-                node = node[int(part)]
-            else:
-                raise InputError(f"no {records_path!r} in the JSON document (missing {part!r}); "
-                                 "fix `records:` in the mapping", file=path)
-    if not isinstance(node, list):
-        raise InputError("the JSON records are not an array; name the array with `records:` in the "
-                         "mapping (a dotted path such as data.items)", file=path)
-    for i, obj in enumerate(node, start=1):
-        if not isinstance(obj, dict):
-            bad.append((i, "not a JSON object (a record must be {\"column\": value, ...})",
-                        json.dumps(obj, ensure_ascii=False)[:200], []))
-            continue
-        recs.append((i, {str(k): _json_text(v) for k, v in obj.items()}))
-    return table_from_records(recs, file=display, path=path, encoding=enc, bad=bad)
+def _scalar_columns(fm):
+    """Source keys of `fm` whose target column holds one value (not a list)."""
+    schema = file_columns(fm.kind)
+    out = {s for s, t in fm.columns.items() if schema.get(t, {}).get("type") not in
+           (None, *_LIST_TYPES)}
+    mapped = set(fm.columns)
+    out.update(c for c, d in schema.items() if d["type"] not in _LIST_TYPES and c not in mapped)
+    return out

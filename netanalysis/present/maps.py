@@ -46,7 +46,7 @@ from netanalysis.model.graph import build_graph
 from netanalysis.model.vocab import DIRECTED_LINK_TYPES, STRUCTURAL_TYPES, SUPPORT_TYPES
 from netanalysis.outputs import atomic_write_text
 from netanalysis.progress import Progress
-from netanalysis.settings import load_settings
+from netanalysis.settings import load_settings, section_settings
 
 __all__ = ["network_map", "map_data", "select_nodes", "render_map_html", "json_for_html"]
 
@@ -145,7 +145,7 @@ def network_map(case, path, *, analysis=None, graph=None, focus=None, hops=2, to
     (2, 1, True, False)
     """
     progress = progress or Progress(quiet=True)
-    s = (settings or load_settings()).section("map")
+    s = section_settings(settings if settings is not None else load_settings(), "map")
     if graph is None and filters:
         from netanalysis.model.filtered import filtered_graph
 
@@ -162,7 +162,7 @@ def network_map(case, path, *, analysis=None, graph=None, focus=None, hops=2, to
                 title += f": top {top} targets"
             elif group is not None:
                 title += f": group {group}"
-        html = render_map_html(data, title=title, height=s.get("height", "820px"))
+        html = render_map_html(data, title=title, height=s.height)
         path = Path(path)
         atomic_write_text(path, html)  # temporary file and rename; a symlink is replaced
     info = dict(data["info"])
@@ -233,9 +233,7 @@ def map_data(case, *, analysis=None, graph=None, focus=None, hops=2, top=None, g
         raise ValueError(f"color_by must be 'role' or 'group', not {color_by!r}")
     if color_by == "group" and analysis is None:
         raise ValueError("colouring by group needs the analysis (the groups)")
-    s = settings if settings is not None else load_settings().section("map")
-    if not isinstance(s, dict) or "role_colors" not in s:
-        s = {**load_settings().section("map"), **(s or {})}
+    s = section_settings(settings if settings is not None else load_settings(), "map")
     max_physics_nodes = int(s["max_physics_nodes"] if max_physics_nodes is None else max_physics_nodes)
     max_nodes = int(s["max_nodes"] if max_nodes is None else max_nodes)
 
@@ -257,7 +255,7 @@ def map_data(case, *, analysis=None, graph=None, focus=None, hops=2, top=None, g
                           f"(kept the {max_nodes:,} highest-scoring, then best-connected)")
     H = G if len(nodes) == G.number_of_nodes() else G.subgraph(nodes)
 
-    net = Network(height=s.get("height", "820px"), width="100%", directed=True,
+    net = Network(height=s.height, width="100%", directed=True,
                   cdn_resources="in_line")
     groups_palette = {}
     palette = list(s["group_palette"])
@@ -351,7 +349,7 @@ def map_data(case, *, analysis=None, graph=None, focus=None, hops=2, top=None, g
     physics = n_nodes <= max_physics_nodes
     layout = "vis-network physics (Barnes-Hut)"
     if not physics:
-        pos = _python_layout(H, seed=int(s.get("seed", 7)))
+        pos = _python_layout(H, seed=s.seed)
         scale = 60.0 * math.sqrt(max(n_nodes, 1))
         for node in node_list:
             if node["kind"] not in ("Person", "Organization"):
@@ -379,7 +377,7 @@ def map_data(case, *, analysis=None, graph=None, focus=None, hops=2, top=None, g
                            "strokeColor": "#ffffff"},
                   # on a large map, labels appear as one zooms in
                   "scaling": {"label": {"enabled": False, "drawThreshold": 5 if physics else 9}}},
-        "layout": {"randomSeed": int(s.get("seed", 7)), "improvedLayout": physics and n_nodes < 150},
+        "layout": {"randomSeed": s.seed, "improvedLayout": physics and n_nodes < 150},
     }
     net.set_options(json.dumps(options))
 

@@ -25,7 +25,7 @@ from netanalysis.outputs import atomic_write_text
 from netanalysis.present.maps import _env
 from netanalysis.present.svg import histogram_svg, network_svg, timeline_svg
 from netanalysis.progress import Progress
-from netanalysis.settings import load_settings
+from netanalysis.settings import load_settings, section_settings
 
 __all__ = ["write_report", "report_html", "report_context"]
 
@@ -96,8 +96,8 @@ def report_context(case, analysis, *, title=None, fugitives=10, targets=50, sett
                    filters=None):
     """Return the values the report template shows (plain Python data and SVG strings)."""
     case = filter_case(case, filters)  # the ties the analysis saw
-    s = (settings or load_settings()).section("map")
-    colors = dict(s.get("role_colors", {}))
+    colors = dict(section_settings(settings if settings is not None else load_settings(),
+                                   "map").role_colors)
     nodes = party_nodes(case)
     names = dict(zip(nodes["id"].astype(str), nodes["name"].astype(str))) if len(nodes) else {}
     roles = dict(zip(nodes["id"].astype(str), nodes["role"])) if len(nodes) else {}

@@ -52,7 +52,6 @@ References
 from __future__ import annotations
 
 import copy
-from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -62,7 +61,7 @@ from netanalysis.model.case import Case
 from netanalysis.progress import Progress
 from netanalysis.resolve.blocking import candidate_pairs, normalize_document, normalize_phone
 from netanalysis.resolve.names import name_similarity, name_tokens
-from netanalysis.settings import load_settings
+from netanalysis.settings import section_settings
 
 __all__ = [
     "MERGE_COLUMNS",
@@ -81,32 +80,6 @@ MERGE_COLUMNS = ["kept_id", "merged_id", "score", "reason", "via_id", "name_scor
 _UNKNOWN, _YEAR, _MONTH, _SWAP, _DAY, _CONFLICT = 0, 1, 2, 3, 4, -1
 _ROLE_RANK = {"fugitive": 4, "facilitator": 3, "associate": 2, "unknown": 1}
 _NOTICE_RANK = {"red": 5, "diffusion": 4, "blue": 3, "yellow": 2, "none": 1}
-
-
-def section_settings(settings, name):
-    """Return one settings section: defaults overridden by `settings`.
-
-    `settings` may be None (defaults), a full :class:`~netanalysis.settings.Settings` (or
-    dict with a `name` key), or a dict of the section's keys.
-    """
-    base = copy.deepcopy(_defaults(name))
-    if settings is None:
-        return base
-    over = settings.get(name, None) if isinstance(settings, dict) else None
-    if over is None and isinstance(settings, dict) and name not in settings:
-        over = settings if any(k in base for k in settings) else {}
-    out = copy.deepcopy(base)
-    for k, v in (over or {}).items():
-        if isinstance(v, dict) and isinstance(out.get(k), dict):
-            out[k] = {**out[k], **v}
-        else:
-            out[k] = v
-    return out
-
-
-@lru_cache(maxsize=None)
-def _defaults(name):
-    return load_settings(env={}).section(name)
 
 
 def birth_agreement(a, b):
@@ -265,7 +238,7 @@ def resolve_entities(case, *, settings=None, decisions=None, progress=None):
     """
     cfg = section_settings(settings, "resolve")
     progress = progress or Progress(quiet=True)
-    if not cfg.get("enabled", True):
+    if not cfg.enabled:
         progress.say("resolution: turned off (resolve.enabled is false)")
         return _empty_merges()
     feat = person_features(case, rare_name_max=int(cfg["rare_name_max"]))

@@ -56,6 +56,7 @@ References
 from __future__ import annotations
 
 import math
+import os
 import shutil
 import tempfile
 
@@ -63,10 +64,11 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from netanalysis.errors import InputError
 from netanalysis.model.vocab import INFERRED_LINK_TYPES
 from netanalysis.progress import Progress
 from netanalysis.resolve.blocking import normalize_document, normalize_phone
-from netanalysis.resolve.entities import section_settings
+from netanalysis.settings import section_settings
 
 __all__ = [
     "INFERRED_COLUMNS",
@@ -119,15 +121,10 @@ def infer_links(case, *, settings=None, progress=None):
     """
     cfg = section_settings(settings, "infer")
     progress = progress or Progress(quiet=True)
-    if not cfg.get("enabled", True):
+    if not cfg.enabled:
         progress.say("inference: turned off (infer.enabled is false)")
         return _empty()
-    types = list(cfg.get("types") or INFERRED_LINK_TYPES)
-    unknown = [t for t in types if t not in INFERRED_LINK_TYPES]
-    if unknown:
-        from netanalysis.errors import InputError
-        raise InputError(f"infer.types names unknown inferred link types: {', '.join(unknown)} "
-                         f"(known: {', '.join(INFERRED_LINK_TYPES)})")
+    types = list(cfg.types or INFERRED_LINK_TYPES)  # checked against the vocabulary on load
     rules = {"co_travel": co_travel_links, "shared_phone": shared_phone_links,
              "shared_document": shared_document_links, "calls": call_links}
     frames = []
@@ -240,7 +237,7 @@ def co_travel_links(case, *, settings=None):
     params = {"max_pax": int(ct["max_passengers"]), "max_bk": int(ct["max_booking_size"]),
               "items": int(ct["max_evidence_items"]), "min_j": int(ct["min_shared_journeys"]),
               "min_score": float(ct["min_score"]), "small": int(ct["small_journey_passengers"])}
-    res = _run_sql(sql, {"travel": df}, params, ct.get("memory_limit"))
+    res = _run_sql(sql, {"travel": df}, params, ct.memory_limit, ct.temp_directory)
     if not len(res):
         return _empty()
     bw = float(ct["booking_weight"])
@@ -456,8 +453,10 @@ def _finish(a, b, typ, evidence, score, cfg, start, end):
                                      kind="stable").reset_index(drop=True)
 
 
-def _run_sql(sql, tables, params, memory_limit):
-    tmp = tempfile.mkdtemp(prefix="netanalysis-duckdb-")
+def _run_sql(sql, tables, params, memory_limit, temp_directory=None):
+    if temp_directory is not None and not os.path.isdir(temp_directory):
+        raise InputError("infer.co_travel.temp_directory: folder not found", file=temp_directory)
+    tmp = tempfile.mkdtemp(prefix="netanalysis-duckdb-", dir=temp_directory)
     con = duckdb.connect()
     try:
         con.execute(f"SET temp_directory = '{tmp}'")

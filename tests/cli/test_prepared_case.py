@@ -59,7 +59,7 @@ def test_the_case_is_prepared_with_the_options_given(command, files, monkeypatch
             *[str(files["out"]) + a[3:] if a.startswith("OUT") else a
               for a in COMMANDS[command]],
             "--settings", str(files["settings"]), "--decisions", str(files["decisions"]),
-            "--mapping", str(files["mapping"]), "--no-resolve", "-q"]
+            "--mapping", str(files["mapping"]), "--allow-outside-sources", "--no-resolve", "-q"]
     r = CliRunner().invoke(main, args)
     assert isinstance(r.exception, _Stop), (r.output, r.exception)
     assert seen["case"] == str(files["case"])
@@ -68,4 +68,5 @@ def test_the_case_is_prepared_with_the_options_given(command, files, monkeypatch
     assert str(seen["decisions"]) == str(files["decisions"])
     assert str(seen["mapping"]) == str(files["mapping"])
     assert seen["resolve"] is False
+    assert seen["allow_outside"] is True
     assert seen.get("infer", True) is (command != "infer")  # infer prepares up to inference

@@ -197,7 +197,7 @@ def test_empty_case_gives_empty_contract_table(make_case):
 
 def test_unknown_type_in_settings_is_an_error(make_case):
     from netanalysis.errors import InputError
-    with pytest.raises(InputError, match="unknown inferred link types: flights"):
+    with pytest.raises(InputError, match=r"infer\.types\[0\]: unknown value 'flights' \(text\): use one of co_travel"):
         infer_links(make_case(persons=[]), settings={"types": ["flights"]})
 
 
@@ -212,3 +212,20 @@ def test_max_confidence_is_a_setting(make_case):
 def test_inference_can_be_turned_off_in_settings(make_case):
     c = make_case(phones=[{"number": "+1", "person_id": "A"}, {"number": "+1", "person_id": "B"}])
     assert infer_links(c, settings={"infer": {"enabled": False}}).empty
+
+
+def test_temp_directory_setting_is_where_duckdb_spills(make_case, tmp_path, monkeypatch):
+    import netanalysis.resolve.infer as infer_mod
+    from netanalysis.errors import InputError
+
+    made = []
+    real = infer_mod.tempfile.mkdtemp
+    monkeypatch.setattr(infer_mod.tempfile, "mkdtemp", lambda **kw: made.append(kw) or real(**kw))
+    c = make_case(travel=legs("85", "2024-03-05", 8) + legs("6500", "2024-04-01", 8, carrier="IB"))
+    t = co_travel_links(c, settings={"co_travel": {"temp_directory": str(tmp_path)}})
+    assert ties(t) == [("A", "B")] and made[-1]["dir"] == str(tmp_path)
+    assert list(tmp_path.iterdir()) == []  # removed afterwards
+    with pytest.raises(InputError, match="temp_directory: folder not found"):
+        co_travel_links(c, settings={"co_travel": {"temp_directory": str(tmp_path / "nope")}})
+    with pytest.raises(InputError, match="temp_directory: not a usable path"):
+        co_travel_links(c, settings={"co_travel": {"temp_directory": "/tmp/x'; --"}})

@@ -41,7 +41,7 @@ from netanalysis.backends.neo4j.connection import connect, connection_settings
 from netanalysis.errors import BackendError, InputError
 from netanalysis.model.graph import EDGE_COLUMNS, filter_edges, party_graph
 from netanalysis.model.vocab import INFERRED_LINK_TYPES, LINK_TYPES, neo4j_rel_type
-from netanalysis.settings import load_settings
+from netanalysis.settings import load_settings, section_settings
 
 __all__ = ["MEASURE_COLUMNS", "neo4j_measures", "gds_available", "party_measures",
            "pull_party_edges", "gds_params"]
@@ -69,7 +69,7 @@ def neo4j_measures(uri=None, user=None, password=None, database=None, *, filters
         Seed of sampled betweenness and of Leiden.
     k : int, optional
         Sample betweenness from `k` sources. Default: exact up to
-        ``neo4j.gds.betweenness_exact_max`` parties, else ``neo4j.gds.betweenness_k``.
+        ``rank.betweenness.exact_max_nodes`` parties, else ``rank.betweenness.sample``.
     community : {"leiden", "louvain"}, optional
         Community detection (default ``neo4j.gds.community``).
     use_gds : bool, optional
@@ -92,8 +92,9 @@ def neo4j_measures(uri=None, user=None, password=None, database=None, *, filters
     """
     settings = settings if settings is not None else load_settings()
     conf = connection_settings(uri, user, password, database, settings)
-    g = dict(conf.get("gds") or {})
-    community = community or g.get("community", "leiden")
+    g = section_settings(settings, "neo4j").gds
+    bt = section_settings(settings, "rank").betweenness  # the same rule on both backends
+    community = community or g.community
     if community not in ("leiden", "louvain"):
         raise InputError(f"unknown community method {community!r}: use leiden or louvain")
     filters = _check_filters(filters)
@@ -104,7 +105,7 @@ def neo4j_measures(uri=None, user=None, password=None, database=None, *, filters
             if use_gds and version is None:
                 raise BackendError(f"Graph Data Science is not installed in Neo4j at {conn.uri}")
             if version is not None and use_gds is not False:
-                df = _gds_measures(s, filters, seed, k, community, g)
+                df = _gds_measures(s, filters, seed, k, community, g, bt)
                 df.attrs["method"] = f"gds {version}"
                 return df
             if progress is not None:
@@ -113,8 +114,8 @@ def neo4j_measures(uri=None, user=None, password=None, database=None, *, filters
                              "graph and computing the measures in process with networkx")
             nodes, edges = pull_party_edges(s)
     df = party_measures(party_graph(filter_edges(edges, **filters), nodes), seed=seed, k=k,
-                        community=community, exact_max=g.get("betweenness_exact_max", 5000),
-                        default_k=g.get("betweenness_k", 500), weight="strength")
+                        community=community, exact_max=bt.exact_max_nodes,
+                        default_k=bt.sample, weight="strength")
     df.attrs["method"] = ("networkx (GDS not installed)" if version is None
                           else "networkx (GDS not used)")
     return df
@@ -167,7 +168,7 @@ def pull_party_edges(session):
     return nodes, edges
 
 
-def party_measures(G, *, seed=0, k=None, community="leiden", exact_max=5000, default_k=500,
+def party_measures(G, *, seed=0, k=None, community="leiden", exact_max=None, default_k=None,
                    weight="strength"):
     """Return the measures of :func:`neo4j_measures` computed with networkx on `G`.
 
@@ -177,8 +178,9 @@ def party_measures(G, *, seed=0, k=None, community="leiden", exact_max=5000, def
         A party graph (:func:`netanalysis.model.party_graph`).
     seed, k, community
         As in :func:`neo4j_measures`.
-    exact_max, default_k : int
-        Betweenness is exact up to `exact_max` nodes, else sampled from `default_k` sources.
+    exact_max, default_k : int, optional
+        Betweenness is exact up to `exact_max` nodes, else sampled from `default_k` sources
+        (defaults: ``rank.betweenness.exact_max_nodes`` and ``rank.betweenness.sample``).
     weight : str
         Edge attribute of tie strength.
 
@@ -196,7 +198,9 @@ def party_measures(G, *, seed=0, k=None, community="leiden", exact_max=5000, def
     deg = nx.degree_centrality(G) if n > 1 else {v: 0.0 for v in ids}
     strength = dict(G.degree(weight=weight))
     pr = nx.pagerank(G, weight=weight) if G.number_of_edges() else {v: 1.0 / n for v in ids}
-    kk = _sample_size(n, k, exact_max, default_k)
+    rb = section_settings(None, "rank").betweenness
+    kk = _sample_size(n, k, rb.exact_max_nodes if exact_max is None else exact_max,
+                      rb.sample if default_k is None else default_k)
     bt = nx.betweenness_centrality(G, k=kk, seed=seed if kk else None)
     if community == "leiden":
         comms = _leiden(G, weight, seed)
@@ -216,7 +220,7 @@ def party_measures(G, *, seed=0, k=None, community="leiden", exact_max=5000, def
     })
 
 
-def _gds_measures(s, filters, seed, k, community, g):
+def _gds_measures(s, filters, seed, k, community, g, bt):
     from neo4j import exceptions as nx_exc
 
     name = f"netanalysis_{uuid.uuid4().hex[:12]}"
@@ -231,10 +235,10 @@ def _gds_measures(s, filters, seed, k, community, g):
         cols["strength"] = _stream(s, "gds_strength_stream", "strength", graph=name)
         cols["pagerank"] = _stream(
             s, "gds_pagerank_stream", "pagerank", graph=name,
-            damping=float(g.get("damping", 0.85)),
-            max_iterations=int(g.get("max_iterations", 100)),
-            tolerance=float(g.get("tolerance", 1e-7)))
-        kk = _sample_size(n, k, g.get("betweenness_exact_max", 5000), g.get("betweenness_k", 500))
+            damping=g.damping,
+            max_iterations=g.max_iterations,
+            tolerance=g.tolerance)
+        kk = _sample_size(n, k, bt.exact_max_nodes, bt.sample)
         if kk:
             bt = _stream(s, "gds_betweenness_sampled_stream", "betweenness", graph=name,
                          sampling_size=int(kk), seed=int(seed))

@@ -106,7 +106,7 @@ def push_graph(G, uri=None, user=None, password=None, database=None, batch_size=
     See :func:`push_case` for the parameters and the result.
     """
     conf = connection_settings(uri, user, password, database, settings)
-    batch_size = int(batch_size or conf.get("batch_size") or 5000)
+    batch_size = int(batch_size or conf["batch_size"])
     if batch_size < 1:
         raise BackendError(f"batch_size must be at least 1, not {batch_size}")
     nodes, rels, dangling = graph_rows(G)

@@ -1,0 +1,493 @@
+"""The settings sections: one frozen dataclass per section and per nested mapping.
+
+Values come from ``netanalysis/schema/settings/*.yaml`` (documented there); these classes give
+their types, which :func:`netanalysis.settings.load_settings` checks every layer against.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+from dataclasses import dataclass, field
+from typing import Literal, Optional
+
+from netanalysis.model.vocab import INFERRED_LINK_TYPES
+from netanalysis.settings.values import (
+    CHECKED_TYPES,
+    CountryCode,
+    CssColor,
+    CssLength,
+    PathText,
+    Size,
+)
+
+__all__ = [
+    "Section",
+    "RankSettings",
+    "ResolveSettings",
+    "InferSettings",
+    "MapSettings",
+    "Neo4jSettings",
+    "IngestSettings",
+    "SECTIONS",
+    "SECRET_KEYS",
+    "mask_secrets",
+    "suggest",
+]
+
+#: Keys whose values are never shown (``repr``, :meth:`Settings.public`).
+SECRET_KEYS = frozenset({"password", "token", "secret"})
+
+
+class Section:
+    """Base of the section dataclasses: attribute access, plus read-only ``obj["key"]``.
+
+    Examples
+    --------
+    >>> from netanalysis.settings import load_settings
+    >>> w = load_settings(env={}).rank.weights
+    >>> w.danger == w["danger"], "danger" in w, sorted(dict(w))[:2]
+    (True, True, ['brokerage', 'centrality'])
+
+    See Also
+    --------
+    SECTIONS : the section dataclasses by name.
+    """
+
+    def __getitem__(self, key):
+        names = [f.name for f in dataclasses.fields(self)]
+        if key in names:
+            return getattr(self, key)
+        raise KeyError(f"{key!r}{suggest(key, names)}")
+
+    def __contains__(self, key):
+        return any(f.name == key for f in dataclasses.fields(self))
+
+    def keys(self):
+        """Return the field names, so ``dict(section)`` gives a shallow dict."""
+        return [f.name for f in dataclasses.fields(self)]
+
+    def to_dict(self):
+        """Return the section as plain nested dicts and lists (a deep copy)."""
+        return _plain(self)
+
+
+# ---------------------------------------------------------------------------------------------
+# The sections. Values: schema/settings/<section>.yaml (documented there). Types: here.
+
+CentralityMeasure = Literal["degree", "weighted_degree", "betweenness", "pagerank", "eigenvector",
+                            "closeness", "harmonic", "core_number", "constraint",
+                            "effective_size"]
+InferredType = Literal[tuple(INFERRED_LINK_TYPES)]
+VisShape = Literal["dot", "square", "triangle", "triangleDown", "diamond", "star", "hexagon",
+                   "ellipse", "circle", "box", "database", "text"]
+
+
+@dataclass(frozen=True)
+class RankWeights(Section):
+    """``rank.weights``: the weight of each part of the target score."""
+
+    danger: float
+    support: float
+    brokerage: float
+    centrality: float
+
+
+@dataclass(frozen=True)
+class RankDanger(Section):
+    """``rank.danger``: how dangerous a fugitive is (notice, offences, countries)."""
+
+    notice: dict[str, float]
+    offences_weight: float
+    offence_severity: dict[str, float]
+    offence_default: float
+    countries_weight: float
+    countries_cap: int = field(metadata={"min": 1})
+
+
+@dataclass(frozen=True)
+class RankSupport(Section):
+    """``rank.support``: how far and how strongly support reaches fugitives."""
+
+    hops: int = field(metadata={"min": 1})
+    decay: float
+    base_value: float
+
+
+@dataclass(frozen=True)
+class RankBrokerage(Section):
+    """``rank.brokerage``: brokerage between groups."""
+
+    groups_cap: int = field(metadata={"min": 1})
+    max_two_paths: int = field(metadata={"min": 0})
+
+
+@dataclass(frozen=True)
+class RankCentrality(Section):
+    """``rank.centrality``: the measures scored and the tie strength attribute."""
+
+    measures: list[CentralityMeasure]
+    weight: str
+
+
+@dataclass(frozen=True)
+class RankBetweenness(Section):
+    """``rank.betweenness``: exact up to ``exact_max_nodes``, else sampled from ``sample``."""
+
+    exact_max_nodes: int = field(metadata={"min": 0})
+    sample: int = field(metadata={"min": 1})
+
+
+@dataclass(frozen=True)
+class RankCommunities(Section):
+    """``rank.communities``: community detection."""
+
+    method: Literal["leiden", "leidenalg", "louvain"]
+    resolution: float
+    n_iterations: int
+
+
+@dataclass(frozen=True)
+class RankWhy(Section):
+    """``rank.why``: what the ``why`` sentence mentions."""
+
+    top_percent: float
+
+
+@dataclass(frozen=True)
+class RankSettings(Section):
+    """Section ``rank`` (``schema/settings/rank.yaml``): ranking of targets and groups.
+
+    Built by :func:`load_settings`, never by hand; the YAML file says what each key means.
+
+    Parameters
+    ----------
+    weights, danger, support, brokerage, centrality, betweenness, communities, why : dataclass
+        The nested mappings (:class:`RankWeights`, :class:`RankDanger`...).
+    closeness_max_nodes : int
+        Closeness and harmonic centrality are computed up to this many nodes.
+    structural_holes_max_two_paths : float
+        Burt's measures are computed while the sum of squared degrees stays below this.
+
+    Examples
+    --------
+    >>> from netanalysis.settings import load_settings
+    >>> r = load_settings(env={}).rank
+    >>> r.weights.danger, r.betweenness.sample, r.communities.method
+    (4.0, 64, 'leiden')
+
+    See Also
+    --------
+    netanalysis.settings.load_settings : where the sections come from.
+    """
+
+    weights: RankWeights
+    danger: RankDanger
+    support: RankSupport
+    brokerage: RankBrokerage
+    centrality: RankCentrality
+    betweenness: RankBetweenness
+    closeness_max_nodes: int = field(metadata={"min": 0})
+    structural_holes_max_two_paths: float = field(metadata={"min": 0})
+    communities: RankCommunities
+    why: RankWhy
+
+
+@dataclass(frozen=True)
+class ResolveSettings(Section):
+    """Section ``resolve`` (``schema/settings/resolve.yaml``): entity resolution.
+
+    Parameters
+    ----------
+    enabled, require_corroboration, birth_conflict_blocks : bool
+        Switches of the rule (see the YAML file).
+    threshold, min_name_similarity, *_weight : float
+        The merge threshold and the weight of each piece of evidence.
+    rare_name_max, common_name_min, min_shared_contacts, max_block, max_contact_degree : int
+        Counts bounding the comparison.
+
+    Examples
+    --------
+    >>> from netanalysis.settings import load_settings
+    >>> load_settings(env={}).resolve.threshold
+    1.0
+
+    See Also
+    --------
+    InferSettings : the other section of :mod:`netanalysis.resolve`.
+    """
+
+    enabled: bool
+    threshold: float
+    name_weight: float
+    min_name_similarity: float
+    require_corroboration: bool
+    birth_day_weight: float
+    birth_swap_weight: float
+    birth_month_weight: float
+    birth_year_weight: float
+    birth_conflict_blocks: bool
+    document_weight: float
+    document_conflict_weight: float
+    phone_weight: float
+    rare_name_weight: float
+    rare_name_max: int = field(metadata={"min": 0})
+    common_name_weight: float
+    common_name_min: int = field(metadata={"min": 0})
+    nationality_weight: float
+    nationality_conflict_weight: float
+    contacts_weight: float
+    min_shared_contacts: int = field(metadata={"min": 0})
+    linked_weight: float
+    max_block: int = field(metadata={"min": 0})
+    max_contact_degree: int = field(metadata={"min": 0})
+
+
+@dataclass(frozen=True)
+class InferCoTravel(Section):
+    """``infer.co_travel``: ties from shared journeys and bookings."""
+
+    max_passengers: int = field(metadata={"min": 0})
+    max_booking_size: int = field(metadata={"min": 0})
+    min_shared_journeys: int = field(metadata={"min": 1})
+    small_journey_passengers: int = field(metadata={"min": 0})
+    min_score: float
+    booking_weight: float
+    max_evidence_items: int = field(metadata={"min": 0})
+    memory_limit: Optional[Size]
+    temp_directory: Optional[PathText]
+
+
+@dataclass(frozen=True)
+class InferShared(Section):
+    """``infer.shared_phone`` and ``infer.shared_document``: ties from a shared identifier."""
+
+    max_users: int = field(metadata={"min": 2})
+
+
+@dataclass(frozen=True)
+class InferCalls(Section):
+    """``infer.calls``: ties from call records."""
+
+    min_calls: int = field(metadata={"min": 1})
+    count_weight: float
+    duration_weight: float
+
+
+@dataclass(frozen=True)
+class InferSettings(Section):
+    """Section ``infer`` (``schema/settings/infer.yaml``): link inference.
+
+    Parameters
+    ----------
+    enabled : bool
+    max_confidence : float
+        Every inferred tie's confidence stays below this (0..1).
+    types : list of str
+        The rules applied (:data:`netanalysis.model.vocab.INFERRED_LINK_TYPES`).
+    co_travel, shared_phone, shared_document, calls : dataclass
+        The settings of each rule; ``co_travel.memory_limit`` is a :class:`Size` and
+        ``co_travel.temp_directory`` a :class:`PathText`.
+
+    Examples
+    --------
+    >>> from netanalysis.settings import load_settings
+    >>> load_settings(env={}).infer.co_travel.memory_limit
+    '2GB'
+
+    See Also
+    --------
+    ResolveSettings : the other section of :mod:`netanalysis.resolve`.
+    """
+
+    enabled: bool
+    max_confidence: float = field(metadata={"min": 0, "max": 1})
+    types: list[InferredType]
+    co_travel: InferCoTravel
+    shared_phone: InferShared
+    shared_document: InferShared
+    calls: InferCalls
+
+
+@dataclass(frozen=True)
+class MapSettings(Section):
+    """Section ``map`` (``schema/settings/map.yaml``): network maps and the report.
+
+    Parameters
+    ----------
+    max_physics_nodes, max_nodes, label_length, seed : int
+        Limits of the drawing and the seed of its layout.
+    low_confidence, min_size, max_size : float
+    height : str
+        CSS height of the map.
+    role_colors, kind_colors, kind_shapes, edge_colors : dict of str
+    group_palette : list of str
+
+    Examples
+    --------
+    >>> from netanalysis.settings import load_settings
+    >>> load_settings(env={}).map.role_colors["fugitive"]
+    '#d62728'
+
+    See Also
+    --------
+    RankSettings : what the map's node sizes follow.
+    """
+
+    max_physics_nodes: int = field(metadata={"min": 0})
+    max_nodes: int = field(metadata={"min": 1})
+    low_confidence: float
+    min_size: float
+    max_size: float
+    label_length: int = field(metadata={"min": 1})
+    seed: int
+    height: CssLength
+    role_colors: dict[str, CssColor]
+    kind_colors: dict[str, CssColor]
+    kind_shapes: dict[str, VisShape]
+    edge_colors: dict[str, CssColor]
+    group_palette: list[CssColor]
+
+
+@dataclass(frozen=True)
+class Neo4jGds(Section):
+    """``neo4j.gds``: Graph Data Science (betweenness follows ``rank.betweenness``)."""
+
+    community: Literal["leiden", "louvain"]
+    damping: float
+    max_iterations: int = field(metadata={"min": 1})
+    tolerance: float
+
+
+@dataclass(frozen=True)
+class Neo4jSettings(Section):
+    """Section ``neo4j`` (``schema/settings/neo4j.yaml``): the server connection.
+
+    Parameters
+    ----------
+    uri, user, database : str
+    password : str or None
+        Never shown by ``repr`` or :meth:`netanalysis.settings.Settings.public`.
+    batch_size : int
+        Rows per transaction of a push.
+    gds : Neo4jGds
+        Graph Data Science options (betweenness follows ``rank.betweenness``).
+
+    Examples
+    --------
+    >>> from netanalysis.settings import load_settings
+    >>> s = load_settings(env={"NEO4J_PASSWORD": "pw"}).neo4j
+    >>> s.database, "pw" in repr(s)
+    ('neo4j', False)
+
+    See Also
+    --------
+    netanalysis.backends.neo4j.connection_settings : the connection values in effect.
+    """
+
+    uri: str
+    user: str
+    password: Optional[str] = field(repr=False)
+    database: str
+    batch_size: int = field(metadata={"min": 1})
+    gds: Neo4jGds
+
+    def __repr__(self):
+        return f"Neo4jSettings({mask_secrets(self.to_dict())!r})"
+
+
+@dataclass(frozen=True)
+class IngestSettings(Section):
+    """Section ``ingest`` (``schema/settings/ingest.yaml``): reading cases.
+
+    Parameters
+    ----------
+    phone_region : CountryCode or None
+        Country used to read phone numbers written without ``+``.
+
+    Examples
+    --------
+    >>> from netanalysis.settings import load_settings
+    >>> load_settings(env={}, ingest={"phone_region": "co"}).ingest.phone_region
+    'CO'
+
+    See Also
+    --------
+    CountryCode : how the code is checked.
+    """
+
+    phone_region: Optional[CountryCode]
+
+
+#: Section name -> dataclass.
+SECTIONS = {"rank": RankSettings, "resolve": ResolveSettings, "infer": InferSettings,
+            "map": MapSettings, "neo4j": Neo4jSettings, "ingest": IngestSettings}
+
+
+def suggest(word, options):
+    """Return ``": did you mean X?"`` for the nearest of `options`, else the valid keys.
+
+    Parameters
+    ----------
+    word : str
+        What was written.
+    options : iterable of str
+        The valid spellings.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> suggest("wieghts", ["weights", "danger"])
+    ': did you mean weights?'
+
+    See Also
+    --------
+    mask_secrets : the other helper of the settings messages and views.
+    """
+    near = difflib.get_close_matches(str(word), [str(o) for o in options], n=1, cutoff=0.6)
+    return f": did you mean {near[0]}?" if near else \
+        f": valid keys are {', '.join(sorted(str(o) for o in options))}"
+
+
+def mask_secrets(d):
+    """Replace the values of secret keys (``password``...) by ``"***"``, in place, recursively.
+
+    Parameters
+    ----------
+    d : dict
+
+    Returns
+    -------
+    dict
+        `d`.
+
+    Examples
+    --------
+    >>> mask_secrets({"neo4j": {"user": "ana", "password": "pw"}})
+    {'neo4j': {'user': 'ana', 'password': '***'}}
+
+    See Also
+    --------
+    suggest : the other helper.
+    """
+    for k, v in d.items():
+        if isinstance(v, dict):
+            mask_secrets(v)
+        elif k in SECRET_KEYS and v:
+            d[k] = "***"
+    return d
+
+
+def _plain(obj):
+    if dataclasses.is_dataclass(obj):
+        return {f.name: _plain(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+    if isinstance(obj, dict):
+        return {k: _plain(v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_plain(v) for v in obj]
+    if isinstance(obj, CHECKED_TYPES):
+        return str(obj)
+    return obj
