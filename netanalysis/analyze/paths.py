@@ -282,7 +282,8 @@ def connection_table(case, ids, *, method="paths", by_confidence=False, filters=
     Returns
     -------
     DataFrame
-        :data:`CONNECTION_COLUMNS`, one row per tie (``types`` joined with ``|``).
+        :data:`CONNECTION_COLUMNS`, one row per tie (``types`` joined with ``|``), the
+        smaller id as ``source``, sorted by ``source`` then ``target``.
         ``attrs`` holds ``nodes``, ``edges`` and ``through`` (the sorted ids of the people
         on the network who are not among `ids`).
 
@@ -307,8 +308,11 @@ def connection_table(case, ids, *, method="paths", by_confidence=False, filters=
 
     G = filtered_party_graph(case, filters)
     H = connecting_network(G, ids, method=method, by_confidence=by_confidence)
+    # one row per tie, smaller id first, sorted: the same table on every run
+    ends = sorted(((*sorted((u, v), key=str), d) for u, v, d in H.edges(data=True)),
+                  key=lambda r: (str(r[0]), str(r[1])))
     rows = [{"source": u, "target": v, "types": "|".join(d.get("types", ())),
-             "confidence": d.get("confidence")} for u, v, d in H.edges(data=True)]
+             "confidence": d.get("confidence")} for u, v, d in ends]
     df = pd.DataFrame(rows, columns=CONNECTION_COLUMNS)
     df.attrs.update(nodes=H.number_of_nodes(), edges=H.number_of_edges(),
                     through=sorted(str(v) for v in H if not H.nodes[v].get("terminal")))

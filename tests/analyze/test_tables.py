@@ -58,3 +58,10 @@ def test_paths_and_connections_honour_the_filters(hub_case):
     assert t.attrs["through"] == ["F2", "FAC"] and t.attrs["nodes"] == 5
     with pytest.raises(InputError, match="famly"):
         connection_table(hub_case, ["F1", "F2"], filters={"link_types": ["famly"]})
+
+
+def test_connection_table_is_the_same_on_every_run(hub_case):
+    """Before: the rows came in the order of a set, different from one process to the next."""
+    t = connection_table(hub_case, ["F1", "FORGER", "COURIER"])
+    pairs = list(zip(t["source"], t["target"]))
+    assert pairs == sorted(pairs) and all(a < b for a, b in pairs)
