@@ -1,6 +1,8 @@
 """Shared pieces of the command line: the root group, error handling, common options.
 
-Each command is a few lines around one public function of the library. Library exceptions
+Each command is a few lines around one public function of the library: the commands that
+read a case take the same options (:func:`case_options`) and prepare it the same way
+(:func:`prepared_case`, with the ``--settings`` given). Library exceptions
 are turned into one line on stderr and a non-zero exit code here, in one place; ``--debug``
 shows the traceback instead.
 """
@@ -164,9 +166,9 @@ def case_options(f=None, *, mapping=True, decisions=True, resolve=True, infer=Tr
     """Add the options of every command that reads a case, the same everywhere.
 
     ``--mapping`` and ``--allow-outside-sources``, ``--decisions``, ``--no-resolve``,
-    ``--no-infer`` (how the case is prepared, as :func:`netanalysis.pipeline.prepare_case`), the filters
-    (:func:`filter_options`; ``window=False`` leaves out ``--since``/``--until``),
-    ``--settings`` and ``--quiet``. Read them back with :func:`prepared_case`.
+    ``--no-infer`` (how the case is prepared, as :func:`netanalysis.pipeline.prepare_case`),
+    the filters (:func:`filter_options`; ``window=False`` leaves out ``--since`` and
+    ``--until``), ``--settings`` and ``--quiet``. Read them back with :func:`prepared_case`.
     Used bare (``@case_options``) or with keywords (``@case_options(filters=False)``).
     """
     def decorate(f):
