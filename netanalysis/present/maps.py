@@ -44,6 +44,7 @@ from pyvis.network import Network
 from netanalysis.errors import UnknownEntityError
 from netanalysis.model.graph import build_graph
 from netanalysis.model.vocab import DIRECTED_LINK_TYPES, STRUCTURAL_TYPES, SUPPORT_TYPES
+from netanalysis.present.investigation import investigation_graph
 from netanalysis.progress import Progress
 from netanalysis.settings import load_settings
 
@@ -66,12 +67,13 @@ _EDGE_FIELDS = [
     ("end", "until"), ("weight", "weight"), ("evidence", "evidence"), ("count", "calls"),
     ("duration_s", "call seconds"), ("depart", "departs"), ("arrive", "arrives"),
     ("document_id", "document"), ("booking_ref", "booking"), ("line", "links.csv line"),
+    ("ties", "ties"), ("reported", "reported ties"),
 ]
 
 
 def network_map(case, path, *, analysis=None, graph=None, focus=None, hops=2, top=None,
                 group=None, color_by="role", kinds=None, max_physics_nodes=None, max_nodes=None,
-                title=None, settings=None, progress=None):
+                title=None, whole=False, settings=None, progress=None):
     """Write an interactive, self-contained network map of `case` to `path`.
 
     Parameters
@@ -105,6 +107,11 @@ def network_map(case, path, *, analysis=None, graph=None, focus=None, hops=2, to
         Above this many nodes, keep the highest-scoring, then best-connected, nodes.
     title : str, optional
         Heading of the page (default: the case folder name).
+    whole : bool
+        Draw the full property graph. By default a map with an `analysis` and no other
+        selection (`focus`, `top`, `group`, `kinds`, `graph`) draws the investigation view
+        (:func:`netanalysis.present.investigation.investigation_graph`) with a side panel
+        of logistics groups and fugitives that focuses the map on click.
     settings : Settings, optional
         Effective settings (default :func:`netanalysis.settings.load_settings`).
     progress : Progress, optional
@@ -144,10 +151,13 @@ def network_map(case, path, *, analysis=None, graph=None, focus=None, hops=2, to
     with progress.step("drawing the network map"):
         data = map_data(case, analysis=analysis, graph=graph, focus=focus, hops=hops, top=top,
                         group=group, color_by=color_by, kinds=kinds,
-                        max_physics_nodes=max_physics_nodes, max_nodes=max_nodes, settings=s)
+                        max_physics_nodes=max_physics_nodes, max_nodes=max_nodes, whole=whole,
+                        settings=s)
         if title is None:
             title = _case_title(case)
-            if focus is not None:
+            if data["info"]["selection"] == "investigation":
+                title += ": investigation view"
+            elif focus is not None:
                 title += f": {focus} within {hops} ties"
             elif top is not None:
                 title += f": top {top} targets"
@@ -214,12 +224,14 @@ def select_nodes(G, *, analysis=None, focus=None, hops=2, top=None, group=None, 
 
 
 def map_data(case, *, analysis=None, graph=None, focus=None, hops=2, top=None, group=None,
-             color_by="role", kinds=None, max_physics_nodes=None, max_nodes=None, settings=None):
+             color_by="role", kinds=None, max_physics_nodes=None, max_nodes=None, whole=False,
+             settings=None):
     """Return the vis-network nodes, edges, options, legend and a summary of a map.
 
     This is :func:`network_map` without the writing: a dict with ``nodes`` and ``edges``
     (lists of dicts ready for vis-network, each with an ``info`` list of ``[label, text]``
-    pairs for its tooltip), ``options``, ``legend`` and ``info``.
+    pairs for its tooltip), ``options``, ``legend``, ``panel`` (the investigation view's
+    side panel, else None) and ``info``.
     """
     if color_by not in ("role", "group"):
         raise ValueError(f"color_by must be 'role' or 'group', not {color_by!r}")
@@ -233,6 +245,11 @@ def map_data(case, *, analysis=None, graph=None, focus=None, hops=2, top=None, g
 
     if graph is None and case is None:
         raise ValueError("give a case or a graph to draw")
+    panel = None
+    if (not whole and graph is None and analysis is not None
+            and all(x is None for x in (focus, top, group, kinds))):
+        G, panel = investigation_graph(case, analysis, settings=s.get("investigation"))
+        graph = G
     G = graph if graph is not None else build_graph(case)
     nodes, selection = select_nodes(G, analysis=analysis, focus=focus, hops=hops, top=top,
                                     group=group, kinds=kinds)
@@ -248,6 +265,10 @@ def map_data(case, *, analysis=None, graph=None, focus=None, hops=2, top=None, g
         reductions.append(f"{dropped:,} of {dropped + max_nodes:,} nodes left out "
                           f"(kept the {max_nodes:,} highest-scoring, then best-connected)")
     H = G if len(nodes) == G.number_of_nodes() else G.subgraph(nodes)
+    if panel is not None:
+        selection = "investigation"
+        panel = {k: [{"label": e["label"], "nodes": [x for x in e["nodes"] if x in H]}
+                     for e in v] for k, v in panel.items()}
 
     net = Network(height=s.get("height", "820px"), width="100%", directed=True,
                   cdn_resources="in_line")
@@ -395,7 +416,7 @@ def map_data(case, *, analysis=None, graph=None, focus=None, hops=2, top=None, g
         "self_loops": self_loops,
     }
     return {"nodes": net.nodes, "edges": net.edges, "options": options, "legend": legend,
-            "info": info, "network": net}
+            "panel": panel, "info": info, "network": net}
 
 
 def json_for_html(obj):
@@ -419,9 +440,11 @@ def json_for_html(obj):
 def render_map_html(data, *, title="network", height="820px"):
     """Return the self-contained HTML page of a map from :func:`map_data`'s result."""
     env = _env()
-    payload = {"nodes": data["nodes"], "edges": data["edges"], "options": data["options"]}
+    payload = {"nodes": data["nodes"], "edges": data["edges"], "options": data["options"],
+               "panel": data.get("panel")}
     return env.get_template("network.html").render(
         title=title, height=height, legend=data["legend"], info=data["info"],
+        panel=data.get("panel"),
         vis_js=_vis_asset("vis-network.min.js"), vis_css=_vis_asset("vis-network.css"),
         data_json=json_for_html(payload))
 
