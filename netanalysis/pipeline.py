@@ -93,7 +93,7 @@ def prepare_case(case, *, resolve=True, infer=True, decisions=None, mapping=None
 
 def analyze_case(case, out, *, backend="embedded", resolve=True, infer=True, decisions=None,
                  mapping=None, settings=None, filters=None, seed=0, write_map=True,
-                 write_report=True, progress=None, neo4j=None):
+                 write_report=True, progress=None, neo4j=None, whole_map=False):
     """Run the main job on `case` and write the output contract into `out`.
 
     Parameters
@@ -120,6 +120,8 @@ def analyze_case(case, out, *, backend="embedded", resolve=True, infer=True, dec
     neo4j : dict, optional
         Connection overrides for the Neo4j backend (``uri``, ``user``, ``password``,
         ``database``).
+    whole_map : bool
+        Draw the full property graph in ``network.html`` instead of the investigation view.
 
     Returns
     -------
@@ -177,7 +179,8 @@ def analyze_case(case, out, *, backend="embedded", resolve=True, infer=True, dec
     if write_map:
         from netanalysis.present import network_map
 
-        network_map(case, out / "network.html", analysis=analysis, progress=progress)
+        network_map(case, out / "network.html", analysis=analysis, whole=whole_map,
+                    progress=progress)
         files["network.html"] = out / "network.html"
     if write_report:
         from netanalysis.present import write_report as _report

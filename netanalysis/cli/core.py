@@ -32,6 +32,8 @@ __all__ = ["analyze"]
               help="Seed for sampled betweenness and community detection.")
 @click.option("--no-map", is_flag=True, help="Do not draw network.html.")
 @click.option("--no-report", is_flag=True, help="Do not write report.html.")
+@click.option("--whole", is_flag=True,
+              help="network.html draws the full property graph, not the investigation view.")
 @click.option("--uri", envvar="NEO4J_URI", help="Neo4j URI for --backend neo4j (or NEO4J_URI).")
 @click.option("--user", envvar="NEO4J_USER", help="Neo4j user (or NEO4J_USER).")
 @click.option("--database", envvar="NEO4J_DATABASE", help="Neo4j database (or NEO4J_DATABASE).")
@@ -39,7 +41,7 @@ __all__ = ["analyze"]
 @settings_option
 @quiet_option
 def analyze(case, out, backend, no_resolve, no_infer, decisions, mapping, seed, no_map, no_report,
-            uri, user, database, link_types, min_confidence, no_inferred, since, until,
+            whole, uri, user, database, link_types, min_confidence, no_inferred, since, until,
             settings_path, quiet):
     """Run the main job on CASE and write the output contract into --out.
 
@@ -69,7 +71,8 @@ def analyze(case, out, backend, no_resolve, no_infer, decisions, mapping, seed, 
                        decisions=decisions, mapping=mapping, settings=settings, filters=filters,
                        seed=seed, write_map=not no_map, write_report=not no_report,
                        progress=Progress(quiet=quiet),
-                       neo4j={"uri": uri, "user": user, "database": database})
+                       neo4j={"uri": uri, "user": user, "database": database},
+                       whole_map=whole)
     if len(run.case.rejects):
         click.echo(rejects_summary(run.case), err=True)
     s = run.summary

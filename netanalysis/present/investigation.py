@@ -20,6 +20,8 @@ each with the nodes the map focuses on when the analyst clicks the entry.
 
 from __future__ import annotations
 
+import math
+import random
 from collections import defaultdict
 
 import networkx as nx
@@ -29,7 +31,7 @@ import pandas as pd
 from netanalysis.model.graph import journey_key, party_edges, party_nodes
 from netanalysis.model.vocab import SUPPORT_TYPES
 
-__all__ = ["investigation_graph", "INVESTIGATION_DEFAULTS"]
+__all__ = ["investigation_graph", "investigation_layout", "INVESTIGATION_DEFAULTS"]
 
 #: Defaults of the ``map.investigation`` settings.
 INVESTIGATION_DEFAULTS = {
@@ -113,8 +115,9 @@ def investigation_graph(case, analysis, *, settings=None):
     lg = analysis.logistics
     if lg is not None and len(lg):
         for rec in lg.head(int(cfg["logistics_groups"])).to_dict("records"):
-            members = [str(x) for x in _as_list(rec.get("facilitator_ids"))]
-            served = [str(x) for x in _as_list(rec.get("fugitive_ids"))]
+            members = [str(x) for x in _as_list(rec.get("facilitator_ids", rec.get("facilitators")))]
+            served = [str(x) for x in _as_list(rec.get("fugitive_ids",
+                                                       rec.get("fugitives_supported")))]
             keep |= set(members) | set(served)
             groups_panel.append({
                 "label": (f"group {rec['group']}: {len(members)} facilitator"
@@ -165,8 +168,12 @@ def investigation_graph(case, analysis, *, settings=None):
         pairs[_pair(r["source"], r["target"])].append(r)
     for p in folded:
         pairs.setdefault(p, [])
+    chosen = {_pair(f, x) for f, xs in strong.items() for x in xs}
     for (a, b), rows in sorted(pairs.items()):
+        if not any(not r["inferred"] for r in rows) and (a, b) not in chosen:
+            continue  # an inferred tie outside the strongest few of a fugitive: clutter
         _add_tie(G, a, b, rows, folded.get((a, b), []))
+    _assign_clusters(G, fugitives, supporters, strong)
 
     fug_panel = []
     for f in fugitives[: int(cfg["panel_fugitives"])]:
@@ -181,7 +188,133 @@ def investigation_graph(case, analysis, *, settings=None):
     return G, {"groups": groups_panel, "fugitives": fug_panel}
 
 
+def investigation_layout(G, *, seed=7):
+    """Return ``{node: (x, y)}`` for an investigation graph, each support network apart.
+
+    Every node carries a ``cluster`` (set by :func:`investigation_graph`): a fugitive with
+    the supporters it is the highest-ranked receiver of, and its strongest companions; other
+    nodes join the cluster they have most ties to. Clusters are laid out on their own
+    (igraph Fruchterman-Reingold in a disc whose area follows their size), their centres by
+    Fruchterman-Reingold on the graph of clusters (ties between clusters as weights), then
+    pushed apart until no two discs overlap.
+
+    Examples
+    --------
+    >>> G = nx.DiGraph([("S", "F"), ("T", "H")])
+    >>> nx.set_node_attributes(G, {"S": 0, "F": 0, "T": 1, "H": 1}, "cluster")
+    >>> pos = investigation_layout(G)
+    >>> import math
+    >>> math.dist(pos["S"], pos["F"]) < math.dist(pos["S"], pos["H"])
+    True
+    """
+    import igraph
+
+    nodes = sorted(G.nodes, key=str)
+    if not nodes:
+        return {}
+    cl = {n: G.nodes[n].get("cluster", n) for n in nodes}
+    members = defaultdict(list)
+    for n in nodes:
+        members[cl[n]].append(n)
+    keys = sorted(members, key=lambda k: (-len(members[k]), str(k)))
+    kindex = {k: i for i, k in enumerate(keys)}
+    rng = random.Random(seed)
+    igraph.set_random_number_generator(rng)
+    try:
+        local, radius = {}, {}
+        for k in keys:
+            ms = members[k]
+            idx = {n: i for i, n in enumerate(ms)}
+            pairs = {(min(idx[u], idx[v]), max(idx[u], idx[v])) for u, v in G.subgraph(ms).edges()
+                     if u != v}
+            if len(ms) == 1:
+                xy = np.zeros((1, 2))
+            elif len(ms) == 2:
+                xy = np.array([[-0.5, 0.0], [0.5, 0.0]])
+            else:
+                g = igraph.Graph(n=len(ms), edges=sorted(pairs))
+                xy = np.asarray(g.layout_fruchterman_reingold().coords, float)
+                xy -= xy.mean(axis=0)
+                m = np.sqrt((xy ** 2).sum(axis=1)).max()
+                xy = xy / m if m > 0 else xy
+            r = 0.5 + math.sqrt(len(ms))
+            local[k] = xy * (r - 0.5)
+            radius[k] = r
+        w = defaultdict(int)
+        for u, v in G.edges():
+            a, b = kindex[cl[u]], kindex[cl[v]]
+            if a != b:
+                w[(min(a, b), max(a, b))] += 1
+        cg = igraph.Graph(n=len(keys), edges=sorted(w))
+        if len(keys) > 2:
+            centre = np.asarray(cg.layout_fruchterman_reingold(
+                weights=[w[e] for e in sorted(w)] or None).coords, float)
+        else:
+            centre = np.array([[0.0, 0.0], [1.0, 0.0]])[: len(keys)]
+    finally:
+        igraph.set_random_number_generator(random)
+    centre -= centre.mean(axis=0)
+    rad = np.array([radius[k] for k in keys])
+    spread = np.abs(centre).max()
+    if spread > 0:
+        centre *= (math.sqrt(float((rad ** 2).sum())) * 1.2) / spread
+    _separate(centre, rad + 1.0)
+    pos = {}
+    for k in keys:
+        c = centre[kindex[k]]
+        for n, xy in zip(members[k], local[k]):
+            pos[n] = (float(c[0] + xy[0]), float(c[1] + xy[1]))
+    return pos
+
+
 # --- private helpers ---------------------------------------------------------------------
+
+def _separate(centre, rad, rounds=200):
+    """Push discs (centres `centre`, radii `rad`) apart in place until none overlap."""
+    n = len(centre)
+    for _ in range(rounds):
+        moved = False
+        for i in range(n):
+            d = centre[i + 1:] - centre[i]
+            dist = np.sqrt((d ** 2).sum(axis=1))
+            need = rad[i + 1:] + rad[i]
+            over = np.flatnonzero(dist < need)
+            for j in over:
+                jj = i + 1 + j
+                gap = need[j] - dist[j]
+                u = d[j] / dist[j] if dist[j] > 1e-9 else np.array([1.0, 0.0])
+                centre[jj] += u * gap / 2
+                centre[i] -= u * gap / 2
+                moved = True
+        if not moved:
+            return
+
+
+def _assign_clusters(G, fugitives, supporters, strong):
+    """Set the node attribute ``cluster``: the fugitive whose support network a node is in."""
+    cluster = {}
+    for f in fugitives:
+        if f in G:
+            cluster.setdefault(f, f)
+    for f in fugitives:
+        for x in sorted(supporters.get(f, set())):
+            if x in G:
+                cluster.setdefault(x, f)
+    for f in fugitives:
+        for x in strong.get(f, []):
+            if x in G:
+                cluster.setdefault(x, f)
+    U = G.to_undirected(as_view=True)
+    for n in sorted(G.nodes, key=str):
+        if n in cluster:
+            continue
+        votes = defaultdict(int)
+        for m in U[n]:
+            if m in cluster:
+                votes[cluster[m]] += 1
+        cluster[n] = max(sorted(votes), key=lambda k: votes[k]) if votes else f"other:{n}"
+    nx.set_node_attributes(G, cluster, "cluster")
+
 
 def _pair(a, b):
     return (a, b) if a <= b else (b, a)
@@ -303,8 +436,8 @@ def _folded(case, keep):
 def _as_list(v):
     if isinstance(v, (list, tuple, set, np.ndarray)):
         return list(v)
-    if v is None or (isinstance(v, float) and v != v):
-        return []
+    if v is None or isinstance(v, (int, float, np.integer, np.floating)):
+        return []  # a count, not a list of ids
     return [x for x in str(v).split("|") if x]
 
 

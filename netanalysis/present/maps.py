@@ -44,7 +44,7 @@ from pyvis.network import Network
 from netanalysis.errors import UnknownEntityError
 from netanalysis.model.graph import build_graph
 from netanalysis.model.vocab import DIRECTED_LINK_TYPES, STRUCTURAL_TYPES, SUPPORT_TYPES
-from netanalysis.present.investigation import investigation_graph
+from netanalysis.present.investigation import investigation_graph, investigation_layout
 from netanalysis.progress import Progress
 from netanalysis.settings import load_settings
 
@@ -361,9 +361,16 @@ def map_data(case, *, analysis=None, graph=None, focus=None, hops=2, top=None, g
     net.edges = edge_list
 
     n_nodes = len(node_list)
-    physics = n_nodes <= max_physics_nodes
+    physics = n_nodes <= max_physics_nodes and selection != "investigation"
     layout = "vis-network physics (Barnes-Hut)"
-    if not physics:
+    if selection == "investigation":
+        pos = investigation_layout(H, seed=int(s.get("seed", 7)))
+        for node in node_list:
+            x, y = pos[node["id"]]
+            node["x"], node["y"] = round(float(x) * 60.0, 1), round(float(y) * 60.0, 1)
+            node["physics"] = False
+        layout = "support networks apart (computed in Python)"
+    elif not physics:
         pos = _python_layout(H, seed=int(s.get("seed", 7)))
         scale = 60.0 * math.sqrt(max(n_nodes, 1))
         for node in node_list:
