@@ -45,6 +45,7 @@ from netanalysis.errors import UnknownEntityError
 from netanalysis.model.graph import build_graph
 from netanalysis.model.vocab import DIRECTED_LINK_TYPES, STRUCTURAL_TYPES, SUPPORT_TYPES
 from netanalysis.present.investigation import investigation_graph, investigation_layout
+from netanalysis.present.notebook import HtmlPage
 from netanalysis.progress import Progress
 from netanalysis.settings import load_settings
 
@@ -119,8 +120,9 @@ def network_map(case, path, *, analysis=None, graph=None, focus=None, hops=2, to
 
     Returns
     -------
-    dict
-        What was drawn: ``path``, ``nodes``, ``edges``, ``kinds`` (nodes per kind),
+    HtmlPage
+        A dict (displayed inline by notebooks, :mod:`netanalysis.present.notebook`) of what
+        was drawn: ``path``, ``nodes``, ``edges``, ``kinds`` (nodes per kind),
         ``selection``, ``physics``, ``layout``, ``reduced`` (bool) and ``reductions`` (a
         list of sentences saying how the map was reduced), ``dropped_nodes``.
 
@@ -171,7 +173,7 @@ def network_map(case, path, *, analysis=None, graph=None, focus=None, hops=2, to
     info["path"] = str(path)
     for line in info["reductions"]:
         progress.say(f"map reduced: {line}")
-    return info
+    return HtmlPage(info, height=s.get("height", "820px"))
 
 
 def select_nodes(G, *, analysis=None, focus=None, hops=2, top=None, group=None, kinds=None):

@@ -19,6 +19,7 @@ import pandas as pd
 from netanalysis.model.graph import co_travellers, itinerary, party_edges, party_graph, party_nodes
 from netanalysis.model.vocab import SERVICE_NAMES, SUPPORT_TYPES
 from netanalysis.present.maps import _env
+from netanalysis.present.notebook import HtmlPage
 from netanalysis.present.svg import histogram_svg, network_svg, timeline_svg
 from netanalysis.progress import Progress
 from netanalysis.settings import load_settings
@@ -49,8 +50,8 @@ def write_report(case, analysis, path, *, title=None, fugitives=10, targets=50, 
 
     Returns
     -------
-    dict
-        ``path`` and what the report holds: ``targets``, ``fugitives``, ``groups``,
+    HtmlPage
+        A dict (displayed inline by notebooks) of ``path`` and what the report holds: ``targets``, ``fugitives``, ``groups``,
         ``inferred``, ``rejects``, ``merges``.
 
     Examples
@@ -76,9 +77,10 @@ def write_report(case, analysis, path, *, title=None, fugitives=10, targets=50, 
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(html, encoding="utf-8")
-    return {"path": str(path), "targets": len(ctx["targets"]), "fugitives": len(ctx["fugitives"]),
-            "groups": len(ctx["logistics"]), "inferred": len(ctx["inferred"]),
-            "rejects": ctx["n_rejects"], "merges": len(ctx["merges"])}
+    return HtmlPage({"path": str(path), "targets": len(ctx["targets"]),
+                     "fugitives": len(ctx["fugitives"]), "groups": len(ctx["logistics"]),
+                     "inferred": len(ctx["inferred"]), "rejects": ctx["n_rejects"],
+                     "merges": len(ctx["merges"])}, height="900px")
 
 
 def report_html(ctx):
