@@ -51,8 +51,8 @@ def write_report(case, analysis, path, *, title=None, fugitives=10, targets=50, 
     Returns
     -------
     HtmlPage
-        A dict (displayed inline by notebooks) of ``path`` and what the report holds: ``targets``, ``fugitives``, ``groups``,
-        ``inferred``, ``rejects``, ``merges``.
+        A dict (displayed inline by notebooks) of ``path`` and what the report holds:
+        ``targets``, ``fugitives``, ``groups``, ``inferred``, ``rejects``, ``merges``.
 
     Examples
     --------
