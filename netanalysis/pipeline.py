@@ -93,7 +93,8 @@ def prepare_case(case, *, resolve=True, infer=True, decisions=None, mapping=None
 
 def analyze_case(case, out, *, backend="embedded", resolve=True, infer=True, decisions=None,
                  mapping=None, settings=None, filters=None, seed=0, write_map=True,
-                 write_report=True, progress=None, neo4j=None, whole_map=False):
+                 write_report=True, progress=None, neo4j=None, whole_map=False,
+                 robustness=False):
     """Run the main job on `case` and write the output contract into `out`.
 
     Parameters
@@ -122,6 +123,10 @@ def analyze_case(case, out, *, backend="embedded", resolve=True, infer=True, dec
         ``database``).
     whole_map : bool
         Draw the full property graph in ``network.html`` instead of the investigation view.
+    robustness : bool
+        Rank again under perturbations (:func:`netanalysis.analyze.robustness.robustness`):
+        ``targets.csv`` and ``logistics.csv`` get ``stability``, ``worst_rank`` and
+        ``worst_without``, and the report a section on it.
 
     Returns
     -------
@@ -166,6 +171,7 @@ def analyze_case(case, out, *, backend="embedded", resolve=True, infer=True, dec
                                 measures=measures, progress=progress)
     analysis.meta["backend"] = backend_note
     timings["analysis_s"] = round(time.perf_counter() - t1, 3)
+    rob = _robustness(case, analysis, settings, filters, seed, progress) if robustness else None
 
     files = {}
     with progress.step(f"writing outputs to {out}"):
@@ -185,7 +191,7 @@ def analyze_case(case, out, *, backend="embedded", resolve=True, infer=True, dec
     if write_report:
         from netanalysis.present import write_report as _report
 
-        _report(case, analysis, out / "report.html", progress=progress)
+        _report(case, analysis, out / "report.html", progress=progress, robustness=rob)
         files["report.html"] = out / "report.html"
     timings["total_s"] = round(time.perf_counter() - t0, 3)
     summary = _summary(case, analysis, settings, filters, seed, backend, timings)
@@ -193,6 +199,18 @@ def analyze_case(case, out, *, backend="embedded", resolve=True, infer=True, dec
                                                  default=str), "utf-8")
     files["summary.json"] = out / "summary.json"
     return AnalysisRun(case=case, analysis=analysis, out=out, files=files, summary=summary)
+
+
+def _robustness(case, analysis, settings, filters, seed, progress):
+    """Rank again under perturbations; stability columns go into the analysis tables."""
+    from netanalysis.analyze.robustness import robustness, with_stability
+
+    with progress.step("testing the robustness of the ranking"):
+        rob = robustness(case, analysis=analysis, settings=settings, filters=filters, seed=seed,
+                         progress=progress)
+    analysis.targets = with_stability(analysis.targets, rob, key="id")
+    analysis.logistics = with_stability(analysis.logistics, rob, key="group")
+    return rob
 
 
 def _neo4j_measures(case, settings, overrides, filters, seed, progress):
