@@ -198,15 +198,20 @@ def robustness(case, *, analysis=None, threshold="C3", provenances=None, max_pro
     base_l = (lg[["group", "rank"]].copy() if lg is not None and len(lg)
               else pd.DataFrame({"group": pd.Series(dtype=object), "rank": pd.Series(dtype=int)}))
     lg_sets = _group_sets(lg)
+    bar = progress.bar("robustness tests", total=len(scenarios), unit="analyses") \
+        if progress is not None else None
     for s in scenarios:
-        label = f"robustness: {s['label']}"
-        if progress is not None:
-            progress.say(label)
+        if bar is not None and bar.done == 0:
+            bar.__enter__()
         sub = _perturbed(case, s["links"], s["inferred"])
         a = run_analysis(sub, settings=settings, filters=filters, seed=seed)
         ranks = dict(zip(a.targets["id"].astype(str), a.targets["rank"].astype(int)))
         t[f"rank:{s['key']}"] = t["id"].map(ranks).astype(float)
         base_l[f"rank:{s['key']}"] = _match_groups(lg_sets, a.logistics)
+        if bar is not None:
+            bar.update(1)
+    if bar is not None:
+        bar.close()
     targets = _finish(t, scenarios)
     logistics = _finish(base_l, scenarios)
     for s in scenarios:
