@@ -112,7 +112,7 @@ def load_rules(path):
         kn, vn = top["watchlists"]
         if not isinstance(vn, yaml.MappingNode):
             err(vn, "watchlists", "'watchlists' must map names to {persons, documents}")
-        for name, (wk, wv) in _pairs(vn).items():
+        for name, (_wk, wv) in _pairs(vn).items():
             watchlists[name] = _watchlist(wv, name, err)
     if "rules" not in top:
         err(root, "rules", "the rule file needs a 'rules' list")
