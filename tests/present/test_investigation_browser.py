@@ -107,6 +107,11 @@ def _check_view(browser, out, name, tmp_path):
     dim = browser.eval("netanalysisMap.nodes.get().filter(function (n) { "
                        "return n.opacity < 1; }).length")
     assert dim == info_nodes - len(set(members))
+    faint = browser.eval("""(function () { var m = netanalysisMap, keep = {};
+        window.netanalysisFocus.nodes.forEach(function (x) { keep[m.vid(x)] = true; });
+        return m.edges.get().filter(function (e) {
+            return !(keep[e.from] && keep[e.to]) && e.color.opacity > 0.05; }).length; })()""")
+    assert faint == 0  # ties outside the focused network fade too
     selected = browser.eval("netanalysisMap.network.getSelectedNodes().length")
     assert selected == len(set(members))
     png = tmp_path / f"{name}-focus.png"
