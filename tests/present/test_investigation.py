@@ -74,3 +74,19 @@ def test_layout_keeps_support_networks_apart():
         others = min(math.dist(pos[n], pos[f"F{f}"]) for n in G
                      if G.nodes[n]["cluster"] != f"F{f}")
         assert near < others
+
+
+def test_settings_declare_the_investigation_defaults():
+    from netanalysis.present.investigation import INVESTIGATION_DEFAULTS
+    from netanalysis.settings import load_settings
+
+    assert load_settings().section("map")["investigation"] == INVESTIGATION_DEFAULTS
+
+
+def test_settings_limit_the_view():
+    d = map_data(make_case(), analysis=make_analysis(),
+                 settings={"investigation": {"fugitives": 1, "top_targets": 1,
+                                             "logistics_groups": 0, "panel_fugitives": 1}})
+    assert [e["label"].split()[1] for e in d["panel"]["fugitives"]] == ["F1"]
+    assert d["panel"]["groups"] == []
+    assert "F2" not in {n["id"] for n in d["nodes"]}  # the second fugitive is left out
