@@ -152,3 +152,20 @@ def test_ten_thousand_person_case_investigation_view(browser, tmp_path):
     assert info["selection"] == "investigation" and info["nodes"] < 1000
     browser.open(out)
     _check_view(browser, out, "synth10k", tmp_path)
+
+
+def test_panel_labels_from_hostile_data_stay_text(browser, tmp_path):
+    from present_cases import HOSTILE, make_analysis, make_case
+
+    case = make_case()
+    case.tables["persons"].loc[case.tables["persons"]["id"] == "F1", "name"] = HOSTILE
+    out = tmp_path / "hostile.html"
+    network_map(case, out, analysis=make_analysis())
+    browser.open(out)
+    labels = browser.eval("Array.prototype.map.call(document.querySelectorAll("
+                          "'#panel-fugitives button'), function (b) { return b.textContent; })")
+    assert any(HOSTILE in x for x in labels)
+    browser.eval("document.querySelector('#panel-fugitives button').click()")
+    browser.pump(0.5)  # an injected onerror would fire now
+    assert browser.eval("document.querySelectorAll('img, svg, iframe, object').length") == 0
+    assert browser.dialogs() == [] and browser.console_errors() == [] and browser.requests() == []
