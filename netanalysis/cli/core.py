@@ -35,6 +35,11 @@ __all__ = ["analyze"]
               help="Seed for sampled betweenness and community detection.")
 @click.option("--no-map", is_flag=True, help="Do not draw network.html.")
 @click.option("--no-report", is_flag=True, help="Do not write report.html.")
+@click.option("--whole", is_flag=True,
+              help="network.html draws the full property graph, not the investigation view.")
+@click.option("--robustness", is_flag=True,
+              help="Rank again without weak reports, each main source and inferred ties: "
+                   "stability columns in targets.csv/logistics.csv and a report section.")
 @click.option("--uri", envvar="NEO4J_URI", help="Neo4j URI for --backend neo4j (or NEO4J_URI).")
 @click.option("--user", envvar="NEO4J_USER", help="Neo4j user (or NEO4J_USER).")
 @click.option("--database", envvar="NEO4J_DATABASE", help="Neo4j database (or NEO4J_DATABASE).")
@@ -42,7 +47,7 @@ __all__ = ["analyze"]
 @settings_option
 @quiet_option
 def analyze(case, out, backend, no_resolve, no_infer, decisions, mapping, seed, no_map, no_report,
-            uri, user, database, link_types, min_confidence, no_inferred, since, until,
+            whole, robustness, uri, user, database, link_types, min_confidence, no_inferred, since, until,
             settings_path, quiet):
     """Run the main job on CASE and write the output contract into --out.
 
@@ -59,6 +64,7 @@ def analyze(case, out, backend, no_resolve, no_infer, decisions, mapping, seed, 
       netanalysis analyze examples/case --out out
       netanalysis analyze CASE --out out --no-resolve --link-types communication,family
       netanalysis analyze CASE --out out --since 2024-01 --min-confidence 0.3 -q
+      netanalysis analyze CASE --out out --robustness
       NEO4J_URI=bolt://localhost:7687 netanalysis analyze CASE --backend neo4j
     """
     from netanalysis.ingest import rejects_summary
@@ -74,7 +80,7 @@ def analyze(case, out, backend, no_resolve, no_infer, decisions, mapping, seed, 
                        seed=seed, write_map=not no_map, write_report=not no_report,
                        progress=Progress(quiet=quiet),
                        neo4j={"uri": uri, "user": user, "database": database},
-                       allow_outside=allow_outside())
+                       allow_outside=allow_outside(), whole_map=whole, robustness=robustness)
     if len(run.case.rejects):
         click.echo(terminal_text(rejects_summary(run.case)), err=True)
     s = run.summary

@@ -75,15 +75,22 @@ def _loading_options(f):
               help="Above this many nodes, lay the map out in Python with physics off "
                    "(default from settings, map.max_physics_nodes).")
 @click.option("--title", default=None, help="Heading of the page.")
+@click.option("--whole", is_flag=True,
+              help="Draw the full property graph (every phone, document, place and journey) "
+                   "instead of the investigation view.")
 @_loading_options
 @filter_options
 @settings_option
 @quiet_option
 def map_command(case, out, focus, hops, top, group, color_by, kinds, max_physics_nodes, title,
-                no_resolve, no_infer, mapping, seed, link_types, min_confidence, no_inferred,
+                whole, no_resolve, no_infer, mapping, seed, link_types, min_confidence, no_inferred,
                 since, until, settings_path, quiet):
     """Draw an interactive network map of CASE: one HTML file that works offline.
 
+    Without a selection it draws the investigation view: fugitives, their supporters,
+    the logistics groups, the top targets and what connects them, with phones,
+    documents and journeys folded into the ties they explain, and a panel that
+    focuses the map on a group or a fugitive; --whole draws the full property graph.
     Colour says the role (fugitive, facilitator, associate, unknown) or the group,
     size the target score, shape the kind; inferred ties are dashed and ties of low
     confidence faint. Hover or click for the facts behind a node or tie. Large maps
@@ -92,6 +99,7 @@ def map_command(case, out, focus, hops, top, group, color_by, kinds, max_physics
     \b
     Examples:
       netanalysis map examples/case --out network.html
+      netanalysis map examples/case --whole --out whole.html
       netanalysis map CASE --focus P0001 --hops 2 --out p0001.html
       netanalysis map CASE --top 10 --out top10.html
       netanalysis map CASE --group 3 --color-by group --out group3.html
@@ -108,8 +116,8 @@ def map_command(case, out, focus, hops, top, group, color_by, kinds, max_physics
     info = network_map(c, out, analysis=a, focus=focus, hops=hops, top=top, group=group,
                        color_by=color_by,
                        kinds=[k.strip() for k in kinds.split(",") if k.strip()] if kinds else None,
-                       max_physics_nodes=max_physics_nodes, title=title, settings=settings,
-                       progress=progress)
+                       max_physics_nodes=max_physics_nodes, title=title, whole=whole,
+                       settings=settings, progress=progress)
     if quiet:  # otherwise the progress lines said it already
         for line in info["reductions"]:
             click.echo(terminal_text(f"map reduced: {line}"), err=True)

@@ -23,7 +23,7 @@ def _run(*args):
 @pytest.mark.slow
 def test_map_command(case_dir, tmp_path):
     out = tmp_path / "m.html"
-    r = _run("map", case_dir, "--out", out, "-q")
+    r = _run("map", case_dir, "--out", out, "--whole", "-q")
     assert r.exit_code == 0, r.output
     assert f"wrote {out}: 21 nodes" in r.output
     assert HOSTILE not in out.read_text("utf-8")
@@ -93,3 +93,16 @@ def test_import_ftm_command(case_dir, tmp_path):
     (tmp_path / "bad.jsonl").write_text("nope\n", "utf-8")
     r = _run("import-ftm", tmp_path / "bad.jsonl", "--out", tmp_path / "x")
     assert r.exit_code == 2 and "bad.jsonl:1: not JSON" in r.output
+
+
+def test_map_command_investigation_view_and_whole(case_dir, tmp_path):
+    out = tmp_path / "inv.html"
+    r = _run("map", case_dir, "--out", out, "-q")
+    assert r.exit_code == 0, r.output
+    html = out.read_text("utf-8")
+    assert "investigation view" in html and 'id="panel-groups"' in html
+    r = _run("map", case_dir, "--out", tmp_path / "whole.html", "--whole", "-q")
+    assert r.exit_code == 0, r.output
+    whole = (tmp_path / "whole.html").read_text("utf-8")
+    assert "investigation view" not in whole and 'id="panel-groups"' not in whole
+    assert '"kind": "Phone"' in whole and '"kind": "Phone"' not in html
