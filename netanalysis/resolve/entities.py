@@ -57,7 +57,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from netanalysis.errors import UnknownEntityError
+from netanalysis.errors import InputError, UnknownEntityError
 from netanalysis.model.case import Case
 from netanalysis.progress import Progress
 from netanalysis.resolve.blocking import candidate_pairs, normalize_document, normalize_phone
@@ -241,6 +241,11 @@ def resolve_entities(case, *, settings=None, decisions=None, progress=None):
     ------
     UnknownEntityError
         A decision names an id that is not a person of the case.
+    InputError
+        The decisions contradict each other through a third record: forced merges would put
+        two records in one person that a veto keeps apart (``A=B``, ``B=C``, ``A!=C``). The
+        message names the decisions line of the merge that cannot be applied and of the veto;
+        nothing is dropped silently.
 
     Notes
     -----
@@ -289,7 +294,7 @@ def resolve_entities(case, *, settings=None, decisions=None, progress=None):
             scored.append(r)
     progress.say(f"resolution: {len(scored):,} pairs accepted")
     pos = {pid: k for k, pid in enumerate(feat["ids"])}
-    forced, vetoes = [], []
+    forced, vetoes, forced_at, veto_at = [], [], [], {}
     for rec in dec.to_dict("records"):
         for col in ("id_a", "id_b"):
             if rec[col] not in pos:
@@ -300,6 +305,7 @@ def resolve_entities(case, *, settings=None, decisions=None, progress=None):
             continue
         if rec["decision"] == "veto":
             vetoes.append((i, j))
+            veto_at.setdefault((i, j), (rec.get("_file"), rec.get("_line")))
         else:
             r = ctx.compare(i, j)
             where = f"{rec.get('_file') or 'decisions'}:{rec.get('_line') or ''}".rstrip(":")
@@ -307,6 +313,8 @@ def resolve_entities(case, *, settings=None, decisions=None, progress=None):
             r["reason"] = f"forced by analyst decision ({where}{note}); " + r["reason"]
             r["decision"] = "forced"
             forced.append(r)
+            forced_at.append((rec.get("_file"), rec.get("_line")))
+    _check_decisions(forced, forced_at, veto_at, feat["ids"])
     return _clusters(feat, forced, scored, vetoes, case)
 
 
@@ -631,6 +639,44 @@ class _Context:
                   and not blocked and (corroborated or not cfg["require_corroboration"]))
         return {"i": i, "j": j, "score": score, "name_score": nscore, "reason": "; ".join(reasons),
                 "evidence": ";".join(ev), "accept": accept, "decision": "auto"}
+
+
+def _check_decisions(forced, forced_at, veto_at, ids):
+    """Raise InputError when forced merges join two vetoed records (through a third one).
+
+    Forced merges are clustered before any scored pair, so only the decisions themselves can
+    make a forced merge impossible; refusing it silently would leave the analyst believing
+    two records were folded into one person.
+    """
+    if not forced or not veto_at:
+        return
+    parent = {}
+
+    def find(x):
+        while parent.get(x, x) != x:
+            x = parent[x] = parent.get(parent[x], parent[x])
+        return x
+
+    members = {}
+    for r, (file, line) in zip(forced, forced_at):
+        ra, rb = find(r["i"]), find(r["j"])
+        if ra == rb:
+            continue
+        ma, mb = members.get(ra, {ra}), members.get(rb, {rb})
+        for x in ma:
+            for y in mb:
+                hit = veto_at.get((min(x, y), max(x, y)))
+                if hit is not None:
+                    vf, vl = hit
+                    raise InputError(
+                        f"decisions contradict each other: the merge of {ids[r['i']]} and "
+                        f"{ids[r['j']]} would put {ids[x]} and {ids[y]} in one person (through "
+                        f"the forced merges before it), which the veto at "
+                        f"{vf or 'decisions'}:{vl} forbids; remove the merge or the veto",
+                        file=file, line=line, column="decision")
+        parent[rb] = ra
+        members[ra] = ma | mb
+        members.pop(rb, None)
 
 
 def _prefilter(pairs, feat, cfg):

@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from netanalysis.errors import UnknownEntityError
+from netanalysis.errors import InputError, UnknownEntityError
 from netanalysis.resolve import apply_merges, resolve_entities
 from netanalysis.resolve.entities import MERGE_COLUMNS, birth_agreement
 
@@ -310,3 +310,23 @@ def test_apply_merges_follows_chains_and_keeps_unmapped_values(make_case):
     assert c2.persons["id"].tolist() == ["A", "D"]
     assert c2.persons.set_index("id").loc["A", "merged_ids"] == ["B", "C"]
     assert c2.links[["from_id", "to_id"]].values.tolist() == [["A", "D"]]
+
+
+def test_forced_merge_against_a_veto_through_a_third_record_is_an_error(make_case, tmp_path):
+    # issue 14: the merge at line 3 used to be dropped without a word
+    c = make_case(persons=[{"id": "K1", "name": "Luis Mora"}, {"id": "K2", "name": "El Zurdo"},
+                           {"id": "K3", "name": "Pedro Gil"}])
+    f = tmp_path / "decisions.csv"
+    f.write_text("id_a,id_b,decision\nK1,K2,merge\nK2,K3,merge\nK1,K3,veto\n")
+    with pytest.raises(InputError, match=r"decisions.csv:3:decision: decisions contradict.*"
+                                         r"K1 and K3.*veto at decisions.csv:4"):
+        resolve_entities(c, decisions=f)
+
+
+def test_consistent_forced_merges_and_vetoes_still_apply(make_case, tmp_path):
+    c = make_case(persons=[{"id": "K1", "name": "Luis Mora"}, {"id": "K2", "name": "El Zurdo"},
+                           {"id": "K3", "name": "Pedro Gil"}])
+    f = tmp_path / "decisions.csv"
+    f.write_text("id_a,id_b,decision\nK1,K2,merge\nK2,K1,merge\nK1,K3,veto\n")
+    m = resolve_entities(c, decisions=f)
+    assert sorted(zip(m["kept_id"], m["merged_id"])) in ([("K1", "K2")], [("K2", "K1")])
