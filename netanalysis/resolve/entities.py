@@ -65,6 +65,7 @@ from netanalysis.resolve.names import name_similarity, name_tokens
 from netanalysis.settings import load_settings
 
 __all__ = [
+    "MAX_COMPARED_NAMES",
     "MERGE_COLUMNS",
     "resolve_entities",
     "apply_merges",
@@ -72,6 +73,11 @@ __all__ = [
     "birth_agreement",
     "section_settings",
 ]
+
+#: Names of a record used for comparison and blocking: its name, then its first aliases. A
+#: record with more (a hostile or broken export with hundreds of aliases) is compared on these
+#: only, and the merge reason says so; apply_merges keeps every alias.
+MAX_COMPARED_NAMES = 20
 
 #: Columns of the table :func:`resolve_entities` returns (the first four are the contract).
 MERGE_COLUMNS = ["kept_id", "merged_id", "score", "reason", "via_id", "name_score", "evidence",
@@ -133,7 +139,8 @@ def birth_agreement(a, b):
 def person_features(case, *, rare_name_max=2):
     """Return the per-record features resolution compares (see :func:`resolve_entities`).
 
-    A dict with ``ids`` (list), ``n``, ``names`` (name and aliases per record), ``birth``,
+    A dict with ``ids`` (list), ``n``, ``names`` (name and aliases per record, the first
+    :data:`MAX_COMPARED_NAMES`), ``names_total`` (how many distinct ones each has), ``birth``,
     ``y``/``m``/``d`` (int arrays, 0 = unknown), ``nat`` (sets), ``docs`` (DataFrame ``i``,
     ``key``, ``kind``, ``country``, ``number``), ``phones`` (``i``, ``key``), ``contacts``
     (``i``, ``node``), ``degree`` (int array) and ``linked`` (set of ``(i, j)``).
@@ -142,14 +149,14 @@ def person_features(case, *, rare_name_max=2):
     ids = persons["id"].astype(str).tolist()
     pos = {pid: i for i, pid in enumerate(ids)}
     n = len(ids)
-    names = []
+    names, names_total = [], []
     aliases = persons["aliases"] if "aliases" in persons else pd.Series([None] * n)
     for nm, al in zip(persons["name"].tolist(), aliases.tolist()):
-        v = [str(nm)] if _present(nm) else []
+        v = {str(nm): None} if _present(nm) else {}
         for a in _as_list(al):
-            if a not in v:
-                v.append(a)
-        names.append(v)
+            v.setdefault(a, None)
+        names_total.append(len(v))
+        names.append(list(v)[:MAX_COMPARED_NAMES])
     birth = [b if _present(b) else None for b in persons["birth_date"].tolist()] \
         if "birth_date" in persons else [None] * n
     y, m, d = _parse_birth(birth)
@@ -208,7 +215,7 @@ def person_features(case, *, rare_name_max=2):
     rare = (counts[nk] <= rare_max) & (ntok >= 3)
     degree = np.bincount(contacts["i"].to_numpy(np.int64), minlength=n) if len(contacts) \
         else np.zeros(n, dtype=np.int64)
-    return {"ids": ids, "n": n, "names": names, "birth": birth, "y": y, "m": m, "d": d,
+    return {"ids": ids, "n": n, "names": names, "names_total": names_total, "birth": birth, "y": y, "m": m, "d": d,
             "nat": nat, "sex": sex, "docs": docs_f, "phones": phones_f, "contacts": contacts,
             "degree": degree, "linked": linked, "name_key": nk.astype(np.int64),
             "name_count": counts[nk], "rare": rare}
@@ -525,9 +532,12 @@ class _Context:
         corroborated = False
         # documents
         da, db = self.docs.get(i, []), self.docs.get(j, [])
+        by_key = {}
+        for kb, kindb, cb, _numb in db:
+            by_key.setdefault(kb, []).append((kb, kindb, cb))
         shared = []
         for ka, kinda, ca, _numa in da:
-            for kb, kindb, cb, _numb in db:
+            for kb, kindb, cb in by_key.get(ka, ()):
                 if ka == kb and (ca == cb or not ca or not cb):
                     label = kinda or kindb or "document"
                     if label == "other":
@@ -542,15 +552,19 @@ class _Context:
             ev.append("document")
             corroborated = True
         conflict = []
+        kc_b, kc_a = {}, {}
+        for kx, kk, cx, _ in db:
+            kc_b.setdefault((kk, cx), {})[kx] = None      # insertion-ordered set
+        for kx, kk, cx, _ in da:
+            kc_a.setdefault((kk, cx), set()).add(kx)
+        disjoint = {g: not (kc_a[g] & kc_b[g].keys()) for g in kc_a if g in kc_b}
         for ka, kinda, ca, _numa in da:
-            if kinda not in ("passport", "national_id") or not ca:
+            if kinda not in ("passport", "national_id") or not ca or conflict:
                 continue
-            same_b = [kb for kb, kindb, cb, _ in db if kindb == kinda and cb == ca]
-            if same_b and ka not in same_b:
-                mine = {kx for kx, kk, cx, _ in da if kk == kinda and cx == ca}
-                if not mine & set(same_b):
-                    conflict.append(f"different {kinda.replace('_', ' ')} numbers from {ca} "
-                                    f"({ka} / {same_b[0]})")
+            same_b = kc_b.get((kinda, ca), {})
+            if same_b and ka not in same_b and disjoint[(kinda, ca)]:
+                conflict.append(f"different {kinda.replace('_', ' ')} numbers from {ca} "
+                                f"({ka} / {next(iter(same_b))})")
         if conflict:
             score -= float(cfg["document_conflict_weight"])
             reasons.append(conflict[0])
@@ -563,6 +577,11 @@ class _Context:
             ev.append("phone")
             corroborated = True
         reasons.append(best[1])
+        for x in (i, j):
+            if f["names_total"][x] > len(f["names"][x]):
+                reasons.append(f"only the first {len(f['names'][x])} of the "
+                               f"{f['names_total'][x]:,} names and aliases of {f['ids'][x]} "
+                               "compared")
         # a rare full name: only these records carry it
         rare = bool(f["rare"][i] and f["name_key"][i] == f["name_key"][j])
         if rare:

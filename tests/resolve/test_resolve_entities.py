@@ -330,3 +330,44 @@ def test_consistent_forced_merges_and_vetoes_still_apply(make_case, tmp_path):
     f.write_text("id_a,id_b,decision\nK1,K2,merge\nK2,K1,merge\nK1,K3,veto\n")
     m = resolve_entities(c, decisions=f)
     assert sorted(zip(m["kept_id"], m["merged_id"])) in ([("K1", "K2")], [("K2", "K1")])
+
+
+# --- issue 14: bounded input sizes --------------------------------------------------------
+
+def test_aliases_compared_are_bounded_and_the_reason_says_so(make_case, monkeypatch):
+    from netanalysis.resolve import entities
+    many = [f"Alias Numero{k}" for k in range(400)]
+    c = make_case(persons=[{"id": "H1", "name": "Luis Mora", "aliases": many},
+                           {"id": "H2", "name": "Pedro Gil", "aliases": [a + "x" for a in many]}],
+                  documents=[{"id": "D1", "holder_id": "H1", "kind": "passport", "number": "PZ1",
+                              "issuing_country": "CO"},
+                             {"id": "D2", "holder_id": "H2", "kind": "passport", "number": "PZ1",
+                              "issuing_country": "CO"}])
+    calls = []
+    real = entities.name_similarity
+    monkeypatch.setattr(entities, "name_similarity", lambda a, b: calls.append(1) or real(a, b))
+    m = resolve_entities(c, decisions=pd.DataFrame({
+        "id_a": ["H1"], "id_b": ["H2"], "decision": ["merge"], "note": [None],
+        "_file": "decisions.csv", "_line": [2]}))
+    assert len(calls) <= 2 * entities.MAX_COMPARED_NAMES ** 2   # was 401 x 401 per comparison
+    assert f"only the first {entities.MAX_COMPARED_NAMES} of the 401 names and aliases of H1" \
+        in m["reason"][0]
+    # every alias is kept in the merged person
+    merged = apply_merges(c, m).persons
+    assert len(merged["aliases"][0]) == 400 + 1 + 400   # H1's, H2's name, H2's
+
+
+def test_many_documents_per_person_still_find_the_shared_one(make_case):
+    # the document comparison is now by key lookup, not all documents x all documents
+    docs = [{"id": f"A{k}", "holder_id": "H1", "kind": "passport", "number": f"X{k}",
+             "issuing_country": "CO"} for k in range(3000)]
+    docs += [{"id": f"B{k}", "holder_id": "H2", "kind": "passport", "number": f"Y{k}",
+              "issuing_country": "CO"} for k in range(3000)]
+    docs.append({"id": "S", "holder_id": "H2", "kind": "passport", "number": "X5",
+                 "issuing_country": "CO"})
+    c = make_case(persons=[{"id": "H1", "name": "Luis Mora", "birth_date": "1970-01-02"},
+                           {"id": "H2", "name": "Luis Mora", "birth_date": "1970-01-02"}],
+                  documents=docs)
+    m = resolve_entities(c)
+    assert len(m) == 1 and "same passport X5 (CO)" in m["reason"][0]
+    assert "different passport numbers" not in m["reason"][0]
