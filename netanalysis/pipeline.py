@@ -195,12 +195,13 @@ def analyze_case(case, out, *, backend="embedded", resolve=True, infer=True, dec
 def _neo4j_measures(case, settings, overrides, filters, seed, progress):
     try:
         from netanalysis.backends.neo4j import neo4j_measures, push_case
+        from netanalysis.redact import redact_uri
     except ImportError as exc:  # pragma: no cover - the backend ships with the package
         raise BackendError(f"the Neo4j backend is not available: {exc}") from None
     conn = dict(settings.section("neo4j"))
     conn.update({k: v for k, v in (overrides or {}).items() if v is not None})
     kw = {k: conn.get(k) for k in ("uri", "user", "password", "database")}
-    with progress.step(f"pushing the case to Neo4j at {kw['uri']}"):
+    with progress.step(f"pushing the case to Neo4j at {redact_uri(kw['uri'])}"):
         # replace: measures must describe this case only, not what an earlier push left
         push_case(case, progress=progress, batch_size=conn.get("batch_size", 5000),
                   replace=True, settings=settings, **kw)

@@ -122,4 +122,7 @@ def _mask(d):
             _mask(v)
         elif k in _SECRET_KEYS and v:
             d[k] = "***"
+        elif k == "uri" and isinstance(v, str):
+            from netanalysis.redact import redact_uri
+            d[k] = redact_uri(v)      # bolt://user:password@host
     return d
