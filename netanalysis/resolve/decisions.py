@@ -212,8 +212,12 @@ def _records(text, path):
 
 def _header_name(text, k):
     """Name of the `k`-th (0-based) header column, or its 1-based number."""
-    first = next(csv.reader(io.StringIO(text.split("\n", 1)[0])), [])
-    return first[k].strip().lower() if k < len(first) and first[k].strip() else k + 1
+    try:
+        first = next(csv.reader(io.StringIO(text.split("\n", 1)[0])), [])
+    except csv.Error:             # the header itself is broken: say the position
+        return k + 1
+    name = first[k].strip().lower() if k < len(first) else ""
+    return name if name and len(name) <= MAX_ID_CHARS else k + 1
 
 
 def _open_column(text, line):

@@ -109,3 +109,11 @@ def test_not_utf8_and_nul_bytes_are_clear_errors(tmp_path):
     p.write_bytes("id_a,id_b,decision\nA,Mu\xf1oz,veto\n".encode("latin-1"))
     with pytest.raises(InputError, match="not UTF-8"):
         load_decisions(p)
+
+
+def test_huge_header_field_is_a_clear_error(tmp_path):
+    # found by the fuzz test: naming the column of a huge header field was a traceback
+    p = write(tmp_path, "y" * 140_000 + "\nA,B,veto\n")
+    with pytest.raises(InputError, match="longer than") as exc:
+        load_decisions(p)
+    assert str(exc.value).startswith(f"{p}:1:1: ")
