@@ -404,16 +404,20 @@ def apply_merges(case, merges):
     for kept, merged_ids in groups.items():
         k = recs[rows[kept]]
         others = [recs[rows[m]] for m in sorted(merged_ids)]
-        aliases = list(_as_list(k.get("aliases")))
+        aliases = dict.fromkeys(_as_list(k.get("aliases")))      # ordered set: linear
         for o in others:
             for nm in [o.get("name")] + list(_as_list(o.get("aliases"))):
-                if _present(nm) and nm != k.get("name") and nm not in aliases:
-                    aliases.append(nm)
-        k["aliases"] = aliases
+                if _present(nm) and nm != k.get("name"):
+                    aliases.setdefault(nm, None)
+        k["aliases"] = list(aliases)
         for col in list_cols:
             vals = list(_as_list(k.get(col)))
+            seen = set(map(_hashable, vals))
             for o in others:
-                vals += [v for v in _as_list(o.get(col)) if v not in vals]
+                for v in _as_list(o.get(col)):
+                    if _hashable(v) not in seen:
+                        seen.add(_hashable(v))
+                        vals.append(v)
             k[col] = vals
         births = [b for b in [k.get("birth_date")] + [o.get("birth_date") for o in others]
                   if _present(b)]
@@ -878,6 +882,14 @@ def _sex(v):
         return None
     t = str(v).strip().upper()[:1]
     return {"M": "M", "H": "M", "F": "F", "W": "F"}.get(t)
+
+
+def _hashable(v):
+    try:
+        hash(v)
+    except TypeError:
+        return repr(v)
+    return v
 
 
 def _col(df, name):
