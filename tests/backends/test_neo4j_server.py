@@ -20,3 +20,26 @@ def test_cannot_run_without_the_launcher(tmp_path):
     with pytest.raises(BackendError, match="cannot start the local Neo4j server: .*Launcher.java"):
         with local_server(launcher=tmp_path):
             pass
+
+
+def test_package_data_ships_the_cypher_blocks_and_the_launcher():
+    # issue 12: cypher/ and tools/neo4j/ outside the package broke an installed wheel
+    import fnmatch
+    import tomllib
+    from pathlib import Path
+
+    import netanalysis
+    from netanalysis.backends.neo4j.queries import CYPHER_DIR
+
+    pkg = Path(netanalysis.__file__).resolve().parent
+    root = pkg.parent / "pyproject.toml"
+    if not root.is_file():
+        pytest.skip("not a source checkout (no pyproject.toml)")
+    patterns = tomllib.loads(root.read_text("utf-8"))["tool"]["setuptools"]["package-data"][
+        "netanalysis"]
+    shipped = sorted(CYPHER_DIR.glob("*.cypher")) + [LAUNCHER_DIR / n for n in (
+        "pom.xml", "fetch.sh", "Launcher.java", "README.md")]
+    assert CYPHER_DIR.parent == pkg and len(shipped) > 4
+    for f in shipped:
+        rel = f.relative_to(pkg).as_posix()
+        assert any(fnmatch.fnmatch(rel, p) for p in patterns), rel
