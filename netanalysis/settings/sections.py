@@ -516,6 +516,10 @@ def mask_secrets(d):
             mask_secrets(v)
         elif k in SECRET_KEYS and v:
             d[k] = "***"
+        elif k == "uri" and isinstance(v, str):
+            from netanalysis.redact import redact_uri
+
+            d[k] = redact_uri(v)  # bolt://user:password@host
     return d
 
 
