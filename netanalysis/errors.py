@@ -15,6 +15,9 @@ __all__ = [
     "MappingError",
     "CypherError",
     "BackendError",
+    "ServerUnreachableError",
+    "AuthenticationError",
+    "GDSMissingError",
     "UnknownEntityError",
 ]
 
@@ -75,6 +78,18 @@ class BackendError(NetanalysisError):
     """A backend cannot run (server unreachable, bad credentials, missing plugin)."""
 
     exit_code = 3
+
+
+class ServerUnreachableError(BackendError):
+    """The database server does not answer at the address given (down, wrong host or port)."""
+
+
+class AuthenticationError(BackendError):
+    """The database server refuses the credentials (wrong user or password)."""
+
+
+class GDSMissingError(BackendError):
+    """Neo4j Graph Data Science was required but is not installed in the server."""
 
 
 class UnknownEntityError(NetanalysisError):

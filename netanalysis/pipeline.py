@@ -106,7 +106,8 @@ def prepare_case(case, *, resolve=True, infer=True, decisions=None, mapping=None
 
 def analyze_case(case, out, *, backend="embedded", resolve=True, infer=True, decisions=None,
                  mapping=None, settings=None, filters=None, seed=0, write_map=True,
-                 write_report=True, progress=None, neo4j=None, allow_outside=False):
+                 write_report=True, progress=None, neo4j=None, allow_outside=False,
+                 whole_map=False, robustness=False):
     """Run the main job on `case` and write the output contract into `out`.
 
     Parameters
@@ -133,6 +134,12 @@ def analyze_case(case, out, *, backend="embedded", resolve=True, infer=True, dec
     neo4j : dict, optional
         Connection overrides for the Neo4j backend (``uri``, ``user``, ``password``,
         ``database``).
+    whole_map : bool
+        Draw the full property graph in ``network.html`` instead of the investigation view.
+    robustness : bool
+        Rank again under perturbations (:func:`netanalysis.analyze.robustness.robustness`):
+        ``targets.csv`` and ``logistics.csv`` get ``stability``, ``worst_rank`` and
+        ``worst_without``, and the report a section on it.
 
     Returns
     -------
@@ -156,9 +163,11 @@ def analyze_case(case, out, *, backend="embedded", resolve=True, infer=True, dec
     # checked writable and locked before the analysis; files staged, committed at the end
     folder = OutputFolder(out, known=OUTPUT_FILES).open()
     try:
-        case, analysis, summary = _run(folder, case, engine, resolve, infer, decisions,
-                                       mapping, settings, filters, seed, write_map,
-                                       write_report, progress, allow_outside)
+        case, analysis, summary = _run(
+            folder, case, engine=engine, resolve=resolve, infer=infer, decisions=decisions,
+            mapping=mapping, settings=settings, filters=filters, seed=seed,
+            write_map=write_map, write_report=write_report, progress=progress,
+            allow_outside=allow_outside, whole_map=whole_map, robustness=robustness)
         with progress.step(f"writing outputs to {out}"):
             files = folder.commit()
     finally:
@@ -166,8 +175,8 @@ def analyze_case(case, out, *, backend="embedded", resolve=True, infer=True, dec
     return AnalysisRun(case=case, analysis=analysis, out=out, files=files, summary=summary)
 
 
-def _run(out, case, engine, resolve, infer, decisions, mapping, settings, filters, seed,
-         write_map, write_report, progress, allow_outside):
+def _run(out, case, *, engine, resolve, infer, decisions, mapping, settings, filters, seed,
+         write_map, write_report, progress, allow_outside, whole_map, robustness):
     """Analyse and write every output into the staging folder of `out` (an OutputFolder)."""
     from netanalysis.analyze import run_analysis
 
@@ -189,6 +198,7 @@ def _run(out, case, engine, resolve, infer, decisions, mapping, settings, filter
                                 measures=measures, progress=progress)
     analysis.meta["backend"] = engine.describe()
     timings["analysis_s"] = round(time.perf_counter() - t1, 3)
+    rob = _robustness(case, analysis, settings, filters, seed, progress) if robustness else None
 
     _write_csv(case.rejects, out.path("rejects.csv"), REJECT_COLUMNS)
     _write_csv(case.merges, out.path("merges.csv"), _MERGE_COLUMNS)
@@ -199,18 +209,30 @@ def _run(out, case, engine, resolve, infer, decisions, mapping, settings, filter
     if write_map:
         from netanalysis.present import network_map
 
-        network_map(case, out.path("network.html"), analysis=analysis, progress=progress,
-                    settings=settings, filters=filters)  # draws what was analysed
+        network_map(case, out.path("network.html"), analysis=analysis, settings=settings,
+                    whole=whole_map, progress=progress, filters=filters)  # what was analysed
     if write_report:
         from netanalysis.present import write_report as _report
 
-        _report(case, analysis, out.path("report.html"), progress=progress, settings=settings,
-                filters=filters)
+        _report(case, analysis, out.path("report.html"), settings=settings, progress=progress,
+                robustness=rob, filters=filters)
     timings["total_s"] = round(time.perf_counter() - t0, 3)
     summary = _summary(case, analysis, settings, filters, seed, engine.name, timings)
     atomic_write_text(out.path("summary.json"),
                       json.dumps(summary, indent=2, ensure_ascii=False, default=str))
     return case, analysis, summary
+
+
+def _robustness(case, analysis, settings, filters, seed, progress):
+    """Rank again under perturbations; stability columns go into the analysis tables."""
+    from netanalysis.analyze.robustness import robustness, with_stability
+
+    with progress.step("testing the robustness of the ranking"):
+        rob = robustness(case, analysis=analysis, settings=settings, filters=filters, seed=seed,
+                         progress=progress)
+    analysis.targets = with_stability(analysis.targets, rob, key="id")
+    analysis.logistics = with_stability(analysis.logistics, rob, key="group")
+    return rob
 
 
 def _write_csv(df, path, columns=None):

@@ -44,3 +44,40 @@ class Analysis:
     measures: pd.DataFrame
     modularity: float | None = None
     meta: dict = field(default_factory=dict)
+
+    def summary(self, top=10):
+        """Return the headline tables: the `top` targets and the logistics groups.
+
+        Returns
+        -------
+        dict
+            ``targets`` and ``logistics``: DataFrames of their contract columns (first
+            `top` rows).
+
+        Examples
+        --------
+        >>> a = Analysis(targets=pd.DataFrame({"rank": [1], "id": ["P1"], "name": ["Ana"],
+        ...     "role": ["fugitive"], "score": [1.0], "why": ["red notice"]}),
+        ...     groups=pd.DataFrame(columns=GROUP_COLUMNS), logistics=pd.DataFrame(),
+        ...     measures=pd.DataFrame())
+        >>> a.summary()["targets"]["id"].tolist()
+        ['P1']
+        """
+        def part(df, cols):
+            if df is None or not len(df):
+                return pd.DataFrame(columns=cols)
+            return df[[c for c in cols if c in df.columns]].head(top).reset_index(drop=True)
+
+        return {"targets": part(self.targets, TARGET_COLUMNS),
+                "logistics": part(self.logistics, LOGISTICS_COLUMNS)}
+
+    def _repr_html_(self):
+        """A notebook shows an analysis as its headline tables (text escaped by pandas)."""
+        s = self.summary()
+        n_groups = int(self.groups["group"].nunique()) if self.groups is not None and len(
+            self.groups) else 0
+        mod = "n/a" if self.modularity is None else f"{self.modularity:.3f}"
+        head = (f"<p><b>Analysis</b>: {len(self.targets):,} parties ranked, {n_groups:,} groups "
+                f"(modularity {mod}), {len(self.logistics):,} logistics groups</p>")
+        return (head + "<p>Top targets</p>" + s["targets"].to_html(index=False, escape=True)
+                + "<p>Logistics groups</p>" + s["logistics"].to_html(index=False, escape=True))

@@ -173,6 +173,7 @@ class Neo4jBackend(Backend):
     def measures(self, case, *, filters=None, seed=0, settings=None, progress=None):
         from netanalysis.backends.neo4j import neo4j_measures, push_case
         from netanalysis.progress import Progress
+        from netanalysis.redact import redact_uri
         from netanalysis.settings import load_settings
 
         progress = progress or Progress(quiet=True)
@@ -180,7 +181,7 @@ class Neo4jBackend(Backend):
         conn = dict(settings.section("neo4j"))
         conn.update({k: v for k, v in self.options.items() if v is not None})
         kw = {k: conn.get(k) for k in ("uri", "user", "password", "database")}
-        with progress.step(f"pushing the case to Neo4j at {kw['uri']}"):
+        with progress.step(f"pushing the case to Neo4j at {redact_uri(kw['uri'])}"):
             # replace: measures must describe this case only, not what an earlier push left
             push_case(case, progress=progress, batch_size=conn["batch_size"],
                       replace=True, settings=settings, **kw)

@@ -24,6 +24,10 @@ format_option = click.option("--format", "fmt", type=click.Choice(["table", "csv
                              default="table", show_default=True, help="Output format.")
 seed_option = click.option("--seed", type=int, default=0, show_default=True,
                            help="Seed for sampled betweenness and community detection.")
+robustness_option = click.option(
+    "--robustness", is_flag=True,
+    help="Rank again without reports graded below C3, without each main source and without "
+         "inferred ties; add stability, worst_rank, worst_without and say who holds up.")
 
 
 @main.command()
@@ -31,9 +35,10 @@ seed_option = click.option("--seed", type=int, default=0, show_default=True,
 @click.option("--top", type=int, default=20, show_default=True,
               help="How many targets to print (0 = all).")
 @seed_option
+@robustness_option
 @format_option
 @case_options
-def rank(case, top, seed, fmt, **options):
+def rank(case, top, seed, robustness, fmt, **options):
     """Rank the high-value targets of CASE and say why.
 
     Fugitives are valued for danger (notice, offences, requesting countries) and
@@ -46,6 +51,7 @@ def rank(case, top, seed, fmt, **options):
       netanalysis rank examples/case
       netanalysis rank CASE --top 50 --format csv > targets.csv
       netanalysis rank CASE --link-types communication --since 2024-01
+      netanalysis rank CASE --robustness --top 10
     """
     from netanalysis.analyze import run_analysis
     from netanalysis.analyze.result import TARGET_COLUMNS
@@ -54,16 +60,20 @@ def rank(case, top, seed, fmt, **options):
     a = run_analysis(p.case, settings=p.settings, seed=seed, progress=p.progress,
                      filters=p.filters)
     t = a.targets if not top else a.targets.head(top)
-    _emit(t[TARGET_COLUMNS] if fmt == "table" else t, fmt)
+    cols = list(TARGET_COLUMNS)
+    if robustness:
+        t, cols = _robust(p, a, t, "id", seed, fmt)
+    _emit(t[cols] if fmt == "table" else t, fmt)
 
 
 @main.command()
 @case_argument
 @click.option("--members", is_flag=True, help="Print every group member (groups.csv) instead.")
 @seed_option
+@robustness_option
 @format_option
 @case_options
-def groups(case, members, seed, fmt, **options):
+def groups(case, members, seed, robustness, fmt, **options):
     """Rank the logistics groups of CASE: communities whose members supply fugitives.
 
     Groups are communities (Leiden, stable numbering: 1 = largest). A group is a
@@ -74,13 +84,17 @@ def groups(case, members, seed, fmt, **options):
     Examples:
       netanalysis groups examples/case
       netanalysis groups CASE --members --format csv > groups.csv
+      netanalysis groups CASE --robustness
     """
     from netanalysis.analyze import run_analysis
 
     p = prepared_case(case, options)
     a = run_analysis(p.case, settings=p.settings, seed=seed, progress=p.progress,
                      filters=p.filters)
-    _emit(a.groups if members else a.logistics, fmt)
+    table = a.groups if members else a.logistics
+    if robustness and not members:
+        table, _ = _robust(p, a, table, "group", seed, fmt)
+    _emit(table, fmt)
     if not members and fmt == "table":
         click.echo(f"{len(a.logistics)} logistics groups among {a.groups['group'].nunique()} "
                    f"groups; modularity {a.modularity if a.modularity is None else round(a.modularity, 3)}",
@@ -303,6 +317,19 @@ def _window(text):
     except InputError as exc:
         raise InputError(f"window {text!r}: {exc.message.split(': ', 1)[-1]}") from None
     return f["since"], f["until"]
+
+
+def _robust(p, a, table, key, seed, fmt):
+    """`table` with the stability columns; the sentences go to stderr for a table."""
+    from netanalysis.analyze.result import TARGET_COLUMNS
+    from netanalysis.analyze.robustness import STABILITY_COLUMNS, robustness, with_stability
+
+    rob = robustness(p.case, analysis=a, settings=p.settings, seed=seed, progress=p.progress,
+                     filters=p.filters)
+    if fmt == "table":
+        for line in rob.sentences(top=5, kinds=("targets",) if key == "id" else ("logistics",)):
+            click.echo(line, err=True)
+    return with_stability(table, rob, key=key), TARGET_COLUMNS + STABILITY_COLUMNS
 
 
 def _emit(df, fmt):

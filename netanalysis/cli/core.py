@@ -20,11 +20,17 @@ __all__ = ["analyze"]
               help="Seed for sampled betweenness and community detection.")
 @click.option("--no-map", is_flag=True, help="Do not draw network.html.")
 @click.option("--no-report", is_flag=True, help="Do not write report.html.")
+@click.option("--whole", is_flag=True,
+              help="network.html draws the full property graph, not the investigation view.")
+@click.option("--robustness", is_flag=True,
+              help="Rank again without weak reports, each main source and inferred ties: "
+                   "stability columns in targets.csv/logistics.csv and a report section.")
 @click.option("--uri", envvar="NEO4J_URI", help="Neo4j URI for --backend neo4j (or NEO4J_URI).")
 @click.option("--user", envvar="NEO4J_USER", help="Neo4j user (or NEO4J_USER).")
 @click.option("--database", envvar="NEO4J_DATABASE", help="Neo4j database (or NEO4J_DATABASE).")
 @case_options
-def analyze(case, out, backend, seed, no_map, no_report, uri, user, database, **options):
+def analyze(case, out, backend, seed, no_map, no_report, whole, robustness, uri, user, database,
+            **options):
     """Run the main job on CASE and write the output contract into --out.
 
     Reads the case, merges records of the same person, infers ties no source
@@ -40,6 +46,7 @@ def analyze(case, out, backend, seed, no_map, no_report, uri, user, database, **
       netanalysis analyze examples/case --out out
       netanalysis analyze CASE --out out --no-resolve --link-types communication,family
       netanalysis analyze CASE --out out --since 2024-01 --min-confidence 0.3 -q
+      netanalysis analyze CASE --out out --robustness
       NEO4J_URI=bolt://localhost:7687 netanalysis analyze CASE --backend neo4j
     """
     from netanalysis.ingest import rejects_summary
@@ -50,7 +57,8 @@ def analyze(case, out, backend, seed, no_map, no_report, uri, user, database, **
     run = analyze_case(case, out, backend=backend, **p.prepare, settings=p.settings,
                        filters=p.filters, seed=seed, write_map=not no_map,
                        write_report=not no_report, progress=p.progress,
-                       neo4j={"uri": uri, "user": user, "database": database})
+                       neo4j={"uri": uri, "user": user, "database": database},
+                       whole_map=whole, robustness=robustness)
     if len(run.case.rejects):
         click.echo(terminal_text(rejects_summary(run.case)), err=True)
     s = run.summary

@@ -52,12 +52,19 @@ seed_option = click.option("--seed", type=int, default=0, show_default=True,
               help="Above this many nodes, lay the map out in Python with physics off "
                    "(default from settings, map.max_physics_nodes).")
 @click.option("--title", default=None, help="Heading of the page.")
+@click.option("--whole", is_flag=True,
+              help="Draw the full property graph (every phone, document, place and journey) "
+                   "instead of the investigation view.")
 @seed_option
 @case_options
 def map_command(case, out, focus, hops, top, group, color_by, kinds, max_physics_nodes, title,
-                **options):
+                whole, **options):
     """Draw an interactive network map of CASE: one HTML file that works offline.
 
+    Without a selection it draws the investigation view: fugitives, their supporters,
+    the logistics groups, the top targets and what connects them, with phones,
+    documents and journeys folded into the ties they explain, and a panel that
+    focuses the map on a group or a fugitive; --whole draws the full property graph.
     Colour says the role (fugitive, facilitator, associate, unknown) or the group,
     size the target score, shape the kind; inferred ties are dashed and ties of low
     confidence faint. Hover or click for the facts behind a node or tie. Large maps
@@ -66,6 +73,7 @@ def map_command(case, out, focus, hops, top, group, color_by, kinds, max_physics
     \b
     Examples:
       netanalysis map examples/case --out network.html
+      netanalysis map examples/case --whole --out whole.html
       netanalysis map CASE --focus P0001 --hops 2 --out p0001.html
       netanalysis map CASE --top 10 --out top10.html
       netanalysis map CASE --group 3 --color-by group --out group3.html
@@ -80,8 +88,8 @@ def map_command(case, out, focus, hops, top, group, color_by, kinds, max_physics
     info = network_map(p.case, out, analysis=a, focus=focus, hops=hops, top=top, group=group,
                        color_by=color_by,
                        kinds=[k.strip() for k in kinds.split(",") if k.strip()] if kinds else None,
-                       max_physics_nodes=max_physics_nodes, title=title, settings=p.settings,
-                       progress=p.progress, filters=p.filters)
+                       max_physics_nodes=max_physics_nodes, title=title, whole=whole,
+                       settings=p.settings, progress=p.progress, filters=p.filters)
     if quiet:  # otherwise the progress lines said it already
         for line in info["reductions"]:
             click.echo(terminal_text(f"map reduced: {line}"), err=True)

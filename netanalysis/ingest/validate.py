@@ -25,7 +25,7 @@ date       :func:`netanalysis.model.dates.normalize_date` (partial dates allowed
 number     float (``1,5`` is read as 1.5 in files delimited by ``;`` or tab); empty ->
            the default, else NaN; rejected when not a finite number
 integer    as number, and rejected when not whole
-grading    canonical Admiralty code (``b2`` -> ``B2``); empty -> ``F6``
+grading    canonical grading (``b2`` -> ``B2``, ``b21`` -> ``B/2/1``); empty -> ``F6``
 phone      E.164 (``+573001234567``) where the number can be parsed (numbers without
            ``+`` need a default region, e.g. ``phone_region: CO`` in a mapping; ``00``
            counts as ``+``); otherwise the text stripped of spaces, dashes, dots and

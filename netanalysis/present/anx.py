@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from netanalysis.errors import NetanalysisError
-from netanalysis.model.grading import parse_grading
+from netanalysis.model.grading import admiralty_equivalent
 from netanalysis.model.graph import party_edges
 from netanalysis.model.values import as_list, text
 
@@ -139,7 +139,7 @@ def case_chart(case, analysis=None):
                     "source_ref": "netanalysis"}
             kw["description"] = _text(r.get("evidence"))
         else:
-            g = parse_grading(r["grading"])
+            g = admiralty_equivalent(r["grading"])
             kw["grade_one"] = RELIABILITY["ABCDEF".index(g[0])]
             kw["grade_two"] = CREDIBILITY[int(g[1]) - 1]
             card = {"summary": f"{r['type']} reported by {_text(r.get('provenance')) or 'unknown source'}",

@@ -42,9 +42,11 @@ import numpy as np
 from pyvis.network import Network
 
 from netanalysis.errors import UnknownEntityError
-from netanalysis.model.graph import build_graph
+from netanalysis.model.filtered import filter_case, filtered_graph
 from netanalysis.model.vocab import DIRECTED_LINK_TYPES, STRUCTURAL_TYPES, SUPPORT_TYPES
 from netanalysis.outputs import atomic_write_text
+from netanalysis.present.investigation import investigation_graph, investigation_layout
+from netanalysis.present.notebook import HtmlPage
 from netanalysis.progress import Progress
 from netanalysis.settings import load_settings, section_settings
 
@@ -67,12 +69,13 @@ _EDGE_FIELDS = [
     ("end", "until"), ("weight", "weight"), ("evidence", "evidence"), ("count", "calls"),
     ("duration_s", "call seconds"), ("depart", "departs"), ("arrive", "arrives"),
     ("document_id", "document"), ("booking_ref", "booking"), ("line", "links.csv line"),
+    ("ties", "ties"), ("reported", "reported ties"),
 ]
 
 
 def network_map(case, path, *, analysis=None, graph=None, focus=None, hops=2, top=None,
                 group=None, color_by="role", kinds=None, max_physics_nodes=None, max_nodes=None,
-                title=None, settings=None, progress=None, filters=None):
+                title=None, whole=False, settings=None, progress=None, filters=None):
     """Write an interactive, self-contained network map of `case` to `path`.
 
     Parameters
@@ -106,19 +109,25 @@ def network_map(case, path, *, analysis=None, graph=None, focus=None, hops=2, to
         Above this many nodes, keep the highest-scoring, then best-connected, nodes.
     title : str, optional
         Heading of the page (default: the case folder name).
+    whole : bool
+        Draw the full property graph. By default a map with an `analysis` and no other
+        selection (`focus`, `top`, `group`, `kinds`, `graph`) draws the investigation view
+        (:func:`netanalysis.present.investigation.investigation_graph`) with a side panel
+        of logistics groups and fugitives that focuses the map on click.
     settings : Settings, optional
         Effective settings (default :func:`netanalysis.settings.load_settings`).
     progress : Progress, optional
         Where to report steps.
     filters : dict, optional
-        Keyword arguments of :func:`netanalysis.model.filter_edges`: draw the graph the
-        analysis saw (:func:`netanalysis.model.filtered.filtered_graph`) unless `graph` is
-        given.
+        Keyword arguments of :func:`netanalysis.model.filter_edges`: draw what the analysis
+        saw, the investigation view of the ties that pass them, or with a selection or
+        `whole` :func:`netanalysis.model.filtered.filtered_graph` (unless `graph` is given).
 
     Returns
     -------
-    dict
-        What was drawn: ``path``, ``nodes``, ``edges``, ``kinds`` (nodes per kind),
+    HtmlPage
+        A dict (displayed inline by notebooks, :mod:`netanalysis.present.notebook`) of what
+        was drawn: ``path``, ``nodes``, ``edges``, ``kinds`` (nodes per kind),
         ``selection``, ``physics``, ``layout``, ``reduced`` (bool) and ``reductions`` (a
         list of sentences saying how the map was reduced), ``dropped_nodes``.
 
@@ -146,17 +155,16 @@ def network_map(case, path, *, analysis=None, graph=None, focus=None, hops=2, to
     """
     progress = progress or Progress(quiet=True)
     s = section_settings(settings if settings is not None else load_settings(), "map")
-    if graph is None and filters:
-        from netanalysis.model.filtered import filtered_graph
-
-        graph = filtered_graph(case, filters)
     with progress.step("drawing the network map"):
         data = map_data(case, analysis=analysis, graph=graph, focus=focus, hops=hops, top=top,
                         group=group, color_by=color_by, kinds=kinds,
-                        max_physics_nodes=max_physics_nodes, max_nodes=max_nodes, settings=s)
+                        max_physics_nodes=max_physics_nodes, max_nodes=max_nodes, whole=whole,
+                        settings=s, filters=filters)
         if title is None:
             title = _case_title(case)
-            if focus is not None:
+            if data["info"]["selection"] == "investigation":
+                title += ": investigation view"
+            elif focus is not None:
                 title += f": {focus} within {hops} ties"
             elif top is not None:
                 title += f": top {top} targets"
@@ -169,7 +177,7 @@ def network_map(case, path, *, analysis=None, graph=None, focus=None, hops=2, to
     info["path"] = str(path)
     for line in info["reductions"]:
         progress.say(f"map reduced: {line}")
-    return info
+    return HtmlPage(info, height=s.height)
 
 
 def select_nodes(G, *, analysis=None, focus=None, hops=2, top=None, group=None, kinds=None):
@@ -222,12 +230,14 @@ def select_nodes(G, *, analysis=None, focus=None, hops=2, top=None, group=None, 
 
 
 def map_data(case, *, analysis=None, graph=None, focus=None, hops=2, top=None, group=None,
-             color_by="role", kinds=None, max_physics_nodes=None, max_nodes=None, settings=None):
+             color_by="role", kinds=None, max_physics_nodes=None, max_nodes=None, whole=False,
+             settings=None, filters=None):
     """Return the vis-network nodes, edges, options, legend and a summary of a map.
 
-    This is :func:`network_map` without the writing: a dict with ``nodes`` and ``edges``
+    This is :func:`network_map` without the writing (`filters` as there): a dict with ``nodes`` and ``edges``
     (lists of dicts ready for vis-network, each with an ``info`` list of ``[label, text]``
-    pairs for its tooltip), ``options``, ``legend`` and ``info``.
+    pairs for its tooltip), ``options``, ``legend``, ``panel`` (the investigation view's
+    side panel, else None) and ``info``.
     """
     if color_by not in ("role", "group"):
         raise ValueError(f"color_by must be 'role' or 'group', not {color_by!r}")
@@ -239,7 +249,13 @@ def map_data(case, *, analysis=None, graph=None, focus=None, hops=2, top=None, g
 
     if graph is None and case is None:
         raise ValueError("give a case or a graph to draw")
-    G = graph if graph is not None else build_graph(case)
+    panel = None
+    if (not whole and graph is None and analysis is not None
+            and all(x is None for x in (focus, top, group, kinds))):
+        G, panel = investigation_graph(filter_case(case, filters), analysis,
+                                       settings=s.investigation.to_dict())
+        graph = G
+    G = graph if graph is not None else filtered_graph(case, filters)
     nodes, selection = select_nodes(G, analysis=analysis, focus=focus, hops=hops, top=top,
                                     group=group, kinds=kinds)
     facts = _analysis_facts(analysis)
@@ -254,6 +270,10 @@ def map_data(case, *, analysis=None, graph=None, focus=None, hops=2, top=None, g
         reductions.append(f"{dropped:,} of {dropped + max_nodes:,} nodes left out "
                           f"(kept the {max_nodes:,} highest-scoring, then best-connected)")
     H = G if len(nodes) == G.number_of_nodes() else G.subgraph(nodes)
+    if panel is not None:
+        selection = "investigation"
+        panel = {k: [{"label": e["label"], "nodes": [x for x in e["nodes"] if x in H]}
+                     for e in v] for k, v in panel.items()}
 
     net = Network(height=s.height, width="100%", directed=True,
                   cdn_resources="in_line")
@@ -346,9 +366,16 @@ def map_data(case, *, analysis=None, graph=None, focus=None, hops=2, top=None, g
     net.edges = edge_list
 
     n_nodes = len(node_list)
-    physics = n_nodes <= max_physics_nodes
+    physics = n_nodes <= max_physics_nodes and selection != "investigation"
     layout = "vis-network physics (Barnes-Hut)"
-    if not physics:
+    if selection == "investigation":
+        pos = investigation_layout(H, seed=s.seed)
+        for node in node_list:
+            x, y = pos[node["id"]]
+            node["x"], node["y"] = round(float(x) * 60.0, 1), round(float(y) * 60.0, 1)
+            node["physics"] = False
+        layout = "support networks apart (computed in Python)"
+    elif not physics:
         pos = _python_layout(H, seed=s.seed)
         scale = 60.0 * math.sqrt(max(n_nodes, 1))
         for node in node_list:
@@ -401,7 +428,7 @@ def map_data(case, *, analysis=None, graph=None, focus=None, hops=2, top=None, g
         "self_loops": self_loops,
     }
     return {"nodes": net.nodes, "edges": net.edges, "options": options, "legend": legend,
-            "info": info, "network": net}
+            "panel": panel, "info": info, "network": net}
 
 
 def json_for_html(obj):
@@ -425,9 +452,11 @@ def json_for_html(obj):
 def render_map_html(data, *, title="network", height="820px"):
     """Return the self-contained HTML page of a map from :func:`map_data`'s result."""
     env = _env()
-    payload = {"nodes": data["nodes"], "edges": data["edges"], "options": data["options"]}
+    payload = {"nodes": data["nodes"], "edges": data["edges"], "options": data["options"],
+               "panel": data.get("panel")}
     return env.get_template("network.html").render(
         title=title, height=height, legend=data["legend"], info=data["info"],
+        panel=data.get("panel"),
         vis_js=_vis_asset("vis-network.min.js"), vis_css=_vis_asset("vis-network.css"),
         data_json=json_for_html(payload))
 

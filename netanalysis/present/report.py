@@ -23,15 +23,16 @@ from netanalysis.model.graph import co_travellers, itinerary, party_edges, party
 from netanalysis.model.vocab import SERVICE_NAMES, SUPPORT_TYPES
 from netanalysis.outputs import atomic_write_text
 from netanalysis.present.maps import _env
+from netanalysis.present.notebook import HtmlPage
 from netanalysis.present.svg import histogram_svg, network_svg, timeline_svg
 from netanalysis.progress import Progress
 from netanalysis.settings import load_settings, section_settings
 
-__all__ = ["write_report", "report_html", "report_context"]
+__all__ = ["write_report", "report_html", "report_context", "analyst_sections"]
 
 
 def write_report(case, analysis, path, *, title=None, fugitives=10, targets=50, settings=None,
-                 progress=None, filters=None):
+                 progress=None, robustness=None, alerts=None, filters=None):
     """Write the case report of `case` and its `analysis` to `path` (one HTML file).
 
     Parameters
@@ -50,15 +51,21 @@ def write_report(case, analysis, path, *, title=None, fugitives=10, targets=50, 
         How many ranked targets the table lists.
     settings : Settings, optional
     progress : Progress, optional
+    robustness : Robustness, optional
+        From :func:`netanalysis.analyze.robustness.robustness`: adds the section "How robust
+        is the ranking".
+    alerts : DataFrame, optional
+        Alerts of watch rules (``alerts.csv``, :mod:`netanalysis.watch`): the open ones are
+        listed.
     filters : dict, optional
         Keyword arguments of :func:`netanalysis.model.filter_edges`: the support networks,
         services and inferred ties shown are those the analysis saw.
 
     Returns
     -------
-    dict
-        ``path`` and what the report holds: ``targets``, ``fugitives``, ``groups``,
-        ``inferred``, ``rejects``, ``merges``.
+    HtmlPage
+        A dict (displayed inline by notebooks) of ``path`` and what the report holds:
+        ``targets``, ``fugitives``, ``groups``, ``inferred``, ``rejects``, ``merges``.
 
     Examples
     --------
@@ -79,17 +86,19 @@ def write_report(case, analysis, path, *, title=None, fugitives=10, targets=50, 
     with progress.step("writing the case report"):
         ctx = report_context(case, analysis, title=title, fugitives=fugitives, targets=targets,
                              settings=settings, filters=filters)
+        ctx.update(analyst_sections(robustness=robustness, alerts=alerts))
         html = report_html(ctx)
         path = Path(path)
         atomic_write_text(path, html)  # temporary file and rename; a symlink is replaced
-    return {"path": str(path), "targets": len(ctx["targets"]), "fugitives": len(ctx["fugitives"]),
-            "groups": len(ctx["logistics"]), "inferred": len(ctx["inferred"]),
-            "rejects": ctx["n_rejects"], "merges": len(ctx["merges"])}
+    return HtmlPage({"path": str(path), "targets": len(ctx["targets"]),
+                     "fugitives": len(ctx["fugitives"]), "groups": len(ctx["logistics"]),
+                     "inferred": len(ctx["inferred"]), "rejects": ctx["n_rejects"],
+                     "merges": len(ctx["merges"])}, height="900px")
 
 
 def report_html(ctx):
     """Return the report page rendered from :func:`report_context`'s result."""
-    return _env().get_template("report.html").render(**ctx)
+    return _env().get_template("report.html").render(**{**analyst_sections(), **ctx})
 
 
 def report_context(case, analysis, *, title=None, fugitives=10, targets=50, settings=None,
@@ -142,10 +151,7 @@ def report_context(case, analysis, *, title=None, fugitives=10, targets=50, sett
         sec["timeline_svg"] = timeline_svg(
             [{"lane": sec["name"], **r, "highlight": i == len(leg_rows) - 1}
              for i, r in enumerate(leg_rows)], title=f"Travel of {sec['name']}")
-        ct = co_travellers(case, fid)
-        sec["co_travellers"] = [{"id": r["person_id"], "name": names.get(str(r["person_id"]), ""),
-                                 "journey": r["journey"], "depart": r["depart"]}
-                                for r in ct.to_dict("records")]
+        sec["co_travellers"], sec["one_off_travellers"] = _companions(case, fid, names)
         all_legs += [{"lane": sec["name"], **r} for r in leg_rows]
         fug_sections.append(sec)
     travel_svg = timeline_svg(all_legs, title="Travel of the high-value fugitives")
@@ -191,7 +197,79 @@ def report_context(case, analysis, *, title=None, fugitives=10, targets=50, sett
     }
 
 
+def analyst_sections(*, robustness=None, alerts=None, top=8):
+    """Return the template values of the sections "How robust is the ranking" and "Open alerts".
+
+    Examples
+    --------
+    >>> analyst_sections()
+    {'robustness': None, 'alerts': None}
+    """
+    rob = None
+    if robustness is not None:
+        rows = []
+        for rec in robustness.targets.head(top).to_dict("records"):
+            worst = rec.get("worst_rank")
+            rows.append({"id": rec["id"], "rank": int(rec["rank"]),
+                         "worst": "" if not _present(worst) else int(worst),
+                         "without": _scenario_label(robustness, rec.get("worst_without")),
+                         "stability": rec.get("stability")})
+        rob = {"sentences": robustness.sentences(top=top) if len(rows) else [], "rows": rows,
+               "scenarios": [{"label": x["label"], "dropped": x["dropped"]}
+                             for x in robustness.scenarios]}
+    open_alerts = None
+    if alerts is not None:
+        a = alerts[alerts["status"].isin(["new", "open"])] if len(alerts) else alerts
+        open_alerts = _records(a, ["rule", "time", "persons", "why", "evidence", "status",
+                                   "hits"], limit=200)
+    return {"robustness": rob, "alerts": open_alerts}
+
+
 # --- private helpers ---------------------------------------------------------------------
+
+def _scenario_label(rob, key):
+    if not _present(key):
+        return ""
+    return next((s["label"] for s in rob.scenarios if s["key"] == key), str(key))
+
+
+def _companions(case, fid, names):
+    """Who travelled with `fid`: companions ranked by the strength of the inferred tie, and
+    the one-off passengers (one shared journey, no inferred tie) kept apart."""
+    ct = co_travellers(case, fid)
+    if not len(ct):
+        return [], []
+    tr = case.tables["travel"]
+    mine = tr[tr["person_id"] == fid]
+    my_bookings = set(mine["booking_ref"].dropna().astype(str)) if "booking_ref" in tr else set()
+    ties = {}
+    inf = case.inferred
+    if inf is not None and len(inf):
+        co = inf[(inf["type"] == "co_travel") & ((inf["from_id"] == fid) | (inf["to_id"] == fid))]
+        for r in co.to_dict("records"):
+            other = str(r["to_id"] if str(r["from_id"]) == fid else r["from_id"])
+            score = pd.to_numeric(pd.Series([r.get("score")]), errors="coerce").iloc[0]
+            ties[other] = (float(score) if score == score else 0.0, r.get("evidence"))
+    rows, one_off = [], []
+    for pid, g in ct.groupby(ct["person_id"].astype(str), sort=False):
+        theirs = tr[(tr["person_id"].astype(str) == pid)]
+        bookings = (set(theirs["booking_ref"].dropna().astype(str)) & my_bookings
+                    if "booking_ref" in tr else set())
+        days = sorted(str(d)[:10] for d in g["depart"])
+        rec = {"id": pid, "name": names.get(pid, ""), "journeys": len(g),
+               "first": days[0], "last": days[-1], "bookings": len(bookings),
+               "score": ties[pid][0] if pid in ties else None,
+               "evidence": ties[pid][1] if pid in ties else None,
+               "journey": g["journey"].iloc[0].removeprefix("journey:")}
+        if pid in ties or len(g) >= 2 or bookings:
+            rows.append(rec)
+        else:
+            one_off.append(rec)
+    rows.sort(key=lambda r: (-(r["score"] if r["score"] is not None else -1.0), -r["journeys"],
+                             -r["bookings"], r["id"]))
+    one_off.sort(key=lambda r: (r["first"], r["id"]))
+    return rows, one_off
+
 
 def _person(case, pid):
     p = case.tables["persons"]

@@ -56,7 +56,7 @@ import copy
 import numpy as np
 import pandas as pd
 
-from netanalysis.errors import UnknownEntityError
+from netanalysis.errors import InputError, UnknownEntityError
 from netanalysis.model.case import Case
 from netanalysis.progress import Progress
 from netanalysis.resolve.blocking import candidate_pairs, normalize_document, normalize_phone
@@ -64,6 +64,7 @@ from netanalysis.resolve.names import name_similarity, name_tokens
 from netanalysis.settings import section_settings
 
 __all__ = [
+    "MAX_COMPARED_NAMES",
     "MERGE_COLUMNS",
     "resolve_entities",
     "apply_merges",
@@ -71,6 +72,11 @@ __all__ = [
     "birth_agreement",
     "section_settings",
 ]
+
+#: Names of a record used for comparison and blocking: its name, then its first aliases. A
+#: record with more (a hostile or broken export with hundreds of aliases) is compared on these
+#: only, and the merge reason says so; apply_merges keeps every alias.
+MAX_COMPARED_NAMES = 20
 
 #: Columns of the table :func:`resolve_entities` returns (the first four are the contract).
 MERGE_COLUMNS = ["kept_id", "merged_id", "score", "reason", "via_id", "name_score", "evidence",
@@ -106,7 +112,8 @@ def birth_agreement(a, b):
 def person_features(case, *, rare_name_max=2):
     """Return the per-record features resolution compares (see :func:`resolve_entities`).
 
-    A dict with ``ids`` (list), ``n``, ``names`` (name and aliases per record), ``birth``,
+    A dict with ``ids`` (list), ``n``, ``names`` (name and aliases per record, the first
+    :data:`MAX_COMPARED_NAMES`), ``names_total`` (how many distinct ones each has), ``birth``,
     ``y``/``m``/``d`` (int arrays, 0 = unknown), ``nat`` (sets), ``docs`` (DataFrame ``i``,
     ``key``, ``kind``, ``country``, ``number``), ``phones`` (``i``, ``key``), ``contacts``
     (``i``, ``node``), ``degree`` (int array) and ``linked`` (set of ``(i, j)``).
@@ -115,14 +122,14 @@ def person_features(case, *, rare_name_max=2):
     ids = persons["id"].astype(str).tolist()
     pos = {pid: i for i, pid in enumerate(ids)}
     n = len(ids)
-    names = []
+    names, names_total = [], []
     aliases = persons["aliases"] if "aliases" in persons else pd.Series([None] * n)
     for nm, al in zip(persons["name"].tolist(), aliases.tolist()):
-        v = [str(nm)] if _present(nm) else []
+        v = {str(nm): None} if _present(nm) else {}
         for a in _as_list(al):
-            if a not in v:
-                v.append(a)
-        names.append(v)
+            v.setdefault(a, None)
+        names_total.append(len(v))
+        names.append(list(v)[:MAX_COMPARED_NAMES])
     birth = [b if _present(b) else None for b in persons["birth_date"].tolist()] \
         if "birth_date" in persons else [None] * n
     y, m, d = _parse_birth(birth)
@@ -181,7 +188,7 @@ def person_features(case, *, rare_name_max=2):
     rare = (counts[nk] <= rare_max) & (ntok >= 3)
     degree = np.bincount(contacts["i"].to_numpy(np.int64), minlength=n) if len(contacts) \
         else np.zeros(n, dtype=np.int64)
-    return {"ids": ids, "n": n, "names": names, "birth": birth, "y": y, "m": m, "d": d,
+    return {"ids": ids, "n": n, "names": names, "names_total": names_total, "birth": birth, "y": y, "m": m, "d": d,
             "nat": nat, "sex": sex, "docs": docs_f, "phones": phones_f, "contacts": contacts,
             "degree": degree, "linked": linked, "name_key": nk.astype(np.int64),
             "name_count": counts[nk], "rare": rare}
@@ -214,6 +221,11 @@ def resolve_entities(case, *, settings=None, decisions=None, progress=None):
     ------
     UnknownEntityError
         A decision names an id that is not a person of the case.
+    InputError
+        The decisions contradict each other through a third record: forced merges would put
+        two records in one person that a veto keeps apart (``A=B``, ``B=C``, ``A!=C``). The
+        message names the decisions line of the merge that cannot be applied and of the veto;
+        nothing is dropped silently.
 
     Notes
     -----
@@ -262,7 +274,7 @@ def resolve_entities(case, *, settings=None, decisions=None, progress=None):
             scored.append(r)
     progress.say(f"resolution: {len(scored):,} pairs accepted")
     pos = {pid: k for k, pid in enumerate(feat["ids"])}
-    forced, vetoes = [], []
+    forced, vetoes, forced_at, veto_at = [], [], [], {}
     for rec in dec.to_dict("records"):
         for col in ("id_a", "id_b"):
             if rec[col] not in pos:
@@ -273,6 +285,7 @@ def resolve_entities(case, *, settings=None, decisions=None, progress=None):
             continue
         if rec["decision"] == "veto":
             vetoes.append((i, j))
+            veto_at.setdefault((i, j), (rec.get("_file"), rec.get("_line")))
         else:
             r = ctx.compare(i, j)
             where = f"{rec.get('_file') or 'decisions'}:{rec.get('_line') or ''}".rstrip(":")
@@ -280,6 +293,8 @@ def resolve_entities(case, *, settings=None, decisions=None, progress=None):
             r["reason"] = f"forced by analyst decision ({where}{note}); " + r["reason"]
             r["decision"] = "forced"
             forced.append(r)
+            forced_at.append((rec.get("_file"), rec.get("_line")))
+    _check_decisions(forced, forced_at, veto_at, feat["ids"])
     return _clusters(feat, forced, scored, vetoes, case)
 
 
@@ -362,16 +377,20 @@ def apply_merges(case, merges):
     for kept, merged_ids in groups.items():
         k = recs[rows[kept]]
         others = [recs[rows[m]] for m in sorted(merged_ids)]
-        aliases = list(_as_list(k.get("aliases")))
+        aliases = dict.fromkeys(_as_list(k.get("aliases")))      # ordered set: linear
         for o in others:
             for nm in [o.get("name")] + list(_as_list(o.get("aliases"))):
-                if _present(nm) and nm != k.get("name") and nm not in aliases:
-                    aliases.append(nm)
-        k["aliases"] = aliases
+                if _present(nm) and nm != k.get("name"):
+                    aliases.setdefault(nm, None)
+        k["aliases"] = list(aliases)
         for col in list_cols:
             vals = list(_as_list(k.get(col)))
+            seen = set(map(_hashable, vals))
             for o in others:
-                vals += [v for v in _as_list(o.get(col)) if v not in vals]
+                for v in _as_list(o.get(col)):
+                    if _hashable(v) not in seen:
+                        seen.add(_hashable(v))
+                        vals.append(v)
             k[col] = vals
         births = [b for b in [k.get("birth_date")] + [o.get("birth_date") for o in others]
                   if _present(b)]
@@ -490,9 +509,12 @@ class _Context:
         corroborated = False
         # documents
         da, db = self.docs.get(i, []), self.docs.get(j, [])
+        by_key = {}
+        for kb, kindb, cb, _numb in db:
+            by_key.setdefault(kb, []).append((kb, kindb, cb))
         shared = []
         for ka, kinda, ca, _numa in da:
-            for kb, kindb, cb, _numb in db:
+            for kb, kindb, cb in by_key.get(ka, ()):
                 if ka == kb and (ca == cb or not ca or not cb):
                     label = kinda or kindb or "document"
                     if label == "other":
@@ -507,15 +529,19 @@ class _Context:
             ev.append("document")
             corroborated = True
         conflict = []
+        kc_b, kc_a = {}, {}
+        for kx, kk, cx, _ in db:
+            kc_b.setdefault((kk, cx), {})[kx] = None      # insertion-ordered set
+        for kx, kk, cx, _ in da:
+            kc_a.setdefault((kk, cx), set()).add(kx)
+        disjoint = {g: not (kc_a[g] & kc_b[g].keys()) for g in kc_a if g in kc_b}
         for ka, kinda, ca, _numa in da:
-            if kinda not in ("passport", "national_id") or not ca:
+            if kinda not in ("passport", "national_id") or not ca or conflict:
                 continue
-            same_b = [kb for kb, kindb, cb, _ in db if kindb == kinda and cb == ca]
-            if same_b and ka not in same_b:
-                mine = {kx for kx, kk, cx, _ in da if kk == kinda and cx == ca}
-                if not mine & set(same_b):
-                    conflict.append(f"different {kinda.replace('_', ' ')} numbers from {ca} "
-                                    f"({ka} / {same_b[0]})")
+            same_b = kc_b.get((kinda, ca), {})
+            if same_b and ka not in same_b and disjoint[(kinda, ca)]:
+                conflict.append(f"different {kinda.replace('_', ' ')} numbers from {ca} "
+                                f"({ka} / {next(iter(same_b))})")
         if conflict:
             score -= float(cfg["document_conflict_weight"])
             reasons.append(conflict[0])
@@ -528,6 +554,11 @@ class _Context:
             ev.append("phone")
             corroborated = True
         reasons.append(best[1])
+        for x in (i, j):
+            if f["names_total"][x] > len(f["names"][x]):
+                reasons.append(f"only the first {len(f['names'][x])} of the "
+                               f"{f['names_total'][x]:,} names and aliases of {f['ids'][x]} "
+                               "compared")
         # a rare full name: only these records carry it
         rare = bool(f["rare"][i] and f["name_key"][i] == f["name_key"][j])
         if rare:
@@ -604,6 +635,44 @@ class _Context:
                   and not blocked and (corroborated or not cfg["require_corroboration"]))
         return {"i": i, "j": j, "score": score, "name_score": nscore, "reason": "; ".join(reasons),
                 "evidence": ";".join(ev), "accept": accept, "decision": "auto"}
+
+
+def _check_decisions(forced, forced_at, veto_at, ids):
+    """Raise InputError when forced merges join two vetoed records (through a third one).
+
+    Forced merges are clustered before any scored pair, so only the decisions themselves can
+    make a forced merge impossible; refusing it silently would leave the analyst believing
+    two records were folded into one person.
+    """
+    if not forced or not veto_at:
+        return
+    parent = {}
+
+    def find(x):
+        while parent.get(x, x) != x:
+            x = parent[x] = parent.get(parent[x], parent[x])
+        return x
+
+    members = {}
+    for r, (file, line) in zip(forced, forced_at):
+        ra, rb = find(r["i"]), find(r["j"])
+        if ra == rb:
+            continue
+        ma, mb = members.get(ra, {ra}), members.get(rb, {rb})
+        for x in ma:
+            for y in mb:
+                hit = veto_at.get((min(x, y), max(x, y)))
+                if hit is not None:
+                    vf, vl = hit
+                    raise InputError(
+                        f"decisions contradict each other: the merge of {ids[r['i']]} and "
+                        f"{ids[r['j']]} would put {ids[x]} and {ids[y]} in one person (through "
+                        f"the forced merges before it), which the veto at "
+                        f"{vf or 'decisions'}:{vl} forbids; remove the merge or the veto",
+                        file=file, line=line, column="decision")
+        parent[rb] = ra
+        members[ra] = ma | mb
+        members.pop(rb, None)
 
 
 def _prefilter(pairs, feat, cfg):
@@ -786,6 +855,14 @@ def _sex(v):
         return None
     t = str(v).strip().upper()[:1]
     return {"M": "M", "H": "M", "F": "F", "W": "F"}.get(t)
+
+
+def _hashable(v):
+    try:
+        hash(v)
+    except TypeError:
+        return repr(v)
+    return v
 
 
 def _col(df, name):

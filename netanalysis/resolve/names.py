@@ -35,6 +35,8 @@ from rapidfuzz import fuzz
 from unidecode import unidecode
 
 __all__ = [
+    "MAX_NAME_CHARS",
+    "MAX_NAME_TOKENS",
     "PARTICLES",
     "normalize_name",
     "name_tokens",
@@ -49,6 +51,13 @@ PARTICLES = frozenset({
     "von", "der", "den", "ter", "le", "bin", "ibn", "ben", "bint",
 })
 _ARTICLES = frozenset({"al", "el"})
+
+#: Characters of a name read for comparison; the rest is ignored, and the reason says so.
+MAX_NAME_CHARS = 200
+
+#: Tokens of a name compared (the longest real names have about ten); the rest is ignored,
+#: and the reason says so. Bounds a comparison at ``MAX_NAME_TOKENS**2`` token pairs.
+MAX_NAME_TOKENS = 16
 
 _SEP = re.compile(r"[^a-z0-9]+")
 
@@ -82,7 +91,22 @@ def name_tokens(text):
     ('j', 'l', 'alhazmi')
     >>> name_tokens("Rosa De")
     ('rosa', 'de')
+    >>> len(name_tokens("ana " * 1000)) == MAX_NAME_TOKENS
+    True
+
+    Only the first :data:`MAX_NAME_CHARS` characters and :data:`MAX_NAME_TOKENS` tokens are
+    kept: a hostile name of thousands of tokens would otherwise make every comparison cost
+    millions of token pairs. :func:`name_similarity` says in its reason when it compared a
+    cut name.
     """
+    if isinstance(text, str) and len(text) > MAX_NAME_CHARS:
+        text = text[:MAX_NAME_CHARS]
+    return _all_tokens(text)[:MAX_NAME_TOKENS]
+
+
+@lru_cache(maxsize=200_000)
+def _all_tokens(text):
+    """The tokens of `text` (at most :data:`MAX_NAME_CHARS` characters), uncapped."""
     out = []
     pending = ""
     toks = normalize_name(text).split()
@@ -98,6 +122,21 @@ def name_tokens(text):
     if pending:
         out.append(pending)
     return tuple(out)
+
+
+@lru_cache(maxsize=4096)
+def _cut_note(text):
+    """Words saying how a name was cut for comparison, or ``""``."""
+    if not isinstance(text, str):
+        return ""
+    if len(text) > MAX_NAME_CHARS:
+        return (f"a name of {len(text):,} characters and {len(text.split()):,} tokens was "
+                f"compared on its first {MAX_NAME_CHARS} characters and at most "
+                f"{MAX_NAME_TOKENS} tokens")
+    n = len(_all_tokens(text))
+    if n > MAX_NAME_TOKENS:
+        return f"a name of {n:,} tokens was compared on its first {MAX_NAME_TOKENS} tokens"
+    return ""
 
 
 _DIGRAPHS = [
@@ -223,6 +262,7 @@ def name_similarity(a, b, *, initial_score=0.8, variant_score=0.92, min_ratio=80
     ta, tb = name_tokens(a), name_tokens(b)
     if not ta or not tb:
         return NameMatch(0.0, "a name is empty")
+    # Both names have at most MAX_NAME_TOKENS tokens (name_tokens): few token pairs.
     swapped = len(ta) > len(tb)
     short, long_ = (tb, ta) if swapped else (ta, tb)
     cands = []
@@ -239,8 +279,9 @@ def name_similarity(a, b, *, initial_score=0.8, variant_score=0.92, min_ratio=80
         used_i.add(i)
         used_j.add(j)
         matches.append((i, j, s, kind))
+    notes = [n for n in dict.fromkeys((_cut_note(a), _cut_note(b))) if n]
     if not matches:
-        return NameMatch(0.0, "names do not match")
+        return NameMatch(0.0, "; ".join(["names do not match"] + notes))
     total = sum(m[2] for m in matches) / len(short)
     extra = [long_[j] for j in range(len(long_)) if j not in used_j]
     total -= extra_token_cost * len(extra)
@@ -249,7 +290,8 @@ def name_similarity(a, b, *, initial_score=0.8, variant_score=0.92, min_ratio=80
     if not any(m[3] != "initial" and len(short[m[0]]) > 1 for m in matches):
         total = min(total, 0.6)
     total = round(max(0.0, min(1.0, total)), 3)
-    return NameMatch(total, _describe(a, b, short, long_, matches, extra, swapped))
+    reason = _describe(a, b, short, long_, matches, extra, swapped)
+    return NameMatch(total, "; ".join([reason] + notes))
 
 
 def _token_score(x, y, initial_score, variant_score, min_ratio):

@@ -27,6 +27,7 @@ __all__ = [
     "ResolveSettings",
     "InferSettings",
     "MapSettings",
+    "MapInvestigation",
     "Neo4jSettings",
     "IngestSettings",
     "SECTIONS",
@@ -310,6 +311,40 @@ class InferSettings(Section):
 
 
 @dataclass(frozen=True)
+class MapInvestigation(Section):
+    """``map.investigation``: how much of the case the investigation view (the default map) keeps.
+
+    Parameters
+    ----------
+    fugitives, logistics_groups, top_targets : int
+        Highest-ranked fugitives (with their supporters), logistics groups and targets kept.
+    connect_hops : int
+        Longest chain of ties added to connect a top target.
+    inferred_per_fugitive : int
+        Strongest inferred ties kept per fugitive.
+    panel_fugitives : int
+        Fugitives listed in the side panel.
+
+    Examples
+    --------
+    >>> from netanalysis.settings import load_settings
+    >>> load_settings(env={}).map.investigation.fugitives
+    25
+
+    See Also
+    --------
+    MapSettings : the section it belongs to.
+    """
+
+    fugitives: int = field(metadata={"min": 0})
+    logistics_groups: int = field(metadata={"min": 0})
+    top_targets: int = field(metadata={"min": 0})
+    connect_hops: int = field(metadata={"min": 0})
+    inferred_per_fugitive: int = field(metadata={"min": 0})
+    panel_fugitives: int = field(metadata={"min": 0})
+
+
+@dataclass(frozen=True)
 class MapSettings(Section):
     """Section ``map`` (``schema/settings/map.yaml``): network maps and the report.
 
@@ -322,6 +357,8 @@ class MapSettings(Section):
         CSS height of the map.
     role_colors, kind_colors, kind_shapes, edge_colors : dict of str
     group_palette : list of str
+    investigation : MapInvestigation
+        What the investigation view keeps.
 
     Examples
     --------
@@ -347,6 +384,7 @@ class MapSettings(Section):
     kind_shapes: dict[str, VisShape]
     edge_colors: dict[str, CssColor]
     group_palette: list[CssColor]
+    investigation: MapInvestigation
 
 
 @dataclass(frozen=True)
@@ -478,6 +516,10 @@ def mask_secrets(d):
             mask_secrets(v)
         elif k in SECRET_KEYS and v:
             d[k] = "***"
+        elif k == "uri" and isinstance(v, str):
+            from netanalysis.redact import redact_uri
+
+            d[k] = redact_uri(v)  # bolt://user:password@host
     return d
 
 

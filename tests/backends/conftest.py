@@ -2,7 +2,8 @@
 
 ``neo4j_uri`` is the Bolt address of a server: the one named by ``NETANALYSIS_NEO4J_URI``
 (with ``NETANALYSIS_NEO4J_USER`` / ``NETANALYSIS_NEO4J_PASSWORD``), else the local test server
-that ``tools/neo4j`` assembles from Maven Central, started once per session. Without Java and
+that ``bash tools/neo4j/fetch.sh`` assembles from Maven Central (launcher in
+``netanalysis/backends/neo4j/launcher``), started once per session. Without Java and
 the jars (or Maven to fetch them) the tests skip with the reason; with
 ``NETANALYSIS_REQUIRE_NEO4J=1`` (set by ``.ci/run``) they fail instead.
 """

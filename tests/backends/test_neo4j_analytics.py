@@ -127,3 +127,32 @@ def test_gds_missing_is_detected():
             raise ClientError("Unknown function 'gds.version'")
 
     assert gds_available(NoGds()) is None
+
+
+def test_gds_required_but_missing_is_a_gds_missing_error(monkeypatch):
+    from neo4j.exceptions import ClientError
+
+    from netanalysis.backends.neo4j import analytics
+    from netanalysis.errors import BackendError, GDSMissingError
+
+    class NoGds:
+        def run(self, text, params):
+            raise ClientError("Unknown function 'gds.version'")
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+    class Conn(NoGds):
+        uri = "bolt://db:7687"
+
+        def session(self):
+            return NoGds()
+
+    monkeypatch.setattr(analytics, "connect", lambda *a, **k: Conn())
+    with pytest.raises(GDSMissingError, match="Graph Data Science is not installed in Neo4j at "
+                                              "bolt://db:7687") as err:
+        neo4j_measures(use_gds=True, uri="bolt://db:7687")
+    assert isinstance(err.value, BackendError) and err.value.exit_code == 3

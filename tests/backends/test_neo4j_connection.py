@@ -8,7 +8,7 @@ import pytest
 
 from netanalysis.backends.neo4j import connect
 from netanalysis.backends.neo4j.connection import connection_settings
-from netanalysis.errors import BackendError
+from netanalysis.errors import AuthenticationError, BackendError, ServerUnreachableError
 from netanalysis.settings import load_settings
 
 SECRET = "s3cret-Pa55word"
@@ -40,6 +40,7 @@ def test_unreachable_server_is_one_clear_error():
     assert "is the server running?" in msg and "\n" not in msg
     assert SECRET not in msg
     assert err.value.exit_code == 3
+    assert isinstance(err.value, ServerUnreachableError)
 
 
 def test_invalid_address():
@@ -65,7 +66,7 @@ def test_wrong_password_against_a_server_with_authentication(tmp_path, capfd):
     with local_server(tmp_path / "auth", auth_password=SECRET, timeout=180) as uri:
         with connect(uri, "neo4j", SECRET) as conn, conn.session() as s:
             assert s.run("RETURN 1 AS x").single()["x"] == 1
-        with pytest.raises(BackendError) as err:
+        with pytest.raises(AuthenticationError) as err:
             connect(uri, "neo4j", "wrong-password-123")
         msg = str(err.value)
         assert msg == (f"Neo4j at {uri} refused the credentials of user 'neo4j': wrong user or "
@@ -73,3 +74,62 @@ def test_wrong_password_against_a_server_with_authentication(tmp_path, capfd):
         assert "wrong-password-123" not in msg
     out = capfd.readouterr()
     assert SECRET not in out.out + out.err
+
+
+# --- issue 14: a password inside the address ----------------------------------------------
+
+def _tiny_case(folder):
+    folder.mkdir()
+    (folder / "persons.csv").write_text("id,name,role\nP1,Ana Ruiz,fugitive\nP2,Luis Gomez,"
+                                        "facilitator\nP3,Marta Diaz,associate\n")
+    (folder / "links.csv").write_text("from_id,to_id,type\nP1,P2,family\nP2,P3,associate\n")
+    return folder
+
+
+def test_password_in_the_address_is_never_shown():
+    port = _free_port()
+    with pytest.raises(ServerUnreachableError) as err:
+        connect(f"bolt://ana:{SECRET}@127.0.0.1:{port}", timeout=3)
+    msg = str(err.value)
+    assert msg.startswith(f"cannot reach Neo4j at bolt://127.0.0.1:{port}")
+    assert SECRET not in msg
+
+
+def test_password_in_an_invalid_address_is_never_shown():
+    with pytest.raises(BackendError) as err:
+        connect(f"http://ana:{SECRET}@x:1", timeout=1)
+    assert SECRET not in str(err.value) and "'http://x:1'" in str(err.value)
+
+
+def test_settings_public_redacts_the_address():
+    s = load_settings(env={"NEO4J_URI": f"bolt://ana:{SECRET}@db:7687"})
+    assert s.public()["neo4j"]["uri"] == "bolt://ana:***@db:7687"
+    assert SECRET not in repr(s)
+    assert s.section("neo4j")["uri"] == f"bolt://ana:{SECRET}@db:7687"   # still usable
+
+
+def test_no_output_of_analyze_contains_the_password_in_neo4j_uri(tmp_path):
+    from click.testing import CliRunner
+
+    from netanalysis.cli import main
+
+    case = _tiny_case(tmp_path / "case")
+    env = {"NEO4J_URI": f"bolt://ana:{SECRET}@127.0.0.1:{_free_port()}"}
+    # the Neo4j backend: progress line and error
+    runner = CliRunner()
+    res = runner.invoke(main, ["analyze", str(case), "--out", str(tmp_path / "o1"), "--backend",
+                               "neo4j", "--no-map"], env=env)
+    assert res.exit_code == 3, res.output
+    assert "cannot reach Neo4j at bolt://127.0.0.1:" in res.output
+    assert "pushing the case to Neo4j at bolt://ana:***@127.0.0.1:" in res.output
+    assert SECRET not in res.output + (res.stderr if res.stderr_bytes is not None else "")
+    # the embedded backend with NEO4J_URI set: summary.json keeps the settings
+    res = runner.invoke(main, ["analyze", str(case), "--out", str(tmp_path / "o2"), "--no-map"],
+                        env=env)
+    assert res.exit_code == 0, res.output
+    assert SECRET not in res.output
+    written = list((tmp_path / "o2").rglob("*")) + list((tmp_path / "o1").rglob("*"))
+    assert any(p.name == "summary.json" for p in written)
+    for p in written:
+        if p.is_file():
+            assert SECRET.encode() not in p.read_bytes(), p

@@ -4,18 +4,42 @@ from __future__ import annotations
 
 import pytest
 
-from netanalysis.backends.neo4j.server import TOOLS_DIR, can_run, local_server
+from netanalysis.backends.neo4j.server import LAUNCHER_DIR, can_run, local_server
 from netanalysis.errors import BackendError
 
 
 def test_project_ships_the_launcher():
     for name in ("pom.xml", "fetch.sh", "Launcher.java", "README.md"):
-        assert (TOOLS_DIR / name).is_file(), name
+        assert (LAUNCHER_DIR / name).is_file(), name
+    assert LAUNCHER_DIR.parent.name == "neo4j" and LAUNCHER_DIR.parents[2].name == "netanalysis"
 
 
 def test_cannot_run_without_the_launcher(tmp_path):
-    ok, reason = can_run(tmp_path)
+    ok, reason = can_run(launcher=tmp_path)
     assert not ok and "Launcher.java" in reason and "not found" in reason
     with pytest.raises(BackendError, match="cannot start the local Neo4j server: .*Launcher.java"):
-        with local_server(tools=tmp_path):
+        with local_server(launcher=tmp_path):
             pass
+
+
+def test_package_data_ships_the_cypher_blocks_and_the_launcher():
+    # issue 12: cypher/ and tools/neo4j/ outside the package broke an installed wheel
+    import fnmatch
+    import tomllib
+    from pathlib import Path
+
+    import netanalysis
+    from netanalysis.backends.neo4j.queries import CYPHER_DIR
+
+    pkg = Path(netanalysis.__file__).resolve().parent
+    root = pkg.parent / "pyproject.toml"
+    if not root.is_file():
+        pytest.skip("not a source checkout (no pyproject.toml)")
+    patterns = tomllib.loads(root.read_text("utf-8"))["tool"]["setuptools"]["package-data"][
+        "netanalysis"]
+    shipped = sorted(CYPHER_DIR.glob("*.cypher")) + [LAUNCHER_DIR / n for n in (
+        "pom.xml", "fetch.sh", "Launcher.java", "README.md")]
+    assert CYPHER_DIR.parent == pkg and len(shipped) > 4
+    for f in shipped:
+        rel = f.relative_to(pkg).as_posix()
+        assert any(fnmatch.fnmatch(rel, p) for p in patterns), rel

@@ -27,6 +27,7 @@ from netanalysis.model import filter_edges
 from netanalysis.pipeline import analyze_case, prepare_case
 from netanalysis.present import export_case, network_map, write_report
 from netanalysis.resolve import infer_links, resolve_entities
+from netanalysis.watch import watch
 
 #: Options that only say how to print or where to write (no library keyword).
 CLI_ONLY = {"fmt", "quiet", "out", "ask_password"}
@@ -36,9 +37,10 @@ CLI_ONLY = {"fmt", "quiet", "out", "ask_password"}
 MIRRORS = {
     ("analyze",): ([analyze_case], set(), {"no_map": "write_map", "no_report": "write_report",
                                             "uri": "neo4j", "user": "neo4j",
-                                            "database": "neo4j"}),
-    ("rank",): ([run_analysis], {"top"}, {}),
-    ("groups",): ([run_analysis], {"members"}, {}),
+                                            "database": "neo4j", "whole": "whole_map"}),
+    # --robustness: also call analyze.robustness.robustness (the same case, settings, filters)
+    ("rank",): ([run_analysis], {"top", "robustness"}, {}),
+    ("groups",): ([run_analysis], {"members", "robustness"}, {}),
     ("support",): ([support_network], set(), {}),
     ("path",): ([paths_between], set(), {}),
     ("connect",): ([connection_table], set(), {}),
@@ -57,6 +59,7 @@ MIRRORS = {
     ("validate",): ([load_case], {"rejects_path"}, {}),
     ("resolve",): ([resolve_entities], set(), {}),
     ("infer",): ([infer_links], set(), {}),
+    ("watch",): ([watch], {"report_path"}, {"rules_path": "rules", "state_dir": "state"}),
 }
 
 #: Commands that read a case folder: each has every shared option.
@@ -100,7 +103,7 @@ def test_options_are_keywords_of_the_library_function(path):
                             f"{', '.join(f.__name__ for f in functions)}")
             continue
         default = keywords[kw]
-        if (kw == name and opt.default is not None and not opt.is_flag
+        if (kw == name and opt.default is not None and not opt.is_flag and not opt.multiple
                 and default is not inspect.Parameter.empty and default is not None):
             if opt.default != default:
                 problems.append(f"--{name} defaults to {opt.default!r}, "
@@ -112,7 +115,7 @@ def test_options_are_keywords_of_the_library_function(path):
 def test_every_command_that_reads_a_case_has_the_shared_options(path):
     opts = _options(_command(path))
     missing = [n for n in PREPARE_OPTIONS + ("quiet",) if n not in opts]
-    if path != ("neo4j", "push"):  # a push writes the whole case: filters make no sense
+    if path not in {("neo4j", "push"), ("watch",)}:  # they read the whole case: no filters
         want_window = path != ("diff",)  # diff has its own two windows
         missing += [n for n in FILTER_OPTIONS if n not in opts
                     and (want_window or n not in ("since", "until"))]

@@ -24,6 +24,7 @@ COMMANDS = {
     "export": ["--out", "OUT/e.graphml"],
     "neo4j push": ["--uri", "bolt://127.0.0.1:1"],
     "infer": ["--out", "OUT/i.csv"],
+    "watch": ["--rules", "RULES", "--state", "OUT/state"],
 }
 
 
@@ -42,7 +43,10 @@ def files(tmp_path):
     decisions.write_text("id_a,id_b,decision,note\n", "utf-8")
     mapping = tmp_path / "mapping.yaml"
     mapping.write_text("files: {}\n", "utf-8")
-    return {"case": case, "settings": settings, "decisions": decisions, "mapping": mapping,
+    rules = tmp_path / "rules.yaml"
+    rules.write_text("rules:\n  - {name: companions, type: new_co_traveller, fugitives: all}\n",
+                     "utf-8")
+    return {"case": case, "settings": settings, "rules": rules, "decisions": decisions, "mapping": mapping,
             "out": tmp_path / "out"}
 
 
@@ -56,8 +60,8 @@ def test_the_case_is_prepared_with_the_options_given(command, files, monkeypatch
 
     monkeypatch.setattr(netanalysis.pipeline, "prepare_case", spy)
     args = [*command.split(), str(files["case"]),
-            *[str(files["out"]) + a[3:] if a.startswith("OUT") else a
-              for a in COMMANDS[command]],
+            *[str(files["out"]) + a[3:] if a.startswith("OUT")
+              else str(files["rules"]) if a == "RULES" else a for a in COMMANDS[command]],
             "--settings", str(files["settings"]), "--decisions", str(files["decisions"]),
             "--mapping", str(files["mapping"]), "--allow-outside-sources", "--no-resolve", "-q"]
     r = CliRunner().invoke(main, args)

@@ -23,7 +23,7 @@ def _run(*args):
 @pytest.mark.slow
 def test_map_command(case_dir, tmp_path):
     out = tmp_path / "m.html"
-    r = _run("map", case_dir, "--out", out, "-q")
+    r = _run("map", case_dir, "--out", out, "--whole", "-q")
     assert r.exit_code == 0, r.output
     assert f"wrote {out}: 21 nodes" in r.output
     assert HOSTILE not in out.read_text("utf-8")
@@ -95,6 +95,19 @@ def test_import_ftm_command(case_dir, tmp_path):
     assert r.exit_code == 2 and "bad.jsonl:1: not JSON" in r.output
 
 
+def test_map_command_investigation_view_and_whole(case_dir, tmp_path):
+    out = tmp_path / "inv.html"
+    r = _run("map", case_dir, "--out", out, "-q")
+    assert r.exit_code == 0, r.output
+    html = out.read_text("utf-8")
+    assert "investigation view" in html and 'id="panel-groups"' in html
+    r = _run("map", case_dir, "--out", tmp_path / "whole.html", "--whole", "-q")
+    assert r.exit_code == 0, r.output
+    whole = (tmp_path / "whole.html").read_text("utf-8")
+    assert "investigation view" not in whole and 'id="panel-groups"' not in whole
+    assert '"kind": "Phone"' in whole and '"kind": "Phone"' not in html
+
+
 def _drawn(output):
     """(nodes, ties) from 'wrote PATH: N nodes, M ties' (or 'edges')."""
     words = output.rsplit(":", 1)[1].replace(",", "").split()
@@ -110,9 +123,10 @@ def test_map_and_export_draw_the_filtered_ties(case_dir, tmp_path):
     e = filter_edges(party_edges(prepare_case(case_dir)), link_types=["family", "lodging"])
     want = (len(set(e["source"]) | set(e["target"])), len(e))
     assert 0 < want[1]
-    r = _run("map", case_dir, "--out", tmp_path / "all.html", "-q")
+    r = _run("map", case_dir, "--out", tmp_path / "all.html", "-q", "--whole")
     everything = _drawn(r.output.strip().splitlines()[-1])
-    r = _run("map", case_dir, "--out", tmp_path / "f.html", "-q", "--link-types", "family,lodging")
+    r = _run("map", case_dir, "--out", tmp_path / "f.html", "-q", "--whole",
+             "--link-types", "family,lodging")
     assert r.exit_code == 0, r.output
     assert _drawn(r.output.strip().splitlines()[-1]) == want != everything
     for name in ("all.graphml", "f.graphml"):
@@ -162,3 +176,13 @@ def test_analyze_draws_and_reports_what_it_analysed(case_dir, tmp_path, monkeypa
     for name in ("map", "report"):
         assert seen[name]["filters"]["link_types"] == ["family"], name
         assert seen[name]["settings"] == load_settings(s), name
+
+
+def test_investigation_view_of_the_filtered_ties(case_dir, tmp_path):
+    r = _run("map", case_dir, "--out", tmp_path / "a.html", "-q")
+    assert r.exit_code == 0, r.output
+    r2 = _run("map", case_dir, "--out", tmp_path / "f.html", "-q", "--link-types", "family")
+    assert r2.exit_code == 0, r2.output
+    assert "investigation view" in (tmp_path / "f.html").read_text("utf-8")
+    assert _drawn(r2.output.strip().splitlines()[-1])[1] < _drawn(
+        r.output.strip().splitlines()[-1])[1]

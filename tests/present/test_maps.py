@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 
 import networkx as nx
 import pandas as pd
@@ -59,7 +60,9 @@ def test_map_is_self_contained(tmp_path, case, analysis):
     for tag, attrs in p.tags:
         assert "src" not in attrs and "href" not in attrs, (tag, attrs)
         assert tag not in ("link", "img", "iframe", "object", "embed")
-    assert len(p.scripts) == 3
+    assert len(p.scripts) == 4  # data, vis-network, the map, the investigation panel
+    assert len(_parse(Path(network_map(case, tmp_path / "w.html", analysis=analysis,
+                                       whole=True)["path"])).scripts) == 3
     html = out.read_text("utf-8")
     assert "default-src 'none'" in html
     # stylesheets fetch nothing either: every url(...) is inline data
@@ -87,6 +90,8 @@ def test_hostile_text_never_becomes_markup(tmp_path, case, analysis):
     # tooltips are built with textContent only
     script = [t for a, t in _parse(out).scripts if not a and "factBox" in t][0]
     assert "textContent" in script and "innerHTML" not in script
+    panel = [t for a, t in _parse(out).scripts if not a and "panel-groups" in t][0]
+    assert "textContent" in panel and "innerHTML" not in panel
 
 
 def test_json_for_html_escapes_script_breakers():
@@ -96,7 +101,7 @@ def test_json_for_html_escapes_script_breakers():
 
 
 def test_visual_grammar(case, analysis):
-    d = map_data(case, analysis=analysis)
+    d = map_data(case, analysis=analysis, whole=True)
     nodes = {n["id"]: n for n in d["nodes"]}
     assert nodes["F1"]["color"]["background"] == "#d62728"  # fugitive red
     assert nodes["X1"]["color"]["background"] == "#ff7f0e"  # facilitator orange
@@ -122,7 +127,7 @@ def test_visual_grammar(case, analysis):
 
 
 def test_color_by_group(case, analysis):
-    d = map_data(case, analysis=analysis, color_by="group")
+    d = map_data(case, analysis=analysis, color_by="group", whole=True)
     nodes = {n["id"]: n for n in d["nodes"]}
     assert nodes["F1"]["color"]["background"] == nodes["X2"]["color"]["background"]  # group 1
     assert nodes["F1"]["color"]["background"] != nodes["X1"]["color"]["background"]  # group 2

@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from netanalysis.errors import UnknownEntityError
+from netanalysis.errors import InputError, UnknownEntityError
 from netanalysis.resolve import apply_merges, resolve_entities
 from netanalysis.resolve.entities import MERGE_COLUMNS, birth_agreement
 
@@ -310,3 +310,64 @@ def test_apply_merges_follows_chains_and_keeps_unmapped_values(make_case):
     assert c2.persons["id"].tolist() == ["A", "D"]
     assert c2.persons.set_index("id").loc["A", "merged_ids"] == ["B", "C"]
     assert c2.links[["from_id", "to_id"]].values.tolist() == [["A", "D"]]
+
+
+def test_forced_merge_against_a_veto_through_a_third_record_is_an_error(make_case, tmp_path):
+    # issue 14: the merge at line 3 used to be dropped without a word
+    c = make_case(persons=[{"id": "K1", "name": "Luis Mora"}, {"id": "K2", "name": "El Zurdo"},
+                           {"id": "K3", "name": "Pedro Gil"}])
+    f = tmp_path / "decisions.csv"
+    f.write_text("id_a,id_b,decision\nK1,K2,merge\nK2,K3,merge\nK1,K3,veto\n")
+    with pytest.raises(InputError, match=r"decisions.csv:3:decision: decisions contradict.*"
+                                         r"K1 and K3.*veto at decisions.csv:4"):
+        resolve_entities(c, decisions=f)
+
+
+def test_consistent_forced_merges_and_vetoes_still_apply(make_case, tmp_path):
+    c = make_case(persons=[{"id": "K1", "name": "Luis Mora"}, {"id": "K2", "name": "El Zurdo"},
+                           {"id": "K3", "name": "Pedro Gil"}])
+    f = tmp_path / "decisions.csv"
+    f.write_text("id_a,id_b,decision\nK1,K2,merge\nK2,K1,merge\nK1,K3,veto\n")
+    m = resolve_entities(c, decisions=f)
+    assert sorted(zip(m["kept_id"], m["merged_id"])) in ([("K1", "K2")], [("K2", "K1")])
+
+
+# --- issue 14: bounded input sizes --------------------------------------------------------
+
+def test_aliases_compared_are_bounded_and_the_reason_says_so(make_case, monkeypatch):
+    from netanalysis.resolve import entities
+    many = [f"Alias Numero{k}" for k in range(400)]
+    c = make_case(persons=[{"id": "H1", "name": "Luis Mora", "aliases": many},
+                           {"id": "H2", "name": "Pedro Gil", "aliases": [a + "x" for a in many]}],
+                  documents=[{"id": "D1", "holder_id": "H1", "kind": "passport", "number": "PZ1",
+                              "issuing_country": "CO"},
+                             {"id": "D2", "holder_id": "H2", "kind": "passport", "number": "PZ1",
+                              "issuing_country": "CO"}])
+    calls = []
+    real = entities.name_similarity
+    monkeypatch.setattr(entities, "name_similarity", lambda a, b: calls.append(1) or real(a, b))
+    m = resolve_entities(c, decisions=pd.DataFrame({
+        "id_a": ["H1"], "id_b": ["H2"], "decision": ["merge"], "note": [None],
+        "_file": "decisions.csv", "_line": [2]}))
+    assert len(calls) <= 2 * entities.MAX_COMPARED_NAMES ** 2   # was 401 x 401 per comparison
+    assert f"only the first {entities.MAX_COMPARED_NAMES} of the 401 names and aliases of H1" \
+        in m["reason"][0]
+    # every alias is kept in the merged person
+    merged = apply_merges(c, m).persons
+    assert len(merged["aliases"][0]) == 400 + 1 + 400   # H1's, H2's name, H2's
+
+
+def test_many_documents_per_person_still_find_the_shared_one(make_case):
+    # the document comparison is now by key lookup, not all documents x all documents
+    docs = [{"id": f"A{k}", "holder_id": "H1", "kind": "passport", "number": f"X{k}",
+             "issuing_country": "CO"} for k in range(3000)]
+    docs += [{"id": f"B{k}", "holder_id": "H2", "kind": "passport", "number": f"Y{k}",
+              "issuing_country": "CO"} for k in range(3000)]
+    docs.append({"id": "S", "holder_id": "H2", "kind": "passport", "number": "X5",
+                 "issuing_country": "CO"})
+    c = make_case(persons=[{"id": "H1", "name": "Luis Mora", "birth_date": "1970-01-02"},
+                           {"id": "H2", "name": "Luis Mora", "birth_date": "1970-01-02"}],
+                  documents=docs)
+    m = resolve_entities(c)
+    assert len(m) == 1 and "same passport X5 (CO)" in m["reason"][0]
+    assert "different passport numbers" not in m["reason"][0]

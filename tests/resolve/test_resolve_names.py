@@ -74,3 +74,37 @@ def test_unrelated_names_and_weak_names_score_low():
 def test_short_names_with_one_skeleton_are_not_variants():
     # rossi and ruiz share a consonant skeleton but are different surnames
     assert name_similarity("Luca Rossi", "Luca Ruiz").score <= 0.5
+
+
+# --- issue 14: bounded name sizes ---------------------------------------------------------
+
+def test_tokens_per_name_are_bounded():
+    from netanalysis.resolve.names import MAX_NAME_TOKENS
+    toks = name_tokens(" ".join(["ana"] * 5000))
+    assert len(toks) == MAX_NAME_TOKENS
+
+
+def test_name_length_is_bounded_before_normalising():
+    from netanalysis.resolve.names import MAX_NAME_CHARS
+    toks = name_tokens("x" * 1_000_000)
+    assert sum(map(len, toks)) <= MAX_NAME_CHARS
+
+
+def test_a_cut_name_says_so_in_the_reason():
+    long_ = " ".join(["ana", "rios"] * 3000)
+    r = name_similarity(long_, "Ana Rios")
+    assert "compared on its first" in r.reason and "6,000 tokens" in r.reason
+    r = name_similarity(" ".join(["ana", "rios"] * 10), "Ana Rios")
+    assert "a name of 20 tokens was compared on its first 16 tokens" in r.reason
+    assert name_similarity("Ana Rios", "Ana Ríos").reason.count("compared on") == 0
+
+
+def test_huge_names_compare_with_few_token_pairs(monkeypatch):
+    # used to keep every token pair: 3000 x 3000 candidate tuples
+    from netanalysis.resolve import names
+    calls = []
+    real = names._token_score
+    monkeypatch.setattr(names, "_token_score", lambda *a: calls.append(1) or real(*a))
+    names.name_similarity(" ".join(["jose", "luis", "perez"] * 1000),
+                          " ".join(["jose", "perez", "luis"] * 1000) + " gomez")
+    assert len(calls) <= names.MAX_NAME_TOKENS ** 2

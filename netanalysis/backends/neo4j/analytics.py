@@ -38,7 +38,7 @@ import pandas as pd
 from netanalysis.analyze.communities import renumber
 from netanalysis.backends.neo4j import queries
 from netanalysis.backends.neo4j.connection import connect, connection_settings
-from netanalysis.errors import BackendError, InputError
+from netanalysis.errors import BackendError, GDSMissingError, InputError
 from netanalysis.model.graph import EDGE_COLUMNS, filter_edges, party_graph
 from netanalysis.model.vocab import INFERRED_LINK_TYPES, LINK_TYPES, neo4j_rel_type
 from netanalysis.settings import load_settings, section_settings
@@ -88,7 +88,10 @@ def neo4j_measures(uri=None, user=None, password=None, database=None, *, filters
     Raises
     ------
     BackendError
-        The server cannot be used, or `use_gds` is True and GDS is not installed.
+        The server cannot be used (:class:`~netanalysis.errors.ServerUnreachableError`,
+        :class:`~netanalysis.errors.AuthenticationError`...).
+    GDSMissingError
+        `use_gds` is True and GDS is not installed.
     """
     settings = settings if settings is not None else load_settings()
     conf = connection_settings(uri, user, password, database, settings)
@@ -103,7 +106,9 @@ def neo4j_measures(uri=None, user=None, password=None, database=None, *, filters
         with conn.session() as s:
             version = gds_available(s)
             if use_gds and version is None:
-                raise BackendError(f"Graph Data Science is not installed in Neo4j at {conn.uri}")
+                raise GDSMissingError(f"Graph Data Science is not installed in Neo4j at "
+                                      f"{conn.uri}: install the plugin, or compute the "
+                                      "measures in process (use_gds=False)")
             if version is not None and use_gds is not False:
                 df = _gds_measures(s, filters, seed, k, community, g, bt)
                 df.attrs["method"] = f"gds {version}"

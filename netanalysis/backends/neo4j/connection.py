@@ -3,13 +3,24 @@
 Connection values come, in increasing precedence, from the ``neo4j`` section of the settings
 (:func:`netanalysis.settings.load_settings`: defaults, a settings file, ``NETANALYSIS_NEO4J__*``
 and ``NEO4J_URI`` / ``NEO4J_USER`` / ``NEO4J_PASSWORD`` / ``NEO4J_DATABASE``), then explicit
-arguments. The password is never printed, logged or put into an exception message.
+arguments. The password is never printed, logged or put into an exception message, and an
+address is only ever shown through :func:`netanalysis.redact.redact_uri`.
+
+An address may carry credentials (``bolt://user:password@host:7687``): the driver refuses
+them in the address, so they are taken out of it (:func:`netanalysis.redact.split_uri_credentials`);
+the user in the address is used, and its password unless one is given explicitly or by
+``NEO4J_PASSWORD``.
+
+Errors are specific :class:`~netanalysis.errors.BackendError` subclasses:
+:class:`~netanalysis.errors.ServerUnreachableError` (nothing answers at the address),
+:class:`~netanalysis.errors.AuthenticationError` (credentials refused); a missing Graph Data
+Science plugin, when required, is :class:`~netanalysis.errors.GDSMissingError`.
 """
 
 from __future__ import annotations
 
-
-from netanalysis.errors import BackendError
+from netanalysis.errors import AuthenticationError, BackendError, ServerUnreachableError
+from netanalysis.redact import redact_text, redact_uri, split_uri_credentials
 from netanalysis.settings import load_settings
 
 __all__ = ["Connection", "connect", "connection_settings"]
@@ -44,7 +55,8 @@ class Connection:
     Attributes
     ----------
     uri, user, database : str
-        Where it is connected (the password is not kept on the object).
+        Where it is connected (the address without credentials; the password is not kept
+        on the object).
     driver : neo4j.Driver
     """
 
@@ -91,9 +103,13 @@ def connect(uri=None, user=None, password=None, database=None, *, settings=None,
 
     Raises
     ------
+    ServerUnreachableError
+        Nothing answers at the address.
+    AuthenticationError
+        The server refuses the credentials.
     BackendError
-        The server cannot be reached, refuses the credentials, or has no such database.
-        The message never contains the password.
+        The address is invalid, or the server has no such database.
+        No message contains the password, whether given apart or inside the address.
     """
     import neo4j
     from neo4j import exceptions as nx_exc
@@ -102,51 +118,55 @@ def connect(uri=None, user=None, password=None, database=None, *, settings=None,
     uri, user, password, database = (conf.get(k) for k in _KEYS)
     if not uri:
         raise BackendError("no Neo4j address: set NEO4J_URI or pass --uri")
+    uri, uri_user, uri_password = split_uri_credentials(uri)
+    secrets = [password, uri_password]
+    if uri_user:
+        user = uri_user
+    if uri_password and not password:
+        password = uri_password
+    shown = redact_uri(uri)
     scheme = str(uri).split("://", 1)[0].lower() if "://" in str(uri) else ""
     if scheme not in _SCHEMES:
-        raise BackendError(f"invalid Neo4j address {uri!r}: use bolt://HOST:PORT or "
-                           "neo4j://HOST:PORT (or the +s / +ssc variants)")
+        raise BackendError(f"invalid Neo4j address {redact_text(shown, secrets)!r}: use "
+                           "bolt://HOST:PORT or neo4j://HOST:PORT (or the +s / +ssc variants)")
     auth = (user or "neo4j", password) if password else None
+    refused = (f"Neo4j at {shown} refused the credentials of user {user!r}: wrong user or "
+               "password (set NEO4J_USER / NEO4J_PASSWORD)")
     try:
         driver = neo4j.GraphDatabase.driver(
             uri, auth=auth, connection_timeout=timeout, connection_acquisition_timeout=timeout,
             max_transaction_retry_time=timeout, notifications_min_severity="OFF",
             user_agent="netanalysis")
     except (nx_exc.ConfigurationError, ValueError) as exc:
-        raise BackendError(f"invalid Neo4j address {uri!r}: {_redact(exc, password)}") from None
+        raise BackendError(f"invalid Neo4j address {shown!r}: "
+                           f"{_short(redact_text(exc, secrets))}") from None
     try:
         driver.verify_connectivity()
         with driver.session(database=database) as s:
             s.run("RETURN 1").consume()
     except nx_exc.AuthError:
         driver.close()
-        raise BackendError(f"Neo4j at {uri} refused the credentials of user {user!r}: wrong "
-                           "user or password (set NEO4J_USER / NEO4J_PASSWORD)") from None
+        raise AuthenticationError(refused) from None
     except nx_exc.ClientError as exc:
         driver.close()
         code = getattr(exc, "code", "") or ""
         if "DatabaseNotFound" in code:
-            raise BackendError(f"Neo4j at {uri} has no database {database!r} "
+            raise BackendError(f"Neo4j at {shown} has no database {database!r} "
                                "(set NEO4J_DATABASE or pass --database)") from None
         if "Unauthorized" in code or "Security" in code:
-            raise BackendError(f"Neo4j at {uri} refused the credentials of user {user!r}: "
-                               "wrong user or password (set NEO4J_USER / NEO4J_PASSWORD)") from None
-        raise BackendError(f"Neo4j at {uri}: {_redact(exc.message or exc, password)}") from None
+            raise AuthenticationError(refused) from None
+        raise BackendError(f"Neo4j at {shown}: "
+                           f"{_short(redact_text(exc.message or exc, secrets))}") from None
     except (nx_exc.ServiceUnavailable, nx_exc.SessionExpired, OSError) as exc:
         driver.close()
-        raise BackendError(f"cannot reach Neo4j at {uri}: {_short(_redact(exc, password))} "
-                           "(is the server running? check NEO4J_URI or --uri)") from None
+        raise ServerUnreachableError(f"cannot reach Neo4j at {shown}: "
+                                     f"{_short(redact_text(exc, secrets))} "
+                                     "(is the server running? check NEO4J_URI or --uri)") from None
     except nx_exc.DriverError as exc:
         driver.close()
-        raise BackendError(f"cannot use Neo4j at {uri}: {_short(_redact(exc, password))}") from None
-    return Connection(driver, uri, user, database)
-
-
-def _redact(exc, password):
-    text = str(exc)
-    if password:
-        text = text.replace(str(password), "***")
-    return text
+        raise BackendError(f"cannot use Neo4j at {shown}: "
+                           f"{_short(redact_text(exc, secrets))}") from None
+    return Connection(driver, shown, user, database)
 
 
 def _short(text):

@@ -1,6 +1,8 @@
 """The Cypher the Neo4j backend runs, loaded from named blocks in ``cypher/*.cypher``.
 
-Every query lives in a ``.cypher`` file of the project's ``cypher/`` folder as a named block::
+Every query lives in a ``.cypher`` file of the package's ``cypher/`` folder
+(``netanalysis/cypher/``, shipped as package data and read with :mod:`importlib.resources`, so
+an installed wheel has them) as a named block::
 
     // name: load_person
     // Optional comment lines describe the block.
@@ -21,16 +23,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 
-import netanalysis
 from netanalysis.errors import CypherError
 
 __all__ = ["CYPHER_DIR", "Block", "parse_blocks", "load_blocks", "blocks", "block", "run",
            "check_params"]
 
-#: The folder holding the project's ``.cypher`` files.
-CYPHER_DIR = Path(netanalysis.__file__).resolve().parents[1] / "cypher"
+#: The folder holding the package's ``.cypher`` files (``netanalysis/cypher``).
+CYPHER_DIR = Path(str(resources.files("netanalysis").joinpath("cypher")))
 
 _NAME_LINE = re.compile(r"^\s*//\s*name\s*:(.*)$", re.IGNORECASE)
 _VALID_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -140,8 +142,14 @@ def load_blocks(folder=None):
     CypherError
         A file is malformed, or two files define the same name.
     """
-    folder = Path(folder) if folder is not None else CYPHER_DIR
-    files = sorted(folder.glob("*.cypher"))
+    if folder is None:
+        where = resources.files("netanalysis").joinpath("cypher")
+        files = sorted((f for f in where.iterdir() if f.name.endswith(".cypher")),
+                       key=lambda f: f.name) if where.is_dir() else []
+        folder = CYPHER_DIR
+    else:
+        folder = Path(folder)
+        files = sorted(folder.glob("*.cypher"))
     if not files:
         raise CypherError(f"no .cypher files in {folder}")
     out = {}
@@ -149,8 +157,9 @@ def load_blocks(folder=None):
         try:
             text = path.read_text("utf-8")
         except OSError as exc:
-            raise CypherError(f"cannot read: {exc.strerror}", file=path) from None
-        for name, b in parse_blocks(text, file=_display(path)).items():
+            raise CypherError(f"cannot read: {exc.strerror}", file=str(path)) from None
+        shown = f"cypher/{path.name}" if folder == CYPHER_DIR else _display(path)
+        for name, b in parse_blocks(text, file=shown).items():
             if name in out:
                 raise CypherError(f"block {name!r} is also defined at {out[name].where}",
                                   file=b.file, line=b.line)
@@ -185,7 +194,8 @@ def block(name):
 
         near = difflib.get_close_matches(str(name), list(known), n=3)
         hint = f"; did you mean {', '.join(near)}?" if near else ""
-        raise CypherError(f"unknown Cypher block {name!r} (blocks are in {_display(CYPHER_DIR)})"
+        raise CypherError(f"unknown Cypher block {name!r} (blocks are in cypher/*.cypher of "
+                          "the netanalysis package)"
                           f"{hint}") from None
 
 
@@ -235,6 +245,6 @@ def run(runner, name, **params):
 def _display(path):
     path = Path(path)
     try:
-        return str(path.resolve().relative_to(CYPHER_DIR.parent))
+        return str(path.resolve().relative_to(CYPHER_DIR.resolve().parent))
     except ValueError:
         return str(path)

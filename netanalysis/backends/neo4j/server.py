@@ -1,9 +1,12 @@
 """A real Neo4j 5.26 server with Graph Data Science, for tests and development.
 
-The server is assembled from Maven Central by ``tools/neo4j/fetch.sh`` (jars into
-``tools/neo4j/lib`` and ``tools/neo4j/plugins``) and started by ``tools/neo4j/Launcher.java``
-in Java's single-file source mode: Bolt on 127.0.0.1 at a free port, no HTTP, authentication
-off (unless ``auth_password`` is given), heap capped. See ``tools/neo4j/README.md``.
+The launcher ships inside the package (:data:`LAUNCHER_DIR`, ``launcher/`` beside this module):
+``pom.xml`` (the Maven descriptor), ``fetch.sh`` (resolves the jars from Maven Central) and
+``Launcher.java`` (started in Java's single-file source mode: Bolt on 127.0.0.1 at a free
+port, no HTTP, authentication off unless ``auth_password`` is given, heap capped); see its
+``README.md``. The jars are build products kept outside the package, in :data:`TOOLS_DIR`:
+``$NETANALYSIS_NEO4J_JARS`` when set, else ``tools/neo4j`` of a source checkout (where
+``bash tools/neo4j/fetch.sh`` puts them), else ``~/.cache/netanalysis/neo4j``.
 """
 
 from __future__ import annotations
@@ -18,15 +21,31 @@ import sys
 import tempfile
 import threading
 import time
+from importlib import resources
 from pathlib import Path
 
 import netanalysis
 from netanalysis.errors import BackendError
 
-__all__ = ["TOOLS_DIR", "java_available", "jars_present", "fetch", "local_server", "can_run"]
+__all__ = ["LAUNCHER_DIR", "TOOLS_DIR", "java_available", "jars_present", "fetch",
+           "local_server", "can_run"]
 
-#: ``tools/neo4j`` of the project checkout.
-TOOLS_DIR = Path(netanalysis.__file__).resolve().parents[1] / "tools" / "neo4j"
+#: The launcher shipped in the package: ``pom.xml``, ``fetch.sh``, ``Launcher.java``.
+LAUNCHER_DIR = Path(str(resources.files("netanalysis.backends.neo4j").joinpath("launcher")))
+
+
+def _jars_dir():
+    env = os.environ.get("NETANALYSIS_NEO4J_JARS")
+    if env:
+        return Path(env)
+    checkout = Path(netanalysis.__file__).resolve().parents[1] / "tools" / "neo4j"
+    if (checkout / "fetch.sh").is_file():
+        return checkout
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "netanalysis" / "neo4j"
+
+
+#: Where the jars are (``lib/`` class path, ``plugins/`` GDS): see the module docstring.
+TOOLS_DIR = _jars_dir()
 _READY = "NEO4J_READY "
 
 
@@ -52,23 +71,28 @@ def jars_present(tools=None):
     return (tools / "lib" / ".fetched").is_file() and any((tools / "lib").glob("neo4j-harness-*.jar"))
 
 
-def can_run(tools=None):
-    """Return ``(True, "")`` when a local server can be started, else ``(False, reason)``."""
+def can_run(tools=None, *, launcher=None):
+    """Return ``(True, "")`` when a local server can be started, else ``(False, reason)``.
+
+    `tools` is the jars folder (default :data:`TOOLS_DIR`), `launcher` the folder of
+    ``Launcher.java`` (default :data:`LAUNCHER_DIR`).
+    """
     tools = Path(tools or TOOLS_DIR)
-    if not (tools / "Launcher.java").is_file():
-        return False, f"{tools / 'Launcher.java'} not found (not a source checkout)"
+    launcher = Path(launcher or LAUNCHER_DIR)
+    if not (launcher / "Launcher.java").is_file():
+        return False, f"{launcher / 'Launcher.java'} not found (a broken installation)"
     if not java_available():
         return False, "Java 17+ is not installed (needed for the local Neo4j test server)"
     if jars_present(tools):
         return True, ""
     if shutil.which("mvn") is None:
-        return False, ("the Neo4j jars are not fetched and Maven is not installed "
-                       "(run: bash tools/neo4j/fetch.sh)")
+        return False, (f"the Neo4j jars are not fetched into {tools} and Maven is not "
+                       "installed (install Maven, or run fetch.sh where it is)")
     return True, ""
 
 
 def fetch(tools=None, *, progress=None):
-    """Run ``tools/neo4j/fetch.sh`` (does nothing when the jars are up to date).
+    """Run the launcher's ``fetch.sh`` into `tools` (does nothing when the jars are up to date).
 
     Raises
     ------
@@ -76,7 +100,7 @@ def fetch(tools=None, *, progress=None):
         The script failed (its output is in the message).
     """
     tools = Path(tools or TOOLS_DIR)
-    cmd = ["bash", str(tools / "fetch.sh")]
+    cmd = ["bash", str(LAUNCHER_DIR / "fetch.sh"), "--dest", str(tools)]
     if progress is not None:
         progress.say("fetching Neo4j and Graph Data Science from Maven Central "
                      "(first time only; about 170 MB)")
@@ -91,7 +115,7 @@ def fetch(tools=None, *, progress=None):
 
 @contextlib.contextmanager
 def local_server(home=None, timeout=120, *, heap="1536m", port=0, auth_password=None,
-                 tools=None, progress=None, stream_log=None):
+                 tools=None, launcher=None, progress=None, stream_log=None):
     """Start the local Neo4j test server; yield its Bolt URI; stop it on exit.
 
     Parameters
@@ -108,7 +132,9 @@ def local_server(home=None, timeout=120, *, heap="1536m", port=0, auth_password=
         Turn authentication on, with this password for the user ``neo4j`` (8 characters or
         more). It is passed to the server through its environment, never its command line.
     tools : Path, optional
-        The ``tools/neo4j`` folder.
+        The jars folder (default :data:`TOOLS_DIR`).
+    launcher : Path, optional
+        The folder of ``Launcher.java`` (default :data:`LAUNCHER_DIR`).
     progress : Progress, optional
     stream_log : file, optional
         Where to copy the server's output as it comes (default: kept, printed on failure).
@@ -125,7 +151,8 @@ def local_server(home=None, timeout=120, *, heap="1536m", port=0, auth_password=
         time (the message includes the server's log).
     """
     tools = Path(tools or TOOLS_DIR)
-    ok, reason = can_run(tools)
+    launcher = Path(launcher or LAUNCHER_DIR)
+    ok, reason = can_run(tools, launcher=launcher)
     if not ok:
         raise BackendError(f"cannot start the local Neo4j server: {reason}")
     if not jars_present(tools):
@@ -138,7 +165,7 @@ def local_server(home=None, timeout=120, *, heap="1536m", port=0, auth_password=
     home.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ)
     cmd = [shutil.which("java"), f"-Xmx{heap}", "-XX:+UseSerialGC", "-Xss2m",
-           "-cp", str(tools / "lib" / "*"), str(tools / "Launcher.java"),
+           "-cp", str(tools / "lib" / "*"), str(launcher / "Launcher.java"),
            "--home", str(home / "data"), "--plugins", str(tools / "plugins"), "--port", str(port)]
     if auth_password:
         cmd.append("--auth")
