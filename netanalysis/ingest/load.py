@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from netanalysis.errors import InputError, SchemaError
-from netanalysis.ingest.read import RawTable, read_csv_table, read_header
+from netanalysis.ingest.read import RawTable, printable, read_csv_table, read_header
 from netanalysis.ingest.validate import Problems, TableOptions, convert_column
 from netanalysis.model.case import Case, REJECT_COLUMNS, empty_rejects
 from netanalysis.model.vocab import LOAD_ORDER, case_schema, file_columns
@@ -419,5 +419,5 @@ def _check_columns(kind, raw: RawTable):
     if missing:
         plural = "s" if len(missing) > 1 else ""
         raise SchemaError(f"missing required column{plural} {', '.join(missing)} "
-                          f"(found: {', '.join(raw.header)}); rename the header or load the file "
+                          f"(found: {printable(', '.join(raw.header), 500)}); rename the header or load the file "
                           "through a mapping", file=raw.path, line=raw.header_line)
