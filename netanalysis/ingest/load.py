@@ -37,7 +37,7 @@ import pandas as pd
 
 from netanalysis.errors import InputError, SchemaError
 from netanalysis.ingest.read import RawTable, printable, read_csv_table, read_header
-from netanalysis.ingest.validate import Problems, TableOptions, convert_column
+from netanalysis.ingest.validate import Problems, TableOptions, convert_column, normalize_id
 from netanalysis.model.case import Case, REJECT_COLUMNS, empty_rejects
 from netanalysis.model.vocab import LOAD_ORDER, case_schema, file_columns
 
@@ -274,8 +274,8 @@ class _Registry:
         if src in raw.header:
             pos = raw.header.index(src)
             for line, _, _, cells in raw.bad:
-                if pos < len(cells) and cells[pos].strip():
-                    rej.setdefault(cells[pos].strip(), int(line))
+                if pos < len(cells) and normalize_id(cells[pos]):
+                    rej.setdefault(normalize_id(cells[pos]), int(line))
         if rej:
             hit = taken.isin(list(rej))
             for i in taken[hit]:
