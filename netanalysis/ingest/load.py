@@ -366,7 +366,7 @@ def _ref_message(v, targets, registry):
     for k in targets:
         line = registry.rejected.get(k, {}).get(v)
         if line is not None:
-            return (f"{BAD_REF}: refers to {_singular(k)} {v}, which was rejected "
+            return (f"{BAD_REF}: refers to {_singular(k)} {printable(v)}, which was rejected "
                     f"({registry.files[k]} line {line})")
     names = " or ".join(_singular(k) for k in targets)
     return f"{BAD_REF}: refers to unknown {names} {v!r}"

@@ -30,7 +30,8 @@ Rules
 - **Delimiter.** Sniffed on the header line among ``,``, ``;`` and tab: the one that splits
   the header into the most fields wins, ``,`` on a tie. ``|`` is never a delimiter (it
   separates values inside a cell).
-- **Header.** The first non-blank record. Names are stripped and lower-cased; an empty name
+- **Header.** The first non-blank record. Names are stripped, put in Unicode NFC without
+  format characters (zero-width spaces...) and lower-cased; an empty name
   becomes ``column_<n>`` (1-based position); a name that appears twice is a
   :class:`~netanalysis.errors.SchemaError`.
 - **Records.** RFC 4180 quoting, embedded newlines included; a record's line is the line it
@@ -61,6 +62,7 @@ import numpy as np
 import pandas as pd
 
 from netanalysis.errors import InputError, SchemaError
+from netanalysis.ingest.validate import normalize_id
 
 __all__ = ["RawTable", "DecodedText", "read_bytes", "read_header", "decode_bytes", "sniff_delimiter",
            "read_csv_table", "parse_csv_text", "normalize_header", "table_from_records", "printable",
@@ -263,6 +265,9 @@ def _decode(data, path, encoding):
     if encoding is not None:
         try:
             text = data.decode(encoding)
+        except LookupError:  # not a codec, or not a text codec (rot13, base64, hex...)
+            raise InputError(f"unknown text encoding {printable(encoding, 60)!r}: name one such "
+                             "as utf-8, cp1252 or latin-1", file=path) from None
         except UnicodeDecodeError as exc:
             line = data[:exc.start].count(b"\n") + 1
             raise InputError(f"cannot decode the file as {encoding} (byte {data[exc.start]:#04x}): "
@@ -376,7 +381,7 @@ def normalize_header(names, path, line=1):
     out = []
     seen = {}
     for i, raw in enumerate(names):
-        name = str(raw if raw is not None else "").replace("\ufeff", "").strip().lower()
+        name = normalize_id(str(raw if raw is not None else "")).lower()
         if not name:
             name = f"column_{i + 1}"
         if name in seen:

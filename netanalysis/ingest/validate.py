@@ -14,13 +14,15 @@ Rules, by column type (after stripping surrounding spaces; an empty cell means u
 ========== ============================================================================
 type       taken as / rejected when
 ========== ============================================================================
-str        the stripped text
+str        the stripped text in Unicode NFC (canonically the same text: ``José`` typed with
+           a combining accent reads as the precomposed ``José``)
 id, ref    the stripped text in Unicode NFC, without format characters (zero-width space,
            byte order mark, bidirectional marks: category Cf), so ``José`` typed with a
            combining accent and ``José`` precomposed are one id; rejected as missing when
            nothing is left
 enum       lower case; rejected unless one of the declared values; empty -> the default
-list       a Python list of the ``|``-separated values (empty parts dropped); empty -> []
+list       a Python list of the ``|``-separated values (empty parts dropped; NFC as str);
+           empty -> []
 countries  a list of upper-case ISO 3166-1 alpha-2 codes (alpha-3 codes are converted);
            rejected when any part is not a country code
 country    one such code
@@ -35,8 +37,9 @@ integer    as number, and rejected when not whole
 grading    canonical Admiralty code (``b2`` -> ``B2``); empty -> ``F6``
 phone      E.164 (``+573001234567``) where the number can be parsed (numbers without
            ``+`` need a default region, e.g. ``phone_region: CO`` in a mapping; ``00``
-           counts as ``+``); otherwise the text stripped of spaces, dashes, dots and
-           brackets. Rejected only when it has no digit at all.
+           counts as ``+``); otherwise the text stripped of spaces, dashes, dots,
+           brackets and format characters, with decimal digits of other scripts written
+           0-9 (a phone number is an identifier). Rejected only when it has no digit at all.
 place      an IATA code (three letters, upper case) or ``Place, CC`` with a valid country
            code (normalised to ``Place, CC``); rejected otherwise
 ========== ============================================================================
@@ -190,7 +193,9 @@ def convert_column(kind, column, raw, problems, options):
         if hit.any():
             raw = raw.where(~hit, low.map(vmap))
     if typ in ("id", "ref"):
-        raw = _normalize_ids(raw)
+        raw = _normalize_text(raw, normalize_id)
+    elif typ in ("str", "list"):
+        raw = _normalize_text(raw, _nfc)
     fill = options.defaults.get(column)
     empty = (raw == "").to_numpy()
     if fill is not None and empty.any():
@@ -336,6 +341,9 @@ def normalize_phone(text, region=None):
 
     s = text.strip()
     cleaned = _PHONE_JUNK.sub("", s)
+    if not cleaned.isascii():  # fullwidth forms (NFKC), Arabic-Indic... digits read as 0-9
+        cleaned = "".join(str(unicodedata.decimal(c)) if c.isdecimal() else c
+                          for c in unicodedata.normalize("NFKC", cleaned))
     if not any(c.isdigit() for c in cleaned):
         raise ValueError(f"{BAD_PHONE}: no digits")
     if cleaned.startswith("00"):
@@ -542,8 +550,12 @@ def _range_text(lo, hi, lo_exclusive):
     return "expected " + " and ".join(parts)
 
 
-def _normalize_ids(raw):
-    """NFC and no format characters, once per distinct non-ASCII value (ASCII is unchanged)."""
+def _nfc(text):
+    return unicodedata.normalize("NFC", text)
+
+
+def _normalize_text(raw, fn):
+    """Apply `fn` once per distinct non-ASCII value (ASCII text is left as it is)."""
     if not len(raw):
         return raw
     asc = raw.str.isascii().to_numpy(dtype=bool)
@@ -555,7 +567,7 @@ def _normalize_ids(raw):
     for p in rest:
         v = out[p]
         if v not in cache:
-            cache[v] = normalize_id(v)
+            cache[v] = fn(v)
         out[p] = cache[v]
     return pd.Series(out, dtype=object)
 

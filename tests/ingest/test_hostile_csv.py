@@ -260,3 +260,41 @@ def test_parse_csv_text_bad_lines_without_decoding():
     """Text that is not a DecodedText has no bad lines: nothing is rejected for encoding."""
     raw = parse_csv_text("id,name\nP1,Ana\n", "p.csv", display="p.csv", encoding="utf-8")
     assert raw.bad == [] and raw.data["id"].tolist() == ["P1"]
+
+
+# ---------------------------------------------------------------- the same causes elsewhere
+
+def test_header_names_are_normalised_like_ids(write_case):
+    d = write_case({"persons.csv": "\u200bID,Nam\u00e9\u200d,role\nP1,Ana,fugitive\n"})
+    raw = read_csv_table(d / "persons.csv")
+    assert raw.header == ["id", "nam\u00e9", "role"]
+
+
+def test_names_are_nfc(write_case):
+    d = write_case({"persons.csv": "id,name,role,aliases\nP1,Jose\u0301,fugitive,Pen\u0303a|X\n"})
+    case = load_case(d)
+    assert case.persons["name"].tolist() == ["Jos\u00e9"]
+    assert case.persons["aliases"].tolist() == [["Pe\u00f1a", "X"]]
+
+
+def test_phone_digits_of_other_scripts_and_format_characters(write_case):
+    d = write_case({"phones.csv": "number,person_id\n"
+                                  "+\u0665\u0667\u0663\u0660\u0660\u0661\u0661\u0661\u0660\u0660\u0660\u0660,P1\n"
+                                  "\uff0b57\u200b3001110001,P2\n"})
+    case = load_case(d)
+    assert case.tables["phones"]["number"].tolist() == ["+573001110000", "+573001110001"]
+
+
+@pytest.mark.parametrize("encoding", ["rot13", "base64", "no-such-codec"])
+def test_an_unknown_or_non_text_encoding_is_a_clear_error(encoding):
+    with pytest.raises(InputError) as e:
+        decode_bytes(b"id,name\nP1,Ana\n", "p.csv", encoding)
+    assert str(e.value).startswith(f"p.csv: unknown text encoding '{encoding}'")
+
+
+def test_reference_messages_escape_control_characters(write_case):
+    d = write_case({"persons.csv": "id,name,role\nP\x1b[2J,Ana,bogus\nP2,Luis,fugitive\n",
+                    "links.csv": "from_id,to_id,type\nP\x1b[2J,P2,associate\n"})
+    problems = [r[3] for r in rejects_of(load_case(d)) if r[0] == "links.csv"]
+    assert problems == ["bad reference: refers to person P\\x1b[2J, which was rejected "
+                        "(persons.csv line 2)"]
