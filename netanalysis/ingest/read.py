@@ -578,10 +578,13 @@ def _parse_fast(text, data, path, display, encoding, delimiter):
     nfields = np.bincount(np.searchsorted(ends, dp), minlength=len(ends))[:len(ends)] + 1
     if len(nfields) and int(nfields.max()) > MAX_COLUMNS:
         return None  # the record-by-record path bounds the columns and says where
-    bounds = np.concatenate((np.array([-1], dtype=np.int64), dp, ends))
-    bounds.sort()
-    if len(bounds) > 1 and int(np.diff(bounds).max()) - 1 > MAX_FIELD_CHARS:
-        return None  # a field may be too long: the record-by-record path checks each
+    if len(seglen) and int(seglen.max()) > MAX_FIELD_CHARS:
+        # Some record is longer than a field may be: find the longest field (in bytes, an
+        # upper bound of its characters) between delimiters and line ends.
+        bounds = np.concatenate((np.array([-1], dtype=np.int64), dp, ends))
+        bounds.sort()
+        if int(np.diff(bounds).max()) - 1 > MAX_FIELD_CHARS:
+            return None  # a field may be too long: the record-by-record path checks each
     stripped = not _needs_strip(arr, data, delimiter)
     del dp, q, arr
     keep = ~blank
