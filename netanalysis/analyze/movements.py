@@ -301,6 +301,9 @@ class MovementModel:
         for did, r in self.docs.items():
             self.held[str(r["holder_id"])].append(did)
         self._info = {}
+        self._dist = {}
+        self._examples = {}  # leg index -> (candidates, X): known before the leg, whatever as_of
+        self._leg_t_list = self.leg_t.tolist()
         self._last_t = max([x for x in (np.nanmax(self.leg_t) if len(self.leg_t) else None,
                                         _max_t(loc["start"]) if len(loc) else None)
                             if x is not None and np.isfinite(x)], default=0.0)
@@ -323,9 +326,11 @@ class MovementModel:
         Xs, ys = [], []
         n_ex = 0
         for i in idx:
-            p = self.leg_person[i]
-            t = self.leg_t[i]
-            cands, X, _ = self._state(p, t)
+            ex = self._examples.get(i)
+            if ex is None:
+                cands, X, _ = self._state(self.leg_person[i], self.leg_t[i])
+                ex = self._examples[i] = (cands, X)
+            cands, X = ex
             if not cands:
                 continue
             n_ex += 1
@@ -403,8 +408,17 @@ class MovementModel:
 
     def _known_legs(self, p, t):
         a, b = self.slices.get(p, (0, 0))
-        k = a + int(np.searchsorted(self.leg_t[a:b], t, side="left"))
-        return a, k
+        return a, bisect_left(self._leg_t_list, t, a, b)
+
+    def _km(self, a, b):
+        key = (a, b)
+        km = self._dist.get(key)
+        if km is None:
+            ia, ib = self._place(a), self._place(b)
+            km = (haversine_km(ia.lat, ia.lon, ib.lat, ib.lon)
+                  if ia is not None and ib is not None else math.nan)
+            self._dist[key] = km
+        return km
 
     def _places_of(self, q, t):
         """Places of person `q` known before `t`: {place: weight} (locations, then travel)."""
@@ -500,10 +514,10 @@ class MovementModel:
             grav = []
             for d, arr in self.arrive_t.items():
                 n = bisect_left(arr, t)
-                di = self._place(d)
-                if n and di is not None and d != cur:
-                    km = haversine_km(cinfo.lat, cinfo.lon, di.lat, di.lon)
-                    grav.append((math.log1p(n) - math.log1p(km / 100.0), d))
+                if n and d != cur:
+                    km = self._km(cur, d)
+                    if km == km:
+                        grav.append((math.log1p(n) - math.log1p(km / 100.0), d))
             grav.sort(key=lambda x: (-x[0], x[1]))
             cands |= {d for _, d in grav[:int(s["gravity_candidates"])]}
         cands.discard(cur)
@@ -534,8 +548,7 @@ class MovementModel:
             x[_F["gravity"]] = math.log1p(bisect_left(arr, t)) if arr is not None else 0.0
             ci = self._place(c)
             if ci is not None and cinfo is not None:
-                x[_F["distance"]] = math.log1p(
-                    haversine_km(cinfo.lat, cinfo.lon, ci.lat, ci.lon) / 100.0)
+                x[_F["distance"]] = math.log1p(self._km(cur, c) / 100.0)
             x[_F["home_country"]] = 1.0 if (ci is not None and ci.country in nat) else 0.0
             x[_F["new"]] = 1.0 if (v == 0 and c not in own_res and c not in own_other) else 0.0
             if explain:
@@ -700,5 +713,6 @@ def _fit_logit(Xs, ys, l2):
         grad = Z.T @ p - Z[chosen].sum(axis=0)
         return nll / G + 0.5 * l2 * w @ w / G, grad / G + l2 * w / G
 
-    res = minimize(f, np.zeros(X.shape[1]), jac=True, method="L-BFGS-B")
+    res = minimize(f, np.zeros(X.shape[1]), jac=True, method="L-BFGS-B",
+                   options={"maxiter": 300, "ftol": 1e-9})
     return res.x / sd, G
