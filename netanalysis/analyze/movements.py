@@ -10,7 +10,7 @@ computed from what was known before ``t`` only:
 ================ ===============================================================================
 feature          value for candidate c
 ================ ===============================================================================
-visits           log(1 + times the person was at c: legs from or to c)
+visits           log(1 + times the person arrived at c; the first origin counts once)
 recency          exp(-days since the person was last at c / 180)
 base             own residence at c (its confidence), or the share of own legs leaving from c
 own_transition   log(1 + own legs from the current place to c)
@@ -456,7 +456,8 @@ class MovementModel:
         trans = Counter()
         for i in range(a, k):
             o, d, tt = self.leg_o[i], self.leg_d[i], self.leg_t[i]
-            visits[o] += 1
+            if i == a:
+                visits[o] += 1  # where the known history starts
             visits[d] += 1
             last[o] = max(last.get(o, -math.inf), tt)
             last[d] = max(last.get(d, -math.inf), tt)
@@ -593,7 +594,7 @@ class MovementModel:
         if cur is not None and ci is not None:
             cinfo = self._place(cur)
             if cinfo is not None:
-                e["distance"] = f"{haversine_km(cinfo.lat, cinfo.lon, ci.lat, ci.lon):.0f} km away"
+                e["distance"] = f"close: {self._km(cur, c):.0f} km from {cur}"
         if ci is not None:
             e["home_country"] = f"in a country of nationality ({ci.country})"
         e["new"] = "a place not visited before"
@@ -680,7 +681,7 @@ def _why(contrib, ev):
     parts = []
     for j in order:
         c = contrib[j]
-        if c <= 0 or c < 0.15 * top or len(parts) >= 3:
+        if c <= 0 or c < 0.15 * top or len(parts) >= 4:
             break
         text = ev.get(FEATURES[j])
         if text:
