@@ -64,12 +64,14 @@ def _baselines(model, p, t):
     return freq, markov, cur
 
 
-def run_case(n, seed, variant, top=3):
+def run_case(n, seed, variant, train_on="fugitives"):
     with tempfile.TemporaryDirectory() as d:
         synth_case(d, persons=n, seed=seed, itineraries=VARIANTS[variant])
         case = load_case(d)
     t0 = time.perf_counter()
-    model = MovementModel(case)
+    from netanalysis.settings import load_settings
+
+    model = MovementModel(case, settings=load_settings(env={}, movements={"train_on": train_on}))
     fugs = [p for p, r in model.roles.items() if r == "fugitive"]
     held = []
     for p in fugs:
@@ -123,11 +125,12 @@ def _summ(recs):
                 cost=np.mean([x[0] / x[1] if x[0] else 1.0 for x in recs]))
 
 
-def report(n, seed, variant):
-    stats, calib, nheld, fits, secs, model = run_case(n, seed, variant)
+def report(n, seed, variant, train_on):
+    stats, calib, nheld, fits, secs, model = run_case(n, seed, variant, train_on)
     print(f"\n== {n:,} persons, seed {seed}, itineraries {variant} "
-          f"{VARIANTS[variant] or '(defaults)'}")
-    print(f"held-out legs (one per fugitive): {nheld}; fits: {fits}; last fit: {model.method}, "
+          f"{VARIANTS[variant] or '(defaults)'}, trained on {train_on}")
+    print(f"held-out legs (one per fugitive): {nheld}; fits: {fits}; last fit: {model.method} "
+          f"on {model.train_on}, "
           f"{model.n_train} training legs, coverage {model.coverage:.2f}; "
           f"{secs:.1f} s in all, {secs / max(nheld, 1):.2f} s per fugitive")
     print(f"{'method':10} {'split':7} {'n':>4} {'top1':>6} {'top3':>6} {'mrr':>6} {'cost':>6}")
@@ -158,10 +161,11 @@ def main(argv=None):
     ap.add_argument("--sizes", default="1000,10000")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--variants", default=",".join(VARIANTS))
+    ap.add_argument("--train-on", default="fugitives", choices=["fugitives", "everyone"])
     args = ap.parse_args(argv)
     for n in [int(x) for x in args.sizes.split(",")]:
         for v in args.variants.split(","):
-            report(n, args.seed, v)
+            report(n, args.seed, v, args.train_on)
 
 
 if __name__ == "__main__":

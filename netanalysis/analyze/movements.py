@@ -23,6 +23,7 @@ network_travel   log(1 + legs to c by anyone of the person's network)
 cotravel         sum of log(1 + shared journeys) of co-travellers whose places include c
 own_places       own safe houses, sightings, work places... at c (confidence x kind weight)
 route            log(1 + legs from the current place to c in the whole case)
+direct           1 when anyone in the case travelled from the current place to c
 gravity          log(1 + arrivals at c in the whole case)
 distance         log(1 + km from the current place / 100)
 home_country     1 when c lies in a country of the person's nationality
@@ -72,7 +73,7 @@ __all__ = ["FEATURES", "MOVEMENT_COLUMNS", "MovementModel", "anticipate"]
 #: The features of a candidate place, in the order of the weight vector.
 FEATURES = ("visits", "recency", "base", "own_transition", "back", "lodging", "support",
             "family", "associates", "network_travel", "cotravel", "own_places", "route",
-            "gravity", "distance", "home_country", "new")
+            "direct", "gravity", "distance", "home_country", "new")
 #: The contract columns of ``movements.csv``, first in the DataFrame :func:`anticipate` returns.
 MOVEMENT_COLUMNS = ["id", "rank", "place", "country", "probability", "why"]
 _EXTRA_COLUMNS = ["name", "current_place", "as_of", "companions", "document", "facilitators",
@@ -169,6 +170,8 @@ class MovementModel:
         Training legs used by the fit.
     method : str
         ``"conditional_logit"`` or ``"fallback"``.
+    train_on : str
+        Whose legs the fit used: ``"fugitives"`` or ``"everyone"``.
 
     See Also
     --------
@@ -198,6 +201,7 @@ class MovementModel:
         self.coverage = None
         self.n_train = 0
         self.method = None
+        self.train_on = None
         self._build()
 
     # ------------------------------------------------------------------ index
@@ -320,6 +324,13 @@ class MovementModel:
         s = self.s
         T = self._as_of_t(as_of)
         idx = np.flatnonzero(self.leg_t < T)
+        self.train_on = "everyone"
+        if s.get("train_on", "fugitives") == "fugitives":
+            fug = np.array([self.roles.get(p) == "fugitive" for p in self.leg_person[idx]],
+                           dtype=bool)
+            if fug.sum() >= 2 * int(s["min_train"]):
+                idx = idx[fug]
+                self.train_on = "fugitives"
         max_train = int(s["max_train"])
         if len(idx) > max_train:  # the most recent legs resemble the next move best
             idx = idx[np.argsort(self.leg_t[idx], kind="stable")[-max_train:]]
@@ -545,6 +556,7 @@ class MovementModel:
             x[_F["cotravel"]] = cot.get(c, 0.0)
             x[_F["own_places"]] = own_other.get(c, 0.0)
             x[_F["route"]] = math.log1p(route.get(c, 0))
+            x[_F["direct"]] = 1.0 if route.get(c) else 0.0
             arr = self.arrive_t.get(c)
             x[_F["gravity"]] = math.log1p(bisect_left(arr, t)) if arr is not None else 0.0
             ci = self._place(c)
@@ -590,6 +602,7 @@ class MovementModel:
                                         "location") + " there"
         if route.get(c):
             e["route"] = f"{route[c]} journeys {cur} -> {c} in the case"
+            e["direct"] = f"a direct connection from {cur}"
         e["gravity"] = "busy destination" + (f" near {cur}" if cur else "")
         if cur is not None and ci is not None:
             cinfo = self._place(cur)

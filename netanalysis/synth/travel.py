@@ -39,6 +39,7 @@ class _TravelMixin:
         r_pop = self.r_pop
         r_cc = self.r_cc
         travellers = np.flatnonzero(self.travels)
+        travellers = travellers[~np.isin(travellers, self.fug)]  # fugitives follow _itinerary
         ntrip = 1 + np.minimum(rng.geometric(0.55, len(travellers)) - 1, 4)
         trip_person = np.repeat(travellers, ntrip)
         T = len(trip_person)
