@@ -135,3 +135,24 @@ def test_cli_anticipate(tmp_path):
     res = CliRunner().invoke(main, ["anticipate", str(tmp_path), "--fugitive", "NOPE", "-q"])
     assert res.exit_code != 0 and "no person with id 'NOPE'" in res.output
     assert "Traceback" not in res.output
+
+
+def test_analyze_writes_movements_csv_for_every_fugitive_with_travel_or_location(tmp_path):
+    import csv
+    from pathlib import Path
+
+    from netanalysis.pipeline import OUTPUT_FILES, analyze_case
+
+    example = Path(__file__).resolve().parents[2] / "examples" / "case"
+    run = analyze_case(example, tmp_path / "out", write_map=False, write_report=False)
+    assert "movements.csv" in OUTPUT_FILES and run.files["movements.csv"].is_file()
+    with open(run.files["movements.csv"], newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+        header = rows and list(rows[0])
+    assert header[:6] == MOVEMENT_COLUMNS
+    case = run.case
+    fug = set(case.persons.loc[case.persons["role"] == "fugitive", "id"])
+    known = fug & (set(case.travel["person_id"]) | set(case.locations["person_id"]))
+    assert known and {r["id"] for r in rows} == known
+    assert all(r["why"] and 0 < float(r["probability"]) <= 1 for r in rows)
+    assert all(not r["why"].startswith(("=", "+", "-", "@")) for r in rows)
