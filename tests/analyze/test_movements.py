@@ -156,3 +156,29 @@ def test_analyze_writes_movements_csv_for_every_fugitive_with_travel_or_location
     assert known and {r["id"] for r in rows} == known
     assert all(r["why"] and 0 < float(r["probability"]) <= 1 for r in rows)
     assert all(not r["why"].startswith(("=", "+", "-", "@")) for r in rows)
+
+
+def test_report_has_where_next_with_the_prediction_and_a_map(tmp_path):
+    from html.parser import HTMLParser
+
+    from netanalysis.pipeline import analyze_case
+
+    class Tags(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.tags, self.text = [], []
+
+        def handle_starttag(self, tag, attrs):
+            self.tags.append((tag, dict(attrs)))
+
+        def handle_data(self, data):
+            self.text.append(data)
+
+    (tmp_path / "case").mkdir()
+    run = analyze_case(_case(tmp_path / "case"), tmp_path / "out", write_map=False)
+    p = Tags()
+    p.feed(run.files["report.html"].read_text("utf-8"))
+    text = " ".join(p.text)
+    where = text[text.index("Where next"):]
+    assert "PTY" in where and "lodging: supporter S1 Luis Mora" in where
+    assert any(t == "svg" and a.get("class") == "geo" for t, a in p.tags)
