@@ -72,12 +72,15 @@ def _loading_options(f):
               help="Above this many nodes, lay the map out in Python with physics off "
                    "(default from settings, map.max_physics_nodes).")
 @click.option("--title", default=None, help="Heading of the page.")
+@click.option("--geo", is_flag=True,
+              help="Geographic layout: persons at their last known place, places at their "
+                   "coordinates.")
 @_loading_options
 @filter_options
 @settings_option
 @quiet_option
 def map_command(case, out, focus, hops, top, group, color_by, kinds, max_physics_nodes, title,
-                no_resolve, no_infer, mapping, seed, link_types, min_confidence, no_inferred,
+                geo, no_resolve, no_infer, mapping, seed, link_types, min_confidence, no_inferred,
                 since, until, settings_path, quiet):
     """Draw an interactive network map of CASE: one HTML file that works offline.
 
@@ -93,6 +96,7 @@ def map_command(case, out, focus, hops, top, group, color_by, kinds, max_physics
       netanalysis map CASE --top 10 --out top10.html
       netanalysis map CASE --group 3 --color-by group --out group3.html
       netanalysis map CASE --kinds Person,Organization --out parties.html
+      netanalysis map CASE --geo --out geo.html
     """
     from netanalysis.present import network_map
 
@@ -106,7 +110,7 @@ def map_command(case, out, focus, hops, top, group, color_by, kinds, max_physics
                        color_by=color_by,
                        kinds=[k.strip() for k in kinds.split(",") if k.strip()] if kinds else None,
                        max_physics_nodes=max_physics_nodes, title=title, settings=settings,
-                       progress=progress)
+                       progress=progress, geo=geo)
     if quiet:  # otherwise the progress lines said it already
         for line in info["reductions"]:
             click.echo(f"map reduced: {line}", err=True)

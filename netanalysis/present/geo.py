@@ -13,7 +13,8 @@ from functools import lru_cache
 from html import escape
 from importlib import resources
 
-__all__ = ["world_rings", "geo_svg", "where_next_map", "STYLE"]
+__all__ = ["world_rings", "geo_svg", "where_next_map", "geo_positions", "last_known_places",
+           "STYLE"]
 
 #: Fill colour of each kind of marker.
 STYLE = {"past": "#6b7c93", "current": "#111111", "support": "#2b8a3e", "predicted": "#d9480f"}
@@ -191,6 +192,105 @@ def where_next_map(case, fugitive, movements=None, *, width=640, height=340):
                                "probability": float(prob)})
     return geo_svg(points, legs, width=width, height=height,
                    title=f"Where next: {fugitive}")
+
+
+def last_known_places(case):
+    """Return ``{person id: place}``: the latest of arrival or location record, else residence.
+
+    Examples
+    --------
+    >>> from netanalysis.model.case import Case
+    >>> last_known_places(Case())
+    {}
+    """
+    out = {}
+    when = {}
+    tr = case.tables["travel"]
+    if len(tr):
+        t = tr.sort_values(["depart", "_line"], kind="stable")
+        for pid, dep, dest in zip(t["person_id"].astype(str), t["depart"], t["destination"]):
+            if isinstance(dest, str):
+                out[pid], when[pid] = dest, str(dep)
+    loc = case.tables["locations"]
+    if len(loc):
+        for pid, place, kind, start in zip(loc["person_id"].astype(str), loc["place"],
+                                           loc["kind"], loc["start"]):
+            if not isinstance(place, str):
+                continue
+            start = start if isinstance(start, str) else ""
+            if pid not in out or (start and start > when.get(pid, "")) or (
+                    kind == "residence" and not when.get(pid)):
+                out[pid], when[pid] = place, start
+    return out
+
+
+def geo_positions(G, case, nodes, *, scale=40.0):
+    """Return ``{node: (x, y)}`` placing nodes of `G` on the map (x = longitude, y = -latitude).
+
+    Persons and organizations sit at their last known place (:func:`last_known_places`;
+    organizations at their country's main town when known), places at their coordinates,
+    journeys halfway between their ends; other nodes at the mean of their placed neighbours.
+    People at one place are spread on a small circle around it. What cannot be placed goes
+    on a row below the map.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> from netanalysis.model.case import Case
+    >>> G = nx.Graph()
+    >>> G.add_node("place:PTY", kind="Place", name="PTY")
+    >>> x, y = geo_positions(G, Case(), ["place:PTY"])["place:PTY"]
+    >>> round(x / 40), round(-y / 40)
+    (-79, 9)
+    """
+    import math
+
+    from netanalysis.model.places import place_info
+
+    last = last_known_places(case)
+    pos, at = {}, {}
+
+    def put(n, place):
+        info = place_info(place) if isinstance(place, str) else None
+        if info is None:
+            return False
+        k = at.setdefault(place, [0])
+        i = k[0]
+        k[0] += 1
+        r = 0.0 if i == 0 else 0.35 * math.sqrt(i)
+        a = i * 2.39996
+        pos[n] = ((info.lon + r * math.cos(a)) * scale, (-info.lat + r * math.sin(a)) * scale)
+        return True
+
+    for n in nodes:
+        d = G.nodes[n]
+        kind = d.get("kind")
+        if kind == "Place":
+            put(n, d.get("name"))
+        elif kind == "Journey":
+            a, b = place_info(d.get("origin") or ""), place_info(d.get("destination") or "")
+            if a is not None and b is not None:
+                pos[n] = ((a.lon + b.lon) / 2 * scale, -(a.lat + b.lat) / 2 * scale)
+        elif str(n) in last:
+            put(n, last[str(n)])
+    for _ in range(2):
+        for n in nodes:
+            if n in pos:
+                continue
+            nb = [pos[m] for m in (set(G.predecessors(n)) | set(G.successors(n))
+                                   if G.is_directed() else G.neighbors(n)) if m in pos]
+            if nb:
+                pos[n] = (sum(x for x, _ in nb) / len(nb) + 6.0,
+                          sum(y for _, y in nb) / len(nb) + 6.0)
+    rest = [n for n in nodes if n not in pos]
+    if pos:
+        x0 = min(x for x, _ in pos.values())
+        y0 = max(y for _, y in pos.values()) + 4 * scale
+    else:
+        x0, y0 = 0.0, 0.0
+    for i, n in enumerate(sorted(rest, key=str)):
+        pos[n] = (x0 + (i % 40) * 30.0, y0 + (i // 40) * 30.0)
+    return pos
 
 
 def _num(v):

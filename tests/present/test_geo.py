@@ -43,3 +43,30 @@ def test_svg_escapes_labels_and_draws_markers_and_legs():
         assert "href" not in attrs and "src" not in attrs
     assert geo_svg([]) == ""
 
+
+
+def test_geo_map_places_people_at_their_last_known_place(tmp_path):
+    import pandas as pd
+
+    from netanalysis.model.case import Case
+    from netanalysis.present.maps import map_data
+
+    persons = pd.DataFrame({"id": ["F1", "P2"], "name": ["Ana", HOSTILE],
+                            "role": ["fugitive", "associate"], "_file": "persons.csv",
+                            "_line": [2, 3]})
+    travel = pd.DataFrame({"person_id": ["F1", "F1"], "depart": ["2024-01-02", "2024-02-01"],
+                           "origin": ["BOG", "PTY"], "destination": ["PTY", "MAD"],
+                           "_file": "travel.csv", "_line": [2, 3]})
+    locations = pd.DataFrame({"person_id": ["P2"], "place": ["Cúcuta, CO"],
+                              "kind": ["residence"], "start": [None], "end": [None],
+                              "grading": ["B2"], "_file": "locations.csv", "_line": [2]})
+    case = Case(tables={"persons": persons, "travel": travel, "locations": locations})
+    data = map_data(case, geo=True)
+    pos = {n["id"]: (n["x"] / 40, -n["y"] / 40) for n in data["nodes"]}
+    assert data["info"]["physics"] is False and data["info"]["layout"].startswith("geographic")
+    lon, lat = pos["place:PTY"]
+    assert abs(lon + 79.4) < 0.1 and abs(lat - 9.07) < 0.1
+    lon, lat = pos["F1"]  # last arrival: MAD
+    assert abs(lon + 3.6) < 1 and abs(lat - 40.5) < 1
+    lon, lat = pos["P2"]  # residence in Cúcuta
+    assert abs(lon + 72.5) < 1 and abs(lat - 7.9) < 1
