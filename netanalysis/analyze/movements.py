@@ -186,13 +186,11 @@ class MovementModel:
     """
 
     def __init__(self, case, *, settings=None):
+        from netanalysis.settings import default_settings, load_settings
+
         if settings is None:
-            from netanalysis.settings import load_settings
-
-            settings = load_settings(env={})
+            settings = load_settings()
         s = dict(settings.get("movements") or {})
-        from netanalysis.settings import default_settings
-
         base = dict(default_settings()["movements"])
         base.update(s)
         self.s = base
@@ -316,6 +314,12 @@ class MovementModel:
     def fit(self, as_of=None):
         """Learn the weights from the legs departing before `as_of` (default: all legs).
 
+        Parameters
+        ----------
+        as_of : str, optional
+            ISO date; only legs departing before it train the model, each one predicted from
+            what was known before its own departure.
+
         Returns
         -------
         MovementModel
@@ -368,7 +372,20 @@ class MovementModel:
 
     # ------------------------------------------------------------------ predict
     def predict(self, *, fugitive=None, top=None, as_of=None):
-        """Return the ranked places of fugitives (see :func:`anticipate`)."""
+        """Return the ranked places of fugitives (see :func:`anticipate`).
+
+        Parameters
+        ----------
+        fugitive : str or list of str, optional
+        top : int, optional
+        as_of : str, optional
+            As in :func:`anticipate`; the weights are those of the last :meth:`fit` (fitted
+            with `as_of` first when the model has not been fitted).
+
+        Returns
+        -------
+        DataFrame
+        """
         if self.weights is None:
             self.fit(as_of=as_of)
         top = int(top if top is not None else self.s["top"])

@@ -140,12 +140,23 @@ _IATA = re.compile(r"^[A-Za-z]{3}$")
 
 
 def _country(cc):
-    from netanalysis.ingest.validate import country_code
+    code = cc.strip().upper()
+    a2, a3 = _countries()
+    if code in a2:
+        return code
+    if code in a3:
+        return a3[code]
+    raise ValueError(f"bad place: {cc!r} is not an ISO 3166-1 alpha-2 country code")
 
-    try:
-        return country_code(cc)
-    except ValueError:
-        raise ValueError(f"bad place: {cc!r} is not an ISO 3166-1 alpha-2 country code") from None
+
+@lru_cache(maxsize=1)
+def _countries():
+    import pycountry
+
+    a2 = {c.alpha_2 for c in pycountry.countries} | {"XK"}  # Kosovo, as Interpol writes it
+    a3 = {c.alpha_3: c.alpha_2 for c in pycountry.countries}
+    a3["XKX"] = "XK"
+    return frozenset(a2), a3
 
 
 @lru_cache(maxsize=1)
