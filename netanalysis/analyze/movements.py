@@ -605,15 +605,17 @@ class MovementModel:
             items = sorted(net_ev.get((cat, c), ()), key=lambda x: (-x[0], x[1]))[:2]
             if items:
                 who = ", ".join(f"{self._who(q)} ({typ}, {g})" for _, q, typ, g in items)
-                e[cat] = f"{'supporter' if cat in ('lodging', 'support') else cat} {who} " \
-                         "has a place there"
+                noun = {"lodging": "supporter", "support": "supporter", "family": "relative",
+                        "associates": "associate"}[cat]
+                e[cat] = (f"{noun} {who} has a place there" if len(items) == 1 else
+                          f"{noun}s {who} have places there")
         if net_travel.get(c):
             e["network_travel"] = f"the network travelled there {net_travel[c]} time(s)"
         items = sorted(cot_ev.get(c, ()), key=lambda x: (-x[0], x[1]))[:2]
         if items:
-            e["cotravel"] = "co-traveller " + ", ".join(
+            e["cotravel"] = ("co-traveller " if len(items) == 1 else "co-travellers ") + ", ".join(
                 f"{self._who(q)} ({n} shared leg{'s' if n > 1 else ''})" for n, q in items) + \
-                " has a place there"
+                (" has a place there" if len(items) == 1 else " have places there")
         if c in own_other:
             kinds = sorted(own_other_kinds.get(c, ()))
             e["own_places"] = "own " + ("/".join(k.replace("_", " ") for k in kinds) or
