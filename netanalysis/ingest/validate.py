@@ -40,8 +40,8 @@ phone      E.164 (``+573001234567``) where the number can be parsed (numbers wit
            counts as ``+``); otherwise the text stripped of spaces, dashes, dots,
            brackets and format characters, with decimal digits of other scripts written
            0-9 (a phone number is an identifier). Rejected only when it has no digit at all.
-place      an IATA code (three letters, upper case) or ``Place, CC`` with a valid country
-           code (normalised to ``Place, CC``); rejected otherwise
+place      a known IATA airport code (upper case) or ``Town, CC`` found in the GeoNames
+           gazetteer (normalised to the gazetteer's name); rejected otherwise
 ========== ============================================================================
 
 List cells with the same text share one list object (conversions run once per distinct
@@ -359,12 +359,15 @@ def normalize_phone(text, region=None):
 
 
 def normalize_place(text):
-    """Return an IATA code (upper case) or ``"Place, CC"``.
+    """Return the canonical key of a known place: an IATA code or ``"Town, CC"``.
+
+    Places are resolved with :func:`netanalysis.model.places.resolve_place` (airports through
+    ``airportsdata``, towns through the GeoNames gazetteer).
 
     Raises
     ------
     ValueError
-        When `text` is neither.
+        When `text` is not a known airport code or town.
 
     Examples
     --------
@@ -373,23 +376,11 @@ def normalize_place(text):
     >>> normalize_place(" Cúcuta ,co")
     'Cúcuta, CO'
     """
-    s = text.strip()
-    if _IATA.match(s):
-        return s.upper()
-    if "," in s:
-        name, cc = s.rsplit(",", 1)
-        name = " ".join(name.split())
-        if name:
-            try:
-                return f"{name}, {country_code(cc)}"
-            except ValueError:
-                raise ValueError(f"{BAD_PLACE}: {cc.strip()!r} is not an ISO 3166-1 alpha-2 "
-                                 "country code") from None
-    raise ValueError(f"{BAD_PLACE}: expected an IATA airport code (3 letters) or "
-                     "'Place, CC' (e.g. 'Cúcuta, CO')")
+    from netanalysis.model.places import resolve_place
+
+    return resolve_place(text).key
 
 
-_IATA = re.compile(r"^[A-Za-z]{3}$")
 _PHONE_JUNK = re.compile(r"[\s\-./()\u00a0\u00ad\u200b-\u200f\u2060-\u2064\ufeff]")
 _E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
 _DECIMAL_COMMA = re.compile(r"^[+-]?[0-9]+,[0-9]+$")

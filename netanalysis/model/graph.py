@@ -5,7 +5,8 @@ Two forms serve two needs:
 - :func:`build_graph` returns the full property graph as a ``networkx.MultiDiGraph``: nodes of
   kinds Person, Organization, Phone, Document, Place and Journey, and every reported link,
   inferred tie and structural relationship (a person *holds* a document, *uses* a phone,
-  *travelled* on a journey that *departs_from* and *arrives_at* a place). Every node has a
+  *travelled* on a journey that *departs_from* and *arrives_at* a place, and is *located_at*
+  a place of ``locations.csv``; places carry ``country``, ``lat`` and ``lon``). Every node has a
   ``kind``; every relationship has a ``type`` and, where it states something about people, its
   ``provenance``, ``grading`` and ``confidence``. This is the graph users explore.
 - :func:`party_edges` returns the ties between parties (persons and organizations) as one
@@ -536,14 +537,21 @@ def build_graph(case, *, include_inferred=True):
                        depart=rec["depart"], **{k: rec[k] for k in ("carrier", "flight", "mode")
                                                 if _present(rec.get(k))})
             for place, rel in ((rec["origin"], "departs_from"), (rec["destination"], "arrives_at")):
-                pid = f"place:{place}"
-                if pid not in G:
-                    G.add_node(pid, kind="Place", name=place)
+                pid = _place_node(G, place)
                 G.add_edge(jid, pid, type=rel)
         attrs = {k: rec[k] for k in ("depart", "arrive", "document_id", "booking_ref", "provenance")
                  if _present(rec.get(k))}
         attrs.update({k: v for k, v in rec.items() if k.startswith(EXTRA_PREFIX) and _present(v)})
         G.add_edge(rec["person_id"], jid, type="travelled", line=rec["_line"], **attrs)
+
+    for rec in t["locations"].to_dict("records"):
+        pid = _place_node(G, rec["place"])
+        grading = rec.get("grading") or "F6"
+        attrs = {k: rec.get(k) for k in ("start", "end", "provenance", "note")
+                 if _present(rec.get(k))}
+        G.add_edge(rec["person_id"], pid, type="located_at", location_kind=rec.get("kind"),
+                   grading=grading, confidence=grading_confidence(grading), line=rec["_line"],
+                   **attrs)
     return G
 
 
@@ -622,6 +630,19 @@ def co_travellers(case, person_id):
     out = pd.DataFrame({"person_id": tr.loc[sel, "person_id"], "journey": keys[sel],
                         "depart": tr.loc[sel, "depart"]})
     return out.sort_values(["depart", "person_id"]).reset_index(drop=True)
+
+
+def _place_node(G, place):
+    """Add the Place node of `place` (with country and coordinates) once; return its id."""
+    from netanalysis.model.places import place_info
+
+    pid = f"place:{place}"
+    if pid not in G:
+        info = place_info(place)
+        extra = {} if info is None else {"country": info.country, "lat": info.lat,
+                                         "lon": info.lon, "place_kind": info.kind}
+        G.add_node(pid, kind="Place", name=place, **extra)
+    return pid
 
 
 def _clean(v):
