@@ -55,10 +55,13 @@ seed_option = click.option("--seed", type=int, default=0, show_default=True,
 @click.option("--whole", is_flag=True,
               help="Draw the full property graph (every phone, document, place and journey) "
                    "instead of the investigation view.")
+@click.option("--geo", is_flag=True,
+              help="Geographic layout: persons at their last known place, places at their "
+                   "coordinates.")
 @seed_option
 @case_options
 def map_command(case, out, focus, hops, top, group, color_by, kinds, max_physics_nodes, title,
-                whole, **options):
+                whole, geo, **options):
     """Draw an interactive network map of CASE: one HTML file that works offline.
 
     Without a selection it draws the investigation view: fugitives, their supporters,
@@ -78,6 +81,7 @@ def map_command(case, out, focus, hops, top, group, color_by, kinds, max_physics
       netanalysis map CASE --top 10 --out top10.html
       netanalysis map CASE --group 3 --color-by group --out group3.html
       netanalysis map CASE --kinds Person,Organization --out parties.html
+      netanalysis map CASE --geo --out geo.html
     """
     from netanalysis.present import network_map
 
@@ -89,7 +93,7 @@ def map_command(case, out, focus, hops, top, group, color_by, kinds, max_physics
                        color_by=color_by,
                        kinds=[k.strip() for k in kinds.split(",") if k.strip()] if kinds else None,
                        max_physics_nodes=max_physics_nodes, title=title, whole=whole,
-                       settings=p.settings, progress=p.progress, filters=p.filters)
+                       settings=p.settings, progress=p.progress, filters=p.filters, geo=geo)
     if quiet:  # otherwise the progress lines said it already
         for line in info["reductions"]:
             click.echo(terminal_text(f"map reduced: {line}"), err=True)

@@ -28,6 +28,7 @@ __all__ = [
     "InferSettings",
     "MapSettings",
     "MapInvestigation",
+    "MovementsSettings",
     "Neo4jSettings",
     "IngestSettings",
     "SECTIONS",
@@ -457,9 +458,66 @@ class IngestSettings(Section):
     phone_region: Optional[CountryCode]
 
 
+@dataclass(frozen=True)
+class MovementsSettings(Section):
+    """Section ``movements`` (``schema/settings/movements.yaml``): where a fugitive goes next.
+
+    The weights of the conditional logit are fitted on the case itself; these values shape the
+    candidates and the fit (see :mod:`netanalysis.analyze.movements`).
+
+    Parameters
+    ----------
+    top : int
+        Places per fugitive in ``movements.csv``.
+    train_on : {"fugitives", "everyone"}
+        Whose legs train the model.
+    max_train, min_train : int
+        Legs sampled to fit; below `min_train` usable legs the fallback weights are used.
+    l2 : float
+        Ridge penalty of the fit, on standardised features.
+    route_candidates, gravity_candidates : int
+        Candidate destinations from the route network and the gravity prior.
+    cotravel_max_group : int
+        Journeys with more listed travellers do not make co-travellers.
+    location_kinds : dict of str to float
+        Weight of a place by the kind of location record.
+    family_types, associate_types : list of str
+        Link types that make someone family or a close associate.
+    fallback_weights : dict of str to float
+        The plain model used when a case has too little travel.
+    fallback_coverage : float
+        Share of moves to a candidate place assumed by the fallback.
+
+    Examples
+    --------
+    >>> from netanalysis.settings import load_settings
+    >>> load_settings(env={}).movements.train_on
+    'fugitives'
+
+    See Also
+    --------
+    InferSettings : the co-travel ties the model also reads.
+    """
+
+    top: int = field(metadata={"min": 1})
+    train_on: Literal["fugitives", "everyone"]
+    max_train: int = field(metadata={"min": 1})
+    min_train: int = field(metadata={"min": 1})
+    l2: float = field(metadata={"min": 0})
+    route_candidates: int = field(metadata={"min": 0})
+    gravity_candidates: int = field(metadata={"min": 0})
+    cotravel_max_group: int = field(metadata={"min": 1})
+    location_kinds: dict[str, float]
+    family_types: list[str]
+    associate_types: list[str]
+    fallback_weights: dict[str, float]
+    fallback_coverage: float = field(metadata={"min": 0})
+
+
 #: Section name -> dataclass.
 SECTIONS = {"rank": RankSettings, "resolve": ResolveSettings, "infer": InferSettings,
-            "map": MapSettings, "neo4j": Neo4jSettings, "ingest": IngestSettings}
+            "map": MapSettings, "neo4j": Neo4jSettings, "ingest": IngestSettings,
+            "movements": MovementsSettings}
 
 
 def suggest(word, options):

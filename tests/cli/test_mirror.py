@@ -16,6 +16,7 @@ import pytest
 from netanalysis.analyze import run_analysis
 from netanalysis.analyze.disrupt import disruption_table
 from netanalysis.analyze.keyplayer import key_player_table
+from netanalysis.analyze.movements import anticipate
 from netanalysis.analyze.paths import connection_table, paths_between
 from netanalysis.analyze.support import support_network
 from netanalysis.analyze.temporal import diff_windows, snapshots
@@ -59,6 +60,7 @@ MIRRORS = {
     ("validate",): ([load_case], {"rejects_path"}, {}),
     ("resolve",): ([resolve_entities], set(), {}),
     ("infer",): ([infer_links], set(), {}),
+    ("anticipate",): ([anticipate], set(), {"fugitives": "fugitive"}),
     ("watch",): ([watch], {"report_path"}, {"rules_path": "rules", "state_dir": "state"}),
 }
 
@@ -114,8 +116,9 @@ def test_options_are_keywords_of_the_library_function(path):
 @pytest.mark.parametrize("path", CASE_COMMANDS, ids=" ".join)
 def test_every_command_that_reads_a_case_has_the_shared_options(path):
     opts = _options(_command(path))
-    missing = [n for n in PREPARE_OPTIONS + ("quiet",) if n not in opts]
-    if path not in {("neo4j", "push"), ("watch",)}:  # they read the whole case: no filters
+    missing = [n for n in PREPARE_OPTIONS + ("quiet",) if n not in opts
+               and not (path == ("anticipate",) and n == "no_infer")]  # never infers
+    if path not in {("neo4j", "push"), ("watch",), ("anticipate",)}:  # the whole case: no filters
         want_window = path != ("diff",)  # diff has its own two windows
         missing += [n for n in FILTER_OPTIONS if n not in opts
                     and (want_window or n not in ("since", "until"))]

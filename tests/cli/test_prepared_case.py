@@ -25,6 +25,7 @@ COMMANDS = {
     "neo4j push": ["--uri", "bolt://127.0.0.1:1"],
     "infer": ["--out", "OUT/i.csv"],
     "watch": ["--rules", "RULES", "--state", "OUT/state"],
+    "anticipate": [],
 }
 
 
@@ -73,4 +74,5 @@ def test_the_case_is_prepared_with_the_options_given(command, files, monkeypatch
     assert str(seen["mapping"]) == str(files["mapping"])
     assert seen["resolve"] is False
     assert seen["allow_outside"] is True
-    assert seen.get("infer", True) is (command != "infer")  # infer prepares up to inference
+    # infer prepares up to inference; anticipate reads the stated legs only
+    assert seen.get("infer", True) is (command not in ("infer", "anticipate"))
