@@ -56,6 +56,8 @@ References
 from __future__ import annotations
 
 import math
+import os
+import re
 import shutil
 import tempfile
 
@@ -240,7 +242,7 @@ def co_travel_links(case, *, settings=None):
     params = {"max_pax": int(ct["max_passengers"]), "max_bk": int(ct["max_booking_size"]),
               "items": int(ct["max_evidence_items"]), "min_j": int(ct["min_shared_journeys"]),
               "min_score": float(ct["min_score"]), "small": int(ct["small_journey_passengers"])}
-    res = _run_sql(sql, {"travel": df}, params, ct.get("memory_limit"))
+    res = _run_sql(sql, {"travel": df}, params, ct.get("memory_limit"), ct.get("temp_directory"))
     if not len(res):
         return _empty()
     bw = float(ct["booking_weight"])
@@ -456,13 +458,43 @@ def _finish(a, b, typ, evidence, score, cfg, start, end):
                                      kind="stable").reset_index(drop=True)
 
 
-def _run_sql(sql, tables, params, memory_limit):
-    tmp = tempfile.mkdtemp(prefix="netanalysis-duckdb-")
-    con = duckdb.connect()
+_SIZE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(B|KB|MB|GB|TB|KIB|MIB|GIB|TIB)?\s*", re.IGNORECASE)
+
+
+def _duckdb_size(value, key="infer.co_travel.memory_limit"):
+    """Return a DuckDB size literal from a setting, or raise InputError naming `key`.
+
+    Examples
+    --------
+    >>> _duckdb_size("2GB"), _duckdb_size(" 512 mb"), _duckdb_size(1024)
+    ('2GB', '512MB', '1024B')
+    >>> _duckdb_size("1GB'; COPY (SELECT 1) TO '/tmp/x'; --")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    netanalysis.errors.InputError: infer.co_travel.memory_limit must be a size such as 2GB ...
+    """
+    from netanalysis.errors import InputError
+    m = _SIZE.fullmatch(str(value)) if isinstance(value, (str, int)) and \
+        not isinstance(value, bool) else None
+    if m is None:
+        raise InputError(f'{key} must be a size such as 2GB or 512MB, not "{value}"')
+    return m.group(1) + (m.group(2) or "B").upper()
+
+
+def _run_sql(sql, tables, params, memory_limit, temp_directory=None):
+    """Run one query on registered DataFrames; settings reach DuckDB as configuration values,
+    never as SQL text (issue 14)."""
+    from netanalysis.errors import InputError
+    own_tmp = temp_directory is None or str(temp_directory).strip() == ""
+    if not own_tmp and not isinstance(temp_directory, (str, os.PathLike)):
+        raise InputError("infer.co_travel.temp_directory must be a folder path, "
+                         f"not {type(temp_directory).__name__}")
+    tmp = tempfile.mkdtemp(prefix="netanalysis-duckdb-") if own_tmp else os.fspath(temp_directory)
+    config = {"temp_directory": tmp}
+    if memory_limit:
+        config["memory_limit"] = _duckdb_size(memory_limit)
+    con = duckdb.connect(config=config)
     try:
-        con.execute(f"SET temp_directory = '{tmp}'")
-        if memory_limit:
-            con.execute(f"SET memory_limit = '{memory_limit}'")
         for name, df in tables.items():
             # pandas string columns (python storage) scan very slowly in DuckDB: pass objects
             strs = {c: object for c in df.columns if isinstance(df[c].dtype, pd.StringDtype)}
@@ -471,7 +503,8 @@ def _run_sql(sql, tables, params, memory_limit):
         return con.execute(sql, used).df()
     finally:
         con.close()
-        shutil.rmtree(tmp, ignore_errors=True)
+        if own_tmp:
+            shutil.rmtree(tmp, ignore_errors=True)
 
 
 def _str_col(df, col):
