@@ -232,10 +232,14 @@ def co_travel_links(case, *, settings=None):
           WHERE bk IS NOT NULL AND bk <> '' GROUP BY pid, bk)
     SELECT * FROM j UNION ALL SELECT * FROM b
     """
+    seeds = _seed_ids(case, cfg)
     with _connect(ct.get("memory_limit"), ct.get("temp_directory")) as con:
         con.register("travel", df)
         con.execute(prep)
-        res, m, two_w = _cooccur(con, int(ct["max_passengers"]))
+        if seeds is not None:
+            con.register("seeds", pd.DataFrame(
+                {"pid": np.flatnonzero(np.isin(np.asarray(uniq, dtype=object), list(seeds)))}))
+        res, m, two_w = _cooccur(con, int(ct["max_passengers"]), seeds is not None)
         kept = _significant(res, m, two_w, cfg)
         if not len(kept):
             return _empty()
@@ -288,7 +292,7 @@ def shared_phone_links(case, *, settings=None):
                          "key": [normalize_phone(x) for x in ph["number"].tolist()]})
     uses["label"] = uses["key"]
     return _shared(uses, "shared_phone", "both use phone", int(cfg["shared_phone"]["max_users"]),
-                   cfg)
+                   cfg, _seed_ids(case, cfg))
 
 
 def shared_document_links(case, *, settings=None):
@@ -332,7 +336,7 @@ def shared_document_links(case, *, settings=None):
                                   "label": t["label"].to_numpy(dtype=object)})
             uses = pd.concat([uses, extra], ignore_index=True)
     return _shared(uses, "shared_document", "both use", int(cfg["shared_document"]["max_users"]),
-                   cfg)
+                   cfg, _seed_ids(case, cfg))
 
 
 def call_links(case, *, settings=None):
@@ -409,6 +413,10 @@ def call_links(case, *, settings=None):
                      res[["b", "n"]].rename(columns={"b": "p"})]).groupby("p")["n"].sum()
     res = res.assign(k=res["n"], sa=res["a"].map(act).to_numpy(float),
                      sb=res["b"].map(act).to_numpy(float))
+    seeds = _seed_ids(case, cfg)
+    if seeds is not None:
+        sc = np.flatnonzero(np.isin(np.asarray(pids, dtype=object), list(seeds)))
+        res = res[res["a"].isin(sc) | res["b"].isin(sc)]
     res = _significant(res[res["k"] >= 2], len(res), float(act.sum()), cfg)
     if not len(res):
         return _empty()
@@ -437,7 +445,7 @@ def call_links(case, *, settings=None):
 
 
 # --------------------------------------------------------------------------------------------
-def _shared(uses, typ, verb, max_users, cfg):
+def _shared(uses, typ, verb, max_users, cfg, seeds=None):
     uses = uses[uses["key"] != ""].drop_duplicates(subset=["pid", "key"])
     if not len(uses):
         return _empty()
@@ -447,7 +455,9 @@ def _shared(uses, typ, verb, max_users, cfg):
     with _connect(None, None) as con:
         con.register("inc_df", inc)
         con.execute("CREATE TEMP TABLE inc AS SELECT * FROM inc_df")
-        res, m, two_w = _cooccur(con, max_users)
+        if seeds is not None:
+            con.register("seeds", pd.DataFrame({"pid": sorted(seeds)}, dtype=object))
+        res, m, two_w = _cooccur(con, max_users, seeds is not None)
         kept = _significant(res, m, two_w, cfg)
         if not len(kept):
             return _empty()
@@ -490,7 +500,7 @@ def _connect(memory_limit, temp_directory):
             shutil.rmtree(tmp, ignore_errors=True)
 
 
-def _cooccur(con, max_size):
+def _cooccur(con, max_size, seeded=False):
     """Count co-occurrences per pair from the table ``inc(pid, kind, label, day)``.
 
     Leaves the tables ``evs`` (events of 2 to `max_size` persons) and ``us`` (incidences)
@@ -509,17 +519,43 @@ def _cooccur(con, max_size):
     SELECT DISTINCT i.pid, e.ev, e.n FROM inc i JOIN evs e USING (kind, label)
     """)
     con.execute("CREATE TEMP TABLE deg AS SELECT pid, sum(n - 1)::DOUBLE AS s FROM us GROUP BY pid")
-    con.execute("""
-    CREATE TEMP TABLE pr AS
-    SELECT a.pid AS a, b.pid AS b, count(*)::INTEGER AS k
-    FROM us a JOIN us b ON a.ev = b.ev AND a.pid < b.pid GROUP BY a.pid, b.pid
-    """)
+    if seeded:   # only pairs with a person of interest (table ``seeds``), each pair once
+        con.execute("""
+        CREATE TEMP TABLE pr AS
+        SELECT least(a.pid, b.pid) AS a, greatest(a.pid, b.pid) AS b, count(*)::INTEGER AS k
+        FROM (SELECT * FROM us WHERE pid IN (SELECT pid FROM seeds)) a
+             JOIN us b ON a.ev = b.ev AND a.pid <> b.pid
+        WHERE b.pid NOT IN (SELECT pid FROM seeds) OR a.pid < b.pid
+        GROUP BY 1, 2
+        """)
+    else:
+        con.execute("""
+        CREATE TEMP TABLE pr AS
+        SELECT a.pid AS a, b.pid AS b, count(*)::INTEGER AS k
+        FROM us a JOIN us b ON a.ev = b.ev AND a.pid < b.pid GROUP BY a.pid, b.pid
+        """)
     m, two_w = con.execute("SELECT (SELECT count(*) FROM pr), (SELECT sum(s) FROM deg)").fetchone()
     res = con.execute("""
     SELECT pr.a, pr.b, pr.k, da.s AS sa, db.s AS sb
     FROM pr JOIN deg da ON da.pid = pr.a JOIN deg db ON db.pid = pr.b WHERE pr.k >= 2
     """).df()
     return res, int(m or 0), float(two_w or 0.0)
+
+
+def _seed_ids(case, cfg):
+    """None (``infer.seed: all``: every pair is tested) or the ids of the persons of interest
+    (``wanted``: persons with a ``wanted_by``): then only their pairs form the family tested."""
+    seed = cfg.get("seed", "all")
+    if seed in (None, "all"):
+        return None
+    if seed != "wanted":
+        from netanalysis.errors import InputError
+        raise InputError(f'infer.seed must be "all" or "wanted", not "{seed}"')
+    p = case.tables["persons"]
+    if not len(p) or "wanted_by" not in p:
+        return set()
+    return {str(i) for i, w in zip(p["id"], p["wanted_by"])
+            if (len(w) > 0 if isinstance(w, (list, tuple, np.ndarray)) else _present(w))}
 
 
 def _significant(res, m, two_w, cfg):

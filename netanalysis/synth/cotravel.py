@@ -9,7 +9,9 @@ journey's popularity is log-uniform in ``journey_size`` and persons pick journey
 to it (the number of known passengers of a journey is then close to its popularity).
 ``n_companions`` pairs of distinct persons are planted: the second one joins ``k`` of the first
 one's journeys, ``k`` uniform in ``shared_journeys`` (a person with fewer journeys shares all of
-them). ``n_companions=0`` is the null case: every shared journey is chance.
+them). ``n_companions=0`` is the null case: every shared journey is chance. Persons of interest
+(a ``wanted_by``) are the first person of each planted pair and as many others without a
+companion (``n_wanted`` in all; in the null case, ``n_wanted`` persons chosen at random).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ __all__ = ["cotravel_case"]
 
 
 def cotravel_case(n_persons=2000, *, journey_size=(3, 300), shared_journeys=(1, 5),
-                  legs_per_person=(1, 50), n_companions=50, seed=0):
+                  legs_per_person=(1, 50), n_companions=50, n_wanted=None, seed=0):
     """Return synthetic travel legs and the planted companion pairs.
 
     Parameters
@@ -35,23 +37,27 @@ def cotravel_case(n_persons=2000, *, journey_size=(3, 300), shared_journeys=(1, 
         Journeys per person, log-uniform in the range.
     n_companions : int
         Planted pairs; 0 is the null case.
+    n_wanted : int, optional
+        Persons of interest (default ``max(2 * n_companions, 50)``).
     seed : int
 
     Returns
     -------
     travel : DataFrame
         ``person_id, carrier, flight, depart, origin, destination`` (one row a leg).
+    persons : DataFrame
+        ``id, name, wanted_by`` (``wanted_by`` a list, ``["XX"]`` for persons of interest).
     truth : DataFrame
         ``id_a, id_b, shared`` (``id_a < id_b``): the planted pairs and the journeys they share.
 
     Examples
     --------
-    >>> tr, truth = cotravel_case(200, n_companions=5, seed=1)
-    >>> len(truth), sorted(tr.columns)[:3]
-    (5, ['carrier', 'depart', 'destination'])
+    >>> tr, persons, truth = cotravel_case(200, n_companions=5, seed=1)
+    >>> len(truth), sorted(tr.columns)[:3], int(persons["wanted_by"].map(len).sum())
+    (5, ['carrier', 'depart', 'destination'], 50)
     >>> bool((truth["shared"] >= 1).all())
     True
-    >>> cotravel_case(200, n_companions=0)[1].empty
+    >>> cotravel_case(200, n_companions=0)[2].empty
     True
 
     See Also
@@ -74,8 +80,12 @@ def cotravel_case(n_persons=2000, *, journey_size=(3, 300), shared_journeys=(1, 
     person = np.repeat(np.arange(n_persons), d)
     journey = rng.choice(J, total, p=pop / pop.sum())
     pairs = []
+    order = rng.permutation(n_persons)
+    n_wanted = max(2 * n_companions, 50) if n_wanted is None else int(n_wanted)
+    wanted = set(order[:2 * n_companions:2].tolist()) | set(
+        order[2 * n_companions:2 * n_companions + max(0, n_wanted - n_companions)].tolist())
     if n_companions:
-        people = rng.permutation(n_persons)[:2 * n_companions].reshape(-1, 2)
+        people = order[:2 * n_companions].reshape(-1, 2)
         extra_p, extra_j = [], []
         for a, b in people:
             ja = np.unique(journey[person == a])
@@ -83,7 +93,7 @@ def cotravel_case(n_persons=2000, *, journey_size=(3, 300), shared_journeys=(1, 
             shared = rng.choice(ja, k, replace=False)
             extra_p.append(np.full(k, b))
             extra_j.append(shared)
-            pairs.append((min(a, b), max(a, b)))
+            pairs.append((a, b))
         person = np.concatenate([person] + extra_p)
         journey = np.concatenate([journey] + extra_j)
     legs = np.unique(person.astype(np.int64) * J + journey)
@@ -99,6 +109,9 @@ def cotravel_case(n_persons=2000, *, journey_size=(3, 300), shared_journeys=(1, 
         "flight": (journey // 365).astype(str).astype(object),
         "depart": day.strftime("%Y-%m-%d").to_numpy(dtype=object),
         "origin": "AAA", "destination": "BBB"})
-    tdf = pd.DataFrame({"id_a": [pid[a] for a, _, _ in truth], "id_b": [pid[b] for _, b, _ in truth],
+    tdf = pd.DataFrame({"id_a": [pid[min(a, b)] for a, b, _ in truth],
+                        "id_b": [pid[max(a, b)] for a, b, _ in truth],
                         "shared": [s for _, _, s in truth]}, columns=["id_a", "id_b", "shared"])
-    return travel, tdf
+    persons = pd.DataFrame({"id": pid, "name": pid,
+                            "wanted_by": [["XX"] if i in wanted else [] for i in range(n_persons)]})
+    return travel, persons, tdf

@@ -5,6 +5,8 @@ import math
 import pandas as pd
 import pytest
 
+from netanalysis.errors import InputError
+
 from netanalysis.model.graph import party_edges
 from netanalysis.model.vocab import INFERRED_LINK_TYPES
 from netanalysis.resolve import infer_links
@@ -222,23 +224,35 @@ def test_null_case_keeps_no_more_chance_ties_than_the_fdr_allows():
     from netanalysis.synth.cotravel import cotravel_case
     runs_with_ties = 0
     for seed in range(8):
-        tr, truth = cotravel_case(400, n_companions=0, seed=seed, journey_size=(3, 30),
-                                  legs_per_person=(1, 20))
+        tr, persons, truth = cotravel_case(400, n_companions=0, seed=seed, journey_size=(3, 30),
+                                           legs_per_person=(1, 20))
         assert truth.empty
-        runs_with_ties += not co_travel_links(Case(tables={"travel": tr})).empty
-    # under the complete null, BH keeps a chance tie in at most 5 % of runs: P(>= 3 of 8) < 0.006
-    assert runs_with_ties <= 2
+        for seed_mode in ("all", "wanted"):
+            t = co_travel_links(Case(tables={"travel": tr, "persons": persons}),
+                                settings={"seed": seed_mode})
+            runs_with_ties += not t.empty
+    # under the complete null, BH keeps a chance tie in at most 5 % of runs: P(>= 4 of 16) < 0.01
+    assert runs_with_ties <= 3
 
 
 def test_planted_companions_are_found_when_rare_travellers_share_journeys():
     from netanalysis.model.case import Case
     from netanalysis.synth.cotravel import cotravel_case
-    tr, truth = cotravel_case(1000, n_companions=20, seed=0, journey_size=(3, 10),
-                              legs_per_person=(3, 8), shared_journeys=(3, 5))
-    t = co_travel_links(Case(tables={"travel": tr}))
-    found, planted = set(zip(t["from_id"], t["to_id"])), set(zip(truth["id_a"], truth["id_b"]))
+    tr, persons, truth = cotravel_case(1000, n_companions=20, seed=0, journey_size=(3, 10),
+                                       legs_per_person=(3, 8), shared_journeys=(3, 5))
+    c = Case(tables={"travel": tr, "persons": persons})
+    planted = set(zip(truth["id_a"], truth["id_b"]))
+    t = co_travel_links(c)
+    found = set(zip(t["from_id"], t["to_id"]))
     assert len(found & planted) >= 10
     assert len(found - planted) <= max(1, 0.2 * len(found))
+    # testing only the pairs of persons of interest: a smaller family, more found
+    t = co_travel_links(c, settings={"seed": "wanted"})
+    seeded = set(zip(t["from_id"], t["to_id"]))
+    assert len(seeded & planted) > len(found & planted)
+    assert len(seeded - planted) <= max(1, 0.2 * len(seeded))
+    with pytest.raises(InputError, match="infer.seed"):
+        co_travel_links(c, settings={"seed": "fugitives"})
 
 
 def test_infer_links_contract_confidence_and_graph(make_case):
