@@ -227,7 +227,7 @@ def co_travel_links(case, *, settings=None):
                || ' ' || day AS label, day
         FROM t
         WHERE fl IS NOT NULL AND fl <> '' AND length(day) = 10
-    ),
+    ),  -- the label holds the day: one row per person and journey
     b AS (SELECT pid, 'B' AS kind, bk AS label, min(day) AS day FROM t
           WHERE bk IS NOT NULL AND bk <> '' GROUP BY pid, bk)
     SELECT * FROM j UNION ALL SELECT * FROM b
@@ -237,8 +237,8 @@ def co_travel_links(case, *, settings=None):
         con.register("travel", df)
         con.execute(prep)
         if seeds is not None:
-            con.register("seeds", pd.DataFrame(
-                {"pid": np.flatnonzero(np.isin(np.asarray(uniq, dtype=object), list(seeds)))}))
+            at = pd.Index(uniq).get_indexer(sorted(seeds))
+            con.register("seeds", pd.DataFrame({"pid": at[at >= 0].astype(np.int64)}))
         res, m, two_w = _cooccur(con, int(ct["max_passengers"]), seeds is not None)
         kept = _significant(res, m, two_w, cfg)
         if not len(kept):
@@ -415,7 +415,8 @@ def call_links(case, *, settings=None):
                      sb=res["b"].map(act).to_numpy(float))
     seeds = _seed_ids(case, cfg)
     if seeds is not None:
-        sc = np.flatnonzero(np.isin(np.asarray(pids, dtype=object), list(seeds)))
+        sc = pd.Index(pids).get_indexer(sorted(seeds))
+        sc = sc[sc >= 0]
         res = res[res["a"].isin(sc) | res["b"].isin(sc)]
     res = _significant(res[res["k"] >= 2], len(res), float(act.sum()), cfg)
     if not len(res):
@@ -501,7 +502,8 @@ def _connect(memory_limit, temp_directory):
 
 
 def _cooccur(con, max_size, seeded=False):
-    """Count co-occurrences per pair from the table ``inc(pid, kind, label, day)``.
+    """Count co-occurrences per pair from the table ``inc(pid, kind, label, day)`` (one row
+    per person and event).
 
     Leaves the tables ``evs`` (events of 2 to `max_size` persons) and ``us`` (incidences)
     on `con`; returns the pairs sharing at least two events with their activities, the number
@@ -511,12 +513,11 @@ def _cooccur(con, max_size, seeded=False):
     CREATE TEMP TABLE evs AS
     SELECT row_number() OVER (ORDER BY kind, label) AS ev, kind, label, n, day, day2 FROM (
         SELECT kind, label, count(*)::INTEGER AS n, min(day) AS day, max(day) AS day2
-        FROM (SELECT DISTINCT pid, kind, label, day FROM inc)
-        GROUP BY kind, label HAVING count(*) BETWEEN 2 AND $max_size)
+        FROM inc GROUP BY kind, label HAVING count(*) BETWEEN 2 AND $max_size)
     """, {"max_size": int(max_size)})
     con.execute("""
     CREATE TEMP TABLE us AS
-    SELECT DISTINCT i.pid, e.ev, e.n FROM inc i JOIN evs e USING (kind, label)
+    SELECT i.pid, e.ev, e.n FROM inc i JOIN evs e USING (kind, label)
     """)
     con.execute("CREATE TEMP TABLE deg AS SELECT pid, sum(n - 1)::DOUBLE AS s FROM us GROUP BY pid")
     if seeded:   # only pairs with a person of interest (table ``seeds``), each pair once
@@ -630,15 +631,10 @@ def _str_col(df, col):
     """A column as an object array of str, None where missing or blank (vectorised)."""
     if col not in df:
         return np.full(len(df), None, dtype=object)
-    s = df[col]
-    ok = s.notna().to_numpy()
-    out = np.full(len(s), None, dtype=object)
-    if ok.any():
-        v = s[ok].astype(str).str.strip()
-        nz = (v != "").to_numpy()
-        idx = np.flatnonzero(ok)[nz]
-        out[idx] = v[nz].to_numpy(dtype=object)
-    return out
+    codes, uniq = pd.factorize(df[col])        # each distinct value cleaned once
+    vals = np.array([None] + [v if v != "" else None for v in (str(u).strip() for u in uniq)],
+                    dtype=object)
+    return vals[codes + 1]
 
 
 def _phones(series):
