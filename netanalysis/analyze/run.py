@@ -25,7 +25,12 @@ from netanalysis.analyze.brokerage import (
     group_bridging,
     structural_holes_arrays,
 )
-from netanalysis.analyze.communities import _modularity, _renumber, membership_array
+from netanalysis.analyze.communities import (
+    _modularity,
+    _renumber,
+    circle_membership,
+    membership_array,
+)
 from netanalysis.analyze.logistics import group_table, logistics_groups
 from netanalysis.analyze.result import TARGET_COLUMNS, Analysis
 from netanalysis.analyze.targets import (
@@ -199,6 +204,16 @@ def run_analysis(case, *, settings=None, filters=None, seed=0, measures=None, pr
                                     method=com.get("method", "leiden"),
                                     n_iterations=int(com.get("n_iterations", 2)))
             meta["communities"] = f"{com.get('method', 'leiden')} (resolution {com.get('resolution', 1.0)})"
+            if com.get("graph", "all") == "support_circle":
+                s_ = edges[edges["type"].isin(SUPPORT_TYPES)]
+                ix = pd.Index(ids)
+                core = np.concatenate([ix.get_indexer(s_["source"].astype(str)),
+                                       ix.get_indexer(s_["target"].astype(str))])
+                memb = circle_membership(K, core[core >= 0], memb,
+                                         resolution=float(com.get("resolution", 1.0)),
+                                         weight=weight, seed=seed,
+                                         n_iterations=int(com.get("n_iterations", 2)))
+                meta["communities"] += ", support ties and their circle apart"
         modularity = _modularity(K, memb, weight, float(com.get("resolution", 1.0))) if n else None
         if modularity is not None and modularity != modularity:
             modularity = None
