@@ -23,6 +23,8 @@ __all__ = [
     "modularity",
     "membership_array",
     "circle_membership",
+    "support_circle",
+    "circle_resolution",
 ]
 
 
@@ -208,6 +210,50 @@ def membership_array(K, *, resolution=1.0, weight="weight", seed=0, n_iterations
     return _renumber(K, raw)
 
 
+def support_circle(K, core):
+    """Return the sorted vertex indices of `core` and their neighbours in `K`.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> from netanalysis.analyze._kernels import to_kernel
+    >>> K = to_kernel(nx.path_graph(5))
+    >>> support_circle(K, [K.index[0]]).size
+    2
+
+    See Also
+    --------
+    circle_membership
+    """
+    core = np.unique(np.asarray(core, dtype=np.int64))
+    if not len(core):
+        return core
+    return np.unique(np.concatenate([core] + [np.asarray(x, dtype=np.int64) for x in
+                                              K.graph.neighborhood(core.tolist(), order=1)]))
+
+
+def circle_resolution(n_ties, *, resolution=1.0, reference_ties=None):
+    """Return the resolution for a circle of `n_ties` ties: `resolution`, times
+    ``sqrt(n_ties / reference_ties)`` when the circle is larger than `reference_ties`.
+
+    Modularity's resolution limit grows with the number of ties; scaling the resolution with
+    the square root of the circle's size keeps the group size it resolves close to the one it
+    resolves on a circle of `reference_ties` (chosen on synthetic cases, see the report).
+
+    Examples
+    --------
+    >>> circle_resolution(500, reference_ties=2000), circle_resolution(8000, reference_ties=2000)
+    (1.0, 2.0)
+
+    See Also
+    --------
+    circle_membership
+    """
+    if not reference_ties or n_ties <= reference_ties:
+        return float(resolution)
+    return float(resolution) * float(np.sqrt(n_ties / float(reference_ties)))
+
+
 def circle_membership(K, core, membership, *, resolution=1.0, weight="weight", seed=0,
                       n_iterations=-1):
     """Group numbers where the persons at `core` and their immediate circle are partitioned on
@@ -265,8 +311,7 @@ def circle_membership(K, core, membership, *, resolution=1.0, weight="weight", s
     core = np.unique(np.asarray(core, dtype=np.int64))
     if n == 0 or not len(core):
         return memb.copy()
-    circle = np.unique(np.concatenate([core] + [np.asarray(x, dtype=np.int64)
-                                                for x in g.neighborhood(core.tolist(), order=1)]))
+    circle = support_circle(K, core)
     sub = g.induced_subgraph(circle.tolist())
     w = K.weight_arg(weight)
     rng = random.Random(int(seed or 0))
