@@ -52,9 +52,16 @@ def test_fugitives_are_ranked_by_danger(hub_case):
 
 
 def test_weights_come_from_settings(hub_case):
-    s = load_settings(rank={"weights": {"support": 0.0, "danger": 0.0}})
+    s = load_settings(rank={"weights": {"support": 0.0, "danger": 0.0, "brokerage": 0.0}})
     t = run_analysis(hub_case, settings=s).targets
-    assert t.iloc[0]["id"] == "HUB"  # without the support term, centrality wins
+    assert t.iloc[0]["id"] == "HUB"  # without the support terms, centrality wins
+    # FAC brokers between the groups of the support circle (partitioned apart): brokerage
+    # alone lifts him above the hub
+    s = load_settings(rank={"weights": {"support": 0.0, "danger": 0.0}})
+    assert run_analysis(hub_case, settings=s).targets.iloc[0]["id"] == "FAC"
+    s = load_settings(rank={"weights": {"support": 0.0, "danger": 0.0},
+                            "communities": {"graph": "all"}})
+    assert run_analysis(hub_case, settings=s).targets.iloc[0]["id"] == "HUB"
 
 
 def test_filters_are_honoured(hub_case):
