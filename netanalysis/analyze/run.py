@@ -206,21 +206,22 @@ def run_analysis(case, *, settings=None, filters=None, seed=0, measures=None, pr
                                     method=com.get("method", "leiden"),
                                     n_iterations=int(com.get("n_iterations", 2)))
             meta["communities"] = f"{com.get('method', 'leiden')} (resolution {com.get('resolution', 1.0)})"
-            if com.get("graph", "support_circle") == "support_circle":
-                s_ = edges[edges["type"].isin(SUPPORT_TYPES)]
-                ix = pd.Index(ids)
-                core = np.concatenate([ix.get_indexer(s_["source"].astype(str)),
-                                       ix.get_indexer(s_["target"].astype(str))])
-                core = core[core >= 0]
-                m_c = K.graph.induced_subgraph(support_circle(K, core).tolist()).ecount()
-                res_c = circle_resolution(
-                    m_c, resolution=float(com.get("circle_resolution", com.get("resolution", 1.0))),
-                    reference_ties=com.get("circle_reference_ties"))
-                memb = circle_membership(K, core, memb, resolution=res_c,
-                                         weight=weight, seed=seed,
-                                         n_iterations=int(com.get("n_iterations", 2)))
-                meta["communities"] += (f", support ties and their circle ({m_c:,} ties) apart "
-                                        f"(resolution {res_c:.3g})")
+        if com.get("graph", "support_circle") == "support_circle":
+            s_ = edges[edges["type"].isin(SUPPORT_TYPES)]
+            ix = pd.Index(ids)
+            core = np.concatenate([ix.get_indexer(s_["source"].astype(str)),
+                                   ix.get_indexer(s_["target"].astype(str))])
+            core = core[core >= 0]
+            m_c = K.graph.induced_subgraph(support_circle(K, core).tolist()).ecount()
+            res_c = circle_resolution(
+                m_c, resolution=float(com.get("circle_resolution", com.get("resolution", 1.0))),
+                reference_ties=com.get("circle_reference_ties"))
+            memb = circle_membership(K, core, memb, resolution=res_c,
+                                     weight=weight, seed=seed,
+                                     n_iterations=int(com.get("n_iterations", 2)))
+            # also over a precomputed partition (the Neo4j backend): the backends agree
+            meta["communities_circle"] = (f"support ties and their circle ({m_c:,} ties) "
+                                          f"partitioned apart (resolution {res_c:.3g})")
         modularity = _modularity(K, memb, weight, float(com.get("resolution", 1.0))) if n else None
         if modularity is not None and modularity != modularity:
             modularity = None

@@ -594,6 +594,7 @@ def _finish(a, b, typ, evidence, score, cfg, start, end):
     score = np.round(np.asarray(score, dtype=float), 4)
     mc = float(cfg["max_confidence"])
     conf = np.floor(mc * (1.0 - np.exp(-score)) * 1e4) / 1e4   # rounded down: < max_confidence
+    conf = np.minimum(conf, (np.ceil(mc * 1e4) - 1) / 1e4)      # even where exp(-score) is 0
     return pd.DataFrame({
         "from_id": np.asarray(a, dtype=object), "to_id": np.asarray(b, dtype=object),
         "type": typ, "evidence": list(evidence), "score": score, "confidence": conf,

@@ -91,6 +91,10 @@ def test_precomputed_measures_are_used(hub_case):
     a = run_analysis(hub_case, measures=m)
     assert (a.targets["betweenness"] == 0.25).all() and (a.targets["degree"] == 7).all()
     assert a.meta["betweenness_k"] == "precomputed" and a.meta["communities"] == "precomputed"
+    # the support ties and their circle are partitioned apart over the precomputed groups
+    assert "circle" in a.meta["communities_circle"] and len(set(a.groups["group"])) > 2
+    s = load_settings(rank={"communities": {"graph": "all"}})
+    a = run_analysis(hub_case, measures=m, settings=s)
     assert set(a.groups["group"]) == {1, 2}
 
 

@@ -298,3 +298,13 @@ def test_max_confidence_is_a_setting(make_case):
 def test_inference_can_be_turned_off_in_settings(make_case):
     c = make_case(phones=[{"number": "+1", "person_id": "A"}, {"number": "+1", "person_id": "B"}])
     assert infer_links(c, settings={"infer": {"enabled": False}}).empty
+
+
+def test_confidence_stays_below_max_confidence_for_huge_surprise(make_case):
+    # 40 shared journeys of two: p underflows, score is capped, confidence still < 0.2
+    rows = []
+    for k in range(40):
+        rows += legs(str(200 + k), f"2024-03-{1 + k % 28:02d}", 2)
+    t = co_travel_links(make_case(travel=rows + background()))
+    assert len(t) == 1 and t["score"][0] > 40   # 1 - exp(-40) is 1.0 in floating point
+    assert 0 < t["confidence"][0] < 0.2
