@@ -147,6 +147,9 @@ class RankCommunities(Section):
     method: Literal["leiden", "leidenalg", "louvain"]
     resolution: float
     n_iterations: int
+    graph: Literal["support_circle", "all"]
+    circle_resolution: float = field(metadata={"min": 0})
+    circle_reference_ties: Optional[int] = field(metadata={"min": 1})
 
 
 @dataclass(frozen=True)
@@ -250,11 +253,6 @@ class InferCoTravel(Section):
     """``infer.co_travel``: ties from shared journeys and bookings."""
 
     max_passengers: int = field(metadata={"min": 0})
-    max_booking_size: int = field(metadata={"min": 0})
-    min_shared_journeys: int = field(metadata={"min": 1})
-    small_journey_passengers: int = field(metadata={"min": 0})
-    min_score: float
-    booking_weight: float
     max_evidence_items: int = field(metadata={"min": 0})
     memory_limit: Optional[Size]
     temp_directory: Optional[PathText]
@@ -264,16 +262,7 @@ class InferCoTravel(Section):
 class InferShared(Section):
     """``infer.shared_phone`` and ``infer.shared_document``: ties from a shared identifier."""
 
-    max_users: int = field(metadata={"min": 2})
-
-
-@dataclass(frozen=True)
-class InferCalls(Section):
-    """``infer.calls``: ties from call records."""
-
-    min_calls: int = field(metadata={"min": 1})
-    count_weight: float
-    duration_weight: float
+    max_users: int = field(metadata={"min": 1})
 
 
 @dataclass(frozen=True)
@@ -285,9 +274,13 @@ class InferSettings(Section):
     enabled : bool
     max_confidence : float
         Every inferred tie's confidence stays below this (0..1).
+    fdr : float
+        False-discovery rate of the Benjamini-Hochberg control over each rule's pairs.
+    seed : {"all", "wanted"}
+        Test every pair, or only pairs with a person of interest (a ``wanted_by``).
     types : list of str
         The rules applied (:data:`netanalysis.model.vocab.INFERRED_LINK_TYPES`).
-    co_travel, shared_phone, shared_document, calls : dataclass
+    co_travel, shared_phone, shared_document : dataclass
         The settings of each rule; ``co_travel.memory_limit`` is a :class:`Size` and
         ``co_travel.temp_directory`` a :class:`PathText`.
 
@@ -304,11 +297,12 @@ class InferSettings(Section):
 
     enabled: bool
     max_confidence: float = field(metadata={"min": 0, "max": 1})
+    fdr: float = field(metadata={"min": 0, "max": 1})
+    seed: Literal["all", "wanted"]
     types: list[InferredType]
     co_travel: InferCoTravel
     shared_phone: InferShared
     shared_document: InferShared
-    calls: InferCalls
 
 
 @dataclass(frozen=True)
