@@ -145,13 +145,14 @@ def test_filters_other_than_types_keep_the_structural_ties(case_dir, tmp_path):
     r = _run("export", case_dir, "--out", tmp_path / "all.graphml", "-q", "--no-analysis")
     assert r.exit_code == 0, r.output
     r = _run("export", case_dir, "--out", tmp_path / "f.graphml", "-q", "--no-analysis",
-             "--no-inferred")
+             "--min-confidence", "0.5")
     assert r.exit_code == 0, r.output
     G, H = import_graph(tmp_path / "all.graphml"), import_graph(tmp_path / "f.graphml")
     assert G.number_of_nodes() == H.number_of_nodes()
-    inferred = [d for *_, d in G.edges(data=True) if d.get("inferred") is True]
-    assert inferred and not [d for *_, d in H.edges(data=True) if d.get("inferred") is True]
-    assert H.number_of_edges() == G.number_of_edges() - len(inferred)
+    weak = [d for *_, d in G.edges(data=True) if d.get("confidence", 1.0) < 0.5]
+    assert weak and not [d for *_, d in H.edges(data=True) if d.get("confidence", 1.0) < 0.5]
+    assert H.number_of_edges() == G.number_of_edges() - len(weak)
+    assert {"holds", "uses"} <= {d["type"] for *_, d in H.edges(data=True)}
 
 
 def test_analyze_draws_and_reports_what_it_analysed(case_dir, tmp_path, monkeypatch):
