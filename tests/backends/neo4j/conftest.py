@@ -1,59 +1,16 @@
-"""Fixtures of the Neo4j backend tests: a real server, a clean database, small cases.
+"""Fixtures of the Neo4j backend tests: a clean database, small cases.
 
-``neo4j_uri`` is the Bolt address of a server: the one named by ``NETANALYSIS_NEO4J_URI``
-(with ``NETANALYSIS_NEO4J_USER`` / ``NETANALYSIS_NEO4J_PASSWORD``), else the local test server
-that ``bash tools/neo4j/fetch.sh`` assembles from Maven Central (launcher in
-``netanalysis/backends/neo4j/launcher``), started once per session. Without Java and
-the jars (or Maven to fetch them) the tests skip with the reason; with
-``NETANALYSIS_REQUIRE_NEO4J=1`` (set by ``.ci/run``) they fail instead.
+The server itself (``neo4j_server``, ``neo4j_uri``) is a session fixture of ``tests/conftest.py``,
+shared with the analysis tests that run on both backends (the ``backend`` fixture of
+``tests/analyze/conftest.py``).
 """
 
 from __future__ import annotations
-
-import os
 
 import pandas as pd
 import pytest
 
 from netanalysis.model.case import Case
-
-
-def _unavailable(reason):
-    if os.environ.get("NETANALYSIS_REQUIRE_NEO4J") == "1":
-        pytest.fail(f"NETANALYSIS_REQUIRE_NEO4J=1 but no Neo4j server can be used: {reason}")
-    pytest.skip(f"no Neo4j server: {reason} (set NETANALYSIS_NEO4J_URI, or install Java 17 "
-                "and run: bash tools/neo4j/fetch.sh)")
-
-
-@pytest.fixture(scope="session")
-def neo4j_server():
-    """``dict(uri=, user=, password=)`` of the Neo4j server the tests use."""
-    uri = os.environ.get("NETANALYSIS_NEO4J_URI")
-    if uri:
-        yield {"uri": uri, "user": os.environ.get("NETANALYSIS_NEO4J_USER", "neo4j"),
-               "password": os.environ.get("NETANALYSIS_NEO4J_PASSWORD")}
-        return
-    from netanalysis.backends.neo4j.server import can_run, local_server
-    from netanalysis.errors import BackendError
-
-    ok, reason = can_run()
-    if not ok:
-        _unavailable(reason)
-    try:
-        cm = local_server(timeout=180)
-        started = cm.__enter__()
-    except BackendError as exc:
-        _unavailable(f"the local test server did not start: {exc}")
-    try:
-        yield {"uri": started, "user": None, "password": None}
-    finally:
-        cm.__exit__(None, None, None)
-
-
-@pytest.fixture(scope="session")
-def neo4j_uri(neo4j_server):
-    """The Bolt URI of the test server."""
-    return neo4j_server["uri"]
 
 
 @pytest.fixture
