@@ -7,6 +7,7 @@ outputs, and writes every file of the output contract of ``CASE_FORMAT.md``:
 ``targets.csv``        ranked high-value targets with their ``why`` and measures
 ``groups.csv``         one row per member of each group (community)
 ``logistics.csv``      logistics groups ranked by the fugitives they support
+``movements.csv``      where each fugitive is likely to go next, with probability and why
 ``inferred_links.csv`` ties found in the data that no source stated
 ``merges.csv``         records judged to be the same person
 ``rejects.csv``        every input row that was not taken, and why
@@ -44,7 +45,7 @@ __all__ = ["analyze_case", "prepare_case", "AnalysisRun", "OUTPUT_FILES"]
 
 #: Every file ``analyze_case`` writes, in the order it writes them.
 OUTPUT_FILES = ("rejects.csv", "merges.csv", "inferred_links.csv", "targets.csv", "groups.csv",
-                "logistics.csv", "network.html", "report.html", "summary.json")
+                "logistics.csv", "movements.csv", "network.html", "report.html", "summary.json")
 
 _MERGE_COLUMNS = ["kept_id", "merged_id", "score", "reason"]
 _INFERRED_COLUMNS = ["from_id", "to_id", "type", "evidence", "score"]
@@ -200,12 +201,20 @@ def _run(out, case, *, engine, resolve, infer, decisions, mapping, settings, fil
     timings["analysis_s"] = round(time.perf_counter() - t1, 3)
     rob = _robustness(case, analysis, settings, filters, seed, progress) if robustness else None
 
+    t1 = time.perf_counter()
+    with progress.step("anticipating movements"):
+        from netanalysis.analyze.movements import MOVEMENT_COLUMNS, anticipate
+
+        analysis.movements = anticipate(case, settings=settings)
+    timings["movements_s"] = round(time.perf_counter() - t1, 3)
+
     _write_csv(case.rejects, out.path("rejects.csv"), REJECT_COLUMNS)
     _write_csv(case.merges, out.path("merges.csv"), _MERGE_COLUMNS)
     _write_csv(case.inferred, out.path("inferred_links.csv"), _INFERRED_COLUMNS)
     _write_csv(analysis.targets, out.path("targets.csv"))
     _write_csv(analysis.groups, out.path("groups.csv"))
     _write_csv(analysis.logistics, out.path("logistics.csv"))
+    _write_csv(analysis.movements, out.path("movements.csv"), MOVEMENT_COLUMNS)
     if write_map:
         from netanalysis.present import network_map
 

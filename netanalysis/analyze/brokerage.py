@@ -343,6 +343,10 @@ def structural_holes_arrays(K, weight=None, which=("constraint", "effective_size
     """
     g = K.graph
     n = g.vcount()
+    want_c = "constraint" in which
+    want_e = "effective_size" in which
+    if n == 0:  # an empty case: scipy cannot reduce a 0 x 0 matrix
+        return (np.zeros(0) if want_c else None), (np.zeros(0) if want_e else None)
     el = K.edge_array()
     w = np.asarray(K.weights(weight), dtype=float) if K.weights(weight) is not None \
         else np.ones(len(el))
@@ -362,8 +366,6 @@ def structural_holes_arrays(K, weight=None, which=("constraint", "effective_size
     M = M.tocsr()
     Abin = W.copy()
     Abin.data[:] = 1.0
-    want_c = "constraint" in which
-    want_e = "effective_size" in which
     con = np.full(n, np.nan) if want_c else None
     eff = np.full(n, np.nan) if want_e else None
     two_paths = Abin @ deg.astype(float)

@@ -36,6 +36,9 @@ class Analysis:
     meta : dict
         How the figures were obtained: filters, seed, betweenness sample size, backend,
         kernels used, timings.
+    movements : DataFrame or None
+        Where each fugitive is likely to go next
+        (:func:`netanalysis.analyze.movements.anticipate`), set by the main job.
     """
 
     targets: pd.DataFrame
@@ -44,6 +47,7 @@ class Analysis:
     measures: pd.DataFrame
     modularity: float | None = None
     meta: dict = field(default_factory=dict)
+    movements: pd.DataFrame | None = None
 
     def summary(self, top=10):
         """Return the headline tables: the `top` targets and the logistics groups.

@@ -25,7 +25,14 @@ from netanalysis.analyze.brokerage import (
     group_bridging,
     structural_holes_arrays,
 )
-from netanalysis.analyze.communities import membership_array, partition_modularity, renumber
+from netanalysis.analyze.communities import (
+    circle_membership,
+    circle_resolution,
+    membership_array,
+    partition_modularity,
+    renumber,
+    support_circle,
+)
 from netanalysis.analyze.logistics import group_table, logistics_groups
 from netanalysis.analyze.result import TARGET_COLUMNS, Analysis
 from netanalysis.analyze.targets import (
@@ -222,6 +229,20 @@ def run_analysis(case, *, settings=None, filters=None, seed=0, measures=None, pr
                                     method=com.method,
                                     n_iterations=com.n_iterations)
             meta["communities"] = f"{com.method} (resolution {com.resolution})"
+        if com.graph == "support_circle":
+            s_ = edges[edges["type"].isin(SUPPORT_TYPES)]
+            ix = pd.Index(ids)
+            core = np.concatenate([ix.get_indexer(s_["source"].astype(str)),
+                                   ix.get_indexer(s_["target"].astype(str))])
+            core = core[core >= 0]
+            m_c = K.graph.induced_subgraph(support_circle(K, core).tolist()).ecount()
+            res_c = circle_resolution(m_c, resolution=float(com.circle_resolution),
+                                      reference_ties=com.circle_reference_ties)
+            memb = circle_membership(K, core, memb, resolution=res_c, weight=weight, seed=seed,
+                                     n_iterations=com.n_iterations)
+            # also over a precomputed partition (the Neo4j backend): the backends agree
+            meta["communities_circle"] = (f"support ties and their circle ({m_c:,} ties) "
+                                          f"partitioned apart (resolution {res_c:.3g})")
         modularity = partition_modularity(K, memb, weight, com.resolution) if n else None
         if modularity is not None and modularity != modularity:
             modularity = None

@@ -12,5 +12,6 @@ from netanalysis.cli import analytics  # noqa: F401
 from netanalysis.cli import present  # noqa: F401
 from netanalysis.cli import neo4j  # noqa: F401
 from netanalysis.cli import watch  # noqa: F401
+from netanalysis.cli import movements  # noqa: F401
 
 __all__ = ["main"]

@@ -78,12 +78,15 @@ def _loading_options(f):
 @click.option("--whole", is_flag=True,
               help="Draw the full property graph (every phone, document, place and journey) "
                    "instead of the investigation view.")
+@click.option("--geo", is_flag=True,
+              help="Geographic layout: persons at their last known place, places at their "
+                   "coordinates.")
 @_loading_options
 @filter_options
 @settings_option
 @quiet_option
 def map_command(case, out, focus, hops, top, group, color_by, kinds, max_physics_nodes, title,
-                whole, no_resolve, no_infer, mapping, seed, link_types, min_confidence, no_inferred,
+                whole, geo, no_resolve, no_infer, mapping, seed, link_types, min_confidence, no_inferred,
                 since, until, settings_path, quiet):
     """Draw an interactive network map of CASE: one HTML file that works offline.
 
@@ -104,6 +107,7 @@ def map_command(case, out, focus, hops, top, group, color_by, kinds, max_physics
       netanalysis map CASE --top 10 --out top10.html
       netanalysis map CASE --group 3 --color-by group --out group3.html
       netanalysis map CASE --kinds Person,Organization --out parties.html
+      netanalysis map CASE --geo --out geo.html
     """
     from netanalysis.present import network_map
 
@@ -117,7 +121,7 @@ def map_command(case, out, focus, hops, top, group, color_by, kinds, max_physics
                        color_by=color_by,
                        kinds=[k.strip() for k in kinds.split(",") if k.strip()] if kinds else None,
                        max_physics_nodes=max_physics_nodes, title=title, whole=whole,
-                       settings=settings, progress=progress)
+                       settings=settings, progress=progress, geo=geo)
     if quiet:  # otherwise the progress lines said it already
         for line in info["reductions"]:
             click.echo(terminal_text(f"map reduced: {line}"), err=True)

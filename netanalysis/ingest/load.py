@@ -36,8 +36,8 @@ import numpy as np
 import pandas as pd
 
 from netanalysis.errors import InputError, SchemaError
-from netanalysis.ingest.read import RawTable, read_csv_table, read_header
-from netanalysis.ingest.validate import Problems, TableOptions, convert_column
+from netanalysis.ingest.read import RawTable, printable, read_csv_table, read_header
+from netanalysis.ingest.validate import Problems, TableOptions, convert_column, normalize_id
 from netanalysis.model.case import Case, REJECT_COLUMNS, empty_rejects
 from netanalysis.model.vocab import LOAD_ORDER, case_schema, file_columns
 
@@ -275,8 +275,8 @@ class _Registry:
         if src in raw.header:
             pos = raw.header.index(src)
             for line, _, _, cells in raw.bad:
-                if pos < len(cells) and cells[pos].strip():
-                    rej.setdefault(cells[pos].strip(), int(line))
+                if pos < len(cells) and normalize_id(cells[pos]):
+                    rej.setdefault(normalize_id(cells[pos]), int(line))
         if rej:
             hit = taken.isin(list(rej))
             for i in taken[hit]:
@@ -367,7 +367,7 @@ def _ref_message(v, targets, registry):
     for k in targets:
         line = registry.rejected.get(k, {}).get(v)
         if line is not None:
-            return (f"{BAD_REF}: refers to {_singular(k)} {v}, which was rejected "
+            return (f"{BAD_REF}: refers to {_singular(k)} {printable(v)}, which was rejected "
                     f"({registry.files[k]} line {line})")
     names = " or ".join(_singular(k) for k in targets)
     return f"{BAD_REF}: refers to unknown {names} {v!r}"
@@ -429,5 +429,5 @@ def _check_columns(kind, raw: RawTable):
     if missing:
         plural = "s" if len(missing) > 1 else ""
         raise SchemaError(f"missing required column{plural} {', '.join(missing)} "
-                          f"(found: {', '.join(raw.header)}); rename the header or load the file "
+                          f"(found: {printable(', '.join(raw.header), 500)}); rename the header or load the file "
                           "through a mapping", file=raw.path, line=raw.header_line)

@@ -8,19 +8,30 @@ except the shape of each record; the meaning of the cells is checked by
 
 Rules
 -----
-- **Encoding.** A UTF-8 byte order mark means UTF-8 (``utf-8-sig``); a UTF-16 BOM means
-  UTF-16. Otherwise the file is read as UTF-8 when it decodes cleanly as UTF-8. If it does not,
-  charset-normalizer is asked; whenever Windows-1252 is among the encodings it finds plausible,
-  the file is read as ``cp1252`` (the code page of Latin American and Western European
-  exports; on short files charset-normalizer often ranks Central European ``cp1250`` first,
-  which would turn "Muñoz" into "Muńoz"). Otherwise its best guess is used (``cp1251``
+- **Encoding.** A UTF-8 byte order mark means UTF-8 (``utf-8-sig``); a UTF-32 BOM means
+  UTF-32 and a UTF-16 BOM UTF-16 (UTF-16 or UTF-32 *without* a BOM is refused with a message
+  saying so). Otherwise the file is read as UTF-8 when it decodes cleanly as UTF-8.
+- **Mostly UTF-8.** A file whose non-ASCII lines are mostly valid UTF-8 but with some lines
+  that are not (one row pasted from a Windows-1252 export) stays UTF-8: it is never
+  re-decoded as a whole in another code page. Each line that is not UTF-8 is read as
+  Windows-1252 only to show it, and every record that touches such a line is a *bad record*
+  (a reject saying ``bad encoding`` and how the line reads in Windows-1252), so the analyst
+  sees it and can fix the file.
+- **Legacy code pages.** A file that is not UTF-8 at all goes to charset-normalizer;
+  whenever Windows-1252 is among the encodings it finds plausible, the file is read as
+  ``cp1252`` (the code page of Latin American and Western European exports; on short files
+  charset-normalizer often ranks Central European ``cp1250`` first, which would turn "Muñoz"
+  into "Muńoz"). Otherwise its best guess is used (``cp1251``
   Cyrillic, ``cp1253`` Greek...). A mapping file can name the encoding explicitly.
+- **Byte order marks inside the text** (U+FEFF, e.g. where two exports were concatenated)
+  are removed wherever they are: they are never part of an id or a name.
 - **Binary content** (NUL bytes, an Excel workbook or PDF renamed ``.csv``) is not a CSV and
   stops the run with :class:`~netanalysis.errors.InputError`.
 - **Delimiter.** Sniffed on the header line among ``,``, ``;`` and tab: the one that splits
   the header into the most fields wins, ``,`` on a tie. ``|`` is never a delimiter (it
   separates values inside a cell).
-- **Header.** The first non-blank record. Names are stripped and lower-cased; an empty name
+- **Header.** The first non-blank record. Names are stripped, put in Unicode NFC without
+  format characters (zero-width spaces...) and lower-cased; an empty name
   becomes ``column_<n>`` (1-based position); a name that appears twice is a
   :class:`~netanalysis.errors.SchemaError`.
 - **Records.** RFC 4180 quoting, embedded newlines included; a record's line is the line it
@@ -28,6 +39,13 @@ Rules
   A record with more cells than the header, where the extra cells are all empty (a trailing
   delimiter, common in spreadsheet exports), is trimmed; any other record with too many or
   too few cells is kept aside as a *bad record* and becomes a reject.
+- **Bounds.** A header of more than :data:`MAX_COLUMNS` columns stops the run
+  (:class:`~netanalysis.errors.InputError` naming file and line). A field of more than
+  :data:`MAX_FIELD_CHARS` characters makes its record a bad record (naming the column), in
+  files of every size; a record of more cells than the header is a bad record, of which at
+  most ``MAX_COLUMNS + 1`` cells are kept.
+- **Messages** never print control characters from the file: header names and values in
+  messages go through :func:`printable`.
 """
 
 from __future__ import annotations
@@ -36,6 +54,7 @@ import codecs
 import csv
 import io
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,12 +62,68 @@ import numpy as np
 import pandas as pd
 
 from netanalysis.errors import InputError, SchemaError
+from netanalysis.ingest.validate import normalize_id
 
-__all__ = ["RawTable", "read_bytes", "read_header", "decode_bytes", "sniff_delimiter", "read_csv_table",
-           "normalize_header", "table_from_records"]
+__all__ = ["RawTable", "DecodedText", "read_bytes", "read_header", "decode_bytes", "sniff_delimiter",
+           "read_csv_table", "parse_csv_text", "normalize_header", "table_from_records", "printable",
+           "MAX_COLUMNS", "MAX_FIELD_CHARS"]
 
 #: Delimiters that are sniffed, in order of preference on a tie.
 DELIMITERS = (",", ";", "\t")
+
+#: Most columns a header may have (a case file has about ten; wide agency exports a few
+#: hundred). More stops the run: such a file is not a table of a case.
+MAX_COLUMNS = 1_000
+
+#: Longest field, in characters. A longer one makes its record a bad record (a reject).
+MAX_FIELD_CHARS = 131_072
+
+BAD_ENCODING = "bad encoding"
+FIELD_TOO_LONG = "field too long"
+
+
+class DecodedText(str):
+    r"""Text decoded from a file, with the lines that were not in the file's encoding.
+
+    A plain ``str`` everywhere; :func:`parse_csv_text` reads `bad_lines` (editor line
+    numbers, 1-based) and turns every record touching one of them into a bad record.
+
+    Examples
+    --------
+    >>> t = DecodedText("id\nP1\n", bad_lines={2})
+    >>> t == "id\nP1\n", sorted(t.bad_lines)
+    (True, [2])
+    """
+
+    bad_lines: frozenset
+
+    def __new__(cls, text, bad_lines=()):
+        obj = super().__new__(cls, text)
+        obj.bad_lines = frozenset(bad_lines)
+        return obj
+
+
+def printable(text, limit=200):
+    r"""Return `text` safe to print in a message: control characters shown as ``\xNN``.
+
+    Characters of Unicode categories Cc (control, NUL included) and Cf (format: zero-width,
+    bidirectional overrides) are escaped; the result is cut to about `limit` characters.
+
+    Examples
+    --------
+    >>> printable("a\x00b\x1b[31m")
+    'a\\x00b\\x1b[31m'
+    >>> printable("x" * 10, limit=5)
+    'xx...'
+    """
+    s = str(text)
+    if not s.isprintable():
+        s = "".join(c if c.isprintable() or c == " " else
+                    (f"\\x{ord(c):02x}" if ord(c) < 256 else f"\\u{ord(c):04x}") for c in s)
+    if len(s) > limit:
+        s = s[:max(limit - 3, 0)] + "..."
+    return s
+
 
 _BINARY_SIGNATURES = [
     (b"PK\x03\x04", "an Excel workbook or other zip archive (.xlsx)"),
@@ -134,16 +209,22 @@ def read_header(path, *, encoding=None, delimiter=None, sample=1 << 20):
         delimiter = sniff_delimiter(first.rstrip("\r\n"))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     prev = 0
+    header = None
     try:
-        for row in reader:
-            start, prev = prev + 1, reader.line_num
-            if any(f.strip() for f in row):
-                names = normalize_header(row, p, start)
-                return RawTable(file=p.name, path=p, header=names, data=_frame(names, []),
-                                lines=np.zeros(0, dtype=np.int64), encoding=enc,
-                                delimiter=delimiter, header_line=start)
+        with _field_limit(len(text) + 1):
+            for row in reader:
+                start, prev = prev + 1, reader.line_num
+                if any(f.strip() for f in row):
+                    header = row
+                    break
     except csv.Error as exc:
-        raise InputError(f"not a readable CSV file: {exc}", file=p, line=reader.line_num) from None
+        raise InputError(f"not a readable CSV file: {printable(exc)}", file=p,
+                         line=reader.line_num) from None
+    if header is not None:
+        names = normalize_header(header, p, start)
+        return RawTable(file=p.name, path=p, header=names, data=_frame(names, []),
+                        lines=np.zeros(0, dtype=np.int64), encoding=enc,
+                        delimiter=delimiter, header_line=start)
     raise SchemaError("empty file: no header row (add the header, or delete the file "
                       "if it is optional)", file=p)
 
@@ -171,14 +252,27 @@ def decode_bytes(data, path, encoding=None):
     >>> decode_bytes(b"\\xef\\xbb\\xbfid,name\\n", "p.csv")
     ('id,name\\n', 'utf-8-sig')
     """
+    text, enc = _decode(data, path, encoding)
+    if "\ufeff" in text:
+        bad = getattr(text, "bad_lines", None)
+        text = text.replace("\ufeff", "")
+        if bad:
+            text = DecodedText(text, bad)
+    return text, enc
+
+
+def _decode(data, path, encoding):
     if encoding is not None:
         try:
             text = data.decode(encoding)
+        except LookupError:  # not a codec, or not a text codec (rot13, base64, hex...)
+            raise InputError(f"unknown text encoding {printable(encoding, 60)!r}: name one such "
+                             "as utf-8, cp1252 or latin-1", file=path) from None
         except UnicodeDecodeError as exc:
             line = data[:exc.start].count(b"\n") + 1
             raise InputError(f"cannot decode the file as {encoding} (byte {data[exc.start]:#04x}): "
                              "fix the encoding named in the mapping", file=path, line=line) from None
-        return text.lstrip("\ufeff"), encoding
+        return text, encoding
     if data.startswith(codecs.BOM_UTF8):
         try:
             return data[3:].decode("utf-8"), "utf-8-sig"
@@ -186,22 +280,62 @@ def decode_bytes(data, path, encoding=None):
             line = data[:exc.start].count(b"\n") + 1
             raise InputError("the file starts with a UTF-8 byte order mark but is not valid UTF-8: "
                              "save it again as UTF-8", file=path, line=line) from None
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            return data.decode("utf-16"), "utf-16"
-        except UnicodeDecodeError:
-            raise InputError("the file starts with a UTF-16 byte order mark but is not valid "
-                             "UTF-16: save it again as UTF-8", file=path) from None
+    # UTF-32 LE's mark starts with UTF-16 LE's: look for UTF-32 first.
+    for bom, codec in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+                       (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom):
+            try:
+                return data.decode(codec), codec
+            except UnicodeDecodeError:
+                name = codec.upper()
+                raise InputError(f"the file starts with a {name} byte order mark but is not valid "
+                                 f"{name}: save it again as UTF-8", file=path) from None
     _check_not_binary(data, path)
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    mixed = _decode_mostly_utf8(data)
+    if mixed is not None:
+        return mixed, "utf-8"
     enc = _detect_legacy(data)
     try:
         return data.decode(enc), enc
     except (UnicodeDecodeError, LookupError):
         return data.decode("latin_1"), "latin_1"
+
+
+def _decode_mostly_utf8(data):
+    """Decode a file that is UTF-8 but for some lines; None when it is not mostly UTF-8.
+
+    Each line (split on LF) that is not UTF-8 is decoded as Windows-1252 (Latin-1 for the
+    five bytes Windows-1252 leaves undefined) and its editor line numbers are recorded. The
+    file counts as mostly UTF-8 when more of its non-ASCII lines are valid UTF-8 than not.
+    """
+    chunks = data.split(b"\n")
+    parts = []
+    bad_lines = []
+    good_non_ascii = 0
+    n_bad = 0
+    line = 1
+    for chunk in chunks:
+        # Lone carriage returns are line ends too, as the csv module counts them.
+        lone_cr = chunk.count(b"\r") - (1 if chunk.endswith(b"\r") else 0)
+        try:
+            parts.append(chunk.decode("utf-8"))
+            if not chunk.isascii():
+                good_non_ascii += 1
+        except UnicodeDecodeError:
+            n_bad += 1
+            try:
+                parts.append(chunk.decode("cp1252"))
+            except UnicodeDecodeError:
+                parts.append(chunk.decode("latin_1"))
+            bad_lines.extend(range(line, line + lone_cr + 1))
+        line += lone_cr + 1
+    if good_non_ascii <= n_bad:
+        return None
+    return DecodedText("\n".join(parts), bad_lines)
 
 
 def sniff_delimiter(line):
@@ -232,15 +366,26 @@ def normalize_header(names, path, line=1):
     --------
     >>> normalize_header([" ID ", "Name", ""], "p.csv")
     ['id', 'name', 'column_3']
+
+    Raises
+    ------
+    InputError
+        When there are more than :data:`MAX_COLUMNS` names.
+    SchemaError
+        When a name appears twice.
     """
+    if len(names) > MAX_COLUMNS:
+        raise InputError(f"the header has {len(names):,} columns, more than the {MAX_COLUMNS:,} "
+                         "a table may have: is this the right file, and the right delimiter?",
+                         file=path, line=line)
     out = []
     seen = {}
     for i, raw in enumerate(names):
-        name = str(raw if raw is not None else "").replace("\ufeff", "").strip().lower()
+        name = normalize_id(str(raw if raw is not None else "")).lower()
         if not name:
             name = f"column_{i + 1}"
         if name in seen:
-            raise SchemaError(f"column '{name}' appears twice in the header (columns {seen[name] + 1} "
+            raise SchemaError(f"column '{printable(name)}' appears twice in the header (columns {seen[name] + 1} "
                               f"and {i + 1}): rename one of them", file=path, line=line)
         seen[name] = i
         out.append(name)
@@ -284,52 +429,80 @@ def parse_csv_text(text, path, *, display, encoding, delimiter=None, data=None):
     """
     if "\x00" in text:
         raise InputError("not a CSV file: it contains NUL characters (binary content)", file=path)
+    bad_lines = getattr(text, "bad_lines", None) or frozenset()
     if delimiter is None:
         first = next((ln for ln in io.StringIO(text, newline="") if ln.strip()), "")
         delimiter = sniff_delimiter(first.rstrip("\r\n"))
-    if len(text) >= _FAST_MIN_CHARS:
+    if len(text) >= _FAST_MIN_CHARS and not bad_lines:
         raw = _parse_fast(text if data is None else None, data, path, display, encoding,
                           delimiter)
         if raw is not None:
             return raw
-    return _parse_slow(text, path, display, encoding, delimiter)
+    return _parse_slow(text, path, display, encoding, delimiter, bad_lines)
 
 
-def _parse_slow(text, path, display, encoding, delimiter):
+@contextmanager
+def _field_limit(n):
+    """Let the csv module read fields of up to `n` characters (restored afterwards)."""
+    old = csv.field_size_limit()
+    csv.field_size_limit(max(old, n))
+    try:
+        yield
+    finally:
+        csv.field_size_limit(old)
+
+
+def _parse_slow(text, path, display, encoding, delimiter, bad_lines=frozenset()):
+    # Field lengths are checked here, record by record, against MAX_FIELD_CHARS; the csv
+    # module's own limit is lifted so that an over-long field is a reject, not a stop.
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     prev = 0
     header = None
     header_line = 1
-    try:
-        for row in reader:
-            start, prev = prev + 1, reader.line_num
-            if any(f.strip() for f in row):
-                header, header_line = row, start
-                break
-        if header is None:
-            raise SchemaError("empty file: no header row (add the header, or delete the file "
-                              "if it is optional)", file=path)
-        names = normalize_header(header, path, header_line)
-        ncols = len(names)
-        rows, lines, bad = [], [], []
-        append_row, append_line = rows.append, lines.append
-        for row in reader:
-            start, prev = prev + 1, reader.line_num
-            n = len(row)
-            if n == ncols:
-                if any(row):
+    with _field_limit(len(text) + 1):
+        try:
+            for row in reader:
+                start, prev = prev + 1, reader.line_num
+                if any(f.strip() for f in row):
+                    header, header_line = row, start
+                    break
+            if header is None:
+                raise SchemaError("empty file: no header row (add the header, or delete the "
+                                  "file if it is optional)", file=path)
+            names = normalize_header(header, path, header_line)
+            ncols = len(names)
+            rows, lines, bad = [], [], []
+            append_row, append_line = rows.append, lines.append
+            limit = MAX_FIELD_CHARS
+            for row in reader:
+                start, prev = prev + 1, reader.line_num
+                n = len(row)
+                if bad_lines and not bad_lines.isdisjoint(range(start, prev + 1)):
+                    if any(f.strip() for f in row):
+                        bad.append(_encoding_record(start, prev, row, ncols, delimiter, bad_lines))
+                    continue
+                if n == ncols:
+                    if any(row):
+                        if max(map(len, row)) > limit:
+                            bad.append(_long_record(start, row, names, delimiter))
+                            continue
+                        append_row(row)
+                        append_line(start)
+                    continue
+                if not any(f.strip() for f in row):
+                    continue
+                if n > ncols and not any(f.strip() for f in row[ncols:]):
+                    row = row[:ncols]
+                    if max(map(len, row)) > limit:
+                        bad.append(_long_record(start, row, names, delimiter))
+                        continue
                     append_row(row)
                     append_line(start)
-                continue
-            if not any(f.strip() for f in row):
-                continue
-            if n > ncols and not any(f.strip() for f in row[ncols:]):
-                append_row(row[:ncols])
-                append_line(start)
-                continue
-            bad.append(_bad_record(start, prev, row, ncols, delimiter))
-    except csv.Error as exc:
-        raise InputError(f"not a readable CSV file: {exc}", file=path, line=reader.line_num) from None
+                    continue
+                bad.append(_bad_record(start, prev, row, ncols, delimiter))
+        except csv.Error as exc:
+            raise InputError(f"not a readable CSV file: {printable(exc)}", file=path,
+                             line=reader.line_num) from None
     data = _frame(names, rows)
     return RawTable(file=display, path=Path(path), header=names, data=data,
                     lines=np.asarray(lines, dtype=np.int64), bad=bad, encoding=encoding,
@@ -338,13 +511,33 @@ def _parse_slow(text, path, display, encoding, delimiter):
 
 def _bad_record(start, end, row, ncols, delimiter):
     n = len(row)
-    problem = f"wrong number of fields: {n} fields, the header has {ncols}"
+    problem = f"wrong number of fields: {n:,} fields, the header has {ncols}"
     if end > start:
         problem += f" (the record runs from line {start} to line {end}: an unclosed quote?)"
-    value = delimiter.join(row)
+    return (start, problem, _shown(row, delimiter), list(row[:MAX_COLUMNS + 1]))
+
+
+def _long_record(start, row, names, delimiter):
+    j = max(range(len(row)), key=lambda k: len(row[k]))
+    problem = (f"{FIELD_TOO_LONG}: column {printable(names[j])} has {len(row[j]):,} characters, "
+               f"more than the {MAX_FIELD_CHARS:,} a field may have")
+    return (start, problem, _shown(row, delimiter), list(row[:MAX_COLUMNS + 1]))
+
+
+def _encoding_record(start, end, row, ncols, delimiter, bad_lines):
+    which = [ln for ln in range(start, end + 1) if ln in bad_lines]
+    where = f"line {which[0]}" if len(which) == 1 else f"lines {which[0]}-{which[-1]}"
+    problem = (f"{BAD_ENCODING}: {where} is not valid UTF-8 although the rest of the file is; "
+               "the value shows it read as Windows-1252: save the file again as UTF-8")
+    return (start, problem, _shown(row, delimiter), list(row[:MAX_COLUMNS + 1]))
+
+
+def _shown(row, delimiter):
+    """The cells of a bad record as a reject shows them (joined, cut to 200 characters)."""
+    value = delimiter.join(row[:201])
     if len(value) > 200:
         value = value[:197] + "..."
-    return (start, problem, value, list(row))
+    return value
 
 
 #: Files shorter than this (in characters) are always read with the csv module.
@@ -383,6 +576,15 @@ def _parse_fast(text, data, path, display, encoding, delimiter):
     if len(q):
         dp = dp[(np.searchsorted(q, dp) % 2) == 0]
     nfields = np.bincount(np.searchsorted(ends, dp), minlength=len(ends))[:len(ends)] + 1
+    if len(nfields) and int(nfields.max()) > MAX_COLUMNS:
+        return None  # the record-by-record path bounds the columns and says where
+    if len(seglen) and int(seglen.max()) > MAX_FIELD_CHARS:
+        # Some record is longer than a field may be: find the longest field (in bytes, an
+        # upper bound of its characters) between delimiters and line ends.
+        bounds = np.concatenate((np.array([-1], dtype=np.int64), dp, ends))
+        bounds.sort()
+        if int(np.diff(bounds).max()) - 1 > MAX_FIELD_CHARS:
+            return None  # a field may be too long: the record-by-record path checks each
     stripped = not _needs_strip(arr, data, delimiter)
     del dp, q, arr
     keep = ~blank
@@ -525,6 +727,10 @@ def _check_not_binary(data, path):
             raise InputError(f"not a CSV file: it looks like {what}; {hint}", file=path)
     sample = data[:65536]
     if b"\x00" in sample:
+        if len(sample) >= 8 and (sample[0::2].count(0) > len(sample) // 4
+                                 or sample[1::2].count(0) > len(sample) // 4):
+            raise InputError("not readable: it looks like UTF-16 or UTF-32 text without a byte "
+                             "order mark; save it again as UTF-8", file=path)
         raise InputError("not a CSV file: it contains NUL bytes (binary content); export the "
                          "table as CSV (UTF-8)", file=path)
     ctrl = len(re.findall(rb"[\x01-\x08\x0b\x0e-\x1a\x1c-\x1f]", sample))

@@ -14,24 +14,34 @@ Rules, by column type (after stripping surrounding spaces; an empty cell means u
 ========== ============================================================================
 type       taken as / rejected when
 ========== ============================================================================
-str, id    the stripped text
+str        the stripped text in Unicode NFC (canonically the same text: ``José`` typed with
+           a combining accent reads as the precomposed ``José``)
+id, ref    the stripped text in Unicode NFC, without format characters (zero-width space,
+           byte order mark, bidirectional marks: category Cf), so ``José`` typed with a
+           combining accent and ``José`` precomposed are one id; rejected as missing when
+           nothing is left
 enum       lower case; rejected unless one of the declared values; empty -> the default
-list       a Python list of the ``|``-separated values (empty parts dropped); empty -> []
+list       a Python list of the ``|``-separated values (empty parts dropped; NFC as str);
+           empty -> []
 countries  a list of upper-case ISO 3166-1 alpha-2 codes (alpha-3 codes are converted);
            rejected when any part is not a country code
 country    one such code
 date       :func:`netanalysis.model.dates.normalize_date` (partial dates allowed); with a
-           mapping's date formats, values in those formats are converted first
+           mapping's date formats, values in those formats are converted first; digits
+           other than ASCII 0-9 (Arabic-Indic, fullwidth...) are rejected
 number     float (``1,5`` is read as 1.5 in files delimited by ``;`` or tab); empty ->
-           the default, else NaN; rejected when not a finite number
+           the default, else NaN; rejected when not a finite number, when written with
+           digits other than ASCII 0-9, or when outside the column's declared range
+           (``min``/``max`` in the schema: ``weight`` must be > 0 and <= 1,000,000)
 integer    as number, and rejected when not whole
 grading    canonical grading (``b2`` -> ``B2``, ``b21`` -> ``B/2/1``); empty -> ``F6``
 phone      E.164 (``+573001234567``) where the number can be parsed (numbers without
            ``+`` need a default region, e.g. ``phone_region: CO`` in a mapping; ``00``
-           counts as ``+``); otherwise the text stripped of spaces, dashes, dots and
-           brackets. Rejected only when it has no digit at all.
-place      an IATA code (three letters, upper case) or ``Place, CC`` with a valid country
-           code (normalised to ``Place, CC``); rejected otherwise
+           counts as ``+``); otherwise the text stripped of spaces, dashes, dots,
+           brackets and format characters, with decimal digits of other scripts written
+           0-9 (a phone number is an identifier). Rejected only when it has no digit at all.
+place      a known IATA airport code (upper case) or ``Town, CC`` found in the GeoNames
+           gazetteer (normalised to the gazetteer's name); rejected otherwise
 ========== ============================================================================
 
 List cells with the same text share one list object (conversions run once per distinct
@@ -47,6 +57,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from datetime import datetime
 from functools import lru_cache
 
@@ -58,7 +69,7 @@ from netanalysis.model.grading import parse_grading
 from netanalysis.model.vocab import file_columns
 
 __all__ = ["TableOptions", "Problems", "convert_column", "country_code", "normalize_phone",
-           "normalize_place", "parse_date", "LIST_SEPARATOR"]
+           "normalize_place", "parse_date", "normalize_id", "LIST_SEPARATOR"]
 
 LIST_SEPARATOR = "|"
 
@@ -181,6 +192,10 @@ def convert_column(kind, column, raw, problems, options):
         hit = low.isin(list(vmap))
         if hit.any():
             raw = raw.where(~hit, low.map(vmap))
+    if typ in ("id", "ref"):
+        raw = _normalize_text(raw, normalize_id)
+    elif typ in ("str", "list"):
+        raw = _normalize_text(raw, _nfc)
     fill = options.defaults.get(column)
     empty = (raw == "").to_numpy()
     if fill is not None and empty.any():
@@ -194,7 +209,8 @@ def convert_column(kind, column, raw, problems, options):
         out[empty] = None
         return pd.Series(out, dtype=object)
     if typ == "number" or typ == "integer":
-        return _numbers(raw, empty, problems, shown, typ, default, options.decimal_comma)
+        return _numbers(raw, empty, problems, shown, typ, default, options.decimal_comma,
+                        (decl.get("min"), decl.get("max"), bool(decl.get("min_exclusive"))))
     if typ == "enum":
         values = decl["values"]
         low = raw.str.lower()
@@ -229,6 +245,22 @@ def convert_column(kind, column, raw, problems, options):
 
 # ---------------------------------------------------------------- value converters
 
+def normalize_id(text):
+    """Return an identifier in Unicode NFC without format characters (category Cf).
+
+    Examples
+    --------
+    >>> normalize_id("Jose\u0301") == "Jos\u00e9"
+    True
+    >>> normalize_id("\ufeffP1\u200b")
+    'P1'
+    """
+    s = unicodedata.normalize("NFC", text)
+    if not s.isprintable():
+        s = "".join(c for c in s if unicodedata.category(c) != "Cf")
+    return s.strip()
+
+
 def parse_date(text, formats=()):
     """Return `text` as a normalised ISO date, trying `formats` (strptime) first.
 
@@ -251,6 +283,8 @@ def parse_date(text, formats=()):
     ...
     ValueError: bad date: not an ISO 8601 date (YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DDThh:mm)
     """
+    if not text.isascii() and any(c.isdigit() and not c.isascii() for c in text):
+        raise ValueError(f"{BAD_DATE}: digits other than 0-9 (write the date with ASCII digits)")
     for fmt in formats:
         try:
             dt = datetime.strptime(text, fmt)
@@ -307,6 +341,9 @@ def normalize_phone(text, region=None):
 
     s = text.strip()
     cleaned = _PHONE_JUNK.sub("", s)
+    if not cleaned.isascii():  # fullwidth forms (NFKC), Arabic-Indic... digits read as 0-9
+        cleaned = "".join(str(unicodedata.decimal(c)) if c.isdecimal() else c
+                          for c in unicodedata.normalize("NFKC", cleaned))
     if not any(c.isdigit() for c in cleaned):
         raise ValueError(f"{BAD_PHONE}: no digits")
     if cleaned.startswith("00"):
@@ -322,12 +359,15 @@ def normalize_phone(text, region=None):
 
 
 def normalize_place(text):
-    """Return an IATA code (upper case) or ``"Place, CC"``.
+    """Return the canonical key of a known place: an IATA code or ``"Town, CC"``.
+
+    Places are resolved with :func:`netanalysis.model.places.resolve_place` (airports through
+    ``airportsdata``, towns through the GeoNames gazetteer).
 
     Raises
     ------
     ValueError
-        When `text` is neither.
+        When `text` is not a known airport code or town.
 
     Examples
     --------
@@ -336,26 +376,14 @@ def normalize_place(text):
     >>> normalize_place(" Cúcuta ,co")
     'Cúcuta, CO'
     """
-    s = text.strip()
-    if _IATA.match(s):
-        return s.upper()
-    if "," in s:
-        name, cc = s.rsplit(",", 1)
-        name = " ".join(name.split())
-        if name:
-            try:
-                return f"{name}, {country_code(cc)}"
-            except ValueError:
-                raise ValueError(f"{BAD_PLACE}: {cc.strip()!r} is not an ISO 3166-1 alpha-2 "
-                                 "country code") from None
-    raise ValueError(f"{BAD_PLACE}: expected an IATA airport code (3 letters) or "
-                     "'Place, CC' (e.g. 'Cúcuta, CO')")
+    from netanalysis.model.places import resolve_place
+
+    return resolve_place(text).key
 
 
-_IATA = re.compile(r"^[A-Za-z]{3}$")
-_PHONE_JUNK = re.compile(r"[\s\-./()\u00a0]")
-_E164 = re.compile(r"^\+[1-9]\d{6,14}$")
-_DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
+_PHONE_JUNK = re.compile(r"[\s\-./()\u00a0\u00ad\u200b-\u200f\u2060-\u2064\ufeff]")
+_E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
+_DECIMAL_COMMA = re.compile(r"^[+-]?[0-9]+,[0-9]+$")
 
 
 @lru_cache(maxsize=1)
@@ -470,22 +498,69 @@ def _dates(raw, empty, problems, shown, formats):
     return pd.Series(out, dtype=object)
 
 
-def _numbers(raw, empty, problems, shown, typ, default, decimal_comma):
+def _numbers(raw, empty, problems, shown, typ, default, decimal_comma, bounds=(None, None, False)):
     text = raw
     if decimal_comma:
         dc = raw.str.match(_DECIMAL_COMMA)
         if dc.any():
             text = raw.where(~dc, raw.str.replace(",", ".", regex=False))
     num = pd.to_numeric(text.where(~empty, "0"), errors="coerce").to_numpy(dtype=float, copy=True)
+    if len(raw):
+        # float() reads Arabic-Indic and fullwidth digits; a number column takes ASCII only
+        num[~raw.str.isascii().to_numpy(dtype=bool)] = math.nan
     bad = ~empty & ~np.isfinite(num)
     problems.add(bad, shown, raw.to_numpy(dtype=object), f"{BAD_NUMBER}: not a number")
     if typ == "integer":
         frac = ~empty & ~bad & (np.floor(num) != num)
         problems.add(frac, shown, raw.to_numpy(dtype=object), f"{BAD_NUMBER}: not a whole number")
+    lo, hi, lo_exclusive = bounds
+    if lo is not None or hi is not None:
+        ok = ~empty & ~bad
+        out = np.zeros(len(num), dtype=bool)
+        if lo is not None:
+            out |= ok & ((num <= float(lo)) if lo_exclusive else (num < float(lo)))
+        if hi is not None:
+            out |= ok & (num > float(hi))
+        problems.add(out, shown, raw.to_numpy(dtype=object),
+                     f"{BAD_NUMBER}: out of range, {_range_text(lo, hi, lo_exclusive)}")
+        bad = bad | out
     fill = float(default) if default is not None else math.nan
     num[empty] = fill
     num[bad] = math.nan
     return pd.Series(num, dtype=float)
+
+
+def _range_text(lo, hi, lo_exclusive):
+    def fmt(v):
+        return f"{v:,}" if float(v) != int(v) else f"{int(v):,}"
+    parts = []
+    if lo is not None:
+        parts.append(f"{'greater than' if lo_exclusive else 'at least'} {fmt(lo)}")
+    if hi is not None:
+        parts.append(f"at most {fmt(hi)}")
+    return "expected " + " and ".join(parts)
+
+
+def _nfc(text):
+    return unicodedata.normalize("NFC", text)
+
+
+def _normalize_text(raw, fn):
+    """Apply `fn` once per distinct non-ASCII value (ASCII text is left as it is)."""
+    if not len(raw):
+        return raw
+    asc = raw.str.isascii().to_numpy(dtype=bool)
+    if asc.all():
+        return raw
+    out = raw.to_numpy(dtype=object, copy=True)
+    rest = np.flatnonzero(~asc)
+    cache = {}
+    for p in rest:
+        v = out[p]
+        if v not in cache:
+            cache[v] = fn(v)
+        out[p] = cache[v]
+    return pd.Series(out, dtype=object)
 
 
 def _phones(raw, empty, problems, shown, region):

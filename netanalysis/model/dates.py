@@ -12,7 +12,8 @@ from datetime import date, datetime, timedelta
 __all__ = ["normalize_date", "date_interval", "overlaps", "date_day"]
 
 _RE = re.compile(
-    r"^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?)?)?$"
+    r"^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?)?)?$",
+    re.ASCII,  # \d is 0-9 only: Arabic-Indic or fullwidth digits are not a date
 )
 
 
@@ -37,6 +38,10 @@ def normalize_date(text):
     Traceback (most recent call last):
     ...
     ValueError: not a valid date: '2024-02-30'
+    >>> normalize_date("\u0661\u0669\u0668\u0660")  # Arabic-Indic digits: only 0-9 count
+    Traceback (most recent call last):
+    ...
+    ValueError: not an ISO 8601 date (YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DDThh:mm): '١٩٨٠'
     """
     if text is None:
         return None

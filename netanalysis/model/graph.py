@@ -5,7 +5,8 @@ Two forms serve two needs:
 - :func:`build_graph` returns the full property graph as a ``networkx.MultiDiGraph``: nodes of
   kinds Person, Organization, Phone, Document, Place and Journey, and every reported link,
   inferred tie and structural relationship (a person *holds* a document, *uses* a phone,
-  *travelled* on a journey that *departs_from* and *arrives_at* a place). Every node has a
+  *travelled* on a journey that *departs_from* and *arrives_at* a place, and is *located_at*
+  a place of ``locations.csv``; places carry ``country``, ``lat`` and ``lon``). Every node has a
   ``kind``; every relationship has a ``type`` and, where it states something about people, its
   ``provenance``, ``grading`` and ``confidence``. This is the graph users explore.
 - :func:`party_edges` returns the ties between parties (persons and organizations) as one
@@ -16,6 +17,12 @@ Node ids: persons and organizations keep their case ids; the other kinds are pre
 (``phone:+5730012345``, ``doc:D1``, ``place:BOG``, ``journey:AV85|2024-03-05``).
 The node attribute ``kind`` is always the node kind; the case columns named ``kind`` become
 ``org_kind`` (organizations) and ``doc_kind`` (documents).
+
+Extra columns (those a file has beyond the case format's, which ingest keeps) become
+properties named :data:`EXTRA_PREFIX` + the column name: an extra ``kind`` column of
+``persons.csv`` is the property ``extra_kind``, an extra ``channel`` column of ``links.csv``
+the edge property ``extra_channel``. No property of the model starts with ``extra_``, so an
+extra column can never replace or collide with one of the model's own attributes.
 """
 
 from __future__ import annotations
@@ -27,10 +34,12 @@ import pandas as pd
 from netanalysis.model.dates import date_day, overlaps
 from netanalysis.model.filters import check_filters
 from netanalysis.model.grading import grading_confidence
-from netanalysis.model.vocab import DIRECTED_LINK_TYPES, SUPPORT_TYPES
+from netanalysis.model.vocab import DIRECTED_LINK_TYPES, SUPPORT_TYPES, file_columns
 
 __all__ = [
     "EDGE_COLUMNS",
+    "EXTRA_PREFIX",
+    "extra_columns",
     "build_graph",
     "party_edges",
     "party_nodes",
@@ -47,6 +56,29 @@ EDGE_COLUMNS = [
     "source", "target", "type", "directed", "weight", "grading", "confidence",
     "start", "end", "provenance", "inferred", "evidence", "line",
 ]
+
+
+#: Prefix of the properties that carry a file's extra columns (see the module notes).
+EXTRA_PREFIX = "extra_"
+
+
+def extra_columns(table, kind):
+    """Return `table` with its extra columns renamed ``extra_<name>`` (a new DataFrame).
+
+    Columns of the case format for `kind` and internal ones (``_file``, ``_line``) keep
+    their names.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"id": ["P1"], "name": ["Ana"], "kind": ["x"], "_line": [2]})
+    >>> extra_columns(t, "persons").columns.tolist()
+    ['id', 'name', 'extra_kind', '_line']
+    """
+    known = file_columns(kind)
+    ren = {c: f"{EXTRA_PREFIX}{c}" for c in table.columns
+           if c not in known and not str(c).startswith("_")}
+    return table.rename(columns=ren) if ren else table.copy()
 
 
 def journey_key(row):
@@ -91,6 +123,8 @@ def party_nodes(case):
 
     Organizations get ``role="organization"`` and their case column ``kind`` as ``org_kind``.
 
+    Extra columns are named ``extra_<column>`` (:func:`extra_columns`).
+
     Parameters
     ----------
     case : Case
@@ -120,9 +154,9 @@ def party_nodes(case):
     >>> party_nodes(case)[["id", "kind", "role"]].values.tolist()
     [['F1', 'Person', 'fugitive'], ['S1', 'Person', 'unknown'], ['S2', 'Person', 'unknown'], ['G1', 'Organization', 'organization']]
     """  # noqa: E501
-    p = case.tables["persons"].copy()
+    p = extra_columns(case.tables["persons"], "persons")
     p.insert(1, "kind", "Person")
-    o = case.tables["organizations"].copy().rename(columns={"kind": "org_kind"})
+    o = extra_columns(case.tables["organizations"], "organizations").rename(columns={"kind": "org_kind"})
     o.insert(1, "kind", "Organization")
     if len(o):
         o["role"] = "organization"
@@ -138,7 +172,9 @@ def party_edges(case, *, include_inferred=True):
     Reported links come from ``links.csv`` with their grading turned into a confidence
     (:func:`netanalysis.model.grading.grading_confidence`). Inferred ties come from
     ``case.inferred`` when it is set and `include_inferred` is true; they carry
-    ``inferred=True``, ``grading=None`` and the confidence inference gave them.
+    ``inferred=True``, ``grading=None`` and the confidence inference gave them. Extra
+    columns of ``links.csv`` follow :data:`EDGE_COLUMNS` as ``extra_<column>`` (empty on
+    inferred ties).
 
     Parameters
     ----------
@@ -192,6 +228,10 @@ def party_edges(case, *, include_inferred=True):
             "evidence": links["note"].to_numpy() if "note" in links else None,
             "line": links["_line"].to_numpy(),
         })
+        extras = extra_columns(links, "links")
+        for c in extras.columns:
+            if c.startswith(EXTRA_PREFIX):
+                df[c] = extras[c].to_numpy(dtype=object)
     else:
         df = pd.DataFrame({c: pd.Series(dtype="object") for c in EDGE_COLUMNS})
     inf = case.inferred
@@ -214,7 +254,7 @@ def party_edges(case, *, include_inferred=True):
             "line": None,
         })
         df = pd.concat([df, idf], ignore_index=True) if len(df) else idf
-    return df[EDGE_COLUMNS]
+    return df[EDGE_COLUMNS + [c for c in df.columns if str(c).startswith(EXTRA_PREFIX)]]
 
 
 def filter_edges(edges, *, link_types=None, min_confidence=None, include_inferred=True,
@@ -463,7 +503,7 @@ def build_graph(case, *, include_inferred=True):
         u, v = r.pop("source"), r.pop("target")
         G.add_edge(u, v, **{k: val for k, val in r.items() if _present(val)})
 
-    for rec in t["documents"].to_dict("records"):
+    for rec in extra_columns(t["documents"], "documents").to_dict("records"):
         did = f"doc:{rec['id']}"
         rec["doc_kind"] = rec.pop("kind", None)
         G.add_node(did, kind="Document", **{k: v for k, v in rec.items()
@@ -490,20 +530,28 @@ def build_graph(case, *, include_inferred=True):
             G.add_edge(f"phone:{a}", f"phone:{b}", type="called", count=int(r.count),
                        duration_s=float(r.duration_s), start=r.first, end=r.last)
 
-    for rec in t["travel"].to_dict("records"):
+    for rec in extra_columns(t["travel"], "travel").to_dict("records"):
         jid = journey_key(rec)
         if jid not in G:
             G.add_node(jid, kind="Journey", origin=rec["origin"], destination=rec["destination"],
                        depart=rec["depart"], **{k: rec[k] for k in ("carrier", "flight", "mode")
                                                 if _present(rec.get(k))})
             for place, rel in ((rec["origin"], "departs_from"), (rec["destination"], "arrives_at")):
-                pid = f"place:{place}"
-                if pid not in G:
-                    G.add_node(pid, kind="Place", name=place)
+                pid = _place_node(G, place)
                 G.add_edge(jid, pid, type=rel)
         attrs = {k: rec[k] for k in ("depart", "arrive", "document_id", "booking_ref", "provenance")
                  if _present(rec.get(k))}
+        attrs.update({k: v for k, v in rec.items() if k.startswith(EXTRA_PREFIX) and _present(v)})
         G.add_edge(rec["person_id"], jid, type="travelled", line=rec["_line"], **attrs)
+
+    for rec in t["locations"].to_dict("records"):
+        pid = _place_node(G, rec["place"])
+        grading = rec.get("grading") or "F6"
+        attrs = {k: rec.get(k) for k in ("start", "end", "provenance", "note")
+                 if _present(rec.get(k))}
+        G.add_edge(rec["person_id"], pid, type="located_at", location_kind=rec.get("kind"),
+                   grading=grading, confidence=grading_confidence(grading), line=rec["_line"],
+                   **attrs)
     return G
 
 
@@ -582,6 +630,19 @@ def co_travellers(case, person_id):
     out = pd.DataFrame({"person_id": tr.loc[sel, "person_id"], "journey": keys[sel],
                         "depart": tr.loc[sel, "depart"]})
     return out.sort_values(["depart", "person_id"]).reset_index(drop=True)
+
+
+def _place_node(G, place):
+    """Add the Place node of `place` (with country and coordinates) once; return its id."""
+    from netanalysis.model.places import place_info
+
+    pid = f"place:{place}"
+    if pid not in G:
+        info = place_info(place)
+        extra = {} if info is None else {"country": info.country, "lat": info.lat,
+                                         "lon": info.lon, "place_kind": info.kind}
+        G.add_node(pid, kind="Place", name=place, **extra)
+    return pid
 
 
 def _clean(v):

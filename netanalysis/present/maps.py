@@ -75,7 +75,7 @@ _EDGE_FIELDS = [
 
 def network_map(case, path, *, analysis=None, graph=None, focus=None, hops=2, top=None,
                 group=None, color_by="role", kinds=None, max_physics_nodes=None, max_nodes=None,
-                title=None, whole=False, settings=None, progress=None):
+                title=None, whole=False, settings=None, progress=None, geo=False):
     """Write an interactive, self-contained network map of `case` to `path`.
 
     Parameters
@@ -118,6 +118,9 @@ def network_map(case, path, *, analysis=None, graph=None, focus=None, hops=2, to
         Effective settings (default :func:`netanalysis.settings.load_settings`).
     progress : Progress, optional
         Where to report steps.
+    geo : bool
+        Geographic layout: persons at their last known place, places at their coordinates
+        (:func:`netanalysis.present.geo.geo_positions`), physics off.
 
     Returns
     -------
@@ -155,7 +158,7 @@ def network_map(case, path, *, analysis=None, graph=None, focus=None, hops=2, to
         data = map_data(case, analysis=analysis, graph=graph, focus=focus, hops=hops, top=top,
                         group=group, color_by=color_by, kinds=kinds,
                         max_physics_nodes=max_physics_nodes, max_nodes=max_nodes, whole=whole,
-                        settings=s)
+                        settings=s, geo=geo)
         if title is None:
             title = _case_title(case)
             if data["info"]["selection"] == "investigation":
@@ -227,7 +230,7 @@ def select_nodes(G, *, analysis=None, focus=None, hops=2, top=None, group=None, 
 
 def map_data(case, *, analysis=None, graph=None, focus=None, hops=2, top=None, group=None,
              color_by="role", kinds=None, max_physics_nodes=None, max_nodes=None, whole=False,
-             settings=None):
+             settings=None, geo=False):
     """Return the vis-network nodes, edges, options, legend and a summary of a map.
 
     This is :func:`network_map` without the writing: a dict with ``nodes`` and ``edges``
@@ -363,14 +366,14 @@ def map_data(case, *, analysis=None, graph=None, focus=None, hops=2, top=None, g
     n_nodes = len(node_list)
     physics = n_nodes <= max_physics_nodes and selection != "investigation"
     layout = "vis-network physics (Barnes-Hut)"
-    if selection == "investigation":
+    if selection == "investigation" and not geo:
         pos = investigation_layout(H, seed=s.seed)
         for node in node_list:
             x, y = pos[node["id"]]
             node["x"], node["y"] = round(float(x) * 60.0, 1), round(float(y) * 60.0, 1)
             node["physics"] = False
         layout = "support networks apart (computed in Python)"
-    elif not physics:
+    elif not physics and not geo:
         pos = _python_layout(H, seed=s.seed)
         scale = 60.0 * math.sqrt(max(n_nodes, 1))
         for node in node_list:
@@ -385,6 +388,15 @@ def map_data(case, *, analysis=None, graph=None, focus=None, hops=2, top=None, g
                           "Python and physics turned off; ties drawn straight and hidden "
                           "while dragging or zooming; only persons and organizations "
                           "labelled (the others on hover)")
+    if geo:
+        from netanalysis.present.geo import geo_positions
+
+        physics = False
+        gpos = geo_positions(H, case, [x["id"] for x in node_list])
+        for node in node_list:
+            node["x"], node["y"] = (round(float(c), 1) for c in gpos[node["id"]])
+            node["physics"] = False
+        layout = "geographic (last known place; longitude, latitude)"
     options = {
         "physics": {"enabled": physics, "solver": "barnesHut",
                     "barnesHut": {"gravitationalConstant": -8000, "springLength": 120,

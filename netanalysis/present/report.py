@@ -2,7 +2,8 @@
 
 :func:`write_report` writes what was read, rejected and merged; the ranked targets with
 their ``why`` and the distribution of scores; for each high-value fugitive, the support
-network (an inline SVG drawing), the travel timeline and the last known movements; the
+network (an inline SVG drawing), the travel timeline, the last known movements and where
+they are likely to go next (ranked places and an offline map); the
 logistics groups and the services they provide; the ties that were inferred, with their
 evidence. Charts are inline SVG (:mod:`netanalysis.present.svg`); the page loads nothing
 from anywhere, and every piece of text from the data is escaped.
@@ -19,6 +20,7 @@ import pandas as pd
 from netanalysis.model.graph import co_travellers, itinerary, party_edges, party_graph, party_nodes
 from netanalysis.model.vocab import SERVICE_NAMES, SUPPORT_TYPES
 from netanalysis.outputs import atomic_write_text
+from netanalysis.present.geo import where_next_map
 from netanalysis.present.maps import _env
 from netanalysis.present.notebook import HtmlPage
 from netanalysis.present.svg import histogram_svg, network_svg, timeline_svg
@@ -143,6 +145,10 @@ def report_context(case, analysis, *, title=None, fugitives=10, targets=50, sett
         sec["timeline_svg"] = timeline_svg(
             [{"lane": sec["name"], **r, "highlight": i == len(leg_rows) - 1}
              for i, r in enumerate(leg_rows)], title=f"Travel of {sec['name']}")
+        mv = analysis.movements if getattr(analysis, "movements", None) is not None else None
+        sec["where_next"] = _records(mv[mv["id"].astype(str) == fid] if mv is not None else None,
+                                     ["rank", "place", "country", "probability", "why"])
+        sec["where_next_svg"] = where_next_map(case, fid, mv)
         sec["co_travellers"], sec["one_off_travellers"] = _companions(case, fid, names)
         all_legs += [{"lane": sec["name"], **r} for r in leg_rows]
         fug_sections.append(sec)

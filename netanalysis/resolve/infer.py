@@ -9,54 +9,57 @@ confidence kept below that of reported ties, so analyses can include or leave ou
 
 Notes
 -----
-The rules, with the settings of ``schema/settings/infer.yaml``:
+Every rule counts *co-occurrences* of pairs and keeps a pair when its count is unlikely by
+chance, under the null model of :mod:`netanalysis.resolve.significance`: a configuration model
+that keeps each person's activity and each event's size, giving the pair ``lambda = S_a S_b /
+2W`` co-occurrences by chance and a p-value ``P(K >= k | K >= 1)`` (Poisson). The family
+tested is the pairs that co-occur at least once; the pairs kept pass Benjamini-Hochberg at
+``infer.fdr`` (0.05 by default), so about 5 % of the ties kept are expected to be chance.
+``evidence`` gives what is shared, the count expected by chance and the p-value; ``score`` is
+the surprise ``-log10 p``. One co-occurrence alone is never a tie (its conditional p-value is
+1): a pair stands out only by co-occurring more often than its activity explains.
 
 ``co_travel``
-    A *journey* is a carrier + flight (or voyage) number departing on one day, with the
-    semantics of :func:`netanalysis.model.graph.journey_key` (``AV`` + ``85`` on 2024-03-05 is
-    ``AV85|2024-03-05``); rows without a flight number or a full departure day are no shared
-    journey. A journey with ``p`` distinct passengers in the data contributes
-    ``1 / log2(1 + p)`` to every pair of its passengers: a flight with 8 passengers in the
-    data gives 0.32, one with 300 gives 0.12, so rare shared journeys weigh more than busy
-    ones (an IDF weight, as in [1]_). Journeys with more than ``max_passengers`` are ignored.
-    A shared ``booking_ref`` (at most ``max_booking_size`` passengers) adds
-    ``booking_weight``. A pair becomes a tie when it shares a booking, or at least
-    ``min_shared_journeys`` journeys weighing ``min_score`` in all, or one journey that carried
-    at most ``small_journey_passengers`` persons in the data (a private plane, a small boat;
-    off by default, because a case rarely holds full manifests). One shared
-    busy flight alone is a coincidence and gives no tie.
+    Events are *journeys* -- a carrier + flight (or voyage) number departing on one day, with
+    the semantics of :func:`netanalysis.model.graph.journey_key` (``AV`` + ``85`` on
+    2024-03-05 is ``AV85|2024-03-05``; rows without a flight number or a full departure day
+    are no journey) -- and *booking references*, in one model: a shared booking counts as one
+    more co-occurrence. Rarity and small craft enter through the null: a person on small
+    journeys has few fellow passengers, so sharing with them is rarer by chance. Events of
+    more than ``max_passengers`` persons are not computed (their cost grows as the square of
+    their size).
 ``shared_phone``
-    Two persons using the same number (``phones.csv``). A number used by ``u`` persons
-    contributes ``1 / log2(1 + u)``; numbers used by more than ``max_users`` persons
-    (a switchboard, a hotel) are ignored.
+    Events are numbers (``phones.csv``): pairs sharing several numbers more than chance
+    explains. Numbers used by more than ``max_users`` persons are not computed.
 ``shared_document``
-    Two persons holding a document with the same number from the same issuing country
-    (``documents.csv``), or one travelling on a document another holds (``travel.document_id``).
-    Weighted like phones. Records merged by resolution are one person by then and produce no
-    tie.
+    Events are documents: the same number from the same issuing country held by two persons
+    (``documents.csv``), or one travelling on a document another holds
+    (``travel.document_id``). Records merged by resolution are one person by then.
 ``calls``
-    Calls between numbers attributed to persons: ``score = count_weight x log2(1 + calls) +
-    duration_weight x log2(1 + minutes)``. A number used by several persons is attributed to
-    each of them (each gets the tie; the evidence says the number is shared).
+    Calls between numbers attributed to persons; a person's activity is its calls with other
+    persons, and a pair is kept when it calls more than both persons' volume explains. A number
+    used by several persons is attributed to each of them (the evidence says so).
 
 For every type, ``confidence = max_confidence x (1 - exp(-score))`` < ``max_confidence``
 (0.2 by default) < 0.25, the confidence of an ungraded reported tie (``F6``); ``weight`` is
 the score.
 
-Co-travel, shared identifiers and calls run as SQL in DuckDB (self-join per journey, grouped
-by pair), which handles 10 million travel rows in minutes with bounded memory
-(``co_travel.memory_limit``; DuckDB spills to a temporary folder beyond it).
+Pair counting runs as SQL in DuckDB (self-join per event, grouped by pair) with bounded
+memory (``co_travel.memory_limit``; DuckDB spills to ``temp_directory`` beyond it); settings
+reach DuckDB as configuration values, never as SQL.
 
 References
 ----------
-.. [1] Spärck Jones, K. (1972). A statistical interpretation of term specificity and its
-   application in retrieval. *Journal of Documentation* 28(1): 11-21. doi:10.1108/eb026526
+.. [1] Neal, Z. (2014). The backbone of bipartite projections. *Social Networks* 39: 84-97.
+   doi:10.1016/j.socnet.2014.06.001
 """
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
+import re
 import shutil
 import tempfile
 
@@ -64,11 +67,16 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from netanalysis.errors import InputError
 from netanalysis.model.vocab import INFERRED_LINK_TYPES
 from netanalysis.progress import Progress
 from netanalysis.resolve.blocking import normalize_document, normalize_phone
 from netanalysis.settings import section_settings
+from netanalysis.resolve.significance import (
+    benjamini_hochberg,
+    cooccurrence_pvalue,
+    expected_cooccurrence,
+    surprise,
+)
 
 __all__ = [
     "INFERRED_COLUMNS",
@@ -104,18 +112,21 @@ def infer_links(case, *, settings=None, progress=None):
 
     Examples
     --------
+    A and B share three small flights (written two ways); 300 others fly once, four a flight:
+
     >>> from netanalysis.model.case import Case
-    >>> tr = pd.DataFrame({"person_id": ["A", "B", "A", "B", "C"],
-    ...     "depart": ["2024-03-05T10:00", "2024-03-05T10:00", "2024-04-01", "2024-04-01", "2024-04-01"],
-    ...     "carrier": ["AV", "AV", "IB", "IB", "IB"], "flight": ["85", "AV85", "6500", "6500", "6500"],
-    ...     "origin": "BOG", "destination": "MAD", "_file": "travel.csv", "_line": [2, 3, 4, 5, 6]})
-    >>> c = Case(tables={"persons": pd.DataFrame({"id": ["A", "B", "C"], "name": ["a", "b", "c"]}),
-    ...                  "travel": tr})
+    >>> rows = [(p, car, fl, day) for p in "AB" for car, fl, day in
+    ...         [("AV", "85", "2024-03-05"), ("IB", "6500", "2024-04-01"), ("IB", "6501", "2024-04-09")]]
+    >>> rows[3] = ("B", "", "AV85", "2024-03-05T10:00")
+    >>> rows += [(f"X{i}", "CM", str(i // 4), "2024-05-01") for i in range(300)]
+    >>> tr = pd.DataFrame(rows, columns=["person_id", "carrier", "flight", "depart"])
+    >>> c = Case(tables={"travel": tr})
     >>> t = infer_links(c)
     >>> t[["from_id", "to_id", "type"]].values.tolist()
     [['A', 'B', 'co_travel']]
-    >>> t["evidence"][0]
-    '2 shared journeys: AV85 2024-03-05 (2 passengers), IB6500 2024-04-01 (3 passengers)'
+    >>> print(t["evidence"][0])  # doctest: +NORMALIZE_WHITESPACE
+    3 shared journeys: AV85 2024-03-05 (2 passengers), IB6500 2024-04-01 (2 passengers),
+    IB6501 2024-04-09 (2 passengers); 0.0099 expected by chance (p = 1.6e-05)
     >>> bool(t["confidence"][0] < 0.2)
     True
     """
@@ -124,7 +135,12 @@ def infer_links(case, *, settings=None, progress=None):
     if not cfg.enabled:
         progress.say("inference: turned off (infer.enabled is false)")
         return _empty()
-    types = list(cfg.types or INFERRED_LINK_TYPES)  # checked against the vocabulary on load
+    types = list(cfg.types or INFERRED_LINK_TYPES)
+    unknown = [t for t in types if t not in INFERRED_LINK_TYPES]
+    if unknown:
+        from netanalysis.errors import InputError
+        raise InputError(f"infer.types names unknown inferred link types: {', '.join(unknown)} "
+                         f"(known: {', '.join(INFERRED_LINK_TYPES)})")
     rules = {"co_travel": co_travel_links, "shared_phone": shared_phone_links,
              "shared_document": shared_document_links, "calls": call_links}
     frames = []
@@ -144,16 +160,43 @@ def infer_links(case, *, settings=None, progress=None):
 
 
 def co_travel_links(case, *, settings=None):
-    """Return ``co_travel`` ties: shared journeys and shared bookings (see the module notes).
+    """Return ``co_travel`` ties: pairs sharing more journeys and bookings than chance explains.
+
+    Journeys and bookings are the events of one co-occurrence model
+    (:mod:`netanalysis.resolve.significance`); a pair is kept when its conditional p-value
+    passes Benjamini-Hochberg at ``infer.fdr`` over the pairs that share at least one event.
+
+    Parameters
+    ----------
+    case : Case
+    settings : Settings or dict, optional
+        ``co_travel.max_passengers`` bounds the events computed, ``max_evidence_items`` the
+        journeys listed, ``memory_limit`` and ``temp_directory`` configure DuckDB.
+
+    Returns
+    -------
+    DataFrame
+        :data:`INFERRED_COLUMNS`.
 
     Examples
     --------
+    Two persons on the same booking and its two flights, among 400 others on 100 flights:
+
     >>> from netanalysis.model.case import Case
-    >>> tr = pd.DataFrame({"person_id": ["A", "B"], "depart": ["2024-03-05", "2024-03-09"],
-    ...     "flight": [None, None], "carrier": [None, None], "booking_ref": ["qx7y2", "QX7Y2"],
-    ...     "origin": "BOG", "destination": "MAD", "_line": [2, 3]})
-    >>> co_travel_links(Case(tables={"travel": tr}))[["from_id", "to_id", "evidence"]].values.tolist()
-    [['A', 'B', 'shared booking QX7Y2']]
+    >>> rows = [("A", "AV85", "2024-03-05", "QX7"), ("B", "AV85", "2024-03-05", "QX7"),
+    ...         ("A", "AV86", "2024-03-19", "QX7"), ("B", "AV86", "2024-03-19", "QX7")]
+    >>> rows += [(f"X{i}", f"IB{i % 100}", "2024-05-01", None) for i in range(400)]
+    >>> tr = pd.DataFrame(rows, columns=["person_id", "flight", "depart", "booking_ref"])
+    >>> t = co_travel_links(Case(tables={"travel": tr}))
+    >>> t[["from_id", "to_id"]].values.tolist()
+    [['A', 'B']]
+    >>> print(t["evidence"][0])  # doctest: +NORMALIZE_WHITESPACE
+    2 shared journeys: AV85 2024-03-05 (2 passengers), AV86 2024-03-19 (2 passengers);
+    shared booking QX7; 0.0075 expected by chance (p = 9.3e-06)
+
+    See Also
+    --------
+    netanalysis.resolve.significance.cooccurrence_pvalue
     """
     cfg = section_settings(settings, "infer")
     ct = cfg["co_travel"]
@@ -168,7 +211,8 @@ def co_travel_links(case, *, settings=None):
         "depart": _str_col(tr, "depart"),
         "booking": _str_col(tr, "booking_ref"),
     })
-    sql = """
+    prep = """
+    CREATE TEMP TABLE inc AS
     WITH t AS (
         SELECT pid,
                upper(replace(coalesce(carrier, ''), ' ', '')) AS car,
@@ -178,86 +222,49 @@ def co_travel_links(case, *, settings=None):
         FROM travel
     ),
     j AS (
-        SELECT DISTINCT pid,
-               CASE WHEN car <> '' AND NOT starts_with(fl, car) THEN car || fl ELSE fl END AS code,
-               day
+        SELECT DISTINCT pid, 'J' AS kind,
+               CASE WHEN car <> '' AND NOT starts_with(fl, car) THEN car || fl ELSE fl END
+               || ' ' || day AS label, day
         FROM t
         WHERE fl IS NOT NULL AND fl <> '' AND length(day) = 10
-    ),
-    js AS (
-        SELECT code, day, count(*) AS pax FROM j GROUP BY code, day
-        HAVING count(*) BETWEEN 2 AND $max_pax
-    ),
-    jj AS (SELECT j.pid, j.code, j.day, js.pax FROM j JOIN js USING (code, day)),
-    jp AS (
-        SELECT a.pid AS a, b.pid AS b, count(*) AS n_j, sum(1.0 / log2(1 + a.pax)) AS jscore,
-               min(a.pax) AS min_pax, min(a.day) AS first_day, max(a.day) AS last_day
-        FROM jj a JOIN jj b ON a.code = b.code AND a.day = b.day AND a.pid < b.pid
-        GROUP BY a.pid, b.pid
-    ),
-    bk AS (SELECT DISTINCT pid, bk, day FROM t WHERE bk IS NOT NULL AND bk <> ''),
-    bs AS (SELECT bk, count(DISTINCT pid) AS pax FROM bk GROUP BY bk
-           HAVING count(DISTINCT pid) BETWEEN 2 AND $max_bk),
-    bb AS (SELECT bk.* FROM bk JOIN bs USING (bk)),
-    bp AS (
-        SELECT a.pid AS a, b.pid AS b, count(DISTINCT a.bk) AS n_b,
-               min(least(a.day, b.day)) AS bfirst, max(greatest(a.day, b.day)) AS blast
-        FROM bb a JOIN bb b ON a.bk = b.bk AND a.pid < b.pid
-        GROUP BY a.pid, b.pid
-    ),
-    ties AS (
-        SELECT coalesce(jp.a, bp.a) AS a, coalesce(jp.b, bp.b) AS b,
-               coalesce(n_j, 0) AS n_j, coalesce(jscore, 0) AS jscore, min_pax,
-               coalesce(n_b, 0) AS n_b,
-               least(coalesce(first_day, bfirst), coalesce(bfirst, first_day)) AS first_day,
-               greatest(coalesce(last_day, blast), coalesce(blast, last_day)) AS last_day
-        FROM jp FULL OUTER JOIN bp ON jp.a = bp.a AND jp.b = bp.b
-        WHERE coalesce(n_b, 0) >= 1
-           OR (coalesce(n_j, 0) >= $min_j AND coalesce(jscore, 0) >= $min_score)
-           OR (coalesce(n_j, 0) >= 1 AND min_pax <= $small)
-    ),
-    ji AS (
-        SELECT t.a, t.b, list(x.code || ' ' || x.day || ' (' || x.pax || ' passengers)'
-                              ORDER BY x.day, x.code)[1:$items] AS jitems
-        FROM ties t JOIN jj x ON x.pid = t.a JOIN jj y ON y.pid = t.b AND y.code = x.code
-             AND y.day = x.day
-        WHERE t.n_j > 0
-        GROUP BY t.a, t.b
-    ),
-    bi AS (
-        SELECT t.a, t.b, list(DISTINCT x.bk ORDER BY x.bk)[1:$items] AS bitems
-        FROM ties t JOIN bb x ON x.pid = t.a JOIN bb y ON y.pid = t.b AND y.bk = x.bk
-        WHERE t.n_b > 0
-        GROUP BY t.a, t.b
-    )
-    SELECT ties.*, ji.jitems, bi.bitems
-    FROM ties LEFT JOIN ji ON ji.a = ties.a AND ji.b = ties.b
-              LEFT JOIN bi ON bi.a = ties.a AND bi.b = ties.b
+    ),  -- the label holds the day: one row per person and journey
+    b AS (SELECT pid, 'B' AS kind, bk AS label, min(day) AS day FROM t
+          WHERE bk IS NOT NULL AND bk <> '' GROUP BY pid, bk)
+    SELECT * FROM j UNION ALL SELECT * FROM b
     """
-    params = {"max_pax": int(ct["max_passengers"]), "max_bk": int(ct["max_booking_size"]),
-              "items": int(ct["max_evidence_items"]), "min_j": int(ct["min_shared_journeys"]),
-              "min_score": float(ct["min_score"]), "small": int(ct["small_journey_passengers"])}
-    res = _run_sql(sql, {"travel": df}, params, ct.memory_limit, ct.temp_directory)
-    if not len(res):
-        return _empty()
-    bw = float(ct["booking_weight"])
-    score = res["jscore"].to_numpy(float) + bw * res["n_b"].to_numpy(float)
+    seeds = _seed_ids(case, cfg)
+    with _connect(ct.memory_limit, ct.temp_directory) as con:
+        con.register("travel", df)
+        con.execute(prep)
+        if seeds is not None:
+            at = pd.Index(uniq).get_indexer(sorted(seeds))
+            con.register("seeds", pd.DataFrame({"pid": at[at >= 0].astype(np.int64)}))
+        res, m, two_w = _cooccur(con, int(ct["max_passengers"]), seeds is not None)
+        kept = _significant(res, m, two_w, cfg)
+        if not len(kept):
+            return _empty()
+        items = _event_items(con, kept)
+    res = kept.merge(items, on=["a", "b"], how="left")
+    n_items = int(ct["max_evidence_items"])
     ev = []
-    for n_j, ji, n_b, bi in zip(res["n_j"], res["jitems"], res["n_b"], res["bitems"]):
+    for r in res.itertuples(index=False):
+        js = [x for x in r.items if x["kind"] == "J"]
+        bs = sorted(x["label"] for x in r.items if x["kind"] == "B")
         parts = []
-        if n_j:
-            items = list(ji)
-            more = f", and {n_j - len(items)} more" if n_j > len(items) else ""
-            parts.append(f"{n_j} shared journey{'s' if n_j > 1 else ''}: " + ", ".join(items) + more)
-        if n_b:
-            items = list(bi)
-            more = f", and {n_b - len(items)} more" if n_b > len(items) else ""
-            parts.append(f"shared booking{'s' if n_b > 1 else ''} " + ", ".join(items) + more)
+        if js:
+            shown = [f"{x['label']} ({x['n']} passengers)" for x in js[:n_items]]
+            more = f", and {len(js) - len(shown)} more" if len(js) > len(shown) else ""
+            parts.append(f"{len(js)} shared journey{'s' if len(js) > 1 else ''}: "
+                         + ", ".join(shown) + more)
+        if bs:
+            shown = bs[:n_items]
+            more = f", and {len(bs) - len(shown)} more" if len(bs) > len(shown) else ""
+            parts.append(f"shared booking{'s' if len(bs) > 1 else ''} " + ", ".join(shown) + more)
+        parts.append(_chance(r.lam, r.p))
         ev.append("; ".join(parts))
     names = np.asarray(uniq, dtype=object)
     return _finish(names[res["a"].to_numpy(np.int64)], names[res["b"].to_numpy(np.int64)],
-                   "co_travel", ev, score, cfg, res["first_day"],
-                   res["last_day"])
+                   "co_travel", ev, surprise(res["p"]), cfg, res["first_day"], res["last_day"])
 
 
 def shared_phone_links(case, *, settings=None):
@@ -266,10 +273,16 @@ def shared_phone_links(case, *, settings=None):
     Examples
     --------
     >>> from netanalysis.model.case import Case
-    >>> ph = pd.DataFrame({"number": ["+573001112233", "+57 300 111 2233", "+34600"],
-    ...                    "person_id": ["A", "B", "A"]})
-    >>> shared_phone_links(Case(tables={"phones": ph}))[["from_id", "to_id", "evidence"]].values.tolist()
-    [['A', 'B', 'both use phone +573001112233']]
+
+    A and B share three numbers (one written two ways); 200 other pairs share one each,
+    which is no tie (one co-occurrence alone never is):
+
+    >>> ph = [("+573001112233", "A"), ("+57 300 111 2233", "B"), ("+2", "A"), ("+2", "B"),
+    ...       ("+3", "A"), ("+3", "B")] + [(f"+9{i // 2}", f"X{i}") for i in range(400)]
+    >>> ph = pd.DataFrame(ph, columns=["number", "person_id"])
+    >>> t = shared_phone_links(Case(tables={"phones": ph}))
+    >>> t[["from_id", "to_id", "evidence"]].values.tolist()  # doctest: +NORMALIZE_WHITESPACE
+    [['A', 'B', 'both use phone +2, +3, +573001112233; 0.022 expected by chance (p = 8.1e-05)']]
     """
     cfg = section_settings(settings, "infer")
     ph = case.tables["phones"]
@@ -279,7 +292,7 @@ def shared_phone_links(case, *, settings=None):
                          "key": [normalize_phone(x) for x in ph["number"].tolist()]})
     uses["label"] = uses["key"]
     return _shared(uses, "shared_phone", "both use phone", int(cfg["shared_phone"]["max_users"]),
-                   cfg)
+                   cfg, _seed_ids(case, cfg))
 
 
 def shared_document_links(case, *, settings=None):
@@ -289,10 +302,16 @@ def shared_document_links(case, *, settings=None):
     Examples
     --------
     >>> from netanalysis.model.case import Case
-    >>> docs = pd.DataFrame({"id": ["D1", "D2"], "holder_id": ["A", "B"], "kind": ["passport"] * 2,
-    ...     "number": ["AB123", "ab-123"], "issuing_country": ["VE", "VE"]})
+
+    A and B hold the same three passports (numbers written two ways); 100 other pairs share
+    one document each:
+
+    >>> docs = pd.DataFrame({"holder_id": list("ABABAB") + [f"X{i}" for i in range(200)],
+    ...     "number": ["AB123", "ab-123", "C9", "C9", "E1", "E1"] + [f"N{i // 2}" for i in range(200)],
+    ...     "kind": "passport", "issuing_country": "VE"})
+    >>> docs["id"] = [f"D{i}" for i in range(len(docs))]
     >>> shared_document_links(Case(tables={"documents": docs}))["evidence"].tolist()
-    ['both use passport AB123 (VE)']
+    ['both use passport AB123 (VE), passport C9 (VE), passport E1 (VE); 0.044 expected by chance (p = 3.1e-04)']
     """
     cfg = section_settings(settings, "infer")
     docs = case.tables["documents"]
@@ -317,7 +336,7 @@ def shared_document_links(case, *, settings=None):
                                   "label": t["label"].to_numpy(dtype=object)})
             uses = pd.concat([uses, extra], ignore_index=True)
     return _shared(uses, "shared_document", "both use", int(cfg["shared_document"]["max_users"]),
-                   cfg)
+                   cfg, _seed_ids(case, cfg))
 
 
 def call_links(case, *, settings=None):
@@ -326,15 +345,24 @@ def call_links(case, *, settings=None):
     Examples
     --------
     >>> from netanalysis.model.case import Case
-    >>> ph = pd.DataFrame({"number": ["+1", "+2"], "person_id": ["A", "B"]})
-    >>> calls = pd.DataFrame({"caller": ["+1", "+2", "+1"], "callee": ["+2", "+1", "+2"],
-    ...     "start": ["2024-01-01", "2024-01-02", "2024-01-03"], "duration_s": [60, 120, None]})
+
+    A and B call each other three times; 100 other persons make 200 calls at random:
+
+    >>> rng = np.random.default_rng(1)
+    >>> ph = pd.DataFrame({"number": ["+1", "+2"] + [f"+9{i}" for i in range(100)],
+    ...                    "person_id": ["A", "B"] + [f"X{i}" for i in range(100)]})
+    >>> x = rng.choice(100, (200, 2))
+    >>> calls = pd.DataFrame({"caller": ["+1", "+2", "+1"] + [f"+9{i}" for i in x[:, 0]],
+    ...     "callee": ["+2", "+1", "+2"] + [f"+9{i}" for i in x[:, 1]],
+    ...     "start": ["2024-01-01", "2024-01-02", "2024-01-03"] + ["2024-02-01"] * 200,
+    ...     "duration_s": [60, 120, None] + [30] * 200})
     >>> t = call_links(Case(tables={"phones": ph, "calls": calls}))
-    >>> t[["from_id", "to_id", "evidence", "start", "end"]].values.tolist()
-    [['A', 'B', '3 calls, 3 min in all (A to B 2, B to A 1): +1 / +2', '2024-01-01', '2024-01-03']]
+    >>> t[["from_id", "to_id", "start", "end"]].values.tolist()
+    [['A', 'B', '2024-01-01', '2024-01-03']]
+    >>> print(t["evidence"][0])  # doctest: +NORMALIZE_WHITESPACE
+    3 calls, 3 min in all (A to B 2, B to A 1): +1 / +2; 0.022 expected by chance (p = 8.2e-05)
     """
     cfg = section_settings(settings, "infer")
-    cc = cfg["calls"]
     ph, calls = case.tables["phones"], case.tables["calls"]
     if not len(ph) or not len(calls):
         return _empty()
@@ -380,7 +408,17 @@ def call_links(case, *, settings=None):
     res = x.groupby(["a", "b"], sort=True).agg(
         n=("n", "sum"), dur=("dur", "sum"), n_ab=("n_ab", "sum"), n_ba=("n_ba", "sum"),
         first=("first", "min"), last=("last", "max"), max_users=("users", "max")).reset_index()
-    res = res[res["n"] >= int(cc["min_calls"])]
+    # activity of a person = its calls with other persons; family = pairs with >= 1 call
+    act = pd.concat([res[["a", "n"]].rename(columns={"a": "p"}),
+                     res[["b", "n"]].rename(columns={"b": "p"})]).groupby("p")["n"].sum()
+    res = res.assign(k=res["n"], sa=res["a"].map(act).to_numpy(float),
+                     sb=res["b"].map(act).to_numpy(float))
+    seeds = _seed_ids(case, cfg)
+    if seeds is not None:
+        sc = pd.Index(pids).get_indexer(sorted(seeds))
+        sc = sc[sc >= 0]
+        res = res[res["a"].isin(sc) | res["b"].isin(sc)]
+    res = _significant(res[res["k"] >= 2], len(res), float(act.sum()), cfg)
     if not len(res):
         return _empty()
     numv = np.asarray(nums, dtype=object)
@@ -396,53 +434,169 @@ def call_links(case, *, settings=None):
     f, l_ = res["first"].to_numpy(), res["last"].to_numpy()
     res["first"] = [st_vals[v] if 0 <= v < len(st_vals) else None for v in f]
     res["last"] = [st_vals[v] if 0 <= v < len(st_vals) else None for v in l_]
-    n = res["n"].to_numpy(float)
-    minutes = res["dur"].to_numpy(float) / 60.0
-    score = float(cc["count_weight"]) * np.log2(1 + n) + \
-        float(cc["duration_weight"]) * np.log2(1 + minutes)
     ev = []
     for r in res.itertuples(index=False):
         txt = (f"{int(r.n)} call{'s' if r.n != 1 else ''}, {_minutes(r.dur)} in all "
                f"({r.a} to {r.b} {int(r.n_ab)}, {r.b} to {r.a} {int(r.n_ba)}): " + ", ".join(r.nums))
         if r.max_users > 1:
             txt += "; a number is used by several persons, attributed to each"
-        ev.append(txt)
-    return _finish(res["a"], res["b"], "calls", ev, score, cfg, res["first"], res["last"])
+        ev.append(txt + "; " + _chance(r.lam, r.p))
+    return _finish(res["a"], res["b"], "calls", ev, surprise(res["p"]), cfg, res["first"],
+                   res["last"])
 
 
 # --------------------------------------------------------------------------------------------
-def _shared(uses, typ, verb, max_users, cfg):
+def _shared(uses, typ, verb, max_users, cfg, seeds=None):
     uses = uses[uses["key"] != ""].drop_duplicates(subset=["pid", "key"])
     if not len(uses):
         return _empty()
-    sql = """
-    WITH k AS (SELECT key, count(*) AS u, min(label) AS label FROM uses GROUP BY key
-               HAVING count(*) BETWEEN 2 AND $max_users),
-    p AS (SELECT a.pid AS a, b.pid AS b, k.key, k.u, k.label
-          FROM uses a JOIN k USING (key) JOIN uses b ON b.key = a.key AND a.pid < b.pid)
-    SELECT a, b, count(*) AS n, sum(1.0 / log2(1 + u)) AS score, max(u) AS max_u,
-           list(label ORDER BY label)[1:5] AS labels
-    FROM p GROUP BY a, b
-    """
-    res = _run_sql(sql, {"uses": uses}, {"max_users": max_users}, None)
-    if not len(res):
-        return _empty()
+    labels = uses.drop_duplicates("key").set_index("key")["label"]
+    inc = pd.DataFrame({"pid": uses["pid"].to_numpy(dtype=object), "kind": "I",
+                        "label": uses["key"].to_numpy(dtype=object), "day": None})
+    with _connect(None, None) as con:
+        con.register("inc_df", inc)
+        con.execute("CREATE TEMP TABLE inc AS SELECT * FROM inc_df")
+        if seeds is not None:
+            con.register("seeds", pd.DataFrame({"pid": sorted(seeds)}, dtype=object))
+        res, m, two_w = _cooccur(con, max_users, seeds is not None)
+        kept = _significant(res, m, two_w, cfg)
+        if not len(kept):
+            return _empty()
+        items = _event_items(con, kept)
+    res = kept.merge(items, on=["a", "b"], how="left")
     ev = []
     for r in res.itertuples(index=False):
-        txt = f"{verb} " + ", ".join(r.labels)
-        if r.n > len(r.labels):
-            txt += f", and {r.n - len(r.labels)} more"
-        if r.max_u > 2:
-            txt += f" (used by up to {int(r.max_u)} persons)"
-        ev.append(txt)
+        its = sorted(r.items, key=lambda x: labels[x["label"]])
+        txt = f"{verb} " + ", ".join(labels[x["label"]] for x in its[:5])
+        if len(its) > 5:
+            txt += f", and {len(its) - 5} more"
+        top = max(int(x["n"]) for x in its)
+        if top > 2:
+            txt += f" (used by up to {top} persons)"
+        ev.append(txt + "; " + _chance(r.lam, r.p))
     none = pd.Series([None] * len(res), dtype=object)
-    return _finish(res["a"], res["b"], typ, ev, res["score"].to_numpy(float), cfg, none, none)
+    return _finish(res["a"], res["b"], typ, ev, surprise(res["p"]), cfg, none, none)
+
+
+@contextlib.contextmanager
+def _connect(memory_limit, temp_directory):
+    """A DuckDB connection; settings reach DuckDB as configuration values, never as SQL text
+    (issue 14)."""
+    from netanalysis.errors import InputError
+    own_tmp = temp_directory is None or str(temp_directory).strip() == ""
+    if not own_tmp and not isinstance(temp_directory, (str, os.PathLike)):
+        raise InputError("infer.co_travel.temp_directory must be a folder path, "
+                         f"not {type(temp_directory).__name__}")
+    if not own_tmp and not os.path.isdir(temp_directory):
+        raise InputError("infer.co_travel.temp_directory: folder not found", file=temp_directory)
+    config = {}
+    if memory_limit:
+        config["memory_limit"] = _duckdb_size(memory_limit)
+    tmp = tempfile.mkdtemp(prefix="netanalysis-duckdb-") if own_tmp else os.fspath(temp_directory)
+    config["temp_directory"] = tmp
+    con = duckdb.connect(config=config)
+    try:
+        yield con
+    finally:
+        con.close()
+        if own_tmp:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _cooccur(con, max_size, seeded=False):
+    """Count co-occurrences per pair from the table ``inc(pid, kind, label, day)`` (one row
+    per person and event).
+
+    Leaves the tables ``evs`` (events of 2 to `max_size` persons) and ``us`` (incidences)
+    on `con`; returns the pairs sharing at least two events with their activities, the number
+    of pairs sharing at least one (the family tested) and the sum of activities ``2W``.
+    """
+    con.execute("""
+    CREATE TEMP TABLE evs AS
+    SELECT row_number() OVER (ORDER BY kind, label) AS ev, kind, label, n, day, day2 FROM (
+        SELECT kind, label, count(*)::INTEGER AS n, min(day) AS day, max(day) AS day2
+        FROM inc GROUP BY kind, label HAVING count(*) BETWEEN 2 AND $max_size)
+    """, {"max_size": int(max_size)})
+    con.execute("""
+    CREATE TEMP TABLE us AS
+    SELECT i.pid, e.ev, e.n FROM inc i JOIN evs e USING (kind, label)
+    """)
+    con.execute("CREATE TEMP TABLE deg AS SELECT pid, sum(n - 1)::DOUBLE AS s FROM us GROUP BY pid")
+    if seeded:   # only pairs with a person of interest (table ``seeds``), each pair once
+        con.execute("""
+        CREATE TEMP TABLE pr AS
+        SELECT least(a.pid, b.pid) AS a, greatest(a.pid, b.pid) AS b, count(*)::INTEGER AS k
+        FROM (SELECT * FROM us WHERE pid IN (SELECT pid FROM seeds)) a
+             JOIN us b ON a.ev = b.ev AND a.pid <> b.pid
+        WHERE b.pid NOT IN (SELECT pid FROM seeds) OR a.pid < b.pid
+        GROUP BY 1, 2
+        """)
+    else:
+        con.execute("""
+        CREATE TEMP TABLE pr AS
+        SELECT a.pid AS a, b.pid AS b, count(*)::INTEGER AS k
+        FROM us a JOIN us b ON a.ev = b.ev AND a.pid < b.pid GROUP BY a.pid, b.pid
+        """)
+    m, two_w = con.execute("SELECT (SELECT count(*) FROM pr), (SELECT sum(s) FROM deg)").fetchone()
+    res = con.execute("""
+    SELECT pr.a, pr.b, pr.k, da.s AS sa, db.s AS sb
+    FROM pr JOIN deg da ON da.pid = pr.a JOIN deg db ON db.pid = pr.b WHERE pr.k >= 2
+    """).df()
+    return res, int(m or 0), float(two_w or 0.0)
+
+
+def _seed_ids(case, cfg):
+    """None (``infer.seed: all``: every pair is tested) or the ids of the persons of interest
+    (``wanted``: persons with a ``wanted_by``): then only their pairs form the family tested."""
+    seed = cfg.seed
+    if seed in (None, "all"):
+        return None
+    if seed != "wanted":
+        from netanalysis.errors import InputError
+        raise InputError(f'infer.seed must be "all" or "wanted", not "{seed}"')
+    p = case.tables["persons"]
+    if not len(p) or "wanted_by" not in p:
+        return set()
+    return {str(i) for i, w in zip(p["id"], p["wanted_by"])
+            if (len(w) > 0 if isinstance(w, (list, tuple, np.ndarray)) else _present(w))}
+
+
+def _significant(res, m, two_w, cfg):
+    """The pairs of `res` passing Benjamini-Hochberg at ``infer.fdr``, with lam and p."""
+    fdr = float(cfg.fdr)
+    if not 0 < fdr < 1:
+        from netanalysis.errors import InputError
+        raise InputError(f"infer.fdr must be a rate between 0 and 1, not {fdr}")
+    if not len(res):
+        return res.assign(lam=[], p=[])
+    lam = expected_cooccurrence(res["sa"], res["sb"], two_w)
+    p = cooccurrence_pvalue(res["k"], lam)
+    keep = benjamini_hochberg(p, m, fdr)
+    return res.assign(lam=lam, p=p)[keep].reset_index(drop=True)
+
+
+def _event_items(con, kept):
+    """The events each kept pair shares, ordered by day and label, with first and last day."""
+    con.register("kept", kept[["a", "b"]])
+    return con.execute("""
+    SELECT k.a, k.b, list({'kind': e.kind, 'label': e.label, 'n': e.n} ORDER BY e.day, e.label)
+               AS items,
+           min(e.day) AS first_day, max(e.day2) AS last_day
+    FROM kept k JOIN us x ON x.pid = k.a JOIN us y ON y.pid = k.b AND y.ev = x.ev
+         JOIN evs e ON e.ev = x.ev
+    GROUP BY k.a, k.b
+    """).df()
+
+
+def _chance(lam, p):
+    return f"{lam:.2g} expected by chance (p = {p:.1e})"
 
 
 def _finish(a, b, typ, evidence, score, cfg, start, end):
     score = np.round(np.asarray(score, dtype=float), 4)
     mc = float(cfg["max_confidence"])
     conf = np.floor(mc * (1.0 - np.exp(-score)) * 1e4) / 1e4   # rounded down: < max_confidence
+    conf = np.minimum(conf, (np.ceil(mc * 1e4) - 1) / 1e4)      # even where exp(-score) is 0
     return pd.DataFrame({
         "from_id": np.asarray(a, dtype=object), "to_id": np.asarray(b, dtype=object),
         "type": typ, "evidence": list(evidence), "score": score, "confidence": conf,
@@ -453,39 +607,37 @@ def _finish(a, b, typ, evidence, score, cfg, start, end):
                                      kind="stable").reset_index(drop=True)
 
 
-def _run_sql(sql, tables, params, memory_limit, temp_directory=None):
-    if temp_directory is not None and not os.path.isdir(temp_directory):
-        raise InputError("infer.co_travel.temp_directory: folder not found", file=temp_directory)
-    tmp = tempfile.mkdtemp(prefix="netanalysis-duckdb-", dir=temp_directory)
-    con = duckdb.connect()
-    try:
-        con.execute(f"SET temp_directory = '{tmp}'")
-        if memory_limit:
-            con.execute(f"SET memory_limit = '{memory_limit}'")
-        for name, df in tables.items():
-            # pandas string columns (python storage) scan very slowly in DuckDB: pass objects
-            strs = {c: object for c in df.columns if isinstance(df[c].dtype, pd.StringDtype)}
-            con.register(name, df.astype(strs) if strs else df)
-        used = {k: v for k, v in params.items() if f"${k}" in sql}
-        return con.execute(sql, used).df()
-    finally:
-        con.close()
-        shutil.rmtree(tmp, ignore_errors=True)
+_SIZE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(B|KB|MB|GB|TB|KIB|MIB|GIB|TIB)?\s*", re.IGNORECASE)
+
+
+def _duckdb_size(value, key="infer.co_travel.memory_limit"):
+    """Return a DuckDB size literal from a setting, or raise InputError naming `key`.
+
+    Examples
+    --------
+    >>> _duckdb_size("2GB"), _duckdb_size(" 512 mb"), _duckdb_size(1024)
+    ('2GB', '512MB', '1024B')
+    >>> _duckdb_size("1GB'; COPY (SELECT 1) TO '/tmp/x'; --")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    netanalysis.errors.InputError: infer.co_travel.memory_limit must be a size such as 2GB ...
+    """
+    from netanalysis.errors import InputError
+    m = _SIZE.fullmatch(str(value)) if isinstance(value, (str, int)) and \
+        not isinstance(value, bool) else None
+    if m is None:
+        raise InputError(f'{key} must be a size such as 2GB or 512MB, not "{value}"')
+    return m.group(1) + (m.group(2) or "B").upper()
 
 
 def _str_col(df, col):
     """A column as an object array of str, None where missing or blank (vectorised)."""
     if col not in df:
         return np.full(len(df), None, dtype=object)
-    s = df[col]
-    ok = s.notna().to_numpy()
-    out = np.full(len(s), None, dtype=object)
-    if ok.any():
-        v = s[ok].astype(str).str.strip()
-        nz = (v != "").to_numpy()
-        idx = np.flatnonzero(ok)[nz]
-        out[idx] = v[nz].to_numpy(dtype=object)
-    return out
+    codes, uniq = pd.factorize(df[col])        # each distinct value cleaned once
+    vals = np.array([None] + [v if v != "" else None for v in (str(u).strip() for u in uniq)],
+                    dtype=object)
+    return vals[codes + 1]
 
 
 def _phones(series):

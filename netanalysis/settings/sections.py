@@ -28,6 +28,7 @@ __all__ = [
     "InferSettings",
     "MapSettings",
     "MapInvestigation",
+    "MovementsSettings",
     "Neo4jSettings",
     "IngestSettings",
     "SECTIONS",
@@ -146,6 +147,9 @@ class RankCommunities(Section):
     method: Literal["leiden", "leidenalg", "louvain"]
     resolution: float
     n_iterations: int
+    graph: Literal["support_circle", "all"]
+    circle_resolution: float = field(metadata={"min": 0})
+    circle_reference_ties: Optional[int] = field(metadata={"min": 1})
 
 
 @dataclass(frozen=True)
@@ -249,11 +253,6 @@ class InferCoTravel(Section):
     """``infer.co_travel``: ties from shared journeys and bookings."""
 
     max_passengers: int = field(metadata={"min": 0})
-    max_booking_size: int = field(metadata={"min": 0})
-    min_shared_journeys: int = field(metadata={"min": 1})
-    small_journey_passengers: int = field(metadata={"min": 0})
-    min_score: float
-    booking_weight: float
     max_evidence_items: int = field(metadata={"min": 0})
     memory_limit: Optional[Size]
     temp_directory: Optional[PathText]
@@ -263,16 +262,7 @@ class InferCoTravel(Section):
 class InferShared(Section):
     """``infer.shared_phone`` and ``infer.shared_document``: ties from a shared identifier."""
 
-    max_users: int = field(metadata={"min": 2})
-
-
-@dataclass(frozen=True)
-class InferCalls(Section):
-    """``infer.calls``: ties from call records."""
-
-    min_calls: int = field(metadata={"min": 1})
-    count_weight: float
-    duration_weight: float
+    max_users: int = field(metadata={"min": 1})
 
 
 @dataclass(frozen=True)
@@ -284,9 +274,13 @@ class InferSettings(Section):
     enabled : bool
     max_confidence : float
         Every inferred tie's confidence stays below this (0..1).
+    fdr : float
+        False-discovery rate of the Benjamini-Hochberg control over each rule's pairs.
+    seed : {"all", "wanted"}
+        Test every pair, or only pairs with a person of interest (a ``wanted_by``).
     types : list of str
         The rules applied (:data:`netanalysis.model.vocab.INFERRED_LINK_TYPES`).
-    co_travel, shared_phone, shared_document, calls : dataclass
+    co_travel, shared_phone, shared_document : dataclass
         The settings of each rule; ``co_travel.memory_limit`` is a :class:`Size` and
         ``co_travel.temp_directory`` a :class:`PathText`.
 
@@ -303,11 +297,12 @@ class InferSettings(Section):
 
     enabled: bool
     max_confidence: float = field(metadata={"min": 0, "max": 1})
+    fdr: float = field(metadata={"min": 0, "max": 1})
+    seed: Literal["all", "wanted"]
     types: list[InferredType]
     co_travel: InferCoTravel
     shared_phone: InferShared
     shared_document: InferShared
-    calls: InferCalls
 
 
 @dataclass(frozen=True)
@@ -457,9 +452,66 @@ class IngestSettings(Section):
     phone_region: Optional[CountryCode]
 
 
+@dataclass(frozen=True)
+class MovementsSettings(Section):
+    """Section ``movements`` (``schema/settings/movements.yaml``): where a fugitive goes next.
+
+    The weights of the conditional logit are fitted on the case itself; these values shape the
+    candidates and the fit (see :mod:`netanalysis.analyze.movements`).
+
+    Parameters
+    ----------
+    top : int
+        Places per fugitive in ``movements.csv``.
+    train_on : {"fugitives", "everyone"}
+        Whose legs train the model.
+    max_train, min_train : int
+        Legs sampled to fit; below `min_train` usable legs the fallback weights are used.
+    l2 : float
+        Ridge penalty of the fit, on standardised features.
+    route_candidates, gravity_candidates : int
+        Candidate destinations from the route network and the gravity prior.
+    cotravel_max_group : int
+        Journeys with more listed travellers do not make co-travellers.
+    location_kinds : dict of str to float
+        Weight of a place by the kind of location record.
+    family_types, associate_types : list of str
+        Link types that make someone family or a close associate.
+    fallback_weights : dict of str to float
+        The plain model used when a case has too little travel.
+    fallback_coverage : float
+        Share of moves to a candidate place assumed by the fallback.
+
+    Examples
+    --------
+    >>> from netanalysis.settings import load_settings
+    >>> load_settings(env={}).movements.train_on
+    'fugitives'
+
+    See Also
+    --------
+    InferSettings : the co-travel ties the model also reads.
+    """
+
+    top: int = field(metadata={"min": 1})
+    train_on: Literal["fugitives", "everyone"]
+    max_train: int = field(metadata={"min": 1})
+    min_train: int = field(metadata={"min": 1})
+    l2: float = field(metadata={"min": 0})
+    route_candidates: int = field(metadata={"min": 0})
+    gravity_candidates: int = field(metadata={"min": 0})
+    cotravel_max_group: int = field(metadata={"min": 1})
+    location_kinds: dict[str, float]
+    family_types: list[str]
+    associate_types: list[str]
+    fallback_weights: dict[str, float]
+    fallback_coverage: float = field(metadata={"min": 0})
+
+
 #: Section name -> dataclass.
 SECTIONS = {"rank": RankSettings, "resolve": ResolveSettings, "infer": InferSettings,
-            "map": MapSettings, "neo4j": Neo4jSettings, "ingest": IngestSettings}
+            "map": MapSettings, "neo4j": Neo4jSettings, "ingest": IngestSettings,
+            "movements": MovementsSettings}
 
 
 def suggest(word, options):

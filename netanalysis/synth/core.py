@@ -39,7 +39,7 @@ from netanalysis.synth.identifiers import _IdentifiersMixin
 from netanalysis.synth.travel import _TravelMixin
 from netanalysis.synth.write import _WriterMixin
 
-__all__ = ["synth_case", "MIN_PERSONS", "MAX_PERSONS", "TRUTH_FILES"]
+__all__ = ["synth_case", "MIN_PERSONS", "MAX_PERSONS", "TRUTH_FILES", "ITINERARY_DEFAULTS"]
 
 
 MIN_PERSONS = 100
@@ -50,7 +50,12 @@ TRUTH_FILES = ("duplicates.csv", "near_misses.csv", "co_travel.csv", "facilitato
                "summary.json", "README.md")
 
 
-def synth_case(out, *, persons=1000, seed=0, dirty=0.0, progress=None):
+#: Defaults of the fugitives' itineraries (see :func:`synth_case`).
+ITINERARY_DEFAULTS = {"moves": (4, 10), "p_base": 0.35, "p_new": 0.15, "support_pull": 0.8,
+                      "p_sighting": 0.5, "p_safe_house": 0.4}
+
+
+def synth_case(out, *, persons=1000, seed=0, dirty=0.0, progress=None, itineraries=None):
     """Write a synthetic case of `persons` person records into the folder `out`.
 
     Parameters
@@ -70,6 +75,13 @@ def synth_case(out, *, persons=1000, seed=0, dirty=0.0, progress=None):
         0 (the default) writes a clean case that loads with no rejects.
     progress : netanalysis.progress.Progress, optional
         Where to report steps (default: silent).
+    itineraries : dict, optional
+        How fugitives move (defaults :data:`ITINERARY_DEFAULTS`): ``moves`` (min, max legs),
+        ``p_base`` (chance a move away from base goes back to it), ``p_new`` (chance a move
+        takes a popular route instead of following history and network), ``support_pull``
+        (chance a lodging supplier lives one flight from the fugitive's base), ``p_sighting``
+        and ``p_safe_house`` (chance a fugitive has a sighting / a safe house in
+        ``locations.csv``).
 
     Returns
     -------
@@ -105,10 +117,20 @@ def synth_case(out, *, persons=1000, seed=0, dirty=0.0, progress=None):
             f"persons must be a whole number from {MIN_PERSONS:,} to {MAX_PERSONS:,}, got {persons!r}")
     if not 0.0 <= float(dirty) <= 0.5:
         raise NetanalysisError(f"dirty must be a fraction from 0 to 0.5, got {dirty!r}")
+    it = dict(ITINERARY_DEFAULTS)
+    for k, v in (itineraries or {}).items():
+        if k not in it:
+            raise NetanalysisError(f"unknown itinerary setting {k!r}: use one of {', '.join(it)}")
+        it[k] = v
+    lo, hi = it["moves"]
+    if not 1 <= int(lo) <= int(hi) or not all(0.0 <= float(it[k]) <= 1.0 for k in it if k != "moves"):
+        raise NetanalysisError("itineraries: moves must be (min, max) with 1 <= min <= max and "
+                               "the probabilities within 0..1")
     progress = progress or Progress(quiet=True)
     out = Path(out)
     (out / "truth").mkdir(parents=True, exist_ok=True)
     g = _Builder(int(persons), int(seed), float(dirty), out, progress)
+    g.itineraries = it
     return g.run()
 
 

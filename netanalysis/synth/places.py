@@ -80,16 +80,18 @@ ROUTES = [
 ]
 
 #: Sea and land crossings: (mode, carrier, origin, destination, voyage prefix or "",
-#: relative popularity). Land crossings have no journey number.
+#: relative popularity). Land crossings have no journey number. Every town is in the GeoNames
+#: gazetteer that validation checks places against, under its gazetteer name
+#: (tests/model/test_places.py checks it).
 SURFACE_ROUTES = [
     ("land", "", "Cúcuta, CO", "San Antonio del Táchira, VE", "", 6),
     ("land", "", "Ipiales, CO", "Tulcán, EC", "", 4),
     ("land", "", "Huaquillas, EC", "Tumbes, PE", "", 3),
-    ("land", "", "Paso Canoas, CR", "Paso Canoas, PA", "", 2),
-    ("land", "Expreso Bolivariano", "Maicao, CO", "Paraguaipoa, VE", "", 2),
+    ("land", "Tracopa", "San José, CR", "David, PA", "", 2),
+    ("land", "Expreso Bolivariano", "Maicao, CO", "Maracaibo, VE", "", 2),
     ("sea", "Ferries del Caribe", "Santo Domingo, DO", "San Juan, PR", "FDC", 3),
-    ("sea", "Baleària", "Algeciras, ES", "Tánger, MA", "BAL", 3),
-    ("sea", "FRS", "Tarifa, ES", "Tánger, MA", "FRS", 2),
+    ("sea", "Baleària", "Algeciras, ES", "Tangier, MA", "BAL", 3),
+    ("sea", "FRS", "Tarifa, ES", "Tangier, MA", "FRS", 2),
     ("sea", "", "Necoclí, CO", "Capurganá, CO", "", 2),
     ("sea", "Ferry Xpress", "Colón, PA", "Cartagena, CO", "FX", 1),
 ]

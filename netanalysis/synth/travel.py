@@ -7,9 +7,14 @@ import numpy as np
 from netanalysis.synth import places as PL
 from netanalysis.synth._util import (
     _CAPACITY,
+    _LT,
+    _SUPPORT,
     _WINDOW,
     _rank_within,
 )
+
+# link-type codes of the support types, lodging first
+_SUPPORT_CODES = tuple(_LT[t] for t in ("lodging", *[t for t in _SUPPORT if t != "lodging"]))
 
 __all__ = []  # a part of netanalysis.synth.core._Builder
 
@@ -34,6 +39,7 @@ class _TravelMixin:
         r_pop = self.r_pop
         r_cc = self.r_cc
         travellers = np.flatnonzero(self.travels)
+        travellers = travellers[~np.isin(travellers, self.fug)]  # fugitives follow _itinerary
         ntrip = 1 + np.minimum(rng.geometric(0.55, len(travellers)) - 1, 4)
         trip_person = np.repeat(travellers, ntrip)
         T = len(trip_person)
@@ -80,17 +86,14 @@ class _TravelMixin:
         next_trip = T
         # fugitives: ordinary days; hidden companions and relatives share their legs
         fug_trav = self.fug[self.travels[self.fug]]
-        air_routes = np.flatnonzero(self.r_mode == "air")
         co_rows = []
         self.hidden_pairs = []
         used_comp = set()
         bg_trav = self.bg[~np.isin(self.bg, self.near_excluded) & (self.travel_doc[self.bg] >= 0)]
+        plan = self._itinerary_plan()
         for f in fug_trav:
-            nt = int(rng.integers(2, 5))
-            routes = rng.choice(R, nt, p=r_pop / r_pop.sum())
-            routes[0] = rng.choice(air_routes)  # the first trip is a flight: it leaves traces
-            days = np.sort(rng.integers(0, _WINDOW - 40, nt))
-            stays = rng.integers(3, 29, nt)
+            routes, days = self._itinerary(int(f), plan)
+            nt = len(routes)
             companion = -1
             if rng.random() < 0.6 or len(used_comp) < 3:
                 while True:
@@ -105,24 +108,24 @@ class _TravelMixin:
             if len(fam) and rng.random() < 0.3:
                 relative = int(rng.choice(fam))
             for t_i in range(nt):
-                r2 = np.array([routes[t_i], r_rev[routes[t_i]]])
-                d2 = np.array([days[t_i], days[t_i] + stays[t_i]])
+                r2 = np.array([routes[t_i]])
+                d2 = np.array([days[t_i]])
                 trip = next_trip
                 next_trip += 1
                 who = [(f, trip)]
-                if companion >= 0 and (t_i < 1 or rng.random() < 0.6):
+                if companion >= 0 and (t_i < 2 or rng.random() < 0.6):
                     if rng.random() < 0.5:
                         who.append((companion, trip))        # on the fugitive's booking
                     else:
                         who.append((companion, next_trip))   # own booking, same journeys
                         next_trip += 1
-                if relative >= 0 and t_i == 0:
+                if relative >= 0 and t_i < 2:
                     who.append((relative, trip))
                 for person, tr in who:
-                    leg_person.append(np.array([person, person]))
+                    leg_person.append(np.array([person]))
                     leg_route.append(r2)
                     leg_day.append(d2)
-                    leg_trip.append(np.array([tr, tr]))
+                    leg_trip.append(np.array([tr]))
             if companion >= 0:
                 co_rows.append((int(f), companion, "hidden_companion", False))
                 self.hidden_pairs.append((int(f), companion))
@@ -154,6 +157,99 @@ class _TravelMixin:
         doc = np.where(use_fraud, fraud, doc)
         self.legs = dict(person=lp, route=lr, day=ld, trip=lt, doc=doc)
         self.n_trips = next_trip
+
+    def _itinerary_plan(self):
+        """Homes of everyone, and per fugitive the places its network pulls it to.
+
+        Every person lives near an airport of their nationality (``self.home``). A fugitive's
+        base is its home; its lodging suppliers live, with probability
+        ``itineraries["support_pull"]``, at a place one flight from that base (other
+        suppliers, family and associates keep their homes). Sets ``self.home`` and
+        ``self.pull`` (fugitive -> {place: weight}) used by :meth:`_itinerary` and by the
+        writer of ``locations.csv``.
+        """
+        rng = self.rng
+        it = self.itineraries
+        n_all = len(self.nat)
+        home = np.empty(n_all, dtype=object)
+        nat = np.where(self.nat == "", "CO", self.nat)
+        for cc in np.unique(nat):
+            m = np.flatnonzero(nat == cc)
+            aps = PL.airports_of(cc) or ["BOG"]
+            w = 1.0 / (1.0 + np.arange(len(aps)))
+            home[m] = np.array(aps, dtype=object)[rng.choice(len(aps), len(m), p=w / w.sum())]
+        self.from_place = {}
+        for r in range(len(self.r_org)):
+            self.from_place.setdefault(self.r_org[r], []).append(r)
+        suppliers = {}
+        fugset = set(int(x) for x in self.fug)
+        for blk in self.link_blocks:
+            for a, b, t in zip(blk["a"].tolist(), blk["b"].tolist(), blk["t"].tolist()):
+                if b in fugset and t in _SUPPORT_CODES:
+                    suppliers.setdefault(b, []).append((a, t))
+        pull = {}
+        moved = set()
+        for f in self.fug.tolist():
+            base = home[f]
+            out = self.from_place.get(base, [])
+            w = {}
+            for a, t in suppliers.get(f, ()):
+                if t == _SUPPORT_CODES[0] and out and a not in moved and rng.random() < it["support_pull"]:
+                    pop = self.r_pop[out]
+                    home[a] = self.r_dst[out[rng.choice(len(out), p=pop / pop.sum())]]
+                    moved.add(a)
+                weight = 3.0 if t == _SUPPORT_CODES[0] else 1.0
+                w[home[a]] = w.get(home[a], 0.0) + weight
+            for q in self.fam[self.fam_of == f].tolist():
+                w[home[q]] = w.get(home[q], 0.0) + 1.0
+            for q in self.asc[self.asc_of == f].tolist():
+                w[home[q]] = w.get(home[q], 0.0) + 0.5
+            w.pop(base, None)
+            pull[f] = w
+        self.home, self.pull = home, pull
+        return {"suppliers": suppliers}
+
+    def _itinerary(self, f, plan):
+        """Chained legs of fugitive `f`: (route indices, days).
+
+        Each move leaves from where the previous one arrived. From a place away from base the
+        fugitive goes back to base with probability ``p_base``; otherwise, with probability
+        ``p_new``, takes a popular route to anywhere, else goes where it was before or where
+        its network pulls it (supporters' places three times a relative's), among the places
+        one journey away. Stays last 3 to 40 days.
+        """
+        rng = self.rng
+        it = self.itineraries
+        lo, hi = it["moves"]
+        base = self.home[f]
+        cur = base
+        day = int(rng.integers(0, 240))
+        visits = {base: 1.0}
+        routes, days = [], []
+        for _ in range(int(rng.integers(lo, hi + 1))):
+            out = self.from_place.get(cur)
+            if not out:
+                break
+            dst = [self.r_dst[r] for r in out]
+            if cur != base and base in dst and rng.random() < it["p_base"]:
+                r = out[dst.index(base)]
+            else:
+                pull = self.pull.get(f, {})
+                w = np.array([pull.get(d, 0.0) + visits.get(d, 0.0) for d in dst])
+                if rng.random() < it["p_new"] or w.sum() == 0:
+                    w = self.r_pop[out]
+                r = out[rng.choice(len(out), p=w / w.sum())]
+            day += int(rng.integers(3, 41))
+            if day >= _WINDOW:
+                break
+            routes.append(r)
+            days.append(day)
+            cur = self.r_dst[r]
+            visits[cur] = visits.get(cur, 0.0) + 1.0
+        if not routes:  # at least one flight: it leaves traces
+            out = [r for r in self.from_place.get(base, []) if self.r_mode[r] == "air"]
+            routes, days = [out[0] if out else 0], [int(rng.integers(0, _WINDOW - 40))]
+        return np.array(routes, np.int64), np.array(days, np.int64)
 
     def _routes(self):
         """Directed routes (each route and its reverse at consecutive indices)."""

@@ -268,30 +268,48 @@ class _WriterMixin:
         self._write("travel", df)
 
     def _write_locations(self):
-        """Residences: where each traveller's first recorded journey starts (graded B2).
+        """Residences, safe houses and sightings.
 
-        A first, plain model of ``locations.csv``; the itineraries do not yet depend on it.
+        Residences (graded B2, from the residence register) of every traveller, fugitive,
+        relative, associate and facilitator, at their home (``self.home``, where the
+        fugitives' supporters live too); for some fugitives a safe house at a lodging
+        supplier's home (C3, informant) and a sighting where a leg arrived (B2, police).
         """
+        rng = self.rng
+        it = self.itineraries
         lg = self.legs
-        if not len(lg["person"]):
-            self._write("locations", {c: np.array([], dtype=object) for c in
-                                      ("person_id", "place", "kind", "start", "end", "grading",
-                                       "provenance", "note")})
-            return
-        route, day, person = lg["route"], lg["day"], lg["person"]
-        first = np.lexsort((day, person))
-        keep = np.r_[True, person[first][1:] != person[first][:-1]]
-        rows = first[keep]
-        who = person[rows]
-        order = np.argsort(self.sort_key[who], kind="stable")
-        rows, who = rows[order], who[order]
-        start = np.datetime_as_string(_DAY0 + (day[rows] - 30).astype("timedelta64[D]"), unit="D")
-        df = {"person_id": self.pid[who], "place": self.r_org[route[rows]],
-              "kind": np.full(len(rows), "residence", dtype=object), "start": start,
-              "end": np.full(len(rows), "", dtype=object), "grading": np.full(len(rows), "B2", dtype=object),
-              "provenance": np.full(len(rows), "Residence register", dtype=object),
-              "note": np.full(len(rows), "", dtype=object)}
-        self._write("locations", df)
+        cols = ("person_id", "place", "kind", "start", "end", "grading", "provenance", "note")
+        who = np.unique(np.concatenate([lg["person"], self.fug, self.fam, self.asc, self.fac]))
+        who = who[np.argsort(self.sort_key[who], kind="stable")]
+        n = len(who)
+        start = np.datetime_as_string(
+            _DAY0 - rng.integers(30, 2000, n).astype("timedelta64[D]"), unit="D")
+        rows = {"person_id": self.pid[who], "place": self.home[who],
+                "kind": np.full(n, "residence", dtype=object), "start": start,
+                "end": np.full(n, "", dtype=object), "grading": np.full(n, "B2", dtype=object),
+                "provenance": np.full(n, "Residence register", dtype=object),
+                "note": np.full(n, "", dtype=object)}
+        extra = {c: [] for c in cols}
+        person, day, route = lg["person"], lg["day"], lg["route"]
+        order = np.lexsort((day, person))
+        ps = person[order]
+        for f in self.fug[np.argsort(self.sort_key[self.fug], kind="stable")].tolist():
+            idx = order[np.searchsorted(ps, f):np.searchsorted(ps, f, side="right")]
+            lodging = [p for p, w in sorted(self.pull.get(f, {}).items(), key=lambda x: -x[1])
+                       if w >= 3.0]
+            if lodging and rng.random() < it["p_safe_house"]:
+                d = int(day[idx[0]]) if len(idx) else 0
+                _loc_row(extra, self.pid[f], lodging[0], "safe_house",
+                         str(_DAY0 + np.timedelta64(max(d - 10, 0), "D")), "C3",
+                         "Informant report", "flat rented by a supporter")
+            if len(idx) > 1 and rng.random() < it["p_sighting"]:
+                k = idx[int(rng.integers(0, len(idx) - 1))]
+                _loc_row(extra, self.pid[f], self.r_dst[route[k]], "sighting",
+                         str(_DAY0 + np.timedelta64(int(day[k]) + int(rng.integers(1, 4)), "D")),
+                         "B2", "Police surveillance report", "")
+        for c in cols:
+            rows[c] = np.concatenate([rows[c], np.array(extra[c], dtype=object)])
+        self._write("locations", rows)
 
     def _write_phones(self):
         user = np.concatenate([self.phone_user, self.extra_phone_user])
@@ -448,3 +466,9 @@ class _WriterMixin:
 
 
 # ---------------------------------------------------------------- helpers
+
+
+def _loc_row(rows, pid, place, kind, start, grading, provenance, note):
+    for c, v in zip(("person_id", "place", "kind", "start", "end", "grading", "provenance", "note"),
+                    (pid, place, kind, start, "", grading, provenance, note)):
+        rows[c].append(v)

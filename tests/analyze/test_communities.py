@@ -57,3 +57,33 @@ def test_louvain_alias():
 def test_unknown_method():
     with pytest.raises(ValueError, match="unknown method"):
         leiden_communities(_two_cliques(), method="spectral")
+
+
+def _cells_in_a_ring_of_cliques(n_cliques=300):
+    """Two triangles (cells) joined by one tie, inside a ring of 300 five-cliques."""
+    G = nx.Graph()
+    for c in range(n_cliques):
+        G.add_edges_from(nx.complete_graph([f"B{c}_{i}" for i in range(5)]).edges())
+        G.add_edge(f"B{c}_0", f"B{(c + 1) % n_cliques}_1")
+    for cell in (["a1", "a2", "a3"], ["x1", "x2", "x3"]):
+        G.add_edges_from(nx.complete_graph(cell).edges())
+    G.add_edges_from([("a1", "x1"), ("a2", "B0_2"), ("x2", "B5_2")])
+    nx.set_edge_attributes(G, 1.0, "weight")
+    return G
+
+
+def test_circle_membership_resolves_cells_the_whole_graph_merges():
+    from netanalysis.analyze._kernels import to_kernel
+    from netanalysis.analyze.communities import circle_membership, membership_array
+    K = to_kernel(_cells_in_a_ring_of_cliques())
+    whole = membership_array(K, n_iterations=-1)
+    w = dict(zip(K.names.tolist(), whole.tolist()))
+    # the resolution limit: on the whole graph the two cells are one group
+    assert w["a1"] == w["x1"]
+    core = [K.index[v] for v in ("a1", "a2", "a3", "x1", "x2", "x3")]
+    m = dict(zip(K.names.tolist(), circle_membership(K, core, whole, n_iterations=-1).tolist()))
+    assert m["a1"] == m["a2"] == m["a3"] and m["x1"] == m["x2"] == m["x3"]
+    assert m["a1"] != m["x1"]
+    # outside the circle the whole-graph groups stay together
+    assert m["B100_0"] == m["B100_4"]
+    assert sorted(set(m.values())) == list(range(1, len(set(m.values())) + 1))

@@ -53,9 +53,19 @@ def test_fugitives_are_ranked_by_danger(hub_case, backend):
 
 
 def test_weights_come_from_settings(hub_case, backend):
-    s = load_settings(rank={"weights": {"support": 0.0, "danger": 0.0}})
+    s = load_settings(rank={"weights": {"support": 0.0, "danger": 0.0, "brokerage": 0.0}})
     t = analyse(backend, hub_case, settings=s).targets
-    assert t.iloc[0]["id"] == "HUB"  # without the support term, centrality wins
+    assert t.iloc[0]["id"] == "HUB"  # without the support terms, centrality wins
+
+
+def test_brokerage_weight_lifts_the_facilitator(hub_case):
+    # FAC brokers between the groups of the support circle (partitioned apart): brokerage
+    # alone lifts him above the hub
+    s = load_settings(rank={"weights": {"support": 0.0, "danger": 0.0}})
+    assert run_analysis(hub_case, settings=s).targets.iloc[0]["id"] == "FAC"
+    s = load_settings(rank={"weights": {"support": 0.0, "danger": 0.0},
+                            "communities": {"graph": "all"}})
+    assert run_analysis(hub_case, settings=s).targets.iloc[0]["id"] == "HUB"
 
 
 def test_filters_are_honoured(hub_case, backend):
@@ -85,6 +95,10 @@ def test_precomputed_measures_are_used(hub_case):
     a = run_analysis(hub_case, measures=m)
     assert (a.targets["betweenness"] == 0.25).all() and (a.targets["degree"] == 7).all()
     assert a.meta["betweenness_k"] == "precomputed" and a.meta["communities"] == "precomputed"
+    # the support ties and their circle are partitioned apart over the precomputed groups
+    assert "circle" in a.meta["communities_circle"] and len(set(a.groups["group"])) > 2
+    s = load_settings(rank={"communities": {"graph": "all"}})
+    a = run_analysis(hub_case, measures=m, settings=s)
     assert set(a.groups["group"]) == {1, 2}
 
 

@@ -6,8 +6,8 @@ Every call that sends a query (``.run``, ``.execute``, ``.executemany``, ``.sql`
 function. Cypher is only ever the text of a named block of ``netanalysis/cypher/*.cypher``
 (:func:`netanalysis.backends.neo4j.queries.run`), so a formatted query anywhere is a bug.
 
-``resolve/infer.py`` is left out here: its DuckDB settings injection (issue 14, "SQL from
-settings") is being fixed by its owner; drop it from ``_NOT_YET`` when that fix is merged.
+``resolve/infer.py`` is checked too: its DuckDB settings reach DuckDB as connection
+configuration values (``duckdb.connect(config=...)``), not as SQL text.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import netanalysis
 
 _QUERY_CALLS = {"run", "execute", "executemany", "sql", "query"}
 _PACKAGE = Path(netanalysis.__file__).resolve().parent
-_NOT_YET = {"resolve/infer.py"}
+_NOT_YET = set()
 
 
 def _formatted(node):

@@ -51,7 +51,8 @@ def test_report_content(tmp_path, case, analysis):
     assert "documents, lodging, transport" in text and "Group 2" in text
     assert "same flight IB6500 on 2024-03-05" in text and "co_travel" in text
     svgs = [t for t, _ in p.tags if t == "svg"]
-    assert len(svgs) == 1 + 1 + 2 * 2  # scores, all travel, network and timeline per fugitive
+    # scores, all travel; network, timeline and "where next" map per fugitive
+    assert len(svgs) == 1 + 1 + 2 * 3
 
 
 def test_report_is_self_contained_and_escaped(tmp_path, case, analysis):
@@ -112,7 +113,8 @@ def test_report_in_browser(tmp_path, case, analysis):
         b.pump(0.3)
         assert b.console_errors() == [] and b.requests() == [] and b.dialogs() == []
         assert b.eval("document.querySelectorAll('img, script, iframe').length") == 0
-        assert b.eval("document.querySelectorAll('svg').length") == 6
+        assert b.eval("document.querySelectorAll('svg').length") == 8  # with 2 "where next" maps
+        assert b.eval("document.querySelectorAll('svg.geo path').length") == 2  # world outline
         assert HOSTILE in b.eval("document.body.textContent")
         colours, variance = pixel_stats(b.screenshot())
         assert colours > 20 and variance > 50

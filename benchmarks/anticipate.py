@@ -1,0 +1,180 @@
+"""Movement anticipation on synthetic cases: accuracy against history-only baselines.
+
+For each case (a size and a set of generator itinerary settings), a synthetic case is written
+with :func:`netanalysis.synth.synth_case` and loaded (no entity resolution, so ids stay those
+of the truth). Every fugitive with at least two legs has its last leg held out: the model
+predicts, with ``as_of`` = that leg's departure, where the fugitive goes next, using only data
+dated before it. Weights are fitted with data before the start of the 60-day block the
+departure falls in (so at most one fit per block, and never with data after the departure).
+
+Printed per case, for the model and two history-only baselines measured in the same run
+(``frequent``: the fugitive's most frequent destination so far; ``markov``: the fugitive's own
+first-order transitions from the current place, then the most frequent destination):
+top-1, top-3, mean reciprocal rank (0 when the place is not ranked), mean search cost (rank /
+number of candidates; 1 when not ranked), separately for returns to known places and moves to
+places the fugitive never visited; the ratio of the model's top-3 to the better baseline's; a
+calibration table of the model (predicted probability of every candidate against how often it
+was the destination); seconds per fugitive.
+
+Usage::
+
+    python benchmarks/anticipate.py                       # 1k and 10k persons
+    python benchmarks/anticipate.py --sizes 1000 --seed 5
+    python benchmarks/anticipate.py --sizes 100000 --variants default --max-fugitives 200
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import tempfile
+import time
+from collections import Counter
+
+import numpy as np
+
+from netanalysis.analyze.movements import MovementModel
+from netanalysis.ingest.load import load_case
+from netanalysis.synth import synth_case
+
+#: Generator settings of the cases: the defaults and three others (``networked``: few random
+#: moves, so that new places come mostly from the network).
+VARIANTS = {
+    "default": {},
+    "wanderer": {"p_new": 0.35, "p_base": 0.15, "support_pull": 0.5, "moves": (3, 12)},
+    "homebound": {"p_new": 0.05, "p_base": 0.6, "support_pull": 1.0, "moves": (4, 8)},
+    "networked": {"p_new": 0.05, "p_base": 0.2, "support_pull": 1.0, "moves": (4, 10)},
+}
+BLOCK_DAYS = 60
+
+
+def _ranks(order, target):
+    return order.index(target) + 1 if target in order else None
+
+
+def _baselines(model, p, t):
+    """Rankings of the two history-only baselines for person `p` at time `t`."""
+    a, k = model._known_legs(p, t)
+    dests = model.leg_d[a:k].tolist()
+    times = model.leg_t[a:k].tolist()
+    cur, _ = model._current(p, t)
+    cnt = Counter(dests)
+    last = {d: tt for d, tt in zip(dests, times)}
+    freq = sorted((d for d in cnt if d != cur), key=lambda d: (-cnt[d], -last[d], d))
+    trans = Counter(d for o, d in zip(model.leg_o[a:k].tolist(), dests) if o == cur and d != cur)
+    markov = sorted(trans, key=lambda d: (-trans[d], -last[d], d))
+    markov += [d for d in freq if d not in trans]
+    return freq, markov, cur
+
+
+def run_case(n, seed, variant, train_on="fugitives", max_fugitives=None):
+    with tempfile.TemporaryDirectory() as d:
+        synth_case(d, persons=n, seed=seed, itineraries=VARIANTS[variant])
+        case = load_case(d)
+    t0 = time.perf_counter()
+    from netanalysis.settings import load_settings
+
+    model = MovementModel(case, settings=load_settings(env={}, movements={"train_on": train_on}))
+    fugs = [p for p, r in model.roles.items() if r == "fugitive"]
+    held = []
+    for p in fugs:
+        a, b = model.slices.get(p, (0, 0))
+        if b - a >= 2:
+            held.append((p, b - 1))
+    if max_fugitives and len(held) > max_fugitives:  # a fixed sample, for the largest cases
+        pick = np.random.default_rng(seed).choice(len(held), max_fugitives, replace=False)
+        held = [held[i] for i in sorted(pick)]
+    by_block = {}
+    for p, i in held:
+        by_block.setdefault(int(model.leg_t[i] // BLOCK_DAYS), []).append((p, i))
+    stats = {k: {"all": [], "return": [], "new": []} for k in ("model", "frequent", "markov")}
+    calib = []
+    fits = 0
+    for blk in sorted(by_block):
+        model.fit(as_of=_date(blk * BLOCK_DAYS))
+        fits += 1
+        for p, i in by_block[blk]:
+            t = model.leg_t[i]
+            target = model.leg_d[i]
+            a, _ = model._known_legs(p, t)
+            seen = set(model.leg_d[a:i].tolist()) | set(model.leg_o[a:i].tolist())
+            kind = "return" if target in seen else "new"
+            df = model.predict(fugitive=p, top=10_000, as_of=_date(t))
+            order = df["place"].tolist()
+            for place, prob in zip(order, df["probability"].tolist()):
+                calib.append((prob, place == target))
+            freq, markov, _ = _baselines(model, p, t)
+            for name, ranking in (("model", order), ("frequent", freq), ("markov", markov)):
+                r = _ranks(ranking, target)
+                rec = (r, max(len(ranking), 1))
+                stats[name]["all"].append(rec)
+                stats[name][kind].append(rec)
+    secs = time.perf_counter() - t0
+    return stats, calib, len(held), fits, secs, model
+
+
+def _date(days):
+    import pandas as pd
+
+    return (pd.Timestamp("1970-01-01") + pd.Timedelta(days=float(days))).strftime(
+        "%Y-%m-%dT%H:%M")
+
+
+def _summ(recs):
+    if not recs:
+        return dict(n=0, top1=math.nan, top3=math.nan, mrr=math.nan, cost=math.nan)
+    r = [x[0] for x in recs]
+    return dict(n=len(recs),
+                top1=np.mean([x == 1 for x in r]),
+                top3=np.mean([x is not None and x <= 3 for x in r]),
+                mrr=np.mean([1.0 / x if x else 0.0 for x in r]),
+                cost=np.mean([x[0] / x[1] if x[0] else 1.0 for x in recs]))
+
+
+def report(n, seed, variant, train_on, max_fugitives=None):
+    stats, calib, nheld, fits, secs, model = run_case(n, seed, variant, train_on, max_fugitives)
+    print(f"\n== {n:,} persons, seed {seed}, itineraries {variant} "
+          f"{VARIANTS[variant] or '(defaults)'}, trained on {train_on}")
+    print(f"held-out legs (one per fugitive): {nheld}; fits: {fits}; last fit: {model.method} "
+          f"on {model.train_on}, "
+          f"{model.n_train} training legs, coverage {model.coverage:.2f}; "
+          f"{secs:.1f} s in all, {secs / max(nheld, 1):.2f} s per fugitive")
+    print(f"{'method':10} {'split':7} {'n':>4} {'top1':>6} {'top3':>6} {'mrr':>6} {'cost':>6}")
+    top3 = {}
+    for name in ("model", "frequent", "markov"):
+        for split in ("all", "return", "new"):
+            s = _summ(stats[name][split])
+            if split == "all":
+                top3[name] = s["top3"]
+            print(f"{name:10} {split:7} {s['n']:4d} {s['top1']:6.3f} {s['top3']:6.3f} "
+                  f"{s['mrr']:6.3f} {s['cost']:6.3f}")
+    best = max(top3["frequent"], top3["markov"])
+    print(f"top-3 ratio model / better baseline: {top3['model'] / best if best else math.inf:.2f}")
+    print("calibration (every candidate): predicted range, n, mean predicted, observed")
+    p = np.array([c[0] for c in calib])
+    y = np.array([c[1] for c in calib], float)
+    edges = [0, 0.05, 0.1, 0.2, 0.35, 0.5, 0.7, 1.0001]
+    for lo, hi in zip(edges[:-1], edges[1:]):
+        m = (p >= lo) & (p < hi)
+        if m.any():
+            print(f"  [{lo:.2f}, {min(hi, 1):.2f})  {m.sum():6d}  {p[m].mean():.3f}  {y[m].mean():.3f}")
+    print("weights: " + ", ".join(f"{k} {v:+.2f}" for k, v in model.weights.items()))
+    return top3
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--sizes", default="1000,10000")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--variants", default=",".join(VARIANTS))
+    ap.add_argument("--train-on", default="fugitives", choices=["fugitives", "everyone"])
+    ap.add_argument("--max-fugitives", type=int, default=None,
+                    help="Evaluate a fixed random sample of this many fugitives (large cases).")
+    args = ap.parse_args(argv)
+    for n in [int(x) for x in args.sizes.split(",")]:
+        for v in args.variants.split(","):
+            report(n, args.seed, v, args.train_on, args.max_fugitives)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,749 @@
+"""Movement anticipation: where a fugitive is likely to go next, and why.
+
+For a person at a time ``t`` the candidates are the places already visited, the places tied to
+the person's network (own locations, the residences, safe houses and travel of supporters,
+family, associates and co-travellers) and a few plausible new places from the route network:
+the destinations most travelled in the case from the current place and busy places near it
+(a gravity prior). Each candidate ``c`` gets the features :data:`FEATURES`, every one of them
+computed from what was known before ``t`` only:
+
+================ ===============================================================================
+feature          value for candidate c
+================ ===============================================================================
+visits           log(1 + times the person arrived at c; the first origin counts once)
+recency          exp(-days since the person was last at c / 180)
+base             own residence at c (its confidence), or the share of own legs leaving from c
+own_transition   log(1 + own legs from the current place to c)
+back             1 when c is where the last leg came from (a return)
+lodging          sum of confidences of lodging suppliers whose places include c
+support          the same for transport, documents and money suppliers
+family           the same for family
+associates       the same for associates and co-offenders
+network_travel   log(1 + legs to c by anyone of the person's network)
+cotravel         sum of log(1 + shared journeys) of co-travellers whose places include c
+own_places       own safe houses, sightings, work places... at c (confidence x kind weight)
+route            log(1 + legs from the current place to c in the whole case)
+direct           1 when anyone in the case travelled from the current place to c
+gravity          log(1 + arrivals at c in the whole case)
+distance         log(1 + km from the current place / 100)
+home_country     1 when c lies in a country of the person's nationality
+new              1 when the person was never known to be at c
+================ ===============================================================================
+
+A person's or neighbour's place is weighted by its record: the confidence of the grading
+times the weight of its kind (``movements.location_kinds``). A link counts by the confidence
+of its grading.
+
+The weights are those of a conditional logit (McFadden 1974) fitted by maximum likelihood on
+the case's own legs: every leg of every person that departs before ``as_of`` is an example,
+its destination the choice among the candidates built from what was known at its departure.
+A ridge penalty on standardised features keeps the fit stable; the fit is checked by the
+held-out evaluation of ``benchmarks/anticipate.py``. The probability of a place is the
+conditional-logit share times the *coverage*, the fraction of training legs whose destination
+was among the candidates, so the probabilities of a fugitive sum to the chance that the next
+move goes to one of the listed candidates. With fewer than ``movements.min_train`` usable legs
+the plain fallback weights of the settings are used instead (``method = "fallback"``).
+
+Data without a date (undated links and locations) is treated as known at any time; dated data
+counts from its date on, and ``as_of`` excludes everything dated on or after it.
+
+References
+----------
+McFadden, D. (1974). Conditional logit analysis of qualitative choice behavior. In
+P. Zarembka (ed.), *Frontiers in Econometrics*, 105-142. Academic Press.
+"""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_left
+from collections import Counter, defaultdict
+
+import numpy as np
+import pandas as pd
+
+from netanalysis.errors import NetanalysisError, UnknownEntityError
+from netanalysis.model.grading import grading_confidence
+from netanalysis.model.graph import journey_key
+from netanalysis.model.places import haversine_km, place_info
+from netanalysis.model.vocab import SUPPORT_TYPES
+
+__all__ = ["FEATURES", "MOVEMENT_COLUMNS", "MovementModel", "anticipate"]
+
+#: The features of a candidate place, in the order of the weight vector.
+FEATURES = ("visits", "recency", "base", "own_transition", "back", "lodging", "support",
+            "family", "associates", "network_travel", "cotravel", "own_places", "route",
+            "direct", "gravity", "distance", "home_country", "new")
+#: The contract columns of ``movements.csv``, first in the DataFrame :func:`anticipate` returns.
+MOVEMENT_COLUMNS = ["id", "rank", "place", "country", "probability", "why"]
+_EXTRA_COLUMNS = ["name", "current_place", "as_of", "companions", "document", "facilitators",
+                  "signals", "method"]
+_F = {f: i for i, f in enumerate(FEATURES)}
+_SUPPORT_ORDER = ("lodging", "transport", "documents", "financial")
+
+
+def anticipate(case, *, fugitive=None, top=None, as_of=None, settings=None):
+    """Return, for each fugitive, the places where they are most likely to go next.
+
+    Parameters
+    ----------
+    case : netanalysis.model.case.Case
+        A loaded case.
+    fugitive : str or list of str, optional
+        Only these person ids (default: every fugitive with a known location or travel).
+    top : int, optional
+        Places per fugitive (default ``movements.top`` of the settings, 5).
+    as_of : str, optional
+        An ISO date: use only data dated before it, and predict the move after it. Default:
+        everything, predicting the move after the last dated fact.
+    settings : netanalysis.settings.Settings, optional
+        Section ``movements``; the defaults otherwise.
+
+    Returns
+    -------
+    DataFrame
+        One row per fugitive and place, best first: :data:`MOVEMENT_COLUMNS` (``why`` names
+        the signals that carried the prediction), then ``name``, ``current_place``, ``as_of``,
+        ``companions`` (likely travel companions), ``document`` (the document likely used
+        next), ``facilitators`` (whose services the move would need), ``signals`` (the
+        features with their contributions) and ``method`` (``conditional_logit`` or
+        ``fallback``).
+
+    Raises
+    ------
+    UnknownEntityError
+        When `fugitive` names a person who is not in the case.
+    NetanalysisError
+        When `as_of` is not a date.
+
+    See Also
+    --------
+    MovementModel : the fitted model, for repeated predictions (benchmarks).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from netanalysis.model.case import Case
+    >>> persons = pd.DataFrame({"id": ["F1", "S1"], "name": ["Ana", "Luis"],
+    ...     "role": ["fugitive", "facilitator"], "nationality": [["CO"], ["PA"]],
+    ...     "_file": "persons.csv", "_line": [2, 3]})
+    >>> travel = pd.DataFrame({"person_id": ["F1"] * 4,
+    ...     "depart": ["2024-01-02", "2024-01-20", "2024-03-01", "2024-03-15"],
+    ...     "origin": ["BOG", "PTY", "BOG", "PTY"], "destination": ["PTY", "BOG", "PTY", "BOG"],
+    ...     "_file": "travel.csv", "_line": [2, 3, 4, 5]})
+    >>> links = pd.DataFrame({"from_id": ["S1"], "to_id": ["F1"], "type": ["lodging"],
+    ...     "grading": ["B2"], "start": [None], "end": [None], "_file": "links.csv", "_line": [2]})
+    >>> locations = pd.DataFrame({"person_id": ["S1"], "place": ["PTY"], "kind": ["residence"],
+    ...     "start": [None], "end": [None], "grading": ["B2"], "_file": "locations.csv",
+    ...     "_line": [2]})
+    >>> case = Case(tables={"persons": persons, "travel": travel, "links": links,
+    ...                     "locations": locations})
+    >>> df = anticipate(case, top=2)
+    >>> df.loc[0, ["id", "place", "country"]].tolist(), int(df.loc[0, "rank"])
+    (['F1', 'PTY', 'PA'], 1)
+    >>> df.loc[0, "why"].split("; ")[:2]
+    ['back: came to BOG from there', 'visits: went there 2 times']
+    """
+    model = MovementModel(case, settings=settings)
+    model.fit(as_of=as_of)
+    return model.predict(fugitive=fugitive, top=top, as_of=as_of)
+
+
+class MovementModel:
+    """A conditional logit of next destinations, over one case's data.
+
+    Building it indexes the case once (legs, places, network, co-travel); :meth:`fit` learns
+    the weights from the legs before a date and :meth:`predict` ranks the places of fugitives.
+
+    Parameters
+    ----------
+    case : netanalysis.model.case.Case
+    settings : netanalysis.settings.Settings, optional
+
+    Attributes
+    ----------
+    weights : dict of str to float
+        The fitted weight of each feature (set by :meth:`fit`).
+    coverage : float
+        Share of training legs whose destination was among the candidates.
+    n_train : int
+        Training legs used by the fit.
+    method : str
+        ``"conditional_logit"`` or ``"fallback"``.
+    train_on : str
+        Whose legs the fit used: ``"fugitives"`` or ``"everyone"``.
+
+    See Also
+    --------
+    anticipate
+
+    Examples
+    --------
+    >>> from netanalysis.model.case import Case
+    >>> m = MovementModel(Case()).fit()
+    >>> m.method, m.n_train
+    ('fallback', 0)
+    """
+
+    def __init__(self, case, *, settings=None):
+        from netanalysis.settings import load_settings
+
+        if settings is None:
+            settings = load_settings()
+        self.s = settings.movements.to_dict()
+        self.case = case
+        self.weights = None
+        self.coverage = None
+        self.n_train = 0
+        self.method = None
+        self.train_on = None
+        self._build()
+
+    # ------------------------------------------------------------------ index
+    def _build(self):
+        t = self.case.tables
+        s = self.s
+        persons = t["persons"]
+        self.names = dict(zip(persons["id"].astype(str), persons["name"]))
+        self.roles = dict(zip(persons["id"].astype(str), persons["role"]))
+        nat = persons["nationality"] if "nationality" in persons else [None] * len(persons)
+        self.nationality = {p: set(v) if isinstance(v, (list, tuple)) else set()
+                            for p, v in zip(persons["id"].astype(str), nat)}
+        # legs, sorted by person and time
+        tr = t["travel"]
+        legs = pd.DataFrame({
+            "person": tr["person_id"].astype(str).to_numpy() if len(tr) else [],
+            "t": _days(tr["depart"]) if len(tr) else [],
+            "origin": tr["origin"].to_numpy() if len(tr) else [],
+            "dest": tr["destination"].to_numpy() if len(tr) else [],
+            "doc": tr["document_id"].to_numpy() if len(tr) and "document_id" in tr else None,
+            "line": tr["_line"].to_numpy() if len(tr) else [],
+        })
+        legs = legs[np.isfinite(legs["t"].to_numpy(float)) & legs["origin"].notna()
+                    & legs["dest"].notna()]
+        jkeys = ([journey_key(r) for r in tr.loc[legs.index].to_dict("records")]
+                 if len(legs) else [])
+        legs = legs.assign(jkey=jkeys).sort_values(["person", "t", "line"], kind="stable")
+        legs = legs.reset_index(drop=True)
+        self.leg_person = legs["person"].to_numpy(dtype=object)
+        self.leg_t = legs["t"].to_numpy(float)
+        self.leg_o = legs["origin"].to_numpy(dtype=object)
+        self.leg_d = legs["dest"].to_numpy(dtype=object)
+        self.leg_doc = legs["doc"].to_numpy(dtype=object)
+        self.slices = {}
+        if len(legs):
+            p = self.leg_person
+            starts = np.flatnonzero(np.r_[True, p[1:] != p[:-1]])
+            ends = np.r_[starts[1:], len(p)]
+            self.slices = {p[a]: (int(a), int(b)) for a, b in zip(starts, ends)}
+        # route network: times of each (origin, destination), arrivals at each place
+        pair = defaultdict(list)
+        arrivals = defaultdict(list)
+        for o, d, tt in zip(self.leg_o, self.leg_d, self.leg_t):
+            pair[(o, d)].append(tt)
+            arrivals[d].append(tt)
+        self.pair_t = {k: np.sort(np.array(v)) for k, v in pair.items()}
+        self.arrive_t = {k: np.sort(np.array(v)) for k, v in arrivals.items()}
+        self.dests_from = defaultdict(set)
+        for o, d in pair:
+            self.dests_from[o].add(d)
+        # locations per person: (place, kind, t0, weight)
+        kinds = s["location_kinds"]
+        self.locs = defaultdict(list)
+        loc = t["locations"]
+        if len(loc):
+            t0 = _days(loc["start"])
+            for pid, place, kind, tt, g in zip(loc["person_id"].astype(str), loc["place"],
+                                              loc["kind"], t0, loc["grading"]):
+                if not isinstance(place, str):
+                    continue
+                kind = kind if isinstance(kind, str) else "other"
+                w = grading_confidence(g if isinstance(g, str) else "F6") * kinds.get(kind, 0.5)
+                self.locs[pid].append((place, kind, tt if np.isfinite(tt) else -math.inf, w,
+                                       g if isinstance(g, str) else "F6"))
+        # network: who supports, is family or an associate of whom (person -> list)
+        fam, assoc = set(s["family_types"]), set(s["associate_types"])
+        self.nbrs = defaultdict(list)  # person -> (other, category, confidence, t0, type, grading)
+        links = t["links"]
+        if len(links):
+            t0 = _days(links["start"])
+            for a, b, typ, g, tt in zip(links["from_id"].astype(str), links["to_id"].astype(str),
+                                        links["type"], links["grading"], t0):
+                g = g if isinstance(g, str) else "F6"
+                conf = grading_confidence(g)
+                tt = tt if np.isfinite(tt) else -math.inf
+                if typ in SUPPORT_TYPES:
+                    cat = "lodging" if typ == "lodging" else "support"
+                    self.nbrs[b].append((a, cat, conf, tt, typ, g))  # supplier -> receiver
+                elif typ in fam or typ in assoc:
+                    cat = "family" if typ in fam else "associates"
+                    self.nbrs[a].append((b, cat, conf, tt, typ, g))
+                    self.nbrs[b].append((a, cat, conf, tt, typ, g))
+        # co-travel: people on the same journey (flight or voyage, same day)
+        self.cotravel = defaultdict(list)  # person -> (other, t)
+        if len(legs):
+            cap = int(s["cotravel_max_group"])
+            g = legs[~legs["jkey"].str.startswith("journey:row")]
+            for _, grp in g.groupby("jkey", sort=False):
+                if len(grp) < 2 or len(grp) > cap:
+                    continue
+                ps, ts = grp["person"].tolist(), grp["t"].tolist()
+                for i, a in enumerate(ps):
+                    for b in ps:
+                        if a != b:
+                            self.cotravel[a].append((b, ts[i]))
+        self.docs = {}
+        d = t["documents"]
+        if len(d):
+            self.docs = {str(r["id"]): r for r in d.to_dict("records")}
+        self.held = defaultdict(list)
+        for did, r in self.docs.items():
+            self.held[str(r["holder_id"])].append(did)
+        self._info = {}
+        self._dist = {}
+        self._examples = {}  # leg index -> (candidates, X): known before the leg, whatever as_of
+        self._leg_t_list = self.leg_t.tolist()
+        self._last_t = max([x for x in (np.nanmax(self.leg_t) if len(self.leg_t) else None,
+                                        _max_t(loc["start"]) if len(loc) else None)
+                            if x is not None and np.isfinite(x)], default=0.0)
+
+    # ------------------------------------------------------------------ fit
+    def fit(self, as_of=None):
+        """Learn the weights from the legs departing before `as_of` (default: all legs).
+
+        Parameters
+        ----------
+        as_of : str, optional
+            ISO date; only legs departing before it train the model, each one predicted from
+            what was known before its own departure.
+
+        Returns
+        -------
+        MovementModel
+            self, fitted.
+        """
+        s = self.s
+        T = self._as_of_t(as_of)
+        idx = np.flatnonzero(self.leg_t < T)
+        self.train_on = "everyone"
+        if s.get("train_on", "fugitives") == "fugitives":
+            fug = np.array([self.roles.get(p) == "fugitive" for p in self.leg_person[idx]],
+                           dtype=bool)
+            if fug.sum() >= 2 * int(s["min_train"]):
+                idx = idx[fug]
+                self.train_on = "fugitives"
+        max_train = int(s["max_train"])
+        if len(idx) > max_train:  # the most recent legs resemble the next move best
+            idx = idx[np.argsort(self.leg_t[idx], kind="stable")[-max_train:]]
+        Xs, ys = [], []
+        n_ex = 0
+        for i in idx:
+            ex = self._examples.get(i)
+            if ex is None:
+                cands, X, _ = self._state(self.leg_person[i], self.leg_t[i])
+                ex = self._examples[i] = (cands, X)
+            cands, X = ex
+            if not cands:
+                continue
+            n_ex += 1
+            try:
+                y = cands.index(self.leg_d[i])
+            except ValueError:
+                continue
+            if len(cands) < 2:
+                continue
+            Xs.append(X)
+            ys.append(y)
+        self.n_train = len(ys)
+        if self.n_train < int(s["min_train"]):
+            fw = s["fallback_weights"]
+            self.weights = {f: float(fw.get(f, 0.0)) for f in FEATURES}
+            self.coverage = float(s["fallback_coverage"])
+            self.method = "fallback"
+            return self
+        w, cov = _fit_logit(Xs, ys, float(s["l2"]))
+        self.weights = dict(zip(FEATURES, map(float, w)))
+        self.coverage = (self.n_train + 1) / (n_ex + 2)
+        self.method = "conditional_logit"
+        return self
+
+    # ------------------------------------------------------------------ predict
+    def predict(self, *, fugitive=None, top=None, as_of=None):
+        """Return the ranked places of fugitives (see :func:`anticipate`).
+
+        Parameters
+        ----------
+        fugitive : str or list of str, optional
+        top : int, optional
+        as_of : str, optional
+            As in :func:`anticipate`; the weights are those of the last :meth:`fit` (fitted
+            with `as_of` first when the model has not been fitted).
+
+        Returns
+        -------
+        DataFrame
+        """
+        if self.weights is None:
+            self.fit(as_of=as_of)
+        top = int(top if top is not None else self.s["top"])
+        T = self._as_of_t(as_of)
+        if fugitive is None:
+            ids = [p for p, r in self.roles.items() if r == "fugitive"]
+        else:
+            ids = [fugitive] if isinstance(fugitive, str) else list(fugitive)
+            missing = [p for p in ids if p not in self.roles]
+            if missing:
+                raise UnknownEntityError(f"no person with id {missing[0]!r} in the case")
+        w = np.array([self.weights[f] for f in FEATURES])
+        rows = []
+        as_of_text = as_of or _day_text(T - 1)
+        for p in ids:
+            cands, X, ev = self._state(p, T, explain=True)
+            if not cands:
+                continue
+            u = X @ w
+            e = np.exp(u - u.max())
+            prob = self.coverage * e / e.sum()
+            # what sets a place apart from the other candidates (from nothing when alone)
+            contrib = (X - X.mean(axis=0)) * w if len(cands) > 1 else X * w
+            order = np.argsort(-prob, kind="stable")[:top]
+            extra = self._context(p, T, cands[order[0]])
+            for rank, k in enumerate(order, 1):
+                c = cands[k]
+                info = self._place(c)
+                rows.append({
+                    "id": p, "rank": rank, "place": c,
+                    "country": info.country if info else None,
+                    "probability": round(float(prob[k]), 4),
+                    "why": _why(contrib[k], ev[k]),
+                    "name": self.names.get(p), "current_place": ev["current"],
+                    "as_of": as_of_text, **extra,
+                    "signals": "; ".join(f"{FEATURES[j]}={contrib[k][j]:+.2f}"
+                                         for j in np.argsort(-contrib[k])[:4]
+                                         if contrib[k][j] > 0),
+                    "method": self.method,
+                })
+        cols = MOVEMENT_COLUMNS + _EXTRA_COLUMNS
+        return pd.DataFrame(rows, columns=cols)
+
+    # ------------------------------------------------------------------ features
+    def _place(self, c):
+        if c not in self._info:
+            self._info[c] = place_info(c)
+        return self._info[c]
+
+    def _known_legs(self, p, t):
+        a, b = self.slices.get(p, (0, 0))
+        return a, bisect_left(self._leg_t_list, t, a, b)
+
+    def _km(self, a, b):
+        key = (a, b)
+        km = self._dist.get(key)
+        if km is None:
+            ia, ib = self._place(a), self._place(b)
+            km = (haversine_km(ia.lat, ia.lon, ib.lat, ib.lon)
+                  if ia is not None and ib is not None else math.nan)
+            self._dist[key] = km
+        return km
+
+    def _places_of(self, q, t):
+        """Places of person `q` known before `t`: {place: weight} (locations, then travel)."""
+        out = {}
+        for place, _kind, t0, w, _g in self.locs.get(q, ()):
+            if t0 < t:
+                out[place] = max(out.get(place, 0.0), w)
+        a, k = self._known_legs(q, t)
+        for d in self.leg_d[a:k]:
+            out.setdefault(d, 0.3)
+        return out
+
+    def _current(self, p, t):
+        """The last known place of `p` before `t` and the origin of the leg that led there."""
+        a, k = self._known_legs(p, t)
+        best_t, cur, prev = -math.inf, None, None
+        if k > a:
+            best_t, cur, prev = self.leg_t[k - 1], self.leg_d[k - 1], self.leg_o[k - 1]
+        for place, kind, t0, _w, _g in self.locs.get(p, ()):
+            if kind in ("sighting", "arrest", "residence", "safe_house") and best_t < t0 < t:
+                best_t, cur, prev = t0, place, None
+        if cur is None:
+            res = [(w, place) for place, kind, t0, w, _g in self.locs.get(p, ())
+                   if kind == "residence" and t0 < t]
+            if res:
+                cur = max(res)[1]
+        return cur, prev
+
+    def _state(self, p, t, explain=False):
+        """Candidates, their feature matrix and (when `explain`) the evidence per candidate."""
+        s = self.s
+        cur, prev = self._current(p, t)
+        a, k = self._known_legs(p, t)
+        visits, last, leave = Counter(), {}, Counter()
+        trans = Counter()
+        for i in range(a, k):
+            o, d, tt = self.leg_o[i], self.leg_d[i], self.leg_t[i]
+            if i == a:
+                visits[o] += 1  # where the known history starts
+            visits[d] += 1
+            last[o] = max(last.get(o, -math.inf), tt)
+            last[d] = max(last.get(d, -math.inf), tt)
+            leave[o] += 1
+            if o == cur:
+                trans[d] += 1
+        n_own = k - a
+        own_res, own_other, own_other_kinds = {}, {}, defaultdict(set)
+        for place, kind, t0, w, _g in self.locs.get(p, ()):
+            if t0 >= t:
+                continue
+            if kind == "residence":
+                own_res[place] = max(own_res.get(place, 0.0), w)
+            else:
+                own_other[place] = own_other.get(place, 0.0) + w
+                own_other_kinds[place].add(kind)
+            if t0 > -math.inf:
+                last[place] = max(last.get(place, -math.inf), t0)
+        net = defaultdict(lambda: defaultdict(float))  # category -> place -> value
+        net_ev = defaultdict(list)  # (category, place) -> evidence
+        net_travel = Counter()
+        for q, cat, conf, t0, typ, g in self.nbrs.get(p, ()):
+            if t0 >= t:
+                continue
+            for place, w in self._places_of(q, t).items():
+                net[cat][place] += conf * w
+                if explain:
+                    net_ev[(cat, place)].append((conf * w, q, typ, g))
+            qa, qk = self._known_legs(q, t)
+            for d in self.leg_d[qa:qk]:
+                net_travel[d] += 1
+        shared = Counter(q for q, tt in self.cotravel.get(p, ()) if tt < t)
+        cot = defaultdict(float)
+        cot_ev = defaultdict(list)
+        for q, nshared in shared.items():
+            wq = math.log1p(nshared)
+            for place in self._places_of(q, t):
+                cot[place] += wq
+                if explain:
+                    cot_ev[place].append((nshared, q))
+        # route network from the current place
+        route = {}
+        if cur is not None:
+            for d in self.dests_from.get(cur, ()):
+                n = bisect_left(self.pair_t[(cur, d)], t)
+                if n:
+                    route[d] = n
+        cands = set(visits) | set(own_res) | set(own_other) | set(cot) | set(net_travel)
+        for cat in net:
+            cands |= set(net[cat])
+        cands |= {d for d, _ in sorted(route.items(), key=lambda x: (-x[1], x[0]))
+                  [:int(s["route_candidates"])]}
+        cinfo = self._place(cur) if cur is not None else None
+        if cinfo is not None:
+            grav = []
+            for d, arr in self.arrive_t.items():
+                n = bisect_left(arr, t)
+                if n and d != cur:
+                    km = self._km(cur, d)
+                    if km == km:
+                        grav.append((math.log1p(n) - math.log1p(km / 100.0), d))
+            grav.sort(key=lambda x: (-x[0], x[1]))
+            cands |= {d for _, d in grav[:int(s["gravity_candidates"])]}
+        cands.discard(cur)
+        cands = sorted(c for c in cands if isinstance(c, str))
+        if not cands:
+            return [], np.zeros((0, len(FEATURES))), {"current": cur}
+        X = np.zeros((len(cands), len(FEATURES)))
+        nat = self.nationality.get(p, set())
+        ev = {"current": cur}
+        for j, c in enumerate(cands):
+            x = X[j]
+            v = visits.get(c, 0)
+            x[_F["visits"]] = math.log1p(v)
+            if c in last:
+                x[_F["recency"]] = math.exp(-(t - last[c]) / 180.0)
+            x[_F["base"]] = max(own_res.get(c, 0.0), leave.get(c, 0) / n_own if n_own >= 2 else 0.0)
+            x[_F["own_transition"]] = math.log1p(trans.get(c, 0))
+            x[_F["back"]] = 1.0 if (prev is not None and c == prev) else 0.0
+            x[_F["lodging"]] = net["lodging"].get(c, 0.0) if "lodging" in net else 0.0
+            x[_F["support"]] = net["support"].get(c, 0.0) if "support" in net else 0.0
+            x[_F["family"]] = net["family"].get(c, 0.0) if "family" in net else 0.0
+            x[_F["associates"]] = net["associates"].get(c, 0.0) if "associates" in net else 0.0
+            x[_F["network_travel"]] = math.log1p(net_travel.get(c, 0))
+            x[_F["cotravel"]] = cot.get(c, 0.0)
+            x[_F["own_places"]] = own_other.get(c, 0.0)
+            x[_F["route"]] = math.log1p(route.get(c, 0))
+            x[_F["direct"]] = 1.0 if route.get(c) else 0.0
+            arr = self.arrive_t.get(c)
+            x[_F["gravity"]] = math.log1p(bisect_left(arr, t)) if arr is not None else 0.0
+            ci = self._place(c)
+            if ci is not None and cinfo is not None:
+                x[_F["distance"]] = math.log1p(self._km(cur, c) / 100.0)
+            x[_F["home_country"]] = 1.0 if (ci is not None and ci.country in nat) else 0.0
+            x[_F["new"]] = 1.0 if (v == 0 and c not in own_res and c not in own_other) else 0.0
+            if explain:
+                ev[j] = self._evidence(c, v, last, own_res, own_other, own_other_kinds, trans,
+                                       cur, prev, net_ev, net_travel, cot_ev, route, ci)
+        return cands, X, ev
+
+    def _evidence(self, c, v, last, own_res, own_other, own_other_kinds, trans, cur, prev,
+                  net_ev, net_travel, cot_ev, route, ci):
+        e = {}
+        if v:
+            e["visits"] = f"went there {v} time{'s' if v > 1 else ''}"
+            e["recency"] = f"last there {_day_text(last[c])}"
+        if c in own_res:
+            e["base"] = "own residence"
+        elif v:
+            e["base"] = "a base of past trips"
+        if trans.get(c):
+            e["own_transition"] = f"{trans[c]} own trip(s) {cur} -> {c}"
+        if prev is not None and c == prev:
+            e["back"] = f"came to {cur} from there"
+        for cat in ("lodging", "support", "family", "associates"):
+            items = sorted(net_ev.get((cat, c), ()), key=lambda x: (-x[0], x[1]))[:2]
+            if items:
+                who = ", ".join(f"{self._who(q)} ({typ}, {g})" for _, q, typ, g in items)
+                noun = {"lodging": "supporter", "support": "supporter", "family": "relative",
+                        "associates": "associate"}[cat]
+                e[cat] = (f"{noun} {who} has a place there" if len(items) == 1 else
+                          f"{noun}s {who} have places there")
+        if net_travel.get(c):
+            e["network_travel"] = f"the network travelled there {net_travel[c]} time(s)"
+        items = sorted(cot_ev.get(c, ()), key=lambda x: (-x[0], x[1]))[:2]
+        if items:
+            e["cotravel"] = ("co-traveller " if len(items) == 1 else "co-travellers ") + ", ".join(
+                f"{self._who(q)} ({n} shared leg{'s' if n > 1 else ''})" for n, q in items) + \
+                (" has a place there" if len(items) == 1 else " have places there")
+        if c in own_other:
+            kinds = sorted(own_other_kinds.get(c, ()))
+            e["own_places"] = "own " + ("/".join(k.replace("_", " ") for k in kinds) or
+                                        "location") + " there"
+        if route.get(c):
+            e["route"] = f"{route[c]} journeys {cur} -> {c} in the case"
+            e["direct"] = f"a direct connection from {cur}"
+        e["gravity"] = "busy destination" + (f" near {cur}" if cur else "")
+        if cur is not None and ci is not None:
+            cinfo = self._place(cur)
+            if cinfo is not None:
+                e["distance"] = f"close: {self._km(cur, c):.0f} km from {cur}"
+        if ci is not None:
+            e["home_country"] = f"in a country of nationality ({ci.country})"
+        e["new"] = "a place not visited before"
+        return e
+
+    def _who(self, q):
+        n = self.names.get(q)
+        return f"{q} {n}" if isinstance(n, str) and n else q
+
+    def _context(self, p, t, best):
+        """Companions, the document likely used next and the facilitators of the move."""
+        shared = Counter(q for q, tt in self.cotravel.get(p, ()) if tt < t)
+        companions = "; ".join(f"{self._who(q)} ({n} shared leg{'s' if n > 1 else ''})"
+                               for q, n in sorted(shared.items(), key=lambda x: (-x[1], x[0]))[:3])
+        a, k = self._known_legs(p, t)
+        used = [d for d in self.leg_doc[a:k] if isinstance(d, str) and d]
+        doc = ""
+        if used:
+            d = used[-1]
+            r = self.docs.get(d, {})
+            doc = f"{d} ({_doc_text(r)}, used on the last leg with a document)"
+        flagged = [d for d in self.held.get(p, ())
+                   if self.docs[d].get("status") in ("stolen", "fraudulent", "lost", "revoked")
+                   and (not used or d != used[-1])]
+        if flagged:
+            doc = "; ".join(filter(None, [doc] + [f"{d} ({_doc_text(self.docs[d])})"
+                                                  for d in flagged[:2]]))
+        if not doc and self.held.get(p):
+            d = sorted(self.held[p])[0]
+            doc = f"{d} ({_doc_text(self.docs[d])})"
+        sup = []
+        for q, cat, conf, t0, typ, g in self.nbrs.get(p, ()):
+            if cat in ("lodging", "support") and t0 < t:
+                there = best in self._places_of(q, t)
+                sup.append((not there, _SUPPORT_ORDER.index(typ) if typ in _SUPPORT_ORDER else 9,
+                            -conf, q, typ, g, there))
+        sup.sort()
+        seen, fac = set(), []
+        for _, _, _, q, typ, g, there in sup:
+            if (q, typ) in seen:
+                continue
+            seen.add((q, typ))
+            fac.append(f"{self._who(q)} ({typ}, {g}{', at ' + best if there else ''})")
+        return {"companions": companions, "document": doc, "facilitators": "; ".join(fac[:4])}
+
+    def _as_of_t(self, as_of):
+        if as_of is None:
+            return self._last_t + 1.0
+        t = _days(pd.Series([str(as_of)]))[0]
+        if not np.isfinite(t):
+            raise NetanalysisError(f"as_of must be an ISO date (YYYY-MM-DD), got {as_of!r}")
+        return float(t)
+
+
+# ---------------------------------------------------------------------- helpers
+
+def _days(values):
+    """ISO dates (partial allowed) -> float days since 1970-01-01 (NaN when missing)."""
+    s = pd.Series(values, dtype=object).where(pd.notna(pd.Series(values, dtype=object)), None)
+    dt = pd.to_datetime(s, format="ISO8601", errors="coerce")
+    out = (dt - pd.Timestamp("1970-01-01")) / pd.Timedelta(days=1)
+    return out.to_numpy(dtype=float, na_value=np.nan)
+
+
+def _max_t(values):
+    d = _days(values)
+    d = d[np.isfinite(d)]
+    return float(d.max()) if len(d) else None
+
+
+def _day_text(t):
+    return (pd.Timestamp("1970-01-01") + pd.Timedelta(days=float(t))).strftime("%Y-%m-%d")
+
+
+def _doc_text(r):
+    parts = [r.get("kind"), r.get("issuing_country"), r.get("status")]
+    return " ".join(str(x) for x in parts if isinstance(x, str) and x) or "document"
+
+
+def _why(contrib, ev):
+    """Name the signals that carried a prediction: the largest positive contributions."""
+    order = np.argsort(-contrib, kind="stable")
+    top = contrib[order[0]] if len(order) else 0.0
+    parts = []
+    for j in order:
+        c = contrib[j]
+        if c <= 0 or c < 0.15 * top or len(parts) >= 4:
+            break
+        text = ev.get(FEATURES[j])
+        if text:
+            parts.append(f"{FEATURES[j].replace('_', ' ')}: {text}")
+    return "; ".join(parts) or "route network prior"
+
+
+def _fit_logit(Xs, ys, l2):
+    """Fit a conditional logit by penalised maximum likelihood; return (weights, n)."""
+    from scipy.optimize import minimize
+
+    X = np.vstack(Xs)
+    sizes = np.array([len(x) for x in Xs])
+    starts = np.r_[0, np.cumsum(sizes)[:-1]]
+    chosen = starts + np.asarray(ys)
+    mu = X.mean(axis=0)
+    sd = X.std(axis=0)
+    sd[sd < 1e-9] = 1.0
+    Z = (X - mu) / sd
+    group = np.repeat(np.arange(len(Xs)), sizes)
+    G = len(Xs)
+
+    def f(w):
+        u = Z @ w
+        m = np.maximum.reduceat(u, starts)
+        e = np.exp(u - m[group])
+        den = np.add.reduceat(e, starts)
+        nll = float(np.sum(np.log(den) + m) - u[chosen].sum())
+        p = e / den[group]
+        grad = Z.T @ p - Z[chosen].sum(axis=0)
+        return nll / G + 0.5 * l2 * w @ w / G, grad / G + l2 * w / G
+
+    res = minimize(f, np.zeros(X.shape[1]), jac=True, method="L-BFGS-B",
+                   options={"maxiter": 300, "ftol": 1e-9})
+    return res.x / sd, G

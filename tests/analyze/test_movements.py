@@ -1,0 +1,184 @@
+"""Movement anticipation (netanalysis.analyze.movements) on small hand-made cases."""
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from netanalysis.analyze.movements import FEATURES, MOVEMENT_COLUMNS, MovementModel, anticipate
+from netanalysis.cli import main
+from netanalysis.errors import NetanalysisError, UnknownEntityError
+from netanalysis.ingest.load import load_case
+
+PERSONS = """id,name,role,nationality
+F1,Ana Ruiz,fugitive,CO
+S1,Luis Mora,facilitator,PA
+S2,Eva Lara,facilitator,ES
+R1,Rosa Ruiz,associate,CO
+"""
+# F1 went to PTY twice and to MAD once, and is now back in BOG
+TRAVEL = """person_id,depart,origin,destination,carrier,flight,document_id
+F1,2024-01-02T10:00,BOG,PTY,CM,101,D1
+F1,2024-01-20T10:00,PTY,BOG,CM,102,D1
+F1,2024-02-10T10:00,BOG,MAD,AV,10,D1
+F1,2024-02-25T10:00,MAD,BOG,AV,11,D1
+F1,2024-03-10T10:00,BOG,PTY,CM,101,D2
+F1,2024-03-30T10:00,PTY,BOG,CM,102,D2
+R1,2024-01-02T10:00,BOG,PTY,CM,101,
+"""
+LINKS = """from_id,to_id,type,grading,start
+S1,F1,lodging,B2,
+S2,F1,documents,C3,
+R1,F1,family,A1,
+"""
+LOCATIONS = """person_id,place,kind,start,grading
+S1,PTY,residence,2020-01-01,B2
+S2,MAD,residence,2020-01-01,C3
+F1,BOG,residence,2019-01-01,B2
+"""
+DOCUMENTS = """id,holder_id,kind,number,issuing_country,status
+D1,F1,passport,A1234567,CO,valid
+D2,F1,passport,X9999999,VE,fraudulent
+"""
+
+
+def _case(folder, **extra):
+    files = {"persons.csv": PERSONS, "travel.csv": TRAVEL, "links.csv": LINKS,
+             "locations.csv": LOCATIONS, "documents.csv": DOCUMENTS}
+    files.update(extra)
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_lodging_supporter_place_visited_twice_is_predicted_first_and_why_says_so(tmp_path):
+    case = load_case(_case(tmp_path))
+    assert case.rejects.empty
+    df = anticipate(case)
+    assert list(df.columns[:6]) == MOVEMENT_COLUMNS
+    first = df.iloc[0]
+    assert (first["id"], first["rank"], first["place"], first["country"]) == ("F1", 1, "PTY", "PA")
+    assert "lodging" in first["why"] and "S1 Luis Mora" in first["why"]
+    assert "went there 2 times" in first["why"]
+    assert first["current_place"] == "BOG"
+    assert first["probability"] > df["probability"].iloc[1]
+    assert 0 < df["probability"].sum() <= 1.0
+    # the supporter whose place is predicted comes first among the facilitators
+    assert first["facilitators"].startswith("S1 Luis Mora (lodging, B2, at PTY)")
+    assert "D2" in first["document"] and "fraudulent" in first["document"]
+    assert "R1 Rosa Ruiz (1 shared leg)" in first["companions"]
+
+
+def test_without_the_lodging_supporter_pty_loses_its_lead(tmp_path):
+    links = "from_id,to_id,type,grading,start\nS2,F1,documents,A1,\n"
+    df = anticipate(load_case(_case(tmp_path, **{"links.csv": links})))
+    with_support = anticipate(load_case(_case(tmp_path)))
+    p_without = df.set_index("place")["probability"]["PTY"]
+    p_with = with_support.set_index("place")["probability"]["PTY"]
+    assert p_with > p_without
+    assert "lodging" not in df.set_index("place")["why"]["PTY"]
+
+
+def test_as_of_uses_only_data_before_that_date(tmp_path):
+    later = TRAVEL + "F1,2024-05-01T10:00,BOG,MEX,AM,20,D1\n"
+    locs = LOCATIONS + "F1,\"Cancún, MX\",sighting,2024-05-20,B2\n"
+    links = LINKS + "S2,F1,lodging,A1,2024-06-01\n"
+    case = load_case(_case(tmp_path, **{"travel.csv": later, "locations.csv": locs,
+                                        "links.csv": links}))
+    now = anticipate(case, top=50)
+    assert now["current_place"].iloc[0] == "Cancún, MX"
+    past = anticipate(case, as_of="2024-04-15", top=50)
+    assert past["current_place"].iloc[0] == "BOG"
+    assert "MEX" not in set(past["place"]) and "Cancún, MX" not in set(past["place"])
+    assert past["as_of"].iloc[0] == "2024-04-15"
+    # the lodging link dated 2024-06-01 does not count before it
+    mad = past.set_index("place")["why"].get("MAD", "")
+    assert "lodging" not in mad
+    # and nothing dated from as_of on: the legs of 2024-03-30 are known on 2024-03-31 only
+    before = anticipate(case, as_of="2024-03-30", top=50)
+    assert before["current_place"].iloc[0] == "PTY"
+
+
+def test_unknown_fugitive_and_bad_date_are_clear_errors(tmp_path):
+    case = load_case(_case(tmp_path))
+    with pytest.raises(UnknownEntityError, match="'NOPE'"):
+        anticipate(case, fugitive="NOPE")
+    with pytest.raises(NetanalysisError, match="as_of must be an ISO date"):
+        anticipate(case, as_of="soon")
+
+
+def test_fitted_model_on_a_synthetic_case(tmp_path):
+    from netanalysis.synth import synth_case
+
+    synth_case(tmp_path, persons=400, seed=2)
+    case = load_case(tmp_path)
+    m = MovementModel(case).fit()
+    assert m.method == "conditional_logit" and m.n_train >= 40
+    assert set(m.weights) == set(FEATURES) and 0 < m.coverage <= 1
+    df = m.predict(top=3)
+    fugitives = set(case.persons.loc[case.persons["role"] == "fugitive", "id"])
+    assert set(df["id"]) <= fugitives and len(set(df["id"])) >= 3
+    sums = df.groupby("id")["probability"].sum()
+    assert (sums <= 1.0 + 1e-9).all()
+    assert df.groupby("id")["rank"].apply(list).map(lambda r: r == list(range(1, len(r) + 1))).all()
+    assert df["why"].str.len().gt(0).all()
+
+
+def test_cli_anticipate(tmp_path):
+    _case(tmp_path)
+    res = CliRunner().invoke(main, ["anticipate", str(tmp_path), "--fugitive", "F1", "--top", "2",
+                                    "--no-resolve", "--format", "csv", "-q"])
+    assert res.exit_code == 0, res.output
+    from io import StringIO
+
+    df = pd.read_csv(StringIO(res.output))
+    assert df["place"].tolist()[0] == "PTY" and len(df) == 2
+    res = CliRunner().invoke(main, ["anticipate", str(tmp_path), "--fugitive", "NOPE", "-q"])
+    assert res.exit_code != 0 and "no person with id 'NOPE'" in res.output
+    assert "Traceback" not in res.output
+
+
+def test_analyze_writes_movements_csv_for_every_fugitive_with_travel_or_location(tmp_path):
+    import csv
+    from pathlib import Path
+
+    from netanalysis.pipeline import OUTPUT_FILES, analyze_case
+
+    example = Path(__file__).resolve().parents[2] / "examples" / "case"
+    run = analyze_case(example, tmp_path / "out", write_map=False, write_report=False)
+    assert "movements.csv" in OUTPUT_FILES and run.files["movements.csv"].is_file()
+    with open(run.files["movements.csv"], newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+        header = rows and list(rows[0])
+    assert header[:6] == MOVEMENT_COLUMNS
+    case = run.case
+    fug = set(case.persons.loc[case.persons["role"] == "fugitive", "id"])
+    known = fug & (set(case.travel["person_id"]) | set(case.locations["person_id"]))
+    assert known and {r["id"] for r in rows} == known
+    assert all(r["why"] and 0 < float(r["probability"]) <= 1 for r in rows)
+    assert all(not r["why"].startswith(("=", "+", "-", "@")) for r in rows)
+
+
+def test_report_has_where_next_with_the_prediction_and_a_map(tmp_path):
+    from html.parser import HTMLParser
+
+    from netanalysis.pipeline import analyze_case
+
+    class Tags(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.tags, self.text = [], []
+
+        def handle_starttag(self, tag, attrs):
+            self.tags.append((tag, dict(attrs)))
+
+        def handle_data(self, data):
+            self.text.append(data)
+
+    (tmp_path / "case").mkdir()
+    run = analyze_case(_case(tmp_path / "case"), tmp_path / "out", write_map=False)
+    p = Tags()
+    p.feed(run.files["report.html"].read_text("utf-8"))
+    text = " ".join(p.text)
+    where = text[text.index("Where next"):]
+    assert "PTY" in where and "lodging: supporter S1 Luis Mora" in where
+    assert any(t == "svg" and a.get("class") == "geo" for t, a in p.tags)
