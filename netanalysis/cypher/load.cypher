@@ -204,6 +204,14 @@ MATCH (b:Node {id: row.target})
 MERGE (a)-[r:ARRIVES_AT {key: row.key}]->(b)
 SET r = row.props
 
+// name: load_located_at
+// structural: Person -> Place (locations.csv)
+UNWIND $rows AS row
+MATCH (a:Node {id: row.source})
+MATCH (b:Node {id: row.target})
+MERGE (a)-[r:LOCATED_AT {key: row.key}]->(b)
+SET r = row.props
+
 // Baseline for benchmarks/neo4j_push.py: the same rows written with plain CREATE (no MERGE,
 // no idempotence) under a separate label, then removed.
 

@@ -109,7 +109,7 @@ class Settings:
     >>> s.rank.betweenness.exact_max_nodes, s.section("map")["seed"]
     (3000, 7)
     >>> sorted(s)
-    ['infer', 'ingest', 'map', 'neo4j', 'rank', 'resolve']
+    ['infer', 'ingest', 'map', 'movements', 'neo4j', 'rank', 'resolve']
 
     See Also
     --------

@@ -1,9 +1,18 @@
-"""Hand-made cases for the analytics tests."""
+"""Hand-made cases for the analytics tests, and the ``backend`` fixture.
+
+``backend`` runs a test once per backend: ``embedded`` (measures computed in process by
+:func:`netanalysis.analyze.run_analysis`) and ``neo4j`` (marked ``neo4j``; the case is pushed
+into the session's test server, replacing what an earlier push wrote there, and the measures
+come back from Graph Data Science). :func:`analyse` runs the analysis with the measures of a
+backend, as the pipeline does.
+"""
 
 from __future__ import annotations
 
 import pytest
 
+from netanalysis.analyze import run_analysis
+from netanalysis.backends.base import get_backend
 from netanalysis.ingest import case_from_records
 
 
@@ -14,6 +23,31 @@ def make_case(persons, links):
     """
     links = [{"grading": "B2", "provenance": "test", **r} for r in links]
     return case_from_records(persons=persons, links=links)
+
+
+def analyse(backend, case, *, filters=None, seed=0, settings=None):
+    """Run :func:`run_analysis` on `case` with the party measures of `backend`.
+
+    The embedded backend returns no measures (None), so the ranking computes them itself; the
+    Neo4j backend pushes the case and returns the measures computed in the server.
+    """
+    measures = backend.measures(case, filters=filters, seed=seed, settings=settings)
+    if backend.name == "neo4j":
+        assert measures is not None and len(measures) == len(case.tables["persons"])
+    a = run_analysis(case, settings=settings, filters=filters, seed=seed, measures=measures)
+    if measures is not None:
+        assert a.meta["betweenness_k"] == "precomputed" and a.meta["communities"] == "precomputed"
+    return a
+
+
+@pytest.fixture(params=["embedded", pytest.param("neo4j", marks=pytest.mark.neo4j)])
+def backend(request):
+    """Each backend in turn: ``embedded``, then ``neo4j`` on the session's test server."""
+    if request.param == "embedded":
+        return get_backend("embedded")
+    server = request.getfixturevalue("neo4j_server")
+    return get_backend("neo4j", uri=server["uri"], user=server["user"],
+                       password=server["password"])
 
 
 @pytest.fixture

@@ -1,8 +1,8 @@
 import pandas as pd
 
-from netanalysis.analyze import run_analysis
 from netanalysis.analyze.logistics import group_profiles, group_table, logistics_groups
 from netanalysis.analyze.result import GROUP_COLUMNS, LOGISTICS_COLUMNS
+from tests.analyze.conftest import analyse
 
 
 def test_logistics_groups_rank_by_fugitive_value():
@@ -35,8 +35,8 @@ def test_group_table_and_profiles():
     assert p.loc[1, "fugitives"] == 1 and p.loc[1, "support_ties"] == 0
 
 
-def test_run_analysis_groups_cover_every_party(hub_case):
-    a = run_analysis(hub_case)
+def test_run_analysis_groups_cover_every_party(hub_case, backend):
+    a = analyse(backend, hub_case)
     assert set(a.groups["id"]) == set(a.targets["id"])
     assert a.groups["group"].min() == 1
     assert len(a.logistics) >= 1

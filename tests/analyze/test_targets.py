@@ -8,10 +8,11 @@ from netanalysis.analyze import run_analysis
 from netanalysis.analyze.result import TARGET_COLUMNS
 from netanalysis.analyze.targets import fugitive_danger, percentile, support_reach
 from netanalysis.settings import load_settings
+from tests.analyze.conftest import analyse
 
 
-def test_contract_columns_first_and_ranks(hub_case):
-    a = run_analysis(hub_case)
+def test_contract_columns_first_and_ranks(hub_case, backend):
+    a = analyse(backend, hub_case)
     t = a.targets
     assert list(t.columns[:6]) == TARGET_COLUMNS
     assert t["rank"].tolist() == list(range(1, len(t) + 1))
@@ -20,8 +21,8 @@ def test_contract_columns_first_and_ranks(hub_case):
     assert set(t["id"]) == {p for p in hub_case.tables["persons"]["id"]}
 
 
-def test_facilitator_and_forger_outrank_the_popular_hub(hub_case):
-    t = run_analysis(hub_case).targets.set_index("id")
+def test_facilitator_and_forger_outrank_the_popular_hub(hub_case, backend):
+    t = analyse(backend, hub_case).targets.set_index("id")
     hub = t.loc["HUB"]
     # the hub is the most central person of the case...
     assert hub["betweenness"] == t["betweenness"].max()
@@ -34,8 +35,8 @@ def test_facilitator_and_forger_outrank_the_popular_hub(hub_case):
     assert t.loc["FORGER", "fugitives_direct"] == 0 and t.loc["FORGER", "fugitives_within"] == 2
 
 
-def test_why_sentences(hub_case):
-    t = run_analysis(hub_case).targets.set_index("id")
+def test_why_sentences(hub_case, backend):
+    t = analyse(backend, hub_case).targets.set_index("id")
     assert t.loc["FAC", "why"].startswith(
         "supplies documents and lodging to 2 fugitives incl. F1 (red notice)")
     assert "supports 2 more fugitives through others" in t.loc["FORGER", "why"]
@@ -44,17 +45,20 @@ def test_why_sentences(hub_case):
     assert "betweenness top" in t.loc["HUB", "why"]
 
 
-def test_fugitives_are_ranked_by_danger(hub_case):
-    t = run_analysis(hub_case).targets.set_index("id")
+def test_fugitives_are_ranked_by_danger(hub_case, backend):
+    t = analyse(backend, hub_case).targets.set_index("id")
     assert t.loc["F1", "danger"] > t.loc["F2", "danger"] > 0
     assert t.loc["F1", "rank"] < t.loc["F2", "rank"]
     assert t.loc["HUB", "danger"] == 0
 
 
-def test_weights_come_from_settings(hub_case):
+def test_weights_come_from_settings(hub_case, backend):
     s = load_settings(rank={"weights": {"support": 0.0, "danger": 0.0, "brokerage": 0.0}})
-    t = run_analysis(hub_case, settings=s).targets
+    t = analyse(backend, hub_case, settings=s).targets
     assert t.iloc[0]["id"] == "HUB"  # without the support terms, centrality wins
+
+
+def test_brokerage_weight_lifts_the_facilitator(hub_case):
     # FAC brokers between the groups of the support circle (partitioned apart): brokerage
     # alone lifts him above the hub
     s = load_settings(rank={"weights": {"support": 0.0, "danger": 0.0}})
@@ -64,12 +68,12 @@ def test_weights_come_from_settings(hub_case):
     assert run_analysis(hub_case, settings=s).targets.iloc[0]["id"] == "HUB"
 
 
-def test_filters_are_honoured(hub_case):
-    a = run_analysis(hub_case, filters={"link_types": ["associate", "family", "communication"]})
+def test_filters_are_honoured(hub_case, backend):
+    a = analyse(backend, hub_case, filters={"link_types": ["associate", "family", "communication"]})
     t = a.targets.set_index("id")
     assert t.loc["FAC", "support_value"] == 0 and t.loc["FAC", "degree"] == 0
     assert a.meta["filters"]["link_types"] == ["associate", "family", "communication"]
-    b = run_analysis(hub_case, filters={"min_confidence": 0.9}).targets  # B2 = 0.64
+    b = analyse(backend, hub_case, filters={"min_confidence": 0.9}).targets  # B2 = 0.64
     assert b["degree"].max() == 0
 
 

@@ -2,8 +2,8 @@ import networkx as nx
 import pandas as pd
 import pytest
 
+from netanalysis.ingest import case_from_records
 from netanalysis.model import (
-    Case,
     build_graph,
     co_travellers,
     filter_edges,
@@ -17,14 +17,14 @@ from netanalysis.model.graph import journey_key
 
 
 def _case():
+    """Every file kind, as the reader makes them (:func:`netanalysis.ingest.case_from_records`)."""
     persons = pd.DataFrame({
         "id": ["F1", "F2", "X1", "X2", "B1"],
         "name": ["Ana Pérez", "Luis Gómez", "Marta Ruiz", "Pedro Díaz", "Bea Soto"],
         "role": ["fugitive", "fugitive", "facilitator", "associate", "unknown"],
-        "notice": ["red", "blue", None, None, None],
-        "_file": "persons.csv", "_line": [2, 3, 4, 5, 6]})
+        "notice": ["red", "blue", None, None, None]})
     orgs = pd.DataFrame({"id": ["G1"], "name": ["Clan"], "kind": ["criminal_group"],
-                         "country": ["CO"], "_file": "organizations.csv", "_line": [2]})
+                         "country": ["CO"]})
     links = pd.DataFrame({
         "from_id": ["X1", "X1", "F1", "X2", "X2", "F1"],
         "to_id": ["F1", "F2", "X2", "F1", "G1", "X2"],
@@ -34,24 +34,24 @@ def _case():
         "weight": [1.0, 2.0, 1.0, 5.0, 1.0, 1.0],
         "grading": ["B2", "A1", "F6", "C3", "B2", "B2"],
         "provenance": ["DIJIN", "Europol", None, "wiretap", "DIJIN", "DIJIN"],
-        "note": [None] * 6, "_file": "links.csv", "_line": [2, 3, 4, 5, 6, 7]})
+        "note": [None] * 6})
     docs = pd.DataFrame({"id": ["D1"], "holder_id": ["F1"], "kind": ["passport"],
                          "number": ["CO123"], "issuing_country": ["CO"], "status": ["fraudulent"],
-                         "provenance": ["DIJIN"], "_file": "documents.csv", "_line": [2]})
-    phones = pd.DataFrame({"number": ["+571", "+572"], "person_id": ["F1", "X1"],
-                           "_file": "phones.csv", "_line": [2, 3]})
+                         "provenance": ["DIJIN"]})
+    phones = pd.DataFrame({"number": ["+571", "+572"], "person_id": ["F1", "X1"]})
     calls = pd.DataFrame({"caller": ["+571", "+571", "+579"], "callee": ["+572", "+572", "+571"],
                           "start": ["2024-01-01T10:00", "2024-01-02T10:00", "2024-01-03"],
-                          "duration_s": [60.0, 30.0, None], "_file": "calls.csv", "_line": [2, 3, 4]})
+                          "duration_s": [60.0, 30.0, None]})
     travel = pd.DataFrame({
         "person_id": ["F1", "X2", "F1", "B1"],
         "depart": ["2024-03-05T10:00", "2024-03-05T10:00", "2024-02-01", "2024-03-05"],
         "origin": ["BOG", "BOG", "MAD", "Cúcuta, CO"], "destination": ["MAD", "MAD", "BOG", "San Antonio, VE"],
         "arrive": [None] * 4, "carrier": ["IB", "IB", "AV", None], "flight": ["6500", "IB 6500", "10", None],
         "document_id": ["D1", None, None, None], "booking_ref": [None] * 4, "mode": ["air", "air", "air", "land"],
-        "provenance": ["API"] * 4, "_file": "travel.csv", "_line": [2, 3, 4, 5]})
-    return Case(tables={"persons": persons, "organizations": orgs, "links": links,
-                        "documents": docs, "phones": phones, "calls": calls, "travel": travel})
+        "provenance": ["API"] * 4})
+    tables = {"persons": persons, "organizations": orgs, "links": links,
+              "documents": docs, "phones": phones, "calls": calls, "travel": travel}
+    return case_from_records(**tables)
 
 
 def test_build_graph_kinds_and_provenance():

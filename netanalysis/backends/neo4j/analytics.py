@@ -250,7 +250,11 @@ def _gds_measures(s, filters, seed, k, community, g, bt):
         else:
             bt = _stream(s, "gds_betweenness_stream", "betweenness", graph=name)
         cols["betweenness"] = bt
-        if community == "leiden":
+        if int(proj["relationships"]) == 0:
+            # GDS Leiden fails on a graph without relationships (e.g. every tie filtered out):
+            # each party is a community of its own, as in process
+            cols["community"] = {i: c for c, i in enumerate(sorted(cols["degree"]), 1)}
+        elif community == "leiden":
             cols["community"] = _stream(s, "gds_leiden_stream", "community", graph=name,
                                         seed=int(seed))
         else:

@@ -1,59 +1,16 @@
-"""Fixtures of the Neo4j backend tests: a real server, a clean database, small cases.
+"""Fixtures of the Neo4j backend tests: a clean database, small cases.
 
-``neo4j_uri`` is the Bolt address of a server: the one named by ``NETANALYSIS_NEO4J_URI``
-(with ``NETANALYSIS_NEO4J_USER`` / ``NETANALYSIS_NEO4J_PASSWORD``), else the local test server
-that ``bash tools/neo4j/fetch.sh`` assembles from Maven Central (launcher in
-``netanalysis/backends/neo4j/launcher``), started once per session. Without Java and
-the jars (or Maven to fetch them) the tests skip with the reason; with
-``NETANALYSIS_REQUIRE_NEO4J=1`` (set by ``.ci/run``) they fail instead.
+The server itself (``neo4j_server``, ``neo4j_uri``) is a session fixture of ``tests/conftest.py``,
+shared with the analysis tests that run on both backends (the ``backend`` fixture of
+``tests/analyze/conftest.py``).
 """
 
 from __future__ import annotations
 
-import os
-
 import pandas as pd
 import pytest
 
-from netanalysis.model.case import Case
-
-
-def _unavailable(reason):
-    if os.environ.get("NETANALYSIS_REQUIRE_NEO4J") == "1":
-        pytest.fail(f"NETANALYSIS_REQUIRE_NEO4J=1 but no Neo4j server can be used: {reason}")
-    pytest.skip(f"no Neo4j server: {reason} (set NETANALYSIS_NEO4J_URI, or install Java 17 "
-                "and run: bash tools/neo4j/fetch.sh)")
-
-
-@pytest.fixture(scope="session")
-def neo4j_server():
-    """``dict(uri=, user=, password=)`` of the Neo4j server the tests use."""
-    uri = os.environ.get("NETANALYSIS_NEO4J_URI")
-    if uri:
-        yield {"uri": uri, "user": os.environ.get("NETANALYSIS_NEO4J_USER", "neo4j"),
-               "password": os.environ.get("NETANALYSIS_NEO4J_PASSWORD")}
-        return
-    from netanalysis.backends.neo4j.server import can_run, local_server
-    from netanalysis.errors import BackendError
-
-    ok, reason = can_run()
-    if not ok:
-        _unavailable(reason)
-    try:
-        cm = local_server(timeout=180)
-        started = cm.__enter__()
-    except BackendError as exc:
-        _unavailable(f"the local test server did not start: {exc}")
-    try:
-        yield {"uri": started, "user": None, "password": None}
-    finally:
-        cm.__exit__(None, None, None)
-
-
-@pytest.fixture(scope="session")
-def neo4j_uri(neo4j_server):
-    """The Bolt URI of the test server."""
-    return neo4j_server["uri"]
+from netanalysis.ingest import case_from_records
 
 
 @pytest.fixture
@@ -70,17 +27,10 @@ def neo4j_conn(neo4j_server):
     return dict(neo4j_server)
 
 
-def _persons(rows):
-    df = pd.DataFrame(rows)
-    df["_file"] = "persons.csv"
-    df["_line"] = range(2, len(df) + 2)
-    return df
-
-
 @pytest.fixture
 def small_case():
     """A hand-made case using every file kind, inferred ties and list-valued properties."""
-    persons = _persons([
+    persons = [
         {"id": "P1", "name": "Ana Ruiz", "aliases": ["La Flaca"], "nationality": ["CO", "VE"],
          "role": "fugitive", "notice": "red", "wanted_by": ["CO"], "birth_date": "1980-02"},
         {"id": "P2", "name": "Luis Gomez", "aliases": None, "nationality": ["CO"],
@@ -91,9 +41,9 @@ def small_case():
          "role": "facilitator", "notice": None, "wanted_by": None, "birth_date": None},
         {"id": "P5", "name": "Rosa Vega", "aliases": None, "nationality": None,
          "role": "unknown", "notice": None, "wanted_by": None, "birth_date": None},
-    ])
+    ]
     orgs = pd.DataFrame({"id": ["O1"], "name": ["Clan del Golfo"], "kind": ["criminal_group"],
-                         "country": ["CO"], "_file": "organizations.csv", "_line": [2]})
+                         "country": ["CO"]})
     links = pd.DataFrame({
         "from_id": ["P2", "P3", "P2", "P4", "P1", "P2", "P4"],
         "to_id": ["P1", "P1", "O1", "P1", "P3", "P1", "P2"],
@@ -104,30 +54,26 @@ def small_case():
         "start": ["2023-01", None, "2019", "2024-03-05", None, None, None],
         "end": [None, None, None, "2024-03-09", None, None, None],
         "provenance": ["DIJIN", "Interpol", None, "UIAF", None, "UIAF", None],
-        "note": [None, "sister", None, None, None, None, None],
-        "_file": "links.csv", "_line": range(2, 9)})
+        "note": [None, "sister", None, None, None, None, None]})
     documents = pd.DataFrame({
         "id": ["D1"], "holder_id": ["P1"], "kind": ["passport"], "number": ["AB123"],
-        "issuing_country": ["VE"], "status": ["fraudulent"], "provenance": ["SAIME"],
-        "_file": "documents.csv", "_line": [2]})
-    phones = pd.DataFrame({"number": ["+573001", "+573002"], "person_id": ["P1", "P2"],
-                           "_file": "phones.csv", "_line": [2, 3]})
+        "issuing_country": ["VE"], "status": ["fraudulent"], "provenance": ["SAIME"]})
+    phones = pd.DataFrame({"number": ["+573001", "+573002"], "person_id": ["P1", "P2"]})
     calls = pd.DataFrame({"caller": ["+573001", "+573001", "+573002"],
                           "callee": ["+573002", "+573002", "+5799"],
                           "start": ["2024-01-01T10:00", "2024-01-02", "2024-02-01"],
-                          "duration_s": [60.0, 30.0, 10.0],
-                          "_file": "calls.csv", "_line": [2, 3, 4]})
+                          "duration_s": [60.0, 30.0, 10.0]})
     travel = pd.DataFrame({
         "person_id": ["P1", "P4", "P1"], "depart": ["2024-03-05T10:00", "2024-03-05T10:00",
                                                    "2024-04-01"],
         "origin": ["BOG", "BOG", "PTY"], "destination": ["PTY", "PTY", "Cúcuta, CO"],
         "arrive": [None, None, None], "carrier": ["AV", "AV", None], "flight": ["85", "85", None],
         "document_id": ["D1", None, None], "booking_ref": ["XK9", "XK9", None],
-        "mode": ["air", "air", "land"], "provenance": ["API", "API", None],
-        "_file": "travel.csv", "_line": [2, 3, 4]})
+        "mode": ["air", "air", "land"], "provenance": ["API", "API", None]})
     inferred = pd.DataFrame({"from_id": ["P1"], "to_id": ["P4"], "type": ["co_travel"],
                              "evidence": ["AV85 2024-03-05"], "score": [0.8],
                              "confidence": [0.15]})
-    return Case(tables={"persons": persons, "organizations": orgs, "links": links,
-                        "documents": documents, "phones": phones, "calls": calls,
-                        "travel": travel}, inferred=inferred)
+    case = case_from_records(persons=persons, organizations=orgs, links=links,
+                             documents=documents, phones=phones, calls=calls, travel=travel)
+    case.inferred = inferred
+    return case

@@ -10,7 +10,7 @@ import pytest
 nbformat = pytest.importorskip("nbformat")
 nbclient = pytest.importorskip("nbclient")
 
-NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "04_neo4j_backend.ipynb"
+NOTEBOOK = Path(__file__).resolve().parents[3] / "notebooks" / "04_neo4j_backend.ipynb"
 pytestmark = [pytest.mark.notebook, pytest.mark.slow, pytest.mark.neo4j]
 
 
