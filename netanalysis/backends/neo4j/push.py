@@ -7,7 +7,10 @@ attributes (provenance, grading, confidence, line; ``inferred: true`` on inferre
 Loads are batched ``UNWIND $rows ... MERGE`` blocks of ``cypher/load.cypher``: nodes merge on
 ``id`` and relationships on their ends plus a deterministic ``key`` (see :func:`edge_key`), so
 pushing twice changes nothing and a push interrupted half-way completes, without duplicates,
-when it is run again.
+when it is run again. Into a database that holds no node of a previous push (a first push, or
+after ``replace``) the same rows go through ``UNWIND $rows ... CREATE`` blocks, several times
+faster; every batch commits whole, so a push killed half-way leaves nodes that make the next
+push MERGE. Node kinds, then relationship types, are written by parallel sessions.
 """
 
 from __future__ import annotations
@@ -55,7 +58,8 @@ _WORKERS = 4
 
 
 def push_case(case, uri=None, user=None, password=None, database=None, batch_size=None,
-              progress=None, *, replace=False, include_inferred=True, settings=None):
+              progress=None, *, replace=False, include_inferred=True, settings=None,
+              strategy="auto", workers=None):
     """Load `case` into Neo4j as a typed property graph; return what was written.
 
     Parameters
@@ -74,13 +78,18 @@ def push_case(case, uri=None, user=None, password=None, database=None, batch_siz
     include_inferred : bool
         Push the inferred ties of ``case.inferred``.
     settings : Settings, optional
+    strategy : {"auto", "merge"}
+        ``"auto"`` CREATEs into a database holding no node of a previous push and MERGEs
+        otherwise; ``"merge"`` always MERGEs (see :func:`push_graph`).
+    workers : int, optional
+        Sessions writing at the same time (default 4; see :func:`push_graph`).
 
     Returns
     -------
     dict
         ``nodes`` and ``relationships`` (counts by kind and by type), ``batches``, ``rows``,
-        ``seconds``, ``rows_per_s`` and ``dangling`` (relationships not written because an
-        end is not a node of the case).
+        ``seconds``, ``rows_per_s``, ``dangling`` (relationships not written because an
+        end is not a node of the case) and ``strategy`` (``"create"`` or ``"merge"``).
 
     Raises
     ------
@@ -101,7 +110,7 @@ def push_case(case, uri=None, user=None, password=None, database=None, batch_siz
     G = build_graph(case, include_inferred=include_inferred)
     return push_graph(G, uri=uri, user=user, password=password, database=database,
                       batch_size=batch_size, progress=progress, replace=replace,
-                      settings=settings)
+                      settings=settings, strategy=strategy, workers=workers)
 
 
 def push_graph(G, uri=None, user=None, password=None, database=None, batch_size=None,
