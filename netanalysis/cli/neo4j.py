@@ -91,8 +91,9 @@ def push(case, uri, user, database, ask_password, batch_size, replace, **options
     """Load CASE into Neo4j as a typed property graph (idempotent, resumable).
 
     The case is read, resolved and given its inferred ties, then written in batches with
-    MERGE: running the command twice changes nothing, and a push that was interrupted
-    completes without duplicates when it is run again.
+    MERGE (CREATE into a database that holds no previous push): running the command twice
+    changes nothing, and a push that was interrupted completes without duplicates when it
+    is run again.
 
     \b
     Examples:

@@ -212,6 +212,201 @@ MATCH (b:Node {id: row.target})
 MERGE (a)-[r:LOCATED_AT {key: row.key}]->(b)
 SET r = row.props
 
+// Fast path of a push into a database that holds no node of a previous push (checked with
+// `pushed_any` after the schema, and after `clear_all` with --replace): plain CREATE, no
+// MERGE. It stays resumable: every batch commits whole, so a push killed half-way leaves
+// nodes behind, and the next push finds them and MERGEs (the `load_*` blocks above).
+// Relationship ends are found through the unique index of Node.id.
+
+// name: pushed_any
+// Whether any node of a previous push is in the database.
+MATCH (n:Node)
+RETURN count(n) > 0 AS found
+
+// name: create_person
+UNWIND $rows AS row
+CREATE (n:Node:Person)
+SET n = row.props
+
+// name: create_organization
+UNWIND $rows AS row
+CREATE (n:Node:Organization)
+SET n = row.props
+
+// name: create_phone
+UNWIND $rows AS row
+CREATE (n:Node:Phone)
+SET n = row.props
+
+// name: create_document
+UNWIND $rows AS row
+CREATE (n:Node:Document)
+SET n = row.props
+
+// name: create_place
+UNWIND $rows AS row
+CREATE (n:Node:Place)
+SET n = row.props
+
+// name: create_journey
+UNWIND $rows AS row
+CREATE (n:Node:Journey)
+SET n = row.props
+
+// name: create_family
+UNWIND $rows AS row
+MATCH (a:Node {id: row.source})
+MATCH (b:Node {id: row.target})
+CREATE (a)-[r:FAMILY]->(b)
+SET r = row.props
+
+// name: create_associate
+UNWIND $rows AS row
+MATCH (a:Node {id: row.source})
+MATCH (b:Node {id: row.target})
+CREATE (a)-[r:ASSOCIATE]->(b)
+SET r = row.props
+
+// name: create_co_offender
+UNWIND $rows AS row
+MATCH (a:Node {id: row.source})
+MATCH (b:Node {id: row.target})
+CREATE (a)-[r:CO_OFFENDER]->(b)
+SET r = row.props
+
+// name: create_member_of
+UNWIND $rows AS row
+MATCH (a:Node {id: row.source})
+MATCH (b:Node {id: row.target})
+CREATE (a)-[r:MEMBER_OF]->(b)
+SET r = row.props
+
+// name: create_communication
+UNWIND $rows AS row
+MATCH (a:Node {id: row.source})
+MATCH (b:Node {id: row.target})
+CREATE (a)-[r:COMMUNICATION]->(b)
+SET r = row.props
+
+// name: create_financial
+UNWIND $rows AS row
+MATCH (a:Node {id: row.source})
+MATCH (b:Node {id: row.target})
+CREATE (a)-[r:FINANCIAL]->(b)
+SET r = row.props
+
+// name: create_documents
+UNWIND $rows AS row
+MATCH (a:Node {id: row.source})
+MATCH (b:Node {id: row.target})
+CREATE (a)-[r:DOCUMENTS]->(b)
+SET r = row.props
+
+// name: create_transport
+UNWIND $rows AS row
+MATCH (a:Node {id: row.source})
+MATCH (b:Node {id: row.target})
+CREATE (a)-[r:TRANSPORT]->(b)
+SET r = row.props
+
+// name: create_lodging
+UNWIND $rows AS row
+MATCH (a:Node {id: row.source})
+MATCH (b:Node {id: row.target})
+CREATE (a)-[r:LODGING]->(b)
+SET r = row.props
+
+// name: create_employment
+UNWIND $rows AS row
+MATCH (a:Node {id: row.source})
+MATCH (b:Node {id: row.target})
+CREATE (a)-[r:EMPLOYMENT]->(b)
+SET r = row.props
+
+// name: create_unknown
+UNWIND $rows AS row
+MATCH (a:Node {id: row.source})
+MATCH (b:Node {id: row.target})
+CREATE (a)-[r:UNKNOWN]->(b)
+SET r = row.props
+
+// name: create_co_travel
+UNWIND $rows AS row
+MATCH (a:Node {id: row.source})
+MATCH (b:Node {id: row.target})
+CREATE (a)-[r:CO_TRAVEL]->(b)
+SET r = row.props
+
+// name: create_shared_phone
+UNWIND $rows AS row
+MATCH (a:Node {id: row.source})
+MATCH (b:Node {id: row.target})
+CREATE (a)-[r:SHARED_PHONE]->(b)
+SET r = row.props
+
+// name: create_shared_document
+UNWIND $rows AS row
+MATCH (a:Node {id: row.source})
+MATCH (b:Node {id: row.target})
+CREATE (a)-[r:SHARED_DOCUMENT]->(b)
+SET r = row.props
+
+// name: create_calls
+UNWIND $rows AS row
+MATCH (a:Node {id: row.source})
+MATCH (b:Node {id: row.target})
+CREATE (a)-[r:CALLS]->(b)
+SET r = row.props
+
+// name: create_holds
+UNWIND $rows AS row
+MATCH (a:Node {id: row.source})
+MATCH (b:Node {id: row.target})
+CREATE (a)-[r:HOLDS]->(b)
+SET r = row.props
+
+// name: create_uses
+UNWIND $rows AS row
+MATCH (a:Node {id: row.source})
+MATCH (b:Node {id: row.target})
+CREATE (a)-[r:USES]->(b)
+SET r = row.props
+
+// name: create_called
+UNWIND $rows AS row
+MATCH (a:Node {id: row.source})
+MATCH (b:Node {id: row.target})
+CREATE (a)-[r:CALLED]->(b)
+SET r = row.props
+
+// name: create_travelled
+UNWIND $rows AS row
+MATCH (a:Node {id: row.source})
+MATCH (b:Node {id: row.target})
+CREATE (a)-[r:TRAVELLED]->(b)
+SET r = row.props
+
+// name: create_departs_from
+UNWIND $rows AS row
+MATCH (a:Node {id: row.source})
+MATCH (b:Node {id: row.target})
+CREATE (a)-[r:DEPARTS_FROM]->(b)
+SET r = row.props
+
+// name: create_arrives_at
+UNWIND $rows AS row
+MATCH (a:Node {id: row.source})
+MATCH (b:Node {id: row.target})
+CREATE (a)-[r:ARRIVES_AT]->(b)
+SET r = row.props
+
+// name: create_located_at
+UNWIND $rows AS row
+MATCH (a:Node {id: row.source})
+MATCH (b:Node {id: row.target})
+CREATE (a)-[r:LOCATED_AT]->(b)
+SET r = row.props
+
 // Baseline for benchmarks/neo4j_push.py: the same rows written with plain CREATE (no MERGE,
 // no idempotence) under a separate label, then removed.
 

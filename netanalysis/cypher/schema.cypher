@@ -49,3 +49,11 @@ MATCH (n:Node)
 WITH n LIMIT $limit
 DETACH DELETE n
 RETURN count(*) AS deleted
+
+// name: clear_all
+// Remove every node of a previous push with its relationships (push --replace), committed
+// in transactions of $batch nodes so a large graph never needs one huge transaction. Runs in
+// an auto-commit transaction (CALL ... IN TRANSACTIONS requires it).
+MATCH (n:Node)
+CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF $batch ROWS
+RETURN count(*) AS deleted

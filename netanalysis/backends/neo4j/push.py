@@ -7,15 +7,21 @@ attributes (provenance, grading, confidence, line; ``inferred: true`` on inferre
 Loads are batched ``UNWIND $rows ... MERGE`` blocks of ``cypher/load.cypher``: nodes merge on
 ``id`` and relationships on their ends plus a deterministic ``key`` (see :func:`edge_key`), so
 pushing twice changes nothing and a push interrupted half-way completes, without duplicates,
-when it is run again.
+when it is run again. Into a database that holds no node of a previous push (a first push, or
+after ``replace``) the same rows go through ``UNWIND $rows ... CREATE`` blocks, several times
+faster; every batch commits whole, so a push killed half-way leaves nodes that make the next
+push MERGE. Node kinds, then relationship types, are written by parallel sessions.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import queue
+import threading
 import time
 from collections import Counter, defaultdict
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
@@ -47,10 +53,13 @@ _SOURCE_FILE = {**{t: "links.csv" for t in LINK_TYPES}, "holds": "documents.csv"
 _REL_TYPES = tuple(LINK_TYPES) + tuple(INFERRED_LINK_TYPES) + tuple(STRUCTURAL_TYPES)
 # A node attribute called "id" (a document's case id) cannot share the Neo4j key property.
 CASE_ID = "case_id"
+# Sessions writing at once (push_graph's default `workers`).
+_WORKERS = 4
 
 
 def push_case(case, uri=None, user=None, password=None, database=None, batch_size=None,
-              progress=None, *, replace=False, include_inferred=True, settings=None):
+              progress=None, *, replace=False, include_inferred=True, settings=None,
+              strategy="auto", workers=None):
     """Load `case` into Neo4j as a typed property graph; return what was written.
 
     Parameters
@@ -69,13 +78,18 @@ def push_case(case, uri=None, user=None, password=None, database=None, batch_siz
     include_inferred : bool
         Push the inferred ties of ``case.inferred``.
     settings : Settings, optional
+    strategy : {"auto", "merge"}
+        ``"auto"`` CREATEs into a database holding no node of a previous push and MERGEs
+        otherwise; ``"merge"`` always MERGEs (see :func:`push_graph`).
+    workers : int, optional
+        Sessions writing at the same time (default 4; see :func:`push_graph`).
 
     Returns
     -------
     dict
         ``nodes`` and ``relationships`` (counts by kind and by type), ``batches``, ``rows``,
-        ``seconds``, ``rows_per_s`` and ``dangling`` (relationships not written because an
-        end is not a node of the case).
+        ``seconds``, ``rows_per_s``, ``dangling`` (relationships not written because an
+        end is not a node of the case) and ``strategy`` (``"create"`` or ``"merge"``).
 
     Raises
     ------
@@ -84,7 +98,7 @@ def push_case(case, uri=None, user=None, password=None, database=None, batch_siz
 
     Examples
     --------
-    With a server running (``tests/backends/test_neo4j_push.py`` runs the same)::
+    With a server running (``tests/backends/neo4j/test_neo4j_push.py`` runs the same)::
 
         push_case("examples/case", uri="bolt://127.0.0.1:7687")
         # {'nodes': {'Person': 391, ...}, 'relationships': {'family': ..., ...}, ...}
@@ -96,63 +110,172 @@ def push_case(case, uri=None, user=None, password=None, database=None, batch_siz
     G = build_graph(case, include_inferred=include_inferred)
     return push_graph(G, uri=uri, user=user, password=password, database=database,
                       batch_size=batch_size, progress=progress, replace=replace,
-                      settings=settings)
+                      settings=settings, strategy=strategy, workers=workers)
 
 
 def push_graph(G, uri=None, user=None, password=None, database=None, batch_size=None,
-               progress=None, *, replace=False, settings=None):
+               progress=None, *, replace=False, settings=None, strategy="auto", workers=None):
     """Load a property graph from :func:`netanalysis.model.build_graph` into Neo4j.
 
-    See :func:`push_case` for the parameters and the result.
+    See :func:`push_case` for the common parameters and the result.
+
+    Parameters
+    ----------
+    strategy : {"auto", "merge"}
+        ``"auto"``: when the database holds no node of a previous push (label ``Node``, after
+        the clearing of `replace`), write with plain ``CREATE``, else ``MERGE``. A push killed
+        half-way leaves whole batches behind, so the next push finds them and MERGEs: the
+        result is that of one clean push either way. ``"merge"``: always MERGE.
+    workers : int, optional
+        Sessions writing at the same time (default 4). Node kinds are written in parallel
+        (their ids never conflict), then the relationship types, each type's batches in
+        order. 1 writes everything in one session, in order.
+
+    Returns
+    -------
+    dict
+        As :func:`push_case`, plus ``strategy``: ``"create"`` or ``"merge"``, the one used.
+
+    See Also
+    --------
+    push_case, clear_database
     """
     conf = connection_settings(uri, user, password, database, settings)
     batch_size = int(batch_size or conf["batch_size"])
     if batch_size < 1:
         raise BackendError(f"batch_size must be at least 1, not {batch_size}")
+    if strategy not in ("auto", "merge"):
+        raise BackendError(f"strategy must be 'auto' or 'merge', not {strategy!r}")
+    workers = int(workers or _WORKERS)
+    if workers < 1:
+        raise BackendError(f"workers must be at least 1, not {workers}")
     nodes, rels, dangling = graph_rows(G)
     if dangling and progress is not None:
         progress.say(f"{dangling} relationship(s) not pushed: an end is not a node of the case")
-    plan = [(f"load_{kind.lower()}", rows) for kind, rows in nodes.items()]
-    plan += [(f"load_{t}", rows) for t, rows in rels.items()]
-    total = sum(len(r) for _, r in plan)
+    total = sum(map(len, nodes.values())) + sum(map(len, rels.values()))
     t0 = time.perf_counter()
-    batches = done = 0
     with connect(conf.get("uri"), conf.get("user"), conf.get("password"),
                  conf.get("database"), settings=settings) as conn:
         with conn.session() as s:
             for name in SCHEMA_BLOCKS:
                 _write(s, name, {})
-            if replace:
-                clear_database(conn, progress=progress)
-            for name, rows in plan:
-                for i in range(0, len(rows), batch_size):
-                    chunk = rows[i:i + batch_size]
-                    _write(s, name, {"rows": chunk})
-                    batches += 1
-                    done += len(chunk)
-                    if progress is not None:
-                        progress.count("pushed rows", done, total)
+        if replace:
+            clear_database(conn, progress=progress)
+        used = "merge"
+        if strategy == "auto":
+            with conn.session() as s:
+                if not _write(s, "pushed_any", {}, single="found"):
+                    used = "create"
+        prefix = "create" if used == "create" else "load"
+        node_plan = [(f"{prefix}_{kind.lower()}", rows) for kind, rows in nodes.items()]
+        rel_plan = [(f"{prefix}_{t}", rows) for t, rows in rels.items()]
+        state = {"batches": 0, "done": 0}
+        # Every node before any relationship: a relationship's ends must exist.
+        for plan in (node_plan, rel_plan):
+            _run_plan(conn, plan, batch_size, workers, progress, state, total)
     secs = time.perf_counter() - t0
     return {
         "nodes": {k: len(v) for k, v in nodes.items()},
         "relationships": {k: len(v) for k, v in rels.items()},
-        "batches": batches,
+        "batches": state["batches"],
         "rows": total,
         "seconds": round(secs, 3),
         "rows_per_s": round(total / secs, 1) if secs > 0 else None,
         "dangling": dangling,
+        "strategy": used,
     }
 
 
+def _run_plan(conn, plan, batch_size, workers, progress, state, total):
+    """Write each ``(block, rows)`` of `plan` in batches; `workers` blocks at a time.
+
+    A block's batches go in order through one session; progress is reported from the calling
+    thread, and an exception there (an interrupt) stops the batches not yet started.
+    """
+    plan = [(name, rows) for name, rows in plan if rows]
+    if not plan:
+        return
+
+    def batches(name, rows):
+        for i in range(0, len(rows), batch_size):
+            yield name, rows[i:i + batch_size]
+
+    def report(n):
+        state["batches"] += 1
+        state["done"] += n
+        if progress is not None:
+            progress.count("pushed rows", state["done"], total)
+
+    if workers == 1 or len(plan) == 1 and len(plan[0][1]) <= batch_size:
+        with conn.session() as s:
+            for name, rows in plan:
+                for name_, chunk in batches(name, rows):
+                    _write(s, name_, {"rows": chunk})
+                    report(len(chunk))
+        return
+    stop = threading.Event()
+    done = queue.Queue()
+
+    def worker(name, rows):
+        with conn.session() as s:
+            for name_, chunk in batches(name, rows):
+                if stop.is_set():
+                    return
+                _write(s, name_, {"rows": chunk})
+                done.put(len(chunk))
+
+    pool = ThreadPoolExecutor(max_workers=min(workers, len(plan)),
+                              thread_name_prefix="neo4j-push")
+    try:
+        futures = [pool.submit(worker, name, rows) for name, rows in plan]
+        pending = set(futures)
+        while pending:
+            try:
+                report(done.get(timeout=0.05))
+                continue
+            except queue.Empty:
+                pass
+            for f in [f for f in pending if f.done()]:
+                pending.discard(f)
+                f.result()  # re-raises a worker's BackendError
+        while not done.empty():
+            report(done.get())
+    except BaseException:
+        stop.set()
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
 def clear_database(conn, *, progress=None, batch=10000):
-    """Remove every node pushed by netanalysis (label ``Node``) and its relationships."""
-    removed = 0
-    with conn.session() as s:
-        while True:
-            n = _write(s, "delete_batch", {"limit": batch}, single="deleted")
-            removed += n
-            if n < batch:
-                break
+    """Remove every node pushed by netanalysis (label ``Node``) and its relationships.
+
+    The nodes go in transactions of `batch` (``CALL ... IN TRANSACTIONS``), so a large graph
+    never needs one transaction holding all of it.
+
+    Parameters
+    ----------
+    conn : Connection
+    progress : Progress, optional
+        Told how many nodes were removed.
+    batch : int
+        Nodes per transaction.
+
+    Returns
+    -------
+    int
+        The number of nodes removed.
+    """
+    from neo4j import exceptions as nx_exc
+
+    try:
+        with conn.session() as s:
+            removed = queries.run(s, "clear_all", batch=int(batch)).single()["deleted"]
+    except nx_exc.Neo4jError as exc:
+        raise BackendError(f"Neo4j refused block 'clear_all' ({queries.block('clear_all').where})"
+                           f": {exc.message or exc}") from None
+    except (nx_exc.ServiceUnavailable, nx_exc.SessionExpired) as exc:
+        raise BackendError(f"lost the connection to Neo4j while clearing it: {exc}") from None
     if progress is not None:
         progress.say(f"removed {removed:,} node(s) of a previous push")
     return removed
@@ -178,7 +301,7 @@ def graph_rows(G):
             props[CASE_ID] = props.pop("id")
         props["id"] = str(nid)
         nodes[kind].append({"id": str(nid), "props": props})
-    rels = defaultdict(list)
+    rels = defaultdict(dict)
     seen = Counter()
     dangling = 0
     for u, v, attrs in G.edges(data=True):
@@ -192,11 +315,14 @@ def graph_rows(G):
         key = edge_key(u, v, attrs, seen)
         props = _props(attrs, skip=("type",))
         props["key"] = key
-        rels[t].append({"source": str(u), "target": str(v), "key": key, "props": props})
+        # Keyed by ends and key, as MERGE matches: a repeated relationship is written once,
+        # with its last properties, whether the push CREATEs or MERGEs.
+        rels[t][(str(u), str(v), key)] = {"source": str(u), "target": str(v), "key": key,
+                                          "props": props}
     order_n = {k: i for i, k in enumerate(NODE_KINDS)}
     order_r = {k: i for i, k in enumerate(_REL_TYPES)}
     nodes = dict(sorted(nodes.items(), key=lambda kv: order_n[kv[0]]))
-    rels = dict(sorted(rels.items(), key=lambda kv: order_r[kv[0]]))
+    rels = {t: list(rows.values()) for t, rows in sorted(rels.items(), key=lambda kv: order_r[kv[0]])}
     return nodes, rels, dangling
 
 

@@ -1,0 +1,101 @@
+"""The CREATE fast path of the push, parallel sessions and the clearing in transactions.
+
+A push into a database that holds no node of a previous push writes with CREATE; into one
+that does, with MERGE. Both, and any number of writing sessions, must leave exactly the same
+database (needs a server: see conftest, except the graph_rows test).
+"""
+
+from __future__ import annotations
+
+import tempfile
+
+import networkx as nx
+import pytest
+
+from netanalysis.backends.neo4j import connect, push_case, push_graph
+from netanalysis.backends.neo4j.push import clear_database, graph_rows
+from netanalysis.errors import BackendError
+from netanalysis.model.graph import build_graph
+
+
+def _snapshot(conn):
+    with connect(**conn) as c, c.session() as s:
+        nodes = sorted(repr((sorted(r["labels"]), sorted(r["p"].items()))) for r in s.run(
+            "MATCH (n) RETURN labels(n) AS labels, properties(n) AS p"))
+        rels = sorted(repr((r["a"], r["t"], r["b"], sorted(r["p"].items()))) for r in s.run(
+            "MATCH (a)-[r]->(b) RETURN a.id AS a, type(r) AS t, b.id AS b, properties(r) AS p"))
+    return nodes, rels
+
+
+def _wipe(conn):
+    with connect(**conn) as c, c.session() as s:
+        s.run("MATCH (n) DETACH DELETE n").consume()
+
+
+@pytest.mark.neo4j
+def test_create_into_an_empty_database_equals_merge(neo4j_conn, small_case):
+    merged = push_case(small_case, strategy="merge", workers=1, **neo4j_conn)
+    assert merged["strategy"] == "merge"
+    want = _snapshot(neo4j_conn)
+    assert len(want[0]) == sum(merged["nodes"].values()) > 0
+    assert len(want[1]) == sum(merged["relationships"].values()) > 0
+    _wipe(neo4j_conn)
+    created = push_case(small_case, batch_size=2, **neo4j_conn)
+    assert created["strategy"] == "create"
+    assert _snapshot(neo4j_conn) == want
+    # Over the loaded graph the push MERGEs, and changes nothing.
+    again = push_case(small_case, batch_size=3, workers=3, **neo4j_conn)
+    assert again["strategy"] == "merge"
+    assert _snapshot(neo4j_conn) == want
+
+
+@pytest.mark.neo4j
+def test_replace_clears_in_transactions_then_creates(neo4j_conn, small_case):
+    first = push_case(small_case, **neo4j_conn)
+    want = _snapshot(neo4j_conn)
+    with connect(**neo4j_conn) as c:
+        assert clear_database(c, batch=4) == sum(first["nodes"].values())
+        with c.session() as s:
+            assert s.run("MATCH (n:Node) RETURN count(n)").single()[0] == 0
+    push_case(small_case, **neo4j_conn)
+    res = push_case(small_case, replace=True, **neo4j_conn)
+    assert res["strategy"] == "create"
+    assert _snapshot(neo4j_conn) == want
+
+
+@pytest.mark.neo4j
+def test_parallel_sessions_write_the_same_graph(neo4j_conn):
+    from netanalysis.ingest import load_case
+    from netanalysis.synth import synth_case
+
+    with tempfile.TemporaryDirectory() as tmp:
+        synth_case(tmp, persons=300, seed=3)
+        G = build_graph(load_case(tmp))
+    one = push_graph(G, batch_size=500, workers=1, **neo4j_conn)
+    want = _snapshot(neo4j_conn)
+    assert len(want[1]) == sum(one["relationships"].values()) == G.number_of_edges()
+    _wipe(neo4j_conn)
+    many = push_graph(G, batch_size=97, workers=4, **neo4j_conn)
+    assert many["strategy"] == "create"
+    assert many["batches"] > one["batches"]
+    assert _snapshot(neo4j_conn) == want
+
+
+def test_bad_strategy_or_workers_is_refused(small_case):
+    with pytest.raises(BackendError, match="strategy must be"):
+        push_case(small_case, uri="bolt://127.0.0.1:1", strategy="create")
+    with pytest.raises(BackendError, match="workers must be at least 1"):
+        push_case(small_case, uri="bolt://127.0.0.1:1", workers=-1)
+
+
+def test_a_repeated_relationship_is_one_row_with_its_last_properties():
+    """CREATE must write what MERGE would: one relationship per ends and key."""
+    G = nx.MultiDiGraph()
+    G.add_node("phone:+1", kind="Phone", number="+1")
+    G.add_node("phone:+2", kind="Phone", number="+2")
+    G.add_edge("phone:+1", "phone:+2", type="called", count=1)
+    G.add_edge("phone:+1", "phone:+2", type="called", count=2)
+    G.add_edge("phone:+2", "phone:+1", type="called", count=5)
+    _, rels, _ = graph_rows(G)
+    assert [(r["source"], r["key"], r["props"]["count"]) for r in rels["called"]] == [
+        ("phone:+1", "called:phone:+1|phone:+2", 2), ("phone:+2", "called:phone:+2|phone:+1", 5)]
