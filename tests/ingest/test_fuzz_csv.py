@@ -147,8 +147,10 @@ def test_reader_and_load_case_never_trace_back_or_lose_rows(files):
 @pytest.mark.fuzz
 @pytest.mark.slow
 def test_fuzz_campaign(request):
-    if "fuzz" not in (request.config.getoption("-m") or ""):
-        pytest.skip("the long campaign runs with -m fuzz")
+    # the long campaign: with -m fuzz, or when NETANALYSIS_FUZZ_EXAMPLES is set (.ci/run)
+    if "fuzz" not in (request.config.getoption("-m") or "") and \
+            not os.environ.get("NETANALYSIS_FUZZ_EXAMPLES"):
+        pytest.skip("the long campaign runs with -m fuzz (or set NETANALYSIS_FUZZ_EXAMPLES)")
 
     @settings(max_examples=int(os.environ.get("NETANALYSIS_FUZZ_EXAMPLES", "2000")),
               deadline=None, suppress_health_check=list(HealthCheck))

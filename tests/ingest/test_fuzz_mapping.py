@@ -40,8 +40,10 @@ _CHARS = ["\u2028", "\u2029", "\x0c", "\x0b", "\x1c", "\x85", "\r", "\n", "\r\n"
 
 
 def _long_only(request):
-    if "fuzz" not in (request.config.getoption("markexpr") or ""):
-        pytest.skip("long fuzz run: select it with -m fuzz")
+    # the long runs: with -m fuzz, or when NETANALYSIS_FUZZ_EXAMPLES is set (.ci/run sets it)
+    if "fuzz" not in (request.config.getoption("markexpr") or "") and \
+            not os.environ.get("NETANALYSIS_FUZZ_EXAMPLES"):
+        pytest.skip("long fuzz run: select it with -m fuzz (or set NETANALYSIS_FUZZ_EXAMPLES)")
 
 
 # ---------------------------------------------------------------- strategies
