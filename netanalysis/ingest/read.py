@@ -326,7 +326,7 @@ def decode_bytes(data, path, encoding=None):
     Returns
     -------
     tuple of (str, str)
-        The text (without a byte order mark; a :class:`DecodedText` when some lines were
+        The text (byte order marks removed; a :class:`DecodedText` when some lines were
         not in the detected encoding) and the name of the encoding used.
 
     Raises
@@ -443,7 +443,8 @@ def sniff_delimiter(line):
     Returns
     -------
     str
-        The delimiter that occurs most often (``,`` on a tie or when none occurs).
+        The delimiter of :data:`DELIMITERS` that splits the line (quotes respected) into
+        the most fields; the first of them on a tie, ``,`` when none splits it.
 
     See Also
     --------
