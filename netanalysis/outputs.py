@@ -77,6 +77,22 @@ def csv_cell(value):
     Lists, tuples and sets are joined with ``|`` first. Anything that is not text (numbers,
     booleans, missing values) is returned unchanged.
 
+    Parameters
+    ----------
+    value : object
+        A cell value: text, a number, a missing value, or a list, tuple or set of values.
+
+    Returns
+    -------
+    object
+        The text with a leading ``'`` when it would start a formula, else `value` (lists
+        joined with ``|``).
+
+    See Also
+    --------
+    csv_uncell : undoes this on text read back.
+    safe_frame : applies this to every text cell of a table.
+
     Examples
     --------
     >>> csv_cell("=HYPERLINK(\\"http://x\\")")
@@ -98,6 +114,21 @@ def csv_cell(value):
 def csv_uncell(value):
     """Undo :func:`csv_cell` on a text read back from one of our CSV files.
 
+    Parameters
+    ----------
+    value : object
+        A cell read back from a CSV file written through :func:`csv_cell`.
+
+    Returns
+    -------
+    object
+        The text with one leading apostrophe removed when it quotes a formula character,
+        else `value` unchanged.
+
+    See Also
+    --------
+    csv_cell : the quoting this undoes.
+
     Examples
     --------
     >>> csv_uncell("'=SUM(1)"), csv_uncell("''=x"), csv_uncell("'quoted'"), csv_uncell(3)
@@ -116,6 +147,21 @@ def safe_frame(df):
     Columns of numbers, booleans and dates are left as they are; only object (text) columns
     are changed, cell by cell, so a number inside a text column stays a number.
     Column names are data too (extra columns of a case file) and are made safe as well.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The table to make safe; it is not changed.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy with text cells and column names quoted by :func:`csv_cell`.
+
+    See Also
+    --------
+    csv_cell : the rule applied to each cell.
+    write_csv : writes a table made safe this way.
 
     Examples
     --------
@@ -139,6 +185,27 @@ def write_csv(df, path, *, lineterminator="\n", neutralise=True):
     that holds numbers as text, like the typed CSV graph export).
 
     Returns the path written.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The table to write (without its index).
+    path : str or Path
+        Destination file; its folder is created if needed.
+    lineterminator : str, default "\\n"
+        End of each row (CRLF is used instead when a cell holds a carriage return).
+    neutralise : bool, default True
+        Pass the table through :func:`safe_frame` first.
+
+    Returns
+    -------
+    Path
+        The path written.
+
+    See Also
+    --------
+    safe_frame : the formula-safe copy written.
+    atomic_write_text : how the file is put in place.
 
     Examples
     --------
@@ -171,6 +238,25 @@ def atomic_write_text(path, text, encoding="utf-8"):
     (read-only folder, full disk, a folder in the way) raise :class:`InputError` naming the
     file, and leave the earlier file, if any, as it was.
 
+    Parameters
+    ----------
+    path : str or Path
+        Destination file; its folder is created if needed.
+    text : str
+        The whole content, written without newline translation.
+    encoding : str, default "utf-8"
+        Encoding of the file.
+
+    Returns
+    -------
+    Path
+        The path written.
+
+    See Also
+    --------
+    atomic_path : the same for writers that want a file name.
+    write_csv : writes a table this way.
+
     Examples
     --------
     >>> import tempfile
@@ -192,6 +278,21 @@ def atomic_path(path):
     For writers that want a file name (an XML library, a chart writer): they write the
     temporary path, and the destination appears complete or not at all. On an exception the
     temporary file is removed and the destination is left as it was.
+
+    Parameters
+    ----------
+    path : str or Path
+        Destination file; its folder is created if needed.
+
+    Yields
+    ------
+    Path
+        A temporary file beside `path` to write; moved onto `path` when the block ends
+        without an exception.
+
+    See Also
+    --------
+    atomic_write_text : writes a text this way in one call.
 
     Examples
     --------
@@ -228,6 +329,20 @@ def check_writable(folder):
 
     Raises :class:`InputError` with the reason (not a folder, read-only, no space...).
 
+    Parameters
+    ----------
+    folder : str or Path
+        The output folder; created with its parents if missing.
+
+    Returns
+    -------
+    Path
+        `folder` as a :class:`~pathlib.Path`.
+
+    See Also
+    --------
+    OutputFolder : checks its folder this way when it opens.
+
     Examples
     --------
     >>> import tempfile
@@ -263,6 +378,11 @@ class OutputFolder:
         Every file name a run of this kind may write (``pipeline.OUTPUT_FILES``). Those of
         them present in the folder but not written by this run are removed at commit, so
         the folder never mixes runs. Other files in the folder are never touched.
+
+    See Also
+    --------
+    check_writable : the check made when the folder opens.
+    write_csv : writes a table into :meth:`OutputFolder.path`.
 
     Examples
     --------
@@ -407,6 +527,24 @@ def terminal_text(text, *, newlines=True, json=False):
     newline stay unless ``newlines=False`` (for one cell of a table). With ``json=True``
     the escapes are JSON's own (``\\u001b``), so JSON text stays valid and means the same.
 
+    Parameters
+    ----------
+    text : object
+        The text to show (converted with :func:`str`).
+    newlines : bool, default True
+        Keep newlines and tabs as they are; ``False`` escapes them too.
+    json : bool, default False
+        Write the escapes the JSON way (``\\u001b``).
+
+    Returns
+    -------
+    str
+        The text with control and direction characters escaped.
+
+    See Also
+    --------
+    xml_text : the same for text written into XML.
+
     Examples
     --------
     >>> terminal_text("Ana\\x1b[2J\\x07")
@@ -430,6 +568,20 @@ def xml_text(text):
     Form feed, vertical tab, ESC, NUL and other C0 controls, lone surrogates, U+FFFE and
     U+FFFF are not allowed in XML documents at all, not even as character references; they
     become ``\\x0c``-style text. Tab, newline and carriage return are kept.
+
+    Parameters
+    ----------
+    text : str
+        Text from data to write into an XML document.
+
+    Returns
+    -------
+    str
+        The text with characters XML 1.0 forbids written as visible escapes.
+
+    See Also
+    --------
+    terminal_text : the same for text printed on a terminal.
 
     Examples
     --------

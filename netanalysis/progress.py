@@ -36,6 +36,10 @@ class Progress:
     every : float
         Seconds between two plain progress lines of one counted operation.
 
+    See Also
+    --------
+    Bar : the counted operation :meth:`Progress.bar` returns.
+
     Examples
     --------
     >>> import io
@@ -119,6 +123,30 @@ class Bar:
     """A counted operation: a tqdm bar on a terminal, plain lines elsewhere, or nothing.
 
     Use :meth:`Progress.bar`; call :meth:`update` with the number of units just done.
+
+    Parameters
+    ----------
+    progress : Progress
+        Where the operation reports.
+    label : str
+        What is being done.
+    total : int, optional
+        Units expected; None when unknown.
+    unit : str, default "rows"
+        Name of the units counted.
+
+    See Also
+    --------
+    Progress : makes bars with :meth:`Progress.bar`.
+
+    Examples
+    --------
+    >>> import io
+    >>> buf = io.StringIO()
+    >>> with Bar(Progress(stream=buf, bar=False), "scoring", total=2, unit="parties") as b:
+    ...     b.update(2)
+    >>> buf.getvalue().startswith("scoring: 2/2 parties (100%)")
+    True
     """
 
     def __init__(self, progress, label, total=None, unit="rows"):

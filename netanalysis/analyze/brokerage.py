@@ -340,6 +340,38 @@ def structural_holes_arrays(K, weight=None, which=("constraint", "effective_size
     """Constraint and effective size as arrays aligned with Kernel `K` (None when not asked).
 
     Computed in row blocks so that no block holds more than about `block_paths` two-paths.
+
+    Parameters
+    ----------
+    K : Kernel
+        The graph, as ``netanalysis.analyze._kernels.to_kernel`` builds it.
+    weight : str, optional
+        Edge attribute holding tie weights; None counts every tie as 1.
+    which : collection of str, default ("constraint", "effective_size")
+        The measures to compute.
+    block_paths : int, default 20_000_000
+        Most two-paths held in memory at once.
+
+    Returns
+    -------
+    constraint, effective_size : numpy.ndarray of float or None
+        One value per vertex of `K` (NaN for an isolated vertex); None for a measure not in
+        `which`.
+
+    See Also
+    --------
+    constraint : the same measure by node id.
+    effective_size : the same measure by node id.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> from netanalysis.analyze._kernels import to_kernel
+    >>> c, e = structural_holes_arrays(to_kernel(nx.star_graph(3)))
+    >>> c.round(3).tolist(), e.tolist()
+    ([0.333, 1.0, 1.0, 1.0], [3.0, 1.0, 1.0, 1.0])
+    >>> structural_holes_arrays(to_kernel(nx.star_graph(3)), which=("constraint",))[1] is None
+    True
     """
     g = K.graph
     n = g.vcount()

@@ -135,6 +135,24 @@ def betweenness_sources(G, k, seed=None):
     networkx draws ``random.Random(seed).sample(list(G), k)``; drawing the same positions
     here makes sampled betweenness identical on both engines.
 
+    Parameters
+    ----------
+    G : networkx.Graph or Kernel
+        The graph whose nodes are sampled (in node order).
+    k : int
+        Number of sources.
+    seed : int, random.Random or None
+        Seed of the draw, as networkx takes it.
+
+    Returns
+    -------
+    list
+        The `k` node ids drawn.
+
+    See Also
+    --------
+    betweenness_centrality : sampled betweenness from these sources.
+
     Examples
     --------
     >>> import networkx as nx

@@ -106,6 +106,27 @@ def louvain_communities(G, *, resolution=1.0, weight="weight", seed=0):
     .. [1] Blondel, V. D. et al. (2008). Fast unfolding of communities in large networks.
        J. Stat. Mech. P10008. doi:10.1088/1742-5468/2008/10/P10008
 
+    Parameters
+    ----------
+    G : networkx.Graph
+        The graph (directions ignored).
+    resolution : float, default 1.0
+        Modularity resolution; higher gives smaller groups.
+    weight : str or None, default "weight"
+        Edge attribute of tie weights; None counts every tie as 1.
+    seed : int, default 0
+        Seed of the algorithm.
+
+    Returns
+    -------
+    list of set
+        The communities, largest first, ties broken by the smallest member.
+
+    See Also
+    --------
+    leiden_communities : the default algorithm, of which this is ``method="louvain"``.
+    group_membership : numbers the communities.
+
     Examples
     --------
     >>> import networkx as nx
@@ -121,6 +142,21 @@ def group_membership(communities):
 
     Pass the output of :func:`leiden_communities` (already sorted by size then smallest
     member), so numbering is stable between runs that find the same partition.
+
+    Parameters
+    ----------
+    communities : list of set
+        Communities in the order they are numbered.
+
+    Returns
+    -------
+    dict
+        Node id to group number (1 for the first community).
+
+    See Also
+    --------
+    leiden_communities : the communities usually passed.
+    renumber : the same numbering from raw labels.
 
     Examples
     --------
@@ -179,7 +215,40 @@ def modularity(G, communities, *, weight="weight", resolution=1.0):
 
 def membership_array(K, *, resolution=1.0, weight="weight", seed=0, n_iterations=-1,
                      method="leiden"):
-    """Group numbers (1 = largest) aligned with the vertex indices of Kernel `K`."""
+    """Group numbers (1 = largest) aligned with the vertex indices of Kernel `K`.
+
+    Parameters
+    ----------
+    K : Kernel
+        The graph, as ``netanalysis.analyze._kernels.to_kernel`` builds it.
+    resolution : float, default 1.0
+        Modularity resolution.
+    weight : str or None, default "weight"
+        Edge attribute of tie weights; None counts every tie as 1.
+    seed : int, default 0
+        Seed of the algorithm.
+    n_iterations : int, default -1
+        Leiden iterations; negative runs until the partition is stable.
+    method : {"leiden", "leidenalg", "louvain"}, default "leiden"
+        igraph's Leiden, the ``leidenalg`` package, or networkx's Louvain.
+
+    Returns
+    -------
+    numpy.ndarray of int64
+        Group number of each vertex of `K`, numbered by :func:`renumber`.
+
+    See Also
+    --------
+    leiden_communities : the same partition as sets of node ids.
+    renumber : the numbering used.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> from netanalysis.analyze._kernels import to_kernel
+    >>> membership_array(to_kernel(nx.barbell_graph(4, 0))).tolist()
+    [1, 1, 1, 1, 2, 2, 2, 2]
+    """
     g = K.graph
     n = g.vcount()
     if n == 0:
@@ -275,6 +344,18 @@ def renumber(names, labels):
 def support_circle(K, core):
     """Return the sorted vertex indices of `core` and their neighbours in `K`.
 
+    Parameters
+    ----------
+    K : Kernel
+        The graph.
+    core : sequence of int
+        Vertex indices of the core (fugitives).
+
+    Returns
+    -------
+    numpy.ndarray of int64
+        The core and its neighbours, sorted, without repeats.
+
     Examples
     --------
     >>> import networkx as nx
@@ -301,6 +382,19 @@ def circle_resolution(n_ties, *, resolution=1.0, reference_ties=None):
     Modularity's resolution limit grows with the number of ties; scaling the resolution with
     the square root of the circle's size keeps the group size it resolves close to the one it
     resolves on a circle of `reference_ties` (chosen on synthetic cases, see the report).
+
+    Parameters
+    ----------
+    n_ties : int
+        Number of ties of the circle.
+    resolution : float, default 1.0
+        The resolution at the reference size.
+    reference_ties : int, optional
+        Size up to which `resolution` is used as it is; None never scales.
+
+    Returns
+    -------
+    float
 
     Examples
     --------

@@ -34,6 +34,19 @@ DISRUPT_COLUMNS = ["step", "removed_id", "score", "lcc_size", "lcc_fraction", "c
 def lcc_size(G):
     """Return the number of nodes of the largest connected component (0 for an empty graph).
 
+    Parameters
+    ----------
+    G : networkx.Graph or networkx.DiGraph
+        A graph; a directed one counts weakly connected components.
+
+    Returns
+    -------
+    int
+
+    See Also
+    --------
+    simulate_disruption : follows this size as nodes are removed.
+
     Examples
     --------
     >>> import networkx as nx

@@ -169,6 +169,25 @@ def key_players_exact(G, k):
 
     For checking :func:`key_players` on small graphs: O(C(n, k) (n + m)).
 
+    Parameters
+    ----------
+    G : networkx.Graph
+        A small graph; directions are ignored.
+    k : int
+        Size of the set.
+
+    Returns
+    -------
+    nodes : list
+        The best set, sorted as text.
+    fragmentation : float
+        Its fragmentation.
+
+    See Also
+    --------
+    key_players : the heuristic this checks.
+    fragmentation : the measure maximised.
+
     Examples
     --------
     >>> import networkx as nx

@@ -28,6 +28,23 @@ def group_table(ids, names, roles, membership):
 
     Rows are sorted by group then id; ``size`` (members of the group) follows.
 
+    Parameters
+    ----------
+    ids, names, roles : sequence
+        Id, name and role of each party, aligned.
+    membership : sequence of int
+        Group number of each party, aligned with `ids`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`~netanalysis.analyze.result.GROUP_COLUMNS`, then ``size``.
+
+    See Also
+    --------
+    group_profiles : one row per group.
+    logistics_groups : the groups that support fugitives.
+
     Examples
     --------
     >>> group_table(["b", "a", "c"], ["B", "A", "C"], ["unknown"] * 3, [1, 1, 2])["id"].tolist()

@@ -26,6 +26,22 @@ def tie_cost(u, v, d):
 
     A tie without a confidence costs 1; a zero confidence costs infinity (never used).
 
+    Parameters
+    ----------
+    u, v : hashable
+        The ends of the tie (unused; the signature networkx passes a weight function).
+    d : dict
+        The tie's attributes.
+
+    Returns
+    -------
+    float
+
+    See Also
+    --------
+    shortest_paths : uses this as its weight when paths go by confidence.
+    path_table : adds up these costs.
+
     Examples
     --------
     >>> tie_cost("a", "b", {"confidence": 0.25})
@@ -103,6 +119,25 @@ def shortest_paths(G, source, target, k=1, *, by_confidence=False):
 def path_table(G, paths, *, by_confidence=False):
     """Return one row per path: ``path``, ``hops``, ``cost``, ``min_confidence``, ``nodes``,
     ``types`` (the tie types along the path, ``|`` between ties).
+
+    Parameters
+    ----------
+    G : networkx.Graph
+        The graph the paths run in; ties carry ``confidence`` and ``types``.
+    paths : iterable of list
+        Each path as its node ids, from one end to the other.
+    by_confidence : bool, default False
+        Cost ties with :func:`tie_cost`; otherwise a path costs its number of hops.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per path, numbered from 1 in the order given.
+
+    See Also
+    --------
+    shortest_paths : finds the paths.
+    tie_cost : the cost of each tie.
 
     Examples
     --------

@@ -20,7 +20,7 @@ LOGISTICS_COLUMNS = ["group", "rank", "score", "facilitators", "fugitives_suppor
 class Analysis:
     """What ranking and community detection produced for one case.
 
-    Attributes
+    Parameters
     ----------
     targets : DataFrame
         One row per party, best first: :data:`TARGET_COLUMNS`, then the measures behind the
@@ -39,6 +39,20 @@ class Analysis:
     movements : DataFrame or None
         Where each fugitive is likely to go next
         (:func:`netanalysis.analyze.movements.anticipate`), set by the main job.
+
+    See Also
+    --------
+    netanalysis.analyze.run_analysis : makes one.
+    netanalysis.analyze.robustness.robustness : tests its ranking.
+
+    Examples
+    --------
+    >>> a = Analysis(targets=pd.DataFrame(columns=TARGET_COLUMNS),
+    ...              groups=pd.DataFrame(columns=GROUP_COLUMNS),
+    ...              logistics=pd.DataFrame(columns=LOGISTICS_COLUMNS), measures=pd.DataFrame(),
+    ...              modularity=0.4)
+    >>> a.modularity, a.meta, a.movements is None
+    (0.4, {}, True)
     """
 
     targets: pd.DataFrame

@@ -46,7 +46,7 @@ _ORDINALS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", 
 class Robustness:
     """Ranks of targets and logistics groups under perturbations (see :func:`robustness`).
 
-    Attributes
+    Parameters
     ----------
     targets : DataFrame
         ``id``, ``rank``, one ``rank:<scenario>`` column per scenario, then
@@ -57,6 +57,18 @@ class Robustness:
     scenarios : list of dict
         ``key``, ``label`` (e.g. "without the reports of Europol"), ``dropped`` (ties
         removed).
+
+    See Also
+    --------
+    robustness : makes one.
+    with_stability : copies its columns into a table.
+
+    Examples
+    --------
+    >>> r = Robustness(targets=pd.DataFrame({"id": ["A"], "rank": [1]}),
+    ...                logistics=pd.DataFrame())
+    >>> r.scenarios, r.targets["id"].tolist()
+    ([], ['A'])
     """
 
     targets: pd.DataFrame
@@ -144,6 +156,11 @@ def robustness(case, *, analysis=None, threshold="C3", provenances=None, max_pro
     -------
     Robustness
 
+    See Also
+    --------
+    Robustness : what this returns.
+    with_stability : adds its columns to a targets table.
+
     Notes
     -----
     One analysis per scenario: the cost is (1 + number of sources + 2) times that of
@@ -222,6 +239,25 @@ def robustness(case, *, analysis=None, threshold="C3", provenances=None, max_pro
 
 def with_stability(table, rob, key="id"):
     """Return `table` (targets or logistics) with :data:`STABILITY_COLUMNS` from `rob`.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        ``targets`` (keyed by ``id``) or ``logistics`` (keyed by ``group``) of an analysis.
+    rob : Robustness
+        The result of :func:`robustness` for the same analysis.
+    key : {"id", "group"}, default "id"
+        Which of the two `table` is; keys are compared as text.
+
+    Returns
+    -------
+    pandas.DataFrame
+        `table` with its index, earlier stability columns replaced; NaN where `rob` does not
+        know a row.
+
+    See Also
+    --------
+    robustness : computes the stability.
 
     Examples
     --------

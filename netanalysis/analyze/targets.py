@@ -223,6 +223,20 @@ def percentile(x):
 
     ``(rank - 1) / (n - 1)`` with ties at their lowest rank; values <= 0 get 0.
 
+    Parameters
+    ----------
+    x : array_like of float
+        Values; NaN counts as 0.
+
+    Returns
+    -------
+    numpy.ndarray of float
+
+    See Also
+    --------
+    top_fraction : the share of values at least as large.
+    score_targets : combines percentiles into the target score.
+
     Examples
     --------
     >>> percentile([0.0, 0.5, 0.5, 2.0]).tolist()
@@ -240,6 +254,20 @@ def percentile(x):
 
 def top_fraction(x):
     """Return, for each value, the fraction of values at least as large (1/n for the top).
+
+    Parameters
+    ----------
+    x : array_like of float
+        Values; NaN counts as the smallest.
+
+    Returns
+    -------
+    numpy.ndarray of float
+        ``rank / n`` with ties at their highest rank (1 is the largest value).
+
+    See Also
+    --------
+    percentile : the rank from the bottom.
 
     Examples
     --------

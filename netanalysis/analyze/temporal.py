@@ -27,10 +27,23 @@ _WINDOW = re.compile(r"^\s*(\d+)\s*([DWMY])\s*$", re.IGNORECASE)
 def parse_window(text):
     """Return a ``pandas.DateOffset`` for a window such as ``6M``, ``1Y``, ``2W``, ``30D``.
 
+    Parameters
+    ----------
+    text : str
+        A positive whole number and a unit (D, W, M or Y, any case), spaces allowed.
+
+    Returns
+    -------
+    pandas.DateOffset
+
     Raises
     ------
     InputError
         If `text` is not a number followed by D, W, M or Y.
+
+    See Also
+    --------
+    time_windows : cuts a case into windows of this length.
 
     Examples
     --------
@@ -143,6 +156,26 @@ def snapshots(case, window="6M", *, filters=None, keep_undated=False, start=None
     DataFrame
         ``since``, ``until``, ``parties``, ``ties``, ``travellers``, ``lcc_size``,
         ``top`` (the `top` most central ids, ``|``-joined).
+
+    Parameters
+    ----------
+    case : Case
+    window : str, default "6M"
+        Length of each window (:func:`parse_window`).
+    filters : dict, optional
+        Other shared filters, as for :func:`snapshot`.
+    keep_undated : bool, default False
+        Put ties without dates in every window.
+    start, end : str, optional
+        As for :func:`time_windows`.
+    top : int, default 3
+        How many of the most central parties each row names.
+
+    See Also
+    --------
+    time_windows : the windows of the rows.
+    snapshot : the measures of one window.
+    diff_windows : what changed between two windows.
 
     Examples
     --------

@@ -57,6 +57,12 @@ class Backend(ABC):
     --------
     get_backend : choose a backend by name.
     EmbeddedBackend, Neo4jBackend : the two implementations.
+
+    Examples
+    --------
+    >>> b = get_backend("embedded")
+    >>> isinstance(b, Backend), b.name
+    (True, 'embedded')
     """
 
     #: The name users give (``--backend NAME``).

@@ -84,6 +84,11 @@ def check_xlsx_archive(path):
     InputError
         The archive is not a zip file, a limit is exceeded or an XML part is broken.
 
+    See Also
+    --------
+    archive_signature : identifies a checked file so it is not checked twice.
+    read_xlsx_table : checks the archive before reading.
+
     Examples
     --------
     >>> import tempfile, pathlib, zipfile
@@ -124,6 +129,28 @@ def archive_signature(path):
 
     Passed as ``checked`` to the readers, it spares a second check of a workbook that has
     not changed since it was checked.
+
+    Parameters
+    ----------
+    path : str or Path
+        The workbook.
+
+    Returns
+    -------
+    tuple of (int, int) or None
+        Size in bytes and modification time in nanoseconds.
+
+    See Also
+    --------
+    check_xlsx_archive : the check a matching signature spares.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> p = Path(tempfile.mkdtemp()) / "w.xlsx"
+    >>> _ = p.write_bytes(b"PK")
+    >>> archive_signature(p)[0], archive_signature(p.with_name("absent.xlsx"))
+    (2, None)
     """
     try:
         st = Path(path).stat()
@@ -137,6 +164,34 @@ def read_xlsx_header(path, sheet, *, checked=None):
 
     The archive is checked first (:func:`check_xlsx_archive`) unless `checked` equals its
     :func:`archive_signature`; no data row is read.
+
+    Parameters
+    ----------
+    path : str or Path
+        The workbook.
+    sheet : str, int or None
+        The sheet's name, or its 1-based position; None is the first sheet.
+    checked : tuple, optional
+        The :func:`archive_signature` of the file when it was last checked.
+
+    Returns
+    -------
+    tuple of (list of str, str)
+        The normalised header names and the title of the sheet read.
+
+    See Also
+    --------
+    read_xlsx_table : reads the whole sheet.
+    archive_signature : what `checked` compares.
+
+    Examples
+    --------
+    >>> import tempfile, openpyxl
+    >>> p = Path(tempfile.mkdtemp()) / "case.xlsx"
+    >>> wb = openpyxl.Workbook(); wb.active.title = "Personas"
+    >>> wb.active.append(["ID", "Name"]); wb.save(p)
+    >>> read_xlsx_header(p, None, checked=archive_signature(p))
+    (['id', 'name'], 'Personas')
     """
     with _open_sheet(path, sheet, checked) as ws:
         for cells in _rows(ws, path):
@@ -153,6 +208,45 @@ def read_xlsx_table(path, sheet, display, *, checked=None):
     The first non-empty row is the header; lines are the sheet's row numbers; a row with a
     value beyond the header's columns is a bad record (a reject). The archive is checked first
     (:func:`check_xlsx_archive`) unless `checked` equals its :func:`archive_signature`.
+
+    Parameters
+    ----------
+    path : str or Path
+        The workbook.
+    sheet : str, int or None
+        The sheet's name, or its 1-based position; None is the first sheet.
+    display : str
+        Name of the source in rejects (``export.xlsx[Personas]``).
+    checked : tuple, optional
+        The :func:`archive_signature` of the file when it was last checked.
+
+    Returns
+    -------
+    RawTable
+        The header, the rows as text (:func:`cell_text`) and the rejected rows in ``bad``.
+
+    Raises
+    ------
+    InputError
+        The archive fails its check, the workbook cannot be read, the sheet does not exist
+        or is empty.
+
+    See Also
+    --------
+    read_xlsx_header : reads the header row only.
+    netanalysis.ingest.read.read_csv_table : the same for CSV files.
+
+    Examples
+    --------
+    >>> import tempfile, openpyxl
+    >>> p = Path(tempfile.mkdtemp()) / "case.xlsx"
+    >>> wb = openpyxl.Workbook(); ws = wb.active; ws.title = "Personas"
+    >>> for row in (["ID", "Name"], ["P1", "Ana"], ["P2", "Luis", "x"]):
+    ...     ws.append(row)
+    >>> wb.save(p)
+    >>> t = read_xlsx_table(p, "Personas", "case.xlsx[Personas]")
+    >>> t.header, t.data.values.tolist(), t.lines.tolist(), [b[0] for b in t.bad]
+    (['id', 'name'], [['P1', 'Ana']], [2], [3])
     """
     with _open_sheet(path, sheet, checked) as ws:
         header = None
@@ -192,6 +286,21 @@ def read_xlsx_table(path, sheet, display, *, checked=None):
 
 def cell_text(v):
     """Return the text of a cell value as openpyxl gives it.
+
+    Parameters
+    ----------
+    v : object
+        A cell value: None, text, number, boolean, date, time or date-time.
+
+    Returns
+    -------
+    str
+        ``""`` for an empty cell; whole numbers without ``.0``; booleans as ``true`` /
+        ``false``; dates in ISO 8601 (a date-time at midnight as a day).
+
+    See Also
+    --------
+    read_xlsx_table : reads every cell through this.
 
     Examples
     --------

@@ -70,6 +70,11 @@ def read_json_table(path, fmt, display, records_path=None, encoding=None, *,
     InputError
         A whole-document problem (see the module docstring).
 
+    See Also
+    --------
+    netanalysis.ingest.read.table_from_records : builds the table from the records read.
+    netanalysis.ingest.read.read_csv_table : the same for CSV files.
+
     Examples
     --------
     >>> import tempfile, pathlib

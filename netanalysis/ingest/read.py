@@ -88,6 +88,11 @@ class DecodedText(str):
     A plain ``str`` everywhere; :func:`parse_csv_text` reads `bad_lines` (editor line
     numbers, 1-based) and turns every record touching one of them into a bad record.
 
+    See Also
+    --------
+    decode_bytes : decodes the bytes of a file.
+    parse_csv_text : reads the bad lines.
+
     Examples
     --------
     >>> t = DecodedText("id\nP1\n", bad_lines={2})
@@ -108,6 +113,21 @@ def printable(text, limit=200):
 
     Characters of Unicode categories Cc (control, NUL included) and Cf (format: zero-width,
     bidirectional overrides) are escaped; the result is cut to about `limit` characters.
+
+    Parameters
+    ----------
+    text : object
+        What to show (converted with :func:`str`).
+    limit : int, default 200
+        Length after which the text is cut and ends with ``...``.
+
+    Returns
+    -------
+    str
+
+    See Also
+    --------
+    netanalysis.outputs.terminal_text : the escaping of text printed by the CLI.
 
     Examples
     --------
@@ -136,7 +156,7 @@ _BINARY_SIGNATURES = [
 class RawTable:
     """The cells of one source table as strings, before validation.
 
-    Attributes
+    Parameters
     ----------
     file : str
         Name of the source as rejects show it (``persons.csv``, ``export.xlsx[Personas]``).
@@ -156,6 +176,19 @@ class RawTable:
         The line of the header.
     stripped : bool
         True when no cell has surrounding spaces (so validation need not strip them).
+
+    See Also
+    --------
+    read_csv_table : makes one from a CSV file.
+    table_from_records : makes one from records (Excel, JSON).
+
+    Examples
+    --------
+    >>> t = RawTable(file="p.csv", path=Path("p.csv"), header=["id"],
+    ...              data=pd.DataFrame({"id": ["P1"]}), lines=np.array([2]),
+    ...              bad=[(3, "wrong number of fields", "P2,x", ["P2", "x"])])
+    >>> t.read
+    2
     """
 
     file: str
@@ -176,7 +209,30 @@ class RawTable:
 
 
 def read_bytes(path):
-    """Return the bytes of `path`, raising :class:`InputError` when it cannot be read."""
+    """Return the bytes of `path`, raising :class:`InputError` when it cannot be read.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file to read.
+
+    Returns
+    -------
+    bytes
+        The whole content.
+
+    See Also
+    --------
+    decode_bytes : turns the bytes into text.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> p = Path(tempfile.mkdtemp()) / "persons.csv"
+    >>> _ = p.write_bytes(b"id\\nP1\\n")
+    >>> read_bytes(p)
+    b'id\\nP1\\n'
+    """
     p = Path(path)
     try:
         return p.read_bytes()
@@ -191,6 +247,33 @@ def read_header(path, *, encoding=None, delimiter=None, sample=1 << 20):
 
     Reads only the first `sample` bytes (cut at the last line end); used to find whole-file
     problems (binary content, no header, missing columns) before any row is read.
+
+    Parameters
+    ----------
+    path : str or Path
+        The CSV file.
+    encoding, delimiter : str, optional
+        Use these instead of detecting them.
+    sample : int, default 1 MiB
+        How many bytes to read at most.
+
+    Returns
+    -------
+    RawTable
+        With `header`, `encoding` and `delimiter` set and an empty `data`.
+
+    See Also
+    --------
+    read_csv_table : reads the whole file.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> p = Path(tempfile.mkdtemp()) / "persons.csv"
+    >>> _ = p.write_text("ID;Name\\nP1;Ana\\n", encoding="utf-8")
+    >>> h = read_header(p)
+    >>> h.header, h.delimiter, len(h.data)
+    (['id', 'name'], ';', 0)
     """
     p = Path(path)
     try:
@@ -240,10 +323,21 @@ def decode_bytes(data, path, encoding=None):
     encoding : str, optional
         Use this encoding instead of detecting one.
 
+    Returns
+    -------
+    tuple of (str, str)
+        The text (byte order marks removed; a :class:`DecodedText` when some lines were
+        not in the detected encoding) and the name of the encoding used.
+
     Raises
     ------
     InputError
         When the content is binary or cannot be decoded with the given encoding.
+
+    See Also
+    --------
+    read_bytes : reads the bytes of a file.
+    DecodedText : text that remembers its undecodable lines.
 
     Examples
     --------
@@ -341,6 +435,21 @@ def _decode_mostly_utf8(data):
 def sniff_delimiter(line):
     """Return the delimiter of a header line: ``,``, ``;`` or tab.
 
+    Parameters
+    ----------
+    line : str
+        The header line of a file.
+
+    Returns
+    -------
+    str
+        The delimiter of :data:`DELIMITERS` that splits the line (quotes respected) into
+        the most fields; the first of them on a tie, ``,`` when none splits it.
+
+    See Also
+    --------
+    read_csv_table : sniffs the delimiter unless one is given.
+
     Examples
     --------
     >>> sniff_delimiter("id;nombre;rol")
@@ -361,6 +470,25 @@ def sniff_delimiter(line):
 
 def normalize_header(names, path, line=1):
     """Return header names stripped and lower-cased; raise on duplicates.
+
+    Parameters
+    ----------
+    names : list of str
+        The header cells as read.
+    path : str or Path
+        The file, named in errors.
+    line : int, default 1
+        The line of the header, named in errors.
+
+    Returns
+    -------
+    list of str
+        The names stripped and lower-cased; an empty name becomes ``column_N`` (its
+        1-based position).
+
+    See Also
+    --------
+    read_csv_table : normalises the header this way.
 
     Examples
     --------
@@ -403,6 +531,28 @@ def read_csv_table(path, *, display=None, encoding=None, delimiter=None):
     encoding, delimiter : str, optional
         Use these instead of detecting them.
 
+    Returns
+    -------
+    RawTable
+        The header, the aligned records as strings and the records that could not be aligned
+        (`bad`).
+
+    See Also
+    --------
+    parse_csv_text : the parsing of decoded text.
+    read_header : reads only the header.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> p = Path(tempfile.mkdtemp()) / "persons.csv"
+    >>> _ = p.write_text("ID;Name\\nP1;Ana\\nP2;Luis;extra\\n", encoding="utf-8")
+    >>> t = read_csv_table(p)
+    >>> t.header, t.data.values.tolist(), t.lines.tolist(), t.delimiter
+    (['id', 'name'], [['P1', 'Ana']], [2], ';')
+    >>> t.bad[0][:2], t.read
+    ((3, 'wrong number of fields: 3 fields, the header has 2'), 2)
+
     Raises
     ------
     InputError
@@ -426,6 +576,36 @@ def parse_csv_text(text, path, *, display, encoding, delimiter=None, data=None):
     quote parity of each newline and delimiter, cells parsed by pandas); files it cannot
     prove regular (stray quotes, lone carriage returns) are read record by record with the
     csv module. Both give the same result.
+
+    Parameters
+    ----------
+    text : str
+        The decoded text (a :class:`DecodedText` marks undecodable lines).
+    path : str or Path
+        The file the text came from, named in errors.
+    display : str
+        Name of the source in rejects.
+    encoding : str
+        The encoding the text was decoded with (recorded in the table).
+    delimiter : str, optional
+        The delimiter; sniffed from the header line when None.
+    data : bytes, optional
+        `text` encoded as UTF-8.
+
+    Returns
+    -------
+    RawTable
+        As :func:`read_csv_table` returns it.
+
+    See Also
+    --------
+    read_csv_table : reads and decodes a file, then calls this.
+
+    Examples
+    --------
+    >>> t = parse_csv_text("id,name\\nP1,Ana\\n", "p.csv", display="p.csv", encoding="utf-8")
+    >>> t.header, t.data.values.tolist(), t.lines.tolist()
+    (['id', 'name'], [['P1', 'Ana']], [2])
     """
     if "\x00" in text:
         raise InputError("not a CSV file: it contains NUL characters (binary content)", file=path)
@@ -686,6 +866,36 @@ def table_from_records(records, *, file, path, header_line=1, encoding=None, del
 
     Column names are normalised; the columns are the union of the keys in order of first
     appearance; a key missing from a record is an empty cell.
+
+    Parameters
+    ----------
+    records : list of tuple of (int, dict)
+        The line (sheet row, record number) of each record and its cells as text.
+    file : str
+        Name of the source in rejects.
+    path : str or Path
+        The file read.
+    header_line : int, default 1
+        The line of the header (for errors about the header).
+    encoding, delimiter : str, optional
+        Recorded in the table when they apply.
+    bad : list of tuple, optional
+        Records already rejected, as in :attr:`RawTable.bad`.
+
+    Returns
+    -------
+    RawTable
+
+    See Also
+    --------
+    read_csv_table : the same for a CSV file.
+
+    Examples
+    --------
+    >>> t = table_from_records([(2, {"ID": "P1", "Name": "Ana"}), (3, {"ID": "P2"})],
+    ...                        file="p.json", path="p.json")
+    >>> t.header, t.data.values.tolist(), t.lines.tolist()
+    (['id', 'name'], [['P1', 'Ana'], ['P2', '']], [2, 3])
     """
     order = {}
     for _, rec in records:

@@ -22,6 +22,20 @@ __all__ = ["write_rejects", "rejects_summary", "problem_category", "counts_table
 def problem_category(problem):
     """Return the category of a problem text (the part before the first colon).
 
+    Parameters
+    ----------
+    problem : str
+        The ``problem`` text of a reject.
+
+    Returns
+    -------
+    str
+        The text before the first colon, stripped (the whole text when it has none).
+
+    See Also
+    --------
+    rejects_summary : counts rejects by this category.
+
     Examples
     --------
     >>> problem_category("bad date: not a valid date")
@@ -39,6 +53,23 @@ def write_rejects(case, path):
     that ingest ran. Text cells that a spreadsheet would run as a formula get a leading
     ``'`` (:func:`netanalysis.outputs.csv_cell`); the file is replaced atomically. Returns
     the path written.
+
+    Parameters
+    ----------
+    case : Case
+        The case whose ``rejects`` table is written (None is written as a header only).
+    path : str or Path
+        Destination file.
+
+    Returns
+    -------
+    Path
+        The path written.
+
+    See Also
+    --------
+    rejects_summary : the same rejects summarised as text.
+    netanalysis.outputs.write_csv : how the file is written.
 
     Examples
     --------
@@ -64,6 +95,23 @@ def rejects_summary(case, *, examples=5):
 
     One line per file with the rows rejected and the problems by category, then the first
     few problems with their location.
+
+    Parameters
+    ----------
+    case : Case
+        A loaded case, with its ``rejects`` and ``counts``.
+    examples : int, default 5
+        How many problems to list in full.
+
+    Returns
+    -------
+    str
+        Lines separated by ``\\n``, or ``""`` when the case has no rejects.
+
+    See Also
+    --------
+    write_rejects : writes every reject to a file.
+    problem_category : the grouping used per file.
 
     Examples
     --------
@@ -109,6 +157,30 @@ def counts_table(case):
     """Return the per-file counts as a DataFrame (files that were read only).
 
     Columns: ``file``, ``read``, ``taken``, ``rejected``, ``encoding``, ``delimiter``.
+
+    Parameters
+    ----------
+    case : Case
+        A loaded case; its ``counts`` give one row per kind whose file was read.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``kind``, ``file``, ``read``, ``taken``, ``rejected``, ``encoding`` and
+        ``delimiter`` (a tab is shown as ``tab``).
+
+    See Also
+    --------
+    rejects_summary : the rejects behind the ``rejected`` counts.
+
+    Examples
+    --------
+    >>> from netanalysis.model.case import Case
+    >>> c = Case(counts={"persons": {"file": "persons.csv", "read": 3, "taken": 2, "rejected": 1,
+    ...                              "encoding": "utf-8", "delimiter": "\\t"},
+    ...                  "links": {"file": None, "read": 0, "taken": 0, "rejected": 0}})
+    >>> counts_table(c).values.tolist()
+    [['persons', 'persons.csv', 3, 2, 1, 'utf-8', 'tab']]
     """
     rows = []
     for kind, c in case.counts.items():

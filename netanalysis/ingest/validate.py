@@ -101,6 +101,16 @@ class TableOptions:
         Read ``1,5`` as 1.5 in number columns.
     phone_region : str, optional
         ISO country code used to parse phone numbers written without ``+``.
+
+    See Also
+    --------
+    convert_column : reads a column with these options.
+
+    Examples
+    --------
+    >>> opts = TableOptions(display={"role": "Rol"}, decimal_comma=True)
+    >>> opts.name("role"), opts.name("name"), opts.decimal_comma
+    ('Rol', 'name', True)
     """
 
     def __init__(self, *, value_maps=None, date_formats=None, defaults=None, display=None,
@@ -118,7 +128,31 @@ class TableOptions:
 
 
 class Problems:
-    """Collects row problems of one table as column-wise arrays (one entry per problem)."""
+    """Collects row problems of one table as column-wise arrays (one entry per problem).
+
+    Parameters
+    ----------
+    n : int
+        Number of rows of the table.
+    lines : numpy.ndarray of int
+        The line number (as an editor shows it) of each row, aligned with the table.
+    file : str
+        The file name rejects show.
+
+    See Also
+    --------
+    convert_column : records the problems of one column here.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> p = Problems(2, np.array([2, 3]), "persons.csv")
+    >>> p.add([False, True], "born", "1980-13", "bad date: not a valid date")
+    >>> p.bad.tolist()
+    [False, True]
+    >>> p.frame()[["file", "line", "column", "value"]].values.tolist()
+    [['persons.csv', 3, 'born', '1980-13']]
+    """
 
     def __init__(self, n, lines, file):
         self.n = n
@@ -178,6 +212,21 @@ def convert_column(kind, column, raw, problems, options):
     -------
     Series
         The normalised column (object dtype, float64 for numbers).
+
+    See Also
+    --------
+    TableOptions : value maps, date formats and defaults applied here.
+    Problems : where rejected cells go.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> p = Problems(2, np.array([2, 3]), "persons.csv")
+    >>> raw = pd.Series(["Fugitive", "boss"], dtype=object)
+    >>> convert_column("persons", "role", raw, p, TableOptions()).tolist()
+    ['fugitive', None]
+    >>> p.frame()["problem"].str.startswith("bad enumeration value").tolist()
+    [True]
     """
     decl = file_columns(kind)[column]
     typ = decl["type"]
@@ -248,6 +297,20 @@ def convert_column(kind, column, raw, problems, options):
 def normalize_id(text):
     """Return an identifier in Unicode NFC without format characters (category Cf).
 
+    Parameters
+    ----------
+    text : str
+        An identifier cell.
+
+    Returns
+    -------
+    str
+        The identifier in NFC, without zero-width and other format characters, stripped.
+
+    See Also
+    --------
+    convert_column : applies this to ``id`` and ``ref`` columns.
+
     Examples
     --------
     >>> normalize_id("Jose\u0301") == "Jos\u00e9"
@@ -267,10 +330,27 @@ def parse_date(text, formats=()):
     The precision of the result follows the format: ``%Y`` gives a year, ``%m/%Y`` a month,
     formats with a day give a day and formats with ``%H`` a date-time.
 
+    Parameters
+    ----------
+    text : str
+        A stripped, non-empty date cell.
+    formats : sequence of str, optional
+        ``strptime`` formats tried in order before ISO 8601.
+
+    Returns
+    -------
+    str
+        The date normalised as :func:`netanalysis.model.dates.normalize_date` writes it.
+
     Raises
     ------
     ValueError
         With a ``bad date: ...`` message naming what was expected.
+
+    See Also
+    --------
+    netanalysis.model.dates.normalize_date : the ISO 8601 reading used last.
+    convert_column : applies this to ``date`` columns.
 
     Examples
     --------
@@ -304,10 +384,24 @@ def parse_date(text, formats=()):
 def country_code(text):
     """Return the ISO 3166-1 alpha-2 code for an alpha-2 or alpha-3 code (any case).
 
+    Parameters
+    ----------
+    text : str
+        An ISO 3166-1 alpha-2 or alpha-3 code, in any case, with spaces around allowed.
+
+    Returns
+    -------
+    str
+        The alpha-2 code in upper case.
+
     Raises
     ------
     ValueError
         When `text` is not a country code.
+
+    See Also
+    --------
+    normalize_place : places are keyed with the alpha-2 code.
 
     Examples
     --------
@@ -325,6 +419,29 @@ def country_code(text):
 
 def normalize_phone(text, region=None):
     """Return a phone number in E.164 where possible, else stripped of separators.
+
+    Parameters
+    ----------
+    text : str
+        A phone number as written (spaces, dashes, dots, brackets and ``00`` prefixes
+        allowed; non-ASCII digits are read as 0-9).
+    region : str, optional
+        ISO country code used for numbers without an international prefix.
+
+    Returns
+    -------
+    str
+        The number in E.164 when it is possible for its country, else the digits (and
+        leading ``+``) without separators.
+
+    Raises
+    ------
+    ValueError
+        When `text` holds no digit.
+
+    See Also
+    --------
+    convert_column : applies this to ``phone`` columns with the table's region.
 
     Examples
     --------
@@ -364,10 +481,25 @@ def normalize_place(text):
     Places are resolved with :func:`netanalysis.model.places.resolve_place` (airports through
     ``airportsdata``, towns through the GeoNames gazetteer).
 
+    Parameters
+    ----------
+    text : str
+        An IATA airport code or a town written ``Town, CC``.
+
+    Returns
+    -------
+    str
+        The canonical key of the place.
+
     Raises
     ------
     ValueError
         When `text` is not a known airport code or town.
+
+    See Also
+    --------
+    netanalysis.model.places.resolve_place : the resolution behind this.
+    country_code : the country codes accepted.
 
     Examples
     --------

@@ -20,11 +20,26 @@ _RE = re.compile(
 def normalize_date(text):
     """Return `text` as a normalised ISO date string, or None when empty.
 
+    Parameters
+    ----------
+    text : str or None
+        A date as written in a case file; surrounding spaces are ignored.
+
+    Returns
+    -------
+    str or None
+        The date in ISO form at the precision given (``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``,
+        ``YYYY-MM-DDThh:mm[:ss][zone]``), or None for an empty text.
+
     Raises
     ------
     ValueError
         If `text` is not an ISO 8601 date, partial date or date-time, or names a day that
         does not exist.
+
+    See Also
+    --------
+    date_interval : the time span a normalised date covers.
 
     Examples
     --------
@@ -71,6 +86,22 @@ def normalize_date(text):
 def date_interval(text):
     """Return the ``(first, last)`` datetimes a normalised date covers, or ``(None, None)``.
 
+    Parameters
+    ----------
+    text : str or None
+        A date normalised by :func:`normalize_date`; None, ``""`` and NaN mean no date.
+
+    Returns
+    -------
+    tuple of (datetime or None, datetime or None)
+        The first and last moments the date covers: a year spans all of it, a month its
+        first to its last day, a day 00:00:00 to 23:59:59, a date-time is an instant.
+
+    See Also
+    --------
+    normalize_date : makes the text this reads.
+    overlaps : compares two such intervals.
+
     Examples
     --------
     >>> date_interval("2024-02")
@@ -95,7 +126,27 @@ def date_interval(text):
 
 
 def date_day(text):
-    """Return the ``YYYY-MM-DD`` day of a normalised date, or None when it is coarser."""
+    """Return the ``YYYY-MM-DD`` day of a normalised date, or None when it is coarser.
+
+    Parameters
+    ----------
+    text : str or None
+        A date normalised by :func:`normalize_date`.
+
+    Returns
+    -------
+    str or None
+        The first ten characters (the day) of a date at day precision or finer, else None.
+
+    See Also
+    --------
+    date_interval : the span of a coarser date.
+
+    Examples
+    --------
+    >>> date_day("2024-03-05T14:30"), date_day("2024-03"), date_day(None)
+    ('2024-03-05', None, None)
+    """
     if text is None or not isinstance(text, str) or len(text) < 10:
         return None
     return text[:10]
@@ -107,6 +158,23 @@ def overlaps(start, end, since=None, until=None):
     A missing end means the relationship still holds (unbounded); a missing start means it
     held since an unknown time. An interval with neither start nor end returns None
     (unknown), so callers decide what undated facts mean for them.
+
+    Parameters
+    ----------
+    start, end : str or None
+        Normalised dates bounding the fact; a partial date counts by its whole span.
+    since, until : str or None, optional
+        Normalised dates bounding the window; None leaves that side open.
+
+    Returns
+    -------
+    bool or None
+        True when the intervals meet, False when they do not, None when the fact has
+        neither a start nor an end.
+
+    See Also
+    --------
+    date_interval : how each date becomes a span.
 
     Examples
     --------

@@ -29,6 +29,15 @@ OPTION_NAMES = {"link_types": "--link-types", "min_confidence": "--min-confidenc
 def known_link_types():
     """Return the link types a filter may name: reported types, then inferred ones.
 
+    Returns
+    -------
+    tuple of str
+        The link types of case format v1, then the inferred types not among them.
+
+    See Also
+    --------
+    check_filters : rejects a filter naming another type.
+
     Examples
     --------
     >>> "family" in known_link_types() and "co_travel" in known_link_types()

@@ -51,6 +51,20 @@ _RE_352 = re.compile(rf"^\s*([1-3]){_SEP}([A-Ea-e]){_SEP}([PCpc])\s*$")
 def is_valid_grading(text):
     """Return True when `text` is a grading of an accepted system (case-insensitive).
 
+    Parameters
+    ----------
+    text : str or None
+        A grading as written in a case file.
+
+    Returns
+    -------
+    bool
+        Whether :func:`parse_grading` accepts `text` (an empty text is not valid here).
+
+    See Also
+    --------
+    parse_grading : the canonical form of a valid grading.
+
     Examples
     --------
     >>> [is_valid_grading(t) for t in ("B2", "b/2/1", "1AP", "G7", "B2/9")]
@@ -63,10 +77,25 @@ def is_valid_grading(text):
 def parse_grading(text):
     """Return the grading in canonical form; empty means ``"F6"``.
 
+    Parameters
+    ----------
+    text : str or None
+        A grading of any accepted system, in any case and separator style.
+
+    Returns
+    -------
+    str
+        The canonical grading (``B2``, ``B/2/1``, ``1/A/P``), or ``"F6"`` for an empty one.
+
     Raises
     ------
     ValueError
         If `text` is not empty and not a grading of an accepted system.
+
+    See Also
+    --------
+    is_valid_grading : the same check without raising.
+    grading_confidence : the confidence of the grading.
 
     Examples
     --------
@@ -93,6 +122,20 @@ def parse_grading(text):
 def grading_system(grading):
     """Return the system of a grading: ``"admiralty"``, ``"uk_5x5x5"`` or ``"uk_3x5x2"``.
 
+    Parameters
+    ----------
+    grading : str
+        A grading of any accepted system (parsed with :func:`parse_grading`).
+
+    Returns
+    -------
+    str
+        One of :data:`GRADING_SYSTEMS`.
+
+    See Also
+    --------
+    parse_grading : the canonical form the system is read from.
+
     Examples
     --------
     >>> grading_system("B2"), grading_system("B/2/1"), grading_system("1/A/P")
@@ -106,6 +149,22 @@ def grading_system(grading):
 
 def grading_confidence(grading):
     """Return the confidence in [0, 1] of a grading of any accepted system.
+
+    Parameters
+    ----------
+    grading : str or None
+        A grading of any accepted system; empty means ``"F6"``.
+
+    Returns
+    -------
+    float
+        The product of the source and information factors of the grading's system,
+        rounded to 6 decimals.
+
+    See Also
+    --------
+    parse_grading : validates and canonicalises the grading first.
+    admiralty_equivalent : the Admiralty code nearest to a UK grading.
 
     Examples
     --------
@@ -134,6 +193,21 @@ def admiralty_equivalent(grading):
     The source factor picks the reliability letter and the intelligence factor the
     credibility digit whose Admiralty factors are nearest (0.5 means "cannot be judged"); a tie
     goes to the lower factor, so the equivalent never claims more than the grading.
+
+    Parameters
+    ----------
+    grading : str or None
+        A grading of any accepted system; empty means ``"F6"``.
+
+    Returns
+    -------
+    str
+        A two-character Admiralty code; an Admiralty grading comes back as it is (canonical).
+
+    See Also
+    --------
+    grading_confidence : the confidence the factors give.
+    grading_system : which system a grading belongs to.
 
     Examples
     --------

@@ -27,7 +27,7 @@ __all__ = ["Place", "resolve_place", "place_info", "haversine_km"]
 class Place:
     """One resolved place.
 
-    Attributes
+    Parameters
     ----------
     key : str
         The canonical text of the place: an IATA code or ``"Name, CC"``.
@@ -41,6 +41,18 @@ class Place:
         ``"airport"`` or ``"town"``.
     city : str
         The town an airport serves (the town's own name for a town).
+
+    See Also
+    --------
+    resolve_place : makes one from a place text.
+    place_info : the same, None for an unknown place.
+
+    Examples
+    --------
+    >>> p = Place(key="MAD", name="Madrid Barajas International Airport", country="ES",
+    ...           lat=40.4936, lon=-3.56676, kind="airport", city="Madrid")
+    >>> p == resolve_place("mad"), p.city
+    (True, 'Madrid')
     """
 
     key: str
@@ -109,6 +121,19 @@ def resolve_place(text):
 def place_info(key):
     """Return the :class:`Place` for a place text, or None when it is not known.
 
+    Parameters
+    ----------
+    key : str
+        A place text as :func:`resolve_place` accepts it.
+
+    Returns
+    -------
+    Place or None
+
+    See Also
+    --------
+    resolve_place : the same, raising for an unknown place.
+
     Examples
     --------
     >>> place_info("MAD").country
@@ -124,6 +149,20 @@ def place_info(key):
 
 def haversine_km(lat1, lon1, lat2, lon2):
     """Return the great-circle distance in km between two points given in degrees.
+
+    Parameters
+    ----------
+    lat1, lon1, lat2, lon2 : float
+        Latitude and longitude of the two points, in degrees.
+
+    Returns
+    -------
+    float
+        Distance on a sphere of radius 6371 km.
+
+    See Also
+    --------
+    place_info : the coordinates of a place.
 
     Examples
     --------

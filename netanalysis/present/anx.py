@@ -46,6 +46,28 @@ def case_chart(case, analysis=None):
     chart : anxwritter.ANXChart
     counts : dict
         ``entities`` and ``links``.
+
+    Parameters
+    ----------
+    case : Case
+        The case: persons, organizations and their ties become icons and links.
+    analysis : Analysis, optional
+        When given, each party's rank, score and group are added to its attributes and the
+        reasons of its rank to its description.
+
+    See Also
+    --------
+    write_anx : writes the chart to a file.
+
+    Examples
+    --------
+    >>> from netanalysis.ingest import case_from_records
+    >>> case = case_from_records(
+    ...     persons=[{"id": "F1", "name": "Ana", "role": "fugitive"}, {"id": "S1", "name": "Luis"}],
+    ...     links=[{"from_id": "S1", "to_id": "F1", "type": "lodging", "grading": "B2"}])
+    >>> chart, counts = case_chart(case)
+    >>> type(chart).__name__, counts
+    ('ANXChart', {'entities': 2, 'links': 1})
     """
     ax = _anx()
     chart = ax.ANXChart()
@@ -167,6 +189,33 @@ def write_anx(case, path, *, analysis=None):
     -------
     dict
         ``files``, ``entities`` and ``links``.
+
+    Parameters
+    ----------
+    case : Case
+        The case to chart.
+    path : str or Path
+        Destination file; its folder is created if needed.
+    analysis : Analysis, optional
+        As for :func:`case_chart`.
+
+    Raises
+    ------
+    NetanalysisError
+        The chart does not validate.
+
+    See Also
+    --------
+    case_chart : builds the chart written.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from netanalysis.ingest import case_from_records
+    >>> case = case_from_records(persons=[{"id": "F1", "name": "Ana", "role": "fugitive"}])
+    >>> out = write_anx(case, Path(tempfile.mkdtemp()) / "case.anx")
+    >>> out["entities"], out["links"], Path(out["files"][0]).is_file()
+    (1, 0, True)
     """
     ax = _anx()
     chart, counts = case_chart(case, analysis)

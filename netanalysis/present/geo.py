@@ -53,6 +53,11 @@ def geo_svg(points, legs=(), *, width=640, height=340, title=None):
     str
         An ``<svg>`` element (empty string when there is no point).
 
+    See Also
+    --------
+    where_next_map : the map of one fugitive drawn with this.
+    world_rings : the world outline drawn under the points.
+
     Examples
     --------
     >>> svg = geo_svg([{"lat": 4.7, "lon": -74.1, "label": "BOG <x>", "kind": "current"},
@@ -141,6 +146,8 @@ def where_next_map(case, fugitive, movements=None, *, width=640, height=340):
     movements : DataFrame, optional
         Rows of :func:`netanalysis.analyze.movements.anticipate` (those of `fugitive` are
         drawn, the marker size growing with the probability).
+    width, height : int
+        Size of the drawing in pixels.
 
     Returns
     -------
@@ -150,6 +157,18 @@ def where_next_map(case, fugitive, movements=None, *, width=640, height=340):
     See Also
     --------
     geo_svg
+
+    Examples
+    --------
+    >>> from netanalysis.ingest import case_from_records
+    >>> case = case_from_records(persons=[{"id": "F1", "name": "Ana", "role": "fugitive"}],
+    ...     travel=[{"person_id": "F1", "depart": "2024-03-05", "origin": "BOG",
+    ...              "destination": "PTY"}])
+    >>> svg = where_next_map(case, "F1")
+    >>> svg.startswith("<svg") and "PTY (last known)" in svg
+    True
+    >>> where_next_map(case, "nobody")
+    ''
     """
     from netanalysis.model.graph import itinerary
     from netanalysis.model.places import place_info
@@ -197,6 +216,21 @@ def where_next_map(case, fugitive, movements=None, *, width=640, height=340):
 def last_known_places(case):
     """Return ``{person id: place}``: the latest of arrival or location record, else residence.
 
+    Parameters
+    ----------
+    case : Case
+        A loaded case; its ``travel`` and ``locations`` tables are read.
+
+    Returns
+    -------
+    dict
+        Person id to a place text (IATA code or ``"Town, CC"``), for persons with one.
+
+    See Also
+    --------
+    geo_positions : places nodes of a graph there.
+    where_next_map : marks a fugitive's last known place.
+
     Examples
     --------
     >>> from netanalysis.model.case import Case
@@ -232,6 +266,26 @@ def geo_positions(G, case, nodes, *, scale=40.0):
     journeys halfway between their ends; other nodes at the mean of their placed neighbours.
     People at one place are spread on a small circle around it. What cannot be placed goes
     on a row below the map.
+
+    Parameters
+    ----------
+    G : networkx.Graph
+        The graph drawn; nodes carry ``kind`` (and ``name``, ``origin``, ``destination``).
+    case : Case
+        The case the graph comes from (for last known places and countries).
+    nodes : iterable
+        The nodes to place.
+    scale : float, default 40.0
+        Drawing units per degree.
+
+    Returns
+    -------
+    dict
+        Node to ``(x, y)`` in drawing units.
+
+    See Also
+    --------
+    last_known_places : where persons are placed.
 
     Examples
     --------

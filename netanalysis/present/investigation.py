@@ -75,6 +75,10 @@ def investigation_graph(case, analysis, *, settings=None):
         ``groups`` and ``fugitives``: lists of ``{"label": str, "nodes": [ids]}``, the
         nodes a click on the entry focuses on.
 
+    See Also
+    --------
+    investigation_layout : places its nodes.
+
     Examples
     --------
     >>> from netanalysis.model import Case
@@ -197,6 +201,23 @@ def investigation_layout(G, *, seed=7):
     (igraph Fruchterman-Reingold in a disc whose area follows their size), their centres by
     Fruchterman-Reingold on the graph of clusters (ties between clusters as weights), then
     pushed apart until no two discs overlap.
+
+    Parameters
+    ----------
+    G : networkx.Graph or networkx.DiGraph
+        An investigation graph (nodes with a ``cluster`` attribute; a node without one is
+        its own cluster).
+    seed : int, default 7
+        Seed of the layouts; the same seed gives the same positions.
+
+    Returns
+    -------
+    dict
+        Node to ``(x, y)``; empty for an empty graph.
+
+    See Also
+    --------
+    investigation_graph : makes the graph and its clusters.
 
     Examples
     --------

@@ -37,6 +37,10 @@ def iframe_html(page, *, height="820px", title="netanalysis"):
     -------
     str
 
+    See Also
+    --------
+    HtmlPage : shows its page with this.
+
     Examples
     --------
     >>> frame = iframe_html('<p title="a">x & y</p>', height="200px")
@@ -60,6 +64,10 @@ class HtmlPage(dict):
         Must hold ``path``, the HTML file written.
     height : str
         CSS height of the inline frame.
+
+    See Also
+    --------
+    iframe_html : how the page is shown inline.
 
     Examples
     --------

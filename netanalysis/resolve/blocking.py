@@ -43,6 +43,20 @@ _NON_DIGIT = re.compile(r"[^0-9]")
 def normalize_document(number):
     """Return a document number upper-cased with letters and digits only.
 
+    Parameters
+    ----------
+    number : str or None
+        A document number as recorded; None and NaN give ``""``.
+
+    Returns
+    -------
+    str
+
+    See Also
+    --------
+    normalize_phone : the same for phone numbers.
+    candidate_pairs : blocks on the normalised numbers.
+
     Examples
     --------
     >>> normalize_document(" co-1234.5678 ")
@@ -55,6 +69,21 @@ def normalize_document(number):
 
 def normalize_phone(number):
     """Return a phone number as digits with a leading ``+`` when it had one.
+
+    Parameters
+    ----------
+    number : str or None
+        A phone number as recorded; None and NaN give ``""``. A ``00`` prefix becomes ``+``.
+
+    Returns
+    -------
+    str
+        ``""`` when the text has no digit.
+
+    See Also
+    --------
+    normalize_document : the same for document numbers.
+    netanalysis.ingest.validate.normalize_phone : the E.164 form ingest gives phones.
 
     Examples
     --------
@@ -92,6 +121,10 @@ def block_pairs(index, keys, max_block):
         ``i``, ``j`` (``i < j``) and ``n`` (how many keys the pair shares).
     skipped : int
         Number of blocks skipped for size.
+
+    See Also
+    --------
+    candidate_pairs : blocks each key family with this.
 
     Examples
     --------
@@ -142,6 +175,25 @@ def candidate_pairs(feat, *, max_block=50, max_contact_degree=50, min_shared_con
         ``contacts`` (number of shared contacts).
     stats : dict
         Blocks skipped per family, and pairs per family.
+
+    See Also
+    --------
+    block_pairs : the blocking of one key family.
+    netanalysis.resolve.entities.person_features : makes `feat`.
+
+    Examples
+    --------
+    >>> from netanalysis.ingest import case_from_records
+    >>> from netanalysis.resolve.entities import person_features
+    >>> case = case_from_records(
+    ...     persons=[{"id": "P1", "name": "Ana Gómez", "birth_date": "1980-03-05"},
+    ...              {"id": "P2", "name": "ANA GOMEZ", "birth_date": "1980-03-05"},
+    ...              {"id": "P3", "name": "Luis Silva"}],
+    ...     documents=[{"id": "D1", "holder_id": "P1", "number": "AB-123"},
+    ...                {"id": "D2", "holder_id": "P2", "number": "ab123"}])
+    >>> pairs, stats = candidate_pairs(person_features(case))
+    >>> pairs[["i", "j", "doc", "phone"]].values.tolist(), stats["doc_pairs"]
+    ([[0, 1, 1, 0]], 1)
     """
     stats = {}
     frames = []

@@ -77,6 +77,10 @@ def load_decisions(path):
         quoting rules, has a field over the size bounds, or a row has an empty id, the same id
         twice, an unknown decision, or decides the same pair both ways.
 
+    See Also
+    --------
+    netanalysis.resolve.entities.resolve_entities : applies the decisions.
+
     Examples
     --------
     >>> import tempfile

@@ -206,7 +206,18 @@ def phonetic_key(token):
 
 
 class NameMatch(tuple):
-    """The result of :func:`name_similarity`: ``(score, reason)`` with named fields."""
+    """The result of :func:`name_similarity`: ``(score, reason)`` with named fields.
+
+    See Also
+    --------
+    name_similarity : returns one.
+
+    Examples
+    --------
+    >>> m = NameMatch(0.88, "close spelling tarek/takek")
+    >>> m.score, m.reason, m == (0.88, "close spelling tarek/takek")
+    (0.88, 'close spelling tarek/takek', True)
+    """
 
     __slots__ = ()
 
@@ -241,6 +252,16 @@ def name_similarity(a, b, *, initial_score=0.8, variant_score=0.92, min_ratio=80
         they score ``0.95 x ratio / 100``.
     extra_token_cost : float
         Deducted for each token only the longer name has (dropped surname).
+
+    Returns
+    -------
+    NameMatch
+        ``(score, reason)``: the score rounded to 3 decimals and the reason in words.
+
+    See Also
+    --------
+    name_tokens : the tokens compared.
+    phonetic_key : the key of spelling variants.
 
     Notes
     -----

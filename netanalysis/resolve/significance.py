@@ -164,6 +164,16 @@ def benjamini_hochberg(p, m, q):
 def surprise(p):
     """Return ``-log10 p``, the score of an inferred tie (0 for p = 1, capped at 300).
 
+    Parameters
+    ----------
+    p : array_like of float
+        p-values in [0, 1]; values below 1e-300 count as 1e-300.
+
+    Returns
+    -------
+    numpy.ndarray of float
+        Rounded to 4 decimals.
+
     Examples
     --------
     >>> surprise([1.0, 0.001]).tolist()

@@ -94,6 +94,11 @@ def synth_case(out, *, persons=1000, seed=0, dirty=0.0, progress=None, itinerari
     NetanalysisError
         If `persons` or `dirty` is out of range.
 
+    See Also
+    --------
+    netanalysis.synth.dirty.corrupt_table : the bad rows of a dirty case.
+    netanalysis.ingest.load_case : reads the case written.
+
     Notes
     -----
     Sizes scale with `persons` (P primary persons): about 1.5 % fugitives (at least 4), each

@@ -90,6 +90,10 @@ def corrupt_table(kind, cols, rate, rng):
         ``(file, line, column, value, problem)`` for every corrupted row; ``line`` counts the
         header as line 1.
 
+    See Also
+    --------
+    netanalysis.synth.core.synth_case : writes a case with ``dirty`` rows made this way.
+
     Examples
     --------
     >>> cols = {"caller": ["+1", "+2", "+3"], "callee": ["+2", "+3", "+1"],

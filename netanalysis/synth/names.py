@@ -131,6 +131,11 @@ def make_names(rng, culture, female):
     given, surname1, surname2 : numpy.ndarray of object
         The parts of each name; ``surname2`` is ``""`` where the culture has none.
 
+    See Also
+    --------
+    full_name : joins the parts.
+    name_variant : another source's spelling of a name.
+
     Examples
     --------
     >>> rng = np.random.default_rng(1)
@@ -164,7 +169,29 @@ def make_names(rng, culture, female):
 
 
 def full_name(given, s1, s2):
-    """Join name parts into full names (vectorised)."""
+    """Join name parts into full names (vectorised).
+
+    Parameters
+    ----------
+    given, s1, s2 : numpy.ndarray of object
+        Given names, first surnames and second surnames (``""`` where there is none), as
+        :func:`make_names` returns them.
+
+    Returns
+    -------
+    numpy.ndarray of object
+        ``given s1 s2``, or ``given s1`` where `s2` is empty.
+
+    See Also
+    --------
+    make_names : draws the parts.
+
+    Examples
+    --------
+    >>> full_name(np.array(["Ana", "Luis"], dtype=object), np.array(["Gómez", "Silva"], dtype=object),
+    ...           np.array(["Ruiz", ""], dtype=object)).tolist()
+    ['Ana Gómez Ruiz', 'Luis Silva']
+    """
     out = given + " " + s1
     return np.where(s2 != "", out + " " + s2, out)
 
@@ -192,6 +219,15 @@ def name_variant(given, s1, s2, kind):
         Given names, first and second surname (``s2`` may be ``""``).
     kind : str
         One of :data:`VARIANT_KINDS`.
+
+    Returns
+    -------
+    str
+        The full name rewritten the way `kind` says.
+
+    See Also
+    --------
+    full_name : the name as the case itself records it.
 
     Examples
     --------

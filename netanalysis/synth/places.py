@@ -156,12 +156,48 @@ PASSPORT_PREFIX = {"CO": ("A", 8), "MX": ("G", 8), "VE": ("", 9), "PE": ("", 9),
 
 
 def airports_of(country):
-    """Return the IATA codes of the airports of `country`."""
+    """Return the IATA codes of the airports of `country`.
+
+    Parameters
+    ----------
+    country : str
+        ISO 3166-1 alpha-2 code.
+
+    Returns
+    -------
+    list of str
+        The codes in :data:`AIRPORTS` order; empty for a country without airports there.
+
+    See Also
+    --------
+    flight_minutes : the time between two of them.
+
+    Examples
+    --------
+    >>> airports_of("CO")
+    ['BOG', 'MDE', 'CLO', 'CTG', 'BAQ']
+    >>> airports_of("XX")
+    []
+    """
     return [code for code, (cc, _, _) in AIRPORTS.items() if cc == country]
 
 
 def flight_minutes(origin, destination):
     """Return a plausible block time in minutes between two airports (great circle at 820 km/h).
+
+    Parameters
+    ----------
+    origin, destination : str
+        IATA codes of airports in :data:`AIRPORTS`.
+
+    Returns
+    -------
+    int
+        The great-circle time plus 35 minutes of taxi and climb, rounded to 5 minutes.
+
+    See Also
+    --------
+    airports_of : the airports of a country.
 
     Examples
     --------

@@ -49,6 +49,24 @@ _STATUSES = ("new", "open", "dismissed")
 def fingerprint(rule_name, rule_type, key):
     """Return the stable fingerprint of an alert: 16 hex digits.
 
+    Parameters
+    ----------
+    rule_name : str
+        The rule's ``name``.
+    rule_type : str
+        The rule's ``type``.
+    key : sequence
+        What the alert is about (document ids, person ids...); items are compared as text.
+
+    Returns
+    -------
+    str
+        The first 16 hex digits of the SHA-256 of the three, as JSON.
+
+    See Also
+    --------
+    evaluate_rules : gives every alert its fingerprint.
+
     Examples
     --------
     >>> fingerprint("docs", "flagged_document_journey", ["D1"])
@@ -75,6 +93,28 @@ def evaluate_rules(case, rules, *, analysis=None):
     list of dict
         ``rule``, ``type``, ``key``, ``fingerprint``, ``persons``, ``time``, ``evidence``
         (list of texts), ``why``, ``hits``.
+
+    See Also
+    --------
+    watch : runs this and keeps the alerts' state between runs.
+    fingerprint : the ``fingerprint`` of each alert.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from netanalysis.ingest import case_from_records
+    >>> from netanalysis.watch.rules import load_rules
+    >>> case = case_from_records(
+    ...     persons=[{"id": "F1", "name": "Ana", "role": "fugitive"}, {"id": "S1", "name": "Luis"}],
+    ...     documents=[{"id": "D1", "holder_id": "S1", "kind": "passport", "number": "X123",
+    ...                 "status": "stolen"}],
+    ...     travel=[{"person_id": "F1", "depart": "2024-03-05", "origin": "BOG",
+    ...              "destination": "MAD", "document_id": "D1"}])
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "watch.yaml"
+    >>> _ = p.write_text("rules:\\n  - {name: docs, type: flagged_document_journey}\\n")
+    >>> [alert] = evaluate_rules(case, load_rules(p))
+    >>> alert["persons"], alert["why"]
+    (['F1', 'S1'], 'stolen passport X123 (held by S1 (Luis)) used on 1 journey')
     """
     ctx = _Context(case, analysis)
     out = []
@@ -123,6 +163,11 @@ def watch(case, rules, state, *, analysis=None, dismiss=(), now=None, progress=N
     -------
     DataFrame
         The alerts (:data:`ALERT_COLUMNS`), as written to ``STATE/alerts.csv``.
+
+    See Also
+    --------
+    evaluate_rules : the alerts of one run, without state.
+    fingerprint : how an alert is recognised from run to run.
 
     Examples
     --------

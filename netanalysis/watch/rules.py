@@ -64,11 +64,26 @@ def load_rules(path):
     Each rule is a dict with ``name``, ``type`` and every parameter of its type (defaults
     filled in).
 
+    Parameters
+    ----------
+    path : str or Path
+        The YAML rule file.
+
+    Returns
+    -------
+    dict
+        ``rules``: the checked rule dicts; ``watchlists``: name to its ``persons`` and
+        ``documents``; ``file``: the path read, as text.
+
     Raises
     ------
     InputError
         If the file is missing or not YAML, or a rule or watchlist is invalid; the message
         names the file, the line and the key.
+
+    See Also
+    --------
+    netanalysis.watch.alerts.evaluate_rules : runs the rules.
 
     Examples
     --------

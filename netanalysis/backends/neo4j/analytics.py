@@ -92,6 +92,18 @@ def neo4j_measures(uri=None, user=None, password=None, database=None, *, filters
         :class:`~netanalysis.errors.AuthenticationError`...).
     GDSMissingError
         `use_gds` is True and GDS is not installed.
+
+    See Also
+    --------
+    party_measures : the same measures computed with networkx.
+    gds_available : whether GDS computes them in the server.
+
+    Examples
+    --------
+    With a server holding a pushed case (``tests/backends/neo4j`` runs the same)::
+
+        df = neo4j_measures(uri="bolt://127.0.0.1:7687", seed=1)
+        df.attrs["method"]   # 'gds 2.6.0' or 'networkx (GDS not installed)'
     """
     settings = settings if settings is not None else load_settings()
     conf = connection_settings(uri, user, password, database, settings)
@@ -127,7 +139,33 @@ def neo4j_measures(uri=None, user=None, password=None, database=None, *, filters
 
 
 def gds_available(session):
-    """Return the GDS version installed in the server, or None."""
+    """Return the GDS version installed in the server, or None.
+
+    Parameters
+    ----------
+    session : neo4j.Session
+        An open session (anything with ``run(query, parameters)``).
+
+    Returns
+    -------
+    str or None
+        The version GDS reports, None when the server does not know ``gds.version()``.
+
+    See Also
+    --------
+    neo4j_measures : uses GDS when this finds it.
+
+    Examples
+    --------
+    >>> class Session:  # a stand-in for a neo4j.Session whose server has GDS
+    ...     def run(self, query, parameters):
+    ...         class Result:
+    ...             def single(self):
+    ...                 return {"version": "2.6.0"}
+    ...         return Result()
+    >>> gds_available(Session())
+    '2.6.0'
+    """
     from neo4j import exceptions as nx_exc
 
     try:
@@ -137,7 +175,29 @@ def gds_available(session):
 
 
 def gds_params(filters):
-    """Return the parameters of ``gds_project_party`` for :func:`filter_edges` keywords."""
+    """Return the parameters of ``gds_project_party`` for :func:`filter_edges` keywords.
+
+    Parameters
+    ----------
+    filters : dict or None
+        Keywords of :func:`netanalysis.model.filter_edges`, checked.
+
+    Returns
+    -------
+    dict
+        ``types`` (Neo4j relationship types, or None for all), ``min_confidence``,
+        ``include_inferred``, ``since``, ``until`` and ``keep_undated``.
+
+    See Also
+    --------
+    neo4j_measures : projects the party graph with these parameters.
+
+    Examples
+    --------
+    >>> p = gds_params({"link_types": ["family"], "min_confidence": 0.5})
+    >>> p["types"], p["min_confidence"], p["include_inferred"]
+    (['FAMILY'], 0.5, True)
+    """
     f = _check_filters(filters)
     types = f.get("link_types")
     return {
@@ -155,6 +215,28 @@ def pull_party_edges(session):
 
     `edges` has the columns :data:`netanalysis.model.graph.EDGE_COLUMNS`, as
     :func:`netanalysis.model.party_edges` returns them for the case.
+
+    Parameters
+    ----------
+    session : neo4j.Session
+        An open session on a database a push wrote.
+
+    Returns
+    -------
+    nodes : pandas.DataFrame
+        One row per party, its properties and ``kind`` (``Person`` or ``Organization``).
+    edges : pandas.DataFrame
+        The party edges, typed as the case's.
+
+    See Also
+    --------
+    party_measures : measures computed on these edges.
+
+    Examples
+    --------
+    With a session on a pushed database::
+
+        nodes, edges = pull_party_edges(conn.session())
     """
     rows = []
     for r in queries.run(session, "party_nodes"):
@@ -188,6 +270,16 @@ def party_measures(G, *, seed=0, k=None, community="leiden", exact_max=None, def
         (defaults: ``rank.betweenness.exact_max_nodes`` and ``rank.betweenness.sample``).
     weight : str
         Edge attribute of tie strength.
+
+    Returns
+    -------
+    pandas.DataFrame
+        As :func:`neo4j_measures` returns it.
+
+    See Also
+    --------
+    neo4j_measures : the same in the server, with GDS when installed.
+    pull_party_edges : reads the party graph this runs on.
 
     Examples
     --------

@@ -34,6 +34,22 @@ def connection_settings(uri=None, user=None, password=None, database=None, setti
 
     Explicit arguments override `settings` (default :func:`load_settings`).
 
+    Parameters
+    ----------
+    uri, user, password, database : str, optional
+        Override the settings' ``neo4j`` section.
+    settings : Settings, optional
+        Default :func:`netanalysis.settings.load_settings`.
+
+    Returns
+    -------
+    dict
+        ``uri``, ``user``, ``password``, ``database`` and ``batch_size``.
+
+    See Also
+    --------
+    connect : connects with these.
+
     Examples
     --------
     >>> from netanalysis.settings import load_settings
@@ -52,12 +68,32 @@ def connection_settings(uri=None, user=None, password=None, database=None, setti
 class Connection:
     """An open driver bound to one database; use as a context manager.
 
+    Parameters
+    ----------
+    driver : neo4j.Driver
+        The open driver.
+    uri : str
+        The server's address, without credentials.
+    user : str or None
+        The user name.
+    database : str
+        The database sessions open on.
+
     Attributes
     ----------
     uri, user, database : str
         Where it is connected (the address without credentials; the password is not kept
         on the object).
     driver : neo4j.Driver
+
+    See Also
+    --------
+    connect : opens one, checked.
+
+    Examples
+    --------
+    >>> Connection(None, "bolt://db:7687", "neo4j", "neo4j")
+    <Connection bolt://db:7687 user='neo4j' database='neo4j'>
     """
 
     def __init__(self, driver, uri, user, database):
@@ -101,6 +137,10 @@ def connect(uri=None, user=None, password=None, database=None, *, settings=None,
     timeout : float
         Seconds to wait for a connection.
 
+    Returns
+    -------
+    Connection
+
     Raises
     ------
     ServerUnreachableError
@@ -110,6 +150,19 @@ def connect(uri=None, user=None, password=None, database=None, *, settings=None,
     BackendError
         The address is invalid, or the server has no such database.
         No message contains the password, whether given apart or inside the address.
+
+    See Also
+    --------
+    connection_settings : the address and credentials used by default.
+    Connection : what is returned.
+
+    Examples
+    --------
+    >>> try:
+    ...     connect("bolt://127.0.0.1:9", timeout=2)   # nothing listens there
+    ... except ServerUnreachableError as exc:
+    ...     print(type(exc).__name__)
+    ServerUnreachableError
     """
     import neo4j
     from neo4j import exceptions as nx_exc

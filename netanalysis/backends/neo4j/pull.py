@@ -43,6 +43,12 @@ def pull_graph(uri=None, user=None, password=None, database=None, *, fugitive=No
 
     Without `fugitive` and `block`, the whole graph a push wrote is returned.
 
+    Returns
+    -------
+    networkx.MultiDiGraph
+        Nodes keyed by their case id with their properties and ``kind``; relationships with
+        their properties and ``type``.
+
     Raises
     ------
     UnknownEntityError
@@ -51,6 +57,17 @@ def pull_graph(uri=None, user=None, password=None, database=None, *, fugitive=No
         `block` is unknown or `params` do not match its parameters.
     BackendError
         The server cannot be used.
+
+    See Also
+    --------
+    graph_from_records : builds the graph from the driver's records.
+    netanalysis.backends.neo4j.push.push_case : writes what this reads.
+
+    Examples
+    --------
+    With a server holding a pushed case::
+
+        G = pull_graph(uri="bolt://127.0.0.1:7687", fugitive="F1", hops=2)
     """
     if fugitive is not None and block is not None:
         raise BackendError("pull either a fugitive's neighbourhood or a block, not both")
@@ -106,7 +123,39 @@ def _pull_block(s, name, params):
 
 
 def graph_from_records(nodes, relationships):
-    """Return a MultiDiGraph from driver ``Node`` and ``Relationship`` objects."""
+    """Return a MultiDiGraph from driver ``Node`` and ``Relationship`` objects.
+
+    Parameters
+    ----------
+    nodes : iterable of neo4j.graph.Node
+        Nodes; each is keyed by its ``id`` property (its element id when it has none).
+    relationships : iterable of neo4j.graph.Relationship
+        Relationships; an end not among `nodes` is added from the relationship.
+
+    Returns
+    -------
+    networkx.MultiDiGraph
+
+    See Also
+    --------
+    pull_graph : reads the records from the server.
+
+    Examples
+    --------
+    >>> class Node(dict):  # stand-ins for the driver's Node and Relationship
+    ...     def __init__(self, element_id, labels, **props):
+    ...         super().__init__(props)
+    ...         self.element_id, self.labels = element_id, frozenset(labels)
+    >>> class Rel(dict):
+    ...     def __init__(self, start, end, type, **props):
+    ...         super().__init__(props)
+    ...         self.start_node, self.end_node, self.type = start, end, type
+    >>> a = Node("4:x:1", ["Node", "Person"], id="P1", name="Ana")
+    >>> b = Node("4:x:2", ["Node", "Person"], id="P2", name="Luis")
+    >>> G = graph_from_records([a, b], [Rel(a, b, "family", grading="B2")])
+    >>> G.nodes["P1"], list(G.edges(data=True))
+    ({'name': 'Ana', 'kind': 'Person'}, [('P1', 'P2', {'grading': 'B2', 'type': 'family'})])
+    """
     G = nx.MultiDiGraph()
     by_element = {}
     for n in nodes:

@@ -96,6 +96,11 @@ def push_case(case, uri=None, user=None, password=None, database=None, batch_siz
     BackendError
         The server cannot be reached or refuses the credentials, or a write fails.
 
+    See Also
+    --------
+    push_graph : writes a graph already built.
+    clear_database : what `replace` runs first.
+
     Examples
     --------
     With a server running (``tests/backends/neo4j/test_neo4j_push.py`` runs the same)::
@@ -139,6 +144,12 @@ def push_graph(G, uri=None, user=None, password=None, database=None, batch_size=
     See Also
     --------
     push_case, clear_database
+
+    Examples
+    --------
+    With a server running::
+
+        push_graph(build_graph(case), uri="bolt://127.0.0.1:7687", workers=1)
     """
     conf = connection_settings(uri, user, password, database, settings)
     batch_size = int(batch_size or conf["batch_size"])
@@ -265,6 +276,17 @@ def clear_database(conn, *, progress=None, batch=10000):
     -------
     int
         The number of nodes removed.
+
+    See Also
+    --------
+    push_case : clears first with ``replace=True``.
+
+    Examples
+    --------
+    With a server running::
+
+        with connect("bolt://127.0.0.1:7687") as conn:
+            clear_database(conn)   # the number of nodes removed
     """
     from neo4j import exceptions as nx_exc
 
@@ -288,6 +310,37 @@ def graph_rows(G):
     relationship type to rows ``{"source", "target", "key", "props"}``. Kinds and types
     appear in the order of the vocabulary; properties are Neo4j values (:func:`neo4j_value`),
     missing ones dropped. ``dangling`` counts relationships with an end that has no kind.
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        A property graph from :func:`netanalysis.model.build_graph`.
+
+    Returns
+    -------
+    nodes : dict of str to list of dict
+    relationships : dict of str to list of dict
+    dangling : int
+
+    Raises
+    ------
+    BackendError
+        A relationship has a type outside the vocabulary.
+
+    See Also
+    --------
+    push_graph : writes these rows.
+    edge_key : the ``key`` of each relationship row.
+
+    Examples
+    --------
+    >>> from netanalysis.ingest import case_from_records
+    >>> case = case_from_records(
+    ...     persons=[{"id": "F1", "name": "Ana", "role": "fugitive"}, {"id": "S1", "name": "Luis"}],
+    ...     links=[{"from_id": "S1", "to_id": "F1", "type": "lodging", "grading": "B2"}])
+    >>> nodes, rels, dangling = graph_rows(build_graph(case))
+    >>> {k: len(v) for k, v in nodes.items()}, [r["key"] for r in rels["lodging"]], dangling
+    ({'Person': 2}, ['links.csv:2'], 0)
     """
     nodes = defaultdict(list)
     kinds = {}
@@ -333,6 +386,23 @@ def edge_key(u, v, attrs, seen=None):
     (``links.csv:12``); aggregated calls by the pair of phones; journey legs by the pair;
     inferred ties (and anything else) by type, pair and occurrence number, counted in `seen`.
 
+    Parameters
+    ----------
+    u, v : str
+        The ends of the relationship.
+    attrs : dict
+        Its attributes (``type``, ``file``, ``line``...).
+    seen : collections.Counter, optional
+        Occurrences of each unkeyed ``(type, u, v)`` so far; updated.
+
+    Returns
+    -------
+    str
+
+    See Also
+    --------
+    graph_rows : keys every relationship with this.
+
     Examples
     --------
     >>> edge_key("P1", "P2", {"type": "family", "line": 12})
@@ -358,6 +428,20 @@ def neo4j_value(v):
 
     Numpy scalars become Python numbers, tuples and sets lists, lists of mixed kinds lists of
     strings, mappings JSON text, NaN and empty lists None.
+
+    Parameters
+    ----------
+    v : object
+        A node or relationship attribute.
+
+    Returns
+    -------
+    object
+        A bool, int, float, str or list of one of them, or None.
+
+    See Also
+    --------
+    graph_rows : converts every property with this.
 
     Examples
     --------

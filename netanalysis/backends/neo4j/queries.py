@@ -45,7 +45,7 @@ _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)|\$`([^`]+)`")
 class Block:
     """One named Cypher query.
 
-    Attributes
+    Parameters
     ----------
     name : str
         The block's name (lower-case letters, digits and underscores).
@@ -57,6 +57,18 @@ class Block:
         The file it was read from.
     line : int
         The line of its ``// name:`` header (1-based).
+
+    See Also
+    --------
+    parse_blocks : reads blocks from a ``.cypher`` text.
+    block : the block of a name.
+
+    Examples
+    --------
+    >>> b = Block(name="one", text="RETURN $x AS x", params=frozenset({"x"}), file="q.cypher",
+    ...           line=3)
+    >>> b.where
+    'q.cypher:3'
     """
 
     name: str
@@ -81,11 +93,20 @@ def parse_blocks(text, file="<string>"):
     file : str
         Its name, for error messages.
 
+    Returns
+    -------
+    dict of str to Block
+        In the order of the text.
+
     Raises
     ------
     CypherError
         A name is missing or malformed, a name repeats, a block is empty, or a query
         precedes the first ``// name:`` line. The error names the file and line.
+
+    See Also
+    --------
+    load_blocks : parses every file of a folder.
 
     Examples
     --------
@@ -137,10 +158,34 @@ def load_blocks(folder=None):
 
     Block names are unique across all files.
 
+    Parameters
+    ----------
+    folder : str or Path, optional
+        A folder of ``.cypher`` files; default the package's own.
+
+    Returns
+    -------
+    dict of str to Block
+
     Raises
     ------
     CypherError
         A file is malformed, or two files define the same name.
+
+    See Also
+    --------
+    parse_blocks : parses one file.
+    block : looks one block up in the package's files.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> _ = (d / "a.cypher").write_text("// name: ping\\nRETURN 1 AS one\\n")
+    >>> list(load_blocks(d))
+    ['ping']
+    >>> "count_nodes" in load_blocks()
+    True
     """
     if folder is None:
         where = resources.files("netanalysis").joinpath("cypher")
@@ -176,10 +221,24 @@ def blocks():
 def block(name):
     """Return the :class:`Block` called `name`.
 
+    Parameters
+    ----------
+    name : str
+        A block name of the package's ``cypher/`` files.
+
+    Returns
+    -------
+    Block
+
     Raises
     ------
     CypherError
         No block has that name (the message lists near names).
+
+    See Also
+    --------
+    run : runs a block by name.
+    load_blocks : every block.
 
     Examples
     --------
@@ -200,7 +259,32 @@ def block(name):
 
 
 def check_params(b, params):
-    """Raise :class:`CypherError` unless `params` names exactly the parameters of block `b`."""
+    """Raise :class:`CypherError` unless `params` names exactly the parameters of block `b`.
+
+    Parameters
+    ----------
+    b : Block
+        The block to run.
+    params : dict
+        The parameters to pass.
+
+    Raises
+    ------
+    CypherError
+        A parameter is missing or not used; the message names the block's file and line.
+
+    See Also
+    --------
+    run : checks with this before running.
+
+    Examples
+    --------
+    >>> try:
+    ...     check_params(block("count_nodes"), {"x": 1})
+    ... except CypherError as exc:
+    ...     print(exc.message)
+    block 'count_nodes': does not use $x (it uses no parameters)
+    """
     given = set(params)
     missing = sorted(b.params - given)
     extra = sorted(given - b.params)
@@ -236,6 +320,19 @@ def run(runner, name, **params):
     ------
     CypherError
         Unknown block, or parameters that do not match the block's.
+
+    See Also
+    --------
+    block : the block run.
+    check_params : the parameter check made first.
+
+    Examples
+    --------
+    >>> class Session:  # a stand-in that shows what would be sent
+    ...     def run(self, query, parameters):
+    ...         return query.splitlines()[-1], parameters
+    >>> run(Session(), "count_nodes")
+    ('RETURN count(n) AS n', {})
     """
     b = block(name)
     check_params(b, params)

@@ -50,7 +50,21 @@ _READY = "NEO4J_READY "
 
 
 def java_available():
-    """Return True when ``java`` (17 or newer) is on the PATH."""
+    """Return True when ``java`` (17 or newer) is on the PATH.
+
+    Returns
+    -------
+    bool
+
+    See Also
+    --------
+    can_run : checks Java, the jars and the launcher together.
+
+    Examples
+    --------
+    >>> isinstance(java_available(), bool)
+    True
+    """
     java = shutil.which("java")
     if not java:
         return False
@@ -66,7 +80,27 @@ def java_available():
 
 
 def jars_present(tools=None):
-    """Return True when ``fetch.sh`` has resolved the jars."""
+    """Return True when ``fetch.sh`` has resolved the jars.
+
+    Parameters
+    ----------
+    tools : str or Path, optional
+        The jars folder (default :data:`TOOLS_DIR`).
+
+    Returns
+    -------
+    bool
+
+    See Also
+    --------
+    fetch : resolves the jars.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> jars_present(tempfile.mkdtemp())
+    False
+    """
     tools = Path(tools or TOOLS_DIR)
     return (tools / "lib" / ".fetched").is_file() and any((tools / "lib").glob("neo4j-harness-*.jar"))
 
@@ -76,6 +110,30 @@ def can_run(tools=None, *, launcher=None):
 
     `tools` is the jars folder (default :data:`TOOLS_DIR`), `launcher` the folder of
     ``Launcher.java`` (default :data:`LAUNCHER_DIR`).
+
+    Parameters
+    ----------
+    tools : str or Path, optional
+        The jars folder.
+    launcher : str or Path, optional
+        The folder of ``Launcher.java``.
+
+    Returns
+    -------
+    tuple of (bool, str)
+        Whether a server can start, and why not.
+
+    See Also
+    --------
+    local_server : starts the server.
+    java_available : one of the checks.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> ok, why = can_run(launcher=tempfile.mkdtemp())
+    >>> ok, why.endswith("Launcher.java not found (a broken installation)")
+    (False, True)
     """
     tools = Path(tools or TOOLS_DIR)
     launcher = Path(launcher or LAUNCHER_DIR)
@@ -94,10 +152,32 @@ def can_run(tools=None, *, launcher=None):
 def fetch(tools=None, *, progress=None):
     """Run the launcher's ``fetch.sh`` into `tools` (does nothing when the jars are up to date).
 
+    Parameters
+    ----------
+    tools : str or Path, optional
+        The jars folder (default :data:`TOOLS_DIR`).
+    progress : Progress, optional
+        Told that the download starts.
+
+    Returns
+    -------
+    str
+        The script's output.
+
     Raises
     ------
     BackendError
         The script failed (its output is in the message).
+
+    See Also
+    --------
+    jars_present : whether this has run.
+
+    Examples
+    --------
+    Downloads about 170 MB from Maven Central the first time::
+
+        fetch()
     """
     tools = Path(tools or TOOLS_DIR)
     cmd = ["bash", str(LAUNCHER_DIR / "fetch.sh"), "--dest", str(tools)]
@@ -149,6 +229,17 @@ def local_server(home=None, timeout=120, *, heap="1536m", port=0, auth_password=
     BackendError
         Java or the jars are missing and cannot be fetched, or the server did not answer in
         time (the message includes the server's log).
+
+    See Also
+    --------
+    can_run : whether this can start a server here.
+
+    Examples
+    --------
+    As ``tests/backends/neo4j`` does::
+
+        with local_server() as uri:
+            push_case("examples/case", uri=uri)
     """
     tools = Path(tools or TOOLS_DIR)
     launcher = Path(launcher or LAUNCHER_DIR)
