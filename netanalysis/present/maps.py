@@ -43,6 +43,7 @@ from pyvis.network import Network
 
 from netanalysis.errors import UnknownEntityError
 from netanalysis.model.filtered import filter_case, filtered_graph
+from netanalysis.model.values import present
 from netanalysis.model.vocab import DIRECTED_LINK_TYPES, STRUCTURAL_TYPES, SUPPORT_TYPES
 from netanalysis.outputs import atomic_write_text
 from netanalysis.present.investigation import investigation_graph, investigation_layout
@@ -505,7 +506,7 @@ def _analysis_facts(analysis):
             f = facts.setdefault(str(rec["id"]), {})
             for k in ("rank", "role", "score", "why"):
                 v = rec.get(k)
-                if _present(v):
+                if present(v):
                     f[k] = float(v) if k == "score" else (int(v) if k == "rank" else v)
     g = analysis.groups
     if g is not None and len(g):
@@ -517,7 +518,7 @@ def _analysis_facts(analysis):
 def _label(n, d, length):
     text = d.get("name")
     kind = d.get("kind")
-    if not _present(text):
+    if not present(text):
         if kind == "Phone":
             text = d.get("number") or n
         elif kind == "Document":
@@ -545,10 +546,10 @@ def _node_info(n, d, f):
     out = []
     for key, label in _NODE_FIELDS:
         v = merged.get(key)
-        if _present(v):
+        if present(v):
             out.append([label, _text(v, key)])
     for key in _ANALYSIS_FACTS:
-        if _present(d.get(key)):
+        if present(d.get(key)):
             out.append([f"{key} (case data)", _text(d[key])])
     return out
 
@@ -561,7 +562,7 @@ def _edge_info(d):
             if v:
                 out.append([label, "yes: no source stated this tie"])
             continue
-        if _present(v):
+        if present(v):
             out.append([label, _text(v, key)])
     return out
 
@@ -580,16 +581,6 @@ def _types_name(types):
     if isinstance(types, (list, tuple)) and len(types) == 1:
         return str(types[0])
     return "+".join(str(t) for t in types) if types else "unknown"
-
-
-def _present(v):
-    if v is None:
-        return False
-    if isinstance(v, float) and v != v:
-        return False
-    if isinstance(v, (list, tuple, set)) and len(v) == 0:
-        return False
-    return not (isinstance(v, str) and v.strip() == "")
 
 
 def _json_default(o):

@@ -58,8 +58,9 @@ import pandas as pd
 
 from netanalysis.errors import InputError, UnknownEntityError
 from netanalysis.model.case import Case
+from netanalysis.model.values import as_list, present
 from netanalysis.progress import Progress
-from netanalysis.resolve.blocking import candidate_pairs, normalize_document, normalize_phone
+from netanalysis.resolve.blocking import candidate_pairs, normalize_document, phone_key
 from netanalysis.resolve.names import name_similarity, name_tokens
 from netanalysis.settings import section_settings
 
@@ -125,15 +126,15 @@ def person_features(case, *, rare_name_max=2):
     names, names_total = [], []
     aliases = persons["aliases"] if "aliases" in persons else pd.Series([None] * n)
     for nm, al in zip(persons["name"].tolist(), aliases.tolist()):
-        v = {str(nm): None} if _present(nm) else {}
-        for a in _as_list(al):
+        v = {str(nm): None} if present(nm) else {}
+        for a in as_list(al):
             v.setdefault(a, None)
         names_total.append(len(v))
         names.append(list(v)[:MAX_COMPARED_NAMES])
-    birth = [b if _present(b) else None for b in persons["birth_date"].tolist()] \
+    birth = [b if present(b) else None for b in persons["birth_date"].tolist()] \
         if "birth_date" in persons else [None] * n
     y, m, d = _parse_birth(birth)
-    nat = [frozenset(_as_list(x)) for x in persons["nationality"].tolist()] \
+    nat = [frozenset(as_list(x)) for x in persons["nationality"].tolist()] \
         if "nationality" in persons else [frozenset()] * n
 
     sex = [_sex(v) for v in _col(persons, "sex")] if "sex" in persons else \
@@ -146,8 +147,8 @@ def person_features(case, *, rare_name_max=2):
         docs_f = pd.DataFrame({
             "i": di[ok].astype(np.int64).to_numpy(),
             "key": [normalize_document(x) for x in dd["number"].tolist()],
-            "kind": [str(k) if _present(k) else "" for k in _col(dd, "kind")],
-            "country": [str(c).upper() if _present(c) else "" for c in _col(dd, "issuing_country")],
+            "kind": [str(k) if present(k) else "" for k in _col(dd, "kind")],
+            "country": [str(c).upper() if present(c) else "" for c in _col(dd, "issuing_country")],
             "number": dd["number"].astype(str).to_numpy(),
         })
     else:
@@ -158,7 +159,7 @@ def person_features(case, *, rare_name_max=2):
         pi = ph["person_id"].astype(str).map(pos)
         ok = pi.notna()
         phones_f = pd.DataFrame({"i": pi[ok].astype(np.int64).to_numpy(),
-                                 "key": [normalize_phone(x) for x in ph.loc[ok, "number"].tolist()]})
+                                 "key": [phone_key(x) for x in ph.loc[ok, "number"].tolist()]})
     else:
         phones_f = pd.DataFrame({"i": pd.Series(dtype=np.int64), "key": []})
     links = case.tables["links"]
@@ -289,7 +290,7 @@ def resolve_entities(case, *, settings=None, decisions=None, progress=None):
         else:
             r = ctx.compare(i, j)
             where = f"{rec.get('_file') or 'decisions'}:{rec.get('_line') or ''}".rstrip(":")
-            note = f": {rec['note']}" if _present(rec.get("note")) else ""
+            note = f": {rec['note']}" if present(rec.get("note")) else ""
             r["reason"] = f"forced by analyst decision ({where}{note}); " + r["reason"]
             r["decision"] = "forced"
             forced.append(r)
@@ -356,7 +357,7 @@ def apply_merges(case, merges):
     if "aliases" not in p:
         p["aliases"] = [[] for _ in range(len(p))]
     p["id"] = p["id"].astype(str)
-    src = [f"{f}:{ln}" if _present(f) else f"persons:{ln}"
+    src = [f"{f}:{ln}" if present(f) else f"persons:{ln}"
            for f, ln in zip(p["_file"].tolist() if "_file" in p else [None] * len(p),
                             p["_line"].tolist() if "_line" in p else [None] * len(p))]
     p["sources"] = [[s] for s in src]
@@ -377,36 +378,36 @@ def apply_merges(case, merges):
     for kept, merged_ids in groups.items():
         k = recs[rows[kept]]
         others = [recs[rows[m]] for m in sorted(merged_ids)]
-        aliases = dict.fromkeys(_as_list(k.get("aliases")))      # ordered set: linear
+        aliases = dict.fromkeys(as_list(k.get("aliases")))      # ordered set: linear
         for o in others:
-            for nm in [o.get("name")] + list(_as_list(o.get("aliases"))):
-                if _present(nm) and nm != k.get("name"):
+            for nm in [o.get("name")] + list(as_list(o.get("aliases"))):
+                if present(nm) and nm != k.get("name"):
                     aliases.setdefault(nm, None)
         k["aliases"] = list(aliases)
         for col in list_cols:
-            vals = list(_as_list(k.get(col)))
+            vals = as_list(k.get(col), strings=False)
             seen = set(map(_hashable, vals))
             for o in others:
-                for v in _as_list(o.get(col)):
+                for v in as_list(o.get(col), strings=False):
                     if _hashable(v) not in seen:
                         seen.add(_hashable(v))
                         vals.append(v)
             k[col] = vals
         births = [b for b in [k.get("birth_date")] + [o.get("birth_date") for o in others]
-                  if _present(b)]
+                  if present(b)]
         if births:
             k["birth_date"] = max(births, key=lambda b: (len(str(b)), b == k.get("birth_date")))
         for col, rank in (("role", _ROLE_RANK), ("notice", _NOTICE_RANK)):
             if col in k:
-                cands = [r.get(col) for r in [k] + others if _present(r.get(col))]
+                cands = [r.get(col) for r in [k] + others if present(r.get(col))]
                 if cands:
                     k[col] = max(cands, key=lambda v: rank.get(v, 0))
         for col in k:
             if col in list_cols or col in ("aliases", "sources", "merged_ids", "_file", "_line"):
                 continue
-            if not _present(k[col]):
+            if not present(k[col]):
                 for o in others:
-                    if _present(o.get(col)):
+                    if present(o.get(col)):
                         k[col] = o[col]
                         break
         k["merged_ids"] = sorted(merged_ids)
@@ -772,7 +773,7 @@ def _information(case, feat, needed):
         for c, v in rec.items():
             if isinstance(v, (list, tuple, np.ndarray)):
                 filled += len(v)
-            elif _present(v):
+            elif present(v):
                 filled += 1 + (len(str(v)) / 100 if c == "birth_date" else 0)
         scores[x] = filled + int(ndocs[x]) + int(nph[x])
     return scores.__getitem__
@@ -851,7 +852,7 @@ def _birth_levels(y1, m1, d1, y2, m2, d2):
 
 def _sex(v):
     """``"M"``, ``"F"`` or None from an extra ``sex``/``gender`` column."""
-    if not _present(v):
+    if not present(v):
         return None
     t = str(v).strip().upper()[:1]
     return {"M": "M", "H": "M", "F": "F", "W": "F"}.get(t)
@@ -867,26 +868,3 @@ def _hashable(v):
 
 def _col(df, name):
     return df[name].tolist() if name in df else [None] * len(df)
-
-
-def _as_list(v):
-    if v is None:
-        return []
-    if isinstance(v, (list, tuple, set, frozenset, np.ndarray)):
-        return [x for x in v if _present(x)]
-    if isinstance(v, float) and v != v:
-        return []
-    s = str(v).strip()
-    return [x.strip() for x in s.split("|") if x.strip()] if s else []
-
-
-def _present(v):
-    if v is None:
-        return False
-    if isinstance(v, float) and v != v:
-        return False
-    if v is pd.NA:
-        return False
-    if isinstance(v, (list, tuple)) and len(v) == 0:
-        return False
-    return not (isinstance(v, str) and v.strip() == "")
