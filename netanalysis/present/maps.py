@@ -46,6 +46,7 @@ from netanalysis.model.filtered import filter_case, filtered_graph
 from netanalysis.model.values import present
 from netanalysis.model.vocab import DIRECTED_LINK_TYPES, STRUCTURAL_TYPES, SUPPORT_TYPES
 from netanalysis.outputs import atomic_write_text
+from netanalysis.present._jinja import template_environment
 from netanalysis.present.investigation import investigation_graph, investigation_layout
 from netanalysis.present.notebook import HtmlPage
 from netanalysis.progress import Progress
@@ -464,7 +465,7 @@ def json_for_html(obj):
 
 def render_map_html(data, *, title="network", height="820px"):
     """Return the self-contained HTML page of a map from :func:`map_data`'s result."""
-    env = _env()
+    env = template_environment()
     payload = {"nodes": data["nodes"], "edges": data["edges"], "options": data["options"],
                "panel": data.get("panel")}
     return env.get_template("network.html").render(
@@ -475,12 +476,6 @@ def render_map_html(data, *, title="network", height="820px"):
 
 
 # --- private helpers ---------------------------------------------------------------------
-
-def _env():
-    return jinja2.Environment(
-        loader=jinja2.PackageLoader("netanalysis.present", "templates"),
-        autoescape=True, undefined=jinja2.StrictUndefined)
-
 
 def _vis_asset(name):
     text = resources.files("pyvis").joinpath("lib", "vis-9.1.2", name).read_text("utf-8")

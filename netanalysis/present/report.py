@@ -24,8 +24,8 @@ from netanalysis.model.graph import co_travellers, itinerary, party_edges, party
 from netanalysis.model.values import as_list, present
 from netanalysis.model.vocab import SERVICE_NAMES, SUPPORT_TYPES
 from netanalysis.outputs import atomic_write_text
+from netanalysis.present._jinja import template_environment
 from netanalysis.present.geo import where_next_map
-from netanalysis.present.maps import _env
 from netanalysis.present.notebook import HtmlPage
 from netanalysis.present.svg import histogram_svg, network_svg, timeline_svg
 from netanalysis.progress import Progress
@@ -101,7 +101,7 @@ def write_report(case, analysis, path, *, title=None, fugitives=10, targets=50, 
 
 def report_html(ctx):
     """Return the report page rendered from :func:`report_context`'s result."""
-    return _env().get_template("report.html").render(**{**analyst_sections(), **ctx})
+    return template_environment().get_template("report.html").render(**{**analyst_sections(), **ctx})
 
 
 def report_context(case, analysis, *, title=None, fugitives=10, targets=50, settings=None,
