@@ -149,3 +149,30 @@ def test_no_import_cycles():
     unexplained = sorted(sorted(c) for c in cycles
                          if not any(c <= allowed for allowed in ALLOWED_CYCLES))
     assert not unexplained, "import cycles:\n" + "\n".join(" -> ".join(c) for c in unexplained)
+
+
+# Private copies of the value layer (netanalysis.model.values) that are kept, with the reason
+# their question differs from "is this value unknown".
+KEPT_VALUE_COPIES = {
+    ("netanalysis.present.exports", "_present"):
+        "'is this a null': an empty string or list is written to the export, not dropped",
+    ("netanalysis.present.investigation", "_present"):
+        "keeps empty lists as node attributes of the investigation graph",
+    ("netanalysis.present.investigation", "_as_list"):
+        "a number there is a count of ids, not an id: it gives []",
+}
+
+
+def value_copies(mods):
+    """Return ``(module, name)`` of each function named like a value-layer helper."""
+    names = {"_present", "_is_missing", "_missing", "_as_list", "_list", "_listify"}
+    return sorted((mod, node.name) for mod, (_path, tree) in mods.items()
+                  for node in tree.body
+                  if isinstance(node, ast.FunctionDef) and node.name in names)
+
+
+def test_value_layer_has_no_private_copies(tmp_path):
+    fake = _fake_package(tmp_path, {"__init__.py": "", "m.py": "def _as_list(v):\n    return v\n"})
+    assert value_copies(fake) == [("netanalysis.m", "_as_list")]
+    extra = [c for c in value_copies(_modules(PKG)) if c not in KEPT_VALUE_COPIES]
+    assert not extra, f"use netanalysis.model.values instead of these copies: {extra}"
