@@ -4,6 +4,11 @@ Fugitives appear in several agencies' files under different spellings and aliase
 module finds the records of one person (:func:`resolve_entities`) and folds them into one
 node that keeps the provenance of every record (:func:`apply_merges`).
 
+The stages live in their own modules: record features and birth date agreement in
+:mod:`netanalysis.resolve.features`, candidate pairs in :mod:`netanalysis.resolve.blocking`,
+folding records in :mod:`netanalysis.resolve.merge`; scoring pairs and clustering them are
+here, with :func:`resolve_entities` running the stages in order.
+
 Notes
 -----
 The rule, with the weights of ``schema/settings/resolve.yaml``:
@@ -55,11 +60,14 @@ import numpy as np
 import pandas as pd
 
 from netanalysis.errors import InputError, UnknownEntityError
-from netanalysis.model.values import as_list, present
+from netanalysis.model.values import present
 from netanalysis.progress import Progress
-from netanalysis.resolve.blocking import candidate_pairs, normalize_document, phone_key
+from netanalysis.resolve.blocking import candidate_pairs
+from netanalysis.resolve.features import (BIRTH_CONFLICT, BIRTH_DAY, BIRTH_MONTH, BIRTH_SWAP,
+                                          BIRTH_YEAR, MAX_COMPARED_NAMES, birth_agreement,
+                                          birth_level, birth_levels, person_features)
 from netanalysis.resolve.merge import apply_merges
-from netanalysis.resolve.names import name_similarity, name_tokens
+from netanalysis.resolve.names import name_similarity
 from netanalysis.settings import section_settings
 
 __all__ = [
@@ -72,123 +80,10 @@ __all__ = [
     "section_settings",
 ]
 
-#: Names of a record used for comparison and blocking: its name, then its first aliases. A
-#: record with more (a hostile or broken export with hundreds of aliases) is compared on these
-#: only, and the merge reason says so; apply_merges keeps every alias.
-MAX_COMPARED_NAMES = 20
 
 #: Columns of the table :func:`resolve_entities` returns (the first four are the contract).
 MERGE_COLUMNS = ["kept_id", "merged_id", "score", "reason", "via_id", "name_score", "evidence",
                  "decision"]
-
-# birth date agreement levels
-_UNKNOWN, _YEAR, _MONTH, _SWAP, _DAY, _CONFLICT = 0, 1, 2, 3, 4, -1
-
-
-def birth_agreement(a, b):
-    """Return how two partial birth dates agree: ``"day"``, ``"swap"``, ``"month"``, ``"year"``,
-    ``"conflict"`` or None (one is unknown).
-
-    Examples
-    --------
-    >>> birth_agreement("1980-07-12", "1980-07")
-    'month'
-    >>> birth_agreement("1980-07-12", "1980-12-07")
-    'swap'
-    >>> birth_agreement("1980", "1981-02-03")
-    'conflict'
-    >>> birth_agreement(None, "1980") is None
-    True
-    """
-    y, m, d = _parse_birth([a, b])
-    lvl = int(_birth_levels(y[:1], m[:1], d[:1], y[1:], m[1:], d[1:])[0])
-    return {_UNKNOWN: None, _YEAR: "year", _MONTH: "month", _SWAP: "swap", _DAY: "day",
-            _CONFLICT: "conflict"}[lvl]
-
-
-def person_features(case, *, rare_name_max=2):
-    """Return the per-record features resolution compares (see :func:`resolve_entities`).
-
-    A dict with ``ids`` (list), ``n``, ``names`` (name and aliases per record, the first
-    :data:`MAX_COMPARED_NAMES`), ``names_total`` (how many distinct ones each has), ``birth``,
-    ``y``/``m``/``d`` (int arrays, 0 = unknown), ``nat`` (sets), ``docs`` (DataFrame ``i``,
-    ``key``, ``kind``, ``country``, ``number``), ``phones`` (``i``, ``key``), ``contacts``
-    (``i``, ``node``), ``degree`` (int array) and ``linked`` (set of ``(i, j)``).
-    """
-    persons = case.tables["persons"]
-    ids = persons["id"].astype(str).tolist()
-    pos = {pid: i for i, pid in enumerate(ids)}
-    n = len(ids)
-    names, names_total = [], []
-    aliases = persons["aliases"] if "aliases" in persons else pd.Series([None] * n)
-    for nm, al in zip(persons["name"].tolist(), aliases.tolist()):
-        v = {str(nm): None} if present(nm) else {}
-        for a in as_list(al):
-            v.setdefault(a, None)
-        names_total.append(len(v))
-        names.append(list(v)[:MAX_COMPARED_NAMES])
-    birth = [b if present(b) else None for b in persons["birth_date"].tolist()] \
-        if "birth_date" in persons else [None] * n
-    y, m, d = _parse_birth(birth)
-    nat = [frozenset(as_list(x)) for x in persons["nationality"].tolist()] \
-        if "nationality" in persons else [frozenset()] * n
-
-    sex = [_sex(v) for v in _col(persons, "sex")] if "sex" in persons else \
-        [_sex(v) for v in _col(persons, "gender")]
-    docs = case.tables["documents"]
-    if len(docs):
-        di = docs["holder_id"].astype(str).map(pos)
-        ok = di.notna()
-        dd = docs[ok]
-        docs_f = pd.DataFrame({
-            "i": di[ok].astype(np.int64).to_numpy(),
-            "key": [normalize_document(x) for x in dd["number"].tolist()],
-            "kind": [str(k) if present(k) else "" for k in _col(dd, "kind")],
-            "country": [str(c).upper() if present(c) else "" for c in _col(dd, "issuing_country")],
-            "number": dd["number"].astype(str).to_numpy(),
-        })
-    else:
-        docs_f = pd.DataFrame({"i": pd.Series(dtype=np.int64), "key": [], "kind": [],
-                               "country": [], "number": []})
-    ph = case.tables["phones"]
-    if len(ph):
-        pi = ph["person_id"].astype(str).map(pos)
-        ok = pi.notna()
-        phones_f = pd.DataFrame({"i": pi[ok].astype(np.int64).to_numpy(),
-                                 "key": [phone_key(x) for x in ph.loc[ok, "number"].tolist()]})
-    else:
-        phones_f = pd.DataFrame({"i": pd.Series(dtype=np.int64), "key": []})
-    links = case.tables["links"]
-    linked = set()
-    if len(links):
-        a = links["from_id"].astype(str)
-        b = links["to_id"].astype(str)
-        both = pd.DataFrame({"a": a.to_numpy(), "b": b.to_numpy()})
-        both = both[both["a"] != both["b"]]
-        ai = both["a"].map(pos)
-        bi = both["b"].map(pos)
-        c1 = pd.DataFrame({"i": ai, "node": both["b"]})
-        c2 = pd.DataFrame({"i": bi, "node": both["a"]})
-        contacts = pd.concat([c1, c2], ignore_index=True).dropna(subset=["i"])
-        contacts = contacts.astype({"i": np.int64}).drop_duplicates()
-        pp = both[ai.notna().to_numpy() & bi.notna().to_numpy()]
-        for x, z in zip(pp["a"].map(pos).astype(int), pp["b"].map(pos).astype(int)):
-            linked.add((min(x, z), max(x, z)))
-    else:
-        contacts = pd.DataFrame({"i": pd.Series(dtype=np.int64), "node": pd.Series(dtype=object)})
-    # full-name keys (sorted tokens) and how many records carry each: rare names count more
-    keys = [" ".join(sorted(name_tokens(v[0]))) if v else "" for v in names]
-    nk, uniq = pd.factorize(pd.Series(keys, dtype=object))
-    counts = np.bincount(nk)
-    ntok = np.array([len(k.split()) for k in keys], dtype=np.int64)
-    rare_max = int(rare_name_max)
-    rare = (counts[nk] <= rare_max) & (ntok >= 3)
-    degree = np.bincount(contacts["i"].to_numpy(np.int64), minlength=n) if len(contacts) \
-        else np.zeros(n, dtype=np.int64)
-    return {"ids": ids, "n": n, "names": names, "names_total": names_total, "birth": birth, "y": y, "m": m, "d": d,
-            "nat": nat, "sex": sex, "docs": docs_f, "phones": phones_f, "contacts": contacts,
-            "degree": degree, "linked": linked, "name_key": nk.astype(np.int64),
-            "name_count": counts[nk], "rare": rare}
 
 
 def resolve_entities(case, *, settings=None, decisions=None, progress=None):
@@ -413,30 +308,30 @@ class _Context:
             reasons.append(f"common name (carried by {common} records of the case)")
             ev.append("common_name")
         # birth dates
-        lvl = _birth_level(int(f["y"][i]), int(f["m"][i]), int(f["d"][i]),
+        lvl = birth_level(int(f["y"][i]), int(f["m"][i]), int(f["d"][i]),
                            int(f["y"][j]), int(f["m"][j]), int(f["d"][j]))
         ba, bb = f["birth"][i], f["birth"][j]
         blocked = False
-        if lvl == _DAY:
+        if lvl == BIRTH_DAY:
             score += float(cfg["birth_day_weight"])
             reasons.append(f"birth dates agree ({ba[:10]})")
             ev.append("birth_date")
             corroborated = True
-        elif lvl == _SWAP:
+        elif lvl == BIRTH_SWAP:
             score += float(cfg["birth_swap_weight"])
             reasons.append(f"birth dates agree with day and month swapped ({ba[:10]} / {bb[:10]})")
             ev.append("birth_date")
             corroborated = True
-        elif lvl == _MONTH:
+        elif lvl == BIRTH_MONTH:
             score += float(cfg["birth_month_weight"])
             reasons.append(f"birth dates agree to the month ({min(ba, bb, key=len)[:7]})")
             ev.append("birth_month")
             corroborated = corroborated or rare
-        elif lvl == _YEAR:
+        elif lvl == BIRTH_YEAR:
             score += float(cfg["birth_year_weight"])
             reasons.append(f"birth dates agree to the year ({ba[:4]})")
             ev.append("birth_year")
-        elif lvl == _CONFLICT:
+        elif lvl == BIRTH_CONFLICT:
             reasons.append(f"birth dates conflict ({ba} / {bb})")
             ev.append("birth_conflict")
             blocked = bool(cfg["birth_conflict_blocks"])
@@ -522,8 +417,8 @@ def _prefilter(pairs, feat, cfg):
     i = pairs["i"].to_numpy()
     j = pairs["j"].to_numpy()
     y, m, d = feat["y"], feat["m"], feat["d"]
-    lvl = _birth_levels(y[i], m[i], d[i], y[j], m[j], d[j])
-    bw = np.select([lvl == _DAY, lvl == _SWAP, lvl == _MONTH, lvl == _YEAR],
+    lvl = birth_levels(y[i], m[i], d[i], y[j], m[j], d[j])
+    bw = np.select([lvl == BIRTH_DAY, lvl == BIRTH_SWAP, lvl == BIRTH_MONTH, lvl == BIRTH_YEAR],
                    [float(cfg["birth_day_weight"]), float(cfg["birth_swap_weight"]),
                     float(cfg["birth_month_weight"]), float(cfg["birth_year_weight"])], 0.0)
     ub = float(cfg["name_weight"]) + bw + float(cfg["nationality_weight"])
@@ -534,7 +429,7 @@ def _prefilter(pairs, feat, cfg):
     ub = ub + np.where(rare, float(cfg["rare_name_weight"]), 0.0)
     keep = ub >= float(cfg["threshold"]) - 1e-9
     if cfg["birth_conflict_blocks"]:
-        keep &= lvl != _CONFLICT
+        keep &= lvl != BIRTH_CONFLICT
     return pairs[keep]
 
 
@@ -632,70 +527,3 @@ def _empty_merges():
                          for c in MERGE_COLUMNS})
 
 
-def _parse_birth(values):
-    s = pd.Series([v if isinstance(v, str) else "" for v in values], dtype=object)
-    n = len(s)
-    y = np.zeros(n, dtype=np.int32)
-    m = np.zeros(n, dtype=np.int32)
-    d = np.zeros(n, dtype=np.int32)
-    if n == 0:
-        return y, m, d
-    lens = s.str.len().to_numpy()
-    has_y = lens >= 4
-    has_m = lens >= 7
-    has_d = lens >= 10
-    if has_y.any():
-        y[has_y] = pd.to_numeric(s[has_y].str[:4], errors="coerce").fillna(0).astype(int).to_numpy()
-    if has_m.any():
-        m[has_m] = pd.to_numeric(s[has_m].str[5:7], errors="coerce").fillna(0).astype(int).to_numpy()
-    if has_d.any():
-        d[has_d] = pd.to_numeric(s[has_d].str[8:10], errors="coerce").fillna(0).astype(int).to_numpy()
-    return y, m, d
-
-
-def _birth_level(y1, m1, d1, y2, m2, d2):
-    """Scalar form of :func:`_birth_levels`."""
-    if not y1 or not y2:
-        return _UNKNOWN
-    if y1 != y2:
-        return _CONFLICT
-    if not m1 or not m2:
-        return _YEAR
-    if m1 != m2:
-        return _SWAP if (d1 and d2 and d1 == m2 and m1 == d2) else _CONFLICT
-    if not d1 or not d2:
-        return _MONTH
-    return _DAY if d1 == d2 else _CONFLICT
-
-
-def _birth_levels(y1, m1, d1, y2, m2, d2):
-    lvl = np.full(len(y1), _UNKNOWN, dtype=np.int8)
-    known = (y1 > 0) & (y2 > 0)
-    yc = known & (y1 != y2)
-    same_y = known & (y1 == y2)
-    no_m = same_y & ((m1 == 0) | (m2 == 0))
-    both_m = same_y & (m1 > 0) & (m2 > 0)
-    swap = both_m & (m1 != m2) & (d1 > 0) & (d2 > 0) & (d1 == m2) & (m1 == d2)
-    mc = both_m & (m1 != m2) & ~swap
-    same_m = both_m & (m1 == m2)
-    no_d = same_m & ((d1 == 0) | (d2 == 0))
-    day = same_m & (d1 > 0) & (d2 > 0) & (d1 == d2)
-    dc = same_m & (d1 > 0) & (d2 > 0) & (d1 != d2)
-    lvl[no_m] = _YEAR
-    lvl[no_d] = _MONTH
-    lvl[swap] = _SWAP
-    lvl[day] = _DAY
-    lvl[yc | mc | dc] = _CONFLICT
-    return lvl
-
-
-def _sex(v):
-    """``"M"``, ``"F"`` or None from an extra ``sex``/``gender`` column."""
-    if not present(v):
-        return None
-    t = str(v).strip().upper()[:1]
-    return {"M": "M", "H": "M", "F": "F", "W": "F"}.get(t)
-
-
-def _col(df, name):
-    return df[name].tolist() if name in df else [None] * len(df)
