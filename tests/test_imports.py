@@ -95,7 +95,7 @@ def _target(module, imported, mods, reexports, depth=0):
     return module
 
 
-def import_graph(mods):
+def module_graph(mods):
     """Return the directed graph module -> module it imports from (``from netanalysis...``
     imports at any depth; a name taken from a package resolves to the submodule defining it)."""
     reexports = _reexports(mods)
@@ -132,7 +132,7 @@ def test_the_checks_find_what_they_look_for(tmp_path):
     found = private_imports(mods)
     assert sorted(found) == ["netanalysis/b.py:2: from netanalysis.a.one import _hidden",
                              "netanalysis/c.py:1: from netanalysis.a._kern import _K"]
-    cycles = {frozenset(c) for c in nx.simple_cycles(import_graph(mods))}
+    cycles = {frozenset(c) for c in nx.simple_cycles(module_graph(mods))}
     assert frozenset({"netanalysis.a.one", "netanalysis.b"}) in cycles
     assert not any("netanalysis.a" in c for c in cycles)   # the package's re-export is resolved
 
@@ -144,7 +144,7 @@ def test_no_private_name_is_imported_across_modules():
 
 
 def test_no_import_cycles():
-    G = import_graph(_modules(PKG))
+    G = module_graph(_modules(PKG))
     cycles = [frozenset(c) for c in nx.simple_cycles(G)]
     unexplained = sorted(sorted(c) for c in cycles
                          if not any(c <= allowed for allowed in ALLOWED_CYCLES))

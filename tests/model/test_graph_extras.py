@@ -69,7 +69,8 @@ def test_party_edges_carry_link_extras_after_the_contract_columns(case):
 
 @pytest.mark.parametrize("name", ["g.graphml", "g.gexf"])
 def test_extras_round_trip_through_exports(tmp_path, case, name):
-    from netanalysis.present.exports import export_graph, import_graph
+    from netanalysis.ingest.graphml import import_graph
+    from netanalysis.present.exports import export_graph
 
     G = build_graph(case)
     export_graph(G, tmp_path / name)
