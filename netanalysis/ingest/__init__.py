@@ -11,8 +11,8 @@
   (:func:`~netanalysis.ingest.graphml.import_graph`).
 """
 
-from netanalysis.ingest.load import COUNT_KEYS, IngestCountError, load_case, validate_table
-from netanalysis.ingest.mapping import Mapping, load_mapped, read_mapping
+from netanalysis.ingest.load import COUNT_KEYS, IngestCountError, load_case, load_mapped, validate_table
+from netanalysis.ingest.mapping import Mapping, read_mapping
 from netanalysis.ingest.records import case_from_records
 from netanalysis.ingest.rejects import counts_table, rejects_summary, write_rejects
 

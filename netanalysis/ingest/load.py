@@ -41,7 +41,7 @@ from netanalysis.ingest.validate import Problems, TableOptions, convert_column, 
 from netanalysis.model.case import Case, REJECT_COLUMNS, empty_rejects
 from netanalysis.model.vocab import LOAD_ORDER, case_schema, file_columns
 
-__all__ = ["load_case", "validate_table", "IngestCountError", "COUNT_KEYS"]
+__all__ = ["load_case", "load_mapped", "validate_table", "IngestCountError", "COUNT_KEYS"]
 
 #: Keys of ``case.counts[kind]``.
 COUNT_KEYS = ("file", "read", "taken", "rejected", "encoding", "delimiter")
@@ -184,6 +184,47 @@ def load_case(path, *, mapping=None, progress=None, phone_region=None, allow_out
     rej_all = pd.concat(rejects, ignore_index=True) if rejects else empty_rejects()
     rej_all["line"] = rej_all["line"].astype("int64")
     return Case(tables=tables, rejects=rej_all[REJECT_COLUMNS], counts=counts, path=folder)
+
+
+def load_mapped(mapping_path, *, progress=None, allow_outside=False):
+    """Load the case a mapping file describes (sources relative to the mapping's folder).
+
+    Equivalent to ``load_case(mapping_path.parent, mapping=mapping_path)``: kinds the mapping
+    does not name are read from their standard files in that folder when present.
+
+    Parameters
+    ----------
+    mapping_path : str or Path
+        The mapping file (:mod:`netanalysis.ingest.mapping`).
+    progress : Progress, optional
+        Reports reading progress, as for :func:`load_case`.
+    allow_outside : bool
+        Read sources outside the mapping's folder (refused by default), as for
+        :func:`load_case`.
+
+    Returns
+    -------
+    Case
+        The validated case, with its rejects and counts.
+
+    See Also
+    --------
+    load_case : the same with the case folder named.
+    netanalysis.ingest.mapping.read_mapping : reads and checks the mapping only.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "p.csv").write_text("codigo,nombre,papel\\nP1,Ana,fugitive\\n")
+    >>> _ = (d / "m.yaml").write_text(
+    ...     "version: 1\\nfiles:\\n  persons:\\n    source: p.csv\\n    columns:\\n"
+    ...     "      codigo: id\\n      nombre: name\\n      papel: role\\n")
+    >>> load_mapped(d / "m.yaml").tables["persons"]["name"].tolist()
+    ['Ana']
+    """
+    p = Path(mapping_path)
+    return load_case(p.parent, mapping=p, progress=progress, allow_outside=allow_outside)
 
 
 def validate_table(kind, raw, options=None, registry=None):

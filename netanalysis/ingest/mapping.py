@@ -89,7 +89,7 @@ from netanalysis.ingest.read import (decode_bytes, normalize_header, parse_csv_t
 from netanalysis.ingest.validate import Problems, TableOptions, convert_column
 from netanalysis.model.vocab import FILE_KINDS, file_columns
 
-__all__ = ["Mapping", "FileMapping", "read_mapping", "load_mapped", "FORMATS",
+__all__ = ["Mapping", "FileMapping", "read_mapping", "FORMATS",
            "MAX_MAPPING_BYTES", "MAX_MAPPING_DEPTH"]
 
 #: Source formats by file extension.
@@ -266,18 +266,6 @@ def read_mapping(path, *, case_folder=None, allow_outside=False):
                      f"of {', '.join(FILE_KINDS)}")
         out[kind] = _file_mapping(ctx, kind, knode, vnode, region)
     return Mapping(path=p, files=out, phone_region=region)
-
-
-def load_mapped(mapping_path, *, progress=None, allow_outside=False):
-    """Load the case a mapping file describes (sources relative to the mapping's folder).
-
-    Equivalent to ``load_case(mapping_path.parent, mapping=mapping_path)``: kinds the mapping
-    does not name are read from their standard files in that folder when present.
-    """
-    from netanalysis.ingest.load import load_case
-
-    p = Path(mapping_path)
-    return load_case(p.parent, mapping=p, progress=progress, allow_outside=allow_outside)
 
 
 # ---------------------------------------------------------------- validation of one kind

@@ -34,6 +34,7 @@ import pandas as pd
 from netanalysis.model.dates import date_day, overlaps
 from netanalysis.model.filters import check_filters
 from netanalysis.model.grading import grading_confidence
+from netanalysis.model.values import present
 from netanalysis.model.vocab import DIRECTED_LINK_TYPES, SUPPORT_TYPES, file_columns
 
 __all__ = [
@@ -376,7 +377,7 @@ def party_graph(edges, nodes=None, *, weight="strength"):
         cols = [c for c in nodes.columns if not c.startswith("_")]
         for rec in nodes[cols].to_dict("records"):
             nid = rec.pop("id")
-            G.add_node(nid, **{k: v for k, v in rec.items() if _present(v)})
+            G.add_node(nid, **{k: v for k, v in rec.items() if present(v)})
     if len(edges):
         e = edges[edges["source"] != edges["target"]]
         a = e["source"].to_numpy(str)
@@ -447,12 +448,12 @@ def support_graph(edges, nodes=None):
             d["services"] = tuple(sorted(set(d["services"]) | {r.type}))
             if r.confidence > d["confidence"]:
                 d["confidence"], d["grading"] = float(r.confidence), r.grading
-            if _present(r.provenance):
+            if present(r.provenance):
                 d["provenance"] = tuple(sorted(set(d["provenance"]) | {r.provenance}))
         else:
             D.add_edge(r.source, r.target, services=(r.type,), confidence=float(r.confidence),
                        grading=r.grading,
-                       provenance=(r.provenance,) if _present(r.provenance) else ())
+                       provenance=(r.provenance,) if present(r.provenance) else ())
     return D
 
 
@@ -497,17 +498,17 @@ def build_graph(case, *, include_inferred=True):
     for rec in party_nodes(case).to_dict("records"):
         nid = rec.pop("id")
         rec["source"] = f"{rec.pop('_file', '')}:{rec.pop('_line', '')}"
-        G.add_node(nid, **{k: v for k, v in rec.items() if _present(v)})
+        G.add_node(nid, **{k: v for k, v in rec.items() if present(v)})
 
     for r in party_edges(case, include_inferred=include_inferred).to_dict("records"):
         u, v = r.pop("source"), r.pop("target")
-        G.add_edge(u, v, **{k: val for k, val in r.items() if _present(val)})
+        G.add_edge(u, v, **{k: val for k, val in r.items() if present(val)})
 
     for rec in extra_columns(t["documents"], "documents").to_dict("records"):
         did = f"doc:{rec['id']}"
         rec["doc_kind"] = rec.pop("kind", None)
         G.add_node(did, kind="Document", **{k: v for k, v in rec.items()
-                                             if _present(v) and not k.startswith("_")})
+                                             if present(v) and not k.startswith("_")})
         G.add_edge(rec["holder_id"], did, type="holds", provenance=rec.get("provenance"),
                    line=rec["_line"])
 
@@ -535,20 +536,20 @@ def build_graph(case, *, include_inferred=True):
         if jid not in G:
             G.add_node(jid, kind="Journey", origin=rec["origin"], destination=rec["destination"],
                        depart=rec["depart"], **{k: rec[k] for k in ("carrier", "flight", "mode")
-                                                if _present(rec.get(k))})
+                                                if present(rec.get(k))})
             for place, rel in ((rec["origin"], "departs_from"), (rec["destination"], "arrives_at")):
                 pid = _place_node(G, place)
                 G.add_edge(jid, pid, type=rel)
         attrs = {k: rec[k] for k in ("depart", "arrive", "document_id", "booking_ref", "provenance")
-                 if _present(rec.get(k))}
-        attrs.update({k: v for k, v in rec.items() if k.startswith(EXTRA_PREFIX) and _present(v)})
+                 if present(rec.get(k))}
+        attrs.update({k: v for k, v in rec.items() if k.startswith(EXTRA_PREFIX) and present(v)})
         G.add_edge(rec["person_id"], jid, type="travelled", line=rec["_line"], **attrs)
 
     for rec in t["locations"].to_dict("records"):
         pid = _place_node(G, rec["place"])
         grading = rec.get("grading") or "F6"
         attrs = {k: rec.get(k) for k in ("start", "end", "provenance", "note")
-                 if _present(rec.get(k))}
+                 if present(rec.get(k))}
         G.add_edge(rec["person_id"], pid, type="located_at", location_kind=rec.get("kind"),
                    grading=grading, confidence=grading_confidence(grading), line=rec["_line"],
                    **attrs)
@@ -650,13 +651,3 @@ def _clean(v):
         return None
     s = str(v).strip()
     return s or None
-
-
-def _present(v):
-    if v is None:
-        return False
-    if isinstance(v, float) and v != v:
-        return False
-    if isinstance(v, (list, tuple)) and len(v) == 0:
-        return False
-    return not (isinstance(v, str) and v == "")

@@ -82,7 +82,7 @@ def present(v):
     return not is_missing(v)
 
 
-def as_list(v, sep="|"):
+def as_list(v, sep="|", strings=True):
     """Return the values of a multi-valued cell as a list of stripped strings.
 
     Parameters
@@ -92,6 +92,10 @@ def as_list(v, sep="|"):
         string, a scalar, or a missing value (gives ``[]``).
     sep : str
         Separator of values inside a string (the case format's ``|``).
+    strings : bool
+        When False, the items of a list, tuple, set or array are kept as they are (missing
+        ones dropped) instead of turned into stripped text: for merging list cells whose
+        items need not be strings.
 
     Returns
     -------
@@ -105,9 +109,11 @@ def as_list(v, sep="|"):
     --------
     >>> as_list(["A", None, " B "]), as_list(float("nan")), as_list(7)
     (['A', 'B'], [], ['7'])
+    >>> as_list([3, None, {"k": 1}], strings=False)
+    [3, {'k': 1}]
     """
     if isinstance(v, (list, tuple, set, frozenset, np.ndarray)):
-        return [text(x) for x in v if present(x)]
+        return [text(x) if strings else x for x in v if present(x)]
     if is_missing(v):
         return []
     return [x.strip() for x in str(v).split(sep) if x.strip()]

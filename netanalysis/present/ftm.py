@@ -39,6 +39,7 @@ from pathlib import Path
 
 
 from netanalysis.ingest.ftm import ftm_model
+from netanalysis.model.values import as_list
 from netanalysis.outputs import atomic_path
 
 __all__ = ["case_to_ftm", "write_ftm"]
@@ -100,15 +101,15 @@ def case_to_ftm(case, analysis=None):
     for r in t["persons"].to_dict("records"):
         e = b.make("Person", fid("party", r["id"]), f"{r.get('_file')}:{r.get('_line')}")
         b.add(e, "name", r["name"])
-        b.add(e, "alias", _list(r.get("aliases")))
+        b.add(e, "alias", as_list(r.get("aliases")))
         b.add(e, "birthDate", r.get("birth_date"))
-        b.add(e, "nationality", _list(r.get("nationality")))
+        b.add(e, "nationality", as_list(r.get("nationality")))
         role = _s(r.get("role")) or "unknown"
         kw = [f"role:{role}"]
         if _s(r.get("notice")):
             kw.append(f"notice:{r['notice']}")
-        kw += [f"offence:{o}" for o in _list(r.get("offences"))]
-        kw += [f"wanted_by:{c}" for c in _list(r.get("wanted_by"))]
+        kw += [f"offence:{o}" for o in as_list(r.get("offences"))]
+        kw += [f"wanted_by:{c}" for c in as_list(r.get("wanted_by"))]
         b.add(e, "keywords", kw)
         if role == "fugitive":
             b.add(e, "topics", "wanted")
@@ -238,11 +239,3 @@ def _s(v):
         return None
     v = str(v).strip()
     return v or None
-
-
-def _list(v):
-    if v is None or (isinstance(v, float) and v != v):
-        return []
-    if isinstance(v, str):
-        return [x for x in v.split("|") if x.strip()]
-    return [x for x in v if x is not None and str(x).strip()]

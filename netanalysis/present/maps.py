@@ -43,8 +43,10 @@ from pyvis.network import Network
 
 from netanalysis.errors import UnknownEntityError
 from netanalysis.model.filtered import filter_case, filtered_graph
+from netanalysis.model.values import present
 from netanalysis.model.vocab import DIRECTED_LINK_TYPES, STRUCTURAL_TYPES, SUPPORT_TYPES
 from netanalysis.outputs import atomic_write_text
+from netanalysis.present._jinja import template_environment
 from netanalysis.present.investigation import investigation_graph, investigation_layout
 from netanalysis.present.notebook import HtmlPage
 from netanalysis.progress import Progress
@@ -463,7 +465,7 @@ def json_for_html(obj):
 
 def render_map_html(data, *, title="network", height="820px"):
     """Return the self-contained HTML page of a map from :func:`map_data`'s result."""
-    env = _env()
+    env = template_environment()
     payload = {"nodes": data["nodes"], "edges": data["edges"], "options": data["options"],
                "panel": data.get("panel")}
     return env.get_template("network.html").render(
@@ -474,12 +476,6 @@ def render_map_html(data, *, title="network", height="820px"):
 
 
 # --- private helpers ---------------------------------------------------------------------
-
-def _env():
-    return jinja2.Environment(
-        loader=jinja2.PackageLoader("netanalysis.present", "templates"),
-        autoescape=True, undefined=jinja2.StrictUndefined)
-
 
 def _vis_asset(name):
     text = resources.files("pyvis").joinpath("lib", "vis-9.1.2", name).read_text("utf-8")
@@ -505,7 +501,7 @@ def _analysis_facts(analysis):
             f = facts.setdefault(str(rec["id"]), {})
             for k in ("rank", "role", "score", "why"):
                 v = rec.get(k)
-                if _present(v):
+                if present(v):
                     f[k] = float(v) if k == "score" else (int(v) if k == "rank" else v)
     g = analysis.groups
     if g is not None and len(g):
@@ -517,7 +513,7 @@ def _analysis_facts(analysis):
 def _label(n, d, length):
     text = d.get("name")
     kind = d.get("kind")
-    if not _present(text):
+    if not present(text):
         if kind == "Phone":
             text = d.get("number") or n
         elif kind == "Document":
@@ -545,10 +541,10 @@ def _node_info(n, d, f):
     out = []
     for key, label in _NODE_FIELDS:
         v = merged.get(key)
-        if _present(v):
+        if present(v):
             out.append([label, _text(v, key)])
     for key in _ANALYSIS_FACTS:
-        if _present(d.get(key)):
+        if present(d.get(key)):
             out.append([f"{key} (case data)", _text(d[key])])
     return out
 
@@ -561,7 +557,7 @@ def _edge_info(d):
             if v:
                 out.append([label, "yes: no source stated this tie"])
             continue
-        if _present(v):
+        if present(v):
             out.append([label, _text(v, key)])
     return out
 
@@ -580,16 +576,6 @@ def _types_name(types):
     if isinstance(types, (list, tuple)) and len(types) == 1:
         return str(types[0])
     return "+".join(str(t) for t in types) if types else "unknown"
-
-
-def _present(v):
-    if v is None:
-        return False
-    if isinstance(v, float) and v != v:
-        return False
-    if isinstance(v, (list, tuple, set)) and len(v) == 0:
-        return False
-    return not (isinstance(v, str) and v.strip() == "")
 
 
 def _json_default(o):

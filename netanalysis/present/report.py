@@ -21,10 +21,11 @@ from netanalysis.analyze.support import support_network
 from netanalysis.errors import UnknownEntityError
 from netanalysis.model.filtered import filter_case
 from netanalysis.model.graph import co_travellers, itinerary, party_edges, party_graph, party_nodes
+from netanalysis.model.values import as_list, present
 from netanalysis.model.vocab import SERVICE_NAMES, SUPPORT_TYPES
 from netanalysis.outputs import atomic_write_text
+from netanalysis.present._jinja import template_environment
 from netanalysis.present.geo import where_next_map
-from netanalysis.present.maps import _env
 from netanalysis.present.notebook import HtmlPage
 from netanalysis.present.svg import histogram_svg, network_svg, timeline_svg
 from netanalysis.progress import Progress
@@ -100,7 +101,7 @@ def write_report(case, analysis, path, *, title=None, fugitives=10, targets=50, 
 
 def report_html(ctx):
     """Return the report page rendered from :func:`report_context`'s result."""
-    return _env().get_template("report.html").render(**{**analyst_sections(), **ctx})
+    return template_environment().get_template("report.html").render(**{**analyst_sections(), **ctx})
 
 
 def report_context(case, analysis, *, title=None, fugitives=10, targets=50, settings=None,
@@ -169,13 +170,14 @@ def report_context(case, analysis, *, title=None, fugitives=10, targets=50, sett
         gid = rec.get("group")
         members = groups[groups["group"].astype(str) == str(gid)] if len(groups) else groups
         services = rec.get("services")
-        if not _present(services):
+        if not present(services):
             services = _group_services(edges, set(members["id"].astype(str)) if len(members) else set())
         logistics.append({
             "group": gid, "rank": rec.get("rank"), "score": rec.get("score"),
             "facilitators": _fmt(rec.get("facilitators")),
             "fugitives_supported": _fmt(rec.get("fugitives_supported")),
-            "services": ", ".join(SERVICE_NAMES.get(x, x) for x in _as_list(services)),
+            "services": ", ".join(SERVICE_NAMES.get(x, x) for x in as_list(
+                services.replace(",", "|") if isinstance(services, str) else services)),
             "why": rec.get("why"),
             "members": _records(members, ["id", "name", "role"], limit=60),
             "n_members": len(members),
@@ -217,7 +219,7 @@ def analyst_sections(*, robustness=None, alerts=None, top=8):
         for rec in robustness.targets.head(top).to_dict("records"):
             worst = rec.get("worst_rank")
             rows.append({"id": rec["id"], "rank": int(rec["rank"]),
-                         "worst": "" if not _present(worst) else int(worst),
+                         "worst": "" if not present(worst) else int(worst),
                          "without": _scenario_label(robustness, rec.get("worst_without")),
                          "stability": rec.get("stability")})
         rob = {"sentences": robustness.sentences(top=top) if len(rows) else [], "rows": rows,
@@ -234,7 +236,7 @@ def analyst_sections(*, robustness=None, alerts=None, top=8):
 # --- private helpers ---------------------------------------------------------------------
 
 def _scenario_label(rob, key):
-    if not _present(key):
+    if not present(key):
         return ""
     return next((s["label"] for s in rob.scenarios if s["key"] == key), str(key))
 
@@ -332,21 +334,3 @@ def _fmt(v):
     if isinstance(v, float):
         return f"{v:.3g}"
     return str(v)
-
-
-def _as_list(v):
-    if v is None:
-        return []
-    if isinstance(v, str):
-        return [x for x in v.replace("|", ",").split(",") if x.strip()]
-    return list(v)
-
-
-def _present(v):
-    if v is None:
-        return False
-    if isinstance(v, float) and v != v:
-        return False
-    if isinstance(v, (list, tuple, str)) and len(v) == 0:
-        return False
-    return True

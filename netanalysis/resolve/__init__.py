@@ -11,7 +11,8 @@ Rules, thresholds and weights are documented in :mod:`netanalysis.resolve.entiti
 """
 
 from netanalysis.resolve.decisions import load_decisions
-from netanalysis.resolve.entities import apply_merges, resolve_entities
+from netanalysis.resolve.entities import resolve_entities
+from netanalysis.resolve.merge import apply_merges
 from netanalysis.resolve.infer import infer_links
 from netanalysis.resolve.names import name_similarity, name_tokens, normalize_name, phonetic_key
 

@@ -34,7 +34,7 @@ import pandas as pd
 
 from netanalysis.resolve.names import name_tokens, phonetic_key
 
-__all__ = ["normalize_document", "normalize_phone", "block_pairs", "candidate_pairs"]
+__all__ = ["normalize_document", "phone_key", "block_pairs", "candidate_pairs"]
 
 _NON_ALNUM = re.compile(r"[^A-Z0-9]")
 _NON_DIGIT = re.compile(r"[^0-9]")
@@ -67,8 +67,26 @@ def normalize_document(number):
     return _NON_ALNUM.sub("", str(number).upper())
 
 
-def normalize_phone(number):
-    """Return a phone number as digits with a leading ``+`` when it had one.
+def phone_key(number):
+    """Return the matching key of a phone number: digits, with a leading ``+`` when it had one.
+
+    Not an E.164 normalisation (no region is applied; that is
+    :func:`netanalysis.ingest.validate.normalize_phone`): two records share a phone when
+    their keys are equal.
+
+    Parameters
+    ----------
+    number : object
+        A phone number as written; missing gives ``""``.
+
+    Returns
+    -------
+    str
+        The key, ``""`` when there are no digits.
+
+    See Also
+    --------
+    normalize_document : the matching key of a document number.
 
     Parameters
     ----------
@@ -87,7 +105,7 @@ def normalize_phone(number):
 
     Examples
     --------
-    >>> normalize_phone("+57 (300) 123-4567")
+    >>> phone_key("+57 (300) 123-4567")
     '+573001234567'
     """
     if number is None or (isinstance(number, float) and number != number):

@@ -4,6 +4,11 @@ Fugitives appear in several agencies' files under different spellings and aliase
 module finds the records of one person (:func:`resolve_entities`) and folds them into one
 node that keeps the provenance of every record (:func:`apply_merges`).
 
+The stages live in their own modules: record features and birth date agreement in
+:mod:`netanalysis.resolve.features`, candidate pairs in :mod:`netanalysis.resolve.blocking`,
+folding records in :mod:`netanalysis.resolve.merge`; scoring pairs and clustering them are
+here, with :func:`resolve_entities` running the stages in order.
+
 Notes
 -----
 The rule, with the weights of ``schema/settings/resolve.yaml``:
@@ -51,16 +56,18 @@ References
 
 from __future__ import annotations
 
-import copy
-
 import numpy as np
 import pandas as pd
 
 from netanalysis.errors import InputError, UnknownEntityError
-from netanalysis.model.case import Case
+from netanalysis.model.values import present
 from netanalysis.progress import Progress
-from netanalysis.resolve.blocking import candidate_pairs, normalize_document, normalize_phone
-from netanalysis.resolve.names import name_similarity, name_tokens
+from netanalysis.resolve.blocking import candidate_pairs
+from netanalysis.resolve.features import (BIRTH_CONFLICT, BIRTH_DAY, BIRTH_MONTH, BIRTH_SWAP,
+                                          BIRTH_YEAR, MAX_COMPARED_NAMES, birth_agreement,
+                                          birth_level, birth_levels, person_features)
+from netanalysis.resolve.merge import apply_merges
+from netanalysis.resolve.names import name_similarity
 from netanalysis.settings import section_settings
 
 __all__ = [
@@ -73,125 +80,10 @@ __all__ = [
     "section_settings",
 ]
 
-#: Names of a record used for comparison and blocking: its name, then its first aliases. A
-#: record with more (a hostile or broken export with hundreds of aliases) is compared on these
-#: only, and the merge reason says so; apply_merges keeps every alias.
-MAX_COMPARED_NAMES = 20
 
 #: Columns of the table :func:`resolve_entities` returns (the first four are the contract).
 MERGE_COLUMNS = ["kept_id", "merged_id", "score", "reason", "via_id", "name_score", "evidence",
                  "decision"]
-
-# birth date agreement levels
-_UNKNOWN, _YEAR, _MONTH, _SWAP, _DAY, _CONFLICT = 0, 1, 2, 3, 4, -1
-_ROLE_RANK = {"fugitive": 4, "facilitator": 3, "associate": 2, "unknown": 1}
-_NOTICE_RANK = {"red": 5, "diffusion": 4, "blue": 3, "yellow": 2, "none": 1}
-
-
-def birth_agreement(a, b):
-    """Return how two partial birth dates agree: ``"day"``, ``"swap"``, ``"month"``, ``"year"``,
-    ``"conflict"`` or None (one is unknown).
-
-    Examples
-    --------
-    >>> birth_agreement("1980-07-12", "1980-07")
-    'month'
-    >>> birth_agreement("1980-07-12", "1980-12-07")
-    'swap'
-    >>> birth_agreement("1980", "1981-02-03")
-    'conflict'
-    >>> birth_agreement(None, "1980") is None
-    True
-    """
-    y, m, d = _parse_birth([a, b])
-    lvl = int(_birth_levels(y[:1], m[:1], d[:1], y[1:], m[1:], d[1:])[0])
-    return {_UNKNOWN: None, _YEAR: "year", _MONTH: "month", _SWAP: "swap", _DAY: "day",
-            _CONFLICT: "conflict"}[lvl]
-
-
-def person_features(case, *, rare_name_max=2):
-    """Return the per-record features resolution compares (see :func:`resolve_entities`).
-
-    A dict with ``ids`` (list), ``n``, ``names`` (name and aliases per record, the first
-    :data:`MAX_COMPARED_NAMES`), ``names_total`` (how many distinct ones each has), ``birth``,
-    ``y``/``m``/``d`` (int arrays, 0 = unknown), ``nat`` (sets), ``docs`` (DataFrame ``i``,
-    ``key``, ``kind``, ``country``, ``number``), ``phones`` (``i``, ``key``), ``contacts``
-    (``i``, ``node``), ``degree`` (int array) and ``linked`` (set of ``(i, j)``).
-    """
-    persons = case.tables["persons"]
-    ids = persons["id"].astype(str).tolist()
-    pos = {pid: i for i, pid in enumerate(ids)}
-    n = len(ids)
-    names, names_total = [], []
-    aliases = persons["aliases"] if "aliases" in persons else pd.Series([None] * n)
-    for nm, al in zip(persons["name"].tolist(), aliases.tolist()):
-        v = {str(nm): None} if _present(nm) else {}
-        for a in _as_list(al):
-            v.setdefault(a, None)
-        names_total.append(len(v))
-        names.append(list(v)[:MAX_COMPARED_NAMES])
-    birth = [b if _present(b) else None for b in persons["birth_date"].tolist()] \
-        if "birth_date" in persons else [None] * n
-    y, m, d = _parse_birth(birth)
-    nat = [frozenset(_as_list(x)) for x in persons["nationality"].tolist()] \
-        if "nationality" in persons else [frozenset()] * n
-
-    sex = [_sex(v) for v in _col(persons, "sex")] if "sex" in persons else \
-        [_sex(v) for v in _col(persons, "gender")]
-    docs = case.tables["documents"]
-    if len(docs):
-        di = docs["holder_id"].astype(str).map(pos)
-        ok = di.notna()
-        dd = docs[ok]
-        docs_f = pd.DataFrame({
-            "i": di[ok].astype(np.int64).to_numpy(),
-            "key": [normalize_document(x) for x in dd["number"].tolist()],
-            "kind": [str(k) if _present(k) else "" for k in _col(dd, "kind")],
-            "country": [str(c).upper() if _present(c) else "" for c in _col(dd, "issuing_country")],
-            "number": dd["number"].astype(str).to_numpy(),
-        })
-    else:
-        docs_f = pd.DataFrame({"i": pd.Series(dtype=np.int64), "key": [], "kind": [],
-                               "country": [], "number": []})
-    ph = case.tables["phones"]
-    if len(ph):
-        pi = ph["person_id"].astype(str).map(pos)
-        ok = pi.notna()
-        phones_f = pd.DataFrame({"i": pi[ok].astype(np.int64).to_numpy(),
-                                 "key": [normalize_phone(x) for x in ph.loc[ok, "number"].tolist()]})
-    else:
-        phones_f = pd.DataFrame({"i": pd.Series(dtype=np.int64), "key": []})
-    links = case.tables["links"]
-    linked = set()
-    if len(links):
-        a = links["from_id"].astype(str)
-        b = links["to_id"].astype(str)
-        both = pd.DataFrame({"a": a.to_numpy(), "b": b.to_numpy()})
-        both = both[both["a"] != both["b"]]
-        ai = both["a"].map(pos)
-        bi = both["b"].map(pos)
-        c1 = pd.DataFrame({"i": ai, "node": both["b"]})
-        c2 = pd.DataFrame({"i": bi, "node": both["a"]})
-        contacts = pd.concat([c1, c2], ignore_index=True).dropna(subset=["i"])
-        contacts = contacts.astype({"i": np.int64}).drop_duplicates()
-        pp = both[ai.notna().to_numpy() & bi.notna().to_numpy()]
-        for x, z in zip(pp["a"].map(pos).astype(int), pp["b"].map(pos).astype(int)):
-            linked.add((min(x, z), max(x, z)))
-    else:
-        contacts = pd.DataFrame({"i": pd.Series(dtype=np.int64), "node": pd.Series(dtype=object)})
-    # full-name keys (sorted tokens) and how many records carry each: rare names count more
-    keys = [" ".join(sorted(name_tokens(v[0]))) if v else "" for v in names]
-    nk, uniq = pd.factorize(pd.Series(keys, dtype=object))
-    counts = np.bincount(nk)
-    ntok = np.array([len(k.split()) for k in keys], dtype=np.int64)
-    rare_max = int(rare_name_max)
-    rare = (counts[nk] <= rare_max) & (ntok >= 3)
-    degree = np.bincount(contacts["i"].to_numpy(np.int64), minlength=n) if len(contacts) \
-        else np.zeros(n, dtype=np.int64)
-    return {"ids": ids, "n": n, "names": names, "names_total": names_total, "birth": birth, "y": y, "m": m, "d": d,
-            "nat": nat, "sex": sex, "docs": docs_f, "phones": phones_f, "contacts": contacts,
-            "degree": degree, "linked": linked, "name_key": nk.astype(np.int64),
-            "name_count": counts[nk], "rare": rare}
 
 
 def resolve_entities(case, *, settings=None, decisions=None, progress=None):
@@ -289,170 +181,13 @@ def resolve_entities(case, *, settings=None, decisions=None, progress=None):
         else:
             r = ctx.compare(i, j)
             where = f"{rec.get('_file') or 'decisions'}:{rec.get('_line') or ''}".rstrip(":")
-            note = f": {rec['note']}" if _present(rec.get("note")) else ""
+            note = f": {rec['note']}" if present(rec.get("note")) else ""
             r["reason"] = f"forced by analyst decision ({where}{note}); " + r["reason"]
             r["decision"] = "forced"
             forced.append(r)
             forced_at.append((rec.get("_file"), rec.get("_line")))
     _check_decisions(forced, forced_at, veto_at, feat["ids"])
     return _clusters(feat, forced, scored, vetoes, case)
-
-
-def apply_merges(case, merges):
-    """Return a new case in which merged person records are folded into the kept ones.
-
-    Parameters
-    ----------
-    case : Case
-        Not modified.
-    merges : DataFrame
-        From :func:`resolve_entities` (at least ``kept_id`` and ``merged_id``).
-
-    Returns
-    -------
-    Case
-        A new case where
-
-        - each kept person has the names of its merged records (and their aliases) among its
-          ``aliases``, the union of every list column (nationality, offences...), the most
-          precise birth date, the strongest role and notice, and missing fields filled from
-          the merged records;
-        - every person has ``merged_ids`` (list of the ids folded into it, empty for most)
-          and ``sources`` (``file:line`` of every record behind it), so both ids stay
-          findable;
-        - every reference in links, travel, documents and phones names the kept id;
-        - a link that became a self-link is dropped and recorded in ``rejects`` (file, line,
-          problem) and in ``counts["links"]`` (``taken`` down, ``rejected`` up,
-          ``dropped_by_merge``), so nothing is lost silently;
-        - ``merges`` is set to `merges`.
-
-    Examples
-    --------
-    >>> from netanalysis.model.case import Case
-    >>> c = Case(tables={"persons": pd.DataFrame({"id": ["P1", "P2"], "name": ["Ana Ríos", "ANA RIOS"],
-    ...     "aliases": [[], ["La Flaca"]], "_file": "persons.csv", "_line": [2, 3]}),
-    ...     "links": pd.DataFrame({"from_id": ["P1"], "to_id": ["P2"], "type": ["associate"],
-    ...     "_file": "links.csv", "_line": [2]})})
-    >>> m = pd.DataFrame({"kept_id": ["P1"], "merged_id": ["P2"], "score": [1.0], "reason": ["x"]})
-    >>> c2 = apply_merges(c, m)
-    >>> c2.persons[["id", "aliases", "merged_ids"]].values.tolist()
-    [['P1', ['ANA RIOS', 'La Flaca'], ['P2']]]
-    >>> len(c2.links), c2.rejects["problem"].tolist()
-    (0, ['self-link after merging person P2 into P1'])
-    """
-    persons = case.tables["persons"]
-    tables = {k: v.copy() for k, v in case.tables.items()}
-    counts = copy.deepcopy(case.counts)
-    rejects = case.rejects.copy()
-    mapping = {} if merges is None or not len(merges) else \
-        dict(zip(merges["merged_id"].astype(str), merges["kept_id"].astype(str)))
-    for merged in list(mapping):          # chains (A -> B -> C) resolve to the last kept id
-        seen, kept = {merged}, mapping[merged]
-        while kept in mapping and kept not in seen:
-            seen.add(kept)
-            kept = mapping[kept]
-        mapping[merged] = kept
-    p = persons.copy()
-    if "aliases" not in p:
-        p["aliases"] = [[] for _ in range(len(p))]
-    p["id"] = p["id"].astype(str)
-    src = [f"{f}:{ln}" if _present(f) else f"persons:{ln}"
-           for f, ln in zip(p["_file"].tolist() if "_file" in p else [None] * len(p),
-                            p["_line"].tolist() if "_line" in p else [None] * len(p))]
-    p["sources"] = [[s] for s in src]
-    p["merged_ids"] = [[] for _ in range(len(p))]
-    if not mapping:
-        tables["persons"] = p
-        out = Case(tables=tables, rejects=rejects, counts=counts, path=case.path,
-                   merges=merges, inferred=case.inferred)
-        return out
-    rows = {pid: k for k, pid in enumerate(p["id"].tolist())}
-    recs = p.to_dict("records")
-    groups = {}
-    for merged, kept in mapping.items():
-        if merged in rows and kept in rows:
-            groups.setdefault(kept, []).append(merged)
-    list_cols = [c for c in p.columns if c not in ("aliases", "sources", "merged_ids")
-                 and p[c].map(lambda v: isinstance(v, list)).any()]
-    for kept, merged_ids in groups.items():
-        k = recs[rows[kept]]
-        others = [recs[rows[m]] for m in sorted(merged_ids)]
-        aliases = dict.fromkeys(_as_list(k.get("aliases")))      # ordered set: linear
-        for o in others:
-            for nm in [o.get("name")] + list(_as_list(o.get("aliases"))):
-                if _present(nm) and nm != k.get("name"):
-                    aliases.setdefault(nm, None)
-        k["aliases"] = list(aliases)
-        for col in list_cols:
-            vals = list(_as_list(k.get(col)))
-            seen = set(map(_hashable, vals))
-            for o in others:
-                for v in _as_list(o.get(col)):
-                    if _hashable(v) not in seen:
-                        seen.add(_hashable(v))
-                        vals.append(v)
-            k[col] = vals
-        births = [b for b in [k.get("birth_date")] + [o.get("birth_date") for o in others]
-                  if _present(b)]
-        if births:
-            k["birth_date"] = max(births, key=lambda b: (len(str(b)), b == k.get("birth_date")))
-        for col, rank in (("role", _ROLE_RANK), ("notice", _NOTICE_RANK)):
-            if col in k:
-                cands = [r.get(col) for r in [k] + others if _present(r.get(col))]
-                if cands:
-                    k[col] = max(cands, key=lambda v: rank.get(v, 0))
-        for col in k:
-            if col in list_cols or col in ("aliases", "sources", "merged_ids", "_file", "_line"):
-                continue
-            if not _present(k[col]):
-                for o in others:
-                    if _present(o.get(col)):
-                        k[col] = o[col]
-                        break
-        k["merged_ids"] = sorted(merged_ids)
-        k["sources"] = k["sources"] + [s for o in others for s in o["sources"]]
-    keep = [r for r in recs if r["id"] not in mapping]
-    tables["persons"] = pd.DataFrame(keep, columns=p.columns).reset_index(drop=True)
-
-    def remap(s):
-        s = s.astype(object)
-        new = s.map(mapping)
-        return new.where(new.notna(), s)
-
-    for kind, cols in (("links", ["from_id", "to_id"]), ("travel", ["person_id"]),
-                       ("documents", ["holder_id"]), ("phones", ["person_id"])):
-        t = tables[kind]
-        if len(t):
-            for c in cols:
-                if c in t:
-                    t[c] = remap(t[c])
-    links = tables["links"]
-    if len(links):
-        orig_from = case.tables["links"]["from_id"].astype(str)
-        orig_to = case.tables["links"]["to_id"].astype(str)
-        self_new = (links["from_id"].astype(str) == links["to_id"].astype(str)).to_numpy() & \
-            (orig_from != orig_to).to_numpy()
-        if self_new.any():
-            dropped = links[self_new]
-            rej = pd.DataFrame({
-                "file": dropped["_file"].to_numpy() if "_file" in dropped else "links.csv",
-                "line": dropped["_line"].to_numpy() if "_line" in dropped else None,
-                "column": "from_id",
-                "value": orig_from[self_new].to_numpy(),
-                "problem": [f"self-link after merging person {m} into {k}" for m, k in zip(
-                    [a if a in mapping else b for a, b in zip(orig_from[self_new], orig_to[self_new])],
-                    dropped["from_id"].astype(str))],
-            })
-            rejects = pd.concat([rejects, rej], ignore_index=True) if len(rejects) else rej
-            tables["links"] = links[~self_new].reset_index(drop=True)
-            k = int(self_new.sum())
-            lc = counts.setdefault("links", {})
-            if "taken" in lc:
-                lc["taken"] = int(lc["taken"]) - k
-            lc["rejected"] = int(lc.get("rejected", 0)) + k
-            lc["dropped_by_merge"] = int(lc.get("dropped_by_merge", 0)) + k
-    return Case(tables=tables, rejects=rejects, counts=counts, path=case.path, merges=merges,
-                inferred=case.inferred)
 
 
 # --------------------------------------------------------------------------------------------
@@ -573,30 +308,30 @@ class _Context:
             reasons.append(f"common name (carried by {common} records of the case)")
             ev.append("common_name")
         # birth dates
-        lvl = _birth_level(int(f["y"][i]), int(f["m"][i]), int(f["d"][i]),
+        lvl = birth_level(int(f["y"][i]), int(f["m"][i]), int(f["d"][i]),
                            int(f["y"][j]), int(f["m"][j]), int(f["d"][j]))
         ba, bb = f["birth"][i], f["birth"][j]
         blocked = False
-        if lvl == _DAY:
+        if lvl == BIRTH_DAY:
             score += float(cfg["birth_day_weight"])
             reasons.append(f"birth dates agree ({ba[:10]})")
             ev.append("birth_date")
             corroborated = True
-        elif lvl == _SWAP:
+        elif lvl == BIRTH_SWAP:
             score += float(cfg["birth_swap_weight"])
             reasons.append(f"birth dates agree with day and month swapped ({ba[:10]} / {bb[:10]})")
             ev.append("birth_date")
             corroborated = True
-        elif lvl == _MONTH:
+        elif lvl == BIRTH_MONTH:
             score += float(cfg["birth_month_weight"])
             reasons.append(f"birth dates agree to the month ({min(ba, bb, key=len)[:7]})")
             ev.append("birth_month")
             corroborated = corroborated or rare
-        elif lvl == _YEAR:
+        elif lvl == BIRTH_YEAR:
             score += float(cfg["birth_year_weight"])
             reasons.append(f"birth dates agree to the year ({ba[:4]})")
             ev.append("birth_year")
-        elif lvl == _CONFLICT:
+        elif lvl == BIRTH_CONFLICT:
             reasons.append(f"birth dates conflict ({ba} / {bb})")
             ev.append("birth_conflict")
             blocked = bool(cfg["birth_conflict_blocks"])
@@ -682,8 +417,8 @@ def _prefilter(pairs, feat, cfg):
     i = pairs["i"].to_numpy()
     j = pairs["j"].to_numpy()
     y, m, d = feat["y"], feat["m"], feat["d"]
-    lvl = _birth_levels(y[i], m[i], d[i], y[j], m[j], d[j])
-    bw = np.select([lvl == _DAY, lvl == _SWAP, lvl == _MONTH, lvl == _YEAR],
+    lvl = birth_levels(y[i], m[i], d[i], y[j], m[j], d[j])
+    bw = np.select([lvl == BIRTH_DAY, lvl == BIRTH_SWAP, lvl == BIRTH_MONTH, lvl == BIRTH_YEAR],
                    [float(cfg["birth_day_weight"]), float(cfg["birth_swap_weight"]),
                     float(cfg["birth_month_weight"]), float(cfg["birth_year_weight"])], 0.0)
     ub = float(cfg["name_weight"]) + bw + float(cfg["nationality_weight"])
@@ -694,7 +429,7 @@ def _prefilter(pairs, feat, cfg):
     ub = ub + np.where(rare, float(cfg["rare_name_weight"]), 0.0)
     keep = ub >= float(cfg["threshold"]) - 1e-9
     if cfg["birth_conflict_blocks"]:
-        keep &= lvl != _CONFLICT
+        keep &= lvl != BIRTH_CONFLICT
     return pairs[keep]
 
 
@@ -772,7 +507,7 @@ def _information(case, feat, needed):
         for c, v in rec.items():
             if isinstance(v, (list, tuple, np.ndarray)):
                 filled += len(v)
-            elif _present(v):
+            elif present(v):
                 filled += 1 + (len(str(v)) / 100 if c == "birth_date" else 0)
         scores[x] = filled + int(ndocs[x]) + int(nph[x])
     return scores.__getitem__
@@ -792,101 +527,3 @@ def _empty_merges():
                          for c in MERGE_COLUMNS})
 
 
-def _parse_birth(values):
-    s = pd.Series([v if isinstance(v, str) else "" for v in values], dtype=object)
-    n = len(s)
-    y = np.zeros(n, dtype=np.int32)
-    m = np.zeros(n, dtype=np.int32)
-    d = np.zeros(n, dtype=np.int32)
-    if n == 0:
-        return y, m, d
-    lens = s.str.len().to_numpy()
-    has_y = lens >= 4
-    has_m = lens >= 7
-    has_d = lens >= 10
-    if has_y.any():
-        y[has_y] = pd.to_numeric(s[has_y].str[:4], errors="coerce").fillna(0).astype(int).to_numpy()
-    if has_m.any():
-        m[has_m] = pd.to_numeric(s[has_m].str[5:7], errors="coerce").fillna(0).astype(int).to_numpy()
-    if has_d.any():
-        d[has_d] = pd.to_numeric(s[has_d].str[8:10], errors="coerce").fillna(0).astype(int).to_numpy()
-    return y, m, d
-
-
-def _birth_level(y1, m1, d1, y2, m2, d2):
-    """Scalar form of :func:`_birth_levels`."""
-    if not y1 or not y2:
-        return _UNKNOWN
-    if y1 != y2:
-        return _CONFLICT
-    if not m1 or not m2:
-        return _YEAR
-    if m1 != m2:
-        return _SWAP if (d1 and d2 and d1 == m2 and m1 == d2) else _CONFLICT
-    if not d1 or not d2:
-        return _MONTH
-    return _DAY if d1 == d2 else _CONFLICT
-
-
-def _birth_levels(y1, m1, d1, y2, m2, d2):
-    lvl = np.full(len(y1), _UNKNOWN, dtype=np.int8)
-    known = (y1 > 0) & (y2 > 0)
-    yc = known & (y1 != y2)
-    same_y = known & (y1 == y2)
-    no_m = same_y & ((m1 == 0) | (m2 == 0))
-    both_m = same_y & (m1 > 0) & (m2 > 0)
-    swap = both_m & (m1 != m2) & (d1 > 0) & (d2 > 0) & (d1 == m2) & (m1 == d2)
-    mc = both_m & (m1 != m2) & ~swap
-    same_m = both_m & (m1 == m2)
-    no_d = same_m & ((d1 == 0) | (d2 == 0))
-    day = same_m & (d1 > 0) & (d2 > 0) & (d1 == d2)
-    dc = same_m & (d1 > 0) & (d2 > 0) & (d1 != d2)
-    lvl[no_m] = _YEAR
-    lvl[no_d] = _MONTH
-    lvl[swap] = _SWAP
-    lvl[day] = _DAY
-    lvl[yc | mc | dc] = _CONFLICT
-    return lvl
-
-
-def _sex(v):
-    """``"M"``, ``"F"`` or None from an extra ``sex``/``gender`` column."""
-    if not _present(v):
-        return None
-    t = str(v).strip().upper()[:1]
-    return {"M": "M", "H": "M", "F": "F", "W": "F"}.get(t)
-
-
-def _hashable(v):
-    try:
-        hash(v)
-    except TypeError:
-        return repr(v)
-    return v
-
-
-def _col(df, name):
-    return df[name].tolist() if name in df else [None] * len(df)
-
-
-def _as_list(v):
-    if v is None:
-        return []
-    if isinstance(v, (list, tuple, set, frozenset, np.ndarray)):
-        return [x for x in v if _present(x)]
-    if isinstance(v, float) and v != v:
-        return []
-    s = str(v).strip()
-    return [x.strip() for x in s.split("|") if x.strip()] if s else []
-
-
-def _present(v):
-    if v is None:
-        return False
-    if isinstance(v, float) and v != v:
-        return False
-    if v is pd.NA:
-        return False
-    if isinstance(v, (list, tuple)) and len(v) == 0:
-        return False
-    return not (isinstance(v, str) and v.strip() == "")

@@ -57,7 +57,6 @@ References
 from __future__ import annotations
 
 import contextlib
-import math
 import os
 import re
 import shutil
@@ -67,9 +66,10 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from netanalysis.model.values import present
 from netanalysis.model.vocab import INFERRED_LINK_TYPES
 from netanalysis.progress import Progress
-from netanalysis.resolve.blocking import normalize_document, normalize_phone
+from netanalysis.resolve.blocking import normalize_document, phone_key
 from netanalysis.settings import section_settings
 from netanalysis.resolve.significance import (
     benjamini_hochberg,
@@ -289,7 +289,7 @@ def shared_phone_links(case, *, settings=None):
     if not len(ph):
         return _empty()
     uses = pd.DataFrame({"pid": ph["person_id"].astype(str).to_numpy(dtype=object),
-                         "key": [normalize_phone(x) for x in ph["number"].tolist()]})
+                         "key": [phone_key(x) for x in ph["number"].tolist()]})
     uses["label"] = uses["key"]
     return _shared(uses, "shared_phone", "both use phone", int(cfg["shared_phone"]["max_users"]),
                    cfg, _seed_ids(case, cfg))
@@ -317,8 +317,8 @@ def shared_document_links(case, *, settings=None):
     docs = case.tables["documents"]
     if not len(docs):
         return _empty()
-    kind = [str(k).replace("_", " ") if _present(k) else "document" for k in _col(docs, "kind")]
-    country = [str(c).upper() if _present(c) else "" for c in _col(docs, "issuing_country")]
+    kind = [str(k).replace("_", " ") if present(k) else "document" for k in _col(docs, "kind")]
+    country = [str(c).upper() if present(c) else "" for c in _col(docs, "issuing_country")]
     num = [normalize_document(x) for x in docs["number"].tolist()]
     key = [f"{c}|{n}" if n else "" for c, n in zip(country, num)]
     label = [f"{k} {n}" + (f" ({c})" if c else "") for k, n, c in zip(kind, num, country)]
@@ -558,7 +558,7 @@ def _seed_ids(case, cfg):
     if not len(p) or "wanted_by" not in p:
         return set()
     return {str(i) for i, w in zip(p["id"], p["wanted_by"])
-            if (len(w) > 0 if isinstance(w, (list, tuple, np.ndarray)) else _present(w))}
+            if (len(w) > 0 if isinstance(w, (list, tuple, np.ndarray)) else present(w))}
 
 
 def _significant(res, m, two_w, cfg):
@@ -601,8 +601,8 @@ def _finish(a, b, typ, evidence, score, cfg, start, end):
         "from_id": np.asarray(a, dtype=object), "to_id": np.asarray(b, dtype=object),
         "type": typ, "evidence": list(evidence), "score": score, "confidence": conf,
         "weight": score,
-        "start": [s if _present(s) else None for s in start],
-        "end": [e if _present(e) else None for e in end],
+        "start": [s if present(s) else None for s in start],
+        "end": [e if present(e) else None for e in end],
     })[INFERRED_COLUMNS].sort_values(["score", "from_id", "to_id"], ascending=[False, True, True],
                                      kind="stable").reset_index(drop=True)
 
@@ -643,7 +643,7 @@ def _str_col(df, col):
 def _phones(series):
     """Normalise a column of phone numbers (each distinct value once)."""
     codes, uniq = pd.factorize(series.astype(object), use_na_sentinel=False)
-    norm = np.array([normalize_phone(v) for v in uniq], dtype=object)
+    norm = np.array([phone_key(v) for v in uniq], dtype=object)
     return norm[codes] if len(norm) else np.array([], dtype=object)
 
 
@@ -661,11 +661,3 @@ def _minutes(seconds):
 def _empty():
     return pd.DataFrame({c: pd.Series(dtype="float64" if c in ("score", "confidence", "weight")
                                       else object) for c in INFERRED_COLUMNS})
-
-
-def _present(v):
-    if v is None or v is pd.NA or v is pd.NaT:
-        return False
-    if isinstance(v, float) and math.isnan(v):
-        return False
-    return not (isinstance(v, str) and v.strip() == "")

@@ -36,6 +36,7 @@ import pandas as pd
 from netanalysis.errors import InputError
 from netanalysis.model.graph import co_travellers, journey_key, party_edges
 from netanalysis.model.vocab import SUPPORT_TYPES
+from netanalysis.outputs import write_csv
 from netanalysis.resolve.names import name_similarity, name_tokens
 
 __all__ = ["watch", "evaluate_rules", "ALERT_COLUMNS", "fingerprint"]
@@ -526,6 +527,7 @@ def _write_state(state, alerts):
 
 
 def _write_alerts(df, path):
-    from netanalysis.pipeline import _write_csv
-
-    _write_csv(df, path, ALERT_COLUMNS)
+    df = pd.DataFrame(columns=ALERT_COLUMNS) if df is None else df
+    extra = [c for c in df.columns if c not in ALERT_COLUMNS]
+    # formula-safe cells, written to a temporary file and renamed
+    write_csv(df.reindex(columns=ALERT_COLUMNS + extra), path)

@@ -11,7 +11,8 @@ import pytest
 
 from netanalysis.errors import InputError, MappingError
 from netanalysis.ingest import load_case
-from netanalysis.ingest.mapping import load_mapped, read_mapping
+from netanalysis.ingest.load import load_mapped
+from netanalysis.ingest.mapping import read_mapping
 
 NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 _CT = ('<?xml version="1.0" encoding="UTF-8"?><Types '

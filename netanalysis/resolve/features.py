@@ -1,0 +1,272 @@
+"""Features: what entity resolution compares of each person record, and birth date agreement.
+
+The first stage of entity resolution (:mod:`netanalysis.resolve.entities`):
+:func:`person_features` reads each record's names, birth date, nationality, documents,
+phones and contacts into arrays once; :func:`birth_levels` says how partial birth dates of
+pairs of records agree (one of the ``BIRTH_*`` levels).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from netanalysis.model.values import as_list, present
+from netanalysis.resolve.blocking import normalize_document, phone_key
+from netanalysis.resolve.names import name_tokens
+
+__all__ = ["MAX_COMPARED_NAMES", "BIRTH_UNKNOWN", "BIRTH_YEAR", "BIRTH_MONTH", "BIRTH_SWAP",
+           "BIRTH_DAY", "BIRTH_CONFLICT", "person_features", "birth_agreement", "parse_birth",
+           "birth_levels", "birth_level"]
+
+#: Names of a record used for comparison and blocking: its name, then its first aliases. A
+#: record with more (a hostile or broken export with hundreds of aliases) is compared on these
+#: only, and the merge reason says so; apply_merges keeps every alias.
+MAX_COMPARED_NAMES = 20
+
+
+# birth date agreement levels
+BIRTH_UNKNOWN, BIRTH_YEAR, BIRTH_MONTH, BIRTH_SWAP, BIRTH_DAY, BIRTH_CONFLICT = 0, 1, 2, 3, 4, -1
+
+
+def birth_agreement(a, b):
+    """Return how two partial birth dates agree: ``"day"``, ``"swap"``, ``"month"``, ``"year"``,
+    ``"conflict"`` or None (one is unknown).
+
+    Examples
+    --------
+    >>> birth_agreement("1980-07-12", "1980-07")
+    'month'
+    >>> birth_agreement("1980-07-12", "1980-12-07")
+    'swap'
+    >>> birth_agreement("1980", "1981-02-03")
+    'conflict'
+    >>> birth_agreement(None, "1980") is None
+    True
+    """
+    y, m, d = parse_birth([a, b])
+    lvl = int(birth_levels(y[:1], m[:1], d[:1], y[1:], m[1:], d[1:])[0])
+    return {BIRTH_UNKNOWN: None, BIRTH_YEAR: "year", BIRTH_MONTH: "month", BIRTH_SWAP: "swap", BIRTH_DAY: "day",
+            BIRTH_CONFLICT: "conflict"}[lvl]
+
+
+def person_features(case, *, rare_name_max=2):
+    """Return the per-record features resolution compares (see :func:`resolve_entities`).
+
+    A dict with ``ids`` (list), ``n``, ``names`` (name and aliases per record, the first
+    :data:`MAX_COMPARED_NAMES`), ``names_total`` (how many distinct ones each has), ``birth``,
+    ``y``/``m``/``d`` (int arrays, 0 = unknown), ``nat`` (sets), ``docs`` (DataFrame ``i``,
+    ``key``, ``kind``, ``country``, ``number``), ``phones`` (``i``, ``key``), ``contacts``
+    (``i``, ``node``), ``degree`` (int array) and ``linked`` (set of ``(i, j)``).
+    """
+    persons = case.tables["persons"]
+    ids = persons["id"].astype(str).tolist()
+    pos = {pid: i for i, pid in enumerate(ids)}
+    n = len(ids)
+    names, names_total = [], []
+    aliases = persons["aliases"] if "aliases" in persons else pd.Series([None] * n)
+    for nm, al in zip(persons["name"].tolist(), aliases.tolist()):
+        v = {str(nm): None} if present(nm) else {}
+        for a in as_list(al):
+            v.setdefault(a, None)
+        names_total.append(len(v))
+        names.append(list(v)[:MAX_COMPARED_NAMES])
+    birth = [b if present(b) else None for b in persons["birth_date"].tolist()] \
+        if "birth_date" in persons else [None] * n
+    y, m, d = parse_birth(birth)
+    nat = [frozenset(as_list(x)) for x in persons["nationality"].tolist()] \
+        if "nationality" in persons else [frozenset()] * n
+
+    sex = [_sex(v) for v in _col(persons, "sex")] if "sex" in persons else \
+        [_sex(v) for v in _col(persons, "gender")]
+    docs = case.tables["documents"]
+    if len(docs):
+        di = docs["holder_id"].astype(str).map(pos)
+        ok = di.notna()
+        dd = docs[ok]
+        docs_f = pd.DataFrame({
+            "i": di[ok].astype(np.int64).to_numpy(),
+            "key": [normalize_document(x) for x in dd["number"].tolist()],
+            "kind": [str(k) if present(k) else "" for k in _col(dd, "kind")],
+            "country": [str(c).upper() if present(c) else "" for c in _col(dd, "issuing_country")],
+            "number": dd["number"].astype(str).to_numpy(),
+        })
+    else:
+        docs_f = pd.DataFrame({"i": pd.Series(dtype=np.int64), "key": [], "kind": [],
+                               "country": [], "number": []})
+    ph = case.tables["phones"]
+    if len(ph):
+        pi = ph["person_id"].astype(str).map(pos)
+        ok = pi.notna()
+        phones_f = pd.DataFrame({"i": pi[ok].astype(np.int64).to_numpy(),
+                                 "key": [phone_key(x) for x in ph.loc[ok, "number"].tolist()]})
+    else:
+        phones_f = pd.DataFrame({"i": pd.Series(dtype=np.int64), "key": []})
+    links = case.tables["links"]
+    linked = set()
+    if len(links):
+        a = links["from_id"].astype(str)
+        b = links["to_id"].astype(str)
+        both = pd.DataFrame({"a": a.to_numpy(), "b": b.to_numpy()})
+        both = both[both["a"] != both["b"]]
+        ai = both["a"].map(pos)
+        bi = both["b"].map(pos)
+        c1 = pd.DataFrame({"i": ai, "node": both["b"]})
+        c2 = pd.DataFrame({"i": bi, "node": both["a"]})
+        contacts = pd.concat([c1, c2], ignore_index=True).dropna(subset=["i"])
+        contacts = contacts.astype({"i": np.int64}).drop_duplicates()
+        pp = both[ai.notna().to_numpy() & bi.notna().to_numpy()]
+        for x, z in zip(pp["a"].map(pos).astype(int), pp["b"].map(pos).astype(int)):
+            linked.add((min(x, z), max(x, z)))
+    else:
+        contacts = pd.DataFrame({"i": pd.Series(dtype=np.int64), "node": pd.Series(dtype=object)})
+    # full-name keys (sorted tokens) and how many records carry each: rare names count more
+    keys = [" ".join(sorted(name_tokens(v[0]))) if v else "" for v in names]
+    nk, uniq = pd.factorize(pd.Series(keys, dtype=object))
+    counts = np.bincount(nk)
+    ntok = np.array([len(k.split()) for k in keys], dtype=np.int64)
+    rare_max = int(rare_name_max)
+    rare = (counts[nk] <= rare_max) & (ntok >= 3)
+    degree = np.bincount(contacts["i"].to_numpy(np.int64), minlength=n) if len(contacts) \
+        else np.zeros(n, dtype=np.int64)
+    return {"ids": ids, "n": n, "names": names, "names_total": names_total, "birth": birth, "y": y, "m": m, "d": d,
+            "nat": nat, "sex": sex, "docs": docs_f, "phones": phones_f, "contacts": contacts,
+            "degree": degree, "linked": linked, "name_key": nk.astype(np.int64),
+            "name_count": counts[nk], "rare": rare}
+
+
+def parse_birth(values):
+    """Return year, month and day arrays of partial ISO birth dates (0 where unknown).
+
+    Parameters
+    ----------
+    values : sequence
+        ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` strings; anything else is unknown.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        ``(year, month, day)``, int32 arrays as long as `values`.
+
+    See Also
+    --------
+    birth_levels : compares the parsed dates of pairs.
+
+    Examples
+    --------
+    >>> [a.tolist() for a in parse_birth(["1980-07-12", "1981", None])]
+    [[1980, 1981, 0], [7, 0, 0], [12, 0, 0]]
+    """
+    s = pd.Series([v if isinstance(v, str) else "" for v in values], dtype=object)
+    n = len(s)
+    y = np.zeros(n, dtype=np.int32)
+    m = np.zeros(n, dtype=np.int32)
+    d = np.zeros(n, dtype=np.int32)
+    if n == 0:
+        return y, m, d
+    lens = s.str.len().to_numpy()
+    has_y = lens >= 4
+    has_m = lens >= 7
+    has_d = lens >= 10
+    if has_y.any():
+        y[has_y] = pd.to_numeric(s[has_y].str[:4], errors="coerce").fillna(0).astype(int).to_numpy()
+    if has_m.any():
+        m[has_m] = pd.to_numeric(s[has_m].str[5:7], errors="coerce").fillna(0).astype(int).to_numpy()
+    if has_d.any():
+        d[has_d] = pd.to_numeric(s[has_d].str[8:10], errors="coerce").fillna(0).astype(int).to_numpy()
+    return y, m, d
+
+
+def birth_level(y1, m1, d1, y2, m2, d2):
+    """Return the agreement level of two parsed birth dates (the scalar :func:`birth_levels`).
+
+    Parameters
+    ----------
+    y1, m1, d1, y2, m2, d2 : int
+        Year, month and day of each date, 0 where unknown (:func:`parse_birth`).
+
+    Returns
+    -------
+    int
+        One of ``BIRTH_UNKNOWN``, ``BIRTH_YEAR``, ``BIRTH_MONTH``, ``BIRTH_SWAP``,
+        ``BIRTH_DAY``, ``BIRTH_CONFLICT``.
+
+    See Also
+    --------
+    birth_levels : the same over arrays of pairs.
+
+    Examples
+    --------
+    >>> birth_level(1980, 7, 12, 1980, 12, 7) == BIRTH_SWAP
+    True
+    """
+    if not y1 or not y2:
+        return BIRTH_UNKNOWN
+    if y1 != y2:
+        return BIRTH_CONFLICT
+    if not m1 or not m2:
+        return BIRTH_YEAR
+    if m1 != m2:
+        return BIRTH_SWAP if (d1 and d2 and d1 == m2 and m1 == d2) else BIRTH_CONFLICT
+    if not d1 or not d2:
+        return BIRTH_MONTH
+    return BIRTH_DAY if d1 == d2 else BIRTH_CONFLICT
+
+
+def birth_levels(y1, m1, d1, y2, m2, d2):
+    """Return the agreement levels of pairs of parsed birth dates, element by element.
+
+    Parameters
+    ----------
+    y1, m1, d1, y2, m2, d2 : numpy.ndarray
+        Year, month and day arrays of the first and second date of each pair, 0 where
+        unknown (:func:`parse_birth`).
+
+    Returns
+    -------
+    numpy.ndarray
+        int8 levels: ``BIRTH_DAY`` (same date), ``BIRTH_SWAP`` (day and month swapped),
+        ``BIRTH_MONTH``, ``BIRTH_YEAR`` (agree as far as both are known),
+        ``BIRTH_CONFLICT`` or ``BIRTH_UNKNOWN`` (a year is unknown).
+
+    See Also
+    --------
+    birth_level : the scalar form.
+    birth_agreement : the level of two date strings, by name.
+
+    Examples
+    --------
+    >>> y, m, d = parse_birth(["1980-07-12", "1980-07", "1980-07-12", "1979"])
+    >>> birth_levels(y[:2], m[:2], d[:2], y[2:], m[2:], d[2:]).tolist() == [BIRTH_DAY, BIRTH_CONFLICT]
+    True
+    """
+    lvl = np.full(len(y1), BIRTH_UNKNOWN, dtype=np.int8)
+    known = (y1 > 0) & (y2 > 0)
+    yc = known & (y1 != y2)
+    same_y = known & (y1 == y2)
+    no_m = same_y & ((m1 == 0) | (m2 == 0))
+    both_m = same_y & (m1 > 0) & (m2 > 0)
+    swap = both_m & (m1 != m2) & (d1 > 0) & (d2 > 0) & (d1 == m2) & (m1 == d2)
+    mc = both_m & (m1 != m2) & ~swap
+    same_m = both_m & (m1 == m2)
+    no_d = same_m & ((d1 == 0) | (d2 == 0))
+    day = same_m & (d1 > 0) & (d2 > 0) & (d1 == d2)
+    dc = same_m & (d1 > 0) & (d2 > 0) & (d1 != d2)
+    lvl[no_m] = BIRTH_YEAR
+    lvl[no_d] = BIRTH_MONTH
+    lvl[swap] = BIRTH_SWAP
+    lvl[day] = BIRTH_DAY
+    lvl[yc | mc | dc] = BIRTH_CONFLICT
+    return lvl
+
+
+def _sex(v):
+    """``"M"``, ``"F"`` or None from an extra ``sex``/``gender`` column."""
+    if not present(v):
+        return None
+    t = str(v).strip().upper()[:1]
+    return {"M": "M", "H": "M", "F": "F", "W": "F"}.get(t)
+
+
+def _col(df, name):
+    return df[name].tolist() if name in df else [None] * len(df)
