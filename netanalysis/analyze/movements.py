@@ -599,7 +599,12 @@ class MovementModel:
         if prev is not None and c == prev:
             e["back"] = f"came to {cur} from there"
         for cat in ("lodging", "support", "family", "associates"):
-            items = sorted(net_ev.get((cat, c), ()), key=lambda x: (-x[0], x[1]))[:2]
+            items, seen = [], set()
+            for it in sorted(net_ev.get((cat, c), ()), key=lambda x: (-x[0], x[1])):
+                if it[1] not in seen:  # one person once, with their strongest tie
+                    seen.add(it[1])
+                    items.append(it)
+            items = items[:2]
             if items:
                 who = ", ".join(f"{self._who(q)} ({typ}, {g})" for _, q, typ, g in items)
                 noun = {"lodging": "supporter", "support": "supporter", "family": "relative",
