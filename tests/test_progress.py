@@ -85,3 +85,22 @@ def test_robustness_reports_its_analyses():
     robustness(Case(tables={"persons": persons, "links": links}),
                progress=Progress(stream=buf, every=0.0))
     assert buf.getvalue().splitlines()[-1].startswith("robustness tests: 3/3 analyses (100%)")
+
+
+def test_resolution_shows_a_counted_bar_for_pair_scoring():
+    import io
+
+    from netanalysis.ingest import case_from_records
+    from netanalysis.progress import Progress
+    from netanalysis.resolve import resolve_entities
+
+    case = case_from_records(persons=[
+        {"id": "P1", "name": "Ana María Pérez Gómez", "birth_date": "1980-05-02"},
+        {"id": "P2", "name": "Ana Maria Perez", "birth_date": "1980-05-02"},
+        {"id": "P3", "name": "Luis Ruiz", "birth_date": "1975-01-01"}])
+    buf = io.StringIO()
+    resolve_entities(case, progress=Progress(stream=buf, bar=False, every=0))
+    lines = [x for x in buf.getvalue().splitlines() if x.startswith("resolution: comparing pairs")]
+    assert lines, buf.getvalue()
+    done, _, total = lines[-1].split(": ")[2].split()[0].partition("/")
+    assert done == total  # the last line counts every pair compared

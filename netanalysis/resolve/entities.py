@@ -160,10 +160,15 @@ def resolve_entities(case, *, settings=None, decisions=None, progress=None):
     scored = []
     ctx = _Context(feat, cfg)
     ctx.prepare_contacts(set(pairs["i"].tolist()) | set(pairs["j"].tolist()))
-    for i, j in zip(pairs["i"].to_numpy(), pairs["j"].to_numpy()):
-        r = ctx.compare(int(i), int(j))
-        if r["accept"]:
-            scored.append(r)
+    # the longest Python loop of resolution: a bar with counts, rate and time left
+    with progress.bar("resolution: comparing pairs", total=len(pairs), unit="pairs") as bar:
+        for k, (i, j) in enumerate(zip(pairs["i"].to_numpy(), pairs["j"].to_numpy()), 1):
+            r = ctx.compare(int(i), int(j))
+            if r["accept"]:
+                scored.append(r)
+            if k % 2000 == 0:
+                bar.update(2000)
+        bar.update(len(pairs) % 2000)
     progress.say(f"resolution: {len(scored):,} pairs accepted")
     pos = {pid: k for k, pid in enumerate(feat["ids"])}
     forced, vetoes, forced_at, veto_at = [], [], [], {}
