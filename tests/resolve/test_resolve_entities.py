@@ -335,7 +335,7 @@ def test_consistent_forced_merges_and_vetoes_still_apply(make_case, tmp_path):
 # --- issue 14: bounded input sizes --------------------------------------------------------
 
 def test_aliases_compared_are_bounded_and_the_reason_says_so(make_case, monkeypatch):
-    from netanalysis.resolve import entities
+    from netanalysis.resolve import compare, entities
     many = [f"Alias Numero{k}" for k in range(400)]
     c = make_case(persons=[{"id": "H1", "name": "Luis Mora", "aliases": many},
                            {"id": "H2", "name": "Pedro Gil", "aliases": [a + "x" for a in many]}],
@@ -344,8 +344,8 @@ def test_aliases_compared_are_bounded_and_the_reason_says_so(make_case, monkeypa
                              {"id": "D2", "holder_id": "H2", "kind": "passport", "number": "PZ1",
                               "issuing_country": "CO"}])
     calls = []
-    real = entities.name_similarity
-    monkeypatch.setattr(entities, "name_similarity", lambda a, b: calls.append(1) or real(a, b))
+    real = compare.name_similarity
+    monkeypatch.setattr(compare, "name_similarity", lambda a, b: calls.append(1) or real(a, b))
     m = resolve_entities(c, decisions=pd.DataFrame({
         "id_a": ["H1"], "id_b": ["H2"], "decision": ["merge"], "note": [None],
         "_file": "decisions.csv", "_line": [2]}))
