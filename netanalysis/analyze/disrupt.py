@@ -212,8 +212,8 @@ def _fugitives(G, support, fugitives):
     return out
 
 
-def disruption_table(case, strategy="betweenness", *, ids=None, mode="sequential", steps=5,
-                     seed=0, filters=None, exact_up_to=3000, sample=128):
+def disruption_table(case, strategy=None, *, ids=None, mode=None, steps=None, seed=0,
+                     filters=None, exact_up_to=None, sample=None, settings=None):
     """Simulate arrests in `case`: remove people and report the largest component each step.
 
     The network is the party graph of the ties that pass `filters`; which fugitives lose
@@ -224,22 +224,26 @@ def disruption_table(case, strategy="betweenness", *, ids=None, mode="sequential
     ----------
     case : Case
         As prepared by :func:`netanalysis.pipeline.prepare_case`.
-    strategy : {"betweenness", "degree", "pagerank"}
+    strategy : {"betweenness", "degree", "pagerank"}, optional
         Whom to remove first (ignored when `ids` is given).
     ids : str or list of str, optional
         Ids to remove in this order instead of a strategy (a string is split on commas).
-    mode : {"sequential", "block"}
+    mode : {"sequential", "block"}, optional
         Recompute the ranking after each removal, or remove the top of the first ranking.
-    steps : int
+    steps : int, optional
         How many removals.
     seed : int
         Seed of the betweenness sample on large graphs.
     filters : dict, optional
         Keyword arguments of :func:`netanalysis.model.filter_edges`.
-    exact_up_to : int
+    exact_up_to : int, optional
         Exact betweenness up to this many people; above, `sample` sources are sampled.
-    sample : int
+    sample : int, optional
         Sources sampled for betweenness above `exact_up_to` people.
+    settings : Settings or dict, optional
+        Full settings or the ``disrupt`` section (``schema/settings/disrupt.yaml``): where
+        `strategy`, `mode`, `steps`, `exact_up_to` (``exact_max_nodes``) and `sample` come
+        from when not given.
 
     Returns
     -------
@@ -265,7 +269,14 @@ def disruption_table(case, strategy="betweenness", *, ids=None, mode="sequential
     """
     from netanalysis.model import filter_edges, party_edges, party_graph, party_nodes, support_graph
     from netanalysis.model.filtered import active_filters
+    from netanalysis.settings import section_settings
 
+    cfg = section_settings(settings, "disrupt")
+    strategy = cfg.strategy if strategy is None else strategy
+    mode = cfg.mode if mode is None else mode
+    steps = cfg.steps if steps is None else steps
+    exact_up_to = cfg.exact_max_nodes if exact_up_to is None else exact_up_to
+    sample = cfg.sample if sample is None else sample
     f = active_filters(filters)
     edges = party_edges(case)
     nodes = party_nodes(case)

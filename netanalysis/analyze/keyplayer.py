@@ -222,8 +222,8 @@ def _frag_fn(g):
 
 
 
-def key_player_table(case, k=5, *, restarts=5, seed=0, filters=None, all_candidates_up_to=500,
-                     candidates=200):
+def key_player_table(case, k=None, *, restarts=None, seed=0, filters=None,
+                     all_candidates_up_to=None, candidates=None, max_iter=None, settings=None):
     """Find the `k` people of `case` whose removal fragments its support network most.
 
     The network is the party graph of the ties that pass `filters`, parties without such
@@ -234,19 +234,25 @@ def key_player_table(case, k=5, *, restarts=5, seed=0, filters=None, all_candida
     ----------
     case : Case
         As prepared by :func:`netanalysis.pipeline.prepare_case`.
-    k : int
+    k : int, optional
         Size of the set.
-    restarts : int
+    restarts : int, optional
         Random starts of the greedy search.
     seed : int
         Seed of the random starts.
     filters : dict, optional
         Keyword arguments of :func:`netanalysis.model.filter_edges`.
-    all_candidates_up_to : int
+    all_candidates_up_to : int, optional
         Every person is a candidate up to this many; above, only the `candidates`
         highest-degree ones.
-    candidates : int
+    candidates : int, optional
         Candidates considered on large networks.
+    max_iter : int, optional
+        Swap rounds per start, at most.
+    settings : Settings or dict, optional
+        Full settings or the ``keyplayers`` section (``schema/settings/keyplayers.yaml``):
+        where `k`, `restarts`, `all_candidates_up_to` (``all_candidates_max_nodes``),
+        `candidates` and `max_iter` come from when not given.
 
     Returns
     -------
@@ -277,11 +283,19 @@ def key_player_table(case, k=5, *, restarts=5, seed=0, filters=None, all_candida
 
     from netanalysis.model.filtered import active_filters, filtered_party_graph
     from netanalysis.model.vocab import SUPPORT_TYPES
+    from netanalysis.settings import section_settings
 
+    cfg = section_settings(settings, "keyplayers")
+    k = cfg.k if k is None else k
+    restarts = cfg.restarts if restarts is None else restarts
+    all_candidates_up_to = cfg.all_candidates_max_nodes if all_candidates_up_to is None \
+        else all_candidates_up_to
+    candidates = cfg.candidates if candidates is None else candidates
+    max_iter = cfg.max_iter if max_iter is None else max_iter
     f = active_filters(filters)
     f.setdefault("link_types", tuple(SUPPORT_TYPES))
     G = filtered_party_graph(case, f, nodes=False)
-    ids, F = key_players(G, k, seed=seed, restarts=restarts,
+    ids, F = key_players(G, k, seed=seed, restarts=restarts, max_iter=max_iter,
                          candidates=None if G.number_of_nodes() <= all_candidates_up_to
                          else candidates)
     rows = [{"order": i, "id": v, "fragmentation_without": fragmentation(G, [v])}

@@ -188,12 +188,13 @@ def connect(case, ids, method, by_confidence, fmt, **options):
 @main.command()
 @case_argument
 @click.option("--strategy", type=click.Choice(["betweenness", "degree", "pagerank"]),
-              default="betweenness", show_default=True, help="Whom to remove first.")
+              default=None, help="Whom to remove first [default: disrupt.strategy].")
 @click.option("--ids", default=None, help="Comma-separated ids to remove in this order "
               "(instead of a strategy).")
-@click.option("--mode", type=click.Choice(["sequential", "block"]), default="sequential",
-              show_default=True, help="Recompute the ranking after each removal, or not.")
-@click.option("--steps", type=int, default=5, show_default=True, help="How many removals.")
+@click.option("--mode", type=click.Choice(["sequential", "block"]), default=None,
+              help="Recompute the ranking after each removal, or not [default: disrupt.mode].")
+@click.option("--steps", type=int, default=None,
+              help="How many removals [default: disrupt.steps].")
 @seed_option
 @format_option
 @case_options
@@ -215,13 +216,14 @@ def disrupt(case, strategy, ids, mode, steps, seed, fmt, **options):
 
     p = prepared_case(case, options)
     _emit(disruption_table(p.case, strategy, ids=ids, mode=mode, steps=steps, seed=seed,
-                           filters=p.filters), fmt)
+                           filters=p.filters, settings=p.settings), fmt)
 
 
 @main.command()
 @case_argument
-@click.option("-k", "k", type=int, default=5, show_default=True, help="Size of the set.")
-@click.option("--restarts", type=int, default=5, show_default=True, help="Random starts.")
+@click.option("-k", "k", type=int, default=None, help="Size of the set [default: keyplayers.k].")
+@click.option("--restarts", type=int, default=None,
+              help="Random starts [default: keyplayers.restarts].")
 @seed_option
 @format_option
 @case_options
@@ -240,7 +242,8 @@ def keyplayers(case, k, restarts, seed, fmt, **options):
     from netanalysis.analyze.keyplayer import key_player_table
 
     p = prepared_case(case, options)
-    df = key_player_table(p.case, k, restarts=restarts, seed=seed, filters=p.filters)
+    df = key_player_table(p.case, k, restarts=restarts, seed=seed, filters=p.filters,
+                          settings=p.settings)
     _emit(df, fmt)
     m = df.attrs
     click.echo(f"fragmentation {m['fragmentation_before']:.3f} -> {m['fragmentation_after']:.3f} "

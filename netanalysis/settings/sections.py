@@ -31,6 +31,8 @@ __all__ = [
     "MovementsSettings",
     "Neo4jSettings",
     "IngestSettings",
+    "DisruptSettings",
+    "KeyPlayersSettings",
     "SECTIONS",
     "SECRET_KEYS",
     "mask_secrets",
@@ -508,10 +510,80 @@ class MovementsSettings(Section):
     fallback_coverage: float = field(metadata={"min": 0})
 
 
+@dataclass(frozen=True)
+class DisruptSettings(Section):
+    """Section ``disrupt`` (``schema/settings/disrupt.yaml``): simulated arrests.
+
+    Parameters
+    ----------
+    strategy : {"betweenness", "degree", "pagerank"}
+        Whom to remove first.
+    mode : {"sequential", "block"}
+        Re-rank after each removal, or remove the top of the first ranking.
+    steps : int
+        How many removals.
+    exact_max_nodes, sample : int
+        Exact betweenness up to this many people; above, `sample` sources are sampled.
+
+    Examples
+    --------
+    >>> from netanalysis.settings import load_settings
+    >>> d = load_settings(env={}).disrupt
+    >>> d.steps, d.exact_max_nodes, d.sample
+    (5, 3000, 128)
+
+    See Also
+    --------
+    KeyPlayersSettings : the best set to remove at once.
+    """
+
+    strategy: Literal["betweenness", "degree", "pagerank"]
+    mode: Literal["sequential", "block"]
+    steps: int = field(metadata={"min": 0})
+    exact_max_nodes: int = field(metadata={"min": 0})
+    sample: int = field(metadata={"min": 1})
+
+
+@dataclass(frozen=True)
+class KeyPlayersSettings(Section):
+    """Section ``keyplayers`` (``schema/settings/keyplayers.yaml``): key player search.
+
+    Parameters
+    ----------
+    k : int
+        Size of the set.
+    restarts : int
+        Random starts of the greedy search.
+    max_iter : int
+        Swap rounds per start, at most.
+    all_candidates_max_nodes, candidates : int
+        Every person is a candidate up to this many people; above, only the `candidates`
+        highest-degree ones.
+
+    Examples
+    --------
+    >>> from netanalysis.settings import load_settings
+    >>> kp = load_settings(env={}).keyplayers
+    >>> kp.k, kp.all_candidates_max_nodes, kp.candidates
+    (5, 500, 200)
+
+    See Also
+    --------
+    DisruptSettings : removals one at a time.
+    """
+
+    k: int = field(metadata={"min": 1})
+    restarts: int = field(metadata={"min": 1})
+    max_iter: int = field(metadata={"min": 1})
+    all_candidates_max_nodes: int = field(metadata={"min": 0})
+    candidates: int = field(metadata={"min": 1})
+
+
 #: Section name -> dataclass.
 SECTIONS = {"rank": RankSettings, "resolve": ResolveSettings, "infer": InferSettings,
             "map": MapSettings, "neo4j": Neo4jSettings, "ingest": IngestSettings,
-            "movements": MovementsSettings}
+            "movements": MovementsSettings,
+            "disrupt": DisruptSettings, "keyplayers": KeyPlayersSettings}
 
 
 def suggest(word, options):
