@@ -109,6 +109,12 @@ def load_case(path, *, mapping=None, progress=None, phone_region=None, allow_out
     [[3, 'role', 'bad enumeration value: expected one of fugitive, associate, facilitator, unknown']]
     >>> {k: case.counts["persons"][k] for k in ("read", "taken", "rejected")}
     {'read': 2, 'taken': 1, 'rejected': 1}
+
+    See Also
+    --------
+    load_mapped : the same, from a mapping file.
+    validate_table : the validation of one table.
+    netanalysis.ingest.case_from_records : a small case from Python records.
     """
     folder = Path(path)
     if not folder.exists():
@@ -230,9 +236,43 @@ def load_mapped(mapping_path, *, progress=None, allow_outside=False):
 def validate_table(kind, raw, options=None, registry=None):
     """Validate one :class:`~netanalysis.ingest.read.RawTable` of `kind`.
 
-    Returns ``(table, rejects)``: the rows taken (schema columns, extra columns, ``_file``,
-    ``_line``) and the rejects of this table. `registry` carries the ids of the files read
-    before (for references); without one, references are not checked.
+    Parameters
+    ----------
+    kind : str
+        The file kind of case format v1 (``persons``, ``links``...).
+    raw : RawTable
+        The cells as read (:func:`netanalysis.ingest.read.read_csv_table`).
+    options : TableOptions, optional
+        Value maps, date formats, defaults and phone region of a mapping
+        (:class:`netanalysis.ingest.validate.TableOptions`); none by default.
+    registry : optional
+        The ids of the files read before, kept by :func:`load_case` to check references
+        and unique ids across files; without one, references are not checked.
+
+    Returns
+    -------
+    table : DataFrame
+        The rows taken: schema columns converted to their types, extra columns, ``_file``
+        and ``_line``.
+    rejects : DataFrame
+        The rejects of this table (``file``, ``line``, ``column``, ``value``, ``problem``);
+        rows in = rows taken + rows rejected.
+
+    See Also
+    --------
+    load_case : validates every file of a case folder this way.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from netanalysis.ingest.read import read_csv_table
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "persons.csv"
+    >>> _ = p.write_text("id,name,role\\nP1,Ana,fugitive\\nP2,Luis,boss\\n")
+    >>> table, rejects = validate_table("persons", read_csv_table(p))
+    >>> table[["id", "role", "_line"]].values.tolist()
+    [['P1', 'fugitive', 2]]
+    >>> rejects[["line", "column"]].values.tolist()
+    [[3, 'role']]
     """
     options = options or TableOptions()
     schema = file_columns(kind)

@@ -110,7 +110,57 @@ _NOT_FILE_ENCODINGS = ("idna", "punycode", "raw-unicode-escape", "unicode-escape
 
 @dataclass
 class FileMapping:
-    """How one file kind is read from one source (see the module docstring)."""
+    """How one file kind is read from one source (see the module docstring).
+
+    Built by :func:`read_mapping` from one entry of a mapping file's ``files``, never by hand.
+
+    Parameters
+    ----------
+    kind : str
+        The file kind of case format v1 it fills.
+    source : Path
+        The source file.
+    format : {"csv", "xlsx", "json", "jsonl"}
+        How the source is read (one of :data:`FORMATS`).
+    mapping_path : Path
+        The mapping file (errors name it).
+    encoding, delimiter : str, optional
+        Of a CSV source; detected when None.
+    sheet : str or int, optional
+        Of an Excel source.
+    records : str, optional
+        Where the records are in a JSON source.
+    columns : dict
+        Source column -> case format column.
+    values : dict
+        Per column, source value -> case format value.
+    dates : dict
+        Per column, the date format of the source.
+    defaults : dict
+        Per column, the value of blank or absent cells.
+    phone_region : str, optional
+        ISO country of phone numbers written without ``+``.
+    header : list
+        The source's column names.
+    display : str
+        The name rejects give the source.
+
+    See Also
+    --------
+    Mapping : the whole mapping file.
+    read_mapping : reads and checks one.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "gente.csv").write_text("codigo;nombre\\nX1;Ana\\n")
+    >>> _ = (d / "m.yaml").write_text("files:\\n  persons:\\n    source: gente.csv\\n"
+    ...     "    columns: {codigo: id, nombre: name}\\n")
+    >>> fm = read_mapping(d / "m.yaml").files["persons"]
+    >>> fm.kind, fm.format, fm.columns
+    ('persons', 'csv', {'codigo': 'id', 'nombre': 'name'})
+    """
 
     kind: str
     source: Path
@@ -167,7 +217,35 @@ class FileMapping:
 
 @dataclass
 class Mapping:
-    """A validated mapping file: one :class:`FileMapping` per file kind it names."""
+    """A validated mapping file: one :class:`FileMapping` per file kind it names.
+
+    Built by :func:`read_mapping`, never by hand.
+
+    Parameters
+    ----------
+    path : Path
+        The mapping file.
+    files : dict of str to FileMapping
+        File kind -> how it is read.
+    phone_region : str, optional
+        ISO country of phone numbers written without ``+``, for every file it maps.
+
+    See Also
+    --------
+    FileMapping : one file kind.
+    read_mapping : reads and checks a mapping file.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "gente.csv").write_text("codigo;nombre\\nX1;Ana\\n")
+    >>> _ = (d / "m.yaml").write_text("phone_region: CO\\nfiles:\\n  persons:\\n"
+    ...     "    source: gente.csv\\n    columns: {codigo: id, nombre: name}\\n")
+    >>> m = read_mapping(d / "m.yaml")
+    >>> sorted(m.files), m.phone_region
+    (['persons'], 'CO')
+    """
 
     path: Path
     files: dict

@@ -69,6 +69,22 @@ def extra_columns(table, kind):
     Columns of the case format for `kind` and internal ones (``_file``, ``_line``) keep
     their names.
 
+    Parameters
+    ----------
+    table : DataFrame
+        A table of the case (``case.tables[kind]``).
+    kind : str
+        Its file kind of case format v1 (``persons``, ``links``...).
+
+    Returns
+    -------
+    DataFrame
+        A copy with the columns beyond the schema prefixed by :data:`EXTRA_PREFIX`.
+
+    See Also
+    --------
+    build_graph : puts the extra columns on nodes and ties under these names.
+
     Examples
     --------
     >>> import pandas as pd

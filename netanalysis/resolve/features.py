@@ -33,6 +33,21 @@ def birth_agreement(a, b):
     """Return how two partial birth dates agree: ``"day"``, ``"swap"``, ``"month"``, ``"year"``,
     ``"conflict"`` or None (one is unknown).
 
+    Parameters
+    ----------
+    a, b : str or None
+        Birth dates, full (``1980-07-12``) or partial (``1980-07``, ``1980``).
+
+    Returns
+    -------
+    str or None
+        The agreement level in words (:func:`birth_level` gives it as a ``BIRTH_*`` code).
+
+    See Also
+    --------
+    birth_levels : the same for arrays of parsed dates.
+    parse_birth : parses birth dates into year, month and day arrays.
+
     Examples
     --------
     >>> birth_agreement("1980-07-12", "1980-07")
@@ -51,13 +66,45 @@ def birth_agreement(a, b):
 
 
 def person_features(case, *, rare_name_max=2):
-    """Return the per-record features resolution compares (see :func:`resolve_entities`).
+    """Return the per-record features resolution compares.
 
-    A dict with ``ids`` (list), ``n``, ``names`` (name and aliases per record, the first
-    :data:`MAX_COMPARED_NAMES`), ``names_total`` (how many distinct ones each has), ``birth``,
-    ``y``/``m``/``d`` (int arrays, 0 = unknown), ``nat`` (sets), ``docs`` (DataFrame ``i``,
-    ``key``, ``kind``, ``country``, ``number``), ``phones`` (``i``, ``key``), ``contacts``
-    (``i``, ``node``), ``degree`` (int array) and ``linked`` (set of ``(i, j)``).
+    Parameters
+    ----------
+    case : Case
+        The case whose person records are compared.
+    rare_name_max : int
+        A full name (3+ tokens) carried by at most this many records is rare (setting
+        ``resolve.rare_name_max``).
+
+    Returns
+    -------
+    dict
+        ``ids`` (list), ``n``, ``names`` (name and aliases per record, the first
+        :data:`MAX_COMPARED_NAMES`), ``names_total`` (how many distinct ones each has),
+        ``birth``, ``y``/``m``/``d`` (int arrays, 0 = unknown), ``nat`` (sets), ``docs``
+        (DataFrame ``i``, ``key``, ``kind``, ``country``, ``number``), ``phones`` (``i``,
+        ``key``), ``contacts`` (``i``, ``node``), ``degree`` (int array), ``linked`` (set of
+        ``(i, j)``), ``sex``, ``name_key``, ``name_count`` and ``rare``. Records are
+        referred to by their position ``i`` in ``ids``.
+
+    See Also
+    --------
+    netanalysis.resolve.blocking.candidate_pairs : pairs records on these features.
+    netanalysis.resolve.compare.compare_pairs : scores pairs on them.
+    birth_agreement : how two birth dates agree.
+
+    Examples
+    --------
+    >>> from netanalysis.ingest import case_from_records
+    >>> case = case_from_records(
+    ...     persons=[{"id": "P1", "name": "Ana Gómez", "birth_date": "1980-03",
+    ...               "aliases": ["La Flaca"]}, {"id": "P2", "name": "Luis"}],
+    ...     phones=[{"id": "T1", "person_id": "P2", "number": "+573001234567"}])
+    >>> f = person_features(case)
+    >>> f["ids"], f["names"], f["y"].tolist(), f["m"].tolist()
+    (['P1', 'P2'], [['Ana Gómez', 'La Flaca'], ['Luis']], [1980, 0], [3, 0])
+    >>> f["phones"]["i"].tolist()
+    [1]
     """
     persons = case.tables["persons"]
     ids = persons["id"].astype(str).tolist()
