@@ -53,7 +53,38 @@ _INFERRED_COLUMNS = ["from_id", "to_id", "type", "evidence", "score"]
 
 @dataclass
 class AnalysisRun:
-    """What :func:`analyze_case` did: the prepared case, the analysis and the files written."""
+    """What :func:`analyze_case` did: the prepared case, the analysis and the files written.
+
+    Parameters
+    ----------
+    case : Case
+        The case as analysed (read, resolved, with inferred ties).
+    analysis : Analysis
+        From :func:`netanalysis.analyze.run_analysis` (targets, groups, logistics...).
+    out : Path
+        The output folder.
+    files : dict of str to Path
+        Each file written (:data:`OUTPUT_FILES`) by name.
+    summary : dict
+        What ``summary.json`` holds (rows read, taken and rejected, merges, timings...).
+
+    See Also
+    --------
+    analyze_case : returns it.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from netanalysis.ingest import case_from_records
+    >>> case = case_from_records(
+    ...     persons=[{"id": "F1", "name": "Ana", "role": "fugitive"}, {"id": "S1", "name": "Luis"}],
+    ...     links=[{"from_id": "S1", "to_id": "F1", "type": "lodging", "grading": "B2"}])
+    >>> run = analyze_case(case, tempfile.mkdtemp(), write_map=False, write_report=False)
+    >>> run.analysis.targets["id"].tolist(), run.summary["rows"]
+    (['F1', 'S1'], {'read': 3, 'taken': 3, 'rejected': 0})
+    >>> run.files["targets.csv"].name
+    'targets.csv'
+    """
 
     case: Case
     analysis: object
@@ -84,6 +115,31 @@ def prepare_case(case, *, resolve=True, infer=True, decisions=None, mapping=None
     settings : Settings, optional
         From :func:`netanalysis.settings.load_settings`.
     progress : Progress, optional
+
+    Returns
+    -------
+    Case
+        Records of one person folded into one (``case.merges`` says which), inferred ties in
+        ``case.inferred``.
+
+    See Also
+    --------
+    analyze_case : prepares the case this way, then analyses it and writes the outputs.
+    netanalysis.resolve.resolve_entities : the resolution step.
+    netanalysis.resolve.infer_links : the inference step.
+
+    Examples
+    --------
+    >>> from netanalysis.ingest import case_from_records
+    >>> case = case_from_records(
+    ...     persons=[{"id": "P1", "name": "José Pérez Gómez"}, {"id": "P2", "name": "JOSE PEREZ"}],
+    ...     documents=[{"id": "D1", "holder_id": "P1", "kind": "passport", "number": "AB123456",
+    ...                 "issuing_country": "CO"},
+    ...                {"id": "D2", "holder_id": "P2", "kind": "passport", "number": "AB123456",
+    ...                 "issuing_country": "CO"}])
+    >>> c = prepare_case(case)
+    >>> c.persons["id"].tolist(), c.merges[["kept_id", "merged_id"]].values.tolist()
+    (['P1'], [['P1', 'P2']])
     """
     from netanalysis.ingest import load_case
     from netanalysis.resolve import apply_merges, infer_links, load_decisions, resolve_entities
@@ -145,6 +201,11 @@ def analyze_case(case, out, *, backend="embedded", resolve=True, infer=True, dec
     Returns
     -------
     AnalysisRun
+
+    See Also
+    --------
+    prepare_case : the reading, resolution and inference steps alone.
+    AnalysisRun : what it returns.
 
     Examples
     --------
