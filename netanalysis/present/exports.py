@@ -75,6 +75,40 @@ def case_graph(case, analysis=None, *, filters=None):
     Parties get ``rank``, ``score``, ``why`` and ``group`` from `analysis` when given; a
     case column of one of these names is renamed ``data_<name>`` (always, so that with or
     without an analysis these names mean the analysis' facts only).
+
+    Parameters
+    ----------
+    case : Case
+        The case (as prepared: merged, with inferred ties).
+    analysis : Analysis, optional
+        From :func:`netanalysis.analyze.run_analysis`: its facts go on the parties.
+    filters : dict, optional
+        Keyword arguments of :func:`netanalysis.model.filter_edges`.
+
+    Returns
+    -------
+    networkx.MultiDiGraph
+        The property graph (:func:`netanalysis.model.build_graph`), filtered when asked.
+
+    See Also
+    --------
+    export_case : writes this graph.
+    netanalysis.model.build_graph : the property graph without the analysis.
+
+    Examples
+    --------
+    >>> from netanalysis.ingest import case_from_records
+    >>> case = case_from_records(
+    ...     persons=[{"id": "F1", "name": "Ana", "role": "fugitive"}, {"id": "S1", "name": "Luis"},
+    ...              {"id": "S2", "name": "Eva"}],
+    ...     links=[{"from_id": "S1", "to_id": "F1", "type": "lodging", "grading": "B2"},
+    ...            {"from_id": "S2", "to_id": "S1", "type": "family", "grading": "B2"}])
+    >>> G = case_graph(case)
+    >>> G.number_of_nodes(), G.number_of_edges()
+    (3, 2)
+    >>> H = case_graph(case, filters={"link_types": ["lodging"]})
+    >>> sorted(H.nodes), H.number_of_edges()
+    (['F1', 'S1'], 1)
     """
     G = build_graph(case) if not filters else filtered_graph(case, filters)
     for _, d in G.nodes(data=True):  # a case column may not pass for the analysis' facts
@@ -114,6 +148,11 @@ def export_graph(G, path, format=None):
     -------
     list of Path
         The files written.
+
+    See Also
+    --------
+    export_case : the same for a case and its analysis.
+    netanalysis.ingest.graphml.import_graph : reads GraphML back.
 
     Examples
     --------
@@ -162,11 +201,48 @@ def export_case(case, path, format=None, *, analysis=None, progress=None, filter
     whose reported and inferred ties pass the filters
     (:func:`netanalysis.model.filtered.filter_case`).
 
+    Parameters
+    ----------
+    case : Case
+        The case (as prepared: merged, with inferred ties).
+    path : str or Path
+        The file to write (a folder for ``csv``).
+    format : str, optional
+        One of :data:`FORMATS`; guessed from the suffix of `path` when omitted.
+    analysis : Analysis, optional
+        Its facts (:data:`ANALYSIS_FACTS`) go on the parties.
+    progress : Progress, optional
+        Where to report the step.
+    filters : dict, optional
+        Keyword arguments of :func:`netanalysis.model.filter_edges`.
+
     Returns
     -------
     dict
         ``format``, ``files`` (paths written), ``nodes`` and ``edges`` (or ``entities``
         for FollowTheMoney, ``entities`` and ``links`` for i2).
+
+    See Also
+    --------
+    export_graph : writes any graph in the graph formats.
+    case_graph : the graph written for the graph formats.
+    netanalysis.present.ftm.write_ftm : the FollowTheMoney format.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> from netanalysis.ingest import case_from_records
+    >>> case = case_from_records(
+    ...     persons=[{"id": "F1", "name": "Ana", "role": "fugitive"}, {"id": "S1", "name": "Luis"},
+    ...              {"id": "S2", "name": "Eva"}],
+    ...     links=[{"from_id": "S1", "to_id": "F1", "type": "lodging", "grading": "B2"},
+    ...            {"from_id": "S2", "to_id": "S1", "type": "family", "grading": "B2"}])
+    >>> path = os.path.join(tempfile.mkdtemp(), "case.graphml")
+    >>> info = export_case(case, path)
+    >>> info["format"], info["nodes"], info["edges"]
+    ('graphml', 3, 2)
+    >>> export_case(case, path, filters={"link_types": ["lodging"]})["nodes"]
+    2
     """
     progress = progress or Progress(quiet=True)
     path = Path(path)
@@ -193,6 +269,20 @@ def xml_safe_graph(G):
 
     Characters XML forbids (form feed, vertical tab, ESC, NUL...) become visible escapes
     (:func:`netanalysis.outputs.xml_text`); everything else is unchanged.
+
+    Parameters
+    ----------
+    G : networkx graph
+        Any graph; not modified.
+
+    Returns
+    -------
+    networkx graph
+        A copy of the same class.
+
+    See Also
+    --------
+    export_graph : writes GraphML and GEXF through it.
 
     Examples
     --------
