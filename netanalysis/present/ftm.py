@@ -77,12 +77,36 @@ class _Builder:
 def case_to_ftm(case, analysis=None):
     """Return the FollowTheMoney entities of `case` and the values they could not hold.
 
+    Parameters
+    ----------
+    case : Case
+        The case (as prepared: merged, with inferred ties).
+    analysis : Analysis, optional
+        Accepted as every export takes it; not written (FollowTheMoney has no property for
+        a rank or a score).
+
     Returns
     -------
     entities : list of followthemoney EntityProxy
     problems : list of dict
         ``entity``, ``schema``, ``property``, ``value``, ``where`` (file:line) and
         ``problem`` for every value FollowTheMoney rejected.
+
+    See Also
+    --------
+    write_ftm : writes them, one JSON object a line.
+
+    Examples
+    --------
+    >>> from netanalysis.ingest import case_from_records
+    >>> case = case_from_records(
+    ...     persons=[{"id": "F1", "name": "Ana", "role": "fugitive"}, {"id": "S1", "name": "Luis"}],
+    ...     links=[{"from_id": "S1", "to_id": "F1", "type": "lodging", "grading": "B2"}])
+    >>> entities, problems = case_to_ftm(case)
+    >>> [(e.schema.name, e.first("name")) for e in entities if e.schema.name == "Person"]
+    [('Person', 'Ana'), ('Person', 'Luis')]
+    >>> [e.schema.name for e in entities if e.schema.name != "Person"], problems
+    (['UnknownLink'], [])
     """
     b = _Builder()
     t = case.tables
@@ -209,10 +233,35 @@ def case_to_ftm(case, analysis=None):
 def write_ftm(case, path, *, analysis=None):
     """Write `case` as FollowTheMoney entities, one JSON object a line.
 
+    Parameters
+    ----------
+    case : Case
+        The case (as prepared: merged, with inferred ties).
+    path : str or Path
+        The file to write (written whole or not at all).
+    analysis : Analysis, optional
+        As :func:`case_to_ftm` takes it.
+
     Returns
     -------
     dict
         ``files``, ``entities`` (count), ``schemata`` (count per schema) and ``problems``.
+
+    See Also
+    --------
+    case_to_ftm : the entities written.
+    netanalysis.present.exports.export_case : every export format.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> from netanalysis.ingest import case_from_records
+    >>> case = case_from_records(
+    ...     persons=[{"id": "F1", "name": "Ana", "role": "fugitive"}, {"id": "S1", "name": "Luis"}],
+    ...     links=[{"from_id": "S1", "to_id": "F1", "type": "lodging", "grading": "B2"}])
+    >>> info = write_ftm(case, os.path.join(tempfile.mkdtemp(), "case.ftm.json"))
+    >>> info["entities"], info["schemata"]
+    (3, {'Person': 2, 'UnknownLink': 1})
     """
     entities, problems = case_to_ftm(case, analysis)
     path = Path(path)
