@@ -144,6 +144,12 @@ def network_map(case, path, *, analysis=None, graph=None, focus=None, hops=2, to
         If more than one of `focus`, `top`, `group` is given, or `top`, `group` or
         ``color_by="group"`` lack an `analysis`.
 
+    See Also
+    --------
+    map_data : what is drawn, without writing it.
+    render_map_html : the page of a map.
+    netanalysis.present.report.write_report : the case report.
+
     Examples
     --------
     >>> import tempfile, os, pandas as pd
@@ -188,7 +194,23 @@ def network_map(case, path, *, analysis=None, graph=None, focus=None, hops=2, to
 def select_nodes(G, *, analysis=None, focus=None, hops=2, top=None, group=None, kinds=None):
     """Return the set of nodes of `G` a map shows, and the name of the selection.
 
-    See :func:`network_map` for the meaning of the arguments.
+    Parameters
+    ----------
+    G : networkx graph
+        The graph drawn.
+    analysis, focus, hops, top, group, kinds
+        As :func:`network_map` takes them (at most one of `focus`, `top`, `group`).
+
+    Returns
+    -------
+    nodes : set
+        The nodes kept.
+    selection : str
+        What was selected, in words (``"all"`` when nothing was).
+
+    See Also
+    --------
+    map_data : builds the map of these nodes.
 
     Examples
     --------
@@ -243,6 +265,33 @@ def map_data(case, *, analysis=None, graph=None, focus=None, hops=2, top=None, g
     (lists of dicts ready for vis-network, each with an ``info`` list of ``[label, text]``
     pairs for its tooltip), ``options``, ``legend``, ``panel`` (the investigation view's
     side panel, else None) and ``info``.
+
+    Parameters
+    ----------
+    case, analysis, graph, focus, hops, top, group, color_by, kinds, max_physics_nodes, \
+max_nodes, whole, settings, geo, filters
+        As :func:`network_map` takes them.
+
+    Returns
+    -------
+    dict
+        ``nodes``, ``edges``, ``options``, ``legend``, ``panel``, ``info`` (what
+        :func:`network_map` returns, less ``path``) and ``network`` (the pyvis network).
+
+    See Also
+    --------
+    network_map : writes the page.
+    render_map_html : renders this result as a page.
+
+    Examples
+    --------
+    >>> from netanalysis.ingest import case_from_records
+    >>> case = case_from_records(
+    ...     persons=[{"id": "F1", "name": "Ana", "role": "fugitive"}, {"id": "S1", "name": "Luis"}],
+    ...     links=[{"from_id": "S1", "to_id": "F1", "type": "lodging", "grading": "B2"}])
+    >>> d = map_data(case)
+    >>> sorted(n["id"] for n in d["nodes"]), len(d["edges"]), d["info"]["physics"]
+    (['F1', 'S1'], 1, True)
     """
     if color_by not in ("role", "group"):
         raise ValueError(f"color_by must be 'role' or 'group', not {color_by!r}")
@@ -451,6 +500,20 @@ def json_for_html(obj):
     ``<``, ``>``, ``&`` and the line separators U+2028/U+2029 are written as ``\\u`` escapes,
     so no value can close the script element or open a comment.
 
+    Parameters
+    ----------
+    obj : object
+        Data JSON can hold (dicts, lists, text, numbers; NumPy and pandas scalars too).
+
+    Returns
+    -------
+    str
+        The JSON text.
+
+    See Also
+    --------
+    render_map_html : writes the map's data this way.
+
     Examples
     --------
     >>> json_for_html({"name": "</script><img src=x>"})
@@ -464,7 +527,39 @@ def json_for_html(obj):
 
 
 def render_map_html(data, *, title="network", height="820px"):
-    """Return the self-contained HTML page of a map from :func:`map_data`'s result."""
+    """Return the self-contained HTML page of a map from :func:`map_data`'s result.
+
+    The vis-network script and style are inlined (the page works offline) and the data is
+    written with :func:`json_for_html`, so no text from the case runs as script.
+
+    Parameters
+    ----------
+    data : dict
+        From :func:`map_data`.
+    title : str
+        Heading and title of the page (escaped).
+    height : str
+        CSS height of the canvas.
+
+    Returns
+    -------
+    str
+        The HTML page.
+
+    See Also
+    --------
+    network_map : writes this page to a file.
+
+    Examples
+    --------
+    >>> from netanalysis.ingest import case_from_records
+    >>> case = case_from_records(
+    ...     persons=[{"id": "F1", "name": "Ana", "role": "fugitive"}, {"id": "S1", "name": "Luis"}],
+    ...     links=[{"from_id": "S1", "to_id": "F1", "type": "lodging", "grading": "B2"}])
+    >>> html = render_map_html(map_data(case), title="Ana <b>")
+    >>> "<title>Ana &lt;b&gt;" in html, "<script src=" in html
+    (True, False)
+    """
     env = template_environment()
     payload = {"nodes": data["nodes"], "edges": data["edges"], "options": data["options"],
                "panel": data.get("panel")}
