@@ -206,7 +206,7 @@ def select_nodes(G, *, analysis=None, focus=None, hops=2, top=None, group=None, 
     nodes : set
         The nodes kept.
     selection : str
-        What was selected, in words (``"all"`` when nothing was).
+        The kind of selection: ``"focus"``, ``"top"``, ``"group"``... or ``"all"``.
 
     See Also
     --------

@@ -70,6 +70,12 @@ def write_report(case, analysis, path, *, title=None, fugitives=10, targets=50, 
         A dict (displayed inline by notebooks) of ``path`` and what the report holds:
         ``targets``, ``fugitives``, ``groups``, ``inferred``, ``rejects``, ``merges``.
 
+    See Also
+    --------
+    report_context : the values shown.
+    report_html : the page.
+    netanalysis.present.maps.network_map : the network map.
+
     Examples
     --------
     >>> import tempfile, os, pandas as pd
@@ -100,13 +106,76 @@ def write_report(case, analysis, path, *, title=None, fugitives=10, targets=50, 
 
 
 def report_html(ctx):
-    """Return the report page rendered from :func:`report_context`'s result."""
+    """Return the report page rendered from :func:`report_context`'s result.
+
+    Parameters
+    ----------
+    ctx : dict
+        From :func:`report_context`, optionally with :func:`analyst_sections`' values.
+
+    Returns
+    -------
+    str
+        The self-contained HTML page (text from the case is escaped).
+
+    See Also
+    --------
+    write_report : writes this page to a file.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from netanalysis.model import Case
+    >>> from netanalysis.analyze.result import Analysis
+    >>> c = Case(tables={"persons": pd.DataFrame({"id": ["P1"], "name": ["Ana"],
+    ...     "role": ["fugitive"], "_file": "persons.csv", "_line": [2]})})
+    >>> a = Analysis(targets=pd.DataFrame({"rank": [1], "id": ["P1"], "name": ["Ana"],
+    ...     "role": ["fugitive"], "score": [1.0], "why": ["red notice"]}),
+    ...     groups=pd.DataFrame(columns=["group", "id", "name", "role"]),
+    ...     logistics=pd.DataFrame(), measures=pd.DataFrame())
+    >>> html = report_html(report_context(c, a, title="Case <1>"))
+    >>> "Case &lt;1&gt;" in html, "<script src=" in html
+    (True, False)
+    """
     return template_environment().get_template("report.html").render(**{**analyst_sections(), **ctx})
 
 
 def report_context(case, analysis, *, title=None, fugitives=10, targets=50, settings=None,
                    filters=None):
-    """Return the values the report template shows (plain Python data and SVG strings)."""
+    """Return the values the report template shows (plain Python data and SVG strings).
+
+    Parameters
+    ----------
+    case, analysis, title, fugitives, targets, settings, filters
+        As :func:`write_report` takes them.
+
+    Returns
+    -------
+    dict
+        ``title``, ``generated``, ``case_path``, ``sizes``, ``counts``, ``rejects``,
+        ``merges``, ``targets``, ``fugitives`` (one section each), ``logistics``,
+        ``inferred``, SVG charts (``score_svg``, ``travel_svg``), ``meta`` and their counts.
+
+    See Also
+    --------
+    report_html : renders it.
+    analyst_sections : the robustness and alerts sections.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from netanalysis.model import Case
+    >>> from netanalysis.analyze.result import Analysis
+    >>> c = Case(tables={"persons": pd.DataFrame({"id": ["P1"], "name": ["Ana"],
+    ...     "role": ["fugitive"], "_file": "persons.csv", "_line": [2]})})
+    >>> a = Analysis(targets=pd.DataFrame({"rank": [1], "id": ["P1"], "name": ["Ana"],
+    ...     "role": ["fugitive"], "score": [1.0], "why": ["red notice"]}),
+    ...     groups=pd.DataFrame(columns=["group", "id", "name", "role"]),
+    ...     logistics=pd.DataFrame(), measures=pd.DataFrame())
+    >>> ctx = report_context(c, a)
+    >>> ctx["title"], ctx["n_targets"], [t["id"] for t in ctx["targets"]]
+    ('Case report', 1, ['P1'])
+    """
     case = filter_case(case, filters)  # the ties the analysis saw
     colors = dict(section_settings(settings if settings is not None else load_settings(),
                                    "map").role_colors)
@@ -208,10 +277,34 @@ def report_context(case, analysis, *, title=None, fugitives=10, targets=50, sett
 def analyst_sections(*, robustness=None, alerts=None, top=8):
     """Return the template values of the sections "How robust is the ranking" and "Open alerts".
 
+    Parameters
+    ----------
+    robustness : Robustness, optional
+        From :func:`netanalysis.analyze.robustness.robustness`.
+    alerts : DataFrame, optional
+        Alerts of watch rules (``alerts.csv``); the ``new`` and ``open`` ones are listed.
+    top : int
+        Targets in the robustness table and sentences.
+
+    Returns
+    -------
+    dict
+        ``robustness`` and ``alerts``: None when not given, else the rows the template shows.
+
+    See Also
+    --------
+    report_context : the other values of the report.
+
     Examples
     --------
     >>> analyst_sections()
     {'robustness': None, 'alerts': None}
+    >>> import pandas as pd
+    >>> alerts = pd.DataFrame({"rule": ["companions", "old"], "time": ["2024-01-01", "2023-01-01"],
+    ...     "persons": ["P1", "P2"], "why": ["new co-traveller", "x"], "evidence": ["T1", "T2"],
+    ...     "status": ["new", "closed"], "hits": [1, 3]})
+    >>> [a["rule"] for a in analyst_sections(alerts=alerts)["alerts"]]
+    ['companions']
     """
     rob = None
     if robustness is not None:
