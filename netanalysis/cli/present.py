@@ -38,8 +38,8 @@ seed_option = click.option("--seed", type=int, default=0, show_default=True,
 @click.option("--out", "-o", default="network.html", show_default=True,
               type=click.Path(dir_okay=False), help="The HTML file to write.")
 @click.option("--focus", default=None, help="Draw only the world of this id (see --hops).")
-@click.option("--hops", type=click.IntRange(min=0), default=2, show_default=True,
-              help="Radius of a --focus map, in ties.")
+@click.option("--hops", type=click.IntRange(min=0), default=None,
+              help="Radius of a --focus map, in ties [default: map.focus_hops].")
 @click.option("--top", type=click.IntRange(min=1), default=None,
               help="Draw the top N targets and the shortest paths that connect them.")
 @click.option("--group", default=None, help="Draw the members of this group.")
@@ -104,8 +104,9 @@ def map_command(case, out, focus, hops, top, group, color_by, kinds, max_physics
 @case_argument
 @click.option("--out", "-o", default="report.html", show_default=True,
               type=click.Path(dir_okay=False), help="The HTML file to write.")
-@click.option("--fugitives", type=click.IntRange(min=0), default=10, show_default=True,
-              help="How many of the highest-ranked fugitives get a section.")
+@click.option("--fugitives", type=click.IntRange(min=0), default=None,
+              help="How many of the highest-ranked fugitives get a section "
+                   "[default: map.report_fugitives].")
 @click.option("--title", default=None, help="Heading of the report.")
 @seed_option
 @case_options

@@ -75,7 +75,7 @@ _EDGE_FIELDS = [
 ]
 
 
-def network_map(case, path, *, analysis=None, graph=None, focus=None, hops=2, top=None,
+def network_map(case, path, *, analysis=None, graph=None, focus=None, hops=None, top=None,
                 group=None, color_by="role", kinds=None, max_physics_nodes=None, max_nodes=None,
                 title=None, whole=False, settings=None, progress=None, geo=False, filters=None):
     """Write an interactive, self-contained network map of `case` to `path`.
@@ -93,8 +93,9 @@ def network_map(case, path, *, analysis=None, graph=None, focus=None, hops=2, to
         The graph to draw instead of :func:`netanalysis.model.build_graph` of `case`.
     focus : str, optional
         Draw only this node's world: the nodes within `hops` ties of it.
-    hops : int
-        Radius of a focus map (ties followed in either direction).
+    hops : int, optional
+        Radius of a focus map (ties followed in either direction). Default from settings
+        (``map.focus_hops``).
     top : int, optional
         Draw the `top` highest-ranked targets and the shortest paths that connect them.
     group : str, optional
@@ -166,6 +167,7 @@ def network_map(case, path, *, analysis=None, graph=None, focus=None, hops=2, to
     """
     progress = progress or Progress(quiet=True)
     s = section_settings(settings if settings is not None else load_settings(), "map")
+    hops = s.focus_hops if hops is None else hops
     with progress.step("drawing the network map"):
         data = map_data(case, analysis=analysis, graph=graph, focus=focus, hops=hops, top=top,
                         group=group, color_by=color_by, kinds=kinds,
@@ -191,7 +193,7 @@ def network_map(case, path, *, analysis=None, graph=None, focus=None, hops=2, to
     return HtmlPage(info, height=s.height)
 
 
-def select_nodes(G, *, analysis=None, focus=None, hops=2, top=None, group=None, kinds=None):
+def select_nodes(G, *, analysis=None, focus=None, hops=None, top=None, group=None, kinds=None):
     """Return the set of nodes of `G` a map shows, and the name of the selection.
 
     Parameters
@@ -199,7 +201,8 @@ def select_nodes(G, *, analysis=None, focus=None, hops=2, top=None, group=None, 
     G : networkx graph
         The graph drawn.
     analysis, focus, hops, top, group, kinds
-        As :func:`network_map` takes them (at most one of `focus`, `top`, `group`).
+        As :func:`network_map` takes them (at most one of `focus`, `top`, `group`; `hops`
+        defaults to the built-in ``map.focus_hops``).
 
     Returns
     -------
@@ -227,6 +230,8 @@ def select_nodes(G, *, analysis=None, focus=None, hops=2, top=None, group=None, 
     if focus is not None:
         if focus not in G:
             raise UnknownEntityError(f"no node {focus!r} in the case to focus on")
+        if hops is None:
+            hops = section_settings(None, "map").focus_hops
         if hops < 0:
             raise ValueError("hops must be 0 or more")
         U = G.to_undirected(as_view=True) if G.is_directed() else G
@@ -256,7 +261,7 @@ def select_nodes(G, *, analysis=None, focus=None, hops=2, top=None, group=None, 
     return set(G.nodes), "all"
 
 
-def map_data(case, *, analysis=None, graph=None, focus=None, hops=2, top=None, group=None,
+def map_data(case, *, analysis=None, graph=None, focus=None, hops=None, top=None, group=None,
              color_by="role", kinds=None, max_physics_nodes=None, max_nodes=None, whole=False,
              settings=None, geo=False, filters=None):
     """Return the vis-network nodes, edges, options, legend and a summary of a map.
@@ -300,6 +305,7 @@ max_nodes, whole, settings, geo, filters
     s = section_settings(settings if settings is not None else load_settings(), "map")
     max_physics_nodes = int(s["max_physics_nodes"] if max_physics_nodes is None else max_physics_nodes)
     max_nodes = int(s["max_nodes"] if max_nodes is None else max_nodes)
+    hops = s.focus_hops if hops is None else hops
 
     if graph is None and case is None:
         raise ValueError("give a case or a graph to draw")

@@ -34,7 +34,7 @@ from netanalysis.settings import load_settings, section_settings
 __all__ = ["write_report", "report_html", "report_context", "analyst_sections"]
 
 
-def write_report(case, analysis, path, *, title=None, fugitives=10, targets=50, settings=None,
+def write_report(case, analysis, path, *, title=None, fugitives=None, targets=None, settings=None,
                  progress=None, robustness=None, alerts=None, filters=None):
     """Write the case report of `case` and its `analysis` to `path` (one HTML file).
 
@@ -48,10 +48,11 @@ def write_report(case, analysis, path, *, title=None, fugitives=10, targets=50, 
         The HTML file to write.
     title : str, optional
         Heading (default: the case folder name).
-    fugitives : int
-        How many of the highest-ranked fugitives get a section of their own.
-    targets : int
-        How many ranked targets the table lists.
+    fugitives : int, optional
+        How many of the highest-ranked fugitives get a section of their own (default from
+        settings, ``map.report_fugitives``).
+    targets : int, optional
+        How many ranked targets the table lists (default ``map.report_targets``).
     settings : Settings, optional
     progress : Progress, optional
     robustness : Robustness, optional
@@ -140,7 +141,7 @@ def report_html(ctx):
     return template_environment().get_template("report.html").render(**{**analyst_sections(), **ctx})
 
 
-def report_context(case, analysis, *, title=None, fugitives=10, targets=50, settings=None,
+def report_context(case, analysis, *, title=None, fugitives=None, targets=None, settings=None,
                    filters=None):
     """Return the values the report template shows (plain Python data and SVG strings).
 
@@ -177,8 +178,10 @@ def report_context(case, analysis, *, title=None, fugitives=10, targets=50, sett
     ('Case report', 1, ['P1'])
     """
     case = filter_case(case, filters)  # the ties the analysis saw
-    colors = dict(section_settings(settings if settings is not None else load_settings(),
-                                   "map").role_colors)
+    ms = section_settings(settings if settings is not None else load_settings(), "map")
+    colors = dict(ms.role_colors)
+    fugitives = ms.report_fugitives if fugitives is None else fugitives
+    targets = ms.report_targets if targets is None else targets
     nodes = party_nodes(case)
     names = dict(zip(nodes["id"].astype(str), nodes["name"].astype(str))) if len(nodes) else {}
     roles = dict(zip(nodes["id"].astype(str), nodes["role"])) if len(nodes) else {}

@@ -356,6 +356,10 @@ class MapSettings(Section):
     group_palette : list of str
     investigation : MapInvestigation
         What the investigation view keeps.
+    focus_hops : int
+        Radius of a focus map, in ties.
+    report_fugitives, report_targets : int
+        Fugitives with a section of their own in the report, targets in its table.
 
     Examples
     --------
@@ -382,6 +386,9 @@ class MapSettings(Section):
     edge_colors: dict[str, CssColor]
     group_palette: list[CssColor]
     investigation: MapInvestigation
+    focus_hops: int = field(metadata={"min": 0})
+    report_fugitives: int = field(metadata={"min": 0})
+    report_targets: int = field(metadata={"min": 0})
 
 
 @dataclass(frozen=True)

@@ -237,3 +237,36 @@ def test_browser_tests_skip_or_fail_without_chromium(monkeypatch):
 def test_case_or_graph_required():
     with pytest.raises(ValueError, match="give a case or a graph"):
         map_data(None)
+
+
+# --- the focus radius comes from settings (issue 12: no literal defaults) --------------------
+
+def _chain_case():
+    from netanalysis.ingest import case_from_records
+    ids = ["A", "B", "C", "D", "E"]
+    return case_from_records(
+        persons=[{"id": x, "name": f"Person {x}"} for x in ids],
+        links=[{"from_id": a, "to_id": b, "type": "family", "grading": "B2"}
+               for a, b in zip(ids, ids[1:])])
+
+
+def test_focus_hops_default_is_the_yaml_value_and_a_settings_file_changes_it(tmp_path):
+    from pathlib import Path
+
+    import yaml
+
+    import netanalysis
+    from netanalysis.present.maps import map_data, select_nodes
+    from netanalysis.settings import load_settings
+    folder = Path(netanalysis.__file__).parent / "schema" / "settings"
+    hops = yaml.safe_load((folder / "map.yaml").read_text("utf-8"))["map"]["focus_hops"]
+    case = _chain_case()
+    persons = lambda d: sorted(n["id"] for n in d["nodes"] if n["id"] in "ABCDE")  # noqa: E731
+    assert persons(map_data(case, focus="A")) == list("ABCDE")[:hops + 1]
+    G = nx.path_graph(list("ABCDE"))
+    assert sorted(select_nodes(G, focus="A")[0]) == list("ABCDE")[:hops + 1]
+    f = tmp_path / "s.yaml"
+    f.write_text("map:\n  focus_hops: 3\n", "utf-8")
+    assert persons(map_data(case, focus="A", settings=load_settings(f, env={}))) == list("ABCD")
+    # the argument wins
+    assert persons(map_data(case, focus="A", hops=1, settings=load_settings(f, env={}))) == ["A", "B"]

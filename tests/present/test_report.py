@@ -137,3 +137,36 @@ def test_report_shows_the_filtered_ties(case, analysis):
     assert supporters(only) == {x for x in supporters(everything) if x[1] == "X1"
                                 and x[0] == "F1"}
     assert only["inferred"] == []
+
+
+# --- the report's sizes come from settings (issue 12: no literal defaults) -------------------
+
+def test_report_sizes_default_to_the_yaml_and_a_settings_file_changes_them(tmp_path):
+    from pathlib import Path
+
+    import pandas as pd
+    import yaml
+
+    import netanalysis
+    from netanalysis.analyze.result import Analysis
+    from netanalysis.ingest import case_from_records
+    from netanalysis.present.report import report_context
+    from netanalysis.settings import load_settings
+    folder = Path(netanalysis.__file__).parent / "schema" / "settings"
+    yml = yaml.safe_load((folder / "map.yaml").read_text("utf-8"))["map"]
+    n = max(yml["report_fugitives"], yml["report_targets"]) + 3
+    ids = [f"F{k}" for k in range(n)]
+    case = case_from_records(persons=[{"id": x, "name": x, "role": "fugitive"} for x in ids])
+    a = Analysis(targets=pd.DataFrame({"rank": range(1, n + 1), "id": ids, "name": ids,
+                                       "role": "fugitive", "score": 1.0, "why": ""}),
+                 groups=pd.DataFrame(columns=["group", "id", "name", "role"]),
+                 logistics=pd.DataFrame(), measures=pd.DataFrame())
+    ctx = report_context(case, a)
+    assert (len(ctx["fugitives"]), len(ctx["targets"])) == \
+        (yml["report_fugitives"], yml["report_targets"])
+    f = tmp_path / "s.yaml"
+    f.write_text("map:\n  report_fugitives: 2\n  report_targets: 3\n", "utf-8")
+    ctx = report_context(case, a, settings=load_settings(f, env={}))
+    assert (len(ctx["fugitives"]), len(ctx["targets"])) == (2, 3)
+    ctx = report_context(case, a, fugitives=1, settings=load_settings(f, env={}))
+    assert len(ctx["fugitives"]) == 1
