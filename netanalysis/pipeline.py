@@ -149,7 +149,8 @@ def prepare_case(case, *, resolve=True, infer=True, decisions=None, mapping=None
     if not isinstance(case, Case):
         with progress.step(f"reading case {case}"):
             case = load_case(case, mapping=mapping, progress=progress,
-                             allow_outside=allow_outside)
+                             allow_outside=allow_outside,
+                             phone_region=settings.ingest.phone_region)  # --settings too
     if resolve:
         with progress.step("resolving entities"):
             dec = load_decisions(decisions) if decisions else None

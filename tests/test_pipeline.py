@@ -105,3 +105,20 @@ def test_rejects_flow_to_the_output(example_case, tmp_path):
     assert any(r["file"] == "links.csv" and r["value"] == "NOBODY" for r in rej)
     c = run.case.counts["links"]
     assert c["read"] == c["taken"] + c["rejected"] and c["rejected"] >= 1
+
+
+def test_prepare_case_reads_phone_numbers_with_the_settings_phone_region(tmp_path):
+    # before: load_case read ingest.phone_region from the default settings (and environment)
+    # only, so `--settings` with ingest.phone_region changed nothing
+    from netanalysis.pipeline import prepare_case
+    from netanalysis.settings import load_settings
+    case = tmp_path / "case"
+    case.mkdir()
+    (case / "persons.csv").write_text("id,name\nP1,Ana\n", "utf-8")
+    (case / "phones.csv").write_text("id,person_id,number\nT1,P1,3001234567\n", "utf-8")
+    s = tmp_path / "s.yaml"
+    s.write_text("ingest:\n  phone_region: CO\n", "utf-8")
+    plain = prepare_case(case, settings=load_settings(env={}))
+    assert plain.tables["phones"]["number"].tolist() == ["3001234567"]
+    c = prepare_case(case, settings=load_settings(s, env={}))
+    assert c.tables["phones"]["number"].tolist() == ["+573001234567"]
