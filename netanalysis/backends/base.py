@@ -2,18 +2,22 @@
 
 A backend has a ``name``, says whether it can run (:meth:`Backend.unavailable` returns the
 reason it cannot, or None), and computes the party measures the ranking needs as a DataFrame
-with the fixed columns :data:`MEASURE_COLUMNS` (:meth:`Backend.measures`), or None when the
-measures are computed in process by :func:`netanalysis.analyze.run_analysis` itself. One lookup,
+with the fixed columns :data:`MEASURE_COLUMNS` and dtypes :data:`MEASURE_DTYPES`
+(:meth:`Backend.measures`; documented in :mod:`netanalysis.analyze.measures`): degree,
+strength, betweenness, PageRank, community, component, support reach and group bridges.
+:func:`netanalysis.analyze.run_analysis` ranks on that frame and nothing else from the backend.
+One lookup,
 :func:`get_backend`, chooses a backend by name, so the pipeline and the command line name the
 same backends with the same words.
 
 Two backends exist:
 
-- ``embedded`` (the default): the case stays in process; :func:`netanalysis.analyze.run_analysis`
-  computes every measure on its igraph/networkx kernel. Nothing to install or start.
+- ``embedded`` (the default): the case stays in process; the measures are computed on the
+  igraph kernel (:func:`netanalysis.analyze.measures.case_measures`). Nothing to install or
+  start.
 - ``neo4j``: the case is pushed into a Neo4j 5 server (replacing what an earlier push wrote in
-  that database) and the measures are computed there with Graph Data Science; only result
-  columns come back (:mod:`netanalysis.backends.neo4j`).
+  that database) and the measures are computed there, in Cypher and Graph Data Science; only
+  result columns come back (:func:`netanalysis.backends.neo4j.neo4j_measures`).
 
 The in-process kernel choice inside the embedded backend (networkx or igraph) is a different
 thing, named ``engine=`` in :mod:`netanalysis.analyze.centrality`.
@@ -35,16 +39,11 @@ from __future__ import annotations
 import difflib
 from abc import ABC, abstractmethod
 
+from netanalysis.analyze.measures import MEASURE_COLUMNS, MEASURE_DTYPES
 from netanalysis.errors import InputError
 
 __all__ = ["Backend", "EmbeddedBackend", "Neo4jBackend", "BACKENDS", "MEASURE_COLUMNS",
-           "get_backend"]
-
-#: The columns of :meth:`Backend.measures`, in this order: party id, neighbour count, PageRank
-#: (sums to 1), betweenness (normalised as networkx does), community (1 = largest), degree
-#: centrality (degree / (n - 1)), strength (sum of weight x confidence), connected component.
-MEASURE_COLUMNS = ("id", "degree", "pagerank", "betweenness", "community", "degree_centrality",
-                   "strength", "component")
+           "MEASURE_DTYPES", "get_backend"]
 
 
 class Backend(ABC):
@@ -79,7 +78,7 @@ class Backend(ABC):
 
     @abstractmethod
     def measures(self, case, *, filters=None, seed=0, settings=None, progress=None):
-        """Return the party measures of `case`, or None to compute them in process.
+        """Return the party measures of `case`: the frame the ranking consumes.
 
         Parameters
         ----------
@@ -94,9 +93,10 @@ class Backend(ABC):
 
         Returns
         -------
-        pandas.DataFrame or None
-            Columns :data:`MEASURE_COLUMNS`, one row per party; None means "computed by
-            :func:`netanalysis.analyze.run_analysis` on its own kernel".
+        pandas.DataFrame
+            Columns :data:`MEASURE_COLUMNS` typed as :data:`MEASURE_DTYPES`, one row per
+            party; ``attrs`` say how it was computed (``method``, ``betweenness_k``,
+            ``communities``).
         """
 
     @abstractmethod
@@ -110,13 +110,16 @@ class Backend(ABC):
 
 
 class EmbeddedBackend(Backend):
-    """The default: the case stays in process and the ranking computes every measure.
+    """The default: the case stays in process; the measures run on the igraph kernel.
 
     Examples
     --------
+    >>> from netanalysis.ingest import case_from_records
+    >>> c = case_from_records(persons=[{"id": "A", "name": "A"}, {"id": "B", "name": "B"}],
+    ...                       links=[{"from_id": "A", "to_id": "B", "type": "family"}])
     >>> b = EmbeddedBackend()
-    >>> b.measures(None) is None, b.describe()
-    (True, 'embedded (networkx/igraph in process)')
+    >>> b.measures(c)["degree"].tolist(), b.describe()
+    ([1, 1], 'embedded (networkx/igraph in process)')
 
     See Also
     --------
@@ -129,7 +132,9 @@ class EmbeddedBackend(Backend):
         return None
 
     def measures(self, case, *, filters=None, seed=0, settings=None, progress=None):
-        return None
+        from netanalysis.analyze.measures import case_measures
+
+        return case_measures(case, filters=filters, seed=seed, settings=settings)
 
     def describe(self):
         return "embedded (networkx/igraph in process)"
