@@ -62,7 +62,8 @@ from netanalysis.model.vocab import SUPPORT_TYPES
 from netanalysis.settings import load_settings, section_settings
 
 __all__ = ["MEASURE_DTYPES", "MEASURE_COLUMNS", "case_measures", "kernel_measures",
-           "fugitive_values", "check_measures", "empty_measures", "sample_size"]
+           "kernel_partition", "projection_measures", "fugitive_values", "check_measures",
+           "empty_measures", "sample_size"]
 
 #: The columns of the measures frame and their dtypes, in order (see the module docstring).
 MEASURE_DTYPES = {
@@ -164,23 +165,12 @@ def kernel_measures(K, edges, value, *, settings=None, seed=0):
     k = None if n <= rs.betweenness.exact_max_nodes else rs.betweenness.sample
     bt, _ = C.betweenness_array(K, k=k, seed=seed)
     attrs["betweenness_k"] = k if k is not None else "exact"
-    com = rs.communities
-    memb = membership_array(K, resolution=com.resolution, weight=weight, seed=seed,
-                            method=com.method, n_iterations=com.n_iterations)
-    attrs["communities"] = f"{com.method} (resolution {com.resolution})"
-    if com.graph == "support_circle":
-        s_ = edges[edges["type"].isin(SUPPORT_TYPES)]
-        ix = pd.Index(ids)
-        core = np.concatenate([ix.get_indexer(s_["source"].astype(str)),
-                               ix.get_indexer(s_["target"].astype(str))])
-        core = core[core >= 0]
-        m_c = K.graph.induced_subgraph(support_circle(K, core).tolist()).ecount()
-        res_c = circle_resolution(m_c, resolution=float(com.circle_resolution),
-                                  reference_ties=com.circle_reference_ties)
-        memb = circle_membership(K, core, memb, resolution=res_c, weight=weight, seed=seed,
-                                 n_iterations=com.n_iterations)
-        attrs["communities_circle"] = (f"support ties and their circle ({m_c:,} ties) "
-                                       f"partitioned apart (resolution {res_c:.3g})")
+    s_ = edges[edges["type"].isin(SUPPORT_TYPES)]
+    ix = pd.Index(ids)
+    core = np.concatenate([ix.get_indexer(s_["source"].astype(str)),
+                           ix.get_indexer(s_["target"].astype(str))])
+    memb, more = kernel_partition(K, core[core >= 0], settings=rs, seed=seed)
+    attrs.update(more)
     comp = K.graph.connected_components().membership if n else []
     sup = edges[edges["type"].isin(SUPPORT_TYPES)]
     reach = support_reach(sup, ids, value, hops=rs.support.hops, decay=rs.support.decay)
@@ -200,6 +190,115 @@ def kernel_measures(K, edges, value, *, settings=None, seed=0):
         df[c] = bridging[c].to_numpy()
     df = check_measures(df)
     df.attrs.update(attrs, method="in process (igraph)")
+    return df
+
+
+def kernel_partition(K, core=(), *, settings=None, seed=0):
+    """Return the partition the ranking uses on kernel `K`, and how it was made.
+
+    Leiden (``rank.communities``) of the whole graph; when ``rank.communities.graph`` is
+    ``support_circle``, the vertices at `core` (both ends of every support tie) and their
+    neighbours are partitioned again on their own subgraph
+    (:func:`~netanalysis.analyze.communities.circle_membership`).
+
+    Parameters
+    ----------
+    K : Kernel
+    core : array of int
+        Vertex indices of the support network.
+    settings : Settings or RankSettings, optional
+    seed : int
+
+    Returns
+    -------
+    membership : numpy.ndarray of int64
+        Group numbers 1.. (largest first), aligned with the vertices of `K`.
+    attrs : dict
+        ``communities`` and, with the circle, ``communities_circle`` (for ``meta``).
+
+    See Also
+    --------
+    kernel_measures : uses it for the ``community`` column.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> from netanalysis.analyze._kernels import to_kernel
+    >>> memb, attrs = kernel_partition(to_kernel(nx.barbell_graph(4, 0)))
+    >>> sorted(set(memb.tolist())), attrs["communities"]
+    ([1, 2], 'leiden (resolution 1.0)')
+    """
+    rs = section_settings(settings if settings is not None else load_settings(), "rank")
+    weight = rs.centrality.weight
+    com = rs.communities
+    memb = membership_array(K, resolution=com.resolution, weight=weight, seed=seed,
+                            method=com.method, n_iterations=com.n_iterations)
+    attrs = {"communities": f"{com.method} (resolution {com.resolution})"}
+    if com.graph == "support_circle":
+        core = np.asarray(core, dtype=np.int64)
+        m_c = K.graph.induced_subgraph(support_circle(K, core).tolist()).ecount()
+        res_c = circle_resolution(m_c, resolution=float(com.circle_resolution),
+                                  reference_ties=com.circle_reference_ties)
+        memb = circle_membership(K, core, memb, resolution=res_c, weight=weight, seed=seed,
+                                 n_iterations=com.n_iterations)
+        attrs["communities_circle"] = (f"support ties and their circle ({m_c:,} ties) "
+                                       f"partitioned apart (resolution {res_c:.3g})")
+    return memb, attrs
+
+
+def projection_measures(pairs, ids, core=(), *, settings=None, seed=0, k=None):
+    """Return PageRank, betweenness, community and component of a pulled party projection.
+
+    What a backend without a graph library computes in process: the projection holds only
+    ids and tie strengths, one row per pair of parties.
+
+    Parameters
+    ----------
+    pairs : pandas.DataFrame
+        ``source``, ``target``, ``strength`` (sum of weight x confidence of the pair's ties).
+    ids : sequence of str
+        Every party (isolated ones included); the result follows this order.
+    core : sequence of str
+        Ids at either end of a support tie (for the support circle).
+    settings : Settings or RankSettings, optional
+    seed : int
+    k : int, optional
+        Betweenness sources (default: :func:`sample_size`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``id``, ``pagerank``, ``betweenness``, ``community``, ``component``; ``attrs`` as in
+        :func:`kernel_partition` plus ``betweenness_k``.
+
+    See Also
+    --------
+    kernel_measures : every column, from a case's party edges.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> p = pd.DataFrame({"source": ["a", "b"], "target": ["b", "c"], "strength": [1.0, 1.0]})
+    >>> projection_measures(p, ["a", "b", "c", "d"])["betweenness"].tolist()
+    [0.0, 0.3333333333333333, 0.0, 0.0]
+    """
+    rs = section_settings(settings if settings is not None else load_settings(), "rank")
+    weight = rs.centrality.weight
+    e = pd.DataFrame({"source": pairs["source"].astype(str), "target": pairs["target"].astype(str),
+                      "weight": pd.to_numeric(pairs["strength"]).astype(float),
+                      "confidence": 1.0})
+    K = kernel_from_edges(e, list(map(str, ids)))
+    n = len(K.names)
+    kk = sample_size(n, k, rs)
+    bt, _ = C.betweenness_array(K, k=kk, seed=seed)
+    ix = pd.Index(K.names)
+    core_ix = ix.get_indexer(pd.Index(list(map(str, core)), dtype=object))
+    memb, attrs = kernel_partition(K, core_ix[core_ix >= 0], settings=rs, seed=seed)
+    comp = K.graph.connected_components().membership if n else []
+    df = pd.DataFrame({"id": K.names, "pagerank": C.pagerank_array(K, weight=weight),
+                       "betweenness": bt, "community": memb,
+                       "component": renumber(K.names, comp) if n else np.zeros(0, np.int64)})
+    df.attrs.update(attrs, betweenness_k=kk if kk is not None else "exact")
     return df
 
 
