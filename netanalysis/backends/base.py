@@ -149,12 +149,17 @@ class Neo4jBackend(Backend):
         Connection; default from the settings section ``neo4j`` and ``NEO4J_*`` variables.
     batch_size : int, optional
         Rows per transaction of the push (default ``neo4j.batch_size``).
+    use_gds : bool, optional
+        True: refuse to run without Graph Data Science (:meth:`unavailable` says why);
+        False: never use it; default: use it when installed.
 
     Notes
     -----
     :meth:`measures` *replaces* what an earlier push wrote in that database (nodes labelled
-    ``Node``): give each case a database of its own. Without GDS the server's graph is pulled
-    and the measures computed in process; :meth:`describe` then says so.
+    ``Node``): give each case a database of its own. Degree, strength, support reach and group
+    bridges always run in Cypher; without GDS, PageRank, betweenness, community and component
+    are computed in process on the pulled party projection (ids and strengths), and
+    :meth:`describe` says so.
 
     See Also
     --------
@@ -169,17 +174,59 @@ class Neo4jBackend(Backend):
 
     name = "neo4j"
 
-    def __init__(self, uri=None, user=None, password=None, database=None, batch_size=None):
+    def __init__(self, uri=None, user=None, password=None, database=None, batch_size=None,
+                 use_gds=None):
         self.options = {"uri": uri, "user": user, "password": password, "database": database,
                         "batch_size": batch_size}
+        self.use_gds = use_gds
         self._note = "neo4j"
 
-    def unavailable(self):
+    def unavailable(self, settings=None):
+        """Return why this backend cannot run, or None.
+
+        Without ``use_gds=True`` only the driver is checked; with it the server is asked
+        whether Graph Data Science is installed, and the reason names the measures that
+        cannot be computed in the database.
+
+        Parameters
+        ----------
+        settings : Settings, optional
+            Connection defaults (section ``neo4j``).
+
+        Returns
+        -------
+        str or None
+        """
         try:
             import neo4j  # noqa: F401
         except ImportError as exc:  # pragma: no cover - a core dependency
             return f"the neo4j driver is not installed: {exc}"
+        if self.use_gds:
+            from netanalysis.backends.neo4j import connect, gds_available
+            from netanalysis.backends.neo4j.analytics import GDS_MEASURES
+            from netanalysis.errors import BackendError
+            from netanalysis.redact import redact_uri
+
+            kw = self._connection(settings)
+            try:
+                with connect(kw["uri"], kw["user"], kw["password"], kw["database"],
+                             settings=settings) as conn, conn.session() as s:
+                    version = gds_available(s)
+            except BackendError as exc:
+                return str(exc)
+            if version is None:
+                return (f"Graph Data Science is not installed in Neo4j at "
+                        f"{redact_uri(kw['uri'])}: {', '.join(GDS_MEASURES)} cannot be "
+                        "computed in the database")
         return None
+
+    def _connection(self, settings=None):
+        from netanalysis.settings import load_settings
+
+        settings = settings or load_settings()
+        conn = dict(settings.section("neo4j"))
+        conn.update({k: v for k, v in self.options.items() if v is not None})
+        return conn
 
     def measures(self, case, *, filters=None, seed=0, settings=None, progress=None):
         from netanalysis.backends.neo4j import neo4j_measures, push_case
@@ -189,8 +236,7 @@ class Neo4jBackend(Backend):
 
         progress = progress or Progress(quiet=True)
         settings = settings or load_settings()
-        conn = dict(settings.section("neo4j"))
-        conn.update({k: v for k, v in self.options.items() if v is not None})
+        conn = self._connection(settings)
         kw = {k: conn.get(k) for k in ("uri", "user", "password", "database")}
         with progress.step(f"pushing the case to Neo4j at {redact_uri(kw['uri'])}"):
             # replace: measures must describe this case only, not what an earlier push left
@@ -198,7 +244,7 @@ class Neo4jBackend(Backend):
                       replace=True, settings=settings, **kw)
         with progress.step("computing measures in Neo4j"):
             m = neo4j_measures(filters=filters, seed=seed, progress=progress, settings=settings,
-                               **kw)
+                               use_gds=self.use_gds, **kw)
         note = m.attrs.get("method", "measures computed in Neo4j")
         progress.say(f"Neo4j measures: {note}")
         self._note = f"neo4j: {note}"
