@@ -107,11 +107,12 @@ def test_inferred_types_follow_the_vocabulary():
 
 
 def test_one_value_for_betweenness_on_both_backends():
-    from netanalysis.backends.neo4j import party_measures
+    from netanalysis.analyze.measures import sample_size
 
     s = load_settings(env={})
     assert "betweenness_k" not in s.neo4j.gds and "betweenness_exact_max" not in s.neo4j.gds
-    assert party_measures.__kwdefaults__["exact_max"] is None  # read from rank.betweenness
+    # both backends draw k from rank.betweenness through sample_size
+    assert sample_size(3000, settings=s) is None and sample_size(3001, settings=s) == 64
     assert (s.rank.betweenness.exact_max_nodes, s.rank.betweenness.sample) == (3000, 64)
     assert s.rank.closeness_max_nodes == 5000
 

@@ -22,24 +22,16 @@ from netanalysis.analyze._kernels import kernel_from_edges
 from netanalysis.analyze.brokerage import (
     BROKERAGE_ROLES,
     brokerage_roles,
-    group_bridging,
     structural_holes_arrays,
 )
-from netanalysis.analyze.communities import (
-    circle_membership,
-    circle_resolution,
-    membership_array,
-    partition_modularity,
-    renumber,
-    support_circle,
-)
+from netanalysis.analyze.communities import partition_modularity
 from netanalysis.analyze.logistics import group_table, logistics_groups
+from netanalysis.analyze.measures import check_measures, kernel_measures
 from netanalysis.analyze.result import TARGET_COLUMNS, Analysis
 from netanalysis.analyze.targets import (
     explain_targets,
     fugitive_danger,
     score_targets,
-    support_reach,
     top_fraction,
 )
 from netanalysis.model.graph import filter_edges, party_edges, party_nodes
@@ -106,8 +98,11 @@ def run_analysis(case, *, settings=None, filters=None, seed=0, measures=None, pr
     seed : int
         Seed of the betweenness source sample and of community detection.
     measures : DataFrame, optional
-        Measures computed elsewhere (the Neo4j backend): ``id`` and any of ``degree``,
-        ``pagerank``, ``betweenness``, ``community``; they replace the in-process ones.
+        The party measures of a backend (``Backend.measures``): the columns
+        :data:`netanalysis.analyze.measures.MEASURE_COLUMNS` (degree, strength, betweenness,
+        PageRank, community, component, support reach, group bridges). The ranking uses them
+        as they are; None computes them here with
+        :func:`~netanalysis.analyze.measures.kernel_measures` (the embedded backend).
     progress : Progress, optional
 
     Returns
@@ -177,23 +172,29 @@ def run_analysis(case, *, settings=None, filters=None, seed=0, measures=None, pr
                 kernels=f"igraph {igraph.__version__}")
 
     weight = rs.centrality.weight
-    pre = _precomputed(measures, ids)
+    danger = fugitive_danger(nodes.reset_index().assign(role=roles), rs)
+    value = np.where(roles == "fugitive", rs.support.base_value + danger, 0.0)
     m = {}
+    with step("party measures"):
+        t = time.perf_counter()
+        # the backend's measures frame, or the embedded backend's computed here on K
+        if measures is None:
+            frame = kernel_measures(K, edges, value, settings=rs, seed=seed)
+        else:
+            frame = check_measures(measures, ids=ids)
+            frame.attrs.setdefault("betweenness_k", "precomputed")
+            frame.attrs.setdefault("communities", "precomputed")
+        for key in ("betweenness_k", "communities", "communities_circle"):
+            if key in frame.attrs:
+                meta[key] = frame.attrs[key]
+        m["degree"] = frame["degree"].to_numpy()
+        m["weighted_degree"] = frame["strength"].to_numpy()
+        m["betweenness"] = frame["betweenness"].to_numpy()
+        m["pagerank"] = frame["pagerank"].to_numpy()
+        memb = frame["community"].to_numpy(np.int64)
+        timings["measures_s"] = _lap(t)
     with step("centrality"):
         t = time.perf_counter()
-        m["degree"] = pre.get("degree", C.degree_array(K))
-        m["weighted_degree"] = C.weighted_degree_array(K, weight=weight)
-        if "betweenness" in pre:
-            m["betweenness"] = pre["betweenness"]
-            meta["betweenness_k"] = "precomputed"
-        else:
-            exact_max = rs.betweenness.exact_max_nodes
-            k = None if n <= exact_max else rs.betweenness.sample
-            m["betweenness"], _ = C.betweenness_array(K, k=k, seed=seed)
-            meta["betweenness_k"] = k if k is not None else "exact"
-        timings["betweenness_s"] = _lap(t)
-        t = time.perf_counter()
-        m["pagerank"] = pre.get("pagerank", C.pagerank_array(K, weight=weight))
         m["eigenvector"] = C.eigenvector_array(K, weight=weight)
         m["core_number"] = C.core_number_array(K)
         if n <= rs.closeness_max_nodes:
@@ -216,47 +217,17 @@ def run_analysis(case, *, settings=None, filters=None, seed=0, measures=None, pr
             meta["structural_holes"] = (f"skipped: {two_paths:.3g} two-paths, more than "
                                         f"rank.structural_holes_max_two_paths = {limit:.3g}")
         timings["other_measures_s"] = _lap(t)
-
-    with step("communities"):
-        t = time.perf_counter()
-        com = rs.communities
-        if "community" in pre:
-            memb = renumber(K.names, pre["community"].astype(np.int64))
-            meta["communities"] = "precomputed"
-        else:
-            memb = membership_array(K, resolution=com.resolution,
-                                    weight=weight, seed=seed,
-                                    method=com.method,
-                                    n_iterations=com.n_iterations)
-            meta["communities"] = f"{com.method} (resolution {com.resolution})"
-        if com.graph == "support_circle":
-            s_ = edges[edges["type"].isin(SUPPORT_TYPES)]
-            ix = pd.Index(ids)
-            core = np.concatenate([ix.get_indexer(s_["source"].astype(str)),
-                                   ix.get_indexer(s_["target"].astype(str))])
-            core = core[core >= 0]
-            m_c = K.graph.induced_subgraph(support_circle(K, core).tolist()).ecount()
-            res_c = circle_resolution(m_c, resolution=float(com.circle_resolution),
-                                      reference_ties=com.circle_reference_ties)
-            memb = circle_membership(K, core, memb, resolution=res_c, weight=weight, seed=seed,
-                                     n_iterations=com.n_iterations)
-            # also over a precomputed partition (the Neo4j backend): the backends agree
-            meta["communities_circle"] = (f"support ties and their circle ({m_c:,} ties) "
-                                          f"partitioned apart (resolution {res_c:.3g})")
-        modularity = partition_modularity(K, memb, weight, com.resolution) if n else None
+        modularity = partition_modularity(K, memb, weight, rs.communities.resolution) \
+            if n else None
         if modularity is not None and modularity != modularity:
             modularity = None
-        timings["communities_s"] = _lap(t)
 
     with step("support and brokerage"):
         t = time.perf_counter()
-        danger = fugitive_danger(nodes.reset_index().assign(role=roles), rs)
-        fug = roles == "fugitive"
-        value = np.where(fug, rs.support.base_value + danger, 0.0)
         sup = edges[edges["type"].isin(SUPPORT_TYPES)]
-        reach = support_reach(sup, ids, value, hops=rs.support.hops,
-                              decay=rs.support.decay)
-        bridging = group_bridging(K, memb)
+        reach = frame[["fugitives_direct", "fugitives_within", "support_value", "supported_by",
+                       "services", "services_received", "top_fugitive"]]
+        bridging = frame[["other_groups", "outside_ties", "bridged"]]
         gf, meta["brokerage_graph"] = _gf_roles(edges, sup, ids, memb, rs, K.row_codes)
         timings["support_brokerage_s"] = _lap(t)
 
@@ -390,27 +361,6 @@ def _explain(table, rs):
     if len(idx):
         why[idx] = explain_targets(table.iloc[idx][_WHY_COLUMNS], rs)
     return why
-
-
-def _precomputed(measures, ids):
-    if measures is None or not len(measures):
-        return {}
-    df = measures.copy()
-    df["id"] = df["id"].astype(str)
-    df = df.drop_duplicates("id").set_index("id").reindex(ids)
-    out = {}
-    for c in ("degree", "pagerank", "betweenness"):
-        if c in df:
-            out[c] = pd.to_numeric(df[c], errors="coerce").fillna(0.0).to_numpy(float)
-    if "community" in df:
-        raw = pd.to_numeric(df["community"], errors="coerce")
-        # a party the backend did not place forms a group of its own
-        fill = raw.max() + 1 if raw.notna().any() else 0
-        missing = raw.isna().to_numpy()
-        arr = np.array(raw.fillna(0).to_numpy(np.int64), copy=True)
-        arr[missing] = int(fill) + np.arange(int(missing.sum()))
-        out["community"] = arr
-    return out
 
 
 def _lap(t):

@@ -2,18 +2,22 @@
 
 A backend has a ``name``, says whether it can run (:meth:`Backend.unavailable` returns the
 reason it cannot, or None), and computes the party measures the ranking needs as a DataFrame
-with the fixed columns :data:`MEASURE_COLUMNS` (:meth:`Backend.measures`), or None when the
-measures are computed in process by :func:`netanalysis.analyze.run_analysis` itself. One lookup,
+with the fixed columns :data:`MEASURE_COLUMNS` and dtypes :data:`MEASURE_DTYPES`
+(:meth:`Backend.measures`; documented in :mod:`netanalysis.analyze.measures`): degree,
+strength, betweenness, PageRank, community, component, support reach and group bridges.
+:func:`netanalysis.analyze.run_analysis` ranks on that frame and nothing else from the backend.
+One lookup,
 :func:`get_backend`, chooses a backend by name, so the pipeline and the command line name the
 same backends with the same words.
 
 Two backends exist:
 
-- ``embedded`` (the default): the case stays in process; :func:`netanalysis.analyze.run_analysis`
-  computes every measure on its igraph/networkx kernel. Nothing to install or start.
+- ``embedded`` (the default): the case stays in process; the measures are computed on the
+  igraph kernel (:func:`netanalysis.analyze.measures.case_measures`). Nothing to install or
+  start.
 - ``neo4j``: the case is pushed into a Neo4j 5 server (replacing what an earlier push wrote in
-  that database) and the measures are computed there with Graph Data Science; only result
-  columns come back (:mod:`netanalysis.backends.neo4j`).
+  that database) and the measures are computed there, in Cypher and Graph Data Science; only
+  result columns come back (:func:`netanalysis.backends.neo4j.neo4j_measures`).
 
 The in-process kernel choice inside the embedded backend (networkx or igraph) is a different
 thing, named ``engine=`` in :mod:`netanalysis.analyze.centrality`.
@@ -35,16 +39,11 @@ from __future__ import annotations
 import difflib
 from abc import ABC, abstractmethod
 
+from netanalysis.analyze.measures import MEASURE_COLUMNS, MEASURE_DTYPES
 from netanalysis.errors import InputError
 
 __all__ = ["Backend", "EmbeddedBackend", "Neo4jBackend", "BACKENDS", "MEASURE_COLUMNS",
-           "get_backend"]
-
-#: The columns of :meth:`Backend.measures`, in this order: party id, neighbour count, PageRank
-#: (sums to 1), betweenness (normalised as networkx does), community (1 = largest), degree
-#: centrality (degree / (n - 1)), strength (sum of weight x confidence), connected component.
-MEASURE_COLUMNS = ("id", "degree", "pagerank", "betweenness", "community", "degree_centrality",
-                   "strength", "component")
+           "MEASURE_DTYPES", "get_backend"]
 
 
 class Backend(ABC):
@@ -79,7 +78,7 @@ class Backend(ABC):
 
     @abstractmethod
     def measures(self, case, *, filters=None, seed=0, settings=None, progress=None):
-        """Return the party measures of `case`, or None to compute them in process.
+        """Return the party measures of `case`: the frame the ranking consumes.
 
         Parameters
         ----------
@@ -94,9 +93,10 @@ class Backend(ABC):
 
         Returns
         -------
-        pandas.DataFrame or None
-            Columns :data:`MEASURE_COLUMNS`, one row per party; None means "computed by
-            :func:`netanalysis.analyze.run_analysis` on its own kernel".
+        pandas.DataFrame
+            Columns :data:`MEASURE_COLUMNS` typed as :data:`MEASURE_DTYPES`, one row per
+            party; ``attrs`` say how it was computed (``method``, ``betweenness_k``,
+            ``communities``).
         """
 
     @abstractmethod
@@ -110,13 +110,16 @@ class Backend(ABC):
 
 
 class EmbeddedBackend(Backend):
-    """The default: the case stays in process and the ranking computes every measure.
+    """The default: the case stays in process; the measures run on the igraph kernel.
 
     Examples
     --------
+    >>> from netanalysis.ingest import case_from_records
+    >>> c = case_from_records(persons=[{"id": "A", "name": "A"}, {"id": "B", "name": "B"}],
+    ...                       links=[{"from_id": "A", "to_id": "B", "type": "family"}])
     >>> b = EmbeddedBackend()
-    >>> b.measures(None) is None, b.describe()
-    (True, 'embedded (networkx/igraph in process)')
+    >>> b.measures(c)["degree"].tolist(), b.describe()
+    ([1, 1], 'embedded (networkx/igraph in process)')
 
     See Also
     --------
@@ -129,7 +132,9 @@ class EmbeddedBackend(Backend):
         return None
 
     def measures(self, case, *, filters=None, seed=0, settings=None, progress=None):
-        return None
+        from netanalysis.analyze.measures import case_measures
+
+        return case_measures(case, filters=filters, seed=seed, settings=settings)
 
     def describe(self):
         return "embedded (networkx/igraph in process)"
@@ -144,12 +149,17 @@ class Neo4jBackend(Backend):
         Connection; default from the settings section ``neo4j`` and ``NEO4J_*`` variables.
     batch_size : int, optional
         Rows per transaction of the push (default ``neo4j.batch_size``).
+    use_gds : bool, optional
+        True: refuse to run without Graph Data Science (:meth:`unavailable` says why);
+        False: never use it; default: use it when installed.
 
     Notes
     -----
     :meth:`measures` *replaces* what an earlier push wrote in that database (nodes labelled
-    ``Node``): give each case a database of its own. Without GDS the server's graph is pulled
-    and the measures computed in process; :meth:`describe` then says so.
+    ``Node``): give each case a database of its own. Degree, strength, support reach and group
+    bridges always run in Cypher; without GDS, PageRank, betweenness, community and component
+    are computed in process on the pulled party projection (ids and strengths), and
+    :meth:`describe` says so.
 
     See Also
     --------
@@ -164,17 +174,59 @@ class Neo4jBackend(Backend):
 
     name = "neo4j"
 
-    def __init__(self, uri=None, user=None, password=None, database=None, batch_size=None):
+    def __init__(self, uri=None, user=None, password=None, database=None, batch_size=None,
+                 use_gds=None):
         self.options = {"uri": uri, "user": user, "password": password, "database": database,
                         "batch_size": batch_size}
+        self.use_gds = use_gds
         self._note = "neo4j"
 
-    def unavailable(self):
+    def unavailable(self, settings=None):
+        """Return why this backend cannot run, or None.
+
+        Without ``use_gds=True`` only the driver is checked; with it the server is asked
+        whether Graph Data Science is installed, and the reason names the measures that
+        cannot be computed in the database.
+
+        Parameters
+        ----------
+        settings : Settings, optional
+            Connection defaults (section ``neo4j``).
+
+        Returns
+        -------
+        str or None
+        """
         try:
             import neo4j  # noqa: F401
         except ImportError as exc:  # pragma: no cover - a core dependency
             return f"the neo4j driver is not installed: {exc}"
+        if self.use_gds:
+            from netanalysis.backends.neo4j import connect, gds_available
+            from netanalysis.backends.neo4j.analytics import GDS_MEASURES
+            from netanalysis.errors import BackendError
+            from netanalysis.redact import redact_uri
+
+            kw = self._connection(settings)
+            try:
+                with connect(kw["uri"], kw["user"], kw["password"], kw["database"],
+                             settings=settings) as conn, conn.session() as s:
+                    version = gds_available(s)
+            except BackendError as exc:
+                return str(exc)
+            if version is None:
+                return (f"Graph Data Science is not installed in Neo4j at "
+                        f"{redact_uri(kw['uri'])}: {', '.join(GDS_MEASURES)} cannot be "
+                        "computed in the database")
         return None
+
+    def _connection(self, settings=None):
+        from netanalysis.settings import load_settings
+
+        settings = settings or load_settings()
+        conn = dict(settings.section("neo4j"))
+        conn.update({k: v for k, v in self.options.items() if v is not None})
+        return conn
 
     def measures(self, case, *, filters=None, seed=0, settings=None, progress=None):
         from netanalysis.backends.neo4j import neo4j_measures, push_case
@@ -184,8 +236,7 @@ class Neo4jBackend(Backend):
 
         progress = progress or Progress(quiet=True)
         settings = settings or load_settings()
-        conn = dict(settings.section("neo4j"))
-        conn.update({k: v for k, v in self.options.items() if v is not None})
+        conn = self._connection(settings)
         kw = {k: conn.get(k) for k in ("uri", "user", "password", "database")}
         with progress.step(f"pushing the case to Neo4j at {redact_uri(kw['uri'])}"):
             # replace: measures must describe this case only, not what an earlier push left
@@ -193,7 +244,7 @@ class Neo4jBackend(Backend):
                       replace=True, settings=settings, **kw)
         with progress.step("computing measures in Neo4j"):
             m = neo4j_measures(filters=filters, seed=seed, progress=progress, settings=settings,
-                               **kw)
+                               use_gds=self.use_gds, **kw)
         note = m.attrs.get("method", "measures computed in Neo4j")
         progress.say(f"Neo4j measures: {note}")
         self._note = f"neo4j: {note}"

@@ -170,10 +170,11 @@ def pull(uri, user, database, ask_password, fugitive, hops, block, params, out, 
 @quiet_option
 def measures(uri, user, database, ask_password, link_types, min_confidence, no_inferred, since,
              until, seed, k, community, no_gds, out, settings_path, quiet):
-    """Compute degree, PageRank, betweenness and communities of the parties in Neo4j.
+    """Compute the party measures of the ranking in Neo4j (Cypher and Graph Data Science).
 
-    Uses Graph Data Science when the server has it, else pulls the party graph and computes
-    the same measures in process (and says so).
+    Degree, strength, support reach and group bridges run in Cypher; PageRank, betweenness,
+    communities and components in GDS when the server has it, else in process on the pulled
+    party projection (ids and strengths; it says so).
 
     \b
     Examples:

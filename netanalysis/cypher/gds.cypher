@@ -37,6 +37,27 @@ WITH gds.graph.project($graph, a, b,
        {undirectedRelationshipTypes: ['*']}) AS g
 RETURN g.graphName AS graph, g.nodeCount AS nodes, g.relationshipCount AS relationships
 
+// name: gds_project_circle
+// The party graph restricted to $ids (the support network and its circle; $member: the same
+// ids as a map id -> true), projected as gds_project_party does.
+UNWIND $ids AS cid
+MATCH (a:Node {id: cid})
+OPTIONAL MATCH (a)-[r]-(b:Node)
+WHERE (b:Person OR b:Organization) AND a.id < b.id AND $member[b.id] IS NOT NULL
+  AND ($types IS NULL OR type(r) IN $types)
+  AND ($min_confidence IS NULL OR coalesce(r.confidence, 0.5) >= $min_confidence)
+  AND ($include_inferred OR NOT coalesce(r.inferred, false))
+  AND (($since IS NULL AND $until IS NULL)
+       OR (r.start IS NULL AND r.end IS NULL AND $keep_undated)
+       OR ((r.start IS NOT NULL OR r.end IS NOT NULL)
+           AND ($since IS NULL OR r.end IS NULL OR r.end + '~' >= $since)
+           AND ($until IS NULL OR r.start IS NULL OR r.start <= $until + '~')))
+WITH a, b, sum(coalesce(r.weight, 1.0) * coalesce(r.confidence, 0.5)) AS strength
+WITH gds.graph.project($graph, a, b,
+       {relationshipProperties: {strength: strength}},
+       {undirectedRelationshipTypes: ['*']}) AS g
+RETURN g.graphName AS graph, g.nodeCount AS nodes, g.relationshipCount AS relationships
+
 // name: gds_degree_stream
 // Number of distinct neighbouring parties.
 CALL gds.degree.stream($graph) YIELD nodeId, score
@@ -74,7 +95,7 @@ RETURN gds.util.asNode(nodeId).id AS id, communityId AS community
 
 // name: gds_leiden_stream
 CALL gds.leiden.stream($graph, {relationshipWeightProperty: 'strength', randomSeed: $seed,
-                                concurrency: 1})
+                                gamma: $resolution, concurrency: 1})
 YIELD nodeId, communityId
 RETURN gds.util.asNode(nodeId).id AS id, communityId AS community
 

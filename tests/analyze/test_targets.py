@@ -88,18 +88,38 @@ def test_time_window_filter():
     assert t.loc["Y", "fugitives_direct"] == 1 and t.loc["X", "fugitives_direct"] == 0
 
 
-def test_precomputed_measures_are_used(hub_case):
-    ids = hub_case.tables["persons"]["id"].tolist()
-    m = pd.DataFrame({"id": ids, "degree": 7.0, "pagerank": 0.5, "betweenness": 0.25,
-                      "community": [i % 2 for i in range(len(ids))]})
+def test_backend_measures_are_used_as_they_are(hub_case):
+    from netanalysis.analyze.measures import case_measures
+
+    m = case_measures(hub_case)
+    m["betweenness"] = 0.25
+    m["degree"] = 7
+    m["community"] = [1 + i % 2 for i in range(len(m))]
+    m.attrs.clear()
     a = run_analysis(hub_case, measures=m)
     assert (a.targets["betweenness"] == 0.25).all() and (a.targets["degree"] == 7).all()
     assert a.meta["betweenness_k"] == "precomputed" and a.meta["communities"] == "precomputed"
-    # the support ties and their circle are partitioned apart over the precomputed groups
-    assert "circle" in a.meta["communities_circle"] and len(set(a.groups["group"])) > 2
-    s = load_settings(rank={"communities": {"graph": "all"}})
-    a = run_analysis(hub_case, measures=m, settings=s)
+    # the backend's partition is the one ranked: no second partition of the support circle
     assert set(a.groups["group"]) == {1, 2}
+
+
+def test_embedded_measures_frame_is_what_the_ranking_computes(hub_case):
+    from netanalysis.analyze.measures import case_measures
+
+    a = run_analysis(hub_case, seed=2)
+    b = run_analysis(hub_case, seed=2, measures=case_measures(hub_case, seed=2))
+    pd.testing.assert_frame_equal(a.targets, b.targets)
+    pd.testing.assert_frame_equal(a.logistics, b.logistics)
+    assert a.meta["betweenness_k"] == b.meta["betweenness_k"] == "exact"
+
+
+def test_measures_frame_lacking_a_column_is_refused(hub_case):
+    from netanalysis.analyze.measures import case_measures
+    from netanalysis.errors import BackendError
+
+    m = case_measures(hub_case).drop(columns=["support_value"])
+    with pytest.raises(BackendError, match="support_value"):
+        run_analysis(hub_case, measures=m)
 
 
 def test_seed_reproducible_and_meta(hub_case):
@@ -107,7 +127,7 @@ def test_seed_reproducible_and_meta(hub_case):
     b = run_analysis(hub_case, seed=5)
     pd.testing.assert_frame_equal(a.targets, b.targets)
     assert a.meta["seed"] == 5 and a.meta["betweenness_k"] == "exact"
-    assert "betweenness_s" in a.meta["timings"] and a.meta["kernels"].startswith("igraph")
+    assert "measures_s" in a.meta["timings"] and a.meta["kernels"].startswith("igraph")
 
 
 def test_sampled_betweenness_reports_k(hub_case):

@@ -7,12 +7,26 @@ import pytest
 from netanalysis.backends.base import (
     BACKENDS,
     MEASURE_COLUMNS,
+    MEASURE_DTYPES,
     Backend,
     EmbeddedBackend,
     Neo4jBackend,
     get_backend,
 )
 from netanalysis.errors import InputError
+from netanalysis.ingest import case_from_records
+
+
+@pytest.fixture
+def hub_case():
+    """A fugitive, two suppliers (one behind the other), a family tie and an isolate."""
+    return case_from_records(
+        persons=[{"id": "F1", "name": "F", "role": "fugitive", "notice": "red"},
+                 {"id": "S1", "name": "S"}, {"id": "S2", "name": "T"}, {"id": "X", "name": "X"},
+                 {"id": "Z", "name": "Z"}],
+        links=[{"from_id": "S1", "to_id": "F1", "type": "lodging", "grading": "B2"},
+               {"from_id": "S2", "to_id": "S1", "type": "documents", "grading": "A1"},
+               {"from_id": "X", "to_id": "S2", "type": "family", "grading": "C3"}])
 
 
 def test_every_backend_implements_the_contract():
@@ -33,17 +47,26 @@ def test_a_backend_that_cannot_run_says_why(monkeypatch):
         get_backend("neo4j")
 
 
-def test_embedded_measures_are_computed_by_the_ranking():
+def test_embedded_measures_are_the_contract_frame(hub_case):
     b = get_backend("embedded")
     assert isinstance(b, EmbeddedBackend)
-    assert b.measures(None) is None
+    m = b.measures(hub_case)
+    assert tuple(m.columns) == MEASURE_COLUMNS
+    assert {c: m[c].dtype.name for c in m} == MEASURE_DTYPES
+    assert len(m) == len(hub_case.tables["persons"]) and m["id"].is_unique
+    assert m["pagerank"].sum() == pytest.approx(1.0)
     assert "in process" in b.describe()
 
 
-def test_measure_columns_match_the_neo4j_measures():
-    from netanalysis.backends.neo4j.analytics import _EXTRA, MEASURE_COLUMNS as NEO
+def test_embedded_measures_follow_the_filters(hub_case):
+    m = get_backend("embedded").measures(hub_case, filters={"link_types": ["family"]})
+    assert (m["fugitives_within"] == 0).all() and (m["support_value"] == 0).all()
 
-    assert list(MEASURE_COLUMNS) == list(NEO) + list(_EXTRA)
+
+def test_neo4j_measures_use_the_same_contract():
+    from netanalysis.backends.neo4j.analytics import MEASURE_COLUMNS as NEO
+
+    assert tuple(NEO) == MEASURE_COLUMNS
 
 
 def test_pipeline_rejects_an_unknown_backend(tmp_path):

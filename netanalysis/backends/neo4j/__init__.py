@@ -7,7 +7,7 @@ Every query it runs is a named block of ``cypher/*.cypher``
 started by :func:`netanalysis.backends.neo4j.server.local_server`.
 """
 
-from netanalysis.backends.neo4j.analytics import gds_available, neo4j_measures, party_measures
+from netanalysis.backends.neo4j.analytics import gds_available, neo4j_measures
 from netanalysis.backends.neo4j.connection import Connection, connect, connection_settings
 from netanalysis.backends.neo4j.pull import pull_graph
 from netanalysis.backends.neo4j.push import clear_database, push_case, push_graph
@@ -22,7 +22,6 @@ __all__ = [
     "clear_database",
     "pull_graph",
     "neo4j_measures",
-    "party_measures",
     "gds_available",
     "local_server",
 ]

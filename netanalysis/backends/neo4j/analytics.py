@@ -1,19 +1,29 @@
-"""Measures computed inside Neo4j with Graph Data Science, or in process when it is absent.
+"""The party measures computed inside Neo4j: plain Cypher and Graph Data Science.
 
-The party graph (persons and organizations) is projected undirected, one relationship per
-pair of parties, with ``strength`` = sum of weight x confidence over the ties that pass the
-filters: the graph :func:`netanalysis.model.party_graph` builds in process. On it GDS streams
-degree, weighted degree, PageRank, betweenness (exact, or sampled from ``k`` sources with a
-seed on large graphs), Leiden or Louvain communities and weakly connected components.
+:func:`neo4j_measures` returns the measures frame of :mod:`netanalysis.analyze.measures`
+(the same columns and dtypes as the embedded backend) computed where the case lives:
 
-Scores follow networkx's conventions so both backends can be compared and ranked alike:
-``degree`` is the number of neighbouring parties (as in
-:func:`netanalysis.analyze.run_analysis`; ``degree_centrality`` = degree / (n - 1) follows),
-``pagerank`` sums to 1, ``betweenness`` is normalised by (n - 1)(n - 2) / 2 (each pair counted
-once), as networkx does.
+- in plain Cypher (``cypher/measures.cypher``): degree (distinct neighbouring parties),
+  strength (sum of weight x confidence), support reach (a breadth-first search back from the
+  fugitives along the support ties, one query per hop, with the same decay and value as
+  :func:`netanalysis.analyze.support_reach`) and group bridges (for the partition below);
+- with Graph Data Science (``cypher/gds.cypher``) on the party graph projected undirected, one
+  relationship per pair of parties weighted by strength: PageRank, betweenness (exact up to
+  ``rank.betweenness.exact_max_nodes`` parties, sampled from ``rank.betweenness.sample``
+  seeded sources above), Leiden (or Louvain) communities, the support ties and their circle
+  partitioned again on their own projection as the ranking does
+  (``rank.communities.graph: support_circle``), and weakly connected components.
 
-When the server has no GDS, :func:`neo4j_measures` says so through `progress` and computes
-the same measures with networkx on the party graph pulled from the database.
+Only result columns come back (one row per party, and the (party, fugitive) pairs of the
+support frontier while it is searched); the graph is never pulled. Scores follow networkx's
+conventions as the embedded backend does: ``pagerank`` sums to 1, ``betweenness`` is
+normalised by (n - 1)(n - 2) / 2 and scaled up from a sample of k sources to n.
+
+Without GDS the Cypher measures still run in the server; PageRank, betweenness, community and
+component are computed in process on the party *projection* pulled from the server (ids and
+tie strengths, one row per pair; ``party_projection``), and ``attrs["method"]`` says so. With
+``use_gds=True`` a server without GDS raises :class:`~netanalysis.errors.GDSMissingError`
+naming those measures.
 
 References
 ----------
@@ -32,31 +42,36 @@ from __future__ import annotations
 
 import uuid
 
-import networkx as nx
+import numpy as np
 import pandas as pd
 
-from netanalysis.analyze.communities import renumber
+from netanalysis.analyze.communities import circle_resolution, renumber
+from netanalysis.analyze.measures import (
+    MEASURE_COLUMNS,
+    check_measures,
+    empty_measures,
+    fugitive_values,
+    projection_measures,
+    sample_size,
+)
 from netanalysis.backends.neo4j import queries
 from netanalysis.backends.neo4j.connection import connect, connection_settings
 from netanalysis.errors import BackendError, GDSMissingError, InputError
-from netanalysis.model.graph import EDGE_COLUMNS, filter_edges, party_graph
-from netanalysis.model.vocab import INFERRED_LINK_TYPES, LINK_TYPES, neo4j_rel_type
+from netanalysis.model.vocab import INFERRED_LINK_TYPES, LINK_TYPES, SUPPORT_TYPES, neo4j_rel_type
 from netanalysis.settings import load_settings, section_settings
 
-__all__ = ["MEASURE_COLUMNS", "neo4j_measures", "gds_available", "party_measures",
-           "pull_party_edges", "gds_params"]
+__all__ = ["MEASURE_COLUMNS", "GDS_MEASURES", "neo4j_measures", "gds_available", "gds_params"]
 
-#: The columns of :func:`neo4j_measures`; ``degree_centrality``, ``strength`` and
-#: ``component`` follow them.
-MEASURE_COLUMNS = ["id", "degree", "pagerank", "betweenness", "community"]
-_EXTRA = ["degree_centrality", "strength", "component"]
+#: The measures only Graph Data Science computes in the server (the rest is plain Cypher).
+GDS_MEASURES = ("pagerank", "betweenness", "community", "component")
 _FILTER_KEYS = {"link_types", "min_confidence", "include_inferred", "since", "until",
                 "keep_undated"}
+_SUPPORT = [neo4j_rel_type(t) for t in SUPPORT_TYPES]
 
 
 def neo4j_measures(uri=None, user=None, password=None, database=None, *, filters=None, seed=0,
                    k=None, community=None, use_gds=None, settings=None, progress=None):
-    """Return the party measures of the case in Neo4j as a DataFrame keyed by ``id``.
+    """Return the measures frame of the case in Neo4j, computed in the database.
 
     Parameters
     ----------
@@ -71,9 +86,10 @@ def neo4j_measures(uri=None, user=None, password=None, database=None, *, filters
         Sample betweenness from `k` sources. Default: exact up to
         ``rank.betweenness.exact_max_nodes`` parties, else ``rank.betweenness.sample``.
     community : {"leiden", "louvain"}, optional
-        Community detection (default ``neo4j.gds.community``).
+        Community detection in GDS (default ``neo4j.gds.community``).
     use_gds : bool, optional
-        Force (True) or refuse (False) GDS; default: use it when installed.
+        True: require GDS; False: compute :data:`GDS_MEASURES` in process on the pulled
+        party projection; default: GDS when installed, else the projection.
     settings : Settings, optional
     progress : Progress, optional
         Says which way the measures were computed.
@@ -81,21 +97,21 @@ def neo4j_measures(uri=None, user=None, password=None, database=None, *, filters
     Returns
     -------
     DataFrame
-        Columns ``id, degree, pagerank, betweenness, community`` then
-        ``degree_centrality``, ``strength``, ``component``; one row per party, sorted by id. ``df.attrs["method"]``
-        is ``"gds <version>"`` or ``"networkx (GDS not installed)"``.
+        Columns :data:`netanalysis.analyze.measures.MEASURE_COLUMNS` with their dtypes, one
+        row per party, sorted by id. ``attrs``: ``method`` (``"cypher + gds <version>"`` or
+        what was computed in process and why), ``betweenness_k``, ``communities``.
 
     Raises
     ------
     BackendError
         The server cannot be used (:class:`~netanalysis.errors.ServerUnreachableError`,
-        :class:`~netanalysis.errors.AuthenticationError`...).
+        :class:`~netanalysis.errors.AuthenticationError`...), or a query fails.
     GDSMissingError
-        `use_gds` is True and GDS is not installed.
+        `use_gds` is True and GDS is not installed (the message names the measures).
 
     See Also
     --------
-    party_measures : the same measures computed with networkx.
+    netanalysis.analyze.measures.case_measures : the same frame computed in process.
     gds_available : whether GDS computes them in the server.
 
     Examples
@@ -103,38 +119,63 @@ def neo4j_measures(uri=None, user=None, password=None, database=None, *, filters
     With a server holding a pushed case (``tests/backends/neo4j`` runs the same)::
 
         df = neo4j_measures(uri="bolt://127.0.0.1:7687", seed=1)
-        df.attrs["method"]   # 'gds 2.6.0' or 'networkx (GDS not installed)'
+        df.attrs["method"]   # 'cypher + gds 2.13.2'
     """
     settings = settings if settings is not None else load_settings()
     conf = connection_settings(uri, user, password, database, settings)
     g = section_settings(settings, "neo4j").gds
-    bt = section_settings(settings, "rank").betweenness  # the same rule on both backends
+    rs = section_settings(settings, "rank")
     community = community or g.community
     if community not in ("leiden", "louvain"):
         raise InputError(f"unknown community method {community!r}: use leiden or louvain")
-    filters = _check_filters(filters)
+    fp = gds_params(filters)
+    from neo4j import exceptions as nx_exc
+
     with connect(conf.get("uri"), conf.get("user"), conf.get("password"), conf.get("database"),
                  settings=settings) as conn:
         with conn.session() as s:
             version = gds_available(s)
             if use_gds and version is None:
-                raise GDSMissingError(f"Graph Data Science is not installed in Neo4j at "
-                                      f"{conn.uri}: install the plugin, or compute the "
-                                      "measures in process (use_gds=False)")
-            if version is not None and use_gds is not False:
-                df = _gds_measures(s, filters, seed, k, community, g, bt)
-                df.attrs["method"] = f"gds {version}"
-                return df
-            if progress is not None:
-                why = "is not installed in" if version is None else "is not used with"
-                progress.say(f"Graph Data Science {why} Neo4j at {conn.uri}: pulling the party "
-                             "graph and computing the measures in process with networkx")
-            nodes, edges = pull_party_edges(s)
-    df = party_measures(party_graph(filter_edges(edges, **filters), nodes), seed=seed, k=k,
-                        community=community, exact_max=bt.exact_max_nodes,
-                        default_k=bt.sample, weight="strength")
-    df.attrs["method"] = ("networkx (GDS not installed)" if version is None
-                          else "networkx (GDS not used)")
+                raise GDSMissingError(
+                    f"Graph Data Science is not installed in Neo4j at {conn.uri}: "
+                    f"{', '.join(GDS_MEASURES)} cannot be computed in the database; install "
+                    "the plugin, or compute them in process on the party projection "
+                    "(use_gds=False)")
+            try:
+                df = _cypher_measures(s, fp, rs)
+                if not len(df):
+                    out = empty_measures()
+                    out.attrs["method"] = "cypher (no party)"
+                    return out
+                core = [r["id"] for r in queries.run(s, "support_core", support=_SUPPORT, **fp)]
+                if version is not None and use_gds is not False:
+                    more, attrs = _gds_measures(s, fp, df["id"], core, seed, k, community, g, rs)
+                    attrs["method"] = f"cypher + gds {version}"
+                else:
+                    why = "GDS not installed" if version is None else "GDS not used"
+                    verb = "is not installed in" if version is None else "is not used with"
+                    if progress is not None:
+                        progress.say(f"Graph Data Science {verb} Neo4j at {conn.uri}: pulling "
+                                     "the party projection (ids and strengths) to compute "
+                                     + ", ".join(GDS_MEASURES) + " in process")
+                    pairs = pd.DataFrame([dict(r) for r in queries.run(s, "party_projection",
+                                                                       **fp)],
+                                         columns=["source", "target", "strength"])
+                    more = projection_measures(pairs, df["id"], core, settings=rs, seed=seed,
+                                               k=k)
+                    attrs = dict(more.attrs)
+                    attrs["method"] = (f"cypher; {', '.join(GDS_MEASURES)} in process on the "
+                                       f"pulled party projection ({why})")
+                df = df.merge(more, on="id", how="left")
+                groups = dict(zip(df["id"], df["community"].astype(int).tolist()))
+                df = df.merge(_bridges(s, fp, groups), on="id", how="left")
+            except nx_exc.Neo4jError as exc:
+                raise BackendError(f"Neo4j failed computing the measures: "
+                                   f"{exc.message or exc}") from None
+    df["other_groups"] = df["other_groups"].fillna(0)
+    df["outside_ties"] = df["outside_ties"].fillna(0)
+    df = check_measures(df.sort_values("id").reset_index(drop=True))
+    df.attrs.update(attrs)
     return df
 
 
@@ -210,161 +251,129 @@ def gds_params(filters):
     }
 
 
-def pull_party_edges(session):
-    """Return ``(nodes, edges)``: the parties and the party-edge table stored in Neo4j.
+def _cypher_measures(s, fp, rs):
+    """Degree, strength and support reach in plain Cypher, one row per party."""
+    rows = [dict(r) for r in queries.run(s, "party_degree_strength", **fp)]
+    df = pd.DataFrame(rows, columns=["id", "degree", "strength"])
+    if not len(df):
+        return df
+    df["id"] = df["id"].astype(str)
+    fug = pd.DataFrame([dict(r) for r in queries.run(s, "party_fugitives")],
+                       columns=["id", "role", "notice", "wanted_by", "offences"])
+    values = fugitive_values(fug, rs) if len(fug) else pd.Series(dtype=float)
+    values = values[values > 0]
+    reach = _support_reach(s, fp, values, hops=rs.support.hops, decay=rs.support.decay)
+    return df.merge(reach, on="id", how="left")
 
-    `edges` has the columns :data:`netanalysis.model.graph.EDGE_COLUMNS`, as
-    :func:`netanalysis.model.party_edges` returns them for the case.
 
-    Parameters
-    ----------
-    session : neo4j.Session
-        An open session on a database a push wrote.
+def _support_reach(s, fp, values, *, hops, decay):
+    """Breadth-first search back from every fugitive at once, one Cypher query per hop.
 
-    Returns
-    -------
-    nodes : pandas.DataFrame
-        One row per party, its properties and ``kind`` (``Person`` or ``Organization``).
-    edges : pandas.DataFrame
-        The party edges, typed as the case's.
-
-    See Also
-    --------
-    party_measures : measures computed on these edges.
-
-    Examples
-    --------
-    With a session on a pushed database::
-
-        nodes, edges = pull_party_edges(conn.session())
+    The frontier is the set of (party, fugitive) pairs first reached at the last hop; a
+    fugitive never supports himself. The sums are those of
+    :func:`netanalysis.analyze.support_reach`.
     """
-    rows = []
-    for r in queries.run(session, "party_nodes"):
-        props = dict(r["props"])
-        labels = set(r["labels"])
-        props["kind"] = "Person" if "Person" in labels else "Organization"
-        rows.append(props)
-    nodes = pd.DataFrame(rows) if rows else pd.DataFrame({"id": pd.Series(dtype=object)})
-    recs = [dict(r) for r in queries.run(session, "party_edges")]
-    edges = pd.DataFrame(recs, columns=EDGE_COLUMNS)
-    if len(edges):
-        edges["weight"] = edges["weight"].astype(float)
-        edges["confidence"] = edges["confidence"].astype(float)
-        edges["inferred"] = edges["inferred"].astype(bool)
-        edges["directed"] = edges["directed"].astype(bool)
-    return nodes, edges
-
-
-def party_measures(G, *, seed=0, k=None, community="leiden", exact_max=None, default_k=None,
-                   weight="strength"):
-    """Return the measures of :func:`neo4j_measures` computed with networkx on `G`.
-
-    Parameters
-    ----------
-    G : networkx.Graph
-        A party graph (:func:`netanalysis.model.party_graph`).
-    seed, k, community
-        As in :func:`neo4j_measures`.
-    exact_max, default_k : int, optional
-        Betweenness is exact up to `exact_max` nodes, else sampled from `default_k` sources
-        (defaults: ``rank.betweenness.exact_max_nodes`` and ``rank.betweenness.sample``).
-    weight : str
-        Edge attribute of tie strength.
-
-    Returns
-    -------
-    pandas.DataFrame
-        As :func:`neo4j_measures` returns it.
-
-    See Also
-    --------
-    neo4j_measures : the same in the server, with GDS when installed.
-    pull_party_edges : reads the party graph this runs on.
-
-    Examples
-    --------
-    >>> import networkx as nx
-    >>> df = party_measures(nx.path_graph(["a", "b", "c"]), weight=None)
-    >>> df.set_index("id").loc["b", ["degree", "degree_centrality", "betweenness"]].tolist()
-    [2.0, 1.0, 1.0]
-    """
-    ids = sorted(G.nodes, key=str)
-    n = len(ids)
-    if n == 0:
-        return _empty()
-    deg = nx.degree_centrality(G) if n > 1 else {v: 0.0 for v in ids}
-    strength = dict(G.degree(weight=weight))
-    pr = nx.pagerank(G, weight=weight) if G.number_of_edges() else {v: 1.0 / n for v in ids}
-    rb = section_settings(None, "rank").betweenness
-    kk = _sample_size(n, k, rb.exact_max_nodes if exact_max is None else exact_max,
-                      rb.sample if default_k is None else default_k)
-    bt = nx.betweenness_centrality(G, k=kk, seed=seed if kk else None)
-    if community == "leiden":
-        comms = _leiden(G, weight, seed)
-    else:
-        comms = nx.community.louvain_communities(G, weight=weight, seed=seed)
-    memb = _renumber({v: i for i, c in enumerate(comms) for v in c})
-    comp = _renumber({v: i for i, c in enumerate(nx.connected_components(G)) for v in c})
+    vmap = {str(k): float(v) for k, v in values.items()}
+    direct, within, worth = {}, {}, {}
+    reached = {(f, f) for f in vmap}
+    frontier = [{"node": f, "fugitive": f} for f in vmap]
+    for h in range(1, int(hops) + 1):
+        if not frontier:
+            break
+        nxt = []
+        for r in queries.run(s, "support_step", frontier=frontier, support=_SUPPORT, **fp):
+            pair = (r["node"], r["fugitive"])
+            if pair in reached:
+                continue
+            reached.add(pair)
+            nxt.append({"node": pair[0], "fugitive": pair[1]})
+            within[pair[0]] = within.get(pair[0], 0) + 1
+            worth[pair[0]] = worth.get(pair[0], 0.0) + vmap[pair[1]] * decay ** (h - 1)
+            if h == 1:
+                direct[pair[0]] = direct.get(pair[0], 0) + 1
+        frontier = nxt
+    recv = {r["id"]: (r["supported_by"], tuple(sorted(set(r["services_received"]))))
+            for r in queries.run(s, "support_received", support=_SUPPORT, **fp)}
+    given = {r["id"]: (r["top_fugitive"], tuple(sorted(set(r["services"]))))
+             for r in queries.run(s, "support_given", values=vmap, support=_SUPPORT, **fp)}
+    ids = sorted(set(within) | set(recv) | set(given))
     return pd.DataFrame({
         "id": ids,
-        "degree": [int(G.degree(v)) for v in ids],
-        "pagerank": [float(pr[v]) for v in ids],
-        "betweenness": [float(bt[v]) for v in ids],
-        "community": [memb[v] for v in ids],
-        "degree_centrality": [float(deg[v]) for v in ids],
-        "strength": [float(strength[v]) for v in ids],
-        "component": [comp[v] for v in ids],
-    })
+        "fugitives_direct": [direct.get(i, 0) for i in ids],
+        "fugitives_within": [within.get(i, 0) for i in ids],
+        "support_value": [worth.get(i, 0.0) for i in ids],
+        "supported_by": [recv.get(i, (0, ()))[0] for i in ids],
+        "services": [given.get(i, (None, ()))[1] for i in ids],
+        "services_received": [recv.get(i, (0, ()))[1] for i in ids],
+        "top_fugitive": [given.get(i, (None, ()))[0] for i in ids],
+    }, columns=["id", "fugitives_direct", "fugitives_within", "support_value", "supported_by",
+                "services", "services_received", "top_fugitive"])
 
 
-def _gds_measures(s, filters, seed, k, community, g, bt):
+def _bridges(s, fp, groups):
+    rows = [dict(r) for r in queries.run(s, "party_bridges", groups=groups, **fp)]
+    df = pd.DataFrame(rows, columns=["id", "other_groups", "outside_ties", "bridged"])
+    df["bridged"] = [tuple(int(x) for x in b) for b in df["bridged"]]
+    return df
+
+
+def _gds_measures(s, fp, ids, core, seed, k, community, g, rs):
+    """PageRank, betweenness, communities (with the support circle) and components in GDS."""
     from neo4j import exceptions as nx_exc
 
     name = f"netanalysis_{uuid.uuid4().hex[:12]}"
-    params = gds_params(filters)
+    made = []
+    com = rs.communities
+    attrs = {}
     try:
-        proj = queries.run(s, "gds_project_party", graph=name, **params).single()
+        proj = queries.run(s, "gds_project_party", graph=name, **fp).single()
+        made.append(name)
         n = int(proj["nodes"])
-        if n == 0:
-            return _empty()
         cols = {}
-        cols["degree"] = _stream(s, "gds_degree_stream", "degree", graph=name)
-        cols["strength"] = _stream(s, "gds_strength_stream", "strength", graph=name)
         cols["pagerank"] = _stream(
-            s, "gds_pagerank_stream", "pagerank", graph=name,
-            damping=g.damping,
-            max_iterations=g.max_iterations,
-            tolerance=g.tolerance)
-        kk = _sample_size(n, k, bt.exact_max_nodes, bt.sample)
+            s, "gds_pagerank_stream", "pagerank", graph=name, damping=g.damping,
+            max_iterations=g.max_iterations, tolerance=g.tolerance)
+        kk = sample_size(n, k, rs)
         if kk:
-            bt = _stream(s, "gds_betweenness_sampled_stream", "betweenness", graph=name,
-                         sampling_size=int(kk), seed=int(seed))
+            cols["betweenness"] = _stream(s, "gds_betweenness_sampled_stream", "betweenness",
+                                          graph=name, sampling_size=int(kk), seed=int(seed))
         else:
-            bt = _stream(s, "gds_betweenness_stream", "betweenness", graph=name)
-        cols["betweenness"] = bt
-        if int(proj["relationships"]) == 0:
-            # GDS Leiden fails on a graph without relationships (e.g. every tie filtered out):
-            # each party is a community of its own, as in process
-            cols["community"] = {i: c for c, i in enumerate(sorted(cols["degree"]), 1)}
-        elif community == "leiden":
-            cols["community"] = _stream(s, "gds_leiden_stream", "community", graph=name,
-                                        seed=int(seed))
-        else:
-            cols["community"] = _stream(s, "gds_louvain_stream", "community", graph=name)
+            cols["betweenness"] = _stream(s, "gds_betweenness_stream", "betweenness", graph=name)
+        attrs["betweenness_k"] = kk if kk is not None else "exact"
+        memb = _communities(s, name, int(proj["relationships"]), community, seed, com.resolution,
+                            ids)
+        attrs["communities"] = f"gds {community} (resolution {com.resolution})"
+        if com.graph == "support_circle" and core:
+            circle = sorted({r["id"] for r in queries.run(s, "party_neighbours", ids=core,
+                                                          **fp)})
+            sub = f"{name}_circle"
+            cp = queries.run(s, "gds_project_circle", graph=sub, ids=circle,
+                             member={i: True for i in circle}, **fp).single()
+            made.append(sub)
+            m_c = int(cp["relationships"]) // 2  # an undirected projection counts both ways
+            res_c = circle_resolution(m_c, resolution=float(com.circle_resolution),
+                                      reference_ties=com.circle_reference_ties)
+            inner = _communities(s, sub, int(cp["relationships"]), community, seed, res_c, circle)
+            # as circle_membership: the whole-graph groups outside, the circle's inside
+            raw = memb.reindex(ids).to_numpy(np.int64) + len(circle)
+            pos = pd.Index(ids).get_indexer(circle)
+            raw[pos] = inner.reindex(circle).to_numpy(np.int64)
+            memb = pd.Series(raw, index=ids)
+            attrs["communities_circle"] = (f"support ties and their circle ({m_c:,} ties) "
+                                           f"partitioned apart in gds (resolution {res_c:.3g})")
+        cols["community"] = memb
         cols["component"] = _stream(s, "gds_wcc_stream", "component", graph=name)
     except nx_exc.Neo4jError as exc:
         raise BackendError(f"Graph Data Science failed: {exc.message or exc}") from None
     finally:
-        try:
-            queries.run(s, "gds_drop", graph=name).consume()
-        except nx_exc.Neo4jError:
-            pass
-    df = pd.DataFrame(cols)
-    df.index.name = "id"
-    df = df.sort_index().reset_index()
-    df["id"] = df["id"].astype(str)
-    df["degree"] = df["degree"].round().astype(int)
-    df["degree_centrality"] = df["degree"] / (n - 1) if n > 1 else 0.0
+        for graph in made:
+            try:
+                queries.run(s, "gds_drop", graph=graph).consume()
+            except nx_exc.Neo4jError:
+                pass
+    df = pd.DataFrame({c: pd.Series(v) for c, v in cols.items()})
+    df.index = df.index.astype(str)
+    df = df.reindex(pd.Index(list(ids), name="id")).reset_index()
     total = df["pagerank"].sum()
     df["pagerank"] = df["pagerank"] / total if total > 0 else 1.0 / n
     # GDS counts each pair once (networkx's unnormalised undirected value); normalise as
@@ -373,42 +382,26 @@ def _gds_measures(s, filters, seed, k, community, g, bt):
     if kk:
         scale *= n / kk
     df["betweenness"] = df["betweenness"].astype(float) * scale
-    df["community"] = df["id"].map(_renumber(dict(zip(df["id"], df["community"]))))
-    df["component"] = df["id"].map(_renumber(dict(zip(df["id"], df["component"]))))
-    return df[MEASURE_COLUMNS + _EXTRA]
+    for c in ("community", "component"):
+        df[c] = renumber(df["id"].tolist(), df[c].to_numpy(np.int64))
+    return df, attrs
+
+
+def _communities(s, graph, relationships, community, seed, resolution, ids):
+    """Raw community labels of the parties of `graph` (a Series keyed by id)."""
+    if relationships == 0:
+        # GDS Leiden fails on a graph without relationships: each party a group of its own
+        return pd.Series(np.arange(len(ids)), index=list(ids))
+    if community == "leiden":
+        got = _stream(s, "gds_leiden_stream", "community", graph=graph, seed=int(seed),
+                      resolution=float(resolution))
+    else:
+        got = _stream(s, "gds_louvain_stream", "community", graph=graph)
+    return pd.Series(got).astype(np.int64)
 
 
 def _stream(s, name, column, **params):
-    return {r["id"]: r[column] for r in queries.run(s, name, **params)}
-
-
-def _sample_size(n, k, exact_max, default_k):
-    if k is not None:
-        k = int(k)
-        return None if k >= n else max(1, k)
-    if n <= int(exact_max):
-        return None
-    return min(int(default_k), n)
-
-
-def _renumber(memb):
-    """Number groups 1, 2, ... as :func:`netanalysis.analyze.communities.renumber` does."""
-    keys = list(memb)
-    return dict(zip(keys, renumber(keys, [memb[k] for k in keys]).tolist()))
-
-
-def _leiden(G, weight, seed):
-    import igraph as ig
-    import leidenalg
-
-    nodes = list(G.nodes)
-    index = {v: i for i, v in enumerate(nodes)}
-    edges = [(index[u], index[v]) for u, v in G.edges]
-    g = ig.Graph(n=len(nodes), edges=edges)
-    weights = [float(d.get(weight, 1.0)) if weight else 1.0 for _, _, d in G.edges(data=True)]
-    part = leidenalg.find_partition(g, leidenalg.ModularityVertexPartition,
-                                    weights=weights if edges else None, seed=int(seed))
-    return [{nodes[i] for i in c} for c in part]
+    return {str(r["id"]): r[column] for r in queries.run(s, name, **params)}
 
 
 def _check_filters(filters):
@@ -427,6 +420,3 @@ def _check_filters(filters):
     return f
 
 
-def _empty():
-    return pd.DataFrame({c: pd.Series(dtype=float if c not in ("id",) else object)
-                         for c in MEASURE_COLUMNS + _EXTRA})

@@ -1,4 +1,4 @@
-"""Measures in the database with GDS agree with networkx on the same case."""
+"""Measures computed in the database (Cypher and GDS) agree with the embedded backend's."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from netanalysis.backends.neo4j import neo4j_measures, party_measures, push_case
+from netanalysis.analyze.measures import MEASURE_DTYPES, case_measures
+from netanalysis.backends.neo4j import neo4j_measures, push_case
 from netanalysis.backends.neo4j.analytics import MEASURE_COLUMNS, gds_params
 from netanalysis.errors import InputError
 from netanalysis.model.case import Case
-from netanalysis.model.graph import filter_edges, party_edges, party_graph, party_nodes
 from netanalysis.progress import Progress
 
 pytestmark = pytest.mark.neo4j
@@ -47,13 +47,12 @@ def florentine_case():
 
 
 def _in_process(case, **filters):
-    G = party_graph(filter_edges(party_edges(case), **filters), party_nodes(case))
-    return party_measures(G, seed=0).set_index("id")
+    return case_measures(case, filters=filters, seed=0).set_index("id")
 
 
 def _compare(gds, ref):
     assert list(gds.index) == list(ref.index)
-    for col in ("degree", "degree_centrality", "betweenness", "strength"):
+    for col in ("degree", "betweenness", "strength"):
         np.testing.assert_allclose(gds[col], ref[col], rtol=1e-6, atol=1e-9, err_msg=col)
     # PageRank: GDS does not spread the rank of dangling nodes; values agree closely and the
     # ranking of the top nodes is the same.
@@ -64,11 +63,13 @@ def _compare(gds, ref):
     assert gds["pagerank"].corr(ref["pagerank"], method="spearman") > 0.95
 
 
-def test_gds_measures_agree_with_networkx(neo4j_conn, florentine_case):
+def test_gds_measures_agree_with_the_embedded_backend(neo4j_conn, florentine_case):
     push_case(florentine_case, **neo4j_conn)
     df = neo4j_measures(**neo4j_conn)
-    assert list(df.columns[:5]) == MEASURE_COLUMNS
-    assert df.attrs["method"].startswith("gds 2.13")
+    assert tuple(df.columns) == MEASURE_COLUMNS
+    assert {c: df[c].dtype.name for c in df} == MEASURE_DTYPES
+    assert df.attrs["method"].startswith("cypher + gds 2.13")
+    assert df.attrs["betweenness_k"] == "exact"
     gds = df.set_index("id")
     ref = _in_process(florentine_case)
     _compare(gds, ref)
@@ -78,6 +79,17 @@ def test_gds_measures_agree_with_networkx(neo4j_conn, florentine_case):
     # Communities: a partition of everyone, numbered from the largest group.
     assert gds["community"].value_counts().index[0] == 1
     assert gds["component"].nunique() == 2
+    # group bridges computed in Cypher on GDS's partition are those of that partition
+    from netanalysis.analyze._kernels import kernel_from_edges
+    from netanalysis.analyze.brokerage import group_bridging
+    from netanalysis.model.graph import party_edges, party_nodes
+
+    K = kernel_from_edges(party_edges(florentine_case), party_nodes(florentine_case))
+    want = group_bridging(K, gds["community"].reindex(K.names).to_numpy())
+    got = gds.reindex(K.names)
+    assert got["other_groups"].tolist() == want["other_groups"].tolist()
+    assert got["outside_ties"].tolist() == want["outside_ties"].tolist()
+    assert got["bridged"].tolist() == want["bridged"].tolist()
 
 
 def test_filters_are_applied_in_the_database(neo4j_conn, florentine_case):
@@ -95,17 +107,43 @@ def test_sampled_betweenness_is_seeded(neo4j_conn, florentine_case):
     a = neo4j_measures(k=6, seed=3, **neo4j_conn)
     b = neo4j_measures(k=6, seed=3, **neo4j_conn)
     assert a["betweenness"].tolist() == b["betweenness"].tolist()
-    assert a["betweenness"].sum() > 0
+    assert a["betweenness"].sum() > 0 and a.attrs["betweenness_k"] == 6
 
 
-def test_fallback_without_gds_says_so(neo4j_conn, florentine_case):
+def test_fallback_without_gds_pulls_only_the_projection(neo4j_conn, florentine_case):
     push_case(florentine_case, **neo4j_conn)
     buf = io.StringIO()
     df = neo4j_measures(use_gds=False, progress=Progress(stream=buf), **neo4j_conn)
-    assert df.attrs["method"] == "networkx (GDS not used)"
+    assert df.attrs["method"] == ("cypher; pagerank, betweenness, community, component in "
+                                  "process on the pulled party projection (GDS not used)")
+    assert {c: df[c].dtype.name for c in df} == MEASURE_DTYPES
     ref = _in_process(florentine_case)
-    pd.testing.assert_frame_equal(df.set_index("id")[ref.columns], ref, check_dtype=False)
-    assert "computing the measures in process" in buf.getvalue()
+    got = df.set_index("id")
+    for col in ("degree", "strength", "betweenness", "pagerank"):
+        np.testing.assert_allclose(got[col], ref[col], rtol=1e-9, atol=1e-12, err_msg=col)
+    assert "pulling the party projection (ids and strengths)" in buf.getvalue()
+
+
+def test_without_gds_the_cypher_measures_still_run_in_the_server(neo4j_conn, monkeypatch):
+    from netanalysis.backends.neo4j import analytics
+    from tests.analyze.conftest import make_case
+
+    case = make_case([{"id": "F1", "name": "F", "role": "fugitive", "notice": "red"},
+                      {"id": "S1", "name": "S"}, {"id": "S2", "name": "T"},
+                      {"id": "X", "name": "X"}],
+                     [{"from_id": "S1", "to_id": "F1", "type": "lodging"},
+                      {"from_id": "S2", "to_id": "S1", "type": "documents"},
+                      {"from_id": "X", "to_id": "S2", "type": "family"}])
+    push_case(case, **neo4j_conn)
+    monkeypatch.setattr(analytics, "gds_available", lambda session: None)
+    df = neo4j_measures(**neo4j_conn).set_index("id")
+    assert "GDS not installed" in df.attrs["method"]
+    assert df.loc["S2", "fugitives_within"] == 1 and df.loc["S2", "support_value"] == 1.0
+    assert df.loc["S1", "services"] == ("lodging",) and df.loc["S1", "top_fugitive"] == "F1"
+    assert df.loc["F1", "services_received"] == ("lodging",)
+    with pytest.raises(analytics.GDSMissingError, match="pagerank, betweenness, community, "
+                                                        "component cannot be computed"):
+        neo4j_measures(use_gds=True, **neo4j_conn)
 
 
 def test_filter_validation():

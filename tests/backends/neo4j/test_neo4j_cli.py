@@ -58,9 +58,10 @@ def test_pull_and_measures(neo4j_conn, small_case, tmp_path):
                                     "--link-types", "documents,transport,financial"])
     assert res.exit_code == 0, res.output
     df = pd.read_csv(csv)
-    assert list(df.columns[:5]) == ["id", "degree", "pagerank", "betweenness", "community"]
+    assert list(df.columns[:6]) == ["id", "degree", "strength", "betweenness", "pagerank",
+                                    "community"]
     assert df.set_index("id").loc["P3", "degree"] == 0  # no support tie
-    assert "(gds 2.13" in res.output
+    assert "(cypher + gds 2.13" in res.output
 
 
 @pytest.mark.neo4j

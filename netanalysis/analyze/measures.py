@@ -1,0 +1,462 @@
+"""The party measures the ranking consumes: one frame with fixed, documented columns.
+
+Every backend (:mod:`netanalysis.backends.base`) returns this frame from
+``Backend.measures``; :func:`netanalysis.analyze.run_analysis` ranks on it and on the case,
+nothing else. The embedded backend computes it in process with :func:`kernel_measures` (igraph
+kernels, the same code the ranking always ran); the Neo4j backend computes every column in the
+database (:func:`netanalysis.backends.neo4j.neo4j_measures`).
+
+The columns (:data:`MEASURE_DTYPES`, in this order):
+
+==================== ======= ===========================================================
+column               dtype   meaning
+==================== ======= ===========================================================
+``id``               object  party id (text)
+``degree``           int64   distinct neighbouring parties
+``strength``         float64 sum of weight x confidence over the party's ties
+``betweenness``      float64 normalised as networkx does; exact up to
+                             ``rank.betweenness.exact_max_nodes`` parties, else sampled
+                             from ``rank.betweenness.sample`` sources (seeded)
+``pagerank``         float64 weighted by strength, sums to 1
+``community``        int64   the partition the ranking uses (Leiden, and the support ties
+                             and their circle partitioned apart when
+                             ``rank.communities.graph`` is ``support_circle``), 1 = largest
+``component``        int64   connected component, 1 = largest
+``fugitives_direct`` int64   fugitives supplied directly (support reach,
+                             :func:`~netanalysis.analyze.support_reach`)
+``fugitives_within`` int64   fugitives reached within ``rank.support.hops`` steps
+``support_value``    float64 sum of the fugitives' values, decayed by hop
+``supported_by``     int64   distinct direct suppliers of the party
+``services``         object  support types supplied directly to fugitives (sorted tuple)
+``services_received`` object support types received (sorted tuple)
+``top_fugitive``     object  most valuable fugitive supplied directly, or None
+``other_groups``     int64   other communities the party's ties reach (group bridges,
+                             :func:`~netanalysis.analyze.brokerage.group_bridging`)
+``outside_ties``     int64   ties to other communities
+``bridged``          object  the other communities it has most ties to (at most 3, tuple)
+==================== ======= ===========================================================
+
+``frame.attrs`` says how it was computed (``betweenness_k``, ``communities``,
+``communities_circle``, ``method``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from netanalysis.analyze import centrality as C
+from netanalysis.analyze._kernels import kernel_from_edges
+from netanalysis.analyze.brokerage import group_bridging
+from netanalysis.analyze.communities import (
+    circle_membership,
+    circle_resolution,
+    membership_array,
+    renumber,
+    support_circle,
+)
+from netanalysis.analyze.targets import fugitive_danger, support_reach
+from netanalysis.errors import BackendError
+from netanalysis.model.graph import filter_edges, party_edges, party_nodes
+from netanalysis.model.vocab import SUPPORT_TYPES
+from netanalysis.settings import load_settings, section_settings
+
+__all__ = ["MEASURE_DTYPES", "MEASURE_COLUMNS", "case_measures", "kernel_measures",
+           "kernel_partition", "projection_measures", "fugitive_values", "check_measures",
+           "empty_measures", "sample_size"]
+
+#: The columns of the measures frame and their dtypes, in order (see the module docstring).
+MEASURE_DTYPES = {
+    "id": "object", "degree": "int64", "strength": "float64", "betweenness": "float64",
+    "pagerank": "float64", "community": "int64", "component": "int64",
+    "fugitives_direct": "int64", "fugitives_within": "int64", "support_value": "float64",
+    "supported_by": "int64", "services": "object", "services_received": "object",
+    "top_fugitive": "object", "other_groups": "int64", "outside_ties": "int64",
+    "bridged": "object",
+}
+#: The column names of :data:`MEASURE_DTYPES`.
+MEASURE_COLUMNS = tuple(MEASURE_DTYPES)
+_TUPLES = ("services", "services_received", "bridged")
+
+
+def case_measures(case, *, filters=None, seed=0, settings=None):
+    """Return the measures frame of `case`, computed in process.
+
+    Parameters
+    ----------
+    case : Case
+        A prepared case.
+    filters : dict, optional
+        Keyword arguments of :func:`netanalysis.model.filter_edges`.
+    seed : int
+        Seed of sampled betweenness and community detection.
+    settings : Settings, optional
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`MEASURE_COLUMNS` with :data:`MEASURE_DTYPES`, one row per party.
+
+    See Also
+    --------
+    kernel_measures : the same on a kernel already built.
+    netanalysis.backends.neo4j.neo4j_measures : the same columns computed in Neo4j.
+
+    Examples
+    --------
+    >>> from netanalysis.ingest import case_from_records
+    >>> c = case_from_records(persons=[{"id": "F1", "name": "Ana", "role": "fugitive"},
+    ...                                {"id": "S1", "name": "Luis"}, {"id": "X1", "name": "Eva"}],
+    ...                       links=[{"from_id": "S1", "to_id": "F1", "type": "lodging"},
+    ...                              {"from_id": "X1", "to_id": "S1", "type": "documents"}])
+    >>> m = case_measures(c).set_index("id")
+    >>> [m.loc["X1", c].item() for c in ("degree", "fugitives_within", "support_value")]
+    [1, 1, 0.5]
+    """
+    settings = settings if settings is not None else load_settings()
+    filters = {k: v for k, v in (filters or {}).items() if v is not None}
+    nodes = party_nodes(case)
+    edges = party_edges(case, include_inferred=filters.get("include_inferred", True))
+    if filters:
+        edges = filter_edges(edges, **filters)
+    K = kernel_from_edges(edges, nodes)
+    value = fugitive_values(nodes, settings).reindex(K.names).fillna(0.0).to_numpy(float)
+    return kernel_measures(K, edges, value, settings=settings, seed=seed)
+
+
+def kernel_measures(K, edges, value, *, settings=None, seed=0):
+    """Return the measures frame on kernel `K` of the party-edge table `edges`.
+
+    Parameters
+    ----------
+    K : Kernel
+        :func:`~netanalysis.analyze._kernels.kernel_from_edges` of `edges`.
+    edges : pandas.DataFrame
+        The (filtered) party edges.
+    value : array of float
+        Value of each vertex of `K` as a fugitive (0 for everyone else).
+    settings : Settings or RankSettings, optional
+    seed : int
+
+    Returns
+    -------
+    pandas.DataFrame
+        As :func:`case_measures`.
+
+    See Also
+    --------
+    case_measures : builds `K`, `edges` and `value` from a case.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from netanalysis.analyze._kernels import kernel_from_edges
+    >>> e = pd.DataFrame({"source": ["a", "b"], "target": ["b", "c"], "type": ["family"] * 2,
+    ...                   "weight": [1.0, 1.0], "confidence": [0.5, 0.5]})
+    >>> K = kernel_from_edges(e)
+    >>> kernel_measures(K, e, np.zeros(3))[["id", "degree", "betweenness"]].values.tolist()
+    [['a', 1, 0.0], ['b', 2, 1.0], ['c', 1, 0.0]]
+    """
+    rs = section_settings(settings if settings is not None else load_settings(), "rank")
+    ids = K.names
+    n = len(ids)
+    weight = rs.centrality.weight
+    attrs = {}
+    k = None if n <= rs.betweenness.exact_max_nodes else rs.betweenness.sample
+    bt, _ = C.betweenness_array(K, k=k, seed=seed)
+    attrs["betweenness_k"] = k if k is not None else "exact"
+    s_ = edges[edges["type"].isin(SUPPORT_TYPES)]
+    ix = pd.Index(ids)
+    core = np.concatenate([ix.get_indexer(s_["source"].astype(str)),
+                           ix.get_indexer(s_["target"].astype(str))])
+    memb, more = kernel_partition(K, core[core >= 0], settings=rs, seed=seed)
+    attrs.update(more)
+    comp = K.graph.connected_components().membership if n else []
+    sup = edges[edges["type"].isin(SUPPORT_TYPES)]
+    reach = support_reach(sup, ids, value, hops=rs.support.hops, decay=rs.support.decay)
+    bridging = group_bridging(K, memb)
+    df = pd.DataFrame({
+        "id": ids,
+        "degree": C.degree_array(K),
+        "strength": C.weighted_degree_array(K, weight=weight),
+        "betweenness": bt,
+        "pagerank": C.pagerank_array(K, weight=weight),
+        "community": memb,
+        "component": renumber(ids, comp) if n else np.zeros(0, dtype=np.int64),
+    })
+    for c in reach.columns:
+        df[c] = reach[c].to_numpy()
+    for c in ("other_groups", "outside_ties", "bridged"):
+        df[c] = bridging[c].to_numpy()
+    df = check_measures(df)
+    df.attrs.update(attrs, method="in process (igraph)")
+    return df
+
+
+def kernel_partition(K, core=(), *, settings=None, seed=0):
+    """Return the partition the ranking uses on kernel `K`, and how it was made.
+
+    Leiden (``rank.communities``) of the whole graph; when ``rank.communities.graph`` is
+    ``support_circle``, the vertices at `core` (both ends of every support tie) and their
+    neighbours are partitioned again on their own subgraph
+    (:func:`~netanalysis.analyze.communities.circle_membership`).
+
+    Parameters
+    ----------
+    K : Kernel
+    core : array of int
+        Vertex indices of the support network.
+    settings : Settings or RankSettings, optional
+    seed : int
+
+    Returns
+    -------
+    membership : numpy.ndarray of int64
+        Group numbers 1.. (largest first), aligned with the vertices of `K`.
+    attrs : dict
+        ``communities`` and, with the circle, ``communities_circle`` (for ``meta``).
+
+    See Also
+    --------
+    kernel_measures : uses it for the ``community`` column.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> from netanalysis.analyze._kernels import to_kernel
+    >>> memb, attrs = kernel_partition(to_kernel(nx.barbell_graph(4, 0)))
+    >>> sorted(set(memb.tolist())), attrs["communities"]
+    ([1, 2], 'leiden (resolution 1.0)')
+    """
+    rs = section_settings(settings if settings is not None else load_settings(), "rank")
+    weight = rs.centrality.weight
+    com = rs.communities
+    memb = membership_array(K, resolution=com.resolution, weight=weight, seed=seed,
+                            method=com.method, n_iterations=com.n_iterations)
+    attrs = {"communities": f"{com.method} (resolution {com.resolution})"}
+    if com.graph == "support_circle":
+        core = np.asarray(core, dtype=np.int64)
+        m_c = K.graph.induced_subgraph(support_circle(K, core).tolist()).ecount()
+        res_c = circle_resolution(m_c, resolution=float(com.circle_resolution),
+                                  reference_ties=com.circle_reference_ties)
+        memb = circle_membership(K, core, memb, resolution=res_c, weight=weight, seed=seed,
+                                 n_iterations=com.n_iterations)
+        attrs["communities_circle"] = (f"support ties and their circle ({m_c:,} ties) "
+                                       f"partitioned apart (resolution {res_c:.3g})")
+    return memb, attrs
+
+
+def projection_measures(pairs, ids, core=(), *, settings=None, seed=0, k=None):
+    """Return PageRank, betweenness, community and component of a pulled party projection.
+
+    What a backend without a graph library computes in process: the projection holds only
+    ids and tie strengths, one row per pair of parties.
+
+    Parameters
+    ----------
+    pairs : pandas.DataFrame
+        ``source``, ``target``, ``strength`` (sum of weight x confidence of the pair's ties).
+    ids : sequence of str
+        Every party (isolated ones included); the result follows this order.
+    core : sequence of str
+        Ids at either end of a support tie (for the support circle).
+    settings : Settings or RankSettings, optional
+    seed : int
+    k : int, optional
+        Betweenness sources (default: :func:`sample_size`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``id``, ``pagerank``, ``betweenness``, ``community``, ``component``; ``attrs`` as in
+        :func:`kernel_partition` plus ``betweenness_k``.
+
+    See Also
+    --------
+    kernel_measures : every column, from a case's party edges.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> p = pd.DataFrame({"source": ["a", "b"], "target": ["b", "c"], "strength": [1.0, 1.0]})
+    >>> projection_measures(p, ["a", "b", "c", "d"])["betweenness"].tolist()
+    [0.0, 0.3333333333333333, 0.0, 0.0]
+    """
+    rs = section_settings(settings if settings is not None else load_settings(), "rank")
+    weight = rs.centrality.weight
+    e = pd.DataFrame({"source": pairs["source"].astype(str), "target": pairs["target"].astype(str),
+                      "weight": pd.to_numeric(pairs["strength"]).astype(float),
+                      "confidence": 1.0})
+    K = kernel_from_edges(e, list(map(str, ids)))
+    n = len(K.names)
+    kk = sample_size(n, k, rs)
+    bt, _ = C.betweenness_array(K, k=kk, seed=seed)
+    ix = pd.Index(K.names)
+    core_ix = ix.get_indexer(pd.Index(list(map(str, core)), dtype=object))
+    memb, attrs = kernel_partition(K, core_ix[core_ix >= 0], settings=rs, seed=seed)
+    comp = K.graph.connected_components().membership if n else []
+    df = pd.DataFrame({"id": K.names, "pagerank": C.pagerank_array(K, weight=weight),
+                       "betweenness": bt, "community": memb,
+                       "component": renumber(K.names, comp) if n else np.zeros(0, np.int64)})
+    df.attrs.update(attrs, betweenness_k=kk if kk is not None else "exact")
+    return df
+
+
+def fugitive_values(nodes, settings=None):
+    """Return each fugitive's value (``rank.support.base_value`` + danger), keyed by id.
+
+    Parameters
+    ----------
+    nodes : pandas.DataFrame
+        Parties: ``id``, ``role``, and ``notice``, ``wanted_by``, ``offences`` when known.
+    settings : Settings or RankSettings, optional
+
+    Returns
+    -------
+    pandas.Series
+        Float values indexed by id; 0 for a party that is not a fugitive.
+
+    See Also
+    --------
+    netanalysis.analyze.fugitive_danger : the danger term.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> p = pd.DataFrame({"id": ["F1", "A"], "role": ["fugitive", "unknown"],
+    ...                   "notice": ["red", None]})
+    >>> fugitive_values(p).tolist()
+    [2.0, 0.0]
+    """
+    rs = section_settings(settings if settings is not None else load_settings(), "rank")
+    nodes = nodes.assign(id=nodes["id"].astype(str)).drop_duplicates("id")
+    role = nodes["role"].fillna("unknown").astype(str) if "role" in nodes \
+        else pd.Series("unknown", index=nodes.index)
+    danger = fugitive_danger(nodes.assign(role=role), rs)
+    value = np.where(role.to_numpy() == "fugitive", rs.support.base_value + danger, 0.0)
+    return pd.Series(value, index=pd.Index(nodes["id"].to_numpy(), name="id"), dtype=float)
+
+
+def check_measures(df, ids=None):
+    """Return `df` with the columns and dtypes of the contract, or raise naming what is wrong.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        A measures frame from a backend.
+    ids : sequence of str, optional
+        Reindex on these party ids (a party the backend did not see gets no ties: zero
+        measures, a community and a component of its own).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`MEASURE_COLUMNS` in order, typed as :data:`MEASURE_DTYPES`.
+
+    Raises
+    ------
+    BackendError
+        A column is missing.
+
+    See Also
+    --------
+    empty_measures : the frame of no party.
+
+    Examples
+    --------
+    >>> m = check_measures(empty_measures(), ids=["a"])
+    >>> m["id"].item(), m["community"].item(), m["bridged"].item()
+    ('a', 1, ())
+    >>> check_measures(empty_measures().drop(columns="pagerank"))
+    Traceback (most recent call last):
+    ...
+    netanalysis.errors.BackendError: the measures frame lacks column(s): pagerank
+    """
+    missing = [c for c in MEASURE_COLUMNS if c not in df]
+    if missing:
+        raise BackendError(f"the measures frame lacks column(s): {', '.join(missing)}")
+    attrs = dict(df.attrs)
+    df = df[list(MEASURE_COLUMNS)].copy()
+    df["id"] = df["id"].astype(str)
+    if ids is not None:
+        df = df.drop_duplicates("id").set_index("id").reindex(pd.Index(ids, name="id"))
+        df = df.reset_index()
+        for c in ("community", "component"):
+            raw = pd.to_numeric(df[c], errors="coerce")
+            miss = raw.isna().to_numpy()
+            if miss.any():
+                start = int(raw.max()) + 1 if raw.notna().any() else 1
+                arr = raw.fillna(0).to_numpy(np.int64)
+                arr[miss] = start + np.arange(int(miss.sum()))
+                df[c] = arr
+    for c, t in MEASURE_DTYPES.items():
+        if t == "object":
+            if c in _TUPLES:
+                df[c] = pd.Series([tuple(x) if isinstance(x, (tuple, list, np.ndarray)) else ()
+                                   for x in df[c]], index=df.index, dtype=object)
+            elif c == "top_fugitive":
+                df[c] = pd.Series([None if x is None or x != x else str(x) for x in df[c]],
+                                  index=df.index, dtype=object)
+            else:
+                df[c] = df[c].astype(object)
+        elif t == "int64":
+            df[c] = pd.to_numeric(df[c], errors="coerce").fillna(0).round().astype(np.int64)
+        else:
+            df[c] = pd.to_numeric(df[c], errors="coerce").fillna(0.0).astype(np.float64)
+    df.attrs.update(attrs)
+    return df
+
+
+def empty_measures():
+    """Return the measures frame of a case without parties.
+
+    Returns
+    -------
+    pandas.DataFrame
+        No rows; columns :data:`MEASURE_COLUMNS` typed as :data:`MEASURE_DTYPES`.
+
+    See Also
+    --------
+    check_measures : fills the parties a backend did not return.
+
+    Examples
+    --------
+    >>> empty_measures().dtypes["degree"].name
+    'int64'
+    """
+    return pd.DataFrame({c: pd.Series(dtype=t) for c, t in MEASURE_DTYPES.items()})
+
+
+def sample_size(n, k=None, settings=None):
+    """Return how many sources sampled betweenness uses on `n` parties, None for exact.
+
+    Parameters
+    ----------
+    n : int
+        Parties.
+    k : int, optional
+        Sources asked for; default: exact up to ``rank.betweenness.exact_max_nodes`` parties,
+        else ``rank.betweenness.sample``.
+    settings : Settings or RankSettings, optional
+
+    Returns
+    -------
+    int or None
+
+    See Also
+    --------
+    kernel_measures : applies the same rule in process.
+
+    Examples
+    --------
+    >>> sample_size(100), sample_size(10_000), sample_size(10, k=4)
+    (None, 64, 4)
+    """
+    if k is not None:
+        k = int(k)
+        return None if k >= n else max(1, k)
+    bt = section_settings(settings if settings is not None else load_settings(),
+                          "rank").betweenness
+    if n <= int(bt.exact_max_nodes):
+        return None
+    return min(int(bt.sample), n)
