@@ -72,9 +72,8 @@ from netanalysis.progress import Progress
 from netanalysis.resolve.blocking import normalize_document, phone_key
 from netanalysis.settings import section_settings
 from netanalysis.resolve.significance import (
-    benjamini_hochberg,
-    cooccurrence_pvalue,
-    expected_cooccurrence,
+    cooccurrence_tests,
+    identifier_tests,
     surprise,
 )
 
@@ -82,6 +81,7 @@ __all__ = [
     "INFERRED_COLUMNS",
     "infer_links",
     "co_travel_links",
+    "co_travel_pairs",
     "shared_phone_links",
     "shared_document_links",
     "call_links",
@@ -126,7 +126,7 @@ def infer_links(case, *, settings=None, progress=None):
     [['A', 'B', 'co_travel']]
     >>> print(t["evidence"][0])  # doctest: +NORMALIZE_WHITESPACE
     3 shared journeys: AV85 2024-03-05 (2 passengers), IB6500 2024-04-01 (2 passengers),
-    IB6501 2024-04-09 (2 passengers); 0.0099 expected by chance (p = 1.6e-05)
+    IB6501 2024-04-09 (2 passengers); 0.029 expected by chance (p = 4.6e-06)
     >>> bool(t["confidence"][0] < 0.2)
     True
     """
@@ -192,7 +192,7 @@ def co_travel_links(case, *, settings=None):
     [['A', 'B']]
     >>> print(t["evidence"][0])  # doctest: +NORMALIZE_WHITESPACE
     2 shared journeys: AV85 2024-03-05 (2 passengers), AV86 2024-03-19 (2 passengers);
-    shared booking QX7; 0.0075 expected by chance (p = 9.3e-06)
+    shared booking QX7; 0.0099 expected by chance (p = 1.0e-07)
 
     See Also
     --------
@@ -233,14 +233,19 @@ def co_travel_links(case, *, settings=None):
     SELECT * FROM j UNION ALL SELECT * FROM b
     """
     seeds = _seed_ids(case, cfg)
+    fdr = float(cfg.fdr)
     with _connect(ct.memory_limit, ct.temp_directory) as con:
         con.register("travel", df)
         con.execute(prep)
+        seed_codes = None
         if seeds is not None:
             at = pd.Index(uniq).get_indexer(sorted(seeds))
-            con.register("seeds", pd.DataFrame({"pid": at[at >= 0].astype(np.int64)}))
-        res, m, two_w = _cooccur(con, int(ct["max_passengers"]), seeds is not None)
-        kept = _significant(res, m, two_w, cfg)
+            seed_codes = at[at >= 0].astype(np.int64)
+            con.register("seeds", pd.DataFrame({"pid": seed_codes}))
+        pairs, persons = co_travel_pairs(con, int(ct["max_passengers"]), seeds is not None, fdr)
+        res = cooccurrence_tests(pairs, persons, fdr=fdr, seeds=seed_codes,
+                                 booking_rate=float(ct["booking_collision_rate"]))
+        kept = res[res["keep"]].reset_index(drop=True)
         if not len(kept):
             return _empty()
         items = _event_items(con, kept)
@@ -267,6 +272,74 @@ def co_travel_links(case, *, settings=None):
                    "co_travel", ev, surprise(res["p"]), cfg, res["first_day"], res["last_day"])
 
 
+def co_travel_pairs(con, max_passengers, seeded=False, fdr=0.05):
+    """Return the pair and person tables of co-travel, the input of
+    :func:`netanalysis.resolve.significance.cooccurrence_tests`.
+
+    This is the *pair aggregation* step, in DuckDB; another engine computing the same two
+    tables gets the same ties from the significance step.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        Holding the table ``inc(pid, kind, label, day)``: one row per person and event, kind
+        ``'J'`` (a journey) or ``'B'`` (a booking reference); with `seeded`, a table
+        ``seeds(pid)``. Leaves the tables ``evs`` and ``us`` on it (events of 2 to
+        `max_passengers` persons and their incidences).
+    max_passengers : int
+        Events with more persons are not computed.
+    seeded : bool
+        Only pairs with a person of ``seeds``.
+    fdr : float
+        Pairs sharing one journey and no booking are left out where they cannot pass this level.
+
+    Returns
+    -------
+    pairs : DataFrame
+        ``a, b, k, kb, ub``: journeys and bookings shared, most holders of a shared booking.
+    persons : DataFrame
+        ``pid, s, d, nb``: activity and journeys (events of 2 to `max_passengers` persons),
+        bookings held (all).
+
+    Examples
+    --------
+    >>> import duckdb
+    >>> con = duckdb.connect()
+    >>> inc = pd.DataFrame({"pid": [1, 2, 1, 2, 3, 1, 2], "kind": ["J"] * 5 + ["B"] * 2,
+    ...                     "label": ["x", "x", "y", "y", "y", "b", "b"], "day": None})
+    >>> con.execute("CREATE TABLE inc AS SELECT * FROM inc").fetchall()
+    [(7,)]
+    >>> pairs, persons = co_travel_pairs(con, 500)
+    >>> pairs.values.tolist()
+    [[1, 2, 2, 1, 2]]
+    >>> persons["pid"].tolist(), persons["s"].tolist(), persons["d"].tolist(), persons["nb"].tolist()
+    ([1, 2, 3], [3.0, 3.0, 2.0], [2, 2, 1], [1, 1, 0])
+
+    See Also
+    --------
+    netanalysis.resolve.significance.cooccurrence_tests
+    """
+    _cooccur(con, max_passengers, seeded)
+    con.execute("""
+    CREATE TEMP TABLE deg AS
+    WITH j AS (SELECT pid, sum(n - 1)::DOUBLE AS s, count(*)::BIGINT AS d FROM us
+               WHERE kind = 'J' GROUP BY pid),
+         b AS (SELECT pid, count(DISTINCT label)::BIGINT AS nb FROM inc WHERE kind = 'B'
+               GROUP BY pid)
+    SELECT coalesce(j.pid, b.pid) AS pid, coalesce(j.s, 0)::DOUBLE AS s,
+           coalesce(j.d, 0)::BIGINT AS d, coalesce(b.nb, 0)::BIGINT AS nb
+    FROM j FULL JOIN b ON j.pid = b.pid ORDER BY 1
+    """)
+    pj = _pairs(con, "J", seeded, lam_max=2 * float(fdr))[["a", "b", "k"]]
+    pb = _pairs(con, "B", seeded).rename(columns={"k": "kb", "u": "ub"})
+    pairs = pj.merge(pb, on=["a", "b"], how="outer").sort_values(["a", "b"])
+    pairs = pairs.assign(k=pairs["k"].fillna(0).astype(np.int64),
+                         kb=pairs["kb"].fillna(0).astype(np.int64),
+                         ub=pairs["ub"].fillna(0).astype(np.int64)).reset_index(drop=True)
+    persons = con.execute("SELECT pid, s, d, nb FROM deg").df()
+    return pairs[["a", "b", "k", "kb", "ub"]], persons
+
+
 def shared_phone_links(case, *, settings=None):
     """Return ``shared_phone`` ties: two persons using the same number.
 
@@ -274,15 +347,19 @@ def shared_phone_links(case, *, settings=None):
     --------
     >>> from netanalysis.model.case import Case
 
-    A and B share three numbers (one written two ways); 200 other pairs share one each,
-    which is no tie (one co-occurrence alone never is):
+    A and B share three numbers (one written two ways), C and D one; 400 others hold a number
+    each. A number held by two persons is a joint act (the joint-act null of
+    :mod:`netanalysis.resolve.significance`): with a collision rate of 1e-8 a chance collision
+    is unlikely among 404 persons, so one shared number is a tie too, with a lower score:
 
     >>> ph = [("+573001112233", "A"), ("+57 300 111 2233", "B"), ("+2", "A"), ("+2", "B"),
-    ...       ("+3", "A"), ("+3", "B")] + [(f"+9{i // 2}", f"X{i}") for i in range(400)]
-    >>> ph = pd.DataFrame(ph, columns=["number", "person_id"])
+    ...       ("+3", "A"), ("+3", "B"), ("+7", "C"), ("+7", "D")]
+    >>> ph = pd.DataFrame(ph + [(f"+9{i}", f"X{i}") for i in range(400)],
+    ...                   columns=["number", "person_id"])
     >>> t = shared_phone_links(Case(tables={"phones": ph}))
     >>> t[["from_id", "to_id", "evidence"]].values.tolist()  # doctest: +NORMALIZE_WHITESPACE
-    [['A', 'B', 'both use phone +2, +3, +573001112233; 0.022 expected by chance (p = 8.1e-05)']]
+    [['A', 'B', 'both use phone +2, +3, +573001112233; 9e-08 expected by chance (p = 1.2e-22)'],
+     ['C', 'D', 'both use phone +7; 1e-08 expected by chance (p = 1.0e-08)']]
     """
     cfg = section_settings(settings, "infer")
     ph = case.tables["phones"]
@@ -291,8 +368,8 @@ def shared_phone_links(case, *, settings=None):
     uses = pd.DataFrame({"pid": ph["person_id"].astype(str).to_numpy(dtype=object),
                          "key": [phone_key(x) for x in ph["number"].tolist()]})
     uses["label"] = uses["key"]
-    return _shared(uses, "shared_phone", "both use phone", int(cfg["shared_phone"]["max_users"]),
-                   cfg, _seed_ids(case, cfg))
+    return _shared(uses, "shared_phone", "both use phone", cfg["shared_phone"], cfg,
+                   _seed_ids(case, cfg))
 
 
 def shared_document_links(case, *, settings=None):
@@ -303,15 +380,21 @@ def shared_document_links(case, *, settings=None):
     --------
     >>> from netanalysis.model.case import Case
 
-    A and B hold the same three passports (numbers written two ways); 100 other pairs share
-    one document each:
+    A and B hold the same three passports (numbers written two ways); 200 others hold one
+    each, and the document X9 (PE) is held by 4 of them:
 
     >>> docs = pd.DataFrame({"holder_id": list("ABABAB") + [f"X{i}" for i in range(200)],
-    ...     "number": ["AB123", "ab-123", "C9", "C9", "E1", "E1"] + [f"N{i // 2}" for i in range(200)],
+    ...     "number": ["AB123", "ab-123", "C9", "C9", "E1", "E1"] + [f"N{i}" for i in range(200)],
     ...     "kind": "passport", "issuing_country": "VE"})
+    >>> docs.loc[6:9, ["number", "issuing_country"]] = ["X9", "PE"]
     >>> docs["id"] = [f"D{i}" for i in range(len(docs))]
-    >>> shared_document_links(Case(tables={"documents": docs}))["evidence"].tolist()
-    ['both use passport AB123 (VE), passport C9 (VE), passport E1 (VE); 0.044 expected by chance (p = 3.1e-04)']
+    >>> t = shared_document_links(Case(tables={"documents": docs}))
+    >>> t["evidence"].tolist()[0]
+    'both use passport AB123 (VE), passport C9 (VE), passport E1 (VE); 9e-09 expected by chance (p = 1.2e-25)'
+    >>> t["evidence"].tolist()[1]
+    'both use passport X9 (PE) (used by up to 4 persons); 3e-09 expected by chance (p = 3.0e-09)'
+    >>> len(t)
+    7
     """
     cfg = section_settings(settings, "infer")
     docs = case.tables["documents"]
@@ -335,8 +418,8 @@ def shared_document_links(case, *, settings=None):
                                   "key": t["key"].to_numpy(dtype=object),
                                   "label": t["label"].to_numpy(dtype=object)})
             uses = pd.concat([uses, extra], ignore_index=True)
-    return _shared(uses, "shared_document", "both use", int(cfg["shared_document"]["max_users"]),
-                   cfg, _seed_ids(case, cfg))
+    return _shared(uses, "shared_document", "both use", cfg["shared_document"], cfg,
+                   _seed_ids(case, cfg))
 
 
 def call_links(case, *, settings=None):
@@ -360,7 +443,7 @@ def call_links(case, *, settings=None):
     >>> t[["from_id", "to_id", "start", "end"]].values.tolist()
     [['A', 'B', '2024-01-01', '2024-01-03']]
     >>> print(t["evidence"][0])  # doctest: +NORMALIZE_WHITESPACE
-    3 calls, 3 min in all (A to B 2, B to A 1): +1 / +2; 0.022 expected by chance (p = 8.2e-05)
+    3 calls, 3 min in all (A to B 2, B to A 1): +1 / +2; 0.022 expected by chance (p = 1.8e-06)
     """
     cfg = section_settings(settings, "infer")
     ph, calls = case.tables["phones"], case.tables["calls"]
@@ -414,11 +497,16 @@ def call_links(case, *, settings=None):
     res = res.assign(k=res["n"], sa=res["a"].map(act).to_numpy(float),
                      sb=res["b"].map(act).to_numpy(float))
     seeds = _seed_ids(case, cfg)
+    sc = None
     if seeds is not None:
         sc = pd.Index(pids).get_indexer(sorted(seeds))
         sc = sc[sc >= 0]
         res = res[res["a"].isin(sc) | res["b"].isin(sc)]
-    res = _significant(res[res["k"] >= 2], len(res), float(act.sum()), cfg)
+    # a call is one co-occurrence: a pair shares at most min(S_a, S_b) calls
+    persons = pd.DataFrame({"pid": act.index.to_numpy(), "s": act.to_numpy(float),
+                            "d": act.to_numpy(np.int64)})
+    res = cooccurrence_tests(res, persons, fdr=float(cfg.fdr), seeds=sc)
+    res = res[res["keep"]].reset_index(drop=True)
     if not len(res):
         return _empty()
     numv = np.asarray(nums, dtype=object)
@@ -446,20 +534,24 @@ def call_links(case, *, settings=None):
 
 
 # --------------------------------------------------------------------------------------------
-def _shared(uses, typ, verb, max_users, cfg, seeds=None):
+def _shared(uses, typ, verb, sub, cfg, seeds=None):
     uses = uses[uses["key"] != ""].drop_duplicates(subset=["pid", "key"])
     if not len(uses):
         return _empty()
     labels = uses.drop_duplicates("key").set_index("key")["label"]
     inc = pd.DataFrame({"pid": uses["pid"].to_numpy(dtype=object), "kind": "I",
                         "label": uses["key"].to_numpy(dtype=object), "day": None})
+    persons = inc.groupby("pid", sort=True).size().rename("d").reset_index()
     with _connect(None, None) as con:
         con.register("inc_df", inc)
         con.execute("CREATE TEMP TABLE inc AS SELECT * FROM inc_df")
         if seeds is not None:
             con.register("seeds", pd.DataFrame({"pid": sorted(seeds)}, dtype=object))
-        res, m, two_w = _cooccur(con, max_users, seeds is not None)
-        kept = _significant(res, m, two_w, cfg)
+        _cooccur(con, int(sub["max_users"]), seeds is not None)
+        pairs = _pairs(con, "I", seeds is not None)
+        res = identifier_tests(pairs, persons, fdr=float(cfg.fdr),
+                               rate=float(sub["collision_rate"]), seeds=seeds)
+        kept = res[res["keep"]].reset_index(drop=True)
         if not len(kept):
             return _empty()
         items = _event_items(con, kept)
@@ -504,13 +596,9 @@ def _connect(memory_limit, temp_directory):
 
 
 def _cooccur(con, max_size, seeded=False):
-    """Count co-occurrences per pair from the table ``inc(pid, kind, label, day)`` (one row
-    per person and event).
-
-    Leaves the tables ``evs`` (events of 2 to `max_size` persons) and ``us`` (incidences)
-    on `con`; returns the pairs sharing at least two events with their activities, the number
-    of pairs sharing at least one (the family tested) and the sum of activities ``2W``.
-    """
+    """Build the events of 2 to `max_size` persons from the table ``inc(pid, kind, label, day)``
+    (one row per person and event): tables ``evs(ev, kind, label, n, day, day2)`` and
+    ``us(pid, ev, kind, n)`` on `con`."""
     con.execute("""
     CREATE TEMP TABLE evs AS
     SELECT row_number() OVER (ORDER BY kind, label) AS ev, kind, label, n, day, day2 FROM (
@@ -519,30 +607,37 @@ def _cooccur(con, max_size, seeded=False):
     """, {"max_size": int(max_size)})
     con.execute("""
     CREATE TEMP TABLE us AS
-    SELECT i.pid, e.ev, e.n FROM inc i JOIN evs e USING (kind, label)
+    SELECT i.pid, e.ev, e.kind, e.n FROM inc i JOIN evs e USING (kind, label)
     """)
-    con.execute("CREATE TEMP TABLE deg AS SELECT pid, sum(n - 1)::DOUBLE AS s FROM us GROUP BY pid")
-    if seeded:   # only pairs with a person of interest (table ``seeds``), each pair once
-        con.execute("""
-        CREATE TEMP TABLE pr AS
-        SELECT least(a.pid, b.pid) AS a, greatest(a.pid, b.pid) AS b, count(*)::INTEGER AS k
-        FROM (SELECT * FROM us WHERE pid IN (SELECT pid FROM seeds)) a
-             JOIN us b ON a.ev = b.ev AND a.pid <> b.pid
-        WHERE b.pid NOT IN (SELECT pid FROM seeds) OR a.pid < b.pid
-        GROUP BY 1, 2
-        """)
+
+
+def _pairs(con, kind, seeded, lam_max=None):
+    """The pair table of the events of `kind`: ``a, b, k`` (events shared), ``u`` (most persons
+    of an event shared); with `lam_max`, pairs sharing one event only where ``lambda <=
+    lam_max`` (the others cannot pass; see :func:`cooccurrence_tests`). Each pair once; seeded:
+    only pairs with a person of the table ``seeds``."""
+    if seeded:
+        join = """FROM (SELECT * FROM us WHERE kind = $kind AND pid IN (SELECT pid FROM seeds)) a
+             JOIN (SELECT * FROM us WHERE kind = $kind) b ON a.ev = b.ev AND a.pid <> b.pid
+        WHERE b.pid NOT IN (SELECT pid FROM seeds) OR a.pid < b.pid"""
     else:
-        con.execute("""
-        CREATE TEMP TABLE pr AS
-        SELECT a.pid AS a, b.pid AS b, count(*)::INTEGER AS k
-        FROM us a JOIN us b ON a.ev = b.ev AND a.pid < b.pid GROUP BY a.pid, b.pid
-        """)
-    m, two_w = con.execute("SELECT (SELECT count(*) FROM pr), (SELECT sum(s) FROM deg)").fetchone()
-    res = con.execute("""
-    SELECT pr.a, pr.b, pr.k, da.s AS sa, db.s AS sb
-    FROM pr JOIN deg da ON da.pid = pr.a JOIN deg db ON db.pid = pr.b WHERE pr.k >= 2
-    """).df()
-    return res, int(m or 0), float(two_w or 0.0)
+        join = """FROM (SELECT * FROM us WHERE kind = $kind) a
+             JOIN (SELECT * FROM us WHERE kind = $kind) b ON a.ev = b.ev AND a.pid < b.pid"""
+    con.execute("DROP TABLE IF EXISTS pr")
+    con.execute(f"""
+    CREATE TEMP TABLE pr AS
+    SELECT least(a.pid, b.pid) AS a, greatest(a.pid, b.pid) AS b, count(*)::INTEGER AS k,
+           max(a.n)::INTEGER AS u
+    {join}
+    GROUP BY 1, 2
+    """, {"kind": kind})
+    if lam_max is None:
+        return con.execute("SELECT a, b, k, u FROM pr").df()
+    return con.execute("""
+    SELECT pr.a, pr.b, pr.k, pr.u
+    FROM pr JOIN deg da ON da.pid = pr.a JOIN deg db ON db.pid = pr.b
+    WHERE pr.k >= 2 OR greatest(da.s * db.d, db.s * da.d) <= $lim * (SELECT sum(d) FROM deg)
+    """, {"lim": float(lam_max)}).df()
 
 
 def _seed_ids(case, cfg):
@@ -559,20 +654,6 @@ def _seed_ids(case, cfg):
         return set()
     return {str(i) for i, w in zip(p["id"], p["wanted_by"])
             if (len(w) > 0 if isinstance(w, (list, tuple, np.ndarray)) else present(w))}
-
-
-def _significant(res, m, two_w, cfg):
-    """The pairs of `res` passing Benjamini-Hochberg at ``infer.fdr``, with lam and p."""
-    fdr = float(cfg.fdr)
-    if not 0 < fdr < 1:
-        from netanalysis.errors import InputError
-        raise InputError(f"infer.fdr must be a rate between 0 and 1, not {fdr}")
-    if not len(res):
-        return res.assign(lam=[], p=[])
-    lam = expected_cooccurrence(res["sa"], res["sb"], two_w)
-    p = cooccurrence_pvalue(res["k"], lam)
-    keep = benjamini_hochberg(p, m, fdr)
-    return res.assign(lam=lam, p=p)[keep].reset_index(drop=True)
 
 
 def _event_items(con, kept):
