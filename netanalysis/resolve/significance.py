@@ -401,7 +401,8 @@ def cooccurrence_tests(pairs, persons, *, fdr, seeds=None, booking_rate=None):
     p = poisson_tail(out["k"].to_numpy(float), lam)
     dmin = np.minimum(d[ia], d[ib])
     wj = 1.0
-    bookings = booking_rate is not None and "kb" in out and "nb" in persons
+    bookings = (booking_rate is not None and "kb" in out and "nb" in persons
+                and bool((persons["nb"] > 0).any()))
     if bookings:
         wj = JOURNEY_WEIGHT
         nb = persons["nb"].to_numpy(float)
