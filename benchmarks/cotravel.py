@@ -121,6 +121,10 @@ def _one(n, seed, kw, mode):
             len(before), len(before - planted), len(before & planted), len(planted)], lim
 
 
+def _ratio(x, y, empty=float("nan")):
+    return x / y if y else empty
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser()
     ap.add_argument("--persons", type=int, default=2000)
@@ -147,12 +151,10 @@ def main(argv=None):
                 null_runs[0] += r[1] > 0
                 null_runs[1] += r[4] > 0
             at, ac, atp, bt, bc, btp, planted = tot
-            rec = (lambda x: x / planted if planted else float("nan"))
-            fdp = (lambda c, t: c / t if t else 0.0)
             extra = (f"  runs with a chance tie: after {null_runs[0]}/{a.seeds}, "
                      f"before {null_runs[1]}/{a.seeds}") if not planted else ""
-            print(f"{name:40s} | {int(at):5d} {int(ac):6d} {fdp(ac, at):5.3f} {rec(atp):6.3f} | "
-                  f"{int(bt):6d} {int(bc):6d} {fdp(bc, bt):5.3f} {rec(btp):6.3f} | "
+            print(f"{name:40s} | {int(at):5d} {int(ac):6d} {_ratio(ac, at, 0.0):5.3f} {_ratio(atp, planted):6.3f} | "
+                  f"{int(bt):6d} {int(bc):6d} {_ratio(bc, bt, 0.0):5.3f} {_ratio(btp, planted):6.3f} | "
                   f"{np.nanmean(lims) if planted else float('nan'):5.3f} | "
                   f"{time.perf_counter() - t0:4.0f}{extra}", flush=True)
 
