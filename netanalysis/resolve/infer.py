@@ -126,7 +126,7 @@ def infer_links(case, *, settings=None, progress=None):
     [['A', 'B', 'co_travel']]
     >>> print(t["evidence"][0])  # doctest: +NORMALIZE_WHITESPACE
     3 shared journeys: AV85 2024-03-05 (2 passengers), IB6500 2024-04-01 (2 passengers),
-    IB6501 2024-04-09 (2 passengers); 0.029 expected by chance (p = 4.6e-06)
+    IB6501 2024-04-09 (2 passengers); 0.029 expected by chance (p = 4.1e-06)
     >>> bool(t["confidence"][0] < 0.2)
     True
     """
@@ -211,7 +211,17 @@ def co_travel_links(case, *, settings=None):
         "depart": _str_col(tr, "depart"),
         "booking": _str_col(tr, "booking_ref"),
     })
-    prep = """
+    seeds = _seed_ids(case, cfg)
+    seed_codes = None
+    if seeds is not None:
+        at = pd.Index(uniq).get_indexer(sorted(seeds))
+        seed_codes = at[at >= 0].astype(np.int64)
+    with _connect(ct.memory_limit, ct.temp_directory) as con:
+        con.register("travel", df)
+        return _co_travel_ties(con, cfg, seed_codes, np.asarray(uniq, dtype=object))
+
+
+_PREP = """
     CREATE TEMP TABLE inc AS
     WITH t AS (
         SELECT pid,
@@ -232,23 +242,23 @@ def co_travel_links(case, *, settings=None):
           WHERE bk IS NOT NULL AND bk <> '' GROUP BY pid, bk)
     SELECT * FROM j UNION ALL SELECT * FROM b
     """
-    seeds = _seed_ids(case, cfg)
+
+
+def _co_travel_ties(con, cfg, seed_codes, names):
+    """co_travel ties from the table ``travel(pid, carrier, flight, depart, booking)`` on
+    `con` (``pid`` integer codes; `names` the id of each code, or a callable giving them)."""
+    ct = cfg["co_travel"]
+    con.execute(_PREP)
+    if seed_codes is not None:
+        con.register("seeds", pd.DataFrame({"pid": np.asarray(seed_codes, dtype=np.int64)}))
     fdr = float(cfg.fdr)
-    with _connect(ct.memory_limit, ct.temp_directory) as con:
-        con.register("travel", df)
-        con.execute(prep)
-        seed_codes = None
-        if seeds is not None:
-            at = pd.Index(uniq).get_indexer(sorted(seeds))
-            seed_codes = at[at >= 0].astype(np.int64)
-            con.register("seeds", pd.DataFrame({"pid": seed_codes}))
-        pairs, persons = co_travel_pairs(con, int(ct["max_passengers"]), seeds is not None, fdr)
-        res = cooccurrence_tests(pairs, persons, fdr=fdr, seeds=seed_codes,
-                                 booking_rate=float(ct["booking_collision_rate"]))
-        kept = res[res["keep"]].reset_index(drop=True)
-        if not len(kept):
-            return _empty()
-        items = _event_items(con, kept)
+    pairs, persons = co_travel_pairs(con, int(ct["max_passengers"]), seed_codes is not None, fdr)
+    res = cooccurrence_tests(pairs, persons, fdr=fdr, seeds=seed_codes,
+                             booking_rate=float(ct["booking_collision_rate"]))
+    kept = res[res["keep"]].reset_index(drop=True)
+    if not len(kept):
+        return _empty()
+    items = _event_items(con, kept)
     res = kept.merge(items, on=["a", "b"], how="left")
     n_items = int(ct["max_evidence_items"])
     ev = []
@@ -267,9 +277,12 @@ def co_travel_links(case, *, settings=None):
             parts.append(f"shared booking{'s' if len(bs) > 1 else ''} " + ", ".join(shown) + more)
         parts.append(_chance(r.lam, r.p))
         ev.append("; ".join(parts))
-    names = np.asarray(uniq, dtype=object)
+    if callable(names):
+        names = names(np.union1d(res["a"], res["b"]))
     return _finish(names[res["a"].to_numpy(np.int64)], names[res["b"].to_numpy(np.int64)],
                    "co_travel", ev, surprise(res["p"]), cfg, res["first_day"], res["last_day"])
+
+
 
 
 def co_travel_pairs(con, max_passengers, seeded=False, fdr=0.05):
