@@ -82,6 +82,7 @@ __all__ = [
     "infer_links",
     "co_travel_links",
     "co_travel_pairs",
+    "match_seeds",
     "shared_phone_links",
     "shared_document_links",
     "call_links",
@@ -351,6 +352,138 @@ def co_travel_pairs(con, max_passengers, seeded=False, fdr=0.05):
                          ub=pairs["ub"].fillna(0).astype(np.int64)).reset_index(drop=True)
     persons = con.execute("SELECT pid, s, d, nb FROM deg").df()
     return pairs[["a", "b", "k", "kb", "ub"]], persons
+
+
+def match_seeds(travel, seeds, *, settings=None, progress=None):
+    """Return the significant co-travellers of persons of interest in a large travel table.
+
+    The travel table is read by DuckDB where it lies (CSV or Parquet, never loaded into
+    pandas): journeys and bookings are the events of :func:`co_travel_links`, every person's
+    activity is counted over the whole table, and only pairs with a person of interest are
+    formed and tested (the family: persons of interest x the others). Journeys of more than
+    ``infer.co_travel.max_passengers`` persons are pruned; a booking shared on such a journey
+    still counts (bookings are events of their own).
+
+    Parameters
+    ----------
+    travel : str, Path or DataFrame
+        A ``.csv`` or ``.parquet`` file (or a DataFrame) with ``person_id``, ``flight``,
+        ``depart`` and optionally ``carrier`` and ``booking_ref``.
+    seeds : str, Path or iterable of str
+        Ids of the persons of interest, or a file of them (one per line, or a CSV with a
+        ``person_id`` or ``id`` column).
+    settings : Settings or dict, optional
+        The ``infer`` section (``fdr``, ``co_travel``) applies.
+    progress : Progress, optional
+
+    Returns
+    -------
+    DataFrame
+        :data:`INFERRED_COLUMNS`, type ``co_travel``, sorted by decreasing score.
+
+    Raises
+    ------
+    netanalysis.errors.InputError
+        A file that is missing, of another kind, or without the columns needed.
+
+    Examples
+    --------
+    A (of interest) and B share three small flights; 400 others fly once, four a flight:
+
+    >>> rows = [(p, "AV", f, d) for p in "AB" for f, d in
+    ...         [("85", "2024-03-05"), ("86", "2024-03-09"), ("87", "2024-04-01")]]
+    >>> rows += [(f"X{i}", "CM", str(i // 4), "2024-05-01") for i in range(400)]
+    >>> tr = pd.DataFrame(rows, columns=["person_id", "carrier", "flight", "depart"])
+    >>> t = match_seeds(tr, ["A"])
+    >>> t[["from_id", "to_id", "type"]].values.tolist()
+    [['A', 'B', 'co_travel']]
+
+    See Also
+    --------
+    co_travel_links, netanalysis.resolve.significance.cooccurrence_tests
+    """
+    from netanalysis.errors import InputError
+    cfg = section_settings(settings, "infer")
+    ct = cfg["co_travel"]
+    progress = progress or Progress(quiet=True)
+    seed_ids = _read_seeds(seeds)
+    with _connect(ct.memory_limit, ct.temp_directory) as con:
+        if isinstance(travel, pd.DataFrame):
+            src = con.from_df(travel)
+            where = "travel table"
+        else:
+            path = os.fspath(travel)
+            if not os.path.isfile(path):
+                raise InputError("travel table not found", file=path)
+            low = path.lower()
+            if low.endswith(".parquet"):
+                src = con.read_parquet(path)
+            elif low.endswith(".csv") or low.endswith(".csv.gz"):
+                src = con.read_csv(path, all_varchar=True, header=True)
+            else:
+                raise InputError("the travel table must be a .csv or .parquet file", file=path)
+            where = path
+        src.create_view("src")
+        cols = {c.lower(): c for c in src.columns}
+        missing = [c for c in ("person_id", "flight", "depart") if c not in cols]
+        if missing:
+            raise InputError(f"{where} lacks the column(s) {', '.join(missing)}")
+
+        def col(name):     # identifiers spliced come from this fixed vocabulary only
+            return f'CAST(src."{cols[name]}" AS VARCHAR)' if name in cols else "NULL"
+
+        con.execute(f"""
+        CREATE TEMP TABLE ids AS
+        SELECT name, (row_number() OVER (ORDER BY name) - 1)::BIGINT AS pid
+        FROM (SELECT DISTINCT trim({col('person_id')}) AS name FROM src) WHERE name <> ''
+        """)
+        con.execute(f"""
+        CREATE TEMP TABLE travel AS
+        SELECT ids.pid, nullif(trim({col('carrier')}), '') AS carrier,
+               nullif(trim({col('flight')}), '') AS flight,
+               nullif(trim({col('depart')}), '') AS depart,
+               nullif(trim({col('booking_ref')}), '') AS booking
+        FROM src JOIN ids ON ids.name = trim({col('person_id')})
+        """)
+        n_rows, n_taken = con.execute(
+            "SELECT (SELECT count(*) FROM src), (SELECT count(*) FROM travel)").fetchall()[0]
+        con.register("seed_names", pd.DataFrame({"name": sorted(seed_ids)}, dtype=object))
+        codes = con.execute("SELECT pid FROM ids JOIN seed_names USING (name) ORDER BY pid"
+                            ).df()["pid"].to_numpy(np.int64)
+        progress.say(f"match: {n_rows:,} legs ({n_rows - n_taken:,} without a person id), "
+                     f"{len(codes):,} of {len(seed_ids):,} persons of interest travel")
+
+        def names(used):
+            con.register("used", pd.DataFrame({"pid": np.asarray(used, dtype=np.int64)}))
+            got = con.execute("SELECT pid, name FROM ids JOIN used USING (pid)").df()
+            out = np.empty(int(got["pid"].max()) + 1 if len(got) else 0, dtype=object)
+            out[got["pid"].to_numpy(np.int64)] = got["name"].to_numpy(dtype=object)
+            return out
+
+        return _co_travel_ties(con, cfg, codes, names)
+
+
+def _read_seeds(seeds):
+    """The ids of a seeds argument: an iterable of ids, or a file of them."""
+    from netanalysis.errors import InputError
+    if isinstance(seeds, (str, os.PathLike)):
+        path = os.fspath(seeds)
+        if not os.path.isfile(path):
+            raise InputError("seeds file not found", file=path)
+        with open(path, encoding="utf-8-sig") as f:
+            lines = [ln.strip() for ln in f.read().splitlines()]
+        lines = [ln for ln in lines if ln]
+        if not lines:
+            raise InputError("seeds file holds no person id", file=path)
+        head = [h.strip().strip('"') for h in lines[0].split(",")]
+        if "person_id" in head or "id" in head:
+            df = pd.read_csv(path, dtype=str, keep_default_na=False)
+            name = "person_id" if "person_id" in df else "id"
+            ids = df[name].str.strip()
+        else:
+            ids = pd.Series(lines)
+        return {i for i in ids if i}
+    return {str(i).strip() for i in seeds if present(i) and str(i).strip()}
 
 
 def shared_phone_links(case, *, settings=None):
