@@ -727,7 +727,7 @@ def _connect(memory_limit, temp_directory):
                          f"not {type(temp_directory).__name__}")
     if not own_tmp and not os.path.isdir(temp_directory):
         raise InputError("infer.co_travel.temp_directory: folder not found", file=temp_directory)
-    config = {}
+    config = {"enable_progress_bar": False}
     if memory_limit:
         config["memory_limit"] = _duckdb_size(memory_limit)
     tmp = tempfile.mkdtemp(prefix="netanalysis-duckdb-") if own_tmp else os.fspath(temp_directory)
