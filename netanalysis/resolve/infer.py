@@ -10,35 +10,45 @@ confidence kept below that of reported ties, so analyses can include or leave ou
 Notes
 -----
 Every rule counts *co-occurrences* of pairs and keeps a pair when its count is unlikely by
-chance, under the null model of :mod:`netanalysis.resolve.significance`: a configuration model
-that keeps each person's activity and each event's size, giving the pair ``lambda = S_a S_b /
-2W`` co-occurrences by chance and a p-value ``P(K >= k | K >= 1)`` (Poisson). The family
-tested is the pairs that co-occur at least once; the pairs kept pass Benjamini-Hochberg at
-``infer.fdr`` (0.05 by default), so about 5 % of the ties kept are expected to be chance.
-``evidence`` gives what is shared, the count expected by chance and the p-value; ``score`` is
-the surprise ``-log10 p``. One co-occurrence alone is never a tie (its conditional p-value is
-1): a pair stands out only by co-occurring more often than its activity explains.
+chance, under the null models of :mod:`netanalysis.resolve.significance`. Each rule is two
+steps with one table between them: the *pair aggregation* (SQL in DuckDB here, or another
+engine) gives one row per pair with its co-occurrences and a table of every person's activity
+(:func:`co_travel_pairs`); the *significance step* (pure functions,
+:func:`~netanalysis.resolve.significance.cooccurrence_tests` and
+:func:`~netanalysis.resolve.significance.identifier_tests`) turns them into p-values and keep
+flags. The p-value is ``P(K >= k)``; the family is every pair that could be tested (``n (n -
+1) / 2``, or persons of interest x the others with ``infer.seed: wanted``), cut to the pairs
+that can reach significance at all (Tarone-Gilbert), and the pairs kept pass
+Benjamini-Hochberg at ``infer.fdr`` (0.05 by default), so at most about 5 % of the ties kept
+are expected to be chance. ``evidence`` gives what is shared, the count expected by chance and
+the p-value; ``score`` is the surprise ``-log10 p``.
 
 ``co_travel``
     Events are *journeys* -- a carrier + flight (or voyage) number departing on one day, with
     the semantics of :func:`netanalysis.model.graph.journey_key` (``AV`` + ``85`` on
     2024-03-05 is ``AV85|2024-03-05``; rows without a flight number or a full departure day
-    are no journey) -- and *booking references*, in one model: a shared booking counts as one
-    more co-occurrence. Rarity and small craft enter through the null: a person on small
-    journeys has few fellow passengers, so sharing with them is rarer by chance. Events of
-    more than ``max_passengers`` persons are not computed (their cost grows as the square of
-    their size).
+    are no journey) -- tested under the bipartite null ``lambda = max(S_a d_b, S_b d_a) / L``:
+    rarity and small craft enter through it (a person on small journeys has few fellow
+    passengers, so sharing with them is rarer by chance), and a big flight shared once is
+    never a tie. *Booking references* are joint acts, tested under the joint-act null
+    (``co_travel.booking_collision_rate``) and combined with the journeys by a weighted
+    Bonferroni (``min(p_journeys / 0.9, p_bookings / 0.1)``). Events of more than
+    ``max_passengers`` persons are not computed (their cost grows as the square of their size);
+    a booking shared on such a journey still counts.
 ``shared_phone``
-    Events are numbers (``phones.csv``): pairs sharing several numbers more than chance
-    explains. Numbers used by more than ``max_users`` persons are not computed.
+    Numbers (``phones.csv``) are joint acts: a number held by two persons is a tie where a
+    chance collision (``shared_phone.collision_rate``) is unlikely among the persons of the
+    case, with a score that falls as the number's users grow. Numbers used by more than
+    ``max_users`` persons are not computed.
 ``shared_document``
-    Events are documents: the same number from the same issuing country held by two persons
+    Documents, as numbers: the same number from the same issuing country held by two persons
     (``documents.csv``), or one travelling on a document another holds
     (``travel.document_id``). Records merged by resolution are one person by then.
 ``calls``
-    Calls between numbers attributed to persons; a person's activity is its calls with other
-    persons, and a pair is kept when it calls more than both persons' volume explains. A number
-    used by several persons is attributed to each of them (the evidence says so).
+    Calls between numbers attributed to persons, under the bipartite null with each call an
+    event (a person's activity is its calls with other persons): a pair is kept when it calls
+    more than both persons' volume explains. A number used by several persons is attributed to
+    each of them (the evidence says so).
 
 For every type, ``confidence = max_confidence x (1 - exp(-score))`` < ``max_confidence``
 (0.2 by default) < 0.25, the confidence of an ungraded reported tie (``F6``); ``weight`` is
@@ -727,12 +737,13 @@ def _connect(memory_limit, temp_directory):
                          f"not {type(temp_directory).__name__}")
     if not own_tmp and not os.path.isdir(temp_directory):
         raise InputError("infer.co_travel.temp_directory: folder not found", file=temp_directory)
-    config = {"enable_progress_bar": False}
+    config = {}
     if memory_limit:
         config["memory_limit"] = _duckdb_size(memory_limit)
     tmp = tempfile.mkdtemp(prefix="netanalysis-duckdb-") if own_tmp else os.fspath(temp_directory)
     config["temp_directory"] = tmp
     con = duckdb.connect(config=config)
+    con.execute("SET enable_progress_bar = false")
     try:
         yield con
     finally:
