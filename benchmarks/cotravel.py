@@ -1,17 +1,23 @@
 """Calibration and speed of co-travel inference on cases made with several generator settings.
 
-For each setting of :func:`netanalysis.synth.cotravel.cotravel_case` (journey sizes, shared
-journeys, travel frequency, and a null case with no planted tie) it prints the recall of the
-planted companions (all planted, and those that really share >= 2 journeys) and the share of
-chance ties among the ties kept (the false-discovery proportion, to compare with ``infer.fdr``),
-averaged over seeds. ``--legs`` adds one timed run at that many travel legs, with a same-run
-baseline: the plain pair count (DuckDB self-join grouped by pair, no model).
+For each setting of :func:`netanalysis.synth.cotravel.cotravel_case` (journey sizes 3-300
+known passengers, 1-5 shared journeys, 1-50 legs per person, and a null case with no planted
+tie) it prints, summed over seeds, for today's model ("after") and for the previous one
+("before": conditional p over the pairs that co-occur, ``S_a S_b / 2W``, computed in the same
+run): the ties kept, the planted pairs found (recall), the chance ties and their share of the
+ties kept (the false-discovery proportion, to compare with the FDR level 0.05), and the
+**information limit**: the largest recall any test can reach at FDR 0.05 from what a pair
+shows -- its shared journeys ``k``, the journeys of each person and the size of the journeys
+shared. The pairs of the case are put in strata by those four (``k`` up to 6; the others in
+powers of two); in each stratum the chance pairs (every pair not planted, counted in the same
+case) compete with the planted ones, and strata are taken best first while the chance share
+stays at or below 0.05. It is an oracle (it knows which pairs are planted, per stratum): no
+method seeing the same statistics separates more.
 
 Each setting runs twice: ``infer.seed: all`` (every pair tested) and ``wanted`` (only pairs of
 persons of interest: the first person of each planted pair and as many others).
 
-Run: ``python benchmarks/cotravel.py --persons 2000 --seeds 3``;
-``python benchmarks/cotravel.py --only-legs --legs 1000000 --no-all``
+Run: ``python benchmarks/cotravel.py --persons 2000 --seeds 3``
 """
 
 from __future__ import annotations
@@ -21,9 +27,11 @@ import time
 
 import duckdb
 import numpy as np
+import pandas as pd
 
 from netanalysis.model.case import Case
 from netanalysis.resolve.infer import co_travel_links
+from netanalysis.resolve.significance import benjamini_hochberg, cooccurrence_pvalue
 from netanalysis.synth.cotravel import cotravel_case
 
 __all__ = ["SETTINGS", "main"]
@@ -39,72 +47,116 @@ SETTINGS = {
     "frequent 20-50 legs": dict(legs_per_person=(20, 50)),
 }
 
+FDR = 0.05
+
+
+def _pairs(tr, seeds):
+    """Every co-occurring pair (seeded: with a person of interest) with k, d_a, d_b, the mean
+    size of the journeys shared, and the activities S (for the previous model)."""
+    con = duckdb.connect()
+    con.register("tr", tr[["person_id", "flight", "depart"]])
+    con.register("seeds", pd.DataFrame({"p": sorted(seeds) if seeds is not None else []},
+                                       dtype=object))
+    con.execute("""CREATE TABLE inc AS SELECT DISTINCT person_id AS p, flight || depart AS j
+                   FROM tr""")
+    con.execute("""CREATE TABLE ev AS SELECT j, count(*) AS n FROM inc GROUP BY j
+                   HAVING count(*) BETWEEN 2 AND 500""")
+    con.execute("CREATE TABLE us AS SELECT p, j, n FROM inc JOIN ev USING (j)")
+    con.execute("CREATE TABLE deg AS SELECT p, sum(n - 1)::DOUBLE AS s, count(*) AS d FROM us "
+                "GROUP BY p")
+    cond = ("a.p < b.p" if seeds is None else
+            "a.p <> b.p AND a.p IN (SELECT p FROM seeds) AND "
+            "(b.p NOT IN (SELECT p FROM seeds) OR a.p < b.p)")
+    df = con.execute(f"""
+        SELECT least(a.p, b.p) AS a, greatest(a.p, b.p) AS b, count(*) AS k, avg(a.n) AS size
+        FROM us a JOIN us b ON a.j = b.j AND {cond} GROUP BY 1, 2""").df()
+    deg = con.execute("SELECT * FROM deg").df().set_index("p")
+    con.close()
+    df["sa"], df["sb"] = deg["s"].reindex(df["a"]).to_numpy(), deg["s"].reindex(df["b"]).to_numpy()
+    df["da"], df["db"] = deg["d"].reindex(df["a"]).to_numpy(), deg["d"].reindex(df["b"]).to_numpy()
+    return df, float(deg["s"].sum())
+
+
+def _before(df, two_w):
+    """The previous model: P(K >= k | K >= 1), lambda = S_a S_b / 2W, BH over the pairs with
+    K >= 1."""
+    lam = df["sa"].to_numpy() * df["sb"].to_numpy() / two_w
+    p = cooccurrence_pvalue(df["k"].to_numpy(), lam)
+    keep = benjamini_hochberg(p, len(df), FDR)
+    return set(zip(df["a"][keep], df["b"][keep]))
+
+
+def _limit(df, planted):
+    """Largest recall at FDR 0.05 over strata of (k, d_a, d_b, size) (see the module notes)."""
+    if not planted:
+        return float("nan")
+    lo = np.minimum(df["da"], df["db"]).to_numpy()
+    hi = np.maximum(df["da"], df["db"]).to_numpy()
+    key = pd.DataFrame({"k": np.minimum(df["k"].to_numpy(), 6),
+                        "lo": np.floor(np.log2(lo)), "hi": np.floor(np.log2(hi)),
+                        "sz": np.floor(np.log2(df["size"].to_numpy()))})
+    key["planted"] = [(a, b) in planted for a, b in zip(df["a"], df["b"])]
+    g = key.groupby(["k", "lo", "hi", "sz"])["planted"].agg(["sum", "count"])
+    g["chance"] = g["count"] - g["sum"]
+    g = g[g["sum"] > 0].assign(r=lambda x: x["chance"] / x["sum"]).sort_values("r")
+    tp = np.cumsum(g["sum"].to_numpy())
+    ch = np.cumsum(g["chance"].to_numpy())
+    ok = ch <= FDR * (ch + tp)
+    return float(tp[ok].max()) / len(planted) if ok.any() else 0.0
+
 
 def _one(n, seed, kw, mode):
     tr, persons, truth = cotravel_case(n, seed=seed, **kw)
     t = co_travel_links(Case(tables={"travel": tr, "persons": persons}),
                         settings={"seed": mode})
-    found = set(zip(t["from_id"], t["to_id"]))
+    seeds = None if mode == "all" else set(persons.loc[persons["wanted_by"].map(len) > 0, "id"])
+    df, two_w = _pairs(tr, seeds)
     planted = set(zip(truth["id_a"], truth["id_b"]))
-    two = set(zip(truth.loc[truth["shared"] >= 2, "id_a"], truth.loc[truth["shared"] >= 2, "id_b"]))
-    return len(found), len(found - planted), len(found & planted), len(planted), \
-        len(found & two), len(two)
+    if seeds is not None:
+        planted = {p for p in planted if p[0] in seeds or p[1] in seeds}
+    after = set(zip(t["from_id"], t["to_id"]))
+    before = _before(df, two_w)
+    lim = _limit(df, planted)
+    return [len(after), len(after - planted), len(after & planted),
+            len(before), len(before - planted), len(before & planted), len(planted)], lim
+
+
+def _ratio(x, y, empty=float("nan")):
+    return x / y if y else empty
 
 
 def main(argv=None):
     ap = argparse.ArgumentParser()
     ap.add_argument("--persons", type=int, default=2000)
     ap.add_argument("--seeds", type=int, default=3)
-    ap.add_argument("--legs", type=int, default=0)
-    ap.add_argument("--no-all", action="store_true", help="at --legs, time only infer.seed wanted")
-    ap.add_argument("--only-legs", action="store_true", help="skip the calibration table")
+    ap.add_argument("--only", default="", help="run the settings whose name holds this text")
     a = ap.parse_args(argv)
-    print(f"{'setting':44s} {'ties':>6s} {'chance':>6s} {'FDP':>6s} {'recall':>6s} {'rec>=2':>6s}"
-          "  (sums over seeds; FDR level 0.05)")
-    for name, kw, mode in [(n, k, m) for m in ("all", "wanted") for n, k in SETTINGS.items()
-                           if not a.only_legs]:
-        if name.startswith("null"):
-            print(f"-- infer.seed: {mode}")
-        tot = np.zeros(6)
-        runs_with_chance = 0
-        for s in range(a.seeds):
-            r = np.array(_one(a.persons, s, kw, mode), dtype=float)
-            tot += r
-            runs_with_chance += r[1] > 0
-        ties, chance, tp, planted, tp2, two = tot
-        fdp = chance / ties if ties else 0.0
-        rec = tp / planted if planted else float("nan")
-        rec2 = tp2 / two if two else float("nan")
-        extra = f"  runs with >= 1 chance tie: {runs_with_chance}/{a.seeds}" if not planted else ""
-        print(f"{name:44s} {int(ties):6d} {int(chance):6d} {fdp:6.3f} {rec:6.3f} {rec2:6.3f}{extra}")
-    if a.legs:
-        per = 25  # mean legs per person of the default setting is ~13; scale persons to legs
-        n = max(1000, a.legs // per)
-        tr, persons, _ = cotravel_case(n, seed=0, legs_per_person=(1, 50), n_wanted=1000)
-        while len(tr) < a.legs * 0.9:
-            n = int(n * a.legs / len(tr))
-            tr, persons, _ = cotravel_case(n, seed=0, legs_per_person=(1, 50), n_wanted=1000)
-        seeds = persons.loc[persons["wanted_by"].map(len) > 0, ["id"]]
-        print(f"\n{len(tr):,} legs, {n:,} persons, {len(seeds):,} persons of interest")
-        for mode in ("wanted", "all") if not a.no_all else ("wanted",):
+    print(f"persons {a.persons}, seeds {a.seeds}, FDR level {FDR}; sums over seeds; "
+          "limit = mean over seeds")
+    print(f"{'setting':40s} | {'after: ties chance  FDP recall':30s} | "
+          f"{'before: ties chance  FDP recall':31s} | limit | s")
+    for mode in ("all", "wanted"):
+        print(f"-- infer.seed: {mode}")
+        for name, kw in SETTINGS.items():
+            if a.only and a.only not in name:
+                continue
             t0 = time.perf_counter()
-            con = duckdb.connect()
-            con.register("tr", tr)
-            con.register("seeds", seeds)
-            only = "WHERE a.p IN (SELECT id FROM seeds)" if mode == "wanted" else \
-                "WHERE a.p < b.p"
-            base = con.execute(f"""
-                WITH j AS (SELECT DISTINCT person_id AS p, flight || depart AS j FROM tr)
-                SELECT count(*) FROM (SELECT a.p, b.p FROM j a JOIN j b ON a.j = b.j
-                                      AND a.p <> b.p {only} GROUP BY a.p, b.p)""").fetchone()[0]
-            con.close()
-            tb = time.perf_counter() - t0
-            t0 = time.perf_counter()
-            t = co_travel_links(Case(tables={"travel": tr, "persons": persons}),
-                                settings={"seed": mode})
-            ti = time.perf_counter() - t0
-            print(f"infer.seed {mode}: baseline plain pair count {tb:.1f} s ({base:,} pairs); "
-                  f"co_travel_links {ti:.1f} s ({ti / tb:.2f}x the baseline), {len(t):,} ties")
+            tot = np.zeros(7)
+            lims = []
+            null_runs = [0, 0]
+            for s in range(a.seeds):
+                r, lim = _one(a.persons, s, kw, mode)
+                tot += r
+                lims.append(lim)
+                null_runs[0] += r[1] > 0
+                null_runs[1] += r[4] > 0
+            at, ac, atp, bt, bc, btp, planted = tot
+            extra = (f"  runs with a chance tie: after {null_runs[0]}/{a.seeds}, "
+                     f"before {null_runs[1]}/{a.seeds}") if not planted else ""
+            print(f"{name:40s} | {int(at):5d} {int(ac):6d} {_ratio(ac, at, 0.0):5.3f} {_ratio(atp, planted):6.3f} | "
+                  f"{int(bt):6d} {int(bc):6d} {_ratio(bc, bt, 0.0):5.3f} {_ratio(btp, planted):6.3f} | "
+                  f"{np.nanmean(lims) if planted else float('nan'):5.3f} | "
+                  f"{time.perf_counter() - t0:4.0f}{extra}", flush=True)
 
 
 if __name__ == "__main__":

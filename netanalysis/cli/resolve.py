@@ -1,4 +1,5 @@
-"""Entity resolution and link inference: ``netanalysis resolve`` and ``netanalysis infer``."""
+"""Entity resolution and link inference: ``netanalysis resolve``, ``netanalysis infer`` and
+``netanalysis match``."""
 
 from __future__ import annotations
 
@@ -6,10 +7,17 @@ from pathlib import Path
 
 import click
 
-from netanalysis.cli._common import case_argument, case_options, main, prepared_case
+from netanalysis.cli._common import (
+    case_argument,
+    case_options,
+    main,
+    prepared_case,
+    quiet_option,
+    settings_option,
+)
 from netanalysis.outputs import write_csv
 
-__all__ = ["resolve", "infer"]
+__all__ = ["resolve", "infer", "match"]
 
 @main.command()
 @case_argument
@@ -76,6 +84,39 @@ def infer(case, out, **options):
     counts = ties["type"].value_counts()
     detail = ", ".join(f"{counts[t]:,} {t}" for t in sorted(counts.index)) or "none"
     click.echo(f"{len(ties):,} inferred ties ({detail}); wrote {out}")
+
+
+@main.command()
+@click.argument("travel", type=click.Path(exists=True, dir_okay=False, path_type=str))
+@click.option("--seeds", required=True, type=click.Path(exists=True, dir_okay=False),
+              help="Persons of interest: one id a line, or a CSV with a person_id or id column.")
+@click.option("--out", "-o", default="co_travellers.csv", show_default=True,
+              type=click.Path(dir_okay=False), help="Where to write the co-travellers found.")
+@settings_option
+@quiet_option
+def match(travel, seeds, out, settings_path, quiet):
+    """Match persons of interest against a large travel table (CSV or Parquet).
+
+    Journeys (same flight, same day) and bookings shared with a person of
+    interest are tested against chance (every person's activity counted over
+    the whole table; the `infer` settings, FDR level included, apply); very
+    full journeys are pruned, shared bookings still count. The table is read
+    by DuckDB where it lies. Writes the significant co-travellers with their
+    evidence (the columns of `netanalysis infer`).
+
+    \b
+    Examples:
+      netanalysis match legs.parquet --seeds wanted.txt --out co_travellers.csv
+      netanalysis match legs.csv --seeds persons_of_interest.csv -q
+    """
+    from netanalysis.progress import Progress
+    from netanalysis.resolve.infer import match_seeds
+    from netanalysis.settings import load_settings
+
+    ties = match_seeds(travel, seeds, settings=load_settings(settings_path),
+                       progress=Progress(quiet=quiet))
+    _write(ties, out)
+    click.echo(f"{len(ties):,} co-travellers of persons of interest; wrote {out}")
 
 
 def _write(df, out):

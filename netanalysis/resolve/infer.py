@@ -10,35 +10,45 @@ confidence kept below that of reported ties, so analyses can include or leave ou
 Notes
 -----
 Every rule counts *co-occurrences* of pairs and keeps a pair when its count is unlikely by
-chance, under the null model of :mod:`netanalysis.resolve.significance`: a configuration model
-that keeps each person's activity and each event's size, giving the pair ``lambda = S_a S_b /
-2W`` co-occurrences by chance and a p-value ``P(K >= k | K >= 1)`` (Poisson). The family
-tested is the pairs that co-occur at least once; the pairs kept pass Benjamini-Hochberg at
-``infer.fdr`` (0.05 by default), so about 5 % of the ties kept are expected to be chance.
-``evidence`` gives what is shared, the count expected by chance and the p-value; ``score`` is
-the surprise ``-log10 p``. One co-occurrence alone is never a tie (its conditional p-value is
-1): a pair stands out only by co-occurring more often than its activity explains.
+chance, under the null models of :mod:`netanalysis.resolve.significance`. Each rule is two
+steps with one table between them: the *pair aggregation* (SQL in DuckDB here, or another
+engine) gives one row per pair with its co-occurrences and a table of every person's activity
+(:func:`co_travel_pairs`); the *significance step* (pure functions,
+:func:`~netanalysis.resolve.significance.cooccurrence_tests` and
+:func:`~netanalysis.resolve.significance.identifier_tests`) turns them into p-values and keep
+flags. The p-value is ``P(K >= k)``; the family is every pair that could be tested (``n (n -
+1) / 2``, or persons of interest x the others with ``infer.seed: wanted``), cut to the pairs
+that can reach significance at all (Tarone-Gilbert), and the pairs kept pass
+Benjamini-Hochberg at ``infer.fdr`` (0.05 by default), so at most about 5 % of the ties kept
+are expected to be chance. ``evidence`` gives what is shared, the count expected by chance and
+the p-value; ``score`` is the surprise ``-log10 p``.
 
 ``co_travel``
     Events are *journeys* -- a carrier + flight (or voyage) number departing on one day, with
     the semantics of :func:`netanalysis.model.graph.journey_key` (``AV`` + ``85`` on
     2024-03-05 is ``AV85|2024-03-05``; rows without a flight number or a full departure day
-    are no journey) -- and *booking references*, in one model: a shared booking counts as one
-    more co-occurrence. Rarity and small craft enter through the null: a person on small
-    journeys has few fellow passengers, so sharing with them is rarer by chance. Events of
-    more than ``max_passengers`` persons are not computed (their cost grows as the square of
-    their size).
+    are no journey) -- tested under the bipartite null ``lambda = max(S_a d_b, S_b d_a) / L``:
+    rarity and small craft enter through it (a person on small journeys has few fellow
+    passengers, so sharing with them is rarer by chance), and a big flight shared once is
+    never a tie. *Booking references* are joint acts, tested under the joint-act null
+    (``co_travel.booking_collision_rate``) and combined with the journeys by a weighted
+    Bonferroni (``min(p_journeys / 0.9, p_bookings / 0.1)``). Events of more than
+    ``max_passengers`` persons are not computed (their cost grows as the square of their size);
+    a booking shared on such a journey still counts.
 ``shared_phone``
-    Events are numbers (``phones.csv``): pairs sharing several numbers more than chance
-    explains. Numbers used by more than ``max_users`` persons are not computed.
+    Numbers (``phones.csv``) are joint acts: a number held by two persons is a tie where a
+    chance collision (``shared_phone.collision_rate``) is unlikely among the persons of the
+    case, with a score that falls as the number's users grow. Numbers used by more than
+    ``max_users`` persons are not computed.
 ``shared_document``
-    Events are documents: the same number from the same issuing country held by two persons
+    Documents, as numbers: the same number from the same issuing country held by two persons
     (``documents.csv``), or one travelling on a document another holds
     (``travel.document_id``). Records merged by resolution are one person by then.
 ``calls``
-    Calls between numbers attributed to persons; a person's activity is its calls with other
-    persons, and a pair is kept when it calls more than both persons' volume explains. A number
-    used by several persons is attributed to each of them (the evidence says so).
+    Calls between numbers attributed to persons, under the bipartite null with each call an
+    event (a person's activity is its calls with other persons): a pair is kept when it calls
+    more than both persons' volume explains. A number used by several persons is attributed to
+    each of them (the evidence says so).
 
 For every type, ``confidence = max_confidence x (1 - exp(-score))`` < ``max_confidence``
 (0.2 by default) < 0.25, the confidence of an ungraded reported tie (``F6``); ``weight`` is
@@ -72,9 +82,8 @@ from netanalysis.progress import Progress
 from netanalysis.resolve.blocking import normalize_document, phone_key
 from netanalysis.settings import section_settings
 from netanalysis.resolve.significance import (
-    benjamini_hochberg,
-    cooccurrence_pvalue,
-    expected_cooccurrence,
+    cooccurrence_tests,
+    identifier_tests,
     surprise,
 )
 
@@ -82,6 +91,8 @@ __all__ = [
     "INFERRED_COLUMNS",
     "infer_links",
     "co_travel_links",
+    "co_travel_pairs",
+    "match_seeds",
     "shared_phone_links",
     "shared_document_links",
     "call_links",
@@ -126,7 +137,7 @@ def infer_links(case, *, settings=None, progress=None):
     [['A', 'B', 'co_travel']]
     >>> print(t["evidence"][0])  # doctest: +NORMALIZE_WHITESPACE
     3 shared journeys: AV85 2024-03-05 (2 passengers), IB6500 2024-04-01 (2 passengers),
-    IB6501 2024-04-09 (2 passengers); 0.0099 expected by chance (p = 1.6e-05)
+    IB6501 2024-04-09 (2 passengers); 0.029 expected by chance (p = 4.1e-06)
     >>> bool(t["confidence"][0] < 0.2)
     True
     """
@@ -192,7 +203,7 @@ def co_travel_links(case, *, settings=None):
     [['A', 'B']]
     >>> print(t["evidence"][0])  # doctest: +NORMALIZE_WHITESPACE
     2 shared journeys: AV85 2024-03-05 (2 passengers), AV86 2024-03-19 (2 passengers);
-    shared booking QX7; 0.0075 expected by chance (p = 9.3e-06)
+    shared booking QX7; 0.0099 expected by chance (p = 1.0e-07)
 
     See Also
     --------
@@ -211,7 +222,17 @@ def co_travel_links(case, *, settings=None):
         "depart": _str_col(tr, "depart"),
         "booking": _str_col(tr, "booking_ref"),
     })
-    prep = """
+    seeds = _seed_ids(case, cfg)
+    seed_codes = None
+    if seeds is not None:
+        at = pd.Index(uniq).get_indexer(sorted(seeds))
+        seed_codes = at[at >= 0].astype(np.int64)
+    with _connect(ct.memory_limit, ct.temp_directory) as con:
+        con.register("travel", df)
+        return _co_travel_ties(con, cfg, seed_codes, np.asarray(uniq, dtype=object))
+
+
+_PREP = """
     CREATE TEMP TABLE inc AS
     WITH t AS (
         SELECT pid,
@@ -232,18 +253,23 @@ def co_travel_links(case, *, settings=None):
           WHERE bk IS NOT NULL AND bk <> '' GROUP BY pid, bk)
     SELECT * FROM j UNION ALL SELECT * FROM b
     """
-    seeds = _seed_ids(case, cfg)
-    with _connect(ct.memory_limit, ct.temp_directory) as con:
-        con.register("travel", df)
-        con.execute(prep)
-        if seeds is not None:
-            at = pd.Index(uniq).get_indexer(sorted(seeds))
-            con.register("seeds", pd.DataFrame({"pid": at[at >= 0].astype(np.int64)}))
-        res, m, two_w = _cooccur(con, int(ct["max_passengers"]), seeds is not None)
-        kept = _significant(res, m, two_w, cfg)
-        if not len(kept):
-            return _empty()
-        items = _event_items(con, kept)
+
+
+def _co_travel_ties(con, cfg, seed_codes, names):
+    """co_travel ties from the table ``travel(pid, carrier, flight, depart, booking)`` on
+    `con` (``pid`` integer codes; `names` the id of each code, or a callable giving them)."""
+    ct = cfg["co_travel"]
+    con.execute(_PREP)
+    if seed_codes is not None:
+        con.register("seeds", pd.DataFrame({"pid": np.asarray(seed_codes, dtype=np.int64)}))
+    fdr = float(cfg.fdr)
+    pairs, persons = co_travel_pairs(con, int(ct["max_passengers"]), seed_codes is not None, fdr)
+    res = cooccurrence_tests(pairs, persons, fdr=fdr, seeds=seed_codes,
+                             booking_rate=float(ct["booking_collision_rate"]))
+    kept = res[res["keep"]].reset_index(drop=True)
+    if not len(kept):
+        return _empty()
+    items = _event_items(con, kept)
     res = kept.merge(items, on=["a", "b"], how="left")
     n_items = int(ct["max_evidence_items"])
     ev = []
@@ -262,9 +288,212 @@ def co_travel_links(case, *, settings=None):
             parts.append(f"shared booking{'s' if len(bs) > 1 else ''} " + ", ".join(shown) + more)
         parts.append(_chance(r.lam, r.p))
         ev.append("; ".join(parts))
-    names = np.asarray(uniq, dtype=object)
+    if callable(names):
+        names = names(np.union1d(res["a"], res["b"]))
     return _finish(names[res["a"].to_numpy(np.int64)], names[res["b"].to_numpy(np.int64)],
                    "co_travel", ev, surprise(res["p"]), cfg, res["first_day"], res["last_day"])
+
+
+
+
+def co_travel_pairs(con, max_passengers, seeded=False, fdr=0.05):
+    """Return the pair and person tables of co-travel, the input of
+    :func:`netanalysis.resolve.significance.cooccurrence_tests`.
+
+    This is the *pair aggregation* step, in DuckDB; another engine computing the same two
+    tables gets the same ties from the significance step.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        Holding the table ``inc(pid, kind, label, day)``: one row per person and event, kind
+        ``'J'`` (a journey) or ``'B'`` (a booking reference); with `seeded`, a table
+        ``seeds(pid)``. Leaves the tables ``evs`` and ``us`` on it (events of 2 to
+        `max_passengers` persons and their incidences).
+    max_passengers : int
+        Events with more persons are not computed.
+    seeded : bool
+        Only pairs with a person of ``seeds``.
+    fdr : float
+        Pairs sharing one journey and no booking are left out where they cannot pass this level.
+
+    Returns
+    -------
+    pairs : DataFrame
+        ``a, b, k, kb, ub``: journeys and bookings shared, most holders of a shared booking.
+    persons : DataFrame
+        ``pid, s, d, nb``: activity and journeys (events of 2 to `max_passengers` persons),
+        bookings held (all).
+
+    Examples
+    --------
+    >>> import duckdb
+    >>> con = duckdb.connect()
+    >>> inc = pd.DataFrame({"pid": [1, 2, 1, 2, 3, 1, 2], "kind": ["J"] * 5 + ["B"] * 2,
+    ...                     "label": ["x", "x", "y", "y", "y", "b", "b"], "day": None})
+    >>> con.execute("CREATE TABLE inc AS SELECT * FROM inc").fetchall()
+    [(7,)]
+    >>> pairs, persons = co_travel_pairs(con, 500)
+    >>> pairs.values.tolist()
+    [[1, 2, 2, 1, 2]]
+    >>> persons["pid"].tolist(), persons["s"].tolist(), persons["d"].tolist(), persons["nb"].tolist()
+    ([1, 2, 3], [3.0, 3.0, 2.0], [2, 2, 1], [1, 1, 0])
+
+    See Also
+    --------
+    netanalysis.resolve.significance.cooccurrence_tests
+    """
+    _cooccur(con, max_passengers, seeded)
+    con.execute("""
+    CREATE TEMP TABLE deg AS
+    WITH j AS (SELECT pid, sum(n - 1)::DOUBLE AS s, count(*)::BIGINT AS d FROM us
+               WHERE kind = 'J' GROUP BY pid),
+         b AS (SELECT pid, count(DISTINCT label)::BIGINT AS nb FROM inc WHERE kind = 'B'
+               GROUP BY pid)
+    SELECT coalesce(j.pid, b.pid) AS pid, coalesce(j.s, 0)::DOUBLE AS s,
+           coalesce(j.d, 0)::BIGINT AS d, coalesce(b.nb, 0)::BIGINT AS nb
+    FROM j FULL JOIN b ON j.pid = b.pid ORDER BY 1
+    """)
+    pj = _pairs(con, "J", seeded, lam_max=2 * float(fdr))[["a", "b", "k"]]
+    pb = _pairs(con, "B", seeded).rename(columns={"k": "kb", "u": "ub"})
+    pairs = pj.merge(pb, on=["a", "b"], how="outer").sort_values(["a", "b"])
+    pairs = pairs.assign(k=pairs["k"].fillna(0).astype(np.int64),
+                         kb=pairs["kb"].fillna(0).astype(np.int64),
+                         ub=pairs["ub"].fillna(0).astype(np.int64)).reset_index(drop=True)
+    persons = con.execute("SELECT pid, s, d, nb FROM deg").df()
+    return pairs[["a", "b", "k", "kb", "ub"]], persons
+
+
+def match_seeds(travel, seeds, *, settings=None, progress=None):
+    """Return the significant co-travellers of persons of interest in a large travel table.
+
+    The travel table is read by DuckDB where it lies (CSV or Parquet, never loaded into
+    pandas): journeys and bookings are the events of :func:`co_travel_links`, every person's
+    activity is counted over the whole table, and only pairs with a person of interest are
+    formed and tested (the family: persons of interest x the others). Journeys of more than
+    ``infer.co_travel.max_passengers`` persons are pruned; a booking shared on such a journey
+    still counts (bookings are events of their own).
+
+    Parameters
+    ----------
+    travel : str, Path or DataFrame
+        A ``.csv`` or ``.parquet`` file (or a DataFrame) with ``person_id``, ``flight``,
+        ``depart`` and optionally ``carrier`` and ``booking_ref``.
+    seeds : str, Path or iterable of str
+        Ids of the persons of interest, or a file of them (one per line, or a CSV with a
+        ``person_id`` or ``id`` column).
+    settings : Settings or dict, optional
+        The ``infer`` section (``fdr``, ``co_travel``) applies.
+    progress : Progress, optional
+
+    Returns
+    -------
+    DataFrame
+        :data:`INFERRED_COLUMNS`, type ``co_travel``, sorted by decreasing score.
+
+    Raises
+    ------
+    netanalysis.errors.InputError
+        A file that is missing, of another kind, or without the columns needed.
+
+    Examples
+    --------
+    A (of interest) and B share three small flights; 400 others fly once, four a flight:
+
+    >>> rows = [(p, "AV", f, d) for p in "AB" for f, d in
+    ...         [("85", "2024-03-05"), ("86", "2024-03-09"), ("87", "2024-04-01")]]
+    >>> rows += [(f"X{i}", "CM", str(i // 4), "2024-05-01") for i in range(400)]
+    >>> tr = pd.DataFrame(rows, columns=["person_id", "carrier", "flight", "depart"])
+    >>> t = match_seeds(tr, ["A"])
+    >>> t[["from_id", "to_id", "type"]].values.tolist()
+    [['A', 'B', 'co_travel']]
+
+    See Also
+    --------
+    co_travel_links, netanalysis.resolve.significance.cooccurrence_tests
+    """
+    from netanalysis.errors import InputError
+    cfg = section_settings(settings, "infer")
+    ct = cfg["co_travel"]
+    progress = progress or Progress(quiet=True)
+    seed_ids = _read_seeds(seeds)
+    with _connect(ct.memory_limit, ct.temp_directory) as con:
+        if isinstance(travel, pd.DataFrame):
+            src = con.from_df(travel)
+            where = "travel table"
+        else:
+            path = os.fspath(travel)
+            if not os.path.isfile(path):
+                raise InputError("travel table not found", file=path)
+            low = path.lower()
+            if low.endswith(".parquet"):
+                src = con.read_parquet(path)
+            elif low.endswith(".csv") or low.endswith(".csv.gz"):
+                src = con.read_csv(path, all_varchar=True, header=True)
+            else:
+                raise InputError("the travel table must be a .csv or .parquet file", file=path)
+            where = path
+        src.create_view("src")
+        cols = {c.lower(): c for c in src.columns}
+        missing = [c for c in ("person_id", "flight", "depart") if c not in cols]
+        if missing:
+            raise InputError(f"{where} lacks the column(s) {', '.join(missing)}")
+
+        def col(name):     # identifiers spliced come from this fixed vocabulary only
+            return f'CAST(src."{cols[name]}" AS VARCHAR)' if name in cols else "NULL"
+
+        con.execute(f"""
+        CREATE TEMP TABLE ids AS
+        SELECT name, (row_number() OVER (ORDER BY name) - 1)::BIGINT AS pid
+        FROM (SELECT DISTINCT trim({col('person_id')}) AS name FROM src) WHERE name <> ''
+        """)
+        con.execute(f"""
+        CREATE TEMP TABLE travel AS
+        SELECT ids.pid, nullif(trim({col('carrier')}), '') AS carrier,
+               nullif(trim({col('flight')}), '') AS flight,
+               nullif(trim({col('depart')}), '') AS depart,
+               nullif(trim({col('booking_ref')}), '') AS booking
+        FROM src JOIN ids ON ids.name = trim({col('person_id')})
+        """)
+        n_rows, n_taken = con.execute(
+            "SELECT (SELECT count(*) FROM src), (SELECT count(*) FROM travel)").fetchall()[0]
+        con.register("seed_names", pd.DataFrame({"name": sorted(seed_ids)}, dtype=object))
+        codes = con.execute("SELECT pid FROM ids JOIN seed_names USING (name) ORDER BY pid"
+                            ).df()["pid"].to_numpy(np.int64)
+        progress.say(f"match: {n_rows:,} legs ({n_rows - n_taken:,} without a person id), "
+                     f"{len(codes):,} of {len(seed_ids):,} persons of interest travel")
+
+        def names(used):
+            con.register("used", pd.DataFrame({"pid": np.asarray(used, dtype=np.int64)}))
+            got = con.execute("SELECT pid, name FROM ids JOIN used USING (pid)").df()
+            out = np.empty(int(got["pid"].max()) + 1 if len(got) else 0, dtype=object)
+            out[got["pid"].to_numpy(np.int64)] = got["name"].to_numpy(dtype=object)
+            return out
+
+        return _co_travel_ties(con, cfg, codes, names)
+
+
+def _read_seeds(seeds):
+    """The ids of a seeds argument: an iterable of ids, or a file of them."""
+    from netanalysis.errors import InputError
+    if isinstance(seeds, (str, os.PathLike)):
+        path = os.fspath(seeds)
+        if not os.path.isfile(path):
+            raise InputError("seeds file not found", file=path)
+        with open(path, encoding="utf-8-sig") as f:
+            lines = [ln.strip() for ln in f.read().splitlines()]
+        lines = [ln for ln in lines if ln]
+        if not lines:
+            raise InputError("seeds file holds no person id", file=path)
+        head = [h.strip().strip('"') for h in lines[0].split(",")]
+        if "person_id" in head or "id" in head:
+            df = pd.read_csv(path, dtype=str, keep_default_na=False)
+            name = "person_id" if "person_id" in df else "id"
+            ids = df[name].str.strip()
+        else:
+            ids = pd.Series(lines)
+        return {i for i in ids if i}
+    return {str(i).strip() for i in seeds if present(i) and str(i).strip()}
 
 
 def shared_phone_links(case, *, settings=None):
@@ -274,15 +503,19 @@ def shared_phone_links(case, *, settings=None):
     --------
     >>> from netanalysis.model.case import Case
 
-    A and B share three numbers (one written two ways); 200 other pairs share one each,
-    which is no tie (one co-occurrence alone never is):
+    A and B share three numbers (one written two ways), C and D one; 400 others hold a number
+    each. A number held by two persons is a joint act (the joint-act null of
+    :mod:`netanalysis.resolve.significance`): with a collision rate of 1e-8 a chance collision
+    is unlikely among 404 persons, so one shared number is a tie too, with a lower score:
 
     >>> ph = [("+573001112233", "A"), ("+57 300 111 2233", "B"), ("+2", "A"), ("+2", "B"),
-    ...       ("+3", "A"), ("+3", "B")] + [(f"+9{i // 2}", f"X{i}") for i in range(400)]
-    >>> ph = pd.DataFrame(ph, columns=["number", "person_id"])
+    ...       ("+3", "A"), ("+3", "B"), ("+7", "C"), ("+7", "D")]
+    >>> ph = pd.DataFrame(ph + [(f"+9{i}", f"X{i}") for i in range(400)],
+    ...                   columns=["number", "person_id"])
     >>> t = shared_phone_links(Case(tables={"phones": ph}))
     >>> t[["from_id", "to_id", "evidence"]].values.tolist()  # doctest: +NORMALIZE_WHITESPACE
-    [['A', 'B', 'both use phone +2, +3, +573001112233; 0.022 expected by chance (p = 8.1e-05)']]
+    [['A', 'B', 'both use phone +2, +3, +573001112233; 9e-08 expected by chance (p = 1.2e-22)'],
+     ['C', 'D', 'both use phone +7; 1e-08 expected by chance (p = 1.0e-08)']]
     """
     cfg = section_settings(settings, "infer")
     ph = case.tables["phones"]
@@ -291,8 +524,8 @@ def shared_phone_links(case, *, settings=None):
     uses = pd.DataFrame({"pid": ph["person_id"].astype(str).to_numpy(dtype=object),
                          "key": [phone_key(x) for x in ph["number"].tolist()]})
     uses["label"] = uses["key"]
-    return _shared(uses, "shared_phone", "both use phone", int(cfg["shared_phone"]["max_users"]),
-                   cfg, _seed_ids(case, cfg))
+    return _shared(uses, "shared_phone", "both use phone", cfg["shared_phone"], cfg,
+                   _seed_ids(case, cfg))
 
 
 def shared_document_links(case, *, settings=None):
@@ -303,15 +536,21 @@ def shared_document_links(case, *, settings=None):
     --------
     >>> from netanalysis.model.case import Case
 
-    A and B hold the same three passports (numbers written two ways); 100 other pairs share
-    one document each:
+    A and B hold the same three passports (numbers written two ways); 200 others hold one
+    each, and the document X9 (PE) is held by 4 of them:
 
     >>> docs = pd.DataFrame({"holder_id": list("ABABAB") + [f"X{i}" for i in range(200)],
-    ...     "number": ["AB123", "ab-123", "C9", "C9", "E1", "E1"] + [f"N{i // 2}" for i in range(200)],
+    ...     "number": ["AB123", "ab-123", "C9", "C9", "E1", "E1"] + [f"N{i}" for i in range(200)],
     ...     "kind": "passport", "issuing_country": "VE"})
+    >>> docs.loc[6:9, ["number", "issuing_country"]] = ["X9", "PE"]
     >>> docs["id"] = [f"D{i}" for i in range(len(docs))]
-    >>> shared_document_links(Case(tables={"documents": docs}))["evidence"].tolist()
-    ['both use passport AB123 (VE), passport C9 (VE), passport E1 (VE); 0.044 expected by chance (p = 3.1e-04)']
+    >>> t = shared_document_links(Case(tables={"documents": docs}))
+    >>> t["evidence"].tolist()[0]
+    'both use passport AB123 (VE), passport C9 (VE), passport E1 (VE); 9e-09 expected by chance (p = 1.2e-25)'
+    >>> t["evidence"].tolist()[1]
+    'both use passport X9 (PE) (used by up to 4 persons); 3e-09 expected by chance (p = 3.0e-09)'
+    >>> len(t)
+    7
     """
     cfg = section_settings(settings, "infer")
     docs = case.tables["documents"]
@@ -335,8 +574,8 @@ def shared_document_links(case, *, settings=None):
                                   "key": t["key"].to_numpy(dtype=object),
                                   "label": t["label"].to_numpy(dtype=object)})
             uses = pd.concat([uses, extra], ignore_index=True)
-    return _shared(uses, "shared_document", "both use", int(cfg["shared_document"]["max_users"]),
-                   cfg, _seed_ids(case, cfg))
+    return _shared(uses, "shared_document", "both use", cfg["shared_document"], cfg,
+                   _seed_ids(case, cfg))
 
 
 def call_links(case, *, settings=None):
@@ -360,7 +599,7 @@ def call_links(case, *, settings=None):
     >>> t[["from_id", "to_id", "start", "end"]].values.tolist()
     [['A', 'B', '2024-01-01', '2024-01-03']]
     >>> print(t["evidence"][0])  # doctest: +NORMALIZE_WHITESPACE
-    3 calls, 3 min in all (A to B 2, B to A 1): +1 / +2; 0.022 expected by chance (p = 8.2e-05)
+    3 calls, 3 min in all (A to B 2, B to A 1): +1 / +2; 0.022 expected by chance (p = 1.8e-06)
     """
     cfg = section_settings(settings, "infer")
     ph, calls = case.tables["phones"], case.tables["calls"]
@@ -414,11 +653,16 @@ def call_links(case, *, settings=None):
     res = res.assign(k=res["n"], sa=res["a"].map(act).to_numpy(float),
                      sb=res["b"].map(act).to_numpy(float))
     seeds = _seed_ids(case, cfg)
+    sc = None
     if seeds is not None:
         sc = pd.Index(pids).get_indexer(sorted(seeds))
         sc = sc[sc >= 0]
         res = res[res["a"].isin(sc) | res["b"].isin(sc)]
-    res = _significant(res[res["k"] >= 2], len(res), float(act.sum()), cfg)
+    # a call is one co-occurrence: a pair shares at most min(S_a, S_b) calls
+    persons = pd.DataFrame({"pid": act.index.to_numpy(), "s": act.to_numpy(float),
+                            "d": act.to_numpy(np.int64)})
+    res = cooccurrence_tests(res, persons, fdr=float(cfg.fdr), seeds=sc)
+    res = res[res["keep"]].reset_index(drop=True)
     if not len(res):
         return _empty()
     numv = np.asarray(nums, dtype=object)
@@ -446,20 +690,24 @@ def call_links(case, *, settings=None):
 
 
 # --------------------------------------------------------------------------------------------
-def _shared(uses, typ, verb, max_users, cfg, seeds=None):
+def _shared(uses, typ, verb, sub, cfg, seeds=None):
     uses = uses[uses["key"] != ""].drop_duplicates(subset=["pid", "key"])
     if not len(uses):
         return _empty()
     labels = uses.drop_duplicates("key").set_index("key")["label"]
     inc = pd.DataFrame({"pid": uses["pid"].to_numpy(dtype=object), "kind": "I",
                         "label": uses["key"].to_numpy(dtype=object), "day": None})
+    persons = inc.groupby("pid", sort=True).size().rename("d").reset_index()
     with _connect(None, None) as con:
         con.register("inc_df", inc)
         con.execute("CREATE TEMP TABLE inc AS SELECT * FROM inc_df")
         if seeds is not None:
             con.register("seeds", pd.DataFrame({"pid": sorted(seeds)}, dtype=object))
-        res, m, two_w = _cooccur(con, max_users, seeds is not None)
-        kept = _significant(res, m, two_w, cfg)
+        _cooccur(con, int(sub["max_users"]), seeds is not None)
+        pairs = _pairs(con, "I", seeds is not None)
+        res = identifier_tests(pairs, persons, fdr=float(cfg.fdr),
+                               rate=float(sub["collision_rate"]), seeds=seeds)
+        kept = res[res["keep"]].reset_index(drop=True)
         if not len(kept):
             return _empty()
         items = _event_items(con, kept)
@@ -495,6 +743,7 @@ def _connect(memory_limit, temp_directory):
     tmp = tempfile.mkdtemp(prefix="netanalysis-duckdb-") if own_tmp else os.fspath(temp_directory)
     config["temp_directory"] = tmp
     con = duckdb.connect(config=config)
+    con.execute("SET enable_progress_bar = false")
     try:
         yield con
     finally:
@@ -504,13 +753,9 @@ def _connect(memory_limit, temp_directory):
 
 
 def _cooccur(con, max_size, seeded=False):
-    """Count co-occurrences per pair from the table ``inc(pid, kind, label, day)`` (one row
-    per person and event).
-
-    Leaves the tables ``evs`` (events of 2 to `max_size` persons) and ``us`` (incidences)
-    on `con`; returns the pairs sharing at least two events with their activities, the number
-    of pairs sharing at least one (the family tested) and the sum of activities ``2W``.
-    """
+    """Build the events of 2 to `max_size` persons from the table ``inc(pid, kind, label, day)``
+    (one row per person and event): tables ``evs(ev, kind, label, n, day, day2)`` and
+    ``us(pid, ev, kind, n)`` on `con`."""
     con.execute("""
     CREATE TEMP TABLE evs AS
     SELECT row_number() OVER (ORDER BY kind, label) AS ev, kind, label, n, day, day2 FROM (
@@ -519,30 +764,37 @@ def _cooccur(con, max_size, seeded=False):
     """, {"max_size": int(max_size)})
     con.execute("""
     CREATE TEMP TABLE us AS
-    SELECT i.pid, e.ev, e.n FROM inc i JOIN evs e USING (kind, label)
+    SELECT i.pid, e.ev, e.kind, e.n FROM inc i JOIN evs e USING (kind, label)
     """)
-    con.execute("CREATE TEMP TABLE deg AS SELECT pid, sum(n - 1)::DOUBLE AS s FROM us GROUP BY pid")
-    if seeded:   # only pairs with a person of interest (table ``seeds``), each pair once
-        con.execute("""
-        CREATE TEMP TABLE pr AS
-        SELECT least(a.pid, b.pid) AS a, greatest(a.pid, b.pid) AS b, count(*)::INTEGER AS k
-        FROM (SELECT * FROM us WHERE pid IN (SELECT pid FROM seeds)) a
-             JOIN us b ON a.ev = b.ev AND a.pid <> b.pid
-        WHERE b.pid NOT IN (SELECT pid FROM seeds) OR a.pid < b.pid
-        GROUP BY 1, 2
-        """)
+
+
+def _pairs(con, kind, seeded, lam_max=None):
+    """The pair table of the events of `kind`: ``a, b, k`` (events shared), ``u`` (most persons
+    of an event shared); with `lam_max`, pairs sharing one event only where ``lambda <=
+    lam_max`` (the others cannot pass; see :func:`cooccurrence_tests`). Each pair once; seeded:
+    only pairs with a person of the table ``seeds``."""
+    if seeded:
+        join = """FROM (SELECT * FROM us WHERE kind = $kind AND pid IN (SELECT pid FROM seeds)) a
+             JOIN (SELECT * FROM us WHERE kind = $kind) b ON a.ev = b.ev AND a.pid <> b.pid
+        WHERE b.pid NOT IN (SELECT pid FROM seeds) OR a.pid < b.pid"""
     else:
-        con.execute("""
-        CREATE TEMP TABLE pr AS
-        SELECT a.pid AS a, b.pid AS b, count(*)::INTEGER AS k
-        FROM us a JOIN us b ON a.ev = b.ev AND a.pid < b.pid GROUP BY a.pid, b.pid
-        """)
-    m, two_w = con.execute("SELECT (SELECT count(*) FROM pr), (SELECT sum(s) FROM deg)").fetchone()
-    res = con.execute("""
-    SELECT pr.a, pr.b, pr.k, da.s AS sa, db.s AS sb
-    FROM pr JOIN deg da ON da.pid = pr.a JOIN deg db ON db.pid = pr.b WHERE pr.k >= 2
-    """).df()
-    return res, int(m or 0), float(two_w or 0.0)
+        join = """FROM (SELECT * FROM us WHERE kind = $kind) a
+             JOIN (SELECT * FROM us WHERE kind = $kind) b ON a.ev = b.ev AND a.pid < b.pid"""
+    con.execute("DROP TABLE IF EXISTS pr")
+    con.execute(f"""
+    CREATE TEMP TABLE pr AS
+    SELECT least(a.pid, b.pid) AS a, greatest(a.pid, b.pid) AS b, count(*)::INTEGER AS k,
+           max(a.n)::INTEGER AS u
+    {join}
+    GROUP BY 1, 2
+    """, {"kind": kind})
+    if lam_max is None:
+        return con.execute("SELECT a, b, k, u FROM pr").df()
+    return con.execute("""
+    SELECT pr.a, pr.b, pr.k, pr.u
+    FROM pr JOIN deg da ON da.pid = pr.a JOIN deg db ON db.pid = pr.b
+    WHERE pr.k >= 2 OR greatest(da.s * db.d, db.s * da.d) <= $lim * (SELECT sum(d) FROM deg)
+    """, {"lim": float(lam_max)}).df()
 
 
 def _seed_ids(case, cfg):
@@ -559,20 +811,6 @@ def _seed_ids(case, cfg):
         return set()
     return {str(i) for i, w in zip(p["id"], p["wanted_by"])
             if (len(w) > 0 if isinstance(w, (list, tuple, np.ndarray)) else present(w))}
-
-
-def _significant(res, m, two_w, cfg):
-    """The pairs of `res` passing Benjamini-Hochberg at ``infer.fdr``, with lam and p."""
-    fdr = float(cfg.fdr)
-    if not 0 < fdr < 1:
-        from netanalysis.errors import InputError
-        raise InputError(f"infer.fdr must be a rate between 0 and 1, not {fdr}")
-    if not len(res):
-        return res.assign(lam=[], p=[])
-    lam = expected_cooccurrence(res["sa"], res["sb"], two_w)
-    p = cooccurrence_pvalue(res["k"], lam)
-    keep = benjamini_hochberg(p, m, fdr)
-    return res.assign(lam=lam, p=p)[keep].reset_index(drop=True)
 
 
 def _event_items(con, kept):

@@ -3,41 +3,66 @@ or calls are by chance, and which pairs pass a false-discovery-rate control.
 
 Notes
 -----
-**The null model.** Persons and *events* (a journey, a booking, a phone number, a document)
-form a bipartite graph; an event with ``s`` persons gives each of them ``s - 1`` co-occurrences.
-Person ``a``'s activity is ``S_a``, the number of co-occurrences it takes part in (its degree
-in the weighted projection), and ``2W = sum_a S_a``. Under a configuration model of the
-projection that keeps every person's ``S_a`` -- and so each person's number of events *and* the
-sizes of the events it took part in -- the number of events ``a`` and ``b`` share is close to
-Poisson with mean
+**Events: a bipartite null.** Persons and *events* (a journey, a call) form a bipartite graph:
+person ``a`` is on ``d_a`` events, event ``e`` holds ``s_e`` persons, ``L = sum_a d_a``
+incidences, and ``S_a = sum_{e ni a} (s_e - 1)`` is the number of co-occurrences ``a`` takes
+part in. Under a null that keeps ``a``'s events (their number and sizes) and places ``b``'s
+``d_b`` incidences at random among the ``L`` seats, ``b`` is on a given event ``e`` of ``a``
+with probability about ``(s_e - 1) d_b / L``: the events they share are Poisson-binomial with
+mean ``S_a d_b / L``, and a Poisson of that mean bounds its upper tail (its variance is
+larger). Conditioning on ``b``'s events instead gives ``S_b d_a / L``; the larger is taken,
 
-    ``lambda_ab = S_a * S_b / (2W)``
+    ``lambda_ab = max(S_a d_b, S_b d_a) / L``
 
-(the marginal-likelihood filter of [2]_, with a Poisson for its binomial). When all events
-have the same size ``s`` and ``N`` events carry ``L = N s`` incidences, ``lambda_ab`` is
-``d_a d_b (s - 1) / (L - ...)`` ~ ``d_a d_b / N``, the mean of the hypergeometric backbone of
-[1]_ (``d_a`` events of ``a``, ``d_b`` of ``b`` among ``N``). Unlike that backbone, the model
-keeps event sizes: a person who travels on small flights has few fellow passengers, a small
-``S_a``, and a shared journey with them is rarer by chance than one with a person on full
-flights. That is how rarity and small craft enter: not as weights or gates, through the null.
+so the p-value is valid whichever person's events are held fixed. For events of one size
+``s`` it is ``d_a d_b (s - 1) / L = d_a d_b / N`` (``N`` events), the mean of the hypergeometric
+backbone of [1]_. Rarity and small craft enter through ``S``: a person on small flights has few
+fellow passengers, and sharing a journey with them is rarer by chance than with a person on
+full flights. The projection's configuration model ``S_a S_b / 2W`` ([2]_, the previous version
+of this module) holds *both* activities fixed; but an activity encodes the sizes of a person's
+events -- the only two persons on two-seat craft have the smallest ``S`` and must share -- so
+that null under-states chance co-occurrence on small events once single co-occurrences count.
 
-Assumptions: events are placed independently given the activities (no seasonality, no
-routes that only some persons can take); every shared event counts once, whatever its size
-(the size enters through ``S``); the Poisson has a variance at least that of the true
-Poisson-binomial count, so its upper tail is conservative.
+Assumptions: events are placed independently given the persons' numbers of events and the
+events' sizes (no seasonality, no routes only some persons take); every shared event counts
+once.
 
-**The family and its p-values.** Only pairs with at least one co-occurrence are computed (the
-others number ``n^2 / 2``): the family tested is *the pairs with at least one co-occurrence*,
-``m`` of them. Selecting on ``K >= 1`` changes the distribution of ``K``, so the p-value is
-conditional on the selection,
+**p-values and the family.** The p-value is the unconditional tail ``p = P(K >= k)``. The
+family is *every pair that could be tested*: ``n (n - 1) / 2`` pairs of the ``n`` persons with
+an activity, or ``seeds x (n - 1)`` when only pairs of persons of interest are tested. Pairs
+never computed (they share nothing, or their ``p`` exceeds the level ``q``) have p-values that
+can never pass, so Benjamini-Hochberg [3]_ over the family gives the same answer as if they
+had been enumerated. The tests are discrete, and most can never pass: a pair can share at most
+``min(d_a, d_b)`` events, so its smallest attainable p-value is
+``p*_ab = P(K >= min(d_a, d_b))``. Following Tarone [4]_ and Gilbert [5]_, the family is cut to the pairs with
+``p*_ab <= q / K`` for the smallest ``K`` such that at most ``K`` pairs qualify, and BH at ``q``
+runs over those (``p*`` depends on the margins only, which the null keeps fixed, so the cut
+does not depend on the counts and the FDR stays at ``q``). The pairs of the family are counted,
+not enumerated (:func:`count_testable`).
 
-    ``p = P(K >= k | K >= 1) = P(K >= k) / P(K >= 1)``
+**Identifiers and bookings: the joint-act null.** A phone number, a document or a booking
+reference held by two persons is not an event persons fall into at random: it is a joint act
+(or the same person twice). The configuration null, which keeps each value's number of
+holders, reproduces who shares at all by construction, so one shared value is never
+significant under it -- the wrong answer for a number two persons hold. Under the *joint-act*
+null the holders of a value chose it independently, and two unrelated records carry the same
+value with a small *collision rate* ``c`` (recycled numbers, clerical error; a setting per
+type). The rate of one value is estimated from its own holders (a Gamma prior of shape 1 and
+mean ``c``, updated by the ``u - 2`` holders other than the pair among the ``U - 2`` other
+records of that kind):
 
-which is uniform or larger under the null for every pair of the family; the selection is
-then no source of false discoveries, and Benjamini-Hochberg [3]_ at level ``q`` over the ``m``
-pairs keeps the expected share of chance ties among those kept at or below ``q``. A
-consequence: **one co-occurrence alone is never significant** (``p = 1``): a pair is singled out
-only by co-occurring more often than its activity explains.
+    ``r_v = (u_v - 1) / (1 / c + U - 2)``,  ``lambda_ab = d_a d_b max_v r_v``
+
+over the values ``v`` the pair shares, ``d`` the values each person holds, and ``p =
+P(K >= k)`` for ``k`` shared values. A number held by two persons has ``r ~ c``: in a case of a
+few thousand persons it is a tie; each further holder adds one to ``u - 1`` (a switchboard or
+hotel number used by many is weak evidence for each pair), and at national size (``U`` of
+the order of ``1 / c``) chance collisions are common and one shared value no longer
+suffices. Co-travel combines both: journeys under the configuration null, bookings under the
+joint-act null, and the pair's p-value is the weighted Bonferroni combination
+``min(1, p_journeys / 0.9, p_bookings / 0.1)``, valid whatever their dependence.
+
+Every rule forms its own family (per inferred type).
 
 References
 ----------
@@ -49,25 +74,40 @@ References
 .. [3] Benjamini, Y., Hochberg, Y. (1995). Controlling the false discovery rate: a practical
    and powerful approach to multiple testing. *JRSS B* 57(1): 289-300.
    doi:10.1111/j.2517-6161.1995.tb02031.x
+.. [4] Tarone, R. E. (1990). A modified Bonferroni method for discrete data. *Biometrics*
+   46(2): 515-522. doi:10.2307/2531456
+.. [5] Gilbert, P. B. (2005). A modified false discovery rate multiple-comparisons procedure
+   for discrete data, applied to human immunodeficiency virus genetics. *JRSS C* 54(1):
+   143-158. doi:10.1111/j.1467-9876.2005.00475.x
 """
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
-from scipy import stats
+import pandas as pd
+from scipy import special, stats
 
-__all__ = ["expected_cooccurrence", "cooccurrence_pvalue", "benjamini_hochberg", "surprise"]
+__all__ = ["expected_cooccurrence", "cooccurrence_pvalue", "poisson_tail", "count_testable",
+           "tarone_level", "collision_rate", "cooccurrence_tests", "identifier_tests",
+           "benjamini_hochberg", "surprise", "JOURNEY_WEIGHT"]
+
+#: Weight of the journeys in co-travel's weighted Bonferroni combination with bookings.
+JOURNEY_WEIGHT = 0.9
 
 
-def expected_cooccurrence(s_a, s_b, two_w):
-    """Return ``lambda = S_a S_b / 2W``, the co-occurrences a pair has by chance.
+def expected_cooccurrence(s_a, s_b, d_a, d_b, n_inc):
+    """Return ``lambda = max(S_a d_b, S_b d_a) / L``, the events a pair shares by chance.
 
     Parameters
     ----------
     s_a, s_b : array_like
         Activities of the two persons (co-occurrences each takes part in).
-    two_w : float
-        Sum of all activities.
+    d_a, d_b : array_like
+        Events of each.
+    n_inc : float
+        ``L``, all incidences (person-event rows) of the events computed.
 
     Returns
     -------
@@ -75,20 +115,26 @@ def expected_cooccurrence(s_a, s_b, two_w):
 
     Examples
     --------
-    >>> expected_cooccurrence([2, 10], [3, 10], 200.0).tolist()
-    [0.03, 0.5]
+    A on three journeys of 2 (``S = 3``), B on two of 10 (``S = 18``), 1,000 incidences:
+
+    >>> expected_cooccurrence([3], [18], [3], [2], 1000.0).tolist()
+    [0.054]
 
     See Also
     --------
-    cooccurrence_pvalue
+    cooccurrence_tests
     """
-    s_a = np.asarray(s_a, dtype=float)
-    s_b = np.asarray(s_b, dtype=float)
-    return s_a * s_b / float(two_w) if two_w > 0 else np.zeros(np.broadcast(s_a, s_b).shape)
+    s_a, s_b = np.asarray(s_a, dtype=float), np.asarray(s_b, dtype=float)
+    d_a, d_b = np.asarray(d_a, dtype=float), np.asarray(d_b, dtype=float)
+    if n_inc <= 0:
+        return np.zeros(np.broadcast(s_a, s_b).shape)
+    return np.maximum(s_a * d_b, s_b * d_a) / float(n_inc)
 
 
 def cooccurrence_pvalue(k, lam):
-    """Return ``P(K >= k | K >= 1)`` for ``K ~ Poisson(lam)`` (see the module notes).
+    """Return ``P(K >= k | K >= 1)`` for ``K ~ Poisson(lam)``: the p-value of the previous
+    model (family: the pairs that co-occur at least once), kept for comparison in
+    ``benchmarks/cotravel.py``; :func:`poisson_tail` is the p-value used now.
 
     Parameters
     ----------
@@ -120,6 +166,343 @@ def cooccurrence_pvalue(k, lam):
     log_sel = np.log(-np.expm1(-lam))                 # log P(K >= 1)
     log_tail = stats.poisson.logsf(k - 1, lam)        # log P(K >= k)
     return np.where(k <= 1, 1.0, np.minimum(1.0, np.exp(log_tail - log_sel)))
+
+
+def poisson_tail(k, lam):
+    """Return ``P(K >= k)`` for ``K ~ Poisson(lam)``: the p-value of ``k`` co-occurrences.
+
+    Parameters
+    ----------
+    k : array_like of int
+        Observed co-occurrences; 1 is returned where ``k <= 0``.
+    lam : array_like of float
+        Expected co-occurrences by chance (>= 0).
+
+    Returns
+    -------
+    ndarray
+        p-values in [0, 1].
+
+    Examples
+    --------
+    >>> import math
+    >>> p = poisson_tail([0, 1, 2], [0.01, 0.01, 0.01])
+    >>> p[0], round(float(p[1]), 9) == round(1 - math.exp(-0.01), 9)
+    (np.float64(1.0), True)
+    >>> round(float(p[2]), 9) == round(1 - math.exp(-0.01) * 1.01, 9)
+    True
+
+    See Also
+    --------
+    cooccurrence_tests
+    """
+    k = np.asarray(k, dtype=float)
+    lam = np.maximum(np.asarray(lam, dtype=float), 0.0)
+    return np.where(k <= 0, 1.0, special.gammainc(np.maximum(k, 1.0), lam))
+
+
+def count_testable(s, d, cut, seeds=None):
+    """Count the pairs ``a != b`` with ``s_a s_b <= cut(min(d_a, d_b))``.
+
+    With ``s`` the activities, ``d`` the events of each person and ``cut(m) = 2W lambda*(m)``
+    (``lambda*(m)`` the largest rate at which ``m`` co-occurrences reach a level ``tau``),
+    these are the pairs whose smallest attainable p-value is at most ``tau``.
+
+    Parameters
+    ----------
+    s, d : array_like
+        Activity (> 0) and number of events (>= 1) of every person that can be tested.
+    cut : callable
+        ``cut(m)`` for an integer ``m``: the largest product ``s_a s_b`` that qualifies.
+    seeds : array_like of bool, optional
+        Persons of interest: then only pairs with at least one of them are counted (pairs of two
+        persons of interest count twice, an over-count that keeps the control valid).
+
+    Returns
+    -------
+    int
+
+    Examples
+    --------
+    Four persons; a pair qualifies when ``s_a s_b <= 6``:
+
+    >>> count_testable([1, 2, 3, 4], [1, 1, 1, 1], lambda m: 6.0)
+    4
+    >>> count_testable([1, 2, 3, 4], [1, 1, 1, 1], lambda m: 6.0, seeds=[False, False, False, True])
+    1
+
+    See Also
+    --------
+    tarone_level
+    """
+    s = np.asarray(s, dtype=float)
+    d = np.asarray(d, dtype=np.int64)
+    order = np.argsort(s, kind="stable")
+    s, d = s[order], d[order]
+    sd = None if seeds is None else np.asarray(seeds, dtype=bool)[order]
+    total = 0.0
+    for m in np.unique(d):
+        c = float(cut(int(m))) * (1 + 1e-12)
+        if c <= 0:
+            continue
+        ge, eq = d >= m, d == m
+        s_ge, s_eq = s[ge], s[eq]
+        if sd is None:
+            self_ = float((s_eq * s_eq <= c).sum())
+            x = np.searchsorted(s_ge, c / s_eq, side="right").sum() - self_
+            w = np.searchsorted(s_eq, c / s_eq, side="right").sum() - self_
+            total += x - w / 2.0
+        else:
+            a_eq = s[eq & sd]
+            a_gt = s[(d > m) & sd]
+            total += np.searchsorted(s_ge, c / a_eq, side="right").sum() \
+                - float((a_eq * a_eq <= c).sum())
+            total += np.searchsorted(s_eq, c / a_gt, side="right").sum()
+    return int(round(total))
+
+
+def tarone_level(count, q, m_max):
+    """Return ``(tau, m)``: the Tarone-Gilbert level and the size of the family cut to it.
+
+    ``K`` is (within 2 %) the smallest integer with ``count(q / K) <= K``; the tests kept are
+    those whose smallest attainable p-value is at most ``tau = q / K``, ``m = count(tau)`` of
+    them. Any ``K`` with ``count(q / K) <= K`` keeps the control valid (``m`` tests of level
+    ``q / K`` at most); the search stops within 2 % of the smallest to save counts.
+
+    Parameters
+    ----------
+    count : callable
+        ``count(tau)``: the number of tests whose smallest attainable p-value is <= tau
+        (non-increasing as tau falls).
+    q : float
+        False discovery rate.
+    m_max : int
+        Size of the whole family (an upper bound of ``count``).
+
+    Returns
+    -------
+    (float, int)
+
+    Examples
+    --------
+    Ten tests with smallest attainable p-values 1e-4 and 90 that can never pass:
+
+    >>> tau, m = tarone_level(lambda tau: 10 if tau >= 1e-4 else 0, 0.05, 100)
+    >>> m, 0.05 / 10 / 1.02 <= tau <= 0.05 / 10
+    (10, True)
+
+    See Also
+    --------
+    count_testable, benjamini_hochberg
+    """
+    lo, hi = 1, max(1, int(m_max))
+    if count(q / lo) <= lo:
+        return q / lo, int(count(q / lo))
+    while hi > lo * 1.02 + 1:        # count(q / lo) > lo, count(q / hi) <= hi
+        mid = max(lo + 1, min(hi - 1, int(round(math.sqrt(lo * hi)))))
+        if count(q / mid) <= mid:
+            hi = mid
+        else:
+            lo = mid
+    return q / hi, int(count(q / hi))
+
+
+def collision_rate(u, rate, records):
+    """Return ``r = (u - 1) / (1 / rate + records - 2)``: how often an unrelated record lands
+    on a value held by ``u`` persons, under the joint-act null (see the module notes).
+
+    Parameters
+    ----------
+    u : array_like of int
+        Holders of the value (>= 2).
+    rate : float
+        Prior collision rate of two unrelated records (> 0).
+    records : int
+        Records (person-value pairs) of that kind in the case.
+
+    Returns
+    -------
+    ndarray
+
+    Examples
+    --------
+    >>> collision_rate([2, 3], 1e-8, 2).tolist()
+    [1e-08, 2e-08]
+
+    See Also
+    --------
+    identifier_tests
+    """
+    u = np.asarray(u, dtype=float)
+    if float(rate) <= 0:
+        return np.zeros(u.shape)
+    return (u - 1.0) / (1.0 / float(rate) + max(float(records) - 2.0, 0.0))
+
+
+def cooccurrence_tests(pairs, persons, *, fdr, seeds=None, booking_rate=None):
+    """Test pairs of co-occurring persons under the configuration null (see the module notes).
+
+    This is the significance step shared by every engine: the pair aggregation (SQL in DuckDB,
+    or Spark) produces `pairs` and `persons`; identical tables give identical results.
+
+    Parameters
+    ----------
+    pairs : DataFrame
+        One row per pair: ``a``, ``b`` (person codes, ``a < b``), ``k`` (shared events). It must
+        hold every pair with ``k >= 2``, and those with ``k = 1`` whose ``lambda <= 2 fdr``;
+        more rows change nothing. With bookings: ``kb`` (shared bookings) and ``ub`` (most
+        holders of a booking they share). Other columns are kept.
+    persons : DataFrame
+        Every person with an activity: ``pid``, ``s`` (activity), ``d`` (events); with
+        bookings also ``nb`` (bookings held).
+    fdr : float
+        Level ``q`` of the false-discovery-rate control.
+    seeds : array_like, optional
+        Codes of the persons of interest: the family is then the pairs with one of them.
+    booking_rate : float, optional
+        Collision rate of booking references; bookings are tested when given and `pairs` has
+        ``kb``.
+
+    Returns
+    -------
+    DataFrame
+        `pairs` with ``lam`` (expected journeys by chance), ``p`` and ``keep``.
+
+    Examples
+    --------
+    A and B share three journeys of two passengers; 400 others fly once, four a flight
+    (``S = 3`` for A and B, 3 for the others; ``L = 406``, ``lambda = 3 x 3 / 406``):
+
+    >>> import pandas as pd
+    >>> persons = pd.DataFrame({"pid": range(402), "s": 3.0, "d": [3, 3] + [1] * 400})
+    >>> pairs = pd.DataFrame({"a": [0], "b": [1], "k": [3]})
+    >>> r = cooccurrence_tests(pairs, persons, fdr=0.05)
+    >>> round(float(r["lam"][0]), 6), bool(r["keep"][0])
+    (0.022167, True)
+
+    See Also
+    --------
+    identifier_tests, count_testable
+    """
+    fdr = _check_fdr(fdr)
+    s = persons["s"].to_numpy(float)
+    d = persons["d"].to_numpy(np.int64)
+    two_w = float(s.sum())
+    n_inc = float(d[s > 0].sum())
+    n = len(persons)
+    idx = pd.Index(persons["pid"])
+    seed_mask = None if seeds is None else idx.isin(list(seeds))
+    m_all = n * (n - 1) // 2 if seed_mask is None else int(seed_mask.sum()) * max(n - 1, 0)
+    out = pairs.copy()
+    if not len(out) or two_w <= 0:
+        return out.assign(lam=np.zeros(len(out)), p=np.ones(len(out)),
+                          keep=np.zeros(len(out), dtype=bool))
+    ia, ib = idx.get_indexer(out["a"]), idx.get_indexer(out["b"])
+    if (ia < 0).any() or (ib < 0).any():
+        from netanalysis.errors import InputError
+        raise InputError("cooccurrence_tests: a pair names a person missing from `persons`")
+    sa, sb = s[ia], s[ib]
+    lam = expected_cooccurrence(sa, sb, d[ia], d[ib], n_inc)
+    p = poisson_tail(out["k"].to_numpy(float), lam)
+    dmin = np.minimum(d[ia], d[ib])
+    wj = 1.0
+    bookings = (booking_rate is not None and "kb" in out and "nb" in persons
+                and bool((persons["nb"] > 0).any()))
+    if bookings:
+        wj = JOURNEY_WEIGHT
+        nb = persons["nb"].to_numpy(float)
+        r2 = float(collision_rate(2, booking_rate, nb.sum()))
+        kb = out["kb"].fillna(0).to_numpy(float)
+        ub = np.maximum(out["ub"].fillna(2).to_numpy(float), 2.0)
+        lam_b = nb[ia] * nb[ib] * collision_rate(ub, booking_rate, nb.sum())
+        p_b = poisson_tail(kb, lam_b)
+        p = np.minimum(1.0, np.minimum(p / wj, p_b / (1.0 - wj)))
+    x = s * d      # max(s_a d_b, s_b d_a) <= c implies x_a x_b <= c^2: a conservative count
+    cut_j = lambda tau: lambda m: (n_inc * special.gammaincinv(m, min(wj * tau, 1.0))) ** 2  # noqa: E731
+    act = np.flatnonzero(s > 0)
+    act = act[np.argsort(x[act], kind="stable")]     # sorted once: each count is then linear
+    xs, ds = x[act], d[act]
+    ss = None if seed_mask is None else seed_mask[act]
+
+    def count(tau):
+        c = count_testable(xs, ds, cut_j(tau), ss)
+        if bookings:   # pairs whose bookings alone could pass (an over-count of the union)
+            has = nb > 0
+            c += count_testable(np.maximum(nb[has], 1), nb[has].astype(np.int64),
+                                lambda m: special.gammaincinv(m, min((1 - wj) * tau, 1.0)) / r2,
+                                None if seed_mask is None else seed_mask[has])
+        return min(c, m_all)
+
+    tau, m_r = tarone_level(count, fdr, m_all)
+    ok = (x[ia] * x[ib] <= (n_inc * special.gammaincinv(np.maximum(dmin, 1), min(wj * tau, 1.0)))
+          ** 2 * (1 + 1e-12)) & (dmin > 0)
+    if bookings:
+        nba, nbb = nb[ia], nb[ib]
+        nmin = np.maximum(np.minimum(nba, nbb), 1)
+        ok |= (nba > 0) & (nbb > 0) & (
+            nba * nbb * r2 <= special.gammaincinv(nmin, min((1 - wj) * tau, 1.0)) * (1 + 1e-12))
+    keep = np.zeros(len(out), dtype=bool)
+    sel = np.flatnonzero(ok)
+    keep[sel] = benjamini_hochberg(p[sel], max(m_r, len(sel)), fdr)
+    return out.assign(lam=lam, p=p, keep=keep)
+
+
+def identifier_tests(pairs, persons, *, fdr, rate, seeds=None):
+    """Test pairs sharing identifiers (phones, documents) under the joint-act null.
+
+    Parameters
+    ----------
+    pairs : DataFrame
+        ``a``, ``b`` (``a < b``), ``k`` (values shared), ``u`` (most holders of a value they
+        share); other columns are kept.
+    persons : DataFrame
+        Every holder of a value of that kind: ``pid`` and ``d`` (values held).
+    fdr : float
+    rate : float
+        Collision rate ``c`` of two unrelated records (see the module notes).
+    seeds : array_like, optional
+        Codes of the persons of interest: the family is then the pairs with one of them.
+
+    Returns
+    -------
+    DataFrame
+        `pairs` with ``lam``, ``p`` and ``keep``.
+
+    Examples
+    --------
+    2,000 holders of one number each; A and B share theirs. ``r = 1 / (1e8 + 1998)``,
+    ``p = 1 - exp(-r)`` ~ 1e-8 below ``0.05 / 1,999,000``; a number of 40 holders is not:
+
+    >>> import pandas as pd
+    >>> persons = pd.DataFrame({"pid": range(2000), "d": 1})
+    >>> pairs = pd.DataFrame({"a": [0, 2], "b": [1, 3], "k": [1, 1], "u": [2, 40]})
+    >>> r = identifier_tests(pairs, persons, fdr=0.05, rate=1e-8)
+    >>> r["keep"].tolist(), [f"{x:.2g}" for x in r["p"]]
+    ([True, False], ['1e-08', '3.9e-07'])
+
+    See Also
+    --------
+    collision_rate, cooccurrence_tests
+    """
+    fdr = _check_fdr(fdr)
+    d = persons["d"].to_numpy(float)
+    idx = pd.Index(persons["pid"])
+    n = len(persons)
+    out = pairs.copy()
+    if not len(out):
+        return out.assign(lam=[], p=[], keep=np.zeros(0, dtype=bool))
+    ia, ib = idx.get_indexer(out["a"]), idx.get_indexer(out["b"])
+    if (ia < 0).any() or (ib < 0).any():
+        from netanalysis.errors import InputError
+        raise InputError("identifier_tests: a pair names a person missing from `persons`")
+    lam = d[ia] * d[ib] * collision_rate(np.maximum(out["u"].to_numpy(float), 2.0), rate,
+                                         d.sum())
+    p = poisson_tail(out["k"].to_numpy(float), lam)
+    if seeds is None:
+        m = n * (n - 1) // 2
+    else:
+        m = int(idx.isin(list(seeds)).sum()) * max(n - 1, 0)
+    return out.assign(lam=lam, p=p, keep=benjamini_hochberg(p, max(m, len(out)), fdr))
 
 
 def benjamini_hochberg(p, m, q):
@@ -185,3 +568,11 @@ def surprise(p):
     """
     p = np.clip(np.asarray(p, dtype=float), 1e-300, 1.0)
     return np.round(-np.log10(p), 4) + 0.0
+
+
+def _check_fdr(fdr):
+    fdr = float(fdr)
+    if not 0 < fdr < 1:
+        from netanalysis.errors import InputError
+        raise InputError(f"infer.fdr must be a rate between 0 and 1, not {fdr}")
+    return fdr

@@ -256,6 +256,7 @@ class InferCoTravel(Section):
 
     max_passengers: int = field(metadata={"min": 0})
     max_evidence_items: int = field(metadata={"min": 0})
+    booking_collision_rate: float = field(metadata={"min": 0, "max": 1})
     memory_limit: Optional[Size]
     temp_directory: Optional[PathText]
 
@@ -265,6 +266,7 @@ class InferShared(Section):
     """``infer.shared_phone`` and ``infer.shared_document``: ties from a shared identifier."""
 
     max_users: int = field(metadata={"min": 1})
+    collision_rate: float = field(metadata={"min": 0, "max": 1})
 
 
 @dataclass(frozen=True)

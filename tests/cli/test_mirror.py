@@ -28,6 +28,7 @@ from netanalysis.model import filter_edges
 from netanalysis.pipeline import analyze_case, prepare_case
 from netanalysis.present import export_case, network_map, write_report
 from netanalysis.resolve import infer_links, resolve_entities
+from netanalysis.resolve.infer import match_seeds
 from netanalysis.watch import watch
 
 #: Options that only say how to print or where to write (no library keyword).
@@ -60,13 +61,15 @@ MIRRORS = {
     ("validate",): ([load_case], {"rejects_path"}, {}),
     ("resolve",): ([resolve_entities], set(), {}),
     ("infer",): ([infer_links], set(), {}),
+    ("match",): ([match_seeds], set(), {}),
     ("anticipate",): ([anticipate], set(), {"fugitives": "fugitive"}),
     ("watch",): ([watch], {"report_path"}, {"rules_path": "rules", "state_dir": "state"}),
 }
 
 #: Commands that read a case folder: each has every shared option.
 CASE_COMMANDS = [p for p in MIRRORS if p not in {("neo4j", "pull"), ("neo4j", "measures"),
-                                                  ("validate",), ("resolve",), ("infer",)}]
+                                                  ("validate",), ("resolve",), ("infer",),
+                                                  ("match",)}]
 
 
 def _command(path):

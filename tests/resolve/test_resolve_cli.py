@@ -86,10 +86,11 @@ def test_infer_writes_ties_after_resolution(case_dir, tmp_path):
     assert list(t.columns) == ["from_id", "to_id", "type", "evidence", "score", "confidence",
                                "weight", "start", "end"]
     assert sorted(zip(t["from_id"], t["to_id"])) == [("P1", "P3"), ("P3", "P4")]
-    # P2 was merged into P1, so the shared booking of P2 and P3 is a tie of P1 and P3
+    # P2 was merged into P1, so the shared booking of P2 and P3 is a tie of P1 and P3;
+    # journeys by chance: max(S_P1 d_P3, S_P3 d_P1) / L = max(2 x 5, 5 x 2) / (2 + 5 + 3 + 400)
     assert t.set_index("to_id").loc["P3", "evidence"].startswith(
         "2 shared journeys: CM1 2024-05-01 (2 passengers), CM2 2024-05-09 (2 passengers); "
-        "shared booking QX7Y2; 0.015 expected by chance")
+        f"shared booking QX7Y2; {10 / 410:.2g} expected by chance")
 
 
 def test_infer_without_resolution_and_with_settings(case_dir, tmp_path):

@@ -42,27 +42,42 @@ def background(n_flights=100, pax=4, day="2024-05-01"):
 
 
 def poisson_sf(k, lam):
-    """P(K >= k), K ~ Poisson(lam), by hand."""
-    return 1.0 - sum(math.exp(-lam) * lam ** i / math.factorial(i) for i in range(k))
+    """P(K >= k), K ~ Poisson(lam), by hand (the terms from k on: no cancellation)."""
+    return sum(math.exp(-lam) * lam ** i / math.factorial(i) for i in range(k, k + 40))
 
 
-def expected_p(k, s_a, s_b, two_w):
-    lam = s_a * s_b / two_w
-    return lam, poisson_sf(k, lam) / poisson_sf(1, lam)
+def expected_p(k, s_a, s_b, d_a, d_b, n_inc):
+    """lambda = max(S_a d_b, S_b d_a) / L and p = P(K >= k) (significance module notes)."""
+    lam = max(s_a * d_b, s_b * d_a) / n_inc
+    return lam, poisson_sf(k, lam)
 
 
-def test_one_shared_journey_alone_is_never_a_tie(make_case):
-    # even the smallest craft: the conditional p-value of one co-occurrence is 1
-    c = make_case(travel=legs("85", "2024-03-05", 2) + background())
+def test_one_shared_big_flight_is_never_a_tie(make_case):
+    c = make_case(travel=legs("85", "2024-03-05", 100) + background())
     assert co_travel_links(c).empty
+    # S_A = 99, d_A = 1; L = 100 + 400: lambda = 99 / 500, p = 0.18 > any BH threshold
+    assert expected_p(1, 99, 99, 1, 1, 500)[1] > 0.05
+
+
+def test_a_lone_pair_on_the_only_two_seat_flight_is_a_tie(make_case):
+    # one shared journey counts now (unconditional p): A and B are the only two persons on a
+    # two-seat flight; 400 others fly once, four a flight. lambda = 1 x 1 / 402, p = 0.0025;
+    # the others' pairs can never reach p < 3 / 402 (one journey each), so the Tarone-Gilbert
+    # family holds A-B alone and BH keeps it
+    c = make_case(travel=legs("85", "2024-03-05", 2) + background())
+    t = co_travel_links(c)
+    assert ties(t) == [("A", "B")]
+    lam, p = expected_p(1, 1, 1, 1, 1, 402)
+    assert t["score"][0] == pytest.approx(-math.log10(p), abs=1e-3)
+    assert p > 3 / 402 * 0.05          # it passes through the smaller family only
 
 
 def test_three_rare_shared_flights_score_is_the_hand_computed_surprise(make_case):
     c = make_case(travel=THREE + background())
     t = co_travel_links(c)
     assert ties(t) == [("A", "B")]
-    # S_A = S_B = 3 (one fellow passenger on each of three journeys); 2W = 3 + 3 + 400 x 3
-    lam, p = expected_p(3, 3, 3, 3 + 3 + 400 * 3)
+    # S_A = S_B = 3 (one fellow passenger on each of three journeys), d = 3; L = 6 + 400
+    lam, p = expected_p(3, 3, 3, 3, 3, 406)
     r = t.iloc[0]
     assert r["score"] == pytest.approx(-math.log10(p), abs=1e-3)
     assert r["evidence"] == ("3 shared journeys: AV85 2024-03-05 (2 passengers), "
@@ -73,16 +88,12 @@ def test_three_rare_shared_flights_score_is_the_hand_computed_surprise(make_case
     assert r["weight"] == r["score"]
 
 
-def test_two_shared_journeys_alone_are_not_enough(make_case):
-    # p ~ lam / 2 and the family holds about W pairs: BH needs S_A S_B / 4 < fdr
-    c = make_case(travel=TWO + background())
+def test_two_shared_full_flights_are_chance(make_case):
+    rows = legs("85", "2024-03-05", 50) + legs("86", "2024-03-19", 50)
+    c = make_case(travel=rows + background())
     assert co_travel_links(c).empty
-
-
-def test_the_same_two_flights_are_chance_in_a_small_world(make_case):
-    # with 10 other travellers, three shared journeys of two are what chance gives
-    c = make_case(travel=THREE + background(n_flights=5, pax=2))
-    assert co_travel_links(c).empty
+    # S = 98, d = 2; L = 100 + 400: lambda = 0.392, P(K >= 2) = 0.059 > 0.05
+    assert expected_p(2, 98, 98, 2, 2, 500)[1] > 0.05
 
 
 def test_frequent_travellers_on_busy_flights_need_more_shared_journeys(make_case):
@@ -98,18 +109,32 @@ def test_frequent_travellers_on_busy_flights_need_more_shared_journeys(make_case
     assert ties(co_travel_links(make_case(travel=rows + background()))) == [("A", "B")]
 
 
-def test_a_shared_booking_is_one_more_co_occurrence(make_case):
-    trip = legs("85", "2024-03-05", 2) + legs("86", "2024-03-19", 2)
-    c = make_case(travel=trip + background())
-    assert co_travel_links(c).empty        # outbound and return: two shared journeys, no tie
-    trip = legs("85", "2024-03-05", 2, booking="qx7y2") + legs("86", "2024-03-19", 2,
-                                                               booking="QX7Y2 ")
+def test_a_shared_booking_is_a_joint_act(make_case):
+    trip = legs("85", "2024-03-05", 50) + legs("86", "2024-03-19", 50)
+    assert co_travel_links(make_case(travel=trip + background())).empty   # chance, see above
+    trip = legs("85", "2024-03-05", 50, booking="qx7y2") + legs("86", "2024-03-19", 50,
+                                                                booking="QX7Y2 ")
+    for r in trip[2:]:
+        r["booking_ref"] = None
     t = co_travel_links(make_case(travel=trip + background()))
-    assert ties(t) == [("A", "B")]         # on one booking: three co-occurrences
-    lam, p = expected_p(3, 3, 3, 6 + 400 * 3)
-    assert t["evidence"][0] == ("2 shared journeys: AV85 2024-03-05 (2 passengers), "
-                                "AV86 2024-03-19 (2 passengers); shared booking QX7Y2; "
+    assert ties(t) == [("A", "B")]
+    # joint-act null: two holders of one booking among U = 2 booking records, collision rate
+    # 1e-8: r = 1 / (1e8 + 0), p_b = 1 - exp(-r); weighted Bonferroni: p = p_b / 0.1
+    lam, _ = expected_p(2, 98, 98, 2, 2, 500)
+    p = -math.expm1(-1e-8) / 0.1
+    assert t["score"][0] == pytest.approx(-math.log10(p), abs=1e-3)
+    assert t["evidence"][0] == ("2 shared journeys: AV85 2024-03-05 (50 passengers), "
+                                "AV86 2024-03-19 (50 passengers); shared booking QX7Y2; "
                                 f"{lam:.2g} expected by chance (p = {p:.1e})")
+    # the booking's weight falls with its holders: a booking of 40 on one flight shared once
+    group = legs("85", "2024-03-05", 40, booking="GRP1")
+    t = co_travel_links(make_case(travel=group + background()),
+                        settings={"co_travel": {"booking_collision_rate": 1e-4}})
+    # r = 39 / (1e4 + 38) = 3.9e-3 per pair: 780 pairs, p = 0.039 / 1 > 0.05 x 780 / 80,000
+    assert t.empty
+    assert ties(co_travel_links(make_case(travel=trip + background()),
+                                settings={"co_travel": {"booking_collision_rate": 1e-4}})) \
+        == [("A", "B")]    # two holders: r = 1e-4, p = 1e-3 < 0.05 / 1
 
 
 def test_max_passengers_bounds_the_events_computed(make_case):
@@ -120,11 +145,11 @@ def test_max_passengers_bounds_the_events_computed(make_case):
 
 def test_fdr_is_a_setting(make_case):
     c = make_case(travel=THREE + background())
-    lam, p = expected_p(3, 3, 3, 6 + 400 * 3)
-    m = 1 + 100 * 6                        # pairs sharing >= 1 journey: the family tested
-    assert p < 0.05 / m
-    assert co_travel_links(c, settings={"fdr": p * m * 0.99}).empty
-    assert len(co_travel_links(c, settings={"fdr": p * m * 1.01})) == 1
+    lam, p = expected_p(3, 3, 3, 3, 3, 406)
+    # the family: A-B's smallest attainable p-value is p itself (3 journeys each); every other
+    # pair's is >= P(K >= 1) at lambda = 3 / 406, so at a level below that A-B is alone
+    assert co_travel_links(c, settings={"fdr": p * 0.99}).empty
+    assert len(co_travel_links(c, settings={"fdr": p * 1.01})) == 1
     from netanalysis.errors import InputError
     with pytest.raises(InputError, match="infer.fdr"):
         co_travel_links(c, settings={"fdr": 5})
@@ -154,8 +179,9 @@ def test_journey_semantics_same_flight_same_day(make_case):
     assert t["evidence"][0].startswith("3 shared journeys: AV85 2024-03-05")
 
 
-def phone_background(n_pairs=200):
-    return [{"number": f"+9{i // 2}", "person_id": f"Z{i}"} for i in range(2 * n_pairs)]
+def phone_background(n=400):
+    """`n` persons holding a number each."""
+    return [{"number": f"+9{i}", "person_id": f"Z{i}"} for i in range(n)]
 
 
 def test_shared_phones_hand_computed(make_case):
@@ -163,15 +189,35 @@ def test_shared_phones_hand_computed(make_case):
     c = make_case(phones=three + phone_background())
     t = shared_phone_links(c)
     assert ties(t) == [("A", "B")]
-    lam, p = expected_p(3, 3, 3, 6 + 400)
+    # joint-act null: d_A = d_B = 3 numbers, U = 406 records, collision rate 1e-8:
+    # r = (2 - 1) / (1e8 + 404), lambda = 3 x 3 x r, p = P(K >= 3)
+    lam = 9 / (1e8 + 404)
+    p = poisson_sf(3, lam)
     assert t["score"][0] == pytest.approx(-math.log10(p), abs=1e-3)
     assert t["evidence"][0] == f"both use phone +2, +3, +573001; {lam:.2g} expected by chance (p = {p:.1e})"
-    # one shared number is what a null that keeps each number's users gives: no tie
-    c = make_case(phones=three[:2] + phone_background())
-    assert shared_phone_links(c).empty
     # numbers used by more than max_users persons are not computed
     assert shared_phone_links(make_case(phones=three + phone_background()),
                               settings={"shared_phone": {"max_users": 1}}).empty
+
+
+def test_one_shared_number_links_with_a_score_falling_with_its_users(make_case):
+    rows = [{"number": "+1", "person_id": p} for p in "AB"]          # 2 users
+    rows += [{"number": "+2", "person_id": p} for p in "CDE"]        # 3 users
+    rows += [{"number": "+3", "person_id": p} for p in "FGHIJ"]      # 5 users
+    t = shared_phone_links(make_case(phones=rows + phone_background()))
+    assert len(t) == 1 + 3 + 10
+    u_of = {**{p: 2 for p in "AB"}, **{p: 3 for p in "CDE"}, **{p: 5 for p in "FGHIJ"}}
+    for r in t.itertuples():
+        u = u_of[r.from_id]
+        p = -math.expm1(-(u - 1) / (1e8 + 410 - 2))        # lambda = 1 x 1 x r_v
+        assert r.score == pytest.approx(-math.log10(p), abs=1e-3)
+    scores = t.groupby(t["from_id"].map(u_of))["score"].first()
+    assert scores[2] > scores[3] > scores[5]
+    # where chance collisions are common (rate 1e-3: one in a thousand record pairs) one
+    # shared number is not enough: p = 1 - exp(-1 / (1000 + 408)) = 7e-4 > 0.05 / 83,845
+    t = shared_phone_links(make_case(phones=rows + phone_background()),
+                           settings={"shared_phone": {"collision_rate": 1e-3}})
+    assert t.empty
 
 
 def test_shared_document_same_country_only_and_travel_use(make_case):
@@ -180,19 +226,17 @@ def test_shared_document_same_country_only_and_travel_use(make_case):
     docs[1]["number"] = "ve-123"
     docs += [{"id": "DC", "holder_id": "C", "kind": "passport", "number": "VE123",
               "issuing_country": "CO"}]
-    docs += [{"id": f"DZ{i}", "holder_id": f"Z{i}", "kind": "passport", "number": f"N{i // 2}",
+    docs += [{"id": f"DZ{i}", "holder_id": f"Z{i}", "kind": "passport", "number": f"N{i}",
               "issuing_country": "PE"} for i in range(400)]
     c = make_case(documents=docs, travel=[
         {"person_id": "B", "depart": "2024-01-01", "origin": "LIM", "destination": "MAD",
          "document_id": "DX1A"}])   # B travels on A's X1 too (the same co-occurrence)
     t = shared_document_links(c)
-    assert t.empty   # A and B share two documents: 2 co-occurrences, lam = 4/404, p ~ 0.005
-    docs += [{"id": f"DW{p}", "holder_id": p, "kind": "national_id", "number": "99",
-              "issuing_country": "PE"} for p in "AB"]
-    t = shared_document_links(make_case(documents=docs))
     assert ties(t) == [("A", "B")]      # C's VE123 is from another country: no tie of C
-    lam, p = expected_p(3, 3, 3, 6 + 400)
-    assert t["evidence"][0] == ("both use national id 99 (PE), passport VE123 (VE), passport X1 (VE); "
+    # d_A = d_B = 2, U = 405 records, collision rate 1e-9: lambda = 4 / (1e9 + 403)
+    lam = 4 / (1e9 + 403)
+    p = poisson_sf(2, lam)
+    assert t["evidence"][0] == ("both use passport VE123 (VE), passport X1 (VE); "
                                 f"{lam:.2g} expected by chance (p = {p:.1e})")
 
 
@@ -208,14 +252,15 @@ def test_calls_hand_computed_and_shared_numbers(make_case):
     t = call_links(make_case(phones=phones, calls=calls))
     # +2 is used by B and C: attributed to each; A calling his own other phone is no tie
     assert ties(t) == [("A", "B"), ("A", "C")]
-    # activities: A 6 (3 with B, 3 with C), B 3, C 3, each Z 1; 2C = 6 + 3 + 3 + 1000
-    lam, p = expected_p(3, 6, 3, 1012)
+    # activities: A 6 (3 with B, 3 with C), B 3, C 3, each Z 1 (a call is one event: d = S);
+    # L = 6 + 3 + 3 + 1000, lambda = max(6 x 3, 3 x 6) / 1012
+    lam, p = expected_p(3, 6, 3, 6, 3, 1012)
     r = t.iloc[0]
     assert r["score"] == pytest.approx(-math.log10(p), abs=1e-3)
     assert r["evidence"].startswith("3 calls, 30 min in all (A to B 3, B to A 0): +1 / +2")
     assert "used by several persons" in r["evidence"]
     assert (r["start"], r["end"]) == ("2024-01-01T10:00", "2024-01-07T10:00")
-    # one call is never a tie
+    # one call is no tie here: every pair of the 1,000 others could reach p = 1/1004 too
     assert call_links(make_case(phones=phones, calls=calls[:1] + calls[4:])).empty
 
 
@@ -301,9 +346,9 @@ def test_inference_can_be_turned_off_in_settings(make_case):
 
 
 def test_confidence_stays_below_max_confidence_for_huge_surprise(make_case):
-    # 40 shared journeys of two: p underflows, score is capped, confidence still < 0.2
+    # 100 shared journeys of two: p ~ 1e-43, confidence still < 0.2
     rows = []
-    for k in range(40):
+    for k in range(100):
         rows += legs(str(200 + k), f"2024-03-{1 + k % 28:02d}", 2)
     t = co_travel_links(make_case(travel=rows + background()))
     assert len(t) == 1 and t["score"][0] > 40   # 1 - exp(-40) is 1.0 in floating point

@@ -1,0 +1,102 @@
+"""Speed of seeded matching (:func:`netanalysis.resolve.infer.match_seeds`) on large travel
+tables, against a plain seeded pair count measured in the same run.
+
+The travel table is the 10M-row generator of ``benchmarks/resolve.py`` (journeys with a
+lognormal number of passengers, median 20, capped at 400; persons = rows / 5, drawn at
+random), written to Parquet; ``--seeds`` persons of interest are drawn at random among the
+travellers. The baseline is the plain pair count a seeded co-travel needs at least: DuckDB
+reading the same Parquet, one journey key per leg, the legs of the persons of interest joined
+to all legs of their journeys, grouped by pair (no activities, no model, no evidence). Each
+timed step runs in a fresh process; its peak RSS is printed.
+
+Run: ``python benchmarks/match.py --rows 1000000 10000000 --seeds 500``
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import multiprocessing as mp
+import os
+import resource
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["main"]
+
+
+def _generator():
+    spec = importlib.util.spec_from_file_location("bench_resolve",
+                                                  Path(__file__).with_name("resolve.py"))
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod._travel_table
+
+
+def _baseline(path, seeds_path, q):
+    import duckdb
+    con = duckdb.connect()
+    con.read_parquet(path).create_view("tr")
+    con.read_csv(seeds_path, header=True, all_varchar=True).create_view("seeds")
+    t0 = time.perf_counter()
+    n = con.execute("""
+        WITH j AS (SELECT DISTINCT person_id AS p, carrier || flight || '|' || depart AS j FROM tr),
+             s AS (SELECT j.* FROM j JOIN seeds ON seeds.person_id = j.p)
+        SELECT count(*) FROM (SELECT s.p, j.p FROM s JOIN j ON s.j = j.j AND s.p <> j.p
+                              GROUP BY s.p, j.p)""").fetchall()[0][0]
+    q.put((time.perf_counter() - t0, n))
+
+
+def _match(path, seeds_path, q):
+    from netanalysis.resolve.infer import match_seeds
+    t0 = time.perf_counter()
+    t = match_seeds(path, seeds_path)
+    q.put((time.perf_counter() - t0, len(t)))
+
+
+def _run(target, *args):
+    q = mp.get_context("spawn").Queue()
+    p = mp.get_context("spawn").Process(target=target, args=args + (q,))
+    p.start()
+    out = q.get()
+    p.join()
+    rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024   # MiB, max so far
+    return out, rss
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rows", type=int, nargs="*", default=[1_000_000, 10_000_000])
+    ap.add_argument("--seeds", type=int, default=500)
+    ap.add_argument("--seed", type=int, default=7)
+    a = ap.parse_args(argv)
+    gen = _generator()
+    print(f"{os.cpu_count()} CPUs; match_seeds defaults (max_passengers 500, memory_limit 2GB)")
+    with tempfile.TemporaryDirectory(prefix="na-match-") as tmp:
+        for rows in a.rows:
+            t0 = time.perf_counter()
+            tr = gen(rows, a.seed)
+            path = os.path.join(tmp, f"legs{rows}.parquet")
+            tr.to_parquet(path, index=False)
+            rng = np.random.default_rng(a.seed)
+            who = rng.choice(tr["person_id"].unique(), a.seeds, replace=False)
+            seeds_path = os.path.join(tmp, "seeds.csv")
+            pd.DataFrame({"person_id": who}).to_csv(seeds_path, index=False)
+            n_legs, n_p = len(tr), tr["person_id"].nunique()
+            del tr
+            print(f"\n{n_legs:,} legs, {n_p:,} persons, {a.seeds} persons of interest "
+                  f"(generated in {time.perf_counter() - t0:.0f} s)")
+            (tb, nb), rss_b = _run(_baseline, path, seeds_path)
+            print(f"  baseline seeded pair count   {tb:6.1f} s  {nb:,} pairs; peak RSS "
+                  f"{rss_b:,.0f} MiB")
+            (tm, nm), rss_m = _run(_match, path, seeds_path)
+            print(f"  match_seeds                  {tm:6.1f} s  {nm:,} ties ({tm / tb:.2f}x the "
+                  f"baseline); peak RSS of the runs so far {rss_m:,.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()
