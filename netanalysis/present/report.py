@@ -125,6 +125,7 @@ def report_context(case, analysis, *, title=None, fugitives=10, targets=50, sett
     merges = _records(case.merges, ["kept_id", "merged_id", "score", "reason"], limit=1000)
     for m in merges:
         m["kept_name"] = names.get(str(m["kept_id"]), "")
+    review = (case.merges.attrs.get("review") or []) if case.merges is not None else []
 
     target_rows = _records(t, ["rank", "id", "name", "role", "score", "why"], limit=targets)
     scores = t["score"].tolist() if "score" in t else []
@@ -197,7 +198,7 @@ def report_context(case, analysis, *, title=None, fugitives=10, targets=50, sett
         "case_path": str(case.path) if case.path else "(in memory)",
         "sizes": {k: len(v) for k, v in case.tables.items()},
         "counts": counts, "rejects": rejects, "n_rejects": len(case.rejects),
-        "merges": merges, "targets": target_rows, "n_targets": len(t), "score_svg": score_svg,
+        "merges": merges, "review": review[:200], "n_review": len(review), "targets": target_rows, "n_targets": len(t), "score_svg": score_svg,
         "fugitives": fug_sections, "travel_svg": travel_svg, "logistics": logistics,
         "inferred": inferred, "n_inferred": 0 if case.inferred is None else len(case.inferred),
         "modularity": analysis.modularity, "meta": meta, "colors": colors,

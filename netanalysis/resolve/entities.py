@@ -155,6 +155,11 @@ def resolve_entities(case, *, settings=None, decisions=None, progress=None):
                                    min_shared_contacts=int(cfg["min_shared_contacts"]))
     progress.say(f"resolution: {n:,} person records, {len(pairs):,} candidate pairs "
                  f"({', '.join(f'{k} {v:,}' for k, v in stats.items())})")
+    fs = None
+    if cfg["model"] == "fellegi_sunter":   # probabilistic scoring: resolve/probabilistic.py
+        from netanalysis.resolve.probabilistic import score_pairs
+        fs = score_pairs(feat, pairs, cfg, explain=_Context(feat, cfg).compare, progress=progress)
+        pairs = pairs.iloc[:0]             # nothing left for the rule's loop below
     pairs = _prefilter(pairs, feat, cfg)
     progress.say(f"resolution: {len(pairs):,} pairs compared in full")
     scored = []
@@ -169,6 +174,7 @@ def resolve_entities(case, *, settings=None, decisions=None, progress=None):
             if k % 2000 == 0:
                 bar.update(2000)
         bar.update(len(pairs) % 2000)
+    scored = fs["accepted"] if fs is not None else scored
     progress.say(f"resolution: {len(scored):,} pairs accepted")
     pos = {pid: k for k, pid in enumerate(feat["ids"])}
     forced, vetoes, forced_at, veto_at = [], [], [], {}
@@ -192,7 +198,13 @@ def resolve_entities(case, *, settings=None, decisions=None, progress=None):
             forced.append(r)
             forced_at.append((rec.get("_file"), rec.get("_line")))
     _check_decisions(forced, forced_at, veto_at, feat["ids"])
-    return _clusters(feat, forced, scored, vetoes, case)
+    out = _clusters(feat, forced, scored, vetoes, case)
+    if fs is not None:   # the review list and the model's parameters travel with the merges
+        from netanalysis.resolve.probabilistic import review_table
+        out.attrs["review"] = review_table(fs["review"], out, dec, max_rows=int(
+            cfg["fs_max_review"])).to_dict("records")
+        out.attrs["model"] = fs["model"]
+    return out
 
 
 # --------------------------------------------------------------------------------------------
