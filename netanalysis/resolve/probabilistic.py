@@ -76,7 +76,7 @@ import pandas as pd
 from netanalysis.resolve.blocking import block_pairs
 from netanalysis.resolve.features import (BIRTH_CONFLICT, BIRTH_DAY, BIRTH_MONTH, BIRTH_SWAP,
                                           BIRTH_YEAR, birth_levels)
-from netanalysis.resolve.names import name_similarity, name_tokens, phonetic_key
+from netanalysis.resolve.names import name_tokens, phonetic_key, token_similarity
 
 __all__ = ["COMPARISONS", "PRIORS", "REVIEW_COLUMNS", "comparison_vectors",
            "estimate_parameters", "match_weights", "score_pairs", "review_table"]
@@ -160,20 +160,7 @@ def comparison_vectors(feat, pairs, *, min_name_similarity=0.75, min_shared_cont
     n_pairs = len(i)
     out = {}
     # names: best over the names of both records
-    names = feat["names"]
-    name_lvl = np.zeros(n_pairs, dtype=np.int8)
-    name_score = np.zeros(n_pairs, dtype=np.float64)
-    tf = np.full(n_pairs, np.nan)
-    freq = _token_frequencies(feat)
-    floor = 1.0 / max(feat["n"], 1)
-    for k in range(n_pairs):
-        lvl, s, short = _name_level(names[i[k]], names[j[k]], min_name_similarity)
-        name_lvl[k], name_score[k] = lvl, s
-        if lvl >= _NAME_SUBSET:
-            p = 1.0
-            for t in short:
-                p *= freq.get(t, floor)
-            tf[k] = max(p, floor)
+    name_lvl, name_score, tf = _name_levels(feat, i, j, min_name_similarity)
     out["name"] = name_lvl
     # birth dates
     y, m, d = feat["y"], feat["m"], feat["d"]
@@ -182,12 +169,12 @@ def comparison_vectors(feat, pairs, *, min_name_similarity=0.75, min_shared_cont
                               bl == BIRTH_SWAP, bl == BIRTH_DAY], [0, 1, 2, 3, 4],
                              -1).astype(np.int8)
     # nationality
+    code = _nationality_codes(feat)
+    ca, cb = code[i], code[j]
+    nl = np.where((ca == -1) | (cb == -1), -1, (ca == cb).astype(np.int8)).astype(np.int8)
     nat = feat["nat"]
-    nl = np.full(n_pairs, -1, dtype=np.int8)
-    for k in range(n_pairs):
-        a, b = nat[i[k]], nat[j[k]]
-        if a and b:
-            nl[k] = 1 if a & b else 0
+    for k in np.flatnonzero(((ca == -2) | (cb == -2)) & (ca != -1) & (cb != -1)):
+        nl[k] = 1 if nat[i[k]] & nat[j[k]] else 0      # several nationalities: sets
     out["nationality"] = nl
     # documents, phones, contacts: shared from the blocking counts, known from the records
     n = feat["n"]
@@ -205,7 +192,7 @@ def comparison_vectors(feat, pairs, *, min_name_similarity=0.75, min_shared_cont
                                np.where(has_ct[i] & has_ct[j], 0, -1)).astype(np.int8)
     linked = feat["linked"]
     out["linked"] = np.array([0 if (int(a), int(b)) in linked else -1 for a, b in zip(i, j)],
-                             dtype=np.int8)
+                             dtype=np.int8) if linked else np.full(n_pairs, -1, dtype=np.int8)
     df = pd.DataFrame(out)
     df["name_score"] = name_score
     df["tf"] = tf
@@ -276,7 +263,8 @@ def estimate_parameters(levels, *, u_random=None, min_pairs=500, max_iter=200, t
          for c in comps}
     lam = base["lambda"]
     it, moved = 0, np.inf
-    for it in range(1, int(max_iter) + 1):
+    while it < int(max_iter):
+        it += 1
         logbf = np.zeros(len(w))
         for c in comps:
             ok = L[c] >= 0
@@ -438,7 +426,8 @@ def score_pairs(feat, pairs, cfg, *, explain, progress=None, seed=0):
     lv = comparison_vectors(feat, pairs, min_name_similarity=min_sim, min_shared_contacts=min_ct)
     u_random = _random_u(feat, seed, min_sim, min_ct)
     params = estimate_parameters(lv, u_random=u_random, min_pairs=int(cfg["fs_min_pairs"]))
-    weight, prob = match_weights(lv, params, tf=lv["tf"].to_numpy(),
+    scoring = _scoring(params, u_random, feat["n"])
+    weight, prob = match_weights(lv, scoring, tf=lv["tf"].to_numpy(),
                                  tf_weight=float(cfg["fs_tf_weight"]))
     i = pairs["i"].to_numpy(np.int64)
     j = pairs["j"].to_numpy(np.int64)
@@ -463,9 +452,9 @@ def score_pairs(feat, pairs, cfg, *, explain, progress=None, seed=0):
                             "Fellegi-Sunter); " + str(r.get("reason", ""))})
         accepted.append(r)
     rev = np.flatnonzero(~accept & (prob >= lo) & compatible & ~blocked)
-    review = _review_rows(feat, lv, i, j, rev, prob, weight, params, corroborated, hi)
+    review = _review_rows(feat, lv, i, j, rev, prob, weight, scoring, corroborated, hi)
     return {"accepted": accepted, "review": review,
-            "model": _model_dict(params, u_random, lv, len(accepted), len(review), cfg)}
+            "model": _model_dict(params, scoring, u_random, lv, len(accepted), len(review), cfg)}
 
 
 def review_table(review, merges, decisions=None, *, max_rows=None):
@@ -519,35 +508,201 @@ def review_table(review, merges, decisions=None, *, max_rows=None):
 
 
 # --------------------------------------------------------------------------------------------
+def _name_levels(feat, i, j, min_sim, width=8):
+    """Name levels, similarities and term frequencies of pairs ``(i[k], j[k])``, vectorised.
+
+    Records with one name are compared on token-id arrays: exact tokens by broadcasting, the
+    other tokens through :func:`~netanalysis.resolve.names.token_similarity` once per distinct
+    token pair, each token of the shorter name taking its best counterpart (Monge-Elkan
+    matching; name_similarity's greedy one-to-one matching differs only when two tokens of
+    one name compete for the same token of the other). Records with aliases go through
+    :func:`_name_level`, best over every name.
+    """
+    n_pairs = len(i)
+    lvl = np.zeros(n_pairs, dtype=np.int8)
+    sim = np.zeros(n_pairs)
+    tf = np.full(n_pairs, np.nan)
+    if not n_pairs:
+        return lvl, sim, tf
+    T, lens, vocab, freq, many = _token_table(feat, width)
+    floor = 1.0 / max(feat["n"], 1)
+    simple = ~(many[i] | many[j]) & (lens[i] > 0) & (lens[j] > 0)
+    k = np.flatnonzero(simple)
+    if len(k):
+        a, b = i[k], j[k]
+        swap = lens[a] > lens[b]
+        a, b = np.where(swap, b, a), np.where(swap, a, b)
+        A, B = T[a], T[b]
+        la, lb = lens[a], lens[b]
+        va, vb = A >= 0, B >= 0
+        eq = (A[:, :, None] == B[:, None, :]) & va[:, :, None] & vb[:, None, :]
+        ex_a, ex_b = eq.any(2), eq.any(1)
+        n_ex = ex_a.sum(1)
+        all_b = (ex_b | ~vb).all(1)
+        exact = (n_ex == la) & all_b
+        subset = (n_ex == la) & ~all_b & (la >= 2)
+        # the other tokens: best counterpart among the other tokens of the longer name
+        open_ = (va & ~ex_a)[:, :, None] & (vb & ~ex_b)[:, None, :]
+        r, x, y = np.nonzero(open_)
+        best = np.zeros(A.shape)
+        real_fuzzy = np.zeros(len(k), dtype=bool)
+        if len(r):
+            ta, tb = A[r, x], B[r, y]
+            code = ta.astype(np.int64) * len(vocab) + tb
+            uniq, inv = np.unique(code, return_inverse=True)
+            scores = np.empty(len(uniq))
+            real = np.empty(len(uniq), dtype=bool)
+            words, nv = _vocab_list(feat), len(vocab)
+            for q, c in enumerate(uniq.tolist()):
+                wa = words[c // nv]
+                s1, kind = token_similarity(wa, words[c % nv])
+                scores[q] = s1
+                real[q] = kind is not None and kind != "initial" and len(wa) > 1
+            np.maximum.at(best, (r, x), scores[inv])
+            np.logical_or.at(real_fuzzy, r, real[inv] & (scores[inv] > 0))
+        matched = n_ex + (best > 0).sum(1)
+        total = (n_ex + best.sum(1)) / la - 0.04 * (lb - np.minimum(matched, lb))
+        long_tok = np.zeros(A.shape, dtype=bool)
+        long_tok[va] = _vocab_long(feat)[A[va]]
+        real_any = (ex_a & long_tok).any(1) | real_fuzzy
+        total = np.where(la == 1, np.minimum(total, 0.7), total)
+        total = np.where(real_any, total, np.minimum(total, 0.6))
+        total = np.where(matched > 0, np.round(np.clip(total, 0, 1), 3), 0.0)
+        lv = np.where(exact, _NAME_EXACT, np.where(subset, _NAME_SUBSET, np.where(
+            total >= 0.9, 2, np.where(total >= min_sim, 1, 0))))
+        total = np.where(exact, 1.0, total)
+        lvl[k], sim[k] = lv, total
+        fa = np.where(va, freq[np.where(va, A, 0)], 1.0).prod(1)
+        tf[k] = np.where(lv >= _NAME_SUBSET, np.maximum(fa, floor), np.nan)
+    toks = None
+    tok_freq = None
+    for q in np.flatnonzero(~simple):
+        if toks is None:
+            toks = _record_tokens(feat)
+            tok_freq = dict(zip(vocab.tolist(), freq.tolist()))
+        lq, sq, short = _name_level(toks[i[q]], toks[j[q]], min_sim)
+        lvl[q], sim[q] = lq, sq
+        if lq >= _NAME_SUBSET:
+            p = 1.0
+            for t in short:
+                p *= tok_freq.get(t, floor)
+            tf[q] = max(p, floor)
+    return lvl, sim, tf
+
+
+def _token_table(feat, width):
+    """Token ids of each record's first name (-1 padded), lengths, vocabulary, frequencies."""
+    if "_fs_table" not in feat:
+        names = feat["names"]
+        first = [name_tokens(v[0])[:width] if v else () for v in names]
+        flat = [t for ts in first for t in ts]
+        codes, vocab = pd.factorize(pd.Series(flat, dtype=object))
+        lens = np.array([len(ts) for ts in first], dtype=np.int64)
+        T = np.full((len(first), width), -1, dtype=np.int64)
+        rows = np.repeat(np.arange(len(first)), lens)
+        cols = np.concatenate([np.arange(x) for x in lens]) if len(lens) else np.zeros(0, int)
+        T[rows, cols] = codes
+        # a token counted once per record
+        per_rec = pd.DataFrame({"r": rows, "c": codes}).drop_duplicates()
+        freq = np.bincount(per_rec["c"].to_numpy(), minlength=len(vocab)) / max(feat["n"], 1)
+        many = np.array([len(v) > 1 for v in names], dtype=bool)
+        feat["_fs_table"] = (T, lens, np.asarray(vocab, dtype=str), freq, many)
+    return feat["_fs_table"]
+
+
+def _vocab_list(feat):
+    if "_fs_words" not in feat:
+        feat["_fs_words"] = feat["_fs_table"][2].tolist()
+    return feat["_fs_words"]
+
+
+def _vocab_long(feat):
+    if "_fs_long" not in feat:
+        feat["_fs_long"] = np.array([len(w) > 1 for w in _vocab_list(feat)], dtype=bool)
+    return feat["_fs_long"]
+
+
+def _nationality_codes(feat):
+    """One code per record: its nationality, -1 none, -2 several."""
+    nat = feat["nat"]
+    single = [next(iter(x)) if len(x) == 1 else "" for x in nat]
+    codes, _ = pd.factorize(pd.Series(single, dtype=object))
+    codes = codes.astype(np.int64)
+    counts = np.array([len(x) for x in nat])
+    codes[counts == 0] = -1
+    codes[counts > 1] = -2
+    return codes
+
+
 def _name_level(na, nb, min_sim):
-    """Best name level over the name variants of two records: (level, similarity, tokens)."""
-    best = (-1, 0.0, ())
-    for a in na:
-        ta = set(name_tokens(a))
-        for b in nb:
-            tb = set(name_tokens(b))
+    """Best name level over the token tuples of two records: (level, similarity, tokens).
+
+    The similarity is :func:`netanalysis.resolve.names.name_similarity`'s score (greedy
+    token matching, best pair first; exact tokens first, then
+    :func:`~netanalysis.resolve.names.token_similarity`), without building its reason.
+    """
+    best = (0, 0.0, ())
+    for ta in na:
+        sa = set(ta)
+        for tb in nb:
             if not ta or not tb:
                 continue
-            short = ta if len(ta) <= len(tb) else tb
-            if ta == tb:
-                cand = (_NAME_EXACT, 1.0, tuple(sorted(short)))
+            sb = set(tb)
+            if sa == sb:
+                return _NAME_EXACT, 1.0, tuple(sorted(sa))
+            short, long_ = (ta, tb) if len(ta) <= len(tb) else (tb, ta)
+            ss, sl = set(short), set(long_)
+            if len(ss) >= 2 and ss <= sl:
+                cand = (_NAME_SUBSET, _similarity(short, long_), tuple(sorted(ss)))
             else:
-                s = float(name_similarity(a, b)[0])
-                if len(short) >= 2 and short <= (ta | tb) and (ta <= tb or tb <= ta):
-                    cand = (_NAME_SUBSET, s, tuple(sorted(short)))
-                elif s >= 0.9:
-                    cand = (2, s, ())
-                elif s >= min_sim:
-                    cand = (1, s, ())
-                else:
-                    cand = (0, s, ())
+                sim = _similarity(short, long_)
+                cand = (2 if sim >= 0.9 else 1 if sim >= min_sim else 0, sim, ())
             if cand[:2] > best[:2]:
                 best = cand
-            if best[0] == _NAME_EXACT:
-                return best
-    if best[0] < 0:
-        return 0, 0.0, ()
     return best
+
+
+def _similarity(short, long_, extra_token_cost=0.04):
+    """name_similarity's score of two token tuples (`short` no longer than `long_`)."""
+    sl = set(long_)
+    rest_s = [t for t in short if t not in sl]
+    used = {t for t in short if t in sl}
+    rest_l = [t for t in long_ if t not in used]
+    total = float(len(short) - len(rest_s))
+    real = any(len(t) > 1 for t in short if t in sl)
+    n_matched = len(short) - len(rest_s)
+    if rest_s and rest_l:
+        cands = []
+        for a, x in enumerate(rest_s):
+            for b, y in enumerate(rest_l):
+                sc, kind = token_similarity(x, y)
+                if sc > 0:
+                    cands.append((-sc, a, b, kind, x))
+        cands.sort()
+        ua, ub = set(), set()
+        for sc, a, b, kind, x in cands:
+            if a in ua or b in ub:
+                continue
+            ua.add(a)
+            ub.add(b)
+            total -= sc
+            n_matched += 1
+            real = real or (kind != "initial" and len(x) > 1)
+    if not n_matched:
+        return 0.0
+    total = total / len(short) - extra_token_cost * (len(long_) - n_matched)
+    if len(short) == 1:
+        total = min(total, 0.7)
+    if not real:
+        total = min(total, 0.6)
+    return round(max(0.0, min(1.0, total)), 3)
+
+
+def _record_tokens(feat):
+    """Token tuples of every name of every record (computed once per feature dict)."""
+    if "_fs_tokens" not in feat:
+        feat["_fs_tokens"] = [[name_tokens(v) for v in names] for names in feat["names"]]
+    return feat["_fs_tokens"]
 
 
 def _token_frequencies(feat):
@@ -589,16 +744,43 @@ def _doc_conflicts(feat, i, j, mask):
     return out
 
 
+def _scoring(params, u_random, n):
+    """Parameters pairs are scored with: m from EM, u from random pairs, lambda over all pairs.
+
+    EM on candidate pairs estimates m well (matches look alike however they were found) but
+    its u and lambda describe the candidates, whose non-matches were chosen for agreeing on a
+    blocking key; Bayes factors need u among all pairs, so the prior odds are the share of
+    matches among all pairs: ``lambda_candidates x candidates / (n (n - 1) / 2)``. The
+    stated priors (small cases) are used as they are.
+    """
+    if not params["estimated"] or u_random is None:
+        return params
+    lam = params["lambda"] * params["pairs"] / (n * (n - 1) / 2)
+    return {**params, "u": {c: np.asarray(u_random[c], float) for c in params["m"]},
+            "lambda": float(np.clip(lam, 1e-12, 0.5)), "lambda_candidates": params["lambda"]}
+
+
 def _with_name_blocks(feat, pairs, max_block):
-    """Add the pairs that share two phonetic name tokens (blocks of at most `max_block`)."""
+    """Add the pairs whose names agree on all phonetic tokens but at most one.
+
+    Each record's first name gives its set of phonetic token keys and, with three tokens or
+    more, every subset lacking one token: a dropped second surname, swapped or hyphenated
+    surnames and a typo in one token share a key; blocks of more than `max_block` records
+    (very common names) are skipped.
+    """
     idx, keys = [], []
     for k, names in enumerate(feat["names"]):
         if not names:
             continue
-        toks = sorted({phonetic_key(t) for t in name_tokens(names[0]) if len(t) > 1})
-        for a, b in combinations(toks[:6], 2):
+        toks = sorted({phonetic_key(t) for t in name_tokens(names[0]) if len(t) > 1})[:8]
+        if len(toks) < 2:
+            continue
+        subsets = {tuple(toks)}
+        if len(toks) >= 3:
+            subsets.update(c for c in combinations(toks, len(toks) - 1))
+        for sub in subsets:
             idx.append(k)
-            keys.append(f"{a}|{b}")
+            keys.append("|".join(sub))
     extra, _ = block_pairs(idx, keys, max_block)
     if not len(extra):
         return pairs
@@ -610,18 +792,26 @@ def _with_name_blocks(feat, pairs, max_block):
     return allp.sort_values(["i", "j"]).reset_index(drop=True)
 
 
-def _random_u(feat, seed, min_sim, min_ct, k=20_000):
-    """u per level measured on `k` random pairs of records."""
+def _random_u(feat, seed, min_sim, min_ct, k=50_000, k_birth=1_000_000):
+    """u per level among random pairs of records (None for fewer than 50 records).
+
+    Birth dates on `k_birth` random pairs (vectorised); shared documents and phones and exact
+    names counted over all pairs from the key counts; the rest on `k` random pairs. Counts
+    are smoothed by half a pair.
+    """
     n = feat["n"]
-    if n < 3:
+    if n < 50:
         return None
     rng = np.random.default_rng(seed)
-    a = rng.integers(0, n, k)
-    b = rng.integers(0, n, k)
-    ok = a != b
-    a, b = np.minimum(a[ok], b[ok]), np.maximum(a[ok], b[ok])
+
+    def sample(size):
+        a = rng.integers(0, n, size)
+        b = rng.integers(0, n, size)
+        ok = a != b
+        return np.minimum(a[ok], b[ok]), np.maximum(a[ok], b[ok])
+
+    a, b = sample(k)
     p = pd.DataFrame({"i": a, "j": b})
-    # shared documents and phones among random pairs
     for col, table in (("doc", feat["docs"]), ("phone", feat["phones"])):
         t = table[table["key"].astype(str) != ""][["i", "key"]].drop_duplicates()
         hit = p.reset_index().merge(t, on="i").merge(t.rename(columns={"i": "j"}),
@@ -633,14 +823,43 @@ def _random_u(feat, seed, min_sim, min_ct, k=20_000):
     out = {}
     for c, names in COMPARISONS.items():
         x = lv[c].to_numpy(np.int64)
-        cnt = np.bincount(x[x >= 0], minlength=len(names)).astype(float) + 0.5   # smoothed
-        out[c] = cnt / cnt.sum()
+        out[c] = np.bincount(x[x >= 0], minlength=len(names)).astype(float) + 0.5
+    # birth dates on many more pairs
+    a, b = sample(k_birth)
+    y, m, d = feat["y"], feat["m"], feat["d"]
+    bl = birth_levels(y[a], m[a], d[a], y[b], m[b], d[b])
+    out["birth"] = np.array([(bl == BIRTH_CONFLICT).sum(), (bl == BIRTH_YEAR).sum(),
+                             (bl == BIRTH_MONTH).sum(), (bl == BIRTH_SWAP).sum(),
+                             (bl == BIRTH_DAY).sum()], dtype=float) + 0.5
+    for c in out:
+        out[c] = out[c] / out[c].sum()
+    # shared document / phone among the pairs of records that both hold one: exact counts
+    for c, table, shared in (("document", feat["docs"], 2), ("phone", feat["phones"], 1)):
+        t = table[table["key"].astype(str) != ""][["i", "key"]].drop_duplicates()
+        holders = t["i"].nunique()
+        both = holders * (holders - 1) / 2
+        if both > 0:
+            cnt = t.groupby("key").size().to_numpy(float)
+            u_sh = max(float((cnt * (cnt - 1) / 2).sum()), 0.5) / both
+            rest = out[c].copy()
+            rest[shared] = 0
+            out[c] = rest / rest.sum() * (1 - u_sh)
+            out[c][shared] = u_sh
+    # exact names: share of pairs carrying the same (first) full name, over all pairs
+    cnt = np.bincount(feat["name_key"]).astype(float)
+    u_ex = max(float((cnt * (cnt - 1)).sum()), 1.0) / (n * (n - 1))
+    rest = out["name"].copy()
+    rest[_NAME_EXACT] = 0
+    out["name"] = rest / rest.sum() * (1 - u_ex)
+    out["name"][_NAME_EXACT] = u_ex
     return out
 
 
 def _review_rows(feat, lv, i, j, rows, prob, weight, params, corroborated, hi):
     ids = feat["ids"]
     names = feat["names"]
+    feat["_fs_has_doc"] = set(feat["docs"]["i"].tolist())
+    feat["_fs_has_phone"] = set(feat["phones"]["i"].tolist())
     out = []
     gain = {c: float(np.max(np.log2(params["m"][c]) - np.log2(params["u"][c])))
             for c in ("birth", "document", "phone") if c in params["m"]}
@@ -675,38 +894,39 @@ def _what_would_decide(feat, a, b, lv, gain):
     elif lv["birth"] in (1, 2):
         asks.append((gain.get("birth", 0), "a full birth date for "
                      + lacking(lambda x: bool(feat["d"][x]))))
-    doc_has = set(feat["docs"]["i"].tolist())
-    ph_has = set(feat["phones"]["i"].tolist())
     if lv["document"] < 0:
         asks.append((gain.get("document", 0), "a document number for "
-                     + lacking(lambda x: x in doc_has)))
+                     + lacking(lambda x: x in feat["_fs_has_doc"])))
     elif lv["document"] == 1:
         asks.append((gain.get("document", 0) / 2, "the passport numbers of both (their "
                      "documents differ but may be of different kinds)"))
     if lv["phone"] < 0:
         asks.append((gain.get("phone", 0), "a phone number for "
-                     + lacking(lambda x: x in ph_has)))
+                     + lacking(lambda x: x in feat["_fs_has_phone"])))
     if not asks:
         return "an analyst's check: every field is known and the evidence is mixed"
     asks.sort(key=lambda t: -t[0])
     return "; or ".join(t for _, t in asks[:3])
 
 
-def _model_dict(params, u_random, lv, n_accepted, n_review, cfg):
+def _model_dict(params, scoring, u_random, lv, n_accepted, n_review, cfg):
     comps = {}
     for c, names in COMPARISONS.items():
-        if c not in params["m"]:
+        if c not in scoring["m"]:
             continue
         comps[c] = {}
         for k, nm in enumerate(names):
-            m, u = float(params["m"][c][k]), float(params["u"][c][k])
+            m, u = float(scoring["m"][c][k]), float(scoring["u"][c][k])
             w = float(np.log2(_LINKED_RATIO)) if c == "linked" else float(np.log2(m / u))
-            comps[c][nm] = {"m": round(m, 6), "u": round(u, 6), "weight_bits": round(w, 3),
-                            **({"u_random": round(float(u_random[c][k]), 6)} if u_random else {}),
+            comps[c][nm] = {"m": round(m, 6), "u": float(f"{u:.4g}"), "weight_bits": round(w, 3),
+                            "u_candidates": round(float(params["u"][c][k]), 6),
                             "pairs": int((lv[c] == k).sum())}
     tf = lv["tf"].to_numpy()
     return {"model": "fellegi_sunter", "source": params["source"],
-            "estimated": bool(params["estimated"]), "lambda": round(float(params["lambda"]), 6),
+            "estimated": bool(params["estimated"]),
+            "u_from": "random pairs" if scoring is not params else params["source"],
+            "lambda": float(f"{scoring['lambda']:.4g}"),
+            "lambda_candidates": round(float(params["lambda"]), 6),
             "iterations": int(params["iterations"]), "pairs": int(len(lv)),
             "patterns": int(params.get("patterns", 0)),
             "prior_levels": list(params.get("prior_levels", [])),
