@@ -40,8 +40,9 @@ not converge) falls back to the stated :data:`PRIORS`, and the model says so.
 **Term frequency.** Agreeing on a common name says less than agreeing on a rare one. For the
 ``exact`` and ``part_missing`` name levels, the chance that a random record carries the
 tokens of the shorter name is estimated as the product of the token frequencies (at least
-``1/n``), and the weight is adjusted by ``log2(tf_mean / tf)``, where ``tf_mean`` is the
-geometric mean over the pairs of that level: the level's EM weight holds on average, a
+``1/n**2``), and the weight is adjusted by ``log2(tf_mean / tf)`` (at most
+:data:`TF_MAX_BITS` either way), where ``tf_mean`` is the geometric mean over the pairs of
+that level: the level's EM weight holds on average, a
 ``García López`` pair weighs less and a ``Quispe Mamani`` pair more.
 
 **Match weight and probability.** ``weight = log2(lambda / (1 - lambda)) + sum log2(m / u)``
@@ -78,7 +79,7 @@ from netanalysis.resolve.features import (BIRTH_CONFLICT, BIRTH_DAY, BIRTH_MONTH
                                           BIRTH_YEAR, birth_levels)
 from netanalysis.resolve.names import name_tokens, phonetic_key, token_similarity
 
-__all__ = ["COMPARISONS", "PRIORS", "REVIEW_COLUMNS", "comparison_vectors",
+__all__ = ["COMPARISONS", "PRIORS", "REVIEW_COLUMNS", "TF_MAX_BITS", "comparison_vectors",
            "estimate_parameters", "match_weights", "score_pairs", "review_table"]
 
 #: Levels of each comparison, from the strongest disagreement (level 0) up.
@@ -112,6 +113,10 @@ _LINKED_RATIO = 0.25
 #: Columns of the review list (``review.csv``).
 REVIEW_COLUMNS = ["id_a", "name_a", "id_b", "name_b", "probability", "match_weight", "levels",
                   "why_not_merged", "what_would_decide"]
+
+#: Largest term-frequency adjustment of a name weight, in bits either way (a name seen
+#: once in a case is not evidence without limit).
+TF_MAX_BITS = 6.0
 
 _NAME_EXACT, _NAME_SUBSET = 4, 3
 _EPS = 1e-6
@@ -359,7 +364,7 @@ def match_weights(levels, params, *, tf=None, tf_weight=1.0):
             sel = (lv == level) & np.isfinite(tf)
             if sel.any():
                 lt = np.log2(tf[sel])
-                w[sel] += float(tf_weight) * (lt.mean() - lt)
+                w[sel] += float(tf_weight) * np.clip(lt.mean() - lt, -TF_MAX_BITS, TF_MAX_BITS)
     prob = 1.0 / (1.0 + np.exp2(-np.clip(w, -1000, 1000)))
     return w, prob
 
@@ -499,8 +504,8 @@ def review_table(review, merges, decisions=None, *, max_rows=None):
     keep = (r != s).to_numpy()
     if decisions is not None and len(decisions):
         dec = {tuple(sorted((str(a), str(b)))) for a, b in zip(decisions["id_a"], decisions["id_b"])}
-        keep &= np.array([tuple(sorted((a, b))) not in dec
-                          for a, b in zip(review["id_a"], review["id_b"])], dtype=bool)
+        keep = keep & np.array([tuple(sorted((a, b))) not in dec
+                                for a, b in zip(review["id_a"], review["id_b"])], dtype=bool)
     out = review[keep].sort_values(["probability", "id_a", "id_b"], ascending=[False, True, True])
     if max_rows is not None:
         out = out.head(int(max_rows))
@@ -525,7 +530,7 @@ def _name_levels(feat, i, j, min_sim, width=8):
     if not n_pairs:
         return lvl, sim, tf
     T, lens, vocab, freq, many = _token_table(feat, width)
-    floor = 1.0 / max(feat["n"], 1)
+    floor = 1.0 / max(feat["n"], 1) ** 2
     simple = ~(many[i] | many[j]) & (lens[i] > 0) & (lens[j] > 0)
     k = np.flatnonzero(simple)
     if len(k):
@@ -585,7 +590,7 @@ def _name_levels(feat, i, j, min_sim, width=8):
         if lq >= _NAME_SUBSET:
             p = 1.0
             for t in short:
-                p *= tok_freq.get(t, floor)
+                p *= tok_freq.get(t, 1.0 / max(feat["n"], 1))
             tf[q] = max(p, floor)
     return lvl, sim, tf
 
