@@ -10,6 +10,7 @@ outputs, and writes every file of the output contract of ``CASE_FORMAT.md``:
 ``movements.csv``      where each fugitive is likely to go next, with probability and why
 ``inferred_links.csv`` ties found in the data that no source stated
 ``merges.csv``         records judged to be the same person
+``review.csv``         pairs of records to check by hand (``resolve.model: fellegi_sunter``)
 ``rejects.csv``        every input row that was not taken, and why
 ``network.html``       the interactive network map (offline, self-contained)
 ``report.html``        the case report (offline, self-contained)
@@ -44,7 +45,7 @@ from netanalysis.settings import load_settings
 __all__ = ["analyze_case", "prepare_case", "AnalysisRun", "OUTPUT_FILES"]
 
 #: Every file ``analyze_case`` writes, in the order it writes them.
-OUTPUT_FILES = ("rejects.csv", "merges.csv", "inferred_links.csv", "targets.csv", "groups.csv",
+OUTPUT_FILES = ("rejects.csv", "merges.csv", "review.csv", "inferred_links.csv", "targets.csv", "groups.csv",
                 "logistics.csv", "movements.csv", "network.html", "report.html", "summary.json")
 
 _MERGE_COLUMNS = ["kept_id", "merged_id", "score", "reason"]
@@ -272,6 +273,7 @@ def _run(out, case, *, engine, resolve, infer, decisions, mapping, settings, fil
 
     _write_csv(case.rejects, out.path("rejects.csv"), REJECT_COLUMNS)
     _write_csv(case.merges, out.path("merges.csv"), _MERGE_COLUMNS)
+    _write_csv(_review(case), out.path("review.csv"))  # rows with resolve.model: fellegi_sunter
     _write_csv(case.inferred, out.path("inferred_links.csv"), _INFERRED_COLUMNS)
     _write_csv(analysis.targets, out.path("targets.csv"))
     _write_csv(analysis.groups, out.path("groups.csv"))
@@ -306,6 +308,14 @@ def _robustness(case, analysis, settings, filters, seed, progress):
     return rob
 
 
+def _review(case):
+    """The review list of a Fellegi-Sunter resolution (resolve/probabilistic.py); no rows else."""
+    from netanalysis.resolve.probabilistic import REVIEW_COLUMNS
+
+    rows = case.merges.attrs.get("review") if case.merges is not None else None
+    return pd.DataFrame(rows or [], columns=REVIEW_COLUMNS)
+
+
 def _write_csv(df, path, columns=None):
     if df is None:
         df = pd.DataFrame(columns=columns or [])
@@ -332,6 +342,7 @@ def _summary(case, analysis, settings, filters, seed, backend, timings):
         },
         "rejects": int(len(case.rejects)),
         "merges": int(len(merges)),
+        "resolution_model": merges.attrs.get("model"),   # Fellegi-Sunter parameters, or None
         "inferred_links": {str(k): int(v) for k, v in inferred["type"].value_counts().items()},
         "persons": int(len(case.tables["persons"])),
         "organizations": int(len(case.tables["organizations"])),

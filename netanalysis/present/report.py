@@ -197,6 +197,7 @@ def report_context(case, analysis, *, title=None, fugitives=None, targets=None, 
     merges = _records(case.merges, ["kept_id", "merged_id", "score", "reason"], limit=1000)
     for m in merges:
         m["kept_name"] = names.get(str(m["kept_id"]), "")
+    review = (case.merges.attrs.get("review") or []) if case.merges is not None else []
 
     target_rows = _records(t, ["rank", "id", "name", "role", "score", "why"], limit=targets)
     scores = t["score"].tolist() if "score" in t else []
@@ -270,6 +271,7 @@ def report_context(case, analysis, *, title=None, fugitives=None, targets=None, 
         "sizes": {k: len(v) for k, v in case.tables.items()},
         "counts": counts, "rejects": rejects, "n_rejects": len(case.rejects),
         "merges": merges, "targets": target_rows, "n_targets": len(t), "score_svg": score_svg,
+        "review": review[:200], "n_review": len(review),
         "fugitives": fug_sections, "travel_svg": travel_svg, "logistics": logistics,
         "inferred": inferred, "n_inferred": 0 if case.inferred is None else len(case.inferred),
         "modularity": analysis.modularity, "meta": meta, "colors": colors,

@@ -24,7 +24,7 @@ from netanalysis.resolve.features import (BIRTH_CONFLICT, BIRTH_DAY, BIRTH_MONTH
 from netanalysis.resolve.names import name_similarity
 from netanalysis.settings import section_settings
 
-__all__ = ["SCORE_COLUMNS", "compare_pairs"]
+__all__ = ["SCORE_COLUMNS", "compare_pairs", "pair_comparer"]
 
 #: Columns :func:`compare_pairs` adds to the pairs it is given.
 SCORE_COLUMNS = ["score", "name_score", "reason", "evidence", "accept"]
@@ -106,6 +106,41 @@ def compare_pairs(feat, pairs, *, settings=None, progress=None, prefilter=True):
                            "float64" if c in ("score", "name_score") else object)
     return out
 
+
+
+def pair_comparer(feat, settings=None):
+    """Return a function that compares one pair of records by the rule, with its reasons.
+
+    Parameters
+    ----------
+    feat : dict
+        Record features from :func:`netanalysis.resolve.features.person_features`.
+    settings : Settings or dict, optional
+        Full settings or the ``resolve`` section.
+
+    Returns
+    -------
+    callable
+        ``compare(i, j)`` for record positions ``i``, ``j``: a dict with the keys of
+        :data:`SCORE_COLUMNS` (the rule's ``score``, ``name_score``, ``reason``,
+        ``evidence``, ``accept``). Used by other scorers (Fellegi-Sunter) to explain their
+        merges in the rule's words.
+
+    See Also
+    --------
+    compare_pairs : the same comparison over a batch of pairs.
+
+    Examples
+    --------
+    >>> from netanalysis.ingest import case_from_records
+    >>> from netanalysis.resolve.features import person_features
+    >>> case = case_from_records(persons=[{"id": "P1", "name": "Ana Gómez", "birth_date": "1980-03-05"},
+    ...                                   {"id": "P2", "name": "ANA GOMEZ", "birth_date": "1980-03-05"}])
+    >>> r = pair_comparer(person_features(case))(0, 1)
+    >>> r["name_score"], r["evidence"]
+    (1.0, 'birth_date')
+    """
+    return _Context(feat, section_settings(settings, "resolve")).compare
 
 # --------------------------------------------------------------------------------------------
 class _Context:

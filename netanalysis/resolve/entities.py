@@ -63,7 +63,7 @@ import pandas as pd
 from netanalysis.progress import Progress
 from netanalysis.resolve.blocking import candidate_pairs
 from netanalysis.resolve.cluster import MERGE_COLUMNS, cluster_pairs, decision_pairs
-from netanalysis.resolve.compare import compare_pairs
+from netanalysis.resolve.compare import compare_pairs, pair_comparer
 from netanalysis.resolve.features import MAX_COMPARED_NAMES, birth_agreement, person_features
 from netanalysis.resolve.merge import apply_merges
 from netanalysis.settings import section_settings
@@ -156,7 +156,24 @@ def resolve_entities(case, *, settings=None, decisions=None, progress=None):
                                    min_shared_contacts=int(cfg["min_shared_contacts"]))
     progress.say(f"resolution: {n:,} person records, {len(pairs):,} candidate pairs "
                  f"({', '.join(f'{k} {v:,}' for k, v in stats.items())})")
-    scored = compare_pairs(feat, pairs, settings=cfg, progress=progress)   # the scorer
-    progress.say(f"resolution: {int(scored['accept'].sum()):,} pairs accepted")
+    fs = None
+    if cfg["model"] == "fellegi_sunter":   # probabilistic scoring: resolve/probabilistic.py
+        from netanalysis.resolve.probabilistic import score_pairs
+        fs = score_pairs(feat, pairs, cfg, explain=pair_comparer(feat, cfg), progress=progress)
+        scored = pd.DataFrame(fs["accepted"]) if fs["accepted"] else pd.DataFrame()
+        progress.say(f"resolution: {len(scored):,} pairs accepted")
+    else:
+        scored = compare_pairs(feat, pairs, settings=cfg, progress=progress)   # the scorer
+        progress.say(f"resolution: {int(scored['accept'].sum()):,} pairs accepted")
     forced = compare_pairs(feat, forced, settings=cfg, prefilter=False)
-    return cluster_pairs(case, feat, scored, forced=forced, vetoes=vetoes)
+    out = cluster_pairs(case, feat, scored, forced=forced, vetoes=vetoes)
+    if fs is not None:   # the review list and the model's parameters travel with the merges
+        from netanalysis.resolve.probabilistic import review_table
+        ids = feat["ids"]
+        decided = pd.DataFrame([{"id_a": ids[int(r.i)], "id_b": ids[int(r.j)]}
+                                for d in (forced, vetoes) if d is not None and len(d)
+                                for r in d.itertuples(index=False)], columns=["id_a", "id_b"])
+        out.attrs["review"] = review_table(fs["review"], out, decided, max_rows=int(
+            cfg["fs_max_review"])).to_dict("records")
+        out.attrs["model"] = fs["model"]
+    return out

@@ -42,6 +42,7 @@ __all__ = [
     "name_tokens",
     "phonetic_key",
     "name_similarity",
+    "token_similarity",
     "NameMatch",
 ]
 
@@ -313,6 +314,34 @@ def name_similarity(a, b, *, initial_score=0.8, variant_score=0.92, min_ratio=80
     total = round(max(0.0, min(1.0, total)), 3)
     reason = _describe(a, b, short, long_, matches, extra, swapped)
     return NameMatch(total, "; ".join([reason] + notes))
+
+
+@lru_cache(maxsize=1_000_000)
+def token_similarity(x, y):
+    """Return how similar two name tokens are, with the defaults of :func:`name_similarity`.
+
+    Parameters
+    ----------
+    x, y : str
+        Tokens as :func:`name_tokens` gives them.
+
+    Returns
+    -------
+    tuple
+        ``(score, kind)``: 1.0 ``"same"``, 0.8 ``"initial"``, 0.92 ``"variant"`` (same
+        :func:`phonetic_key`), ``0.95 x ratio`` ``"typo"``, or ``(0.0, None)``. Cached: the
+        tokens of a case are few, their pairs repeat.
+
+    See Also
+    --------
+    name_similarity : compares whole names token by token.
+
+    Examples
+    --------
+    >>> token_similarity("gomez", "gomes"), token_similarity("j", "jose")
+    ((0.92, 'variant'), (0.8, 'initial'))
+    """
+    return _token_score(x, y, 0.8, 0.92, 80)
 
 
 def _token_score(x, y, initial_score, variant_score, min_ratio):

@@ -208,6 +208,14 @@ class ResolveSettings(Section):
     ----------
     enabled, require_corroboration, birth_conflict_blocks : bool
         Switches of the rule (see the YAML file).
+    model : {"rules", "fellegi_sunter"}
+        The hand-set weights below, or :mod:`netanalysis.resolve.probabilistic`.
+    fs_auto_merge_probability, fs_review_probability, fs_tf_weight : float
+        Fellegi-Sunter: merge and review probabilities, term-frequency adjustment.
+    fs_min_pairs, fs_max_review : int
+        Fellegi-Sunter: fewest pairs to estimate from, most rows in ``review.csv``.
+    fs_name_blocks : bool
+        Fellegi-Sunter: also compare pairs sharing two phonetic name tokens.
     threshold, min_name_similarity, *_weight : float
         The merge threshold and the weight of each piece of evidence.
     rare_name_max, common_name_min, min_shared_contacts, max_block, max_contact_degree : int
@@ -225,6 +233,13 @@ class ResolveSettings(Section):
     """
 
     enabled: bool
+    model: Literal["rules", "fellegi_sunter"]
+    fs_auto_merge_probability: float = field(metadata={"min": 0, "max": 1})
+    fs_review_probability: float = field(metadata={"min": 0, "max": 1})
+    fs_min_pairs: int = field(metadata={"min": 0})
+    fs_tf_weight: float = field(metadata={"min": 0})
+    fs_name_blocks: bool
+    fs_max_review: int = field(metadata={"min": 0})
     threshold: float
     name_weight: float
     min_name_similarity: float

@@ -1,0 +1,225 @@
+"""Entity resolution on Hispanic/Lusophone person records: rules, Fellegi-Sunter and splink.
+
+Generates person records with planted duplicates (``netanalysis.synth.records.person_records``:
+accents stripped, second surname dropped, surnames swapped or hyphenated, typos, day/month
+swapped, birth date missing; every record carries its person's phone and passport with
+probability 0.5 each) and resolves them, in the same run, with
+
+(a) today's rules (``resolve.model: rules``),
+(b) the Fellegi-Sunter model (``resolve.model: fellegi_sunter``),
+(c) splink 5 on DuckDB with a comparable setup (the same fields; blocking on passport, phone,
+    birth date, swapped birth date, first name + first surname; u by random sampling, m by EM,
+    term-frequency adjustment of names; clusters at match probability >= ``--splink-threshold``),
+
+and prints for each: time, peak memory (RSS above the start of the step, sampled), pairwise
+precision and recall over the clusters, recall per variant, and the speed ratio against
+splink. splink is an optional dependency (``pip install netanalysis[bench]``); without it
+(c) is skipped and says so.
+
+Usage::
+
+    python benchmarks/resolve_fs.py                      # 10k and 100k records
+    python benchmarks/resolve_fs.py --sizes 1000000      # national scale (long)
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import threading
+import time
+
+import numpy as np
+import pandas as pd
+import psutil
+
+__all__ = ["main"]
+
+
+class _Peak:
+    """Peak RSS (MiB) above the level at entry, sampled every 50 ms in a thread."""
+
+    def __enter__(self):
+        self.proc = psutil.Process(os.getpid())
+        self.base = self.proc.memory_info().rss
+        self.peak = self.base
+        self.stop = threading.Event()
+        self.t = threading.Thread(target=self._run, daemon=True)
+        self.t.start()
+        self.t0 = time.perf_counter()
+        return self
+
+    def _run(self):
+        while not self.stop.wait(0.05):
+            self.peak = max(self.peak, self.proc.memory_info().rss)
+
+    def __exit__(self, *exc):
+        self.seconds = time.perf_counter() - self.t0
+        self.stop.set()
+        self.t.join()
+        self.peak = max(self.peak, self.proc.memory_info().rss)
+        self.mib = (self.peak - self.base) / 2**20
+
+
+def _pairs_of_clusters(labels):
+    """All record pairs within each cluster: ``{(a, b)}`` with ``a < b``."""
+    out = set()
+    groups = {}
+    for rid, c in labels.items():
+        groups.setdefault(c, []).append(rid)
+    for mem in groups.values():
+        if len(mem) > 1:
+            mem = sorted(mem)
+            for i in range(len(mem)):
+                for j in range(i + 1, len(mem)):
+                    out.add((mem[i], mem[j]))
+    return out
+
+
+def _score(pred, truth):
+    ids = truth["id"].tolist()
+    person = dict(zip(ids, truth["person"].tolist()))
+    tpairs = _pairs_of_clusters(person)
+    tp = len(pred & tpairs)
+    res = {"precision": tp / max(1, len(pred)), "recall": tp / max(1, len(tpairs)),
+           "pairs": len(pred)}
+    # recall per variant: pairs (original, duplicate) of each kind
+    orig = truth[truth["variant"] == "original"].set_index("person")["id"]
+    dup = truth[truth["variant"] != "original"]
+    for kind, g in dup.groupby("variant"):
+        want = [tuple(sorted((orig[p], d))) for p, d in zip(g["person"], g["id"])]
+        res[kind] = sum(w in pred for w in want) / max(1, len(want))
+    return res
+
+
+def _merges_to_pairs(m, ids):
+    root = dict(zip(m["merged_id"], m["kept_id"]))
+    return _pairs_of_clusters({i: root.get(i, i) for i in ids})
+
+
+def run_ours(case, model):
+    from netanalysis.resolve import resolve_entities
+    from netanalysis.settings import load_settings
+
+    settings = load_settings(env={}, resolve={"model": model})
+    with _Peak() as pk:
+        m = resolve_entities(case, settings=settings)
+    return m, pk
+
+
+def run_splink(records, threshold, seed):
+    import splink.comparison_library as cl
+    from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+
+    from netanalysis.resolve.names import name_tokens
+
+    p = records["persons"]
+    with _Peak() as pk:
+        toks = [name_tokens(x) for x in p["name"]]
+        ph = records["phones"].drop_duplicates("person_id").set_index("person_id")["number"]
+        pa = records["documents"].drop_duplicates("holder_id").set_index("holder_id")["number"]
+        bd = p["birth_date"]
+        df = pd.DataFrame({
+            "unique_id": p["id"],
+            "first_name": [t[0] if t else None for t in toks],
+            "surname": [" ".join(t[1:]) if len(t) > 1 else None for t in toks],
+            "surname1": [t[1] if len(t) > 1 else None for t in toks],
+            "surname_tokens": [list(t[1:]) for t in toks],
+            "birth_date": bd,
+            "birth_date_swapped": [f"{b[:4]}-{b[8:10]}-{b[5:7]}" if isinstance(b, str) else None
+                                   for b in bd],
+            "nationality": [x[0] if len(x) else None for x in p["nationality"]],
+            "phone": p["id"].map(ph), "passport": p["id"].map(pa)})
+        db = DuckDBAPI()
+        sdf = db.register(df)
+        settings = SettingsCreator(
+            link_type="dedupe_only",
+            comparisons=[
+                cl.NameComparison("first_name").configure(term_frequency_adjustments=True),
+                cl.NameComparison("surname").configure(term_frequency_adjustments=True),
+                cl.ArrayIntersectAtSizes("surname_tokens", [2, 1]),
+                cl.DateOfBirthComparison("birth_date", input_is_string=True),
+                cl.ExactMatch("nationality"),
+                cl.ExactMatch("phone"),
+                cl.ExactMatch("passport"),
+            ],
+            blocking_rules_to_generate_predictions=[
+                block_on("passport"), block_on("phone"), block_on("birth_date"),
+                "l.birth_date = r.birth_date_swapped",
+                block_on("first_name", "surname1"),
+            ],
+            retain_intermediate_calculation_columns=False,
+        )
+        linker = Linker(sdf, settings, log_level=None)
+        linker.training.estimate_probability_two_random_records_match(
+            [block_on("passport"), block_on("phone")], recall=0.7)
+        linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=seed)
+        linker.training.estimate_parameters_using_expectation_maximisation(
+            block_on("birth_date"), record_sample_proportion=1.0)
+        linker.training.estimate_parameters_using_expectation_maximisation(
+            block_on("first_name", "surname1"), record_sample_proportion=1.0)
+        pred = linker.inference.predict(threshold_match_probability=min(threshold, 0.5))
+        cl_df = linker.clustering.cluster_pairwise_predictions_at_threshold(
+            pred, threshold_match_probability=threshold).as_pandas_dataframe()
+    labels = dict(zip(cl_df["unique_id"], cl_df["cluster_id"]))
+    return _pairs_of_clusters(labels), pk
+
+
+def bench(n, seed, threshold, skip_splink, skip_rules):
+    from netanalysis.ingest import case_from_records
+    from netanalysis.synth.records import RECORD_VARIANTS, person_records
+
+    t = time.perf_counter()
+    r = person_records(n, seed=seed)
+    case = case_from_records(persons=r["persons"], documents=r["documents"], phones=r["phones"])
+    ids = r["persons"]["id"].tolist()
+    truth = r["truth"]
+    print(f"\n{len(ids):,} records (person_records n={n:,}, seed={seed}, duplicate_share=0.3, "
+          f"phone_rate=0.5, document_rate=0.5; {int((truth['variant'] != 'original').sum()):,} "
+          f"duplicates), made and read in {time.perf_counter() - t:.0f} s")
+    rows = {}
+    if not skip_rules:
+        m, pk = run_ours(case, "rules")
+        rows["(a) rules"] = (pk, _score(_merges_to_pairs(m, ids), truth), "")
+    m, pk = run_ours(case, "fellegi_sunter")
+    model = m.attrs.get("model", {})
+    note = (f"review.csv rows {len(m.attrs.get('review', [])):,}; model {model.get('source')}, "
+            f"lambda {model.get('lambda')}, {model.get('pairs', 0):,} candidate pairs")
+    rows["(b) fellegi_sunter"] = (pk, _score(_merges_to_pairs(m, ids), truth), note)
+    if not skip_splink:
+        try:
+            pairs, pk = run_splink(r, threshold, seed)
+            rows[f"(c) splink >= {threshold:g}"] = (pk, _score(pairs, truth), "")
+        except ImportError as exc:
+            print(f"  splink skipped: {exc} (pip install 'netanalysis[bench]')")
+    base = next((v[0].seconds for k, v in rows.items() if k.startswith("(c)")), None)
+    head = f"  {'method':22s} {'time s':>8s} {'x splink':>9s} {'peak MiB':>9s} {'prec':>6s} {'recall':>6s}"
+    print(head + "".join(f" {k[:10]:>10s}" for k in RECORD_VARIANTS))
+    for name, (pk, sc, note) in rows.items():
+        ratio = f"{base / pk.seconds:9.2f}" if base else f"{'-':>9s}"
+        line = (f"  {name:22s} {pk.seconds:8.1f} {ratio} {pk.mib:9.0f} {sc['precision']:6.3f} "
+                f"{sc['recall']:6.3f}" + "".join(f" {sc.get(k, float('nan')):10.3f}"
+                                                 for k in RECORD_VARIANTS))
+        print(line)
+        if note:
+            print(f"  {'':22s} {note}")
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", type=int, nargs="*", default=[10_000, 100_000])
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--splink-threshold", type=float, default=0.9)
+    ap.add_argument("--no-splink", action="store_true")
+    ap.add_argument("--no-rules", action="store_true")
+    args = ap.parse_args(argv)
+    print(f"entity resolution benchmark ({os.cpu_count()} CPUs, "
+          f"{psutil.virtual_memory().total / 2**30:.0f} GiB, load {os.getloadavg()[0]:.1f})")
+    for n in args.sizes:
+        bench(n, args.seed, args.splink_threshold, args.no_splink, args.no_rules)
+    return 0
+
+
+if __name__ == "__main__":
+    np.seterr(all="ignore")
+    raise SystemExit(main())

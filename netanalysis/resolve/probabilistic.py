@@ -1,0 +1,942 @@
+"""Probabilistic entity resolution: a Fellegi-Sunter model estimated from the case itself.
+
+The rule of :mod:`netanalysis.resolve.entities` adds hand-set weights; this module replaces
+them, when ``resolve.model`` is ``fellegi_sunter``, by the log-likelihood ratios of a
+Fellegi-Sunter model [1]_ whose m and u probabilities are estimated from the case by
+expectation-maximisation [2]_. Candidate pairs, the explained reasons, the analysts'
+decisions and the clustering stay those of :func:`netanalysis.resolve.resolve_entities`.
+
+Notes
+-----
+**Comparison vector.** Each candidate pair gets one level per comparison
+(:data:`COMPARISONS`; ``-1`` is "missing on one side" and weighs nothing):
+
+- ``name``: best over the names and aliases of both records
+  (:func:`netanalysis.resolve.names.name_similarity`, which handles accents, initials,
+  spelling variants, swapped and dropped second surnames): ``exact`` (the same tokens, in any
+  order; a hyphenated double surname gives the same tokens), ``part_missing`` (the tokens of
+  one name are a subset of the other's: a dropped second surname or middle name), ``close``
+  (similarity >= 0.9: typos, phonetic variants), ``partial`` (>= ``min_name_similarity``),
+  ``different``;
+- ``birth``: ``day``, ``swap`` (day and month swapped), ``month``, ``year`` (agree as far as
+  both are known), ``conflict``;
+- ``nationality``, ``phone``: ``shared`` / ``different`` (both known, nothing in common);
+- ``document``: ``shared``, ``different`` (both hold documents, none shared), ``conflict``
+  (a passport or national id of the same country with another number);
+- ``contacts``: ``shared`` (>= ``min_shared_contacts`` reported contacts in common) /
+  ``different``;
+- ``linked``: ``linked`` when a source reports a tie between the two records (people do
+  not usually report a tie to themselves); otherwise missing.
+
+**Estimation.** u is first estimated on random pairs of records (``u_random``), and is the
+starting point of EM; EM then estimates m, u and the share of matches ``lambda`` on the
+candidate pairs of the bounded blocks (each distinct comparison vector once, with its count,
+so an iteration costs the number of distinct vectors, not of pairs), assuming conditional
+independence of the comparisons. The pairs are scored with the EM estimates: they are the
+mixture of exactly the population that is scored. A comparison EM cannot estimate (a level
+never observed, or a case with fewer than ``fs_min_pairs`` candidate pairs, or EM that does
+not converge) falls back to the stated :data:`PRIORS`, and the model says so.
+
+**Term frequency.** Agreeing on a common name says less than agreeing on a rare one. For the
+``exact`` and ``part_missing`` name levels, the chance that a random record carries the
+tokens of the shorter name is estimated as the product of the token frequencies (at least
+``1/n**2``), and the weight is adjusted by ``log2(tf_mean / tf)`` (at most
+:data:`TF_MAX_BITS` either way), where ``tf_mean`` is the geometric mean over the pairs of
+that level: the level's EM weight holds on average, a
+``García López`` pair weighs less and a ``Quispe Mamani`` pair more.
+
+**Match weight and probability.** ``weight = log2(lambda / (1 - lambda)) + sum log2(m / u)``
+(plus the term-frequency term), ``probability = 2**weight / (1 + 2**weight)``.
+
+**Decisions.** A pair merges automatically when its probability reaches
+``fs_auto_merge_probability``, its names are compatible, nothing blocks it (different sexes,
+conflicting birth dates) and it has evidence beyond the name (a shared document, phone or
+contacts, a full birth date, or a birth month with a rare full name): a name, however
+rare, never merges alone. Pairs from ``fs_review_probability`` up that do not merge go to
+the review list with what would decide them.
+
+References
+----------
+.. [1] Fellegi, I. P., Sunter, A. B. (1969). A theory for record linkage. *JASA* 64(328):
+   1183-1210. doi:10.1080/01621459.1969.10501049
+.. [2] Winkler, W. E. (1988). Using the EM algorithm for weight computation in the
+   Fellegi-Sunter model of record linkage. *Proc. Section on Survey Research Methods, ASA*,
+   667-671.
+.. [3] Enamorado, T., Fifield, B., Imai, K. (2019). Using a probabilistic model to assist
+   merging of large-scale administrative records. *APSR* 113(2): 353-371.
+   doi:10.1017/S0003055418000783
+"""
+
+from __future__ import annotations
+
+from itertools import combinations
+
+import numpy as np
+import pandas as pd
+
+from netanalysis.resolve.blocking import block_pairs
+from netanalysis.resolve.features import (BIRTH_CONFLICT, BIRTH_DAY, BIRTH_MONTH, BIRTH_SWAP,
+                                          BIRTH_YEAR, birth_levels)
+from netanalysis.resolve.names import name_tokens, phonetic_key, token_similarity
+
+__all__ = ["COMPARISONS", "PRIORS", "REVIEW_COLUMNS", "TF_MAX_BITS", "comparison_vectors",
+           "estimate_parameters", "match_weights", "score_pairs", "review_table"]
+
+#: Levels of each comparison, from the strongest disagreement (level 0) up.
+COMPARISONS = {
+    "name": ("different", "partial", "close", "part_missing", "exact"),
+    "birth": ("conflict", "year", "month", "swap", "day"),
+    "nationality": ("different", "shared"),
+    "document": ("conflict", "different", "shared"),
+    "phone": ("different", "shared"),
+    "contacts": ("different", "shared"),
+    "linked": ("linked",),
+}
+
+#: Stated priors, used where the case is too small to estimate from: ``m`` and ``u`` per
+#: level (in the order of :data:`COMPARISONS`) and the share of matches among candidate
+#: pairs. Set from the literature's usual orders of magnitude, not tuned on any generator.
+PRIORS = {
+    "lambda": 0.05,
+    "name": {"m": (0.01, 0.04, 0.15, 0.25, 0.55), "u": (0.80, 0.12, 0.05, 0.02, 0.01)},
+    "birth": {"m": (0.03, 0.05, 0.07, 0.05, 0.80), "u": (0.90, 0.05, 0.01, 0.005, 0.035)},
+    "nationality": {"m": (0.05, 0.95), "u": (0.40, 0.60)},
+    "document": {"m": (0.02, 0.38, 0.60), "u": (0.20, 0.79, 0.01)},
+    "phone": {"m": (0.40, 0.60), "u": (0.98, 0.02)},
+    "contacts": {"m": (0.60, 0.40), "u": (0.99, 0.01)},
+    "linked": {"m": (1.0,), "u": (1.0,)},
+}
+# "linked" is only ever observed at one level: its weight comes from this ratio, stated here
+# (a reported tie between two records is 4 times likelier for different persons).
+_LINKED_RATIO = 0.25
+
+#: Columns of the review list (``review.csv``).
+REVIEW_COLUMNS = ["id_a", "name_a", "id_b", "name_b", "probability", "match_weight", "levels",
+                  "why_not_merged", "what_would_decide"]
+
+#: Largest term-frequency adjustment of a name weight, in bits either way (a name seen
+#: once in a case is not evidence without limit).
+TF_MAX_BITS = 6.0
+
+_NAME_EXACT, _NAME_SUBSET = 4, 3
+_EPS = 1e-6
+
+
+def comparison_vectors(feat, pairs, *, min_name_similarity=0.75, min_shared_contacts=2):
+    """Return the comparison levels of candidate pairs, one int8 column per comparison.
+
+    Parameters
+    ----------
+    feat : dict
+        Record features (:func:`netanalysis.resolve.features.person_features`).
+    pairs : DataFrame
+        ``i``, ``j`` and the blocking counts ``doc``, ``phone``, ``contacts``
+        (:func:`netanalysis.resolve.blocking.candidate_pairs`).
+    min_name_similarity : float
+        Below this name similarity the names are ``different``.
+    min_shared_contacts : int
+        Contacts in common for the ``contacts`` comparison to be ``shared``.
+
+    Returns
+    -------
+    DataFrame
+        One column per comparison of :data:`COMPARISONS` (level index, ``-1`` missing), plus
+        ``name_score`` (the similarity) and ``tf`` (the term frequency of the shorter name's
+        tokens, for the ``exact`` and ``part_missing`` levels; NaN otherwise).
+
+    See Also
+    --------
+    estimate_parameters : m and u from these vectors.
+
+    Examples
+    --------
+    >>> from netanalysis.ingest import case_from_records
+    >>> from netanalysis.resolve.features import person_features
+    >>> case = case_from_records(persons=[
+    ...     {"id": "P1", "name": "Ana Gómez Ruiz", "birth_date": "1980-03-05"},
+    ...     {"id": "P2", "name": "ANA GOMEZ", "birth_date": "1980-05-03"}])
+    >>> pairs = pd.DataFrame({"i": [0], "j": [1], "doc": [0], "phone": [0], "contacts": [0]})
+    >>> v = comparison_vectors(person_features(case), pairs)
+    >>> [COMPARISONS[c][v[c][0]] if v[c][0] >= 0 else "missing" for c in ("name", "birth", "phone")]
+    ['part_missing', 'swap', 'missing']
+    """
+    i = pairs["i"].to_numpy(np.int64)
+    j = pairs["j"].to_numpy(np.int64)
+    n_pairs = len(i)
+    out = {}
+    # names: best over the names of both records
+    name_lvl, name_score, tf = _name_levels(feat, i, j, min_name_similarity)
+    out["name"] = name_lvl
+    # birth dates
+    y, m, d = feat["y"], feat["m"], feat["d"]
+    bl = birth_levels(y[i], m[i], d[i], y[j], m[j], d[j])
+    out["birth"] = np.select([bl == BIRTH_CONFLICT, bl == BIRTH_YEAR, bl == BIRTH_MONTH,
+                              bl == BIRTH_SWAP, bl == BIRTH_DAY], [0, 1, 2, 3, 4],
+                             -1).astype(np.int8)
+    # nationality
+    code = _nationality_codes(feat)
+    ca, cb = code[i], code[j]
+    nl = np.where((ca == -1) | (cb == -1), -1, (ca == cb).astype(np.int8)).astype(np.int8)
+    nat = feat["nat"]
+    for k in np.flatnonzero(((ca == -2) | (cb == -2)) & (ca != -1) & (cb != -1)):
+        nl[k] = 1 if nat[i[k]] & nat[j[k]] else 0      # several nationalities: sets
+    out["nationality"] = nl
+    # documents, phones, contacts: shared from the blocking counts, known from the records
+    n = feat["n"]
+    has_doc = _has(feat["docs"], n)
+    has_ph = _has(feat["phones"], n)
+    has_ct = feat["degree"] > 0
+    doc_shared = _col(pairs, "doc") > 0
+    both = has_doc[i] & has_doc[j]
+    dl = np.where(doc_shared, 2, np.where(both, 1, -1)).astype(np.int8)
+    dl[_doc_conflicts(feat, i, j, both & ~doc_shared)] = 0
+    out["document"] = dl
+    out["phone"] = np.where(_col(pairs, "phone") > 0, 1,
+                            np.where(has_ph[i] & has_ph[j], 0, -1)).astype(np.int8)
+    out["contacts"] = np.where(_col(pairs, "contacts") >= max(int(min_shared_contacts), 1), 1,
+                               np.where(has_ct[i] & has_ct[j], 0, -1)).astype(np.int8)
+    linked = feat["linked"]
+    out["linked"] = np.array([0 if (int(a), int(b)) in linked else -1 for a, b in zip(i, j)],
+                             dtype=np.int8) if linked else np.full(n_pairs, -1, dtype=np.int8)
+    df = pd.DataFrame(out)
+    df["name_score"] = name_score
+    df["tf"] = tf
+    return df
+
+
+def estimate_parameters(levels, *, u_random=None, min_pairs=500, max_iter=200, tol=1e-5,
+                        priors=None):
+    """Return m, u and lambda of a Fellegi-Sunter model, by EM on comparison vectors.
+
+    Parameters
+    ----------
+    levels : DataFrame
+        One int column per comparison of :data:`COMPARISONS` (``-1`` missing), as from
+        :func:`comparison_vectors`; other columns are ignored.
+    u_random : dict, optional
+        ``{comparison: array of u per level}`` measured on random pairs: EM's starting u
+        (otherwise the priors').
+    min_pairs : int
+        Fewer pairs than this: the stated priors are returned, not an estimate.
+    max_iter, tol : int, float
+        EM stops after `max_iter` iterations or when no parameter moves by more than `tol`.
+    priors : dict, optional
+        Priors in the form of :data:`PRIORS` (default).
+
+    Returns
+    -------
+    dict
+        ``lambda``, ``m`` and ``u`` (``{comparison: numpy array per level}``), ``estimated``
+        (bool), ``source`` (``"em"`` or why the priors were used), ``iterations``, ``pairs``
+        and ``patterns`` (distinct comparison vectors), ``prior_levels`` (the
+        ``comparison:level`` pairs EM could not estimate and took from the priors).
+
+    See Also
+    --------
+    match_weights : weights and probabilities from these parameters.
+
+    Notes
+    -----
+    EM on the mixture of matches and non-matches under conditional independence of the
+    comparisons [2]_. Each distinct vector is handled once with its count; the missing
+    level takes part in neither m nor u of its comparison. Probabilities are kept in
+    ``[1e-6, 1 - 1e-6]``.
+
+    Examples
+    --------
+    >>> lv = pd.DataFrame({"name": [4, 0], "birth": [4, -1]})
+    >>> p = estimate_parameters(lv)
+    >>> p["estimated"], p["source"]
+    (False, 'stated priors: 2 candidate pairs, fewer than 500')
+    >>> round(float(p["m"]["name"][4] / p["u"]["name"][4]), 1)
+    55.0
+    """
+    priors = priors or PRIORS
+    comps = [c for c in COMPARISONS if c in levels.columns]
+    base = {"m": {c: np.asarray(priors[c]["m"], float) for c in comps},
+            "u": {c: np.asarray(priors[c]["u"], float) for c in comps},
+            "lambda": float(priors["lambda"]), "pairs": int(len(levels)), "iterations": 0}
+    if len(levels) < int(min_pairs):
+        return {**base, "estimated": False, "patterns": 0, "prior_levels": [],
+                "source": f"stated priors: {len(levels):,} candidate pairs, fewer than "
+                          f"{int(min_pairs):,}"}
+    pat = levels[comps].value_counts().reset_index(name="_count")
+    w = pat["_count"].to_numpy(float)
+    L = {c: pat[c].to_numpy(np.int64) for c in comps}
+    m = {c: base["m"][c].copy() for c in comps}
+    u = {c: (np.asarray(u_random[c], float) if u_random and c in u_random else base["u"][c]).copy()
+         for c in comps}
+    lam = base["lambda"]
+    it, moved = 0, np.inf
+    while it < int(max_iter):
+        it += 1
+        logbf = np.zeros(len(w))
+        for c in comps:
+            ok = L[c] >= 0
+            logbf[ok] += np.log(m[c][L[c][ok]]) - np.log(u[c][L[c][ok]])
+        odds = np.log(lam) - np.log1p(-lam) + logbf
+        p = 1.0 / (1.0 + np.exp(-np.clip(odds, -700, 700)))
+        pm, pu = w * p, w * (1 - p)
+        moved = 0.0
+        new_lam = float(np.clip(pm.sum() / w.sum(), _EPS, 1 - _EPS))
+        moved = max(moved, abs(new_lam - lam))
+        lam = new_lam
+        for c in comps:
+            k = len(m[c])
+            ok = L[c] >= 0
+            if not ok.any():
+                continue
+            cm = np.bincount(L[c][ok], weights=pm[ok], minlength=k)
+            cu = np.bincount(L[c][ok], weights=pu[ok], minlength=k)
+            nm = np.clip(cm / max(cm.sum(), _EPS), _EPS, 1 - _EPS)
+            nu = np.clip(cu / max(cu.sum(), _EPS), _EPS, 1 - _EPS)
+            moved = max(moved, float(np.abs(nm - m[c]).max()), float(np.abs(nu - u[c]).max()))
+            m[c], u[c] = nm, nu
+        if moved < tol:
+            break
+    if moved >= tol or not (1e-5 < lam < 1 - 1e-5):
+        why = (f"EM did not converge in {it} iterations" if moved >= tol
+               else f"EM gave a degenerate share of matches ({lam:.2g})")
+        return {**base, "estimated": False, "patterns": int(len(w)), "prior_levels": [],
+                "source": "stated priors: " + why}
+    # a level never observed among the pairs has no estimate: take the prior ratio for it
+    prior_levels = []
+    for c in comps:
+        seen = np.bincount(L[c][L[c] >= 0], weights=w[L[c] >= 0], minlength=len(m[c]))
+        for lv in np.flatnonzero(seen == 0):
+            m[c][lv], u[c][lv] = base["m"][c][lv], base["u"][c][lv]
+            prior_levels.append(f"{c}:{COMPARISONS[c][lv]}")
+    return {"m": m, "u": u, "lambda": lam, "estimated": True, "source": "em", "iterations": it,
+            "pairs": int(w.sum()), "patterns": int(len(w)), "prior_levels": prior_levels}
+
+
+def match_weights(levels, params, *, tf=None, tf_weight=1.0):
+    """Return the match weight (bits) and match probability of each comparison vector.
+
+    Parameters
+    ----------
+    levels : DataFrame
+        Comparison levels (:func:`comparison_vectors`).
+    params : dict
+        From :func:`estimate_parameters` (``m``, ``u``, ``lambda``).
+    tf : array, optional
+        Term frequency of the agreeing name tokens per pair (NaN where it does not apply);
+        the name weight is adjusted by ``tf_weight x log2(tf_mean / tf)`` per name level.
+    tf_weight : float
+        0 turns the term-frequency adjustment off.
+
+    Returns
+    -------
+    weight, probability : numpy.ndarray
+        ``log2(lambda/(1-lambda)) + sum log2(m/u)`` (+ the term-frequency term), and
+        ``2**weight / (1 + 2**weight)``.
+
+    See Also
+    --------
+    estimate_parameters : the parameters.
+
+    Examples
+    --------
+    By hand: prior odds 1/9, an exact name (m/u = 0.5/0.01) and a shared phone (0.6/0.02)
+    give 1/9 x 50 x 30 = 166.7, a probability of 166.7/167.7 = 0.994.
+
+    >>> params = {"lambda": 0.1, "m": {"name": np.array([0.5, 0.5]), "phone": np.array([0.4, 0.6])},
+    ...           "u": {"name": np.array([0.99, 0.01]), "phone": np.array([0.98, 0.02])}}
+    >>> w, p = match_weights(pd.DataFrame({"name": [1, 1], "phone": [1, -1]}), params)
+    >>> [round(float(x), 3) for x in p]
+    [0.994, 0.847]
+    """
+    lam = float(params["lambda"])
+    w = np.full(len(levels), np.log2(lam) - np.log2(1 - lam))
+    for c in COMPARISONS:
+        if c not in levels.columns or c not in params["m"]:
+            continue
+        lv = levels[c].to_numpy(np.int64)
+        ok = lv >= 0
+        ratio = np.log2(params["m"][c]) - np.log2(params["u"][c])
+        if c == "linked":
+            ratio = np.array([np.log2(_LINKED_RATIO)])
+        w[ok] += ratio[lv[ok]]
+    if tf is not None and tf_weight and "name" in levels.columns:
+        tf = np.asarray(tf, float)
+        lv = levels["name"].to_numpy(np.int64)
+        for level in (_NAME_SUBSET, _NAME_EXACT):
+            sel = (lv == level) & np.isfinite(tf)
+            if sel.any():
+                lt = np.log2(tf[sel])
+                w[sel] += float(tf_weight) * np.clip(lt.mean() - lt, -TF_MAX_BITS, TF_MAX_BITS)
+    prob = 1.0 / (1.0 + np.exp2(-np.clip(w, -1000, 1000)))
+    return w, prob
+
+
+def score_pairs(feat, pairs, cfg, *, explain, progress=None, seed=0):
+    """Score candidate pairs with a Fellegi-Sunter model estimated from the case.
+
+    Parameters
+    ----------
+    feat : dict
+        Record features (:func:`netanalysis.resolve.features.person_features`).
+    pairs : DataFrame
+        Candidate pairs (:func:`netanalysis.resolve.blocking.candidate_pairs`); pairs of
+        records sharing two phonetic name tokens are added when ``fs_name_blocks`` is on, so
+        that name-only pairs reach the review list (they never merge alone).
+    cfg : Section or dict
+        The ``resolve`` settings.
+    explain : callable
+        ``explain(i, j)`` returns the rule's comparison of a pair (its ``reason``,
+        ``evidence``, ``name_score``), used to explain the merges in words.
+    progress : Progress, optional
+    seed : int
+        Seed of the random pairs u is first measured on.
+
+    Returns
+    -------
+    dict
+        ``accepted`` (list of merge candidates for clustering, with ``score`` the match
+        probability), ``review`` (DataFrame of :data:`REVIEW_COLUMNS` before clustering) and
+        ``model`` (the parameters, in plain types, for ``summary.json``).
+
+    See Also
+    --------
+    netanalysis.resolve.resolve_entities : runs this when ``resolve.model`` is
+        ``fellegi_sunter``.
+
+    Examples
+    --------
+    >>> from netanalysis.ingest import case_from_records
+    >>> from netanalysis.resolve.blocking import candidate_pairs
+    >>> from netanalysis.resolve.features import person_features
+    >>> from netanalysis.settings import load_settings
+    >>> case = case_from_records(persons=[
+    ...     {"id": "P1", "name": "Ana Gómez Ruiz", "birth_date": "1980-03-05"},
+    ...     {"id": "P2", "name": "ANA GOMEZ RUIZ", "birth_date": "1980-03-05"},
+    ...     {"id": "P3", "name": "Ana Gómez Ruiz"}])
+    >>> f = person_features(case)
+    >>> cfg = load_settings(env={}).resolve
+    >>> res = score_pairs(f, candidate_pairs(f)[0], cfg,
+    ...                   explain=lambda i, j: {"reason": "", "evidence": "", "name_score": 1.0})
+    >>> res["accepted"], res["review"][["id_a", "id_b", "probability"]].values.tolist()
+    ([], [['P1', 'P2', 0.9851], ['P1', 'P3', 0.7432], ['P2', 'P3', 0.7432]])
+    >>> res["review"]["what_would_decide"][1]
+    'a document number for P1 and P3; or a phone number for P1 and P3; or a birth date for P3'
+    >>> res["model"]["source"]
+    'stated priors: 3 candidate pairs, fewer than 500'
+    """
+    pairs = _with_name_blocks(feat, pairs, int(cfg["max_block"])) if cfg["fs_name_blocks"] \
+        else pairs
+    if progress is not None:
+        progress.say(f"resolution (Fellegi-Sunter): {len(pairs):,} candidate pairs compared")
+    min_sim = float(cfg["min_name_similarity"])
+    min_ct = int(cfg["min_shared_contacts"])
+    lv = comparison_vectors(feat, pairs, min_name_similarity=min_sim, min_shared_contacts=min_ct)
+    u_random = _random_u(feat, seed, min_sim, min_ct)
+    params = estimate_parameters(lv, u_random=u_random, min_pairs=int(cfg["fs_min_pairs"]))
+    scoring = _scoring(params, u_random, feat["n"])
+    weight, prob = match_weights(lv, scoring, tf=lv["tf"].to_numpy(),
+                                 tf_weight=float(cfg["fs_tf_weight"]))
+    i = pairs["i"].to_numpy(np.int64)
+    j = pairs["j"].to_numpy(np.int64)
+    corroborated = ((lv["document"] == 2) | (lv["phone"] == 1) | (lv["contacts"] == 1)
+                    | lv["birth"].isin([3, 4])
+                    | ((lv["birth"] == 2) & feat["rare"][i] & (feat["name_key"][i] == feat["name_key"][j]))
+                    ).to_numpy()
+    sex = feat["sex"]
+    blocked = np.array([bool(sex[a] and sex[b] and sex[a] != sex[b]) for a, b in zip(i, j)],
+                       dtype=bool)
+    if cfg["birth_conflict_blocks"]:
+        blocked |= (lv["birth"] == 0).to_numpy()
+    compatible = (lv["name"] >= 1).to_numpy()
+    hi, lo = float(cfg["fs_auto_merge_probability"]), float(cfg["fs_review_probability"])
+    accept = (prob >= hi) & compatible & corroborated & ~blocked
+    accepted = []
+    for k in np.flatnonzero(accept):
+        r = dict(explain(int(i[k]), int(j[k])))
+        r.update({"i": int(i[k]), "j": int(j[k]), "score": round(float(prob[k]), 4),
+                  "accept": True, "decision": "auto",
+                  "reason": f"match probability {prob[k]:.4f} (weight {weight[k]:.1f} bits, "
+                            "Fellegi-Sunter); " + str(r.get("reason", ""))})
+        accepted.append(r)
+    rev = np.flatnonzero(~accept & (prob >= lo) & compatible & ~blocked)
+    review = _review_rows(feat, lv, i, j, rev, prob, weight, scoring, corroborated, hi)
+    return {"accepted": accepted, "review": review,
+            "model": _model_dict(params, scoring, u_random, lv, len(accepted), len(review), cfg)}
+
+
+def review_table(review, merges, decisions=None, *, max_rows=None):
+    """Return the review list without the pairs already settled, most probable first.
+
+    Parameters
+    ----------
+    review : DataFrame
+        ``review`` of :func:`score_pairs`.
+    merges : DataFrame
+        The merges of the run (``kept_id``, ``merged_id``): a pair whose records ended up in
+        one person (through a third record, or a forced decision) is settled.
+    decisions : DataFrame, optional
+        The analysts' decisions (``id_a``, ``id_b``): a pair they decided is settled.
+    max_rows : int, optional
+        Keep at most this many rows (the most probable).
+
+    Returns
+    -------
+    DataFrame
+        :data:`REVIEW_COLUMNS`, sorted by decreasing probability then ids.
+
+    See Also
+    --------
+    score_pairs : makes `review`.
+
+    Examples
+    --------
+    >>> rv = pd.DataFrame([["P1", "Ana", "P2", "Ana", 0.9, 3.2, "", "", ""],
+    ...                    ["P1", "Ana", "P3", "Ana", 0.8, 2.0, "", "", ""]], columns=REVIEW_COLUMNS)
+    >>> m = pd.DataFrame({"kept_id": ["P1"], "merged_id": ["P3"]})
+    >>> review_table(rv, m)["id_b"].tolist()
+    ['P2']
+    """
+    if review is None or not len(review):
+        return pd.DataFrame(columns=REVIEW_COLUMNS)
+    root = {}
+    if merges is not None and len(merges):
+        root = dict(zip(merges["merged_id"].astype(str), merges["kept_id"].astype(str)))
+    r = review["id_a"].map(lambda x: root.get(x, x))
+    s = review["id_b"].map(lambda x: root.get(x, x))
+    keep = (r != s).to_numpy()
+    if decisions is not None and len(decisions):
+        dec = {tuple(sorted((str(a), str(b)))) for a, b in zip(decisions["id_a"], decisions["id_b"])}
+        keep = keep & np.array([tuple(sorted((a, b))) not in dec
+                                for a, b in zip(review["id_a"], review["id_b"])], dtype=bool)
+    out = review[keep].sort_values(["probability", "id_a", "id_b"], ascending=[False, True, True])
+    if max_rows is not None:
+        out = out.head(int(max_rows))
+    return out.reset_index(drop=True)[REVIEW_COLUMNS]
+
+
+# --------------------------------------------------------------------------------------------
+def _name_levels(feat, i, j, min_sim, width=8):
+    """Name levels, similarities and term frequencies of pairs ``(i[k], j[k])``, vectorised.
+
+    Records with one name are compared on token-id arrays: exact tokens by broadcasting, the
+    other tokens through :func:`~netanalysis.resolve.names.token_similarity` once per distinct
+    token pair, each token of the shorter name taking its best counterpart (Monge-Elkan
+    matching; name_similarity's greedy one-to-one matching differs only when two tokens of
+    one name compete for the same token of the other). Records with aliases go through
+    :func:`_name_level`, best over every name.
+    """
+    n_pairs = len(i)
+    lvl = np.zeros(n_pairs, dtype=np.int8)
+    sim = np.zeros(n_pairs)
+    tf = np.full(n_pairs, np.nan)
+    if not n_pairs:
+        return lvl, sim, tf
+    T, lens, vocab, freq, many = _token_table(feat, width)
+    floor = 1.0 / max(feat["n"], 1) ** 2
+    simple = ~(many[i] | many[j]) & (lens[i] > 0) & (lens[j] > 0)
+    k = np.flatnonzero(simple)
+    if len(k):
+        a, b = i[k], j[k]
+        swap = lens[a] > lens[b]
+        a, b = np.where(swap, b, a), np.where(swap, a, b)
+        A, B = T[a], T[b]
+        la, lb = lens[a], lens[b]
+        va, vb = A >= 0, B >= 0
+        eq = (A[:, :, None] == B[:, None, :]) & va[:, :, None] & vb[:, None, :]
+        ex_a, ex_b = eq.any(2), eq.any(1)
+        n_ex = ex_a.sum(1)
+        all_b = (ex_b | ~vb).all(1)
+        exact = (n_ex == la) & all_b
+        subset = (n_ex == la) & ~all_b & (la >= 2)
+        # the other tokens: best counterpart among the other tokens of the longer name
+        open_ = (va & ~ex_a)[:, :, None] & (vb & ~ex_b)[:, None, :]
+        r, x, y = np.nonzero(open_)
+        best = np.zeros(A.shape)
+        real_fuzzy = np.zeros(len(k), dtype=bool)
+        if len(r):
+            ta, tb = A[r, x], B[r, y]
+            code = ta.astype(np.int64) * len(vocab) + tb
+            uniq, inv = np.unique(code, return_inverse=True)
+            scores = np.empty(len(uniq))
+            real = np.empty(len(uniq), dtype=bool)
+            words, nv = _vocab_list(feat), len(vocab)
+            for q, c in enumerate(uniq.tolist()):
+                wa = words[c // nv]
+                s1, kind = token_similarity(wa, words[c % nv])
+                scores[q] = s1
+                real[q] = kind is not None and kind != "initial" and len(wa) > 1
+            np.maximum.at(best, (r, x), scores[inv])
+            np.logical_or.at(real_fuzzy, r, real[inv] & (scores[inv] > 0))
+        matched = n_ex + (best > 0).sum(1)
+        total = (n_ex + best.sum(1)) / la - 0.04 * (lb - np.minimum(matched, lb))
+        long_tok = np.zeros(A.shape, dtype=bool)
+        long_tok[va] = _vocab_long(feat)[A[va]]
+        real_any = (ex_a & long_tok).any(1) | real_fuzzy
+        total = np.where(la == 1, np.minimum(total, 0.7), total)
+        total = np.where(real_any, total, np.minimum(total, 0.6))
+        total = np.where(matched > 0, np.round(np.clip(total, 0, 1), 3), 0.0)
+        lv = np.where(exact, _NAME_EXACT, np.where(subset, _NAME_SUBSET, np.where(
+            total >= 0.9, 2, np.where(total >= min_sim, 1, 0))))
+        total = np.where(exact, 1.0, total)
+        lvl[k], sim[k] = lv, total
+        fa = np.where(va, freq[np.where(va, A, 0)], 1.0).prod(1)
+        tf[k] = np.where(lv >= _NAME_SUBSET, np.maximum(fa, floor), np.nan)
+    toks = None
+    tok_freq = None
+    for q in np.flatnonzero(~simple):
+        if toks is None:
+            toks = _record_tokens(feat)
+            tok_freq = dict(zip(vocab.tolist(), freq.tolist()))
+        lq, sq, short = _name_level(toks[i[q]], toks[j[q]], min_sim)
+        lvl[q], sim[q] = lq, sq
+        if lq >= _NAME_SUBSET:
+            p = 1.0
+            for t in short:
+                p *= tok_freq.get(t, 1.0 / max(feat["n"], 1))
+            tf[q] = max(p, floor)
+    return lvl, sim, tf
+
+
+def _token_table(feat, width):
+    """Token ids of each record's first name (-1 padded), lengths, vocabulary, frequencies."""
+    if "_fs_table" not in feat:
+        names = feat["names"]
+        first = [name_tokens(v[0])[:width] if v else () for v in names]
+        flat = [t for ts in first for t in ts]
+        codes, vocab = pd.factorize(pd.Series(flat, dtype=object))
+        lens = np.array([len(ts) for ts in first], dtype=np.int64)
+        T = np.full((len(first), width), -1, dtype=np.int64)
+        rows = np.repeat(np.arange(len(first)), lens)
+        cols = np.concatenate([np.arange(x) for x in lens]) if len(lens) else np.zeros(0, int)
+        T[rows, cols] = codes
+        # a token counted once per record
+        per_rec = pd.DataFrame({"r": rows, "c": codes}).drop_duplicates()
+        freq = np.bincount(per_rec["c"].to_numpy(), minlength=len(vocab)) / max(feat["n"], 1)
+        many = np.array([len(v) > 1 for v in names], dtype=bool)
+        feat["_fs_table"] = (T, lens, np.asarray(vocab, dtype=str), freq, many)
+    return feat["_fs_table"]
+
+
+def _vocab_list(feat):
+    if "_fs_words" not in feat:
+        feat["_fs_words"] = feat["_fs_table"][2].tolist()
+    return feat["_fs_words"]
+
+
+def _vocab_long(feat):
+    if "_fs_long" not in feat:
+        feat["_fs_long"] = np.array([len(w) > 1 for w in _vocab_list(feat)], dtype=bool)
+    return feat["_fs_long"]
+
+
+def _nationality_codes(feat):
+    """One code per record: its nationality, -1 none, -2 several."""
+    nat = feat["nat"]
+    single = [next(iter(x)) if len(x) == 1 else "" for x in nat]
+    codes, _ = pd.factorize(pd.Series(single, dtype=object))
+    codes = codes.astype(np.int64)
+    counts = np.array([len(x) for x in nat])
+    codes[counts == 0] = -1
+    codes[counts > 1] = -2
+    return codes
+
+
+def _name_level(na, nb, min_sim):
+    """Best name level over the token tuples of two records: (level, similarity, tokens).
+
+    The similarity is :func:`netanalysis.resolve.names.name_similarity`'s score (greedy
+    token matching, best pair first; exact tokens first, then
+    :func:`~netanalysis.resolve.names.token_similarity`), without building its reason.
+    """
+    best = (0, 0.0, ())
+    for ta in na:
+        sa = set(ta)
+        for tb in nb:
+            if not ta or not tb:
+                continue
+            sb = set(tb)
+            if sa == sb:
+                return _NAME_EXACT, 1.0, tuple(sorted(sa))
+            short, long_ = (ta, tb) if len(ta) <= len(tb) else (tb, ta)
+            ss, sl = set(short), set(long_)
+            if len(ss) >= 2 and ss <= sl:
+                cand = (_NAME_SUBSET, _similarity(short, long_), tuple(sorted(ss)))
+            else:
+                sim = _similarity(short, long_)
+                cand = (2 if sim >= 0.9 else 1 if sim >= min_sim else 0, sim, ())
+            if cand[:2] > best[:2]:
+                best = cand
+    return best
+
+
+def _similarity(short, long_, extra_token_cost=0.04):
+    """name_similarity's score of two token tuples (`short` no longer than `long_`)."""
+    sl = set(long_)
+    rest_s = [t for t in short if t not in sl]
+    used = {t for t in short if t in sl}
+    rest_l = [t for t in long_ if t not in used]
+    total = float(len(short) - len(rest_s))
+    real = any(len(t) > 1 for t in short if t in sl)
+    n_matched = len(short) - len(rest_s)
+    if rest_s and rest_l:
+        cands = []
+        for a, x in enumerate(rest_s):
+            for b, y in enumerate(rest_l):
+                sc, kind = token_similarity(x, y)
+                if sc > 0:
+                    cands.append((-sc, a, b, kind, x))
+        cands.sort()
+        ua, ub = set(), set()
+        for sc, a, b, kind, x in cands:
+            if a in ua or b in ub:
+                continue
+            ua.add(a)
+            ub.add(b)
+            total -= sc
+            n_matched += 1
+            real = real or (kind != "initial" and len(x) > 1)
+    if not n_matched:
+        return 0.0
+    total = total / len(short) - extra_token_cost * (len(long_) - n_matched)
+    if len(short) == 1:
+        total = min(total, 0.7)
+    if not real:
+        total = min(total, 0.6)
+    return round(max(0.0, min(1.0, total)), 3)
+
+
+def _record_tokens(feat):
+    """Token tuples of every name of every record (computed once per feature dict)."""
+    if "_fs_tokens" not in feat:
+        feat["_fs_tokens"] = [[name_tokens(v) for v in names] for names in feat["names"]]
+    return feat["_fs_tokens"]
+
+
+def _token_frequencies(feat):
+    """Share of records whose first name carries each token."""
+    counts = {}
+    for v in feat["names"]:
+        if v:
+            for t in set(name_tokens(v[0])):
+                counts[t] = counts.get(t, 0) + 1
+    n = max(feat["n"], 1)
+    return {t: c / n for t, c in counts.items()}
+
+
+def _has(table, n):
+    if not len(table):
+        return np.zeros(n, dtype=bool)
+    keyed = table[table["key"].astype(str) != ""]
+    return np.bincount(keyed["i"].to_numpy(np.int64), minlength=n) > 0
+
+
+def _col(pairs, name):
+    return pairs[name].to_numpy(np.int64) if name in pairs else np.zeros(len(pairs), np.int64)
+
+
+def _doc_conflicts(feat, i, j, mask):
+    """Mask of pairs holding a passport or national id of one country with other numbers."""
+    out = np.zeros(len(i), dtype=bool)
+    docs = feat["docs"]
+    if not mask.any() or not len(docs):
+        return out
+    g = docs[docs["kind"].isin(["passport", "national_id"]) & (docs["country"] != "")
+             & (docs["key"] != "")][["i", "kind", "country"]].drop_duplicates()
+    if not len(g):
+        return out
+    idx = np.flatnonzero(mask)
+    p = pd.DataFrame({"k": idx, "i": i[idx], "j": j[idx]})
+    hit = p.merge(g, on="i").merge(g.rename(columns={"i": "j"}), on=["j", "kind", "country"])
+    out[hit["k"].unique()] = True
+    return out
+
+
+def _scoring(params, u_random, n):
+    """Parameters pairs are scored with: m from EM, u from random pairs, lambda over all pairs.
+
+    EM on candidate pairs estimates m well (matches look alike however they were found) but
+    its u and lambda describe the candidates, whose non-matches were chosen for agreeing on a
+    blocking key; Bayes factors need u among all pairs, so the prior odds are the share of
+    matches among all pairs: ``lambda_candidates x candidates / (n (n - 1) / 2)``. The
+    stated priors (small cases) are used as they are.
+    """
+    if not params["estimated"] or u_random is None:
+        return params
+    lam = params["lambda"] * params["pairs"] / (n * (n - 1) / 2)
+    return {**params, "u": {c: np.asarray(u_random[c], float) for c in params["m"]},
+            "lambda": float(np.clip(lam, 1e-12, 0.5)), "lambda_candidates": params["lambda"]}
+
+
+def _with_name_blocks(feat, pairs, max_block):
+    """Add the pairs whose names agree on all phonetic tokens but at most one.
+
+    Each record's first name gives its set of phonetic token keys and, with three tokens or
+    more, every subset lacking one token: a dropped second surname, swapped or hyphenated
+    surnames and a typo in one token share a key; blocks of more than `max_block` records
+    (very common names) are skipped.
+    """
+    idx, keys = [], []
+    for k, names in enumerate(feat["names"]):
+        if not names:
+            continue
+        toks = sorted({phonetic_key(t) for t in name_tokens(names[0]) if len(t) > 1})[:8]
+        if len(toks) < 2:
+            continue
+        subsets = {tuple(toks)}
+        if len(toks) >= 3:
+            subsets.update(c for c in combinations(toks, len(toks) - 1))
+        for sub in subsets:
+            idx.append(k)
+            keys.append("|".join(sub))
+    extra, _ = block_pairs(idx, keys, max_block)
+    if not len(extra):
+        return pairs
+    extra = extra[["i", "j"]]
+    allp = pairs.merge(extra, on=["i", "j"], how="outer")
+    for c in ("doc", "phone", "birth", "contacts"):
+        if c in allp:
+            allp[c] = allp[c].fillna(0).astype(np.int64)
+    return allp.sort_values(["i", "j"]).reset_index(drop=True)
+
+
+def _random_u(feat, seed, min_sim, min_ct, k=50_000, k_birth=1_000_000):
+    """u per level among random pairs of records (None for fewer than 50 records).
+
+    Birth dates on `k_birth` random pairs (vectorised); shared documents and phones and exact
+    names counted over all pairs from the key counts; the rest on `k` random pairs. Counts
+    are smoothed by half a pair.
+    """
+    n = feat["n"]
+    if n < 50:
+        return None
+    rng = np.random.default_rng(seed)
+
+    def sample(size):
+        a = rng.integers(0, n, size)
+        b = rng.integers(0, n, size)
+        ok = a != b
+        return np.minimum(a[ok], b[ok]), np.maximum(a[ok], b[ok])
+
+    a, b = sample(k)
+    p = pd.DataFrame({"i": a, "j": b})
+    for col, table in (("doc", feat["docs"]), ("phone", feat["phones"])):
+        t = table[table["key"].astype(str) != ""][["i", "key"]].drop_duplicates()
+        hit = p.reset_index().merge(t, on="i").merge(t.rename(columns={"i": "j"}),
+                                                       on=["j", "key"])
+        p[col] = 0
+        p.loc[hit["index"].unique(), col] = 1
+    p["contacts"] = 0
+    lv = comparison_vectors(feat, p, min_name_similarity=min_sim, min_shared_contacts=min_ct)
+    out = {}
+    for c, names in COMPARISONS.items():
+        x = lv[c].to_numpy(np.int64)
+        out[c] = np.bincount(x[x >= 0], minlength=len(names)).astype(float) + 0.5
+    # birth dates on many more pairs
+    a, b = sample(k_birth)
+    y, m, d = feat["y"], feat["m"], feat["d"]
+    bl = birth_levels(y[a], m[a], d[a], y[b], m[b], d[b])
+    out["birth"] = np.array([(bl == BIRTH_CONFLICT).sum(), (bl == BIRTH_YEAR).sum(),
+                             (bl == BIRTH_MONTH).sum(), (bl == BIRTH_SWAP).sum(),
+                             (bl == BIRTH_DAY).sum()], dtype=float) + 0.5
+    for c in out:
+        out[c] = out[c] / out[c].sum()
+    # shared document / phone among the pairs of records that both hold one: exact counts
+    for c, table, shared in (("document", feat["docs"], 2), ("phone", feat["phones"], 1)):
+        t = table[table["key"].astype(str) != ""][["i", "key"]].drop_duplicates()
+        holders = t["i"].nunique()
+        both = holders * (holders - 1) / 2
+        if both > 0:
+            cnt = t.groupby("key").size().to_numpy(float)
+            u_sh = max(float((cnt * (cnt - 1) / 2).sum()), 0.5) / both
+            rest = out[c].copy()
+            rest[shared] = 0
+            out[c] = rest / rest.sum() * (1 - u_sh)
+            out[c][shared] = u_sh
+    # exact names: share of pairs carrying the same (first) full name, over all pairs
+    cnt = np.bincount(feat["name_key"]).astype(float)
+    u_ex = max(float((cnt * (cnt - 1)).sum()), 1.0) / (n * (n - 1))
+    rest = out["name"].copy()
+    rest[_NAME_EXACT] = 0
+    out["name"] = rest / rest.sum() * (1 - u_ex)
+    out["name"][_NAME_EXACT] = u_ex
+    return out
+
+
+def _review_rows(feat, lv, i, j, rows, prob, weight, params, corroborated, hi):
+    ids = feat["ids"]
+    names = feat["names"]
+    feat["_fs_has_doc"] = set(feat["docs"]["i"].tolist())
+    feat["_fs_has_phone"] = set(feat["phones"]["i"].tolist())
+    out = []
+    gain = {c: float(np.max(np.log2(params["m"][c]) - np.log2(params["u"][c])))
+            for c in ("birth", "document", "phone") if c in params["m"]}
+    for k in rows:
+        a, b = int(i[k]), int(j[k])
+        lv_k = {c: int(lv[c].iat[k]) for c in COMPARISONS}
+        levels = "; ".join(f"{c}={COMPARISONS[c][x] if x >= 0 else 'missing'}"
+                           for c, x in lv_k.items() if c != "linked" or x >= 0)
+        why = (f"probability {prob[k]:.3f} below {hi:g}" if prob[k] < hi else
+               "no evidence beyond the name")
+        if prob[k] < hi and not corroborated[k]:
+            why += "; no evidence beyond the name"
+        out.append([ids[a], names[a][0] if names[a] else "", ids[b],
+                    names[b][0] if names[b] else "", round(float(prob[k]), 4),
+                    round(float(weight[k]), 2), levels, why,
+                    _what_would_decide(feat, a, b, lv_k, gain)])
+    return pd.DataFrame(out, columns=REVIEW_COLUMNS)
+
+
+def _what_would_decide(feat, a, b, lv, gain):
+    """The missing facts that would settle a pair, strongest first, in words."""
+    ids = feat["ids"]
+    asks = []
+
+    def lacking(has):
+        who = [ids[x] for x in (a, b) if not has(x)]
+        return " and ".join(who) if who else f"{ids[a]} and {ids[b]}"
+
+    if lv["birth"] < 0:
+        asks.append((gain.get("birth", 0), "a birth date for "
+                     + lacking(lambda x: bool(feat["y"][x]))))
+    elif lv["birth"] in (1, 2):
+        asks.append((gain.get("birth", 0), "a full birth date for "
+                     + lacking(lambda x: bool(feat["d"][x]))))
+    if lv["document"] < 0:
+        asks.append((gain.get("document", 0), "a document number for "
+                     + lacking(lambda x: x in feat["_fs_has_doc"])))
+    elif lv["document"] == 1:
+        asks.append((gain.get("document", 0) / 2, "the passport numbers of both (their "
+                     "documents differ but may be of different kinds)"))
+    if lv["phone"] < 0:
+        asks.append((gain.get("phone", 0), "a phone number for "
+                     + lacking(lambda x: x in feat["_fs_has_phone"])))
+    if not asks:
+        return "an analyst's check: every field is known and the evidence is mixed"
+    asks.sort(key=lambda t: -t[0])
+    return "; or ".join(t for _, t in asks[:3])
+
+
+def _model_dict(params, scoring, u_random, lv, n_accepted, n_review, cfg):
+    comps = {}
+    for c, names in COMPARISONS.items():
+        if c not in scoring["m"]:
+            continue
+        comps[c] = {}
+        for k, nm in enumerate(names):
+            m, u = float(scoring["m"][c][k]), float(scoring["u"][c][k])
+            w = float(np.log2(_LINKED_RATIO)) if c == "linked" else float(np.log2(m / u))
+            comps[c][nm] = {"m": round(m, 6), "u": float(f"{u:.4g}"), "weight_bits": round(w, 3),
+                            "u_candidates": round(float(params["u"][c][k]), 6),
+                            "pairs": int((lv[c] == k).sum())}
+    tf = lv["tf"].to_numpy()
+    return {"model": "fellegi_sunter", "source": params["source"],
+            "estimated": bool(params["estimated"]),
+            "u_from": "random pairs" if scoring is not params else params["source"],
+            "lambda": float(f"{scoring['lambda']:.4g}"),
+            "lambda_candidates": round(float(params["lambda"]), 6),
+            "iterations": int(params["iterations"]), "pairs": int(len(lv)),
+            "patterns": int(params.get("patterns", 0)),
+            "prior_levels": list(params.get("prior_levels", [])),
+            "auto_merge_probability": float(cfg["fs_auto_merge_probability"]),
+            "review_probability": float(cfg["fs_review_probability"]),
+            "tf_weight": float(cfg["fs_tf_weight"]),
+            "tf_pairs": int(np.isfinite(tf).sum()), "comparisons": comps,
+            "accepted_pairs": int(n_accepted), "review_pairs": int(n_review)}

@@ -1,0 +1,211 @@
+"""Tests of netanalysis.resolve.probabilistic (Fellegi-Sunter resolution)."""
+
+import csv
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from netanalysis.ingest import case_from_records
+from netanalysis.resolve import resolve_entities
+from netanalysis.resolve.blocking import candidate_pairs
+from netanalysis.resolve.features import person_features
+from netanalysis.resolve.probabilistic import (COMPARISONS, PRIORS, REVIEW_COLUMNS,
+                                               comparison_vectors, estimate_parameters,
+                                               match_weights, score_pairs)
+from netanalysis.settings import load_settings
+
+
+def fs_settings(**resolve):
+    return load_settings(env={}, resolve={"model": "fellegi_sunter", **resolve})
+
+
+def level(col, name):
+    return COMPARISONS[col].index(name)
+
+
+def test_match_weight_and_probability_by_hand():
+    params = {"lambda": 0.2,
+              "m": {"name": np.array([0.1, 0.9]), "birth": np.array([0.05, 0.15, 0.1, 0.1, 0.6])},
+              "u": {"name": np.array([0.95, 0.05]), "birth": np.array([0.8, 0.1, 0.04, 0.01, 0.05])}}
+    lv = pd.DataFrame({"name": [1, 1, 0], "birth": [4, -1, 0]})
+    w, p = match_weights(lv, params)
+    # pair 0: odds 0.2/0.8 x (0.9/0.05) x (0.6/0.05) = 0.25 x 18 x 12 = 54
+    assert w[0] == pytest.approx(math.log2(54))
+    assert p[0] == pytest.approx(54 / 55)
+    # pair 1: the birth date is missing and weighs nothing: 0.25 x 18 = 4.5
+    assert p[1] == pytest.approx(4.5 / 5.5)
+    # pair 2: 0.25 x (0.1/0.95) x (0.05/0.8)
+    odds = 0.25 * (0.1 / 0.95) * (0.05 / 0.8)
+    assert p[2] == pytest.approx(odds / (1 + odds))
+
+
+def test_small_case_falls_back_to_stated_priors_and_says_so():
+    case = case_from_records(persons=[
+        {"id": "P1", "name": "Ana Gómez Ruiz", "birth_date": "1980-03-05"},
+        {"id": "P2", "name": "ANA GOMEZ RUIZ", "birth_date": "1980-03-05"}])
+    f = person_features(case)
+    res = score_pairs(f, candidate_pairs(f)[0], fs_settings().resolve,
+                      explain=lambda i, j: {"reason": "x", "evidence": "", "name_score": 1.0})
+    assert res["model"]["estimated"] is False
+    assert res["model"]["source"].startswith("stated priors")
+    # by hand: prior odds 0.05/0.95, exact name 0.55/0.01, same birth day 0.80/0.035
+    odds = 0.05 / 0.95 * (PRIORS["name"]["m"][4] / PRIORS["name"]["u"][4]) \
+        * (PRIORS["birth"]["m"][4] / PRIORS["birth"]["u"][4])
+    assert res["review"]["probability"][0] == pytest.approx(odds / (1 + odds), abs=1e-4)
+
+
+def test_em_recovers_known_m_and_u():
+    rng = np.random.default_rng(3)
+    n, lam = 40_000, 0.15
+    truth_m = {"name": [0.02, 0.03, 0.1, 0.15, 0.7], "birth": [0.05, 0.02, 0.03, 0.1, 0.8],
+               "phone": [0.3, 0.7]}
+    truth_u = {"name": [0.85, 0.08, 0.04, 0.02, 0.01], "birth": [0.9, 0.05, 0.02, 0.01, 0.02],
+               "phone": [0.9, 0.1]}
+    match = rng.random(n) < lam
+    cols = {}
+    for c in truth_m:
+        lm = rng.choice(len(truth_m[c]), n, p=truth_m[c])
+        lu = rng.choice(len(truth_u[c]), n, p=truth_u[c])
+        cols[c] = np.where(match, lm, lu)
+    cols["phone"] = np.where(rng.random(n) < 0.3, -1, cols["phone"])   # missing on one side
+    p = estimate_parameters(pd.DataFrame(cols), min_pairs=0)
+    assert p["estimated"] and p["source"] == "em"
+    assert p["lambda"] == pytest.approx(lam, abs=0.01)
+    for c in truth_m:
+        assert np.abs(p["m"][c] - truth_m[c]).max() < 0.03, c
+        assert np.abs(p["u"][c] - truth_u[c]).max() < 0.03, c
+
+
+def test_name_levels_handle_two_surname_names():
+    names = [("José Luis Pérez Gómez", "Jose Luis Perez"),     # second surname dropped
+             ("José Pérez Gómez", "Jose Gomez Perez"),         # surnames swapped
+             ("José Pérez Gómez", "José Pérez-Gómez"),         # hyphenated
+             ("João da Silva Santos", "JOAO SILVA SANTOS"),    # Lusophone particle, accents
+             ("Josefina Pérez Gómez", "Josefina Peres Gomez"), # spelling variant
+             ("Ana Torres", "Luis Ramos")]
+    persons = []
+    for k, (a, b) in enumerate(names):
+        persons += [{"id": f"A{k}", "name": a}, {"id": f"B{k}", "name": b}]
+    f = person_features(case_from_records(persons=persons))
+    pairs = pd.DataFrame({"i": range(0, 12, 2), "j": range(1, 12, 2)})
+    lv = comparison_vectors(f, pairs)
+    got = [COMPARISONS["name"][x] for x in lv["name"]]
+    assert got == ["part_missing", "exact", "exact", "exact", "close", "different"]
+
+
+def _tf_case():
+    common = [{"id": f"C{k}", "name": f"Pedro García {s}"} for k, s in enumerate(
+        ["Ruiz", "Soto", "Mora", "Vega", "Rojas", "Díaz", "Lima", "Ríos", "Paz", "Cruz"])]
+    return case_from_records(persons=common + [
+        {"id": "P1", "name": "Ana García López"}, {"id": "P2", "name": "Ana García López"},
+        {"id": "P3", "name": "Ana Quispe López"}, {"id": "P4", "name": "Ana Quispe López"}])
+
+
+def test_term_frequency_makes_a_common_surname_weigh_less_than_a_rare_one():
+    case = _tf_case()
+    f = person_features(case)
+    pos = {pid: k for k, pid in enumerate(f["ids"])}
+    pairs = pd.DataFrame({"i": [pos["P1"], pos["P3"]], "j": [pos["P2"], pos["P4"]]})
+    lv = comparison_vectors(f, pairs)
+    assert lv["name"].tolist() == [level("name", "exact")] * 2
+    assert lv["tf"][0] > lv["tf"][1]          # garcia is carried by 11 of 14 records
+    params = estimate_parameters(lv, min_pairs=10**6)   # stated priors
+    w_tf, _ = match_weights(lv, params, tf=lv["tf"].to_numpy())
+    w_plain, _ = match_weights(lv, params)
+    assert w_plain[0] == w_plain[1]
+    assert w_tf[0] < w_tf[1]
+    # the adjustment is log2(tf_mean / tf): García López loses what Quispe López gains
+    assert w_tf[0] - w_plain[0] == pytest.approx(-(w_tf[1] - w_plain[1]))
+    assert w_tf[1] - w_tf[0] == pytest.approx(math.log2(lv["tf"][0] / lv["tf"][1]))
+
+
+def test_no_automatic_merge_on_name_alone_however_probable():
+    case = case_from_records(persons=[
+        {"id": "P1", "name": "Xochitl Quispe Mamani", "nationality": ["PE"]},
+        {"id": "P2", "name": "XOCHITL QUISPE MAMANI", "nationality": ["PE"]}])
+    s = fs_settings(fs_auto_merge_probability=0.5, fs_review_probability=0.1)
+    m = resolve_entities(case, settings=s)
+    assert len(m) == 0
+    review = m.attrs["review"]
+    assert [(r["id_a"], r["id_b"]) for r in review] == [("P1", "P2")]
+    assert review[0]["probability"] >= 0.5
+    assert review[0]["why_not_merged"] == "no evidence beyond the name"
+    assert "a birth date for P1 and P2" in review[0]["what_would_decide"]
+    assert "name=exact" in review[0]["levels"] and "birth=missing" in review[0]["levels"]
+
+
+def test_review_says_which_record_lacks_the_deciding_fact():
+    case = case_from_records(persons=[
+        {"id": "P1", "name": "Ana Gómez Ruiz", "birth_date": "1980-03-05"},
+        {"id": "P2", "name": "Ana Gomez Ruiz"}],
+        phones=[{"person_id": "P2", "number": "+573001234567"}])
+    m = resolve_entities(case, settings=fs_settings(fs_review_probability=0.1))
+    (row,) = m.attrs["review"]
+    assert row["what_would_decide"].split("; or ") == [
+        "a document number for P1 and P2", "a phone number for P1", "a birth date for P2"]
+
+
+def _strong_pair_case():
+    return case_from_records(
+        persons=[{"id": "P1", "name": "Ana Gómez Ruiz", "birth_date": "1980-03-05"},
+                 {"id": "P2", "name": "ANA GOMEZ RUIZ", "birth_date": "1980-03-05"},
+                 {"id": "P3", "name": "Ana Gómez Ruiz"}],
+        documents=[{"id": "D1", "holder_id": "P1", "kind": "passport", "number": "AB123",
+                    "issuing_country": "CO"},
+                   {"id": "D2", "holder_id": "P2", "kind": "passport", "number": "AB123",
+                    "issuing_country": "CO"}])
+
+
+def test_merges_keep_their_reason_and_probability_and_the_model_is_reported():
+    m = resolve_entities(_strong_pair_case(), settings=fs_settings())
+    assert m[["kept_id", "merged_id"]].values.tolist() == [["P1", "P2"]]
+    assert m["score"][0] >= 0.99
+    assert m["reason"][0].startswith("match probability ")
+    assert "same passport AB123 (CO)" in m["reason"][0]
+    model = m.attrs["model"]
+    assert model["model"] == "fellegi_sunter"
+    assert set(model["comparisons"]) == set(COMPARISONS)
+    assert {"m", "u", "weight_bits"} <= set(model["comparisons"]["name"]["exact"])
+
+
+def test_decisions_still_win(tmp_path):
+    case = _strong_pair_case()
+    veto = pd.DataFrame({"id_a": ["P1"], "id_b": ["P2"], "decision": ["veto"], "note": [None],
+                         "_file": ["d.csv"], "_line": [2]})
+    assert len(resolve_entities(case, settings=fs_settings(), decisions=veto)) == 0
+    force = pd.DataFrame({"id_a": ["P1"], "id_b": ["P3"], "decision": ["merge"], "note": [None],
+                          "_file": ["d.csv"], "_line": [2]})
+    m = resolve_entities(case, settings=fs_settings(), decisions=force)
+    assert sorted(m["merged_id"]) == ["P2", "P3"]
+    assert m.set_index("merged_id")["decision"]["P3"] == "forced"
+    # a pair settled by a decision (or by the merges) leaves the review list
+    assert m.attrs["review"] == []
+
+
+def test_rules_model_is_unchanged_and_has_no_review():
+    m = resolve_entities(_strong_pair_case())
+    assert m[["kept_id", "merged_id"]].values.tolist() == [["P1", "P2"]]
+    assert "review" not in m.attrs and not m["reason"][0].startswith("match probability")
+
+
+@pytest.mark.slow
+def test_analyze_writes_review_csv_and_the_report_section(tmp_path):
+    from netanalysis.pipeline import analyze_case
+
+    case = case_from_records(persons=[
+        {"id": "P1", "name": "Ana Gómez Ruiz", "birth_date": "1980-03-05", "role": "fugitive"},
+        {"id": "P2", "name": "Ana Gomez Ruiz", "role": "associate"},
+        {"id": "P3", "name": "Luis Silva", "role": "associate"}],
+        links=[{"from_id": "P1", "to_id": "P3", "type": "associate"}])
+    run = analyze_case(case, tmp_path / "out", settings=fs_settings(fs_review_probability=0.1),
+                       write_map=False)
+    with open(run.out / "review.csv", newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert list(rows[0]) == REVIEW_COLUMNS
+    assert [(r["id_a"], r["id_b"]) for r in rows] == [("P1", "P2")]
+    assert "a birth date for P2" in rows[0]["what_would_decide"]
+    html = (run.out / "report.html").read_text(encoding="utf-8")
+    assert "To review (1)" in html and "a birth date for P2" in html
+    assert run.summary["resolution_model"]["model"] == "fellegi_sunter"
