@@ -73,6 +73,8 @@ from netanalysis.settings import section_settings
 __all__ = [
     "MAX_COMPARED_NAMES",
     "MERGE_COLUMNS",
+    "compare_pairs",
+    "cluster_merges",
     "resolve_entities",
     "apply_merges",
     "person_features",
@@ -155,6 +157,51 @@ def resolve_entities(case, *, settings=None, decisions=None, progress=None):
                                    min_shared_contacts=int(cfg["min_shared_contacts"]))
     progress.say(f"resolution: {n:,} person records, {len(pairs):,} candidate pairs "
                  f"({', '.join(f'{k} {v:,}' for k, v in stats.items())})")
+    scored = compare_pairs(feat, pairs, settings=cfg, progress=progress)
+    return cluster_merges(case, feat, scored, settings=cfg, decisions=dec)
+
+
+def compare_pairs(feat, pairs, *, settings=None, progress=None):
+    """Return the candidate pairs that merge, each compared by the rule of the module notes.
+
+    The comparison stage of :func:`resolve_entities`, public so that another engine (the
+    Spark jobs of :mod:`netanalysis.engines.spark.resolve`) runs the same code over its own
+    partitions of the candidate pairs.
+
+    Parameters
+    ----------
+    feat : dict
+        Record features (:func:`netanalysis.resolve.features.person_features`).
+    pairs : DataFrame
+        Candidate pairs ``i, j, doc, phone, birth, contacts``
+        (:func:`netanalysis.resolve.blocking.candidate_pairs`).
+    settings : Settings or dict, optional
+        Full settings or the ``resolve`` section.
+    progress : Progress, optional
+
+    Returns
+    -------
+    list of dict
+        The accepted pairs: ``i, j, score, name_score, reason, evidence, accept, decision``.
+
+    See Also
+    --------
+    cluster_merges : the next stage.
+
+    Examples
+    --------
+    >>> from netanalysis.ingest import case_from_records
+    >>> from netanalysis.resolve.blocking import candidate_pairs
+    >>> case = case_from_records(
+    ...     persons=[{"id": "P1", "name": "Ana Gómez"}, {"id": "P2", "name": "ANA GOMEZ"}],
+    ...     documents=[{"id": "D1", "holder_id": "P1", "number": "AB-123", "kind": "passport"},
+    ...                {"id": "D2", "holder_id": "P2", "number": "ab123", "kind": "passport"}])
+    >>> feat = person_features(case)
+    >>> [(r["i"], r["j"], r["score"]) for r in compare_pairs(feat, candidate_pairs(feat)[0])]
+    [(0, 1, 1.4)]
+    """
+    cfg = section_settings(settings, "resolve")
+    progress = progress or Progress(quiet=True)
     pairs = _prefilter(pairs, feat, cfg)
     progress.say(f"resolution: {len(pairs):,} pairs compared in full")
     scored = []
@@ -170,6 +217,54 @@ def resolve_entities(case, *, settings=None, decisions=None, progress=None):
                 bar.update(2000)
         bar.update(len(pairs) % 2000)
     progress.say(f"resolution: {len(scored):,} pairs accepted")
+    return scored
+
+
+def cluster_merges(case, feat, scored, *, settings=None, decisions=None):
+    """Return the merges of the accepted pairs and the analysts' decisions, one row per merged
+    record.
+
+    The clustering stage of :func:`resolve_entities` (forced merges first, then the pairs by
+    decreasing score; vetoes hold).
+
+    Parameters
+    ----------
+    case : Case
+    feat : dict
+        Record features (:func:`netanalysis.resolve.features.person_features`).
+    scored : list of dict
+        Accepted pairs (:func:`compare_pairs`).
+    settings : Settings or dict, optional
+        Full settings or the ``resolve`` section.
+    decisions : DataFrame or str or Path, optional
+        As for :func:`resolve_entities`.
+
+    Returns
+    -------
+    DataFrame
+        :data:`MERGE_COLUMNS`.
+
+    Raises
+    ------
+    UnknownEntityError, InputError
+        As :func:`resolve_entities`.
+
+    See Also
+    --------
+    compare_pairs : the stage before.
+
+    Examples
+    --------
+    >>> from netanalysis.ingest import case_from_records
+    >>> case = case_from_records(persons=[{"id": "P1", "name": "Ana"}, {"id": "P2", "name": "Ana"}])
+    >>> feat = person_features(case)
+    >>> cluster_merges(case, feat, [], decisions=pd.DataFrame(
+    ...     {"id_a": ["P1"], "id_b": ["P2"], "decision": ["merge"], "note": [None]}))["merged_id"].tolist()
+    ['P2']
+    """
+    cfg = section_settings(settings, "resolve")
+    dec = _decisions_frame(decisions)
+    ctx = _Context(feat, cfg)
     pos = {pid: k for k, pid in enumerate(feat["ids"])}
     forced, vetoes, forced_at, veto_at = [], [], [], {}
     for rec in dec.to_dict("records"):
