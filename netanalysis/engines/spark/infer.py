@@ -408,9 +408,10 @@ def _calls(spark, tables, cfg, seed_ids):
     if not len(kept):
         return _empty()
     kp = spark.createDataFrame(kept[["a", "b"]].astype(str))
-    xs = x.join(F.broadcast(kp), ["a", "b"]).select("a", "b", "lo", "hi", "xo").toPandas()
-    xs["xo"] = [tuple(v) for v in xs["xo"]]
-    xs = xs.sort_values("xo", kind="stable").drop_duplicates(["a", "b", "lo", "hi"])
+    # the numbers listed: the first five in the embedded engine's row order (calls, then phones)
+    xs = x.join(F.broadcast(kp), ["a", "b"]).select("a", "b", "lo", "hi", "xo.co", "xo.poa",
+                                                     "xo.pob").toPandas()
+    xs = xs.sort_values(["co", "poa", "pob"], kind="stable").drop_duplicates(["a", "b", "lo", "hi"])
     xs = xs.groupby(["a", "b"], sort=False).head(5)
     nums = {}
     for a, b, lo, hi in zip(xs["a"], xs["b"], xs["lo"], xs["hi"]):
