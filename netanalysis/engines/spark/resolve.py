@@ -204,6 +204,8 @@ def _score(spark, feat, pairs, cfg):
         f = bfeat.value
         for pdf in frames:
             rows = compare_pairs(f, pdf, settings=settings)
+            if not rows:
+                continue
             yield pd.DataFrame(rows, columns=["i", "j", "score", "name_score", "reason",
                                               "evidence", "accept", "decision"])
 

@@ -8,7 +8,8 @@ import pytest
 
 from netanalysis.engines.spark.components import connected_components
 
-pytestmark = pytest.mark.spark
+pytestmark = [pytest.mark.spark,
+              pytest.mark.filterwarnings("ignore:PySpark does not yet fully support pandas")]
 
 
 def _expected(edges):
@@ -29,7 +30,7 @@ def test_the_docstring_example(spark):
 
 def test_a_long_path_self_loops_repeats_and_random_graphs_match_networkx(spark):
     # a path numbered against its order needs many rounds; self-loops and repeats are no edges
-    path = [(f"n{i:03d}", f"n{i + 1:03d}") for i in range(60)][::-1]
+    path = [(f"n{i:03d}", f"n{i + 1:03d}") for i in range(30)][::-1]
     extra = [("z", "z"), ("n010", "n009"), ("n010", "n009"), ("solo", "solo")]
     assert _run(spark, path + extra) == _expected(path + extra)
     rng = np.random.default_rng(5)

@@ -12,6 +12,9 @@ from netanalysis.resolve.infer import INFERRED_COLUMNS, infer_links
 
 pytestmark = [pytest.mark.spark,
               pytest.mark.filterwarnings("ignore:PySpark does not yet fully support pandas"),
+              # pyspark 4.3 calls pandas 3 with a deprecated keyword (its own notice: pandas 3
+              # is not fully supported yet); not a warning about this project's code
+              pytest.mark.filterwarnings("ignore:The copy keyword is deprecated"),
               pytest.mark.filterwarnings("ignore::ResourceWarning")]
 
 
