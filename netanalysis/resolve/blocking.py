@@ -34,7 +34,7 @@ import pandas as pd
 
 from netanalysis.resolve.names import name_tokens, phonetic_key
 
-__all__ = ["normalize_document", "phone_key", "block_pairs", "candidate_pairs"]
+__all__ = ["normalize_document", "phone_key", "block_pairs", "candidate_pairs", "blocking_keys"]
 
 _NON_ALNUM = re.compile(r"[^A-Z0-9]")
 _NON_DIGIT = re.compile(r"[^0-9]")
@@ -221,37 +221,17 @@ def candidate_pairs(feat, *, max_block=50, max_contact_degree=50, min_shared_con
         stats[f"{fam}_blocks_skipped"] = sk
         stats[f"{fam}_pairs"] = len(p)
         frames.append(p.rename(columns={"n": fam}))
-    # full birth date + phonetic name token
-    bi, bk = [], []
-    mi, mk = [], []
-    tok_i, tok_k = [], []
-    for i, (names, bd) in enumerate(zip(feat["names"], feat["birth"])):
-        keys = {phonetic_key(t) for nm in names for t in name_tokens(nm) if len(t) > 1}
-        for k in keys:
-            tok_i.append(i)
-            tok_k.append(k)
-        if isinstance(bd, str) and len(bd) >= 7:
-            for k in keys:     # month blocks: for records whose date is known to the month only
-                mi.append(i)
-                mk.append(f"{bd[:7]}|{k}")
-        if isinstance(bd, str) and len(bd) >= 10:
-            days = [bd[:10]]
-            if bd[5:7] != bd[8:10] and int(bd[8:10]) <= 12:
-                days.append(f"{bd[:4]}-{bd[8:10]}-{bd[5:7]}")
-            for day in days:
-                for k in keys:
-                    bi.append(i)
-                    bk.append(f"{day}|{k}")
+    keys = blocking_keys(feat)
+    bi, bk = keys["birth"]["i"].to_numpy(), keys["birth"]["key"].to_numpy()
     p, sk = block_pairs(bi, bk, max_block)
     stats["birth_blocks_skipped"] = sk
     stats["birth_pairs"] = len(p)
     frames.append(p.rename(columns={"n": "birth"}))
     # month blocks only pair records of which one knows the month but not the day, and only
     # when both carry the same rare full name (see entities: rare_name_weight)
-    if mi:
-        mi_a = np.asarray(mi, dtype=np.int64)
-        ok = feat["rare"][mi_a]
-        p, sk = block_pairs(mi_a[ok], np.asarray(mk, dtype=object)[ok], max_block)
+    if len(keys["month"]):
+        p, sk = block_pairs(keys["month"]["i"].to_numpy(), keys["month"]["key"].to_numpy(),
+                            max_block)
         if len(p):
             i_, j_ = p["i"].to_numpy(), p["j"].to_numpy()
             nk = feat["name_key"]
@@ -267,7 +247,7 @@ def candidate_pairs(feat, *, max_block=50, max_contact_degree=50, min_shared_con
         stats["contact_blocks_skipped"] = sk
         p = p[p["n"] >= min_shared_contacts]
         if len(p):
-            toks = pd.DataFrame({"i": np.asarray(tok_i, dtype=np.int64), "k": tok_k})
+            toks = keys["token"].rename(columns={"key": "k"})
             a = p[["i", "j"]].merge(toks, on="i").merge(toks.rename(columns={"i": "j"}),
                                                         on=["j", "k"])
             ok = a[["i", "j"]].drop_duplicates()
@@ -288,3 +268,61 @@ def candidate_pairs(feat, *, max_block=50, max_contact_degree=50, min_shared_con
     allp[cols] = allp[cols].fillna(0).astype(np.int64)
     out = allp.groupby(["i", "j"], sort=True)[cols].max().reset_index()
     return out, stats
+
+
+def blocking_keys(feat):
+    """Return the name-based blocking keys of each record: the keys behind ``birth`` and
+    month blocks, and the phonetic name tokens that contact blocks must share.
+
+    Parameters
+    ----------
+    feat : dict
+        Record features (:func:`netanalysis.resolve.features.person_features`).
+
+    Returns
+    -------
+    dict of str to DataFrame
+        ``birth`` (full birth date, or the date with day and month swapped, ``|`` a phonetic
+        name token), ``month`` (birth month ``|`` token, records with a rare full name only)
+        and ``token`` (the phonetic tokens), each with columns ``i`` and ``key``.
+
+    See Also
+    --------
+    candidate_pairs : blocks on these keys and on documents, phones and contacts.
+
+    Examples
+    --------
+    >>> from netanalysis.ingest import case_from_records
+    >>> from netanalysis.resolve.features import person_features
+    >>> case = case_from_records(persons=[{"id": "P1", "name": "Ana", "birth_date": "1980-03-05"}])
+    >>> blocking_keys(person_features(case))["birth"]["key"].tolist()
+    ['1980-03-05|an', '1980-05-03|an']
+    """
+    bi, bk = [], []
+    mi, mk = [], []
+    tok_i, tok_k = [], []
+    for i, (names, bd) in enumerate(zip(feat["names"], feat["birth"])):
+        keys = {phonetic_key(t) for nm in names for t in name_tokens(nm) if len(t) > 1}
+        for k in keys:
+            tok_i.append(i)
+            tok_k.append(k)
+        if isinstance(bd, str) and len(bd) >= 7:
+            for k in keys:     # month blocks: for records whose date is known to the month only
+                mi.append(i)
+                mk.append(f"{bd[:7]}|{k}")
+        if isinstance(bd, str) and len(bd) >= 10:
+            days = [bd[:10]]
+            if bd[5:7] != bd[8:10] and int(bd[8:10]) <= 12:
+                days.append(f"{bd[:4]}-{bd[8:10]}-{bd[5:7]}")
+            for day in days:
+                for k in keys:
+                    bi.append(i)
+                    bk.append(f"{day}|{k}")
+    mi_a = np.asarray(mi, dtype=np.int64)
+    ok = feat["rare"][mi_a] if len(mi_a) else np.zeros(0, dtype=bool)
+
+    def frame(i, k):
+        return pd.DataFrame({"i": np.asarray(i, dtype=np.int64), "key": np.asarray(k, dtype=object)})
+
+    return {"birth": frame(bi, bk), "month": frame(mi_a[ok], np.asarray(mk, dtype=object)[ok]),
+            "token": frame(tok_i, tok_k)}
