@@ -165,7 +165,8 @@ def resolve_entities(case, *, settings=None, decisions=None, progress=None):
     else:
         scored = compare_pairs(feat, pairs, settings=cfg, progress=progress)   # the scorer
         progress.say(f"resolution: {int(scored['accept'].sum()):,} pairs accepted")
-    forced = compare_pairs(feat, forced, settings=cfg, prefilter=False)
+    if len(forced):  # the analysts' merges are scored too, for their reasons
+        forced = compare_pairs(feat, forced, settings=cfg, prefilter=False)
     out = cluster_pairs(case, feat, scored, forced=forced, vetoes=vetoes)
     if fs is not None:   # the review list and the model's parameters travel with the merges
         from netanalysis.resolve.probabilistic import review_table
