@@ -121,17 +121,29 @@ def infer_links(case, *, settings=None, progress=None):
         :data:`INFERRED_COLUMNS`, one row per pair and type, sorted by type, then decreasing
         score.
 
+    Raises
+    ------
+    netanalysis.errors.InputError
+        ``infer.types`` names a type the case schema does not know.
+
+    See Also
+    --------
+    co_travel_links, shared_phone_links, shared_document_links, call_links : the rules.
+    netanalysis.resolve.significance : the null models and the false-discovery-rate control.
+
     Examples
     --------
     A and B share three small flights (written two ways); 300 others fly once, four a flight:
 
-    >>> from netanalysis.model.case import Case
+    >>> from netanalysis.ingest import case_from_records
     >>> rows = [(p, car, fl, day) for p in "AB" for car, fl, day in
     ...         [("AV", "85", "2024-03-05"), ("IB", "6500", "2024-04-01"), ("IB", "6501", "2024-04-09")]]
     >>> rows[3] = ("B", "", "AV85", "2024-03-05T10:00")
     >>> rows += [(f"X{i}", "CM", str(i // 4), "2024-05-01") for i in range(300)]
-    >>> tr = pd.DataFrame(rows, columns=["person_id", "carrier", "flight", "depart"])
-    >>> c = Case(tables={"travel": tr})
+    >>> c = case_from_records(
+    ...     persons=[{"id": p, "name": p} for p in sorted({r[0] for r in rows})],
+    ...     travel=[{"person_id": p, "carrier": car, "flight": fl, "depart": day,
+    ...              "origin": "BOG", "destination": "MAD"} for p, car, fl, day in rows])
     >>> t = infer_links(c)
     >>> t[["from_id", "to_id", "type"]].values.tolist()
     [['A', 'B', 'co_travel']]
@@ -140,6 +152,22 @@ def infer_links(case, *, settings=None, progress=None):
     IB6501 2024-04-09 (2 passengers); 0.029 expected by chance (p = 4.1e-06)
     >>> bool(t["confidence"][0] < 0.2)
     True
+
+    Several rules at once: C and D use the same number, A and B call each other three times,
+    20 others call the next one once each. ``types`` chooses the rules:
+
+    >>> ids = ["A", "B", "C", "D"] + [f"X{i}" for i in range(20)]
+    >>> num = {p: f"+34 600 {k:06d}" for k, p in enumerate(ids)}
+    >>> num["D"] = num["C"]
+    >>> calls = [("A", "B"), ("B", "A"), ("A", "B")] + [(f"X{i}", f"X{(i + 1) % 20}") for i in range(20)]
+    >>> c = case_from_records(
+    ...     persons=[{"id": p, "name": p} for p in ids],
+    ...     phones=[{"number": num[p], "person_id": p} for p in ids],
+    ...     calls=[{"caller": num[a], "callee": num[b], "start": "2024-01-01"} for a, b in calls])
+    >>> infer_links(c)[["from_id", "to_id", "type"]].values.tolist()
+    [['C', 'D', 'shared_phone'], ['A', 'B', 'calls']]
+    >>> infer_links(c, settings={"types": ["calls"]})[["from_id", "to_id", "type"]].values.tolist()
+    [['A', 'B', 'calls']]
     """
     cfg = section_settings(settings, "infer")
     progress = progress or Progress(quiet=True)
@@ -499,23 +527,53 @@ def _read_seeds(seeds):
 def shared_phone_links(case, *, settings=None):
     """Return ``shared_phone`` ties: two persons using the same number.
 
+    A number held by two persons is a joint act (the joint-act null of
+    :mod:`netanalysis.resolve.significance`): with the collision rate
+    ``infer.shared_phone.collision_rate`` (1e-8) a chance collision is unlikely among the
+    persons of a case, so one shared number is a tie. Each further user of a number makes it
+    weaker evidence for each pair; numbers of more than ``max_users`` persons are not computed.
+
+    Parameters
+    ----------
+    case : Case
+        Its ``phones`` table (``number``, ``person_id``); numbers are compared normalised
+        (:func:`netanalysis.resolve.blocking.phone_key`). Usually after
+        :func:`netanalysis.resolve.apply_merges`, so that one person is one id.
+    settings : Settings or dict, optional
+        Full settings or the ``infer`` section: ``fdr``, ``seed``, ``max_confidence`` and
+        ``shared_phone`` (``collision_rate``, ``max_users``) apply.
+
+    Returns
+    -------
+    DataFrame
+        :data:`INFERRED_COLUMNS`, type ``shared_phone``, sorted by decreasing score; ``start``
+        and ``end`` are empty (the phones table has no dates).
+
+    See Also
+    --------
+    shared_document_links : the same rule for document numbers.
+    call_links : calls between the numbers of the phones table.
+    infer_links : every rule at once.
+    netanalysis.resolve.significance.identifier_tests : the test of each pair.
+
     Examples
     --------
-    >>> from netanalysis.model.case import Case
+    A and B share two numbers (one written two ways), C and D one, and E, F and G use one
+    switchboard number:
 
-    A and B share three numbers (one written two ways), C and D one; 400 others hold a number
-    each. A number held by two persons is a joint act (the joint-act null of
-    :mod:`netanalysis.resolve.significance`): with a collision rate of 1e-8 a chance collision
-    is unlikely among 404 persons, so one shared number is a tie too, with a lower score:
-
-    >>> ph = [("+573001112233", "A"), ("+57 300 111 2233", "B"), ("+2", "A"), ("+2", "B"),
-    ...       ("+3", "A"), ("+3", "B"), ("+7", "C"), ("+7", "D")]
-    >>> ph = pd.DataFrame(ph + [(f"+9{i}", f"X{i}") for i in range(400)],
-    ...                   columns=["number", "person_id"])
-    >>> t = shared_phone_links(Case(tables={"phones": ph}))
-    >>> t[["from_id", "to_id", "evidence"]].values.tolist()  # doctest: +NORMALIZE_WHITESPACE
-    [['A', 'B', 'both use phone +2, +3, +573001112233; 9e-08 expected by chance (p = 1.2e-22)'],
-     ['C', 'D', 'both use phone +7; 1e-08 expected by chance (p = 1.0e-08)']]
+    >>> from netanalysis.ingest import case_from_records
+    >>> ph = [("+57 300 111 2233", "A"), ("+573001112233", "B"), ("+57 310 555 0101", "A"),
+    ...       ("+57 310 555 0101", "B"), ("+34 600 000 007", "C"), ("+34 600 000 007", "D"),
+    ...       ("+34 910 000 000", "E"), ("+34 910 000 000", "F"), ("+34 910 000 000", "G")]
+    >>> c = case_from_records(persons=[{"id": p, "name": p} for p in "ABCDEFG"],
+    ...                       phones=[{"number": n, "person_id": p} for n, p in ph])
+    >>> t = shared_phone_links(c)
+    >>> t[["from_id", "to_id", "score"]].values.tolist()
+    [['A', 'B', 15.0969], ['C', 'D', 8.0], ['E', 'F', 7.699], ['E', 'G', 7.699], ['F', 'G', 7.699]]
+    >>> print(t["evidence"][0])
+    both use phone +573001112233, +573105550101; 4e-08 expected by chance (p = 8.0e-16)
+    >>> print(t["evidence"][2])
+    both use phone +34910000000 (used by up to 3 persons); 2e-08 expected by chance (p = 2.0e-08)
     """
     cfg = section_settings(settings, "infer")
     ph = case.tables["phones"]
@@ -532,25 +590,52 @@ def shared_document_links(case, *, settings=None):
     """Return ``shared_document`` ties: the same document number (same issuing country) held
     by two persons, or a person travelling on a document another holds.
 
+    Documents are identifiers under the joint-act null of
+    :mod:`netanalysis.resolve.significance`, with the collision rate
+    ``infer.shared_document.collision_rate`` (1e-9): one document shared by two persons is a
+    tie. Numbers are compared normalised (:func:`netanalysis.resolve.blocking.normalize_document`);
+    the same number from two issuing countries is two documents.
+
+    Parameters
+    ----------
+    case : Case
+        Its ``documents`` table (``id``, ``holder_id``, ``number``, ``kind``,
+        ``issuing_country``) and the ``document_id`` of its ``travel`` table. Usually after
+        :func:`netanalysis.resolve.apply_merges`: records merged by resolution are one person.
+    settings : Settings or dict, optional
+        Full settings or the ``infer`` section: ``fdr``, ``seed``, ``max_confidence`` and
+        ``shared_document`` (``collision_rate``, ``max_users``) apply.
+
+    Returns
+    -------
+    DataFrame
+        :data:`INFERRED_COLUMNS`, type ``shared_document``, sorted by decreasing score;
+        ``start`` and ``end`` are empty.
+
+    See Also
+    --------
+    shared_phone_links : the same rule for phone numbers.
+    co_travel_links : ties from the journeys of the travel table.
+    infer_links : every rule at once.
+    netanalysis.resolve.significance.identifier_tests : the test of each pair.
+
     Examples
     --------
-    >>> from netanalysis.model.case import Case
+    A and B hold the same Venezuelan passport (written two ways), C a Peruvian one with the
+    same number, and E travels on D's passport:
 
-    A and B hold the same three passports (numbers written two ways); 200 others hold one
-    each, and the document X9 (PE) is held by 4 of them:
-
-    >>> docs = pd.DataFrame({"holder_id": list("ABABAB") + [f"X{i}" for i in range(200)],
-    ...     "number": ["AB123", "ab-123", "C9", "C9", "E1", "E1"] + [f"N{i}" for i in range(200)],
-    ...     "kind": "passport", "issuing_country": "VE"})
-    >>> docs.loc[6:9, ["number", "issuing_country"]] = ["X9", "PE"]
-    >>> docs["id"] = [f"D{i}" for i in range(len(docs))]
-    >>> t = shared_document_links(Case(tables={"documents": docs}))
-    >>> t["evidence"].tolist()[0]
-    'both use passport AB123 (VE), passport C9 (VE), passport E1 (VE); 9e-09 expected by chance (p = 1.2e-25)'
-    >>> t["evidence"].tolist()[1]
-    'both use passport X9 (PE) (used by up to 4 persons); 3e-09 expected by chance (p = 3.0e-09)'
-    >>> len(t)
-    7
+    >>> from netanalysis.ingest import case_from_records
+    >>> docs = [("A", "AB123", "VE"), ("B", "ab-123", "VE"), ("C", "AB123", "PE"), ("D", "K77", "CO")]
+    >>> c = case_from_records(
+    ...     persons=[{"id": p, "name": p} for p in "ABCDE"],
+    ...     documents=[{"id": f"D{i}", "holder_id": h, "kind": "passport", "number": n,
+    ...                 "issuing_country": k} for i, (h, n, k) in enumerate(docs)],
+    ...     travel=[{"person_id": "E", "depart": "2024-03-05", "origin": "BOG",
+    ...              "destination": "MAD", "document_id": "D3"}])
+    >>> t = shared_document_links(c)
+    >>> t[["from_id", "to_id", "evidence"]].values.tolist()  # doctest: +NORMALIZE_WHITESPACE
+    [['A', 'B', 'both use passport AB123 (VE); 1e-09 expected by chance (p = 1.0e-09)'],
+     ['D', 'E', 'both use passport K77 (CO); 1e-09 expected by chance (p = 1.0e-09)']]
     """
     cfg = section_settings(settings, "infer")
     docs = case.tables["documents"]
@@ -581,25 +666,56 @@ def shared_document_links(case, *, settings=None):
 def call_links(case, *, settings=None):
     """Return ``calls`` ties: calls between numbers attributed to persons.
 
+    Calls are the events of the bipartite null of :mod:`netanalysis.resolve.significance`
+    (a person's activity is its calls with other persons): a pair is kept when it calls more
+    than both persons' volume explains. A number that several persons use is attributed to
+    each of them, and the evidence says so.
+
+    Parameters
+    ----------
+    case : Case
+        Its ``calls`` table (``caller``, ``callee``, ``start``, ``duration_s``) and its
+        ``phones`` table, which attributes numbers to persons; calls of numbers that no person
+        uses, and calls between numbers of one person, count for no pair.
+    settings : Settings or dict, optional
+        Full settings or the ``infer`` section: ``fdr``, ``seed`` and ``max_confidence``
+        apply.
+
+    Returns
+    -------
+    DataFrame
+        :data:`INFERRED_COLUMNS`, type ``calls``, sorted by decreasing score; ``start`` and
+        ``end`` are the first and last call of the pair.
+
+    See Also
+    --------
+    shared_phone_links : ties from the numbers themselves.
+    co_travel_links : the same null model, with journeys as the events.
+    infer_links : every rule at once.
+    netanalysis.resolve.significance.cooccurrence_tests : the test of each pair.
+
     Examples
     --------
-    >>> from netanalysis.model.case import Case
+    A and B call each other three times; 20 others each call the next one once (a single
+    call is no tie):
 
-    A and B call each other three times; 100 other persons make 200 calls at random:
-
-    >>> rng = np.random.default_rng(1)
-    >>> ph = pd.DataFrame({"number": ["+1", "+2"] + [f"+9{i}" for i in range(100)],
-    ...                    "person_id": ["A", "B"] + [f"X{i}" for i in range(100)]})
-    >>> x = rng.choice(100, (200, 2))
-    >>> calls = pd.DataFrame({"caller": ["+1", "+2", "+1"] + [f"+9{i}" for i in x[:, 0]],
-    ...     "callee": ["+2", "+1", "+2"] + [f"+9{i}" for i in x[:, 1]],
-    ...     "start": ["2024-01-01", "2024-01-02", "2024-01-03"] + ["2024-02-01"] * 200,
-    ...     "duration_s": [60, 120, None] + [30] * 200})
-    >>> t = call_links(Case(tables={"phones": ph, "calls": calls}))
+    >>> from netanalysis.ingest import case_from_records
+    >>> ids = ["A", "B"] + [f"X{i}" for i in range(20)]
+    >>> num = {p: f"+34 600 {k:06d}" for k, p in enumerate(ids)}
+    >>> calls = [("A", "B", "2024-01-01", 60), ("B", "A", "2024-01-02", 120),
+    ...          ("A", "B", "2024-01-03", None)]
+    >>> calls += [(f"X{i}", f"X{(i + 1) % 20}", "2024-02-01", 30) for i in range(20)]
+    >>> c = case_from_records(
+    ...     persons=[{"id": p, "name": p} for p in ids],
+    ...     phones=[{"number": num[p], "person_id": p} for p in ids],
+    ...     calls=[{"caller": num[a], "callee": num[b], "start": s, "duration_s": d}
+    ...            for a, b, s, d in calls])
+    >>> t = call_links(c)
     >>> t[["from_id", "to_id", "start", "end"]].values.tolist()
     [['A', 'B', '2024-01-01', '2024-01-03']]
     >>> print(t["evidence"][0])  # doctest: +NORMALIZE_WHITESPACE
-    3 calls, 3 min in all (A to B 2, B to A 1): +1 / +2; 0.022 expected by chance (p = 1.8e-06)
+    3 calls, 3 min in all (A to B 2, B to A 1): +34600000000 / +34600000001;
+    0.2 expected by chance (p = 1.1e-03)
     """
     cfg = section_settings(settings, "infer")
     ph, calls = case.tables["phones"], case.tables["calls"]
