@@ -79,7 +79,7 @@ def test_cli_analyze(example_case, tmp_path):
     res = CliRunner().invoke(main, ["analyze", str(example_case), "--out", str(out), "--quiet",
                                     "--no-map", "--no-report"])
     assert res.exit_code == 0, res.output
-    assert f"wrote 8 files to {out}" in res.output  # movements.csv included
+    assert f"wrote 9 files to {out}" in res.output  # movements.csv and review.csv included
     assert (out / "targets.csv").is_file() and not (out / "network.html").exists()
 
 

@@ -102,7 +102,10 @@ def resolve_entities(case, *, settings=None, decisions=None, progress=None):
         :data:`MERGE_COLUMNS`: ``kept_id``, ``merged_id``, ``score``, ``reason`` (in words),
         ``via_id`` (the record the merged one matched directly; the kept one or another
         record of the cluster), ``name_score``, ``evidence`` (``;``-separated kinds) and
-        ``decision`` (``auto`` or ``forced``). Sorted by ``kept_id``, ``merged_id``.
+        ``decision`` (``auto`` or ``forced``). Sorted by ``kept_id``, ``merged_id``. With
+        ``resolve.model: fellegi_sunter`` (:mod:`netanalysis.resolve.probabilistic`),
+        ``attrs["review"]`` holds the review list (rows of ``REVIEW_COLUMNS``) and
+        ``attrs["model"]`` the model's parameters; ``score`` is then the match probability.
 
     Raises
     ------

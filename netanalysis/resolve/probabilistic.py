@@ -28,14 +28,18 @@ Notes
 - ``linked``: ``linked`` when a source reports a tie between the two records (people do
   not usually report a tie to themselves); otherwise missing.
 
-**Estimation.** u is first estimated on random pairs of records (``u_random``), and is the
-starting point of EM; EM then estimates m, u and the share of matches ``lambda`` on the
-candidate pairs of the bounded blocks (each distinct comparison vector once, with its count,
-so an iteration costs the number of distinct vectors, not of pairs), assuming conditional
-independence of the comparisons. The pairs are scored with the EM estimates: they are the
-mixture of exactly the population that is scored. A comparison EM cannot estimate (a level
-never observed, or a case with fewer than ``fs_min_pairs`` candidate pairs, or EM that does
-not converge) falls back to the stated :data:`PRIORS`, and the model says so.
+**Estimation.** EM [2]_ estimates m (and the share of matches ``lambda``) on the candidate
+pairs of the bounded evidence blocks (shared document, phone, birth date with a name token,
+contacts: :func:`netanalysis.resolve.blocking.candidate_pairs`), each distinct comparison
+vector once with its count, so an iteration costs the number of distinct vectors, not of
+pairs; the pairs of the name blocks are scored but not estimated on, since they were chosen
+for agreeing names. u is measured on random pairs of records (birth dates on a million,
+shared documents, phones and exact names counted over all pairs), because the non-matches
+among candidates were chosen for agreeing on a key and would make agreement look common.
+The prior odds are the share of matches among all pairs, ``lambda x evidence pairs /
+(n (n - 1) / 2)``. A case with fewer than ``fs_min_pairs`` evidence pairs, or on which EM
+does not converge, is scored with the stated :data:`PRIORS` instead, and the model says so;
+a level EM never observes takes its prior m and u.
 
 **Term frequency.** Agreeing on a common name says less than agreeing on a rare one. For the
 ``exact`` and ``part_missing`` name levels, the chance that a random record carries the
@@ -247,7 +251,7 @@ def estimate_parameters(levels, *, u_random=None, min_pairs=500, max_iter=200, t
     >>> lv = pd.DataFrame({"name": [4, 0], "birth": [4, -1]})
     >>> p = estimate_parameters(lv)
     >>> p["estimated"], p["source"]
-    (False, 'stated priors: 2 candidate pairs, fewer than 500')
+    (False, 'stated priors: 2 pair(s) to estimate from, fewer than 500')
     >>> round(float(p["m"]["name"][4] / p["u"]["name"][4]), 1)
     55.0
     """
@@ -258,8 +262,8 @@ def estimate_parameters(levels, *, u_random=None, min_pairs=500, max_iter=200, t
             "lambda": float(priors["lambda"]), "pairs": int(len(levels)), "iterations": 0}
     if len(levels) < int(min_pairs):
         return {**base, "estimated": False, "patterns": 0, "prior_levels": [],
-                "source": f"stated priors: {len(levels):,} candidate pairs, fewer than "
-                          f"{int(min_pairs):,}"}
+                "source": f"stated priors: {len(levels):,} pair(s) to estimate from, fewer "
+                          f"than {int(min_pairs):,}"}
     pat = levels[comps].value_counts().reset_index(name="_count")
     w = pat["_count"].to_numpy(float)
     L = {c: pat[c].to_numpy(np.int64) for c in comps}
@@ -420,7 +424,7 @@ def score_pairs(feat, pairs, cfg, *, explain, progress=None, seed=0):
     >>> res["review"]["what_would_decide"][1]
     'a document number for P1 and P3; or a phone number for P1 and P3; or a birth date for P3'
     >>> res["model"]["source"]
-    'stated priors: 3 candidate pairs, fewer than 500'
+    'stated priors: 1 pair(s) to estimate from, fewer than 500'
     """
     pairs = _with_name_blocks(feat, pairs, int(cfg["max_block"])) if cfg["fs_name_blocks"] \
         else pairs
@@ -429,8 +433,10 @@ def score_pairs(feat, pairs, cfg, *, explain, progress=None, seed=0):
     min_sim = float(cfg["min_name_similarity"])
     min_ct = int(cfg["min_shared_contacts"])
     lv = comparison_vectors(feat, pairs, min_name_similarity=min_sim, min_shared_contacts=min_ct)
+    lv["_evidence"] = pairs["_evidence"].to_numpy() if "_evidence" in pairs else True
     u_random = _random_u(feat, seed, min_sim, min_ct)
-    params = estimate_parameters(lv, u_random=u_random, min_pairs=int(cfg["fs_min_pairs"]))
+    params = estimate_parameters(lv[lv["_evidence"]], u_random=u_random,
+                                 min_pairs=int(cfg["fs_min_pairs"]))
     scoring = _scoring(params, u_random, feat["n"])
     weight, prob = match_weights(lv, scoring, tf=lv["tf"].to_numpy(),
                                  tf_weight=float(cfg["fs_tf_weight"]))
@@ -790,7 +796,8 @@ def _with_name_blocks(feat, pairs, max_block):
     if not len(extra):
         return pairs
     extra = extra[["i", "j"]]
-    allp = pairs.merge(extra, on=["i", "j"], how="outer")
+    allp = pairs.assign(_evidence=True).merge(extra, on=["i", "j"], how="outer")
+    allp["_evidence"] = allp["_evidence"].eq(True)
     for c in ("doc", "phone", "birth", "contacts"):
         if c in allp:
             allp[c] = allp[c].fillna(0).astype(np.int64)
