@@ -10,7 +10,10 @@ pushing twice changes nothing and a push interrupted half-way completes, without
 when it is run again. Into a database that holds no node of a previous push (a first push, or
 after ``replace``) the same rows go through ``UNWIND $rows ... CREATE`` blocks, several times
 faster; every batch commits whole, so a push killed half-way leaves nodes that make the next
-push MERGE. Node kinds, then relationship types, are written by parallel sessions.
+push MERGE. Constraints and indexes are created before the load. On the CREATE path node
+batches go to whichever session is free; relationships are written in rounds of cells of
+node partitions that share no node (:func:`round_robin_cells`), every type in one statement,
+so parallel sessions never wait on each other's locks.
 """
 
 from __future__ import annotations
@@ -71,7 +74,7 @@ def push_case(case, uri=None, user=None, password=None, database=None, batch_siz
         Connection; default from the settings (``NEO4J_URI``... see
         :mod:`netanalysis.backends.neo4j.connection`).
     batch_size : int, optional
-        Rows per transaction (default ``neo4j.batch_size`` of the settings, 5000).
+        Rows per transaction (default ``neo4j.batch_size`` of the settings, 20000).
     progress : Progress, optional
         Reports every batch.
     replace : bool
