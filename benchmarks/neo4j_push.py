@@ -1,22 +1,25 @@
-"""Throughput of ``push_case`` into a real Neo4j, against a plain UNWIND CREATE baseline.
+"""Throughput of ``push_case`` into a real Neo4j: the old and the new push in the same run.
 
 For each size, a synthetic case (``netanalysis.synth.synth_case``) is ingested and its
-property graph pushed into an empty database three ways, in the same run and on the same
-server:
+property graph pushed into an empty database, in the same run and on the same server:
 
-- ``before``: the push as it was before the CREATE fast path: MERGE on ids and keys, one
-  session, batches of 5000 (``push_graph(strategy="merge", workers=1)``);
-- ``push``: :func:`netanalysis.backends.neo4j.push_graph` into the empty database (CREATE,
-  node kinds and relationship types written by parallel sessions);
-- ``re-push``: the same push again over the loaded graph (MERGE: what a resumed push costs);
-- ``baseline``: the same rows written with plain ``UNWIND $rows ... CREATE`` (no MERGE, no
-  idempotence; relationships found through an index on ``id``), then removed.
+- ``merge``: MERGE on ids and keys, one session, batches of 5000
+  (``push_graph(strategy="merge", workers=1)``; skipped with ``--quick``);
+- ``old``: the CREATE push by type: node kinds, then relationship types, one session each
+  (``parallel="types"``), batches of 5000 (the setting's default until now);
+- ``new``: the partitioned CREATE push (``parallel="partitions"``: node batches to any free
+  session, relationships in rounds of node-disjoint endpoint cells, every type in one
+  statement) at each ``--batch-sizes``;
+- ``re-push``: the new push again over the loaded graph (MERGE: what a resumed push costs;
+  skipped with ``--quick``);
+- ``baseline``: the same rows with plain ``UNWIND $rows ... CREATE`` in one session (no
+  idempotence; relationships found through an index on ``id``; skipped with ``--quick``).
 
-It prints rows per second and the throughput ratios push / before and push / baseline. The
-server is the local test server (``tools/neo4j``) unless NETANALYSIS_NEO4J_URI names one.
+It prints rows per second and the ratios new / old (and against the others). The server is
+the local test server (``tools/neo4j``) unless NETANALYSIS_NEO4J_URI names one.
 
-    python benchmarks/neo4j_push.py                 # 10k and 100k persons
-    python benchmarks/neo4j_push.py --persons 10000 --batch-size 10000 --workers 1
+    python benchmarks/neo4j_push.py                      # 10k and 100k persons
+    python benchmarks/neo4j_push.py --persons 100000 --quick --batch-sizes 20000
 """
 
 from __future__ import annotations
@@ -55,7 +58,7 @@ def _baseline(conn, nodes, rels, batch):
     return secs
 
 
-def run(persons, seed, batch, uri, workers):
+def run(persons, seed, batches, uri, workers, quick=False):
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()
         synth_case(tmp, persons=persons, seed=seed)
@@ -64,42 +67,56 @@ def run(persons, seed, batch, uri, workers):
         prep = time.perf_counter() - t0
     nodes, rels, _ = graph_rows(G)
     n_rows = sum(map(len, nodes.values())) + sum(map(len, rels.values()))
+    results = []
     with connect(uri) as conn:
         clear_database(conn)
-        # Before: what push_graph did until now, MERGE in one session, batches of 5000.
-        old = push_graph(G, uri=uri, batch_size=5000, strategy="merge", workers=1)
+        if not quick:
+            old = push_graph(G, uri=uri, batch_size=5000, strategy="merge", workers=1)
+            results.append(("merge, 1 session, 5000", old["seconds"]))
+            clear_database(conn)
+        old = push_graph(G, uri=uri, batch_size=5000, workers=workers, parallel="types")
+        assert old["strategy"] == "create"
+        results.append((f"old: by type, {workers} sessions, 5000", old["seconds"]))
+        new = None
+        for batch in batches:
+            clear_database(conn)
+            res = push_graph(G, uri=uri, batch_size=batch, workers=workers)
+            assert res["strategy"] == "create" and res["parallel"] == "partitions"
+            results.append((f"new: partitions, {workers} sessions, {batch}", res["seconds"]))
+            new = res if new is None or res["seconds"] < new["seconds"] else new
+        if not quick:
+            again = push_graph(G, uri=uri, batch_size=batches[-1], workers=workers)
+            assert again["strategy"] == "merge"
+            results.append((f"re-push (MERGE), {batches[-1]}", again["seconds"]))
+            clear_database(conn)
+            results.append((f"baseline CREATE, 1 session, {batches[-1]}",
+                            _baseline(conn, nodes, rels, batches[-1])))
         clear_database(conn)
-        res = push_graph(G, uri=uri, batch_size=batch, workers=workers)
-        again = push_graph(G, uri=uri, batch_size=batch, workers=workers)
-        clear_database(conn)
-        base = _baseline(conn, nodes, rels, batch)
-    assert res["strategy"] == "create" and again["strategy"] == "merge"
-    print(f"persons={persons:,} rows={n_rows:,} (nodes {sum(map(len, nodes.values())):,}, "
-          f"relationships {sum(map(len, rels.values())):,}), batch={batch}, "
+    print(f"persons={persons:,} seed={seed} rows={n_rows:,} (nodes "
+          f"{sum(map(len, nodes.values())):,}, relationships {sum(map(len, rels.values())):,}), "
           f"workers={workers}, case prepared in {prep:.1f} s")
-    for label, secs in (("before: MERGE", old["seconds"]),
-                        ("push (empty db)", res["seconds"]), ("re-push (MERGE)", again["seconds"]),
-                        ("baseline CREATE", base)):
-        print(f"  {label:16s} {secs:8.1f} s  {n_rows / secs:10,.0f} rows/s")
-    print(f"  ratio push/before throughput: {old['seconds'] / res['seconds']:.2f}; "
-          f"re-push/before: {old['seconds'] / again['seconds']:.2f}; "
-          f"push/baseline: {base / res['seconds']:.2f}; "
-          f"before/baseline: {base / old['seconds']:.2f}")
+    ref = results[1 if not quick else 0][1]
+    for label, secs in results:
+        print(f"  {label:42s} {secs:8.1f} s  {n_rows / secs:10,.0f} rows/s  "
+              f"x{ref / secs:5.2f} vs old")
+    print(f"  best new / old throughput: {old['seconds'] / new['seconds']:.2f}")
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--persons", type=int, nargs="*", default=[10_000, 100_000])
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--batch-size", type=int, default=20000)
+    ap.add_argument("--batch-sizes", type=int, nargs="+", default=[5000, 20000, 50000])
     ap.add_argument("--workers", type=int, default=4)
+    ap.add_argument("--quick", action="store_true",
+                    help="only the old and new CREATE pushes (no MERGE, re-push, baseline)")
     ap.add_argument("--heap", default="3g")
     args = ap.parse_args()
     uri = os.environ.get("NETANALYSIS_NEO4J_URI")
     cm = contextlib.nullcontext(uri) if uri else local_server(heap=args.heap, timeout=300)
     with cm as uri:
         for n in args.persons:
-            run(n, args.seed, args.batch_size, uri, args.workers)
+            run(n, args.seed, args.batch_sizes, uri, args.workers, quick=args.quick)
 
 
 if __name__ == "__main__":

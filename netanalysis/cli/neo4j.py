@@ -83,7 +83,7 @@ def neo4j():
 @case_argument
 @connection_options
 @click.option("--batch-size", type=int, default=None,
-              help="Rows per transaction (default from the settings: 5000).")
+              help="Rows per transaction (default from the settings: 20000).")
 @click.option("--replace", is_flag=True,
               help="First remove every node a previous push left in the database.")
 @case_options(filters=False)

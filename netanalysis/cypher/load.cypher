@@ -224,34 +224,40 @@ MATCH (n:Node)
 RETURN count(n) > 0 AS found
 
 // name: create_person
-UNWIND $rows AS row
+// $rows: the nodes' property maps (id included).
+UNWIND $rows AS props
 CREATE (n:Node:Person)
-SET n = row.props
+SET n = props
 
 // name: create_organization
-UNWIND $rows AS row
+// $rows: the nodes' property maps (id included).
+UNWIND $rows AS props
 CREATE (n:Node:Organization)
-SET n = row.props
+SET n = props
 
 // name: create_phone
-UNWIND $rows AS row
+// $rows: the nodes' property maps (id included).
+UNWIND $rows AS props
 CREATE (n:Node:Phone)
-SET n = row.props
+SET n = props
 
 // name: create_document
-UNWIND $rows AS row
+// $rows: the nodes' property maps (id included).
+UNWIND $rows AS props
 CREATE (n:Node:Document)
-SET n = row.props
+SET n = props
 
 // name: create_place
-UNWIND $rows AS row
+// $rows: the nodes' property maps (id included).
+UNWIND $rows AS props
 CREATE (n:Node:Place)
-SET n = row.props
+SET n = props
 
 // name: create_journey
-UNWIND $rows AS row
+// $rows: the nodes' property maps (id included).
+UNWIND $rows AS props
 CREATE (n:Node:Journey)
-SET n = row.props
+SET n = props
 
 // name: create_family
 UNWIND $rows AS row
@@ -430,3 +436,56 @@ MATCH (n:Baseline)
 WITH n LIMIT $limit
 DETACH DELETE n
 RETURN count(*) AS deleted
+
+// name: create_relationships
+// Relationships of every type in one statement (push_graph's CREATE path): each row is
+// {s: source id, t: target id, type: vocabulary type, p: properties (key included)}; the
+// FOREACH whose type matches creates it. Types are fixed here, one line per type of the
+// vocabulary; none comes from data (a row of another type creates nothing).
+UNWIND $rows AS row
+MATCH (a:Node {id: row.s})
+MATCH (b:Node {id: row.t})
+FOREACH (_ IN CASE WHEN row.type = 'family' THEN [1] ELSE [] END |
+  CREATE (a)-[r:FAMILY]->(b) SET r = row.p)
+FOREACH (_ IN CASE WHEN row.type = 'associate' THEN [1] ELSE [] END |
+  CREATE (a)-[r:ASSOCIATE]->(b) SET r = row.p)
+FOREACH (_ IN CASE WHEN row.type = 'co_offender' THEN [1] ELSE [] END |
+  CREATE (a)-[r:CO_OFFENDER]->(b) SET r = row.p)
+FOREACH (_ IN CASE WHEN row.type = 'member_of' THEN [1] ELSE [] END |
+  CREATE (a)-[r:MEMBER_OF]->(b) SET r = row.p)
+FOREACH (_ IN CASE WHEN row.type = 'communication' THEN [1] ELSE [] END |
+  CREATE (a)-[r:COMMUNICATION]->(b) SET r = row.p)
+FOREACH (_ IN CASE WHEN row.type = 'financial' THEN [1] ELSE [] END |
+  CREATE (a)-[r:FINANCIAL]->(b) SET r = row.p)
+FOREACH (_ IN CASE WHEN row.type = 'documents' THEN [1] ELSE [] END |
+  CREATE (a)-[r:DOCUMENTS]->(b) SET r = row.p)
+FOREACH (_ IN CASE WHEN row.type = 'transport' THEN [1] ELSE [] END |
+  CREATE (a)-[r:TRANSPORT]->(b) SET r = row.p)
+FOREACH (_ IN CASE WHEN row.type = 'lodging' THEN [1] ELSE [] END |
+  CREATE (a)-[r:LODGING]->(b) SET r = row.p)
+FOREACH (_ IN CASE WHEN row.type = 'employment' THEN [1] ELSE [] END |
+  CREATE (a)-[r:EMPLOYMENT]->(b) SET r = row.p)
+FOREACH (_ IN CASE WHEN row.type = 'unknown' THEN [1] ELSE [] END |
+  CREATE (a)-[r:UNKNOWN]->(b) SET r = row.p)
+FOREACH (_ IN CASE WHEN row.type = 'co_travel' THEN [1] ELSE [] END |
+  CREATE (a)-[r:CO_TRAVEL]->(b) SET r = row.p)
+FOREACH (_ IN CASE WHEN row.type = 'shared_phone' THEN [1] ELSE [] END |
+  CREATE (a)-[r:SHARED_PHONE]->(b) SET r = row.p)
+FOREACH (_ IN CASE WHEN row.type = 'shared_document' THEN [1] ELSE [] END |
+  CREATE (a)-[r:SHARED_DOCUMENT]->(b) SET r = row.p)
+FOREACH (_ IN CASE WHEN row.type = 'calls' THEN [1] ELSE [] END |
+  CREATE (a)-[r:CALLS]->(b) SET r = row.p)
+FOREACH (_ IN CASE WHEN row.type = 'holds' THEN [1] ELSE [] END |
+  CREATE (a)-[r:HOLDS]->(b) SET r = row.p)
+FOREACH (_ IN CASE WHEN row.type = 'uses' THEN [1] ELSE [] END |
+  CREATE (a)-[r:USES]->(b) SET r = row.p)
+FOREACH (_ IN CASE WHEN row.type = 'called' THEN [1] ELSE [] END |
+  CREATE (a)-[r:CALLED]->(b) SET r = row.p)
+FOREACH (_ IN CASE WHEN row.type = 'travelled' THEN [1] ELSE [] END |
+  CREATE (a)-[r:TRAVELLED]->(b) SET r = row.p)
+FOREACH (_ IN CASE WHEN row.type = 'departs_from' THEN [1] ELSE [] END |
+  CREATE (a)-[r:DEPARTS_FROM]->(b) SET r = row.p)
+FOREACH (_ IN CASE WHEN row.type = 'arrives_at' THEN [1] ELSE [] END |
+  CREATE (a)-[r:ARRIVES_AT]->(b) SET r = row.p)
+FOREACH (_ IN CASE WHEN row.type = 'located_at' THEN [1] ELSE [] END |
+  CREATE (a)-[r:LOCATED_AT]->(b) SET r = row.p)

@@ -10,7 +10,10 @@ pushing twice changes nothing and a push interrupted half-way completes, without
 when it is run again. Into a database that holds no node of a previous push (a first push, or
 after ``replace``) the same rows go through ``UNWIND $rows ... CREATE`` blocks, several times
 faster; every batch commits whole, so a push killed half-way leaves nodes that make the next
-push MERGE. Node kinds, then relationship types, are written by parallel sessions.
+push MERGE. Constraints and indexes are created before the load. On the CREATE path node
+batches go to whichever session is free; relationships are written in rounds of cells of
+node partitions that share no node (:func:`round_robin_cells`), every type in one statement,
+so parallel sessions never wait on each other's locks.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import math
 import queue
 import threading
 import time
+import zlib
 from collections import Counter, defaultdict
 from concurrent.futures import ThreadPoolExecutor
 
@@ -37,7 +41,7 @@ from netanalysis.model.vocab import (
 )
 
 __all__ = ["push_case", "push_graph", "graph_rows", "edge_key", "neo4j_value", "SCHEMA_BLOCKS",
-           "clear_database"]
+           "clear_database", "round_robin_cells"]
 
 #: Schema blocks run before every push, in order.
 SCHEMA_BLOCKS = (
@@ -70,7 +74,7 @@ def push_case(case, uri=None, user=None, password=None, database=None, batch_siz
         Connection; default from the settings (``NEO4J_URI``... see
         :mod:`netanalysis.backends.neo4j.connection`).
     batch_size : int, optional
-        Rows per transaction (default ``neo4j.batch_size`` of the settings, 5000).
+        Rows per transaction (default ``neo4j.batch_size`` of the settings, 20000).
     progress : Progress, optional
         Reports every batch.
     replace : bool
@@ -119,7 +123,8 @@ def push_case(case, uri=None, user=None, password=None, database=None, batch_siz
 
 
 def push_graph(G, uri=None, user=None, password=None, database=None, batch_size=None,
-               progress=None, *, replace=False, settings=None, strategy="auto", workers=None):
+               progress=None, *, replace=False, settings=None, strategy="auto", workers=None,
+               parallel="partitions"):
     """Load a property graph from :func:`netanalysis.model.build_graph` into Neo4j.
 
     See :func:`push_case` for the common parameters and the result.
@@ -132,9 +137,18 @@ def push_graph(G, uri=None, user=None, password=None, database=None, batch_size=
         half-way leaves whole batches behind, so the next push finds them and MERGEs: the
         result is that of one clean push either way. ``"merge"``: always MERGE.
     workers : int, optional
-        Sessions writing at the same time (default 4). Node kinds are written in parallel
-        (their ids never conflict), then the relationship types, each type's batches in
-        order. 1 writes everything in one session, in order.
+        Sessions writing at the same time (default 4). 1 writes everything in one session,
+        in order.
+    parallel : {"partitions", "types"}
+        How the CREATE path shares the work between sessions. ``"partitions"`` (default):
+        node batches go to whichever session is free (their ids never conflict); every
+        node is put in one of ``2 x workers`` partitions by a hash of its id, each
+        relationship in the cell of its two ends' partitions, and the cells are written in
+        rounds of a round-robin schedule so that the sessions of one round never touch the
+        same node: no lock waits, no deadlock retries; each batch of a cell mixes every
+        relationship type in one statement (``create_relationships``). ``"types"``: node
+        kinds, then relationship types, one session each (the push before; kept for
+        ``benchmarks/neo4j_push.py``). The MERGE path always goes by type.
 
     Returns
     -------
@@ -160,6 +174,8 @@ def push_graph(G, uri=None, user=None, password=None, database=None, batch_size=
     workers = int(workers or _WORKERS)
     if workers < 1:
         raise BackendError(f"workers must be at least 1, not {workers}")
+    if parallel not in ("partitions", "types"):
+        raise BackendError(f"parallel must be 'partitions' or 'types', not {parallel!r}")
     nodes, rels, dangling = graph_rows(G)
     if dangling and progress is not None:
         progress.say(f"{dangling} relationship(s) not pushed: an end is not a node of the case")
@@ -178,12 +194,19 @@ def push_graph(G, uri=None, user=None, password=None, database=None, batch_size=
                 if not _write(s, "pushed_any", {}, single="found"):
                     used = "create"
         prefix = "create" if used == "create" else "load"
-        node_plan = [(f"{prefix}_{kind.lower()}", rows) for kind, rows in nodes.items()]
-        rel_plan = [(f"{prefix}_{t}", rows) for t, rows in rels.items()]
         state = {"batches": 0, "done": 0}
-        # Every node before any relationship: a relationship's ends must exist.
-        for plan in (node_plan, rel_plan):
-            _run_plan(conn, plan, batch_size, workers, progress, state, total)
+        if used == "create" and parallel == "partitions":
+            _run_partitioned(conn, nodes, rels, batch_size, workers, progress, state, total)
+        else:
+            if used == "create":  # the create_<kind> blocks take the property maps alone
+                nodes_ = {k: [r["props"] for r in rows] for k, rows in nodes.items()}
+            else:
+                nodes_ = nodes
+            node_plan = [(f"{prefix}_{kind.lower()}", rows) for kind, rows in nodes_.items()]
+            rel_plan = [(f"{prefix}_{t}", rows) for t, rows in rels.items()]
+            # Every node before any relationship: a relationship's ends must exist.
+            for plan in (node_plan, rel_plan):
+                _run_plan(conn, plan, batch_size, workers, progress, state, total)
     secs = time.perf_counter() - t0
     return {
         "nodes": {k: len(v) for k, v in nodes.items()},
@@ -194,7 +217,134 @@ def push_graph(G, uri=None, user=None, password=None, database=None, batch_size=
         "rows_per_s": round(total / secs, 1) if secs > 0 else None,
         "dangling": dangling,
         "strategy": used,
+        "parallel": parallel if used == "create" else "types",
     }
+
+
+def round_robin_cells(partitions):
+    """Return rounds of cells ``(i, j)`` (``i <= j``) in which no two cells share a partition.
+
+    The first round is the diagonal ``(i, i)``; then the circle method of round-robin
+    tournaments pairs the `partitions` (an even number) in ``partitions - 1`` rounds, so every
+    cell of the upper triangle appears exactly once.
+
+    Parameters
+    ----------
+    partitions : int
+        An even number of partitions (an odd one is rounded up).
+
+    Returns
+    -------
+    list of list of tuple of int
+
+    See Also
+    --------
+    push_graph : writes the cells of one round in parallel.
+
+    Examples
+    --------
+    >>> round_robin_cells(4)
+    [[(0, 0), (1, 1), (2, 2), (3, 3)], [(0, 3), (1, 2)], [(0, 2), (1, 3)], [(0, 1), (2, 3)]]
+    """
+    p = int(partitions) + int(partitions) % 2
+    rounds = [[(i, i) for i in range(p)]]
+    others = list(range(1, p))
+    for _ in range(p - 1):
+        ring = [0] + others
+        cells = [tuple(sorted((ring[i], ring[p - 1 - i]))) for i in range(p // 2)]
+        rounds.append(sorted(cells))
+        others = others[-1:] + others[:-1]
+    return rounds
+
+
+def _run_partitioned(conn, nodes, rels, batch_size, workers, progress, state, total):
+    """The CREATE path of ``parallel="partitions"``: node batches to any free session, then
+    relationships cell by cell in rounds of node-disjoint cells (see :func:`push_graph`)."""
+    node_jobs = []
+    for kind, rows in nodes.items():
+        props = [r["props"] for r in rows]
+        for i in range(0, len(props), batch_size):
+            node_jobs.append((f"create_{kind.lower()}", props[i:i + batch_size]))
+    _run_jobs(conn, node_jobs, workers, progress, state, total)
+    p = 2 * workers if workers > 1 else 1
+    cells = defaultdict(list)
+    for t, rows in rels.items():
+        for r in rows:
+            a = zlib.crc32(r["source"].encode()) % p
+            b = zlib.crc32(r["target"].encode()) % p
+            cells[(a, b) if a <= b else (b, a)].append(
+                {"s": r["source"], "t": r["target"], "type": t, "p": r["props"]})
+    for cells_of_round in round_robin_cells(p) if p > 1 else [[(0, 0)]]:
+        jobs = []
+        for cell in cells_of_round:
+            rows = cells.get(cell, [])
+            # one job per cell: its batches in order, in one session, never beside a cell
+            # that shares a partition
+            jobs.append([("create_relationships", rows[i:i + batch_size])
+                         for i in range(0, len(rows), batch_size)])
+        _run_jobs(conn, [j for j in jobs if j], workers, progress, state, total, grouped=True)
+
+
+def _run_jobs(conn, jobs, workers, progress, state, total, grouped=False):
+    """Run `jobs` (``(block, rows)``, or lists of them when `grouped`) on `workers` sessions."""
+    if not jobs:
+        return
+
+    def report(n):
+        state["batches"] += 1
+        state["done"] += n
+        if progress is not None:
+            progress.count("pushed rows", state["done"], total)
+
+    if not grouped:
+        jobs = [[j] for j in jobs]
+    if workers == 1 or len(jobs) == 1:
+        with conn.session() as s:
+            for job in jobs:
+                for name, rows in job:
+                    _write(s, name, {"rows": rows})
+                    report(len(rows))
+        return
+    stop = threading.Event()
+    done = queue.Queue()
+    todo = queue.Queue()
+    for job in jobs:
+        todo.put(job)
+
+    def worker():
+        with conn.session() as s:
+            while not stop.is_set():
+                try:
+                    job = todo.get_nowait()
+                except queue.Empty:
+                    return
+                for name, rows in job:
+                    if stop.is_set():
+                        return
+                    _write(s, name, {"rows": rows})
+                    done.put(len(rows))
+
+    pool = ThreadPoolExecutor(max_workers=min(workers, len(jobs)),
+                              thread_name_prefix="neo4j-push")
+    try:
+        futures = [pool.submit(worker) for _ in range(min(workers, len(jobs)))]
+        pending = set(futures)
+        while pending:
+            try:
+                report(done.get(timeout=0.05))
+                continue
+            except queue.Empty:
+                pass
+            for f in [f for f in pending if f.done()]:
+                pending.discard(f)
+                f.result()  # re-raises a worker's BackendError
+        while not done.empty():
+            report(done.get())
+    except BaseException:
+        stop.set()
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _run_plan(conn, plan, batch_size, workers, progress, state, total):
