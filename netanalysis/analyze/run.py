@@ -239,10 +239,13 @@ def run_analysis(case, *, settings=None, filters=None, seed=0, measures=None, pr
             res_c = circle_resolution(m_c, resolution=float(com.circle_resolution),
                                       reference_ties=com.circle_reference_ties)
             memb = circle_membership(K, core, memb, resolution=res_c, weight=weight, seed=seed,
-                                     n_iterations=com.n_iterations)
+                                     n_iterations=com.n_iterations,
+                                     objective=com.circle_objective)
+            how = ("surprise" if com.circle_objective == "surprise"
+                   else f"modularity, resolution {res_c:.3g}")
             # also over a precomputed partition (the Neo4j backend): the backends agree
             meta["communities_circle"] = (f"support ties and their circle ({m_c:,} ties) "
-                                          f"partitioned apart (resolution {res_c:.3g})")
+                                          f"partitioned apart ({how})")
         modularity = partition_modularity(K, memb, weight, com.resolution) if n else None
         if modularity is not None and modularity != modularity:
             modularity = None

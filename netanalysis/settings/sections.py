@@ -150,6 +150,7 @@ class RankCommunities(Section):
     graph: Literal["support_circle", "all"]
     circle_resolution: float = field(metadata={"min": 0})
     circle_reference_ties: Optional[int] = field(metadata={"min": 1})
+    circle_objective: Literal["surprise", "modularity"] = "surprise"
 
 
 @dataclass(frozen=True)
