@@ -11,8 +11,9 @@ Run: ``python benchmarks/groups.py CASE_DIR OUT_DIR [CASE_DIR OUT_DIR ...]``
 
 ``python benchmarks/groups.py --objectives CASE_DIR [CASE_DIR ...]``: prepares each case once
 (read, resolve, infer) and partitions its support circle both ways, in the same run: before
-(modularity, resolution scaled by sqrt(circle ties / 600)) and after (``surprise``, the
-default of ``rank.communities.circle_objective``), and prints the cells recovered by each.
+(modularity, resolution scaled by sqrt(circle ties / 600)) and after (``cpm``, the default
+of ``rank.communities.circle_objective``, and ``surprise``), and prints the cells recovered by
+each.
 Measured (synth_case seeds 0 and 1; seed 2 with dirty=0.05; seed 3 with other itineraries):
 see the docstring of :func:`netanalysis.analyze.communities.circle_membership` and the report.
 """
@@ -85,8 +86,9 @@ def compare_objectives(case_dir, seed=0):
     cells = cells[cells["member"] == "facilitator"]
     value = np.where(roles == "fugitive", 1.0, 0.0)
     out = {}
-    for obj in ("modularity", "surprise"):
-        memb = circle_membership(K, core, whole, resolution=res, objective=obj, **kw)
+    for obj in ("modularity", "cpm", "surprise"):
+        memb = circle_membership(K, core, whole, resolution=res, objective=obj,
+                                 density=com.circle_density, **kw)
         lg = logistics_groups(ids, roles, memb, sup, value)
         groups = [set(x) for x in lg["facilitator_ids"]]
         out[obj] = _recovered(cells, groups)

@@ -20,7 +20,8 @@ import numpy as np
 import pandas as pd
 
 __all__ = ["Kernel", "to_kernel", "kernel_from_edges", "AUTO_IGRAPH_NODES", "use_igraph",
-           "FASTEST", "ENGINES", "kernel_engine", "networkit_available"]
+           "FASTEST", "AUTO_NETWORKIT_NODES", "ENGINES", "kernel_engine",
+           "networkit_available"]
 
 #: Graphs with more nodes than this run on igraph when ``engine="auto"``.
 AUTO_IGRAPH_NODES = 2000
@@ -29,16 +30,24 @@ AUTO_IGRAPH_NODES = 2000
 ENGINES = ("auto", "networkx", "igraph", "networkit")
 
 #: The kernel library ``engine="auto"`` runs each measure on, measured side by side by
-#: ``benchmarks/scale.py`` (see its docstring for the figures). networkit is used only where it
-#: is installed (the ``fast`` extra) and the graph is undirected; igraph otherwise.
+#: ``benchmarks/scale.py kernels`` on this project's 2-core machine under load (same-run speed
+#: of networkit against igraph, 2 threads: PageRank 0.68-0.75x at 20k/200k and 100k/1M, exact
+#: betweenness 0.38x and sampled 0.45x, Leiden 1.0x at 20k/200k, closeness 1.9x at 3k/30k,
+#: components 1.3x; at 100k/1M Leiden 2.5x, same modularity, PageRank 0.75x): networkit only
+#: where it was faster, and only past :data:`AUTO_NETWORKIT_NODES` nodes. networkit is used only where it is
+#: installed (the ``fast`` extra) and the graph is undirected; igraph otherwise.
 FASTEST = {
-    "pagerank": "networkit",
+    "pagerank": "igraph",
     "betweenness": "igraph",
     "betweenness_sampled": "igraph",
     "closeness": "networkit",
-    "leiden": "igraph",
-    "components": "igraph",
+    "leiden": "networkit",
+    "components": "networkit",
 }
+
+#: ``engine="auto"`` runs :data:`FASTEST`'s networkit choices only on graphs with more nodes
+#: than this (at 20k nodes networkit's Leiden was no faster; below, results stay igraph's).
+AUTO_NETWORKIT_NODES = 50_000
 
 _EDGE_ATTRS = ("weight", "strength", "confidence", "distance")
 
@@ -216,8 +225,9 @@ def kernel_engine(K, measure, engine="auto"):
     measure : str
         A key of :data:`FASTEST`.
     engine : {"auto", "igraph", "networkit"}
-        ``"auto"`` takes :data:`FASTEST`; networkit is used only on undirected graphs and
-        where it is installed, igraph otherwise. ``"networkit"`` raises when it cannot run.
+        ``"auto"`` takes :data:`FASTEST` on graphs of more than :data:`AUTO_NETWORKIT_NODES`
+        nodes; networkit is used only on undirected graphs and where it is installed, igraph
+        otherwise. ``"networkit"`` raises when it cannot run.
 
     Returns
     -------
@@ -244,7 +254,8 @@ def kernel_engine(K, measure, engine="auto"):
     """
     if engine in ("auto", "networkx"):
         choice = FASTEST.get(measure, "igraph")
-        if choice == "networkit" and (K.is_directed() or not networkit_available()):
+        if choice == "networkit" and (K.is_directed() or not networkit_available()
+                                      or K.graph.vcount() <= AUTO_NETWORKIT_NODES):
             choice = "igraph"
         return choice
     if engine == "igraph":

@@ -240,9 +240,11 @@ def run_analysis(case, *, settings=None, filters=None, seed=0, measures=None, pr
                                       reference_ties=com.circle_reference_ties)
             memb = circle_membership(K, core, memb, resolution=res_c, weight=weight, seed=seed,
                                      n_iterations=com.n_iterations,
-                                     objective=com.circle_objective)
-            how = ("surprise" if com.circle_objective == "surprise"
-                   else f"modularity, resolution {res_c:.3g}")
+                                     objective=com.circle_objective,
+                                     density=com.circle_density)
+            how = {"surprise": "surprise",
+                   "cpm": f"CPM, density {com.circle_density:g} x median strength"}.get(
+                com.circle_objective, f"modularity, resolution {res_c:.3g}")
             # also over a precomputed partition (the Neo4j backend): the backends agree
             meta["communities_circle"] = (f"support ties and their circle ({m_c:,} ties) "
                                           f"partitioned apart ({how})")

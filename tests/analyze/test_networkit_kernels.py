@@ -108,6 +108,8 @@ def test_leiden_comparable_modularity_and_reproducible(seed):
 def test_auto_choice_falls_back_without_networkit(monkeypatch):
     K = to_kernel(_graph())
     monkeypatch.setitem(_kernels.FASTEST, "pagerank", "networkit")
+    assert kernel_engine(K, "pagerank") == "igraph"          # small graph: igraph
+    monkeypatch.setattr(_kernels, "AUTO_NETWORKIT_NODES", 100)
     assert kernel_engine(K, "pagerank") == "networkit"
     monkeypatch.setattr(_kernels, "_HAVE_NK", False)
     assert kernel_engine(K, "pagerank") == "igraph"
