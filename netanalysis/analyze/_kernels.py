@@ -19,10 +19,35 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-__all__ = ["Kernel", "to_kernel", "kernel_from_edges", "AUTO_IGRAPH_NODES", "use_igraph"]
+__all__ = ["Kernel", "to_kernel", "kernel_from_edges", "AUTO_IGRAPH_NODES", "use_igraph",
+           "FASTEST", "AUTO_NETWORKIT_NODES", "ENGINES", "kernel_engine",
+           "networkit_available"]
 
 #: Graphs with more nodes than this run on igraph when ``engine="auto"``.
 AUTO_IGRAPH_NODES = 2000
+
+#: Engines a measure can be asked to run on (``"auto"`` picks from :data:`FASTEST`).
+ENGINES = ("auto", "networkx", "igraph", "networkit")
+
+#: The kernel library ``engine="auto"`` runs each measure on, measured side by side by
+#: ``benchmarks/scale.py kernels`` on this project's 2-core machine under load (same-run speed
+#: of networkit against igraph, 2 threads: PageRank 0.68-0.75x at 20k/200k and 100k/1M, exact
+#: betweenness 0.38x and sampled 0.45x, Leiden 1.0x at 20k/200k, closeness 1.9x at 3k/30k,
+#: components 1.3x; at 100k/1M Leiden 2.5x, same modularity, PageRank 0.75x): networkit only
+#: where it was faster, and only past :data:`AUTO_NETWORKIT_NODES` nodes. networkit is used only where it is
+#: installed (the ``fast`` extra) and the graph is undirected; igraph otherwise.
+FASTEST = {
+    "pagerank": "igraph",
+    "betweenness": "igraph",
+    "betweenness_sampled": "igraph",
+    "closeness": "networkit",
+    "leiden": "networkit",
+    "components": "networkit",
+}
+
+#: ``engine="auto"`` runs :data:`FASTEST`'s networkit choices only on graphs with more nodes
+#: than this (at 20k nodes networkit's Leiden was no faster; below, results stay igraph's).
+AUTO_NETWORKIT_NODES = 50_000
 
 _EDGE_ATTRS = ("weight", "strength", "confidence", "distance")
 
@@ -49,6 +74,7 @@ class Kernel:
         self._index = None
         self._edges = None
         self.row_codes = None
+        self._nk = {}
 
     def edge_array(self):
         """Return the edge list as an (m, 2) int64 array (cached; the graph is not changed)."""
@@ -97,6 +123,44 @@ class Kernel:
         """Return ``{node id: value}`` for an array aligned with the vertex indices."""
         return dict(zip(self.names.tolist(), np.asarray(values).tolist()))
 
+    def networkit_graph(self, weight=None):
+        """Return a networkit graph of the same vertices and edges (cached per `weight`).
+
+        Parameters
+        ----------
+        weight : str or None
+            Edge attribute copied as networkit's edge weight; None (or an attribute no edge
+            has) builds an unweighted graph.
+
+        Returns
+        -------
+        networkit.Graph
+            Vertex ``i`` is vertex ``i`` of :attr:`graph`; directed when :attr:`graph` is.
+
+        Examples
+        --------
+        >>> import networkx as nx
+        >>> K = to_kernel(nx.Graph([("a", "b", {"weight": 2.0}), ("b", "c", {"weight": 1.0})]))
+        >>> g = K.networkit_graph("weight")                  # doctest: +SKIP
+        >>> g.numberOfNodes(), g.numberOfEdges(), g.totalEdgeWeight()  # doctest: +SKIP
+        (3, 2, 3.0)
+        """
+        key = self.weight_arg(weight)
+        if key not in self._nk:
+            import networkit as nk
+
+            el = self.edge_array()
+            g = nk.Graph(self.graph.vcount(), weighted=key is not None,
+                         directed=self.is_directed())
+            if len(el):
+                ij = (el[:, 0].astype(np.uint64), el[:, 1].astype(np.uint64))
+                if key is None:
+                    g.addEdges(ij)
+                else:
+                    g.addEdges((np.asarray(self.graph.es[key], dtype=float), ij))
+            self._nk[key] = g
+        return self._nk[key]
+
     def __len__(self):
         return self.graph.vcount()
 
@@ -108,18 +172,104 @@ class Kernel:
 def use_igraph(G, engine="auto"):
     """Return True when a measure on `G` should run on igraph.
 
-    ``engine`` is ``"networkx"``, ``"igraph"`` or ``"auto"`` (igraph for a :class:`Kernel`
-    or a graph of more than :data:`AUTO_IGRAPH_NODES` nodes).
+    ``engine`` is ``"networkx"``, ``"igraph"``, ``"networkit"`` or ``"auto"`` (a kernel for a
+    :class:`Kernel` or a graph of more than :data:`AUTO_IGRAPH_NODES` nodes). True means "run
+    on a :class:`Kernel`"; which library then runs the measure is :func:`kernel_engine`'s
+    choice.
     """
-    if engine not in ("auto", "networkx", "igraph"):
-        raise ValueError(f"unknown engine {engine!r}: use 'auto', 'networkx' or 'igraph'")
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r}: use 'auto', 'networkx', 'igraph' or "
+                         "'networkit'")
     if isinstance(G, Kernel):
         if engine == "networkx":
             raise ValueError("a Kernel runs on igraph only; pass a networkx graph for engine='networkx'")
         return True
     if engine == "auto":
         return G.number_of_nodes() > AUTO_IGRAPH_NODES
-    return engine == "igraph"
+    return engine != "networkx"
+
+
+def networkit_available():
+    """Return True when networkit can be imported (the ``fast`` extra).
+
+    Returns
+    -------
+    bool
+
+    See Also
+    --------
+    kernel_engine : where it is used.
+
+    Examples
+    --------
+    >>> isinstance(networkit_available(), bool)
+    True
+    """
+    global _HAVE_NK
+    if _HAVE_NK is None:
+        try:
+            import networkit  # noqa: F401
+        except ImportError:
+            _HAVE_NK = False
+        else:
+            _HAVE_NK = True
+    return _HAVE_NK
+
+
+def kernel_engine(K, measure, engine="auto"):
+    """Return the library (``"igraph"`` or ``"networkit"``) that runs `measure` on Kernel `K`.
+
+    Parameters
+    ----------
+    K : Kernel
+    measure : str
+        A key of :data:`FASTEST`.
+    engine : {"auto", "igraph", "networkit"}
+        ``"auto"`` takes :data:`FASTEST` on graphs of more than :data:`AUTO_NETWORKIT_NODES`
+        nodes; networkit is used only on undirected graphs and where it is installed, igraph
+        otherwise. ``"networkit"`` raises when it cannot run.
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    ValueError
+        For an unknown engine, or ``"networkit"`` on a directed graph.
+    ImportError
+        For ``"networkit"`` when it is not installed.
+
+    See Also
+    --------
+    use_igraph : whether a measure runs on a kernel at all.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> kernel_engine(to_kernel(nx.path_graph(3)), "betweenness", "igraph")
+    'igraph'
+    >>> kernel_engine(to_kernel(nx.path_graph(3, create_using=nx.DiGraph)), "pagerank")
+    'igraph'
+    """
+    if engine in ("auto", "networkx"):
+        choice = FASTEST.get(measure, "igraph")
+        if choice == "networkit" and (K.is_directed() or not networkit_available()
+                                      or K.graph.vcount() <= AUTO_NETWORKIT_NODES):
+            choice = "igraph"
+        return choice
+    if engine == "igraph":
+        return "igraph"
+    if engine == "networkit":
+        if K.is_directed():
+            raise ValueError("the networkit kernels take undirected graphs; use engine='igraph'")
+        if not networkit_available():
+            raise ImportError("engine='networkit' needs networkit: pip install 'netanalysis[fast]'")
+        return "networkit"
+    raise ValueError(f"unknown engine {engine!r}: use 'auto', 'igraph' or 'networkit'")
+
+
+_HAVE_NK = None
 
 
 def to_kernel(G):

@@ -18,7 +18,7 @@ import warnings
 import networkx as nx
 import numpy as np
 
-from netanalysis.analyze._kernels import Kernel, to_kernel, use_igraph
+from netanalysis.analyze._kernels import Kernel, kernel_engine, to_kernel, use_igraph
 
 __all__ = [
     "degree_centrality",
@@ -189,8 +189,12 @@ def betweenness_centrality(G, k=None, normalized=True, weight=None, endpoints=Fa
     endpoints : bool
         Count the endpoints of paths (networkx engine only).
     seed : int or random.Random, optional
-        Seed of the source sample; the same seed samples the same sources on both engines.
-    engine : {"auto", "networkx", "igraph"}
+        Seed of the source sample; the same seed samples the same sources on networkx and
+        igraph. networkit samples its own sources from the seed (reproducible, but another
+        sample: the values agree with the others' within sampling error, see Notes).
+    engine : {"auto", "networkx", "igraph", "networkit"}
+        ``"auto"``: networkx up to ``AUTO_IGRAPH_NODES`` nodes, then the library
+        ``FASTEST`` names for this measure (:func:`kernel_engine`).
 
     Returns
     -------
@@ -207,7 +211,10 @@ def betweenness_centrality(G, k=None, normalized=True, weight=None, endpoints=Fa
     Brandes' algorithm: O(nm) unweighted, O(nm + n^2 log n) weighted; sampled, O(km).
     On igraph the sampled estimate runs igraph's source-subset betweenness once (it counts
     each unordered pair once, so it is doubled to networkx's ordered count) and is then
-    rescaled with networkx's factors. Report the sample size with the figures.
+    rescaled with networkx's factors. Report the sample size with the figures. On networkit
+    the exact count runs in parallel (Brandes) and the sampled one is networkit's
+    ``EstimateBetweenness`` (Sanders, Geisberger and Schultes' pivot estimate, seeded by
+    `seed`), normalised like networkx's.
 
     References
     ----------
@@ -237,7 +244,8 @@ def betweenness_centrality(G, k=None, normalized=True, weight=None, endpoints=Fa
         return nx.betweenness_centrality(G, k=k, normalized=normalized, weight=weight,
                                          endpoints=endpoints, seed=seed)
     K = to_kernel(G)
-    vals, _ = betweenness_array(K, k=k, normalized=normalized, weight=weight, seed=seed)
+    vals, _ = betweenness_array(K, k=k, normalized=normalized, weight=weight, seed=seed,
+                                engine=engine)
     return K.to_dict(vals)
 
 
@@ -256,7 +264,9 @@ def closeness_centrality(G, distance=None, wf_improved=True, *, engine="auto"):
     distance : str, optional
         Edge attribute used as a length; None: hop counts.
     wf_improved : bool
-    engine : {"auto", "networkx", "igraph"}
+    engine : {"auto", "networkx", "igraph", "networkit"}
+        ``"auto"``: networkx up to ``AUTO_IGRAPH_NODES`` nodes, then the library
+        ``FASTEST`` names for this measure (:func:`kernel_engine`).
 
     Returns
     -------
@@ -291,7 +301,8 @@ def closeness_centrality(G, distance=None, wf_improved=True, *, engine="auto"):
             raise ValueError("closeness on a directed Kernel is not supported; use networkx")
         return nx.closeness_centrality(G, distance=distance, wf_improved=wf_improved)
     K = to_kernel(G)
-    return K.to_dict(closeness_array(K, distance=distance, wf_improved=wf_improved))
+    return K.to_dict(closeness_array(K, distance=distance, wf_improved=wf_improved,
+                                     engine=engine))
 
 
 def harmonic_centrality(G, distance=None, *, engine="auto"):
@@ -400,7 +411,9 @@ def pagerank(G, alpha=0.85, weight="weight", *, engine="auto"):
         Damping factor.
     weight : str or None
         Edge attribute used as tie strength.
-    engine : {"auto", "networkx", "igraph"}
+    engine : {"auto", "networkx", "igraph", "networkit"}
+        ``"auto"``: networkx up to ``AUTO_IGRAPH_NODES`` nodes, then the library
+        ``FASTEST`` names for this measure (:func:`kernel_engine`).
 
     Returns
     -------
@@ -432,7 +445,7 @@ def pagerank(G, alpha=0.85, weight="weight", *, engine="auto"):
     if not use_igraph(G, engine):
         return nx.pagerank(G, alpha=alpha, weight=weight)
     K = to_kernel(G)
-    return K.to_dict(pagerank_array(K, alpha=alpha, weight=weight))
+    return K.to_dict(pagerank_array(K, alpha=alpha, weight=weight, engine=engine))
 
 
 def core_number(G, *, engine="auto"):
@@ -546,7 +559,7 @@ def weighted_degree_array(K, weight="weight"):
     return np.asarray(K.graph.strength(weights=K.weight_arg(weight)), dtype=float)
 
 
-def betweenness_array(K, k=None, normalized=True, weight=None, seed=None):
+def betweenness_array(K, k=None, normalized=True, weight=None, seed=None, engine="auto"):
     """Betweenness aligned with the vertex indices of Kernel `K`, exact or sampled from `k` sources.
 
     Parameters
@@ -560,13 +573,15 @@ def betweenness_array(K, k=None, normalized=True, weight=None, seed=None):
         Edge attribute read as a distance.
     seed : int, optional
         Seed of the source sample.
+    engine : {"auto", "igraph", "networkit"}
+        Kernel library (:func:`~netanalysis.analyze._kernels.kernel_engine`).
 
     Returns
     -------
     values : numpy.ndarray
         One value per vertex index of `K` (``K.names`` gives the node ids).
     sources : list of int or None
-        The vertex indices sampled as sources (None when exact).
+        The vertex indices sampled as sources (None when exact, or sampled by networkit).
 
     See Also
     --------
@@ -589,6 +604,9 @@ def betweenness_array(K, k=None, normalized=True, weight=None, seed=None):
         k = None
     if n < 3:
         return np.zeros(n), None
+    lib = kernel_engine(K, "betweenness" if k is None else "betweenness_sampled", engine)
+    if lib == "networkit":
+        return _nk_betweenness(K, k, normalized, weight, seed), None
     if k is None:
         raw = np.asarray(g.betweenness(directed=directed, weights=w), dtype=float)
         # igraph: each unordered pair once (undirected) or each ordered pair (directed)
@@ -615,7 +633,7 @@ def betweenness_array(K, k=None, normalized=True, weight=None, seed=None):
     return raw * scale, src
 
 
-def closeness_array(K, distance=None, wf_improved=True):
+def closeness_array(K, distance=None, wf_improved=True, engine="auto"):
     """Closeness aligned with the vertex indices of Kernel `K`.
 
     Parameters
@@ -625,6 +643,9 @@ def closeness_array(K, distance=None, wf_improved=True):
         Edge attribute read as a distance.
     wf_improved : bool
         Scale by the reachable fraction (Wasserman-Faust), as networkx does.
+    engine : {"auto", "igraph", "networkit"}
+        Kernel library (:func:`~netanalysis.analyze._kernels.kernel_engine`); networkit's
+        closeness is used for hop counts only (``distance=None``).
 
     Returns
     -------
@@ -647,6 +668,14 @@ def closeness_array(K, distance=None, wf_improved=True):
     n = g.vcount()
     if n == 0:
         return np.zeros(0)
+    if distance is None and wf_improved and kernel_engine(K, "closeness", engine) == "networkit":
+        import networkit as nk
+
+        # networkit's generalized closeness is the Wasserman-Faust form networkx computes
+        cl = nk.centrality.Closeness(K.networkit_graph(None), True,
+                                     nk.centrality.ClosenessVariant.GENERALIZED)
+        cl.run()
+        return np.asarray(cl.scores(), dtype=float)
     c = np.asarray(g.closeness(weights=K.weight_arg(distance), normalized=True), dtype=float)
     c = np.nan_to_num(c, nan=0.0)
     if wf_improved and n > 1:
@@ -727,7 +756,7 @@ def eigenvector_array(K, weight=None):
     return x / norm if norm > 0 else x
 
 
-def pagerank_array(K, alpha=0.85, weight="weight"):
+def pagerank_array(K, alpha=0.85, weight="weight", engine="auto"):
     """PageRank aligned with the vertex indices of Kernel `K` (sums to 1).
 
     Parameters
@@ -737,6 +766,9 @@ def pagerank_array(K, alpha=0.85, weight="weight"):
         Damping factor.
     weight : str or None
         Edge attribute of tie strength.
+    engine : {"auto", "igraph", "networkit"}
+        Kernel library (:func:`~netanalysis.analyze._kernels.kernel_engine`): igraph's PRPACK
+        (direct solve) or networkit's parallel power iteration (to a residual of 1e-12).
 
     Returns
     -------
@@ -758,6 +790,15 @@ def pagerank_array(K, alpha=0.85, weight="weight"):
     g = K.graph
     if g.vcount() == 0:
         return np.zeros(0)
+    if kernel_engine(K, "pagerank", engine) == "networkit":
+        import networkit as nk
+
+        # the mass of tie-less nodes leaks in networkit; spread evenly, as networkx does, it
+        # gives the same vector once rescaled to sum 1
+        pr_ = nk.centrality.PageRank(K.networkit_graph(weight), damp=alpha, tol=1e-12)
+        pr_.run()
+        pr = np.asarray(pr_.scores(), dtype=float)
+        return pr / pr.sum()
     pr = np.asarray(g.pagerank(damping=alpha, weights=K.weight_arg(weight),
                                directed=g.is_directed()), dtype=float)
     return pr / pr.sum()
@@ -788,3 +829,22 @@ def core_number_array(K):
     [1, 1, 1]
     """
     return np.asarray(K.graph.coreness(), dtype=np.int64)
+
+
+def _nk_betweenness(K, k, normalized, weight, seed):
+    """Betweenness of Kernel `K` on networkit, scaled as :func:`betweenness_array` scales it."""
+    import networkit as nk
+
+    n = K.graph.vcount()
+    g = K.networkit_graph(weight)
+    if k is None:
+        b = nk.centrality.Betweenness(g, normalized=False)
+    else:
+        s = seed.randrange(1 << 62) if isinstance(seed, random.Random) else int(seed or 0)
+        nk.setSeed(s, False)
+        b = nk.centrality.EstimateBetweenness(g, int(k), False, True)
+    b.run()
+    raw = np.asarray(b.scores(), dtype=float)  # ordered (s, t) pairs, as networkx counts
+    if normalized:
+        return raw / ((n - 1) * (n - 2))
+    return raw / 2.0  # networkx: each unordered pair once on an undirected graph

@@ -14,10 +14,11 @@ import igraph as ig
 import networkx as nx
 import numpy as np
 
-from netanalysis.analyze._kernels import to_kernel
+from netanalysis.analyze._kernels import kernel_engine, to_kernel
 
 __all__ = [
     "leiden_communities",
+    "component_array",
     "louvain_communities",
     "group_membership",
     "modularity",
@@ -214,7 +215,7 @@ def modularity(G, communities, *, weight="weight", resolution=1.0):
 
 
 def membership_array(K, *, resolution=1.0, weight="weight", seed=0, n_iterations=-1,
-                     method="leiden"):
+                     method="leiden", engine="auto"):
     """Group numbers (1 = largest) aligned with the vertex indices of Kernel `K`.
 
     Parameters
@@ -231,6 +232,11 @@ def membership_array(K, *, resolution=1.0, weight="weight", seed=0, n_iterations
         Leiden iterations; negative runs until the partition is stable.
     method : {"leiden", "leidenalg", "louvain"}, default "leiden"
         igraph's Leiden, the ``leidenalg`` package, or networkx's Louvain.
+    engine : {"auto", "igraph", "networkit"}, default "auto"
+        For ``method="leiden"``: igraph's Leiden or networkit's ``ParallelLeiden``
+        (:func:`~netanalysis.analyze._kernels.kernel_engine` picks). networkit runs on one
+        thread, the only way its result is reproducible from `seed`; ``n_iterations`` < 1
+        runs its default of 3 rounds.
 
     Returns
     -------
@@ -245,7 +251,7 @@ def membership_array(K, *, resolution=1.0, weight="weight", seed=0, n_iterations
     Examples
     --------
     >>> import networkx as nx
-    >>> from netanalysis.analyze._kernels import to_kernel
+    >>> from netanalysis.analyze._kernels import kernel_engine, to_kernel
     >>> membership_array(to_kernel(nx.barbell_graph(4, 0))).tolist()
     [1, 1, 1, 1, 2, 2, 2, 2]
     """
@@ -255,7 +261,9 @@ def membership_array(K, *, resolution=1.0, weight="weight", seed=0, n_iterations
         return np.zeros(0, dtype=np.int64)
     w = K.weight_arg(weight)  # the attribute's name: igraph reads it without a copy
     raw = None
-    if method == "leiden":
+    if method == "leiden" and kernel_engine(K, "leiden", engine) == "networkit":
+        raw = _nk_leiden(K, resolution, weight, seed, n_iterations)
+    elif method == "leiden":
         # igraph's C implementation of Leiden (Traag's), run with a private seeded RNG
         rng = random.Random(int(seed or 0))
         ig.set_random_number_generator(rng)
@@ -288,6 +296,48 @@ def membership_array(K, *, resolution=1.0, weight="weight", seed=0, n_iterations
         raw = np.empty(n, dtype=np.int64)
         for i, c in enumerate(comms):
             raw[list(c)] = i
+    return renumber(K.names, raw)
+
+
+def component_array(K, *, engine="auto"):
+    """Connected-component numbers (1 = largest) aligned with the vertex indices of Kernel `K`.
+
+    Parameters
+    ----------
+    K : Kernel
+        An undirected graph (a directed one gives its weakly connected components).
+    engine : {"auto", "igraph", "networkit"}, default "auto"
+        Kernel library (:func:`~netanalysis.analyze._kernels.kernel_engine`).
+
+    Returns
+    -------
+    numpy.ndarray of int64
+        Component number of each vertex, numbered by :func:`renumber` (largest first, ties
+        by smallest node id), so both engines number alike.
+
+    See Also
+    --------
+    membership_array : communities instead of components.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> from netanalysis.analyze._kernels import to_kernel
+    >>> G = nx.Graph([("a", "b"), ("c", "d"), ("d", "e")])
+    >>> component_array(to_kernel(G)).tolist()
+    [2, 2, 1, 1, 1]
+    """
+    n = K.graph.vcount()
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    if kernel_engine(K, "components", engine) == "networkit":
+        import networkit as nk
+
+        cc = nk.components.ConnectedComponents(K.networkit_graph(None))
+        cc.run()
+        raw = np.asarray(cc.getPartition().getVector(), dtype=np.int64)
+    else:
+        raw = np.asarray(K.graph.connected_components(mode="weak").membership, dtype=np.int64)
     return renumber(K.names, raw)
 
 
@@ -359,7 +409,7 @@ def support_circle(K, core):
     Examples
     --------
     >>> import networkx as nx
-    >>> from netanalysis.analyze._kernels import to_kernel
+    >>> from netanalysis.analyze._kernels import kernel_engine, to_kernel
     >>> K = to_kernel(nx.path_graph(5))
     >>> support_circle(K, [K.index[0]]).size
     2
@@ -411,7 +461,7 @@ def circle_resolution(n_ties, *, resolution=1.0, reference_ties=None):
 
 
 def circle_membership(K, core, membership, *, resolution=1.0, weight="weight", seed=0,
-                      n_iterations=-1):
+                      n_iterations=-1, objective="modularity", density=0.25):
     """Group numbers where the persons at `core` and their immediate circle are partitioned on
     their own subgraph, and everyone else keeps `membership`.
 
@@ -428,7 +478,22 @@ def circle_membership(K, core, membership, *, resolution=1.0, weight="weight", s
     membership : array of int
         The partition of the whole graph (:func:`membership_array`), kept outside the circle.
     resolution, weight, seed, n_iterations
-        As in :func:`membership_array` (igraph's Leiden).
+        As in :func:`membership_array` (igraph's Leiden); `resolution` is used by the
+        modularity objective only.
+    objective : {"modularity", "surprise", "cpm"}, default "modularity"
+        What Leiden optimises on the circle. ``"surprise"`` (the setting's default):
+        asymptotical surprise [3]_ (``leidenalg.SurpriseVertexPartition``, weighted), the
+        Kullback-Leibler divergence between the share of tie weight inside groups and the share
+        of pairs inside groups. It has no parameter and no resolution limit in practice, so
+        small cells stay apart however large the circle is (about ten times slower than
+        igraph's modularity Leiden). ``"cpm"``: the constant Potts model [2]_ with resolution
+        ``density`` x the median tie weight of the circle (igraph's C Leiden): a set stays one
+        group when its tie weight per pair exceeds that; size-free too and fast, but it pairs
+        each member with a private contact rather than keep a sparse cell whole.
+        ``"modularity"``: with `resolution` (which the caller scales).
+    density : float, default 0.25
+        For ``"cpm"``: the share of a group's pairs tied (at the median weight) that keeps it
+        together.
 
     Returns
     -------
@@ -441,7 +506,7 @@ def circle_membership(K, core, membership, *, resolution=1.0, weight="weight", s
     links to each:
 
     >>> import networkx as nx
-    >>> from netanalysis.analyze._kernels import to_kernel
+    >>> from netanalysis.analyze._kernels import kernel_engine, to_kernel
     >>> G = nx.cycle_graph(200)
     >>> G.add_edges_from([("a", "b"), ("b", "c"), ("a", "c"), ("x", "y"), ("y", "z"),
     ...                   ("x", "z"), ("c", "x"), ("a", 0), ("x", 100)])
@@ -456,11 +521,20 @@ def circle_membership(K, core, membership, *, resolution=1.0, weight="weight", s
     ----------
     .. [1] Fortunato, S., Barthelemy, M. (2007). Resolution limit in community detection.
        *PNAS* 104(1): 36-41. doi:10.1073/pnas.0605965104
+    .. [2] Traag, V. A., Van Dooren, P., Nesterov, Y. (2011). Narrow scope for
+       resolution-limit-free community detection. *Physical Review E* 84(1): 016114.
+       doi:10.1103/PhysRevE.84.016114
+    .. [3] Traag, V. A., Aldecoa, R., Delvenne, J.-C. (2015). Detecting communities using
+       asymptotical surprise. *Physical Review E* 92(2): 022816.
+       doi:10.1103/PhysRevE.92.022816
 
     See Also
     --------
     membership_array
     """
+    if objective not in ("modularity", "cpm", "surprise"):
+        raise ValueError(f"unknown objective {objective!r}: use 'modularity', 'cpm' or "
+                         "'surprise'")
     g = K.graph
     n = g.vcount()
     memb = np.asarray(membership, dtype=np.int64)
@@ -470,14 +544,27 @@ def circle_membership(K, core, membership, *, resolution=1.0, weight="weight", s
     circle = support_circle(K, core)
     sub = g.induced_subgraph(circle.tolist())
     w = K.weight_arg(weight)
+    raw = memb + int(len(circle))           # outside the circle: the whole-graph groups
+    if objective == "surprise":
+        import leidenalg
+
+        part = leidenalg.find_partition(sub, leidenalg.SurpriseVertexPartition, weights=w,
+                                        seed=int(seed or 0), n_iterations=n_iterations)
+        raw[circle] = np.asarray(part.membership, dtype=np.int64)
+        return renumber(K.names, raw)
+    objective_function = "modularity"
+    if objective == "cpm":
+        objective_function = "CPM"
+        ws = np.asarray(sub.es[w], dtype=float) if w is not None else np.ones(sub.ecount())
+        # igraph's CPM sums over ordered pairs (each tie twice): twice the density per pair
+        resolution = 2.0 * float(density) * (float(np.median(ws)) if len(ws) else 1.0)
     rng = random.Random(int(seed or 0))
     ig.set_random_number_generator(rng)
     try:
-        part = sub.community_leiden(objective_function="modularity", weights=w,
+        part = sub.community_leiden(objective_function=objective_function, weights=w,
                                     resolution=resolution, n_iterations=n_iterations)
     finally:
         ig.set_random_number_generator(random)
-    raw = memb + int(len(circle))           # outside the circle: the whole-graph groups
     raw[circle] = np.asarray(part.membership, dtype=np.int64)
     return renumber(K.names, raw)
 
@@ -506,7 +593,7 @@ def partition_modularity(K, memb, weight=None, resolution=1.0):
 
     Examples
     --------
-    >>> from netanalysis.analyze._kernels import to_kernel
+    >>> from netanalysis.analyze._kernels import kernel_engine, to_kernel
     >>> import networkx as nx
     >>> K = to_kernel(nx.Graph([("a", "b"), ("c", "d")]))
     >>> round(partition_modularity(K, np.array([1, 1, 2, 2])), 3)
@@ -525,3 +612,21 @@ def _sets(K, memb):
         out[m - 1].add(name)
     return out
 
+
+
+def _nk_leiden(K, resolution, weight, seed, n_iterations):
+    """Raw ParallelLeiden labels of Kernel `K`, on one thread, seeded."""
+    import networkit as nk
+
+    g = K.networkit_graph(weight)
+    threads = nk.getCurrentNumberOfThreads()
+    nk.setNumberOfThreads(1)
+    try:
+        nk.setSeed(int(seed or 0), False)
+        alg = nk.community.ParallelLeiden(g, randomize=True,
+                                          iterations=int(n_iterations) if n_iterations > 0 else 3,
+                                          gamma=float(resolution))
+        alg.run()
+        return np.asarray(alg.getPartition().getVector(), dtype=np.int64)
+    finally:
+        nk.setNumberOfThreads(threads)

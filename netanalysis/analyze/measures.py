@@ -240,9 +240,14 @@ def kernel_partition(K, core=(), *, settings=None, seed=0):
         res_c = circle_resolution(m_c, resolution=float(com.circle_resolution),
                                   reference_ties=com.circle_reference_ties)
         memb = circle_membership(K, core, memb, resolution=res_c, weight=weight, seed=seed,
-                                 n_iterations=com.n_iterations)
+                                 n_iterations=com.n_iterations,
+                                 objective=com.circle_objective,
+                                 density=com.circle_density)
+        how = {"surprise": "surprise",
+               "cpm": f"CPM, density {com.circle_density:g} x median strength"}.get(
+            com.circle_objective, f"modularity, resolution {res_c:.3g}")
         attrs["communities_circle"] = (f"support ties and their circle ({m_c:,} ties) "
-                                       f"partitioned apart (resolution {res_c:.3g})")
+                                       f"partitioned apart ({how})")
     return memb, attrs
 
 

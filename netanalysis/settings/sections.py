@@ -152,6 +152,8 @@ class RankCommunities(Section):
     graph: Literal["support_circle", "all"]
     circle_resolution: float = field(metadata={"min": 0})
     circle_reference_ties: Optional[int] = field(metadata={"min": 1})
+    circle_objective: Literal["surprise", "cpm", "modularity"] = "surprise"
+    circle_density: float = field(default=0.25, metadata={"min": 0})
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
 import networkx as nx
+import numpy as np
 import pytest
 
 from netanalysis.analyze.communities import (
@@ -84,6 +85,68 @@ def test_circle_membership_resolves_cells_the_whole_graph_merges():
     m = dict(zip(K.names.tolist(), circle_membership(K, core, whole, n_iterations=-1).tolist()))
     assert m["a1"] == m["a2"] == m["a3"] and m["x1"] == m["x2"] == m["x3"]
     assert m["a1"] != m["x1"]
+    for objective in ("cpm", "surprise"):
+        c = dict(zip(K.names.tolist(), circle_membership(K, core, whole, n_iterations=-1,
+                                                         objective=objective).tolist()))
+        assert c["a1"] == c["a2"] == c["a3"] != c["x1"] == c["x2"] == c["x3"], objective
     # outside the circle the whole-graph groups stay together
     assert m["B100_0"] == m["B100_4"]
     assert sorted(set(m.values())) == list(range(1, len(set(m.values())) + 1))
+
+
+def _many_cells(n_cells, seed=0):
+    """`n_cells` cells of five persons (each tied to three of the others) chained by one tie,
+    every member with two background contacts; returns (graph, cells)."""
+    rng = np.random.default_rng(seed)
+    G = nx.Graph()
+    cells = []
+    for c in range(n_cells):
+        cell = [f"c{c}_{i}" for i in range(5)]
+        cells.append(cell)
+        for i in range(5):
+            G.add_edge(cell[i], cell[(i + 1) % 5])
+            if rng.random() < 0.5:
+                G.add_edge(cell[i], cell[(i + 2) % 5])
+            for j in range(2):
+                G.add_edge(cell[i], f"bg{c}_{i}_{j}")
+        if c:
+            G.add_edge(cell[0], cells[c - 1][3])
+    nx.set_edge_attributes(G, 1.0, "weight")
+    return G, cells
+
+
+@pytest.mark.parametrize("n_cells", [10, 400])
+def test_circle_surprise_keeps_cells_apart_at_any_size(n_cells):
+    """Regression (issue 10 item 5): with modularity, even with the resolution scaled by
+    sqrt(circle ties / 600), cells merge on a large circle; surprise keeps each cell whole and
+    apart at 10 and at 400 cells (CPM does not here: it pairs each member with its private
+    contacts, see the report)."""
+    from netanalysis.analyze._kernels import to_kernel
+    from netanalysis.analyze.communities import (circle_membership, circle_resolution,
+                                                 membership_array)
+    G, cells = _many_cells(n_cells)
+    K = to_kernel(G)
+    whole = membership_array(K)
+    core = [K.index[v] for cell in cells for v in cell]
+
+    def recovered(memb):
+        m = dict(zip(K.names.tolist(), memb.tolist()))
+        groups = [{m[v] for v in cell} for cell in cells]
+        sizes = np.bincount([m[v] for cell in cells for v in cell])
+        return sum(len(g) == 1 and sizes[next(iter(g))] == 5 for g in groups)
+
+    got = circle_membership(K, core, whole, objective="surprise", n_iterations=-1)
+    assert recovered(got) >= 0.95 * n_cells
+    if n_cells == 400:
+        m_c = K.graph.ecount()
+        mod = circle_membership(K, core, whole, n_iterations=-1,
+                                resolution=circle_resolution(m_c, reference_ties=600))
+        assert recovered(mod) < 0.8 * n_cells
+
+
+def test_circle_objective_is_checked():
+    from netanalysis.analyze._kernels import to_kernel
+    from netanalysis.analyze.communities import circle_membership
+    K = to_kernel(nx.path_graph(4))
+    with pytest.raises(ValueError, match="surprise"):
+        circle_membership(K, [0], np.ones(4, dtype=np.int64), objective="infomap")

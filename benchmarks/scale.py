@@ -1,0 +1,308 @@
+"""Scale: the ranking kernels side by side (networkx, igraph, networkit) and the full pipeline
+at 100k and 1M persons, against the goal (1M persons / 10M legs / 10M ties under 5 minutes and
+8 GB).
+
+``kernels``: a bulk-generated graph of N nodes and M edges (planted blocks of 50 nodes, 70 % of
+the edges inside a block, weights 1-4; seeded: the same seed builds the same graph), built once
+as a :class:`~netanalysis.analyze._kernels.Kernel` from an edge table, then every measure on
+every library, each in its own child process (so its time and peak memory are its own and a
+run past ``--cap`` seconds is stopped and printed as such). Printed per measure: seconds per
+library, the ratio to igraph (today's engine, measured in the same run), and the agreement
+with igraph (max absolute difference; top-10 overlap; modularity for Leiden). Exact
+betweenness and closeness cost one traversal per node (O(nm)): they run on ``--exact-size``
+(default 3k nodes / 30k edges); the others on each ``--graphs`` size. networkit uses every
+core it is given (``--threads``, default all); its Leiden runs on one thread, the only
+reproducible way.
+
+``pipeline``: :func:`netanalysis.synth.synth_case` at each ``--persons`` size (cached under
+``--cache``, default ``/tmp/netanalysis-scale``), then :func:`netanalysis.pipeline.analyze_case`
+in a child process: seconds per stage (prepare = read + resolve + infer; analysis; movements)
+and inside the analysis (graph, betweenness, other measures, communities, ...), peak RSS
+(``VmHWM``), rows in, against the goal. The stages the sig (DuckDB co-travel on 10M legs) and
+spark2 (``benchmarks/spark_jobs.py``) engineers build are called through
+:data:`EXTERNAL_STAGES` once they are merged; none is reimplemented here.
+
+Usage::
+
+    python benchmarks/scale.py kernels --graphs 100000:1000000 --cap 240
+    python benchmarks/scale.py kernels --graphs 1000000:10000000 --cap 300   # 1M / 10M
+    python benchmarks/scale.py pipeline --persons 100000
+    nohup python benchmarks/scale.py pipeline --persons 1000000 > /tmp/scale_1m.log 2>&1 &
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+__all__ = ["EXTERNAL_STAGES", "MEASURES", "main"]
+
+#: Goal of issue 11 for the full pipeline at 1M persons.
+GOAL_SECONDS, GOAL_BYTES = 300, 8 * 1024 ** 3
+
+#: Kernel measures timed: name -> libraries that run it. networkx runs only where a pure
+#: Python run fits the cap at 100k nodes (PageRank, components, sampled betweenness).
+MEASURES = {
+    "pagerank": ("igraph", "networkit", "networkx"),
+    "betweenness_sampled": ("igraph", "networkit", "networkx"),
+    "leiden": ("igraph", "networkit"),
+    "components": ("igraph", "networkit", "networkx"),
+    "betweenness": ("igraph", "networkit"),
+    "closeness": ("igraph", "networkit"),
+}
+_EXACT = ("betweenness", "closeness")
+
+#: Stages other branches provide, called by their public functions when importable:
+#: name -> (module, function). Each is timed like the pipeline stages, on the same case.
+#: To fill in when merged (do not reimplement them here):
+#: - "cotravel_duckdb_10m": the sig branch's seeded DuckDB co-travel on 10M legs
+#:   (netanalysis.resolve.infer / benchmarks/cotravel.py),
+#: - "spark_jobs": the spark2 branch's benchmarks/spark_jobs.py (throughput per core).
+EXTERNAL_STAGES = {}
+
+_KERNEL_CHILD = r"""
+import json, sys, time
+import numpy as np
+sys.path.insert(0, sys.argv[1])
+import scale
+n, m, seed, measure, lib, threads = (int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]),
+                                     sys.argv[5], sys.argv[6], int(sys.argv[7]))
+K = scale._kernel(n, m, seed)
+if threads > 0:
+    import networkit as nk
+    nk.setNumberOfThreads(threads)
+vals, wall = scale._measure(K, measure, lib, seed)
+q = None
+if measure == "leiden":
+    from netanalysis.analyze.communities import partition_modularity
+    q = partition_modularity(K, vals, "weight")
+np.save(sys.argv[8], np.asarray(vals, dtype=float))
+print(json.dumps({"wall": wall, "hwm_kb": scale._hwm_kb(), "q": q}))
+"""
+
+_PIPE_CHILD = r"""
+import json, sys, time
+from netanalysis.pipeline import analyze_case
+sys.path.insert(0, sys.argv[1])
+import scale
+t = time.perf_counter()
+run = analyze_case(sys.argv[2], sys.argv[3], write_map=False, write_report=False, seed=0)
+wall = time.perf_counter() - t
+print(json.dumps({"wall": wall, "hwm_kb": scale._hwm_kb(), "timings": run.summary.get("timings"),
+                  "analysis": run.analysis.meta.get("timings"), "rows": run.summary.get("rows"),
+                  "nodes": run.analysis.meta.get("nodes"), "ties": run.analysis.meta.get("ties")},
+                 default=str))
+"""
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    k = sub.add_parser("kernels")
+    k.add_argument("--graphs", default="100000:1000000",
+                   help="comma-separated NODES:EDGES sizes")
+    k.add_argument("--exact-size", default="3000:30000")
+    k.add_argument("--measures", default=",".join(MEASURES))
+    k.add_argument("--cap", type=float, default=240.0, help="seconds per measure run")
+    k.add_argument("--threads", type=int, default=0, help="networkit threads (0: all)")
+    k.add_argument("--seed", type=int, default=0)
+    p = sub.add_parser("pipeline")
+    p.add_argument("--persons", default="100000")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--cache", default="/tmp/netanalysis-scale")
+    args = ap.parse_args(argv)
+    if args.cmd == "kernels":
+        _kernels_cmd(args)
+    else:
+        _pipeline_cmd(args)
+
+
+def _kernels_cmd(args):
+    import tempfile
+
+    import numpy as np
+
+    sizes = [tuple(int(x) for x in s.split(":")) for s in args.graphs.split(",")]
+    exact = tuple(int(x) for x in args.exact_size.split(":"))
+    measures = args.measures.split(",")
+    here = str(Path(__file__).resolve().parent)
+    print(f"kernels: planted blocks of 50, 70 % of edges inside, seed {args.seed}; "
+          f"cap {args.cap:.0f} s per run; networkit threads {args.threads or os.cpu_count()}")
+    with tempfile.TemporaryDirectory(prefix="scale_k") as tmp:
+        for measure in measures:
+            for n, m in ([exact] if measure in _EXACT else sizes):
+                res = {}
+                for lib in MEASURES[measure]:
+                    if lib == "networkx" and n > 100_000:
+                        continue  # pure Python: past the cap at 1M nodes
+                    out = Path(tmp) / f"{measure}_{lib}_{n}.npy"
+                    cmd = [sys.executable, "-c", _KERNEL_CHILD, here, str(n), str(m),
+                           str(args.seed), measure, lib,
+                           str(args.threads if lib == "networkit" else 0), str(out)]
+                    t0 = time.perf_counter()
+                    try:
+                        r = subprocess.run(cmd, capture_output=True, text=True, check=True,
+                                           timeout=args.cap + 120)
+                        info = json.loads(r.stdout.strip().splitlines()[-1])
+                        info["vals"] = np.load(out)
+                    except subprocess.TimeoutExpired:
+                        info = {"wall": None, "note": f"over {args.cap + 120:.0f} s with build"}
+                    except subprocess.CalledProcessError as e:
+                        info = {"wall": None, "note": e.stderr.strip().splitlines()[-1][:80]}
+                    info["child_s"] = time.perf_counter() - t0
+                    res[lib] = info
+                _print_measure(measure, n, m, res)
+
+
+def _print_measure(measure, n, m, res):
+    import numpy as np
+
+    base = res.get("igraph", {})
+    bw, bv = base.get("wall"), base.get("vals")
+    for lib, r in res.items():
+        w = r.get("wall")
+        if w is None:
+            print(f"  {measure:<20} {n:>9,}/{m:<10,} {lib:<10} {'-':>8}  {r.get('note', '')}",
+                  flush=True)
+            continue
+        ratio = f"{bw / w:6.2f}x" if bw else "   -  "
+        agree = ""
+        v = r.get("vals")
+        if bv is not None and v is not None and len(v) == len(bv) and lib != "igraph":
+            if measure == "leiden":
+                agree = f"modularity {r.get('q', float('nan')):.4f} vs {base.get('q', 0):.4f}"
+            elif measure == "components":
+                agree = "identical" if np.array_equal(v, bv) else "DIFFERENT"
+            else:
+                top = len(set(np.argsort(-v)[:10]) & set(np.argsort(-bv)[:10]))
+                agree = f"max |diff| {np.abs(v - bv).max():.2e}, top-10 shared {top}/10"
+        print(f"  {measure:<20} {n:>9,}/{m:<10,} {lib:<10} {w:8.2f} s  speed vs igraph {ratio}"
+              f"  peak {r['hwm_kb'] / 1024:,.0f} MB  {agree}", flush=True)
+
+
+def _kernel(n, m, seed):
+    """Kernel of the bulk-generated benchmark graph (cached under /tmp as .npz)."""
+    import numpy as np
+    import pandas as pd
+
+    from netanalysis.analyze._kernels import kernel_from_edges
+
+    path = Path(f"/tmp/netanalysis-scale/graph_{n}_{m}_{seed}.npz")
+    if path.exists():
+        d = np.load(path)
+        a, b, w = d["a"], d["b"], d["w"]
+    else:
+        rng = np.random.default_rng(seed)
+        a = rng.integers(0, n, m)
+        inside = rng.random(m) < 0.7
+        b = np.where(inside, (a // 50) * 50 + rng.integers(0, 50, m), rng.integers(0, n, m))
+        b = np.minimum(b, n - 1)
+        w = rng.integers(1, 5, m).astype(float)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        np.savez(path, a=a, b=b, w=w)
+    ids = np.array([f"p{i}" for i in range(n)], dtype=object)
+    e = pd.DataFrame({"source": ids[a], "target": ids[b], "weight": w, "confidence": 1.0})
+    return kernel_from_edges(e, ids)
+
+
+def _measure(K, measure, lib, seed):
+    """Run `measure` on `lib`: (values aligned with K's vertices, seconds of the measure alone)."""
+    import numpy as np
+
+    from netanalysis.analyze import centrality as C
+    from netanalysis.analyze.communities import component_array, membership_array, renumber
+
+    if lib == "networkx":
+        import networkx as nx
+
+        from netanalysis.analyze._kernels import nx_from_kernel
+
+        G = nx_from_kernel(K)  # the conversion is not timed
+        t = time.perf_counter()
+        if measure == "pagerank":
+            d = nx.pagerank(G, weight="weight")
+        elif measure == "betweenness_sampled":
+            d = nx.betweenness_centrality(G, k=64, seed=seed)
+        elif measure == "components":
+            d = {v: i for i, c in enumerate(nx.connected_components(G)) for v in c}
+        else:
+            raise ValueError(measure)
+        wall = time.perf_counter() - t
+        x = np.array([d[v] for v in K.names.tolist()])
+        return (renumber(K.names, x) if measure == "components" else x), wall
+    if lib == "networkit":
+        K.networkit_graph("weight" if measure in ("pagerank", "leiden") else None)  # not timed
+    t = time.perf_counter()
+    if measure == "pagerank":
+        v = C.pagerank_array(K, weight="weight", engine=lib)
+    elif measure == "betweenness_sampled":
+        v = C.betweenness_array(K, k=64, seed=seed, engine=lib)[0]
+    elif measure == "betweenness":
+        v = C.betweenness_array(K, engine=lib)[0]
+    elif measure == "closeness":
+        v = C.closeness_array(K, engine=lib)
+    elif measure == "components":
+        v = component_array(K, engine=lib)
+    elif measure == "leiden":
+        v = membership_array(K, weight="weight", seed=seed, n_iterations=2, engine=lib)
+    else:
+        raise ValueError(measure)
+    return v, time.perf_counter() - t
+
+
+def _pipeline_cmd(args):
+    here = str(Path(__file__).resolve().parent)
+    sizes = [int(x) for x in args.persons.split(",")]
+    print(f"pipeline: synth_case(persons=N, seed={args.seed}), analyze_case(seed=0, no map, "
+          f"no report); goal at 1M persons: {GOAL_SECONDS} s, {GOAL_BYTES / 1024 ** 3:.0f} GB")
+    base = None
+    for n in sizes:
+        case = Path(args.cache) / f"synth_{n}_s{args.seed}"
+        if not (case / "persons.csv").exists():
+            from netanalysis.synth import synth_case
+
+            t = time.perf_counter()
+            synth_case(case, persons=n, seed=args.seed)
+            print(f"  generated {case} in {time.perf_counter() - t:.0f} s", flush=True)
+        legs = _rows(case / "travel.csv") if (case / "travel.csv").exists() else None
+        out = Path(args.cache) / f"out_{n}_s{args.seed}"
+        r = subprocess.run([sys.executable, "-c", _PIPE_CHILD, here, str(case), str(out)],
+                           capture_output=True, text=True)
+        if r.returncode:
+            print(f"  {n:,} persons: failed: {r.stderr.strip().splitlines()[-1][:200]}")
+            continue
+        info = json.loads(r.stdout.strip().splitlines()[-1])
+        per = info["wall"] / n * 1e6
+        base = base or per
+        print(f"  {n:>9,} persons, {legs or 0:,} travel rows, graph {info['nodes']:,} nodes / "
+              f"{info['ties']:,} ties: {info['wall']:.0f} s, peak {info['hwm_kb'] / 1024:,.0f} MB; "
+              f"s per 1M persons {per:.0f} (ratio to first size {per / base:.2f})", flush=True)
+        print("    stages: " + ", ".join(f"{k} {v}" for k, v in (info["timings"] or {}).items()))
+        print("    analysis: " + ", ".join(f"{k} {v}" for k, v in (info["analysis"] or {}).items()))
+        if n >= 1_000_000:
+            ok = info["wall"] <= GOAL_SECONDS and info["hwm_kb"] * 1024 <= GOAL_BYTES
+            print(f"    goal {'met' if ok else 'NOT met'}: {info['wall']:.0f} s of {GOAL_SECONDS}, "
+                  f"{info['hwm_kb'] / 1024 ** 2:.1f} GB of 8")
+    for name, (mod, fn) in EXTERNAL_STAGES.items():
+        print(f"  external stage {name}: {mod}.{fn} (not merged in this branch)")
+
+
+def _rows(path):
+    with open(path, "rb") as f:
+        return sum(1 for _ in f) - 1
+
+
+def _hwm_kb():
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return 0
+
+
+if __name__ == "__main__":
+    main()
