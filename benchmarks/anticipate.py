@@ -37,13 +37,16 @@ from netanalysis.analyze.movements import MovementModel
 from netanalysis.ingest.load import load_case
 from netanalysis.synth import synth_case
 
-#: Generator settings of the cases: the defaults and three others (``networked``: few random
-#: moves, so that new places come mostly from the network).
+#: Generator settings of the cases: the defaults and four others (``networked``: few random
+#: moves, so that new places come mostly from the network; ``aloof``: harder for the network
+#: signal, lodging suppliers mostly live away from the fugitive's routes, so their homes are
+#: rarely visited, and a quarter of the moves are popular-route draws).
 VARIANTS = {
     "default": {},
     "wanderer": {"p_new": 0.35, "p_base": 0.15, "support_pull": 0.5, "moves": (3, 12)},
     "homebound": {"p_new": 0.05, "p_base": 0.6, "support_pull": 1.0, "moves": (4, 8)},
     "networked": {"p_new": 0.05, "p_base": 0.2, "support_pull": 1.0, "moves": (4, 10)},
+    "aloof": {"p_new": 0.25, "p_base": 0.3, "support_pull": 0.1, "moves": (4, 10)},
 }
 BLOCK_DAYS = 60
 
