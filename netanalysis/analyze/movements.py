@@ -594,8 +594,9 @@ class MovementModel:
         cands = set(visits) | set(own_res) | set(own_other) | set(cot) | set(net_travel)
         for cat in net:
             cands |= set(net[cat])
-        cands |= {d for d, _ in sorted(route.items(), key=lambda x: (-x[1], x[0]))
-                  [:int(s["route_candidates"])]}
+        ranked = [d for d, _ in sorted(route.items(), key=lambda x: (-x[1], x[0]))]
+        ranked += sorted(c for c in linked - set(route) if isinstance(c, str))
+        cands |= set(ranked[:int(s["route_candidates"])])
         cinfo = self._place(cur) if cur is not None else None
         if cinfo is not None:
             grav = []
