@@ -836,7 +836,7 @@ def _scores(Xs, ys, w):
         m = u.max()
         loss += m + math.log(np.exp(u - m).sum()) - u[y]
     n = max(len(ys), 1)
-    return {"top1": top1 / n, "top3": top3 / n, "log_loss": loss / n}
+    return {"top1": float(top1 / n), "top3": float(top3 / n), "log_loss": float(loss / n)}
 
 
 def _fit_logit(Xs, ys, l2):

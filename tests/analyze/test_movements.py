@@ -204,6 +204,9 @@ def test_a_supporters_own_travel_is_not_their_place(tmp_path):
     why = df.set_index("place")["why"]
     assert "lodging" in why["PTY"] and "S1 Luis Mora" in why["PTY"]
     assert "LIM" in set(df["place"]) and "lodging" not in why["LIM"]
+    cands, X, _ = m._state("F1", m.leg_t.max() + 1)
+    lodging = dict(zip(cands, X[:, FEATURES.index("lodging")]))
+    assert lodging["PTY"] > 0 and lodging["LIM"] == 0
 
 
 def test_each_fit_checks_itself_on_held_out_legs(tmp_path):
