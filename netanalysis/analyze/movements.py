@@ -23,12 +23,23 @@ network_travel   log(1 + legs to c by anyone of the person's network)
 cotravel         sum of log(1 + shared journeys) of co-travellers whose places include c
 own_places       own safe houses, sightings, work places... at c (confidence x kind weight)
 route            log(1 + legs from the current place to c in the whole case)
-direct           1 when anyone in the case travelled from the current place to c
+direct           1 when anyone in the case travelled between the current place and c
 gravity          log(1 + arrivals at c in the whole case)
 distance         log(1 + km from the current place / 100)
 home_country     1 when c lies in a country of the person's nationality
 new              1 when the person was never known to be at c
+pull_share       c's pull (own arrivals plus lodging, support, family and associates) as a
+                 share of the pull of every place one journey away (0 for a place farther)
+route_share      c's share of the journeys in the case from the current place
+network_direct   lodging + support + family + associates, for a place one journey away only
+new_direct       ``new``, for a place one journey away only
+attraction       log(pull_share + m x route_share + 0.001): a place one journey away is
+                 chosen for a reason (its pull) or the way travellers choose routes; the mixing
+                 weight m is picked by the held-out check of the fit
 ================ ===============================================================================
+
+"One journey away" (``direct``) means that someone in the case travelled between the current
+place and c, in either direction, before ``t``.
 
 A person's or neighbour's place is weighted by its record: the confidence of the grading
 times the weight of its kind (``movements.location_kinds``). A link counts by the confidence
@@ -37,8 +48,11 @@ of its grading.
 The weights are those of a conditional logit (McFadden 1974) fitted by maximum likelihood on
 the case's own legs: every leg of every person that departs before ``as_of`` is an example,
 its destination the choice among the candidates built from what was known at its departure.
-A ridge penalty on standardised features keeps the fit stable; the fit is checked by the
-held-out evaluation of ``benchmarks/anticipate.py``. The probability of a place is the
+A ridge penalty on standardised features keeps the fit stable. Each fit checks itself on
+held-out legs: fitted on the earlier three quarters of its training legs, it is scored on the
+latest quarter (``MovementModel.holdout``); that check picks the mixing weight of
+``attraction``, then all legs are refitted. ``benchmarks/anticipate.py`` evaluates the whole
+procedure on held-out last legs against history-only baselines. The probability of a place is the
 conditional-logit share times the *coverage*, the fraction of training legs whose destination
 was among the candidates, so the probabilities of a fugitive sum to the chance that the next
 move goes to one of the listed candidates. With fewer than ``movements.min_train`` usable legs
@@ -73,13 +87,17 @@ __all__ = ["FEATURES", "MOVEMENT_COLUMNS", "MovementModel", "anticipate"]
 #: The features of a candidate place, in the order of the weight vector.
 FEATURES = ("visits", "recency", "base", "own_transition", "back", "lodging", "support",
             "family", "associates", "network_travel", "cotravel", "own_places", "route",
-            "direct", "gravity", "distance", "home_country", "new")
+            "direct", "gravity", "distance", "home_country", "new", "pull_share",
+            "route_share", "network_direct", "new_direct", "attraction")
 #: The contract columns of ``movements.csv``, first in the DataFrame :func:`anticipate` returns.
 MOVEMENT_COLUMNS = ["id", "rank", "place", "country", "probability", "why"]
 _EXTRA_COLUMNS = ["name", "current_place", "as_of", "companions", "document", "facilitators",
                   "signals", "method"]
 _F = {f: i for i, f in enumerate(FEATURES)}
 _SUPPORT_ORDER = ("lodging", "transport", "documents", "financial")
+#: Mixing weights of the route share in ``attraction``, chosen by the fit.
+_MIX_GRID = (0.05, 0.2, 1.0)
+_ATTRACTION_FLOOR = 1e-3
 
 
 def anticipate(case, *, fugitive=None, top=None, as_of=None, settings=None):
@@ -172,6 +190,14 @@ class MovementModel:
         ``"conditional_logit"`` or ``"fallback"``.
     train_on : str
         Whose legs the fit used: ``"fugitives"`` or ``"everyone"``.
+    mix : float
+        The weight of the route share in the ``attraction`` feature, chosen by the held-out
+        check.
+    holdout : dict or None
+        The held-out check of the last fit: the model fitted on the earlier three quarters of
+        the training legs, scored on the latest quarter (``n`` legs): ``top1``, ``top3``,
+        ``log_loss`` (mean negative log-likelihood per leg) and the ``mix`` it chose. None
+        for the fallback.
 
     See Also
     --------
@@ -197,6 +223,8 @@ class MovementModel:
         self.n_train = 0
         self.method = None
         self.train_on = None
+        self.mix = 0.4
+        self.holdout = None
         self._build()
 
     # ------------------------------------------------------------------ index
@@ -245,8 +273,10 @@ class MovementModel:
         self.pair_t = {k: np.sort(np.array(v)) for k, v in pair.items()}
         self.arrive_t = {k: np.sort(np.array(v)) for k, v in arrivals.items()}
         self.dests_from = defaultdict(set)
+        self.dests_to = defaultdict(set)
         for o, d in pair:
             self.dests_from[o].add(d)
+            self.dests_to[d].add(o)
         # locations per person: (place, kind, t0, weight)
         kinds = s["location_kinds"]
         self.locs = defaultdict(list)
@@ -335,7 +365,7 @@ class MovementModel:
         max_train = int(s["max_train"])
         if len(idx) > max_train:  # the most recent legs resemble the next move best
             idx = idx[np.argsort(self.leg_t[idx], kind="stable")[-max_train:]]
-        Xs, ys = [], []
+        Xs, ys, ts = [], [], []
         n_ex = 0
         for i in idx:
             ex = self._examples.get(i)
@@ -354,14 +384,35 @@ class MovementModel:
                 continue
             Xs.append(X)
             ys.append(y)
+            ts.append(self.leg_t[i])
         self.n_train = len(ys)
         if self.n_train < int(s["min_train"]):
             fw = s["fallback_weights"]
             self.weights = {f: float(fw.get(f, 0.0)) for f in FEATURES}
             self.coverage = float(s["fallback_coverage"])
             self.method = "fallback"
+            self.mix = 0.4
+            self.holdout = None
             return self
-        w, cov = _fit_logit(Xs, ys, float(s["l2"]))
+        # held-out check: fit on the earlier three quarters of the legs, score the latest
+        # quarter; it picks the mixing weight of `attraction`, then all legs refit
+        l2 = float(s["l2"])
+        order = np.argsort(ts, kind="stable")
+        cut = int(0.75 * len(order))
+        fit_i, test_i = order[:cut], order[cut:]
+        best = None
+        for mix in _MIX_GRID:
+            for X in Xs:
+                _attraction(X, mix)
+            w, _, _ = _fit_logit([Xs[i] for i in fit_i], [ys[i] for i in fit_i], l2)
+            check = _scores([Xs[i] for i in test_i], [ys[i] for i in test_i], w)
+            if best is None or check["log_loss"] < best[1]["log_loss"] - 1e-9:
+                best = (mix, check)
+        self.mix, self.holdout = best
+        self.holdout = {"mix": self.mix, "n": len(test_i), **self.holdout}
+        for X in Xs:
+            _attraction(X, self.mix)
+        w, _, _ = _fit_logit(Xs, ys, l2)
         self.weights = dict(zip(FEATURES, map(float, w)))
         self.coverage = (self.n_train + 1) / (n_ex + 2)
         self.method = "conditional_logit"
@@ -401,6 +452,7 @@ class MovementModel:
             cands, X, ev = self._state(p, T, explain=True)
             if not cands:
                 continue
+            _attraction(X, self.mix)
             u = X @ w
             e = np.exp(u - u.max())
             prob = self.coverage * e / e.sum()
@@ -446,15 +498,20 @@ class MovementModel:
             self._dist[key] = km
         return km
 
-    def _places_of(self, q, t):
-        """Places of person `q` known before `t`: {place: weight} (locations, then travel)."""
+    def _places_of(self, q, t, travel=True):
+        """Places of person `q` known before `t`: {place: weight} (locations, then travel).
+
+        Without `travel`, only the location records count, except for a person who has none
+        (then the places of their travel stand in, at weight 0.3).
+        """
         out = {}
         for place, _kind, t0, w, _g in self.locs.get(q, ()):
             if t0 < t:
                 out[place] = max(out.get(place, 0.0), w)
-        a, k = self._known_legs(q, t)
-        for d in self.leg_d[a:k]:
-            out.setdefault(d, 0.3)
+        if travel or not out:
+            a, k = self._known_legs(q, t)
+            for d in self.leg_d[a:k]:
+                out.setdefault(d, 0.3)
         return out
 
     def _current(self, p, t):
@@ -508,7 +565,7 @@ class MovementModel:
         for q, cat, conf, t0, typ, g in self.nbrs.get(p, ()):
             if t0 >= t:
                 continue
-            for place, w in self._places_of(q, t).items():
+            for place, w in self._places_of(q, t, travel=False).items():
                 net[cat][place] += conf * w
                 if explain:
                     net_ev[(cat, place)].append((conf * w, q, typ, g))
@@ -525,17 +582,21 @@ class MovementModel:
                 if explain:
                     cot_ev[place].append((nshared, q))
         # route network from the current place
-        route = {}
+        route, linked = {}, set()
         if cur is not None:
             for d in self.dests_from.get(cur, ()):
                 n = bisect_left(self.pair_t[(cur, d)], t)
                 if n:
                     route[d] = n
+            # a journey either way shows a connection (routes are mostly flown both ways)
+            linked = set(route) | {o for o in self.dests_to.get(cur, ())
+                                   if bisect_left(self.pair_t[(o, cur)], t)}
         cands = set(visits) | set(own_res) | set(own_other) | set(cot) | set(net_travel)
         for cat in net:
             cands |= set(net[cat])
-        cands |= {d for d, _ in sorted(route.items(), key=lambda x: (-x[1], x[0]))
-                  [:int(s["route_candidates"])]}
+        ranked = [d for d, _ in sorted(route.items(), key=lambda x: (-x[1], x[0]))]
+        ranked += sorted(c for c in linked - set(route) if isinstance(c, str))
+        cands |= set(ranked[:int(s["route_candidates"])])
         cinfo = self._place(cur) if cur is not None else None
         if cinfo is not None:
             grav = []
@@ -571,7 +632,7 @@ class MovementModel:
             x[_F["cotravel"]] = cot.get(c, 0.0)
             x[_F["own_places"]] = own_other.get(c, 0.0)
             x[_F["route"]] = math.log1p(route.get(c, 0))
-            x[_F["direct"]] = 1.0 if route.get(c) else 0.0
+            x[_F["direct"]] = 1.0 if c in linked else 0.0
             arr = self.arrive_t.get(c)
             x[_F["gravity"]] = math.log1p(bisect_left(arr, t)) if arr is not None else 0.0
             ci = self._place(c)
@@ -581,11 +642,13 @@ class MovementModel:
             x[_F["new"]] = 1.0 if (v == 0 and c not in own_res and c not in own_other) else 0.0
             if explain:
                 ev[j] = self._evidence(c, v, last, own_res, own_other, own_other_kinds, trans,
-                                       cur, prev, net_ev, net_travel, cot_ev, route, ci)
+                                       cur, prev, net_ev, net_travel, cot_ev, route, ci,
+                                       linked)
+        _shares(X, visits, cands)
         return cands, X, ev
 
     def _evidence(self, c, v, last, own_res, own_other, own_other_kinds, trans, cur, prev,
-                  net_ev, net_travel, cot_ev, route, ci):
+                  net_ev, net_travel, cot_ev, route, ci, linked=()):
         e = {}
         if v:
             e["visits"] = f"went there {v} time{'s' if v > 1 else ''}"
@@ -625,6 +688,8 @@ class MovementModel:
         if route.get(c):
             e["route"] = f"{route[c]} journeys {cur} -> {c} in the case"
             e["direct"] = f"a direct connection from {cur}"
+        elif c in linked:
+            e["direct"] = f"a connection: journeys {c} -> {cur} in the case"
         e["gravity"] = "busy destination" + (f" near {cur}" if cur else "")
         if cur is not None and ci is not None:
             cinfo = self._place(cur)
@@ -724,6 +789,56 @@ def _why(contrib, ev):
     return "; ".join(parts) or "route network prior"
 
 
+def _shares(X, visits, cands):
+    """Fill the features that compare a candidate with the other places one journey away.
+
+    ``pull_share``: the candidate's pull (own arrivals plus the confidence-weighted places of
+    supporters, family and associates) as a share of the pull of every direct destination;
+    ``route_share``: its share of the case's journeys from the current place;
+    ``network_direct`` and ``new_direct``: the network's pull and ``new`` of direct
+    destinations only (a place one journey away is reachable, a far one is not).
+    """
+    if not len(X):
+        return
+    direct = X[:, _F["direct"]] > 0
+    net = X[:, [_F["lodging"], _F["support"], _F["family"], _F["associates"]]].sum(axis=1)
+    pull = np.array([visits.get(c, 0) for c in cands], float) + net
+    pull = np.where(direct, pull, 0.0)
+    if pull.sum() > 0:
+        X[:, _F["pull_share"]] = pull / pull.sum()
+    route = np.where(direct, np.expm1(X[:, _F["route"]]), 0.0)
+    if route.sum() > 0:
+        X[:, _F["route_share"]] = route / route.sum()
+    X[:, _F["network_direct"]] = np.where(direct, net, 0.0)
+    X[:, _F["new_direct"]] = np.where(direct, X[:, _F["new"]], 0.0)
+
+
+def _attraction(X, mix):
+    """Fill ``attraction``: log(pull share + mix x route share) of direct destinations.
+
+    The chance of a place one journey away as a mixture: the fugitive goes where it has
+    reasons to be (its pull) or takes a route the way travellers do (the route's share of the
+    journeys from the current place); far places get the floor.
+    """
+    if len(X):
+        X[:, _F["attraction"]] = np.log(X[:, _F["pull_share"]] + mix * X[:, _F["route_share"]]
+                                        + _ATTRACTION_FLOOR)
+
+
+def _scores(Xs, ys, w):
+    """Top-1, top-3 and mean log loss of weights `w` on choice sets `Xs` with choices `ys`."""
+    top1 = top3 = loss = 0.0
+    for X, y in zip(Xs, ys):
+        u = X @ w
+        rank = int(np.sum(u > u[y]))
+        top1 += rank == 0
+        top3 += rank < 3
+        m = u.max()
+        loss += m + math.log(np.exp(u - m).sum()) - u[y]
+    n = max(len(ys), 1)
+    return {"top1": float(top1 / n), "top3": float(top3 / n), "log_loss": float(loss / n)}
+
+
 def _fit_logit(Xs, ys, l2):
     """Fit a conditional logit by penalised maximum likelihood; return (weights, n)."""
     from scipy.optimize import minimize
@@ -751,4 +866,4 @@ def _fit_logit(Xs, ys, l2):
 
     res = minimize(f, np.zeros(X.shape[1]), jac=True, method="L-BFGS-B",
                    options={"maxiter": 300, "ftol": 1e-9})
-    return res.x / sd, G
+    return res.x / sd, G, float(res.fun)

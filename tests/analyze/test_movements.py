@@ -182,3 +182,42 @@ def test_report_has_where_next_with_the_prediction_and_a_map(tmp_path):
     where = text[text.index("Where next"):]
     assert "PTY" in where and "lodging: supporter S1 Luis Mora" in where
     assert any(t == "svg" and a.get("class") == "geo" for t, a in p.tags)
+
+
+def test_a_place_reached_only_towards_the_current_place_is_a_connected_candidate(tmp_path):
+    # F1 is in PTY; the case shows journeys LIM -> PTY only (by someone else): LIM is one
+    # journey away, a candidate, and why says how it is connected
+    travel = ("person_id,depart,origin,destination,carrier,flight\n"
+              "F1,2024-03-10T10:00,BOG,PTY,CM,101\n"
+              "R1,2024-02-01T10:00,LIM,PTY,LA,2401\n")
+    df = anticipate(load_case(_case(tmp_path, **{"travel.csv": travel})), top=50)
+    assert df["current_place"].iloc[0] == "PTY"
+    lim = df.set_index("place").loc["LIM"]
+    assert "direct: a connection: journeys LIM -> PTY in the case" in lim["why"]
+
+
+def test_a_supporters_own_travel_is_not_their_place(tmp_path):
+    # S1 lives in PTY and once flew to LIM: LIM gets no lodging credit, PTY does
+    travel = TRAVEL + "S1,2023-12-01T10:00,PTY,LIM,CM,201,\n"
+    m = MovementModel(load_case(_case(tmp_path, **{"travel.csv": travel})))
+    df = m.predict(top=50)
+    why = df.set_index("place")["why"]
+    assert "lodging" in why["PTY"] and "S1 Luis Mora" in why["PTY"]
+    assert "LIM" in set(df["place"]) and "lodging" not in why["LIM"]
+    cands, X, _ = m._state("F1", m.leg_t.max() + 1)
+    lodging = dict(zip(cands, X[:, FEATURES.index("lodging")]))
+    assert lodging["PTY"] > 0 and lodging["LIM"] == 0
+
+
+def test_each_fit_checks_itself_on_held_out_legs(tmp_path):
+    from netanalysis.synth import synth_case
+
+    synth_case(tmp_path, persons=400, seed=2)
+    m = MovementModel(load_case(tmp_path)).fit()
+    h = m.holdout
+    assert m.method == "conditional_logit" and h["mix"] == m.mix
+    assert h["n"] == m.n_train - int(0.75 * m.n_train)
+    # better than a uniform guess among the candidates, and its log loss is finite
+    assert h["top3"] > 0.6 and 0 < h["log_loss"] < 3
+    (tmp_path / "small").mkdir()
+    assert MovementModel(load_case(_case(tmp_path / "small"))).fit().holdout is None
