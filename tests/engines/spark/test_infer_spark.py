@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from netanalysis.engines.spark.infer import infer_links_spark
-from netanalysis.ingest import case_from_records
+from netanalysis.model.case import Case
 from netanalysis.resolve.infer import INFERRED_COLUMNS, infer_links
 
 pytestmark = [pytest.mark.spark,
@@ -61,7 +61,7 @@ def _hostile():
         travel.append({"person_id": f"F{i}", "carrier": "XX", "flight": "2", "depart": "2024-01-02"})
     for i in range(600):
         travel.append({"person_id": f"X{i}", "carrier": "CM", "flight": str(i // 4),
-                       "depart": f"2024-05-{1 + i % 28:02d}", "booking_ref": f"B{i // 2}" if i % 7 == 0 else ""})
+                       "depart": f"2024-05-{1 + (i // 4) % 28:02d}", "booking_ref": f"B{i // 2}" if i % 7 == 0 else ""})
     phones = [{"number": "+57 300 111 2233", "person_id": "A10"}, {"number": "0057300111-2233", "person_id": "A9"},
               {"number": "+573001112233", "person_id": "Z"}, {"number": "555 01", "person_id": "A10"},
               {"number": "55501", "person_id": "A9"}, {"number": "(7) 7", "person_id": "A10"},
@@ -83,10 +83,11 @@ def _hostile():
              {"caller": "555-01", "callee": "+57 300 111 2233", "start": None, "duration_s": 30}]
     calls += [{"caller": f"+9{a // 2}", "callee": f"+9{b // 2}", "start": "2024-02-01", "duration_s": 30}
               for a, b in x]
-    persons = [{"id": p, "name": p} for p in ("A10", "A9", "Émile", "Z")]
-    persons[1]["wanted_by"] = "Interpol"
-    return case_from_records(persons=persons, travel=travel, phones=phones, documents=documents,
-                             calls=calls)
+    persons = pd.DataFrame({"id": ["A10", "A9", "Émile", "Z"], "name": ["a", "b", "c", "d"],
+                            "wanted_by": [[], ["ES"], [], []]})
+    frames = {"persons": persons, "travel": travel, "phones": phones, "documents": documents,
+              "calls": calls}
+    return Case(tables={k: pd.DataFrame(v) for k, v in frames.items()})
 
 
 def test_synth_case_gives_the_same_ties(spark, to_spark, synth_case):
@@ -101,11 +102,13 @@ def test_hostile_case_gives_the_same_ties_seeded_and_not(spark, to_spark):
     tables = to_spark(case)
     s = {"co_travel": {"max_passengers": 30, "max_evidence_items": 2}}
     want = infer_links(case, settings=s)
-    assert {"co_travel", "shared_phone", "shared_document", "calls"} <= set(want["type"])
+    assert {"co_travel", "shared_document", "calls"} <= set(want["type"])
     assert_same_ties(want, infer_links_spark(spark, tables, settings=s))
     s = {**s, "seed": "wanted"}
     want = infer_links(case, settings=s)
-    assert len(want) and set(want["from_id"]) | set(want["to_id"]) >= {"A9"}
+    # a smaller family: the shared phones pass too, and every pair has the person of interest
+    assert "shared_phone" in set(want["type"])
+    assert all("A9" in (a, b) for a, b in zip(want["from_id"], want["to_id"]))
     assert_same_ties(want, infer_links_spark(spark, tables, settings=s))
     # explicit seeds are the same seeded join
     assert_same_ties(want, infer_links_spark(spark, tables, settings=s, seeds=["A9"]))
@@ -114,7 +117,6 @@ def test_hostile_case_gives_the_same_ties_seeded_and_not(spark, to_spark):
 @pytest.mark.slow
 def test_100k_legs_give_the_same_ties(spark):
     """A 100k-leg travel table (lognormal journey sizes, 300 planted companions)."""
-    from netanalysis.model.case import Case
     rng = np.random.default_rng(17)
     pax = np.clip(rng.lognormal(np.log(20), 1.0, 6000), 1, 400).astype(np.int64)
     pax = pax[np.cumsum(pax) <= 97_000]

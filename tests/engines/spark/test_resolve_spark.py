@@ -70,7 +70,7 @@ def _hostile():
         {"id": "Ñ1", "name": "Ana Ruiz"},
         {"id": "Q1", "name": "Luis Silva"}, {"id": "Q2", "name": "Luis Silva"},
         {"id": "C1", "name": "Marta Díaz"}, {"id": "C2", "name": "MARTA DIAZ"},
-    ]
+    ] + [{"id": f"K{k}", "name": f"Contacto {k}"} for k in range(3)]
     documents = [{"id": "D1", "holder_id": "P10", "number": "AB-123", "kind": "passport", "issuing_country": "CO"},
                  {"id": "D2", "holder_id": "P9", "number": "ab123", "kind": "passport", "issuing_country": "CO"},
                  {"id": "D3", "holder_id": "Ñ1", "number": "AB123", "kind": "passport"},
@@ -80,7 +80,7 @@ def _hostile():
               {"number": "+573001", "person_id": "P2"}, {"number": "+99", "person_id": "Q1"},
               {"number": "+99", "person_id": "Q2"}]
     links = [{"from_id": c, "to_id": f"K{k}", "type": "associate"} for c in ("C1", "C2") for k in range(3)]
-    links += [{"from_id": "P1", "to_id": "P2", "type": "sibling"}]
+    links += [{"from_id": "P1", "to_id": "P2", "type": "family"}]
     return case_from_records(persons=persons, documents=documents, phones=phones, links=links)
 
 
