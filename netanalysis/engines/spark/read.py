@@ -331,6 +331,8 @@ def _raw_frame(spark, src, header):
 
 
 def _read_kind(spark, kind, src, header, phone_region, registry):
+    """Validate one file in Spark: two jobs (the problems, the count of rows taken), plus a
+    count of the rows read for Parquet."""
     from pyspark.sql import Window
     from pyspark.sql import functions as F
 
@@ -349,89 +351,94 @@ def _read_kind(spark, kind, src, header, phone_region, registry):
     if fmt == "parquet":
         nread = v.count()
 
-    problems = []  # dicts: file, line, column, value, problem, stage, seq
-    for r in v.where(F.size("__pcol") > 0).select("__file", "__line", "__pcol", "__pval", "__pmsg",
-                                                  "__pstage").collect():
-        for j, (c, val, msg, st) in enumerate(zip(r["__pcol"], r["__pval"], r["__pmsg"], r["__pstage"])):
-            problems.append({"file": r["__file"], "line": int(r["__line"]), "column": c, "value": val,
-                             "problem": msg, "stage": int(st), "seq": j})
-    bad_parts = [v.where("__bad").select("__file", "__line")]
+    # every problem of the file as one table (one job collects it): conversion and self-link
+    # problems from the partitions, then duplicate ids, the shared namespace and references
+    def part(df, column, value, stage, seq, tag, n1=None, rk=None, msg=None):
+        return df.select("__file", "__line", F.lit(column).cast("string").alias("column"),
+                         F.col(value).cast("string").alias("value") if isinstance(value, str) else value,
+                         (msg if msg is not None else F.lit(None)).cast("string").alias("msg"),
+                         (stage if not isinstance(stage, int) else F.lit(stage)).cast("int").alias("stage"),
+                         (seq if not isinstance(seq, int) else F.lit(seq)).cast("int").alias("seq"),
+                         F.lit(tag).alias("tag"),
+                         (n1 if n1 is not None else F.lit(None)).cast("long").alias("n1"),
+                         (rk if rk is not None else F.lit(None)).cast("string").alias("rk"))
 
+    z = v.where(F.size("__pcol") > 0).select(
+        "__file", "__line", F.posexplode(F.arrays_zip("__pcol", "__pval", "__pmsg", "__pstage")))
+    parts = [z.select("__file", "__line", F.col("col.__pcol").alias("column"),
+                      F.col("col.__pval").alias("value"), F.col("col.__pmsg").alias("msg"),
+                      F.col("col.__pstage").alias("stage"), F.col("pos").cast("int").alias("seq"),
+                      F.lit("conv").alias("tag"), F.lit(None).cast("long").alias("n1"),
+                      F.lit(None).cast("string").alias("rk"))]
     key = spec.get("key")
     keyed = None
     if key:
         kc = F.col(_q(key))
         w = Window.partitionBy(kc).orderBy("__file", "__line")
+        whole = w.rowsBetween(Window.unboundedPreceding, Window.unboundedFollowing)
         keyed = v.where(kc.isNotNull()).select(kc.alias("id"), "__file", "__line") \
             .withColumn("__rn", F.row_number().over(w)) \
-            .withColumn("__first", F.first("__line").over(w.rowsBetween(Window.unboundedPreceding,
-                                                                        Window.unboundedFollowing))) \
-            .cache()
+            .withColumn("__first", F.first("__line").over(whole))
     if key and schema[key].get("unique"):
-        dups = keyed.where(F.col("__rn") > 1)
-        for r in dups.select("id", "__file", "__line", "__first").collect():
-            problems.append({"file": r["__file"], "line": int(r["__line"]), "column": key,
-                             "value": r["id"],
-                             "problem": f"{DUPLICATE}: {r['id']!r} is already used on line {int(r['__first'])}",
-                             "stage": _UNIQUE, "seq": 0})
-        bad_parts.append(dups.select("__file", "__line"))
+        parts.append(part(keyed.where(F.col("__rn") > 1), key, "id", _UNIQUE, 0, "dup",
+                          n1=F.col("__first")))
         for other in _namespace(kind):
-            if other not in registry.first:
-                continue
-            prior = registry.first[other].select("id", F.col("line").alias("__prior"))
-            hits = keyed.where(F.col("__rn") == 1).join(prior, "id")
-            for r in hits.select("id", "__file", "__line", "__prior").collect():
-                problems.append({
-                    "file": r["__file"], "line": int(r["__line"]), "column": key, "value": r["id"],
-                    "problem": (f"{DUPLICATE}: {r['id']!r} is already a {_singular(other)} id "
-                                f"({registry.files[other]} line {int(r['__prior'])}); "
-                                f"{' and '.join(sorted([kind, other]))} share one id namespace"),
-                    "stage": _NAMESPACE, "seq": 0})
-            bad_parts.append(hits.select("__file", "__line"))
-
+            if other in registry.first:
+                prior = registry.first[other].select("id", F.col("line").alias("__prior"))
+                hits = keyed.where(F.col("__rn") == 1).join(prior, "id")
+                parts.append(part(hits, key, "id", _NAMESPACE, 0, "ns:" + other, n1=F.col("__prior")))
     for j, (col, decl) in enumerate(schema.items()):
         if decl["type"] != "ref":
             continue
         targets = list(decl["refs"])
         if not decl.get("required") and not any(k in registry.present for k in targets):
             continue
-        known = [registry.taken[k] for k in targets if k in registry.taken]
         cc = F.col(_q(col))
-        rows = v.where(cc.isNotNull()).select(cc.alias("id"), "__file", "__line")
-        miss = rows
+        miss = v.where(cc.isNotNull()).select(cc.alias("id"), "__file", "__line")
+        known = [registry.taken[k] for k in targets if k in registry.taken]
         if known:
             ids = functools.reduce(lambda a, b: a.union(b), known).distinct()
-            miss = rows.join(ids, "id", "left_anti")
-        miss = miss.cache()
-        found = miss.select("id").distinct()
-        rejected_at = {}
-        for k in reversed(targets):  # the first target that rejected the id names it
+            miss = miss.join(ids, "id", "left_anti")
+        rks, rls = [], []
+        for i, k in enumerate(targets):  # the first target that rejected the id names it
             if k in registry.rejected:
-                for r in registry.rejected[k].join(found, "id", "left_semi").collect():
-                    rejected_at[r["id"]] = (k, int(r["line"]))
-        cache = {}
-        for r in miss.collect():
-            val = r["id"]
-            if val not in cache:
-                if val in rejected_at:
-                    k, line = rejected_at[val]
-                    cache[val] = (f"{BAD_REF}: refers to {_singular(k)} {printable(val)}, which was "
-                                  f"rejected ({registry.files[k]} line {line})")
-                else:
-                    cache[val] = (f"{BAD_REF}: refers to unknown "
-                                  f"{' or '.join(_singular(k) for k in targets)} {val!r}")
-            problems.append({"file": r["__file"], "line": int(r["__line"]), "column": col, "value": val,
-                             "problem": cache[val], "stage": _REF, "seq": j})
-        bad_parts.append(miss.select("__file", "__line"))
+                r = registry.rejected[k].select("id", F.col("line").alias(f"__r{i}"))
+                miss = miss.join(r, "id", "left")
+                rks.append(F.when(F.col(f"__r{i}").isNotNull(), F.lit(k)))
+                rls.append(F.col(f"__r{i}"))
+        parts.append(part(miss, col, "id", _REF, j, "ref",
+                          n1=F.coalesce(*rls) if rls else None, rk=F.coalesce(*rks) if rks else None))
+    problems_df = functools.reduce(lambda a, b: a.unionByName(b), parts).cache()
 
+    targets_of = {c: list(d["refs"]) for c, d in schema.items() if d["type"] == "ref"}
+    problems = []
+    for r in problems_df.collect():
+        tag, val = r["tag"], r["value"]
+        if tag == "conv":
+            msg = r["msg"]
+        elif tag == "dup":
+            msg = f"{DUPLICATE}: {val!r} is already used on line {int(r['n1'])}"
+        elif tag.startswith("ns:"):
+            other = tag[3:]
+            msg = (f"{DUPLICATE}: {val!r} is already a {_singular(other)} id "
+                   f"({registry.files[other]} line {int(r['n1'])}); "
+                   f"{' and '.join(sorted([kind, other]))} share one id namespace")
+        elif r["rk"] is not None:
+            msg = (f"{BAD_REF}: refers to {_singular(r['rk'])} {printable(val)}, which was "
+                   f"rejected ({registry.files[r['rk']]} line {int(r['n1'])})")
+        else:
+            msg = (f"{BAD_REF}: refers to unknown "
+                   f"{' or '.join(_singular(k) for k in targets_of[r['column']])} {val!r}")
+        problems.append({"file": r["__file"], "line": int(r["__line"]), "column": r["column"],
+                         "value": val, "problem": msg, "stage": int(r["stage"]), "seq": int(r["seq"])})
     for rec in bad_records:
         problems.append({"file": display, "line": int(rec[0]), "column": "", "value": rec[2],
                          "problem": rec[1], "stage": _RECORD, "seq": 0})
 
-    badlines = functools.reduce(lambda a, b: a.union(b), bad_parts).distinct()
     keep = [F.col(_q(c)) for c in schema] + [F.col(_q(c)) for c in extras] + \
         [F.col("__file").alias("_file"), F.col("__line").alias("_line")]
-    taken = v.join(badlines, ["__file", "__line"], "left_anti").select(*keep).cache()
+    taken = v.join(problems_df.select("__file", "__line").distinct(), ["__file", "__line"], "left_anti") \
+        .select(*keep).cache()
     ntaken = taken.count()
 
     rej = _order(problems, names)
@@ -445,24 +452,23 @@ def _read_kind(spark, kind, src, header, phone_region, registry):
     if key:
         kc = F.col(_q(key))
         registry.taken[kind] = taken.where(kc.isNotNull()).select(kc.alias("id")).cache()
-        registry.first[kind] = keyed.where(F.col("__rn") == 1).select("id", F.col("__line").alias("line")).cache()
+        registry.first[kind] = keyed.where(F.col("__rn") == 1) \
+            .select("id", F.col("__line").alias("line")).cache()
         rej_ids = keyed.join(taken.select(kc.alias("id"), F.col("_file").alias("__file"),
                                           F.col("_line").alias("__line")),
                              ["id", "__file", "__line"], "left_anti") \
             .groupBy("id").agg(F.min("__line").alias("line"))
         if key in names:  # ids of records that could not be aligned with the header
             pos = names.index(key)
-            extra = [(normalize_id(cells[pos]), int(line)) for line, _, _, cells in bad_records
-                     if pos < len(cells) and normalize_id(cells[pos])]
-            if extra:
-                first = {}
-                for i, line in extra:
-                    first.setdefault(i, line)
+            first = {}
+            for line, _, _, cells in bad_records:
+                if pos < len(cells) and normalize_id(cells[pos]):
+                    first.setdefault(normalize_id(cells[pos]), int(line))
+            if first:
                 more = spark.createDataFrame(list(first.items()), "id string, line long")
                 rej_ids = rej_ids.unionByName(more.join(rej_ids.select("id"), "id", "left_anti"))
         registry.rejected[kind] = rej_ids.join(registry.taken[kind], "id", "left_anti").cache()
         registry.files[kind] = display
-    v.unpersist()
     return taken, rej, count
 
 
