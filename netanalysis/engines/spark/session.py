@@ -224,9 +224,9 @@ def pandas_interop():
     ``toPandas``). The conversions used here (strings, floats, lists of strings) are exact,
     checked by the parity tests, so the warning is silenced around them only.
 
-    Returns
-    -------
-    contextlib.AbstractContextManager
+    Yields
+    ------
+    None
         Use with ``with``.
 
     See Also
