@@ -347,9 +347,12 @@ def _read_kind(spark, kind, src, header, phone_region, registry):
                         + ["__file string", "__line long", "__bad boolean", "__pcol array<string>",
                            "__pval array<string>", "__pmsg array<string>", "__pstage array<int>"])
     fn = functools.partial(_validate_partitions, kind, list(names), extras, opts)
-    v = raw.mapInPandas(fn, out_ddl).cache()
+    # materialised once (the Python validation runs once per partition) and cut from its
+    # plan, so that the plans of the later steps and kinds stay small
+    v = raw.mapInPandas(fn, out_ddl).localCheckpoint()
+    n = v.count()
     if fmt == "parquet":
-        nread = v.count()
+        nread = n
 
     # every problem of the file as one table (one job collects it): conversion and self-link
     # problems from the partitions, then duplicate ids, the shared namespace and references
@@ -408,7 +411,7 @@ def _read_kind(spark, kind, src, header, phone_region, registry):
                 rls.append(F.col(f"__r{i}"))
         parts.append(part(miss, col, "id", _REF, j, "ref",
                           n1=F.coalesce(*rls) if rls else None, rk=F.coalesce(*rks) if rks else None))
-    problems_df = functools.reduce(lambda a, b: a.unionByName(b), parts).cache()
+    problems_df = functools.reduce(lambda a, b: a.unionByName(b), parts).localCheckpoint()
 
     targets_of = {c: list(d["refs"]) for c, d in schema.items() if d["type"] == "ref"}
     problems = []
@@ -438,7 +441,7 @@ def _read_kind(spark, kind, src, header, phone_region, registry):
     keep = [F.col(_q(c)) for c in schema] + [F.col(_q(c)) for c in extras] + \
         [F.col("__file").alias("_file"), F.col("__line").alias("_line")]
     taken = v.join(problems_df.select("__file", "__line").distinct(), ["__file", "__line"], "left_anti") \
-        .select(*keep).cache()
+        .select(*keep).localCheckpoint()
     ntaken = taken.count()
 
     rej = _order(problems, names)
@@ -451,9 +454,10 @@ def _read_kind(spark, kind, src, header, phone_region, registry):
 
     if key:
         kc = F.col(_q(key))
-        registry.taken[kind] = taken.where(kc.isNotNull()).select(kc.alias("id")).cache()
+        registry.taken[kind] = taken.where(kc.isNotNull()).select(kc.alias("id")) \
+            .localCheckpoint(eager=False)
         registry.first[kind] = keyed.where(F.col("__rn") == 1) \
-            .select("id", F.col("__line").alias("line")).cache()
+            .select("id", F.col("__line").alias("line")).localCheckpoint(eager=False)
         rej_ids = keyed.join(taken.select(kc.alias("id"), F.col("_file").alias("__file"),
                                           F.col("_line").alias("__line")),
                              ["id", "__file", "__line"], "left_anti") \
@@ -467,7 +471,8 @@ def _read_kind(spark, kind, src, header, phone_region, registry):
             if first:
                 more = spark.createDataFrame(list(first.items()), "id string, line long")
                 rej_ids = rej_ids.unionByName(more.join(rej_ids.select("id"), "id", "left_anti"))
-        registry.rejected[kind] = rej_ids.join(registry.taken[kind], "id", "left_anti").cache()
+        registry.rejected[kind] = rej_ids.join(registry.taken[kind], "id", "left_anti") \
+            .localCheckpoint(eager=False)
         registry.files[kind] = display
     return taken, rej, count
 

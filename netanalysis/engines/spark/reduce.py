@@ -150,7 +150,7 @@ def reduce_case(spark_case, *, hops=2, support_hops=3, seeds=None, inferred=None
         all_ties = ties[0]
         for t in ties[1:]:
             all_ties = all_ties.unionByName(t)
-        all_ties = all_ties.where(F.col("a").isNotNull() & F.col("b").isNotNull()).cache()
+        all_ties = all_ties.where(F.col("a").isNotNull() & F.col("b").isNotNull()).localCheckpoint()
     else:
         all_ties = None
 

@@ -47,6 +47,7 @@ HOSTILE = {
         "P6,O1,member_of,,\n"
         "P5,O1,member_of,,\n"
         "P4,P6,associate,1,\n"
+        "P8,P4,family,,\n"
     ),
     "travel.csv": (
         "person_id,depart,origin,destination,carrier,flight,document_id\n"

@@ -14,10 +14,16 @@ pytestmark = pytest.mark.spark
 
 @pytest.fixture(scope="module")
 def runs(spark, hostile_case, tmp_path_factory):
+    """Both engines on the hostile case; with 3 hops the investigation graph is the whole case
+    (every party is within 3 ties of the fugitive P1), so every output must be the same."""
+    from netanalysis.settings import load_settings
+
     out = tmp_path_factory.mktemp("runs")
-    emb = analyze_case(hostile_case, out / "embedded", write_map=False, write_report=False)
+    settings = load_settings(env={}, spark={"hops": 3})
+    emb = analyze_case(hostile_case, out / "embedded", write_map=False, write_report=False,
+                       settings=settings)
     spk = analyze_case(hostile_case, out / "spark", engine="spark", spark_master="local[2]",
-                       write_map=False, write_report=False)
+                       write_map=False, write_report=False, settings=settings)
     return emb, spk
 
 
@@ -28,6 +34,8 @@ def test_same_rejects_merges_inferred_and_targets(runs):
         b = pd.read_csv(spk.files[name], dtype=str, keep_default_na=False)
         pd.testing.assert_frame_equal(a, b, obj=name)
     assert len(pd.read_csv(emb.files["targets.csv"])) > 3
+    meta = json.loads(spk.files["summary.json"].read_text())["analysis"]["engine"]
+    assert meta["reduction"]["persons_kept"] == meta["reduction"]["persons_read"]
 
 
 def test_summary_says_where_each_stage_ran(runs):
