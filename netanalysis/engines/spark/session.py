@@ -221,8 +221,9 @@ def pandas_interop():
 
     pyspark 4.3 warns (``FutureWarning``) that it "does not yet fully support pandas >= 3.0.0"
     each time pandas data crosses into Spark (``createDataFrame``, ``mapInPandas``,
-    ``toPandas``). The conversions used here (strings, floats, lists of strings) are exact,
-    checked by the parity tests, so the warning is silenced around them only.
+    ``toPandas``), and its Arrow conversion passes pandas 3's deprecated ``copy`` keyword. The
+    conversions used here (strings, floats, lists of strings) are exact, checked by the parity
+    tests, so these two warnings are silenced around them only.
 
     Yields
     ------
@@ -242,4 +243,6 @@ def pandas_interop():
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=r".*PySpark does not yet fully support pandas",
                                 category=FutureWarning)
+        # pyspark 4.3's Arrow conversion passes pandas' deprecated ``copy`` keyword
+        warnings.filterwarnings("ignore", message=r".*The copy keyword is deprecated")
         yield
