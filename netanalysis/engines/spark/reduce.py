@@ -165,13 +165,15 @@ def reduce_case(spark_case, *, hops=2, support_hops=3, seeds=None, inferred=None
             kept |= new
             frontier = new
         # support networks: from receivers to their suppliers, along support links only
+        # (visited apart from the circle: a supplier already in the circle is followed further)
         support = all_ties.where(F.col("type").isin(list(SUPPORT_TYPES)))
-        frontier = close(start)
+        seen = close(start)
+        frontier = set(seen)
         for _ in range(max(0, int(support_hops))):
             if not frontier:
                 break
-            new = _suppliers(spark, support, frontier) - kept
-            new = close(new) - kept
+            new = close(_suppliers(spark, support, frontier)) - seen
+            seen |= new
             kept |= new
             frontier = new
     if progress is not None:
