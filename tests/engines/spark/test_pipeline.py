@@ -30,9 +30,11 @@ def runs(spark, hostile_case, tmp_path_factory):
 def test_same_rejects_merges_inferred_and_targets(runs):
     emb, spk = runs
     for name in ("rejects.csv", "merges.csv", "inferred_links.csv", "targets.csv", "groups.csv"):
-        a = pd.read_csv(emb.files[name], dtype=str, keep_default_na=False)
-        b = pd.read_csv(spk.files[name], dtype=str, keep_default_na=False)
-        pd.testing.assert_frame_equal(a, b, obj=name)
+        a = pd.read_csv(emb.files[name], keep_default_na=False)
+        b = pd.read_csv(spk.files[name], keep_default_na=False)
+        # same ids, ranks and texts; measures equal to the last bits of power iterations
+        # (eigenvector differed in the 16th digit)
+        pd.testing.assert_frame_equal(a, b, check_exact=False, rtol=1e-9, obj=name)
     assert len(pd.read_csv(emb.files["targets.csv"])) > 3
     meta = json.loads(spk.files["summary.json"].read_text())["analysis"]["engine"]
     assert meta["reduction"]["persons_kept"] == meta["reduction"]["persons_read"]
