@@ -36,6 +36,8 @@ from pathlib import Path
 import pandas as pd
 
 from netanalysis.backends.base import get_backend
+from netanalysis.engines import ENGINES
+from netanalysis.errors import InputError
 from netanalysis.model.case import REJECT_COLUMNS, Case
 from netanalysis.model.filters import check_filters
 from netanalysis.outputs import OutputFolder, atomic_write_text, write_csv
@@ -166,7 +168,7 @@ def prepare_case(case, *, resolve=True, infer=True, decisions=None, mapping=None
 def analyze_case(case, out, *, backend="embedded", resolve=True, infer=True, decisions=None,
                  mapping=None, settings=None, filters=None, seed=0, write_map=True,
                  write_report=True, progress=None, neo4j=None, allow_outside=False,
-                 whole_map=False, robustness=False):
+                 whole_map=False, robustness=False, engine="embedded", spark_master=None):
     """Run the main job on `case` and write the output contract into `out`.
 
     Parameters
@@ -199,6 +201,13 @@ def analyze_case(case, out, *, backend="embedded", resolve=True, infer=True, dec
         Rank again under perturbations (:func:`netanalysis.analyze.robustness.robustness`):
         ``targets.csv`` and ``logistics.csv`` get ``stability``, ``worst_rank`` and
         ``worst_without``, and the report a section on it.
+    engine : {"embedded", "spark"}
+        Where reading, resolution and inference run: in this process, or as Spark jobs
+        (:mod:`netanalysis.engines.spark`, extra ``spark``, Java 17) that reduce the data to
+        the investigation graph, which is then ranked here. See ``docs/spark.md``.
+    spark_master : str, optional
+        With ``engine="spark"``: ``local[N]``, ``spark://host:7077``, ``yarn`` or a Spark
+        Connect URL ``sc://host:15002`` (default: setting ``spark.master``, else local).
 
     Returns
     -------
@@ -220,6 +229,9 @@ def analyze_case(case, out, *, backend="embedded", resolve=True, infer=True, dec
     """
     progress = progress or Progress(quiet=True)
     settings = settings or load_settings()
+    if engine not in ENGINES:
+        raise InputError(f"unknown engine {engine!r}: expected one of {', '.join(ENGINES)}")
+    run_engine = engine
     engine = get_backend(backend, **(neo4j or {})) if backend == "neo4j" else get_backend(backend)
     if filters:
         filters = check_filters(filters)
@@ -231,7 +243,8 @@ def analyze_case(case, out, *, backend="embedded", resolve=True, infer=True, dec
             folder, case, engine=engine, resolve=resolve, infer=infer, decisions=decisions,
             mapping=mapping, settings=settings, filters=filters, seed=seed,
             write_map=write_map, write_report=write_report, progress=progress,
-            allow_outside=allow_outside, whole_map=whole_map, robustness=robustness)
+            allow_outside=allow_outside, whole_map=whole_map, robustness=robustness,
+            run_engine=run_engine, spark_master=spark_master)
         with progress.step(f"writing outputs to {out}"):
             files = folder.commit()
     finally:
@@ -240,14 +253,24 @@ def analyze_case(case, out, *, backend="embedded", resolve=True, infer=True, dec
 
 
 def _run(out, case, *, engine, resolve, infer, decisions, mapping, settings, filters, seed,
-         write_map, write_report, progress, allow_outside, whole_map, robustness):
+         write_map, write_report, progress, allow_outside, whole_map, robustness,
+         run_engine="embedded", spark_master=None):
     """Analyse and write every output into the staging folder of `out` (an OutputFolder)."""
     from netanalysis.analyze import run_analysis
 
     timings = {}
     t0 = time.perf_counter()
-    case = prepare_case(case, resolve=resolve, infer=infer, decisions=decisions, mapping=mapping,
-                        settings=settings, progress=progress, allow_outside=allow_outside)
+    engine_meta = None
+    if run_engine == "spark":
+        from netanalysis.engines.spark.pipeline import prepare_case_spark
+
+        case, engine_meta = prepare_case_spark(
+            case, resolve=resolve, infer=infer, decisions=decisions, mapping=mapping,
+            settings=settings, progress=progress, allow_outside=allow_outside,
+            spark_master=spark_master)
+    else:
+        case = prepare_case(case, resolve=resolve, infer=infer, decisions=decisions, mapping=mapping,
+                            settings=settings, progress=progress, allow_outside=allow_outside)
     timings["prepare_s"] = round(time.perf_counter() - t0, 3)
 
     t1 = time.perf_counter()
@@ -261,6 +284,7 @@ def _run(out, case, *, engine, resolve, infer, decisions, mapping, settings, fil
         analysis = run_analysis(case, settings=settings, filters=filters, seed=seed,
                                 measures=measures, progress=progress)
     analysis.meta["backend"] = engine.describe()
+    analysis.meta["engine"] = engine_meta or {"engine": "embedded"}
     timings["analysis_s"] = round(time.perf_counter() - t1, 3)
     rob = _robustness(case, analysis, settings, filters, seed, progress) if robustness else None
 

@@ -77,3 +77,11 @@ def neo4j_server():
 def neo4j_uri(neo4j_server):
     """The Bolt URI of the test server."""
     return neo4j_server["uri"]
+
+
+def pytest_collection_modifyitems(config, items):
+    """The doctests of the Spark engine start Spark: they carry the marker ``spark`` too."""
+    spark_dir = Path(__file__).resolve().parent.parent / "netanalysis" / "engines" / "spark"
+    for item in items:
+        if item.__class__.__name__ == "DoctestItem" and Path(str(item.fspath)).resolve().is_relative_to(spark_dir):
+            item.add_marker(pytest.mark.spark)

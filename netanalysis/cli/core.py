@@ -6,6 +6,7 @@ import click
 
 from netanalysis.backends.base import BACKENDS
 from netanalysis.cli._common import case_argument, case_options, main, prepared_case
+from netanalysis.engines import ENGINES
 
 __all__ = ["analyze"]
 
@@ -28,9 +29,15 @@ __all__ = ["analyze"]
 @click.option("--uri", envvar="NEO4J_URI", help="Neo4j URI for --backend neo4j (or NEO4J_URI).")
 @click.option("--user", envvar="NEO4J_USER", help="Neo4j user (or NEO4J_USER).")
 @click.option("--database", envvar="NEO4J_DATABASE", help="Neo4j database (or NEO4J_DATABASE).")
+@click.option("--engine", type=click.Choice(list(ENGINES)), default="embedded", show_default=True,
+              help="Read, resolve and infer in process, or as Spark jobs reduced to the "
+                   "investigation graph (extra spark; docs/spark.md).")
+@click.option("--spark-master", default=None,
+              help="With --engine spark: local[N], spark://host:7077, yarn or sc://host:15002 "
+                   "(default: setting spark.master, else local).")
 @case_options
 def analyze(case, out, backend, seed, no_map, no_report, whole, robustness, uri, user, database,
-            **options):
+            engine, spark_master, **options):
     """Run the main job on CASE and write the output contract into --out.
 
     Reads the case, merges records of the same person, infers ties no source
@@ -48,6 +55,7 @@ def analyze(case, out, backend, seed, no_map, no_report, whole, robustness, uri,
       netanalysis analyze CASE --out out --since 2024-01 --min-confidence 0.3 -q
       netanalysis analyze CASE --out out --robustness
       NEO4J_URI=bolt://localhost:7687 netanalysis analyze CASE --backend neo4j
+      netanalysis analyze CASE --out out --engine spark --spark-master sc://spark:15002
     """
     from netanalysis.ingest import rejects_summary
     from netanalysis.outputs import MANIFEST, terminal_text
@@ -58,7 +66,8 @@ def analyze(case, out, backend, seed, no_map, no_report, whole, robustness, uri,
                        filters=p.filters, seed=seed, write_map=not no_map,
                        write_report=not no_report, progress=p.progress,
                        neo4j={"uri": uri, "user": user, "database": database},
-                       whole_map=whole, robustness=robustness)
+                       whole_map=whole, robustness=robustness, engine=engine,
+                       spark_master=spark_master)
     if len(run.case.rejects):
         click.echo(terminal_text(rejects_summary(run.case)), err=True)
     s = run.summary

@@ -33,6 +33,7 @@ __all__ = [
     "IngestSettings",
     "DisruptSettings",
     "KeyPlayersSettings",
+    "SparkSettings",
     "SECTIONS",
     "SECRET_KEYS",
     "mask_secrets",
@@ -481,6 +482,38 @@ class IngestSettings(Section):
 
 
 @dataclass(frozen=True)
+class SparkSettings(Section):
+    """Section ``spark`` (``schema/settings/spark.yaml``): the Spark engine.
+
+    Parameters
+    ----------
+    master : str or None
+        Spark master URL (``spark://...``, ``yarn``, ``sc://...``); None = ``local[N]``.
+    hops : int
+        Radius of the investigation graph around the persons of interest.
+    driver_memory : str
+        Driver JVM memory in local mode (``2g``).
+    shuffle_partitions : int or None
+        Spark shuffle partitions; None = two per core in local mode.
+
+    Examples
+    --------
+    >>> from netanalysis.settings import load_settings
+    >>> load_settings(env={}).spark.hops
+    2
+
+    See Also
+    --------
+    IngestSettings : the reading that the engine reproduces.
+    """
+
+    master: Optional[str]
+    hops: int = field(metadata={"min": 0})
+    driver_memory: str
+    shuffle_partitions: Optional[int] = field(metadata={"min": 1})
+
+
+@dataclass(frozen=True)
 class MovementsSettings(Section):
     """Section ``movements`` (``schema/settings/movements.yaml``): where a fugitive goes next.
 
@@ -609,7 +642,7 @@ class KeyPlayersSettings(Section):
 SECTIONS = {"rank": RankSettings, "resolve": ResolveSettings, "infer": InferSettings,
             "map": MapSettings, "neo4j": Neo4jSettings, "ingest": IngestSettings,
             "movements": MovementsSettings,
-            "disrupt": DisruptSettings, "keyplayers": KeyPlayersSettings}
+            "disrupt": DisruptSettings, "keyplayers": KeyPlayersSettings, "spark": SparkSettings}
 
 
 def suggest(word, options):
