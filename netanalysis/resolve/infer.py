@@ -859,7 +859,10 @@ def _connect(memory_limit, temp_directory):
     tmp = tempfile.mkdtemp(prefix="netanalysis-duckdb-") if own_tmp else os.fspath(temp_directory)
     config["temp_directory"] = tmp
     con = duckdb.connect(config=config)
-    con.execute("SET enable_progress_bar = false")
+    try:    # our own progress lines replace DuckDB's bar; in Jupyter without ipywidgets
+        con.execute("SET enable_progress_bar = false")   # DuckDB refuses to change it
+    except duckdb.Error:
+        pass
     try:
         yield con
     finally:

@@ -77,7 +77,7 @@ def fingerprint(rule_name, rule_type, key):
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-def evaluate_rules(case, rules, *, analysis=None):
+def evaluate_rules(case, rules, *, analysis=None, settings=None):
     """Return the alerts every rule raises on `case` now: a list of dicts, grouped.
 
     Parameters
@@ -88,6 +88,9 @@ def evaluate_rules(case, rules, *, analysis=None):
         From :func:`netanalysis.watch.load_rules`.
     analysis : Analysis, optional
         Needed by ``logistics_groups_tie`` (computed when absent and that rule is used).
+    settings : Settings, optional
+        The settings the analysis is computed with when `analysis` is absent (default: the
+        defaults and the environment).
 
     Returns
     -------
@@ -117,7 +120,7 @@ def evaluate_rules(case, rules, *, analysis=None):
     >>> alert["persons"], alert["why"]
     (['F1', 'S1'], 'stolen passport X123 (held by S1 (Luis)) used on 1 journey')
     """
-    ctx = _Context(case, analysis)
+    ctx = _Context(case, analysis, settings)
     out = []
     for rule in rules["rules"]:
         fn = _RULES[rule["type"]]
@@ -141,7 +144,7 @@ def evaluate_rules(case, rules, *, analysis=None):
     return out
 
 
-def watch(case, rules, state, *, analysis=None, dismiss=(), now=None, progress=None):
+def watch(case, rules, state, *, analysis=None, dismiss=(), now=None, progress=None, settings=None):
     """Run the watch rules on `case`, update the state folder and write ``alerts.csv``.
 
     Parameters
@@ -159,6 +162,8 @@ def watch(case, rules, state, *, analysis=None, dismiss=(), now=None, progress=N
     now : str, optional
         Time stamp of this run (ISO; default: now, UTC).
     progress : Progress, optional
+    settings : Settings, optional
+        See :func:`evaluate_rules`.
 
     Returns
     -------
@@ -191,7 +196,7 @@ def watch(case, rules, state, *, analysis=None, dismiss=(), now=None, progress=N
     old = _remap_merges(old, case.merges)
     if progress is not None:
         progress.say(f"watch: {len(rules['rules'])} rules")
-    current = evaluate_rules(case, rules, analysis=analysis)
+    current = evaluate_rules(case, rules, analysis=analysis, settings=settings)
     new_state, rows = dict(old), []
     for a in current:
         ev_hash = _hash(a["evidence"])
@@ -230,9 +235,10 @@ def watch(case, rules, state, *, analysis=None, dismiss=(), now=None, progress=N
 class _Context:
     """What the rules share, computed once per run."""
 
-    def __init__(self, case, analysis):
+    def __init__(self, case, analysis, settings=None):
         self.case = case
         self._analysis = analysis
+        self._settings = settings
         t = case.tables
         p = t["persons"]
         self.names = dict(zip(p["id"].astype(str), p["name"].astype(str)))
@@ -254,7 +260,7 @@ class _Context:
         if self._analysis is None:
             from netanalysis.analyze import run_analysis
 
-            self._analysis = run_analysis(self.case)
+            self._analysis = run_analysis(self.case, settings=self._settings)
         return self._analysis
 
     def fugitives(self, rule):

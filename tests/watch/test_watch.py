@@ -264,3 +264,29 @@ def test_cli_watch_writes_alerts_and_the_report_lists_open_ones(tmp_path):
                                   str(tmp_path / "st2")])
     assert r.exit_code == 2 and f"error: {bad}:2:type: unknown rule type" in r.output
     assert "Traceback" not in r.output
+
+
+def test_the_analysis_a_rule_needs_uses_the_settings_given(tmp_path, monkeypatch):
+    """Without an analysis, logistics_groups_tie computes one with the caller's settings."""
+    import netanalysis.analyze as analyze_pkg
+    from netanalysis.ingest import case_from_records
+    from netanalysis.settings import load_settings
+
+    seen = []
+    real = analyze_pkg.run_analysis
+
+    def spy(case, **kw):
+        seen.append(kw.get("settings"))
+        return real(case, **kw)
+
+    monkeypatch.setattr(analyze_pkg, "run_analysis", spy)
+    case = case_from_records(persons=[{"id": "F1", "name": "Ana", "role": "fugitive"},
+                                      {"id": "S1", "name": "Luis"}],
+                             links=[{"from_id": "S1", "to_id": "F1", "type": "lodging"}])
+    p = tmp_path / "watch.yaml"
+    p.write_text("rules:\n  - {name: groups, type: logistics_groups_tie}\n", "utf-8")
+    settings = load_settings(env={"NETANALYSIS_RANK__COMMUNITIES__RESOLUTION": "2.5"})
+    evaluate_rules(case, load_rules(p), settings=settings)
+    assert seen and seen[0] is settings
+    watch(case, load_rules(p), tmp_path / "state", settings=settings)
+    assert len(seen) == 2 and seen[1] is settings
