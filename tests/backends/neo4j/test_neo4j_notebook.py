@@ -34,6 +34,6 @@ def test_neo4j_notebook(neo4j_conn):
                      for c in nb.cells for o in c.get("outputs", []))
     assert "identical after a second push: True" in text
     assert "same graph as build_graph on the whole case: True" in text
-    assert "computed with gds 2.13" in text
+    assert "computed with cypher + gds 2.13" in text
     assert "degree and betweenness equal: True True" in text
     assert "finished" in text
