@@ -47,7 +47,8 @@ from netanalysis.errors import InputError
 from netanalysis.model.values import present
 from netanalysis.model.vocab import INFERRED_LINK_TYPES
 from netanalysis.resolve.blocking import normalize_document, phone_key
-from netanalysis.resolve.infer import INFERRED_COLUMNS
+from netanalysis.resolve.infer import (INFERRED_COLUMNS, chance_text, empty_ties, finish_ties,
+                                       minutes_text)
 from netanalysis.resolve.significance import (cooccurrence_tests, identifier_tests,
                                               surprise)
 from netanalysis.settings import section_settings
@@ -103,7 +104,7 @@ def infer_links_spark(spark, tables, *, settings=None, seeds=None):
     """
     cfg = section_settings(settings, "infer")
     if not cfg.enabled:
-        return _empty()
+        return empty_ties()
     types = list(cfg.types or INFERRED_LINK_TYPES)
     unknown = [t for t in types if t not in INFERRED_LINK_TYPES]
     if unknown:
@@ -118,7 +119,7 @@ def infer_links_spark(spark, tables, *, settings=None, seeds=None):
         if len(f):
             frames.append(f)
     if not frames:
-        return _empty()
+        return empty_ties()
     out = pd.concat(frames, ignore_index=True)
     order = {t: k for k, t in enumerate(INFERRED_LINK_TYPES)}
     out["_o"] = out["type"].map(order)
@@ -334,7 +335,7 @@ def _co_travel(spark, tables, cfg, seed_ids):
     from pyspark.sql import functions as F
     tr = _table(tables, "travel")
     if tr is None:
-        return _empty()
+        return empty_ties()
     ct = cfg["co_travel"]
     car = F.upper(F.regexp_replace(F.coalesce(_clean(tr, "carrier"), F.lit("")), " ", ""))
     fl = F.upper(F.regexp_replace(_clean(tr, "flight"), " ", ""))
@@ -358,7 +359,7 @@ def _co_travel(spark, tables, cfg, seed_ids):
     items = _items(spark, us, kept) if len(kept) else {}
     us.unpersist()
     if not len(kept):
-        return _empty()
+        return empty_ties()
     n_items = int(ct["max_evidence_items"])
     ev, first, last = [], [], []
     for r in kept.itertuples(index=False):
@@ -375,20 +376,20 @@ def _co_travel(spark, tables, cfg, seed_ids):
             shown = bs[:n_items]
             more = f", and {len(bs) - len(shown)} more" if len(bs) > len(shown) else ""
             parts.append(f"shared booking{'s' if len(bs) > 1 else ''} " + ", ".join(shown) + more)
-        parts.append(_chance(r.lam, r.p))
+        parts.append(chance_text(r.lam, r.p))
         ev.append("; ".join(parts))
         days = [x[3] for x in its if x[3] is not None]
         days2 = [x[4] for x in its if x[4] is not None]
         first.append(min(days) if days else None)
         last.append(max(days2) if days2 else None)
-    return _finish(kept["a"], kept["b"], "co_travel", ev, surprise(kept["p"]), cfg, first, last)
+    return finish_ties(kept["a"], kept["b"], "co_travel", ev, surprise(kept["p"]), cfg, first, last)
 
 
 def _shared_phone(spark, tables, cfg, seed_ids):
     from pyspark.sql import functions as F
     ph = _table(tables, "phones")
     if ph is None:
-        return _empty()
+        return empty_ties()
     key = _udf(_phone_keys)(F.col("number").cast("string"))
     uses = ph.select(F.col("person_id").cast("string").alias("pid"), key.alias("key"),
                      key.alias("label"), _order(ph).alias("o"))
@@ -401,7 +402,7 @@ def _shared_document(spark, tables, cfg, seed_ids):
     from pyspark.sql import functions as F
     docs = _table(tables, "documents")
     if docs is None:
-        return _empty()
+        return empty_ties()
     kind = F.col("kind").cast("string") if "kind" in docs.columns else F.lit(None).cast("string")
     country = F.col("issuing_country").cast("string") if "issuing_country" in docs.columns \
         else F.lit(None).cast("string")
@@ -437,7 +438,7 @@ def _shared(spark, uses, typ, verb, max_users, rate, cfg, seed_ids):
     items = _items(spark, us, kept) if len(kept) else {}
     us.unpersist()
     if not len(kept):
-        return _empty()
+        return empty_ties()
     needed = sorted({x[1] for its in items.values() for x in its})
     lab = uses.where(F.col("key").isin(needed)).groupBy("key") \
         .agg(F.min_by("label", "o").alias("label")).toPandas()
@@ -451,16 +452,16 @@ def _shared(spark, uses, typ, verb, max_users, rate, cfg, seed_ids):
         top = max(int(x[2]) for x in its)
         if top > 2:
             txt += f" (used by up to {top} persons)"
-        ev.append(txt + "; " + _chance(r.lam, r.p))
+        ev.append(txt + "; " + chance_text(r.lam, r.p))
     none = [None] * len(kept)
-    return _finish(kept["a"], kept["b"], typ, ev, surprise(kept["p"]), cfg, none, none)
+    return finish_ties(kept["a"], kept["b"], typ, ev, surprise(kept["p"]), cfg, none, none)
 
 
 def _calls(spark, tables, cfg, seed_ids):
     from pyspark.sql import functions as F
     ph, calls = _table(tables, "phones"), _table(tables, "calls")
     if ph is None or calls is None:
-        return _empty()
+        return empty_ties()
     key = _udf(_phone_keys)
     phones = ph.select(key(F.col("number").cast("string")).alias("num"),
                        F.col("person_id").cast("string").alias("pid"), _order(ph).alias("po")) \
@@ -518,7 +519,7 @@ def _calls(spark, tables, cfg, seed_ids):
     persons = persons.sort_values("pid").reset_index(drop=True)
     kept = _tested(cooccurrence_tests, cand, persons, seed_ids, fdr=fdr)
     if not len(kept):
-        return _empty()
+        return empty_ties()
     kp = spark.createDataFrame(kept[["a", "b"]].astype(str))
     # the numbers listed: the first five in the embedded engine's row order (calls, then phones)
     xs = x.join(F.broadcast(kp), ["a", "b"]).select("a", "b", "lo", "hi", "xo.co", "xo.poa",
@@ -530,13 +531,13 @@ def _calls(spark, tables, cfg, seed_ids):
         nums.setdefault((a, b), []).append(f"{lo} / {hi}")
     ev = []
     for r in kept.itertuples(index=False):
-        txt = (f"{int(r.n)} call{'s' if r.n != 1 else ''}, {_minutes(r.dur)} in all "
+        txt = (f"{int(r.n)} call{'s' if r.n != 1 else ''}, {minutes_text(r.dur)} in all "
                f"({r.a} to {r.b} {int(r.n_ab)}, {r.b} to {r.a} {int(r.n_ba)}): "
                + ", ".join(nums[(r.a, r.b)]))
         if r.max_users > 1:
             txt += "; a number is used by several persons, attributed to each"
-        ev.append(txt + "; " + _chance(r.lam, r.p))
-    return _finish(kept["a"], kept["b"], "calls", ev, surprise(kept["p"]), cfg, kept["first"],
+        ev.append(txt + "; " + chance_text(r.lam, r.p))
+    return finish_ties(kept["a"], kept["b"], "calls", ev, surprise(kept["p"]), cfg, kept["first"],
                    kept["last"])
 
 
@@ -635,35 +636,3 @@ def _document_keys(kind: pd.Series, country: pd.Series, number: pd.Series) -> pd
 
 def _none(v):
     return v if isinstance(v, str) else None
-
-
-def _chance(lam, p):
-    return f"{lam:.2g} expected by chance (p = {p:.1e})"
-
-
-def _minutes(seconds):
-    m = seconds / 60.0
-    if m < 1:
-        return f"{int(round(seconds))} s"
-    return f"{int(round(m))} min" if m < 120 else f"{m / 60:.1f} h"
-
-
-def _finish(a, b, typ, evidence, score, cfg, start, end):
-    """The embedded engine's rows: score rounded, confidence below ``max_confidence``."""
-    score = np.round(np.asarray(score, dtype=float), 4)
-    mc = float(cfg["max_confidence"])
-    conf = np.floor(mc * (1.0 - np.exp(-score)) * 1e4) / 1e4
-    conf = np.minimum(conf, (np.ceil(mc * 1e4) - 1) / 1e4)
-    return pd.DataFrame({
-        "from_id": np.asarray(a, dtype=object), "to_id": np.asarray(b, dtype=object),
-        "type": typ, "evidence": list(evidence), "score": score, "confidence": conf,
-        "weight": score,
-        "start": [s if present(s) else None for s in start],
-        "end": [e if present(e) else None for e in end],
-    })[INFERRED_COLUMNS].sort_values(["score", "from_id", "to_id"], ascending=[False, True, True],
-                                     kind="stable").reset_index(drop=True)
-
-
-def _empty():
-    return pd.DataFrame({c: pd.Series(dtype="float64" if c in ("score", "confidence", "weight")
-                                      else object) for c in INFERRED_COLUMNS})
