@@ -96,6 +96,10 @@ __all__ = [
     "shared_phone_links",
     "shared_document_links",
     "call_links",
+    "chance_text",
+    "minutes_text",
+    "finish_ties",
+    "empty_ties",
 ]
 
 #: Columns of the table :func:`infer_links` returns.
@@ -945,11 +949,70 @@ def _event_items(con, kept):
     """).df()
 
 
-def _chance(lam, p):
+def chance_text(lam, p):
+    """Return the end of every inferred tie's evidence: the count expected by chance and the
+    p-value.
+
+    Parameters
+    ----------
+    lam : float
+        Co-occurrences expected by chance.
+    p : float
+        p-value.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> chance_text(0.0291, 4.07e-06)
+    '0.029 expected by chance (p = 4.1e-06)'
+
+    See Also
+    --------
+    finish_ties
+    """
     return f"{lam:.2g} expected by chance (p = {p:.1e})"
 
 
-def _finish(a, b, typ, evidence, score, cfg, start, end):
+_chance = chance_text
+
+
+def finish_ties(a, b, typ, evidence, score, cfg, start, end):
+    """Return the rows of one rule's ties: score rounded, confidence below
+    ``infer.max_confidence``, sorted by decreasing score.
+
+    Parameters
+    ----------
+    a, b : array_like of str
+        The pair (``a < b``).
+    typ : str
+        The inferred link type.
+    evidence : list of str
+    score : array_like of float
+        Surprise ``-log10 p``.
+    cfg : Settings section
+        The ``infer`` section (``max_confidence``).
+    start, end : array_like
+        First and last day of the evidence, None where unknown.
+
+    Returns
+    -------
+    DataFrame
+        :data:`INFERRED_COLUMNS`.
+
+    Examples
+    --------
+    >>> t = finish_ties(["A"], ["B"], "calls", ["3 calls"], [5.0], {"max_confidence": 0.2},
+    ...                 ["2024-01-01"], [None])
+    >>> t[["from_id", "to_id", "score", "confidence", "end"]].values.tolist()
+    [['A', 'B', 5.0, 0.1986, None]]
+
+    See Also
+    --------
+    empty_ties, chance_text
+    """
     score = np.round(np.asarray(score, dtype=float), 4)
     mc = float(cfg["max_confidence"])
     conf = np.floor(mc * (1.0 - np.exp(-score)) * 1e4) / 1e4   # rounded down: < max_confidence
@@ -962,6 +1025,9 @@ def _finish(a, b, typ, evidence, score, cfg, start, end):
         "end": [e if present(e) else None for e in end],
     })[INFERRED_COLUMNS].sort_values(["score", "from_id", "to_id"], ascending=[False, True, True],
                                      kind="stable").reset_index(drop=True)
+
+
+_finish = finish_ties
 
 
 _SIZE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(B|KB|MB|GB|TB|KIB|MIB|GIB|TIB)?\s*", re.IGNORECASE)
@@ -1008,13 +1074,53 @@ def _col(df, name):
     return df[name].tolist() if name in df else [None] * len(df)
 
 
-def _minutes(seconds):
+def minutes_text(seconds):
+    """Return a duration as the evidence of calls writes it.
+
+    Parameters
+    ----------
+    seconds : float
+
+    Returns
+    -------
+    str
+        Seconds under a minute, minutes under two hours, else hours.
+
+    Examples
+    --------
+    >>> minutes_text(30), minutes_text(180), minutes_text(7200)
+    ('30 s', '3 min', '2.0 h')
+
+    See Also
+    --------
+    chance_text
+    """
     m = seconds / 60.0
     if m < 1:
         return f"{int(round(seconds))} s"
     return f"{int(round(m))} min" if m < 120 else f"{m / 60:.1f} h"
 
 
-def _empty():
+def empty_ties():
+    """Return a table of no ties, with the columns and dtypes of :func:`infer_links`.
+
+    Returns
+    -------
+    DataFrame
+        :data:`INFERRED_COLUMNS`, no rows.
+
+    Examples
+    --------
+    >>> list(empty_ties().columns) == INFERRED_COLUMNS, len(empty_ties())
+    (True, 0)
+
+    See Also
+    --------
+    finish_ties
+    """
     return pd.DataFrame({c: pd.Series(dtype="float64" if c in ("score", "confidence", "weight")
                                       else object) for c in INFERRED_COLUMNS})
+
+
+_minutes = minutes_text
+_empty = empty_ties

@@ -10,15 +10,21 @@ Notes
 The work is split where the data becomes small:
 
 1. **In Spark**: the events (journeys, bookings, numbers, documents) of 2 to ``max_size``
-   persons, each person's activity ``S`` (the sum of the sizes of its events minus one), the
-   number of pairs that co-occur at least once (the family tested, ``m``), ``2W`` (the sum of
-   the activities) and one row per pair co-occurring at least twice: :data:`PAIR_COLUMNS`. A
-   pair that co-occurs once is never a tie (its conditional p-value is 1), so only those rows
-   are collected; with a seed set only the pairs with a person of interest are counted.
-2. **On the driver**: the p-values and Benjamini-Hochberg of
-   :mod:`netanalysis.resolve.significance` (the same pure functions as the embedded engine,
-   so a change to the model reaches both engines), then, in Spark again, the events shared by
-   the pairs kept, which make their evidence text.
+   persons (:func:`event_incidences`), the self-join of each event's persons counted per pair
+   (:func:`pair_counts`), and the two tables of the embedded engine's pair step: for
+   co-travel and calls ``pairs[a, b, k, kb, ub]`` and ``persons[pid, s, d, nb]``
+   (:func:`co_travel_tables`, the same as
+   :func:`netanalysis.resolve.infer.co_travel_pairs`), for phones and documents
+   ``pairs[a, b, k, u]`` and ``persons[pid, d]`` (:func:`identifier_tables`). Only what the
+   significance step needs is collected: every pair sharing two events or more, or a booking,
+   those sharing one event whose ``lambda <= 2 fdr`` (the others cannot pass), and every
+   person with an activity (the family size comes from them). With a seed set only the pairs
+   with a person of interest are formed.
+2. **On the driver**: :func:`~netanalysis.resolve.significance.cooccurrence_tests` and
+   :func:`~netanalysis.resolve.significance.identifier_tests`, the same pure functions as the
+   embedded engine (persons as integer codes in id order), so a change to the model reaches
+   both engines; then, in Spark again, the events shared by the pairs kept, which make their
+   evidence text.
 
 Normalisation uses the same Python functions as the embedded engine where there is one
 (:func:`~netanalysis.resolve.blocking.phone_key`,
@@ -41,16 +47,14 @@ from netanalysis.errors import InputError
 from netanalysis.model.values import present
 from netanalysis.model.vocab import INFERRED_LINK_TYPES
 from netanalysis.resolve.blocking import normalize_document, phone_key
-from netanalysis.resolve.infer import INFERRED_COLUMNS
-from netanalysis.resolve.significance import (benjamini_hochberg, cooccurrence_pvalue,
-                                              expected_cooccurrence, surprise)
+from netanalysis.resolve.infer import (INFERRED_COLUMNS, chance_text, empty_ties, finish_ties,
+                                       minutes_text)
+from netanalysis.resolve.significance import (cooccurrence_tests, identifier_tests,
+                                              surprise)
 from netanalysis.settings import section_settings
 
-__all__ = ["PAIR_COLUMNS", "infer_links_spark", "pair_counts", "significant_pairs"]
-
-#: Columns of the pair aggregation (:func:`pair_counts`) handed to the significance model:
-#: the pair ``a < b``, its co-occurrences ``k`` and both activities ``sa``, ``sb``.
-PAIR_COLUMNS = ["a", "b", "k", "sa", "sb"]
+__all__ = ["infer_links_spark", "event_incidences", "pair_counts", "co_travel_tables",
+           "identifier_tables"]
 
 
 def infer_links_spark(spark, tables, *, settings=None, seeds=None):
@@ -100,7 +104,7 @@ def infer_links_spark(spark, tables, *, settings=None, seeds=None):
     """
     cfg = section_settings(settings, "infer")
     if not cfg.enabled:
-        return _empty()
+        return empty_ties()
     types = list(cfg.types or INFERRED_LINK_TYPES)
     unknown = [t for t in types if t not in INFERRED_LINK_TYPES]
     if unknown:
@@ -115,7 +119,7 @@ def infer_links_spark(spark, tables, *, settings=None, seeds=None):
         if len(f):
             frames.append(f)
     if not frames:
-        return _empty()
+        return empty_ties()
     out = pd.concat(frames, ignore_index=True)
     order = {t: k for k, t in enumerate(INFERRED_LINK_TYPES)}
     out["_o"] = out["type"].map(order)
@@ -123,8 +127,11 @@ def infer_links_spark(spark, tables, *, settings=None, seeds=None):
     return out.drop(columns="_o").reset_index(drop=True)[INFERRED_COLUMNS]
 
 
-def pair_counts(inc, max_size, seeds=None):
-    """Count co-occurrences per pair from incidences, in Spark.
+def event_incidences(inc, max_size):
+    """Return the incidences of the events of 2 to `max_size` persons, in Spark.
+
+    The Spark form of the embedded engine's tables ``evs`` and ``us``
+    (:func:`netanalysis.resolve.infer.co_travel_pairs`).
 
     Parameters
     ----------
@@ -132,106 +139,193 @@ def pair_counts(inc, max_size, seeds=None):
         ``pid, kind, label, day``: one row per person and event (an event is ``kind, label``).
     max_size : int
         Events of more persons are not computed.
-    seeds : pyspark.sql.DataFrame, optional
-        ``pid`` of the persons of interest: only pairs with one of them are counted.
 
     Returns
     -------
-    pairs : pyspark.sql.DataFrame
-        :data:`PAIR_COLUMNS`, the pairs co-occurring at least twice.
-    m : int
-        Pairs co-occurring at least once (the family tested).
-    two_w : float
-        Sum of the activities.
-    us : pyspark.sql.DataFrame
-        ``pid, kind, label, n, day, day2``: the incidences of the events computed (cached;
-        the evidence of the pairs kept is read from it).
+    pyspark.sql.DataFrame
+        ``pid, kind, label, n, day, day2`` (``n`` persons of the event, its first and last
+        day), cached: the pairs and the evidence of the pairs kept are read from it.
 
     See Also
     --------
-    significant_pairs : the significance model over ``pairs``.
+    pair_counts : the pairs of the events.
 
     Examples
     --------
     >>> inc = spark.createDataFrame([("A", "J", "x", None), ("B", "J", "x", None)],
     ...                             "pid string, kind string, label string, day string")  # doctest: +SKIP
-    >>> pairs, m, two_w, us = pair_counts(inc, 10)  # doctest: +SKIP
-    >>> pairs.count(), m, two_w  # doctest: +SKIP
-    (0, 1, 2.0)
+    >>> event_incidences(inc, 10).select("pid", "n").collect()  # doctest: +SKIP
+    [Row(pid='A', n=2), Row(pid='B', n=2)]
     """
     from pyspark.sql import functions as F
     evs = inc.groupBy("kind", "label").agg(F.count(F.lit(1)).alias("n"), F.min("day").alias("day"),
                                            F.max("day").alias("day2")) \
         .where((F.col("n") >= 2) & (F.col("n") <= int(max_size)))
-    us = inc.select("pid", "kind", "label").join(evs, ["kind", "label"]).cache()
-    deg = us.groupBy("pid").agg(F.sum(F.col("n") - 1).cast("double").alias("s"))
-    a = us.select(F.col("pid").alias("pa"), "kind", "label")
-    b = us.select(F.col("pid").alias("pb"), "kind", "label")
-    if seeds is None:
-        j = a.join(b, ["kind", "label"]).where(F.col("pa") < F.col("pb")) \
-            .select(F.col("pa").alias("a"), F.col("pb").alias("b"))
-    else:   # only pairs with a person of interest, each pair once
-        sd = F.broadcast(seeds.select(F.col("pid").alias("pa")).distinct())
-        sb = seeds.select(F.col("pid").alias("pb"), F.lit(True).alias("b_seed")).distinct()
-        j = a.join(sd, "pa").join(b, ["kind", "label"]).where(F.col("pa") != F.col("pb")) \
-            .join(F.broadcast(sb), "pb", "left") \
-            .where(F.col("b_seed").isNull() | (F.col("pa") < F.col("pb"))) \
-            .select(F.least("pa", "pb").alias("a"), F.greatest("pa", "pb").alias("b"))
-    pr = j.groupBy("a", "b").agg(F.count(F.lit(1)).alias("k")).cache()
-    m = pr.count()
-    two_w = deg.agg(F.sum("s")).collect()[0][0]
-    da = deg.select(F.col("pid").alias("a"), F.col("s").alias("sa"))
-    db = deg.select(F.col("pid").alias("b"), F.col("s").alias("sb"))
-    pairs = pr.where(F.col("k") >= 2).join(da, "a").join(db, "b").select(*PAIR_COLUMNS)
-    return pairs, int(m or 0), float(two_w or 0.0), us
+    return inc.select("pid", "kind", "label").join(evs, ["kind", "label"]).cache()
 
 
-def significant_pairs(pairs, m, two_w, settings=None):
-    """Return the pairs passing Benjamini-Hochberg at ``infer.fdr``, with ``lam`` and ``p``.
+def pair_counts(us, kind, seeds=None):
+    """Count the events of `kind` each pair shares, in Spark (the embedded engine's pair
+    self-join).
 
     Parameters
     ----------
-    pairs : pandas.DataFrame
-        :data:`PAIR_COLUMNS` (collected from :func:`pair_counts`).
-    m : int
-        Size of the family tested.
-    two_w : float
-        Sum of the activities.
-    settings : Settings or dict, optional
-        Full settings or the ``infer`` section.
+    us : pyspark.sql.DataFrame
+        Incidences from :func:`event_incidences`.
+    kind : str
+        ``"J"`` (journeys), ``"B"`` (bookings) or ``"I"`` (identifiers).
+    seeds : pyspark.sql.DataFrame, optional
+        ``pid`` of the persons of interest: only pairs with one of them are counted.
 
     Returns
     -------
-    pandas.DataFrame
-        The rows kept, with ``lam`` (co-occurrences expected by chance) and ``p``.
-
-    Raises
-    ------
-    InputError
-        ``infer.fdr`` is not a rate between 0 and 1.
+    pyspark.sql.DataFrame
+        ``a, b, k, u``: each pair ``a < b`` once, its shared events ``k`` and the most persons
+        ``u`` of an event it shares.
 
     See Also
     --------
-    netanalysis.resolve.significance.cooccurrence_pvalue
-    netanalysis.resolve.significance.benjamini_hochberg
+    event_incidences, co_travel_tables, identifier_tables
 
     Examples
     --------
-    >>> pr = pd.DataFrame({"a": ["A", "C"], "b": ["B", "D"], "k": [3, 2],
-    ...                    "sa": [3.0, 40.0], "sb": [3.0, 40.0]})
-    >>> significant_pairs(pr, m=1000, two_w=2000.0)[["a", "b"]].values.tolist()
-    [['A', 'B']]
+    >>> us = event_incidences(inc, 10)  # doctest: +SKIP
+    >>> pair_counts(us, "J").collect()  # doctest: +SKIP
+    [Row(a='A', b='B', k=1, u=2)]
     """
-    cfg = section_settings(settings, "infer")
-    fdr = float(cfg.fdr)
-    if not 0 < fdr < 1:
-        raise InputError(f"infer.fdr must be a rate between 0 and 1, not {fdr}")
-    if not len(pairs):
-        return pairs.assign(lam=[], p=[])
-    lam = expected_cooccurrence(pairs["sa"].to_numpy(float), pairs["sb"].to_numpy(float), two_w)
-    p = cooccurrence_pvalue(pairs["k"].to_numpy(np.int64), lam)
-    keep = np.asarray(benjamini_hochberg(p, m, fdr), dtype=bool)
-    return pairs.assign(lam=lam, p=p)[keep].reset_index(drop=True)
+    from pyspark.sql import functions as F
+    x = us.where(F.col("kind") == kind)
+    a = x.select(F.col("pid").alias("pa"), "label", "n")
+    b = x.select(F.col("pid").alias("pb"), "label")
+    if seeds is None:
+        j = a.join(b, "label").where(F.col("pa") < F.col("pb"))
+    else:   # only pairs with a person of interest, each pair once
+        sd = F.broadcast(seeds.select(F.col("pid").alias("pa")).distinct())
+        sb = seeds.select(F.col("pid").alias("pb"), F.lit(True).alias("b_seed")).distinct()
+        j = a.join(sd, "pa").join(b, "label").where(F.col("pa") != F.col("pb")) \
+            .join(F.broadcast(sb), "pb", "left") \
+            .where(F.col("b_seed").isNull() | (F.col("pa") < F.col("pb")))
+    return j.select(F.least("pa", "pb").alias("a"), F.greatest("pa", "pb").alias("b"), "n") \
+        .groupBy("a", "b").agg(F.count(F.lit(1)).alias("k"), F.max("n").alias("u"))
+
+
+def co_travel_tables(inc, us, fdr, seeds=None):
+    """Return the pair and person tables of co-travel, computed in Spark: the input of
+    :func:`netanalysis.resolve.significance.cooccurrence_tests`, the same tables as
+    :func:`netanalysis.resolve.infer.co_travel_pairs` (ids instead of integer codes).
+
+    Parameters
+    ----------
+    inc : pyspark.sql.DataFrame
+        ``pid, kind, label, day``, kinds ``"J"`` and ``"B"`` (all bookings: a person's
+        bookings held count them all).
+    us : pyspark.sql.DataFrame
+        :func:`event_incidences` of `inc`.
+    fdr : float
+        Pairs sharing one journey and no booking are left out where ``lambda > 2 fdr`` (they
+        cannot pass).
+    seeds : pyspark.sql.DataFrame, optional
+        ``pid`` of the persons of interest.
+
+    Returns
+    -------
+    pairs : pandas.DataFrame
+        ``a, b, k, kb, ub``.
+    persons : pandas.DataFrame
+        ``pid, s, d, nb``, sorted by ``pid``.
+
+    See Also
+    --------
+    identifier_tables, netanalysis.resolve.infer.co_travel_pairs
+
+    Examples
+    --------
+    >>> pairs, persons = co_travel_tables(inc, event_incidences(inc, 500), 0.05)  # doctest: +SKIP
+    >>> pairs.values.tolist()  # doctest: +SKIP
+    [['1', '2', 2, 1, 2]]
+    """
+    from pyspark.sql import functions as F
+    j = us.where(F.col("kind") == "J").groupBy("pid").agg(
+        F.sum(F.col("n") - 1).cast("double").alias("s"), F.count(F.lit(1)).alias("d"))
+    bk = inc.where(F.col("kind") == "B").groupBy("pid").agg(F.countDistinct("label").alias("nb"))
+    deg = j.join(bk, "pid", "full").select(
+        "pid", F.coalesce("s", F.lit(0.0)).cast("double").alias("s"),
+        F.coalesce("d", F.lit(0)).cast("long").alias("d"),
+        F.coalesce("nb", F.lit(0)).cast("long").alias("nb")).cache()
+    n_inc = deg.agg(F.sum("d")).collect()[0][0] or 0
+    da = deg.select(F.col("pid").alias("a"), F.col("s").alias("sa"), F.col("d").alias("da"))
+    db = deg.select(F.col("pid").alias("b"), F.col("s").alias("sb"), F.col("d").alias("db"))
+    pj = pair_counts(us, "J", seeds).join(da, "a").join(db, "b") \
+        .where((F.col("k") >= 2) | (F.greatest(F.col("sa") * F.col("db"), F.col("sb") * F.col("da"))
+                                    <= F.lit(2 * float(fdr)) * F.lit(float(n_inc)))) \
+        .select("a", "b", "k")
+    pb = pair_counts(us, "B", seeds).select("a", "b", F.col("k").alias("kb"),
+                                            F.col("u").alias("ub"))
+    pairs = pj.join(pb, ["a", "b"], "full").toPandas()
+    pairs = pairs.assign(k=pairs["k"].fillna(0).astype(np.int64),
+                         kb=pairs["kb"].fillna(0).astype(np.int64),
+                         ub=pairs["ub"].fillna(0).astype(np.int64))
+    pairs = pairs.sort_values(["a", "b"]).reset_index(drop=True)[["a", "b", "k", "kb", "ub"]]
+    persons = deg.toPandas().sort_values("pid").reset_index(drop=True)
+    deg.unpersist()
+    return pairs, persons[["pid", "s", "d", "nb"]]
+
+
+def identifier_tables(inc, us, seeds=None):
+    """Return the pair and person tables of shared identifiers, computed in Spark: the input of
+    :func:`netanalysis.resolve.significance.identifier_tests`.
+
+    Parameters
+    ----------
+    inc : pyspark.sql.DataFrame
+        ``pid, kind, label, day``: one row per person and value held (kind ``"I"``).
+    us : pyspark.sql.DataFrame
+        :func:`event_incidences` of `inc`.
+    seeds : pyspark.sql.DataFrame, optional
+        ``pid`` of the persons of interest.
+
+    Returns
+    -------
+    pairs : pandas.DataFrame
+        ``a, b, k, u``.
+    persons : pandas.DataFrame
+        ``pid, d``: every holder and the values held, sorted by ``pid``.
+
+    See Also
+    --------
+    co_travel_tables
+
+    Examples
+    --------
+    >>> pairs, persons = identifier_tables(inc, event_incidences(inc, 50))  # doctest: +SKIP
+    >>> pairs.values.tolist()  # doctest: +SKIP
+    [['A', 'B', 1, 2]]
+    """
+    from pyspark.sql import functions as F
+    pairs = pair_counts(us, "I", seeds).toPandas()
+    pairs = pairs.sort_values(["a", "b"]).reset_index(drop=True)
+    pairs = pairs.assign(k=pairs["k"].astype(np.int64), u=pairs["u"].astype(np.int64))
+    persons = inc.groupBy("pid").agg(F.count(F.lit(1)).alias("d")).toPandas()
+    persons = persons.sort_values("pid").reset_index(drop=True)
+    return pairs[["a", "b", "k", "u"]], persons.assign(d=persons["d"].astype(np.int64))
+
+
+def _tested(test, pairs, persons, seed_ids, **kw):
+    """Run a significance function of :mod:`netanalysis.resolve.significance` on tables keyed
+    by id: persons, pairs and seeds become integer codes (the order of the ids), and the pairs
+    kept come back keyed by id."""
+    ids = pd.Index(persons["pid"].to_numpy(dtype=object))
+    codes = persons.assign(pid=np.arange(len(ids), dtype=np.int64))
+    pr = pairs.assign(a=ids.get_indexer(pairs["a"]).astype(np.int64),
+                      b=ids.get_indexer(pairs["b"]).astype(np.int64))
+    sc = None
+    if seed_ids is not None:
+        at = ids.get_indexer(sorted(seed_ids))
+        sc = at[at >= 0].astype(np.int64)
+    res = test(pr, codes, seeds=sc, **kw)
+    kept = res[res["keep"]].reset_index(drop=True)
+    idv = np.asarray(ids, dtype=object)
+    return kept.assign(a=idv[kept["a"].to_numpy(np.int64)], b=idv[kept["b"].to_numpy(np.int64)])
 
 
 # --------------------------------------------------------------------------------------------
@@ -241,7 +335,7 @@ def _co_travel(spark, tables, cfg, seed_ids):
     from pyspark.sql import functions as F
     tr = _table(tables, "travel")
     if tr is None:
-        return _empty()
+        return empty_ties()
     ct = cfg["co_travel"]
     car = F.upper(F.regexp_replace(F.coalesce(_clean(tr, "carrier"), F.lit("")), " ", ""))
     fl = F.upper(F.regexp_replace(_clean(tr, "flight"), " ", ""))
@@ -257,9 +351,15 @@ def _co_travel(spark, tables, cfg, seed_ids):
         .agg(F.min("day").alias("day")) \
         .select("pid", F.lit("B").alias("kind"), F.col("bk").alias("label"), "day")
     inc = j.unionByName(b)
-    kept, items = _kept_and_items(spark, inc, int(ct["max_passengers"]), cfg, seed_ids)
+    us = event_incidences(inc, int(ct["max_passengers"]))
+    fdr = float(cfg.fdr)
+    pairs, persons = co_travel_tables(inc, us, fdr, _seeds_df(spark, seed_ids))
+    kept = _tested(cooccurrence_tests, pairs, persons, seed_ids, fdr=fdr,
+                   booking_rate=float(ct["booking_collision_rate"]))
+    items = _items(spark, us, kept) if len(kept) else {}
+    us.unpersist()
     if not len(kept):
-        return _empty()
+        return empty_ties()
     n_items = int(ct["max_evidence_items"])
     ev, first, last = [], [], []
     for r in kept.itertuples(index=False):
@@ -276,32 +376,33 @@ def _co_travel(spark, tables, cfg, seed_ids):
             shown = bs[:n_items]
             more = f", and {len(bs) - len(shown)} more" if len(bs) > len(shown) else ""
             parts.append(f"shared booking{'s' if len(bs) > 1 else ''} " + ", ".join(shown) + more)
-        parts.append(_chance(r.lam, r.p))
+        parts.append(chance_text(r.lam, r.p))
         ev.append("; ".join(parts))
         days = [x[3] for x in its if x[3] is not None]
         days2 = [x[4] for x in its if x[4] is not None]
         first.append(min(days) if days else None)
         last.append(max(days2) if days2 else None)
-    return _finish(kept["a"], kept["b"], "co_travel", ev, surprise(kept["p"]), cfg, first, last)
+    return finish_ties(kept["a"], kept["b"], "co_travel", ev, surprise(kept["p"]), cfg, first, last)
 
 
 def _shared_phone(spark, tables, cfg, seed_ids):
     from pyspark.sql import functions as F
     ph = _table(tables, "phones")
     if ph is None:
-        return _empty()
+        return empty_ties()
     key = _udf(_phone_keys)(F.col("number").cast("string"))
     uses = ph.select(F.col("person_id").cast("string").alias("pid"), key.alias("key"),
                      key.alias("label"), _order(ph).alias("o"))
     return _shared(spark, uses, "shared_phone", "both use phone",
-                   int(cfg["shared_phone"]["max_users"]), cfg, seed_ids)
+                   int(cfg["shared_phone"]["max_users"]),
+                   float(cfg["shared_phone"]["collision_rate"]), cfg, seed_ids)
 
 
 def _shared_document(spark, tables, cfg, seed_ids):
     from pyspark.sql import functions as F
     docs = _table(tables, "documents")
     if docs is None:
-        return _empty()
+        return empty_ties()
     kind = F.col("kind").cast("string") if "kind" in docs.columns else F.lit(None).cast("string")
     country = F.col("issuing_country").cast("string") if "issuing_country" in docs.columns \
         else F.lit(None).cast("string")
@@ -322,17 +423,22 @@ def _shared_document(spark, tables, cfg, seed_ids):
             .select("pid", "key", "label", F.struct(F.lit(1).alias("f"), F.col("o2").alias("r")).alias("o"))
         uses = uses.unionByName(extra)
     return _shared(spark, uses, "shared_document", "both use",
-                   int(cfg["shared_document"]["max_users"]), cfg, seed_ids)
+                   int(cfg["shared_document"]["max_users"]),
+                   float(cfg["shared_document"]["collision_rate"]), cfg, seed_ids)
 
 
-def _shared(spark, uses, typ, verb, max_users, cfg, seed_ids):
+def _shared(spark, uses, typ, verb, max_users, rate, cfg, seed_ids):
     from pyspark.sql import functions as F
     uses = uses.where(F.col("key").isNotNull() & (F.col("key") != ""))
     inc = uses.select("pid", F.lit("I").alias("kind"), F.col("key").alias("label"),
                       F.lit(None).cast("string").alias("day")).distinct()
-    kept, items = _kept_and_items(spark, inc, max_users, cfg, seed_ids)
+    us = event_incidences(inc, max_users)
+    pairs, persons = identifier_tables(inc, us, _seeds_df(spark, seed_ids))
+    kept = _tested(identifier_tests, pairs, persons, seed_ids, fdr=float(cfg.fdr), rate=rate)
+    items = _items(spark, us, kept) if len(kept) else {}
+    us.unpersist()
     if not len(kept):
-        return _empty()
+        return empty_ties()
     needed = sorted({x[1] for its in items.values() for x in its})
     lab = uses.where(F.col("key").isin(needed)).groupBy("key") \
         .agg(F.min_by("label", "o").alias("label")).toPandas()
@@ -346,16 +452,16 @@ def _shared(spark, uses, typ, verb, max_users, cfg, seed_ids):
         top = max(int(x[2]) for x in its)
         if top > 2:
             txt += f" (used by up to {top} persons)"
-        ev.append(txt + "; " + _chance(r.lam, r.p))
+        ev.append(txt + "; " + chance_text(r.lam, r.p))
     none = [None] * len(kept)
-    return _finish(kept["a"], kept["b"], typ, ev, surprise(kept["p"]), cfg, none, none)
+    return finish_ties(kept["a"], kept["b"], typ, ev, surprise(kept["p"]), cfg, none, none)
 
 
 def _calls(spark, tables, cfg, seed_ids):
     from pyspark.sql import functions as F
     ph, calls = _table(tables, "phones"), _table(tables, "calls")
     if ph is None or calls is None:
-        return _empty()
+        return empty_ties()
     key = _udf(_phone_keys)
     phones = ph.select(key(F.col("number").cast("string")).alias("num"),
                        F.col("person_id").cast("string").alias("pid"), _order(ph).alias("po")) \
@@ -393,20 +499,27 @@ def _calls(spark, tables, cfg, seed_ids):
         F.max("users").alias("max_users"))
     # activity of a person = its calls with other persons; family = pairs with >= 1 call
     act = res.select(F.col("a").alias("p"), "n").unionByName(res.select(F.col("b").alias("p"), "n")) \
-        .groupBy("p").agg(F.sum("n").cast("double").alias("s"))
-    two_w = act.agg(F.sum("s")).collect()[0][0]
+        .groupBy("p").agg(F.sum("n").cast("double").alias("s")).cache()
+    n_inc = act.agg(F.sum("s")).collect()[0][0] or 0.0
     res = res.join(act.select(F.col("p").alias("a"), F.col("s").alias("sa")), "a") \
         .join(act.select(F.col("p").alias("b"), F.col("s").alias("sb")), "b") \
         .withColumn("k", F.col("n"))
     if seed_ids is not None:
         sd = sorted(seed_ids)
         res = res.where(F.col("a").isin(sd) | F.col("b").isin(sd))
-    res = res.cache()
-    m = res.count()
-    cand = res.where(F.col("k") >= 2).toPandas()
-    kept = significant_pairs(cand, m, float(two_w or 0.0), cfg)
+    # a call is one co-occurrence (d = s): the pairs of one call that cannot pass are left out
+    fdr = float(cfg.fdr)
+    cand = res.where((F.col("k") >= 2) | (F.col("sa") * F.col("sb")
+                                          <= F.lit(2 * fdr) * F.lit(float(n_inc)))).toPandas()
+    act_p = act.toPandas()
+    act.unpersist()
+    persons = pd.DataFrame({"pid": act_p["p"].to_numpy(dtype=object),
+                            "s": act_p["s"].to_numpy(float),
+                            "d": act_p["s"].to_numpy(float).astype(np.int64)})
+    persons = persons.sort_values("pid").reset_index(drop=True)
+    kept = _tested(cooccurrence_tests, cand, persons, seed_ids, fdr=fdr)
     if not len(kept):
-        return _empty()
+        return empty_ties()
     kp = spark.createDataFrame(kept[["a", "b"]].astype(str))
     # the numbers listed: the first five in the embedded engine's row order (calls, then phones)
     xs = x.join(F.broadcast(kp), ["a", "b"]).select("a", "b", "lo", "hi", "xo.co", "xo.poa",
@@ -418,45 +531,42 @@ def _calls(spark, tables, cfg, seed_ids):
         nums.setdefault((a, b), []).append(f"{lo} / {hi}")
     ev = []
     for r in kept.itertuples(index=False):
-        txt = (f"{int(r.n)} call{'s' if r.n != 1 else ''}, {_minutes(r.dur)} in all "
+        txt = (f"{int(r.n)} call{'s' if r.n != 1 else ''}, {minutes_text(r.dur)} in all "
                f"({r.a} to {r.b} {int(r.n_ab)}, {r.b} to {r.a} {int(r.n_ba)}): "
                + ", ".join(nums[(r.a, r.b)]))
         if r.max_users > 1:
             txt += "; a number is used by several persons, attributed to each"
-        ev.append(txt + "; " + _chance(r.lam, r.p))
-    return _finish(kept["a"], kept["b"], "calls", ev, surprise(kept["p"]), cfg, kept["first"],
+        ev.append(txt + "; " + chance_text(r.lam, r.p))
+    return finish_ties(kept["a"], kept["b"], "calls", ev, surprise(kept["p"]), cfg, kept["first"],
                    kept["last"])
 
 
 # --------------------------------------------------------------------------------------------
 # shared steps
 
-def _kept_and_items(spark, inc, max_size, cfg, seed_ids):
-    """Pairs kept by the significance model, and the events each shares, as
-    ``{(a, b): [(kind, label, n, day, day2), ...]}`` ordered by day (missing last), label."""
+def _seeds_df(spark, seed_ids):
+    if seed_ids is None:
+        return None
+    return spark.createDataFrame(pd.DataFrame({"pid": sorted(seed_ids)}, dtype=object),
+                                 "pid string")
+
+
+def _items(spark, us, kept):
+    """The events each kept pair shares, as ``{(a, b): [(kind, label, n, day, day2), ...]}``
+    ordered by day (missing last), label."""
     from pyspark.sql import functions as F
-    seeds = None
-    if seed_ids is not None:
-        seeds = spark.createDataFrame(pd.DataFrame({"pid": sorted(seed_ids)}, dtype=object),
-                                      "pid string")
-    pairs, m, two_w, us = pair_counts(inc, max_size, seeds)
-    kept = significant_pairs(pairs.toPandas(), m, two_w, cfg)
-    if not len(kept):
-        us.unpersist()
-        return kept, {}
     kp = F.broadcast(spark.createDataFrame(kept[["a", "b"]].astype(str)))
     x = us.select(F.col("pid").alias("a"), "kind", "label", "n", "day", "day2")
     y = us.select(F.col("pid").alias("b"), "kind", "label")
     rows = kp.join(x, "a").join(y, ["b", "kind", "label"]) \
         .select("a", "b", "kind", "label", "n", "day", "day2").toPandas()
-    us.unpersist()
     items = {}
     for r in rows.itertuples(index=False):
         items.setdefault((r.a, r.b), []).append(
             (r.kind, r.label, int(r.n), _none(r.day), _none(r.day2)))
     for v in items.values():
         v.sort(key=lambda x: (x[3] is None, x[3] or "", x[1]))
-    return kept, items
+    return items
 
 
 def _seed_ids(tables, cfg):
@@ -526,35 +636,3 @@ def _document_keys(kind: pd.Series, country: pd.Series, number: pd.Series) -> pd
 
 def _none(v):
     return v if isinstance(v, str) else None
-
-
-def _chance(lam, p):
-    return f"{lam:.2g} expected by chance (p = {p:.1e})"
-
-
-def _minutes(seconds):
-    m = seconds / 60.0
-    if m < 1:
-        return f"{int(round(seconds))} s"
-    return f"{int(round(m))} min" if m < 120 else f"{m / 60:.1f} h"
-
-
-def _finish(a, b, typ, evidence, score, cfg, start, end):
-    """The embedded engine's rows: score rounded, confidence below ``max_confidence``."""
-    score = np.round(np.asarray(score, dtype=float), 4)
-    mc = float(cfg["max_confidence"])
-    conf = np.floor(mc * (1.0 - np.exp(-score)) * 1e4) / 1e4
-    conf = np.minimum(conf, (np.ceil(mc * 1e4) - 1) / 1e4)
-    return pd.DataFrame({
-        "from_id": np.asarray(a, dtype=object), "to_id": np.asarray(b, dtype=object),
-        "type": typ, "evidence": list(evidence), "score": score, "confidence": conf,
-        "weight": score,
-        "start": [s if present(s) else None for s in start],
-        "end": [e if present(e) else None for e in end],
-    })[INFERRED_COLUMNS].sort_values(["score", "from_id", "to_id"], ascending=[False, True, True],
-                                     kind="stable").reset_index(drop=True)
-
-
-def _empty():
-    return pd.DataFrame({c: pd.Series(dtype="float64" if c in ("score", "confidence", "weight")
-                                      else object) for c in INFERRED_COLUMNS})

@@ -190,7 +190,7 @@ def prepare_case_spark(case, *, resolve=True, infer=True, decisions=None, mappin
         if fn is not None:
             t = time.perf_counter()
             with progress.step("resolving entities (Spark)"):
-                res = fn(spark, sc.tables["persons"], settings=settings, decisions=dec)
+                res = fn(spark, sc.tables, settings=settings, decisions=dec)
             first = res[0] if isinstance(res, tuple) else res
             if first is not None and {"kept_id", "merged_id"} <= set(first.columns):
                 merges = first

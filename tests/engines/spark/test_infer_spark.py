@@ -138,3 +138,38 @@ def test_100k_legs_give_the_same_ties(spark):
     assert len(want) >= 300
     got = infer_links_spark(spark, {"travel": spark.createDataFrame(tr)}, settings=s)
     assert_same_ties(want, got)
+
+
+def test_co_travel_tables_are_the_embedded_pair_step(spark):
+    """The pair and person tables handed to ``cooccurrence_tests`` are the DuckDB step's
+    (ids in place of codes): every pair with a booking, the single-journey pairs kept by the
+    ``lambda <= 2 fdr`` cut, bookings held counted over all bookings."""
+    import duckdb
+
+    from netanalysis.engines.spark.infer import co_travel_tables, event_incidences
+    from netanalysis.resolve.infer import co_travel_pairs
+
+    rows = [("A", "J", "x", "2024-01-01"), ("B", "J", "x", "2024-01-01"),
+            ("A", "J", "y", "2024-01-02"), ("B", "J", "y", "2024-01-02"),
+            ("C", "J", "y", "2024-01-02"), ("D", "J", "z", "2024-01-03"),
+            ("E", "J", "z", "2024-01-03"), ("A", "B", "b1", "2024-01-01"),
+            ("C", "B", "b1", "2024-01-02"), ("F", "B", "b2", "2024-01-05")]
+    rows += [(f"X{i}", "J", f"w{i // 3}", "2024-02-01") for i in range(30)]
+    inc = pd.DataFrame(rows, columns=["pid", "kind", "label", "day"])
+    ids = sorted(inc["pid"].unique())
+    con = duckdb.connect()
+    coded = inc.assign(pid=[ids.index(p) for p in inc["pid"]])
+    con.register("inc_df", coded)
+    con.execute("CREATE TEMP TABLE inc AS SELECT * FROM inc_df")
+    want_pairs, want_persons = co_travel_pairs(con, 500, fdr=0.05)
+    sinc = spark.createDataFrame(inc, "pid string, kind string, label string, day string")
+    us = event_incidences(sinc, 500)
+    pairs, persons = co_travel_tables(sinc, us, 0.05)
+    us.unpersist()
+    named = want_pairs.assign(a=[ids[i] for i in want_pairs["a"]],
+                              b=[ids[i] for i in want_pairs["b"]])
+    assert pairs.values.tolist() == named.values.tolist()
+    assert ("A", "C") in set(zip(pairs["a"], pairs["b"]))      # a booking, no journey cut
+    assert persons["pid"].tolist() == [ids[i] for i in want_persons["pid"]]
+    for col in ("s", "d", "nb"):
+        assert persons[col].tolist() == want_persons[col].tolist(), col

@@ -9,7 +9,12 @@ import pytest
 
 from netanalysis.pipeline import analyze_case
 
-pytestmark = pytest.mark.spark
+pytestmark = [pytest.mark.spark,
+              # pyspark's own notices about pandas 3 (toPandas in resolve_spark and the
+              # inference jobs), as in the other Spark test files; not this project's code
+              pytest.mark.filterwarnings("ignore:PySpark does not yet fully support pandas"),
+              pytest.mark.filterwarnings("ignore:The copy keyword is deprecated"),
+              pytest.mark.filterwarnings("ignore::ResourceWarning")]
 
 
 @pytest.fixture(scope="module")
