@@ -465,27 +465,30 @@ def match_seeds(travel, seeds, *, settings=None, progress=None):
             else:
                 raise InputError("the travel table must be a .csv or .parquet file", file=path)
             where = path
-        src.create_view("src")
         cols = {c.lower(): c for c in src.columns}
         missing = [c for c in ("person_id", "flight", "depart") if c not in cols]
         if missing:
             raise InputError(f"{where} lacks the column(s) {', '.join(missing)}")
-
-        def col(name):     # identifiers spliced come from this fixed vocabulary only
-            return f'CAST(src."{cols[name]}" AS VARCHAR)' if name in cols else "NULL"
-
-        con.execute(f"""
+        # the file's own column names reach DuckDB as column expressions (quoted by DuckDB),
+        # never as SQL text; the view has the fixed names below
+        text = duckdb.sqltypes.VARCHAR if hasattr(duckdb, "sqltypes") else duckdb.typing.VARCHAR
+        src = src.select(*[
+            (duckdb.ColumnExpression(cols[c]) if c in cols else duckdb.ConstantExpression(None))
+            .cast(text).alias(c)
+            for c in ("person_id", "carrier", "flight", "depart", "booking_ref")])
+        src.create_view("src")
+        con.execute("""
         CREATE TEMP TABLE ids AS
         SELECT name, (row_number() OVER (ORDER BY name) - 1)::BIGINT AS pid
-        FROM (SELECT DISTINCT trim({col('person_id')}) AS name FROM src) WHERE name <> ''
+        FROM (SELECT DISTINCT trim(person_id) AS name FROM src) WHERE name <> ''
         """)
-        con.execute(f"""
+        con.execute("""
         CREATE TEMP TABLE travel AS
-        SELECT ids.pid, nullif(trim({col('carrier')}), '') AS carrier,
-               nullif(trim({col('flight')}), '') AS flight,
-               nullif(trim({col('depart')}), '') AS depart,
-               nullif(trim({col('booking_ref')}), '') AS booking
-        FROM src JOIN ids ON ids.name = trim({col('person_id')})
+        SELECT ids.pid, nullif(trim(src.carrier), '') AS carrier,
+               nullif(trim(src.flight), '') AS flight,
+               nullif(trim(src.depart), '') AS depart,
+               nullif(trim(src.booking_ref), '') AS booking
+        FROM src JOIN ids ON ids.name = trim(src.person_id)
         """)
         n_rows, n_taken = con.execute(
             "SELECT (SELECT count(*) FROM src), (SELECT count(*) FROM travel)").fetchall()[0]
@@ -891,26 +894,32 @@ def _cooccur(con, max_size, seeded=False):
     """)
 
 
+_PAIRS_HEAD = """
+    CREATE TEMP TABLE pr AS
+    SELECT least(a.pid, b.pid) AS a, greatest(a.pid, b.pid) AS b, count(*)::INTEGER AS k,
+           max(a.n)::INTEGER AS u
+"""
+#: Pairs of the events of one kind, each once: every pair, or those with a person of ``seeds``.
+_PAIRS_ALL = _PAIRS_HEAD + """
+    FROM (SELECT * FROM us WHERE kind = $kind) a
+         JOIN (SELECT * FROM us WHERE kind = $kind) b ON a.ev = b.ev AND a.pid < b.pid
+    GROUP BY 1, 2
+"""
+_PAIRS_SEEDED = _PAIRS_HEAD + """
+    FROM (SELECT * FROM us WHERE kind = $kind AND pid IN (SELECT pid FROM seeds)) a
+         JOIN (SELECT * FROM us WHERE kind = $kind) b ON a.ev = b.ev AND a.pid <> b.pid
+    WHERE b.pid NOT IN (SELECT pid FROM seeds) OR a.pid < b.pid
+    GROUP BY 1, 2
+"""
+
+
 def _pairs(con, kind, seeded, lam_max=None):
     """The pair table of the events of `kind`: ``a, b, k`` (events shared), ``u`` (most persons
     of an event shared); with `lam_max`, pairs sharing one event only where ``lambda <=
     lam_max`` (the others cannot pass; see :func:`cooccurrence_tests`). Each pair once; seeded:
     only pairs with a person of the table ``seeds``."""
-    if seeded:
-        join = """FROM (SELECT * FROM us WHERE kind = $kind AND pid IN (SELECT pid FROM seeds)) a
-             JOIN (SELECT * FROM us WHERE kind = $kind) b ON a.ev = b.ev AND a.pid <> b.pid
-        WHERE b.pid NOT IN (SELECT pid FROM seeds) OR a.pid < b.pid"""
-    else:
-        join = """FROM (SELECT * FROM us WHERE kind = $kind) a
-             JOIN (SELECT * FROM us WHERE kind = $kind) b ON a.ev = b.ev AND a.pid < b.pid"""
     con.execute("DROP TABLE IF EXISTS pr")
-    con.execute(f"""
-    CREATE TEMP TABLE pr AS
-    SELECT least(a.pid, b.pid) AS a, greatest(a.pid, b.pid) AS b, count(*)::INTEGER AS k,
-           max(a.n)::INTEGER AS u
-    {join}
-    GROUP BY 1, 2
-    """, {"kind": kind})
+    con.execute(_PAIRS_SEEDED if seeded else _PAIRS_ALL, {"kind": kind})
     if lam_max is None:
         return con.execute("SELECT a, b, k, u FROM pr").df()
     return con.execute("""

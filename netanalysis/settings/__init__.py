@@ -109,7 +109,7 @@ class Settings:
     >>> s.rank.betweenness.exact_max_nodes, s.section("map")["seed"]
     (3000, 7)
     >>> sorted(s)
-    ['infer', 'ingest', 'map', 'movements', 'neo4j', 'rank', 'resolve']
+    ['disrupt', 'infer', 'ingest', 'keyplayers', 'map', 'movements', 'neo4j', 'rank', 'resolve', 'spark']
 
     See Also
     --------
