@@ -15,7 +15,11 @@ import pytest
 
 from netanalysis.ingest import load_case
 
-pytestmark = [pytest.mark.spark, pytest.mark.slow]
+pytestmark = [pytest.mark.spark, pytest.mark.slow,
+              # pyspark 4.3's own notices about pandas 3 (as in the other Spark test files)
+              pytest.mark.filterwarnings("ignore:PySpark does not yet fully support pandas"),
+              pytest.mark.filterwarnings("ignore:The copy keyword is deprecated"),
+              pytest.mark.filterwarnings("ignore::ResourceWarning")]
 
 LEGS = 100_000
 
