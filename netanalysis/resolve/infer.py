@@ -87,7 +87,7 @@ from netanalysis.resolve.significance import (
     surprise,
 )
 
-__all__ = [
+__all__ = ["co_travel_evidence",
     "INFERRED_COLUMNS",
     "infer_links",
     "co_travel_links",
@@ -306,26 +306,60 @@ def _co_travel_ties(con, cfg, seed_codes, names):
     n_items = int(ct["max_evidence_items"])
     ev = []
     for r in res.itertuples(index=False):
-        js = [x for x in r.items if x["kind"] == "J"]
-        bs = sorted(x["label"] for x in r.items if x["kind"] == "B")
-        parts = []
-        if js:
-            shown = [f"{x['label']} ({x['n']} passengers)" for x in js[:n_items]]
-            more = f", and {len(js) - len(shown)} more" if len(js) > len(shown) else ""
-            parts.append(f"{len(js)} shared journey{'s' if len(js) > 1 else ''}: "
-                         + ", ".join(shown) + more)
-        if bs:
-            shown = bs[:n_items]
-            more = f", and {len(bs) - len(shown)} more" if len(bs) > len(shown) else ""
-            parts.append(f"shared booking{'s' if len(bs) > 1 else ''} " + ", ".join(shown) + more)
-        parts.append(_chance(r.lam, r.p))
-        ev.append("; ".join(parts))
+        ev.append(co_travel_evidence([(x["label"], x["n"]) for x in r.items if x["kind"] == "J"],
+                                     [x["label"] for x in r.items if x["kind"] == "B"],
+                                     r.lam, r.p, n_items))
     if callable(names):
         names = names(np.union1d(res["a"], res["b"]))
     return _finish(names[res["a"].to_numpy(np.int64)], names[res["b"].to_numpy(np.int64)],
                    "co_travel", ev, surprise(res["p"]), cfg, res["first_day"], res["last_day"])
 
 
+
+
+def co_travel_evidence(journeys, bookings, lam, p, max_items):
+    """Return the ``evidence`` text of a co-travel tie (the same words for every engine).
+
+    Parameters
+    ----------
+    journeys : list of (str, int)
+        The shared journeys in the order to list them: label and number of passengers.
+    bookings : list of str
+        The shared booking references (listed sorted).
+    lam, p : float
+        Events expected by chance and the p-value.
+    max_items : int
+        Most journeys (and bookings) listed; the rest are counted.
+
+    Returns
+    -------
+    str
+
+    See Also
+    --------
+    chance_text : the last part, what chance explains.
+    co_travel_links : writes it for every co-travel tie.
+
+    Examples
+    --------
+    >>> print(co_travel_evidence([("AV85 2024-03-05", 2), ("AV86 2024-03-19", 3)], ["QX7"],
+    ...                          0.01, 1e-7, 1))  # doctest: +NORMALIZE_WHITESPACE
+    2 shared journeys: AV85 2024-03-05 (2 passengers), and 1 more; shared booking QX7;
+    0.01 expected by chance (p = 1.0e-07)
+    """
+    parts = []
+    if journeys:
+        shown = [f"{label} ({n} passengers)" for label, n in journeys[:max_items]]
+        more = f", and {len(journeys) - len(shown)} more" if len(journeys) > len(shown) else ""
+        parts.append(f"{len(journeys)} shared journey{'s' if len(journeys) > 1 else ''}: "
+                     + ", ".join(shown) + more)
+    if bookings:
+        bs = sorted(bookings)
+        shown = bs[:max_items]
+        more = f", and {len(bs) - len(shown)} more" if len(bs) > len(shown) else ""
+        parts.append(f"shared booking{'s' if len(bs) > 1 else ''} " + ", ".join(shown) + more)
+    parts.append(chance_text(lam, p))
+    return "; ".join(parts)
 
 
 def co_travel_pairs(con, max_passengers, seeded=False, fdr=0.05):

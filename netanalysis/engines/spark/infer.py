@@ -47,7 +47,7 @@ from netanalysis.errors import InputError
 from netanalysis.model.values import present
 from netanalysis.model.vocab import INFERRED_LINK_TYPES
 from netanalysis.resolve.blocking import normalize_document, phone_key
-from netanalysis.resolve.infer import (INFERRED_COLUMNS, chance_text, empty_ties, finish_ties,
+from netanalysis.resolve.infer import (INFERRED_COLUMNS, chance_text, co_travel_evidence, empty_ties, finish_ties,
                                        minutes_text)
 from netanalysis.resolve.significance import (cooccurrence_tests, identifier_tests,
                                               surprise)
@@ -364,20 +364,8 @@ def _co_travel(spark, tables, cfg, seed_ids):
     ev, first, last = [], [], []
     for r in kept.itertuples(index=False):
         its = items.get((r.a, r.b), [])
-        js = [x for x in its if x[0] == "J"]
-        bs = sorted(x[1] for x in its if x[0] == "B")
-        parts = []
-        if js:
-            shown = [f"{x[1]} ({x[2]} passengers)" for x in js[:n_items]]
-            more = f", and {len(js) - len(shown)} more" if len(js) > len(shown) else ""
-            parts.append(f"{len(js)} shared journey{'s' if len(js) > 1 else ''}: "
-                         + ", ".join(shown) + more)
-        if bs:
-            shown = bs[:n_items]
-            more = f", and {len(bs) - len(shown)} more" if len(bs) > len(shown) else ""
-            parts.append(f"shared booking{'s' if len(bs) > 1 else ''} " + ", ".join(shown) + more)
-        parts.append(chance_text(r.lam, r.p))
-        ev.append("; ".join(parts))
+        ev.append(co_travel_evidence([(x[1], x[2]) for x in its if x[0] == "J"],
+                                     [x[1] for x in its if x[0] == "B"], r.lam, r.p, n_items))
         days = [x[3] for x in its if x[3] is not None]
         days2 = [x[4] for x in its if x[4] is not None]
         first.append(min(days) if days else None)
