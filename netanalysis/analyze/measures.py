@@ -242,10 +242,13 @@ def kernel_partition(K, core=(), *, settings=None, seed=0):
         memb = circle_membership(K, core, memb, resolution=res_c, weight=weight, seed=seed,
                                  n_iterations=com.n_iterations,
                                  objective=com.circle_objective,
-                                 density=com.circle_density)
+                                 density=com.circle_density,
+                                 split_alpha=com.circle_split_alpha)
         how = {"surprise": "surprise",
                "cpm": f"CPM, density {com.circle_density:g} x median strength"}.get(
             com.circle_objective, f"modularity, resolution {res_c:.3g}")
+        if com.circle_split_alpha is not None:
+            how += f"; splits kept when significant at {com.circle_split_alpha:g}"
         attrs["communities_circle"] = (f"support ties and their circle ({m_c:,} ties) "
                                        f"partitioned apart ({how})")
     return memb, attrs

@@ -396,7 +396,7 @@ def rank_targets(case, *, settings=None, filters=None, seed=0, measures=None, pr
     ...                       links=[{"from_id": "S1", "to_id": "F1", "type": "lodging"},
     ...                              {"from_id": "X1", "to_id": "S1", "type": "family"}])
     >>> rank_targets(c)["id"].tolist()
-    ['S1', 'F1', 'X1']
+    ['F1', 'S1', 'X1']
     """
     return run_analysis(case, settings=settings, filters=filters, seed=seed, measures=measures,
                         progress=progress).targets

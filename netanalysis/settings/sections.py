@@ -155,6 +155,7 @@ class RankCommunities(Section):
     circle_reference_ties: Optional[int] = field(metadata={"min": 1})
     circle_objective: Literal["surprise", "cpm", "modularity"] = "surprise"
     circle_density: float = field(default=0.25, metadata={"min": 0})
+    circle_split_alpha: Optional[float] = field(default=0.05, metadata={"min": 0, "max": 1})
 
 
 @dataclass(frozen=True)

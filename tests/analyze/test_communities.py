@@ -150,3 +150,79 @@ def test_circle_objective_is_checked():
     K = to_kernel(nx.path_graph(4))
     with pytest.raises(ValueError, match="surprise"):
         circle_membership(K, [0], np.ones(4, dtype=np.int64), objective="infomap")
+
+
+def test_split_significance_by_hand():
+    from netanalysis.analyze.communities import split_significance
+    # path of three split 2 | 1: two ties on three pairs, one of the three pairs is inside,
+    # so P(at most one tie between) = 1 - P(both ties between) = 1 - 1/3
+    assert split_significance(2, 1, 1, 0, 1) == pytest.approx(2 / 3)
+    # two triangles and one tie between: 7 ties on C(6, 2) = 15 pairs, 9 of them between;
+    # at least one tie must fall between (only 6 pairs inside): P(X = 1) = 9 / C(15, 7)
+    assert split_significance(3, 3, 3, 3, 1) == pytest.approx(9 / 6435)
+    # no tie between two dense groups of four: C(12, 12) / C(28, 12)
+    from math import comb
+    assert split_significance(4, 4, 6, 6, 0) == pytest.approx(1 / comb(28, 12))
+    with pytest.raises(ValueError, match="impossible"):
+        split_significance(2, 1, 2, 0, 0)
+
+
+def test_split_significance_matches_scipy():
+    from scipy.stats import hypergeom
+
+    from netanalysis.analyze.communities import split_significance
+    for a, b, ia, ib, x in [(5, 7, 6, 10, 3), (40, 30, 60, 45, 20), (3, 200, 3, 400, 150),
+                            (50, 50, 100, 100, 0), (10, 1, 20, 0, 9)]:
+        pairs = (a + b) * (a + b - 1) // 2
+        want = hypergeom.cdf(x, pairs, a * b, ia + ib + x)
+        assert split_significance(a, b, ia, ib, x) == pytest.approx(want, rel=1e-9, abs=1e-300)
+
+
+def test_a_small_connected_circle_is_not_split_without_evidence():
+    """Regression (issue 10 item 5): surprise splits any connected handful (a path of three, a
+    star, a chain of four) since any split raises it above the one-group partition's zero; the
+    split test keeps them whole, and still separates two triangles joined by one tie."""
+    from netanalysis.analyze._kernels import to_kernel
+    from netanalysis.analyze.communities import circle_membership
+
+    def groups(G, alpha):
+        K = to_kernel(G)
+        m = circle_membership(K, list(range(len(K.names))), np.ones(len(K.names)),
+                              objective="surprise", n_iterations=-1, split_alpha=alpha)
+        return len(set(m.tolist()))
+
+    for G in (nx.path_graph(3), nx.path_graph(4), nx.star_graph(5)):
+        assert groups(G, None) > 1          # what surprise alone does
+        assert groups(G, 0.05) == 1
+    assert groups(nx.barbell_graph(3, 0), 0.05) == 2
+    assert groups(nx.barbell_graph(5, 0), 0.05) == 2
+
+
+def test_merge_insignificant_splits_merges_only_tied_groups():
+    from netanalysis.analyze.communities import merge_insignificant_splits
+    G = nx.Graph([("a", "b"), ("c", "d")])      # two components: never one group
+    assert merge_insignificant_splits(G, [1, 1, 2, 2]).tolist() == [1, 1, 2, 2]
+    # a singleton hanging off a triangle joins it; the triangles stay apart
+    G = nx.barbell_graph(3, 0)
+    G.add_edge(5, 6)
+    got = merge_insignificant_splits(G, [1, 1, 1, 2, 2, 2, 3]).tolist()
+    assert got[6] == got[5] and got[0] != got[5]
+    # alpha 1 keeps every split; the numbering is renumber's
+    assert merge_insignificant_splits(G, [7, 7, 7, 5, 5, 5, 9], alpha=1.0).tolist() == \
+        [1, 1, 1, 2, 2, 2, 3]
+
+
+def test_the_ranking_keeps_a_three_person_circle_whole():
+    """Regression (issue 10 item 5): on the path fugitive - lodging supplier - relative the
+    surprise partition put the supplier in a group of his own side, so he "bridged" two
+    groups and outranked the fugitive; the split is not significant, the circle stays one
+    group and the fugitive ranks first again."""
+    from netanalysis.analyze.run import run_analysis
+    from netanalysis.ingest import case_from_records
+    c = case_from_records(persons=[{"id": "F1", "name": "Ana", "role": "fugitive"},
+                                   {"id": "S1", "name": "Luis"}, {"id": "X1", "name": "Eva"}],
+                          links=[{"from_id": "S1", "to_id": "F1", "type": "lodging"},
+                                 {"from_id": "X1", "to_id": "S1", "type": "family"}])
+    r = run_analysis(c)
+    assert r.groups["group"].nunique() == 1
+    assert r.targets["id"].tolist()[0] == "F1"
