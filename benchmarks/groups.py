@@ -68,7 +68,8 @@ def cotravel_recovery(case_dir, out_dir):
 
 
 def compare_objectives(case_dir, seed=0):
-    """Return {objective: (cells, recovered, mean coverage)} for the two circle objectives."""
+    """Return {objective: (cells, recovered, mean coverage)} for the circle objectives, each
+    without the split test and with it (``+test``: ``rank.communities.circle_split_alpha``)."""
     import numpy as np
 
     from netanalysis.analyze._kernels import kernel_from_edges
@@ -101,11 +102,12 @@ def compare_objectives(case_dir, seed=0):
     value = np.where(roles == "fugitive", 1.0, 0.0)
     out = {}
     for obj in ("modularity", "cpm", "surprise"):
-        memb = circle_membership(K, core, whole, resolution=res, objective=obj,
-                                 density=com.circle_density, **kw)
-        lg = logistics_groups(ids, roles, memb, sup, value)
-        groups = [set(x) for x in lg["facilitator_ids"]]
-        out[obj] = _recovered(cells, groups)
+        for alpha in (None, com.circle_split_alpha or 0.05):
+            memb = circle_membership(K, core, whole, resolution=res, objective=obj,
+                                     density=com.circle_density, split_alpha=alpha, **kw)
+            lg = logistics_groups(ids, roles, memb, sup, value)
+            groups = [set(x) for x in lg["facilitator_ids"]]
+            out[obj + ("" if alpha is None else "+test")] = _recovered(cells, groups)
     return out
 
 

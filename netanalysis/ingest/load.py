@@ -41,7 +41,8 @@ from netanalysis.ingest.validate import Problems, TableOptions, convert_column, 
 from netanalysis.model.case import Case, REJECT_COLUMNS, empty_rejects
 from netanalysis.model.vocab import LOAD_ORDER, case_schema, file_columns
 
-__all__ = ["load_case", "load_mapped", "validate_table", "IngestCountError", "COUNT_KEYS"]
+__all__ = ["load_case", "load_mapped", "validate_table", "IngestCountError", "COUNT_KEYS",
+           "id_namespace", "whole_table_message"]
 
 #: Keys of ``case.counts[kind]``.
 COUNT_KEYS = ("file", "read", "taken", "rejected", "encoding", "delimiter")
@@ -326,6 +327,113 @@ def validate_table(kind, raw, options=None, registry=None):
     return table, rejects
 
 
+def id_namespace(kind):
+    """Return the kinds that share an id namespace with `kind`, in load order.
+
+    Read from the schema: kinds one reference column may name together (``links.from_id``
+    names a person or an organization) share ids, so an id may not stand for both.
+
+    Parameters
+    ----------
+    kind : str
+        A file kind of case format v1 (``"persons"``, ``"organizations"``...).
+
+    Returns
+    -------
+    list of str
+        The other kinds of its namespace (without `kind`), empty when it has none.
+
+    See Also
+    --------
+    whole_table_message : the reject message of an id already used in the namespace.
+
+    Examples
+    --------
+    >>> id_namespace("organizations"), id_namespace("documents")
+    (['persons'], [])
+    """
+    out = set()
+    for spec in case_schema()["files"].values():
+        for decl in spec["columns"].values():
+            if decl["type"] == "ref" and kind in decl.get("refs", ()):
+                out.update(decl["refs"])
+    out.discard(kind)
+    return [k for k in LOAD_ORDER if k in out]
+
+
+def whole_table_message(check, value, *, kind=None, other=None, targets=(), file=None,
+                        line=None):
+    """Return the reject message of a whole-table check: duplicate id, shared id namespace,
+    or bad reference.
+
+    The one place these messages are written, for the embedded loader and the Spark reader
+    alike, so that both engines reject with the same words.
+
+    Parameters
+    ----------
+    check : {"duplicate", "namespace", "reference"}
+        ``"duplicate"``: `value` is already the id of `line` in the same file.
+        ``"namespace"``: `value` is already an id of kind `other` (`file`, `line`), and
+        `kind` and `other` share a namespace (:func:`id_namespace`). ``"reference"``: `value`
+        names no taken row of `targets`; when `other` is given, the row of kind `other` at
+        `file`, `line` that had this id was rejected.
+    value : object
+        The id (as read).
+    kind : str, optional
+        The kind of the file checked (``"namespace"``).
+    other : str, optional
+        The other kind (``"namespace"``), or the kind whose row with this id was rejected
+        (``"reference"``).
+    targets : sequence of str
+        The kinds a reference column may name (``"reference"``).
+    file : str, optional
+        The file of `other`.
+    line : int, optional
+        The line of the first use (``"duplicate"``), of the prior id (``"namespace"``) or of
+        the rejected row (``"reference"``).
+
+    Returns
+    -------
+    str
+        The ``problem`` text of the reject.
+
+    Raises
+    ------
+    ValueError
+        If `check` is none of the three.
+
+    See Also
+    --------
+    validate_table : where the embedded loader uses it.
+    id_namespace : the kinds of one namespace.
+
+    Examples
+    --------
+    >>> whole_table_message("duplicate", "P1", line=2)
+    "duplicate id: 'P1' is already used on line 2"
+    >>> whole_table_message("namespace", "P1", kind="organizations", other="persons",
+    ...                     file="persons.csv", line=2)
+    "duplicate id: 'P1' is already a person id (persons.csv line 2); organizations and persons share one id namespace"
+    >>> whole_table_message("reference", "P7", targets=["persons"], other="persons",
+    ...                     file="persons.csv", line=8)
+    'bad reference: refers to person P7, which was rejected (persons.csv line 8)'
+    >>> whole_table_message("reference", "X", targets=["persons", "organizations"])
+    "bad reference: refers to unknown person or organization 'X'"
+    """
+    if check == "duplicate":
+        return f"{DUPLICATE}: {value!r} is already used on line {int(line)}"
+    if check == "namespace":
+        return (f"{DUPLICATE}: {value!r} is already a {_singular(other)} id "
+                f"({file} line {int(line)}); "
+                f"{' and '.join(sorted([kind, other]))} share one id namespace")
+    if check == "reference":
+        if other is not None:
+            return (f"{BAD_REF}: refers to {_singular(other)} {printable(value)}, which was "
+                    f"rejected ({file} line {int(line)})")
+        return f"{BAD_REF}: refers to unknown {' or '.join(_singular(k) for k in targets)} {value!r}"
+    raise ValueError(f"unknown check {check!r}: use 'duplicate', 'namespace' or 'reference'")
+
+
 # ---------------------------------------------------------------- helpers
 
 class _Registry:
@@ -371,17 +479,6 @@ def _strip(s):
                                  count=len(s)), dtype=object)
 
 
-def _namespace(kind):
-    """Kinds that share an id namespace with `kind` (from the schema's reference columns)."""
-    out = set()
-    for spec in case_schema()["files"].values():
-        for decl in spec["columns"].values():
-            if decl["type"] == "ref" and kind in decl.get("refs", ()):
-                out.update(decl["refs"])
-    out.discard(kind)
-    return [k for k in LOAD_ORDER if k in out]
-
-
 def _singular(kind):
     return {"persons": "person", "organizations": "organization", "documents": "document",
             "phones": "phone"}.get(kind, kind)
@@ -397,12 +494,12 @@ def _check_unique(kind, key, ids, lines, probs, options, registry):
         msgs = np.empty(len(ids), dtype=object)
         vals = ids.to_numpy(dtype=object)
         for p in np.flatnonzero(dup):
-            msgs[p] = f"{DUPLICATE}: {vals[p]!r} is already used on line {int(firsts[vals[p]])}"
+            msgs[p] = whole_table_message("duplicate", vals[p], line=firsts[vals[p]])
         probs.add(dup, shown, vals, msgs)
     if registry is None:
         return
     vals = ids.to_numpy(dtype=object)
-    for other in _namespace(kind):
+    for other in id_namespace(kind):
         if other not in registry.first:
             continue
         prior = registry.first[other]
@@ -410,9 +507,8 @@ def _check_unique(kind, key, ids, lines, probs, options, registry):
         if hit.any():
             msgs = np.empty(len(ids), dtype=object)
             for p in np.flatnonzero(hit):
-                msgs[p] = (f"{DUPLICATE}: {vals[p]!r} is already a {_singular(other)} id "
-                           f"({registry.files[other]} line {int(prior[vals[p]])}); "
-                           f"{' and '.join(sorted([kind, other]))} share one id namespace")
+                msgs[p] = whole_table_message("namespace", vals[p], kind=kind, other=other,
+                                              file=registry.files[other], line=prior[vals[p]])
             probs.add(hit, shown, vals, msgs)
 
 
@@ -448,10 +544,9 @@ def _ref_message(v, targets, registry):
     for k in targets:
         line = registry.rejected.get(k, {}).get(v)
         if line is not None:
-            return (f"{BAD_REF}: refers to {_singular(k)} {printable(v)}, which was rejected "
-                    f"({registry.files[k]} line {line})")
-    names = " or ".join(_singular(k) for k in targets)
-    return f"{BAD_REF}: refers to unknown {names} {v!r}"
+            return whole_table_message("reference", v, targets=targets, other=k,
+                                       file=registry.files[k], line=line)
+    return whole_table_message("reference", v, targets=targets)
 
 
 def _check_self_links(schema, out, probs, options):

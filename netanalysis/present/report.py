@@ -79,15 +79,11 @@ def write_report(case, analysis, path, *, title=None, fugitives=None, targets=No
 
     Examples
     --------
-    >>> import tempfile, os, pandas as pd
-    >>> from netanalysis.model import Case
-    >>> from netanalysis.analyze.result import Analysis
-    >>> c = Case(tables={"persons": pd.DataFrame({"id": ["P1"], "name": ["Ana"],
-    ...     "role": ["fugitive"], "_file": "persons.csv", "_line": [2]})})
-    >>> a = Analysis(targets=pd.DataFrame({"rank": [1], "id": ["P1"], "name": ["Ana"],
-    ...     "role": ["fugitive"], "score": [1.0], "why": ["red notice"]}),
-    ...     groups=pd.DataFrame(columns=["group", "id", "name", "role"]),
-    ...     logistics=pd.DataFrame(), measures=pd.DataFrame())
+    >>> import tempfile, os
+    >>> from netanalysis.analyze.run import run_analysis
+    >>> from netanalysis.ingest import case_from_records
+    >>> c = case_from_records(persons=[{"id": "P1", "name": "Ana", "role": "fugitive"}])
+    >>> a = run_analysis(c)
     >>> info = write_report(c, a, os.path.join(tempfile.mkdtemp(), "report.html"))
     >>> info["targets"], info["fugitives"]
     (1, 1)
@@ -125,15 +121,10 @@ def report_html(ctx):
 
     Examples
     --------
-    >>> import pandas as pd
-    >>> from netanalysis.model import Case
-    >>> from netanalysis.analyze.result import Analysis
-    >>> c = Case(tables={"persons": pd.DataFrame({"id": ["P1"], "name": ["Ana"],
-    ...     "role": ["fugitive"], "_file": "persons.csv", "_line": [2]})})
-    >>> a = Analysis(targets=pd.DataFrame({"rank": [1], "id": ["P1"], "name": ["Ana"],
-    ...     "role": ["fugitive"], "score": [1.0], "why": ["red notice"]}),
-    ...     groups=pd.DataFrame(columns=["group", "id", "name", "role"]),
-    ...     logistics=pd.DataFrame(), measures=pd.DataFrame())
+    >>> from netanalysis.analyze.run import run_analysis
+    >>> from netanalysis.ingest import case_from_records
+    >>> c = case_from_records(persons=[{"id": "P1", "name": "Ana", "role": "fugitive"}])
+    >>> a = run_analysis(c)
     >>> html = report_html(report_context(c, a, title="Case <1>"))
     >>> "Case &lt;1&gt;" in html, "<script src=" in html
     (True, False)
@@ -164,15 +155,10 @@ def report_context(case, analysis, *, title=None, fugitives=None, targets=None, 
 
     Examples
     --------
-    >>> import pandas as pd
-    >>> from netanalysis.model import Case
-    >>> from netanalysis.analyze.result import Analysis
-    >>> c = Case(tables={"persons": pd.DataFrame({"id": ["P1"], "name": ["Ana"],
-    ...     "role": ["fugitive"], "_file": "persons.csv", "_line": [2]})})
-    >>> a = Analysis(targets=pd.DataFrame({"rank": [1], "id": ["P1"], "name": ["Ana"],
-    ...     "role": ["fugitive"], "score": [1.0], "why": ["red notice"]}),
-    ...     groups=pd.DataFrame(columns=["group", "id", "name", "role"]),
-    ...     logistics=pd.DataFrame(), measures=pd.DataFrame())
+    >>> from netanalysis.analyze.run import run_analysis
+    >>> from netanalysis.ingest import case_from_records
+    >>> c = case_from_records(persons=[{"id": "P1", "name": "Ana", "role": "fugitive"}])
+    >>> a = run_analysis(c)
     >>> ctx = report_context(c, a)
     >>> ctx["title"], ctx["n_targets"], [t["id"] for t in ctx["targets"]]
     ('Case report', 1, ['P1'])

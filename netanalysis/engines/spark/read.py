@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from netanalysis.errors import InputError, SchemaError
-from netanalysis.ingest.load import BAD_REF, DUPLICATE, SELF_LINK, IngestCountError
+from netanalysis.ingest.load import SELF_LINK, IngestCountError, id_namespace, whole_table_message
 from netanalysis.ingest.read import normalize_header, printable, read_csv_table, read_header
 from netanalysis.ingest.validate import Problems, TableOptions, convert_column, normalize_id
 from netanalysis.model.case import REJECT_COLUMNS, empty_rejects
@@ -385,7 +385,7 @@ def _read_kind(spark, kind, src, header, phone_region, registry):
     if key and schema[key].get("unique"):
         parts.append(part(keyed.where(F.col("__rn") > 1), key, "id", _UNIQUE, 0, "dup",
                           n1=F.col("__first")))
-        for other in _namespace(kind):
+        for other in id_namespace(kind):
             if other in registry.first:
                 prior = registry.first[other].select("id", F.col("line").alias("__prior"))
                 hits = keyed.where(F.col("__rn") == 1).join(prior, "id")
@@ -420,18 +420,14 @@ def _read_kind(spark, kind, src, header, phone_region, registry):
         if tag == "conv":
             msg = r["msg"]
         elif tag == "dup":
-            msg = f"{DUPLICATE}: {val!r} is already used on line {int(r['n1'])}"
+            msg = whole_table_message("duplicate", val, line=r["n1"])
         elif tag.startswith("ns:"):
-            other = tag[3:]
-            msg = (f"{DUPLICATE}: {val!r} is already a {_singular(other)} id "
-                   f"({registry.files[other]} line {int(r['n1'])}); "
-                   f"{' and '.join(sorted([kind, other]))} share one id namespace")
-        elif r["rk"] is not None:
-            msg = (f"{BAD_REF}: refers to {_singular(r['rk'])} {printable(val)}, which was "
-                   f"rejected ({registry.files[r['rk']]} line {int(r['n1'])})")
+            msg = whole_table_message("namespace", val, kind=kind, other=tag[3:],
+                                      file=registry.files[tag[3:]], line=r["n1"])
         else:
-            msg = (f"{BAD_REF}: refers to unknown "
-                   f"{' or '.join(_singular(k) for k in targets_of[r['column']])} {val!r}")
+            rk = r["rk"]
+            msg = whole_table_message("reference", val, targets=targets_of[r["column"]], other=rk,
+                                      file=None if rk is None else registry.files[rk], line=r["n1"])
         problems.append({"file": r["__file"], "line": int(r["__line"]), "column": r["column"],
                          "value": val, "problem": msg, "stage": int(r["stage"]), "seq": int(r["seq"])})
     for rec in bad_records:
@@ -541,22 +537,6 @@ def _validate_batch(kind, schema, names, extras, options, fname, g):
     res["__pmsg"] = pd.Series([[p[2] for p in ps] for ps in plist], dtype=object)
     res["__pstage"] = pd.Series([[p[3] for p in ps] for ps in plist], dtype=object)
     return pd.DataFrame(res)
-
-
-def _namespace(kind):
-    """Kinds that share an id namespace with `kind` (from the schema's reference columns)."""
-    out = set()
-    for spec in case_schema()["files"].values():
-        for decl in spec["columns"].values():
-            if decl["type"] == "ref" and kind in decl.get("refs", ()):
-                out.update(decl["refs"])
-    out.discard(kind)
-    return [k for k in LOAD_ORDER if k in out]
-
-
-def _singular(kind):
-    return {"persons": "person", "organizations": "organization", "documents": "document",
-            "phones": "phone"}.get(kind, kind)
 
 
 def _q(name):
