@@ -124,8 +124,7 @@ def report_html(ctx):
     >>> from netanalysis.analyze.run import run_analysis
     >>> from netanalysis.ingest import case_from_records
     >>> c = case_from_records(persons=[{"id": "P1", "name": "Ana", "role": "fugitive"}])
-    >>> a = run_analysis(c)
-    >>> html = report_html(report_context(c, a, title="Case <1>"))
+    >>> html = report_html(report_context(c, run_analysis(c), title="Case <1>"))
     >>> "Case &lt;1&gt;" in html, "<script src=" in html
     (True, False)
     """
@@ -158,8 +157,7 @@ def report_context(case, analysis, *, title=None, fugitives=None, targets=None, 
     >>> from netanalysis.analyze.run import run_analysis
     >>> from netanalysis.ingest import case_from_records
     >>> c = case_from_records(persons=[{"id": "P1", "name": "Ana", "role": "fugitive"}])
-    >>> a = run_analysis(c)
-    >>> ctx = report_context(c, a)
+    >>> ctx = report_context(c, run_analysis(c))
     >>> ctx["title"], ctx["n_targets"], [t["id"] for t in ctx["targets"]]
     ('Case report', 1, ['P1'])
     """
