@@ -58,6 +58,17 @@ was among the candidates, so the probabilities of a fugitive sum to the chance t
 move goes to one of the listed candidates. With fewer than ``movements.min_train`` usable legs
 the plain fallback weights of the settings are used instead (``method = "fallback"``).
 
+Beside the logit, a gradient-boosted ranker (LightGBM LambdaRank, Burges 2010; optional extra
+``boost``) is fitted on the same candidates and features when the case has at least
+``movements.min_boosted_train`` usable legs. Its scores are only an order, so they are
+calibrated into probabilities by one scale ``a`` (softmax of ``a`` x score, fitted by maximum
+likelihood on the held-out quarter: a one-parameter conditional logit on the scores, Platt's
+method for choice sets). The held-out check keeps the model with the lower held-out log loss
+(``movements.ranker = "auto"``; ``"logit"`` or ``"boosted"`` force one); the chosen ranker is
+then refitted on all legs with the same settings and keeps the scale. Its ``why`` comes from
+the features' contributions to the score (TreeSHAP, Lundberg et al. 2020), as the logit's
+comes from weight x feature.
+
 Data without a date (undated links and locations) is treated as known at any time; dated data
 counts from its date on, and ``as_of`` excludes everything dated on or after it.
 
@@ -65,6 +76,16 @@ References
 ----------
 McFadden, D. (1974). Conditional logit analysis of qualitative choice behavior. In
 P. Zarembka (ed.), *Frontiers in Econometrics*, 105-142. Academic Press.
+
+Burges, C. J. C. (2010). From RankNet to LambdaRank to LambdaMART: an overview. Microsoft
+Research Technical Report MSR-TR-2010-82.
+
+Platt, J. (1999). Probabilistic outputs for support vector machines and comparisons to
+regularized likelihood methods. *Advances in Large Margin Classifiers*, 61-74.
+
+Lundberg, S. M. et al. (2020). From local explanations to global understanding with
+explainable AI for trees. *Nature Machine Intelligence* 2, 56-67.
+https://doi.org/10.1038/s42256-019-0138-2
 """
 
 from __future__ import annotations
@@ -124,8 +145,8 @@ def anticipate(case, *, fugitive=None, top=None, as_of=None, settings=None):
         the signals that carried the prediction), then ``name``, ``current_place``, ``as_of``,
         ``companions`` (likely travel companions), ``document`` (the document likely used
         next), ``facilitators`` (whose services the move would need), ``signals`` (the
-        features with their contributions) and ``method`` (``conditional_logit`` or
-        ``fallback``).
+        features with their contributions) and ``method`` (``conditional_logit``,
+        ``boosted_ranker`` or ``fallback``).
 
     Raises
     ------
@@ -187,17 +208,24 @@ class MovementModel:
     n_train : int
         Training legs used by the fit.
     method : str
-        ``"conditional_logit"`` or ``"fallback"``.
+        ``"conditional_logit"``, ``"boosted_ranker"`` or ``"fallback"``.
+    booster : lightgbm.Booster or None
+        The gradient-boosted ranker when the held-out check chose it (``method`` is
+        ``"boosted_ranker"``).
+    temperature : float or None
+        The scale that turns the ranker's scores into calibrated probabilities (fitted on the
+        held-out legs).
     train_on : str
         Whose legs the fit used: ``"fugitives"`` or ``"everyone"``.
     mix : float
         The weight of the route share in the ``attraction`` feature, chosen by the held-out
         check.
     holdout : dict or None
-        The held-out check of the last fit: the model fitted on the earlier three quarters of
+        The held-out check of the last fit: the models fitted on the earlier three quarters of
         the training legs, scored on the latest quarter (``n`` legs): ``top1``, ``top3``,
-        ``log_loss`` (mean negative log-likelihood per leg) and the ``mix`` it chose. None
-        for the fallback.
+        ``log_loss`` (mean negative log-likelihood per leg) of the ``method`` it chose, the
+        ``mix`` it chose and ``checks``, the scores of every model tried. None for the
+        fallback.
 
     See Also
     --------
@@ -225,6 +253,8 @@ class MovementModel:
         self.train_on = None
         self.mix = 0.4
         self.holdout = None
+        self.booster = None
+        self.temperature = None
         self._build()
 
     # ------------------------------------------------------------------ index
@@ -393,9 +423,11 @@ class MovementModel:
             self.method = "fallback"
             self.mix = 0.4
             self.holdout = None
+            self.booster = self.temperature = None
             return self
         # held-out check: fit on the earlier three quarters of the legs, score the latest
-        # quarter; it picks the mixing weight of `attraction`, then all legs refit
+        # quarter; it picks the mixing weight of `attraction` and the ranker, then all legs
+        # refit
         l2 = float(s["l2"])
         order = np.argsort(ts, kind="stable")
         cut = int(0.75 * len(order))
@@ -408,14 +440,33 @@ class MovementModel:
             check = _scores([Xs[i] for i in test_i], [ys[i] for i in test_i], w)
             if best is None or check["log_loss"] < best[1]["log_loss"] - 1e-9:
                 best = (mix, check)
-        self.mix, self.holdout = best
-        self.holdout = {"mix": self.mix, "n": len(test_i), **self.holdout}
+        self.mix, logit_check = best
         for X in Xs:
             _attraction(X, self.mix)
+        checks = {"conditional_logit": logit_check}
+        self.booster, self.temperature = None, None
+        boosted = None
+        if s["ranker"] != "logit" and self.n_train >= int(s["min_boosted_train"]):
+            lgb = _lightgbm(required=s["ranker"] == "boosted")
+            if lgb is not None:
+                bst = _fit_boosted(lgb, [Xs[i] for i in fit_i], [ys[i] for i in fit_i])
+                su = [bst.predict(Xs[i], num_threads=1) for i in test_i]
+                temp = _fit_temperature(su, [ys[i] for i in test_i])
+                checks["boosted_ranker"] = _scores_u([temp * u for u in su],
+                                                     [ys[i] for i in test_i])
+                boosted = (lgb, temp)
+        choice = min(checks, key=lambda k: (checks[k]["log_loss"], k != "conditional_logit"))
+        if s["ranker"] == "boosted" and boosted is not None:
+            choice = "boosted_ranker"
+        self.holdout = {"mix": self.mix, "n": len(test_i), "method": choice,
+                        **checks[choice], "checks": checks}
         w, _, _ = _fit_logit(Xs, ys, l2)
         self.weights = dict(zip(FEATURES, map(float, w)))
+        if choice == "boosted_ranker":
+            lgb, self.temperature = boosted
+            self.booster = _fit_boosted(lgb, Xs, ys)
         self.coverage = (self.n_train + 1) / (n_ex + 2)
-        self.method = "conditional_logit"
+        self.method = choice
         return self
 
     # ------------------------------------------------------------------ predict
@@ -453,13 +504,23 @@ class MovementModel:
             if not cands:
                 continue
             _attraction(X, self.mix)
-            u = X @ w
+            if self.booster is not None:
+                # contributions of the features to the score (TreeSHAP), on the logit scale
+                contrib = self.temperature * self.booster.predict(
+                    X, pred_contrib=True, num_threads=1)[:, :len(FEATURES)]
+                u = contrib.sum(axis=1)
+            else:
+                contrib = X * w
+                u = contrib.sum(axis=1)
             e = np.exp(u - u.max())
             prob = self.coverage * e / e.sum()
             # what sets a place apart from the other candidates (from nothing when alone)
-            contrib = (X - X.mean(axis=0)) * w if len(cands) > 1 else X * w
+            if len(cands) > 1:
+                contrib = contrib - contrib.mean(axis=0)
             order = np.argsort(-prob, kind="stable")[:top]
             extra = self._context(p, T, cands[order[0]])
+            for k in order:
+                _share_evidence(ev[k], X[k], ev["current"])
             for rank, k in enumerate(order, 1):
                 c = cands[k]
                 info = self._place(c)
@@ -789,6 +850,23 @@ def _why(contrib, ev):
     return "; ".join(parts) or "route network prior"
 
 
+def _share_evidence(e, x, cur):
+    """Texts of the features that compare a place with the others one journey away."""
+    if x[_F["route_share"]] > 0:
+        e["route_share"] = f"{x[_F['route_share']]:.0%} of the journeys from {cur} go there"
+    if x[_F["pull_share"]] > 0:
+        e["pull_share"] = (f"{x[_F['pull_share']]:.0%} of the pull (own visits, the network's "
+                           f"places) of the places one journey from {cur}")
+    net = [e[k] for k in ("lodging", "support", "family", "associates") if k in e]
+    if x[_F["network_direct"]] > 0 and net:
+        e["network_direct"] = net[0] + f", one journey from {cur}"
+    if x[_F["new_direct"]] > 0:
+        e["new_direct"] = f"a place not visited before, one journey from {cur}"
+    parts = [e[k] for k in ("pull_share", "route_share") if k in e]
+    if parts:
+        e["attraction"] = "; ".join(parts)
+
+
 def _shares(X, visits, cands):
     """Fill the features that compare a candidate with the other places one journey away.
 
@@ -827,9 +905,13 @@ def _attraction(X, mix):
 
 def _scores(Xs, ys, w):
     """Top-1, top-3 and mean log loss of weights `w` on choice sets `Xs` with choices `ys`."""
+    return _scores_u([X @ w for X in Xs], ys)
+
+
+def _scores_u(us, ys):
+    """Top-1, top-3 and mean log loss of utilities `us` (softmax) with choices `ys`."""
     top1 = top3 = loss = 0.0
-    for X, y in zip(Xs, ys):
-        u = X @ w
+    for u, y in zip(us, ys):
         rank = int(np.sum(u > u[y]))
         top1 += rank == 0
         top3 += rank < 3
@@ -867,3 +949,49 @@ def _fit_logit(Xs, ys, l2):
     res = minimize(f, np.zeros(X.shape[1]), jac=True, method="L-BFGS-B",
                    options={"maxiter": 300, "ftol": 1e-9})
     return res.x / sd, G, float(res.fun)
+
+
+#: The boosted ranker: small trees, a fixed number of rounds (no early stopping, so that the
+#: held-out legs stay held out), one thread and a fixed seed (the same fit every run).
+_BOOST_PARAMS = {"objective": "lambdarank", "learning_rate": 0.05, "num_leaves": 15,
+                 "min_data_in_leaf": 20, "lambda_l2": 1.0, "lambdarank_truncation_level": 20,
+                 "num_threads": 1, "deterministic": True, "force_row_wise": True, "seed": 0,
+                 "verbose": -1}
+_BOOST_ROUNDS = 150
+
+
+def _lightgbm(required=False):
+    """The lightgbm module, or None when it is not installed (an error when `required`)."""
+    try:
+        import lightgbm
+    except ImportError:
+        if required:
+            raise NetanalysisError("movements.ranker 'boosted' needs lightgbm: "
+                                   "pip install 'netanalysis[boost]'") from None
+        return None
+    return lightgbm
+
+
+def _fit_boosted(lgb, Xs, ys):
+    """Fit a LambdaRank booster on choice sets `Xs` (one query each) with choices `ys`."""
+    sizes = np.array([len(x) for x in Xs])
+    label = np.zeros(int(sizes.sum()))
+    label[np.r_[0, np.cumsum(sizes)[:-1]] + np.asarray(ys)] = 1.0
+    data = lgb.Dataset(np.vstack(Xs), label, group=sizes, feature_name=list(FEATURES),
+                       params={"verbose": -1})
+    return lgb.train(_BOOST_PARAMS, data, num_boost_round=_BOOST_ROUNDS)
+
+
+def _fit_temperature(us, ys):
+    """The scale `a` that makes softmax(a x score) most likely on choices `ys` (calibration).
+
+    A ranker's scores are only an order; a one-parameter conditional logit on them, fitted on
+    legs the ranker did not see, turns them into probabilities (Platt 1999, for choice sets).
+    """
+    from scipy.optimize import minimize_scalar
+
+    def nll(a):
+        return _scores_u([a * u for u in us], ys)["log_loss"]
+
+    return float(minimize_scalar(nll, bounds=(1e-3, 50.0), method="bounded",
+                                 options={"xatol": 1e-4}).x)

@@ -1,5 +1,7 @@
 """Movement anticipation (netanalysis.analyze.movements) on small hand-made cases."""
 
+import math
+
 import pandas as pd
 import pytest
 from click.testing import CliRunner
@@ -221,3 +223,62 @@ def test_each_fit_checks_itself_on_held_out_legs(tmp_path):
     assert h["top3"] > 0.6 and 0 < h["log_loss"] < 3
     (tmp_path / "small").mkdir()
     assert MovementModel(load_case(_case(tmp_path / "small"))).fit().holdout is None
+
+
+@pytest.fixture(scope="module")
+def synth400(tmp_path_factory):
+    from netanalysis.synth import synth_case
+
+    d = tmp_path_factory.mktemp("synth400")
+    synth_case(d, persons=400, seed=2)
+    return load_case(d)
+
+
+def _movement_settings(**kw):
+    from netanalysis.settings import load_settings
+
+    return load_settings(env={}, movements=kw)
+
+
+def test_the_held_out_check_chooses_between_the_logit_and_the_boosted_ranker(synth400):
+    pytest.importorskip("lightgbm", reason="the boosted ranker needs the extra 'boost'")
+    m = MovementModel(synth400, settings=_movement_settings(min_boosted_train=40)).fit()
+    checks = m.holdout["checks"]
+    assert set(checks) == {"conditional_logit", "boosted_ranker"}
+    best = min(checks, key=lambda k: checks[k]["log_loss"])
+    assert m.method == m.holdout["method"] == best
+    assert m.holdout["log_loss"] == checks[best]["log_loss"]
+    assert (m.booster is not None) == (best == "boosted_ranker")
+    # a small case (fewer legs than min_boosted_train) gets the plain logit only
+    small = MovementModel(synth400, settings=_movement_settings(min_boosted_train=10_000)).fit()
+    assert small.method == "conditional_logit" and set(small.holdout["checks"]) == {
+        "conditional_logit"} and small.booster is None
+
+
+def test_boosted_ranker_probabilities_are_calibrated_shares_and_why_names_signals(synth400):
+    pytest.importorskip("lightgbm", reason="the boosted ranker needs the extra 'boost'")
+    m = MovementModel(synth400, settings=_movement_settings(min_boosted_train=40,
+                                                           ranker="boosted")).fit()
+    assert m.method == "boosted_ranker" and m.temperature > 0
+    df = m.predict(top=100)
+    assert (df["method"] == "boosted_ranker").all()
+    sums = df.groupby("id")["probability"].sum()
+    assert ((sums > 0) & (sums <= m.coverage + 1e-3)).all()
+    assert df["why"].str.len().gt(0).all() and (df["why"] != "route network prior").any()
+    # the same fit twice gives the same ranking (one thread, fixed seed)
+    again = MovementModel(synth400, settings=_movement_settings(min_boosted_train=40,
+                                                               ranker="boosted")).fit()
+    pd.testing.assert_frame_equal(again.predict(top=100), df)
+    # the held-out log loss of the calibrated ranker beats a uniform guess among candidates
+    assert m.holdout["checks"]["boosted_ranker"]["log_loss"] < math.log(20)
+
+
+def test_boosted_ranker_without_lightgbm(synth400, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "lightgbm", None)  # import lightgbm raises ImportError
+    m = MovementModel(synth400, settings=_movement_settings(min_boosted_train=40)).fit()
+    assert m.method == "conditional_logit"
+    with pytest.raises(NetanalysisError, match=r"netanalysis\[boost\]"):
+        MovementModel(synth400, settings=_movement_settings(min_boosted_train=40,
+                                                           ranker="boosted")).fit()
