@@ -21,6 +21,9 @@ family           the same for family
 associates       the same for associates and co-offenders
 network_travel   log(1 + legs to c by anyone of the person's network)
 cotravel         sum of log(1 + shared journeys) of co-travellers whose places include c
+calls            recent calls: for each supporter, relative or associate with calls in the
+                 ``movements.call_window_days`` before ``t``, the confidence of the tie x
+                 log(1 + those calls), summed over those whose places include c
 own_places       own safe houses, sightings, work places... at c (confidence x kind weight)
 route            log(1 + legs from the current place to c in the whole case)
 direct           1 when anyone in the case travelled between the current place and c
@@ -107,7 +110,7 @@ __all__ = ["FEATURES", "MOVEMENT_COLUMNS", "MovementModel", "anticipate"]
 
 #: The features of a candidate place, in the order of the weight vector.
 FEATURES = ("visits", "recency", "base", "own_transition", "back", "lodging", "support",
-            "family", "associates", "network_travel", "cotravel", "own_places", "route",
+            "family", "associates", "network_travel", "cotravel", "calls", "own_places", "route",
             "direct", "gravity", "distance", "home_country", "new", "pull_share",
             "route_share", "network_direct", "new_direct", "attraction")
 #: The contract columns of ``movements.csv``, first in the DataFrame :func:`anticipate` returns.
@@ -339,6 +342,7 @@ class MovementModel:
                     cat = "family" if typ in fam else "associates"
                     self.nbrs[a].append((b, cat, conf, tt, typ, g))
                     self.nbrs[b].append((a, cat, conf, tt, typ, g))
+        self.call_t = _call_times(t["phones"], t["calls"], self.nbrs)
         # co-travel: people on the same journey (flight or voyage, same day)
         self.cotravel = defaultdict(list)  # person -> (other, t)
         if len(legs):
@@ -623,6 +627,8 @@ class MovementModel:
         net = defaultdict(lambda: defaultdict(float))  # category -> place -> value
         net_ev = defaultdict(list)  # (category, place) -> evidence
         net_travel = Counter()
+        called = {}  # neighbour -> (confidence of the strongest tie, type, recent calls)
+        window = float(s["call_window_days"])
         for q, cat, conf, t0, typ, g in self.nbrs.get(p, ()):
             if t0 >= t:
                 continue
@@ -630,6 +636,18 @@ class MovementModel:
                 net[cat][place] += conf * w
                 if explain:
                     net_ev[(cat, place)].append((conf * w, q, typ, g))
+            ct = self.call_t.get((p, q))
+            if ct is not None and conf > called.get(q, (-1.0,))[0]:
+                n = bisect_left(ct, t) - bisect_left(ct, t - window)
+                if n:
+                    called[q] = (conf, typ, n)
+        calls = defaultdict(float)
+        calls_ev = defaultdict(list)
+        for q, (conf, typ, n) in called.items():
+            for place, w in self._places_of(q, t, travel=False).items():
+                calls[place] += conf * w * math.log1p(n)
+                if explain:
+                    calls_ev[place].append((n, q, typ))
             qa, qk = self._known_legs(q, t)
             for d in self.leg_d[qa:qk]:
                 net_travel[d] += 1
@@ -691,6 +709,7 @@ class MovementModel:
             x[_F["associates"]] = net["associates"].get(c, 0.0) if "associates" in net else 0.0
             x[_F["network_travel"]] = math.log1p(net_travel.get(c, 0))
             x[_F["cotravel"]] = cot.get(c, 0.0)
+            x[_F["calls"]] = calls.get(c, 0.0)
             x[_F["own_places"]] = own_other.get(c, 0.0)
             x[_F["route"]] = math.log1p(route.get(c, 0))
             x[_F["direct"]] = 1.0 if c in linked else 0.0
@@ -705,6 +724,12 @@ class MovementModel:
                 ev[j] = self._evidence(c, v, last, own_res, own_other, own_other_kinds, trans,
                                        cur, prev, net_ev, net_travel, cot_ev, route, ci,
                                        linked)
+                if calls_ev.get(c):
+                    items = sorted(calls_ev[c], key=lambda x: (-x[0], x[1]))[:2]
+                    ev[j]["calls"] = "; ".join(
+                        f"{n} call{'s' if n > 1 else ''} with {self._who(q)} ({typ})"
+                        for n, q, typ in items) + f" in the {window:g} days before, " + (
+                        "who has a place there" if len(items) == 1 else "who have places there")
         _shares(X, visits, cands)
         return cands, X, ev
 
@@ -848,6 +873,31 @@ def _why(contrib, ev):
         if text:
             parts.append(f"{FEATURES[j].replace('_', ' ')}: {text}")
     return "; ".join(parts) or "route network prior"
+
+
+def _call_times(phones, calls, nbrs):
+    """Times of the calls between each person and their network: {(p, q): sorted days}.
+
+    A call counts between the persons known to use its two numbers (``phones``), when one is
+    a supporter, relative or associate of the other (`nbrs`); both orders of the pair are
+    keys.
+    """
+    if not len(calls) or not len(phones) or not nbrs:
+        return {}
+    users = pd.DataFrame({"number": phones["number"].astype(str),
+                          "person": phones["person_id"].astype(str)}).drop_duplicates()
+    c = pd.DataFrame({"a": calls["caller"].astype(str), "b": calls["callee"].astype(str),
+                      "t": _days(calls["start"])})
+    c = c[np.isfinite(c["t"].to_numpy(float))]
+    c = c.merge(users.rename(columns={"number": "a", "person": "pa"}), on="a")
+    c = c.merge(users.rename(columns={"number": "b", "person": "pb"}), on="b")
+    c = c[c["pa"] != c["pb"]]
+    pairs = pd.DataFrame([(p, q) for p, lst in nbrs.items() for q, *_ in lst],
+                         columns=["pa", "pb"]).drop_duplicates()
+    both = pd.concat([c[["pa", "pb", "t"]],
+                      c[["pb", "pa", "t"]].set_axis(["pa", "pb", "t"], axis=1)])
+    both = both.merge(pairs, on=["pa", "pb"])
+    return {k: np.sort(g.to_numpy(float)) for k, g in both.groupby(["pa", "pb"])["t"]}
 
 
 def _share_evidence(e, x, cur):

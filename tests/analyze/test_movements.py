@@ -282,3 +282,41 @@ def test_boosted_ranker_without_lightgbm(synth400, monkeypatch):
     with pytest.raises(NetanalysisError, match=r"netanalysis\[boost\]"):
         MovementModel(synth400, settings=_movement_settings(min_boosted_train=40,
                                                            ranker="boosted")).fit()
+
+
+PHONES = """number,person_id
++573001111111,F1
++34600222222,S2
++50760333333,S1
+"""
+
+
+def _calls(*rows):
+    return "caller,callee,start,duration_s\n" + "".join(f"{a},{b},{t},60\n" for a, b, t in rows)
+
+
+def test_recent_calls_with_a_supporter_point_to_their_place_and_why_says_so(tmp_path):
+    # F1 (in BOG since 2024-03-30) calls S2, who supplies documents and lives in MAD, twice in
+    # the days before 2024-04-20; a call to S1 a month earlier and one after as_of do not count
+    calls = _calls(("+573001111111", "+34600222222", "2024-04-12T09:00"),
+                   ("+34600222222", "+573001111111", "2024-04-18T21:00"),
+                   ("+573001111111", "+50760333333", "2024-03-15T09:00"),
+                   ("+573001111111", "+50760333333", "2024-04-20T09:00"))
+    case = load_case(_case(tmp_path, **{"phones.csv": PHONES, "calls.csv": calls}))
+    assert case.rejects.empty
+    df = anticipate(case, as_of="2024-04-20", top=50).set_index("place")
+    assert "calls: 2 calls with S2 Eva Lara (documents) in the 14 days before" in df.loc["MAD",
+                                                                                      "why"]
+    assert "calls" not in df.loc["PTY", "why"]
+    m = MovementModel(case)
+    cands, X, _ = m._state("F1", m._as_of_t("2024-04-20"))
+    feat = dict(zip(cands, X[:, FEATURES.index("calls")]))
+    assert feat["MAD"] > 0 and feat["PTY"] == 0  # S1's calls: a month before, or on as_of
+    # without the calls MAD is less likely
+    (tmp_path / "plain").mkdir()
+    plain = anticipate(load_case(_case(tmp_path / "plain")), as_of="2024-04-20", top=50)
+    assert df.loc["MAD", "probability"] > plain.set_index("place").loc["MAD", "probability"]
+    # from the call's day on it counts, not before: as_of 2024-04-12 sees none of them
+    early = MovementModel(case)
+    cands, X, _ = early._state("F1", early._as_of_t("2024-04-12"))
+    assert X[:, FEATURES.index("calls")].sum() == 0
