@@ -69,8 +69,9 @@ likelihood on the held-out quarter: a one-parameter conditional logit on the sco
 method for choice sets). The held-out check keeps the model with the lower held-out log loss
 (``movements.ranker = "auto"``; ``"logit"`` or ``"boosted"`` force one); the chosen ranker is
 then refitted on all legs with the same settings and keeps the scale. Its ``why`` comes from
-the features' contributions to the score (TreeSHAP, Lundberg et al. 2020), as the logit's
-comes from weight x feature.
+the features' contributions to the score (TreeSHAP, Lundberg et al. 2020: against the average
+candidate of its training legs), as the logit's comes from weight x feature (against the
+average candidate of the fugitive).
 
 Data without a date (undated links and locations) is treated as known at any time; dated data
 counts from its date on, and ``as_of`` excludes everything dated on or after it.
@@ -96,6 +97,7 @@ from __future__ import annotations
 import math
 from bisect import bisect_left
 from collections import Counter, defaultdict
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -122,6 +124,8 @@ _SUPPORT_ORDER = ("lodging", "transport", "documents", "financial")
 #: Mixing weights of the route share in ``attraction``, chosen by the fit.
 _MIX_GRID = (0.05, 0.2, 1.0)
 _ATTRACTION_FLOOR = 1e-3
+#: The confidence of a grading, computed once per distinct grading.
+_confidence = lru_cache(maxsize=None)(grading_confidence)
 
 
 def anticipate(case, *, fugitive=None, top=None, as_of=None, settings=None):
@@ -268,8 +272,9 @@ class MovementModel:
         self.names = dict(zip(persons["id"].astype(str), persons["name"]))
         self.roles = dict(zip(persons["id"].astype(str), persons["role"]))
         nat = persons["nationality"] if "nationality" in persons else [None] * len(persons)
+        nat = nat.tolist() if isinstance(nat, pd.Series) else nat
         self.nationality = {p: set(v) if isinstance(v, (list, tuple)) else set()
-                            for p, v in zip(persons["id"].astype(str), nat)}
+                            for p, v in zip(persons["id"].astype(str).tolist(), nat)}
         # legs, sorted by person and time
         tr = t["travel"]
         legs = pd.DataFrame({
@@ -282,7 +287,8 @@ class MovementModel:
         })
         legs = legs[np.isfinite(legs["t"].to_numpy(float)) & legs["origin"].notna()
                     & legs["dest"].notna()]
-        jkeys = ([journey_key(r) for r in tr.loc[legs.index].to_dict("records")]
+        jcols = [c for c in ("carrier", "flight", "depart", "_line") if c in tr]
+        jkeys = ([journey_key(r) for r in tr.loc[legs.index, jcols].to_dict("records")]
                  if len(legs) else [])
         legs = legs.assign(jkey=jkeys).sort_values(["person", "t", "line"], kind="stable")
         legs = legs.reset_index(drop=True)
@@ -316,12 +322,13 @@ class MovementModel:
         loc = t["locations"]
         if len(loc):
             t0 = _days(loc["start"])
-            for pid, place, kind, tt, g in zip(loc["person_id"].astype(str), loc["place"],
-                                              loc["kind"], t0, loc["grading"]):
+            for pid, place, kind, tt, g in zip(loc["person_id"].astype(str).tolist(),
+                                              loc["place"].tolist(), loc["kind"].tolist(),
+                                              t0.tolist(), loc["grading"].tolist()):
                 if not isinstance(place, str):
                     continue
                 kind = kind if isinstance(kind, str) else "other"
-                w = grading_confidence(g if isinstance(g, str) else "F6") * kinds.get(kind, 0.5)
+                w = _confidence(g if isinstance(g, str) else "F6") * kinds.get(kind, 0.5)
                 self.locs[pid].append((place, kind, tt if np.isfinite(tt) else -math.inf, w,
                                        g if isinstance(g, str) else "F6"))
         # network: who supports, is family or an associate of whom (person -> list)
@@ -330,10 +337,12 @@ class MovementModel:
         links = t["links"]
         if len(links):
             t0 = _days(links["start"])
-            for a, b, typ, g, tt in zip(links["from_id"].astype(str), links["to_id"].astype(str),
-                                        links["type"], links["grading"], t0):
+            for a, b, typ, g, tt in zip(links["from_id"].astype(str).tolist(),
+                                        links["to_id"].astype(str).tolist(),
+                                        links["type"].tolist(), links["grading"].tolist(),
+                                        t0.tolist()):
                 g = g if isinstance(g, str) else "F6"
-                conf = grading_confidence(g)
+                conf = _confidence(g)
                 tt = tt if np.isfinite(tt) else -math.inf
                 if typ in SUPPORT_TYPES:
                     cat = "lodging" if typ == "lodging" else "support"
@@ -348,10 +357,17 @@ class MovementModel:
         if len(legs):
             cap = int(s["cotravel_max_group"])
             g = legs[~legs["jkey"].str.startswith("journey:row")]
-            for _, grp in g.groupby("jkey", sort=False):
-                if len(grp) < 2 or len(grp) > cap:
+            # groups in the order of their first row, rows in their order (as a groupby)
+            codes = pd.factorize(g["jkey"])[0]
+            order = np.argsort(codes, kind="stable")
+            codes = codes[order]
+            ps_all = g["person"].to_numpy(dtype=object)[order].tolist()
+            ts_all = g["t"].to_numpy(float)[order].tolist()
+            bounds = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1], True]).tolist()
+            for lo, hi in zip(bounds[:-1], bounds[1:]):
+                if hi - lo < 2 or hi - lo > cap:
                     continue
-                ps, ts = grp["person"].tolist(), grp["t"].tolist()
+                ps, ts = ps_all[lo:hi], ts_all[lo:hi]
                 for i, a in enumerate(ps):
                     for b in ps:
                         if a != b:
@@ -454,7 +470,8 @@ class MovementModel:
             lgb = _lightgbm(required=s["ranker"] == "boosted")
             if lgb is not None:
                 bst = _fit_boosted(lgb, [Xs[i] for i in fit_i], [ys[i] for i in fit_i])
-                su = [bst.predict(Xs[i], num_threads=1) for i in test_i]
+                flat = bst.predict(np.vstack([Xs[i] for i in test_i]), num_threads=1)
+                su = np.split(flat, np.cumsum([len(Xs[i]) for i in test_i])[:-1])
                 temp = _fit_temperature(su, [ys[i] for i in test_i])
                 checks["boosted_ranker"] = _scores_u([temp * u for u in su],
                                                      [ys[i] for i in test_i])
@@ -503,25 +520,34 @@ class MovementModel:
         w = np.array([self.weights[f] for f in FEATURES])
         rows = []
         as_of_text = as_of or _day_text(T - 1)
+        states = []
         for p in ids:
             cands, X, ev = self._state(p, T, explain=True)
-            if not cands:
-                continue
-            _attraction(X, self.mix)
+            if cands:
+                _attraction(X, self.mix)
+                states.append((p, cands, X, ev))
+        if self.booster is not None and states:
+            # the scores of every candidate in one call (rows are scored independently)
+            flat = self.temperature * self.booster.predict(
+                np.vstack([X for _, _, X, _ in states]), num_threads=1)
+            scores = np.split(flat, np.cumsum([len(X) for _, _, X, _ in states])[:-1])
+        for i, (p, cands, X, ev) in enumerate(states):
             if self.booster is not None:
-                # contributions of the features to the score (TreeSHAP), on the logit scale
-                contrib = self.temperature * self.booster.predict(
-                    X, pred_contrib=True, num_threads=1)[:, :len(FEATURES)]
-                u = contrib.sum(axis=1)
+                u = scores[i]
+                contrib = None  # filled below for the places listed only (TreeSHAP is slow)
             else:
-                contrib = X * w
-                u = contrib.sum(axis=1)
+                u = X @ w
+                # what sets a place apart from the other candidates (from nothing when alone)
+                contrib = (X - X.mean(axis=0)) * w if len(cands) > 1 else X * w
             e = np.exp(u - u.max())
             prob = self.coverage * e / e.sum()
-            # what sets a place apart from the other candidates (from nothing when alone)
-            if len(cands) > 1:
-                contrib = contrib - contrib.mean(axis=0)
             order = np.argsort(-prob, kind="stable")[:top]
+            if contrib is None:
+                # the features' contributions to the score (TreeSHAP, on the logit scale),
+                # against the average candidate the ranker was trained on
+                contrib = np.zeros_like(X)
+                contrib[order] = self.temperature * self.booster.predict(
+                    X[order], pred_contrib=True, num_threads=1)[:, :len(FEATURES)]
             extra = self._context(p, T, cands[order[0]])
             for k in order:
                 _share_evidence(ev[k], X[k], ev["current"])
@@ -996,9 +1022,25 @@ def _fit_logit(Xs, ys, l2):
         grad = Z.T @ p - Z[chosen].sum(axis=0)
         return nll / G + 0.5 * l2 * w @ w / G, grad / G + l2 * w / G
 
-    res = minimize(f, np.zeros(X.shape[1]), jac=True, method="L-BFGS-B",
-                   options={"maxiter": 300, "ftol": 1e-9})
+    with _one_blas_thread():
+        res = minimize(f, np.zeros(X.shape[1]), jac=True, method="L-BFGS-B",
+                       options={"maxiter": 300, "ftol": 1e-9})
     return res.x / sd, G, float(res.fun)
+
+
+def _one_blas_thread():
+    """A context in which BLAS runs on one thread (when threadpoolctl is installed).
+
+    The fit multiplies a tall matrix by a vector a few hundred times: threads gain nothing at
+    that size and, on a loaded machine, spin for their share (several times the CPU time).
+    """
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - a dependency, but the fit works without it
+        from contextlib import nullcontext
+
+        return nullcontext()
+    return threadpool_limits(limits=1, user_api="blas")
 
 
 #: The boosted ranker: small trees, a fixed number of rounds (no early stopping, so that the
