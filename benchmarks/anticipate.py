@@ -7,13 +7,16 @@ predicts, with ``as_of`` = that leg's departure, where the fugitive goes next, u
 dated before it. Weights are fitted with data before the start of the 60-day block the
 departure falls in (so at most one fit per block, and never with data after the departure).
 
-Printed per case, for the model and two history-only baselines measured in the same run
+Printed per case, for the model (the ranker its held-out check chose per fit, as
+``movements.ranker = "auto"`` does), the conditional logit and the gradient-boosted ranker
+alone (all three from the same fits) and two history-only baselines measured in the same run
 (``frequent``: the fugitive's most frequent destination so far; ``markov``: the fugitive's own
 first-order transitions from the current place, then the most frequent destination):
 top-1, top-3, mean reciprocal rank (0 when the place is not ranked), mean search cost (rank /
 number of candidates; 1 when not ranked), separately for returns to known places and moves to
-places the fugitive never visited; the ratio of the model's top-3 to the better baseline's; a
-calibration table of the model (predicted probability of every candidate against how often it
+places the fugitive never visited, and for the new places where the true place came from
+among the candidates (``_source``); the ratio of each model's top-3 to the better baseline's;
+a calibration table of each model (predicted probability of every candidate against how often it
 was the destination); the held-out checks of the fits; CPU seconds per fugitive (fits and
 predictions, process time so that a loaded machine does not inflate it; indexing the case is
 shown apart).
@@ -56,8 +59,14 @@ VARIANTS = {
     "aloof": {"p_new": 0.25, "p_base": 0.3, "support_pull": 0.1, "moves": (4, 10)},
 }
 BLOCK_DAYS = 60
-#: The model, the two history-only baselines and the generator's own rule (a ceiling).
-METHODS = ("model", "frequent", "markov", "generator")
+#: The model (the ranker its held-out check chose), the conditional logit and the boosted
+#: ranker alone, the two history-only baselines and the generator's own rule (a ceiling).
+METHODS = ("model", "logit", "boosted", "frequent", "markov", "generator")
+MODELS = ("model", "logit", "boosted")
+#: Where a new place (one the fugitive never visited) is among the candidates, by the first
+#: signal that puts it there (see ``_source``).
+SOURCES = ("network place", "co-traveller place", "own location record", "network travel",
+           "one journey away", "gravity prior", "not a candidate")
 
 
 def _ranks(order, target):
@@ -145,7 +154,8 @@ def run_case(n, seed, variant, train_on="fugitives", max_fugitives=None):
     t0 = time.process_time()
     from netanalysis.settings import load_settings
 
-    model = MovementModel(case, settings=load_settings(env={}, movements={"train_on": train_on}))
+    model = MovementModel(case, settings=load_settings(
+        env={}, movements={"train_on": train_on, "ranker": "boosted"}))
     fugs = [p for p, r in model.roles.items() if r == "fugitive"]
     held = []
     for p in fugs:
@@ -159,41 +169,86 @@ def run_case(n, seed, variant, train_on="fugitives", max_fugitives=None):
     for p, i in held:
         by_block.setdefault(int(model.leg_t[i] // BLOCK_DAYS), []).append((p, i))
     stats = {k: {"all": [], "return": [], "new": []} for k in METHODS}
-    calib = []
+    sources = {k: Counter() for k in SOURCES}  # source -> Counter of (method, top-3 hit)
+    calib = {k: [] for k in MODELS}
     fits = 0
     checks = []
+    chosen = Counter()
     secs = rule_secs = 0.0
     for blk in sorted(by_block):
         t1 = time.process_time()
         model.fit(as_of=_date(blk * BLOCK_DAYS))
         secs += time.process_time() - t1
         fits += 1
+        # the choice of ranker="auto": the lower held-out log loss, the logit on a tie
+        auto = "logit"
         if model.holdout:
             checks.append(model.holdout)
+            c = model.holdout["checks"]
+            if "boosted_ranker" in c and (c["boosted_ranker"]["log_loss"]
+                                          < c["conditional_logit"]["log_loss"]):
+                auto = "boosted"
+        chosen[auto if model.booster is not None else "logit (too few legs to boost)"
+               if model.holdout else "fallback"] += 1
+        booster = model.booster
         for p, i in by_block[blk]:
             t = model.leg_t[i]
             target = model.leg_d[i]
             a, _ = model._known_legs(p, t)
             seen = set(model.leg_d[a:i].tolist()) | set(model.leg_o[a:i].tolist())
             kind = "return" if target in seen else "new"
-            t1 = time.process_time()
-            df = model.predict(fugitive=p, top=10_000, as_of=_date(t))
-            secs += time.process_time() - t1
-            order = df["place"].tolist()
-            for place, prob in zip(order, df["probability"].tolist()):
-                calib.append((prob, place == target))
+            orders = {}
+            for name, bst in (("logit", None), ("boosted", booster)):
+                model.booster = bst
+                t1 = time.process_time()
+                df = model.predict(fugitive=p, top=10_000, as_of=_date(t))
+                secs += time.process_time() - t1
+                orders[name] = df["place"].tolist(), df["probability"].tolist()
+            model.booster = booster
+            if booster is None:  # no ranker fitted: the logit stands for it
+                orders["boosted"] = orders["logit"]
+            orders["model"] = orders[auto if booster is not None else "logit"]
+            for name in MODELS:
+                calib[name].extend((prob, place == target) for place, prob in zip(*orders[name]))
             freq, markov, cur = _baselines(model, p, t)
             t1 = time.process_time()
             gen = rule(model, p, t, cur)
             rule_secs += time.process_time() - t1
-            for name, ranking in (("model", order), ("frequent", freq), ("markov", markov),
-                                  ("generator", gen)):
-                r = _ranks(ranking, target)
+            ranks = {}
+            for name, ranking in ([(k, orders[k][0]) for k in MODELS]
+                                  + [("frequent", freq), ("markov", markov), ("generator", gen)]):
+                r = ranks[name] = _ranks(ranking, target)
                 rec = (r, max(len(ranking), 1))
                 stats[name]["all"].append(rec)
                 stats[name][kind].append(rec)
+            if kind == "new":
+                src = _source(model, p, t, target)
+                sources[src]["n"] += 1
+                for name in ("model", "generator"):
+                    sources[src][name] += ranks[name] is not None and ranks[name] <= 3
     index_secs = time.process_time() - t0 - secs - rule_secs
-    return stats, calib, len(held), fits, (secs, index_secs), model, checks
+    return stats, calib, len(held), fits, (secs, index_secs), model, checks, sources, chosen
+
+
+def _source(model, p, t, target):
+    """Where the true new place came from among the candidates (the first signal that holds)."""
+    from netanalysis.analyze.movements import FEATURES
+
+    cands, X, _ = model._state(p, t)
+    if target not in cands:
+        return "not a candidate"
+    x = dict(zip(FEATURES, X[cands.index(target)]))
+    if x["lodging"] + x["support"] + x["family"] + x["associates"] > 0:
+        return "network place"
+    if x["cotravel"] > 0:
+        return "co-traveller place"
+    if x["own_places"] > 0:
+        return "own location record"
+    if x["network_travel"] > 0:
+        return "network travel"
+    if x["direct"] > 0:
+        return "one journey away"
+    return "gravity prior"
 
 
 def _date(days):
@@ -215,20 +270,23 @@ def _summ(recs):
 
 
 def report(n, seed, variant, train_on, max_fugitives=None):
-    stats, calib, nheld, fits, (secs, index_secs), model, checks = run_case(
-        n, seed, variant, train_on, max_fugitives)
+    (stats, calib, nheld, fits, (secs, index_secs), model, checks, sources,
+     chosen) = run_case(n, seed, variant, train_on, max_fugitives)
     print(f"\n== {n:,} persons, seed {seed}, itineraries {variant} "
           f"{VARIANTS[variant] or '(defaults)'}, trained on {train_on}")
-    print(f"held-out legs (one per fugitive): {nheld}; fits: {fits}; last fit: {model.method} "
-          f"on {model.train_on}, "
-          f"{model.n_train} training legs, coverage {model.coverage:.2f}; index "
-          f"{index_secs:.1f} s, fits and predictions {secs:.1f} s: "
+    print(f"held-out legs (one per fugitive): {nheld}; fits: {fits}; last fit: "
+          f"{model.train_on}, {model.n_train} training legs, coverage {model.coverage:.2f}; "
+          f"index {index_secs:.1f} s, fits and predictions (both rankers) {secs:.1f} s: "
           f"{secs / max(nheld, 1):.3f} CPU s per fugitive")
+    print(f"ranker chosen by the held-out check, per fit: {dict(chosen)}")
     if checks:
-        print("held-out checks of the fits (latest quarter of each fit's legs): "
-              f"top-3 {np.mean([c['top3'] for c in checks]):.3f}, log loss "
-              f"{np.mean([c['log_loss'] for c in checks]):.3f}, mix chosen "
-              f"{dict(Counter(c['mix'] for c in checks))}")
+        for key, name in (("conditional_logit", "logit"), ("boosted_ranker", "boosted")):
+            cs = [c["checks"][key] for c in checks if key in c["checks"]]
+            if cs:
+                print(f"held-out checks of the fits ({name}, latest quarter of each fit's "
+                      f"legs, {len(cs)} fits): top-3 {np.mean([c['top3'] for c in cs]):.3f}, "
+                      f"log loss {np.mean([c['log_loss'] for c in cs]):.3f}")
+        print(f"mix chosen {dict(Counter(c['mix'] for c in checks))}")
     print(f"{'method':10} {'split':7} {'n':>4} {'top1':>6} {'top3':>6} {'mrr':>6} {'cost':>6}")
     top3 = {}
     summ = {}
@@ -240,22 +298,38 @@ def report(n, seed, variant, train_on, max_fugitives=None):
             print(f"{name:10} {split:7} {s['n']:4d} {s['top1']:6.3f} {s['top3']:6.3f} "
                   f"{s['mrr']:6.3f} {s['cost']:6.3f}")
     best = max(top3["frequent"], top3["markov"])
-    print(f"top-3 ratio model / better baseline: {top3['model'] / best if best else math.inf:.2f}"
-          f"{' (1.2x needs top-3 %.3f)' % (1.2 * best)}; model / generator rule: "
-          f"{top3['model'] / top3['generator'] if top3['generator'] else math.inf:.2f}")
+    for name in MODELS:
+        print(f"top-3 ratio {name} / better baseline: "
+              f"{top3[name] / best if best else math.inf:.2f} (1.2x needs top-3 {1.2 * best:.3f});"
+              f" {name} / generator rule: "
+              f"{top3[name] / top3['generator'] if top3['generator'] else math.inf:.2f}")
     bm = max(("frequent", "markov"), key=lambda k: top3[k])
     for key in ("mrr", "cost"):
         print(f"{key} model {summ['model', 'all'][key]:.3f} vs {bm} {summ[bm, 'all'][key]:.3f}"
               f" vs generator rule {summ['generator', 'all'][key]:.3f}")
-    print("calibration (every candidate): predicted range, n, mean predicted, observed")
-    p = np.array([c[0] for c in calib])
-    y = np.array([c[1] for c in calib], float)
+    nn = summ["model", "new"]["n"]
+    if nn:
+        print(f"new places: top-3 model {summ['model', 'new']['top3']:.3f} vs generator rule "
+              f"{summ['generator', 'new']['top3']:.3f} ({nn} moves); by where the true place "
+              "came from (n, model top-3 hits, generator top-3 hits):")
+        for src in SOURCES:
+            c = sources[src]
+            if c["n"]:
+                print(f"  {src:20} {c['n']:4d} {c['model']:4d} {c['generator']:4d}")
+    print("calibration (every candidate): predicted range, then n, mean predicted, observed "
+          "for " + ", ".join(MODELS))
     edges = [0, 0.05, 0.1, 0.2, 0.35, 0.5, 0.7, 1.0001]
+    arrs = {k: (np.array([c[0] for c in calib[k]]), np.array([c[1] for c in calib[k]], float))
+            for k in MODELS}
     for lo, hi in zip(edges[:-1], edges[1:]):
-        m = (p >= lo) & (p < hi)
-        if m.any():
-            print(f"  [{lo:.2f}, {min(hi, 1):.2f})  {m.sum():6d}  {p[m].mean():.3f}  {y[m].mean():.3f}")
-    print("weights: " + ", ".join(f"{k} {v:+.2f}" for k, v in model.weights.items()))
+        cells = []
+        for k in MODELS:
+            p, y = arrs[k]
+            m = (p >= lo) & (p < hi)
+            cells.append(f"{m.sum():6d} {p[m].mean():.3f} {y[m].mean():.3f}" if m.any()
+                         else f"{0:6d}     -     -")
+        print(f"  [{lo:.2f}, {min(hi, 1):.2f})  " + "  |  ".join(cells))
+    print("logit weights: " + ", ".join(f"{k} {v:+.2f}" for k, v in model.weights.items()))
     return top3, summ
 
 

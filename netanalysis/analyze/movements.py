@@ -21,6 +21,9 @@ family           the same for family
 associates       the same for associates and co-offenders
 network_travel   log(1 + legs to c by anyone of the person's network)
 cotravel         sum of log(1 + shared journeys) of co-travellers whose places include c
+calls            recent calls: for each supporter, relative or associate with calls in the
+                 ``movements.call_window_days`` before ``t``, the confidence of the tie x
+                 log(1 + those calls), summed over those whose places include c
 own_places       own safe houses, sightings, work places... at c (confidence x kind weight)
 route            log(1 + legs from the current place to c in the whole case)
 direct           1 when anyone in the case travelled between the current place and c
@@ -58,6 +61,18 @@ was among the candidates, so the probabilities of a fugitive sum to the chance t
 move goes to one of the listed candidates. With fewer than ``movements.min_train`` usable legs
 the plain fallback weights of the settings are used instead (``method = "fallback"``).
 
+Beside the logit, a gradient-boosted ranker (LightGBM LambdaRank, Burges 2010; optional extra
+``boost``) is fitted on the same candidates and features when the case has at least
+``movements.min_boosted_train`` usable legs. Its scores are only an order, so they are
+calibrated into probabilities by one scale ``a`` (softmax of ``a`` x score, fitted by maximum
+likelihood on the held-out quarter: a one-parameter conditional logit on the scores, Platt's
+method for choice sets). The held-out check keeps the model with the lower held-out log loss
+(``movements.ranker = "auto"``; ``"logit"`` or ``"boosted"`` force one); the chosen ranker is
+then refitted on all legs with the same settings and keeps the scale. Its ``why`` comes from
+the features' contributions to the score (TreeSHAP, Lundberg et al. 2020: against the average
+candidate of its training legs), as the logit's comes from weight x feature (against the
+average candidate of the fugitive).
+
 Data without a date (undated links and locations) is treated as known at any time; dated data
 counts from its date on, and ``as_of`` excludes everything dated on or after it.
 
@@ -65,6 +80,16 @@ References
 ----------
 McFadden, D. (1974). Conditional logit analysis of qualitative choice behavior. In
 P. Zarembka (ed.), *Frontiers in Econometrics*, 105-142. Academic Press.
+
+Burges, C. J. C. (2010). From RankNet to LambdaRank to LambdaMART: an overview. Microsoft
+Research Technical Report MSR-TR-2010-82.
+
+Platt, J. (1999). Probabilistic outputs for support vector machines and comparisons to
+regularized likelihood methods. *Advances in Large Margin Classifiers*, 61-74.
+
+Lundberg, S. M. et al. (2020). From local explanations to global understanding with
+explainable AI for trees. *Nature Machine Intelligence* 2, 56-67.
+https://doi.org/10.1038/s42256-019-0138-2
 """
 
 from __future__ import annotations
@@ -72,6 +97,7 @@ from __future__ import annotations
 import math
 from bisect import bisect_left
 from collections import Counter, defaultdict
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -86,7 +112,7 @@ __all__ = ["FEATURES", "MOVEMENT_COLUMNS", "MovementModel", "anticipate"]
 
 #: The features of a candidate place, in the order of the weight vector.
 FEATURES = ("visits", "recency", "base", "own_transition", "back", "lodging", "support",
-            "family", "associates", "network_travel", "cotravel", "own_places", "route",
+            "family", "associates", "network_travel", "cotravel", "calls", "own_places", "route",
             "direct", "gravity", "distance", "home_country", "new", "pull_share",
             "route_share", "network_direct", "new_direct", "attraction")
 #: The contract columns of ``movements.csv``, first in the DataFrame :func:`anticipate` returns.
@@ -98,6 +124,8 @@ _SUPPORT_ORDER = ("lodging", "transport", "documents", "financial")
 #: Mixing weights of the route share in ``attraction``, chosen by the fit.
 _MIX_GRID = (0.05, 0.2, 1.0)
 _ATTRACTION_FLOOR = 1e-3
+#: The confidence of a grading, computed once per distinct grading.
+_confidence = lru_cache(maxsize=None)(grading_confidence)
 
 
 def anticipate(case, *, fugitive=None, top=None, as_of=None, settings=None):
@@ -124,8 +152,8 @@ def anticipate(case, *, fugitive=None, top=None, as_of=None, settings=None):
         the signals that carried the prediction), then ``name``, ``current_place``, ``as_of``,
         ``companions`` (likely travel companions), ``document`` (the document likely used
         next), ``facilitators`` (whose services the move would need), ``signals`` (the
-        features with their contributions) and ``method`` (``conditional_logit`` or
-        ``fallback``).
+        features with their contributions) and ``method`` (``conditional_logit``,
+        ``boosted_ranker`` or ``fallback``).
 
     Raises
     ------
@@ -187,17 +215,24 @@ class MovementModel:
     n_train : int
         Training legs used by the fit.
     method : str
-        ``"conditional_logit"`` or ``"fallback"``.
+        ``"conditional_logit"``, ``"boosted_ranker"`` or ``"fallback"``.
+    booster : lightgbm.Booster or None
+        The gradient-boosted ranker when the held-out check chose it (``method`` is
+        ``"boosted_ranker"``).
+    temperature : float or None
+        The scale that turns the ranker's scores into calibrated probabilities (fitted on the
+        held-out legs).
     train_on : str
         Whose legs the fit used: ``"fugitives"`` or ``"everyone"``.
     mix : float
         The weight of the route share in the ``attraction`` feature, chosen by the held-out
         check.
     holdout : dict or None
-        The held-out check of the last fit: the model fitted on the earlier three quarters of
+        The held-out check of the last fit: the models fitted on the earlier three quarters of
         the training legs, scored on the latest quarter (``n`` legs): ``top1``, ``top3``,
-        ``log_loss`` (mean negative log-likelihood per leg) and the ``mix`` it chose. None
-        for the fallback.
+        ``log_loss`` (mean negative log-likelihood per leg) of the ``method`` it chose, the
+        ``mix`` it chose and ``checks``, the scores of every model tried. None for the
+        fallback.
 
     See Also
     --------
@@ -225,6 +260,8 @@ class MovementModel:
         self.train_on = None
         self.mix = 0.4
         self.holdout = None
+        self.booster = None
+        self.temperature = None
         self._build()
 
     # ------------------------------------------------------------------ index
@@ -235,8 +272,9 @@ class MovementModel:
         self.names = dict(zip(persons["id"].astype(str), persons["name"]))
         self.roles = dict(zip(persons["id"].astype(str), persons["role"]))
         nat = persons["nationality"] if "nationality" in persons else [None] * len(persons)
+        nat = nat.tolist() if isinstance(nat, pd.Series) else nat
         self.nationality = {p: set(v) if isinstance(v, (list, tuple)) else set()
-                            for p, v in zip(persons["id"].astype(str), nat)}
+                            for p, v in zip(persons["id"].astype(str).tolist(), nat)}
         # legs, sorted by person and time
         tr = t["travel"]
         legs = pd.DataFrame({
@@ -249,7 +287,8 @@ class MovementModel:
         })
         legs = legs[np.isfinite(legs["t"].to_numpy(float)) & legs["origin"].notna()
                     & legs["dest"].notna()]
-        jkeys = ([journey_key(r) for r in tr.loc[legs.index].to_dict("records")]
+        jcols = [c for c in ("carrier", "flight", "depart", "_line") if c in tr]
+        jkeys = ([journey_key(r) for r in tr.loc[legs.index, jcols].to_dict("records")]
                  if len(legs) else [])
         legs = legs.assign(jkey=jkeys).sort_values(["person", "t", "line"], kind="stable")
         legs = legs.reset_index(drop=True)
@@ -283,12 +322,13 @@ class MovementModel:
         loc = t["locations"]
         if len(loc):
             t0 = _days(loc["start"])
-            for pid, place, kind, tt, g in zip(loc["person_id"].astype(str), loc["place"],
-                                              loc["kind"], t0, loc["grading"]):
+            for pid, place, kind, tt, g in zip(loc["person_id"].astype(str).tolist(),
+                                              loc["place"].tolist(), loc["kind"].tolist(),
+                                              t0.tolist(), loc["grading"].tolist()):
                 if not isinstance(place, str):
                     continue
                 kind = kind if isinstance(kind, str) else "other"
-                w = grading_confidence(g if isinstance(g, str) else "F6") * kinds.get(kind, 0.5)
+                w = _confidence(g if isinstance(g, str) else "F6") * kinds.get(kind, 0.5)
                 self.locs[pid].append((place, kind, tt if np.isfinite(tt) else -math.inf, w,
                                        g if isinstance(g, str) else "F6"))
         # network: who supports, is family or an associate of whom (person -> list)
@@ -297,10 +337,12 @@ class MovementModel:
         links = t["links"]
         if len(links):
             t0 = _days(links["start"])
-            for a, b, typ, g, tt in zip(links["from_id"].astype(str), links["to_id"].astype(str),
-                                        links["type"], links["grading"], t0):
+            for a, b, typ, g, tt in zip(links["from_id"].astype(str).tolist(),
+                                        links["to_id"].astype(str).tolist(),
+                                        links["type"].tolist(), links["grading"].tolist(),
+                                        t0.tolist()):
                 g = g if isinstance(g, str) else "F6"
-                conf = grading_confidence(g)
+                conf = _confidence(g)
                 tt = tt if np.isfinite(tt) else -math.inf
                 if typ in SUPPORT_TYPES:
                     cat = "lodging" if typ == "lodging" else "support"
@@ -309,15 +351,23 @@ class MovementModel:
                     cat = "family" if typ in fam else "associates"
                     self.nbrs[a].append((b, cat, conf, tt, typ, g))
                     self.nbrs[b].append((a, cat, conf, tt, typ, g))
+        self.call_t = _call_times(t["phones"], t["calls"], self.nbrs)
         # co-travel: people on the same journey (flight or voyage, same day)
         self.cotravel = defaultdict(list)  # person -> (other, t)
         if len(legs):
             cap = int(s["cotravel_max_group"])
             g = legs[~legs["jkey"].str.startswith("journey:row")]
-            for _, grp in g.groupby("jkey", sort=False):
-                if len(grp) < 2 or len(grp) > cap:
+            # groups in the order of their first row, rows in their order (as a groupby)
+            codes = pd.factorize(g["jkey"])[0]
+            order = np.argsort(codes, kind="stable")
+            codes = codes[order]
+            ps_all = g["person"].to_numpy(dtype=object)[order].tolist()
+            ts_all = g["t"].to_numpy(float)[order].tolist()
+            bounds = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1], True]).tolist()
+            for lo, hi in zip(bounds[:-1], bounds[1:]):
+                if hi - lo < 2 or hi - lo > cap:
                     continue
-                ps, ts = grp["person"].tolist(), grp["t"].tolist()
+                ps, ts = ps_all[lo:hi], ts_all[lo:hi]
                 for i, a in enumerate(ps):
                     for b in ps:
                         if a != b:
@@ -393,9 +443,11 @@ class MovementModel:
             self.method = "fallback"
             self.mix = 0.4
             self.holdout = None
+            self.booster = self.temperature = None
             return self
         # held-out check: fit on the earlier three quarters of the legs, score the latest
-        # quarter; it picks the mixing weight of `attraction`, then all legs refit
+        # quarter; it picks the mixing weight of `attraction` and the ranker, then all legs
+        # refit
         l2 = float(s["l2"])
         order = np.argsort(ts, kind="stable")
         cut = int(0.75 * len(order))
@@ -408,14 +460,34 @@ class MovementModel:
             check = _scores([Xs[i] for i in test_i], [ys[i] for i in test_i], w)
             if best is None or check["log_loss"] < best[1]["log_loss"] - 1e-9:
                 best = (mix, check)
-        self.mix, self.holdout = best
-        self.holdout = {"mix": self.mix, "n": len(test_i), **self.holdout}
+        self.mix, logit_check = best
         for X in Xs:
             _attraction(X, self.mix)
+        checks = {"conditional_logit": logit_check}
+        self.booster, self.temperature = None, None
+        boosted = None
+        if s["ranker"] != "logit" and self.n_train >= int(s["min_boosted_train"]):
+            lgb = _lightgbm(required=s["ranker"] == "boosted")
+            if lgb is not None:
+                bst = _fit_boosted(lgb, [Xs[i] for i in fit_i], [ys[i] for i in fit_i])
+                flat = bst.predict(np.vstack([Xs[i] for i in test_i]), num_threads=1)
+                su = np.split(flat, np.cumsum([len(Xs[i]) for i in test_i])[:-1])
+                temp = _fit_temperature(su, [ys[i] for i in test_i])
+                checks["boosted_ranker"] = _scores_u([temp * u for u in su],
+                                                     [ys[i] for i in test_i])
+                boosted = (lgb, temp)
+        choice = min(checks, key=lambda k: (checks[k]["log_loss"], k != "conditional_logit"))
+        if s["ranker"] == "boosted" and boosted is not None:
+            choice = "boosted_ranker"
+        self.holdout = {"mix": self.mix, "n": len(test_i), "method": choice,
+                        **checks[choice], "checks": checks}
         w, _, _ = _fit_logit(Xs, ys, l2)
         self.weights = dict(zip(FEATURES, map(float, w)))
+        if choice == "boosted_ranker":
+            lgb, self.temperature = boosted
+            self.booster = _fit_boosted(lgb, Xs, ys)
         self.coverage = (self.n_train + 1) / (n_ex + 2)
-        self.method = "conditional_logit"
+        self.method = choice
         return self
 
     # ------------------------------------------------------------------ predict
@@ -448,18 +520,37 @@ class MovementModel:
         w = np.array([self.weights[f] for f in FEATURES])
         rows = []
         as_of_text = as_of or _day_text(T - 1)
+        states = []
         for p in ids:
             cands, X, ev = self._state(p, T, explain=True)
-            if not cands:
-                continue
-            _attraction(X, self.mix)
-            u = X @ w
+            if cands:
+                _attraction(X, self.mix)
+                states.append((p, cands, X, ev))
+        if self.booster is not None and states:
+            # the scores of every candidate in one call (rows are scored independently)
+            flat = self.temperature * self.booster.predict(
+                np.vstack([X for _, _, X, _ in states]), num_threads=1)
+            scores = np.split(flat, np.cumsum([len(X) for _, _, X, _ in states])[:-1])
+        for i, (p, cands, X, ev) in enumerate(states):
+            if self.booster is not None:
+                u = scores[i]
+                contrib = None  # filled below for the places listed only (TreeSHAP is slow)
+            else:
+                u = X @ w
+                # what sets a place apart from the other candidates (from nothing when alone)
+                contrib = (X - X.mean(axis=0)) * w if len(cands) > 1 else X * w
             e = np.exp(u - u.max())
             prob = self.coverage * e / e.sum()
-            # what sets a place apart from the other candidates (from nothing when alone)
-            contrib = (X - X.mean(axis=0)) * w if len(cands) > 1 else X * w
             order = np.argsort(-prob, kind="stable")[:top]
+            if contrib is None:
+                # the features' contributions to the score (TreeSHAP, on the logit scale),
+                # against the average candidate the ranker was trained on
+                contrib = np.zeros_like(X)
+                contrib[order] = self.temperature * self.booster.predict(
+                    X[order], pred_contrib=True, num_threads=1)[:, :len(FEATURES)]
             extra = self._context(p, T, cands[order[0]])
+            for k in order:
+                _share_evidence(ev[k], X[k], ev["current"])
             for rank, k in enumerate(order, 1):
                 c = cands[k]
                 info = self._place(c)
@@ -562,6 +653,8 @@ class MovementModel:
         net = defaultdict(lambda: defaultdict(float))  # category -> place -> value
         net_ev = defaultdict(list)  # (category, place) -> evidence
         net_travel = Counter()
+        called = {}  # neighbour -> (confidence of the strongest tie, type, recent calls)
+        window = float(s["call_window_days"])
         for q, cat, conf, t0, typ, g in self.nbrs.get(p, ()):
             if t0 >= t:
                 continue
@@ -569,6 +662,18 @@ class MovementModel:
                 net[cat][place] += conf * w
                 if explain:
                     net_ev[(cat, place)].append((conf * w, q, typ, g))
+            ct = self.call_t.get((p, q))
+            if ct is not None and conf > called.get(q, (-1.0,))[0]:
+                n = bisect_left(ct, t) - bisect_left(ct, t - window)
+                if n:
+                    called[q] = (conf, typ, n)
+        calls = defaultdict(float)
+        calls_ev = defaultdict(list)
+        for q, (conf, typ, n) in called.items():
+            for place, w in self._places_of(q, t, travel=False).items():
+                calls[place] += conf * w * math.log1p(n)
+                if explain:
+                    calls_ev[place].append((n, q, typ))
             qa, qk = self._known_legs(q, t)
             for d in self.leg_d[qa:qk]:
                 net_travel[d] += 1
@@ -630,6 +735,7 @@ class MovementModel:
             x[_F["associates"]] = net["associates"].get(c, 0.0) if "associates" in net else 0.0
             x[_F["network_travel"]] = math.log1p(net_travel.get(c, 0))
             x[_F["cotravel"]] = cot.get(c, 0.0)
+            x[_F["calls"]] = calls.get(c, 0.0)
             x[_F["own_places"]] = own_other.get(c, 0.0)
             x[_F["route"]] = math.log1p(route.get(c, 0))
             x[_F["direct"]] = 1.0 if c in linked else 0.0
@@ -644,6 +750,12 @@ class MovementModel:
                 ev[j] = self._evidence(c, v, last, own_res, own_other, own_other_kinds, trans,
                                        cur, prev, net_ev, net_travel, cot_ev, route, ci,
                                        linked)
+                if calls_ev.get(c):
+                    items = sorted(calls_ev[c], key=lambda x: (-x[0], x[1]))[:2]
+                    ev[j]["calls"] = "; ".join(
+                        f"{n} call{'s' if n > 1 else ''} with {self._who(q)} ({typ})"
+                        for n, q, typ in items) + f" in the {window:g} days before, " + (
+                        "who has a place there" if len(items) == 1 else "who have places there")
         _shares(X, visits, cands)
         return cands, X, ev
 
@@ -789,6 +901,48 @@ def _why(contrib, ev):
     return "; ".join(parts) or "route network prior"
 
 
+def _call_times(phones, calls, nbrs):
+    """Times of the calls between each person and their network: {(p, q): sorted days}.
+
+    A call counts between the persons known to use its two numbers (``phones``), when one is
+    a supporter, relative or associate of the other (`nbrs`); both orders of the pair are
+    keys.
+    """
+    if not len(calls) or not len(phones) or not nbrs:
+        return {}
+    users = pd.DataFrame({"number": phones["number"].astype(str),
+                          "person": phones["person_id"].astype(str)}).drop_duplicates()
+    c = pd.DataFrame({"a": calls["caller"].astype(str), "b": calls["callee"].astype(str),
+                      "t": _days(calls["start"])})
+    c = c[np.isfinite(c["t"].to_numpy(float))]
+    c = c.merge(users.rename(columns={"number": "a", "person": "pa"}), on="a")
+    c = c.merge(users.rename(columns={"number": "b", "person": "pb"}), on="b")
+    c = c[c["pa"] != c["pb"]]
+    pairs = pd.DataFrame([(p, q) for p, lst in nbrs.items() for q, *_ in lst],
+                         columns=["pa", "pb"]).drop_duplicates()
+    both = pd.concat([c[["pa", "pb", "t"]],
+                      c[["pb", "pa", "t"]].set_axis(["pa", "pb", "t"], axis=1)])
+    both = both.merge(pairs, on=["pa", "pb"])
+    return {k: np.sort(g.to_numpy(float)) for k, g in both.groupby(["pa", "pb"])["t"]}
+
+
+def _share_evidence(e, x, cur):
+    """Texts of the features that compare a place with the others one journey away."""
+    if x[_F["route_share"]] > 0:
+        e["route_share"] = f"{x[_F['route_share']]:.0%} of the journeys from {cur} go there"
+    if x[_F["pull_share"]] > 0:
+        e["pull_share"] = (f"{x[_F['pull_share']]:.0%} of the pull (own visits, the network's "
+                           f"places) of the places one journey from {cur}")
+    net = [e[k] for k in ("lodging", "support", "family", "associates") if k in e]
+    if x[_F["network_direct"]] > 0 and net:
+        e["network_direct"] = net[0] + f", one journey from {cur}"
+    if x[_F["new_direct"]] > 0:
+        e["new_direct"] = f"a place not visited before, one journey from {cur}"
+    parts = [e[k] for k in ("pull_share", "route_share") if k in e]
+    if parts:
+        e["attraction"] = "; ".join(parts)
+
+
 def _shares(X, visits, cands):
     """Fill the features that compare a candidate with the other places one journey away.
 
@@ -827,9 +981,13 @@ def _attraction(X, mix):
 
 def _scores(Xs, ys, w):
     """Top-1, top-3 and mean log loss of weights `w` on choice sets `Xs` with choices `ys`."""
+    return _scores_u([X @ w for X in Xs], ys)
+
+
+def _scores_u(us, ys):
+    """Top-1, top-3 and mean log loss of utilities `us` (softmax) with choices `ys`."""
     top1 = top3 = loss = 0.0
-    for X, y in zip(Xs, ys):
-        u = X @ w
+    for u, y in zip(us, ys):
         rank = int(np.sum(u > u[y]))
         top1 += rank == 0
         top3 += rank < 3
@@ -864,6 +1022,68 @@ def _fit_logit(Xs, ys, l2):
         grad = Z.T @ p - Z[chosen].sum(axis=0)
         return nll / G + 0.5 * l2 * w @ w / G, grad / G + l2 * w / G
 
-    res = minimize(f, np.zeros(X.shape[1]), jac=True, method="L-BFGS-B",
-                   options={"maxiter": 300, "ftol": 1e-9})
+    with _one_blas_thread():
+        res = minimize(f, np.zeros(X.shape[1]), jac=True, method="L-BFGS-B",
+                       options={"maxiter": 300, "ftol": 1e-9})
     return res.x / sd, G, float(res.fun)
+
+
+def _one_blas_thread():
+    """A context in which BLAS runs on one thread (when threadpoolctl is installed).
+
+    The fit multiplies a tall matrix by a vector a few hundred times: threads gain nothing at
+    that size and, on a loaded machine, spin for their share (several times the CPU time).
+    """
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - a dependency, but the fit works without it
+        from contextlib import nullcontext
+
+        return nullcontext()
+    return threadpool_limits(limits=1, user_api="blas")
+
+
+#: The boosted ranker: small trees, a fixed number of rounds (no early stopping, so that the
+#: held-out legs stay held out), one thread and a fixed seed (the same fit every run).
+_BOOST_PARAMS = {"objective": "lambdarank", "learning_rate": 0.05, "num_leaves": 15,
+                 "min_data_in_leaf": 20, "lambda_l2": 1.0, "lambdarank_truncation_level": 20,
+                 "num_threads": 1, "deterministic": True, "force_row_wise": True, "seed": 0,
+                 "verbose": -1}
+_BOOST_ROUNDS = 150
+
+
+def _lightgbm(required=False):
+    """The lightgbm module, or None when it is not installed (an error when `required`)."""
+    try:
+        import lightgbm
+    except ImportError:
+        if required:
+            raise NetanalysisError("movements.ranker 'boosted' needs lightgbm: "
+                                   "pip install 'netanalysis[boost]'") from None
+        return None
+    return lightgbm
+
+
+def _fit_boosted(lgb, Xs, ys):
+    """Fit a LambdaRank booster on choice sets `Xs` (one query each) with choices `ys`."""
+    sizes = np.array([len(x) for x in Xs])
+    label = np.zeros(int(sizes.sum()))
+    label[np.r_[0, np.cumsum(sizes)[:-1]] + np.asarray(ys)] = 1.0
+    data = lgb.Dataset(np.vstack(Xs), label, group=sizes, feature_name=list(FEATURES),
+                       params={"verbose": -1})
+    return lgb.train(_BOOST_PARAMS, data, num_boost_round=_BOOST_ROUNDS)
+
+
+def _fit_temperature(us, ys):
+    """The scale `a` that makes softmax(a x score) most likely on choices `ys` (calibration).
+
+    A ranker's scores are only an order; a one-parameter conditional logit on them, fitted on
+    legs the ranker did not see, turns them into probabilities (Platt 1999, for choice sets).
+    """
+    from scipy.optimize import minimize_scalar
+
+    def nll(a):
+        return _scores_u([a * u for u in us], ys)["log_loss"]
+
+    return float(minimize_scalar(nll, bounds=(1e-3, 50.0), method="bounded",
+                                 options={"xatol": 1e-4}).x)

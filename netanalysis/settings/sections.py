@@ -543,6 +543,14 @@ class MovementsSettings(Section):
         The plain model used when a case has too little travel.
     fallback_coverage : float
         Share of moves to a candidate place assumed by the fallback.
+    ranker : {"auto", "logit", "boosted"}
+        The model: ``auto`` lets the held-out check choose between the conditional logit and
+        a gradient-boosted ranker (LightGBM LambdaRank, optional extra ``boost``).
+    min_boosted_train : int
+        Fewer usable legs than this: the conditional logit only.
+    call_window_days : float
+        Calls with a supporter or associate this many days before a departure count as
+        recent calls.
 
     Examples
     --------
@@ -568,6 +576,9 @@ class MovementsSettings(Section):
     associate_types: list[str]
     fallback_weights: dict[str, float]
     fallback_coverage: float = field(metadata={"min": 0})
+    ranker: Literal["auto", "logit", "boosted"]
+    min_boosted_train: int = field(metadata={"min": 1})
+    call_window_days: float = field(metadata={"min": 0})
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,7 @@
 """Movement anticipation (netanalysis.analyze.movements) on small hand-made cases."""
 
+import math
+
 import pandas as pd
 import pytest
 from click.testing import CliRunner
@@ -221,3 +223,100 @@ def test_each_fit_checks_itself_on_held_out_legs(tmp_path):
     assert h["top3"] > 0.6 and 0 < h["log_loss"] < 3
     (tmp_path / "small").mkdir()
     assert MovementModel(load_case(_case(tmp_path / "small"))).fit().holdout is None
+
+
+@pytest.fixture(scope="module")
+def synth400(tmp_path_factory):
+    from netanalysis.synth import synth_case
+
+    d = tmp_path_factory.mktemp("synth400")
+    synth_case(d, persons=400, seed=2)
+    return load_case(d)
+
+
+def _movement_settings(**kw):
+    from netanalysis.settings import load_settings
+
+    return load_settings(env={}, movements=kw)
+
+
+def test_the_held_out_check_chooses_between_the_logit_and_the_boosted_ranker(synth400):
+    pytest.importorskip("lightgbm", reason="the boosted ranker needs the extra 'boost'")
+    m = MovementModel(synth400, settings=_movement_settings(min_boosted_train=40)).fit()
+    checks = m.holdout["checks"]
+    assert set(checks) == {"conditional_logit", "boosted_ranker"}
+    best = min(checks, key=lambda k: checks[k]["log_loss"])
+    assert m.method == m.holdout["method"] == best
+    assert m.holdout["log_loss"] == checks[best]["log_loss"]
+    assert (m.booster is not None) == (best == "boosted_ranker")
+    # a small case (fewer legs than min_boosted_train) gets the plain logit only
+    small = MovementModel(synth400, settings=_movement_settings(min_boosted_train=10_000)).fit()
+    assert small.method == "conditional_logit" and set(small.holdout["checks"]) == {
+        "conditional_logit"} and small.booster is None
+
+
+def test_boosted_ranker_probabilities_are_calibrated_shares_and_why_names_signals(synth400):
+    pytest.importorskip("lightgbm", reason="the boosted ranker needs the extra 'boost'")
+    m = MovementModel(synth400, settings=_movement_settings(min_boosted_train=40,
+                                                           ranker="boosted")).fit()
+    assert m.method == "boosted_ranker" and m.temperature > 0
+    df = m.predict(top=100)
+    assert (df["method"] == "boosted_ranker").all()
+    sums = df.groupby("id")["probability"].sum()
+    assert ((sums > 0) & (sums <= m.coverage + 1e-3)).all()
+    assert df["why"].str.len().gt(0).all() and (df["why"] != "route network prior").any()
+    # the same fit twice gives the same ranking (one thread, fixed seed)
+    again = MovementModel(synth400, settings=_movement_settings(min_boosted_train=40,
+                                                               ranker="boosted")).fit()
+    pd.testing.assert_frame_equal(again.predict(top=100), df)
+    # the held-out log loss of the calibrated ranker beats a uniform guess among candidates
+    assert m.holdout["checks"]["boosted_ranker"]["log_loss"] < math.log(20)
+
+
+def test_boosted_ranker_without_lightgbm(synth400, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "lightgbm", None)  # import lightgbm raises ImportError
+    m = MovementModel(synth400, settings=_movement_settings(min_boosted_train=40)).fit()
+    assert m.method == "conditional_logit"
+    with pytest.raises(NetanalysisError, match=r"netanalysis\[boost\]"):
+        MovementModel(synth400, settings=_movement_settings(min_boosted_train=40,
+                                                           ranker="boosted")).fit()
+
+
+PHONES = """number,person_id
++573001111111,F1
++34600222222,S2
++50760333333,S1
+"""
+
+
+def _calls(*rows):
+    return "caller,callee,start,duration_s\n" + "".join(f"{a},{b},{t},60\n" for a, b, t in rows)
+
+
+def test_recent_calls_with_a_supporter_point_to_their_place_and_why_says_so(tmp_path):
+    # F1 (in BOG since 2024-03-30) calls S2, who supplies documents and lives in MAD, twice in
+    # the days before 2024-04-20; a call to S1 a month earlier and one after as_of do not count
+    calls = _calls(("+573001111111", "+34600222222", "2024-04-12T09:00"),
+                   ("+34600222222", "+573001111111", "2024-04-18T21:00"),
+                   ("+573001111111", "+50760333333", "2024-03-15T09:00"),
+                   ("+573001111111", "+50760333333", "2024-04-20T09:00"))
+    case = load_case(_case(tmp_path, **{"phones.csv": PHONES, "calls.csv": calls}))
+    assert case.rejects.empty
+    df = anticipate(case, as_of="2024-04-20", top=50).set_index("place")
+    assert "calls: 2 calls with S2 Eva Lara (documents) in the 14 days before" in df.loc["MAD",
+                                                                                      "why"]
+    assert "calls" not in df.loc["PTY", "why"]
+    m = MovementModel(case)
+    cands, X, _ = m._state("F1", m._as_of_t("2024-04-20"))
+    feat = dict(zip(cands, X[:, FEATURES.index("calls")]))
+    assert feat["MAD"] > 0 and feat["PTY"] == 0  # S1's calls: a month before, or on as_of
+    # without the calls MAD is less likely
+    (tmp_path / "plain").mkdir()
+    plain = anticipate(load_case(_case(tmp_path / "plain")), as_of="2024-04-20", top=50)
+    assert df.loc["MAD", "probability"] > plain.set_index("place").loc["MAD", "probability"]
+    # from the call's day on it counts, not before: as_of 2024-04-12 sees none of them
+    early = MovementModel(case)
+    cands, X, _ = early._state("F1", early._as_of_t("2024-04-12"))
+    assert X[:, FEATURES.index("calls")].sum() == 0

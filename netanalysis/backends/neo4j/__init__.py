@@ -11,6 +11,7 @@ from netanalysis.backends.neo4j.analytics import gds_available, neo4j_measures
 from netanalysis.backends.neo4j.connection import Connection, connect, connection_settings
 from netanalysis.backends.neo4j.pull import pull_graph
 from netanalysis.backends.neo4j.push import clear_database, push_case, push_graph
+from netanalysis.backends.neo4j.rebuild import case_from_graph
 from netanalysis.backends.neo4j.server import local_server
 
 __all__ = [
@@ -21,6 +22,7 @@ __all__ = [
     "push_graph",
     "clear_database",
     "pull_graph",
+    "case_from_graph",
     "neo4j_measures",
     "gds_available",
     "local_server",

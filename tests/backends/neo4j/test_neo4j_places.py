@@ -12,10 +12,9 @@ import pandas as pd
 import pytest
 
 from netanalysis.analyze.movements import anticipate
-from netanalysis.backends.neo4j import connect, pull_graph, push_case
+from netanalysis.backends.neo4j import case_from_graph, connect, pull_graph, push_case
 from netanalysis.ingest import case_from_records
 from netanalysis.model.graph import build_graph
-from netanalysis.model.vocab import LINK_TYPES
 
 PERSONS = [
     {"id": "F1", "name": "Ana Ruiz", "role": "fugitive", "nationality": ["CO"]},
@@ -122,7 +121,7 @@ def test_places_located_at_and_legs_round_trip(neo4j_conn, travel_case):
 
 def test_anticipate_gives_the_same_answer_from_a_case_pulled_back(neo4j_conn, travel_case):
     push_case(travel_case, **neo4j_conn)
-    back = _case_from_graph(pull_graph(**neo4j_conn))
+    back = case_from_graph(pull_graph(**neo4j_conn))
     cols = ["id", "rank", "place", "country", "probability", "why", "current_place",
             "companions", "document", "facilitators", "method"]
     for as_of in (None, "2024-03-20"):
@@ -132,40 +131,3 @@ def test_anticipate_gives_the_same_answer_from_a_case_pulled_back(neo4j_conn, tr
     first = anticipate(back, as_of="2024-03-20").iloc[0]
     assert first["place"] == "BOG" and first["current_place"] == "PTY"
 
-
-def _case_from_graph(H):
-    """Case tables rebuilt from a pulled graph: what anticipation reads, nothing else."""
-    persons, links, travel, locations, documents = [], [], [], [], []
-    for n, d in H.nodes(data=True):
-        if d["kind"] == "Person":
-            persons.append({"id": n, "name": d.get("name"), "role": d.get("role"),
-                            "nationality": list(d.get("nationality") or [])})
-        elif d["kind"] == "Document":
-            documents.append({k: d.get(k) for k in ("id", "holder_id", "number",
-                                                     "issuing_country", "status")}
-                             | {"kind": d.get("doc_kind")})
-    for u, v, d in H.edges(data=True):
-        if d["type"] in LINK_TYPES and H.nodes[u]["kind"] == "Person":
-            links.append({"from_id": u, "to_id": v, "type": d["type"],
-                          "grading": d.get("grading"), "start": d.get("start"),
-                          "end": d.get("end")})
-        elif d["type"] == "travelled":
-            j = H.nodes[v]
-            travel.append({"person_id": u, "depart": d["depart"], "origin": j["origin"],
-                           "destination": j["destination"], "carrier": j.get("carrier"),
-                           "flight": j.get("flight"), "mode": j.get("mode"),
-                           "document_id": d.get("document_id"), "_order": d["line"]})
-        elif d["type"] == "located_at":
-            locations.append({"person_id": u, "place": H.nodes[v]["name"],
-                              "kind": d["location_kind"], "start": d.get("start"),
-                              "end": d.get("end"), "grading": d["grading"],
-                              "provenance": d.get("provenance"), "_order": d["line"]})
-    # the rows in their file order, as in the case pushed (the line is kept on each tie)
-    travel = [{k: v for k, v in r.items() if k != "_order"}
-              for r in sorted(travel, key=lambda r: r["_order"])]
-    locations = [{k: v for k, v in r.items() if k != "_order"}
-                 for r in sorted(locations, key=lambda r: r["_order"])]
-    order = {p["id"]: i for i, p in enumerate(PERSONS)}
-    persons.sort(key=lambda p: order.get(p["id"], len(order)))
-    return case_from_records(persons=persons, links=links, travel=travel, locations=locations,
-                             documents=sorted(documents, key=lambda r: r["id"]))
