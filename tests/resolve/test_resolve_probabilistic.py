@@ -110,15 +110,19 @@ def test_term_frequency_makes_a_common_surname_weigh_less_than_a_rare_one():
     pairs = pd.DataFrame({"i": [pos["P1"], pos["P3"]], "j": [pos["P2"], pos["P4"]]})
     lv = comparison_vectors(f, pairs)
     assert lv["name"].tolist() == [level("name", "exact")] * 2
-    assert lv["tf"][0] > lv["tf"][1]          # garcia is carried by 11 of 14 records
+    assert lv["tf"][0] > lv["tf"][1]          # garcia is carried by 12 of 14 records
     params = estimate_parameters(lv, min_pairs=10**6)   # stated priors
     w_tf, _ = match_weights(lv, params, tf=lv["tf"].to_numpy())
     w_plain, _ = match_weights(lv, params)
     assert w_plain[0] == w_plain[1]
     assert w_tf[0] < w_tf[1]
-    # the adjustment is log2(tf_mean / tf): García López loses what Quispe López gains
-    assert w_tf[0] - w_plain[0] == pytest.approx(-(w_tf[1] - w_plain[1]))
-    assert w_tf[1] - w_tf[0] == pytest.approx(math.log2(lv["tf"][0] / lv["tf"][1]))
+    # u of the pair is the chance that a random record carries its tokens (the product of
+    # their frequencies among the 14 records), in place of the level's u (prior 0.01):
+    # García López: ana 4/14, garcía 12/14, lópez 4/14; Quispe López: quispe 2/14
+    tf_garcia, tf_quispe = (4 / 14) * (12 / 14) * (4 / 14), (4 / 14) * (2 / 14) * (4 / 14)
+    assert lv["tf"].tolist() == pytest.approx([tf_garcia, tf_quispe])
+    assert w_tf[0] - w_plain[0] == pytest.approx(math.log2(0.01 / tf_garcia))   # -2.81 bits
+    assert w_tf[1] - w_plain[1] == pytest.approx(math.log2(0.01 / tf_quispe))   # -0.22 bits
 
 
 def test_no_automatic_merge_on_name_alone_however_probable():
