@@ -127,6 +127,7 @@ REVIEW_COLUMNS = ["id_a", "name_a", "id_b", "name_b", "probability", "match_weig
 TF_MAX_BITS = 6.0
 
 _NAME_EXACT, _NAME_SUBSET = 4, 3
+_CHUNK = 1_000_000
 _EPS = 1e-6
 
 
@@ -546,8 +547,11 @@ def _name_levels(feat, i, j, min_sim, width=8):
     T, lens, vocab, freq, many = _token_table(feat, width)
     floor = 1.0 / max(feat["n"], 1) ** 2
     simple = ~(many[i] | many[j]) & (lens[i] > 0) & (lens[j] > 0)
-    k = np.flatnonzero(simple)
-    if len(k):
+    # in chunks of pairs: the token arrays take about 200 bytes a pair
+    simple_idx = np.flatnonzero(simple)
+    for k in np.array_split(simple_idx, max(1, -(-len(simple_idx) // _CHUNK))):
+        if not len(k):
+            continue
         a, b = i[k], j[k]
         swap = lens[a] > lens[b]
         a, b = np.where(swap, b, a), np.where(swap, a, b)

@@ -95,6 +95,24 @@ def test_name_levels_handle_two_surname_names():
     assert got == ["part_missing", "exact", "exact", "exact", "close", "different"]
 
 
+
+def test_name_levels_are_the_same_when_compared_in_chunks(monkeypatch):
+    # the vectorised comparison runs over chunks of pairs at scale; chunk size 2 here
+    import netanalysis.resolve.probabilistic as fs
+    names = ["José Luis Pérez Gómez", "Jose Luis Perez", "José Pérez-Gómez", "Ana Torres",
+             "Josefina Peres Gomez", "Ana Torres Ruiz", "Luis Ramos"]
+    f = person_features(case_from_records(persons=[{"id": f"P{k}", "name": x}
+                                                   for k, x in enumerate(names)]))
+    pairs = pd.DataFrame([(a, b) for a in range(7) for b in range(a + 1, 7)], columns=["i", "j"])
+    whole = comparison_vectors(f, pairs)
+    monkeypatch.setattr(fs, "_CHUNK", 2)
+    chunked = comparison_vectors(person_features(case_from_records(persons=[
+        {"id": f"P{k}", "name": x} for k, x in enumerate(names)])), pairs)
+    pd.testing.assert_frame_equal(whole, chunked)
+    # one name's tokens inside the other's: P0-P1, P0-P2 (hyphen split), P3-P5
+    got = pairs[whole["name"] == level("name", "part_missing")].values.tolist()
+    assert got == [[0, 1], [0, 2], [3, 5]]
+
 def _tf_case():
     common = [{"id": f"C{k}", "name": f"Pedro García {s}"} for k, s in enumerate(
         ["Ruiz", "Soto", "Mora", "Vega", "Rojas", "Díaz", "Lima", "Ríos", "Paz", "Cruz"])]
