@@ -109,7 +109,7 @@ def run_ours(case, model):
     return m, pk
 
 
-def run_splink(records, threshold, seed, keep_predictions=False):
+def run_splink(records, threshold, seed, keep_predictions=False, rule_recall=1 - 0.75 ** 2):
     """splink 5 on DuckDB, set up as its documentation recommends for person records.
 
     Comparisons: ``ForenameSurnameComparison`` on the first given name and the surnames
@@ -121,8 +121,8 @@ def run_splink(records, threshold, seed, keep_predictions=False):
     ``ExactMatch`` on nationality (TF), phone and passport. Blocking: passport, phone, birth
     date, swapped birth date, forename + first surname, and first surname + birth year (a typo
     in the forename). Training as in splink's tutorials: the share of matches from
-    deterministic rules (passport or phone; each is carried by half the records, so those rules
-    find ``1 - 0.75**2 = 0.44`` of the matches), u by random sampling (5 million pairs), m by EM
+    deterministic rules (passport or phone; with each carried by half the records, those rules
+    find `rule_recall` ``= 1 - 0.75**2 = 0.44`` of the matches), u by random sampling (5 million pairs), m by EM
     on two blocking passes whose parameters complement each other (forename + first surname
     trains the dates and identifiers, birth date trains the names). Clusters at match
     probability >= `threshold`.
@@ -195,7 +195,7 @@ def run_splink(records, threshold, seed, keep_predictions=False):
         )
         linker = Linker(sdf, settings, log_level=40)
         linker.training.estimate_probability_two_random_records_match(
-            [block_on("passport"), block_on("phone")], recall=1 - 0.75 ** 2)
+            [block_on("passport"), block_on("phone")], recall=rule_recall)
         linker.training.estimate_u_using_random_sampling(max_pairs=5e6, seed=seed)
         linker.training.estimate_parameters_using_expectation_maximisation(
             block_on("first_name", "surname1"))
@@ -211,22 +211,33 @@ def run_splink(records, threshold, seed, keep_predictions=False):
     return _pairs_of_clusters(labels), pk
 
 
-def bench(n, seed, threshold, skip_splink, skip_rules):
+def _done(name, rows):
+    """One line as soon as a method is done (a long run killed later keeps it)."""
+    pk, sc, _ = rows[name]
+    print(f"  done: {name} {pk.seconds:.1f} s, peak {pk.mib:.0f} MiB, precision "
+          f"{sc['precision']:.3f}, recall {sc['recall']:.3f}, load {os.getloadavg()[0]:.1f}",
+          flush=True)
+
+
+def bench(n, seed, threshold, skip_splink, skip_rules, gen=None):
     from netanalysis.ingest import case_from_records
     from netanalysis.synth.records import RECORD_VARIANTS, person_records
 
     t = time.perf_counter()
-    r = person_records(n, seed=seed)
+    gen = {"duplicate_share": 0.3, "phone_rate": 0.5, "document_rate": 0.5, **(gen or {})}
+    r = person_records(n, seed=seed, **gen)
     case = case_from_records(persons=r["persons"], documents=r["documents"], phones=r["phones"])
     ids = r["persons"]["id"].tolist()
     truth = r["truth"]
-    print(f"\n{len(ids):,} records (person_records n={n:,}, seed={seed}, duplicate_share=0.3, "
-          f"phone_rate=0.5, document_rate=0.5; {int((truth['variant'] != 'original').sum()):,} "
-          f"duplicates), made and read in {time.perf_counter() - t:.0f} s")
+    print(f"\n{len(ids):,} records (person_records n={n:,}, seed={seed}, "
+          f"{', '.join(f'{k}={v:g}' for k, v in gen.items())}; "
+          f"{int((truth['variant'] != 'original').sum()):,} duplicates, variants uniform), "
+          f"made and read in {time.perf_counter() - t:.0f} s")
     rows = {}
     if not skip_rules:
         m, pk = run_ours(case, "rules")
         rows["(a) rules"] = (pk, _score(_merges_to_pairs(m, ids), truth), "")
+        _done("(a) rules", rows)
     m, pk = run_ours(case, "fellegi_sunter")
     model = m.attrs.get("model", {})
     note = (f"review.csv rows {len(m.attrs.get('review', [])):,}; model {model.get('source')}, "
@@ -236,10 +247,13 @@ def bench(n, seed, threshold, skip_splink, skip_rules):
     # what an analyst sees: merged, or listed in review.csv to decide by hand
     review = {tuple(sorted((x["id_a"], x["id_b"]))) for x in m.attrs.get("review", [])}
     rows["(b) merged + review.csv"] = (pk, _score(fs_pairs | review, truth), "")
+    _done("(b) fellegi_sunter", rows)
     if not skip_splink:
         try:
-            pairs, pk = run_splink(r, threshold, seed)
+            pairs, pk = run_splink(r, threshold, seed, rule_recall=1 - (
+                1 - gen["phone_rate"] ** 2) * (1 - gen["document_rate"] ** 2))
             rows[f"(c) splink >= {threshold:g}"] = (pk, _score(pairs, truth), "")
+            _done(f"(c) splink >= {threshold:g}", rows)
         except ImportError as exc:
             print(f"  splink skipped: {exc} (pip install 'netanalysis[bench]')")
     base = next((v[0].seconds for k, v in rows.items() if k.startswith("(c)")), None)
@@ -253,6 +267,7 @@ def bench(n, seed, threshold, skip_splink, skip_rules):
         print(line)
         if note:
             print(f"  {'':22s} {note}")
+    print(f"  load average at the end: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
 
 
 def main(argv=None):
@@ -262,11 +277,16 @@ def main(argv=None):
     ap.add_argument("--splink-threshold", type=float, default=0.9)
     ap.add_argument("--no-splink", action="store_true")
     ap.add_argument("--no-rules", action="store_true")
+    ap.add_argument("--duplicate-share", type=float, default=0.3)
+    ap.add_argument("--phone-rate", type=float, default=0.5)
+    ap.add_argument("--document-rate", type=float, default=0.5)
     args = ap.parse_args(argv)
     print(f"entity resolution benchmark ({os.cpu_count()} CPUs, "
           f"{psutil.virtual_memory().total / 2**30:.0f} GiB, load {os.getloadavg()[0]:.1f})")
     for n in args.sizes:
-        bench(n, args.seed, args.splink_threshold, args.no_splink, args.no_rules)
+        bench(n, args.seed, args.splink_threshold, args.no_splink, args.no_rules,
+              {"duplicate_share": args.duplicate_share, "phone_rate": args.phone_rate,
+               "document_rate": args.document_rate})
     return 0
 
 
