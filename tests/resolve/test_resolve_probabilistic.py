@@ -51,7 +51,7 @@ def test_small_case_falls_back_to_stated_priors_and_says_so():
     assert res["model"]["estimated"] is False
     assert res["model"]["source"].startswith("stated priors")
     # by hand: prior odds 0.05/0.95, exact name 0.55/0.01, same birth day 0.80/0.035
-    odds = 0.05 / 0.95 * (PRIORS["name"]["m"][4] / PRIORS["name"]["u"][4]) \
+    odds = 0.05 / 0.95 * (PRIORS["name"]["m"][5] / PRIORS["name"]["u"][5]) \
         * (PRIORS["birth"]["m"][4] / PRIORS["birth"]["u"][4])
     assert res["review"]["probability"][0] == pytest.approx(odds / (1 + odds), abs=1e-4)
 
@@ -59,9 +59,9 @@ def test_small_case_falls_back_to_stated_priors_and_says_so():
 def test_em_recovers_known_m_and_u():
     rng = np.random.default_rng(3)
     n, lam = 40_000, 0.15
-    truth_m = {"name": [0.02, 0.03, 0.1, 0.15, 0.7], "birth": [0.05, 0.02, 0.03, 0.1, 0.8],
+    truth_m = {"name": [0.02, 0.03, 0.1, 0.05, 0.1, 0.7], "birth": [0.05, 0.02, 0.03, 0.1, 0.8],
                "phone": [0.3, 0.7]}
-    truth_u = {"name": [0.85, 0.08, 0.04, 0.02, 0.01], "birth": [0.9, 0.05, 0.02, 0.01, 0.02],
+    truth_u = {"name": [0.85, 0.08, 0.04, 0.015, 0.005, 0.01], "birth": [0.9, 0.05, 0.02, 0.01, 0.02],
                "phone": [0.9, 0.1]}
     match = rng.random(n) < lam
     cols = {}
@@ -92,7 +92,7 @@ def test_name_levels_handle_two_surname_names():
     pairs = pd.DataFrame({"i": range(0, 12, 2), "j": range(1, 12, 2)})
     lv = comparison_vectors(f, pairs)
     got = [COMPARISONS["name"][x] for x in lv["name"]]
-    assert got == ["part_missing", "exact", "exact", "exact", "close", "different"]
+    assert got == ["surname_dropped", "exact", "exact", "exact", "close", "different"]
 
 
 
@@ -109,9 +109,12 @@ def test_name_levels_are_the_same_when_compared_in_chunks(monkeypatch):
     chunked = comparison_vectors(person_features(case_from_records(persons=[
         {"id": f"P{k}", "name": x} for k, x in enumerate(names)])), pairs)
     pd.testing.assert_frame_equal(whole, chunked)
-    # one name's tokens inside the other's: P0-P1, P0-P2 (hyphen split), P3-P5
+    # one name's tokens inside the other's: P0-P2 (a given name more), P0-P1 and P3-P5 (the
+    # longer name is the shorter plus one last token)
     got = pairs[whole["name"] == level("name", "part_missing")].values.tolist()
-    assert got == [[0, 1], [0, 2], [3, 5]]
+    assert got == [[0, 2]]
+    got = pairs[whole["name"] == level("name", "surname_dropped")].values.tolist()
+    assert got == [[0, 1], [3, 5]]
 
 def _tf_case():
     common = [{"id": f"C{k}", "name": f"Pedro García {s}"} for k, s in enumerate(
@@ -231,3 +234,19 @@ def test_analyze_writes_review_csv_and_the_report_section(tmp_path):
     html = (run.out / "report.html").read_text(encoding="utf-8")
     assert "To review (1)" in html and "a birth date for P2" in html
     assert run.summary["resolution_model"]["model"] == "fellegi_sunter"
+
+
+def test_a_dropped_second_surname_is_a_level_of_its_own_with_counted_frequency():
+    # u of "Ana García" vs "Ana García López": the share of records that are "ana garcia" plus
+    # one last token (3 of 8 here); "Ana Quispe" is extended by 1 record of 8
+    names = ["Ana García", "Ana García López", "Ana García Ruiz", "Ana García Soto",
+             "Ana Quispe", "Ana Quispe Mamani", "Ana Luisa García", "Luis Ramos"]
+    f = person_features(case_from_records(persons=[{"id": f"P{k}", "name": x}
+                                                   for k, x in enumerate(names)]))
+    pairs = pd.DataFrame({"i": [0, 4, 0], "j": [1, 5, 6]})
+    lv = comparison_vectors(f, pairs)
+    assert [COMPARISONS["name"][x] for x in lv["name"]] == ["surname_dropped", "surname_dropped",
+                                                             "part_missing"]
+    assert lv["tf"][:2].tolist() == pytest.approx([3 / 8, 1 / 8])
+    # part_missing keeps the product of token frequencies: ana 7/8, garcia 5/8
+    assert lv["tf"][2] == pytest.approx(7 / 8 * 5 / 8)
