@@ -829,10 +829,10 @@ def _with_name_blocks(feat, pairs, max_block):
     (very common names) are skipped.
     """
     idx, keys = [], []
-    for k, names in enumerate(feat["names"]):
-        if not names:
-            continue
-        toks = sorted({phonetic_key(t) for t in name_tokens(names[0]) if len(t) > 1})[:8]
+    T, lens, vocab = _token_table(feat, 8)[:3]
+    phon = [phonetic_key(w) if len(w) > 1 else None for w in vocab.tolist()]   # once a word
+    for k, row in enumerate(T.tolist()):
+        toks = sorted({phon[c] for c in row[:lens[k]] if phon[c] is not None})[:8]
         if len(toks) < 2:
             continue
         subsets = {tuple(toks)}
@@ -927,9 +927,10 @@ def _review_rows(feat, lv, i, j, rows, prob, weight, params, corroborated, hi):
     out = []
     gain = {c: float(np.max(np.log2(params["m"][c]) - np.log2(params["u"][c])))
             for c in ("birth", "document", "phone") if c in params["m"]}
+    cols = {c: lv[c].to_numpy() for c in COMPARISONS}
     for k in rows:
         a, b = int(i[k]), int(j[k])
-        lv_k = {c: int(lv[c].iat[k]) for c in COMPARISONS}
+        lv_k = {c: int(x[k]) for c, x in cols.items()}
         levels = "; ".join(f"{c}={COMPARISONS[c][x] if x >= 0 else 'missing'}"
                            for c, x in lv_k.items() if c != "linked" or x >= 0)
         why = (f"probability {prob[k]:.3f} below {hi:g}" if prob[k] < hi else
