@@ -219,7 +219,7 @@ def _done(name, rows):
           flush=True)
 
 
-def bench(n, seed, threshold, skip_splink, skip_rules, gen=None):
+def bench(n, seed, threshold, skip_splink, skip_rules, gen=None, skip_fs=False):
     from netanalysis.ingest import case_from_records
     from netanalysis.synth.records import RECORD_VARIANTS, person_records
 
@@ -238,6 +238,8 @@ def bench(n, seed, threshold, skip_splink, skip_rules, gen=None):
         m, pk = run_ours(case, "rules")
         rows["(a) rules"] = (pk, _score(_merges_to_pairs(m, ids), truth), "")
         _done("(a) rules", rows)
+    if skip_fs:
+        return
     m, pk = run_ours(case, "fellegi_sunter")
     model = m.attrs.get("model", {})
     note = (f"review.csv rows {len(m.attrs.get('review', [])):,}; model {model.get('source')}, "
@@ -277,6 +279,7 @@ def main(argv=None):
     ap.add_argument("--splink-threshold", type=float, default=0.9)
     ap.add_argument("--no-splink", action="store_true")
     ap.add_argument("--no-rules", action="store_true")
+    ap.add_argument("--no-fs", action="store_true", help="rules only (a long run split in two)")
     ap.add_argument("--duplicate-share", type=float, default=0.3)
     ap.add_argument("--phone-rate", type=float, default=0.5)
     ap.add_argument("--document-rate", type=float, default=0.5)
@@ -286,7 +289,7 @@ def main(argv=None):
     for n in args.sizes:
         bench(n, args.seed, args.splink_threshold, args.no_splink, args.no_rules,
               {"duplicate_share": args.duplicate_share, "phone_rate": args.phone_rate,
-               "document_rate": args.document_rate})
+               "document_rate": args.document_rate}, args.no_fs)
     return 0
 
 
