@@ -7,9 +7,10 @@ probability 0.5 each) and resolves them, in the same run, with
 
 (a) today's rules (``resolve.model: rules``),
 (b) the Fellegi-Sunter model (``resolve.model: fellegi_sunter``),
-(c) splink 5 on DuckDB with a comparable setup (the same fields; blocking on passport, phone,
-    birth date, swapped birth date, first name + first surname; u by random sampling, m by EM,
-    term-frequency adjustment of names; clusters at match probability >= ``--splink-threshold``),
+(c) splink 5 on DuckDB set up as its documentation recommends (``run_splink``: name,
+    surname and birth-date comparisons with term-frequency adjustments, blocking rules for
+    every variant, u by random sampling, m by EM on two passes), clusters at match
+    probability >= ``--splink-threshold``,
 
 and prints for each: time, peak memory (RSS above the start of the step, sampled), pairwise
 precision and recall over the clusters, recall per variant, and the speed ratio against
@@ -108,7 +109,25 @@ def run_ours(case, model):
     return m, pk
 
 
-def run_splink(records, threshold, seed):
+def run_splink(records, threshold, seed, keep_predictions=False, rule_recall=1 - 0.75 ** 2):
+    """splink 5 on DuckDB, set up as its documentation recommends for person records.
+
+    Comparisons: ``ForenameSurnameComparison`` on the first given name and the surnames
+    (exact on both, Jaro-Winkler 0.92 / 0.88, forename and surname reversed, exact forename
+    or surname alone; term-frequency adjustment on the forename, the surname and their
+    concatenation), ``ExactMatch`` on the first surname with TF (what is left of a name with a
+    dropped second surname), ``DateOfBirthComparison`` (exact, Damerau-Levenshtein <= 1,
+    within a month, a year, ten years) plus the day/month-swapped date as a level of its own,
+    ``ExactMatch`` on nationality (TF), phone and passport. Blocking: passport, phone, birth
+    date, swapped birth date, forename + first surname, and first surname + birth year (a typo
+    in the forename). Training as in splink's tutorials: the share of matches from
+    deterministic rules (passport or phone; with each carried by half the records, those rules
+    find `rule_recall` ``= 1 - 0.75**2 = 0.44`` of the matches), u by random sampling (5 million pairs), m by EM
+    on two blocking passes whose parameters complement each other (forename + first surname
+    trains the dates and identifiers, birth date trains the names). Clusters at match
+    probability >= `threshold`.
+    """
+    import splink.comparison_level_library as cll
     import splink.comparison_library as cl
     from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 
@@ -125,22 +144,44 @@ def run_splink(records, threshold, seed):
             "first_name": [t[0] if t else None for t in toks],
             "surname": [" ".join(t[1:]) if len(t) > 1 else None for t in toks],
             "surname1": [t[1] if len(t) > 1 else None for t in toks],
-            "surname_tokens": [list(t[1:]) for t in toks],
+            "surname2": [" ".join(t[2:]) if len(t) > 2 else None for t in toks],
             "birth_date": bd,
             "birth_date_swapped": [f"{b[:4]}-{b[8:10]}-{b[5:7]}" if isinstance(b, str) else None
                                    for b in bd],
+            "birth_year": [b[:4] if isinstance(b, str) else None for b in bd],
             "nationality": [x[0] if len(x) else None for x in p["nationality"]],
             "phone": p["id"].map(ph), "passport": p["id"].map(pa)})
+        df["first_name_surname"] = (df["first_name"].fillna("") + " "
+                                    + df["surname"].fillna("")).str.strip().replace("", None)
         db = DuckDBAPI()
         sdf = db.register(df)
+        dob = cl.DateOfBirthComparison("birth_date", input_is_string=True).create_comparison_dict(
+            "duckdb")
+        swap = cll.CustomLevel("birth_date_l = birth_date_swapped_r",
+                               label_for_charts="day and month swapped").get_comparison_level(
+            "duckdb").as_dict()
+        dob["comparison_levels"].insert(2, swap)
+        # the two surnames as one comparison (splink's custom comparison): both agree (a
+        # hyphenated pair gives the same tokens), swapped, one record lacks the second with
+        # the first agreeing, both close, the first alone agrees; TF on the exact levels
+        surnames = cl.CustomComparison(output_column_name="surnames", comparison_levels=[
+            cll.NullLevel("surname1"),
+            cll.ExactMatchLevel("surname", term_frequency_adjustments=True),
+            cll.CustomLevel("surname1_l = surname2_r and surname2_l = surname1_r",
+                            label_for_charts="surnames swapped"),
+            cll.And(cll.ExactMatchLevel("surname1", term_frequency_adjustments=True),
+                    cll.NullLevel("surname2")).configure(
+                label_for_charts="first surname, second missing on one side"),
+            cll.JaroWinklerLevel("surname", 0.92),
+            cll.ExactMatchLevel("surname1"),
+            cll.ElseLevel()])
         settings = SettingsCreator(
             link_type="dedupe_only",
             comparisons=[
                 cl.NameComparison("first_name").configure(term_frequency_adjustments=True),
-                cl.NameComparison("surname").configure(term_frequency_adjustments=True),
-                cl.ArrayIntersectAtSizes("surname_tokens", [2, 1]),
-                cl.DateOfBirthComparison("birth_date", input_is_string=True),
-                cl.ExactMatch("nationality"),
+                surnames,
+                dob,
+                cl.ExactMatch("nationality").configure(term_frequency_adjustments=True),
                 cl.ExactMatch("phone"),
                 cl.ExactMatch("passport"),
             ],
@@ -148,40 +189,57 @@ def run_splink(records, threshold, seed):
                 block_on("passport"), block_on("phone"), block_on("birth_date"),
                 "l.birth_date = r.birth_date_swapped",
                 block_on("first_name", "surname1"),
+                block_on("surname1", "birth_year"),
             ],
-            retain_intermediate_calculation_columns=False,
+            retain_intermediate_calculation_columns=keep_predictions,
         )
-        linker = Linker(sdf, settings, log_level=None)
+        linker = Linker(sdf, settings, log_level=40)
         linker.training.estimate_probability_two_random_records_match(
-            [block_on("passport"), block_on("phone")], recall=0.7)
-        linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=seed)
+            [block_on("passport"), block_on("phone")], recall=rule_recall)
+        linker.training.estimate_u_using_random_sampling(max_pairs=5e6, seed=seed)
         linker.training.estimate_parameters_using_expectation_maximisation(
-            block_on("birth_date"), record_sample_proportion=1.0)
+            block_on("first_name", "surname1"))
         linker.training.estimate_parameters_using_expectation_maximisation(
-            block_on("first_name", "surname1"), record_sample_proportion=1.0)
+            block_on("birth_date"))
         pred = linker.inference.predict(threshold_match_probability=min(threshold, 0.5))
         cl_df = linker.clustering.cluster_pairwise_predictions_at_threshold(
             pred, threshold_match_probability=threshold).as_pandas_dataframe()
+        pred_df = pred.as_pandas_dataframe() if keep_predictions else None
     labels = dict(zip(cl_df["unique_id"], cl_df["cluster_id"]))
+    if keep_predictions:
+        return _pairs_of_clusters(labels), pk, pred_df
     return _pairs_of_clusters(labels), pk
 
 
-def bench(n, seed, threshold, skip_splink, skip_rules):
+def _done(name, rows):
+    """One line as soon as a method is done (a long run killed later keeps it)."""
+    pk, sc, _ = rows[name]
+    print(f"  done: {name} {pk.seconds:.1f} s, peak {pk.mib:.0f} MiB, precision "
+          f"{sc['precision']:.3f}, recall {sc['recall']:.3f}, load {os.getloadavg()[0]:.1f}",
+          flush=True)
+
+
+def bench(n, seed, threshold, skip_splink, skip_rules, gen=None, skip_fs=False):
     from netanalysis.ingest import case_from_records
     from netanalysis.synth.records import RECORD_VARIANTS, person_records
 
     t = time.perf_counter()
-    r = person_records(n, seed=seed)
+    gen = {"duplicate_share": 0.3, "phone_rate": 0.5, "document_rate": 0.5, **(gen or {})}
+    r = person_records(n, seed=seed, **gen)
     case = case_from_records(persons=r["persons"], documents=r["documents"], phones=r["phones"])
     ids = r["persons"]["id"].tolist()
     truth = r["truth"]
-    print(f"\n{len(ids):,} records (person_records n={n:,}, seed={seed}, duplicate_share=0.3, "
-          f"phone_rate=0.5, document_rate=0.5; {int((truth['variant'] != 'original').sum()):,} "
-          f"duplicates), made and read in {time.perf_counter() - t:.0f} s")
+    print(f"\n{len(ids):,} records (person_records n={n:,}, seed={seed}, "
+          f"{', '.join(f'{k}={v:g}' for k, v in gen.items())}; "
+          f"{int((truth['variant'] != 'original').sum()):,} duplicates, variants uniform), "
+          f"made and read in {time.perf_counter() - t:.0f} s")
     rows = {}
     if not skip_rules:
         m, pk = run_ours(case, "rules")
         rows["(a) rules"] = (pk, _score(_merges_to_pairs(m, ids), truth), "")
+        _done("(a) rules", rows)
+    if skip_fs:
+        return
     m, pk = run_ours(case, "fellegi_sunter")
     model = m.attrs.get("model", {})
     note = (f"review.csv rows {len(m.attrs.get('review', [])):,}; model {model.get('source')}, "
@@ -191,10 +249,13 @@ def bench(n, seed, threshold, skip_splink, skip_rules):
     # what an analyst sees: merged, or listed in review.csv to decide by hand
     review = {tuple(sorted((x["id_a"], x["id_b"]))) for x in m.attrs.get("review", [])}
     rows["(b) merged + review.csv"] = (pk, _score(fs_pairs | review, truth), "")
+    _done("(b) fellegi_sunter", rows)
     if not skip_splink:
         try:
-            pairs, pk = run_splink(r, threshold, seed)
+            pairs, pk = run_splink(r, threshold, seed, rule_recall=1 - (
+                1 - gen["phone_rate"] ** 2) * (1 - gen["document_rate"] ** 2))
             rows[f"(c) splink >= {threshold:g}"] = (pk, _score(pairs, truth), "")
+            _done(f"(c) splink >= {threshold:g}", rows)
         except ImportError as exc:
             print(f"  splink skipped: {exc} (pip install 'netanalysis[bench]')")
     base = next((v[0].seconds for k, v in rows.items() if k.startswith("(c)")), None)
@@ -208,6 +269,7 @@ def bench(n, seed, threshold, skip_splink, skip_rules):
         print(line)
         if note:
             print(f"  {'':22s} {note}")
+    print(f"  load average at the end: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
 
 
 def main(argv=None):
@@ -217,11 +279,17 @@ def main(argv=None):
     ap.add_argument("--splink-threshold", type=float, default=0.9)
     ap.add_argument("--no-splink", action="store_true")
     ap.add_argument("--no-rules", action="store_true")
+    ap.add_argument("--no-fs", action="store_true", help="rules only (a long run split in two)")
+    ap.add_argument("--duplicate-share", type=float, default=0.3)
+    ap.add_argument("--phone-rate", type=float, default=0.5)
+    ap.add_argument("--document-rate", type=float, default=0.5)
     args = ap.parse_args(argv)
     print(f"entity resolution benchmark ({os.cpu_count()} CPUs, "
           f"{psutil.virtual_memory().total / 2**30:.0f} GiB, load {os.getloadavg()[0]:.1f})")
     for n in args.sizes:
-        bench(n, args.seed, args.splink_threshold, args.no_splink, args.no_rules)
+        bench(n, args.seed, args.splink_threshold, args.no_splink, args.no_rules,
+              {"duplicate_share": args.duplicate_share, "phone_rate": args.phone_rate,
+               "document_rate": args.document_rate}, args.no_fs)
     return 0
 
 

@@ -148,7 +148,7 @@ class _Context:
 
     def __init__(self, feat, cfg):
         self.f = feat
-        self.cfg = cfg
+        self.cfg = dict(cfg)   # a plain dict: a settings section's lookup walks its fields
         self.docs = {}
         for r in feat["docs"].itertuples(index=False):
             if r.key:

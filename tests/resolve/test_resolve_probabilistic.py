@@ -51,7 +51,7 @@ def test_small_case_falls_back_to_stated_priors_and_says_so():
     assert res["model"]["estimated"] is False
     assert res["model"]["source"].startswith("stated priors")
     # by hand: prior odds 0.05/0.95, exact name 0.55/0.01, same birth day 0.80/0.035
-    odds = 0.05 / 0.95 * (PRIORS["name"]["m"][4] / PRIORS["name"]["u"][4]) \
+    odds = 0.05 / 0.95 * (PRIORS["name"]["m"][5] / PRIORS["name"]["u"][5]) \
         * (PRIORS["birth"]["m"][4] / PRIORS["birth"]["u"][4])
     assert res["review"]["probability"][0] == pytest.approx(odds / (1 + odds), abs=1e-4)
 
@@ -59,9 +59,9 @@ def test_small_case_falls_back_to_stated_priors_and_says_so():
 def test_em_recovers_known_m_and_u():
     rng = np.random.default_rng(3)
     n, lam = 40_000, 0.15
-    truth_m = {"name": [0.02, 0.03, 0.1, 0.15, 0.7], "birth": [0.05, 0.02, 0.03, 0.1, 0.8],
+    truth_m = {"name": [0.02, 0.03, 0.1, 0.05, 0.1, 0.7], "birth": [0.05, 0.02, 0.03, 0.1, 0.8],
                "phone": [0.3, 0.7]}
-    truth_u = {"name": [0.85, 0.08, 0.04, 0.02, 0.01], "birth": [0.9, 0.05, 0.02, 0.01, 0.02],
+    truth_u = {"name": [0.85, 0.08, 0.04, 0.015, 0.005, 0.01], "birth": [0.9, 0.05, 0.02, 0.01, 0.02],
                "phone": [0.9, 0.1]}
     match = rng.random(n) < lam
     cols = {}
@@ -92,8 +92,29 @@ def test_name_levels_handle_two_surname_names():
     pairs = pd.DataFrame({"i": range(0, 12, 2), "j": range(1, 12, 2)})
     lv = comparison_vectors(f, pairs)
     got = [COMPARISONS["name"][x] for x in lv["name"]]
-    assert got == ["part_missing", "exact", "exact", "exact", "close", "different"]
+    assert got == ["surname_dropped", "exact", "exact", "exact", "close", "different"]
 
+
+
+def test_name_levels_are_the_same_when_compared_in_chunks(monkeypatch):
+    # the vectorised comparison runs over chunks of pairs at scale; chunk size 2 here
+    import netanalysis.resolve.probabilistic as fs
+    names = ["José Luis Pérez Gómez", "Jose Luis Perez", "José Pérez-Gómez", "Ana Torres",
+             "Josefina Peres Gomez", "Ana Torres Ruiz", "Luis Ramos"]
+    f = person_features(case_from_records(persons=[{"id": f"P{k}", "name": x}
+                                                   for k, x in enumerate(names)]))
+    pairs = pd.DataFrame([(a, b) for a in range(7) for b in range(a + 1, 7)], columns=["i", "j"])
+    whole = comparison_vectors(f, pairs)
+    monkeypatch.setattr(fs, "_CHUNK", 2)
+    chunked = comparison_vectors(person_features(case_from_records(persons=[
+        {"id": f"P{k}", "name": x} for k, x in enumerate(names)])), pairs)
+    pd.testing.assert_frame_equal(whole, chunked)
+    # one name's tokens inside the other's: P0-P2 (a given name more), P0-P1 and P3-P5 (the
+    # longer name is the shorter plus one last token)
+    got = pairs[whole["name"] == level("name", "part_missing")].values.tolist()
+    assert got == [[0, 2]]
+    got = pairs[whole["name"] == level("name", "surname_dropped")].values.tolist()
+    assert got == [[0, 1], [3, 5]]
 
 def _tf_case():
     common = [{"id": f"C{k}", "name": f"Pedro García {s}"} for k, s in enumerate(
@@ -110,15 +131,19 @@ def test_term_frequency_makes_a_common_surname_weigh_less_than_a_rare_one():
     pairs = pd.DataFrame({"i": [pos["P1"], pos["P3"]], "j": [pos["P2"], pos["P4"]]})
     lv = comparison_vectors(f, pairs)
     assert lv["name"].tolist() == [level("name", "exact")] * 2
-    assert lv["tf"][0] > lv["tf"][1]          # garcia is carried by 11 of 14 records
+    assert lv["tf"][0] > lv["tf"][1]          # garcia is carried by 12 of 14 records
     params = estimate_parameters(lv, min_pairs=10**6)   # stated priors
     w_tf, _ = match_weights(lv, params, tf=lv["tf"].to_numpy())
     w_plain, _ = match_weights(lv, params)
     assert w_plain[0] == w_plain[1]
     assert w_tf[0] < w_tf[1]
-    # the adjustment is log2(tf_mean / tf): García López loses what Quispe López gains
-    assert w_tf[0] - w_plain[0] == pytest.approx(-(w_tf[1] - w_plain[1]))
-    assert w_tf[1] - w_tf[0] == pytest.approx(math.log2(lv["tf"][0] / lv["tf"][1]))
+    # u of the pair is the chance that a random record carries its tokens (the product of
+    # their frequencies among the 14 records), in place of the level's u (prior 0.01):
+    # García López: ana 4/14, garcía 12/14, lópez 4/14; Quispe López: quispe 2/14
+    tf_garcia, tf_quispe = (4 / 14) * (12 / 14) * (4 / 14), (4 / 14) * (2 / 14) * (4 / 14)
+    assert lv["tf"].tolist() == pytest.approx([tf_garcia, tf_quispe])
+    assert w_tf[0] - w_plain[0] == pytest.approx(math.log2(0.01 / tf_garcia))   # -2.81 bits
+    assert w_tf[1] - w_plain[1] == pytest.approx(math.log2(0.01 / tf_quispe))   # -0.22 bits
 
 
 def test_no_automatic_merge_on_name_alone_however_probable():
@@ -209,3 +234,19 @@ def test_analyze_writes_review_csv_and_the_report_section(tmp_path):
     html = (run.out / "report.html").read_text(encoding="utf-8")
     assert "To review (1)" in html and "a birth date for P2" in html
     assert run.summary["resolution_model"]["model"] == "fellegi_sunter"
+
+
+def test_a_dropped_second_surname_is_a_level_of_its_own_with_counted_frequency():
+    # u of "Ana García" vs "Ana García López": the share of records that are "ana garcia" plus
+    # one last token (3 of 8 here); "Ana Quispe" is extended by 1 record of 8
+    names = ["Ana García", "Ana García López", "Ana García Ruiz", "Ana García Soto",
+             "Ana Quispe", "Ana Quispe Mamani", "Ana Luisa García", "Luis Ramos"]
+    f = person_features(case_from_records(persons=[{"id": f"P{k}", "name": x}
+                                                   for k, x in enumerate(names)]))
+    pairs = pd.DataFrame({"i": [0, 4, 0], "j": [1, 5, 6]})
+    lv = comparison_vectors(f, pairs)
+    assert [COMPARISONS["name"][x] for x in lv["name"]] == ["surname_dropped", "surname_dropped",
+                                                             "part_missing"]
+    assert lv["tf"][:2].tolist() == pytest.approx([3 / 8, 1 / 8])
+    # part_missing keeps the product of token frequencies: ana 7/8, garcia 5/8
+    assert lv["tf"][2] == pytest.approx(7 / 8 * 5 / 8)
