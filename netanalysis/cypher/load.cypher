@@ -216,7 +216,6 @@ SET r = row.props
 // `pushed_any` after the schema, and after `clear_all` with --replace): plain CREATE, no
 // MERGE. It stays resumable: every batch commits whole, so a push killed half-way leaves
 // nodes behind, and the next push finds them and MERGEs (the `load_*` blocks above).
-// Relationship ends are found through the unique index of Node.id.
 
 // name: pushed_any
 // Whether any node of a previous push is in the database.
@@ -224,194 +223,46 @@ MATCH (n:Node)
 RETURN count(n) > 0 AS found
 
 // name: create_person
-// $rows: the nodes' property maps (id included).
+// $rows: the nodes' property maps (id included); returns [id, elementId] of each node.
 UNWIND $rows AS props
 CREATE (n:Node:Person)
 SET n = props
+RETURN collect([props.id, elementId(n)]) AS ids
 
 // name: create_organization
-// $rows: the nodes' property maps (id included).
+// $rows: the nodes' property maps (id included); returns [id, elementId] of each node.
 UNWIND $rows AS props
 CREATE (n:Node:Organization)
 SET n = props
+RETURN collect([props.id, elementId(n)]) AS ids
 
 // name: create_phone
-// $rows: the nodes' property maps (id included).
+// $rows: the nodes' property maps (id included); returns [id, elementId] of each node.
 UNWIND $rows AS props
 CREATE (n:Node:Phone)
 SET n = props
+RETURN collect([props.id, elementId(n)]) AS ids
 
 // name: create_document
-// $rows: the nodes' property maps (id included).
+// $rows: the nodes' property maps (id included); returns [id, elementId] of each node.
 UNWIND $rows AS props
 CREATE (n:Node:Document)
 SET n = props
+RETURN collect([props.id, elementId(n)]) AS ids
 
 // name: create_place
-// $rows: the nodes' property maps (id included).
+// $rows: the nodes' property maps (id included); returns [id, elementId] of each node.
 UNWIND $rows AS props
 CREATE (n:Node:Place)
 SET n = props
+RETURN collect([props.id, elementId(n)]) AS ids
 
 // name: create_journey
-// $rows: the nodes' property maps (id included).
+// $rows: the nodes' property maps (id included); returns [id, elementId] of each node.
 UNWIND $rows AS props
 CREATE (n:Node:Journey)
 SET n = props
-
-// name: create_family
-UNWIND $rows AS row
-MATCH (a:Node {id: row.source})
-MATCH (b:Node {id: row.target})
-CREATE (a)-[r:FAMILY]->(b)
-SET r = row.props
-
-// name: create_associate
-UNWIND $rows AS row
-MATCH (a:Node {id: row.source})
-MATCH (b:Node {id: row.target})
-CREATE (a)-[r:ASSOCIATE]->(b)
-SET r = row.props
-
-// name: create_co_offender
-UNWIND $rows AS row
-MATCH (a:Node {id: row.source})
-MATCH (b:Node {id: row.target})
-CREATE (a)-[r:CO_OFFENDER]->(b)
-SET r = row.props
-
-// name: create_member_of
-UNWIND $rows AS row
-MATCH (a:Node {id: row.source})
-MATCH (b:Node {id: row.target})
-CREATE (a)-[r:MEMBER_OF]->(b)
-SET r = row.props
-
-// name: create_communication
-UNWIND $rows AS row
-MATCH (a:Node {id: row.source})
-MATCH (b:Node {id: row.target})
-CREATE (a)-[r:COMMUNICATION]->(b)
-SET r = row.props
-
-// name: create_financial
-UNWIND $rows AS row
-MATCH (a:Node {id: row.source})
-MATCH (b:Node {id: row.target})
-CREATE (a)-[r:FINANCIAL]->(b)
-SET r = row.props
-
-// name: create_documents
-UNWIND $rows AS row
-MATCH (a:Node {id: row.source})
-MATCH (b:Node {id: row.target})
-CREATE (a)-[r:DOCUMENTS]->(b)
-SET r = row.props
-
-// name: create_transport
-UNWIND $rows AS row
-MATCH (a:Node {id: row.source})
-MATCH (b:Node {id: row.target})
-CREATE (a)-[r:TRANSPORT]->(b)
-SET r = row.props
-
-// name: create_lodging
-UNWIND $rows AS row
-MATCH (a:Node {id: row.source})
-MATCH (b:Node {id: row.target})
-CREATE (a)-[r:LODGING]->(b)
-SET r = row.props
-
-// name: create_employment
-UNWIND $rows AS row
-MATCH (a:Node {id: row.source})
-MATCH (b:Node {id: row.target})
-CREATE (a)-[r:EMPLOYMENT]->(b)
-SET r = row.props
-
-// name: create_unknown
-UNWIND $rows AS row
-MATCH (a:Node {id: row.source})
-MATCH (b:Node {id: row.target})
-CREATE (a)-[r:UNKNOWN]->(b)
-SET r = row.props
-
-// name: create_co_travel
-UNWIND $rows AS row
-MATCH (a:Node {id: row.source})
-MATCH (b:Node {id: row.target})
-CREATE (a)-[r:CO_TRAVEL]->(b)
-SET r = row.props
-
-// name: create_shared_phone
-UNWIND $rows AS row
-MATCH (a:Node {id: row.source})
-MATCH (b:Node {id: row.target})
-CREATE (a)-[r:SHARED_PHONE]->(b)
-SET r = row.props
-
-// name: create_shared_document
-UNWIND $rows AS row
-MATCH (a:Node {id: row.source})
-MATCH (b:Node {id: row.target})
-CREATE (a)-[r:SHARED_DOCUMENT]->(b)
-SET r = row.props
-
-// name: create_calls
-UNWIND $rows AS row
-MATCH (a:Node {id: row.source})
-MATCH (b:Node {id: row.target})
-CREATE (a)-[r:CALLS]->(b)
-SET r = row.props
-
-// name: create_holds
-UNWIND $rows AS row
-MATCH (a:Node {id: row.source})
-MATCH (b:Node {id: row.target})
-CREATE (a)-[r:HOLDS]->(b)
-SET r = row.props
-
-// name: create_uses
-UNWIND $rows AS row
-MATCH (a:Node {id: row.source})
-MATCH (b:Node {id: row.target})
-CREATE (a)-[r:USES]->(b)
-SET r = row.props
-
-// name: create_called
-UNWIND $rows AS row
-MATCH (a:Node {id: row.source})
-MATCH (b:Node {id: row.target})
-CREATE (a)-[r:CALLED]->(b)
-SET r = row.props
-
-// name: create_travelled
-UNWIND $rows AS row
-MATCH (a:Node {id: row.source})
-MATCH (b:Node {id: row.target})
-CREATE (a)-[r:TRAVELLED]->(b)
-SET r = row.props
-
-// name: create_departs_from
-UNWIND $rows AS row
-MATCH (a:Node {id: row.source})
-MATCH (b:Node {id: row.target})
-CREATE (a)-[r:DEPARTS_FROM]->(b)
-SET r = row.props
-
-// name: create_arrives_at
-UNWIND $rows AS row
-MATCH (a:Node {id: row.source})
-MATCH (b:Node {id: row.target})
-CREATE (a)-[r:ARRIVES_AT]->(b)
-SET r = row.props
-
-// name: create_located_at
-UNWIND $rows AS row
-MATCH (a:Node {id: row.source})
-MATCH (b:Node {id: row.target})
-CREATE (a)-[r:LOCATED_AT]->(b)
-SET r = row.props
+RETURN collect([props.id, elementId(n)]) AS ids
 
 // Baseline for benchmarks/neo4j_push.py: the same rows written with plain CREATE (no MERGE,
 // no idempotence) under a separate label, then removed.
@@ -437,55 +288,161 @@ WITH n LIMIT $limit
 DETACH DELETE n
 RETURN count(*) AS deleted
 
-// name: create_relationships
-// Relationships of every type in one statement (push_graph's CREATE path): each row is
-// {s: source id, t: target id, type: vocabulary type, p: properties (key included)}; the
-// FOREACH whose type matches creates it. Types are fixed here, one line per type of the
-// vocabulary; none comes from data (a row of another type creates nothing).
+// Relationships of the CREATE path, one block per type: each row is {a: elementId of the
+// source, b: elementId of the target, p: properties (key included)}; the element ids are
+// those the create_<kind> blocks returned in the same push, so each end is found by a direct
+// lookup of the node record, not by an index seek.
+
+// name: link_family
 UNWIND $rows AS row
-MATCH (a:Node {id: row.s})
-MATCH (b:Node {id: row.t})
-FOREACH (_ IN CASE WHEN row.type = 'family' THEN [1] ELSE [] END |
-  CREATE (a)-[r:FAMILY]->(b) SET r = row.p)
-FOREACH (_ IN CASE WHEN row.type = 'associate' THEN [1] ELSE [] END |
-  CREATE (a)-[r:ASSOCIATE]->(b) SET r = row.p)
-FOREACH (_ IN CASE WHEN row.type = 'co_offender' THEN [1] ELSE [] END |
-  CREATE (a)-[r:CO_OFFENDER]->(b) SET r = row.p)
-FOREACH (_ IN CASE WHEN row.type = 'member_of' THEN [1] ELSE [] END |
-  CREATE (a)-[r:MEMBER_OF]->(b) SET r = row.p)
-FOREACH (_ IN CASE WHEN row.type = 'communication' THEN [1] ELSE [] END |
-  CREATE (a)-[r:COMMUNICATION]->(b) SET r = row.p)
-FOREACH (_ IN CASE WHEN row.type = 'financial' THEN [1] ELSE [] END |
-  CREATE (a)-[r:FINANCIAL]->(b) SET r = row.p)
-FOREACH (_ IN CASE WHEN row.type = 'documents' THEN [1] ELSE [] END |
-  CREATE (a)-[r:DOCUMENTS]->(b) SET r = row.p)
-FOREACH (_ IN CASE WHEN row.type = 'transport' THEN [1] ELSE [] END |
-  CREATE (a)-[r:TRANSPORT]->(b) SET r = row.p)
-FOREACH (_ IN CASE WHEN row.type = 'lodging' THEN [1] ELSE [] END |
-  CREATE (a)-[r:LODGING]->(b) SET r = row.p)
-FOREACH (_ IN CASE WHEN row.type = 'employment' THEN [1] ELSE [] END |
-  CREATE (a)-[r:EMPLOYMENT]->(b) SET r = row.p)
-FOREACH (_ IN CASE WHEN row.type = 'unknown' THEN [1] ELSE [] END |
-  CREATE (a)-[r:UNKNOWN]->(b) SET r = row.p)
-FOREACH (_ IN CASE WHEN row.type = 'co_travel' THEN [1] ELSE [] END |
-  CREATE (a)-[r:CO_TRAVEL]->(b) SET r = row.p)
-FOREACH (_ IN CASE WHEN row.type = 'shared_phone' THEN [1] ELSE [] END |
-  CREATE (a)-[r:SHARED_PHONE]->(b) SET r = row.p)
-FOREACH (_ IN CASE WHEN row.type = 'shared_document' THEN [1] ELSE [] END |
-  CREATE (a)-[r:SHARED_DOCUMENT]->(b) SET r = row.p)
-FOREACH (_ IN CASE WHEN row.type = 'calls' THEN [1] ELSE [] END |
-  CREATE (a)-[r:CALLS]->(b) SET r = row.p)
-FOREACH (_ IN CASE WHEN row.type = 'holds' THEN [1] ELSE [] END |
-  CREATE (a)-[r:HOLDS]->(b) SET r = row.p)
-FOREACH (_ IN CASE WHEN row.type = 'uses' THEN [1] ELSE [] END |
-  CREATE (a)-[r:USES]->(b) SET r = row.p)
-FOREACH (_ IN CASE WHEN row.type = 'called' THEN [1] ELSE [] END |
-  CREATE (a)-[r:CALLED]->(b) SET r = row.p)
-FOREACH (_ IN CASE WHEN row.type = 'travelled' THEN [1] ELSE [] END |
-  CREATE (a)-[r:TRAVELLED]->(b) SET r = row.p)
-FOREACH (_ IN CASE WHEN row.type = 'departs_from' THEN [1] ELSE [] END |
-  CREATE (a)-[r:DEPARTS_FROM]->(b) SET r = row.p)
-FOREACH (_ IN CASE WHEN row.type = 'arrives_at' THEN [1] ELSE [] END |
-  CREATE (a)-[r:ARRIVES_AT]->(b) SET r = row.p)
-FOREACH (_ IN CASE WHEN row.type = 'located_at' THEN [1] ELSE [] END |
-  CREATE (a)-[r:LOCATED_AT]->(b) SET r = row.p)
+MATCH (a) WHERE elementId(a) = row.a
+MATCH (b) WHERE elementId(b) = row.b
+CREATE (a)-[r:FAMILY]->(b)
+SET r = row.p
+
+// name: link_associate
+UNWIND $rows AS row
+MATCH (a) WHERE elementId(a) = row.a
+MATCH (b) WHERE elementId(b) = row.b
+CREATE (a)-[r:ASSOCIATE]->(b)
+SET r = row.p
+
+// name: link_co_offender
+UNWIND $rows AS row
+MATCH (a) WHERE elementId(a) = row.a
+MATCH (b) WHERE elementId(b) = row.b
+CREATE (a)-[r:CO_OFFENDER]->(b)
+SET r = row.p
+
+// name: link_member_of
+UNWIND $rows AS row
+MATCH (a) WHERE elementId(a) = row.a
+MATCH (b) WHERE elementId(b) = row.b
+CREATE (a)-[r:MEMBER_OF]->(b)
+SET r = row.p
+
+// name: link_communication
+UNWIND $rows AS row
+MATCH (a) WHERE elementId(a) = row.a
+MATCH (b) WHERE elementId(b) = row.b
+CREATE (a)-[r:COMMUNICATION]->(b)
+SET r = row.p
+
+// name: link_financial
+UNWIND $rows AS row
+MATCH (a) WHERE elementId(a) = row.a
+MATCH (b) WHERE elementId(b) = row.b
+CREATE (a)-[r:FINANCIAL]->(b)
+SET r = row.p
+
+// name: link_documents
+UNWIND $rows AS row
+MATCH (a) WHERE elementId(a) = row.a
+MATCH (b) WHERE elementId(b) = row.b
+CREATE (a)-[r:DOCUMENTS]->(b)
+SET r = row.p
+
+// name: link_transport
+UNWIND $rows AS row
+MATCH (a) WHERE elementId(a) = row.a
+MATCH (b) WHERE elementId(b) = row.b
+CREATE (a)-[r:TRANSPORT]->(b)
+SET r = row.p
+
+// name: link_lodging
+UNWIND $rows AS row
+MATCH (a) WHERE elementId(a) = row.a
+MATCH (b) WHERE elementId(b) = row.b
+CREATE (a)-[r:LODGING]->(b)
+SET r = row.p
+
+// name: link_employment
+UNWIND $rows AS row
+MATCH (a) WHERE elementId(a) = row.a
+MATCH (b) WHERE elementId(b) = row.b
+CREATE (a)-[r:EMPLOYMENT]->(b)
+SET r = row.p
+
+// name: link_unknown
+UNWIND $rows AS row
+MATCH (a) WHERE elementId(a) = row.a
+MATCH (b) WHERE elementId(b) = row.b
+CREATE (a)-[r:UNKNOWN]->(b)
+SET r = row.p
+
+// name: link_co_travel
+UNWIND $rows AS row
+MATCH (a) WHERE elementId(a) = row.a
+MATCH (b) WHERE elementId(b) = row.b
+CREATE (a)-[r:CO_TRAVEL]->(b)
+SET r = row.p
+
+// name: link_shared_phone
+UNWIND $rows AS row
+MATCH (a) WHERE elementId(a) = row.a
+MATCH (b) WHERE elementId(b) = row.b
+CREATE (a)-[r:SHARED_PHONE]->(b)
+SET r = row.p
+
+// name: link_shared_document
+UNWIND $rows AS row
+MATCH (a) WHERE elementId(a) = row.a
+MATCH (b) WHERE elementId(b) = row.b
+CREATE (a)-[r:SHARED_DOCUMENT]->(b)
+SET r = row.p
+
+// name: link_calls
+UNWIND $rows AS row
+MATCH (a) WHERE elementId(a) = row.a
+MATCH (b) WHERE elementId(b) = row.b
+CREATE (a)-[r:CALLS]->(b)
+SET r = row.p
+
+// name: link_holds
+UNWIND $rows AS row
+MATCH (a) WHERE elementId(a) = row.a
+MATCH (b) WHERE elementId(b) = row.b
+CREATE (a)-[r:HOLDS]->(b)
+SET r = row.p
+
+// name: link_uses
+UNWIND $rows AS row
+MATCH (a) WHERE elementId(a) = row.a
+MATCH (b) WHERE elementId(b) = row.b
+CREATE (a)-[r:USES]->(b)
+SET r = row.p
+
+// name: link_called
+UNWIND $rows AS row
+MATCH (a) WHERE elementId(a) = row.a
+MATCH (b) WHERE elementId(b) = row.b
+CREATE (a)-[r:CALLED]->(b)
+SET r = row.p
+
+// name: link_travelled
+UNWIND $rows AS row
+MATCH (a) WHERE elementId(a) = row.a
+MATCH (b) WHERE elementId(b) = row.b
+CREATE (a)-[r:TRAVELLED]->(b)
+SET r = row.p
+
+// name: link_departs_from
+UNWIND $rows AS row
+MATCH (a) WHERE elementId(a) = row.a
+MATCH (b) WHERE elementId(b) = row.b
+CREATE (a)-[r:DEPARTS_FROM]->(b)
+SET r = row.p
+
+// name: link_arrives_at
+UNWIND $rows AS row
+MATCH (a) WHERE elementId(a) = row.a
+MATCH (b) WHERE elementId(b) = row.b
+CREATE (a)-[r:ARRIVES_AT]->(b)
+SET r = row.p
+
+// name: link_located_at
+UNWIND $rows AS row
+MATCH (a) WHERE elementId(a) = row.a
+MATCH (b) WHERE elementId(b) = row.b
+CREATE (a)-[r:LOCATED_AT]->(b)
+SET r = row.p

@@ -11,9 +11,11 @@ when it is run again. Into a database that holds no node of a previous push (a f
 after ``replace``) the same rows go through ``UNWIND $rows ... CREATE`` blocks, several times
 faster; every batch commits whole, so a push killed half-way leaves nodes that make the next
 push MERGE. Constraints and indexes are created before the load. On the CREATE path node
-batches go to whichever session is free; relationships are written in rounds of cells of
-node partitions that share no node (:func:`round_robin_cells`), every type in one statement,
-so parallel sessions never wait on each other's locks.
+batches go to whichever session is free and return the element ids of the nodes they
+created; relationships are then written by type, each end found by its element id (a direct
+lookup of the node record instead of an index seek), in rounds of cells of node partitions
+that share no node (:func:`round_robin_cells`), so parallel sessions never wait on each
+other's locks.
 """
 
 from __future__ import annotations
@@ -123,8 +125,7 @@ def push_case(case, uri=None, user=None, password=None, database=None, batch_siz
 
 
 def push_graph(G, uri=None, user=None, password=None, database=None, batch_size=None,
-               progress=None, *, replace=False, settings=None, strategy="auto", workers=None,
-               parallel="partitions"):
+               progress=None, *, replace=False, settings=None, strategy="auto", workers=None):
     """Load a property graph from :func:`netanalysis.model.build_graph` into Neo4j.
 
     See :func:`push_case` for the common parameters and the result.
@@ -139,16 +140,6 @@ def push_graph(G, uri=None, user=None, password=None, database=None, batch_size=
     workers : int, optional
         Sessions writing at the same time (default 4). 1 writes everything in one session,
         in order.
-    parallel : {"partitions", "types"}
-        How the CREATE path shares the work between sessions. ``"partitions"`` (default):
-        node batches go to whichever session is free (their ids never conflict); every
-        node is put in one of ``2 x workers`` partitions by a hash of its id, each
-        relationship in the cell of its two ends' partitions, and the cells are written in
-        rounds of a round-robin schedule so that the sessions of one round never touch the
-        same node: no lock waits, no deadlock retries; each batch of a cell mixes every
-        relationship type in one statement (``create_relationships``). ``"types"``: node
-        kinds, then relationship types, one session each (the push before; kept for
-        ``benchmarks/neo4j_push.py``). The MERGE path always goes by type.
 
     Returns
     -------
@@ -158,6 +149,17 @@ def push_graph(G, uri=None, user=None, password=None, database=None, batch_size=
     See Also
     --------
     push_case, clear_database
+
+    Notes
+    -----
+    The CREATE path shares the work between sessions so that they never wait on each
+    other's locks: node batches go to whichever session is free (their ids never conflict)
+    and each returns ``[id, elementId]`` of its nodes; every node is put in one of
+    ``2 x workers`` partitions by a hash of its id, each relationship in the cell of its two
+    ends' partitions, and the cells are written in rounds of a round-robin schedule
+    (:func:`round_robin_cells`) so that the sessions of one round never touch the same node.
+    A cell's relationships go type by type (``link_<type>`` of ``cypher/load.cypher``), their
+    ends found by element id. The MERGE path goes by node kind, then relationship type.
 
     Examples
     --------
@@ -174,8 +176,6 @@ def push_graph(G, uri=None, user=None, password=None, database=None, batch_size=
     workers = int(workers or _WORKERS)
     if workers < 1:
         raise BackendError(f"workers must be at least 1, not {workers}")
-    if parallel not in ("partitions", "types"):
-        raise BackendError(f"parallel must be 'partitions' or 'types', not {parallel!r}")
     nodes, rels, dangling = graph_rows(G)
     if dangling and progress is not None:
         progress.say(f"{dangling} relationship(s) not pushed: an end is not a node of the case")
@@ -193,17 +193,12 @@ def push_graph(G, uri=None, user=None, password=None, database=None, batch_size=
             with conn.session() as s:
                 if not _write(s, "pushed_any", {}, single="found"):
                     used = "create"
-        prefix = "create" if used == "create" else "load"
         state = {"batches": 0, "done": 0}
-        if used == "create" and parallel == "partitions":
-            _run_partitioned(conn, nodes, rels, batch_size, workers, progress, state, total)
+        if used == "create":
+            _run_linked(conn, nodes, rels, batch_size, workers, progress, state, total)
         else:
-            if used == "create":  # the create_<kind> blocks take the property maps alone
-                nodes_ = {k: [r["props"] for r in rows] for k, rows in nodes.items()}
-            else:
-                nodes_ = nodes
-            node_plan = [(f"{prefix}_{kind.lower()}", rows) for kind, rows in nodes_.items()]
-            rel_plan = [(f"{prefix}_{t}", rows) for t, rows in rels.items()]
+            node_plan = [(f"load_{kind.lower()}", rows) for kind, rows in nodes.items()]
+            rel_plan = [(f"load_{t}", rows) for t, rows in rels.items()]
             # Every node before any relationship: a relationship's ends must exist.
             for plan in (node_plan, rel_plan):
                 _run_plan(conn, plan, batch_size, workers, progress, state, total)
@@ -217,7 +212,6 @@ def push_graph(G, uri=None, user=None, password=None, database=None, batch_size=
         "rows_per_s": round(total / secs, 1) if secs > 0 else None,
         "dangling": dangling,
         "strategy": used,
-        "parallel": parallel if used == "create" else "types",
     }
 
 
@@ -257,42 +251,50 @@ def round_robin_cells(partitions):
     return rounds
 
 
-def _run_partitioned(conn, nodes, rels, batch_size, workers, progress, state, total):
-    """The CREATE path of ``parallel="partitions"``: node batches to any free session, then
-    relationships cell by cell in rounds of node-disjoint cells (see :func:`push_graph`)."""
+def _run_linked(conn, nodes, rels, batch_size, workers, progress, state, total):
+    """The CREATE path: node batches to any free session, each returning its nodes' element
+    ids; then relationships by type, their ends found by element id, cell by cell in rounds
+    of node-disjoint cells (see :func:`push_graph`)."""
+    eids = {}
     node_jobs = []
     for kind, rows in nodes.items():
         props = [r["props"] for r in rows]
         for i in range(0, len(props), batch_size):
             node_jobs.append((f"create_{kind.lower()}", props[i:i + batch_size]))
-    _run_jobs(conn, node_jobs, workers, progress, state, total)
+    _run_jobs(conn, node_jobs, workers, progress, state, total, ids=eids)
     p = 2 * workers if workers > 1 else 1
-    cells = defaultdict(list)
+    cells = defaultdict(lambda: defaultdict(list))
     for t, rows in rels.items():
         for r in rows:
             a = zlib.crc32(r["source"].encode()) % p
             b = zlib.crc32(r["target"].encode()) % p
-            cells[(a, b) if a <= b else (b, a)].append(
-                {"s": r["source"], "t": r["target"], "type": t, "p": r["props"]})
+            cells[(a, b) if a <= b else (b, a)][t].append(
+                {"a": eids[r["source"]], "b": eids[r["target"]], "p": r["props"]})
     for cells_of_round in round_robin_cells(p) if p > 1 else [[(0, 0)]]:
         jobs = []
         for cell in cells_of_round:
-            rows = cells.get(cell, [])
             # one job per cell: its batches in order, in one session, never beside a cell
             # that shares a partition
-            jobs.append([("create_relationships", rows[i:i + batch_size])
+            jobs.append([(f"link_{t}", rows[i:i + batch_size])
+                         for t, rows in cells.get(cell, {}).items()
                          for i in range(0, len(rows), batch_size)])
         _run_jobs(conn, [j for j in jobs if j], workers, progress, state, total, grouped=True)
 
 
-def _run_jobs(conn, jobs, workers, progress, state, total, grouped=False):
-    """Run `jobs` (``(block, rows)``, or lists of them when `grouped`) on `workers` sessions."""
+def _run_jobs(conn, jobs, workers, progress, state, total, grouped=False, ids=None):
+    """Run `jobs` (``(block, rows)``, or lists of them when `grouped`) on `workers` sessions.
+
+    With `ids` (a dict), each block returns ``ids``, pairs ``[id, elementId]`` added to it.
+    """
+    key = None if ids is None else "ids"
     if not jobs:
         return
 
-    def report(n):
+    def report(n, got=None):
         state["batches"] += 1
         state["done"] += n
+        if got:
+            ids.update(got)
         if progress is not None:
             progress.count("pushed rows", state["done"], total)
 
@@ -302,8 +304,7 @@ def _run_jobs(conn, jobs, workers, progress, state, total, grouped=False):
         with conn.session() as s:
             for job in jobs:
                 for name, rows in job:
-                    _write(s, name, {"rows": rows})
-                    report(len(rows))
+                    report(len(rows), _write(s, name, {"rows": rows}, single=key))
         return
     stop = threading.Event()
     done = queue.Queue()
@@ -321,8 +322,7 @@ def _run_jobs(conn, jobs, workers, progress, state, total, grouped=False):
                 for name, rows in job:
                     if stop.is_set():
                         return
-                    _write(s, name, {"rows": rows})
-                    done.put(len(rows))
+                    done.put((len(rows), _write(s, name, {"rows": rows}, single=key)))
 
     pool = ThreadPoolExecutor(max_workers=min(workers, len(jobs)),
                               thread_name_prefix="neo4j-push")
@@ -331,7 +331,7 @@ def _run_jobs(conn, jobs, workers, progress, state, total, grouped=False):
         pending = set(futures)
         while pending:
             try:
-                report(done.get(timeout=0.05))
+                report(*done.get(timeout=0.05))
                 continue
             except queue.Empty:
                 pass
@@ -339,7 +339,7 @@ def _run_jobs(conn, jobs, workers, progress, state, total, grouped=False):
                 pending.discard(f)
                 f.result()  # re-raises a worker's BackendError
         while not done.empty():
-            report(done.get())
+            report(*done.get())
     except BaseException:
         stop.set()
         raise

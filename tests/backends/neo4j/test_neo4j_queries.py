@@ -33,6 +33,22 @@ def test_project_blocks_parse_and_cover_the_vocabulary():
         assert name in b
 
 
+def test_create_path_blocks_return_element_ids_and_link_by_them():
+    """The CREATE push: node blocks return [id, elementId]; one relationship block per type
+    finds its ends by element id (no index seek), with no FOREACH over every type."""
+    b = queries.load_blocks()
+    for kind in NODE_KINDS:
+        blk = b[f"create_{kind.lower()}"]
+        assert f"CREATE (n:Node:{kind})" in blk.text
+        assert "RETURN collect([props.id, elementId(n)]) AS ids" in blk.text
+    for t in list(LINK_TYPES) + list(INFERRED_LINK_TYPES) + list(STRUCTURAL_TYPES):
+        blk = b[f"link_{t}"]
+        assert "WHERE elementId(a) = row.a" in blk.text and "WHERE elementId(b) = row.b" in blk.text
+        assert f"CREATE (a)-[r:{t.upper()}]->(b)" in blk.text
+        assert blk.params == {"rows"}
+    assert "create_relationships" not in b
+
+
 def test_parameters_are_extracted_outside_strings_and_comments():
     text = ("// name: q\n// uses $not_a_param in a comment\n"
             "MATCH (n {id: $id}) WHERE n.x = '$nope' AND n.y = $`odd name` /* $gone */\n"
