@@ -97,11 +97,19 @@ def _client(url, hostile, synth, out):
     from netanalysis.engines.spark.resolve import resolve_spark
     from netanalysis.engines.spark.session import spark_session
 
+    def say(what):  # progress on stderr: a failure or a timeout shows how far the client got
+        print(f"connect client: {what}", file=sys.stderr, flush=True)
+
     spark = spark_session(url)
+    say("session")
     hc = read_case_spark(spark, hostile)
+    say("hostile case read")
     sc = read_case_spark(spark, synth)
+    say("synth case read")
     merges, _, _ = resolve_spark(spark, sc.tables)
+    say("resolved")
     ties = infer_links_spark(spark, sc.tables)
+    say("inferred")
     e = spark.createDataFrame([("b", "c"), ("c", "a"), ("x", "y")], "src string, dst string")
     comps = sorted(tuple(r) for r in connected_components(e).collect())
     with open(out, "wb") as f:
