@@ -46,7 +46,7 @@ def over_connect(spark, hostile_case, synth_folder, tmp_path_factory):
     out = tmp_path_factory.mktemp("connect") / "result.pickle"
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([os.getcwd(), os.environ.get("PYTHONPATH", "")]))
     res = subprocess.run([sys.executable, __file__, url, str(hostile_case), str(synth_folder), str(out)],
-                         capture_output=True, text=True, timeout=900, env=env)
+                         capture_output=True, text=True, timeout=1500, env=env)
     assert res.returncode == 0, res.stderr[-4000:]
     with open(out, "rb") as f:
         return pickle.load(f)
