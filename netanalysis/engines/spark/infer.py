@@ -54,7 +54,11 @@ from netanalysis.resolve.significance import (cooccurrence_tests, identifier_tes
 from netanalysis.settings import section_settings
 
 __all__ = ["infer_links_spark", "event_incidences", "pair_counts", "co_travel_tables",
-           "identifier_tables"]
+           "identifier_tables", "BROADCAST_PERSONS"]
+
+#: Up to this many persons with an activity, their table is broadcast to the pairs (a hash
+#: table of about 100 bytes a person on every executor) instead of shuffling the pairs to it.
+BROADCAST_PERSONS = 2_000_000
 
 
 def infer_links_spark(spark, tables, *, settings=None, seeds=None):
@@ -157,11 +161,14 @@ def event_incidences(inc, max_size):
     >>> event_incidences(inc, 10).select("pid", "n").collect()  # doctest: +SKIP
     [Row(pid='A', n=2), Row(pid='B', n=2)]
     """
+    from pyspark.sql import Window
     from pyspark.sql import functions as F
-    evs = inc.groupBy("kind", "label").agg(F.count(F.lit(1)).alias("n"), F.min("day").alias("day"),
-                                           F.max("day").alias("day2")) \
-        .where((F.col("n") >= 2) & (F.col("n") <= int(max_size)))
-    return inc.select("pid", "kind", "label").join(evs, ["kind", "label"]).cache()
+    # one shuffle (by event) instead of an aggregate joined back to the incidences; the
+    # result stays partitioned by event, so the pair self-join needs no other shuffle
+    w = Window.partitionBy("kind", "label")
+    return inc.select("pid", "kind", "label", F.count(F.lit(1)).over(w).alias("n"),
+                      F.min("day").over(w).alias("day"), F.max("day").over(w).alias("day2")) \
+        .where((F.col("n") >= 2) & (F.col("n") <= int(max_size))).cache()
 
 
 def pair_counts(us, kind, seeds=None):
@@ -195,14 +202,15 @@ def pair_counts(us, kind, seeds=None):
     """
     from pyspark.sql import functions as F
     x = us.where(F.col("kind") == kind)
-    a = x.select(F.col("pid").alias("pa"), "label", "n")
-    b = x.select(F.col("pid").alias("pb"), "label")
+    # joined on the event key the incidences are partitioned by: no shuffle before the join
+    a = x.select(F.col("pid").alias("pa"), "kind", "label", "n")
+    b = x.select(F.col("pid").alias("pb"), "kind", "label")
     if seeds is None:
-        j = a.join(b, "label").where(F.col("pa") < F.col("pb"))
+        j = a.join(b, ["kind", "label"]).where(F.col("pa") < F.col("pb"))
     else:   # only pairs with a person of interest, each pair once
         sd = F.broadcast(seeds.select(F.col("pid").alias("pa")).distinct())
         sb = seeds.select(F.col("pid").alias("pb"), F.lit(True).alias("b_seed")).distinct()
-        j = a.join(sd, "pa").join(b, "label").where(F.col("pa") != F.col("pb")) \
+        j = a.join(sd, "pa").join(b, ["kind", "label"]).where(F.col("pa") != F.col("pb")) \
             .join(F.broadcast(sb), "pb", "left") \
             .where(F.col("b_seed").isNull() | (F.col("pa") < F.col("pb")))
     return j.select(F.least("pa", "pb").alias("a"), F.greatest("pa", "pb").alias("b"), "n") \
@@ -252,9 +260,14 @@ def co_travel_tables(inc, us, fdr, seeds=None):
         "pid", F.coalesce("s", F.lit(0.0)).cast("double").alias("s"),
         F.coalesce("d", F.lit(0)).cast("long").alias("d"),
         F.coalesce("nb", F.lit(0)).cast("long").alias("nb")).cache()
-    n_inc = deg.agg(F.sum("d")).collect()[0][0] or 0
+    # the persons come to the driver anyway: one job gives them and the incidence total, and
+    # their number decides whether the pairs meet them by a broadcast (no shuffle of pairs)
+    persons = deg.toPandas().sort_values("pid").reset_index(drop=True)
+    n_inc = int(persons["d"].sum()) if len(persons) else 0
     da = deg.select(F.col("pid").alias("a"), F.col("s").alias("sa"), F.col("d").alias("da"))
     db = deg.select(F.col("pid").alias("b"), F.col("s").alias("sb"), F.col("d").alias("db"))
+    if len(persons) <= BROADCAST_PERSONS:
+        da, db = F.broadcast(da), F.broadcast(db)
     pj = pair_counts(us, "J", seeds).join(da, "a").join(db, "b") \
         .where((F.col("k") >= 2) | (F.greatest(F.col("sa") * F.col("db"), F.col("sb") * F.col("da"))
                                     <= F.lit(2 * float(fdr)) * F.lit(float(n_inc)))) \
@@ -266,7 +279,6 @@ def co_travel_tables(inc, us, fdr, seeds=None):
                          kb=pairs["kb"].fillna(0).astype(np.int64),
                          ub=pairs["ub"].fillna(0).astype(np.int64))
     pairs = pairs.sort_values(["a", "b"]).reset_index(drop=True)[["a", "b", "k", "kb", "ub"]]
-    persons = deg.toPandas().sort_values("pid").reset_index(drop=True)
     deg.unpersist()
     return pairs, persons[["pid", "s", "d", "nb"]]
 

@@ -202,11 +202,15 @@ _SCORED_SCHEMA = ("i long, j long, score double, name_score double, reason strin
 
 def _score(spark, feat, pairs, cfg):
     """Accepted pairs, compared by ``compare_pairs`` over the partitions of `pairs`."""
-    bfeat = spark.sparkContext.broadcast(feat)
+    # a classic session ships the features once per executor (a broadcast variable); Spark
+    # Connect has no SparkContext, so there they travel inside the pickled function
+    classic = not type(spark).__module__.startswith("pyspark.sql.connect")
+    bfeat = spark.sparkContext.broadcast(feat) if classic else None
+    src = bfeat if classic else feat   # the one free variable the function pickles
     settings = cfg
 
     def compare(frames):
-        f = bfeat.value
+        f = src.value if classic else src
         for pdf in frames:
             rows = compare_pairs(f, pdf, settings=settings)
             rows = rows[rows["accept"].astype(bool)]
@@ -217,7 +221,8 @@ def _score(spark, feat, pairs, cfg):
                         "decision"]]
 
     got = pairs.mapInPandas(compare, _SCORED_SCHEMA).toPandas()
-    bfeat.unpersist()
+    if bfeat is not None:
+        bfeat.unpersist()
     return [{"i": int(r.i), "j": int(r.j), "score": float(r.score),
              "name_score": float(r.name_score), "reason": r.reason, "evidence": r.evidence,
              "accept": bool(r.accept), "decision": r.decision}

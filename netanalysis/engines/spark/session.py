@@ -21,7 +21,8 @@ from contextlib import contextmanager
 
 from netanalysis.errors import BackendError
 
-__all__ = ["spark_session", "spark_available", "java_version", "pandas_interop", "is_connect"]
+__all__ = ["spark_session", "spark_available", "java_version", "pandas_interop", "is_connect",
+           "start_connect_server"]
 
 #: Oldest Java that Spark 4 runs on.
 MIN_JAVA = 17
@@ -198,6 +199,8 @@ def spark_session(master=None, *, app_name="netanalysis", conf=None):
             settings["spark.sql.shuffle.partitions"] = str(max(2, 2 * int(n.group(1)) if n else 2 * cores))
             settings.setdefault("spark.driver.memory", "2g")
     settings.update({str(k): str(v) for k, v in (conf or {}).items()})
+    if is_connect(master):  # a Connect client sets only runtime (SQL) settings of its session
+        settings = {k: v for k, v in settings.items() if k.startswith("spark.sql.")}
     builder = SparkSession.builder.appName(app_name)
     builder = builder.remote(master) if is_connect(master) else builder.master(master)
     for k, v in settings.items():
@@ -213,6 +216,63 @@ def spark_session(master=None, *, app_name="netanalysis", conf=None):
         if k.startswith("spark.sql."):
             spark.conf.set(k, v)
     return spark
+
+
+def start_connect_server(spark, *, host="127.0.0.1", port=0):
+    """Start a Spark Connect server in the JVM of a classic session; return its URL.
+
+    The server shares the session's SparkContext (its executors, its memory), so Connect
+    clients -- other processes, notebooks, ``--spark-master sc://...`` -- run their jobs on it.
+    On a cluster the usual way is ``sbin/start-connect-server.sh`` of the Spark distribution
+    (also shipped in the pyspark package); this function serves one machine and the tests.
+
+    Parameters
+    ----------
+    spark : pyspark.sql.SparkSession
+        A classic (not Connect) session, e.g. from :func:`spark_session`.
+    host : str
+        Address the server listens on (default: this machine only).
+    port : int
+        Port; 0 picks a free one.
+
+    Returns
+    -------
+    str
+        ``sc://host:port``, for :func:`spark_session` or ``SparkSession.builder.remote``.
+
+    Raises
+    ------
+    BackendError
+        `spark` is a Connect session, or the server cannot start.
+
+    See Also
+    --------
+    spark_session : connects to the URL returned.
+
+    Examples
+    --------
+    >>> import pytest
+    >>> ok, why = spark_available()
+    >>> if not ok:
+    ...     pytest.skip(why)
+    >>> url = start_connect_server(spark_session("local[2]"))
+    >>> url.startswith("sc://127.0.0.1:")
+    True
+    """
+    if not hasattr(spark, "sparkContext") or type(spark).__module__.startswith("pyspark.sql.connect"):
+        raise BackendError("start_connect_server needs a classic Spark session, not a Connect one")
+    sc = spark.sparkContext
+    # pyspark has no public handle on the JVM: the server object is reached through py4j
+    jconf = sc._jsc.sc().conf()
+    svc = getattr(getattr(sc._jvm.org.apache.spark.sql.connect.service, "SparkConnectService$"), "MODULE$")
+    try:
+        if not svc.started():
+            jconf.set("spark.connect.grpc.binding.address", str(host))
+            jconf.set("spark.connect.grpc.binding.port", str(int(port)))
+            svc.start(sc._jsc.sc())
+        return f"sc://{jconf.get('spark.connect.grpc.binding.address', host)}:{int(svc.localPort())}"
+    except Exception as exc:  # the server jar is missing, the port is taken
+        raise BackendError(f"cannot start a Spark Connect server: {str(exc).splitlines()[0][:300]}") from None
 
 
 @contextmanager

@@ -90,6 +90,17 @@ def hostile_case(tmp_path_factory):
     return d
 
 
+@pytest.fixture(scope="session")
+def synth_case(tmp_path_factory):
+    """The 1,500-person synth case (seed 11) of the resolution and inference parity tests,
+    generated and loaded once per test run."""
+    from netanalysis.ingest import load_case
+    from netanalysis.synth import synth_case as make
+    out = tmp_path_factory.mktemp("synth")
+    make(out, persons=1500, seed=11)
+    return load_case(out)
+
+
 def spark_tables(spark, case, names=None):
     """The tables of a pandas `case` as Spark DataFrames (list cells stay arrays of strings)."""
     from pyspark.sql import types as T

@@ -33,15 +33,6 @@ def assert_same_ties(want, got):
     assert want[key].values.tolist() == got[key].values.tolist()
 
 
-@pytest.fixture(scope="module")
-def synth_case(tmp_path_factory):
-    from netanalysis.ingest import load_case
-    from netanalysis.synth import synth_case as make
-    out = tmp_path_factory.mktemp("synth")
-    make(out, persons=1500, seed=11)
-    return load_case(out)
-
-
 def _hostile():
     """Ids that sort differently as text and as numbers, blanks and white space, a flight
     written with and without its carrier, lower case, bookings, a journey over the size

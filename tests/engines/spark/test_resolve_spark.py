@@ -29,15 +29,6 @@ def _clusters_of(merges):
     return sorted(sorted(g) for g in groups.values())
 
 
-@pytest.fixture(scope="module")
-def synth_case(tmp_path_factory):
-    from netanalysis.ingest import load_case
-    from netanalysis.synth import synth_case as make
-    out = tmp_path_factory.mktemp("synth")
-    make(out, persons=1500, seed=11)
-    return load_case(out)
-
-
 def test_synth_case_gives_the_same_merges_pairs_and_clusters(spark, to_spark, synth_case):
     from netanalysis.engines.spark.resolve import spark_candidate_pairs
     want = resolve_entities(synth_case)
