@@ -235,30 +235,7 @@ def count_testable(s, d, cut, seeds=None):
     --------
     tarone_level
     """
-    s = np.asarray(s, dtype=float)
-    d = np.asarray(d, dtype=np.int64)
-    order = np.argsort(s, kind="stable")
-    s, d = s[order], d[order]
-    sd = None if seeds is None else np.asarray(seeds, dtype=bool)[order]
-    total = 0.0
-    for m in np.unique(d):
-        c = float(cut(int(m))) * (1 + 1e-12)
-        if c <= 0:
-            continue
-        ge, eq = d >= m, d == m
-        s_ge, s_eq = s[ge], s[eq]
-        if sd is None:
-            self_ = float((s_eq * s_eq <= c).sum())
-            x = np.searchsorted(s_ge, c / s_eq, side="right").sum() - self_
-            w = np.searchsorted(s_eq, c / s_eq, side="right").sum() - self_
-            total += x - w / 2.0
-        else:
-            a_eq = s[eq & sd]
-            a_gt = s[(d > m) & sd]
-            total += np.searchsorted(s_ge, c / a_eq, side="right").sum() \
-                - float((a_eq * a_eq <= c).sum())
-            total += np.searchsorted(s_eq, c / a_gt, side="right").sum()
-    return int(round(total))
+    return _PairCounter(s, d, seeds).count(cut)
 
 
 def tarone_level(count, q, m_max):
@@ -424,8 +401,10 @@ def cooccurrence_tests(pairs, persons, *, fdr, seeds=None, booking_rate=None):
     xs, ds = x[act], d[act]
     ss = None if seed_mask is None else seed_mask[act]
 
+    counter = _PairCounter(xs, ds, ss)      # the per-size slices built once for every count
+
     def count(tau):
-        c = count_testable(xs, ds, cut_j(tau), ss)
+        c = counter.count(cut_j(tau))
         if bookings:   # pairs whose bookings alone could pass (an over-count of the union)
             has = nb > 0
             c += count_testable(np.maximum(nb[has], 1), nb[has].astype(np.int64),
@@ -576,3 +555,41 @@ def _check_fdr(fdr):
         from netanalysis.errors import InputError
         raise InputError(f"infer.fdr must be a rate between 0 and 1, not {fdr}")
     return fdr
+
+
+class _PairCounter:
+    """:func:`count_testable` for many cuts over the same persons: the persons sorted by
+    activity and sliced by number of events once, so each count is a few searches."""
+
+    def __init__(self, s, d, seeds=None):
+        s = np.asarray(s, dtype=float)
+        d = np.asarray(d, dtype=np.int64)
+        order = np.argsort(s, kind="stable")
+        s, d = s[order], d[order]
+        sd = None if seeds is None else np.asarray(seeds, dtype=bool)[order]
+        self.seeded = sd is not None
+        self.levels = []
+        # slices by number of events, from the most: d >= m grows as m falls
+        for m in np.unique(d)[::-1]:
+            ge, eq = d >= m, d == m
+            if sd is None:
+                self.levels.append((int(m), s[ge], s[eq], None, None))
+            else:
+                self.levels.append((int(m), s[ge], s[eq], s[eq & sd], s[(d > m) & sd]))
+
+    def count(self, cut):
+        total = 0.0
+        for m, s_ge, s_eq, a_eq, a_gt in self.levels:
+            c = float(cut(m)) * (1 + 1e-12)
+            if c <= 0:
+                continue
+            if not self.seeded:
+                self_ = float((s_eq * s_eq <= c).sum())
+                x = np.searchsorted(s_ge, c / s_eq, side="right").sum() - self_
+                w = np.searchsorted(s_eq, c / s_eq, side="right").sum() - self_
+                total += x - w / 2.0
+            else:
+                total += np.searchsorted(s_ge, c / a_eq, side="right").sum() \
+                    - float((a_eq * a_eq <= c).sum())
+                total += np.searchsorted(s_eq, c / a_gt, side="right").sum()
+        return int(round(total))
