@@ -153,7 +153,7 @@ def infer_links(case, *, settings=None, progress=None):
     [['A', 'B', 'co_travel']]
     >>> print(t["evidence"][0])  # doctest: +NORMALIZE_WHITESPACE
     3 shared journeys: AV85 2024-03-05 (2 passengers), IB6500 2024-04-01 (2 passengers),
-    IB6501 2024-04-09 (2 passengers); 0.029 expected by chance (p = 4.1e-06)
+    IB6501 2024-04-09 (2 passengers); 0.029 expected by chance (p = 9.4e-07)
     >>> bool(t["confidence"][0] < 0.2)
     True
 
@@ -426,10 +426,11 @@ def co_travel_pairs(con, max_passengers, seeded=False, fdr=0.05):
     Returns
     -------
     pairs : DataFrame
-        ``a, b, k, kb, ub``: journeys and bookings shared, most holders of a shared booking.
+        ``a, b, k, kb, ub, ls``: journeys and bookings shared, most holders of a shared
+        booking, ``sum ln(n - 1)`` over the journeys shared (``n`` persons on each).
     persons : DataFrame
-        ``pid, s, d, nb``: activity and journeys (events of 2 to `max_passengers` persons),
-        bookings held (all).
+        ``pid, s, d, nb, f``: activity and journeys (events of 2 to `max_passengers` persons),
+        bookings held (all), fewest fellow passengers on one journey (1 without journeys).
 
     Examples
     --------
@@ -444,10 +445,12 @@ def co_travel_pairs(con, max_passengers, seeded=False, fdr=0.05):
     ...             ).fetchall()
     [(7,)]
     >>> pairs, persons = co_travel_pairs(con, 500)
-    >>> pairs.values.tolist()
-    [[1, 2, 2, 1, 2]]
+    >>> pairs[["a", "b", "k", "kb", "ub"]].values.tolist(), round(float(pairs["ls"][0]), 4)
+    ([[1, 2, 2, 1, 2]], 0.6931)
     >>> persons["pid"].tolist(), persons["s"].tolist(), persons["d"].tolist(), persons["nb"].tolist()
     ([1, 2, 3], [3.0, 3.0, 2.0], [2, 2, 1], [1, 1, 0])
+    >>> persons["f"].tolist()
+    [1, 1, 2]
 
     See Also
     --------
@@ -456,22 +459,25 @@ def co_travel_pairs(con, max_passengers, seeded=False, fdr=0.05):
     _cooccur(con, max_passengers, seeded)
     con.execute("""
     CREATE TEMP TABLE deg AS
-    WITH j AS (SELECT pid, sum(n - 1)::DOUBLE AS s, count(*)::BIGINT AS d FROM us
+    WITH j AS (SELECT pid, sum(n - 1)::DOUBLE AS s, count(*)::BIGINT AS d,
+                      (min(n) - 1)::BIGINT AS f FROM us
                WHERE kind = 'J' GROUP BY pid),
          b AS (SELECT pid, count(DISTINCT ev)::BIGINT AS nb FROM inc WHERE kind = 'B'
                GROUP BY pid)
     SELECT coalesce(j.pid, b.pid) AS pid, coalesce(j.s, 0)::DOUBLE AS s,
-           coalesce(j.d, 0)::BIGINT AS d, coalesce(b.nb, 0)::BIGINT AS nb
+           coalesce(j.d, 0)::BIGINT AS d, coalesce(b.nb, 0)::BIGINT AS nb,
+           coalesce(j.f, 1)::BIGINT AS f
     FROM j FULL JOIN b ON j.pid = b.pid
     """)
-    pj = _pairs(con, "J", seeded, lam_max=2 * float(fdr))[["a", "b", "k"]]
-    pb = _pairs(con, "B", seeded).rename(columns={"k": "kb", "u": "ub"})
+    pj = _pairs(con, "J", seeded, lam_max=2 * float(fdr))[["a", "b", "k", "ls"]]
+    pb = _pairs(con, "B", seeded)[["a", "b", "k", "u"]].rename(columns={"k": "kb", "u": "ub"})
     pairs = pj.merge(pb, on=["a", "b"], how="outer").sort_values(["a", "b"])
     pairs = pairs.assign(k=pairs["k"].fillna(0).astype(np.int64),
                          kb=pairs["kb"].fillna(0).astype(np.int64),
-                         ub=pairs["ub"].fillna(0).astype(np.int64)).reset_index(drop=True)
-    persons = con.execute("SELECT pid, s, d, nb FROM deg ORDER BY pid").df()
-    return pairs[["a", "b", "k", "kb", "ub"]], persons
+                         ub=pairs["ub"].fillna(0).astype(np.int64),
+                         ls=pairs["ls"].fillna(0.0).astype(float)).reset_index(drop=True)
+    persons = con.execute("SELECT pid, s, d, nb, f FROM deg ORDER BY pid").df()
+    return pairs[["a", "b", "k", "kb", "ub", "ls"]], persons
 
 
 def match_seeds(travel, seeds, *, settings=None, progress=None, rejects=None):
@@ -1032,7 +1038,7 @@ def _cooccur(con, max_size, seeded=False):
 _PAIRS_HEAD = """
     CREATE TEMP TABLE pr AS
     SELECT least(a.pid, b.pid) AS a, greatest(a.pid, b.pid) AS b, count(*)::INTEGER AS k,
-           max(a.n)::INTEGER AS u
+           max(a.n)::INTEGER AS u, sum(ln(a.n - 1))::DOUBLE AS ls
 """
 #: Pairs of the events of one kind, each once: every pair, or those with a person of ``seeds``.
 _PAIRS_ALL = _PAIRS_HEAD + """
@@ -1056,9 +1062,9 @@ def _pairs(con, kind, seeded, lam_max=None):
     con.execute("DROP TABLE IF EXISTS pr")
     con.execute(_PAIRS_SEEDED if seeded else _PAIRS_ALL, {"kind": kind})
     if lam_max is None:
-        return con.execute("SELECT a, b, k, u FROM pr ORDER BY a, b").df()
+        return con.execute("SELECT a, b, k, u, ls FROM pr ORDER BY a, b").df()
     return con.execute("""
-    SELECT pr.a, pr.b, pr.k, pr.u
+    SELECT pr.a, pr.b, pr.k, pr.u, pr.ls
     FROM pr JOIN deg da ON da.pid = pr.a JOIN deg db ON db.pid = pr.b
     WHERE pr.k >= 2 OR greatest(da.s * db.d, db.s * da.d) <= $lim * (SELECT sum(d) FROM deg)
     ORDER BY pr.a, pr.b
