@@ -158,10 +158,10 @@ def test_co_travel_tables_are_the_embedded_pair_step(spark):
     inc = pd.DataFrame(rows, columns=["pid", "kind", "label", "day"])
     ids = sorted(inc["pid"].unique())
     con = duckdb.connect()
-    ev, keys = pd.factorize(list(zip(inc["kind"], inc["label"])))
+    ev, keys = pd.factorize(inc["kind"] + "|" + inc["label"])
     coded = inc.assign(pid=[ids.index(p) for p in inc["pid"]], ev=ev)[["pid", "ev", "kind", "day"]]
-    events = pd.DataFrame({"ev": range(len(keys)), "kind": [k for k, _ in keys],
-                           "label": [lab for _, lab in keys], "day": None})
+    events = pd.DataFrame({"ev": range(len(keys)), "kind": [k.split("|")[0] for k in keys],
+                           "label": [k.split("|", 1)[1] for k in keys], "day": None})
     con.register("inc_df", coded)
     con.register("events_df", events)
     con.execute("CREATE TEMP TABLE inc AS SELECT * FROM inc_df")
