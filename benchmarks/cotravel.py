@@ -2,9 +2,10 @@
 
 For each setting of :func:`netanalysis.synth.cotravel.cotravel_case` (journey sizes 3-300
 known passengers, 1-5 shared journeys, 1-50 legs per person, and a null case with no planted
-tie) it prints, summed over seeds, for today's model ("after") and for the previous one
-("before": conditional p over the pairs that co-occur, ``S_a S_b / 2W``, computed in the same
-run): the ties kept, the planted pairs found (recall), the chance ties and their share of the
+tie) it prints, summed over seeds, for today's model ("after": the size-aware tail of
+:func:`netanalysis.resolve.significance.shared_size_pvalue`) and for the previous one
+("before": the same code with the count's Poisson tail, ``cooccurrence_tests(sizes=False)``,
+computed in the same run): the ties kept, the planted pairs found (recall), the chance ties and their share of the
 ties kept (the false-discovery proportion, to compare with the FDR level 0.05), and the
 **information limit**: the largest recall any test can reach at FDR 0.05 from what a pair
 shows -- its shared journeys ``k``, the journeys of each person and the size of the journeys
@@ -23,15 +24,17 @@ Run: ``python benchmarks/cotravel.py --persons 2000 --seeds 3``
 from __future__ import annotations
 
 import argparse
+import functools
 import time
+from unittest import mock
 
 import duckdb
 import numpy as np
 import pandas as pd
 
 from netanalysis.model.case import Case
+from netanalysis.resolve import infer, significance
 from netanalysis.resolve.infer import co_travel_links
-from netanalysis.resolve.significance import benjamini_hochberg, cooccurrence_pvalue
 from netanalysis.synth.cotravel import cotravel_case
 
 __all__ = ["SETTINGS", "main"]
@@ -52,7 +55,7 @@ FDR = 0.05
 
 def _pairs(tr, seeds):
     """Every co-occurring pair (seeded: with a person of interest) with k, d_a, d_b, the mean
-    size of the journeys shared, and the activities S (for the previous model)."""
+    size of the journeys shared, and the activities S."""
     con = duckdb.connect()
     con.register("tr", tr[["person_id", "flight", "depart"]])
     con.register("seeds", pd.DataFrame({"p": sorted(seeds) if seeds is not None else []},
@@ -77,15 +80,6 @@ def _pairs(tr, seeds):
     return df, float(deg["s"].sum())
 
 
-def _before(df, two_w):
-    """The previous model: P(K >= k | K >= 1), lambda = S_a S_b / 2W, BH over the pairs with
-    K >= 1."""
-    lam = df["sa"].to_numpy() * df["sb"].to_numpy() / two_w
-    p = cooccurrence_pvalue(df["k"].to_numpy(), lam)
-    keep = benjamini_hochberg(p, len(df), FDR)
-    return set(zip(df["a"][keep], df["b"][keep]))
-
-
 def _limit(df, planted):
     """Largest recall at FDR 0.05 over strata of (k, d_a, d_b, size) (see the module notes)."""
     if not planted:
@@ -107,15 +101,18 @@ def _limit(df, planted):
 
 def _one(n, seed, kw, mode):
     tr, persons, truth = cotravel_case(n, seed=seed, **kw)
-    t = co_travel_links(Case(tables={"travel": tr, "persons": persons}),
-                        settings={"seed": mode})
+    case = Case(tables={"travel": tr, "persons": persons})
+    t = co_travel_links(case, settings={"seed": mode})
+    count_test = functools.partial(significance.cooccurrence_tests, sizes=False)
+    with mock.patch.object(infer, "cooccurrence_tests", count_test):
+        t0 = co_travel_links(case, settings={"seed": mode})
     seeds = None if mode == "all" else set(persons.loc[persons["wanted_by"].map(len) > 0, "id"])
-    df, two_w = _pairs(tr, seeds)
+    df, _ = _pairs(tr, seeds)
     planted = set(zip(truth["id_a"], truth["id_b"]))
     if seeds is not None:
         planted = {p for p in planted if p[0] in seeds or p[1] in seeds}
     after = set(zip(t["from_id"], t["to_id"]))
-    before = _before(df, two_w)
+    before = set(zip(t0["from_id"], t0["to_id"]))
     lim = _limit(df, planted)
     return [len(after), len(after - planted), len(after & planted),
             len(before), len(before - planted), len(before & planted), len(planted)], lim
@@ -130,12 +127,14 @@ def main(argv=None):
     ap.add_argument("--persons", type=int, default=2000)
     ap.add_argument("--seeds", type=int, default=3)
     ap.add_argument("--only", default="", help="run the settings whose name holds this text")
+    ap.add_argument("--mode", choices=["all", "wanted", "both"], default="both",
+                    help="infer.seed mode(s) to run")
     a = ap.parse_args(argv)
     print(f"persons {a.persons}, seeds {a.seeds}, FDR level {FDR}; sums over seeds; "
           "limit = mean over seeds")
     print(f"{'setting':40s} | {'after: ties chance  FDP recall':30s} | "
           f"{'before: ties chance  FDP recall':31s} | limit | s")
-    for mode in ("all", "wanted"):
+    for mode in (("all", "wanted") if a.mode == "both" else (a.mode,)):
         print(f"-- infer.seed: {mode}")
         for name, kw in SETTINGS.items():
             if a.only and a.only not in name:

@@ -92,9 +92,12 @@ def infer(case, out, **options):
               help="Persons of interest: one id a line, or a CSV with a person_id or id column.")
 @click.option("--out", "-o", default="co_travellers.csv", show_default=True,
               type=click.Path(dir_okay=False), help="Where to write the co-travellers found.")
+@click.option("--rejects", default=None, type=click.Path(dir_okay=False),
+              help="Where to write the legs not taken (no person id); default: beside --out, "
+                   "named like it with _rejects.")
 @settings_option
 @quiet_option
-def match(travel, seeds, out, settings_path, quiet):
+def match(travel, seeds, out, rejects, settings_path, quiet):
     """Match persons of interest against a large travel table (CSV or Parquet).
 
     Journeys (same flight, same day) and bookings shared with a person of
@@ -113,8 +116,10 @@ def match(travel, seeds, out, settings_path, quiet):
     from netanalysis.resolve.infer import match_seeds
     from netanalysis.settings import load_settings
 
+    if rejects is None:
+        rejects = Path(out).with_name(Path(out).stem + "_rejects.csv")
     ties = match_seeds(travel, seeds, settings=load_settings(settings_path),
-                       progress=Progress(quiet=quiet))
+                       progress=Progress(quiet=quiet), rejects=rejects)
     _write(ties, out)
     click.echo(f"{len(ties):,} co-travellers of persons of interest; wrote {out}")
 

@@ -153,7 +153,7 @@ def infer_links(case, *, settings=None, progress=None):
     [['A', 'B', 'co_travel']]
     >>> print(t["evidence"][0])  # doctest: +NORMALIZE_WHITESPACE
     3 shared journeys: AV85 2024-03-05 (2 passengers), IB6500 2024-04-01 (2 passengers),
-    IB6501 2024-04-09 (2 passengers); 0.029 expected by chance (p = 4.1e-06)
+    IB6501 2024-04-09 (2 passengers); 0.029 expected by chance (p = 9.4e-07)
     >>> bool(t["confidence"][0] < 0.2)
     True
 
@@ -260,38 +260,74 @@ def co_travel_links(case, *, settings=None):
         at = pd.Index(uniq).get_indexer(sorted(seeds))
         seed_codes = at[at >= 0].astype(np.int64)
     with _connect(ct.memory_limit, ct.temp_directory) as con:
-        con.register("travel", df)
+        con.register("travel_df", df)
+        con.execute("CREATE TEMP VIEW keys_src AS SELECT carrier::VARCHAR AS carrier, "
+                    "flight::VARCHAR AS flight, depart::VARCHAR AS depart FROM travel_df")
+        con.execute("CREATE TEMP VIEW legs AS SELECT pid, carrier::VARCHAR AS carrier, "
+                    "flight::VARCHAR AS flight, depart::VARCHAR AS depart, "
+                    "booking::VARCHAR AS booking FROM travel_df")
         return _co_travel_ties(con, cfg, seed_codes, np.asarray(uniq, dtype=object))
 
 
-_PREP = """
+#: Journeys: each distinct raw (carrier, flight, depart) of ``keys_src`` cleaned and labelled
+#: once (a few hundred thousand keys for 10M legs), so no string work is done per leg.
+_JKEYS = """
+    CREATE TEMP TABLE jkeys AS
+    WITH r AS (SELECT DISTINCT carrier, flight, depart FROM keys_src),
+    c AS (SELECT carrier, flight, depart,
+                 upper(replace(coalesce(nullif(trim(carrier), ''), ''), ' ', '')) AS car,
+                 upper(replace(nullif(trim(flight), ''), ' ', '')) AS fl,
+                 substr(nullif(trim(depart), ''), 1, 10) AS day
+          FROM r)
+    SELECT carrier, flight, depart,
+           CASE WHEN car <> '' AND NOT starts_with(fl, car) THEN car || fl ELSE fl END
+           || ' ' || day AS label, day
+    FROM c
+    WHERE fl IS NOT NULL AND fl <> '' AND length(day) = 10
+    """
+#: Every event once, with an integer id: journeys (the label holds the day) and bookings.
+_EVENTS = """
+    CREATE TEMP TABLE events AS
+    SELECT (row_number() OVER ())::BIGINT AS ev, kind, label, day FROM (
+        SELECT 'J' AS kind, label, min(day) AS day FROM jkeys GROUP BY label
+        UNION ALL
+        SELECT DISTINCT 'B' AS kind, upper(trim(booking)) AS label, NULL AS day FROM legs
+        WHERE booking IS NOT NULL AND trim(booking) <> '')
+    """
+_JMAP = """
+    CREATE TEMP TABLE jmap AS
+    SELECT k.carrier, k.flight, k.depart, e.ev
+    FROM jkeys k JOIN events e ON e.kind = 'J' AND e.label = k.label
+    """
+#: One row per person and event (integer codes only): ``inc(pid, ev, kind, day)``; the day
+#: of a journey is its event's, that of a booking the person's first leg on it.
+_INC = """
     CREATE TEMP TABLE inc AS
-    WITH t AS (
-        SELECT pid,
-               upper(replace(coalesce(carrier, ''), ' ', '')) AS car,
-               upper(replace(flight, ' ', '')) AS fl,
-               substr(depart, 1, 10) AS day,
-               upper(trim(booking)) AS bk
-        FROM travel
-    ),
-    j AS (
-        SELECT DISTINCT pid, 'J' AS kind,
-               CASE WHEN car <> '' AND NOT starts_with(fl, car) THEN car || fl ELSE fl END
-               || ' ' || day AS label, day
-        FROM t
-        WHERE fl IS NOT NULL AND fl <> '' AND length(day) = 10
-    ),  -- the label holds the day: one row per person and journey
-    b AS (SELECT pid, 'B' AS kind, bk AS label, min(day) AS day FROM t
-          WHERE bk IS NOT NULL AND bk <> '' GROUP BY pid, bk)
-    SELECT * FROM j UNION ALL SELECT * FROM b
+    SELECT pid, ev, 'J' AS kind, NULL::VARCHAR AS day FROM (
+        SELECT DISTINCT t.pid, m.ev
+        FROM legs t JOIN jmap m ON m.carrier IS NOT DISTINCT FROM t.carrier
+                               AND m.flight = t.flight AND m.depart = t.depart)
+    UNION ALL
+    SELECT t.pid, e.ev, 'B' AS kind, min(substr(nullif(trim(t.depart), ''), 1, 10)) AS day
+    FROM legs t JOIN events e ON e.kind = 'B' AND e.label = upper(trim(t.booking))
+    WHERE t.booking IS NOT NULL AND trim(t.booking) <> ''
+    GROUP BY t.pid, e.ev
     """
 
 
+def _prep_events(con):
+    """Build ``events(ev, kind, label, day)`` and ``inc(pid, ev, kind, day)`` on `con` from
+    the views ``keys_src(carrier, flight, depart)`` (every leg) and ``legs(pid, carrier,
+    flight, depart, booking)`` (the legs of a person)."""
+    for q in (_JKEYS, _EVENTS, _JMAP, _INC):
+        con.execute(q)
+
+
 def _co_travel_ties(con, cfg, seed_codes, names):
-    """co_travel ties from the table ``travel(pid, carrier, flight, depart, booking)`` on
+    """co_travel ties from the views ``keys_src`` and ``legs`` of :func:`_prep_events` on
     `con` (``pid`` integer codes; `names` the id of each code, or a callable giving them)."""
     ct = cfg["co_travel"]
-    con.execute(_PREP)
+    _prep_events(con)
     if seed_codes is not None:
         con.register("seeds", pd.DataFrame({"pid": np.asarray(seed_codes, dtype=np.int64)}))
     fdr = float(cfg.fdr)
@@ -311,8 +347,11 @@ def _co_travel_ties(con, cfg, seed_codes, names):
                                      r.lam, r.p, n_items))
     if callable(names):
         names = names(np.union1d(res["a"], res["b"]))
-    return _finish(names[res["a"].to_numpy(np.int64)], names[res["b"].to_numpy(np.int64)],
-                   "co_travel", ev, surprise(res["p"]), cfg, res["first_day"], res["last_day"])
+    na = names[res["a"].to_numpy(np.int64)]
+    nb = names[res["b"].to_numpy(np.int64)]
+    swap = na > nb            # codes need not follow the ids' order: the pair as from < to
+    return _finish(np.where(swap, nb, na), np.where(swap, na, nb), "co_travel", ev,
+                   surprise(res["p"]), cfg, res["first_day"], res["last_day"])
 
 
 
@@ -372,9 +411,10 @@ def co_travel_pairs(con, max_passengers, seeded=False, fdr=0.05):
     Parameters
     ----------
     con : duckdb.DuckDBPyConnection
-        Holding the table ``inc(pid, kind, label, day)``: one row per person and event, kind
-        ``'J'`` (a journey) or ``'B'`` (a booking reference); with `seeded`, a table
-        ``seeds(pid)``. Leaves the tables ``evs`` and ``us`` on it (events of 2 to
+        Holding the tables ``events(ev, kind, label, day)`` (every event once, integer ``ev``;
+        kind ``'J'`` a journey, ``'B'`` a booking reference) and ``inc(pid, ev, kind, day)``
+        (one row per person and event; ``day`` where the event has none of its own); with
+        `seeded`, a table ``seeds(pid)``. Leaves the tables ``evs`` and ``us`` on it (events of 2 to
         `max_passengers` persons and their incidences).
     max_passengers : int
         Events with more persons are not computed.
@@ -386,24 +426,31 @@ def co_travel_pairs(con, max_passengers, seeded=False, fdr=0.05):
     Returns
     -------
     pairs : DataFrame
-        ``a, b, k, kb, ub``: journeys and bookings shared, most holders of a shared booking.
+        ``a, b, k, kb, ub, ls``: journeys and bookings shared, most holders of a shared
+        booking, ``sum ln(n - 1)`` over the journeys shared (``n`` persons on each).
     persons : DataFrame
-        ``pid, s, d, nb``: activity and journeys (events of 2 to `max_passengers` persons),
-        bookings held (all).
+        ``pid, s, d, nb, f``: activity and journeys (events of 2 to `max_passengers` persons),
+        bookings held (all), fewest fellow passengers on one journey (1 without journeys).
 
     Examples
     --------
     >>> import duckdb
     >>> con = duckdb.connect()
-    >>> inc = pd.DataFrame({"pid": [1, 2, 1, 2, 3, 1, 2], "kind": ["J"] * 5 + ["B"] * 2,
-    ...                     "label": ["x", "x", "y", "y", "y", "b", "b"], "day": None})
-    >>> con.execute("CREATE TABLE inc AS SELECT * FROM inc").fetchall()
+    >>> events = pd.DataFrame({"ev": [0, 1, 2], "kind": ["J", "J", "B"],
+    ...                        "label": ["x", "y", "b"], "day": "2024-01-01"})
+    >>> inc = pd.DataFrame({"pid": [1, 2, 1, 2, 3, 1, 2], "ev": [0, 0, 1, 1, 1, 2, 2],
+    ...                     "kind": ["J"] * 5 + ["B"] * 2, "day": None})
+    >>> _ = con.execute("CREATE TABLE events AS SELECT * FROM events")
+    >>> con.execute("CREATE TABLE inc AS SELECT pid, ev, kind, day::VARCHAR AS day FROM inc"
+    ...             ).fetchall()
     [(7,)]
     >>> pairs, persons = co_travel_pairs(con, 500)
-    >>> pairs.values.tolist()
-    [[1, 2, 2, 1, 2]]
+    >>> pairs[["a", "b", "k", "kb", "ub"]].values.tolist(), round(float(pairs["ls"][0]), 4)
+    ([[1, 2, 2, 1, 2]], 0.6931)
     >>> persons["pid"].tolist(), persons["s"].tolist(), persons["d"].tolist(), persons["nb"].tolist()
     ([1, 2, 3], [3.0, 3.0, 2.0], [2, 2, 1], [1, 1, 0])
+    >>> persons["f"].tolist()
+    [1, 1, 2]
 
     See Also
     --------
@@ -412,25 +459,28 @@ def co_travel_pairs(con, max_passengers, seeded=False, fdr=0.05):
     _cooccur(con, max_passengers, seeded)
     con.execute("""
     CREATE TEMP TABLE deg AS
-    WITH j AS (SELECT pid, sum(n - 1)::DOUBLE AS s, count(*)::BIGINT AS d FROM us
+    WITH j AS (SELECT pid, sum(n - 1)::DOUBLE AS s, count(*)::BIGINT AS d,
+                      (min(n) - 1)::BIGINT AS f FROM us
                WHERE kind = 'J' GROUP BY pid),
-         b AS (SELECT pid, count(DISTINCT label)::BIGINT AS nb FROM inc WHERE kind = 'B'
+         b AS (SELECT pid, count(DISTINCT ev)::BIGINT AS nb FROM inc WHERE kind = 'B'
                GROUP BY pid)
     SELECT coalesce(j.pid, b.pid) AS pid, coalesce(j.s, 0)::DOUBLE AS s,
-           coalesce(j.d, 0)::BIGINT AS d, coalesce(b.nb, 0)::BIGINT AS nb
-    FROM j FULL JOIN b ON j.pid = b.pid ORDER BY 1
+           coalesce(j.d, 0)::BIGINT AS d, coalesce(b.nb, 0)::BIGINT AS nb,
+           coalesce(j.f, 1)::BIGINT AS f
+    FROM j FULL JOIN b ON j.pid = b.pid
     """)
-    pj = _pairs(con, "J", seeded, lam_max=2 * float(fdr))[["a", "b", "k"]]
-    pb = _pairs(con, "B", seeded).rename(columns={"k": "kb", "u": "ub"})
+    pj = _pairs(con, "J", seeded, lam_max=2 * float(fdr))[["a", "b", "k", "ls"]]
+    pb = _pairs(con, "B", seeded)[["a", "b", "k", "u"]].rename(columns={"k": "kb", "u": "ub"})
     pairs = pj.merge(pb, on=["a", "b"], how="outer").sort_values(["a", "b"])
     pairs = pairs.assign(k=pairs["k"].fillna(0).astype(np.int64),
                          kb=pairs["kb"].fillna(0).astype(np.int64),
-                         ub=pairs["ub"].fillna(0).astype(np.int64)).reset_index(drop=True)
-    persons = con.execute("SELECT pid, s, d, nb FROM deg").df()
-    return pairs[["a", "b", "k", "kb", "ub"]], persons
+                         ub=pairs["ub"].fillna(0).astype(np.int64),
+                         ls=pairs["ls"].fillna(0.0).astype(float)).reset_index(drop=True)
+    persons = con.execute("SELECT pid, s, d, nb, f FROM deg ORDER BY pid").df()
+    return pairs[["a", "b", "k", "kb", "ub", "ls"]], persons
 
 
-def match_seeds(travel, seeds, *, settings=None, progress=None):
+def match_seeds(travel, seeds, *, settings=None, progress=None, rejects=None):
     """Return the significant co-travellers of persons of interest in a large travel table.
 
     The travel table is read by DuckDB where it lies (CSV or Parquet, never loaded into
@@ -451,6 +501,11 @@ def match_seeds(travel, seeds, *, settings=None, progress=None):
     settings : Settings or dict, optional
         The ``infer`` section (``fdr``, ``co_travel``) applies.
     progress : Progress, optional
+    rejects : str or Path, optional
+        Where to write the rows not taken (no person id), in the ledger format of the case
+        reader (``file, line, column, value, problem``; header only when none): rows in =
+        rows taken + rows rejected. Lines are as a text editor shows them (header = line 1)
+        for CSV, row numbers (1 = first row) for Parquet and DataFrames.
 
     Returns
     -------
@@ -511,21 +566,26 @@ def match_seeds(travel, seeds, *, settings=None, progress=None):
             .cast(text).alias(c)
             for c in ("person_id", "carrier", "flight", "depart", "booking_ref")])
         src.create_view("src")
+        # persons coded once (one pass, which also counts the legs taken); legs joined to the
+        # codes inside the one query that builds the incidences
         con.execute("""
         CREATE TEMP TABLE ids AS
-        SELECT name, (row_number() OVER (ORDER BY name) - 1)::BIGINT AS pid
-        FROM (SELECT DISTINCT trim(person_id) AS name FROM src) WHERE name <> ''
+        SELECT name, (row_number() OVER () - 1)::BIGINT AS pid, legs
+        FROM (SELECT trim(person_id) AS name, count(*) AS legs FROM src GROUP BY 1)
+        WHERE name <> ''
         """)
+        con.execute("CREATE TEMP VIEW keys_src AS SELECT carrier, flight, depart FROM src")
         con.execute("""
-        CREATE TEMP TABLE travel AS
-        SELECT ids.pid, nullif(trim(src.carrier), '') AS carrier,
-               nullif(trim(src.flight), '') AS flight,
-               nullif(trim(src.depart), '') AS depart,
-               nullif(trim(src.booking_ref), '') AS booking
+        CREATE TEMP VIEW legs AS
+        SELECT ids.pid, src.carrier, src.flight, src.depart, src.booking_ref AS booking
         FROM src JOIN ids ON ids.name = trim(src.person_id)
         """)
         n_rows, n_taken = con.execute(
-            "SELECT (SELECT count(*) FROM src), (SELECT count(*) FROM travel)").fetchall()[0]
+            "SELECT (SELECT count(*) FROM src), (SELECT coalesce(sum(legs), 0) FROM ids)"
+        ).fetchall()[0]
+        if rejects is not None:
+            _write_match_rejects(con, travel, where, cols["person_id"], n_rows - n_taken,
+                                 rejects)
         con.register("seed_names", pd.DataFrame({"name": sorted(seed_ids)}, dtype=object))
         codes = con.execute("SELECT pid FROM ids JOIN seed_names USING (name) ORDER BY pid"
                             ).df()["pid"].to_numpy(np.int64)
@@ -540,6 +600,43 @@ def match_seeds(travel, seeds, *, settings=None, progress=None):
             return out
 
         return _co_travel_ties(con, cfg, codes, names)
+
+
+def _write_match_rejects(con, travel, where, column, n_rejected, path):
+    """Write the legs of `travel` without a person id (`column`) to `path`, in the case
+    reader's ledger."""
+    from netanalysis.model.case import REJECT_COLUMNS
+    from netanalysis.outputs import write_csv
+    lines = []
+    if n_rejected and isinstance(travel, pd.DataFrame):
+        col = travel[column]
+        blank = col.isna().to_numpy() | (col.astype(str).str.strip() == "").to_numpy()
+        lines = [(int(i) + 1, col.iloc[i]) for i in np.flatnonzero(blank)]
+    elif n_rejected and os.fspath(travel).lower().endswith(".parquet"):
+        text = duckdb.sqltypes.VARCHAR if hasattr(duckdb, "sqltypes") else duckdb.typing.VARCHAR
+        con.read_parquet(os.fspath(travel), file_row_number=True).select(
+            duckdb.ColumnExpression("file_row_number").alias("n"),
+            duckdb.ColumnExpression(column).cast(text).alias("v")).create_view("rej_src")
+        got = con.execute("SELECT n + 1, v FROM rej_src WHERE nullif(trim(v), '') IS NULL "
+                          "ORDER BY 1").fetchall()
+        lines = [(int(n), v) for n, v in got]
+    elif n_rejected:      # CSV: the line a text editor shows (quoted newlines counted)
+        import csv
+        import gzip
+        opener = gzip.open if os.fspath(travel).lower().endswith(".gz") else open
+        with opener(os.fspath(travel), "rt", encoding="utf-8-sig", newline="") as f:
+            rd = csv.reader(f)
+            at = [h.strip() for h in next(rd)].index(column)
+            start = rd.line_num + 1
+            for row in rd:
+                v = row[at] if at < len(row) else ""
+                if not v.strip():
+                    lines.append((start, v))
+                start = rd.line_num + 1
+    rows = [{"file": where, "line": n, "column": column,
+             "value": v if isinstance(v, str) else "", "problem": "missing person id"}
+            for n, v in lines]
+    write_csv(pd.DataFrame(rows, columns=REJECT_COLUMNS), path)
 
 
 def _read_seeds(seeds):
@@ -852,12 +949,19 @@ def _shared(uses, typ, verb, sub, cfg, seeds=None):
     if not len(uses):
         return _empty()
     labels = uses.drop_duplicates("key").set_index("key")["label"]
-    inc = pd.DataFrame({"pid": uses["pid"].to_numpy(dtype=object), "kind": "I",
-                        "label": uses["key"].to_numpy(dtype=object), "day": None})
+    ev, keys = pd.factorize(uses["key"].to_numpy(dtype=object), sort=True)
+    inc = pd.DataFrame({"pid": uses["pid"].to_numpy(dtype=object), "ev": ev.astype(np.int64),
+                        "kind": "I", "day": None})
+    events = pd.DataFrame({"ev": np.arange(len(keys), dtype=np.int64), "kind": "I",
+                           "label": np.asarray(keys, dtype=object), "day": None})
     persons = inc.groupby("pid", sort=True).size().rename("d").reset_index()
     with _connect(None, None) as con:
         con.register("inc_df", inc)
-        con.execute("CREATE TEMP TABLE inc AS SELECT * FROM inc_df")
+        con.register("events_df", events)
+        con.execute("CREATE TEMP TABLE inc AS SELECT pid, ev, kind, day::VARCHAR AS day "
+                    "FROM inc_df")
+        con.execute("CREATE TEMP TABLE events AS SELECT ev, kind, label, day::VARCHAR AS day "
+                    "FROM events_df")
         if seeds is not None:
             con.register("seeds", pd.DataFrame({"pid": sorted(seeds)}, dtype=object))
         _cooccur(con, int(sub["max_users"]), seeds is not None)
@@ -899,6 +1003,7 @@ def _connect(memory_limit, temp_directory):
         config["memory_limit"] = _duckdb_size(memory_limit)
     tmp = tempfile.mkdtemp(prefix="netanalysis-duckdb-") if own_tmp else os.fspath(temp_directory)
     config["temp_directory"] = tmp
+    config["preserve_insertion_order"] = False     # no query here relies on it: less memory
     con = duckdb.connect(config=config)
     try:    # our own progress lines replace DuckDB's bar; in Jupyter without ipywidgets
         con.execute("SET enable_progress_bar = false")   # DuckDB refuses to change it
@@ -913,25 +1018,27 @@ def _connect(memory_limit, temp_directory):
 
 
 def _cooccur(con, max_size, seeded=False):
-    """Build the events of 2 to `max_size` persons from the table ``inc(pid, kind, label, day)``
-    (one row per person and event): tables ``evs(ev, kind, label, n, day, day2)`` and
-    ``us(pid, ev, kind, n)`` on `con`."""
+    """Build the events of 2 to `max_size` persons from the tables ``inc(pid, ev, kind, day)``
+    (one row per person and event) and ``events(ev, kind, label, day)``: tables ``evs(ev,
+    kind, label, n, day, day2)`` and ``us(pid, ev, kind, n)`` on `con` (integer joins only)."""
     con.execute("""
     CREATE TEMP TABLE evs AS
-    SELECT row_number() OVER (ORDER BY kind, label) AS ev, kind, label, n, day, day2 FROM (
-        SELECT kind, label, count(*)::INTEGER AS n, min(day) AS day, max(day) AS day2
-        FROM inc GROUP BY kind, label HAVING count(*) BETWEEN 2 AND $max_size)
+    SELECT e.ev, e.kind, e.label, c.n, coalesce(c.day, e.day) AS day,
+           coalesce(c.day2, e.day) AS day2
+    FROM (SELECT ev, count(*)::INTEGER AS n, min(day) AS day, max(day) AS day2
+          FROM inc GROUP BY ev HAVING count(*) BETWEEN 2 AND $max_size) c
+         JOIN events e USING (ev)
     """, {"max_size": int(max_size)})
     con.execute("""
     CREATE TEMP TABLE us AS
-    SELECT i.pid, e.ev, e.kind, e.n FROM inc i JOIN evs e USING (kind, label)
+    SELECT i.pid, e.ev, e.kind, e.n FROM inc i JOIN evs e USING (ev)
     """)
 
 
 _PAIRS_HEAD = """
     CREATE TEMP TABLE pr AS
     SELECT least(a.pid, b.pid) AS a, greatest(a.pid, b.pid) AS b, count(*)::INTEGER AS k,
-           max(a.n)::INTEGER AS u
+           max(a.n)::INTEGER AS u, sum(ln(a.n - 1))::DOUBLE AS ls
 """
 #: Pairs of the events of one kind, each once: every pair, or those with a person of ``seeds``.
 _PAIRS_ALL = _PAIRS_HEAD + """
@@ -955,11 +1062,12 @@ def _pairs(con, kind, seeded, lam_max=None):
     con.execute("DROP TABLE IF EXISTS pr")
     con.execute(_PAIRS_SEEDED if seeded else _PAIRS_ALL, {"kind": kind})
     if lam_max is None:
-        return con.execute("SELECT a, b, k, u FROM pr").df()
+        return con.execute("SELECT a, b, k, u, ls FROM pr ORDER BY a, b").df()
     return con.execute("""
-    SELECT pr.a, pr.b, pr.k, pr.u
+    SELECT pr.a, pr.b, pr.k, pr.u, pr.ls
     FROM pr JOIN deg da ON da.pid = pr.a JOIN deg db ON db.pid = pr.b
     WHERE pr.k >= 2 OR greatest(da.s * db.d, db.s * da.d) <= $lim * (SELECT sum(d) FROM deg)
+    ORDER BY pr.a, pr.b
     """, {"lim": float(lam_max)}).df()
 
 

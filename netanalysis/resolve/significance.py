@@ -27,6 +27,31 @@ Assumptions: events are placed independently given the persons' numbers of event
 events' sizes (no seasonality, no routes only some persons take); every shared event counts
 once.
 
+**Which journeys were shared: a size-aware tail.** The count ``K`` ignores which events a
+pair shares: two persons on the same two 4-passenger flights are far less likely by chance
+than on two 200-passenger ones. Holding ``a``'s events fixed, ``b`` is on event ``e`` with
+chance at most ``pi_e = (s_e - 1) d_b / L`` (events independent, as above), and the pair's
+statistic is the product of the chances of the events it shares, ``X = prod_{e shared} pi_e
+= exp(ls) (d_b / L)^k`` with ``ls = sum_{e shared} ln(s_e - 1)`` (a column of the pair
+table). Small ``X`` is evidence (it orders pairs as the likelihood ratio of "shares its
+events whatever their size" against chance does). Its tail is bounded from the margins:
+``b`` shares a set ``T`` of ``a``'s events with chance at most ``prod_{e in T} pi_e``; the
+``j``-sets with product ``<= x`` number at most ``C(d_a, j)``, and none exists when
+``(f_a d_b / L)^j > x`` (``f_a``: the fewest fellow passengers on one of ``a``'s events);
+so for every ``k*``
+
+    ``P(X <= x) <= sum_{j < k*} t_j(x) + P(K >= k*)``,
+    ``t_j(x) = min(C(d_a, j) x, P(K >= j))`` (0 where no ``j``-set reaches ``x``),
+
+and the p-value is the smallest of these bounds over ``k* = 1 .. min(d_a, d_b) + 1``
+(``P(K > min(d_a, d_b)) = 0``), each a valid bound, so their minimum is one too;
+``P(K >= j)`` is the Poisson bound of the count test. The same with ``b``'s events held
+fixed; the larger is the p-value (:func:`shared_size_pvalue`). It is never much above the
+count test's (``k* = k + 1`` gives at most that p-value plus the ``t_j`` of ``j <= k``, which
+vanish unless ``x`` is large) and far below it when the shared events are smaller than the
+persons' usual ones. The selection of the family below depends on the margins only, so BH
+stays valid with these p-values.
+
 **p-values and the family.** The p-value is the unconditional tail ``p = P(K >= k)``. The
 family is *every pair that could be tested*: ``n (n - 1) / 2`` pairs of the ``n`` persons with
 an activity, or ``seeds x (n - 1)`` when only pairs of persons of interest are tested. Pairs
@@ -89,7 +114,8 @@ import numpy as np
 import pandas as pd
 from scipy import special, stats
 
-__all__ = ["expected_cooccurrence", "cooccurrence_pvalue", "poisson_tail", "count_testable",
+__all__ = ["expected_cooccurrence", "cooccurrence_pvalue", "poisson_tail",
+           "shared_size_pvalue", "count_testable",
            "tarone_level", "collision_rate", "cooccurrence_tests", "identifier_tests",
            "benjamini_hochberg", "surprise", "JOURNEY_WEIGHT"]
 
@@ -201,6 +227,92 @@ def poisson_tail(k, lam):
     return np.where(k <= 0, 1.0, special.gammainc(np.maximum(k, 1.0), lam))
 
 
+def shared_size_pvalue(k, ls, s_a, s_b, d_a, d_b, n_inc, f_a=None, f_b=None, max_terms=64):
+    """Return the size-aware p-value of ``k`` shared events whose sizes ``s_e`` give
+    ``ls = sum ln(s_e - 1)`` (see the module notes for the bound and its derivation).
+
+    For each direction (``a``'s events held fixed, then ``b``'s), with ``c = d_other / L``,
+    ``x = exp(ls) c^k`` and ``lambda = S_own c``, it is
+
+        ``min over k* of [sum_{j < k*} t_j + P(K >= k*)]``,
+        ``t_j = min(C(d_own, j) x, P(K >= j))``, 0 where ``(f_own c)^j > x``,
+
+    with ``P(K >= j)`` the Poisson tail of mean ``lambda`` and ``k*`` from 1 to
+    ``min(d_a, d_b) + 1`` (at most ``max(max_terms, k) + 1``: a smaller set of valid bounds);
+    the larger of the two directions is returned.
+
+    Parameters
+    ----------
+    k : array_like of int
+        Events shared.
+    ls : array_like of float
+        ``sum ln(s_e - 1)`` over the events shared (``s_e`` persons on event ``e``).
+    s_a, s_b : array_like
+        Activities ``S`` (co-occurrences each person takes part in).
+    d_a, d_b : array_like
+        Events of each person.
+    n_inc : float
+        ``L``, all incidences of the events computed.
+    f_a, f_b : array_like, optional
+        Fewest fellow persons (``s_e - 1``) on one of each person's events; 1 when not given.
+    max_terms : int
+        Most ``j`` summed.
+
+    Returns
+    -------
+    ndarray
+        p-values in [0, 1]; 1 where ``k <= 0``.
+
+    Examples
+    --------
+    A and B each on 10 events, ``L = 10,000``; 8 of A's events hold 200 persons and 2 hold
+    4 (``S_a = 8 x 199 + 2 x 3``), B's alike. Sharing the two small ones: ``x = 3^2 c^2`` with
+    ``c = 10 / 10,000``; no single event reaches ``x`` (``3 c > x``: ``t_1 = 0``), and the
+    p-value is the best of the bounds over ``k*`` (``P(K >= 11) = 0``). The count test gives
+    ``P(K >= 2)`` with ``lambda = S c = 1.598``, 50 times more:
+
+    >>> import math
+    >>> from scipy import stats
+    >>> S, c = 8 * 199 + 2 * 3, 10 / 10_000
+    >>> p = shared_size_pvalue([2], [2 * math.log(3)], [S], [S], [10], [10], 10_000,
+    ...                        f_a=[3], f_b=[3])
+    >>> lam, x = S * c, 9 * c ** 2
+    >>> P = lambda j: stats.poisson.sf(j - 1, lam) if j <= 10 else 0.0     # P(K >= j)
+    >>> t = {j: 0.0 if j == 1 else min(math.comb(10, j) * x, P(j)) for j in range(1, 11)}
+    >>> hand = min(sum(t[j] for j in range(1, ks)) + P(ks) for ks in range(1, 12))
+    >>> bool(abs(p[0] - hand) < 1e-9), f"{hand:.4f}", f"{float(poisson_tail(2, lam)):.3f}"
+    (True, '0.0089', '0.474')
+
+    Sharing two of the big ones is no stronger than the count (``x`` is large):
+
+    >>> p = shared_size_pvalue([2], [2 * math.log(199)], [S], [S], [10], [10], 10_000, [3], [3])
+    >>> bool(p[0] >= poisson_tail(2, lam) - 1e-12)
+    True
+
+    See Also
+    --------
+    poisson_tail : the count test.
+    cooccurrence_tests : where it is used.
+    """
+    k = np.asarray(k, dtype=float)
+    ls = np.round(np.asarray(ls, dtype=float), 9)    # the same sum whatever its order
+    s_a, s_b = np.asarray(s_a, dtype=float), np.asarray(s_b, dtype=float)
+    d_a, d_b = np.asarray(d_a, dtype=float), np.asarray(d_b, dtype=float)
+    one = np.ones(np.broadcast(k, d_a).shape)
+    f_a = one if f_a is None else np.maximum(np.asarray(f_a, dtype=float), 1.0)
+    f_b = one if f_b is None else np.maximum(np.asarray(f_b, dtype=float), 1.0)
+    out = np.ones(np.broadcast(k, ls, s_a, s_b, d_a, d_b).shape)
+    if n_inc <= 0 or not out.size:
+        return out
+    k, ls, s_a, s_b, d_a, d_b, f_a, f_b = np.broadcast_arrays(k, ls, s_a, s_b, d_a, d_b, f_a, f_b)
+    for lo in range(0, out.size, 20_000):           # in chunks: terms x pairs stays small
+        sl = slice(lo, lo + 20_000)
+        pa = _size_bound(k[sl], ls[sl], s_a[sl], d_a[sl], d_b[sl], f_a[sl], n_inc, max_terms)
+        pb = _size_bound(k[sl], ls[sl], s_b[sl], d_b[sl], d_a[sl], f_b[sl], n_inc, max_terms)
+        out[sl] = np.maximum(pa, pb)
+    return np.where(k <= 0, 1.0, np.clip(out, 0.0, 1.0))
+
+
 def count_testable(s, d, cut, seeds=None):
     """Count the pairs ``a != b`` with ``s_a s_b <= cut(min(d_a, d_b))``.
 
@@ -235,30 +347,7 @@ def count_testable(s, d, cut, seeds=None):
     --------
     tarone_level
     """
-    s = np.asarray(s, dtype=float)
-    d = np.asarray(d, dtype=np.int64)
-    order = np.argsort(s, kind="stable")
-    s, d = s[order], d[order]
-    sd = None if seeds is None else np.asarray(seeds, dtype=bool)[order]
-    total = 0.0
-    for m in np.unique(d):
-        c = float(cut(int(m))) * (1 + 1e-12)
-        if c <= 0:
-            continue
-        ge, eq = d >= m, d == m
-        s_ge, s_eq = s[ge], s[eq]
-        if sd is None:
-            self_ = float((s_eq * s_eq <= c).sum())
-            x = np.searchsorted(s_ge, c / s_eq, side="right").sum() - self_
-            w = np.searchsorted(s_eq, c / s_eq, side="right").sum() - self_
-            total += x - w / 2.0
-        else:
-            a_eq = s[eq & sd]
-            a_gt = s[(d > m) & sd]
-            total += np.searchsorted(s_ge, c / a_eq, side="right").sum() \
-                - float((a_eq * a_eq <= c).sum())
-            total += np.searchsorted(s_eq, c / a_gt, side="right").sum()
-    return int(round(total))
+    return _PairCounter(s, d, seeds).count(cut)
 
 
 def tarone_level(count, q, m_max):
@@ -339,7 +428,7 @@ def collision_rate(u, rate, records):
     return (u - 1.0) / (1.0 / float(rate) + max(float(records) - 2.0, 0.0))
 
 
-def cooccurrence_tests(pairs, persons, *, fdr, seeds=None, booking_rate=None):
+def cooccurrence_tests(pairs, persons, *, fdr, seeds=None, booking_rate=None, sizes=True):
     """Test pairs of co-occurring persons under the configuration null (see the module notes).
 
     This is the significance step shared by every engine: the pair aggregation (SQL in DuckDB,
@@ -362,6 +451,11 @@ def cooccurrence_tests(pairs, persons, *, fdr, seeds=None, booking_rate=None):
     booking_rate : float, optional
         Collision rate of booking references; bookings are tested when given and `pairs` has
         ``kb``.
+    sizes : bool
+        Where `pairs` has ``ls`` (``sum ln(s_e - 1)`` over the events shared) and `persons`
+        ``f`` (fewest fellow persons on one of its events), the size-aware p-value
+        :func:`shared_size_pvalue` for the pairs of the family cut (the others, which can
+        never be kept, keep the count's); False (or without ``ls``): the count's Poisson tail.
 
     Returns
     -------
@@ -416,7 +510,6 @@ def cooccurrence_tests(pairs, persons, *, fdr, seeds=None, booking_rate=None):
         ub = np.maximum(out["ub"].fillna(2).to_numpy(float), 2.0)
         lam_b = nb[ia] * nb[ib] * collision_rate(ub, booking_rate, nb.sum())
         p_b = poisson_tail(kb, lam_b)
-        p = np.minimum(1.0, np.minimum(p / wj, p_b / (1.0 - wj)))
     x = s * d      # max(s_a d_b, s_b d_a) <= c implies x_a x_b <= c^2: a conservative count
     cut_j = lambda tau: lambda m: (n_inc * special.gammaincinv(m, min(wj * tau, 1.0))) ** 2  # noqa: E731
     act = np.flatnonzero(s > 0)
@@ -424,8 +517,10 @@ def cooccurrence_tests(pairs, persons, *, fdr, seeds=None, booking_rate=None):
     xs, ds = x[act], d[act]
     ss = None if seed_mask is None else seed_mask[act]
 
+    counter = _PairCounter(xs, ds, ss)      # the per-size slices built once for every count
+
     def count(tau):
-        c = count_testable(xs, ds, cut_j(tau), ss)
+        c = counter.count(cut_j(tau))
         if bookings:   # pairs whose bookings alone could pass (an over-count of the union)
             has = nb > 0
             c += count_testable(np.maximum(nb[has], 1), nb[has].astype(np.int64),
@@ -441,8 +536,17 @@ def cooccurrence_tests(pairs, persons, *, fdr, seeds=None, booking_rate=None):
         nmin = np.maximum(np.minimum(nba, nbb), 1)
         ok |= (nba > 0) & (nbb > 0) & (
             nba * nbb * r2 <= special.gammaincinv(nmin, min((1 - wj) * tau, 1.0)) * (1 + 1e-12))
-    keep = np.zeros(len(out), dtype=bool)
     sel = np.flatnonzero(ok)
+    if sizes and "ls" in out and len(sel):   # which journeys were shared (module notes);
+        # computed for the family only: the other pairs can never be kept
+        f = persons["f"].to_numpy(float) if "f" in persons else np.ones(n)
+        fa, fb = f[ia[sel]], f[ib[sel]]
+        p[sel] = shared_size_pvalue(out["k"].to_numpy(float)[sel],
+                                    out["ls"].fillna(0).to_numpy(float)[sel], sa[sel], sb[sel],
+                                    d[ia[sel]], d[ib[sel]], n_inc, fa, fb)
+    if bookings:
+        p = np.minimum(1.0, np.minimum(p / wj, p_b / (1.0 - wj)))
+    keep = np.zeros(len(out), dtype=bool)
     keep[sel] = benjamini_hochberg(p[sel], max(m_r, len(sel)), fdr)
     return out.assign(lam=lam, p=p, keep=keep)
 
@@ -576,3 +680,64 @@ def _check_fdr(fdr):
         from netanalysis.errors import InputError
         raise InputError(f"infer.fdr must be a rate between 0 and 1, not {fdr}")
     return fdr
+
+
+class _PairCounter:
+    """:func:`count_testable` for many cuts over the same persons: the persons sorted by
+    activity and sliced by number of events once, so each count is a few searches."""
+
+    def __init__(self, s, d, seeds=None):
+        s = np.asarray(s, dtype=float)
+        d = np.asarray(d, dtype=np.int64)
+        order = np.argsort(s, kind="stable")
+        s, d = s[order], d[order]
+        sd = None if seeds is None else np.asarray(seeds, dtype=bool)[order]
+        self.seeded = sd is not None
+        self.levels = []
+        # slices by number of events, from the most: d >= m grows as m falls
+        for m in np.unique(d)[::-1]:
+            ge, eq = d >= m, d == m
+            if sd is None:
+                self.levels.append((int(m), s[ge], s[eq], None, None))
+            else:
+                self.levels.append((int(m), s[ge], s[eq], s[eq & sd], s[(d > m) & sd]))
+
+    def count(self, cut):
+        total = 0.0
+        for m, s_ge, s_eq, a_eq, a_gt in self.levels:
+            c = float(cut(m)) * (1 + 1e-12)
+            if c <= 0:
+                continue
+            if not self.seeded:
+                self_ = float((s_eq * s_eq <= c).sum())
+                x = np.searchsorted(s_ge, c / s_eq, side="right").sum() - self_
+                w = np.searchsorted(s_eq, c / s_eq, side="right").sum() - self_
+                total += x - w / 2.0
+            else:
+                total += np.searchsorted(s_ge, c / a_eq, side="right").sum() \
+                    - float((a_eq * a_eq <= c).sum())
+                total += np.searchsorted(s_eq, c / a_gt, side="right").sum()
+        return int(round(total))
+
+
+def _size_bound(k, ls, s_own, d_own, d_other, f_own, n_inc, max_terms):
+    """One direction of :func:`shared_size_pvalue` (the own person's events held fixed)."""
+    n = len(k)
+    if not n:
+        return np.ones(0)
+    log_c = np.log(np.maximum(d_other, 1.0) / float(n_inc))
+    log_x = ls + k * log_c
+    lam = s_own * np.exp(log_c)
+    dmin = np.minimum(d_own, d_other)
+    top = int(min(max(dmin.max(), 1), max(max_terms, k.max() + 1)))   # k* = k + 1 always in
+    j = np.arange(1, top + 2, dtype=float)[None, :]            # j = 1 .. top + 1
+    tail = special.gammainc(j, lam[:, None])                   # P(K >= j), Poisson bound
+    tail = np.where(j > dmin[:, None], 0.0, tail)              # K <= min(d_a, d_b)
+    log_comb = (special.gammaln(d_own[:, None] + 1) - special.gammaln(j + 1)
+                - special.gammaln(np.maximum(d_own[:, None] - j, 0) + 1))
+    reach = j * (np.log(f_own)[:, None] + log_c[:, None]) <= log_x[:, None] + 1e-9
+    t = np.where(reach & (j <= d_own[:, None]),
+                 np.minimum(np.exp(np.minimum(log_comb + log_x[:, None], 0.0)), tail), 0.0)
+    # bound(k*) = sum_{j < k*} t_j + P(K >= k*), k* = 1 .. top + 1
+    before = np.concatenate([np.zeros((n, 1)), np.cumsum(t[:, :-1], axis=1)], axis=1)
+    return np.min(before + tail, axis=1)

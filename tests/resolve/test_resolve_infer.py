@@ -76,8 +76,12 @@ def test_three_rare_shared_flights_score_is_the_hand_computed_surprise(make_case
     c = make_case(travel=THREE + background())
     t = co_travel_links(c)
     assert ties(t) == [("A", "B")]
-    # S_A = S_B = 3 (one fellow passenger on each of three journeys), d = 3; L = 6 + 400
-    lam, p = expected_p(3, 3, 3, 3, 3, 406)
+    # S_A = S_B = 3 (one fellow passenger on each of three journeys), d = 3; L = 6 + 400;
+    # the size-aware tail: B is on each of A's three two-seat journeys with chance 3 / 406,
+    # on all three with (3 / 406)^3 (below the count's P(K >= 3) = 1.8e-06)
+    lam, p_count = expected_p(3, 3, 3, 3, 3, 406)
+    p = (3 / 406) ** 3
+    assert p < p_count
     r = t.iloc[0]
     assert r["score"] == pytest.approx(-math.log10(p), abs=1e-3)
     assert r["evidence"] == ("3 shared journeys: AV85 2024-03-05 (2 passengers), "

@@ -82,7 +82,32 @@ def test_cli_match_writes_the_co_travellers(legs, tmp_path):
     ref = match_seeds(tr, _wanted(persons))
     assert got[["from_id", "to_id"]].values.tolist() == ref[["from_id", "to_id"]].values.tolist()
     assert f"{len(ref):,} co-travellers" in r.output
+    assert (tmp_path / "co_rejects.csv").read_text() == "file,line,column,value,problem\n"
     bad = tmp_path / "legs.txt"
     bad.write_text("x")
     r = CliRunner().invoke(main, ["match", str(bad), "--seeds", str(tmp_path / "seeds.txt")])
     assert r.exit_code != 0 and "Traceback" not in r.output
+
+
+def test_legs_without_a_person_id_are_written_to_a_rejects_ledger(tmp_path):
+    rows = [("A", "AV", "85", "2024-03-05", "two\nlines"), ("", "AV", "85", "2024-03-05", "x"),
+            ("B", "AV", "85", "2024-03-05", "y"), ("  ", "AV", "86", "2024-03-06", "z"),
+            (None, "AV", "87", "2024-03-07", "w")]
+    tr = pd.DataFrame(rows, columns=["person_id", "carrier", "flight", "depart", "note"])
+    tr.to_csv(tmp_path / "legs.csv", index=False)
+    tr.to_parquet(tmp_path / "legs.parquet", index=False)
+    # CSV lines as an editor shows them: header 1, the first row's quoted note spans 2-3
+    for travel, lines in [(tr, [2, 4, 5]), (tmp_path / "legs.parquet", [2, 4, 5]),
+                          (tmp_path / "legs.csv", [4, 6, 7])]:
+        out = tmp_path / "rejects.csv"
+        match_seeds(travel, ["A"], rejects=out)
+        rej = pd.read_csv(out, dtype=str, keep_default_na=False)
+        assert list(rej.columns) == ["file", "line", "column", "value", "problem"]
+        assert rej["line"].astype(int).tolist() == lines, travel
+        assert set(rej["column"]) == {"person_id"}
+        assert set(rej["problem"]) == {"missing person id"}
+        # rows in = rows taken + rows rejected (2 taken)
+        assert len(tr) == 2 + len(rej)
+    assert rej["file"][0] == str(tmp_path / "legs.csv")
+    match_seeds(tr.iloc[[0, 2]], ["A"], rejects=out)
+    assert out.read_text() == "file,line,column,value,problem\n"

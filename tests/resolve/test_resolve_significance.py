@@ -15,6 +15,7 @@ from netanalysis.resolve.significance import (
     count_testable,
     identifier_tests,
     poisson_tail,
+    shared_size_pvalue,
     tarone_level,
 )
 
@@ -85,3 +86,50 @@ def test_bookings_pass_through_the_weighted_bonferroni():
     assert r["p"][0] == pytest.approx(-math.expm1(-1e-6) / 0.1)
     assert bool(r["keep"][0])
     assert special.gammainc(1, 1e-6) == pytest.approx(-math.expm1(-1e-6))
+
+
+def test_the_size_aware_p_value_is_valid_under_its_null():
+    # a's 12 events: sizes 3 to 200; under the null b is on event e with chance
+    # (s_e - 1) d_b / L, independently; P(p <= alpha) must not exceed alpha
+    rng = np.random.default_rng(11)
+    sizes = np.array([3, 3, 4, 6, 10, 20, 40, 80, 120, 150, 200, 200], dtype=float)
+    d_a, d_b, n_inc = len(sizes), 6.0, 4000.0
+    pi = (sizes - 1) * d_b / n_inc                     # 0.003 .. 0.30
+    x = rng.random((200_000, d_a)) < pi
+    k = x.sum(axis=1)
+    ls = (x * np.log(sizes - 1)).sum(axis=1)
+    s_a = float((sizes - 1).sum())
+    # b's own side: 6 events of 50 (its direction only makes p larger)
+    p = shared_size_pvalue(k, ls, s_a, 6 * 49.0, d_a, d_b, n_inc, f_a=2.0, f_b=49.0)
+    for alpha in (0.001, 0.01, 0.05, 0.2):
+        assert (p <= alpha).mean() <= alpha * 1.05 + 1e-4, alpha
+    # and it separates: sharing the two 3-seat events is far rarer than the count says
+    small = shared_size_pvalue([2], [2 * math.log(2)], s_a, 6 * 49.0, d_a, d_b, n_inc, 2.0, 49.0)
+    lam = max(s_a * d_b, 6 * 49.0 * d_a) / n_inc
+    assert small[0] < poisson_tail(2, lam) / 10
+
+
+def test_small_shared_journeys_pass_where_the_count_does_not():
+    # A and B each on 2 journeys of 200 and 2 of 3 (one other each); they share the two small
+    # ones. 2,000 others on 2 journeys of 200 each (s = 2 x 199): L = 8 + 4,000
+    n_bg = 2000
+    s_ab = 2 * 199 + 2 * 2.0
+    persons = pd.DataFrame({"pid": range(n_bg + 2), "s": [s_ab, s_ab] + [2 * 199.0] * n_bg,
+                            "d": [4, 4] + [2] * n_bg, "f": [2, 2] + [199] * n_bg})
+    pairs = pd.DataFrame({"a": [0], "b": [1], "k": [2], "ls": [2 * math.log(2)]})
+    sized = cooccurrence_tests(pairs, persons, fdr=0.05)
+    count = cooccurrence_tests(pairs, persons, fdr=0.05, sizes=False)
+    assert bool(sized["keep"][0]) and not bool(count["keep"][0])
+    # by hand (both directions alike): c = 4 / L, x = (2 c)^2; no single journey reaches x
+    # (2 c > x); the bound is the best over k* of sum_{j < k*} min(C(4, j) x, P(K >= j))
+    # + P(K >= k*), with P(K >= 5) = 0
+    n_inc = 8 + 2 * n_bg
+    c = 4 / n_inc
+    lam = s_ab * c
+    xs = (2 * c) ** 2
+    tail = lambda j: float(special.gammainc(j, lam)) if j <= 4 else 0.0    # noqa: E731
+    t = {1: 0.0, **{j: min(math.comb(4, j) * xs, tail(j)) for j in range(2, 5)}}
+    hand = min(sum(t[j] for j in range(1, ks)) + tail(ks) for ks in range(1, 6))
+    assert sized["p"][0] == pytest.approx(hand, rel=1e-9)
+    assert count["p"][0] == pytest.approx(tail(2), rel=1e-9)
+    assert hand < 0.05 < tail(2)

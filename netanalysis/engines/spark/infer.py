@@ -12,7 +12,7 @@ The work is split where the data becomes small:
 1. **In Spark**: the events (journeys, bookings, numbers, documents) of 2 to ``max_size``
    persons (:func:`event_incidences`), the self-join of each event's persons counted per pair
    (:func:`pair_counts`), and the two tables of the embedded engine's pair step: for
-   co-travel and calls ``pairs[a, b, k, kb, ub]`` and ``persons[pid, s, d, nb]``
+   co-travel and calls ``pairs[a, b, k, kb, ub, ls]`` and ``persons[pid, s, d, nb, f]``
    (:func:`co_travel_tables`, the same as
    :func:`netanalysis.resolve.infer.co_travel_pairs`), for phones and documents
    ``pairs[a, b, k, u]`` and ``persons[pid, d]`` (:func:`identifier_tables`). Only what the
@@ -187,8 +187,8 @@ def pair_counts(us, kind, seeds=None):
     Returns
     -------
     pyspark.sql.DataFrame
-        ``a, b, k, u``: each pair ``a < b`` once, its shared events ``k`` and the most persons
-        ``u`` of an event it shares.
+        ``a, b, k, u, ls``: each pair ``a < b`` once, its shared events ``k``, the most persons
+        ``u`` of an event it shares and ``ls = sum ln(n - 1)`` over them (``n`` persons each).
 
     See Also
     --------
@@ -198,7 +198,7 @@ def pair_counts(us, kind, seeds=None):
     --------
     >>> us = event_incidences(inc, 10)  # doctest: +SKIP
     >>> pair_counts(us, "J").collect()  # doctest: +SKIP
-    [Row(a='A', b='B', k=1, u=2)]
+    [Row(a='A', b='B', k=1, u=2, ls=0.0)]
     """
     from pyspark.sql import functions as F
     x = us.where(F.col("kind") == kind)
@@ -214,7 +214,8 @@ def pair_counts(us, kind, seeds=None):
             .join(F.broadcast(sb), "pb", "left") \
             .where(F.col("b_seed").isNull() | (F.col("pa") < F.col("pb")))
     return j.select(F.least("pa", "pb").alias("a"), F.greatest("pa", "pb").alias("b"), "n") \
-        .groupBy("a", "b").agg(F.count(F.lit(1)).alias("k"), F.max("n").alias("u"))
+        .groupBy("a", "b").agg(F.count(F.lit(1)).alias("k"), F.max("n").alias("u"),
+                               F.sum(F.log(F.col("n") - 1)).cast("double").alias("ls"))
 
 
 def co_travel_tables(inc, us, fdr, seeds=None):
@@ -238,9 +239,9 @@ def co_travel_tables(inc, us, fdr, seeds=None):
     Returns
     -------
     pairs : pandas.DataFrame
-        ``a, b, k, kb, ub``.
+        ``a, b, k, kb, ub, ls``.
     persons : pandas.DataFrame
-        ``pid, s, d, nb``, sorted by ``pid``.
+        ``pid, s, d, nb, f``, sorted by ``pid``.
 
     See Also
     --------
@@ -250,16 +251,18 @@ def co_travel_tables(inc, us, fdr, seeds=None):
     --------
     >>> pairs, persons = co_travel_tables(inc, event_incidences(inc, 500), 0.05)  # doctest: +SKIP
     >>> pairs.values.tolist()  # doctest: +SKIP
-    [['1', '2', 2, 1, 2]]
+    [['1', '2', 2, 1, 2, 0.6931471805599453]]
     """
     from pyspark.sql import functions as F
     j = us.where(F.col("kind") == "J").groupBy("pid").agg(
-        F.sum(F.col("n") - 1).cast("double").alias("s"), F.count(F.lit(1)).alias("d"))
+        F.sum(F.col("n") - 1).cast("double").alias("s"), F.count(F.lit(1)).alias("d"),
+        (F.min("n") - 1).cast("long").alias("f"))
     bk = inc.where(F.col("kind") == "B").groupBy("pid").agg(F.countDistinct("label").alias("nb"))
     deg = j.join(bk, "pid", "full").select(
         "pid", F.coalesce("s", F.lit(0.0)).cast("double").alias("s"),
         F.coalesce("d", F.lit(0)).cast("long").alias("d"),
-        F.coalesce("nb", F.lit(0)).cast("long").alias("nb")).cache()
+        F.coalesce("nb", F.lit(0)).cast("long").alias("nb"),
+        F.coalesce("f", F.lit(1)).cast("long").alias("f")).cache()
     # the persons come to the driver anyway: one job gives them and the incidence total, and
     # their number decides whether the pairs meet them by a broadcast (no shuffle of pairs)
     persons = deg.toPandas().sort_values("pid").reset_index(drop=True)
@@ -271,16 +274,17 @@ def co_travel_tables(inc, us, fdr, seeds=None):
     pj = pair_counts(us, "J", seeds).join(da, "a").join(db, "b") \
         .where((F.col("k") >= 2) | (F.greatest(F.col("sa") * F.col("db"), F.col("sb") * F.col("da"))
                                     <= F.lit(2 * float(fdr)) * F.lit(float(n_inc)))) \
-        .select("a", "b", "k")
+        .select("a", "b", "k", "ls")
     pb = pair_counts(us, "B", seeds).select("a", "b", F.col("k").alias("kb"),
                                             F.col("u").alias("ub"))
     pairs = pj.join(pb, ["a", "b"], "full").toPandas()
     pairs = pairs.assign(k=pairs["k"].fillna(0).astype(np.int64),
                          kb=pairs["kb"].fillna(0).astype(np.int64),
-                         ub=pairs["ub"].fillna(0).astype(np.int64))
-    pairs = pairs.sort_values(["a", "b"]).reset_index(drop=True)[["a", "b", "k", "kb", "ub"]]
+                         ub=pairs["ub"].fillna(0).astype(np.int64),
+                         ls=pairs["ls"].fillna(0.0).astype(float))
+    pairs = pairs.sort_values(["a", "b"]).reset_index(drop=True)[["a", "b", "k", "kb", "ub", "ls"]]
     deg.unpersist()
-    return pairs, persons[["pid", "s", "d", "nb"]]
+    return pairs, persons[["pid", "s", "d", "nb", "f"]]
 
 
 def identifier_tables(inc, us, seeds=None):

@@ -149,9 +149,15 @@ def test_co_travel_tables_are_the_embedded_pair_step(spark):
     inc = pd.DataFrame(rows, columns=["pid", "kind", "label", "day"])
     ids = sorted(inc["pid"].unique())
     con = duckdb.connect()
-    coded = inc.assign(pid=[ids.index(p) for p in inc["pid"]])
+    ev, keys = pd.factorize(inc["kind"] + "|" + inc["label"])
+    coded = inc.assign(pid=[ids.index(p) for p in inc["pid"]], ev=ev)[["pid", "ev", "kind", "day"]]
+    events = pd.DataFrame({"ev": range(len(keys)), "kind": [k.split("|")[0] for k in keys],
+                           "label": [k.split("|", 1)[1] for k in keys], "day": None})
     con.register("inc_df", coded)
+    con.register("events_df", events)
     con.execute("CREATE TEMP TABLE inc AS SELECT * FROM inc_df")
+    con.execute("CREATE TEMP TABLE events AS SELECT ev, kind, label, day::VARCHAR AS day "
+                "FROM events_df")
     want_pairs, want_persons = co_travel_pairs(con, 500, fdr=0.05)
     sinc = spark.createDataFrame(inc, "pid string, kind string, label string, day string")
     us = event_incidences(sinc, 500)
@@ -159,8 +165,10 @@ def test_co_travel_tables_are_the_embedded_pair_step(spark):
     us.unpersist()
     named = want_pairs.assign(a=[ids[i] for i in want_pairs["a"]],
                               b=[ids[i] for i in want_pairs["b"]])
-    assert pairs.values.tolist() == named.values.tolist()
+    cols = ["a", "b", "k", "kb", "ub"]
+    assert pairs[cols].values.tolist() == named[cols].values.tolist()
+    assert np.allclose(pairs["ls"], named["ls"], rtol=1e-12, atol=1e-12)   # sum ln(n - 1)
     assert ("A", "C") in set(zip(pairs["a"], pairs["b"]))      # a booking, no journey cut
     assert persons["pid"].tolist() == [ids[i] for i in want_persons["pid"]]
-    for col in ("s", "d", "nb"):
+    for col in ("s", "d", "nb", "f"):
         assert persons[col].tolist() == want_persons[col].tolist(), col
