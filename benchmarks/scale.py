@@ -125,7 +125,8 @@ def main(argv=None):
     p.add_argument("--cache", default="/tmp/netanalysis-scale")
     p.add_argument("--full", action="store_true", help="write the map and the report too")
     p.add_argument("--baseline", default=None,
-                   help="git revision measured first on the same case (ratios, output check)")
+                   help="git revision (or a folder holding that code) measured first on the "
+                        "same case: ratios, output check")
     args = ap.parse_args(argv)
     if args.cmd == "kernels":
         _kernels_cmd(args)
@@ -277,7 +278,9 @@ def _pipeline_cmd(args):
     repo = Path(__file__).resolve().parent.parent
     with tempfile.TemporaryDirectory(prefix="scale_base") as tmp:
         trees = [("now", repo)]
-        if args.baseline:
+        if args.baseline and Path(args.baseline).is_dir():
+            trees.insert(0, (f"baseline {args.baseline}", Path(args.baseline)))
+        elif args.baseline:
             rev = subprocess.run(["git", "-C", str(repo), "rev-parse", "--short", args.baseline],
                                  capture_output=True, text=True, check=True).stdout.strip()
             arc = subprocess.run(["git", "-C", str(repo), "archive", rev], capture_output=True,

@@ -65,7 +65,7 @@ MANIFEST = "manifest.json"
 
 _NEEDS_QUOTE = re.compile(r"^'*[=+\-@\t\r]")
 _FORMULA_OR_QUOTE = frozenset("'=+-@\t\r")  # the first characters _NEEDS_QUOTE can match
-_PLAIN_TYPES = frozenset({float, int, bool, type(None)})  # cells csv_cell returns unchanged
+_PLAIN_TYPES = frozenset({float, int, bool, type(None), type(pd.NA)})  # csv_cell keeps them
 _QUOTED = re.compile(r"^'+[=+\-@\t\r]")
 _LOCK = ".netanalysis.lock"
 _STAGE_PREFIX = ".netanalysis-staging-"
@@ -172,12 +172,11 @@ def safe_frame(df):
     """
     out = df.copy()
     for c in out.columns:
-        if out[c].dtype == object:
+        if out[c].dtype == object or isinstance(out[c].dtype, pd.StringDtype):
             # csv_cell is called only on the cells it can change (a text starting with one
             # of the formula characters or an apostrophe, a list); the rest are kept as is
-            out[c] = pd.Series(_safe_values(out[c].to_numpy()), index=out.index, dtype=object)
-        elif isinstance(out[c].dtype, pd.StringDtype):
-            out[c] = out[c].map(csv_cell).astype(object)
+            values = out[c].to_numpy(dtype=object)
+            out[c] = pd.Series(_safe_values(values), index=out.index, dtype=object)
     out.columns = [csv_cell(c) if isinstance(c, str) else c for c in out.columns]
     return out
 
