@@ -274,8 +274,10 @@ def _run(out, case, *, engine, resolve, infer, decisions, mapping, settings, fil
     timings["prepare_s"] = round(time.perf_counter() - t0, 3)
 
     t1 = time.perf_counter()
-    measures = engine.measures(case, filters=filters, seed=seed, settings=settings,
-                               progress=progress)
+    # the embedded backend's measures are computed by run_analysis on the party graph it builds
+    # anyway (the same kernel_measures call): asking the backend would build that graph twice
+    measures = None if engine.name == "embedded" else engine.measures(
+        case, filters=filters, seed=seed, settings=settings, progress=progress)
     if measures is not None:
         timings[f"{engine.name}_s"] = round(time.perf_counter() - t1, 3)
 
