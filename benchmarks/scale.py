@@ -16,9 +16,14 @@ reproducible way.
 
 ``pipeline``: :func:`netanalysis.synth.synth_case` at each ``--persons`` size (cached under
 ``--cache``, default ``/tmp/netanalysis-scale``), then :func:`netanalysis.pipeline.analyze_case`
-in a child process: seconds per stage (prepare = read + resolve + infer; analysis; movements)
-and inside the analysis (graph, betweenness, other measures, communities, ...), peak RSS
-(``VmHWM``), rows in, against the goal. The stages the sig (DuckDB co-travel on 10M legs) and
+in a child process: seconds per stage (prepare = read + resolve + infer; analysis; movements;
+outputs, with ``--full`` the map and the report too) and inside the analysis (graph,
+betweenness, other measures, communities, ...), peak RSS (``VmHWM``), rows in, against the
+goal. ``--baseline REV`` runs the same case with the code of git revision REV first (extracted
+with ``git archive`` into a temporary folder, so it is measured in the same run, under the same
+load), prints each stage's ratio baseline / now, and compares every output file by sha256
+(``summary.json`` without its timings, ``manifest.json`` without its run id, times and the
+hashes of those two, ``report.html`` without its "written" time). The stages the sig (DuckDB co-travel on 10M legs) and
 spark2 (``benchmarks/spark_jobs.py``) engineers build are called through
 :data:`EXTERNAL_STAGES` once they are merged; none is reimplemented here.
 
@@ -27,6 +32,7 @@ Usage::
     python benchmarks/scale.py kernels --graphs 100000:1000000 --cap 240
     python benchmarks/scale.py kernels --graphs 1000000:10000000 --cap 300   # 1M / 10M
     python benchmarks/scale.py pipeline --persons 100000
+    python benchmarks/scale.py pipeline --persons 20000 --full --baseline main
     nohup python benchmarks/scale.py pipeline --persons 1000000 > /tmp/scale_1m.log 2>&1 &
 """
 
@@ -87,13 +93,15 @@ print(json.dumps({"wall": wall, "hwm_kb": scale._hwm_kb(), "q": q}))
 
 _PIPE_CHILD = r"""
 import json, sys, time
+from pathlib import Path
 from netanalysis.pipeline import analyze_case
-sys.path.insert(0, sys.argv[1])
-import scale
+full = sys.argv[4] == "full"
 t = time.perf_counter()
-run = analyze_case(sys.argv[2], sys.argv[3], write_map=False, write_report=False, seed=0)
+run = analyze_case(sys.argv[2], sys.argv[3], write_map=full, write_report=full, seed=0)
 wall = time.perf_counter() - t
-print(json.dumps({"wall": wall, "hwm_kb": scale._hwm_kb(), "timings": run.summary.get("timings"),
+hwm = next(int(x.split()[1]) for x in Path("/proc/self/status").read_text().splitlines()
+           if x.startswith("VmHWM:"))
+print(json.dumps({"wall": wall, "hwm_kb": hwm, "timings": run.summary.get("timings"),
                   "analysis": run.analysis.meta.get("timings"), "rows": run.summary.get("rows"),
                   "nodes": run.analysis.meta.get("nodes"), "ties": run.analysis.meta.get("ties")},
                  default=str))
@@ -115,6 +123,10 @@ def main(argv=None):
     p.add_argument("--persons", default="100000")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--cache", default="/tmp/netanalysis-scale")
+    p.add_argument("--full", action="store_true", help="write the map and the report too")
+    p.add_argument("--baseline", default=None,
+                   help="git revision (or a folder holding that code) measured first on the "
+                        "same case: ratios, output check")
     args = ap.parse_args(argv)
     if args.cmd == "kernels":
         _kernels_cmd(args)
@@ -256,40 +268,119 @@ def _measure(K, measure, lib, seed):
 
 
 def _pipeline_cmd(args):
-    here = str(Path(__file__).resolve().parent)
-    sizes = [int(x) for x in args.persons.split(",")]
-    print(f"pipeline: synth_case(persons=N, seed={args.seed}), analyze_case(seed=0, no map, "
-          f"no report); goal at 1M persons: {GOAL_SECONDS} s, {GOAL_BYTES / 1024 ** 3:.0f} GB")
-    base = None
-    for n in sizes:
-        case = Path(args.cache) / f"synth_{n}_s{args.seed}"
-        if not (case / "persons.csv").exists():
-            from netanalysis.synth import synth_case
+    import tempfile
 
-            t = time.perf_counter()
-            synth_case(case, persons=n, seed=args.seed)
-            print(f"  generated {case} in {time.perf_counter() - t:.0f} s", flush=True)
-        legs = _rows(case / "travel.csv") if (case / "travel.csv").exists() else None
-        out = Path(args.cache) / f"out_{n}_s{args.seed}"
-        r = subprocess.run([sys.executable, "-c", _PIPE_CHILD, here, str(case), str(out)],
-                           capture_output=True, text=True)
-        if r.returncode:
-            print(f"  {n:,} persons: failed: {r.stderr.strip().splitlines()[-1][:200]}")
-            continue
-        info = json.loads(r.stdout.strip().splitlines()[-1])
-        per = info["wall"] / n * 1e6
-        base = base or per
-        print(f"  {n:>9,} persons, {legs or 0:,} travel rows, graph {info['nodes']:,} nodes / "
-              f"{info['ties']:,} ties: {info['wall']:.0f} s, peak {info['hwm_kb'] / 1024:,.0f} MB; "
-              f"s per 1M persons {per:.0f} (ratio to first size {per / base:.2f})", flush=True)
-        print("    stages: " + ", ".join(f"{k} {v}" for k, v in (info["timings"] or {}).items()))
-        print("    analysis: " + ", ".join(f"{k} {v}" for k, v in (info["analysis"] or {}).items()))
-        if n >= 1_000_000:
-            ok = info["wall"] <= GOAL_SECONDS and info["hwm_kb"] * 1024 <= GOAL_BYTES
-            print(f"    goal {'met' if ok else 'NOT met'}: {info['wall']:.0f} s of {GOAL_SECONDS}, "
-                  f"{info['hwm_kb'] / 1024 ** 2:.1f} GB of 8")
+    sizes = [int(x) for x in args.persons.split(",")]
+    print(f"pipeline: synth_case(persons=N, seed={args.seed}), analyze_case(seed=0, "
+          f"{'map and report' if args.full else 'no map, no report'}); goal at 1M persons: "
+          f"{GOAL_SECONDS} s, {GOAL_BYTES / 1024 ** 3:.0f} GB; load average "
+          f"{_load()}", flush=True)
+    repo = Path(__file__).resolve().parent.parent
+    with tempfile.TemporaryDirectory(prefix="scale_base") as tmp:
+        trees = [("now", repo)]
+        if args.baseline and Path(args.baseline).is_dir():
+            trees.insert(0, (f"baseline {args.baseline}", Path(args.baseline)))
+        elif args.baseline:
+            rev = subprocess.run(["git", "-C", str(repo), "rev-parse", "--short", args.baseline],
+                                 capture_output=True, text=True, check=True).stdout.strip()
+            arc = subprocess.run(["git", "-C", str(repo), "archive", rev], capture_output=True,
+                                 check=True).stdout
+            subprocess.run(["tar", "-x", "-C", tmp], input=arc, check=True)
+            trees.insert(0, (f"baseline {rev}", Path(tmp)))
+        base = None
+        for n in sizes:
+            case = Path(args.cache) / f"synth_{n}_s{args.seed}"
+            if not (case / "persons.csv").exists():
+                from netanalysis.synth import synth_case
+
+                t = time.perf_counter()
+                synth_case(case, persons=n, seed=args.seed)
+                print(f"  generated {case} in {time.perf_counter() - t:.0f} s", flush=True)
+            legs = _rows(case / "travel.csv") if (case / "travel.csv").exists() else None
+            runs = {}
+            for label, tree in trees:
+                out = Path(args.cache) / f"out_{n}_s{args.seed}_{label.split()[0]}"
+                info = _pipe_run(tree, case, out, args.full)
+                if info is None:
+                    print(f"  {n:,} persons, {label}: failed")
+                    continue
+                runs[label] = (info, out)
+                per = info["wall"] / n * 1e6
+                base = base or per
+                print(f"  {n:>9,} persons ({label}), {legs or 0:,} travel rows, graph "
+                      f"{info['nodes']:,} nodes / {info['ties']:,} ties: {info['wall']:.0f} s, peak "
+                      f"{info['hwm_kb'] / 1024:,.0f} MB; s per 1M persons {per:.0f} (ratio to "
+                      f"first size {per / base:.2f}); load average {_load()}", flush=True)
+                print("    stages: " + ", ".join(f"{k} {v}" for k, v in
+                                                 (info["timings"] or {}).items()))
+                print("    analysis: " + ", ".join(f"{k} {v}" for k, v in
+                                                   (info["analysis"] or {}).items()))
+                if n >= 1_000_000:
+                    ok = info["wall"] <= GOAL_SECONDS and info["hwm_kb"] * 1024 <= GOAL_BYTES
+                    print(f"    goal {'met' if ok else 'NOT met'}: {info['wall']:.0f} s of "
+                          f"{GOAL_SECONDS}, {info['hwm_kb'] / 1024 ** 2:.1f} GB of 8")
+            if len(runs) == 2:
+                (b, bout), (a, aout) = runs.values()
+                _print_ratios(b, a)
+                same, differ = _compare_outputs(bout, aout)
+                print(f"    outputs: {len(same)} identical" + (
+                    f", DIFFERENT: {', '.join(differ)}" if differ else " (all)"), flush=True)
     for name, (mod, fn) in EXTERNAL_STAGES.items():
         print(f"  external stage {name}: {mod}.{fn} (not merged in this branch)")
+
+
+def _pipe_run(tree, case, out, full):
+    """One pipeline run in a child process importing netanalysis from `tree`."""
+    env = {**os.environ, "PYTHONPATH": str(tree)}
+    r = subprocess.run([sys.executable, "-c", _PIPE_CHILD, str(tree), str(case), str(out),
+                        "full" if full else "fast"], capture_output=True, text=True, env=env,
+                       cwd=str(tree))
+    if r.returncode:
+        print("    " + (r.stderr.strip().splitlines() or ["?"])[-1][:200])
+        return None
+    return json.loads(r.stdout.strip().splitlines()[-1])
+
+
+def _print_ratios(b, a):
+    """Each stage's seconds, baseline / now (above 1: now is faster)."""
+    keys = [k for k in (b["timings"] or {}) if k in (a["timings"] or {})]
+    parts = [f"{k} {b['timings'][k]:.1f} -> {a['timings'][k]:.1f} s "
+             f"({b['timings'][k] / max(a['timings'][k], 1e-9):.2f}x)" for k in keys]
+    print("    ratio baseline/now: wall " + f"{b['wall'] / a['wall']:.2f}x; " + ", ".join(parts)
+          + f"; peak {b['hwm_kb'] / 1024:,.0f} -> {a['hwm_kb'] / 1024:,.0f} MB")
+
+
+def _compare_outputs(before, after):
+    """Names of the output files equal in both folders, and of those that differ."""
+    import hashlib
+    import re
+
+    def digest(p):
+        data = p.read_bytes()
+        if p.name == "summary.json":
+            d = json.loads(data)
+            d.pop("timings", None)
+            data = json.dumps(d, sort_keys=True).encode()
+        elif p.name == "manifest.json":
+            files = [f for f in json.loads(data).get("files", [])
+                     if f.get("name") not in ("summary.json", "manifest.json", "report.html")]
+            data = json.dumps(files, sort_keys=True).encode()
+        elif p.name == "report.html":
+            data = re.sub(rb"\d{4}-\d\d-\d\d \d\d:\d\d UTC", b"", data)
+        return hashlib.sha256(data).hexdigest()
+
+    names = sorted({p.name for p in before.iterdir() if not p.name.startswith(".")}
+                   | {p.name for p in after.iterdir() if not p.name.startswith(".")})
+    same, differ = [], []
+    for name in names:
+        pb, pa = before / name, after / name
+        ok = pb.exists() and pa.exists() and digest(pb) == digest(pa)
+        (same if ok else differ).append(name)
+    return same, differ
+
+
+def _load():
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 def _rows(path):

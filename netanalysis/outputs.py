@@ -64,6 +64,8 @@ FORMULA_CHARS = ("=", "+", "-", "@", "\t", "\r")
 MANIFEST = "manifest.json"
 
 _NEEDS_QUOTE = re.compile(r"^'*[=+\-@\t\r]")
+_FORMULA_OR_QUOTE = frozenset("'=+-@\t\r")  # the first characters _NEEDS_QUOTE can match
+_PLAIN_TYPES = frozenset({float, int, bool, type(None), type(pd.NA)})  # csv_cell keeps them
 _QUOTED = re.compile(r"^'+[=+\-@\t\r]")
 _LOCK = ".netanalysis.lock"
 _STAGE_PREFIX = ".netanalysis-staging-"
@@ -171,7 +173,10 @@ def safe_frame(df):
     out = df.copy()
     for c in out.columns:
         if out[c].dtype == object or isinstance(out[c].dtype, pd.StringDtype):
-            out[c] = out[c].map(csv_cell).astype(object)
+            # csv_cell is called only on the cells it can change (a text starting with one
+            # of the formula characters or an apostrophe, a list); the rest are kept as is
+            values = out[c].to_numpy(dtype=object)
+            out[c] = pd.Series(_safe_values(values), index=out.index, dtype=object)
     out.columns = [csv_cell(c) if isinstance(c, str) else c for c in out.columns]
     return out
 
@@ -224,9 +229,24 @@ def write_csv(df, path, *, lineterminator="\n", neutralise=True):
     return atomic_write_text(path, text)
 
 
+def _safe_values(values):
+    """:func:`csv_cell` over an object array, calling it only where it can change a cell."""
+    first = _FORMULA_OR_QUOTE
+    plain = _PLAIN_TYPES
+    out = values.copy()
+    for i, v in enumerate(values):
+        if v.__class__ is str:
+            if v and v[0] in first:
+                out[i] = csv_cell(v)
+        elif v.__class__ not in plain:
+            out[i] = csv_cell(v)
+    return out
+
+
 def _has_cr(df):
     for c in df.columns:
-        if df[c].dtype == object and df[c].map(lambda v: isinstance(v, str) and "\r" in v).any():
+        if df[c].dtype == object and any(isinstance(v, str) and "\r" in v
+                                         for v in df[c].to_numpy()):
             return True
     return any(isinstance(c, str) and "\r" in c for c in df.columns)
 

@@ -274,8 +274,10 @@ def _run(out, case, *, engine, resolve, infer, decisions, mapping, settings, fil
     timings["prepare_s"] = round(time.perf_counter() - t0, 3)
 
     t1 = time.perf_counter()
-    measures = engine.measures(case, filters=filters, seed=seed, settings=settings,
-                               progress=progress)
+    # the embedded backend's measures are computed by run_analysis on the party graph it builds
+    # anyway (the same kernel_measures call): asking the backend would build that graph twice
+    measures = None if engine.name == "embedded" else engine.measures(
+        case, filters=filters, seed=seed, settings=settings, progress=progress)
     if measures is not None:
         timings[f"{engine.name}_s"] = round(time.perf_counter() - t1, 3)
 
@@ -295,6 +297,7 @@ def _run(out, case, *, engine, resolve, infer, decisions, mapping, settings, fil
         analysis.movements = anticipate(case, settings=settings)
     timings["movements_s"] = round(time.perf_counter() - t1, 3)
 
+    t1 = time.perf_counter()
     _write_csv(case.rejects, out.path("rejects.csv"), REJECT_COLUMNS)
     _write_csv(case.merges, out.path("merges.csv"), _MERGE_COLUMNS)
     _write_csv(_review(case), out.path("review.csv"))  # rows with resolve.model: fellegi_sunter
@@ -303,16 +306,21 @@ def _run(out, case, *, engine, resolve, infer, decisions, mapping, settings, fil
     _write_csv(analysis.groups, out.path("groups.csv"))
     _write_csv(analysis.logistics, out.path("logistics.csv"))
     _write_csv(analysis.movements, out.path("movements.csv"), MOVEMENT_COLUMNS)
+    timings["tables_s"] = round(time.perf_counter() - t1, 3)
     if write_map:
         from netanalysis.present import network_map
 
+        t1 = time.perf_counter()
         network_map(case, out.path("network.html"), analysis=analysis, settings=settings,
                     whole=whole_map, progress=progress, filters=filters)  # what was analysed
+        timings["map_s"] = round(time.perf_counter() - t1, 3)
     if write_report:
         from netanalysis.present import write_report as _report
 
+        t1 = time.perf_counter()
         _report(case, analysis, out.path("report.html"), settings=settings, progress=progress,
                 robustness=rob, filters=filters)
+        timings["report_s"] = round(time.perf_counter() - t1, 3)
     timings["total_s"] = round(time.perf_counter() - t0, 3)
     summary = _summary(case, analysis, settings, filters, seed, engine.name, timings)
     atomic_write_text(out.path("summary.json"),

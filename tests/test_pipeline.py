@@ -122,3 +122,37 @@ def test_prepare_case_reads_phone_numbers_with_the_settings_phone_region(tmp_pat
     assert plain.tables["phones"]["number"].tolist() == ["3001234567"]
     c = prepare_case(case, settings=load_settings(s, env={}))
     assert c.tables["phones"]["number"].tolist() == ["+573001234567"]
+
+
+def test_the_embedded_run_builds_the_party_graph_once_with_the_backends_measures(
+        example_case, tmp_path, monkeypatch):
+    # before: analyze_case asked the embedded backend for its measures (one party graph and
+    # kernel) and run_analysis then built the same graph again
+    import pandas as pd
+
+    from netanalysis.analyze import measures as M
+    from netanalysis.analyze import run as R
+    from netanalysis.analyze.measures import MEASURE_COLUMNS
+    from netanalysis.backends.base import get_backend
+    built = []
+    real = R.kernel_from_edges
+
+    def counting(*args, **kwargs):
+        built.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(R, "kernel_from_edges", counting)
+    monkeypatch.setattr(M, "kernel_from_edges", counting)
+    run = analyze_case(example_case, tmp_path / "o", write_map=False, write_report=False)
+    assert len(built) == 1
+    # the frame run_analysis computed is the one the backend returns
+    expected = get_backend("embedded").measures(run.case)
+    cols = [c for c in MEASURE_COLUMNS if c != "id"]
+    expected = expected.set_index("id") if "id" in expected.columns else expected
+    got = run.analysis.measures
+    assert len(got) == len(expected) > 0
+    for c in [c for c in cols if c in got.columns]:
+        def plain(values):
+            return [None if pd.isna(v) else v for v in values]
+
+        assert plain(got[c].reindex(expected.index)) == plain(expected[c]), c

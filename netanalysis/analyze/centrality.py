@@ -15,6 +15,7 @@ from __future__ import annotations
 import random
 import warnings
 
+import igraph
 import networkx as nx
 import numpy as np
 
@@ -746,11 +747,17 @@ def eigenvector_array(K, weight=None):
     if g.ecount() == 0:
         n = g.vcount()
         return np.full(n, 1.0 / np.sqrt(n)) if n else np.zeros(0)
-    with warnings.catch_warnings():
-        # igraph warns on disconnected graphs; the docstring says what the values mean there
-        warnings.simplefilter("ignore", RuntimeWarning)
-        x = np.asarray(g.eigenvector_centrality(scale=True, weights=K.weight_arg(weight)),
-                       dtype=float)
+    # ARPACK's start vector comes from igraph's RNG (Python's `random`, seeded differently in
+    # every process): a private seeded one makes the values the same in every run
+    igraph.set_random_number_generator(random.Random(0))
+    try:
+        with warnings.catch_warnings():
+            # igraph warns on disconnected graphs; the docstring says what the values mean there
+            warnings.simplefilter("ignore", RuntimeWarning)
+            x = np.asarray(g.eigenvector_centrality(scale=True, weights=K.weight_arg(weight)),
+                           dtype=float)
+    finally:
+        igraph.set_random_number_generator(random)
     x = np.abs(x)
     norm = np.linalg.norm(x)
     return x / norm if norm > 0 else x

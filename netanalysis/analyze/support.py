@@ -74,7 +74,7 @@ def support_network(case_or_edges, fugitive_id, hops=None, *, filters=None, sett
         edges = party_edges(case_or_edges)
     else:
         edges = case_or_edges
-        known = set(edges["source"].astype(str)) | set(edges["target"].astype(str))
+        known = set(edges["source"].astype(str).unique()) | set(edges["target"].astype(str).unique())
     if hops is None:
         hops = section_settings(settings, "rank").support.hops
     fugitive_id = str(fugitive_id)
@@ -100,7 +100,8 @@ def support_network(case_or_edges, fugitive_id, hops=None, *, filters=None, sett
                 nxt[u] = v
                 q.append(u)
     rows = []
-    for r in s.to_dict("records"):
+    near = s[s["target"].astype(str).isin(set(dist)).to_numpy()]  # only ties into the network
+    for r in near.to_dict("records"):
         a, b = str(r["source"]), str(r["target"])
         if b not in dist or a == fugitive_id or dist[b] + 1 > hops:
             continue

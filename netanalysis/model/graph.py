@@ -641,11 +641,19 @@ def co_travellers(case, person_id):
     tr = case.tables["travel"]
     if not len(tr):
         return pd.DataFrame(columns=["person_id", "journey", "depart"])
-    keys = pd.Series([journey_key(r) for r in tr.to_dict("records")], index=tr.index)
-    mine = set(keys[(tr["person_id"] == person_id) & ~keys.str.startswith("journey:row")])
-    sel = keys.isin(mine) & (tr["person_id"] != person_id)
-    out = pd.DataFrame({"person_id": tr.loc[sel, "person_id"], "journey": keys[sel],
-                        "depart": tr.loc[sel, "depart"]})
+    own = tr[tr["person_id"] == person_id]
+    mine = {k for k in (journey_key(r) for r in own.to_dict("records"))
+            if not k.startswith("journey:row")}
+    # a row can share a journey only if its key ends with "|day" of one of `mine`: the
+    # journey key is computed for those rows alone, not for the whole table
+    days = pd.Series([_key_day(d) for d in tr["depart"]], index=tr.index, dtype=object)
+    ok = {d for d in days.unique() if any(k.endswith(f"|{d}") for k in mine)}
+    cand = tr[days.isin(ok).to_numpy() & (tr["person_id"] != person_id).to_numpy()]
+    keys = pd.Series([journey_key(r) for r in cand.to_dict("records")], index=cand.index,
+                     dtype=object)
+    sel = keys.isin(mine)
+    out = pd.DataFrame({"person_id": cand.loc[sel, "person_id"], "journey": keys[sel],
+                        "depart": cand.loc[sel, "depart"]})
     return out.sort_values(["depart", "person_id"]).reset_index(drop=True)
 
 
@@ -660,6 +668,11 @@ def _place_node(G, place):
                                          "lon": info.lon, "place_kind": info.kind}
         G.add_node(pid, kind="Place", name=place, **extra)
     return pid
+
+
+def _key_day(depart):
+    """The day part of :func:`journey_key` for `depart`, as the key writes it."""
+    return f"{date_day(depart) or depart}"
 
 
 def _clean(v):

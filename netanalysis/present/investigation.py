@@ -153,7 +153,8 @@ def investigation_graph(case, analysis, *, settings=None):
     keep |= set(top_ids)
     for tid in top_ids:
         keep |= _connect(U, tid, before | set(top_ids) - {tid}, int(cfg["connect_hops"]))
-    keep = {n for n in keep if n in set(nodes_df["id"]) or n in U}
+    known = set(nodes_df["id"])
+    keep = {n for n in keep if n in known or n in U}
 
     G = nx.DiGraph()
     attrs = nodes_df[nodes_df["id"].isin(keep)]

@@ -170,7 +170,6 @@ def report_context(case, analysis, *, title=None, fugitives=None, targets=None, 
     names = dict(zip(nodes["id"].astype(str), nodes["name"].astype(str))) if len(nodes) else {}
     roles = dict(zip(nodes["id"].astype(str), nodes["role"])) if len(nodes) else {}
     edges = party_edges(case)
-    P = party_graph(edges, nodes)
     t = analysis.targets if analysis.targets is not None else pd.DataFrame()
 
     counts = []
@@ -201,7 +200,7 @@ def report_context(case, analysis, *, title=None, fugitives=None, targets=None, 
                         if _fmt(person.get(c))]
         sup = _supporters(edges, fid, names, roles)
         sec["supporters"] = sup
-        ego = nx.ego_graph(P, fid, radius=1) if fid in P else nx.Graph()
+        ego = _ego(edges, nodes, fid)
         sec["network_svg"] = network_svg(ego, center=fid, colors=colors)
         legs = itinerary(case, fid)
         leg_rows = _records(legs, ["depart", "arrive", "origin", "destination", "carrier", "flight",
@@ -341,10 +340,15 @@ def _companions(case, fid, names):
             score = pd.to_numeric(pd.Series([r.get("score")]), errors="coerce").iloc[0]
             ties[other] = (float(score) if score == score else 0.0, r.get("evidence"))
     rows, one_off = [], []
+    booked = {}  # each companion's booking references, from one pass over their rows
+    if "booking_ref" in tr:
+        pids = tr["person_id"].astype(str)
+        theirs = tr.loc[pids.isin(set(ct["person_id"].astype(str))).to_numpy(), "booking_ref"]
+        theirs = theirs.dropna()
+        for pid, ref in zip(pids[theirs.index], theirs.astype(str)):
+            booked.setdefault(pid, set()).add(ref)
     for pid, g in ct.groupby(ct["person_id"].astype(str), sort=False):
-        theirs = tr[(tr["person_id"].astype(str) == pid)]
-        bookings = (set(theirs["booking_ref"].dropna().astype(str)) & my_bookings
-                    if "booking_ref" in tr else set())
+        bookings = booked.get(pid, set()) & my_bookings
         days = sorted(str(d)[:10] for d in g["depart"])
         rec = {"id": pid, "name": names.get(pid, ""), "journeys": len(g),
                "first": days[0], "last": days[-1], "bookings": len(bookings),
@@ -359,6 +363,19 @@ def _companions(case, fid, names):
                              -r["bookings"], r["id"]))
     one_off.sort(key=lambda r: (r["first"], r["id"]))
     return rows, one_off
+
+
+def _ego(edges, nodes, fid):
+    """The party graph (:func:`party_graph`) around `fid`, one hop, built from the ties among
+    `fid` and its neighbours only (not from the whole case)."""
+    e = edges[edges["source"] != edges["target"]]
+    a, b = e["source"].astype(str), e["target"].astype(str)
+    near = {fid} | set(b[a == fid]) | set(a[b == fid])
+    if len(near) == 1 and not (nodes["id"].astype(str) == fid).any():
+        return nx.Graph()  # not a party of the case
+    sub = party_graph(e[(a.isin(near) & b.isin(near)).to_numpy()],
+                      nodes[nodes["id"].astype(str).isin(near).to_numpy()])
+    return nx.ego_graph(sub, fid, radius=1)
 
 
 def _person(case, pid):

@@ -130,3 +130,27 @@ def test_itinerary_and_co_travellers():
     co = co_travellers(c, "F1")
     assert list(co["person_id"]) == ["X2"]
     assert journey_key({"flight": "IB 6500", "carrier": "IB", "depart": "2024-03-05"}) == "journey:IB6500|2024-03-05"
+
+
+def test_co_travellers_matches_every_row_keyed_on_its_own():
+    # co_travellers computes journey keys only for rows departing on one of the person's
+    # days; the answer must equal keying every row (as it did before), on awkward rows too
+    legs = [("F1", "2024-03-01T08:00", "CM", "CM100"), ("A", "2024-03-01", "CM", "100"),
+            ("B", "2024-03-01", None, "CM 100"), ("C", "2024-03-02", "CM", "CM100"),
+            ("F1", "2024-03", "AV", "85"), ("D", "2024-03", "AV", "AV85"),
+            ("E", "2024-03-15", "AV", "85"), ("F1", "2024", "IB", "6"), ("G", "2024", "IB", "IB6"),
+            ("F1", "2024-04-01", None, None), ("H", "2024-04-01", None, None),
+            ("F1", "2024-05-01", "X|Y", "1"), ("I", "2024-05-01", "X|Y", "X|Y1"),
+            ("J", "2024-05-01", "X", "|Y1|2024-05-01")]
+    travel = [{"person_id": p, "depart": d, "origin": "BOG", "destination": "PTY",
+               "carrier": c, "flight": f} for p, d, c, f in legs]
+    c = case_from_records(persons=[{"id": p, "name": p} for p in sorted({x[0] for x in legs})],
+                          travel=travel)
+    tr = c.tables["travel"]
+    keys = pd.Series([journey_key(r) for r in tr.to_dict("records")], index=tr.index)
+    mine = set(keys[(tr["person_id"] == "F1") & ~keys.str.startswith("journey:row")])
+    sel = keys.isin(mine) & (tr["person_id"] != "F1")
+    want = sorted(zip(tr.loc[sel, "person_id"], keys[sel]))
+    got = co_travellers(c, "F1")
+    assert sorted(zip(got["person_id"], got["journey"])) == want
+    assert {"A", "B", "I"} <= set(got["person_id"]) and "H" not in set(got["person_id"])

@@ -86,3 +86,45 @@ def test_synthetic_places_are_known_under_their_own_names():
     for code, (cc, lat, lon) in PL.AIRPORTS.items():
         p = resolve_place(code)
         assert p.country == cc and abs(p.lat - lat) < 0.5 and abs(p.lon - lon) < 0.5
+
+
+def test_a_later_process_reads_only_the_countries_it_needs_from_the_town_cache(
+        tmp_path, monkeypatch):
+    # before: every process parsed the whole GeoNames table (60 MB for towns of 1,000 people)
+    # again, even to look up two small towns of one country
+    from netanalysis.model import places as P
+    from netanalysis.synth import places as PL
+    names = ["Necoclí, CO", "Capurganá, CO", "Cúcuta, CO", "Madrid, ES", "Atlantis, XX",
+             *[t for t in (getattr(PL, "TOWNS", None) or [])][:20]]
+
+    def fresh():
+        P._country_towns.cache_clear()
+        P._gazetteer.cache_clear()
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    fresh()
+    first = [P.place_info(n) for n in names]
+    assert first[0] is not None and first[0].key == "Necoclí, CO"
+    folders = sorted(p.name for p in (tmp_path / "netanalysis").iterdir())
+    assert len(folders) == 2 and all(f.endswith("-v1") for f in folders)
+
+    def refuse(min_population):
+        raise AssertionError("the whole table was read again")
+
+    fresh()
+    monkeypatch.setattr(P, "_gazetteer", refuse)
+    assert [P.place_info(n) for n in names] == first
+    monkeypatch.undo()
+    fresh()
+
+
+def test_an_unwritable_town_cache_falls_back_to_the_table(tmp_path, monkeypatch):
+    from netanalysis.model import places as P
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder", "utf-8")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
+    P._country_towns.cache_clear()
+    try:
+        assert P.place_info("Necoclí, CO").country == "CO"
+    finally:
+        P._country_towns.cache_clear()
