@@ -232,7 +232,7 @@ def analyze_case(case, out, *, backend="embedded", resolve=True, infer=True, dec
     if engine not in ENGINES:
         raise InputError(f"unknown engine {engine!r}: expected one of {', '.join(ENGINES)}")
     run_engine = engine
-    engine = get_backend(backend, **(neo4j or {})) if backend == "neo4j" else get_backend(backend)
+    engine = get_backend(backend, **(neo4j or {}))  # options of another backend are ignored
     if filters:
         filters = check_filters(filters)
     out = Path(out)
@@ -274,20 +274,15 @@ def _run(out, case, *, engine, resolve, infer, decisions, mapping, settings, fil
     timings["prepare_s"] = round(time.perf_counter() - t0, 3)
 
     t1 = time.perf_counter()
-    # the embedded backend's measures are computed by run_analysis on the party graph it builds
-    # anyway (the same kernel_measures call): asking the backend would build that graph twice
-    measures = None if engine.name == "embedded" else engine.measures(
-        case, filters=filters, seed=seed, settings=settings, progress=progress)
-    if measures is not None:
-        timings[f"{engine.name}_s"] = round(time.perf_counter() - t1, 3)
-
-    t1 = time.perf_counter()
     with progress.step("ranking targets and groups"):
+        # the backend computes the party measures on the graph run_analysis builds (embedded)
+        # or in its server (neo4j)
         analysis = run_analysis(case, settings=settings, filters=filters, seed=seed,
-                                measures=measures, progress=progress)
+                                backend=engine, progress=progress)
     analysis.meta["backend"] = engine.describe()
     analysis.meta["engine"] = engine_meta or {"engine": "embedded"}
     timings["analysis_s"] = round(time.perf_counter() - t1, 3)
+    timings["measures_s"] = analysis.meta["timings"]["measures_s"]  # inside analysis_s
     rob = _robustness(case, analysis, settings, filters, seed, progress) if robustness else None
 
     t1 = time.perf_counter()

@@ -124,6 +124,36 @@ def test_prepare_case_reads_phone_numbers_with_the_settings_phone_region(tmp_pat
     assert c.tables["phones"]["number"].tolist() == ["+573001234567"]
 
 
+def test_the_pipeline_asks_the_backend_for_its_measures_whatever_its_name(
+        example_case, tmp_path, monkeypatch):
+    # before: pipeline._run skipped Backend.measures when the backend was named "embedded"
+    # (a name test bypassing the protocol); now run_analysis asks the backend, handing it the
+    # party graph it built, and ranks on the frame the backend returns
+    import netanalysis.pipeline as P
+    from netanalysis.analyze.measures import PartyGraph
+    from netanalysis.backends.base import EmbeddedBackend
+
+    calls = []
+
+    class Spy(EmbeddedBackend):
+        def measures(self, case, *, graph=None, **kw):
+            frame = super().measures(case, graph=graph, **kw)
+            calls.append((graph, frame))
+            return frame.assign(degree=frame["degree"] + 1000)  # visible in targets.csv
+
+        def describe(self):
+            return "spy"
+
+    monkeypatch.setattr(P, "get_backend", lambda name, **options: Spy())
+    run = analyze_case(example_case, tmp_path / "o", write_map=False, write_report=False)
+    assert len(calls) == 1
+    graph, frame = calls[0]
+    assert isinstance(graph, PartyGraph) and list(graph.kernel.names) == frame["id"].tolist()
+    assert (run.analysis.targets["degree"] >= 1000).all()
+    assert run.analysis.meta["backend"] == "spy"
+    assert run.summary["timings"]["measures_s"] >= 0
+
+
 def test_the_embedded_run_builds_the_party_graph_once_with_the_backends_measures(
         example_case, tmp_path, monkeypatch):
     # before: analyze_case asked the embedded backend for its measures (one party graph and

@@ -42,6 +42,8 @@ column               dtype   meaning
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 import pandas as pd
 
@@ -61,7 +63,7 @@ from netanalysis.model.graph import filter_edges, party_edges, party_nodes
 from netanalysis.model.vocab import SUPPORT_TYPES
 from netanalysis.settings import load_settings, section_settings
 
-__all__ = ["MEASURE_DTYPES", "MEASURE_COLUMNS", "case_measures", "kernel_measures",
+__all__ = ["MEASURE_DTYPES", "MEASURE_COLUMNS", "PartyGraph", "case_measures", "kernel_measures",
            "kernel_partition", "projection_measures", "fugitive_values", "check_measures",
            "empty_measures", "sample_size"]
 
@@ -79,7 +81,45 @@ MEASURE_COLUMNS = tuple(MEASURE_DTYPES)
 _TUPLES = ("services", "services_received", "bridged")
 
 
-def case_measures(case, *, filters=None, seed=0, settings=None):
+class PartyGraph(NamedTuple):
+    """The in-process party graph of a case: the kernel, its edge table, the fugitives' values.
+
+    What :func:`netanalysis.analyze.run_analysis` builds once and hands to the backend's
+    ``measures`` (:meth:`netanalysis.backends.base.Backend.measures`): a backend that computes
+    in process (the embedded one) runs :func:`kernel_measures` on it instead of building the
+    same graph again; a backend that computes elsewhere (Neo4j) ignores it.
+
+    Parameters
+    ----------
+    kernel : Kernel
+        :func:`~netanalysis.analyze._kernels.kernel_from_edges` of `edges`.
+    edges : pandas.DataFrame
+        The (filtered) party edges.
+    value : numpy.ndarray of float
+        Value of each vertex of `kernel` as a fugitive (0 for everyone else).
+
+    See Also
+    --------
+    kernel_measures : the measures frame of a party graph.
+    case_measures : builds the party graph of a case, then its measures.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from netanalysis.analyze._kernels import kernel_from_edges
+    >>> e = pd.DataFrame({"source": ["a"], "target": ["b"], "type": ["family"],
+    ...                   "weight": [1.0], "confidence": [1.0]})
+    >>> g = PartyGraph(kernel_from_edges(e), e, np.zeros(2))
+    >>> kernel_measures(*g)["degree"].tolist()
+    [1, 1]
+    """
+
+    kernel: object
+    edges: pd.DataFrame
+    value: np.ndarray
+
+
+def case_measures(case, *, filters=None, seed=0, settings=None, graph=None):
     """Return the measures frame of `case`, computed in process.
 
     Parameters
@@ -91,6 +131,9 @@ def case_measures(case, *, filters=None, seed=0, settings=None):
     seed : int
         Seed of sampled betweenness and community detection.
     settings : Settings, optional
+    graph : PartyGraph, optional
+        The party graph of `case` under `filters`, already built (by
+        :func:`~netanalysis.analyze.run_analysis`): used as it is, not built again.
 
     Returns
     -------
@@ -114,6 +157,8 @@ def case_measures(case, *, filters=None, seed=0, settings=None):
     [1, 1, 0.5]
     """
     settings = settings if settings is not None else load_settings()
+    if graph is not None:
+        return kernel_measures(*graph, settings=settings, seed=seed)
     filters = {k: v for k, v in (filters or {}).items() if v is not None}
     nodes = party_nodes(case)
     edges = party_edges(case, include_inferred=filters.get("include_inferred", True))

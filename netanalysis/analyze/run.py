@@ -26,7 +26,7 @@ from netanalysis.analyze.brokerage import (
 )
 from netanalysis.analyze.communities import partition_modularity
 from netanalysis.analyze.logistics import group_table, logistics_groups
-from netanalysis.analyze.measures import check_measures, kernel_measures
+from netanalysis.analyze.measures import PartyGraph, check_measures, kernel_measures
 from netanalysis.analyze.result import TARGET_COLUMNS, Analysis
 from netanalysis.analyze.targets import (
     explain_targets,
@@ -81,7 +81,8 @@ def rank_settings(settings=None):
     return section_settings(settings, "rank")
 
 
-def run_analysis(case, *, settings=None, filters=None, seed=0, measures=None, progress=None):
+def run_analysis(case, *, settings=None, filters=None, seed=0, measures=None, progress=None,
+                 backend=None):
     """Rank the targets and logistics groups of `case`.
 
     Parameters
@@ -101,9 +102,15 @@ def run_analysis(case, *, settings=None, filters=None, seed=0, measures=None, pr
         The party measures of a backend (``Backend.measures``): the columns
         :data:`netanalysis.analyze.measures.MEASURE_COLUMNS` (degree, strength, betweenness,
         PageRank, community, component, support reach, group bridges). The ranking uses them
-        as they are; None computes them here with
-        :func:`~netanalysis.analyze.measures.kernel_measures` (the embedded backend).
+        as they are; None asks `backend` for them.
     progress : Progress, optional
+    backend : Backend, optional
+        Where the party measures are computed when `measures` is None
+        (:func:`netanalysis.backends.base.get_backend`): its ``measures`` is handed the party
+        graph built here (:class:`~netanalysis.analyze.measures.PartyGraph`), so the embedded
+        backend computes on it and no graph is built twice; the Neo4j backend computes in the
+        database. None: :func:`~netanalysis.analyze.measures.kernel_measures` here, as the
+        embedded backend does.
 
     Returns
     -------
@@ -177,10 +184,13 @@ def run_analysis(case, *, settings=None, filters=None, seed=0, measures=None, pr
     m = {}
     with step("party measures"):
         t = time.perf_counter()
-        # the backend's measures frame, or the embedded backend's computed here on K
-        if measures is None:
+        # the backend's measures frame, computed on the party graph K where it runs in process
+        if measures is None and backend is None:
             frame = kernel_measures(K, edges, value, settings=rs, seed=seed)
         else:
+            if measures is None:
+                measures = backend.measures(case, filters=filters, seed=seed, settings=settings,
+                                            progress=progress, graph=PartyGraph(K, edges, value))
             frame = check_measures(measures, ids=ids)
             frame.attrs.setdefault("betweenness_k", "precomputed")
             frame.attrs.setdefault("communities", "precomputed")
@@ -368,7 +378,8 @@ def _lap(t):
 
 
 
-def rank_targets(case, *, settings=None, filters=None, seed=0, measures=None, progress=None):
+def rank_targets(case, *, settings=None, filters=None, seed=0, measures=None, progress=None,
+                 backend=None):
     """Return the ranked targets of `case` (the ``targets`` table of :func:`run_analysis`).
 
     Columns: ``rank``, ``id``, ``name``, ``role``, ``score``, ``why``, then the measures
@@ -377,7 +388,7 @@ def rank_targets(case, *, settings=None, filters=None, seed=0, measures=None, pr
     Parameters
     ----------
     case : Case
-    settings, filters, seed, measures, progress
+    settings, filters, seed, measures, progress, backend
         As in :func:`run_analysis`.
 
     Returns
@@ -399,4 +410,4 @@ def rank_targets(case, *, settings=None, filters=None, seed=0, measures=None, pr
     ['F1', 'S1', 'X1']
     """
     return run_analysis(case, settings=settings, filters=filters, seed=seed, measures=measures,
-                        progress=progress).targets
+                        progress=progress, backend=backend).targets

@@ -13,8 +13,9 @@ same backends with the same words.
 Two backends exist:
 
 - ``embedded`` (the default): the case stays in process; the measures are computed on the
-  igraph kernel (:func:`netanalysis.analyze.measures.case_measures`). Nothing to install or
-  start.
+  igraph kernel (:func:`netanalysis.analyze.measures.case_measures`), the one
+  :func:`~netanalysis.analyze.run_analysis` built and hands over (``graph=``), so the party
+  graph is built once. Nothing to install or start.
 - ``neo4j``: the case is pushed into a Neo4j 5 server (replacing what an earlier push wrote in
   that database) and the measures are computed there, in Cypher and Graph Data Science; only
   result columns come back (:func:`netanalysis.backends.neo4j.neo4j_measures`).
@@ -37,6 +38,7 @@ netanalysis.errors.InputError: unknown backend 'neoj': use one of embedded, neo4
 from __future__ import annotations
 
 import difflib
+import inspect
 from abc import ABC, abstractmethod
 
 from netanalysis.analyze.measures import MEASURE_COLUMNS, MEASURE_DTYPES
@@ -77,7 +79,7 @@ class Backend(ABC):
         """
 
     @abstractmethod
-    def measures(self, case, *, filters=None, seed=0, settings=None, progress=None):
+    def measures(self, case, *, filters=None, seed=0, settings=None, progress=None, graph=None):
         """Return the party measures of `case`: the frame the ranking consumes.
 
         Parameters
@@ -90,6 +92,11 @@ class Backend(ABC):
             Seed of sampled betweenness and community detection.
         settings : Settings, optional
         progress : Progress, optional
+        graph : netanalysis.analyze.measures.PartyGraph, optional
+            The in-process party graph of `case` under `filters`, when the caller has built
+            it (:func:`netanalysis.analyze.run_analysis` does): a backend that computes in
+            process uses it instead of building its own; one that computes elsewhere ignores
+            it.
 
         Returns
         -------
@@ -131,10 +138,10 @@ class EmbeddedBackend(Backend):
     def unavailable(self):
         return None
 
-    def measures(self, case, *, filters=None, seed=0, settings=None, progress=None):
+    def measures(self, case, *, filters=None, seed=0, settings=None, progress=None, graph=None):
         from netanalysis.analyze.measures import case_measures
 
-        return case_measures(case, filters=filters, seed=seed, settings=settings)
+        return case_measures(case, filters=filters, seed=seed, settings=settings, graph=graph)
 
     def describe(self):
         return "embedded (networkx/igraph in process)"
@@ -228,7 +235,8 @@ class Neo4jBackend(Backend):
         conn.update({k: v for k, v in self.options.items() if v is not None})
         return conn
 
-    def measures(self, case, *, filters=None, seed=0, settings=None, progress=None):
+    def measures(self, case, *, filters=None, seed=0, settings=None, progress=None, graph=None):
+        # computed in the database: the in-process party graph (`graph`) is not needed
         from netanalysis.backends.neo4j import neo4j_measures, push_case
         from netanalysis.progress import Progress
         from netanalysis.redact import redact_uri
@@ -266,7 +274,8 @@ def get_backend(name, **options):
     name : {"embedded", "neo4j"}
     **options
         Keyword arguments of the backend's class (e.g. ``uri=`` for ``neo4j``); None values
-        are ignored.
+        are ignored, and so are the options of another backend (callers pass the Neo4j
+        connection whatever the backend), so no caller looks at the name.
 
     Returns
     -------
@@ -275,8 +284,8 @@ def get_backend(name, **options):
     Raises
     ------
     InputError
-        `name` is not a backend (the message suggests the nearest one), or the backend cannot
-        run here (the message says why).
+        `name` is not a backend (the message suggests the nearest one), an option is no
+        backend's, or the backend cannot run here (the message says why).
 
     See Also
     --------
@@ -286,14 +295,33 @@ def get_backend(name, **options):
     --------
     >>> get_backend("neo4j", uri="bolt://localhost:7687").options["uri"]
     'bolt://localhost:7687'
+    >>> get_backend("embedded", uri="bolt://localhost:7687").name
+    'embedded'
+    >>> get_backend("embedded", url="bolt://localhost:7687")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    netanalysis.errors.InputError: unknown backend option(s): url (options: batch_size, ...)
     """
     cls = BACKENDS.get(name)
     if cls is None:
         near = difflib.get_close_matches(str(name), list(BACKENDS), n=1)
         hint = f" (did you mean {near[0]}?)" if near else ""
         raise InputError(f"unknown backend {name!r}: use one of {', '.join(BACKENDS)}{hint}")
-    backend = cls(**{k: v for k, v in options.items() if v is not None})
+    known = set().union(*(_options(c) for c in BACKENDS.values()))
+    unknown = sorted(set(options) - known)
+    if unknown:
+        raise InputError(f"unknown backend option(s): {', '.join(unknown)} "
+                         f"(options: {', '.join(sorted(known))})")
+    takes = _options(cls)
+    backend = cls(**{k: v for k, v in options.items() if v is not None and k in takes})
     why = backend.unavailable()
     if why:
         raise InputError(f"the {name} backend cannot run: {why}")
     return backend
+
+
+def _options(cls):
+    """The keyword options the constructor of backend class `cls` takes."""
+    sig = inspect.signature(cls.__init__)
+    return {p.name for p in list(sig.parameters.values())[1:]
+            if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)}

@@ -58,6 +58,28 @@ def test_embedded_measures_are_the_contract_frame(hub_case):
     assert "in process" in b.describe()
 
 
+def test_embedded_measures_on_a_graph_already_built_are_the_same(hub_case, monkeypatch):
+    from netanalysis.analyze import measures as M
+    from netanalysis.analyze._kernels import kernel_from_edges
+    from netanalysis.model.graph import party_edges, party_nodes
+
+    edges, nodes = party_edges(hub_case), party_nodes(hub_case)
+    K = kernel_from_edges(edges, nodes)
+    value = M.fugitive_values(nodes).reindex(K.names).fillna(0.0).to_numpy(float)
+    expected = get_backend("embedded").measures(hub_case)
+    monkeypatch.setattr(M, "kernel_from_edges", None)  # building a graph again would fail
+    got = get_backend("embedded").measures(hub_case, graph=M.PartyGraph(K, edges, value))
+    assert got.equals(expected)
+
+
+def test_get_backend_ignores_another_backends_options_and_refuses_unknown_ones():
+    # the pipeline passes the Neo4j connection whatever the backend, without testing the name
+    assert isinstance(get_backend("embedded", uri="bolt://x", user=None), EmbeddedBackend)
+    assert get_backend("neo4j", uri="bolt://x").options["uri"] == "bolt://x"
+    with pytest.raises(InputError, match="unknown backend option.s.: urll"):
+        get_backend("neo4j", urll="bolt://x")
+
+
 def test_embedded_measures_follow_the_filters(hub_case):
     m = get_backend("embedded").measures(hub_case, filters={"link_types": ["family"]})
     assert (m["fugitives_within"] == 0).all() and (m["support_value"] == 0).all()
