@@ -269,12 +269,13 @@ class MovementModel:
         t = self.case.tables
         s = self.s
         persons = t["persons"]
-        self.names = dict(zip(persons["id"].astype(str), persons["name"]))
-        self.roles = dict(zip(persons["id"].astype(str), persons["role"]))
+        pid = persons["id"].astype(str).tolist()
+        self.names = dict(zip(pid, persons["name"].tolist()))
+        self.roles = dict(zip(pid, persons["role"].tolist()))
         nat = persons["nationality"] if "nationality" in persons else [None] * len(persons)
         nat = nat.tolist() if isinstance(nat, pd.Series) else nat
         self.nationality = {p: set(v) if isinstance(v, (list, tuple)) else set()
-                            for p, v in zip(persons["id"].astype(str).tolist(), nat)}
+                            for p, v in zip(pid, nat)}
         # legs, sorted by person and time
         tr = t["travel"]
         legs = pd.DataFrame({
@@ -311,6 +312,19 @@ class MovementModel:
             arrivals[d].append(tt)
         self.pair_t = {k: np.sort(np.array(v)) for k, v in pair.items()}
         self.arrive_t = {k: np.sort(np.array(v)) for k, v in arrivals.items()}
+        # arrivals before t at every place in one search: each arrival as an integer key
+        # (place code, rank of its time among all leg times), sorted
+        self._grav_places = list(self.arrive_t)
+        self._grav_code = {d: i for i, d in enumerate(self._grav_places)}
+        self._grav_times = np.unique(self.leg_t)
+        width = np.int64(len(self._grav_times) + 1)
+        keys = [i * width + np.searchsorted(self._grav_times, self.arrive_t[d])
+                for i, d in enumerate(self._grav_places)]
+        self._grav_keys = np.concatenate(keys).astype(np.int64) if keys else np.zeros(0, np.int64)
+        self._grav_base = np.arange(len(keys), dtype=np.int64) * width
+        self._grav_off = np.r_[0, np.cumsum([len(k) for k in keys])[:-1]].astype(np.int64) \
+            if keys else np.zeros(0, np.int64)
+        self._grav_km = {}
         self.dests_from = defaultdict(set)
         self.dests_to = defaultdict(set)
         for o, d in pair:
@@ -336,6 +350,8 @@ class MovementModel:
         self.nbrs = defaultdict(list)  # person -> (other, category, confidence, t0, type, grading)
         links = t["links"]
         if len(links):
+            # only the tie types read here, in their order
+            links = links[links["type"].isin([*SUPPORT_TYPES, *fam, *assoc]).to_numpy(bool)]
             t0 = _days(links["start"])
             for a, b, typ, g, tt in zip(links["from_id"].astype(str).tolist(),
                                         links["to_id"].astype(str).tolist(),
@@ -343,7 +359,7 @@ class MovementModel:
                                         t0.tolist()):
                 g = g if isinstance(g, str) else "F6"
                 conf = _confidence(g)
-                tt = tt if np.isfinite(tt) else -math.inf
+                tt = tt if math.isfinite(tt) else -math.inf
                 if typ in SUPPORT_TYPES:
                     cat = "lodging" if typ == "lodging" else "support"
                     self.nbrs[b].append((a, cat, conf, tt, typ, g))  # supplier -> receiver
@@ -372,13 +388,19 @@ class MovementModel:
                     for b in ps:
                         if a != b:
                             self.cotravel[a].append((b, ts[i]))
-        self.docs = {}
         d = t["documents"]
-        if len(d):
-            self.docs = {str(r["id"]): r for r in d.to_dict("records")}
+        # per document id (its last row) the fields the texts read; holders in id order
+        self.docs = {}
         self.held = defaultdict(list)
-        for did, r in self.docs.items():
-            self.held[str(r["holder_id"])].append(did)
+        if len(d):
+            cols = [c for c in _DOC_FIELDS if c in d]
+            ids = [str(x) for x in d["id"].tolist()]
+            vals = zip(*(d[c].tolist() for c in cols)) if cols else ((),) * len(d)
+            self.docs = {i: dict(zip(cols, v)) for i, v in zip(ids, vals)}
+            pos = {i: k for k, i in enumerate(ids)}
+            holder = d["holder_id"].tolist()
+            for did in self.docs:
+                self.held[str(holder[pos[did]])].append(did)
         self._info = {}
         self._dist = {}
         self._examples = {}  # leg index -> (candidates, X): known before the leg, whatever as_of
@@ -589,6 +611,32 @@ class MovementModel:
             self._dist[key] = km
         return km
 
+    def _gravity(self, cur, t, top):
+        """The `top` places by log(1 + arrivals before `t`) - log(1 + km from `cur` / 100),
+        best first (ties by name), without `cur` and places of unknown distance."""
+        if top <= 0:
+            return []
+        km = self._grav_km.get(cur)
+        if km is None:
+            km = self._grav_km[cur] = np.array([self._km(cur, d) for d in self._grav_places],
+                                               dtype=float)
+        q = np.searchsorted(self._grav_times, t)  # times below t
+        n = np.searchsorted(self._grav_keys, self._grav_base + q) - self._grav_off
+        ok = (n > 0) & ~np.isnan(km)
+        i = self._grav_code.get(cur)
+        if i is not None:
+            ok[i] = False
+        sel = np.flatnonzero(ok)
+        if len(sel) > top:
+            # numpy's scores pick the few near the top; their exact scores (math) decide
+            approx = np.log1p(n[sel]) - np.log1p(km[sel] / 100.0)
+            kth = np.partition(approx, len(approx) - top)[len(approx) - top]
+            sel = sel[approx >= kth - 1e-9]
+        grav = [(math.log1p(int(n[j])) - math.log1p(float(km[j]) / 100.0), self._grav_places[j])
+                for j in sel.tolist()]
+        grav.sort(key=lambda x: (-x[0], x[1]))
+        return [d for _, d in grav[:top]]
+
     def _places_of(self, q, t, travel=True):
         """Places of person `q` known before `t`: {place: weight} (locations, then travel).
 
@@ -704,15 +752,7 @@ class MovementModel:
         cands |= set(ranked[:int(s["route_candidates"])])
         cinfo = self._place(cur) if cur is not None else None
         if cinfo is not None:
-            grav = []
-            for d, arr in self.arrive_t.items():
-                n = bisect_left(arr, t)
-                if n and d != cur:
-                    km = self._km(cur, d)
-                    if km == km:
-                        grav.append((math.log1p(n) - math.log1p(km / 100.0), d))
-            grav.sort(key=lambda x: (-x[0], x[1]))
-            cands |= {d for _, d in grav[:int(s["gravity_candidates"])]}
+            cands |= set(self._gravity(cur, t, int(s["gravity_candidates"])))
         cands.discard(cur)
         cands = sorted(c for c in cands if isinstance(c, str))
         if not cands:
@@ -746,16 +786,22 @@ class MovementModel:
                 x[_F["distance"]] = math.log1p(self._km(cur, c) / 100.0)
             x[_F["home_country"]] = 1.0 if (ci is not None and ci.country in nat) else 0.0
             x[_F["new"]] = 1.0 if (v == 0 and c not in own_res and c not in own_other) else 0.0
-            if explain:
-                ev[j] = self._evidence(c, v, last, own_res, own_other, own_other_kinds, trans,
-                                       cur, prev, net_ev, net_travel, cot_ev, route, ci,
-                                       linked)
+        if explain:
+            def evidence(j):
+                c = cands[j]
+                e = self._evidence(c, visits.get(c, 0), last, own_res, own_other,
+                                   own_other_kinds, trans, cur, prev, net_ev, net_travel,
+                                   cot_ev, route, self._place(c), linked)
                 if calls_ev.get(c):
                     items = sorted(calls_ev[c], key=lambda x: (-x[0], x[1]))[:2]
-                    ev[j]["calls"] = "; ".join(
+                    e["calls"] = "; ".join(
                         f"{n} call{'s' if n > 1 else ''} with {self._who(q)} ({typ})"
                         for n, q, typ in items) + f" in the {window:g} days before, " + (
                         "who has a place there" if len(items) == 1 else "who have places there")
+                return e
+
+            # the texts of a candidate are written when asked for (the places listed only)
+            ev = _Evidence(evidence, current=cur)
         _shares(X, visits, cands)
         return cands, X, ev
 
@@ -863,6 +909,18 @@ class MovementModel:
 
 # ---------------------------------------------------------------------- helpers
 
+class _Evidence(dict):
+    """Evidence texts per candidate index, built on first access (``"current"`` is stored)."""
+
+    def __init__(self, build, **items):
+        super().__init__(**items)
+        self._build = build
+
+    def __missing__(self, j):
+        e = self[int(j)] = self._build(int(j))
+        return e
+
+
 def _days(values):
     """ISO dates (partial allowed) -> float days since 1970-01-01 (NaN when missing)."""
     s = pd.Series(values, dtype=object).where(pd.notna(pd.Series(values, dtype=object)), None)
@@ -879,6 +937,10 @@ def _max_t(values):
 
 def _day_text(t):
     return (pd.Timestamp("1970-01-01") + pd.Timedelta(days=float(t))).strftime("%Y-%m-%d")
+
+
+#: The fields of a document row read by :func:`_doc_text` and the flagged-document check.
+_DOC_FIELDS = ("kind", "issuing_country", "status")
 
 
 def _doc_text(r):
@@ -918,12 +980,30 @@ def _call_times(phones, calls, nbrs):
     c = c.merge(users.rename(columns={"number": "a", "person": "pa"}), on="a")
     c = c.merge(users.rename(columns={"number": "b", "person": "pb"}), on="b")
     c = c[c["pa"] != c["pb"]]
-    pairs = pd.DataFrame([(p, q) for p, lst in nbrs.items() for q, *_ in lst],
-                         columns=["pa", "pb"]).drop_duplicates()
-    both = pd.concat([c[["pa", "pb", "t"]],
-                      c[["pb", "pa", "t"]].set_axis(["pa", "pb", "t"], axis=1)])
-    both = both.merge(pairs, on=["pa", "pb"])
-    return {k: np.sort(g.to_numpy(float)) for k, g in both.groupby(["pa", "pb"])["t"]}
+    if not len(c):
+        return {}
+    # persons as integer codes, a pair as one int64 key; calls kept for the pairs in `nbrs`
+    na = [p for p, lst in nbrs.items() for _ in lst]
+    nb = [x[0] for lst in nbrs.values() for x in lst]
+    ca, cb = c["pa"].to_numpy(dtype=object), c["pb"].to_numpy(dtype=object)
+    codes, names = pd.factorize(np.concatenate([np.asarray(na + nb, dtype=object), ca, cb]))
+    codes = codes.astype(np.int64)
+    m, k = len(na), len(ca)
+    n = np.int64(len(names))
+    allowed = np.unique(codes[:m] * n + codes[m:2 * m])
+    a, b = codes[2 * m:2 * m + k], codes[2 * m + k:]
+    key = np.concatenate([a * n + b, b * n + a])  # both orders of the pair
+    t = np.tile(c["t"].to_numpy(float), 2)
+    keep = np.isin(key, allowed)
+    key, t = key[keep], t[keep]
+    if not len(key):
+        return {}
+    order = np.lexsort((t, key))
+    key, t = key[order], t[order]
+    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+    first = key[starts]
+    pa, pb = names[first // n].tolist(), names[first % n].tolist()
+    return dict(zip(zip(pa, pb), np.split(t, starts[1:])))
 
 
 def _share_evidence(e, x, cur):
