@@ -806,8 +806,13 @@ def pagerank_array(K, alpha=0.85, weight="weight", engine="auto"):
         pr_.run()
         pr = np.asarray(pr_.scores(), dtype=float)
         return pr / pr.sum()
-    pr = np.asarray(g.pagerank(damping=alpha, weights=K.weight_arg(weight),
-                               directed=g.is_directed()), dtype=float)
+    from threadpoolctl import threadpool_limits
+
+    # igraph's PRPACK sums in OpenMP threads in the order they finish: on one thread the
+    # vector is the same in every run (otherwise it varies in the last digits)
+    with threadpool_limits(1, user_api="openmp"):
+        pr = np.asarray(g.pagerank(damping=alpha, weights=K.weight_arg(weight),
+                                   directed=g.is_directed()), dtype=float)
     return pr / pr.sum()
 
 
