@@ -314,7 +314,7 @@ def validate_table(kind, raw, options=None, registry=None):
             continue
         s = stripped[c]
         v = s.to_numpy(dtype=object, copy=True)
-        v[(s == "").to_numpy()] = None
+        v[v == ""] = None
         v = v[keep]
         cols[c] = pd.Series(v, dtype=object)
     ntaken = int(keep.sum())
@@ -442,6 +442,7 @@ class _Registry:
     def __init__(self, present):
         self.present = present
         self.taken = {}
+        self.taken_set = {}
         self.rejected = {}
         self.first = {}
         self.files = {}
@@ -450,7 +451,8 @@ class _Registry:
         ids = ids.to_numpy(dtype=object)
         nonempty = np.fromiter((i is not None for i in ids), dtype=bool, count=len(ids))
         self.taken[kind] = pd.Index(ids[keep & nonempty], dtype=object)
-        firsts = pd.Series(lines[nonempty], index=ids[nonempty])
+        self.taken_set[kind] = frozenset(self.taken[kind])
+        firsts = pd.Series(lines[nonempty], index=pd.Index(ids[nonempty], dtype=object))
         self.first[kind] = firsts[~firsts.index.duplicated(keep="first")]
         rej = {}
         rmask = ~keep & nonempty
@@ -475,7 +477,7 @@ class _Registry:
 
 
 def _strip(s):
-    return pd.Series(np.fromiter((v.strip() for v in s.to_numpy(dtype=object)), dtype=object,
+    return pd.Series(np.fromiter(map(str.strip, s.to_numpy(dtype=object)), dtype=object,
                                  count=len(s)), dtype=object)
 
 
@@ -522,14 +524,17 @@ def _check_refs(kind, schema, out, probs, options, registry):
         vals = out[col]
         nonempty = vals.notna().to_numpy()
         known = np.zeros(len(vals), dtype=bool)
+        arr = vals.to_numpy(dtype=object)
         for k in targets:
-            if k in registry.taken:
-                # get_indexer reuses the index's hash table across calls (isin rebuilds one)
-                known |= registry.taken[k].get_indexer(vals.to_numpy(dtype=object)) >= 0
+            if k in registry.taken_set:
+                # a set's lookups beat an Index's get_indexer, which first infers the
+                # target's dtype (a copy to Arrow strings under pandas 3)
+                todo = np.flatnonzero(nonempty & ~known)
+                known[todo] = np.fromiter(map(registry.taken_set[k].__contains__, arr[todo]),
+                                          dtype=bool, count=len(todo))
         miss = nonempty & ~known
         if not miss.any():
             continue
-        arr = vals.to_numpy(dtype=object)
         cache = {}
         msgs = np.empty(len(vals), dtype=object)
         for p in np.flatnonzero(miss):

@@ -851,7 +851,7 @@ def _read_fields(data, delimiter, maxf, nrecords, uniform):
             except (pa.ArrowInvalid, pa.ArrowTypeError, ValueError):
                 tb = None
             if tb is not None and tb.num_rows == nrecords:
-                return [tb.column(j).to_numpy() for j in range(maxf)]
+                return [_arrow_to_objects(tb.column(j)) for j in range(maxf)]
     try:
         df = pd.read_csv(io.BytesIO(data), sep=delimiter, header=None, names=list(range(maxf)),
                          dtype=object, keep_default_na=False, na_filter=False,
@@ -862,6 +862,22 @@ def _read_fields(data, delimiter, maxf, nrecords, uniform):
     if len(df) != nrecords:
         return None
     return [df[j].to_numpy(dtype=object) for j in range(maxf)]
+
+
+def _arrow_to_objects(col):
+    """Return a pyarrow string column as an object array of ``str``.
+
+    A column with few distinct values (kinds, roles, dates, places) is dictionary-encoded
+    first, so each distinct text becomes one Python string shared by its cells: fewer objects
+    made, less memory, and faster comparisons later. Distinctness is judged on a sample.
+    """
+    col = col.combine_chunks()
+    n = len(col)
+    sample = col.slice(0, 20000)
+    if n > 1000 and len(sample.unique()) * 4 < len(sample):
+        enc = col.dictionary_encode()
+        return enc.dictionary.to_numpy(zero_copy_only=False)[enc.indices.to_numpy()]
+    return col.to_numpy(zero_copy_only=False)
 
 
 def _stray_quotes(arr, q, delimiter):
