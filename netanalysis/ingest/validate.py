@@ -601,17 +601,7 @@ def _dates(raw, empty, problems, shown, formats):
     n = len(raw)
     canonical = np.zeros(n, dtype=bool)
     if not formats and n:
-        lens = np.fromiter(map(len, raw.to_numpy(dtype=object)), dtype=np.int64, count=n)
-        for width, fmt in ((10, "%Y-%m-%d"), (16, "%Y-%m-%dT%H:%M"), (19, "%Y-%m-%dT%H:%M:%S")):
-            cand = np.flatnonzero((lens == width) & ~empty)
-            if len(cand):
-                sub = raw.iloc[cand]
-                parsed = pd.to_datetime(sub, format=fmt, errors="coerce")
-                # pandas takes year 0 and rolls seconds 60-61 over; Python's datetime does not
-                ok = parsed.notna().to_numpy() & (parsed.dt.year >= 1).to_numpy()
-                if width == 19:
-                    ok &= (sub.str.slice(17, 19) < "60").to_numpy()
-                canonical[cand[ok]] = True
+        canonical = _per_distinct(raw, _canonical_dates)
     if canonical.all():
         return pd.Series(raw.to_numpy(dtype=object), dtype=object)
     if not canonical.any():
@@ -630,13 +620,45 @@ def _dates(raw, empty, problems, shown, formats):
     return pd.Series(out, dtype=object)
 
 
+def _canonical_dates(raw):
+    """Boolean array: the cells of `raw` that are valid dates in canonical ISO form."""
+    n = len(raw)
+    canonical = np.zeros(n, dtype=bool)
+    lens = np.fromiter(map(len, raw.to_numpy(dtype=object)), dtype=np.int64, count=n)
+    for width, fmt in ((10, "%Y-%m-%d"), (16, "%Y-%m-%dT%H:%M"), (19, "%Y-%m-%dT%H:%M:%S")):
+        cand = np.flatnonzero(lens == width)
+        if len(cand):
+            sub = raw.iloc[cand]
+            parsed = pd.to_datetime(sub, format=fmt, errors="coerce")
+            # pandas takes year 0 and rolls seconds 60-61 over; Python's datetime does not
+            ok = parsed.notna().to_numpy() & (parsed.dt.year >= 1).to_numpy()
+            if width == 19:
+                ok &= (sub.str.slice(17, 19) < "60").to_numpy()
+            canonical[cand[ok]] = True
+    return canonical
+
+
+def _per_distinct(raw, fn):
+    """``fn(raw)`` (an array aligned with `raw`), computed on the distinct values of `raw`
+    when they are at most half of its cells (a cell's result depends on its text alone)."""
+    codes, uniques = pd.factorize(raw, sort=False)
+    if 2 * len(uniques) > len(raw):
+        return np.asarray(fn(raw.reset_index(drop=True)))
+    res = np.asarray(fn(pd.Series(np.asarray(uniques, dtype=object), dtype=object)))
+    return res[codes]
+
+
+def _to_float(text):
+    return pd.to_numeric(text, errors="coerce").to_numpy(dtype=float)
+
+
 def _numbers(raw, empty, problems, shown, typ, default, decimal_comma, bounds=(None, None, False)):
     text = raw
     if decimal_comma:
         dc = raw.str.match(_DECIMAL_COMMA)
         if dc.any():
             text = raw.where(~dc, raw.str.replace(",", ".", regex=False))
-    num = pd.to_numeric(text.where(~empty, "0"), errors="coerce").to_numpy(dtype=float, copy=True)
+    num = np.array(_per_distinct(text.where(~empty, "0"), _to_float), dtype=float)
     if len(raw):
         # float() reads Arabic-Indic and fullwidth digits; a number column takes ASCII only
         num[~_ascii_mask(raw)] = math.nan
@@ -698,9 +720,7 @@ def _normalize_text(raw, fn):
 def _phones(raw, empty, problems, shown, region):
     # Fast path: numbers already in E.164 are kept as they are; the rest are parsed once per
     # distinct value.
-    match = _E164.match
-    e164 = np.fromiter((match(v) is not None for v in raw.to_numpy(dtype=object)), dtype=bool,
-                       count=len(raw))
+    e164 = _per_distinct(raw, _e164_mask)
     if e164.all() and not empty.any():
         return pd.Series(raw.to_numpy(dtype=object), dtype=object)
     rest = ~e164
@@ -720,6 +740,12 @@ def _phones(raw, empty, problems, shown, region):
                              _scatter(problems.n, pos_all[pos], probs))
     out[empty] = None
     return pd.Series(out, dtype=object)
+
+
+def _e164_mask(raw):
+    match = _E164.match
+    return np.fromiter((match(v) is not None for v in raw.to_numpy(dtype=object)), dtype=bool,
+                       count=len(raw))
 
 
 def _is_empty(raw):
