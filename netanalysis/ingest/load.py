@@ -437,12 +437,11 @@ def whole_table_message(check, value, *, kind=None, other=None, targets=(), file
 # ---------------------------------------------------------------- helpers
 
 class _Registry:
-    """Ids of the files read so far: taken, rejected (with line), all (with first line)."""
+    """Ids of the files read so far: taken (a set), rejected (with line), all (with first line)."""
 
     def __init__(self, present):
         self.present = present
         self.taken = {}
-        self.taken_set = {}
         self.rejected = {}
         self.first = {}
         self.files = {}
@@ -450,13 +449,11 @@ class _Registry:
     def record(self, kind, ids, lines, keep, raw, options):
         ids = ids.to_numpy(dtype=object)
         nonempty = np.fromiter((i is not None for i in ids), dtype=bool, count=len(ids))
-        self.taken[kind] = pd.Index(ids[keep & nonempty], dtype=object)
-        self.taken_set[kind] = frozenset(self.taken[kind])
+        self.taken[kind] = taken = frozenset(ids[keep & nonempty])
         firsts = pd.Series(lines[nonempty], index=pd.Index(ids[nonempty], dtype=object))
         self.first[kind] = firsts[~firsts.index.duplicated(keep="first")]
         rej = {}
         rmask = ~keep & nonempty
-        taken = self.taken[kind]
         for i, ln in zip(ids[rmask], lines[rmask]):
             if i not in rej:
                 rej[i] = int(ln)
@@ -468,10 +465,8 @@ class _Registry:
             for line, _, _, cells in raw.bad:
                 if pos < len(cells) and normalize_id(cells[pos]):
                     rej.setdefault(normalize_id(cells[pos]), int(line))
-        if rej:
-            hit = taken.isin(list(rej))
-            for i in taken[hit]:
-                rej.pop(i, None)
+        for i in [i for i in rej if i in taken]:
+            del rej[i]
         self.rejected[kind] = rej
         self.files[kind] = raw.file
 
@@ -526,11 +521,11 @@ def _check_refs(kind, schema, out, probs, options, registry):
         known = np.zeros(len(vals), dtype=bool)
         arr = vals.to_numpy(dtype=object)
         for k in targets:
-            if k in registry.taken_set:
+            if k in registry.taken:
                 # a set's lookups beat an Index's get_indexer, which first infers the
                 # target's dtype (a copy to Arrow strings under pandas 3)
                 todo = np.flatnonzero(nonempty & ~known)
-                known[todo] = np.fromiter(map(registry.taken_set[k].__contains__, arr[todo]),
+                known[todo] = np.fromiter(map(registry.taken[k].__contains__, arr[todo]),
                                           dtype=bool, count=len(todo))
         miss = nonempty & ~known
         if not miss.any():
