@@ -449,7 +449,7 @@ class _Registry:
     def record(self, kind, ids, lines, keep, raw, options):
         ids = ids.to_numpy(dtype=object)
         nonempty = np.fromiter((i is not None for i in ids), dtype=bool, count=len(ids))
-        self.taken[kind] = taken = frozenset(ids[keep & nonempty])
+        self.taken[kind] = taken = _IdSet(ids[keep & nonempty])
         firsts = pd.Series(lines[nonempty], index=pd.Index(ids[nonempty], dtype=object))
         self.first[kind] = firsts[~firsts.index.duplicated(keep="first")]
         rej = {}
@@ -465,10 +465,47 @@ class _Registry:
             for line, _, _, cells in raw.bad:
                 if pos < len(cells) and normalize_id(cells[pos]):
                     rej.setdefault(normalize_id(cells[pos]), int(line))
-        for i in [i for i in rej if i in taken]:
-            del rej[i]
+        if rej:
+            keys = np.array(list(rej), dtype=object)
+            for i in keys[taken.contains(keys)]:
+                del rej[i]
         self.rejected[kind] = rej
         self.files[kind] = raw.file
+
+
+class _IdSet:
+    """The taken ids of one file, for membership tests of whole columns.
+
+    Held as an Arrow array (``pyarrow.compute.is_in`` hashes contiguous UTF-8, about twice
+    as fast as Python set lookups, and faster still than ``Index.get_indexer``, which first
+    copies an object target to Arrow strings under pandas 3); a frozenset where pyarrow is
+    missing or an id is not encodable (a lone surrogate from a JSON source).
+    """
+
+    def __init__(self, ids):
+        self._arrow = _to_arrow(ids)
+        self._set = frozenset(ids) if self._arrow is None else None
+
+    def contains(self, values):
+        """Boolean array: which of `values` (an object array of str) are taken ids."""
+        if self._arrow is not None:
+            av = _to_arrow(values)
+            if av is not None:
+                import pyarrow.compute as pc
+
+                return pc.is_in(av, value_set=self._arrow).to_numpy(zero_copy_only=False)
+            if self._set is None:
+                self._set = frozenset(self._arrow.to_pylist())
+        return np.fromiter(map(self._set.__contains__, values), dtype=bool, count=len(values))
+
+
+def _to_arrow(values):
+    try:
+        import pyarrow as pa
+
+        return pa.array(values, type=pa.large_string())
+    except (ImportError, ValueError, TypeError, UnicodeError):  # ArrowInvalid is a ValueError
+        return None
 
 
 def _strip(s):
@@ -522,11 +559,8 @@ def _check_refs(kind, schema, out, probs, options, registry):
         arr = vals.to_numpy(dtype=object)
         for k in targets:
             if k in registry.taken:
-                # a set's lookups beat an Index's get_indexer, which first infers the
-                # target's dtype (a copy to Arrow strings under pandas 3)
                 todo = np.flatnonzero(nonempty & ~known)
-                known[todo] = np.fromiter(map(registry.taken[k].__contains__, arr[todo]),
-                                          dtype=bool, count=len(todo))
+                known[todo] = registry.taken[k].contains(arr[todo])
         miss = nonempty & ~known
         if not miss.any():
             continue
