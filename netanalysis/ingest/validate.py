@@ -624,7 +624,11 @@ def _canonical_dates(raw):
     """Boolean array: the cells of `raw` that are valid dates in canonical ISO form."""
     n = len(raw)
     canonical = np.zeros(n, dtype=bool)
-    lens = np.fromiter(map(len, raw.to_numpy(dtype=object)), dtype=np.int64, count=n)
+    try:
+        lens = np.fromiter(map(len, raw.to_numpy(dtype=object)), dtype=np.int64, count=n)
+    except TypeError:  # a cell that is not text (None) is no canonical date
+        lens = np.fromiter((len(v) if isinstance(v, str) else -1 for v in raw), dtype=np.int64,
+                           count=n)
     for width, fmt in ((10, "%Y-%m-%d"), (16, "%Y-%m-%dT%H:%M"), (19, "%Y-%m-%dT%H:%M:%S")):
         cand = np.flatnonzero(lens == width)
         if len(cand):
@@ -744,8 +748,8 @@ def _phones(raw, empty, problems, shown, region):
 
 def _e164_mask(raw):
     match = _E164.match
-    return np.fromiter((match(v) is not None for v in raw.to_numpy(dtype=object)), dtype=bool,
-                       count=len(raw))
+    return np.fromiter((isinstance(v, str) and match(v) is not None
+                        for v in raw.to_numpy(dtype=object)), dtype=bool, count=len(raw))
 
 
 def _is_empty(raw):
@@ -763,8 +767,12 @@ def _lower(raw):
 def _ascii_mask(raw):
     """Boolean array: the cells of a Series of str that are ASCII (``str.isascii``)."""
     arr = raw.to_numpy(dtype=object)
-    if "".join(arr).isascii():  # one pass in C over a column that is almost always ASCII
-        return np.ones(len(arr), dtype=bool)
+    try:
+        if "".join(arr).isascii():  # one pass in C over a column that is almost always ASCII
+            return np.ones(len(arr), dtype=bool)
+    except TypeError:  # a cell that is not text (None) counts as ASCII, as pandas' .str did
+        return np.fromiter((not isinstance(v, str) or v.isascii() for v in arr), dtype=bool,
+                           count=len(arr))
     return np.fromiter(map(str.isascii, arr), dtype=bool, count=len(arr))
 
 
