@@ -573,7 +573,8 @@ def parse_csv_text(text, path, *, display, encoding, delimiter=None, data=None):
 
     `data`, when given, is `text` encoded as UTF-8 (saves encoding it again). Large regular
     files take a vectorised path (record boundaries and field counts found with numpy from the
-    quote parity of each newline and delimiter, cells parsed by pandas); files it cannot
+    quote parity of each newline and delimiter, cells parsed by ``pyarrow.csv`` when every
+    record has the same number of fields, else by pandas' C parser); files it cannot
     prove regular (stray quotes, lone carriage returns) are read record by record with the
     csv module. Both give the same result.
 
