@@ -314,7 +314,7 @@ def validate_table(kind, raw, options=None, registry=None):
             continue
         s = stripped[c]
         v = s.to_numpy(dtype=object, copy=True)
-        v[(s == "").to_numpy()] = None
+        v[v == ""] = None
         v = v[keep]
         cols[c] = pd.Series(v, dtype=object)
     ntaken = int(keep.sum())
@@ -437,7 +437,7 @@ def whole_table_message(check, value, *, kind=None, other=None, targets=(), file
 # ---------------------------------------------------------------- helpers
 
 class _Registry:
-    """Ids of the files read so far: taken, rejected (with line), all (with first line)."""
+    """Ids of the files read so far: taken (a set), rejected (with line), all (with first line)."""
 
     def __init__(self, present):
         self.present = present
@@ -449,12 +449,11 @@ class _Registry:
     def record(self, kind, ids, lines, keep, raw, options):
         ids = ids.to_numpy(dtype=object)
         nonempty = np.fromiter((i is not None for i in ids), dtype=bool, count=len(ids))
-        self.taken[kind] = pd.Index(ids[keep & nonempty], dtype=object)
-        firsts = pd.Series(lines[nonempty], index=ids[nonempty])
+        self.taken[kind] = taken = _IdSet(ids[keep & nonempty])
+        firsts = pd.Series(lines[nonempty], index=pd.Index(ids[nonempty], dtype=object))
         self.first[kind] = firsts[~firsts.index.duplicated(keep="first")]
         rej = {}
         rmask = ~keep & nonempty
-        taken = self.taken[kind]
         for i, ln in zip(ids[rmask], lines[rmask]):
             if i not in rej:
                 rej[i] = int(ln)
@@ -467,15 +466,50 @@ class _Registry:
                 if pos < len(cells) and normalize_id(cells[pos]):
                     rej.setdefault(normalize_id(cells[pos]), int(line))
         if rej:
-            hit = taken.isin(list(rej))
-            for i in taken[hit]:
-                rej.pop(i, None)
+            keys = np.array(list(rej), dtype=object)
+            for i in keys[taken.contains(keys)]:
+                del rej[i]
         self.rejected[kind] = rej
         self.files[kind] = raw.file
 
 
+class _IdSet:
+    """The taken ids of one file, for membership tests of whole columns.
+
+    Held as an Arrow array (``pyarrow.compute.is_in`` hashes contiguous UTF-8, about twice
+    as fast as Python set lookups, and faster still than ``Index.get_indexer``, which first
+    copies an object target to Arrow strings under pandas 3); a frozenset where pyarrow is
+    missing or an id is not encodable (a lone surrogate from a JSON source).
+    """
+
+    def __init__(self, ids):
+        self._arrow = _to_arrow(ids)
+        self._set = frozenset(ids) if self._arrow is None else None
+
+    def contains(self, values):
+        """Boolean array: which of `values` (an object array of str) are taken ids."""
+        if self._arrow is not None:
+            av = _to_arrow(values)
+            if av is not None:
+                import pyarrow.compute as pc
+
+                return pc.is_in(av, value_set=self._arrow).to_numpy(zero_copy_only=False)
+            if self._set is None:
+                self._set = frozenset(self._arrow.to_pylist())
+        return np.fromiter(map(self._set.__contains__, values), dtype=bool, count=len(values))
+
+
+def _to_arrow(values):
+    try:
+        import pyarrow as pa
+
+        return pa.array(values, type=pa.large_string())
+    except (ImportError, ValueError, TypeError, UnicodeError):  # ArrowInvalid is a ValueError
+        return None
+
+
 def _strip(s):
-    return pd.Series(np.fromiter((v.strip() for v in s.to_numpy(dtype=object)), dtype=object,
+    return pd.Series(np.fromiter(map(str.strip, s.to_numpy(dtype=object)), dtype=object,
                                  count=len(s)), dtype=object)
 
 
@@ -522,14 +556,14 @@ def _check_refs(kind, schema, out, probs, options, registry):
         vals = out[col]
         nonempty = vals.notna().to_numpy()
         known = np.zeros(len(vals), dtype=bool)
+        arr = vals.to_numpy(dtype=object)
         for k in targets:
             if k in registry.taken:
-                # get_indexer reuses the index's hash table across calls (isin rebuilds one)
-                known |= registry.taken[k].get_indexer(vals.to_numpy(dtype=object)) >= 0
+                todo = np.flatnonzero(nonempty & ~known)
+                known[todo] = registry.taken[k].contains(arr[todo])
         miss = nonempty & ~known
         if not miss.any():
             continue
-        arr = vals.to_numpy(dtype=object)
         cache = {}
         msgs = np.empty(len(vals), dtype=object)
         for p in np.flatnonzero(miss):

@@ -573,7 +573,8 @@ def parse_csv_text(text, path, *, display, encoding, delimiter=None, data=None):
 
     `data`, when given, is `text` encoded as UTF-8 (saves encoding it again). Large regular
     files take a vectorised path (record boundaries and field counts found with numpy from the
-    quote parity of each newline and delimiter, cells parsed by pandas); files it cannot
+    quote parity of each newline and delimiter, cells parsed by ``pyarrow.csv`` when every
+    record has the same number of fields, else by pandas' C parser); files it cannot
     prove regular (stray quotes, lone carriage returns) are read record by record with the
     csv module. Both give the same result.
 
@@ -773,24 +774,17 @@ def _parse_fast(text, data, path, display, encoding, delimiter):
         raise SchemaError("empty file: no header row (add the header, or delete the file "
                           "if it is optional)", file=path)
     maxf = int(nfields.max())
-    try:
-        df = pd.read_csv(io.BytesIO(data), sep=delimiter, header=None, names=list(range(maxf)),
-                         dtype=object, keep_default_na=False, na_filter=False,
-                         skip_blank_lines=True, engine="c", encoding="utf-8", quotechar='"',
-                         doublequote=True, index_col=False)
-    except (pd.errors.ParserError, ValueError, UnicodeDecodeError):
-        return None
-    if len(df) != len(seg_line):
+    fields = _read_fields(data, delimiter, maxf, len(seg_line), bool((nfields == maxf).all()))
+    if fields is None:
         return None
     header_line = int(seg_line[0])
     ncols = int(nfields[0])
-    names = normalize_header([str(v) for v in df.iloc[0, :ncols]], path, header_line)
-    body = df.iloc[1:].reset_index(drop=True)
-    del df
+    names = normalize_header([str(f[0]) for f in fields[:ncols]], path, header_line)
+    body = [f[1:] for f in fields]
+    del fields
     lines = seg_line[1:]
     end_lines = seg_end[1:]
     nf = nfields[1:]
-    cells = body.iloc[:, :ncols]
     good = nf == ncols
     bad = []
     over = nf != ncols
@@ -798,25 +792,25 @@ def _parse_fast(text, data, path, display, encoding, delimiter):
         # Extra cells that are all empty (a trailing delimiter) are trimmed, vectorised.
         extra_empty = nf > ncols
         for j in range(ncols, maxf):
-            extra_empty &= body.iloc[:, j].to_numpy(dtype=object) == ""
+            extra_empty &= body[j] == ""
         good |= extra_empty
         for i in np.flatnonzero(over & ~extra_empty):
-            row = [str(v) for v in body.iloc[i, :nf[i]]]
+            row = [str(body[j][i]) for j in range(nf[i])]
             if nf[i] > ncols and not any(v.strip() for v in row[ncols:]):
                 good[i] = True
                 continue
             if not any(v.strip() for v in row):
                 continue
             bad.append(_bad_record(int(lines[i]), int(end_lines[i]), row, ncols, delimiter))
-    if len(cells.columns):
-        allempty = np.ones(len(cells), dtype=bool)
+    if ncols:
+        allempty = np.ones(len(nf), dtype=bool)
         for j in range(ncols):
-            allempty &= cells.iloc[:, j].to_numpy(dtype=object) == ""
+            allempty &= body[j] == ""
         good &= ~allempty
     sel = np.flatnonzero(good)
     cols = {}
     for j, name in enumerate(names):
-        col = cells.iloc[:, j].to_numpy(dtype=object)
+        col = body[j]
         if len(sel) != len(col):
             col = col[sel]
         cols[name] = pd.Series(col, dtype=object)
@@ -824,6 +818,67 @@ def _parse_fast(text, data, path, display, encoding, delimiter):
     return RawTable(file=display, path=Path(path), header=names, data=frame,
                     lines=lines[sel].astype(np.int64), bad=bad, encoding=encoding,
                     delimiter=delimiter, header_line=header_line, stripped=stripped)
+
+
+def _read_fields(data, delimiter, maxf, nrecords, uniform):
+    """Return the cells of regular CSV bytes as `maxf` object arrays (field j of each record,
+    ``""`` where a record has fewer fields), or None when the parsers disagree with the record
+    count found by :func:`_parse_fast`.
+
+    A file whose records all have `maxf` fields is parsed by ``pyarrow.csv`` (several times
+    faster than pandas' C parser), any other (or one pyarrow refuses) by pandas' C parser.
+    """
+    if uniform:
+        try:
+            import pyarrow as pa
+            import pyarrow.csv as pacsv
+        except ImportError:
+            pa = None
+        if pa is not None:
+            names = [f"f{j}" for j in range(maxf)]
+            try:
+                tb = pacsv.read_csv(
+                    io.BytesIO(data),
+                    read_options=pacsv.ReadOptions(column_names=names, use_threads=False,
+                                                   block_size=1 << 24),
+                    parse_options=pacsv.ParseOptions(delimiter=delimiter, quote_char='"',
+                                                     double_quote=True, escape_char=False,
+                                                     newlines_in_values=True,
+                                                     ignore_empty_lines=True),
+                    convert_options=pacsv.ConvertOptions(
+                        column_types={n: pa.large_string() for n in names},
+                        strings_can_be_null=False, quoted_strings_can_be_null=False,
+                        null_values=[], check_utf8=True))
+            except (pa.ArrowInvalid, pa.ArrowTypeError, ValueError):
+                tb = None
+            if tb is not None and tb.num_rows == nrecords:
+                return [_arrow_to_objects(tb.column(j)) for j in range(maxf)]
+    try:
+        df = pd.read_csv(io.BytesIO(data), sep=delimiter, header=None, names=list(range(maxf)),
+                         dtype=object, keep_default_na=False, na_filter=False,
+                         skip_blank_lines=True, engine="c", encoding="utf-8", quotechar='"',
+                         doublequote=True, index_col=False)
+    except (pd.errors.ParserError, ValueError, UnicodeDecodeError):
+        return None
+    if len(df) != nrecords:
+        return None
+    return [df[j].to_numpy(dtype=object) for j in range(maxf)]
+
+
+def _arrow_to_objects(col):
+    """Return a pyarrow string column as an object array of ``str``.
+
+    A column with few distinct values (kinds, roles, dates, places) is dictionary-encoded
+    first, so each distinct text becomes one Python string shared by its cells: fewer objects
+    made, less memory, and faster comparisons later. Distinctness is judged on a sample.
+    """
+    col = col.combine_chunks()
+    n = len(col)
+    sample = col.slice(0, 20000)
+    if n > 1000 and len(sample.unique()) * 4 < len(sample):
+        enc = col.dictionary_encode()
+        return enc.dictionary.to_numpy(zero_copy_only=False)[enc.indices.to_numpy()]
+    return col.to_numpy(zero_copy_only=False)
 
 
 def _stray_quotes(arr, q, delimiter):

@@ -237,7 +237,7 @@ def convert_column(kind, column, raw, problems, options):
         raw = pd.Series(np.full(n, "", dtype=object), dtype=object)
     vmap = options.value_maps.get(column)
     if vmap:
-        low = raw.str.lower()
+        low = _lower(raw)
         hit = low.isin(list(vmap))
         if hit.any():
             raw = raw.where(~hit, low.map(vmap))
@@ -246,10 +246,10 @@ def convert_column(kind, column, raw, problems, options):
     elif typ in ("str", "list"):
         raw = _normalize_text(raw, _nfc)
     fill = options.defaults.get(column)
-    empty = (raw == "").to_numpy()
+    empty = _is_empty(raw)
     if fill is not None and empty.any():
         raw = raw.where(~empty, str(fill))
-        empty = (raw == "").to_numpy()
+        empty = _is_empty(raw)
     if decl.get("required"):
         problems.add(empty, shown, "", MISSING)
 
@@ -262,7 +262,7 @@ def convert_column(kind, column, raw, problems, options):
                         (decl.get("min"), decl.get("max"), bool(decl.get("min_exclusive"))))
     if typ == "enum":
         values = decl["values"]
-        low = raw.str.lower()
+        low = _lower(raw)
         ok = low.isin(values).to_numpy() | empty
         problems.add(~ok, shown, raw.to_numpy(dtype=object),
                      f"{BAD_ENUM}: expected one of {', '.join(values)}")
@@ -601,17 +601,7 @@ def _dates(raw, empty, problems, shown, formats):
     n = len(raw)
     canonical = np.zeros(n, dtype=bool)
     if not formats and n:
-        lens = raw.str.len().to_numpy()
-        for width, fmt in ((10, "%Y-%m-%d"), (16, "%Y-%m-%dT%H:%M"), (19, "%Y-%m-%dT%H:%M:%S")):
-            cand = np.flatnonzero((lens == width) & ~empty)
-            if len(cand):
-                sub = raw.iloc[cand]
-                parsed = pd.to_datetime(sub, format=fmt, errors="coerce")
-                # pandas takes year 0 and rolls seconds 60-61 over; Python's datetime does not
-                ok = parsed.notna().to_numpy() & (parsed.dt.year >= 1).to_numpy()
-                if width == 19:
-                    ok &= (sub.str.slice(17, 19) < "60").to_numpy()
-                canonical[cand[ok]] = True
+        canonical = _per_distinct(raw, _canonical_dates)
     if canonical.all():
         return pd.Series(raw.to_numpy(dtype=object), dtype=object)
     if not canonical.any():
@@ -630,16 +620,52 @@ def _dates(raw, empty, problems, shown, formats):
     return pd.Series(out, dtype=object)
 
 
+def _canonical_dates(raw):
+    """Boolean array: the cells of `raw` that are valid dates in canonical ISO form."""
+    n = len(raw)
+    canonical = np.zeros(n, dtype=bool)
+    try:
+        lens = np.fromiter(map(len, raw.to_numpy(dtype=object)), dtype=np.int64, count=n)
+    except TypeError:  # a cell that is not text (None) is no canonical date
+        lens = np.fromiter((len(v) if isinstance(v, str) else -1 for v in raw), dtype=np.int64,
+                           count=n)
+    for width, fmt in ((10, "%Y-%m-%d"), (16, "%Y-%m-%dT%H:%M"), (19, "%Y-%m-%dT%H:%M:%S")):
+        cand = np.flatnonzero(lens == width)
+        if len(cand):
+            sub = raw.iloc[cand]
+            parsed = pd.to_datetime(sub, format=fmt, errors="coerce")
+            # pandas takes year 0 and rolls seconds 60-61 over; Python's datetime does not
+            ok = parsed.notna().to_numpy() & (parsed.dt.year >= 1).to_numpy()
+            if width == 19:
+                ok &= (sub.str.slice(17, 19) < "60").to_numpy()
+            canonical[cand[ok]] = True
+    return canonical
+
+
+def _per_distinct(raw, fn):
+    """``fn(raw)`` (an array aligned with `raw`), computed on the distinct values of `raw`
+    when they are at most half of its cells (a cell's result depends on its text alone)."""
+    codes, uniques = pd.factorize(raw, sort=False)
+    if 2 * len(uniques) > len(raw):
+        return np.asarray(fn(raw.reset_index(drop=True)))
+    res = np.asarray(fn(pd.Series(np.asarray(uniques, dtype=object), dtype=object)))
+    return res[codes]
+
+
+def _to_float(text):
+    return pd.to_numeric(text, errors="coerce").to_numpy(dtype=float)
+
+
 def _numbers(raw, empty, problems, shown, typ, default, decimal_comma, bounds=(None, None, False)):
     text = raw
     if decimal_comma:
         dc = raw.str.match(_DECIMAL_COMMA)
         if dc.any():
             text = raw.where(~dc, raw.str.replace(",", ".", regex=False))
-    num = pd.to_numeric(text.where(~empty, "0"), errors="coerce").to_numpy(dtype=float, copy=True)
+    num = np.array(_per_distinct(text.where(~empty, "0"), _to_float), dtype=float)
     if len(raw):
         # float() reads Arabic-Indic and fullwidth digits; a number column takes ASCII only
-        num[~raw.str.isascii().to_numpy(dtype=bool)] = math.nan
+        num[~_ascii_mask(raw)] = math.nan
     bad = ~empty & ~np.isfinite(num)
     problems.add(bad, shown, raw.to_numpy(dtype=object), f"{BAD_NUMBER}: not a number")
     if typ == "integer":
@@ -681,7 +707,7 @@ def _normalize_text(raw, fn):
     """Apply `fn` once per distinct non-ASCII value (ASCII text is left as it is)."""
     if not len(raw):
         return raw
-    asc = raw.str.isascii().to_numpy(dtype=bool)
+    asc = _ascii_mask(raw)
     if asc.all():
         return raw
     out = raw.to_numpy(dtype=object, copy=True)
@@ -698,7 +724,7 @@ def _normalize_text(raw, fn):
 def _phones(raw, empty, problems, shown, region):
     # Fast path: numbers already in E.164 are kept as they are; the rest are parsed once per
     # distinct value.
-    e164 = raw.str.match(_E164).to_numpy()
+    e164 = _per_distinct(raw, _e164_mask)
     if e164.all() and not empty.any():
         return pd.Series(raw.to_numpy(dtype=object), dtype=object)
     rest = ~e164
@@ -718,6 +744,36 @@ def _phones(raw, empty, problems, shown, region):
                              _scatter(problems.n, pos_all[pos], probs))
     out[empty] = None
     return pd.Series(out, dtype=object)
+
+
+def _e164_mask(raw):
+    match = _E164.match
+    return np.fromiter((isinstance(v, str) and match(v) is not None
+                        for v in raw.to_numpy(dtype=object)), dtype=bool, count=len(raw))
+
+
+def _is_empty(raw):
+    """Boolean array: the cells of a Series of str that are ``""``."""
+    return np.asarray(raw.to_numpy(dtype=object) == "", dtype=bool).reshape(len(raw))
+
+
+def _lower(raw):
+    """``raw.str.lower()``, computed once per distinct value (as an object Series)."""
+    codes, uniques = pd.factorize(raw, sort=False)
+    low = np.array([u.lower() for u in uniques] + [None], dtype=object)
+    return pd.Series(low[codes], index=raw.index, dtype=object)
+
+
+def _ascii_mask(raw):
+    """Boolean array: the cells of a Series of str that are ASCII (``str.isascii``)."""
+    arr = raw.to_numpy(dtype=object)
+    try:
+        if "".join(arr).isascii():  # one pass in C over a column that is almost always ASCII
+            return np.ones(len(arr), dtype=bool)
+    except TypeError:  # a cell that is not text (None) counts as ASCII, as pandas' .str did
+        return np.fromiter((not isinstance(v, str) or v.isascii() for v in arr), dtype=bool,
+                           count=len(arr))
+    return np.fromiter(map(str.isascii, arr), dtype=bool, count=len(arr))
 
 
 def _scatter(n, pos, values):

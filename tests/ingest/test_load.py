@@ -7,7 +7,7 @@ import math
 import pytest
 
 from netanalysis.errors import InputError, SchemaError
-from netanalysis.ingest import load_case
+from netanalysis.ingest import load_case, load_mapped
 from netanalysis.ingest.load import IngestCountError  # noqa: F401  (public internal error)
 
 
@@ -370,3 +370,17 @@ def test_canonical_dates_fast_path_agrees_with_normalize_date(write_case):
             assert line in rejected, v
         else:
             assert taken[line] == expected, v
+
+
+def test_references_to_ids_arrow_cannot_hold(tmp_path):
+    """An id with a lone surrogate (possible in JSON) is still found by references."""
+    (tmp_path / "p.jsonl").write_text('{"id": "P1", "name": "Ana"}\n'
+                                      '{"id": "P\\ud800", "name": "Eva"}\n')
+    (tmp_path / "l.jsonl").write_text('{"from_id": "P1", "to_id": "P\\ud800", "type": "family"}\n'
+                                      '{"from_id": "P\\ud800", "to_id": "X", "type": "family"}\n')
+    (tmp_path / "m.yaml").write_text("files:\n  persons:\n    source: p.jsonl\n"
+                                     "  links:\n    source: l.jsonl\n")
+    case = load_mapped(tmp_path / "m.yaml")
+    assert case.tables["links"][["from_id", "to_id"]].values.tolist() == [["P1", "P\ud800"]]
+    assert case.rejects[["line", "column", "problem"]].values.tolist() == [
+        [2, "to_id", "bad reference: refers to unknown person or organization 'X'"]]

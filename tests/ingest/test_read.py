@@ -150,6 +150,38 @@ def test_fast_path_on_a_large_file(tmp_path):
     assert np.all(np.diff(fast.lines) > 0)
 
 
+@pytest.mark.parametrize("blank", ["", "   ", "\t,,"])
+@pytest.mark.parametrize("eol", ["\n", "\r\n"])
+def test_pyarrow_reader_equals_csv_module(tmp_path, monkeypatch, eol, blank):
+    """Large regular files are parsed by pyarrow (pandas' parser unused), as the csv module."""
+    rows = ["id,name,role"]
+    for i in range(40000):
+        if i % 997 == 0:
+            rows.append(f'P{i},"Mu\u00f1oz{eol}{i}",associate')      # a newline inside quotes
+        elif i % 1009 == 0:
+            rows.append(f'P{i},"Ana ""la"" G\u00f3mez, {i}",')        # doubled quotes, delimiter
+        elif i % 1999 == 0:
+            rows.append(blank)                                    # blank or all-empty record
+        else:
+            rows.append(f"P{i}, Name {i} ,fugitive")
+    p = tmp_path / "persons.csv"
+    p.write_bytes((eol.join(rows) + eol).encode("utf-8"))
+    slow = rd._parse_slow(p.read_bytes().decode("utf-8"), p, "persons.csv", "utf-8",
+                          ",")
+    if blank == "":
+        def refuse(*args, **kwargs):
+            raise AssertionError("pandas' parser used on a regular file")
+        monkeypatch.setattr(rd.pd, "read_csv", refuse)
+    fast = read_csv_table(p)
+    assert len(p.read_bytes()) > rd._FAST_MIN_CHARS
+    assert fast.header == slow.header
+    assert fast.lines.tolist() == slow.lines.tolist()
+    assert [b[:3] for b in fast.bad] == [b[:3] for b in slow.bad]
+    for c in slow.header:
+        got = list(fast.data[c]) if fast.stripped else [v.strip() for v in fast.data[c]]
+        assert got == [v.strip() for v in slow.data[c]]
+
+
 def test_excel_and_pdf_signatures(tmp_path):
     for data, what in ((b"\xd0\xcf\x11\xe0rest", r"old Excel workbook \(\.xls\)"), (b"%PDF-1.4", "PDF")):
         p = tmp_path / "x.csv"
