@@ -10,7 +10,7 @@ property graph pushed into an empty database, in the same run and on the same se
   skipped with ``--quick``);
 - ``push``: the CREATE push of an empty database (``push_graph``: node batches to any free
   session, each returning its nodes' element ids; relationships by type, ends found by
-  element id, in rounds of node-disjoint cells) at each ``--batch-sizes``;
+  element id, cell by cell in the levels of the bisection schedule) at each ``--batch-sizes``;
 - ``re-push``: the push again over the loaded graph (MERGE: what a resumed push costs;
   skipped with ``--quick``).
 
