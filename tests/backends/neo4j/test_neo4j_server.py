@@ -43,3 +43,20 @@ def test_package_data_ships_the_cypher_blocks_and_the_launcher():
     for f in shipped:
         rel = f.relative_to(pkg).as_posix()
         assert any(fnmatch.fnmatch(rel, p) for p in patterns), rel
+
+
+@pytest.mark.neo4j
+def test_local_server_takes_neo4j_settings():
+    ok, reason = can_run()
+    if not ok:
+        pytest.skip(reason)
+    import neo4j
+
+    with local_server(timeout=180, config={"db.transaction.timeout": "17s"}) as uri:
+        with neo4j.GraphDatabase.driver(uri, auth=None) as d, d.session() as s:
+            got = s.run("CALL dbms.listConfig('db.transaction.timeout') YIELD name, value "
+                        "RETURN value").single()["value"]
+    assert got in ("17s", "17000ms", "PT17S"), got
+    with pytest.raises(BackendError, match="exited with code 2"):
+        with local_server(timeout=180, config={"no.such.setting": "1"}):
+            pass
