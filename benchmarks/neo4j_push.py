@@ -10,7 +10,7 @@ property graph pushed into an empty database, in the same run and on the same se
   skipped with ``--quick``);
 - ``push``: the CREATE push of an empty database (``push_graph``: node batches to any free
   session, each returning its nodes' element ids; relationships by type, ends found by
-  element id, in rounds of node-disjoint cells) at each ``--batch-sizes``;
+  element id, cell by cell in the levels of the bisection schedule) at each ``--batch-sizes``;
 - ``re-push``: the push again over the loaded graph (MERGE: what a resumed push costs;
   skipped with ``--quick``).
 
@@ -24,6 +24,8 @@ NETANALYSIS_NEO4J_URI names one.
 
     python benchmarks/neo4j_push.py                      # 10k and 100k persons
     python benchmarks/neo4j_push.py --persons 100000 --quick --batch-sizes 20000
+    python benchmarks/neo4j_push.py --persons 30000 --quick \
+        --server-config server.memory.pagecache.size=1g   # a server setting (local server only)
 """
 
 from __future__ import annotations
@@ -153,9 +155,15 @@ def main():
     ap.add_argument("--quick", action="store_true",
                     help="only the baseline and the push (no MERGE, no re-push)")
     ap.add_argument("--heap", default="2g")
+    ap.add_argument("--server-config", nargs="*", default=[], metavar="NAME=VALUE",
+                    help="settings of the local test server (neo4j.conf names)")
     args = ap.parse_args()
     uri = os.environ.get("NETANALYSIS_NEO4J_URI")
-    cm = contextlib.nullcontext(uri) if uri else local_server(heap=args.heap, timeout=300)
+    config = dict(item.split("=", 1) for item in args.server_config)
+    if config:
+        print("server settings:", ", ".join(f"{k}={v}" for k, v in config.items()))
+    cm = (contextlib.nullcontext(uri) if uri
+          else local_server(heap=args.heap, timeout=300, config=config))
     with cm as uri:
         for n in args.persons:
             run(n, args.seed, args.batch_sizes, uri, args.workers, quick=args.quick)

@@ -13,9 +13,9 @@ faster; every batch commits whole, so a push killed half-way leaves nodes that m
 push MERGE. Constraints and indexes are created before the load. On the CREATE path node
 batches go to whichever session is free and return the element ids of the nodes they
 created; relationships are then written by type, each end found by its element id (a direct
-lookup of the node record instead of an index seek), in rounds of cells of node partitions
-that share no node (:func:`round_robin_cells`), so parallel sessions never wait on each
-other's locks.
+lookup of the node record instead of an index seek), cell by cell of node partitions in the
+levels of a bisection schedule (:func:`bisection_levels`), so parallel sessions never wait on
+each other's locks (see :func:`push_graph`, Notes).
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ from netanalysis.model.vocab import (
 )
 
 __all__ = ["push_case", "push_graph", "graph_rows", "edge_key", "neo4j_value", "SCHEMA_BLOCKS",
-           "clear_database", "round_robin_cells"]
+           "clear_database", "bisection_levels"]
 
 #: Schema blocks run before every push, in order.
 SCHEMA_BLOCKS = (
@@ -95,7 +95,8 @@ def push_case(case, uri=None, user=None, password=None, database=None, batch_siz
     dict
         ``nodes`` and ``relationships`` (counts by kind and by type), ``batches``, ``rows``,
         ``seconds``, ``rows_per_s``, ``dangling`` (relationships not written because an
-        end is not a node of the case) and ``strategy`` (``"create"`` or ``"merge"``).
+        end is not a node of the case), ``strategy`` (``"create"`` or ``"merge"``) and
+        ``retries`` (transactions run again after a transient error such as a deadlock).
 
     Raises
     ------
@@ -154,12 +155,25 @@ def push_graph(G, uri=None, user=None, password=None, database=None, batch_size=
     -----
     The CREATE path shares the work between sessions so that they never wait on each
     other's locks: node batches go to whichever session is free (their ids never conflict)
-    and each returns ``[id, elementId]`` of its nodes; every node is put in one of
-    ``2 x workers`` partitions by a hash of its id, each relationship in the cell of its two
-    ends' partitions, and the cells are written in rounds of a round-robin schedule
-    (:func:`round_robin_cells`) so that the sessions of one round never touch the same node.
-    A cell's relationships go type by type (``link_<type>`` of ``cypher/load.cypher``), their
-    ends found by element id. The MERGE path goes by node kind, then relationship type.
+    and each returns ``[id, elementId]`` of its nodes. Relationships lock more than their two
+    ends: adding one to a node links it into the node's relationship chain (or the chain of a
+    relationship group, on a dense node), which locks the relationship it is linked beside
+    (seen as ``DeadlockDetected`` on ``RELATIONSHIP`` locks); that relationship's record is
+    also in the chain of its other end. So two sessions writing node-disjoint sets of
+    relationships still collide when a relationship written before ties a node of one set to
+    a node of the other. The push therefore puts every node in one of ``p`` partitions
+    (``p`` = ``2 x workers`` rounded up to a power of two; a person by a hash of its id, any
+    other node with a person for a neighbour, such as a document, phone or journey, with its
+    first person), each relationship in the cell of its
+    two ends' partitions, and writes the cells by the levels of :func:`bisection_levels`:
+    after level ``L`` every relationship written lies inside one block of ``2**L``
+    consecutive partitions, and the streams of level ``L + 1`` write inside disjoint blocks
+    of ``2**(L + 1)``, one session each, so no lock a stream takes (a node, a relationship of
+    its nodes' chains, a group) is ever one another stream takes. The price is parallelism:
+    the last level is one stream. A cell's relationships go type by type (``link_<type>`` of
+    ``cypher/load.cypher``), their ends found by element id. The MERGE path goes by node
+    kind, then relationship type. ``retries`` in the result counts the transactions the
+    driver had to run again (0 on the CREATE path).
 
     Examples
     --------
@@ -193,7 +207,7 @@ def push_graph(G, uri=None, user=None, password=None, database=None, batch_size=
             with conn.session() as s:
                 if not _write(s, "pushed_any", {}, single="found"):
                     used = "create"
-        state = {"batches": 0, "done": 0}
+        state = {"batches": 0, "done": 0, "retried": []}
         if used == "create":
             _run_linked(conn, nodes, rels, batch_size, workers, progress, state, total)
         else:
@@ -212,49 +226,56 @@ def push_graph(G, uri=None, user=None, password=None, database=None, batch_size=
         "rows_per_s": round(total / secs, 1) if secs > 0 else None,
         "dangling": dangling,
         "strategy": used,
+        "retries": sum(state["retried"]),
     }
 
 
-def round_robin_cells(partitions):
-    """Return rounds of cells ``(i, j)`` (``i <= j``) in which no two cells share a partition.
+def bisection_levels(partitions):
+    """Return the levels of the lock-free relationship schedule of `partitions` node partitions.
 
-    The first round is the diagonal ``(i, i)``; then the circle method of round-robin
-    tournaments pairs the `partitions` (an even number) in ``partitions - 1`` rounds, so every
-    cell of the upper triangle appears exactly once.
+    `partitions` is rounded up to a power of two ``p = 2**k``. Level 0 has the ``p`` diagonal
+    cells ``(i, i)``, one per stream; level ``L`` (1 to ``k``) joins the blocks of ``2**L``
+    consecutive partitions: each block is one stream, holding the cells ``(i, j)`` with ``i``
+    in its lower half and ``j`` in its upper half. Every cell ``(i, j)``, ``i <= j``, appears
+    exactly once; the streams of one level are written in parallel, the cells of one stream
+    one after the other.
 
     Parameters
     ----------
     partitions : int
-        An even number of partitions (an odd one is rounded up).
+        The number of node partitions (at least 1).
 
     Returns
     -------
-    list of list of tuple of int
+    list of list of list of tuple of int
+        ``levels[L][s]`` is the list of cells of stream ``s`` of level ``L``.
 
     See Also
     --------
-    push_graph : writes the cells of one round in parallel.
+    push_graph : why no two streams of a level ever wait on each other's locks (Notes).
 
     Examples
     --------
-    >>> round_robin_cells(4)
-    [[(0, 0), (1, 1), (2, 2), (3, 3)], [(0, 3), (1, 2)], [(0, 2), (1, 3)], [(0, 1), (2, 3)]]
+    >>> bisection_levels(4)
+    [[[(0, 0)], [(1, 1)], [(2, 2)], [(3, 3)]], [[(0, 1)], [(2, 3)]], [[(0, 2), (0, 3), (1, 2), (1, 3)]]]
     """
-    p = int(partitions) + int(partitions) % 2
-    rounds = [[(i, i) for i in range(p)]]
-    others = list(range(1, p))
-    for _ in range(p - 1):
-        ring = [0] + others
-        cells = [tuple(sorted((ring[i], ring[p - 1 - i]))) for i in range(p // 2)]
-        rounds.append(sorted(cells))
-        others = others[-1:] + others[:-1]
-    return rounds
+    p = 1
+    while p < int(partitions):
+        p *= 2
+    levels = [[[(i, i)] for i in range(p)]]
+    size = 2
+    while size <= p:
+        half = size // 2
+        levels.append([[(i, j) for i in range(b, b + half) for j in range(b + half, b + size)]
+                       for b in range(0, p, size)])
+        size *= 2
+    return levels
 
 
 def _run_linked(conn, nodes, rels, batch_size, workers, progress, state, total):
     """The CREATE path: node batches to any free session, each returning its nodes' element
-    ids; then relationships by type, their ends found by element id, cell by cell in rounds
-    of node-disjoint cells (see :func:`push_graph`)."""
+    ids; then relationships by type, their ends found by element id, level by level of the
+    bisection schedule (see :func:`push_graph`)."""
     eids = {}
     node_jobs = []
     for kind, rows in nodes.items():
@@ -262,22 +283,19 @@ def _run_linked(conn, nodes, rels, batch_size, workers, progress, state, total):
         for i in range(0, len(props), batch_size):
             node_jobs.append((f"create_{kind.lower()}", props[i:i + batch_size]))
     _run_jobs(conn, node_jobs, workers, progress, state, total, ids=eids)
-    p = 2 * workers if workers > 1 else 1
+    levels = bisection_levels(2 * workers if workers > 1 else 1)
+    part = _partition(nodes, rels, len(levels[0]))
     cells = defaultdict(lambda: defaultdict(list))
     for t, rows in rels.items():
         for r in rows:
-            a = zlib.crc32(r["source"].encode()) % p
-            b = zlib.crc32(r["target"].encode()) % p
+            a, b = part[r["source"]], part[r["target"]]
             cells[(a, b) if a <= b else (b, a)][t].append(
                 {"a": eids[r["source"]], "b": eids[r["target"]], "p": r["props"]})
-    for cells_of_round in round_robin_cells(p) if p > 1 else [[(0, 0)]]:
-        jobs = []
-        for cell in cells_of_round:
-            # one job per cell: its batches in order, in one session, never beside a cell
-            # that shares a partition
-            jobs.append([(f"link_{t}", rows[i:i + batch_size])
-                         for t, rows in cells.get(cell, {}).items()
-                         for i in range(0, len(rows), batch_size)])
+    for level in levels:
+        # one job per stream: its cells' batches in order, in one session
+        jobs = [[(f"link_{t}", rows[i:i + batch_size])
+                 for cell in stream for t, rows in cells.get(cell, {}).items()
+                 for i in range(0, len(rows), batch_size)] for stream in level]
         _run_jobs(conn, [j for j in jobs if j], workers, progress, state, total, grouped=True)
 
 
@@ -304,7 +322,8 @@ def _run_jobs(conn, jobs, workers, progress, state, total, grouped=False, ids=No
         with conn.session() as s:
             for job in jobs:
                 for name, rows in job:
-                    report(len(rows), _write(s, name, {"rows": rows}, single=key))
+                    report(len(rows), _write(s, name, {"rows": rows}, single=key,
+                                             retried=state["retried"]))
         return
     stop = threading.Event()
     done = queue.Queue()
@@ -322,7 +341,8 @@ def _run_jobs(conn, jobs, workers, progress, state, total, grouped=False, ids=No
                 for name, rows in job:
                     if stop.is_set():
                         return
-                    done.put((len(rows), _write(s, name, {"rows": rows}, single=key)))
+                    done.put((len(rows), _write(s, name, {"rows": rows}, single=key,
+                                                       retried=state["retried"])))
 
     pool = ThreadPoolExecutor(max_workers=min(workers, len(jobs)),
                               thread_name_prefix="neo4j-push")
@@ -371,7 +391,7 @@ def _run_plan(conn, plan, batch_size, workers, progress, state, total):
         with conn.session() as s:
             for name, rows in plan:
                 for name_, chunk in batches(name, rows):
-                    _write(s, name_, {"rows": chunk})
+                    _write(s, name_, {"rows": chunk}, retried=state["retried"])
                     report(len(chunk))
         return
     stop = threading.Event()
@@ -382,7 +402,7 @@ def _run_plan(conn, plan, batch_size, workers, progress, state, total):
             for name_, chunk in batches(name, rows):
                 if stop.is_set():
                     return
-                _write(s, name_, {"rows": chunk})
+                _write(s, name_, {"rows": chunk}, retried=state["retried"])
                 done.put(len(chunk))
 
     pool = ThreadPoolExecutor(max_workers=min(workers, len(plan)),
@@ -625,6 +645,31 @@ def neo4j_value(v):
     return str(v)
 
 
+def _partition(nodes, rels, p):
+    """Node id -> partition in ``range(p)``: a person by a hash of its id; any other node
+    with a person for a neighbour (a document, a phone, a journey) goes with the first such
+    person, so that its relationships to that person stay inside one partition (fewer cells
+    off the diagonal, which the bisection schedule writes with less parallelism)."""
+    part = {}
+    for rows in nodes.values():
+        for r in rows:
+            part[r["id"]] = zlib.crc32(r["id"].encode()) % p
+    if p == 1:
+        return part
+    persons = {r["id"] for r in nodes.get("Person", ())}
+    anchored = set()
+    for rows in rels.values():
+        for r in rows:
+            u, v = r["source"], r["target"]
+            if u in persons and v not in persons and v not in anchored:
+                part[v] = part[u]
+                anchored.add(v)
+            elif v in persons and u not in persons and u not in anchored:
+                part[u] = part[v]
+                anchored.add(u)
+    return part
+
+
 def _props(attrs, skip=()):
     out = {}
     for k, v in attrs.items():
@@ -636,8 +681,14 @@ def _props(attrs, skip=()):
     return out
 
 
-def _write(session, name, params, single=None):
+def _write(session, name, params, single=None, retried=None):
+    """Run block `name` in a write transaction of `session`; with `retried` (a list), append
+    the number of times the driver had to run it again (a transient error: a deadlock, a
+    leader switch) when it is not 0."""
+    attempts = []
+
     def work(tx):
+        attempts.append(1)
         res = queries.run(tx, name, **params)
         if single is None:
             res.consume()
@@ -655,3 +706,6 @@ def _write(session, name, params, single=None):
     except (nx_exc.ServiceUnavailable, nx_exc.SessionExpired) as exc:
         raise BackendError(f"lost the connection to Neo4j while running {name!r}: {exc}; "
                            "run the push again: it resumes without duplicates") from None
+    finally:
+        if retried is not None and len(attempts) > 1:
+            retried.append(len(attempts) - 1)

@@ -195,7 +195,7 @@ def fetch(tools=None, *, progress=None):
 
 @contextlib.contextmanager
 def local_server(home=None, timeout=120, *, heap="1536m", port=0, auth_password=None,
-                 tools=None, launcher=None, progress=None, stream_log=None):
+                 tools=None, launcher=None, progress=None, stream_log=None, config=None):
     """Start the local Neo4j test server; yield its Bolt URI; stop it on exit.
 
     Parameters
@@ -218,6 +218,9 @@ def local_server(home=None, timeout=120, *, heap="1536m", port=0, auth_password=
     progress : Progress, optional
     stream_log : file, optional
         Where to copy the server's output as it comes (default: kept, printed on failure).
+    config : dict, optional
+        Neo4j settings by their ``neo4j.conf`` names, values as text there
+        (``{"server.memory.pagecache.size": "1g"}``); the launcher's page cache is 256 MB.
 
     Yields
     ------
@@ -258,6 +261,8 @@ def local_server(home=None, timeout=120, *, heap="1536m", port=0, auth_password=
     cmd = [shutil.which("java"), f"-Xmx{heap}", "-XX:+UseSerialGC", "-Xss2m",
            "-cp", str(tools / "lib" / "*"), str(launcher / "Launcher.java"),
            "--home", str(home / "data"), "--plugins", str(tools / "plugins"), "--port", str(port)]
+    for name, value in (config or {}).items():
+        cmd += ["--config", f"{name}={value}"]
     if auth_password:
         cmd.append("--auth")
         env["NEO4J_TEST_PASSWORD"] = auth_password

@@ -43,3 +43,28 @@ def test_package_data_ships_the_cypher_blocks_and_the_launcher():
     for f in shipped:
         rel = f.relative_to(pkg).as_posix()
         assert any(fnmatch.fnmatch(rel, p) for p in patterns), rel
+
+
+@pytest.mark.neo4j
+def test_local_server_takes_neo4j_settings():
+    ok, reason = can_run()
+    if not ok:
+        pytest.skip(reason)
+    import neo4j
+
+    with local_server(timeout=600, config={"db.relationship_grouping_threshold": "77"}) as uri:
+        with neo4j.GraphDatabase.driver(uri, auth=None) as d, d.session() as s:
+            got = s.run("CALL dbms.listConfig('db.relationship_grouping_threshold') "
+                        "YIELD name, value RETURN value").single()["value"]
+    assert got == "77"
+
+
+@pytest.mark.neo4j
+def test_local_server_refuses_an_unknown_setting():
+    ok, reason = can_run()
+    if not ok:
+        pytest.skip(reason)
+    with pytest.raises(BackendError, match=r"(?s)exited with code.*--config no\.such\.setting=1: "
+                       "not NAME=VALUE of a Neo4j setting"):
+        with local_server(timeout=600, config={"no.such.setting": "1"}):
+            pass
