@@ -10,10 +10,15 @@ from scipy import special
 
 from netanalysis.errors import InputError
 from netanalysis.resolve.significance import (
+    benjamini_hochberg,
+    bh_rejections,
     collision_rate,
+    cooccurrence_family,
     cooccurrence_tests,
     count_testable,
+    expected_cooccurrence,
     identifier_tests,
+    one_shared_floor,
     poisson_tail,
     shared_size_pvalue,
     tarone_level,
@@ -133,3 +138,70 @@ def test_small_shared_journeys_pass_where_the_count_does_not():
     assert sized["p"][0] == pytest.approx(hand, rel=1e-9)
     assert count["p"][0] == pytest.approx(tail(2), rel=1e-9)
     assert hand < 0.05 < tail(2)
+
+
+def _random_persons(rng, n):
+    d = rng.integers(1, 12, n)
+    f = rng.integers(1, 60, n)
+    s = d * f + rng.integers(0, 200, n)                    # S >= d f
+    return pd.DataFrame({"pid": range(n), "s": s.astype(float), "d": d, "f": f})
+
+
+def test_one_shared_floor_is_below_both_tests():
+    # pairs sharing one journey of n persons (ls = ln(n - 1)), margins that can hold it
+    # (n - 1 >= both f, S >= n - 1 + (d - 1) f): the floor, with the 1e-9 margin the SQL
+    # takes, must not exceed the count test's p nor the size-aware one, or pruning could
+    # drop a tie
+    rng = np.random.default_rng(5)
+    persons = _random_persons(rng, 300)
+    s, d, f = (persons[c].to_numpy() for c in ("s", "d", "f"))
+    a = rng.integers(0, 150, 20_000)
+    b = rng.integers(150, 300, 20_000)
+    lo = np.maximum(f[a], f[b])
+    hi = np.minimum(s[a] - (d[a] - 1) * f[a], s[b] - (d[b] - 1) * f[b])
+    ok = hi >= lo
+    a, b, lo, hi = a[ok], b[ok], lo[ok], hi[ok]
+    n = 1 + lo + np.floor(rng.random(len(a)) * (hi - lo + 1))
+    pairs = pd.DataFrame({"a": a, "b": b, "k": 1, "ls": np.log(n - 1.0)})
+    n_inc = float(d.sum())
+    lam = expected_cooccurrence(s[a], s[b], d[a], d[b], n_inc)
+    floor = one_shared_floor(lam, d[a], d[b], n, n_inc) * (1 - 1e-9)
+    count = cooccurrence_tests(pairs, persons, fdr=0.05, sizes=False)["p"].to_numpy()
+    sized = shared_size_pvalue(np.ones(len(a)), pairs["ls"], s[a], s[b], d[a], d[b], n_inc,
+                               f[a], f[b])
+    assert len(a) > 1000
+    assert (floor <= count).all() and (floor <= sized).all()
+    assert (floor > 0.5 * np.minimum(count, sized)).mean() > 0.5      # and not a vacuous floor
+
+
+def test_bh_rejections_counts_benjamini_hochberg_and_bounds_it_from_floors():
+    rng = np.random.default_rng(8)
+    p = np.concatenate([rng.random(500) * 1e-4, rng.random(5000)])
+    for m in (5500, 20_000, 10**6):
+        assert bh_rejections(p, m, 0.05) == int(benjamini_hochberg(p, m, 0.05).sum())
+        floors = p * rng.random(len(p))                 # below every p-value
+        r_up = bh_rejections(floors, m, 0.05)
+        assert r_up >= bh_rejections(p, m, 0.05)
+        # the tests whose floor exceeds q R / m are never rejected; dropping them changes
+        # nothing (the rest keeps its outcome with the family size m)
+        keep = benjamini_hochberg(p, m, 0.05)
+        drop = floors > 0.05 * r_up / m
+        assert not keep[drop].any()
+        assert (benjamini_hochberg(p[~drop], m, 0.05) == keep[~drop]).all()
+    hist = bh_rejections([1e-6, 2e-6], 1000, 0.05, counts=[3, 40])
+    assert hist == bh_rejections([1e-6] * 3 + [2e-6] * 40, 1000, 0.05) == 43
+
+
+def test_cooccurrence_family_cuts_select_the_testable_pairs_and_bound_m():
+    rng = np.random.default_rng(2)
+    persons = _random_persons(rng, 120)
+    for seeds in (None, [0, 5, 9, 40]):
+        fam = cooccurrence_family(persons, fdr=0.05, seeds=seeds)
+        cut = dict(zip(fam["journeys"]["d"], fam["journeys"]["cut"]))
+        x = (persons["s"] * persons["d"]).to_numpy()
+        d = persons["d"].to_numpy()
+        sel = [(a, b) for a, b in itertools.combinations(range(120), 2)
+               if (seeds is None or a in seeds or b in seeds)
+               and x[a] * x[b] <= cut[min(d[a], d[b])]]
+        assert 0 < len(sel) <= fam["m"]                    # m never under-counts
+        assert 0 < fam["tau"] <= 0.05
