@@ -334,9 +334,11 @@ def _co_travel_ties(con, cfg, seed_codes, names):
         con.register("seeds", pd.DataFrame({"pid": np.asarray(seed_codes, dtype=np.int64)}))
     fdr = float(cfg.fdr)
     rate = float(ct["booking_collision_rate"])
+    size_cut = bool(ct["size_cut"])
     pairs, persons = co_travel_pairs(con, int(ct["max_passengers"]), seed_codes is not None, fdr,
-                                     booking_rate=rate, prune=True)
-    res = cooccurrence_tests(pairs, persons, fdr=fdr, seeds=seed_codes, booking_rate=rate)
+                                     booking_rate=rate, prune=True, size_cut=size_cut)
+    res = cooccurrence_tests(pairs, persons, fdr=fdr, seeds=seed_codes, booking_rate=rate,
+                             size_cut=size_cut)
     kept = res[res["keep"]].reset_index(drop=True)
     if not len(kept):
         return _empty()
@@ -405,7 +407,7 @@ def co_travel_evidence(journeys, bookings, lam, p, max_items):
 
 
 def co_travel_pairs(con, max_passengers, seeded=False, fdr=0.05, *, booking_rate=None,
-                    prune=False):
+                    prune=False, size_cut=False):
     """Return the pair and person tables of co-travel, the input of
     :func:`netanalysis.resolve.significance.cooccurrence_tests`.
 
@@ -438,6 +440,8 @@ def co_travel_pairs(con, max_passengers, seeded=False, fdr=0.05, *, booking_rate
         ``R`` a bound of the rejections (:func:`~netanalysis.resolve.significance.bh_rejections`
         over the p-values of the other pairs and a histogram of those floors). The ties are
         the same; only the pairs that reach pandas are fewer. False: today's table.
+    size_cut : bool
+        With `prune`: the family of ``cooccurrence_tests(size_cut=True)``.
 
     Returns
     -------
@@ -487,7 +491,7 @@ def co_travel_pairs(con, max_passengers, seeded=False, fdr=0.05, *, booking_rate
     """)
     pb = _pairs(con, "B", seeded)[["a", "b", "k", "u"]].rename(columns={"k": "kb", "u": "ub"})
     if prune:
-        pj = _pruned_journey_pairs(con, pb, seeded, float(fdr), booking_rate)
+        pj = _pruned_journey_pairs(con, pb, seeded, float(fdr), booking_rate, size_cut)
     else:
         pj = _pairs(con, "J", seeded, lam_max=2 * float(fdr))[["a", "b", "k", "ls"]]
     pairs = pj.merge(pb, on=["a", "b"], how="outer").sort_values(["a", "b"])
@@ -499,14 +503,15 @@ def co_travel_pairs(con, max_passengers, seeded=False, fdr=0.05, *, booking_rate
     return pairs[["a", "b", "k", "kb", "ub", "ls"]], persons
 
 
-def _pruned_journey_pairs(con, pb, seeded, fdr, booking_rate):
+def _pruned_journey_pairs(con, pb, seeded, fdr, booking_rate, size_cut=False):
     """The journey pairs of :func:`co_travel_pairs` with ``prune``: ``a, b, k, ls`` of the
     pairs ``cooccurrence_tests`` can keep (every pair of `pb`, the booking pairs, kept as
     today so its journeys count)."""
     persons = con.execute("SELECT pid, s, d, nb, f FROM deg ORDER BY pid").df()
     seeds = con.execute("SELECT pid FROM seeds").df()["pid"].to_numpy(np.int64) if seeded \
         else None
-    fam = cooccurrence_family(persons, fdr=fdr, seeds=seeds, booking_rate=booking_rate)
+    fam = cooccurrence_family(persons, fdr=fdr, seeds=seeds, booking_rate=booking_rate,
+                              size_cut=size_cut)
     con.execute("DROP TABLE IF EXISTS pr")
     con.execute(_PAIRS_SEEDED if seeded else _PAIRS_ALL, {"kind": "J"})
     con.register("cut_j", fam["journeys"])
@@ -524,12 +529,14 @@ def _pruned_journey_pairs(con, pb, seeded, fdr, booking_rate):
                  greatest(da.s * db.d, db.s * da.d) AS lam_l,
                  greatest(da.s * db.d, db.s * da.d) / $n_inc AS lam,
                  (da.s * da.d) * (db.s * db.d) AS xx, da.nb::DOUBLE AS na, db.nb::DOUBLE AS nbb,
-                 least(da.d, db.d) AS dmin, least(da.nb, db.nb) AS nmin
+                 least(da.d, db.d) AS dmin, least(da.nb, db.nb) AS nmin,
+                 greatest(greatest(da.f, 1)::DOUBLE * da.d, greatest(db.f, 1)::DOUBLE * db.d)
+                     AS yy
           FROM pr JOIN deg da ON da.pid = pr.a JOIN deg db ON db.pid = pr.b) pr
          LEFT JOIN cut_j cj ON cj.d = pr.dmin
          LEFT JOIN cut_b cb ON cb.nb = pr.nmin
     WHERE (pr.k >= 2 OR pr.lam_l <= $lim)
-      AND ((pr.dmin > 0 AND pr.xx <= cj.cut)
+      AND ((pr.dmin > 0 AND (pr.xx <= cj.cut OR pr.yy <= cj.ycut))
            OR (pr.na > 0 AND pr.nbb > 0 AND pr.na * pr.nbb * $r2 <= cb.cut))
     """, {"n_inc": n_inc, "lim": 2 * fdr * fam["n_inc"],
           "r2": fam["r2"] if fam["r2"] is not None else 0.0})
@@ -548,8 +555,8 @@ def _pruned_journey_pairs(con, pb, seeded, fdr, booking_rate):
     if len(strong):
         st = strong.merge(pb, on=["a", "b"], how="left") if len(pb) else \
             strong.assign(kb=0, ub=0)
-        known = cooccurrence_tests(st, persons, fdr=fdr, seeds=seeds,
-                                   booking_rate=booking_rate)["p"].to_numpy(float)
+        known = cooccurrence_tests(st, persons, fdr=fdr, seeds=seeds, booking_rate=booking_rate,
+                                   size_cut=size_cut)["p"].to_numpy(float)
     else:
         known = np.zeros(0)
     # an upper bound of the rejections: the p-values known, the floors of the others (the

@@ -428,7 +428,8 @@ def collision_rate(u, rate, records):
     return (u - 1.0) / (1.0 / float(rate) + max(float(records) - 2.0, 0.0))
 
 
-def cooccurrence_tests(pairs, persons, *, fdr, seeds=None, booking_rate=None, sizes=True):
+def cooccurrence_tests(pairs, persons, *, fdr, seeds=None, booking_rate=None, sizes=True,
+                       size_cut=False):
     """Test pairs of co-occurring persons under the configuration null (see the module notes).
 
     This is the significance step shared by every engine: the pair aggregation (SQL in DuckDB,
@@ -458,6 +459,9 @@ def cooccurrence_tests(pairs, persons, *, fdr, seeds=None, booking_rate=None, si
         ``f`` (fewest fellow persons on one of its events), the size-aware p-value
         :func:`shared_size_pvalue` for the pairs of the family cut (the others, which can
         never be kept, keep the count's); False (or without ``ls``): the count's Poisson tail.
+    size_cut : bool
+        Also test the pairs the size-aware test could reach ``tau`` with although the count
+        cannot (:func:`cooccurrence_family`); False: the family of the count's cut (today's).
 
     Returns
     -------
@@ -495,7 +499,8 @@ def cooccurrence_tests(pairs, persons, *, fdr, seeds=None, booking_rate=None, si
         from netanalysis.errors import InputError
         raise InputError("cooccurrence_tests: a pair names a person missing from `persons`")
     fam = cooccurrence_family(persons, fdr=fdr, seeds=seeds,
-                              booking_rate=booking_rate if "kb" in out else None)
+                              booking_rate=booking_rate if "kb" in out else None,
+                              size_cut=size_cut)
     n_inc, wj, tau, m_r = fam["n_inc"], fam["weight"], fam["tau"], fam["m"]
     sa, sb = s[ia], s[ib]
     lam = expected_cooccurrence(sa, sb, d[ia], d[ib], n_inc)
@@ -512,6 +517,12 @@ def cooccurrence_tests(pairs, persons, *, fdr, seeds=None, booking_rate=None, si
     x = s * d
     ok = (x[ia] * x[ib] <= (n_inc * special.gammaincinv(np.maximum(dmin, 1), min(wj * tau, 1.0)))
           ** 2 * (1 + 1e-12)) & (dmin > 0)
+    if size_cut:
+        y = _fewest(persons) * d
+        ycut = pd.Series(fam["journeys"]["ycut"].to_numpy(),
+                         index=fam["journeys"]["d"].to_numpy())
+        at = ycut.reindex(np.maximum(dmin, 1)).to_numpy(float)
+        ok |= (dmin > 0) & (np.maximum(y[ia], y[ib]) <= at)
     if bookings:
         nba, nbb = nb[ia], nb[ib]
         nmin = np.maximum(np.minimum(nba, nbb), 1)
@@ -532,7 +543,7 @@ def cooccurrence_tests(pairs, persons, *, fdr, seeds=None, booking_rate=None, si
     return out.assign(lam=lam, p=p, keep=keep)
 
 
-def cooccurrence_family(persons, *, fdr, seeds=None, booking_rate=None):
+def cooccurrence_family(persons, *, fdr, seeds=None, booking_rate=None, size_cut=False):
     """Return the family :func:`cooccurrence_tests` tests, from the persons' margins alone.
 
     The Tarone-Gilbert level ``tau`` and the size ``m`` of the family cut to it (module notes),
@@ -541,6 +552,16 @@ def cooccurrence_family(persons, *, fdr, seeds=None, booking_rate=None):
     ``x_a x_b <= journeys.cut`` at ``d = min(d_a, d_b) >= 1`` (``x = s d``), or, with bookings,
     when both hold bookings and ``nb_a nb_b r2 <= bookings.cut`` at ``nb = min(nb_a, nb_b)``.
     Pairs outside the family are never kept, and leaving them out of `pairs` changes nothing.
+
+    With `size_cut`, the family also holds the pairs whose *size-aware* p-value could reach
+    ``tau``: sharing ``k <= min(d_a, d_b)`` events, each of at least ``f = max(f_a, f_b)``
+    fellow persons, the statistic of :func:`shared_size_pvalue` is at least ``(f d_other /
+    L)^k`` and its p-value at least ``min(P(K >= min(d_a, d_b)), (f max(d_a, d_b) /
+    L)^min(d_a, d_b))``; the pairs with ``max(y_a, y_b) <= L (w tau)^(1 / min(d_a, d_b))``
+    (``y = f d``, a superset of those whose second term reaches ``tau``; ``journeys.ycut``)
+    join the family, and are counted (exactly) in ``m``. Frequent travellers on big journeys
+    whose smallest journeys are small are then tested. The cut uses the margins only, so
+    Benjamini-Hochberg over the family stays valid.
 
     Parameters
     ----------
@@ -552,13 +573,17 @@ def cooccurrence_family(persons, *, fdr, seeds=None, booking_rate=None):
         Codes of the persons of interest.
     booking_rate : float, optional
         Collision rate of booking references; bookings count where some person holds one.
+    size_cut : bool
+        Add the pairs the size-aware test could pass (above; needs ``f`` in `persons`, 1
+        without); False: the count's cut alone (``ycut`` is then -1).
 
     Returns
     -------
     dict
         ``tau``, ``m``, ``n_inc`` (``L``), ``weight`` (of the journeys in the Bonferroni
         combination: 1 without bookings), ``r2`` (collision rate of a booking of two holders,
-        or None), ``journeys`` (DataFrame ``d, cut``, one row per number of journeys held) and
+        or None), ``journeys`` (DataFrame ``d, cut, ycut``, one row per number of journeys
+        held) and
         ``bookings`` (DataFrame ``nb, cut``, or None).
 
     Examples
@@ -601,9 +626,14 @@ def cooccurrence_family(persons, *, fdr, seeds=None, booking_rate=None):
     ss = None if seed_mask is None else seed_mask[act]
 
     counter = _PairCounter(xs, ds, ss)      # the per-size slices built once for every count
+    y = _fewest(persons) * d
+    ycounter = _MaxCounter(y[act], ds, ss) if size_cut else None
+    ycut = lambda tau: lambda m: n_inc * min(wj * tau, 1.0) ** (1.0 / m) * (1 + 1e-12)  # noqa: E731
 
     def count(tau):
         c = counter.count(cut_j(tau))
+        if ycounter is not None:      # the size-aware pairs (an over-count of the union)
+            c += ycounter.count(ycut(tau))
         if bookings:   # pairs whose bookings alone could pass (an over-count of the union)
             has = nb > 0
             c += count_testable(np.maximum(nb[has], 1), nb[has].astype(np.int64),
@@ -617,7 +647,8 @@ def cooccurrence_family(persons, *, fdr, seeds=None, booking_rate=None):
         tau, m_r = fdr, 0
     dj = np.unique(d[d > 0])
     journeys = pd.DataFrame({"d": dj.astype(np.int64), "cut": (
-        n_inc * special.gammaincinv(dj.astype(float), min(wj * tau, 1.0))) ** 2 * (1 + 1e-12)})
+        n_inc * special.gammaincinv(dj.astype(float), min(wj * tau, 1.0))) ** 2 * (1 + 1e-12),
+        "ycut": [ycut(tau)(int(m)) if size_cut else -1.0 for m in dj]})
     books = None
     if bookings:
         nbv = np.unique(nb[nb > 0])
@@ -880,6 +911,44 @@ class _PairCounter:
                     - float((a_eq * a_eq <= c).sum())
                 total += np.searchsorted(s_eq, c / a_gt, side="right").sum()
         return int(round(total))
+
+
+def _fewest(persons):
+    """``f`` of every person (fewest fellow persons on one of its events), at least 1."""
+    if "f" not in persons:
+        return np.ones(len(persons))
+    return np.maximum(persons["f"].to_numpy(float), 1.0)
+
+
+class _MaxCounter:
+    """Counts the pairs with ``max(y_a, y_b) <= cut(min(d_a, d_b))`` (seeded: with a person
+    of interest, each pair once), for many cuts over the same persons."""
+
+    def __init__(self, y, d, seeds=None):
+        y = np.asarray(y, dtype=float)
+        d = np.asarray(d, dtype=np.int64)
+        sd = None if seeds is None else np.asarray(seeds, dtype=bool)
+        self.levels = []
+        for m in np.unique(d)[::-1]:
+            ge, gt = d >= m, d > m
+            if sd is None:
+                self.levels.append((int(m), np.sort(y[ge]), np.sort(y[gt]), None, None))
+            else:   # the others: pairs with a person of interest = all - none of them
+                self.levels.append((int(m), np.sort(y[ge]), np.sort(y[gt]),
+                                    np.sort(y[ge & ~sd]), np.sort(y[gt & ~sd])))
+
+    def count(self, cut):
+        pairs = lambda v: v * (v - 1) // 2     # noqa: E731
+        total = 0
+        for m, y_ge, y_gt, o_ge, o_gt in self.levels:
+            c = float(cut(m))
+            n_ge = int(np.searchsorted(y_ge, c, side="right"))
+            n_gt = int(np.searchsorted(y_gt, c, side="right"))
+            total += pairs(n_ge) - pairs(n_gt)
+            if o_ge is not None:
+                total -= pairs(int(np.searchsorted(o_ge, c, side="right"))) \
+                    - pairs(int(np.searchsorted(o_gt, c, side="right")))
+        return int(total)
 
 
 def _size_bound(k, ls, s_own, d_own, d_other, f_own, n_inc, max_terms):
