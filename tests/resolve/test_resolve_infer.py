@@ -268,7 +268,10 @@ def test_calls_hand_computed_and_shared_numbers(make_case):
     assert call_links(make_case(phones=phones, calls=calls[:1] + calls[4:])).empty
 
 
-def test_null_case_keeps_no_more_chance_ties_than_the_fdr_allows():
+@pytest.mark.parametrize("size_cut", [False, True])
+def test_null_case_keeps_no_more_chance_ties_than_the_fdr_allows(size_cut):
+    # with size_cut the family also holds the pairs only the size-aware test could pass: the
+    # cut is still on the margins, so the control must hold the same
     from netanalysis.model.case import Case
     from netanalysis.synth.cotravel import cotravel_case
     runs_with_ties = 0
@@ -278,7 +281,7 @@ def test_null_case_keeps_no_more_chance_ties_than_the_fdr_allows():
         assert truth.empty
         for seed_mode in ("all", "wanted"):
             t = co_travel_links(Case(tables={"travel": tr, "persons": persons}),
-                                settings={"seed": seed_mode})
+                                settings={"seed": seed_mode, "co_travel": {"size_cut": size_cut}})
             runs_with_ties += not t.empty
     # under the complete null, BH keeps a chance tie in at most 5 % of runs: P(>= 4 of 16) < 0.01
     assert runs_with_ties <= 3

@@ -205,3 +205,41 @@ def test_cooccurrence_family_cuts_select_the_testable_pairs_and_bound_m():
                and x[a] * x[b] <= cut[min(d[a], d[b])]]
         assert 0 < len(sel) <= fam["m"]                    # m never under-counts
         assert 0 < fam["tau"] <= 0.05
+
+
+def test_size_cut_family_counts_the_pairs_its_cuts_select():
+    rng = np.random.default_rng(4)
+    persons = _random_persons(rng, 150)
+    x = (persons["s"] * persons["d"]).to_numpy()
+    y = (persons["f"] * persons["d"]).to_numpy().astype(float)
+    d = persons["d"].to_numpy()
+    for seeds in (None, [0, 5, 9, 40, 77]):
+        fam = cooccurrence_family(persons, fdr=0.05, seeds=seeds, size_cut=True)
+        cut = dict(zip(fam["journeys"]["d"], fam["journeys"]["cut"]))
+        ycut = dict(zip(fam["journeys"]["d"], fam["journeys"]["ycut"]))
+        n_j = n_y = 0
+        for a, b in itertools.combinations(range(150), 2):
+            w = 1 if seeds is None else (a in seeds) + (b in seeds)
+            n_j += w * (x[a] * x[b] <= cut[min(d[a], d[b])])      # seed pairs count twice
+            n_y += (w > 0) * (max(y[a], y[b]) <= ycut[min(d[a], d[b])])
+        m_all = 150 * 149 // 2 if seeds is None else len(seeds) * 149
+        assert n_y > 0 and fam["m"] == min(n_j + n_y, m_all)
+        assert (cooccurrence_family(persons, fdr=0.05, seeds=seeds)["journeys"]["ycut"] < 0).all()
+
+
+def test_size_cut_tests_frequent_travellers_who_share_small_journeys():
+    # 3,000 others on three 3-seat journeys each (x = s d = 18: their pairs fill the count's
+    # family, tau ~ 1e-8); A and B on one 400-seat journey and three 3-seat ones, all shared
+    # with each other. x_A x_B = (405 x 4)^2 is far above the count's cut at d = 4, so today
+    # A-B is never tested; its size-aware p-value (3.5e-9) passes BH once the family holds it
+    n_bg = 3000
+    s_ab = 399 + 3 * 2.0
+    persons = pd.DataFrame({"pid": range(n_bg + 2), "s": [s_ab, s_ab] + [6.0] * n_bg,
+                            "d": [4, 4] + [3] * n_bg, "f": [2, 2] + [2] * n_bg})
+    pairs = pd.DataFrame({"a": [0], "b": [1], "k": [3], "ls": [3 * math.log(2)]})
+    today = cooccurrence_tests(pairs, persons, fdr=0.05)
+    sized = cooccurrence_tests(pairs, persons, fdr=0.05, size_cut=True)
+    assert not bool(today["keep"][0]) and bool(sized["keep"][0])
+    assert sized["p"][0] < 1e-8 < 1e-4 < today["p"][0]       # today: the count's p (untested)
+    fam = cooccurrence_family(persons, fdr=0.05, size_cut=True)
+    assert fam["m"] == (n_bg + 2) * (n_bg + 1) // 2           # the union, capped at all pairs
