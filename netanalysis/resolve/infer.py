@@ -54,7 +54,9 @@ For every type, ``confidence = max_confidence x (1 - exp(-score))`` < ``max_conf
 (0.2 by default) < 0.25, the confidence of an ungraded reported tie (``F6``); ``weight`` is
 the score.
 
-Pair counting runs as SQL in DuckDB (self-join per event, grouped by pair) with bounded
+Pair counting runs as SQL in DuckDB (self-join per event, grouped by pair; the pairs that
+cannot be kept -- outside the Tarone-Gilbert family, or sharing one journey whose p-value
+floor is above what Benjamini-Hochberg can reach -- never leave DuckDB) with bounded
 memory (``co_travel.memory_limit``; DuckDB spills to ``temp_directory`` beyond it); settings
 reach DuckDB as configuration values, never as SQL.
 

@@ -63,7 +63,17 @@ had been enumerated. The tests are discrete, and most can never pass: a pair can
 ``p*_ab <= q / K`` for the smallest ``K`` such that at most ``K`` pairs qualify, and BH at ``q``
 runs over those (``p*`` depends on the margins only, which the null keeps fixed, so the cut
 does not depend on the counts and the FDR stays at ``q``). The pairs of the family are counted,
-not enumerated (:func:`count_testable`).
+not enumerated (:func:`count_testable`); :func:`cooccurrence_family` returns the level and the
+cuts as small tables, so an engine can drop the pairs outside the family before they leave
+it. With ``size_cut`` the family also holds the pairs whose size-aware p-value could reach
+``tau`` (a floor from the margins: ``(f max(d_a, d_b) / L)^min(d_a, d_b)``, ``f`` the larger
+of the persons' fewest fellow passengers), still a cut on the margins only.
+
+**Pairs that cannot be kept.** A pair sharing one event has a p-value of at least
+:func:`one_shared_floor` under both tests; with ``R`` an upper bound of the rejections
+(:func:`bh_rejections` over the p-values of the other pairs and these floors), a pair whose
+floor exceeds ``q R / m`` is never rejected and leaving it out changes no other outcome, so
+engines need not return the many pairs that share one event only.
 
 **Identifiers and bookings: the joint-act null.** A phone number, a document or a booking
 reference held by two persons is not an event persons fall into at random: it is a joint act
