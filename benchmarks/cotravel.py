@@ -18,13 +18,18 @@ method seeing the same statistics separates more.
 Each setting runs twice: ``infer.seed: all`` (every pair tested) and ``wanted`` (only pairs of
 persons of interest: the first person of each planted pair and as many others).
 
-Run: ``python benchmarks/cotravel.py --persons 2000 --seeds 3``
+``--compare size_cut``: "after" is ``infer.co_travel.size_cut: true`` (the family also holds
+the pairs only the size-aware test could pass, :func:`netanalysis.resolve.significance.
+cooccurrence_family`), "before" today's defaults, in the same run.
+
+Run: ``python benchmarks/cotravel.py --persons 2000 --seeds 3 [--compare size_cut]``
 """
 
 from __future__ import annotations
 
 import argparse
 import functools
+import os
 import time
 from unittest import mock
 
@@ -99,13 +104,17 @@ def _limit(df, planted):
     return float(tp[ok].max()) / len(planted) if ok.any() else 0.0
 
 
-def _one(n, seed, kw, mode):
+def _one(n, seed, kw, mode, compare="count"):
     tr, persons, truth = cotravel_case(n, seed=seed, **kw)
     case = Case(tables={"travel": tr, "persons": persons})
-    t = co_travel_links(case, settings={"seed": mode})
-    count_test = functools.partial(significance.cooccurrence_tests, sizes=False)
-    with mock.patch.object(infer, "cooccurrence_tests", count_test):
+    if compare == "size_cut":     # after: the size-aware family cut; before: today's defaults
+        t = co_travel_links(case, settings={"seed": mode, "co_travel": {"size_cut": True}})
         t0 = co_travel_links(case, settings={"seed": mode})
+    else:
+        t = co_travel_links(case, settings={"seed": mode})
+        count_test = functools.partial(significance.cooccurrence_tests, sizes=False)
+        with mock.patch.object(infer, "cooccurrence_tests", count_test):
+            t0 = co_travel_links(case, settings={"seed": mode})
     seeds = None if mode == "all" else set(persons.loc[persons["wanted_by"].map(len) > 0, "id"])
     df, _ = _pairs(tr, seeds)
     planted = set(zip(truth["id_a"], truth["id_b"]))
@@ -129,7 +138,11 @@ def main(argv=None):
     ap.add_argument("--only", default="", help="run the settings whose name holds this text")
     ap.add_argument("--mode", choices=["all", "wanted", "both"], default="both",
                     help="infer.seed mode(s) to run")
+    ap.add_argument("--compare", choices=["count", "size_cut"], default="count",
+                    help="before = the count test (default), or today's defaults with after = "
+                         "infer.co_travel.size_cut: true (the size-aware family cut)")
     a = ap.parse_args(argv)
+    print(f"compare: {a.compare}; load average {os.getloadavg()[0]:.1f}")
     print(f"persons {a.persons}, seeds {a.seeds}, FDR level {FDR}; sums over seeds; "
           "limit = mean over seeds")
     print(f"{'setting':40s} | {'after: ties chance  FDP recall':30s} | "
@@ -144,7 +157,7 @@ def main(argv=None):
             lims = []
             null_runs = [0, 0]
             for s in range(a.seeds):
-                r, lim = _one(a.persons, s, kw, mode)
+                r, lim = _one(a.persons, s, kw, mode, a.compare)
                 tot += r
                 lims.append(lim)
                 null_runs[0] += r[1] > 0

@@ -54,7 +54,9 @@ For every type, ``confidence = max_confidence x (1 - exp(-score))`` < ``max_conf
 (0.2 by default) < 0.25, the confidence of an ungraded reported tie (``F6``); ``weight`` is
 the score.
 
-Pair counting runs as SQL in DuckDB (self-join per event, grouped by pair) with bounded
+Pair counting runs as SQL in DuckDB (self-join per event, grouped by pair; the pairs that
+cannot be kept -- outside the Tarone-Gilbert family, or sharing one journey whose p-value
+floor is above what Benjamini-Hochberg can reach -- never leave DuckDB) with bounded
 memory (``co_travel.memory_limit``; DuckDB spills to ``temp_directory`` beyond it); settings
 reach DuckDB as configuration values, never as SQL.
 
@@ -82,6 +84,8 @@ from netanalysis.progress import Progress
 from netanalysis.resolve.blocking import normalize_document, phone_key
 from netanalysis.settings import section_settings
 from netanalysis.resolve.significance import (
+    bh_rejections,
+    cooccurrence_family,
     cooccurrence_tests,
     identifier_tests,
     surprise,
@@ -331,9 +335,12 @@ def _co_travel_ties(con, cfg, seed_codes, names):
     if seed_codes is not None:
         con.register("seeds", pd.DataFrame({"pid": np.asarray(seed_codes, dtype=np.int64)}))
     fdr = float(cfg.fdr)
-    pairs, persons = co_travel_pairs(con, int(ct["max_passengers"]), seed_codes is not None, fdr)
-    res = cooccurrence_tests(pairs, persons, fdr=fdr, seeds=seed_codes,
-                             booking_rate=float(ct["booking_collision_rate"]))
+    rate = float(ct["booking_collision_rate"])
+    size_cut = bool(ct["size_cut"])
+    pairs, persons = co_travel_pairs(con, int(ct["max_passengers"]), seed_codes is not None, fdr,
+                                     booking_rate=rate, prune=True, size_cut=size_cut)
+    res = cooccurrence_tests(pairs, persons, fdr=fdr, seeds=seed_codes, booking_rate=rate,
+                             size_cut=size_cut)
     kept = res[res["keep"]].reset_index(drop=True)
     if not len(kept):
         return _empty()
@@ -401,7 +408,8 @@ def co_travel_evidence(journeys, bookings, lam, p, max_items):
     return "; ".join(parts)
 
 
-def co_travel_pairs(con, max_passengers, seeded=False, fdr=0.05):
+def co_travel_pairs(con, max_passengers, seeded=False, fdr=0.05, *, booking_rate=None,
+                    prune=False, size_cut=False):
     """Return the pair and person tables of co-travel, the input of
     :func:`netanalysis.resolve.significance.cooccurrence_tests`.
 
@@ -422,6 +430,20 @@ def co_travel_pairs(con, max_passengers, seeded=False, fdr=0.05):
         Only pairs with a person of ``seeds``.
     fdr : float
         Pairs sharing one journey and no booking are left out where they cannot pass this level.
+    booking_rate : float, optional
+        Collision rate of booking references, as given to ``cooccurrence_tests`` (used with
+        `prune`).
+    prune : bool
+        Leave out, inside DuckDB, every pair that ``cooccurrence_tests`` can never keep: the
+        pairs outside its Tarone-Gilbert family
+        (:func:`~netanalysis.resolve.significance.cooccurrence_family`, margins only), and
+        the pairs sharing one journey and no booking whose p-value floor
+        (:func:`~netanalysis.resolve.significance.one_shared_floor`) exceeds ``q R / m``,
+        ``R`` a bound of the rejections (:func:`~netanalysis.resolve.significance.bh_rejections`
+        over the p-values of the other pairs and a histogram of those floors). The ties are
+        the same; only the pairs that reach pandas are fewer. False: today's table.
+    size_cut : bool
+        With `prune`: the family of ``cooccurrence_tests(size_cut=True)``.
 
     Returns
     -------
@@ -469,8 +491,11 @@ def co_travel_pairs(con, max_passengers, seeded=False, fdr=0.05):
            coalesce(j.f, 1)::BIGINT AS f
     FROM j FULL JOIN b ON j.pid = b.pid
     """)
-    pj = _pairs(con, "J", seeded, lam_max=2 * float(fdr))[["a", "b", "k", "ls"]]
     pb = _pairs(con, "B", seeded)[["a", "b", "k", "u"]].rename(columns={"k": "kb", "u": "ub"})
+    if prune:
+        pj = _pruned_journey_pairs(con, pb, seeded, float(fdr), booking_rate, size_cut)
+    else:
+        pj = _pairs(con, "J", seeded, lam_max=2 * float(fdr))[["a", "b", "k", "ls"]]
     pairs = pj.merge(pb, on=["a", "b"], how="outer").sort_values(["a", "b"])
     pairs = pairs.assign(k=pairs["k"].fillna(0).astype(np.int64),
                          kb=pairs["kb"].fillna(0).astype(np.int64),
@@ -478,6 +503,73 @@ def co_travel_pairs(con, max_passengers, seeded=False, fdr=0.05):
                          ls=pairs["ls"].fillna(0.0).astype(float)).reset_index(drop=True)
     persons = con.execute("SELECT pid, s, d, nb, f FROM deg ORDER BY pid").df()
     return pairs[["a", "b", "k", "kb", "ub", "ls"]], persons
+
+
+def _pruned_journey_pairs(con, pb, seeded, fdr, booking_rate, size_cut=False):
+    """The journey pairs of :func:`co_travel_pairs` with ``prune``: ``a, b, k, ls`` of the
+    pairs ``cooccurrence_tests`` can keep (every pair of `pb`, the booking pairs, kept as
+    today so its journeys count)."""
+    persons = con.execute("SELECT pid, s, d, nb, f FROM deg ORDER BY pid").df()
+    seeds = con.execute("SELECT pid FROM seeds").df()["pid"].to_numpy(np.int64) if seeded \
+        else None
+    fam = cooccurrence_family(persons, fdr=fdr, seeds=seeds, booking_rate=booking_rate,
+                              size_cut=size_cut)
+    con.execute("DROP TABLE IF EXISTS pr")
+    con.execute(_PAIRS_SEEDED if seeded else _PAIRS_ALL, {"kind": "J"})
+    con.register("cut_j", fam["journeys"])
+    books = fam["bookings"] if fam["bookings"] is not None else \
+        pd.DataFrame({"nb": pd.Series(dtype=np.int64), "cut": pd.Series(dtype=float)})
+    con.register("cut_b", books)
+    # the family (margins only, the formulas of cooccurrence_tests), the old lambda cut of
+    # pairs sharing one journey, and the floor of the p-value of a single shared journey
+    n_inc = max(fam["n_inc"], 1.0)
+    con.execute("""
+    CREATE TEMP TABLE prf AS
+    SELECT pr.a, pr.b, pr.k, pr.ls,
+           least(lam / (1 + lam), da_d * db_d * (pr.u - 1) / $n_inc) * (1 - 1e-9) AS pfloor
+    FROM (SELECT pr.a, pr.b, pr.k, pr.ls, pr.u, da.d::DOUBLE AS da_d, db.d::DOUBLE AS db_d,
+                 greatest(da.s * db.d, db.s * da.d) AS lam_l,
+                 greatest(da.s * db.d, db.s * da.d) / $n_inc AS lam,
+                 (da.s * da.d) * (db.s * db.d) AS xx, da.nb::DOUBLE AS na, db.nb::DOUBLE AS nbb,
+                 least(da.d, db.d) AS dmin, least(da.nb, db.nb) AS nmin,
+                 greatest(greatest(da.f, 1)::DOUBLE * da.d, greatest(db.f, 1)::DOUBLE * db.d)
+                     AS yy
+          FROM pr JOIN deg da ON da.pid = pr.a JOIN deg db ON db.pid = pr.b) pr
+         LEFT JOIN cut_j cj ON cj.d = pr.dmin
+         LEFT JOIN cut_b cb ON cb.nb = pr.nmin
+    WHERE (pr.k >= 2 OR pr.lam_l <= $lim)
+      AND ((pr.dmin > 0 AND (pr.xx <= cj.cut OR pr.yy <= cj.ycut))
+           OR (pr.na > 0 AND pr.nbb > 0 AND pr.na * pr.nbb * $r2 <= cb.cut))
+    """, {"n_inc": n_inc, "lim": 2 * fdr * fam["n_inc"],
+          "r2": fam["r2"] if fam["r2"] is not None else 0.0})
+    strong = con.execute("SELECT a, b, k, ls FROM prf WHERE k >= 2").df()
+    if len(pb):    # the journeys of the booking pairs count as today, in or out of the family
+        con.register("pb_df", pb[["a", "b"]])
+        booked = con.execute("""
+        SELECT pr.a, pr.b, pr.k, pr.ls
+        FROM pr JOIN pb_df USING (a, b) JOIN deg da ON da.pid = pr.a JOIN deg db ON db.pid = pr.b
+        WHERE pr.k >= 2 OR greatest(da.s * db.d, db.s * da.d) <= $lim
+        """, {"lim": 2 * fdr * fam["n_inc"]}).df()
+        strong = pd.concat([strong, booked]).drop_duplicates(["a", "b"])
+    hist = con.execute("SELECT floor(log10(pfloor) * 256) AS bin, count(*) AS n FROM prf "
+                       "WHERE k = 1 AND pfloor > 0 GROUP BY 1").df()
+    zero = con.execute("SELECT count(*) FROM prf WHERE k = 1 AND pfloor <= 0").fetchall()[0][0]
+    if len(strong):
+        st = strong.merge(pb, on=["a", "b"], how="left") if len(pb) else \
+            strong.assign(kb=0, ub=0)
+        known = cooccurrence_tests(st, persons, fdr=fdr, seeds=seeds, booking_rate=booking_rate,
+                                   size_cut=size_cut)["p"].to_numpy(float)
+    else:
+        known = np.zeros(0)
+    # an upper bound of the rejections: the p-values known, the floors of the others (the
+    # lower edge of their histogram bin); a pair whose floor exceeds q R / m is never kept
+    edges = 10.0 ** (hist["bin"].to_numpy(float) / 256) * (1 - 1e-9)
+    r_up = bh_rejections(np.concatenate([known, edges, [0.0]]), max(fam["m"], 1), fdr,
+                         np.concatenate([np.ones(len(known), dtype=np.int64),
+                                         hist["n"].to_numpy(np.int64), [int(zero)]]))
+    weak = con.execute("SELECT a, b, k, ls FROM prf WHERE k = 1 AND pfloor <= $t",
+                       {"t": fdr * r_up / max(fam["m"], 1) * (1 + 1e-9)}).df()
+    return pd.concat([strong, weak], ignore_index=True).drop_duplicates(["a", "b"])
 
 
 def match_seeds(travel, seeds, *, settings=None, progress=None, rejects=None):

@@ -63,7 +63,17 @@ had been enumerated. The tests are discrete, and most can never pass: a pair can
 ``p*_ab <= q / K`` for the smallest ``K`` such that at most ``K`` pairs qualify, and BH at ``q``
 runs over those (``p*`` depends on the margins only, which the null keeps fixed, so the cut
 does not depend on the counts and the FDR stays at ``q``). The pairs of the family are counted,
-not enumerated (:func:`count_testable`).
+not enumerated (:func:`count_testable`); :func:`cooccurrence_family` returns the level and the
+cuts as small tables, so an engine can drop the pairs outside the family before they leave
+it. With ``size_cut`` the family also holds the pairs whose size-aware p-value could reach
+``tau`` (a floor from the margins: ``(f max(d_a, d_b) / L)^min(d_a, d_b)``, ``f`` the larger
+of the persons' fewest fellow passengers), still a cut on the margins only.
+
+**Pairs that cannot be kept.** A pair sharing one event has a p-value of at least
+:func:`one_shared_floor` under both tests; with ``R`` an upper bound of the rejections
+(:func:`bh_rejections` over the p-values of the other pairs and these floors), a pair whose
+floor exceeds ``q R / m`` is never rejected and leaving it out changes no other outcome, so
+engines need not return the many pairs that share one event only.
 
 **Identifiers and bookings: the joint-act null.** A phone number, a document or a booking
 reference held by two persons is not an event persons fall into at random: it is a joint act
@@ -115,8 +125,8 @@ import pandas as pd
 from scipy import special, stats
 
 __all__ = ["expected_cooccurrence", "cooccurrence_pvalue", "poisson_tail",
-           "shared_size_pvalue", "count_testable",
-           "tarone_level", "collision_rate", "cooccurrence_tests", "identifier_tests",
+           "shared_size_pvalue", "count_testable", "cooccurrence_family", "one_shared_floor",
+           "bh_rejections", "tarone_level", "collision_rate", "cooccurrence_tests", "identifier_tests",
            "benjamini_hochberg", "surprise", "JOURNEY_WEIGHT"]
 
 #: Weight of the journeys in co-travel's weighted Bonferroni combination with bookings.
@@ -428,7 +438,8 @@ def collision_rate(u, rate, records):
     return (u - 1.0) / (1.0 / float(rate) + max(float(records) - 2.0, 0.0))
 
 
-def cooccurrence_tests(pairs, persons, *, fdr, seeds=None, booking_rate=None, sizes=True):
+def cooccurrence_tests(pairs, persons, *, fdr, seeds=None, booking_rate=None, sizes=True,
+                       size_cut=False):
     """Test pairs of co-occurring persons under the configuration null (see the module notes).
 
     This is the significance step shared by every engine: the pair aggregation (SQL in DuckDB,
@@ -438,8 +449,10 @@ def cooccurrence_tests(pairs, persons, *, fdr, seeds=None, booking_rate=None, si
     ----------
     pairs : DataFrame
         One row per pair: ``a``, ``b`` (person codes, ``a < b``), ``k`` (shared events). It must
-        hold every pair with ``k >= 2``, and those with ``k = 1`` whose ``lambda <= 2 fdr``;
-        more rows change nothing. With bookings: ``kb`` (shared bookings) and ``ub`` (most
+        hold every pair that can be kept: those of the family (:func:`cooccurrence_family`)
+        with ``k >= 2``, and those with ``k = 1`` whose ``lambda <= 2 fdr`` and whose
+        :func:`one_shared_floor` is at most ``q R / m`` (:func:`bh_rejections`); more rows
+        change nothing. With bookings: ``kb`` (shared bookings) and ``ub`` (most
         holders of a booking they share). Other columns are kept.
     persons : DataFrame
         Every person with an activity: ``pid``, ``s`` (activity), ``d`` (events); with
@@ -456,6 +469,9 @@ def cooccurrence_tests(pairs, persons, *, fdr, seeds=None, booking_rate=None, si
         ``f`` (fewest fellow persons on one of its events), the size-aware p-value
         :func:`shared_size_pvalue` for the pairs of the family cut (the others, which can
         never be kept, keep the count's); False (or without ``ls``): the count's Poisson tail.
+    size_cut : bool
+        Also test the pairs the size-aware test could reach ``tau`` with although the count
+        cannot (:func:`cooccurrence_family`); False: the family of the count's cut (today's).
 
     Returns
     -------
@@ -482,11 +498,8 @@ def cooccurrence_tests(pairs, persons, *, fdr, seeds=None, booking_rate=None, si
     s = persons["s"].to_numpy(float)
     d = persons["d"].to_numpy(np.int64)
     two_w = float(s.sum())
-    n_inc = float(d[s > 0].sum())
     n = len(persons)
     idx = pd.Index(persons["pid"])
-    seed_mask = None if seeds is None else idx.isin(list(seeds))
-    m_all = n * (n - 1) // 2 if seed_mask is None else int(seed_mask.sum()) * max(n - 1, 0)
     out = pairs.copy()
     if not len(out) or two_w <= 0:
         return out.assign(lam=np.zeros(len(out)), p=np.ones(len(out)),
@@ -495,42 +508,31 @@ def cooccurrence_tests(pairs, persons, *, fdr, seeds=None, booking_rate=None, si
     if (ia < 0).any() or (ib < 0).any():
         from netanalysis.errors import InputError
         raise InputError("cooccurrence_tests: a pair names a person missing from `persons`")
+    fam = cooccurrence_family(persons, fdr=fdr, seeds=seeds,
+                              booking_rate=booking_rate if "kb" in out else None,
+                              size_cut=size_cut)
+    n_inc, wj, tau, m_r = fam["n_inc"], fam["weight"], fam["tau"], fam["m"]
     sa, sb = s[ia], s[ib]
     lam = expected_cooccurrence(sa, sb, d[ia], d[ib], n_inc)
     p = poisson_tail(out["k"].to_numpy(float), lam)
     dmin = np.minimum(d[ia], d[ib])
-    wj = 1.0
-    bookings = (booking_rate is not None and "kb" in out and "nb" in persons
-                and bool((persons["nb"] > 0).any()))
+    bookings = fam["bookings"] is not None and "kb" in out
     if bookings:
-        wj = JOURNEY_WEIGHT
         nb = persons["nb"].to_numpy(float)
-        r2 = float(collision_rate(2, booking_rate, nb.sum()))
+        r2 = fam["r2"]
         kb = out["kb"].fillna(0).to_numpy(float)
         ub = np.maximum(out["ub"].fillna(2).to_numpy(float), 2.0)
         lam_b = nb[ia] * nb[ib] * collision_rate(ub, booking_rate, nb.sum())
         p_b = poisson_tail(kb, lam_b)
-    x = s * d      # max(s_a d_b, s_b d_a) <= c implies x_a x_b <= c^2: a conservative count
-    cut_j = lambda tau: lambda m: (n_inc * special.gammaincinv(m, min(wj * tau, 1.0))) ** 2  # noqa: E731
-    act = np.flatnonzero(s > 0)
-    act = act[np.argsort(x[act], kind="stable")]     # sorted once: each count is then linear
-    xs, ds = x[act], d[act]
-    ss = None if seed_mask is None else seed_mask[act]
-
-    counter = _PairCounter(xs, ds, ss)      # the per-size slices built once for every count
-
-    def count(tau):
-        c = counter.count(cut_j(tau))
-        if bookings:   # pairs whose bookings alone could pass (an over-count of the union)
-            has = nb > 0
-            c += count_testable(np.maximum(nb[has], 1), nb[has].astype(np.int64),
-                                lambda m: special.gammaincinv(m, min((1 - wj) * tau, 1.0)) / r2,
-                                None if seed_mask is None else seed_mask[has])
-        return min(c, m_all)
-
-    tau, m_r = tarone_level(count, fdr, m_all)
+    x = s * d
     ok = (x[ia] * x[ib] <= (n_inc * special.gammaincinv(np.maximum(dmin, 1), min(wj * tau, 1.0)))
           ** 2 * (1 + 1e-12)) & (dmin > 0)
+    if size_cut:
+        y = _fewest(persons) * d
+        ycut = pd.Series(fam["journeys"]["ycut"].to_numpy(),
+                         index=fam["journeys"]["d"].to_numpy())
+        at = ycut.reindex(np.maximum(dmin, 1)).to_numpy(float)
+        ok |= (dmin > 0) & (np.maximum(y[ia], y[ib]) <= at)
     if bookings:
         nba, nbb = nb[ia], nb[ib]
         nmin = np.maximum(np.minimum(nba, nbb), 1)
@@ -549,6 +551,207 @@ def cooccurrence_tests(pairs, persons, *, fdr, seeds=None, booking_rate=None, si
     keep = np.zeros(len(out), dtype=bool)
     keep[sel] = benjamini_hochberg(p[sel], max(m_r, len(sel)), fdr)
     return out.assign(lam=lam, p=p, keep=keep)
+
+
+def cooccurrence_family(persons, *, fdr, seeds=None, booking_rate=None, size_cut=False):
+    """Return the family :func:`cooccurrence_tests` tests, from the persons' margins alone.
+
+    The Tarone-Gilbert level ``tau`` and the size ``m`` of the family cut to it (module notes),
+    and the cuts that decide which pairs belong to it, as small tables an engine can join to
+    its pair table (SQL, Spark) before any pair is returned: a pair ``(a, b)`` is tested when
+    ``x_a x_b <= journeys.cut`` at ``d = min(d_a, d_b) >= 1`` (``x = s d``), or, with bookings,
+    when both hold bookings and ``nb_a nb_b r2 <= bookings.cut`` at ``nb = min(nb_a, nb_b)``.
+    Pairs outside the family are never kept, and leaving them out of `pairs` changes nothing.
+
+    With `size_cut`, the family also holds the pairs whose *size-aware* p-value could reach
+    ``tau``: sharing ``k <= min(d_a, d_b)`` events, each of at least ``f = max(f_a, f_b)``
+    fellow persons, the statistic of :func:`shared_size_pvalue` is at least ``(f d_other /
+    L)^k`` and its p-value at least ``min(P(K >= min(d_a, d_b)), (f max(d_a, d_b) /
+    L)^min(d_a, d_b))``; the pairs with ``max(y_a, y_b) <= L (w tau)^(1 / min(d_a, d_b))``
+    (``y = f d``, a superset of those whose second term reaches ``tau``; ``journeys.ycut``)
+    join the family, and are counted (exactly) in ``m``. Frequent travellers on big journeys
+    whose smallest journeys are small are then tested. The cut uses the margins only, so
+    Benjamini-Hochberg over the family stays valid.
+
+    Parameters
+    ----------
+    persons : DataFrame
+        As for :func:`cooccurrence_tests`: ``pid``, ``s``, ``d`` (and ``nb`` with bookings).
+    fdr : float
+        Level ``q``.
+    seeds : array_like, optional
+        Codes of the persons of interest.
+    booking_rate : float, optional
+        Collision rate of booking references; bookings count where some person holds one.
+    size_cut : bool
+        Add the pairs the size-aware test could pass (above; needs ``f`` in `persons`, 1
+        without); False: the count's cut alone (``ycut`` is then -1).
+
+    Returns
+    -------
+    dict
+        ``tau``, ``m``, ``n_inc`` (``L``), ``weight`` (of the journeys in the Bonferroni
+        combination: 1 without bookings), ``r2`` (collision rate of a booking of two holders,
+        or None), ``journeys`` (DataFrame ``d, cut, ycut``, one row per number of journeys
+        held) and
+        ``bookings`` (DataFrame ``nb, cut``, or None).
+
+    Examples
+    --------
+    A and B on three journeys of two passengers, 400 others on one journey of four:
+
+    >>> import pandas as pd
+    >>> persons = pd.DataFrame({"pid": range(402), "s": 3.0, "d": [3, 3] + [1] * 400})
+    >>> fam = cooccurrence_family(persons, fdr=0.05)
+    >>> fam["m"], fam["n_inc"], fam["journeys"]["d"].tolist()
+    (1, 406.0, [1, 3])
+    >>> x = 3.0 * 3
+    >>> bool(x * x <= fam["journeys"]["cut"].iloc[1]), bool(3.0 * 3.0 > fam["journeys"]["cut"].iloc[0])
+    (True, True)
+
+    See Also
+    --------
+    cooccurrence_tests, tarone_level, one_shared_floor
+    """
+    fdr = _check_fdr(fdr)
+    s = persons["s"].to_numpy(float)
+    d = persons["d"].to_numpy(np.int64)
+    n_inc = float(d[s > 0].sum())
+    n = len(persons)
+    idx = pd.Index(persons["pid"])
+    seed_mask = None if seeds is None else idx.isin(list(seeds))
+    m_all = n * (n - 1) // 2 if seed_mask is None else int(seed_mask.sum()) * max(n - 1, 0)
+    wj, r2, nb = 1.0, None, None
+    bookings = (booking_rate is not None and "nb" in persons
+                and bool((persons["nb"] > 0).any()))
+    if bookings:
+        wj = JOURNEY_WEIGHT
+        nb = persons["nb"].to_numpy(float)
+        r2 = float(collision_rate(2, booking_rate, nb.sum()))
+    x = s * d      # max(s_a d_b, s_b d_a) <= c implies x_a x_b <= c^2: a conservative count
+    cut_j = lambda tau: lambda m: (n_inc * special.gammaincinv(m, min(wj * tau, 1.0))) ** 2  # noqa: E731
+    act = np.flatnonzero(s > 0)
+    act = act[np.argsort(x[act], kind="stable")]     # sorted once: each count is then linear
+    xs, ds = x[act], d[act]
+    ss = None if seed_mask is None else seed_mask[act]
+
+    counter = _PairCounter(xs, ds, ss)      # the per-size slices built once for every count
+    y = _fewest(persons) * d
+    ycounter = _MaxCounter(y[act], ds, ss) if size_cut else None
+    ycut = lambda tau: lambda m: n_inc * min(wj * tau, 1.0) ** (1.0 / m) * (1 + 1e-12)  # noqa: E731
+
+    def count(tau):
+        c = counter.count(cut_j(tau))
+        if ycounter is not None:      # the size-aware pairs (an over-count of the union)
+            c += ycounter.count(ycut(tau))
+        if bookings:   # pairs whose bookings alone could pass (an over-count of the union)
+            has = nb > 0
+            c += count_testable(np.maximum(nb[has], 1), nb[has].astype(np.int64),
+                                lambda m: special.gammaincinv(m, min((1 - wj) * tau, 1.0)) / r2,
+                                None if seed_mask is None else seed_mask[has])
+        return min(c, m_all)
+
+    if s.sum() > 0:
+        tau, m_r = tarone_level(count, fdr, m_all)
+    else:
+        tau, m_r = fdr, 0
+    dj = np.unique(d[d > 0])
+    journeys = pd.DataFrame({"d": dj.astype(np.int64), "cut": (
+        n_inc * special.gammaincinv(dj.astype(float), min(wj * tau, 1.0))) ** 2 * (1 + 1e-12),
+        "ycut": [ycut(tau)(int(m)) if size_cut else -1.0 for m in dj]})
+    books = None
+    if bookings:
+        nbv = np.unique(nb[nb > 0])
+        books = pd.DataFrame({"nb": nbv.astype(np.int64), "cut": special.gammaincinv(
+            nbv, min((1 - wj) * tau, 1.0)) * (1 + 1e-12)})
+    return {"tau": float(tau), "m": int(m_r), "n_inc": n_inc, "weight": wj, "r2": r2,
+            "journeys": journeys, "bookings": books}
+
+
+def one_shared_floor(lam, d_a, d_b, n, n_inc):
+    """Return a floor of the p-value of a pair that shares exactly one event of `n` persons:
+    ``min(lambda / (1 + lambda), d_a d_b (n - 1) / L)``, below both the count test's
+    ``1 - exp(-lambda)`` and the size-aware :func:`shared_size_pvalue` (its ``k* = 1`` and
+    ``k* = 2`` bounds, each at least one of the two terms).
+
+    An engine uses it to leave out, before they reach the significance step, the many pairs
+    sharing one event that cannot pass Benjamini-Hochberg (see :func:`bh_rejections`).
+
+    Parameters
+    ----------
+    lam : array_like
+        ``lambda = max(S_a d_b, S_b d_a) / L`` (:func:`expected_cooccurrence`).
+    d_a, d_b : array_like
+        Events of each person.
+    n : array_like
+        Persons on the shared event.
+    n_inc : float
+        ``L``.
+
+    Returns
+    -------
+    ndarray
+
+    Examples
+    --------
+    >>> lam = expected_cooccurrence([60.0], [40.0], [3], [2], 1000.0)
+    >>> floor = one_shared_floor(lam, [3], [2], [21], 1000.0)
+    >>> round(float(floor[0]), 4), bool(floor[0] <= poisson_tail([1], lam)[0])
+    (0.1071, True)
+
+    See Also
+    --------
+    bh_rejections, shared_size_pvalue
+    """
+    lam = np.asarray(lam, dtype=float)
+    d_a, d_b = np.asarray(d_a, dtype=float), np.asarray(d_b, dtype=float)
+    n = np.asarray(n, dtype=float)
+    return np.minimum(lam / (1.0 + lam), d_a * d_b * (n - 1.0) / float(n_inc))
+
+
+def bh_rejections(p, m, q, counts=None):
+    """Return how many tests Benjamini-Hochberg rejects at level `q` in a family of `m`:
+    ``max {r : #{p_i <= q r / m} >= r}`` (0 if none).
+
+    Given floors of some p-values instead of the p-values themselves it returns an upper bound
+    ``R`` of the rejections; a test whose floor exceeds ``q R / m`` is then never rejected, and
+    leaving it out changes no other test's outcome (the rejections below rank ``R`` are the
+    same, and no rank above it can pass).
+
+    Parameters
+    ----------
+    p : array_like
+        p-values (or floors of them).
+    m : int
+        Family size.
+    q : float
+        Level.
+    counts : array_like of int, optional
+        How many tests share each value of `p` (a histogram); 1 each when not given.
+
+    Returns
+    -------
+    int
+
+    Examples
+    --------
+    >>> bh_rejections([0.001, 0.02, 0.03, 0.5], 4, 0.05)
+    3
+    >>> bh_rejections([0.001, 0.02], 100, 0.05, counts=[1, 200])
+    201
+
+    See Also
+    --------
+    benjamini_hochberg, one_shared_floor
+    """
+    p = np.asarray(p, dtype=float)
+    c = np.ones(len(p), dtype=np.int64) if counts is None else np.asarray(counts, dtype=np.int64)
+    if not len(p) or m <= 0:
+        return 0
+    order = np.argsort(p, kind="stable")
+    p, c = p[order], np.cumsum(c[order])
+    ok = p <= q * c / float(m)
+    return int(c[ok].max()) if ok.any() else 0
 
 
 def identifier_tests(pairs, persons, *, fdr, rate, seeds=None):
@@ -718,6 +921,44 @@ class _PairCounter:
                     - float((a_eq * a_eq <= c).sum())
                 total += np.searchsorted(s_eq, c / a_gt, side="right").sum()
         return int(round(total))
+
+
+def _fewest(persons):
+    """``f`` of every person (fewest fellow persons on one of its events), at least 1."""
+    if "f" not in persons:
+        return np.ones(len(persons))
+    return np.maximum(persons["f"].to_numpy(float), 1.0)
+
+
+class _MaxCounter:
+    """Counts the pairs with ``max(y_a, y_b) <= cut(min(d_a, d_b))`` (seeded: with a person
+    of interest, each pair once), for many cuts over the same persons."""
+
+    def __init__(self, y, d, seeds=None):
+        y = np.asarray(y, dtype=float)
+        d = np.asarray(d, dtype=np.int64)
+        sd = None if seeds is None else np.asarray(seeds, dtype=bool)
+        self.levels = []
+        for m in np.unique(d)[::-1]:
+            ge, gt = d >= m, d > m
+            if sd is None:
+                self.levels.append((int(m), np.sort(y[ge]), np.sort(y[gt]), None, None))
+            else:   # the others: pairs with a person of interest = all - none of them
+                self.levels.append((int(m), np.sort(y[ge]), np.sort(y[gt]),
+                                    np.sort(y[ge & ~sd]), np.sort(y[gt & ~sd])))
+
+    def count(self, cut):
+        pairs = lambda v: v * (v - 1) // 2     # noqa: E731
+        total = 0
+        for m, y_ge, y_gt, o_ge, o_gt in self.levels:
+            c = float(cut(m))
+            n_ge = int(np.searchsorted(y_ge, c, side="right"))
+            n_gt = int(np.searchsorted(y_gt, c, side="right"))
+            total += pairs(n_ge) - pairs(n_gt)
+            if o_ge is not None:
+                total -= pairs(int(np.searchsorted(o_ge, c, side="right"))) \
+                    - pairs(int(np.searchsorted(o_gt, c, side="right")))
+        return int(total)
 
 
 def _size_bound(k, ls, s_own, d_own, d_other, f_own, n_inc, max_terms):

@@ -276,6 +276,7 @@ class InferCoTravel(Section):
     max_passengers: int = field(metadata={"min": 0})
     max_evidence_items: int = field(metadata={"min": 0})
     booking_collision_rate: float = field(metadata={"min": 0, "max": 1})
+    size_cut: bool
     memory_limit: Optional[Size]
     temp_directory: Optional[PathText]
 

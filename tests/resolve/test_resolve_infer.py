@@ -268,7 +268,10 @@ def test_calls_hand_computed_and_shared_numbers(make_case):
     assert call_links(make_case(phones=phones, calls=calls[:1] + calls[4:])).empty
 
 
-def test_null_case_keeps_no_more_chance_ties_than_the_fdr_allows():
+@pytest.mark.parametrize("size_cut", [False, True])
+def test_null_case_keeps_no_more_chance_ties_than_the_fdr_allows(size_cut):
+    # with size_cut the family also holds the pairs only the size-aware test could pass: the
+    # cut is still on the margins, so the control must hold the same
     from netanalysis.model.case import Case
     from netanalysis.synth.cotravel import cotravel_case
     runs_with_ties = 0
@@ -278,7 +281,7 @@ def test_null_case_keeps_no_more_chance_ties_than_the_fdr_allows():
         assert truth.empty
         for seed_mode in ("all", "wanted"):
             t = co_travel_links(Case(tables={"travel": tr, "persons": persons}),
-                                settings={"seed": seed_mode})
+                                settings={"seed": seed_mode, "co_travel": {"size_cut": size_cut}})
             runs_with_ties += not t.empty
     # under the complete null, BH keeps a chance tie in at most 5 % of runs: P(>= 4 of 16) < 0.01
     assert runs_with_ties <= 3
@@ -357,3 +360,51 @@ def test_confidence_stays_below_max_confidence_for_huge_surprise(make_case):
     t = co_travel_links(make_case(travel=rows + background()))
     assert len(t) == 1 and t["score"][0] > 40   # 1 - exp(-40) is 1.0 in floating point
     assert 0 < t["confidence"][0] < 0.2
+
+
+def test_pairs_pruned_in_duckdb_give_the_same_ties_as_the_full_pair_table(make_case):
+    # co_travel_links leaves out, inside DuckDB, the pairs that can never be kept (outside
+    # the Tarone-Gilbert family, or one shared journey whose p-value floor exceeds q R / m).
+    # The ties must be those of the full table: a lone pair on a two-seat flight (one shared
+    # journey, kept), a booking pair on one journey, two pairs on two small flights, frequent
+    # travellers, and hundreds of chance pairs sharing one journey
+    from unittest import mock
+
+    from netanalysis.resolve import infer
+
+    rows = legs("85", "2024-03-05", 2)
+    rows += [dict(r, booking_ref=r["person_id"] in "CD" and "QX7" or None)
+             for r in legs("90", "2024-03-06", 30, pair=("C", "D"))]
+    rows += legs("91", "2024-03-07", 3, pair=("E", "F")) + legs("92", "2024-03-08", 3, pair=("E", "F"))
+    rows += legs("93", "2024-03-09", 4, pair=("G", "H"), prefix="Y") \
+        + legs("94", "2024-03-10", 4, pair=("G", "H"), prefix="Y")
+    rows += [{"person_id": f"F{i % 40}", "depart": f"2024-06-{1 + i // 40:02d}", "origin": "BOG",
+              "destination": "MAD", "carrier": "CM", "flight": str(2000 + i % 60)}
+             for i in range(1200)]
+    rows += background(150, 4)
+    ids = sorted({r["person_id"] for r in rows})
+    cases = {"all": make_case(travel=rows),
+             "wanted": make_case(travel=rows, persons=[
+                 {"id": p, "name": p, "wanted_by": "CO" if p in ("A", "E", "F3") else None}
+                 for p in ids])}
+    seen, got = {}, {}
+    real = infer.co_travel_pairs
+
+    def spy(*args, **kw):
+        out = real(*args, **kw)
+        seen.setdefault(kw.get("prune", False), []).append(len(out[0]))
+        return out
+
+    for seed, c in cases.items():
+        settings = {"seed": seed}
+        with mock.patch.object(infer, "co_travel_pairs", spy):
+            pruned = co_travel_links(c, settings=settings)
+        full_pairs = lambda *a, **kw: spy(*a, **{**kw, "prune": False})  # noqa: E731
+        with mock.patch.object(infer, "co_travel_pairs", full_pairs):
+            full = co_travel_links(c, settings=settings)
+        pd.testing.assert_frame_equal(pruned, full)
+        assert len(full) >= 2
+        got[seed] = ties(full)
+    assert got["all"] == [("A", "B"), ("C", "D"), ("E", "F"), ("G", "H")]
+    assert got["wanted"] == [("A", "B"), ("E", "F")]
+    assert seen[True][0] * 3 < seen[False][0]      # fewer pairs reach pandas (seed: all)

@@ -10,10 +10,15 @@ from scipy import special
 
 from netanalysis.errors import InputError
 from netanalysis.resolve.significance import (
+    benjamini_hochberg,
+    bh_rejections,
     collision_rate,
+    cooccurrence_family,
     cooccurrence_tests,
     count_testable,
+    expected_cooccurrence,
     identifier_tests,
+    one_shared_floor,
     poisson_tail,
     shared_size_pvalue,
     tarone_level,
@@ -133,3 +138,108 @@ def test_small_shared_journeys_pass_where_the_count_does_not():
     assert sized["p"][0] == pytest.approx(hand, rel=1e-9)
     assert count["p"][0] == pytest.approx(tail(2), rel=1e-9)
     assert hand < 0.05 < tail(2)
+
+
+def _random_persons(rng, n):
+    d = rng.integers(1, 12, n)
+    f = rng.integers(1, 60, n)
+    s = d * f + rng.integers(0, 200, n)                    # S >= d f
+    return pd.DataFrame({"pid": range(n), "s": s.astype(float), "d": d, "f": f})
+
+
+def test_one_shared_floor_is_below_both_tests():
+    # pairs sharing one journey of n persons (ls = ln(n - 1)), margins that can hold it
+    # (n - 1 >= both f, S >= n - 1 + (d - 1) f): the floor, with the 1e-9 margin the SQL
+    # takes, must not exceed the count test's p nor the size-aware one, or pruning could
+    # drop a tie
+    rng = np.random.default_rng(5)
+    persons = _random_persons(rng, 300)
+    s, d, f = (persons[c].to_numpy() for c in ("s", "d", "f"))
+    a = rng.integers(0, 150, 20_000)
+    b = rng.integers(150, 300, 20_000)
+    lo = np.maximum(f[a], f[b])
+    hi = np.minimum(s[a] - (d[a] - 1) * f[a], s[b] - (d[b] - 1) * f[b])
+    ok = hi >= lo
+    a, b, lo, hi = a[ok], b[ok], lo[ok], hi[ok]
+    n = 1 + lo + np.floor(rng.random(len(a)) * (hi - lo + 1))
+    pairs = pd.DataFrame({"a": a, "b": b, "k": 1, "ls": np.log(n - 1.0)})
+    n_inc = float(d.sum())
+    lam = expected_cooccurrence(s[a], s[b], d[a], d[b], n_inc)
+    floor = one_shared_floor(lam, d[a], d[b], n, n_inc) * (1 - 1e-9)
+    count = cooccurrence_tests(pairs, persons, fdr=0.05, sizes=False)["p"].to_numpy()
+    sized = shared_size_pvalue(np.ones(len(a)), pairs["ls"], s[a], s[b], d[a], d[b], n_inc,
+                               f[a], f[b])
+    assert len(a) > 1000
+    assert (floor <= count).all() and (floor <= sized).all()
+    assert (floor > 0.5 * np.minimum(count, sized)).mean() > 0.5      # and not a vacuous floor
+
+
+def test_bh_rejections_counts_benjamini_hochberg_and_bounds_it_from_floors():
+    rng = np.random.default_rng(8)
+    p = np.concatenate([rng.random(500) * 1e-4, rng.random(5000)])
+    for m in (5500, 20_000, 10**6):
+        assert bh_rejections(p, m, 0.05) == int(benjamini_hochberg(p, m, 0.05).sum())
+        floors = p * rng.random(len(p))                 # below every p-value
+        r_up = bh_rejections(floors, m, 0.05)
+        assert r_up >= bh_rejections(p, m, 0.05)
+        # the tests whose floor exceeds q R / m are never rejected; dropping them changes
+        # nothing (the rest keeps its outcome with the family size m)
+        keep = benjamini_hochberg(p, m, 0.05)
+        drop = floors > 0.05 * r_up / m
+        assert not keep[drop].any()
+        assert (benjamini_hochberg(p[~drop], m, 0.05) == keep[~drop]).all()
+    hist = bh_rejections([1e-6, 2e-6], 1000, 0.05, counts=[3, 40])
+    assert hist == bh_rejections([1e-6] * 3 + [2e-6] * 40, 1000, 0.05) == 43
+
+
+def test_cooccurrence_family_cuts_select_the_testable_pairs_and_bound_m():
+    rng = np.random.default_rng(2)
+    persons = _random_persons(rng, 120)
+    for seeds in (None, [0, 5, 9, 40]):
+        fam = cooccurrence_family(persons, fdr=0.05, seeds=seeds)
+        cut = dict(zip(fam["journeys"]["d"], fam["journeys"]["cut"]))
+        x = (persons["s"] * persons["d"]).to_numpy()
+        d = persons["d"].to_numpy()
+        sel = [(a, b) for a, b in itertools.combinations(range(120), 2)
+               if (seeds is None or a in seeds or b in seeds)
+               and x[a] * x[b] <= cut[min(d[a], d[b])]]
+        assert 0 < len(sel) <= fam["m"]                    # m never under-counts
+        assert 0 < fam["tau"] <= 0.05
+
+
+def test_size_cut_family_counts_the_pairs_its_cuts_select():
+    rng = np.random.default_rng(4)
+    persons = _random_persons(rng, 150)
+    x = (persons["s"] * persons["d"]).to_numpy()
+    y = (persons["f"] * persons["d"]).to_numpy().astype(float)
+    d = persons["d"].to_numpy()
+    for seeds in (None, [0, 5, 9, 40, 77]):
+        fam = cooccurrence_family(persons, fdr=0.05, seeds=seeds, size_cut=True)
+        cut = dict(zip(fam["journeys"]["d"], fam["journeys"]["cut"]))
+        ycut = dict(zip(fam["journeys"]["d"], fam["journeys"]["ycut"]))
+        n_j = n_y = 0
+        for a, b in itertools.combinations(range(150), 2):
+            w = 1 if seeds is None else (a in seeds) + (b in seeds)
+            n_j += w * (x[a] * x[b] <= cut[min(d[a], d[b])])      # seed pairs count twice
+            n_y += (w > 0) * (max(y[a], y[b]) <= ycut[min(d[a], d[b])])
+        m_all = 150 * 149 // 2 if seeds is None else len(seeds) * 149
+        assert n_y > 0 and fam["m"] == min(n_j + n_y, m_all)
+        assert (cooccurrence_family(persons, fdr=0.05, seeds=seeds)["journeys"]["ycut"] < 0).all()
+
+
+def test_size_cut_tests_frequent_travellers_who_share_small_journeys():
+    # 3,000 others on three 3-seat journeys each (x = s d = 18: their pairs fill the count's
+    # family, tau ~ 1e-8); A and B on one 400-seat journey and three 3-seat ones, all shared
+    # with each other. x_A x_B = (405 x 4)^2 is far above the count's cut at d = 4, so today
+    # A-B is never tested; its size-aware p-value (3.5e-9) passes BH once the family holds it
+    n_bg = 3000
+    s_ab = 399 + 3 * 2.0
+    persons = pd.DataFrame({"pid": range(n_bg + 2), "s": [s_ab, s_ab] + [6.0] * n_bg,
+                            "d": [4, 4] + [3] * n_bg, "f": [2, 2] + [2] * n_bg})
+    pairs = pd.DataFrame({"a": [0], "b": [1], "k": [3], "ls": [3 * math.log(2)]})
+    today = cooccurrence_tests(pairs, persons, fdr=0.05)
+    sized = cooccurrence_tests(pairs, persons, fdr=0.05, size_cut=True)
+    assert not bool(today["keep"][0]) and bool(sized["keep"][0])
+    assert sized["p"][0] < 1e-8 < 1e-4 < today["p"][0]       # today: the count's p (untested)
+    fam = cooccurrence_family(persons, fdr=0.05, size_cut=True)
+    assert fam["m"] == (n_bg + 2) * (n_bg + 1) // 2           # the union, capped at all pairs
