@@ -229,6 +229,8 @@ def read_csv_spark(spark, path, header, *, split_bytes=None):
             else:
                 enc = "utf-8"
         starts = _scan(blocks)
+        if blocks and _ends_with_newline(src):  # the empty chunk after the last \n
+            starts[int(blocks[-1]["__block"])]["final_newline"] = True
         fn = functools.partial(_parse_blocks, names, delim, int(header.header_line), starts, key_pos,
                                bool(nbad))
         parsed = chunks.mapInPandas(fn, _parsed_ddl(names)).localCheckpoint()
@@ -353,6 +355,18 @@ def _detect(chunks, src):
     return enc
 
 
+def _ends_with_newline(src):
+    try:
+        with open(src, "rb") as f:
+            f.seek(0, 2)
+            if f.tell() == 0:
+                return False
+            f.seek(-1, 2)
+            return f.read(1) == b"\n"
+    except OSError as exc:
+        raise InputError(f"cannot read file: {exc.strerror or exc}", file=src) from None
+
+
 def _on_driver(spark, src, header):
     t = read_csv_table(src)
     pdf = t.data.copy()
@@ -473,10 +487,13 @@ def _parse_blocks(names, delimiter, header_line, starts, key_pos, marks_bad, bat
 
 
 def _parse_block(names, delimiter, header_line, start, key_pos, marks_bad, g):
+    if start.get("final_newline"):  # the text ends with \n: one more (empty) chunk, as embedded
+        g = pd.concat([g, pd.DataFrame({"text": [""], "nl": [1], "f0": [_END], "f1": [_IN], "bad": [False]})],
+                      ignore_index=True)
     texts = g["text"].tolist()
     nl = g["nl"].to_numpy()
     f0, f1 = g["f0"].to_numpy(), g["f1"].to_numpy()
-    badv = g["bad"].to_numpy()
+    badv = g["bad"].to_numpy().astype(bool)
     line0 = start["line"]
     first_line = line0 + (nl.cumsum() - nl)  # editor line of each chunk
     # entry state of each chunk
