@@ -56,7 +56,7 @@ def test_tricky_file_reads_as_embedded_at_any_split(spark, tmp_path, split):
     p.write_bytes(TRICKY.encode("utf-8"))
     got = _compare(spark, p, split)
     if split == 48:
-        assert got.blocks > 8  # the long field is cut by many block boundaries
+        assert got.blocks > 5  # the long field is cut by many block boundaries
     assert any("line 25 to line 27" in b[1] for b in got.bad)  # the unclosed quote, named
 
 
