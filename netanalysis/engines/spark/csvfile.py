@@ -52,15 +52,18 @@ import itertools
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from netanalysis.errors import InputError
-from netanalysis.ingest.read import decode_bytes, printable, read_csv_table, read_records
+from netanalysis.ingest.read import decode_bytes, parse_csv_text, printable, read_csv_table, read_records
 
 __all__ = ["SparkRawTable", "read_csv_spark", "quote_state_after"]
 
 _END, _IN = 0, 1  # outside / inside a quoted field at the end of a chunk
 _CSV_LIMIT = 2 ** 31 - 1
+_FAST_MIN = 1 << 20  # blocks of this many characters or more take the vectorised parse
+_LINES_NAMED = " (the record runs from line "  # a bad record message naming its lines
 
 
 @dataclass
@@ -386,26 +389,11 @@ def _decode_chunks(encoding, delimiter, batches):
     for pdf in batches:
         if not len(pdf):
             continue
-        texts, bad, nonascii = [], [], []
-        for b in pdf["b"]:
-            b = bytes(b)
-            nonascii.append(not b.isascii())
-            try:
-                t = b.decode(encoding)
-                bad.append(False)
-            except UnicodeDecodeError:
-                bad.append(True)
-                try:
-                    t = b.decode("cp1252")
-                except UnicodeDecodeError:
-                    t = b.decode("latin_1")
-            texts.append(t.replace("\ufeff", "") if "\ufeff" in t else t)
-        s = pd.Series(texts, dtype=object)
-        ncr = s.str.count("\r").to_numpy()
-        nl = 1 + ncr - s.str.endswith("\r").to_numpy().astype("int64")
-        quoted = s.str.contains('"', regex=False).to_numpy()
-        f0 = [_END] * len(s)
-        f1 = [_IN] * len(s)
+        raw = [bytes(b) for b in pdf["b"]]
+        texts, bad, nonascii, ncr, ends_cr, quoted, nul = _decode_batch(raw, encoding)
+        nl = 1 + ncr - ends_cr.astype("int64")
+        f0 = np.full(len(raw), _END, dtype="int32")
+        f1 = np.full(len(raw), _IN, dtype="int32")
         for j in quoted.nonzero()[0]:
             f0[j] = int(quote_state_after(texts[j], False, delimiter))
             f1[j] = int(quote_state_after(texts[j], True, delimiter))
@@ -416,10 +404,60 @@ def _decode_chunks(encoding, delimiter, batches):
             counters[blk] = k + 1
             idx.append(k)
         yield pd.DataFrame({"__block": blocks.astype("int64"), "__i": pd.Series(idx, dtype="int64"),
-                            "text": s, "nl": nl.astype("int64"), "f0": pd.Series(f0, dtype="int32"),
-                            "f1": pd.Series(f1, dtype="int32"), "bad": pd.Series(bad, dtype=bool),
-                            "nonascii": pd.Series(nonascii, dtype=bool),
-                            "nul": s.str.contains("\x00", regex=False).astype(bool)})
+                            "text": pd.Series(texts, dtype=object), "nl": nl.astype("int64"),
+                            "f0": f0, "f1": f1, "bad": bad, "nonascii": nonascii, "nul": nul})
+
+
+def _decode_batch(raw, encoding):
+    """Texts and per-chunk flags of a batch of chunks: the batch decoded at once when it is
+    UTF-8 throughout, else chunk by chunk (a chunk that is not in `encoding` is read as
+    Windows-1252, or Latin-1, and marked bad)."""
+    n = len(raw)
+    joined = b"\n".join(raw)
+    whole = None
+    if encoding == "utf-8":
+        try:
+            whole = joined.decode("utf-8")
+        except UnicodeDecodeError:
+            whole = None
+    if whole is not None:
+        if "\ufeff" in whole:
+            whole = whole.replace("\ufeff", "")
+        texts = whole.split("\n")
+        bad = np.zeros(n, dtype=bool)
+    else:
+        texts, badl = [], []
+        for b in raw:
+            try:
+                t = b.decode(encoding)
+                badl.append(False)
+            except UnicodeDecodeError:
+                badl.append(True)
+                try:
+                    t = b.decode("cp1252")
+                except UnicodeDecodeError:
+                    t = b.decode("latin_1")
+            texts.append(t.replace("\ufeff", "") if "\ufeff" in t else t)
+        bad = np.asarray(badl, dtype=bool)
+    nonascii = np.zeros(n, dtype=bool) if joined.isascii() else \
+        np.fromiter((not b.isascii() for b in raw), dtype=bool, count=n)
+    # \r, " and NUL are single ASCII bytes in UTF-8 and in the code pages read here: counted
+    # on the bytes, each byte's chunk found from the positions of the \n that join them
+    arr = np.frombuffer(joined, dtype=np.uint8)
+    seps = np.flatnonzero(arr == 10)
+
+    def rows_of(byte):
+        return np.searchsorted(seps, np.flatnonzero(arr == byte))
+
+    cr = rows_of(13)
+    ncr = np.bincount(cr, minlength=n)[:n].astype("int64") if len(cr) else np.zeros(n, dtype="int64")
+    ends_cr = np.fromiter((b.endswith(b"\r") for b in raw), dtype=bool, count=n) if len(cr) else \
+        np.zeros(n, dtype=bool)
+    quoted = np.zeros(n, dtype=bool)
+    quoted[rows_of(34)] = True
+    nul = np.zeros(n, dtype=bool)
+    nul[rows_of(0)] = True
+    return texts, bad, nonascii, ncr, ends_cr, quoted, nul
 
 
 def _block_summary(batches):
@@ -514,10 +552,19 @@ def _parse_block(names, delimiter, header_line, start, key_pos, marks_bad, g):
         pieces.append((int(first_line[seg[-1]]), seg[-1], n))
     out = []
     if seg and seg[0] < body_end:
-        lo = seg[0]
-        out.append(_parse_text(names, delimiter, header_line, key_pos, "\n".join(texts[lo:body_end]),
-                               int(first_line[lo]), _bad_lines(first_line, nl, badv, lo, body_end)
-                               if marks_bad else frozenset()))
+        parts = [(seg[0], body_end)]
+        if first_line[seg[0]] <= header_line:  # the header's block: the lines above it apart
+            k = next((j for j in seg if first_line[j] > header_line), None)
+            if k is not None and k < body_end:
+                parts = [(seg[0], k), (k, body_end)]
+        for lo, hi in parts:
+            text = "\n".join(texts[lo:hi])
+            fast = None
+            if not badv[lo:hi].any():
+                fast = _parse_fast_text(names, delimiter, header_line, key_pos, text, int(first_line[lo]))
+            out.append(fast if fast is not None else
+                       _parse_text(names, delimiter, header_line, key_pos, text, int(first_line[lo]),
+                                   _bad_lines(first_line, nl, badv, lo, hi) if marks_bad else frozenset()))
     for key, lo, hi in pieces:
         bl = _bad_lines(first_line, nl, badv, lo, hi) if marks_bad else frozenset()
         out.append(_full(names, 1, __kind=[2], __key=[key], __line=[int(first_line[lo])],
@@ -541,6 +588,40 @@ def _bad_lines(first_line, nl, badv, lo, hi):
         j = lo + int(j)
         out.update(range(int(first_line[j]), int(first_line[j]) + int(nl[j])))
     return frozenset(out)
+
+
+def _parse_fast_text(names, delimiter, header_line, key_pos, text, first_line):
+    """The records of a large block by :func:`netanalysis.ingest.read.parse_csv_text` (its
+    vectorised path) under the file's header; None where that cannot be used as it is (the
+    block holds the header, or a bad record whose message names lines)."""
+    if len(text) < _FAST_MIN or first_line <= header_line:
+        return None
+    buf = io.StringIO()
+    csv.writer(buf, delimiter=delimiter, lineterminator="\n").writerow(names)
+    try:
+        t = parse_csv_text(buf.getvalue() + text, "block", display="block", encoding="utf-8",
+                           delimiter=delimiter)
+    except (InputError, csv.Error):
+        return None
+    if t.header != list(names) or any(_LINES_NAMED in b[1] for b in t.bad):
+        return None
+    shift = first_line - 2  # the block's first line is line 2 under the header
+    bad = [(b[0] + shift, b[1], b[2], b[3][:key_pos]) for b in t.bad]
+    n, m = len(t.data), len(bad)
+    data = {c: np.concatenate([t.data[c].to_numpy(dtype=object), np.full(m, None, dtype=object)])
+            for c in names}
+    def tail(values):
+        out = np.full(n + m, None, dtype=object)
+        out[n:] = values if m else out[n:]
+        return out
+
+    lines = np.concatenate([t.lines.astype(np.int64) + shift, np.array([b[0] for b in bad], dtype=np.int64)])
+    kind = np.concatenate([np.zeros(n, dtype=np.int32), np.ones(m, dtype=np.int32)])
+    bk = np.full(n + m, None, dtype=object)
+    for i, b in enumerate(bad):
+        bk[n + i] = list(b[3])
+    return _full(names, n + m, data, __line=lines, __kind=kind, __bp=tail([b[1] for b in bad]),
+                 __bv=tail([b[2] for b in bad]), __bk=bk)
 
 
 def _parse_text(names, delimiter, header_line, key_pos, text, first_line, bad_lines):
