@@ -1,19 +1,36 @@
-"""Spark engine: reading + validation throughput in local mode, against the embedded reader.
+"""Spark engine: reading + validation of a case in local mode, against the embedded reader.
 
 For each size, a travel table from :func:`netanalysis.synth.cotravel.cotravel_case` (1-50
 journeys a person, 60 planted companion pairs, seed 0; persons = legs / 11.6) is written as
-CSV (embedded) and Parquet (Spark), with its persons as CSV; then both engines read and
-validate the folder, the Spark one on a session started once (its start-up is printed apart).
-Printed per size: rows read, seconds, rows/s, rows/s per core, and the ratio Spark/embedded of
-the same run. The rejects of both are checked equal (the run stops otherwise).
+CSV, and as Parquet, with its persons as CSV. ``--multiline F`` adds a free-text column
+``note`` holding a quoted two-line text on a fraction F of the legs (records with embedded
+newlines), ``--dirty F`` breaks a fraction F of the legs (bad dates, unknown airports, a
+missing field) so that the rejects ledger has work. Then, each in its own process (so that
+its peak memory is its own):
 
-Run: ``python benchmarks/spark_read.py --legs 20000,100000,300000 --cores 2``
+- ``embedded``: :func:`netanalysis.ingest.load_case` on the CSV folder (the baseline);
+- ``spark-csv``: :func:`netanalysis.engines.spark.read.read_case_spark` on the same CSV folder
+  (the CSV is parsed by Spark tasks);
+- ``spark-parquet``: the same on the Parquet folder.
+
+Printed per size and engine: rows read, seconds (Spark: the read alone, session start printed
+apart), rows/s, rows/s per core, the ratio to the embedded reader of the same run, the peak
+resident memory of the Python driver, and for Spark that of its JVM (in local mode the JVM is
+driver and executors at once; the Python workers of the executors are not counted). The rejects
+of every engine are checked equal to the embedded ones (the Parquet file's name aside).
+
+Run: ``python benchmarks/spark_read.py --legs 100000,1000000 --cores 2 --driver-memory 3g``
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
+import json
+import os
 import shutil
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -23,48 +40,130 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--legs", default="20000,100000", help="comma-separated travel sizes")
     ap.add_argument("--cores", type=int, default=2, help="local[N] cores of the Spark session")
+    ap.add_argument("--driver-memory", default="3g", help="spark.driver.memory (the JVM heap)")
+    ap.add_argument("--multiline", type=float, default=0.0, help="fraction of legs with a two-line note")
+    ap.add_argument("--dirty", type=float, default=0.0, help="fraction of legs made invalid")
+    ap.add_argument("--engines", default="embedded,spark-csv,spark-parquet")
+    ap.add_argument("--worker", nargs=2, metavar=("ENGINE", "FOLDER"), help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.worker:
+        return _worker(args)
 
-    from netanalysis.engines.spark.read import read_case_spark
-    from netanalysis.engines.spark.session import spark_session
-    from netanalysis.ingest import load_case
+    import numpy as np
+
     from netanalysis.synth.cotravel import cotravel_case
 
-    t = time.perf_counter()
-    spark = spark_session(f"local[{args.cores}]")
-    spark.range(10).count()
-    print(f"Spark session start (local[{args.cores}]): {time.perf_counter() - t:.1f} s")
-    print(f"{'legs':>9} {'rows':>9} {'embedded s':>11} {'spark s':>9} {'spark rows/s':>13} "
-          f"{'per core':>9} {'spark/embedded':>15}")
+    engines = args.engines.split(",")
+    print(f"load average at start: {os.getloadavg()}; generator: cotravel_case seed 0, legs 1-50 a "
+          f"person, 60 companions, multiline {args.multiline}, dirty {args.dirty}")
+    print(f"{'legs':>9} {'engine':>14} {'rows':>9} {'s':>8} {'rows/s':>9} {'per core':>9} "
+          f"{'/embedded':>9} {'py MiB':>7} {'jvm MiB':>8} {'start s':>8} {'rejects':>7}")
     root = Path(tempfile.mkdtemp(prefix="spark_read_"))
     try:
         for legs in [int(x) for x in args.legs.split(",")]:
             travel, persons, _ = cotravel_case(max(100, int(legs / 11.6)), legs_per_person=(1, 50),
                                                n_companions=60, seed=0)
-            travel = travel.iloc[:legs]
+            travel = travel.iloc[:legs].reset_index(drop=True)
+            rng = np.random.default_rng(0)
+            if args.multiline:
+                hit = rng.random(len(travel)) < args.multiline
+                travel["note"] = np.where(hit, "seen at the gate,\nwith \"two\" bags", "")
+            if args.dirty:
+                travel = travel.astype({"depart": object, "origin": object})
+                for col, bad in (("depart", "2024-13-01"), ("origin", "ZZZ")):
+                    travel.loc[rng.random(len(travel)) < args.dirty / 2, col] = bad
             persons = persons.assign(wanted_by=persons["wanted_by"].map("|".join))
-            e, s = root / f"e{legs}", root / f"s{legs}"
-            for d in (e, s):
+            c, q = root / f"c{legs}", root / f"q{legs}"
+            for d in (c, q):
                 d.mkdir()
                 persons.to_csv(d / "persons.csv", index=False)
-            travel.to_csv(e / "travel.csv", index=False)
-            travel.to_parquet(s / "travel.parquet", index=False)
-            rows = len(travel) + len(persons)
-            t = time.perf_counter()
-            emb = load_case(e)
-            te = time.perf_counter() - t
-            t = time.perf_counter()
-            sc = read_case_spark(spark, s)
-            ts = time.perf_counter() - t
-            a = emb.rejects.assign(file=emb.rejects["file"].replace({"travel.csv": "travel.parquet"}))
-            if not a.equals(sc.rejects):
-                raise SystemExit(f"rejects differ at {legs} legs")
-            for df in sc.tables.values():
-                df.unpersist()
-            print(f"{legs:>9,} {rows:>9,} {te:>11.2f} {ts:>9.2f} {rows / ts:>13,.0f} "
-                  f"{rows / ts / args.cores:>9,.0f} {ts / te:>15.2f}")
+            travel.to_csv(c / "travel.csv", index=False)
+            if args.dirty:  # a few records with a missing field (wrong number of fields)
+                lines = (c / "travel.csv").read_text().split("\n")
+                for k in range(2, len(lines) - 1, max(2, int(1 / args.dirty))):
+                    if lines[k].count(",") == lines[0].count(",") and '"' not in lines[k]:
+                        lines[k] = lines[k].rsplit(",", 1)[0]
+                (c / "travel.csv").write_text("\n".join(lines))
+            travel.to_parquet(q / "travel.parquet", index=False)
+            base = None
+            for eng in engines:
+                folder = q if eng == "spark-parquet" else c
+                out = subprocess.run([sys.executable, __file__, "--worker", eng, str(folder),
+                                      "--cores", str(args.cores), "--driver-memory", args.driver_memory],
+                                     capture_output=True, text=True, check=False)
+                if out.returncode:
+                    print(f"{legs:>9,} {eng:>14} failed:\n{out.stderr[-3000:]}")
+                    continue
+                r = json.loads(out.stdout.strip().splitlines()[-1])
+                if eng == "embedded":
+                    base = r
+                elif base is not None and r["rejects"] != base["rejects"]:
+                    raise SystemExit(f"rejects of {eng} differ from the embedded ones at {legs} legs")
+                ratio = f"{r['seconds'] / base['seconds']:.2f}" if base else "-"
+                jvm = f"{r['jvm_mib']:.0f}" if r.get("jvm_mib") else "-"
+                start = f"{r['start']:.1f}" if r.get("start") else "-"
+                print(f"{legs:>9,} {eng:>14} {r['read']:>9,} {r['seconds']:>8.2f} "
+                      f"{r['read'] / r['seconds']:>9,.0f} {r['read'] / r['seconds'] / args.cores:>9,.0f} "
+                      f"{ratio:>9} {r['py_mib']:>7.0f} {jvm:>8} {start:>8} {r['n_rejects']:>7,}", flush=True)
     finally:
         shutil.rmtree(root, ignore_errors=True)
+    print(f"load average at end: {os.getloadavg()}")
+    return None
+
+
+def _worker(args):
+    """One engine in this process; prints one JSON line."""
+    import resource
+    import threading
+
+    import psutil
+
+    eng, folder = args.worker
+    res = {}
+    if eng == "embedded":
+        from netanalysis.ingest import load_case
+
+        t = time.perf_counter()
+        c = load_case(folder)
+        res["seconds"] = time.perf_counter() - t
+        rejects, counts = c.rejects, c.counts
+    else:
+        from netanalysis.engines.spark.read import read_case_spark
+        from netanalysis.engines.spark.session import spark_session
+
+        t = time.perf_counter()
+        spark = spark_session(f"local[{args.cores}]", conf={"spark.driver.memory": args.driver_memory})
+        spark.range(10).count()
+        res["start"] = time.perf_counter() - t
+        jvm = [p for p in psutil.Process().children(recursive=True) if "java" in p.name()]
+        peak = {"jvm": 0}
+        stop = threading.Event()
+
+        def watch():  # the JVM's resident memory, sampled (VmHWM is not exposed by psutil)
+            while not stop.wait(0.2):
+                for p in jvm:
+                    try:
+                        peak["jvm"] = max(peak["jvm"], p.memory_info().rss)
+                    except psutil.Error:
+                        pass
+        th = threading.Thread(target=watch, daemon=True)
+        th.start()
+        t = time.perf_counter()
+        sc = read_case_spark(spark, folder)
+        for df in sc.tables.values():
+            df.count()
+        res["seconds"] = time.perf_counter() - t
+        stop.set()
+        th.join()
+        res["jvm_mib"] = peak["jvm"] / 2 ** 20
+        rejects = sc.rejects.assign(file=sc.rejects["file"].replace({"travel.parquet": "travel.csv"}))
+        counts = sc.counts
+    res["py_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    res["read"] = int(sum(c["read"] for c in counts.values()))
+    res["n_rejects"] = len(rejects)
+    res["rejects"] = hashlib.sha256(rejects.to_csv(index=False).encode()).hexdigest()
+    print(json.dumps(res))
+    return None
 
 
 if __name__ == "__main__":

@@ -66,7 +66,7 @@ from netanalysis.ingest.validate import normalize_id
 
 __all__ = ["RawTable", "DecodedText", "read_bytes", "read_header", "decode_bytes", "sniff_delimiter",
            "read_csv_table", "parse_csv_text", "normalize_header", "table_from_records", "printable",
-           "MAX_COLUMNS", "MAX_FIELD_CHARS"]
+           "MAX_COLUMNS", "MAX_FIELD_CHARS", "read_records"]
 
 #: Delimiters that are sniffed, in order of preference on a tie.
 DELIMITERS = (",", ";", "\t")
@@ -651,36 +651,7 @@ def _parse_slow(text, path, display, encoding, delimiter, bad_lines=frozenset())
                 raise SchemaError("empty file: no header row (add the header, or delete the "
                                   "file if it is optional)", file=path)
             names = normalize_header(header, path, header_line)
-            ncols = len(names)
-            rows, lines, bad = [], [], []
-            append_row, append_line = rows.append, lines.append
-            limit = MAX_FIELD_CHARS
-            for row in reader:
-                start, prev = prev + 1, reader.line_num
-                n = len(row)
-                if bad_lines and not bad_lines.isdisjoint(range(start, prev + 1)):
-                    if any(f.strip() for f in row):
-                        bad.append(_encoding_record(start, prev, row, ncols, delimiter, bad_lines))
-                    continue
-                if n == ncols:
-                    if any(row):
-                        if max(map(len, row)) > limit:
-                            bad.append(_long_record(start, row, names, delimiter))
-                            continue
-                        append_row(row)
-                        append_line(start)
-                    continue
-                if not any(f.strip() for f in row):
-                    continue
-                if n > ncols and not any(f.strip() for f in row[ncols:]):
-                    row = row[:ncols]
-                    if max(map(len, row)) > limit:
-                        bad.append(_long_record(start, row, names, delimiter))
-                        continue
-                    append_row(row)
-                    append_line(start)
-                    continue
-                bad.append(_bad_record(start, prev, row, ncols, delimiter))
+            rows, lines, bad = read_records(reader, names, delimiter, prev=prev, bad_lines=bad_lines)
         except csv.Error as exc:
             raise InputError(f"not a readable CSV file: {printable(exc)}", file=path,
                              line=reader.line_num) from None
@@ -688,6 +659,86 @@ def _parse_slow(text, path, display, encoding, delimiter, bad_lines=frozenset())
     return RawTable(file=display, path=Path(path), header=names, data=data,
                     lines=np.asarray(lines, dtype=np.int64), bad=bad, encoding=encoding,
                     delimiter=delimiter, header_line=header_line)
+
+
+def read_records(reader, names, delimiter, *, prev=0, offset=0, after=0, bad_lines=frozenset()):
+    """Read the records of a :func:`csv.reader` into aligned rows and bad records.
+
+    The rules of :func:`read_csv_table` for the records after the header: blank records are
+    skipped, a trailing empty cell is trimmed, a record with the wrong number of fields, a
+    field over :data:`MAX_FIELD_CHARS` or a line that was not in the file's encoding makes a
+    bad record. Both the embedded reader (the whole file) and the Spark engine (one block of
+    a file per task, see :mod:`netanalysis.engines.spark.read`) call this.
+
+    Parameters
+    ----------
+    reader : csv reader
+        Positioned at the start of a record.
+    names : list of str
+        The normalised header.
+    delimiter : str
+        The delimiter (shown in the value of a bad record).
+    prev : int
+        The reader's ``line_num`` before its next record.
+    offset : int
+        Added to the reader's line numbers (the line before the reader's first line).
+    after : int
+        Records starting on this line or before it are skipped (the header and the blank
+        lines above it).
+    bad_lines : frozenset of int
+        Lines (with `offset` added) that were not in the file's encoding.
+
+    Returns
+    -------
+    tuple of (list, list, list)
+        The aligned rows (lists of strings), the line each starts on, and the bad records
+        ``(line, problem, value, cells)``.
+
+    See Also
+    --------
+    read_csv_table : reads a whole file with it.
+
+    Examples
+    --------
+    >>> r = csv.reader(io.StringIO("P1,Ana\\nP2\\n\\nP3,Eva,\\n", newline=""))
+    >>> rows, lines, bad = read_records(r, ["id", "name"], ",", offset=4)
+    >>> rows, lines, [b[:2] for b in bad]
+    ([['P1', 'Ana'], ['P3', 'Eva']], [5, 8], [(6, 'wrong number of fields: 1 fields, the header has 2')])
+    """
+    ncols = len(names)
+    rows, lines, bad = [], [], []
+    append_row, append_line = rows.append, lines.append
+    limit = MAX_FIELD_CHARS
+    for row in reader:
+        start, prev = prev + 1, reader.line_num
+        if start + offset <= after:
+            continue
+        n = len(row)
+        if bad_lines and not bad_lines.isdisjoint(range(start + offset, prev + offset + 1)):
+            if any(f.strip() for f in row):
+                bad.append(_encoding_record(start + offset, prev + offset, row, ncols, delimiter,
+                                            bad_lines))
+            continue
+        if n == ncols:
+            if any(row):
+                if max(map(len, row)) > limit:
+                    bad.append(_long_record(start + offset, row, names, delimiter))
+                    continue
+                append_row(row)
+                append_line(start + offset)
+            continue
+        if not any(f.strip() for f in row):
+            continue
+        if n > ncols and not any(f.strip() for f in row[ncols:]):
+            row = row[:ncols]
+            if max(map(len, row)) > limit:
+                bad.append(_long_record(start + offset, row, names, delimiter))
+                continue
+            append_row(row)
+            append_line(start + offset)
+            continue
+        bad.append(_bad_record(start + offset, prev + offset, row, ncols, delimiter))
+    return rows, lines, bad
 
 
 def _bad_record(start, end, row, ncols, delimiter):

@@ -12,10 +12,11 @@ of persons and organizations, references to rows taken or rejected, self-links).
 
 Files
 -----
-- ``persons.csv`` (names compared without regard to case) is read by the embedded CSV reader
-  (:func:`netanalysis.ingest.read.read_csv_table`: encodings, delimiters, RFC 4180 quoting,
-  editor line numbers, bad records) on the driver; its cells are then validated in Spark.
-  A CSV file must therefore fit in the driver's memory.
+- ``persons.csv`` (names compared without regard to case) is parsed by Spark tasks, block by
+  block, with the embedded CSV reader's rules (:mod:`netanalysis.engines.spark.csvfile`:
+  encodings, delimiters, RFC 4180 quoting with multi-line fields, editor line numbers, bad
+  records); only its header and a few numbers per block come to the driver. Its cells are
+  then validated in Spark. (UTF-16/UTF-32 files are read on the driver.)
 - ``persons.parquet`` (a file, or a folder of part files as Spark writes them) is read by
   Spark at any size. Every column is read as text (a Parquet date as ``YYYY-MM-DD``, a
   number as written by Spark's cast) and validated as a CSV cell would be. A row's *line* is
@@ -37,7 +38,8 @@ import pandas as pd
 
 from netanalysis.errors import InputError, SchemaError
 from netanalysis.ingest.load import SELF_LINK, IngestCountError, id_namespace, whole_table_message
-from netanalysis.ingest.read import normalize_header, printable, read_csv_table, read_header
+from netanalysis.engines.spark.csvfile import read_csv_spark
+from netanalysis.ingest.read import normalize_header, printable, read_header
 from netanalysis.ingest.validate import Problems, TableOptions, convert_column, normalize_id
 from netanalysis.model.case import REJECT_COLUMNS, empty_rejects
 from netanalysis.model.vocab import LOAD_ORDER, case_schema, file_columns
@@ -174,7 +176,8 @@ def case_files(folder, *, allow_outside=False):
     return out
 
 
-def read_case_spark(spark, path, *, phone_region=None, allow_outside=False, progress=None):
+def read_case_spark(spark, path, *, phone_region=None, allow_outside=False, progress=None,
+                    split_bytes=None):
     """Read and validate a case folder into Spark, with the embedded reader's rejects.
 
     Parameters
@@ -189,6 +192,9 @@ def read_case_spark(spark, path, *, phone_region=None, allow_outside=False, prog
         Read files that are symbolic links outside the folder.
     progress : netanalysis.progress.Progress, optional
         Reports each file as it is read.
+    split_bytes : int, optional
+        The most bytes of a CSV file one Spark task parses (default: Spark's
+        ``spark.sql.files.maxPartitionBytes``); see :mod:`netanalysis.engines.spark.csvfile`.
 
     Returns
     -------
@@ -260,7 +266,8 @@ def read_case_spark(spark, path, *, phone_region=None, allow_outside=False, prog
             src = files[kind]
             if progress is not None:
                 progress.say(f"reading {src.name} (Spark)")
-            table, rej, count = _read_kind(spark, kind, src, headers[kind], phone_region, registry)
+            table, rej, count = _read_kind(spark, kind, src, headers[kind], phone_region, registry,
+                                           split_bytes)
             tables[kind] = table
             counts[kind] = count
             if len(rej):
@@ -291,13 +298,13 @@ def _header(spark, src):
         except Exception as exc:  # not a Parquet file, unreadable
             raise InputError(f"not a readable Parquet file: {printable(str(exc).splitlines()[0])}",
                              file=src) from None
-        return src.name, normalize_header(names, src, 1), 1, "parquet"
+        return src.name, normalize_header(names, src, 1), 1, "parquet", None
     h = read_header(src)
-    return h.file, h.header, h.header_line, "csv"
+    return h.file, h.header, h.header_line, "csv", h
 
 
 def _check_columns(kind, header, src):
-    _, names, line, _ = header
+    _, names, line, _, _ = header
     missing = [c for c, d in file_columns(kind).items() if d.get("required") and c not in names]
     if missing:
         plural = "s" if len(missing) > 1 else ""
@@ -306,12 +313,12 @@ def _check_columns(kind, header, src):
                           "through a mapping", file=src, line=line)
 
 
-def _raw_frame(spark, src, header):
+def _raw_frame(spark, src, header, split_bytes=None):
     """The raw cells as a Spark DataFrame of strings plus ``__file``, ``__line``; and the
     CSV table's bad records, read count, encoding and delimiter."""
     from pyspark.sql import functions as F
 
-    display, names, _, fmt = header
+    display, names, _, fmt, head = header
     if fmt == "parquet":
         df = spark.read.parquet(str(src))
         single = src.is_file()
@@ -321,23 +328,18 @@ def _raw_frame(spark, src, header):
         raw = df.select(*cols, fname.alias("__file"),
                         (F.col("_metadata.row_index") + F.lit(2)).cast("long").alias("__line"))
         return raw, [], None, None, None
-    t = read_csv_table(src)
-    pdf = t.data.copy()
-    pdf["__file"] = t.file
-    pdf["__line"] = t.lines.astype("int64")
-    ddl = ", ".join([f"{_q(n)} string" for n in t.header] + ["__file string", "__line long"])
-    raw = spark.createDataFrame(pdf, ddl) if len(pdf) else spark.createDataFrame([], ddl)
-    return raw, t.bad, t.read, t.encoding, t.delimiter
+    t = read_csv_spark(spark, src, head, split_bytes=split_bytes)
+    return t.data, t.bad, t.read, t.encoding, t.delimiter
 
 
-def _read_kind(spark, kind, src, header, phone_region, registry):
+def _read_kind(spark, kind, src, header, phone_region, registry, split_bytes=None):
     """Validate one file in Spark: two jobs (the problems, the count of rows taken), plus a
     count of the rows read for Parquet."""
     from pyspark.sql import Window
     from pyspark.sql import functions as F
 
-    display, names, _, fmt = header
-    raw, bad_records, nread, encoding, delimiter = _raw_frame(spark, src, header)
+    display, names, _, fmt, _ = header
+    raw, bad_records, nread, encoding, delimiter = _raw_frame(spark, src, header, split_bytes)
     opts = TableOptions(decimal_comma=delimiter not in (None, ","), phone_region=phone_region)
     schema = file_columns(kind)
     spec = case_schema()["files"][kind]
