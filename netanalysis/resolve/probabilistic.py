@@ -14,8 +14,9 @@ Notes
 - ``name``: best over the names and aliases of both records
   (:func:`netanalysis.resolve.names.name_similarity`, which handles accents, initials,
   spelling variants, swapped and dropped second surnames): ``exact`` (the same tokens, in any
-  order; a hyphenated double surname gives the same tokens), ``surname_dropped`` (the longer
-  name is the shorter one, in order, plus one last token: a dropped second surname),
+  order, each as often; a hyphenated double surname gives the same tokens),
+  ``surname_dropped`` (the longer name is the shorter one, in order, plus one last token: a
+  dropped second surname),
   ``part_missing`` (the tokens of one name are another subset of the other's: a dropped
   middle name, a dropped first surname), ``close``
   (similarity >= 0.9: typos, phonetic variants), ``partial`` (>= ``min_name_similarity``),
@@ -81,6 +82,7 @@ References
 
 from __future__ import annotations
 
+from collections import Counter
 from itertools import combinations
 
 import numpy as np
@@ -565,7 +567,10 @@ def _name_levels(feat, i, j, min_sim, width=8):
         A, B = T[a], T[b]
         la, lb = lens[a], lens[b]
         va, vb = A >= 0, B >= 0
-        eq = (A[:, :, None] == B[:, None, :]) & va[:, :, None] & vb[:, None, :]
+        # identical tokens matched one to one: the c-th copy of a token in one name with
+        # its c-th copy in the other (a repeated surname counts twice)
+        eq = ((A[:, :, None] == B[:, None, :]) & (_copy_rank(A)[:, :, None] ==
+              _copy_rank(B)[:, None, :]) & va[:, :, None] & vb[:, None, :])
         ex_a, ex_b = eq.any(2), eq.any(1)
         n_ex = ex_a.sum(1)
         all_b = (ex_b | ~vb).all(1)
@@ -624,6 +629,13 @@ def _name_levels(feat, i, j, min_sim, width=8):
                 p *= tok_freq.get(t, 1.0 / max(feat["n"], 1))
             tf[q] = max(p, floor)
     return lvl, sim, tf
+
+
+def _copy_rank(T):
+    """Per cell of a token-id array: how many earlier cells of its row hold the same token."""
+    w = T.shape[1]
+    before = np.tril(np.ones((w, w), dtype=bool), -1)          # before[x, y]: y < x
+    return ((T[:, :, None] == T[:, None, :]) & before).sum(2)
 
 
 def _token_table(feat, width):
@@ -698,22 +710,23 @@ def _name_level(na, nb, min_sim):
     The similarity is :func:`netanalysis.resolve.names.name_similarity`'s score (greedy
     token matching, best pair first; exact tokens first, then
     :func:`~netanalysis.resolve.names.token_similarity`), without building its reason.
+    Tokens are compared as multisets: a repeated surname (``Rodríguez Rodríguez``) counts
+    twice, so one of its copies with a typo is a close spelling of the other copy.
     """
     best = (0, 0.0, ())
     for ta in na:
-        sa = set(ta)
         for tb in nb:
             if not ta or not tb:
                 continue
-            sb = set(tb)
-            if sa == sb:
-                return _NAME_EXACT, 1.0, tuple(sorted(sa))
+            ca, cb = Counter(ta), Counter(tb)
+            if ca == cb:
+                return _NAME_EXACT, 1.0, tuple(sorted(ca))
             short, long_ = (ta, tb) if len(ta) <= len(tb) else (tb, ta)
-            ss, sl = set(short), set(long_)
-            if len(ss) >= 2 and ss <= sl:
+            cs, cl = (ca, cb) if short is ta else (cb, ca)
+            if len(cs) >= 2 and not (cs - cl):
                 dropped = len(long_) == len(short) + 1 and tuple(long_[:-1]) == tuple(short)
                 cand = (_NAME_DROP if dropped else _NAME_SUBSET, _similarity(short, long_),
-                        tuple(short) if dropped else tuple(sorted(ss)))
+                        tuple(short) if dropped else tuple(sorted(cs)))
             else:
                 sim = _similarity(short, long_)
                 cand = (2 if sim >= 0.9 else 1 if sim >= min_sim else 0, sim, ())
@@ -723,13 +736,27 @@ def _name_level(na, nb, min_sim):
 
 
 def _similarity(short, long_, extra_token_cost=0.04):
-    """name_similarity's score of two token tuples (`short` no longer than `long_`)."""
-    sl = set(long_)
-    rest_s = [t for t in short if t not in sl]
-    used = {t for t in short if t in sl}
-    rest_l = [t for t in long_ if t not in used]
+    """name_similarity's score of two token tuples (`short` no longer than `long_`).
+
+    Identical tokens are matched one to one first (a token twice in one name matches at
+    most twice), the rest greedily by :func:`~netanalysis.resolve.names.token_similarity`.
+    """
+    left = Counter(long_)
+    rest_s = []
+    real = False
+    for t in short:
+        if left[t] > 0:
+            left[t] -= 1
+            real = real or len(t) > 1
+        else:
+            rest_s.append(t)
+    rest_l = []
+    for t in reversed(long_):          # the unmatched copies, in the order of `long_`
+        if left[t] > 0:
+            left[t] -= 1
+            rest_l.append(t)
+    rest_l.reverse()
     total = float(len(short) - len(rest_s))
-    real = any(len(t) > 1 for t in short if t in sl)
     n_matched = len(short) - len(rest_s)
     if rest_s and rest_l:
         cands = []
