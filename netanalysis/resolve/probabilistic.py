@@ -627,8 +627,19 @@ def _name_levels(feat, i, j, min_sim, width=8):
     Tc = _copy_coded(feat, width)
     simple_idx = np.flatnonzero(simple)
     si, sj = i[simple_idx], j[simple_idx]
-    swap_all = lens[si] > lens[sj]
-    long_len = np.where(swap_all, lens[si], lens[sj])
+    swap = lens[si] > lens[sj]
+    sa, sb = np.where(swap, sj, si), np.where(swap, si, sj)     # sa: the shorter name
+    # each distinct (shorter name, longer name) once: every output is a function of the two
+    # token rows (half the pairs at 100,000 records are repeats of a name pair)
+    nid = _name_ids(feat, width)
+    codes, uniq = pd.factorize(nid[sa] * (int(nid.max()) + 1) + nid[sb])
+    rep = np.empty(len(uniq), dtype=np.int64)
+    rep[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)        # first pair of each
+    ra, rb = sa[rep], sb[rep]
+    u_lvl = np.zeros(len(rep), dtype=np.int8)
+    u_sim = np.zeros(len(rep))
+    u_tf = np.full(len(rep), np.nan)
+    long_len = lens[rb]
     # by the length of the longer name (arrays as wide as it), in chunks of pairs (the
     # token arrays take about 200 bytes a pair)
     for w in np.unique(long_len).tolist():
@@ -636,10 +647,9 @@ def _name_levels(feat, i, j, min_sim, width=8):
         for g in np.array_split(grp, max(1, -(-len(grp) // _CHUNK))):
             if not len(g):
                 continue
-            k = simple_idx[g]
-            a, b = np.where(swap_all[g], sj[g], si[g]), np.where(swap_all[g], si[g], sj[g])
-            _name_chunk(feat, k, a, b, T[:, :w], Tc[:, :w], lens, vocab, freq, ext, floor,
-                        min_sim, lvl, sim, tf)
+            _name_chunk(feat, g, ra[g], rb[g], T[:, :w], Tc[:, :w], lens, vocab, freq, ext,
+                        floor, min_sim, u_lvl, u_sim, u_tf)
+    lvl[simple_idx], sim[simple_idx], tf[simple_idx] = u_lvl[codes], u_sim[codes], u_tf[codes]
     toks = None
     tok_freq = None
     for q in np.flatnonzero(~simple):
@@ -709,6 +719,13 @@ def _name_chunk(feat, k, a, b, T, Tc, lens, vocab, freq, ext, floor, min_sim, lv
     tf[k] = np.where(lv >= _NAME_SUBSET, np.maximum(fa, floor), np.nan)
 
 
+def _name_ids(feat, width):
+    """One id per record: the same id for the same first-name token row."""
+    if "_fs_name_ids" not in feat:
+        feat["_fs_name_ids"] = _row_ids(_token_table(feat, width)[0])
+    return feat["_fs_name_ids"]
+
+
 def _copy_coded(feat, width):
     """The token table with each cell's copy number: ``token x width + copy`` (-1 padded).
 
@@ -748,22 +765,46 @@ def _extension_counts(feat, width):
     """Per record: how many records' first names are its first name plus one last token."""
     if "_fs_ext" not in feat:
         T, lens = _token_table(feat, width)[:2]
-        full = [tuple(row[:n_]) for row, n_ in zip(T.tolist(), lens.tolist())]
-        ext = {}
-        for t in full:
-            if len(t) >= 3:
-                ext[t[:-1]] = ext.get(t[:-1], 0) + 1
-        feat["_fs_ext"] = np.array([ext.get(t, 0) for t in full], dtype=np.int64)
-        feat["_fs_ext_words"] = ext
+        # the first name of each record of 3+ tokens without its last token, as a row
+        long_ = np.flatnonzero(lens >= 3)
+        P = T[long_].copy()
+        P[np.arange(len(long_)), lens[long_] - 1] = -1
+        ids = _row_ids(np.concatenate([T, P]))
+        cnt = np.bincount(ids[len(T):], minlength=int(ids.max()) + 1)
+        feat["_fs_ext"] = cnt[ids[:len(T)]].astype(np.int64)
+        feat["_fs_ext_prefixes"] = P
     return feat["_fs_ext"]
 
 
 def _extension_count(feat, short, width):
     """:func:`_extension_counts` for a token tuple (names of records with aliases)."""
     _extension_counts(feat, width)
+    if "_fs_ext_words" not in feat:     # {prefix token codes: records}, built on first use
+        ext = {}
+        for row in feat["_fs_ext_prefixes"].tolist():
+            key = tuple(c for c in row if c >= 0)
+            ext[key] = ext.get(key, 0) + 1
+        feat["_fs_ext_words"] = ext
     code = {w: c for c, w in enumerate(_vocab_list(feat))}
     key = tuple(code.get(t, -1) for t in short)
     return max(feat["_fs_ext_words"].get(key, 0), 1)
+
+
+def _row_ids(M):
+    """One id per row of an int array, equal for equal rows (a hash, checked exactly)."""
+    mult = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9,
+                     0x27D4EB2F165667C5, 0x94D049BB133111EB, 0xBF58476D1CE4E5B9,
+                     0xD6E8FEB86659FD93, 0xA0761D6478BD642F], dtype=np.uint64)
+    w = M.shape[1]
+    h = np.zeros(len(M), dtype=np.uint64)
+    for c in range(w):    # wraps around 2**64: a polynomial hash of the row
+        h = h * mult[c % len(mult)] + (M[:, c].astype(np.uint64) + np.uint64(c + 1))
+    ids, _ = pd.factorize(h)
+    rep = np.empty(int(ids.max()) + 1 if len(ids) else 0, dtype=np.int64)
+    rep[ids[::-1]] = np.arange(len(ids) - 1, -1, -1)
+    if len(ids) and not (M[rep[ids]] == M).all():     # a collision: sort the rows instead
+        ids = np.unique(M, axis=0, return_inverse=True)[1].ravel()
+    return np.asarray(ids, dtype=np.int64)
 
 
 def _vocab_list(feat):
