@@ -83,7 +83,6 @@ References
 from __future__ import annotations
 
 from collections import Counter
-from itertools import combinations
 
 import numpy as np
 import pandas as pd
@@ -983,20 +982,25 @@ def _with_name_blocks(feat, pairs, max_block):
     surnames and a typo in one token share a key; blocks of more than `max_block` records
     (very common names) are skipped.
     """
-    idx, keys = [], []
     T, lens, vocab = _token_table(feat, 8)[:3]
-    phon = [phonetic_key(w) if len(w) > 1 else None for w in vocab.tolist()]   # once a word
-    for k, row in enumerate(T.tolist()):
-        toks = sorted({phon[c] for c in row[:lens[k]] if phon[c] is not None})[:8]
-        if len(toks) < 2:
-            continue
-        subsets = {tuple(toks)}
-        if len(toks) >= 3:
-            subsets.update(c for c in combinations(toks, len(toks) - 1))
-        for sub in subsets:
-            idx.append(k)
-            keys.append("|".join(sub))
-    extra, _ = block_pairs(idx, keys, max_block)
+    phon = [phonetic_key(w) if len(w) > 1 else "" for w in vocab.tolist()]   # once a word
+    pc, _ = pd.factorize(np.asarray(phon, dtype=object))
+    pad = len(phon) + 1
+    pc = np.where(np.asarray(phon, dtype=object) == "", pad, pc)
+    # each record's set of phonetic keys: a sorted row of key ids, repeats and pads last
+    P = np.sort(np.where(T >= 0, pc[np.maximum(T, 0)], pad), axis=1)
+    P[:, 1:][P[:, 1:] == P[:, :-1]] = pad
+    P = np.sort(P, axis=1)
+    m = (P < pad).sum(1)
+    rows, recs = [P[m >= 2]], [np.flatnonzero(m >= 2)]
+    for d in range(P.shape[1]):      # with 3 keys or more, every set lacking one of them
+        sel = np.flatnonzero((m >= 3) & (m > d))
+        if len(sel):
+            rows.append(np.concatenate([np.delete(P[sel], d, axis=1),
+                                        np.full((len(sel), 1), pad)], axis=1))
+            recs.append(sel)
+    keys = _row_ids(np.concatenate(rows))
+    extra, _ = block_pairs(np.concatenate(recs), keys, max_block)
     if not len(extra):
         return pairs
     # the pairs of the name blocks not among the evidence pairs, as integer keys i x n + j
