@@ -116,8 +116,9 @@ def person_features(case, *, rare_name_max=2):
     aliases = persons["aliases"] if "aliases" in persons else pd.Series([None] * n)
     for nm, al in zip(persons["name"].tolist(), aliases.tolist()):
         v = {str(nm): None} if present(nm) else {}
-        for a in as_list(al):
-            v.setdefault(a, None)
+        if al is not None and not (isinstance(al, float) and al != al):   # most have none
+            for a in as_list(al):
+                v.setdefault(a, None)
         names_total.append(len(v))
         names.append(list(v)[:MAX_COMPARED_NAMES])
     birth = [b if present(b) else None for b in persons["birth_date"].tolist()] \
