@@ -22,6 +22,7 @@ Usage::
 
     python benchmarks/resolve_fs.py                      # 10k and 100k records
     python benchmarks/resolve_fs.py --sizes 1000000      # national scale (long)
+    python benchmarks/resolve_fs.py --sizes 100000 --before /path/to/main   # same merges?
 """
 
 from __future__ import annotations
@@ -107,6 +108,55 @@ def run_ours(case, model):
     with _Peak() as pk:
         m = resolve_entities(case, settings=settings)
     return m, pk
+
+
+_BEFORE = """
+import pickle, sys, time
+from netanalysis.resolve import resolve_entities
+from netanalysis.settings import load_settings
+case = pickle.load(open(sys.argv[1], "rb"))
+t = time.perf_counter()
+m = resolve_entities(case, settings=load_settings(env={}, resolve={"model": sys.argv[3]}))
+m.attrs["seconds"] = time.perf_counter() - t
+m.to_pickle(sys.argv[2])
+"""
+
+
+def run_before(case, model, checkout):
+    """Resolve `case` with the code of another checkout (a subprocess), for the same input.
+
+    Returns its merges (``attrs["seconds"]``: its time), or None when it failed (said).
+    """
+    import pickle
+    import subprocess
+    import sys
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        src, out = os.path.join(tmp, "case.pkl"), os.path.join(tmp, "merges.pkl")
+        with open(src, "wb") as fh:
+            pickle.dump(case, fh)
+        env = {**os.environ, "PYTHONPATH": os.path.abspath(checkout)}
+        res = subprocess.run([sys.executable, "-c", _BEFORE, src, out, model], env=env,
+                             capture_output=True, text=True)
+        if res.returncode:
+            print(f"  before ({checkout}) failed: {res.stderr.strip().splitlines()[-1:]}")
+            return None
+        return pd.read_pickle(out)
+
+
+def _compare_merges(before, after):
+    """``identical`` or the rows only one of two merge tables has, in words."""
+    cols = ["kept_id", "merged_id", "score", "reason", "via_id", "evidence", "decision"]
+    a = before[cols].astype(str).apply(tuple, axis=1)
+    b = after[cols].astype(str).apply(tuple, axis=1)
+    if len(a) == len(b) and (a.to_numpy() == b.to_numpy()).all():
+        same_review = before.attrs.get("review") == after.attrs.get("review")
+        return "identical merges" + (" and review list" if same_review else
+                                     " (the review list differs)")
+    only_a, only_b = set(a) - set(b), set(b) - set(a)
+    return (f"merges differ: {len(only_a):,} rows only before, {len(only_b):,} only now "
+            f"({len(a):,} / {len(b):,} merges)")
 
 
 def run_splink(records, threshold, seed, keep_predictions=False, rule_recall=1 - 0.75 ** 2):
@@ -219,7 +269,7 @@ def _done(name, rows):
           flush=True)
 
 
-def bench(n, seed, threshold, skip_splink, skip_rules, gen=None, skip_fs=False):
+def bench(n, seed, threshold, skip_splink, skip_rules, gen=None, skip_fs=False, before=None):
     from netanalysis.ingest import case_from_records
     from netanalysis.synth.records import RECORD_VARIANTS, person_records
 
@@ -250,6 +300,12 @@ def bench(n, seed, threshold, skip_splink, skip_rules, gen=None, skip_fs=False):
     review = {tuple(sorted((x["id_a"], x["id_b"]))) for x in m.attrs.get("review", [])}
     rows["(b) merged + review.csv"] = (pk, _score(fs_pairs | review, truth), "")
     _done("(b) fellegi_sunter", rows)
+    if before:   # the same input through another checkout's code: time and equality
+        old = run_before(case, "fellegi_sunter", before)
+        if old is not None:
+            print(f"  before ({before}): fellegi_sunter {old.attrs['seconds']:.1f} s "
+                  f"({old.attrs['seconds'] / pk.seconds:.2f}x the time now); "
+                  f"{_compare_merges(old, m)}", flush=True)
     if not skip_splink:
         try:
             pairs, pk = run_splink(r, threshold, seed, rule_recall=1 - (
@@ -283,13 +339,16 @@ def main(argv=None):
     ap.add_argument("--duplicate-share", type=float, default=0.3)
     ap.add_argument("--phone-rate", type=float, default=0.5)
     ap.add_argument("--document-rate", type=float, default=0.5)
+    ap.add_argument("--before", metavar="CHECKOUT",
+                    help="also run Fellegi-Sunter with the code of this checkout on the same "
+                         "records: its time and whether the merges are identical")
     args = ap.parse_args(argv)
     print(f"entity resolution benchmark ({os.cpu_count()} CPUs, "
           f"{psutil.virtual_memory().total / 2**30:.0f} GiB, load {os.getloadavg()[0]:.1f})")
     for n in args.sizes:
         bench(n, args.seed, args.splink_threshold, args.no_splink, args.no_rules,
               {"duplicate_share": args.duplicate_share, "phone_rate": args.phone_rate,
-               "document_rate": args.document_rate}, args.no_fs)
+               "document_rate": args.document_rate}, args.no_fs, args.before)
     return 0
 
 

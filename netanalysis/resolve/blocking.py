@@ -136,9 +136,16 @@ def block_pairs(index, keys, max_block):
     Returns
     -------
     pairs : DataFrame
-        ``i``, ``j`` (``i < j``) and ``n`` (how many keys the pair shares).
+        ``i``, ``j`` (``i < j``) and ``n`` (how many keys the pair shares), sorted by ``i``
+        then ``j``.
     skipped : int
         Number of blocks skipped for size.
+
+    Notes
+    -----
+    Vectorised: the blocks of each size ``s`` give their ``s (s - 1) / 2`` pairs at once
+    (one array per size), and the pairs are counted with one ``numpy.unique``; memory is
+    the number of within-block pairs.
 
     See Also
     --------
@@ -150,27 +157,34 @@ def block_pairs(index, keys, max_block):
     >>> p.values.tolist(), skipped
     ([[0, 1, 1]], 1)
     """
-    df = pd.DataFrame({"i": np.asarray(index, dtype=np.int64), "k": np.asarray(keys, dtype=object)})
-    df = df[df["k"].notna() & (df["k"] != "")].drop_duplicates()
+    idx = np.asarray(index, dtype=np.int64)
+    k = np.asarray(keys, dtype=object)
     empty = pd.DataFrame({"i": pd.Series(dtype=np.int64), "j": pd.Series(dtype=np.int64),
                           "n": pd.Series(dtype=np.int64)})
-    if df.empty:
+    if not len(idx):
         return empty, 0
-    codes, _ = pd.factorize(df["k"])
-    sizes = np.bincount(codes)
-    size = sizes[codes]
-    skipped = int(((sizes > max_block)).sum())
-    keep = (size >= 2) & (size <= max_block)
-    d = pd.DataFrame({"c": codes[keep], "i": df["i"].to_numpy()[keep]})
-    if d.empty:
+    codes, _ = pd.factorize(k)          # None and NaN give -1
+    ok = (codes >= 0) & (k != "")
+    idx, codes = idx[ok], codes[ok].astype(np.int64)
+    if not len(idx):
+        return empty, 0
+    # one occurrence per (key, record), sorted by key then record
+    width = int(idx.max()) + 1
+    occ = np.unique(codes * width + idx)
+    c, r = occ // width, occ % width
+    sizes = np.bincount(c)
+    skipped = int((sizes > max_block).sum())
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    keys_out = []
+    for s_ in np.unique(sizes[(sizes >= 2) & (sizes <= max_block)]).tolist():
+        blocks = np.flatnonzero(sizes == s_)
+        members = r[starts[blocks][:, None] + np.arange(s_)]     # ascending in each block
+        p, q = np.triu_indices(s_, 1)
+        keys_out.append((members[:, p] * width + members[:, q]).ravel())
+    if not keys_out:
         return empty, skipped
-    m = d.merge(d, on="c", suffixes=("", "_b"))
-    m = m[m["i"] < m["i_b"]]
-    if m.empty:
-        return empty, skipped
-    out = m.groupby(["i", "i_b"], sort=False).size().reset_index()
-    out.columns = ["i", "j", "n"]
-    return out.astype(np.int64), skipped
+    pair, n = np.unique(np.concatenate(keys_out), return_counts=True)
+    return pd.DataFrame({"i": pair // width, "j": pair % width, "n": n.astype(np.int64)}), skipped
 
 
 def candidate_pairs(feat, *, max_block=50, max_contact_degree=50, min_shared_contacts=2):
@@ -301,8 +315,11 @@ def blocking_keys(feat):
     bi, bk = [], []
     mi, mk = [], []
     tok_i, tok_k = [], []
-    for i, (names, bd) in enumerate(zip(feat["names"], feat["birth"])):
-        keys = {phonetic_key(t) for nm in names for t in name_tokens(nm) if len(t) > 1}
+    tokens = feat.get("tokens")
+    if tokens is None:   # features made without tokens
+        tokens = [[name_tokens(nm) for nm in names] for names in feat["names"]]
+    for i, (toks, bd) in enumerate(zip(tokens, feat["birth"])):
+        keys = {phonetic_key(t) for tt in toks for t in tt if len(t) > 1}
         for k in keys:
             tok_i.append(i)
             tok_k.append(k)

@@ -150,9 +150,12 @@ class _Context:
         self.f = feat
         self.cfg = dict(cfg)   # a plain dict: a settings section's lookup walks its fields
         self.docs = {}
-        for r in feat["docs"].itertuples(index=False):
-            if r.key:
-                self.docs.setdefault(int(r.i), []).append((r.key, r.kind, r.country, r.number))
+        d = feat["docs"]
+        for i, key, kind, country, number in zip(d["i"].tolist(), d["key"].tolist(),
+                                                 d["kind"].tolist(), d["country"].tolist(),
+                                                 d["number"].tolist()):
+            if key:
+                self.docs.setdefault(int(i), []).append((key, kind, country, number))
         self.phones = {}
         for i, k in zip(feat["phones"]["i"].tolist(), feat["phones"]["key"].tolist()):
             if k:

@@ -162,8 +162,9 @@ def resolve_entities(case, *, settings=None, decisions=None, progress=None):
     fs = None
     if cfg["model"] == "fellegi_sunter":   # probabilistic scoring: resolve/probabilistic.py
         from netanalysis.resolve.probabilistic import score_pairs
-        fs = score_pairs(feat, pairs, cfg, explain=pair_comparer(feat, cfg), progress=progress)
-        scored = pd.DataFrame(fs["accepted"]) if fs["accepted"] else pd.DataFrame()
+        # explained after clustering: only the merges written out (explain_merges below)
+        fs = score_pairs(feat, pairs, cfg, explain=None, progress=progress)
+        scored = fs["accepted"]
         progress.say(f"resolution: {len(scored):,} pairs accepted")
     else:
         scored = compare_pairs(feat, pairs, settings=cfg, progress=progress)   # the scorer
@@ -172,7 +173,8 @@ def resolve_entities(case, *, settings=None, decisions=None, progress=None):
         forced = compare_pairs(feat, forced, settings=cfg, prefilter=False)
     out = cluster_pairs(case, feat, scored, forced=forced, vetoes=vetoes)
     if fs is not None:   # the review list and the model's parameters travel with the merges
-        from netanalysis.resolve.probabilistic import review_table
+        from netanalysis.resolve.probabilistic import explain_merges, review_table
+        out = explain_merges(out, feat, pair_comparer(feat, cfg))
         ids = feat["ids"]
         decided = pd.DataFrame([{"id_a": ids[int(r.i)], "id_b": ids[int(r.j)]}
                                 for d in (forced, vetoes) if d is not None and len(d)

@@ -80,7 +80,9 @@ def person_features(case, *, rare_name_max=2):
     -------
     dict
         ``ids`` (list), ``n``, ``names`` (name and aliases per record, the first
-        :data:`MAX_COMPARED_NAMES`), ``names_total`` (how many distinct ones each has),
+        :data:`MAX_COMPARED_NAMES`), ``tokens`` (their
+        :func:`~netanalysis.resolve.names.name_tokens`, one tuple per name, computed once
+        per distinct name), ``names_total`` (how many distinct ones each has),
         ``birth``, ``y``/``m``/``d`` (int arrays, 0 = unknown), ``nat`` (sets), ``docs``
         (DataFrame ``i``, ``key``, ``kind``, ``country``, ``number``), ``phones`` (``i``,
         ``key``), ``contacts`` (``i``, ``node``), ``degree`` (int array), ``linked`` (set of
@@ -114,8 +116,9 @@ def person_features(case, *, rare_name_max=2):
     aliases = persons["aliases"] if "aliases" in persons else pd.Series([None] * n)
     for nm, al in zip(persons["name"].tolist(), aliases.tolist()):
         v = {str(nm): None} if present(nm) else {}
-        for a in as_list(al):
-            v.setdefault(a, None)
+        if al is not None and not (isinstance(al, float) and al != al):   # most have none
+            for a in as_list(al):
+                v.setdefault(a, None)
         names_total.append(len(v))
         names.append(list(v)[:MAX_COMPARED_NAMES])
     birth = [b if present(b) else None for b in persons["birth_date"].tolist()] \
@@ -168,7 +171,18 @@ def person_features(case, *, rare_name_max=2):
     else:
         contacts = pd.DataFrame({"i": pd.Series(dtype=np.int64), "node": pd.Series(dtype=object)})
     # full-name keys (sorted tokens) and how many records carry each: rare names count more
-    keys = [" ".join(sorted(name_tokens(v[0]))) if v else "" for v in names]
+    # the tokens of every name (names.name_tokens), normalised once per distinct name
+    seen = {}
+    tokens = []
+    for v in names:
+        row = []
+        for x in v:
+            t = seen.get(x)
+            if t is None:
+                t = seen[x] = name_tokens(x)
+            row.append(t)
+        tokens.append(row)
+    keys = [" ".join(sorted(t[0])) if t else "" for t in tokens]
     nk, uniq = pd.factorize(pd.Series(keys, dtype=object))
     counts = np.bincount(nk)
     ntok = np.array([len(k.split()) for k in keys], dtype=np.int64)
@@ -176,7 +190,8 @@ def person_features(case, *, rare_name_max=2):
     rare = (counts[nk] <= rare_max) & (ntok >= 3)
     degree = np.bincount(contacts["i"].to_numpy(np.int64), minlength=n) if len(contacts) \
         else np.zeros(n, dtype=np.int64)
-    return {"ids": ids, "n": n, "names": names, "names_total": names_total, "birth": birth, "y": y, "m": m, "d": d,
+    return {"ids": ids, "n": n, "names": names, "tokens": tokens, "names_total": names_total, "birth": birth,
+            "y": y, "m": m, "d": d,
             "nat": nat, "sex": sex, "docs": docs_f, "phones": phones_f, "contacts": contacts,
             "degree": degree, "linked": linked, "name_key": nk.astype(np.int64),
             "name_count": counts[nk], "rare": rare}

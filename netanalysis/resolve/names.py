@@ -76,8 +76,24 @@ def normalize_name(text):
     """
     if text is None or (isinstance(text, float) and text != text):
         return ""
-    s = unidecode(str(text)).lower().replace("'", "").replace("\u2019", "")
+    s = str(text)
+    if not s.isascii():
+        # unidecode transliterates character by character, without context: the same as
+        # unidecode(s), with each distinct character looked up once (str.translate in C)
+        s = s.translate(_TRANSLITERATION)
+    s = s.lower().replace("'", "").replace("\u2019", "")
     return " ".join(_SEP.sub(" ", s).split())
+
+
+class _Transliteration(dict):
+    """``{code point: unidecode(character)}``, filled on first use of each character."""
+
+    def __missing__(self, code):
+        out = self[code] = unidecode(chr(code))
+        return out
+
+
+_TRANSLITERATION = _Transliteration()
 
 
 @lru_cache(maxsize=200_000)

@@ -108,3 +108,14 @@ def test_huge_names_compare_with_few_token_pairs(monkeypatch):
     names.name_similarity(" ".join(["jose", "luis", "perez"] * 1000),
                           " ".join(["jose", "perez", "luis"] * 1000) + " gomez")
     assert len(calls) <= names.MAX_NAME_TOKENS ** 2
+
+
+def test_normalize_transliterates_every_character_as_unidecode_does():
+    # the per-character cache must give unidecode's output for any text, not only accents
+    from unidecode import unidecode
+    texts = ["Łukasz Øster-Straße", "Σωκράτης Παπαδόπουλος", "Алексей Иванов", "Nguyễn Văn Đức",
+             "محمد الحزمي", "ǅemal Æsir", "José Ñúñez", "ﬁnn ½", "山田 太郎"]
+    for t in texts:
+        s = unidecode(t).lower().replace("'", "")
+        want = " ".join("".join(c if c.isalnum() and c.isascii() else " " for c in s).split())
+        assert normalize_name.__wrapped__(t) == want

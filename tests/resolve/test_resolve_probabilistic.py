@@ -250,3 +250,42 @@ def test_a_dropped_second_surname_is_a_level_of_its_own_with_counted_frequency()
     assert lv["tf"][:2].tolist() == pytest.approx([3 / 8, 1 / 8])
     # part_missing keeps the product of token frequencies: ana 7/8, garcia 5/8
     assert lv["tf"][2] == pytest.approx(7 / 8 * 5 / 8)
+
+
+def test_a_typo_in_a_repeated_surname_is_a_close_spelling_not_a_different_name():
+    # "Rodríguez Rodríguez": the typo copy is compared with the other copy, one token to one
+    # (name_similarity says 0.948 for these); both the one-name path (vectorised) and the
+    # aliases path (P5 has an alias) must agree, in either order of the pair
+    names = [("Juan Rordíguez Rodríguez", None), ("Juan Rodríguez Rodríguez", None),
+             ("Juan Rodríguez", None), ("Juan Rodríguez Rodríguez", "J. R.")]
+    f = person_features(case_from_records(persons=[
+        {"id": f"P{k}", "name": x, **({"aliases": al} if al else {})}
+        for k, (x, al) in enumerate(names)]))
+    pairs = pd.DataFrame({"i": [0, 1, 0, 2, 1], "j": [1, 0, 3, 1, 3]})
+    lv = comparison_vectors(f, pairs)
+    got = [COMPARISONS["name"][x] for x in lv["name"]]
+    assert got == ["close", "close", "close", "surname_dropped", "exact"]
+    assert lv["name_score"][:3].tolist() == [0.948, 0.948, 0.948]
+    # "Juan Rodríguez" lacks one copy: a dropped surname, not the same name
+    assert lv["name_score"][3] == pytest.approx(0.96)
+
+
+def test_merges_explained_after_clustering_carry_their_own_pairs_reasons():
+    # the Fellegi-Sunter merges are explained once per merged record, after clustering: each
+    # reason must be the rule's reason of that row's own pair (merged_id, via_id)
+    from netanalysis.resolve.compare import pair_comparer
+    from netanalysis.synth.records import person_records
+    r = person_records(1500, seed=3)
+    case = case_from_records(persons=r["persons"], documents=r["documents"], phones=r["phones"])
+    s = fs_settings()
+    m = resolve_entities(case, settings=s)
+    assert len(m) and (m["decision"] == "auto").all()
+    f = person_features(case)
+    explain = pair_comparer(f, s.resolve)
+    pos = {x: k for k, x in enumerate(f["ids"])}
+    for r in m.itertuples(index=False):
+        a, b = sorted((pos[r.merged_id], pos[r.via_id]))
+        want = explain(a, b)
+        assert r.reason.startswith("match probability ")
+        assert r.reason.endswith("Fellegi-Sunter); " + want["reason"])
+        assert (r.name_score, r.evidence) == (want["name_score"], want["evidence"])
