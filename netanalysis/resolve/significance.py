@@ -109,6 +109,7 @@ References
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -116,7 +117,8 @@ from scipy import special, stats
 
 __all__ = ["expected_cooccurrence", "cooccurrence_pvalue", "poisson_tail",
            "shared_size_pvalue", "count_testable",
-           "tarone_level", "collision_rate", "cooccurrence_tests", "identifier_tests",
+           "tarone_level", "collision_rate", "cooccurrence_tests", "cooccurrence_level",
+           "cooccurrence_pvalues", "CooccurrenceLevel", "identifier_tests", "identifier_pvalues",
            "benjamini_hochberg", "surprise", "JOURNEY_WEIGHT"]
 
 #: Weight of the journeys in co-travel's weighted Bonferroni combination with bookings.
@@ -479,6 +481,76 @@ def cooccurrence_tests(pairs, persons, *, fdr, seeds=None, booking_rate=None, si
     identifier_tests, count_testable
     """
     fdr = _check_fdr(fdr)
+    out = pairs.copy()
+    if not len(out):
+        return out.assign(lam=np.zeros(0), p=np.ones(0), keep=np.zeros(0, dtype=bool))
+    level = cooccurrence_level(persons, fdr=fdr, seeds=seeds,
+                               booking_rate=booking_rate if "kb" in out else None)
+    out = cooccurrence_pvalues(out, persons, level, sizes=sizes)
+    t = out["testable"].to_numpy(bool)
+    keep = np.zeros(len(out), dtype=bool)
+    keep[t] = benjamini_hochberg(out["p"].to_numpy(float)[t], max(level.m, int(t.sum())), fdr)
+    return out.drop(columns="testable").assign(keep=keep)
+
+
+class CooccurrenceLevel(NamedTuple):
+    """The family of a co-occurrence test, from the persons' margins alone
+    (:func:`cooccurrence_level`): what :func:`cooccurrence_pvalues` needs besides a pair's
+    own persons, so that pairs can be tested in batches (on Spark's executors) and only those
+    that can pass brought together for Benjamini-Hochberg."""
+
+    #: Tarone-Gilbert level: a pair is tested when its smallest attainable p-value is <= tau.
+    tau: float
+    #: Tests of the family cut to ``tau`` (Benjamini-Hochberg's ``m``).
+    m: int
+    #: ``L``, all incidences of the events computed.
+    n_inc: float
+    #: Collision rate of booking references; None: bookings are not tested.
+    booking_rate: float | None = None
+    #: Bookings held, all persons together (the records of the joint-act null).
+    booking_records: float = 0.0
+
+
+def cooccurrence_level(persons, *, fdr, seeds=None, booking_rate=None):
+    """Return the family of the co-occurrence tests of `persons`: the Tarone-Gilbert level,
+    the number of tests it keeps and the totals every pair's test needs.
+
+    It depends on the margins only (see the module notes), so it is computed once, and
+    :func:`cooccurrence_pvalues` then tests any batch of pairs with it.
+
+    Parameters
+    ----------
+    persons : DataFrame
+        Every person with an activity: ``pid``, ``s``, ``d``; with bookings also ``nb``.
+    fdr : float
+        Level ``q`` of the false-discovery-rate control.
+    seeds : array_like, optional
+        Ids (``pid`` values) of the persons of interest: the family is then the pairs with one
+        of them.
+    booking_rate : float, optional
+        Collision rate of booking references; bookings are tested when given and some person
+        holds one.
+
+    Returns
+    -------
+    CooccurrenceLevel
+
+    Examples
+    --------
+    The case of :func:`cooccurrence_tests`: 402 persons; at the level found, ``tau = q / K``,
+    only the pair of A and B (three journeys each) is in the family:
+
+    >>> import pandas as pd
+    >>> persons = pd.DataFrame({"pid": range(402), "s": 3.0, "d": [3, 3] + [1] * 400})
+    >>> lv = cooccurrence_level(persons, fdr=0.05)
+    >>> lv.m, lv.n_inc, f"{lv.tau:.4f} = 0.05 / {0.05 / lv.tau:.0f}"
+    (1, 406.0, '0.0071 = 0.05 / 7')
+
+    See Also
+    --------
+    cooccurrence_pvalues, cooccurrence_tests, tarone_level
+    """
+    fdr = _check_fdr(fdr)
     s = persons["s"].to_numpy(float)
     d = persons["d"].to_numpy(np.int64)
     two_w = float(s.sum())
@@ -487,29 +559,15 @@ def cooccurrence_tests(pairs, persons, *, fdr, seeds=None, booking_rate=None, si
     idx = pd.Index(persons["pid"])
     seed_mask = None if seeds is None else idx.isin(list(seeds))
     m_all = n * (n - 1) // 2 if seed_mask is None else int(seed_mask.sum()) * max(n - 1, 0)
-    out = pairs.copy()
-    if not len(out) or two_w <= 0:
-        return out.assign(lam=np.zeros(len(out)), p=np.ones(len(out)),
-                          keep=np.zeros(len(out), dtype=bool))
-    ia, ib = idx.get_indexer(out["a"]), idx.get_indexer(out["b"])
-    if (ia < 0).any() or (ib < 0).any():
-        from netanalysis.errors import InputError
-        raise InputError("cooccurrence_tests: a pair names a person missing from `persons`")
-    sa, sb = s[ia], s[ib]
-    lam = expected_cooccurrence(sa, sb, d[ia], d[ib], n_inc)
-    p = poisson_tail(out["k"].to_numpy(float), lam)
-    dmin = np.minimum(d[ia], d[ib])
+    if two_w <= 0:
+        return CooccurrenceLevel(0.0, 0, 0.0)
     wj = 1.0
-    bookings = (booking_rate is not None and "kb" in out and "nb" in persons
+    bookings = (booking_rate is not None and "nb" in persons
                 and bool((persons["nb"] > 0).any()))
     if bookings:
         wj = JOURNEY_WEIGHT
         nb = persons["nb"].to_numpy(float)
         r2 = float(collision_rate(2, booking_rate, nb.sum()))
-        kb = out["kb"].fillna(0).to_numpy(float)
-        ub = np.maximum(out["ub"].fillna(2).to_numpy(float), 2.0)
-        lam_b = nb[ia] * nb[ib] * collision_rate(ub, booking_rate, nb.sum())
-        p_b = poisson_tail(kb, lam_b)
     x = s * d      # max(s_a d_b, s_b d_a) <= c implies x_a x_b <= c^2: a conservative count
     cut_j = lambda tau: lambda m: (n_inc * special.gammaincinv(m, min(wj * tau, 1.0))) ** 2  # noqa: E731
     act = np.flatnonzero(s > 0)
@@ -529,6 +587,84 @@ def cooccurrence_tests(pairs, persons, *, fdr, seeds=None, booking_rate=None, si
         return min(c, m_all)
 
     tau, m_r = tarone_level(count, fdr, m_all)
+    if not bookings:
+        return CooccurrenceLevel(float(tau), int(m_r), n_inc)
+    return CooccurrenceLevel(float(tau), int(m_r), n_inc, float(booking_rate), float(nb.sum()))
+
+
+def cooccurrence_pvalues(pairs, persons, level, *, sizes=True):
+    """Return each pair's p-value and whether it is in the family of `level`.
+
+    The per-pair half of :func:`cooccurrence_tests`: a pair's result depends only on its own
+    row, its two persons' margins and `level`, so `pairs` may be any batch of the pair table
+    and `persons` any table holding at least the batch's persons.
+
+    Parameters
+    ----------
+    pairs : DataFrame
+        As for :func:`cooccurrence_tests`: ``a``, ``b``, ``k``; ``kb``, ``ub`` with bookings;
+        ``ls`` for the size-aware p-value.
+    persons : DataFrame
+        ``pid``, ``s``, ``d`` (``nb`` with bookings, ``f`` for sizes) of every person `pairs`
+        names, at least.
+    level : CooccurrenceLevel
+        From :func:`cooccurrence_level` on every person.
+    sizes : bool
+        As for :func:`cooccurrence_tests`.
+
+    Returns
+    -------
+    DataFrame
+        `pairs` with ``lam``, ``p`` and ``testable`` (in the family cut: only these go to
+        Benjamini-Hochberg, with ``m = max(level.m, testable pairs)``).
+
+    Raises
+    ------
+    InputError
+        A pair names a person missing from `persons`.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> persons = pd.DataFrame({"pid": range(402), "s": 3.0, "d": [3, 3] + [1] * 400})
+    >>> lv = cooccurrence_level(persons, fdr=0.05)
+    >>> r = cooccurrence_pvalues(pd.DataFrame({"a": [0, 2], "b": [1, 3], "k": [3, 1]}),
+    ...                          persons.iloc[:4], lv)
+    >>> r["testable"].tolist(), f"{r['p'][0]:.2g}"
+    ([True, False], '1.8e-06')
+
+    See Also
+    --------
+    cooccurrence_level, cooccurrence_tests, benjamini_hochberg
+    """
+    s = persons["s"].to_numpy(float)
+    d = persons["d"].to_numpy(np.int64)
+    n_inc, tau = float(level.n_inc), float(level.tau)
+    n = len(persons)
+    idx = pd.Index(persons["pid"])
+    out = pairs.copy()
+    if not len(out) or n_inc <= 0:
+        return out.assign(lam=np.zeros(len(out)), p=np.ones(len(out)),
+                          testable=np.zeros(len(out), dtype=bool))
+    ia, ib = idx.get_indexer(out["a"]), idx.get_indexer(out["b"])
+    if (ia < 0).any() or (ib < 0).any():
+        from netanalysis.errors import InputError
+        raise InputError("cooccurrence_tests: a pair names a person missing from `persons`")
+    sa, sb = s[ia], s[ib]
+    lam = expected_cooccurrence(sa, sb, d[ia], d[ib], n_inc)
+    p = poisson_tail(out["k"].to_numpy(float), lam)
+    dmin = np.minimum(d[ia], d[ib])
+    wj = 1.0
+    bookings = level.booking_rate is not None and "kb" in out and "nb" in persons
+    if bookings:
+        wj = JOURNEY_WEIGHT
+        nb = persons["nb"].to_numpy(float)
+        r2 = float(collision_rate(2, level.booking_rate, level.booking_records))
+        kb = out["kb"].fillna(0).to_numpy(float)
+        ub = np.maximum(out["ub"].fillna(2).to_numpy(float), 2.0)
+        lam_b = nb[ia] * nb[ib] * collision_rate(ub, level.booking_rate, level.booking_records)
+        p_b = poisson_tail(kb, lam_b)
+    x = s * d
     ok = (x[ia] * x[ib] <= (n_inc * special.gammaincinv(np.maximum(dmin, 1), min(wj * tau, 1.0)))
           ** 2 * (1 + 1e-12)) & (dmin > 0)
     if bookings:
@@ -546,9 +682,7 @@ def cooccurrence_tests(pairs, persons, *, fdr, seeds=None, booking_rate=None, si
                                     d[ia[sel]], d[ib[sel]], n_inc, fa, fb)
     if bookings:
         p = np.minimum(1.0, np.minimum(p / wj, p_b / (1.0 - wj)))
-    keep = np.zeros(len(out), dtype=bool)
-    keep[sel] = benjamini_hochberg(p[sel], max(m_r, len(sel)), fdr)
-    return out.assign(lam=lam, p=p, keep=keep)
+    return out.assign(lam=lam, p=p, testable=ok)
 
 
 def identifier_tests(pairs, persons, *, fdr, rate, seeds=None):
@@ -595,18 +729,69 @@ def identifier_tests(pairs, persons, *, fdr, rate, seeds=None):
     out = pairs.copy()
     if not len(out):
         return out.assign(lam=[], p=[], keep=np.zeros(0, dtype=bool))
+    out = identifier_pvalues(out, persons, rate=rate, records=float(d.sum()))
+    p = out["p"].to_numpy(float)
+    if seeds is None:
+        m = n * (n - 1) // 2
+    else:
+        m = int(idx.isin(list(seeds)).sum()) * max(n - 1, 0)
+    return out.assign(keep=benjamini_hochberg(p, max(m, len(out)), fdr))
+
+
+def identifier_pvalues(pairs, persons, *, rate, records):
+    """Return each pair's p-value under the joint-act null: the per-pair half of
+    :func:`identifier_tests`, for any batch of pairs (`records` counted over every holder).
+
+    Parameters
+    ----------
+    pairs : DataFrame
+        ``a``, ``b``, ``k``, ``u`` as for :func:`identifier_tests`.
+    persons : DataFrame
+        ``pid`` and ``d`` of every person `pairs` names, at least.
+    rate : float
+        Collision rate ``c`` of two unrelated records.
+    records : float
+        Records (person-value pairs) of that kind in the whole case: ``sum d`` over every
+        holder.
+
+    Returns
+    -------
+    DataFrame
+        `pairs` with ``lam`` and ``p``.
+
+    Raises
+    ------
+    InputError
+        A pair names a person missing from `persons`.
+
+    Examples
+    --------
+    The pairs of :func:`identifier_tests`' example, with only their persons at hand:
+
+    >>> import pandas as pd
+    >>> persons = pd.DataFrame({"pid": range(4), "d": 1})
+    >>> pairs = pd.DataFrame({"a": [0, 2], "b": [1, 3], "k": [1, 1], "u": [2, 40]})
+    >>> r = identifier_pvalues(pairs, persons, rate=1e-8, records=2000)
+    >>> [f"{x:.2g}" for x in r["p"]]
+    ['1e-08', '3.9e-07']
+
+    See Also
+    --------
+    identifier_tests, collision_rate
+    """
+    d = persons["d"].to_numpy(float)
+    idx = pd.Index(persons["pid"])
+    out = pairs.copy()
+    if not len(out):
+        return out.assign(lam=np.zeros(0), p=np.ones(0))
     ia, ib = idx.get_indexer(out["a"]), idx.get_indexer(out["b"])
     if (ia < 0).any() or (ib < 0).any():
         from netanalysis.errors import InputError
         raise InputError("identifier_tests: a pair names a person missing from `persons`")
     lam = d[ia] * d[ib] * collision_rate(np.maximum(out["u"].to_numpy(float), 2.0), rate,
-                                         d.sum())
+                                         float(records))
     p = poisson_tail(out["k"].to_numpy(float), lam)
-    if seeds is None:
-        m = n * (n - 1) // 2
-    else:
-        m = int(idx.isin(list(seeds)).sum()) * max(n - 1, 0)
-    return out.assign(lam=lam, p=p, keep=benjamini_hochberg(p, max(m, len(out)), fdr))
+    return out.assign(lam=lam, p=p)
 
 
 def benjamini_hochberg(p, m, q):
@@ -740,4 +925,7 @@ def _size_bound(k, ls, s_own, d_own, d_other, f_own, n_inc, max_terms):
                  np.minimum(np.exp(np.minimum(log_comb + log_x[:, None], 0.0)), tail), 0.0)
     # bound(k*) = sum_{j < k*} t_j + P(K >= k*), k* = 1 .. top + 1
     before = np.concatenate([np.zeros((n, 1)), np.cumsum(t[:, :-1], axis=1)], axis=1)
-    return np.min(before + tail, axis=1)
+    # each pair's own k* <= min(d_a, d_b, max(max_terms, k)) + 1: not the batch's largest, so
+    # a pair's p-value does not depend on the other pairs tested with it
+    own = np.minimum(np.maximum(dmin, 1), np.maximum(max_terms, k + 1))
+    return np.min(np.where(j <= own[:, None] + 1, before + tail, np.inf), axis=1)
