@@ -497,7 +497,17 @@ class CooccurrenceLevel(NamedTuple):
     """The family of a co-occurrence test, from the persons' margins alone
     (:func:`cooccurrence_level`): what :func:`cooccurrence_pvalues` needs besides a pair's
     own persons, so that pairs can be tested in batches (on Spark's executors) and only those
-    that can pass brought together for Benjamini-Hochberg."""
+    that can pass brought together for Benjamini-Hochberg.
+
+    Examples
+    --------
+    >>> CooccurrenceLevel(tau=0.005, m=10, n_inc=406.0).booking_rate is None
+    True
+
+    See Also
+    --------
+    cooccurrence_level, cooccurrence_pvalues
+    """
 
     #: Tarone-Gilbert level: a pair is tested when its smallest attainable p-value is <= tau.
     tau: float

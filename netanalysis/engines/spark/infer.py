@@ -385,7 +385,7 @@ def significant_pairs(pairs, margins, pvalues, fdr):
     >>> from functools import partial
     >>> from netanalysis.resolve.significance import identifier_pvalues
     >>> pairs, persons = identifier_tables(inc, event_incidences(inc, 50))  # doctest: +SKIP
-    >>> fn = partial(identifier_pvalues, rate=1e-8, records=float(persons["d"].sum()))
+    >>> fn = partial(identifier_pvalues, rate=1e-8, records=float(persons["d"].sum()))  # doctest: +SKIP
     >>> kept, m = significant_pairs(pairs, ["d"], fn, 0.05)  # doctest: +SKIP
     >>> kept[["a", "b"]].values.tolist(), m  # doctest: +SKIP
     ([['A', 'B']], 1)
@@ -400,21 +400,7 @@ def significant_pairs(pairs, margins, pvalues, fdr):
     q = float(fdr)
     summary = {f.name: (0 if isinstance(f.dataType, T.NumericType) else None) for f in fields}
 
-    def run(batches):
-        for df in batches:
-            per = pd.concat([df[[f"{x}"] + [f"{x}_{m}" for m in margins]].set_axis(
-                ["pid"] + list(margins), axis=1) for x in "ab"], ignore_index=True)
-            per = per.drop_duplicates("pid")
-            res = pvalues(df[keep_cols], per)
-            t = res["testable"].to_numpy(bool) if "testable" in res else np.ones(len(res), bool)
-            ok = t & (res["p"].to_numpy(float) <= q)
-            kept = res.loc[ok, keep_cols + ["lam", "p"]].assign(_m=np.int64(-1))
-            # one row per batch carries its number of tests (``_m >= 0``; other cells empty)
-            yield pd.concat([kept, pd.DataFrame({**{c: [v] for c, v in summary.items()},
-                                                 "lam": [0.0], "p": [1.0],
-                                                 "_m": [np.int64(t.sum())]})],
-                            ignore_index=True)
-
+    run = _batch_tests(pvalues, margins, keep_cols, summary, q)
     res = pairs.mapInPandas(run, out_schema).toPandas()
     is_sum = res["_m"].to_numpy(np.int64) >= 0
     m = int(res["_m"].to_numpy(np.int64)[is_sum].sum())
@@ -433,6 +419,25 @@ def _cooccurrence_kept(pairs, persons, margins, seed_ids, fdr, booking_rate):
     cand, m = significant_pairs(pairs, margins, partial(cooccurrence_pvalues, level=level), fdr)
     keep = benjamini_hochberg(cand["p"].to_numpy(float), max(level.m, m), fdr)
     return cand[keep].reset_index(drop=True)
+
+
+def _batch_tests(pvalues, margins, keep_cols, summary, q):
+    """The function :func:`significant_pairs` maps over the batches of pairs."""
+    def run(batches):
+        for df in batches:
+            per = pd.concat([df[[f"{x}"] + [f"{x}_{m}" for m in margins]].set_axis(
+                ["pid"] + list(margins), axis=1) for x in "ab"], ignore_index=True)
+            per = per.drop_duplicates("pid")
+            res = pvalues(df[keep_cols], per)
+            t = res["testable"].to_numpy(bool) if "testable" in res else np.ones(len(res), bool)
+            ok = t & (res["p"].to_numpy(float) <= q)
+            kept = res.loc[ok, keep_cols + ["lam", "p"]].assign(_m=np.int64(-1))
+            # one row per batch carries its number of tests (``_m >= 0``; other cells empty)
+            yield pd.concat([kept, pd.DataFrame({**{c: [v] for c, v in summary.items()},
+                                                 "lam": [0.0], "p": [1.0],
+                                                 "_m": [np.int64(t.sum())]})],
+                            ignore_index=True)
+    return run
 
 
 def _with_margins(pairs, persons, margins, broadcast):
