@@ -21,6 +21,11 @@ about ``legs / (r x C)``, less what the shuffle loses to the network (count on 1
 1 GbE cluster; measure one size on the cluster to calibrate). Cores that are shared (as on
 this machine, loaded by other jobs) lower ``r``: the figure is a lower bound.
 
+At the end it fits ``t0`` and ``r`` by least squares over every Spark run (``t`` against
+``legs / cores``), prints them, the fit per number of cores, and the time the model gives for
+larger tables and clusters (an extrapolation: see docs/spark.md for its caveats). The load
+average is printed before and after each run: the machine may be shared.
+
 Usage::
 
     python benchmarks/spark_jobs.py                              # 1M, 3M, 10M legs
@@ -31,6 +36,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import math
 import os
 import tempfile
 import time
@@ -61,7 +67,7 @@ def main(argv=None):
     ap.add_argument("--sizes", type=int, nargs="*", default=[1_000_000, 3_000_000, 10_000_000])
     ap.add_argument("--cores", type=int, nargs="*", default=[1, 2])
     ap.add_argument("--seed", type=int, default=7)
-    ap.add_argument("--driver-memory", default="4g")
+    ap.add_argument("--driver-memory", default="3g")
     args = ap.parse_args(argv)
     import warnings
     warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas")
@@ -83,18 +89,57 @@ def main(argv=None):
             print(f"{len(tr):>11,} legs  DuckDB          {data[n][2]:7.1f} s  "
                   f"{len(tr) / data[n][2]:10,.0f} legs/s  {len(ties):,} ties")
             del tr
+        runs = []
         for cores in args.cores:
             spark = _session(cores, args.driver_memory)
             for n in args.sizes:
                 path, rows, t_duck, n_duck = data[n]
+                load0 = os.getloadavg()[0]
                 t = time.perf_counter()
                 ties = infer_links_spark(spark, {"travel": spark.read.parquet(path)}, settings=settings)
                 dt = time.perf_counter() - t
+                runs.append((rows, cores, dt))
                 print(f"{rows:>11,} legs  Spark local[{cores}] {dt:7.1f} s  {rows / dt:10,.0f} legs/s  "
                       f"{rows / dt / cores:10,.0f} legs/s/core  x{dt / t_duck:.1f} DuckDB's time  "
-                      f"{len(ties):,} ties{'' if len(ties) == n_duck else ' (DuckDB: %d!)' % n_duck}")
+                      f"{len(ties):,} ties{'' if len(ties) == n_duck else ' (DuckDB: %d!)' % n_duck}  "
+                      f"load {load0:.1f} -> {os.getloadavg()[0]:.1f}")
             spark.stop()
+    _report_fit(runs)
     return 0
+
+
+def _fit(runs):
+    """Least squares ``t = t0 + x / r`` with ``x = legs / cores``: ``(t0, r)``, or None."""
+    if len({r[0] / r[1] for r in runs}) < 2:
+        return None
+    xs = [legs / cores for legs, cores, _ in runs]
+    ts = [t for _, _, t in runs]
+    mx, mt = sum(xs) / len(xs), sum(ts) / len(ts)
+    sxx = sum((x - mx) ** 2 for x in xs)
+    slope = sum((x - mx) * (t - mt) for x, t in zip(xs, ts)) / sxx
+    if slope <= 0:
+        return None
+    return mt - slope * mx, 1.0 / slope
+
+
+def _report_fit(runs):
+    """Print the fit of ``t = t0 + legs / (r x cores)`` and what it extrapolates to."""
+    fit = _fit(runs)
+    if fit is None:
+        print("fit t = t0 + legs / (r x cores): needs two values of legs / cores")
+        return
+    t0, r = fit
+    res = [t - (t0 + legs / (r * cores)) for legs, cores, t in runs]
+    rms = math.sqrt(sum(e * e for e in res) / len(res))
+    print(f"fit t = t0 + legs / (r x cores) over {len(runs)} runs: t0 = {t0:.1f} s, "
+          f"r = {r:,.0f} legs/s/core (rms residual {rms:.1f} s)")
+    for c in sorted({cores for _, cores, _ in runs}):
+        f = _fit([x for x in runs if x[1] == c])
+        if f is not None:
+            print(f"  local[{c}] alone: t0 = {f[0]:.1f} s, r = {f[1]:,.0f} legs/s/core")
+    for legs in (10_000_000, 100_000_000):
+        txt = ", ".join(f"{c} cores {t0 + legs / (r * c):,.0f} s" for c in (2, 16, 64))
+        print(f"  model at {legs:,} legs: {txt} (no network, no skew: a lower bound)")
 
 
 if __name__ == "__main__":

@@ -130,7 +130,7 @@ def main(argv=None):
         path = os.path.join(tmp, "travel.parquet")
         _travel_table(args.legs, args.seed).to_parquet(path, index=False)
         import netanalysis.engines.spark.infer as infer_mod
-        steps = _time_steps(infer_mod, ["co_travel_tables", "_tested", "_items"])
+        steps = _time_steps(infer_mod, ["co_travel_tables", "significant_pairs", "_items"])
         with profiled(spark) as prof:
             t = time.perf_counter()
             ties = infer_links_spark(spark, {"travel": spark.read.parquet(path)},

@@ -516,13 +516,13 @@ def _pruned_journey_pairs(con, pb, seeded, fdr, booking_rate, size_cut=False):
                               size_cut=size_cut)
     con.execute("DROP TABLE IF EXISTS pr")
     con.execute(_PAIRS_SEEDED if seeded else _PAIRS_ALL, {"kind": "J"})
-    con.register("cut_j", fam["journeys"])
-    books = fam["bookings"] if fam["bookings"] is not None else \
+    con.register("cut_j", fam.journeys)
+    books = fam.bookings if fam.bookings is not None else \
         pd.DataFrame({"nb": pd.Series(dtype=np.int64), "cut": pd.Series(dtype=float)})
     con.register("cut_b", books)
     # the family (margins only, the formulas of cooccurrence_tests), the old lambda cut of
     # pairs sharing one journey, and the floor of the p-value of a single shared journey
-    n_inc = max(fam["n_inc"], 1.0)
+    n_inc = max(fam.n_inc, 1.0)
     con.execute("""
     CREATE TEMP TABLE prf AS
     SELECT pr.a, pr.b, pr.k, pr.ls,
@@ -540,8 +540,8 @@ def _pruned_journey_pairs(con, pb, seeded, fdr, booking_rate, size_cut=False):
     WHERE (pr.k >= 2 OR pr.lam_l <= $lim)
       AND ((pr.dmin > 0 AND (pr.xx <= cj.cut OR pr.yy <= cj.ycut))
            OR (pr.na > 0 AND pr.nbb > 0 AND pr.na * pr.nbb * $r2 <= cb.cut))
-    """, {"n_inc": n_inc, "lim": 2 * fdr * fam["n_inc"],
-          "r2": fam["r2"] if fam["r2"] is not None else 0.0})
+    """, {"n_inc": n_inc, "lim": 2 * fdr * fam.n_inc,
+          "r2": fam.r2 if fam.r2 is not None else 0.0})
     strong = con.execute("SELECT a, b, k, ls FROM prf WHERE k >= 2").df()
     if len(pb):    # the journeys of the booking pairs count as today, in or out of the family
         con.register("pb_df", pb[["a", "b"]])
@@ -549,7 +549,7 @@ def _pruned_journey_pairs(con, pb, seeded, fdr, booking_rate, size_cut=False):
         SELECT pr.a, pr.b, pr.k, pr.ls
         FROM pr JOIN pb_df USING (a, b) JOIN deg da ON da.pid = pr.a JOIN deg db ON db.pid = pr.b
         WHERE pr.k >= 2 OR greatest(da.s * db.d, db.s * da.d) <= $lim
-        """, {"lim": 2 * fdr * fam["n_inc"]}).df()
+        """, {"lim": 2 * fdr * fam.n_inc}).df()
         strong = pd.concat([strong, booked]).drop_duplicates(["a", "b"])
     hist = con.execute("SELECT floor(log10(pfloor) * 256) AS bin, count(*) AS n FROM prf "
                        "WHERE k = 1 AND pfloor > 0 GROUP BY 1").df()
@@ -564,11 +564,11 @@ def _pruned_journey_pairs(con, pb, seeded, fdr, booking_rate, size_cut=False):
     # an upper bound of the rejections: the p-values known, the floors of the others (the
     # lower edge of their histogram bin); a pair whose floor exceeds q R / m is never kept
     edges = 10.0 ** (hist["bin"].to_numpy(float) / 256) * (1 - 1e-9)
-    r_up = bh_rejections(np.concatenate([known, edges, [0.0]]), max(fam["m"], 1), fdr,
+    r_up = bh_rejections(np.concatenate([known, edges, [0.0]]), max(fam.m, 1), fdr,
                          np.concatenate([np.ones(len(known), dtype=np.int64),
                                          hist["n"].to_numpy(np.int64), [int(zero)]]))
     weak = con.execute("SELECT a, b, k, ls FROM prf WHERE k = 1 AND pfloor <= $t",
-                       {"t": fdr * r_up / max(fam["m"], 1) * (1 + 1e-9)}).df()
+                       {"t": fdr * r_up / max(fam.m, 1) * (1 + 1e-9)}).df()
     return pd.concat([strong, weak], ignore_index=True).drop_duplicates(["a", "b"])
 
 

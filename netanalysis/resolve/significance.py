@@ -119,14 +119,16 @@ References
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 from scipy import special, stats
 
 __all__ = ["expected_cooccurrence", "cooccurrence_pvalue", "poisson_tail",
-           "shared_size_pvalue", "count_testable", "cooccurrence_family", "one_shared_floor",
-           "bh_rejections", "tarone_level", "collision_rate", "cooccurrence_tests", "identifier_tests",
+           "shared_size_pvalue", "count_testable", "cooccurrence_family", "CooccurrenceFamily",
+           "cooccurrence_pvalues", "one_shared_floor", "bh_rejections", "tarone_level",
+           "collision_rate", "cooccurrence_tests", "identifier_tests", "identifier_pvalues",
            "benjamini_hochberg", "surprise", "JOURNEY_WEIGHT"]
 
 #: Weight of the journeys in co-travel's weighted Bonferroni combination with bookings.
@@ -495,42 +497,135 @@ def cooccurrence_tests(pairs, persons, *, fdr, seeds=None, booking_rate=None, si
     identifier_tests, count_testable
     """
     fdr = _check_fdr(fdr)
+    out = pairs.copy()
+    if not len(out):
+        return out.assign(lam=np.zeros(0), p=np.ones(0), keep=np.zeros(0, dtype=bool))
+    level = cooccurrence_family(persons, fdr=fdr, seeds=seeds,
+                                booking_rate=booking_rate if "kb" in out else None,
+                                size_cut=size_cut)
+    out = cooccurrence_pvalues(out, persons, level, sizes=sizes)
+    t = out["testable"].to_numpy(bool)
+    keep = np.zeros(len(out), dtype=bool)
+    keep[t] = benjamini_hochberg(out["p"].to_numpy(float)[t], max(level.m, int(t.sum())), fdr)
+    return out.drop(columns="testable").assign(keep=keep)
+
+
+class CooccurrenceFamily(NamedTuple):
+    """The family of a co-occurrence test, from the persons' margins alone
+    (:func:`cooccurrence_family`): what :func:`cooccurrence_pvalues` needs besides a pair's
+    own persons, so that pairs can be tested in batches (on Spark's executors) and only those
+    that can pass brought together for Benjamini-Hochberg, and the cuts an engine joins to its
+    pair table (SQL, Spark) so that pairs outside the family are never returned.
+
+    Examples
+    --------
+    >>> CooccurrenceFamily(tau=0.005, m=10, n_inc=406.0).booking_rate is None
+    True
+
+    See Also
+    --------
+    cooccurrence_family, cooccurrence_pvalues
+    """
+
+    #: Tarone-Gilbert level: a pair is tested when its smallest attainable p-value is <= tau.
+    tau: float
+    #: Tests of the family cut to ``tau`` (Benjamini-Hochberg's ``m``).
+    m: int
+    #: ``L``, all incidences of the events computed.
+    n_inc: float
+    #: Weight of the journeys in the Bonferroni combination with bookings (1 without).
+    weight: float = 1.0
+    #: Collision rate of a booking of two holders; None without bookings.
+    r2: float | None = None
+    #: DataFrame ``d, cut, ycut``, one row per number of journeys held (None: no journeys).
+    journeys: pd.DataFrame | None = None
+    #: DataFrame ``nb, cut`` of the bookings' cut; None: bookings are not tested.
+    bookings: pd.DataFrame | None = None
+    #: Collision rate of booking references; None: bookings are not tested.
+    booking_rate: float | None = None
+    #: Bookings held, all persons together (the records of the joint-act null).
+    booking_records: float = 0.0
+    #: Whether the family holds the pairs only the size-aware test could pass (``ycut``).
+    size_cut: bool = False
+
+
+def cooccurrence_pvalues(pairs, persons, family, *, sizes=True):
+    """Return each pair's p-value and whether it is in `family`.
+
+    The per-pair half of :func:`cooccurrence_tests`: a pair's result depends only on its own
+    row, its two persons' margins and `family`, so `pairs` may be any batch of the pair table
+    and `persons` any table holding at least the batch's persons.
+
+    Parameters
+    ----------
+    pairs : DataFrame
+        As for :func:`cooccurrence_tests`: ``a``, ``b``, ``k``; ``kb``, ``ub`` with bookings;
+        ``ls`` for the size-aware p-value.
+    persons : DataFrame
+        ``pid``, ``s``, ``d`` (``nb`` with bookings, ``f`` for sizes and the size cut) of every
+        person `pairs` names, at least.
+    family : CooccurrenceFamily
+        From :func:`cooccurrence_family` on every person.
+    sizes : bool
+        As for :func:`cooccurrence_tests`.
+
+    Returns
+    -------
+    DataFrame
+        `pairs` with ``lam``, ``p`` and ``testable`` (in the family: only these go to
+        Benjamini-Hochberg, with ``m = max(family.m, testable pairs)``).
+
+    Raises
+    ------
+    InputError
+        A pair names a person missing from `persons`.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> persons = pd.DataFrame({"pid": range(402), "s": 3.0, "d": [3, 3] + [1] * 400})
+    >>> fam = cooccurrence_family(persons, fdr=0.05)
+    >>> r = cooccurrence_pvalues(pd.DataFrame({"a": [0, 2], "b": [1, 3], "k": [3, 1]}),
+    ...                          persons.iloc[:4], fam)
+    >>> r["testable"].tolist(), f"{r['p'][0]:.2g}"
+    ([True, False], '1.8e-06')
+
+    See Also
+    --------
+    cooccurrence_family, cooccurrence_tests, benjamini_hochberg
+    """
     s = persons["s"].to_numpy(float)
     d = persons["d"].to_numpy(np.int64)
-    two_w = float(s.sum())
+    n_inc, tau, wj = float(family.n_inc), float(family.tau), float(family.weight)
     n = len(persons)
     idx = pd.Index(persons["pid"])
     out = pairs.copy()
-    if not len(out) or two_w <= 0:
+    if not len(out) or n_inc <= 0:
         return out.assign(lam=np.zeros(len(out)), p=np.ones(len(out)),
-                          keep=np.zeros(len(out), dtype=bool))
+                          testable=np.zeros(len(out), dtype=bool))
     ia, ib = idx.get_indexer(out["a"]), idx.get_indexer(out["b"])
     if (ia < 0).any() or (ib < 0).any():
         from netanalysis.errors import InputError
         raise InputError("cooccurrence_tests: a pair names a person missing from `persons`")
-    fam = cooccurrence_family(persons, fdr=fdr, seeds=seeds,
-                              booking_rate=booking_rate if "kb" in out else None,
-                              size_cut=size_cut)
-    n_inc, wj, tau, m_r = fam["n_inc"], fam["weight"], fam["tau"], fam["m"]
     sa, sb = s[ia], s[ib]
     lam = expected_cooccurrence(sa, sb, d[ia], d[ib], n_inc)
     p = poisson_tail(out["k"].to_numpy(float), lam)
     dmin = np.minimum(d[ia], d[ib])
-    bookings = fam["bookings"] is not None and "kb" in out
+    bookings = family.bookings is not None and "kb" in out and "nb" in persons
     if bookings:
         nb = persons["nb"].to_numpy(float)
-        r2 = fam["r2"]
+        r2 = float(family.r2)
         kb = out["kb"].fillna(0).to_numpy(float)
         ub = np.maximum(out["ub"].fillna(2).to_numpy(float), 2.0)
-        lam_b = nb[ia] * nb[ib] * collision_rate(ub, booking_rate, nb.sum())
+        lam_b = nb[ia] * nb[ib] * collision_rate(ub, family.booking_rate, family.booking_records)
         p_b = poisson_tail(kb, lam_b)
     x = s * d
     ok = (x[ia] * x[ib] <= (n_inc * special.gammaincinv(np.maximum(dmin, 1), min(wj * tau, 1.0)))
           ** 2 * (1 + 1e-12)) & (dmin > 0)
-    if size_cut:
+    if family.size_cut and family.journeys is not None:
         y = _fewest(persons) * d
-        ycut = pd.Series(fam["journeys"]["ycut"].to_numpy(),
-                         index=fam["journeys"]["d"].to_numpy())
+        ycut = pd.Series(family.journeys["ycut"].to_numpy(float),
+                         index=family.journeys["d"].to_numpy())
         at = ycut.reindex(np.maximum(dmin, 1)).to_numpy(float)
         ok |= (dmin > 0) & (np.maximum(y[ia], y[ib]) <= at)
     if bookings:
@@ -548,9 +643,7 @@ def cooccurrence_tests(pairs, persons, *, fdr, seeds=None, booking_rate=None, si
                                     d[ia[sel]], d[ib[sel]], n_inc, fa, fb)
     if bookings:
         p = np.minimum(1.0, np.minimum(p / wj, p_b / (1.0 - wj)))
-    keep = np.zeros(len(out), dtype=bool)
-    keep[sel] = benjamini_hochberg(p[sel], max(m_r, len(sel)), fdr)
-    return out.assign(lam=lam, p=p, keep=keep)
+    return out.assign(lam=lam, p=p, testable=ok)
 
 
 def cooccurrence_family(persons, *, fdr, seeds=None, booking_rate=None, size_cut=False):
@@ -589,12 +682,13 @@ def cooccurrence_family(persons, *, fdr, seeds=None, booking_rate=None, size_cut
 
     Returns
     -------
-    dict
+    CooccurrenceFamily
         ``tau``, ``m``, ``n_inc`` (``L``), ``weight`` (of the journeys in the Bonferroni
         combination: 1 without bookings), ``r2`` (collision rate of a booking of two holders,
         or None), ``journeys`` (DataFrame ``d, cut, ycut``, one row per number of journeys
-        held) and
-        ``bookings`` (DataFrame ``nb, cut``, or None).
+        held), ``bookings`` (DataFrame ``nb, cut``, or None), the booking rate and records
+        of the null, and `size_cut`; :func:`cooccurrence_pvalues` tests any batch of pairs
+        with it.
 
     Examples
     --------
@@ -603,10 +697,10 @@ def cooccurrence_family(persons, *, fdr, seeds=None, booking_rate=None, size_cut
     >>> import pandas as pd
     >>> persons = pd.DataFrame({"pid": range(402), "s": 3.0, "d": [3, 3] + [1] * 400})
     >>> fam = cooccurrence_family(persons, fdr=0.05)
-    >>> fam["m"], fam["n_inc"], fam["journeys"]["d"].tolist()
+    >>> fam.m, fam.n_inc, fam.journeys["d"].tolist()
     (1, 406.0, [1, 3])
     >>> x = 3.0 * 3
-    >>> bool(x * x <= fam["journeys"]["cut"].iloc[1]), bool(3.0 * 3.0 > fam["journeys"]["cut"].iloc[0])
+    >>> bool(x * x <= fam.journeys["cut"].iloc[1]), bool(3.0 * 3.0 > fam.journeys["cut"].iloc[0])
     (True, True)
 
     See Also
@@ -664,8 +758,10 @@ def cooccurrence_family(persons, *, fdr, seeds=None, booking_rate=None, size_cut
         nbv = np.unique(nb[nb > 0])
         books = pd.DataFrame({"nb": nbv.astype(np.int64), "cut": special.gammaincinv(
             nbv, min((1 - wj) * tau, 1.0)) * (1 + 1e-12)})
-    return {"tau": float(tau), "m": int(m_r), "n_inc": n_inc, "weight": wj, "r2": r2,
-            "journeys": journeys, "bookings": books}
+    return CooccurrenceFamily(
+        tau=float(tau), m=int(m_r), n_inc=n_inc, weight=wj, r2=r2, journeys=journeys,
+        bookings=books, booking_rate=float(booking_rate) if bookings else None,
+        booking_records=float(nb.sum()) if bookings else 0.0, size_cut=bool(size_cut))
 
 
 def one_shared_floor(lam, d_a, d_b, n, n_inc):
@@ -798,18 +894,69 @@ def identifier_tests(pairs, persons, *, fdr, rate, seeds=None):
     out = pairs.copy()
     if not len(out):
         return out.assign(lam=[], p=[], keep=np.zeros(0, dtype=bool))
+    out = identifier_pvalues(out, persons, rate=rate, records=float(d.sum()))
+    p = out["p"].to_numpy(float)
+    if seeds is None:
+        m = n * (n - 1) // 2
+    else:
+        m = int(idx.isin(list(seeds)).sum()) * max(n - 1, 0)
+    return out.assign(keep=benjamini_hochberg(p, max(m, len(out)), fdr))
+
+
+def identifier_pvalues(pairs, persons, *, rate, records):
+    """Return each pair's p-value under the joint-act null: the per-pair half of
+    :func:`identifier_tests`, for any batch of pairs (`records` counted over every holder).
+
+    Parameters
+    ----------
+    pairs : DataFrame
+        ``a``, ``b``, ``k``, ``u`` as for :func:`identifier_tests`.
+    persons : DataFrame
+        ``pid`` and ``d`` of every person `pairs` names, at least.
+    rate : float
+        Collision rate ``c`` of two unrelated records.
+    records : float
+        Records (person-value pairs) of that kind in the whole case: ``sum d`` over every
+        holder.
+
+    Returns
+    -------
+    DataFrame
+        `pairs` with ``lam`` and ``p``.
+
+    Raises
+    ------
+    InputError
+        A pair names a person missing from `persons`.
+
+    Examples
+    --------
+    The pairs of :func:`identifier_tests`' example, with only their persons at hand:
+
+    >>> import pandas as pd
+    >>> persons = pd.DataFrame({"pid": range(4), "d": 1})
+    >>> pairs = pd.DataFrame({"a": [0, 2], "b": [1, 3], "k": [1, 1], "u": [2, 40]})
+    >>> r = identifier_pvalues(pairs, persons, rate=1e-8, records=2000)
+    >>> [f"{x:.2g}" for x in r["p"]]
+    ['1e-08', '3.9e-07']
+
+    See Also
+    --------
+    identifier_tests, collision_rate
+    """
+    d = persons["d"].to_numpy(float)
+    idx = pd.Index(persons["pid"])
+    out = pairs.copy()
+    if not len(out):
+        return out.assign(lam=np.zeros(0), p=np.ones(0))
     ia, ib = idx.get_indexer(out["a"]), idx.get_indexer(out["b"])
     if (ia < 0).any() or (ib < 0).any():
         from netanalysis.errors import InputError
         raise InputError("identifier_tests: a pair names a person missing from `persons`")
     lam = d[ia] * d[ib] * collision_rate(np.maximum(out["u"].to_numpy(float), 2.0), rate,
-                                         d.sum())
+                                         float(records))
     p = poisson_tail(out["k"].to_numpy(float), lam)
-    if seeds is None:
-        m = n * (n - 1) // 2
-    else:
-        m = int(idx.isin(list(seeds)).sum()) * max(n - 1, 0)
-    return out.assign(lam=lam, p=p, keep=benjamini_hochberg(p, max(m, len(out)), fdr))
+    return out.assign(lam=lam, p=p)
 
 
 def benjamini_hochberg(p, m, q):
@@ -981,4 +1128,7 @@ def _size_bound(k, ls, s_own, d_own, d_other, f_own, n_inc, max_terms):
                  np.minimum(np.exp(np.minimum(log_comb + log_x[:, None], 0.0)), tail), 0.0)
     # bound(k*) = sum_{j < k*} t_j + P(K >= k*), k* = 1 .. top + 1
     before = np.concatenate([np.zeros((n, 1)), np.cumsum(t[:, :-1], axis=1)], axis=1)
-    return np.min(before + tail, axis=1)
+    # each pair's own k* <= min(d_a, d_b, max(max_terms, k)) + 1: not the batch's largest, so
+    # a pair's p-value does not depend on the other pairs tested with it
+    own = np.minimum(np.maximum(dmin, 1), np.maximum(max_terms, k + 1))
+    return np.min(np.where(j <= own[:, None] + 1, before + tail, np.inf), axis=1)

@@ -14,9 +14,11 @@ from netanalysis.resolve.significance import (
     bh_rejections,
     collision_rate,
     cooccurrence_family,
+    cooccurrence_pvalues,
     cooccurrence_tests,
     count_testable,
     expected_cooccurrence,
+    identifier_pvalues,
     identifier_tests,
     one_shared_floor,
     poisson_tail,
@@ -197,14 +199,14 @@ def test_cooccurrence_family_cuts_select_the_testable_pairs_and_bound_m():
     persons = _random_persons(rng, 120)
     for seeds in (None, [0, 5, 9, 40]):
         fam = cooccurrence_family(persons, fdr=0.05, seeds=seeds)
-        cut = dict(zip(fam["journeys"]["d"], fam["journeys"]["cut"]))
+        cut = dict(zip(fam.journeys["d"], fam.journeys["cut"]))
         x = (persons["s"] * persons["d"]).to_numpy()
         d = persons["d"].to_numpy()
         sel = [(a, b) for a, b in itertools.combinations(range(120), 2)
                if (seeds is None or a in seeds or b in seeds)
                and x[a] * x[b] <= cut[min(d[a], d[b])]]
-        assert 0 < len(sel) <= fam["m"]                    # m never under-counts
-        assert 0 < fam["tau"] <= 0.05
+        assert 0 < len(sel) <= fam.m                    # m never under-counts
+        assert 0 < fam.tau <= 0.05
 
 
 def test_size_cut_family_counts_the_pairs_its_cuts_select():
@@ -215,16 +217,16 @@ def test_size_cut_family_counts_the_pairs_its_cuts_select():
     d = persons["d"].to_numpy()
     for seeds in (None, [0, 5, 9, 40, 77]):
         fam = cooccurrence_family(persons, fdr=0.05, seeds=seeds, size_cut=True)
-        cut = dict(zip(fam["journeys"]["d"], fam["journeys"]["cut"]))
-        ycut = dict(zip(fam["journeys"]["d"], fam["journeys"]["ycut"]))
+        cut = dict(zip(fam.journeys["d"], fam.journeys["cut"]))
+        ycut = dict(zip(fam.journeys["d"], fam.journeys["ycut"]))
         n_j = n_y = 0
         for a, b in itertools.combinations(range(150), 2):
             w = 1 if seeds is None else (a in seeds) + (b in seeds)
             n_j += w * (x[a] * x[b] <= cut[min(d[a], d[b])])      # seed pairs count twice
             n_y += (w > 0) * (max(y[a], y[b]) <= ycut[min(d[a], d[b])])
         m_all = 150 * 149 // 2 if seeds is None else len(seeds) * 149
-        assert n_y > 0 and fam["m"] == min(n_j + n_y, m_all)
-        assert (cooccurrence_family(persons, fdr=0.05, seeds=seeds)["journeys"]["ycut"] < 0).all()
+        assert n_y > 0 and fam.m == min(n_j + n_y, m_all)
+        assert (cooccurrence_family(persons, fdr=0.05, seeds=seeds).journeys["ycut"] < 0).all()
 
 
 def test_size_cut_tests_frequent_travellers_who_share_small_journeys():
@@ -242,4 +244,84 @@ def test_size_cut_tests_frequent_travellers_who_share_small_journeys():
     assert not bool(today["keep"][0]) and bool(sized["keep"][0])
     assert sized["p"][0] < 1e-8 < 1e-4 < today["p"][0]       # today: the count's p (untested)
     fam = cooccurrence_family(persons, fdr=0.05, size_cut=True)
-    assert fam["m"] == (n_bg + 2) * (n_bg + 1) // 2           # the union, capped at all pairs
+    assert fam.m == (n_bg + 2) * (n_bg + 1) // 2           # the union, capped at all pairs
+
+
+def test_a_pairs_size_aware_p_value_does_not_depend_on_the_pairs_beside_it():
+    # a frequent traveller pair (200 journeys each, lambda = 70) sharing 20 journeys: its own
+    # bounds stop at k* = max_terms + 1; a pair sharing 100 journeys in the same batch used to
+    # lend it bounds up to k* = 101 (0.74 alone, 2e-4 beside it)
+    n_inc, d = 1e6, 200.0
+    s = 70 * n_inc / d
+    alone = shared_size_pvalue([20], [0.0], [s], [s], [d], [d], n_inc, [1], [1])
+    beside = shared_size_pvalue([20, 100], [0.0, 100 * math.log(3)], [s, s], [s, s], [d, d],
+                                [d, d], n_inc, [1, 1], [1, 1])
+    assert beside[0] == alone[0]
+    assert alone[0] > 0.5
+
+
+def _random_family(seed):
+    rng = np.random.default_rng(seed)
+    n = 300
+    d = rng.integers(1, 12, n)
+    persons = pd.DataFrame({"pid": [f"P{i:03d}" for i in range(n)], "d": d,
+                            "s": (d * rng.integers(1, 6, n)).astype(float),
+                            "nb": rng.integers(0, 3, n), "f": rng.integers(1, 4, n)})
+    a = rng.integers(0, n, 4000)
+    b = rng.integers(0, n, 4000)
+    lo, hi = np.minimum(a, b), np.maximum(a, b)
+    pr = pd.DataFrame({"a": lo, "b": hi}).drop_duplicates()
+    pr = pr[pr["a"] < pr["b"]]
+    kmax = np.minimum(d[pr["a"]], d[pr["b"]])
+    k = np.minimum(rng.geometric(0.5, len(pr)), kmax)
+    ids = persons["pid"].to_numpy(dtype=object)
+    pairs = pd.DataFrame({"a": ids[pr["a"]], "b": ids[pr["b"]], "k": k,
+                          "kb": rng.integers(0, 2, len(pr)) * (rng.random(len(pr)) < 0.1),
+                          "ub": 2, "ls": k * np.log(rng.integers(1, 4, len(pr)))})
+    return persons, pairs.reset_index(drop=True)
+
+
+@pytest.mark.parametrize("size_cut", [False, True])
+@pytest.mark.parametrize("seeded", [False, True])
+def test_pairs_tested_in_batches_give_the_ties_of_one_call(seeded, size_cut):
+    """The split a distributed engine uses: the level from every person's margins, each batch
+    of pairs tested with only its own persons, only the testable pairs with p <= q kept, then
+    Benjamini-Hochberg over them with m = max(level.m, testable pairs): the same ties."""
+    persons, pairs = _random_family(5)
+    seeds = ["P001", "P007", "P100"] if seeded else None
+    if seeded:
+        pairs = pairs[pairs["a"].isin(seeds) | pairs["b"].isin(seeds)].reset_index(drop=True)
+    q = 0.2
+    want = cooccurrence_tests(pairs, persons, fdr=q, seeds=seeds, booking_rate=1e-3,
+                              size_cut=size_cut)
+    assert 0 < want["keep"].sum() < len(want)
+    level = cooccurrence_family(persons, fdr=q, seeds=seeds, booking_rate=1e-3,
+                                size_cut=size_cut)
+    parts, testable = [], 0
+    for lo in range(0, len(pairs), 97):
+        batch = pairs.iloc[lo:lo + 97]
+        mine = persons[persons["pid"].isin(set(batch["a"]) | set(batch["b"]))]
+        r = cooccurrence_pvalues(batch, mine, level)
+        testable += int(r["testable"].sum())
+        parts.append(r[r["testable"] & (r["p"] <= q)])
+    got = pd.concat(parts)
+    keep = benjamini_hochberg(got["p"], max(level.m, testable), q)
+    assert sorted(zip(got["a"][keep], got["b"][keep])) == \
+        sorted(zip(want["a"][want["keep"]], want["b"][want["keep"]]))
+    merged = got.merge(want, on=["a", "b"], suffixes=("", "_one"))
+    assert len(merged) == len(got)
+    assert (merged["p"] == merged["p_one"]).all() and (merged["lam"] == merged["lam_one"]).all()
+
+
+def test_identifier_pairs_tested_in_batches_give_their_p_values():
+    persons, pairs = _random_family(6)
+    pairs = pairs.assign(u=2 + pairs["kb"])
+    want = identifier_tests(pairs, persons, fdr=0.05, rate=1e-4)
+    records = float(persons["d"].sum())
+    got = pd.concat([identifier_pvalues(pairs.iloc[lo:lo + 50],
+                                        persons[persons["pid"].isin(set(pairs["a"][lo:lo + 50])
+                                                                    | set(pairs["b"][lo:lo + 50]))],
+                                        rate=1e-4, records=records)
+                     for lo in range(0, len(pairs), 50)])
+    assert got["p"].tolist() == want["p"].tolist()
+    assert got["lam"].tolist() == want["lam"].tolist()

@@ -15,16 +15,25 @@ The work is split where the data becomes small:
    co-travel and calls ``pairs[a, b, k, kb, ub, ls]`` and ``persons[pid, s, d, nb, f]``
    (:func:`co_travel_tables`, the same as
    :func:`netanalysis.resolve.infer.co_travel_pairs`), for phones and documents
-   ``pairs[a, b, k, u]`` and ``persons[pid, d]`` (:func:`identifier_tables`). Only what the
-   significance step needs is collected: every pair sharing two events or more, or a booking,
-   those sharing one event whose ``lambda <= 2 fdr`` (the others cannot pass), and every
-   person with an activity (the family size comes from them). With a seed set only the pairs
-   with a person of interest are formed.
-2. **On the driver**: :func:`~netanalysis.resolve.significance.cooccurrence_tests` and
-   :func:`~netanalysis.resolve.significance.identifier_tests`, the same pure functions as the
-   embedded engine (persons as integer codes in id order), so a change to the model reaches
-   both engines; then, in Spark again, the events shared by the pairs kept, which make their
-   evidence text.
+   ``pairs[a, b, k, u]`` and ``persons[pid, d]`` (:func:`identifier_tables`): every pair
+   sharing two events or more, or a booking, and those sharing one event whose
+   ``lambda <= 2 fdr`` (the others cannot pass). With a seed set only the pairs with a person
+   of interest are formed. The pair table stays in Spark; the persons (margins) come to the
+   driver.
+2. **The significance step, split where it can be**: the family of the tests (the
+   Tarone-Gilbert level, :func:`~netanalysis.resolve.significance.cooccurrence_family`)
+   depends on the margins only and is computed once on the driver; each pair's test
+   (:func:`~netanalysis.resolve.significance.cooccurrence_pvalues`,
+   :func:`~netanalysis.resolve.significance.identifier_pvalues`) runs on the executors, on
+   each batch of pairs with its persons' margins joined in (:func:`significant_pairs`), and
+   only the pairs in the family with ``p <= fdr`` come back, with the number of tests; then
+   Benjamini-Hochberg on the driver. These are the functions
+   :func:`~netanalysis.resolve.significance.cooccurrence_tests` and
+   :func:`~netanalysis.resolve.significance.identifier_tests` of the embedded engine are made
+   of, so a change to the model reaches both engines and the ties are the same. The driver
+   holds the persons and ``O(family)`` pairs, never the pair table (which grows as the sum of
+   ``n^2`` over events). Then, in Spark again, the events shared by the pairs kept, which
+   make their evidence text.
 
 Normalisation uses the same Python functions as the embedded engine where there is one
 (:func:`~netanalysis.resolve.blocking.phone_key`,
@@ -40,6 +49,8 @@ self-join costs ``sum(n^2)`` over events of ``n <= max_size`` persons, spread ov
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 import pandas as pd
 
@@ -49,12 +60,13 @@ from netanalysis.model.vocab import INFERRED_LINK_TYPES
 from netanalysis.resolve.blocking import normalize_document, phone_key
 from netanalysis.resolve.infer import (INFERRED_COLUMNS, chance_text, co_travel_evidence, empty_ties, finish_ties,
                                        minutes_text)
-from netanalysis.resolve.significance import (cooccurrence_tests, identifier_tests,
-                                              surprise)
+from netanalysis.resolve.significance import (benjamini_hochberg, cooccurrence_family,
+                                              cooccurrence_pvalues, identifier_pvalues,
+                                              identifier_tests, surprise)
 from netanalysis.settings import section_settings
 
 __all__ = ["infer_links_spark", "event_incidences", "pair_counts", "co_travel_tables",
-           "identifier_tables", "BROADCAST_PERSONS"]
+           "identifier_tables", "significant_pairs", "BROADCAST_PERSONS"]
 
 #: Up to this many persons with an activity, their table is broadcast to the pairs (a hash
 #: table of about 100 bytes a person on every executor) instead of shuffling the pairs to it.
@@ -238,20 +250,22 @@ def co_travel_tables(inc, us, fdr, seeds=None):
 
     Returns
     -------
-    pairs : pandas.DataFrame
-        ``a, b, k, kb, ub, ls``.
+    pairs : pyspark.sql.DataFrame
+        ``a, b, k, kb, ub, ls`` and the margins of both persons (``a_s, a_d, a_nb, a_f``,
+        ``b_s, ...``), not computed yet: it stays in Spark (:func:`significant_pairs` tests it
+        there), as it can hold far more rows than the driver.
     persons : pandas.DataFrame
         ``pid, s, d, nb, f``, sorted by ``pid``.
 
     See Also
     --------
-    identifier_tables, netanalysis.resolve.infer.co_travel_pairs
+    identifier_tables, significant_pairs, netanalysis.resolve.infer.co_travel_pairs
 
     Examples
     --------
     >>> pairs, persons = co_travel_tables(inc, event_incidences(inc, 500), 0.05)  # doctest: +SKIP
-    >>> pairs.values.tolist()  # doctest: +SKIP
-    [['1', '2', 2, 1, 2, 0.6931471805599453]]
+    >>> pairs.select("a", "b", "k", "kb", "ub", "ls").collect()  # doctest: +SKIP
+    [Row(a='1', b='2', k=2, kb=1, ub=2, ls=0.6931471805599453)]
     """
     from pyspark.sql import functions as F
     j = us.where(F.col("kind") == "J").groupBy("pid").agg(
@@ -262,14 +276,16 @@ def co_travel_tables(inc, us, fdr, seeds=None):
         "pid", F.coalesce("s", F.lit(0.0)).cast("double").alias("s"),
         F.coalesce("d", F.lit(0)).cast("long").alias("d"),
         F.coalesce("nb", F.lit(0)).cast("long").alias("nb"),
-        F.coalesce("f", F.lit(1)).cast("long").alias("f")).cache()
-    # the persons come to the driver anyway: one job gives them and the incidence total, and
-    # their number decides whether the pairs meet them by a broadcast (no shuffle of pairs)
+        F.coalesce("f", F.lit(1)).cast("long").alias("f"))
+    # the persons come to the driver (the family of the tests needs every margin); their
+    # number decides whether the pairs meet them by a broadcast (no shuffle of pairs). deg is
+    # not cached: the pairs stay lazy, and recomputing it is one pass over the incidences
     persons = deg.toPandas().sort_values("pid").reset_index(drop=True)
     n_inc = int(persons["d"].sum()) if len(persons) else 0
+    small = len(persons) <= BROADCAST_PERSONS
     da = deg.select(F.col("pid").alias("a"), F.col("s").alias("sa"), F.col("d").alias("da"))
     db = deg.select(F.col("pid").alias("b"), F.col("s").alias("sb"), F.col("d").alias("db"))
-    if len(persons) <= BROADCAST_PERSONS:
+    if small:
         da, db = F.broadcast(da), F.broadcast(db)
     pj = pair_counts(us, "J", seeds).join(da, "a").join(db, "b") \
         .where((F.col("k") >= 2) | (F.greatest(F.col("sa") * F.col("db"), F.col("sb") * F.col("da"))
@@ -277,14 +293,13 @@ def co_travel_tables(inc, us, fdr, seeds=None):
         .select("a", "b", "k", "ls")
     pb = pair_counts(us, "B", seeds).select("a", "b", F.col("k").alias("kb"),
                                             F.col("u").alias("ub"))
-    pairs = pj.join(pb, ["a", "b"], "full").toPandas()
-    pairs = pairs.assign(k=pairs["k"].fillna(0).astype(np.int64),
-                         kb=pairs["kb"].fillna(0).astype(np.int64),
-                         ub=pairs["ub"].fillna(0).astype(np.int64),
-                         ls=pairs["ls"].fillna(0.0).astype(float))
-    pairs = pairs.sort_values(["a", "b"]).reset_index(drop=True)[["a", "b", "k", "kb", "ub", "ls"]]
-    deg.unpersist()
-    return pairs, persons[["pid", "s", "d", "nb", "f"]]
+    pairs = pj.join(pb, ["a", "b"], "full").select(
+        "a", "b", F.coalesce("k", F.lit(0)).cast("long").alias("k"),
+        F.coalesce("kb", F.lit(0)).cast("long").alias("kb"),
+        F.coalesce("ub", F.lit(0)).cast("long").alias("ub"),
+        F.coalesce("ls", F.lit(0.0)).cast("double").alias("ls"))
+    return _with_margins(pairs, deg, ["s", "d", "nb", "f"], small), \
+        persons[["pid", "s", "d", "nb", "f"]]
 
 
 def identifier_tables(inc, us, seeds=None):
@@ -302,28 +317,138 @@ def identifier_tables(inc, us, seeds=None):
 
     Returns
     -------
-    pairs : pandas.DataFrame
-        ``a, b, k, u``.
+    pairs : pyspark.sql.DataFrame
+        ``a, b, k, u`` and the values each person holds (``a_d``, ``b_d``), not computed yet.
     persons : pandas.DataFrame
         ``pid, d``: every holder and the values held, sorted by ``pid``.
 
     See Also
     --------
-    co_travel_tables
+    co_travel_tables, significant_pairs
 
     Examples
     --------
     >>> pairs, persons = identifier_tables(inc, event_incidences(inc, 50))  # doctest: +SKIP
-    >>> pairs.values.tolist()  # doctest: +SKIP
-    [['A', 'B', 1, 2]]
+    >>> pairs.select("a", "b", "k", "u").collect()  # doctest: +SKIP
+    [Row(a='A', b='B', k=1, u=2)]
     """
     from pyspark.sql import functions as F
-    pairs = pair_counts(us, "I", seeds).toPandas()
-    pairs = pairs.sort_values(["a", "b"]).reset_index(drop=True)
-    pairs = pairs.assign(k=pairs["k"].astype(np.int64), u=pairs["u"].astype(np.int64))
-    persons = inc.groupBy("pid").agg(F.count(F.lit(1)).alias("d")).toPandas()
+    deg = inc.groupBy("pid").agg(F.count(F.lit(1)).cast("long").alias("d"))
+    persons = deg.toPandas()
     persons = persons.sort_values("pid").reset_index(drop=True)
-    return pairs[["a", "b", "k", "u"]], persons.assign(d=persons["d"].astype(np.int64))
+    pairs = pair_counts(us, "I", seeds).select("a", "b", F.col("k").cast("long").alias("k"),
+                                               F.col("u").cast("long").alias("u"))
+    return _with_margins(pairs, deg, ["d"], len(persons) <= BROADCAST_PERSONS), \
+        persons.assign(d=persons["d"].astype(np.int64))
+
+
+def significant_pairs(pairs, margins, pvalues, fdr):
+    """Test every pair of a Spark pair table on the executors and return only those that can
+    pass Benjamini-Hochberg, with the number of tests that go to it.
+
+    Each batch of `pairs` (an Arrow batch of a partition) becomes a pandas table of its pairs
+    and of the margins of their persons (columns ``a_<m>`` and ``b_<m>``), `pvalues` tests it
+    there, and a pair comes back only when it is in the family and its p-value is at most
+    `fdr`: a pair with ``p > q`` can never pass Benjamini-Hochberg at level ``q``, and
+    dropping it changes neither the ranks of the others nor the test (``m`` is counted, not
+    the pairs brought back). The driver receives ``O(family)`` rows, not the pair table.
+
+    Parameters
+    ----------
+    pairs : pyspark.sql.DataFrame
+        ``a, b``, the columns `pvalues` needs (kept) and ``a_<m>``, ``b_<m>`` for each margin.
+    margins : list of str
+        Names of the person columns (``["s", "d", "nb", "f"]``).
+    pvalues : callable
+        ``pvalues(pairs, persons) -> DataFrame`` with ``lam``, ``p`` and, optionally,
+        ``testable`` (default: every pair is a test), e.g.
+        :func:`~netanalysis.resolve.significance.cooccurrence_pvalues` with the family's
+        level bound; `persons` holds ``pid`` and the margins of the batch's persons. It runs
+        in the executors' Python workers (netanalysis must be importable there).
+    fdr : float
+        Level ``q``.
+
+    Returns
+    -------
+    kept : pandas.DataFrame
+        The pairs' columns (without the margins), ``lam`` and ``p``: the testable pairs with
+        ``p <= fdr``, sorted by ``a, b``.
+    m : int
+        The testable pairs, all batches together.
+
+    See Also
+    --------
+    co_travel_tables, identifier_tables, netanalysis.resolve.significance.cooccurrence_pvalues
+
+    Examples
+    --------
+    >>> from functools import partial
+    >>> from netanalysis.resolve.significance import identifier_pvalues
+    >>> pairs, persons = identifier_tables(inc, event_incidences(inc, 50))  # doctest: +SKIP
+    >>> fn = partial(identifier_pvalues, rate=1e-8, records=float(persons["d"].sum()))  # doctest: +SKIP
+    >>> kept, m = significant_pairs(pairs, ["d"], fn, 0.05)  # doctest: +SKIP
+    >>> kept[["a", "b"]].values.tolist(), m  # doctest: +SKIP
+    ([['A', 'B']], 1)
+    """
+    from pyspark.sql import types as T
+    side = [f"{x}_{m}" for x in "ab" for m in margins]
+    keep_cols = [c for c in pairs.columns if c not in side]
+    fields = [f for f in pairs.schema.fields if f.name in keep_cols]
+    out_schema = T.StructType([T.StructField(f.name, f.dataType, True) for f in fields] + [
+        T.StructField("lam", T.DoubleType(), True), T.StructField("p", T.DoubleType(), True),
+        T.StructField("_m", T.LongType(), True)])
+    q = float(fdr)
+    summary = {f.name: (0 if isinstance(f.dataType, T.NumericType) else None) for f in fields}
+
+    run = _batch_tests(pvalues, margins, keep_cols, summary, q)
+    res = pairs.mapInPandas(run, out_schema).toPandas()
+    is_sum = res["_m"].to_numpy(np.int64) >= 0
+    m = int(res["_m"].to_numpy(np.int64)[is_sum].sum())
+    kept = res[~is_sum].drop(columns="_m").sort_values(["a", "b"]).reset_index(drop=True)
+    return kept, m
+
+
+def _cooccurrence_kept(pairs, persons, margins, seed_ids, fdr, booking_rate, size_cut=False):
+    """The pairs :func:`~netanalysis.resolve.significance.cooccurrence_tests` keeps, with the
+    family's level from the margins on the driver, the tests on the executors
+    (:func:`significant_pairs`) and Benjamini-Hochberg on the driver over what came back."""
+    seeds = None if seed_ids is None else sorted(seed_ids)
+    if "nb" not in margins:
+        booking_rate = None
+    level = cooccurrence_family(persons, fdr=fdr, seeds=seeds, booking_rate=booking_rate,
+                                size_cut=size_cut)
+    cand, m = significant_pairs(pairs, margins, partial(cooccurrence_pvalues, family=level), fdr)
+    keep = benjamini_hochberg(cand["p"].to_numpy(float), max(level.m, m), fdr)
+    return cand[keep].reset_index(drop=True)
+
+
+def _batch_tests(pvalues, margins, keep_cols, summary, q):
+    """The function :func:`significant_pairs` maps over the batches of pairs."""
+    def run(batches):
+        for df in batches:
+            per = pd.concat([df[[f"{x}"] + [f"{x}_{m}" for m in margins]].set_axis(
+                ["pid"] + list(margins), axis=1) for x in "ab"], ignore_index=True)
+            per = per.drop_duplicates("pid")
+            res = pvalues(df[keep_cols], per)
+            t = res["testable"].to_numpy(bool) if "testable" in res else np.ones(len(res), bool)
+            ok = t & (res["p"].to_numpy(float) <= q)
+            kept = res.loc[ok, keep_cols + ["lam", "p"]].assign(_m=np.int64(-1))
+            # one row per batch carries its number of tests (``_m >= 0``; other cells empty)
+            yield pd.concat([kept, pd.DataFrame({**{c: [v] for c, v in summary.items()},
+                                                 "lam": [0.0], "p": [1.0],
+                                                 "_m": [np.int64(t.sum())]})],
+                            ignore_index=True)
+    return run
+
+
+def _with_margins(pairs, persons, margins, broadcast):
+    """`pairs` with the columns `margins` of `persons` (keyed by ``pid``) for both persons,
+    as ``a_<m>`` and ``b_<m>``."""
+    from pyspark.sql import functions as F
+    for x in "ab":
+        side = persons.select(F.col("pid").alias(x), *[F.col(m).alias(f"{x}_{m}") for m in margins])
+        pairs = pairs.join(F.broadcast(side) if broadcast else side, x)
+    return pairs
 
 
 def _tested(test, pairs, persons, seed_ids, **kw):
@@ -370,8 +495,8 @@ def _co_travel(spark, tables, cfg, seed_ids):
     us = event_incidences(inc, int(ct["max_passengers"]))
     fdr = float(cfg.fdr)
     pairs, persons = co_travel_tables(inc, us, fdr, _seeds_df(spark, seed_ids))
-    kept = _tested(cooccurrence_tests, pairs, persons, seed_ids, fdr=fdr,
-                   booking_rate=float(ct["booking_collision_rate"]))
+    kept = _cooccurrence_kept(pairs, persons, ["s", "d", "nb", "f"], seed_ids, fdr,
+                              float(ct["booking_collision_rate"]), bool(ct["size_cut"]))
     items = _items(spark, us, kept) if len(kept) else {}
     us.unpersist()
     if not len(kept):
@@ -438,7 +563,13 @@ def _shared(spark, uses, typ, verb, max_users, rate, cfg, seed_ids):
                       F.lit(None).cast("string").alias("day")).distinct()
     us = event_incidences(inc, max_users)
     pairs, persons = identifier_tables(inc, us, _seeds_df(spark, seed_ids))
-    kept = _tested(identifier_tests, pairs, persons, seed_ids, fdr=float(cfg.fdr), rate=rate)
+    fdr = float(cfg.fdr)
+    fn = partial(identifier_pvalues, rate=rate, records=float(persons["d"].sum()))
+    cand, _ = significant_pairs(pairs, ["d"], fn, fdr)
+    # Benjamini-Hochberg on the driver: identifier_tests' family (n (n - 1) / 2, or seeds x
+    # (n - 1)) holds every pair computed, so the pairs with p > q are not needed for it
+    kept = _tested(identifier_tests, cand[["a", "b", "k", "u"]], persons, seed_ids, fdr=fdr,
+                   rate=rate)
     items = _items(spark, us, kept) if len(kept) else {}
     us.unpersist()
     if not len(kept):
@@ -505,23 +636,24 @@ def _calls(spark, tables, cfg, seed_ids):
     act = res.select(F.col("a").alias("p"), "n").unionByName(res.select(F.col("b").alias("p"), "n")) \
         .groupBy("p").agg(F.sum("n").cast("double").alias("s")).cache()
     n_inc = act.agg(F.sum("s")).collect()[0][0] or 0.0
-    res = res.join(act.select(F.col("p").alias("a"), F.col("s").alias("sa")), "a") \
-        .join(act.select(F.col("p").alias("b"), F.col("s").alias("sb")), "b") \
-        .withColumn("k", F.col("n"))
+    margins = act.select(F.col("p").alias("pid"), "s", F.col("s").cast("long").alias("d"))
+    res = res.withColumn("k", F.col("n"))
     if seed_ids is not None:
         sd = sorted(seed_ids)
         res = res.where(F.col("a").isin(sd) | F.col("b").isin(sd))
     # a call is one co-occurrence (d = s): the pairs of one call that cannot pass are left out
     fdr = float(cfg.fdr)
-    cand = res.where((F.col("k") >= 2) | (F.col("sa") * F.col("sb")
-                                          <= F.lit(2 * fdr) * F.lit(float(n_inc)))).toPandas()
     act_p = act.toPandas()
-    act.unpersist()
+    small = len(act_p) <= BROADCAST_PERSONS
+    res = _with_margins(res, margins, ["s", "d"], small)
+    res = res.where((F.col("k") >= 2) | (F.col("a_s") * F.col("b_s")
+                                          <= F.lit(2 * fdr) * F.lit(float(n_inc))))
     persons = pd.DataFrame({"pid": act_p["p"].to_numpy(dtype=object),
                             "s": act_p["s"].to_numpy(float),
                             "d": act_p["s"].to_numpy(float).astype(np.int64)})
     persons = persons.sort_values("pid").reset_index(drop=True)
-    kept = _tested(cooccurrence_tests, cand, persons, seed_ids, fdr=fdr)
+    kept = _cooccurrence_kept(res, persons, ["s", "d"], seed_ids, fdr, None)
+    act.unpersist()
     if not len(kept):
         return empty_ties()
     kp = spark.createDataFrame(kept[["a", "b"]].astype(str))

@@ -161,7 +161,8 @@ def test_co_travel_tables_are_the_embedded_pair_step(spark):
     want_pairs, want_persons = co_travel_pairs(con, 500, fdr=0.05)
     sinc = spark.createDataFrame(inc, "pid string, kind string, label string, day string")
     us = event_incidences(sinc, 500)
-    pairs, persons = co_travel_tables(sinc, us, 0.05)
+    sp, persons = co_travel_tables(sinc, us, 0.05)
+    pairs = sp.toPandas().sort_values(["a", "b"]).reset_index(drop=True)
     us.unpersist()
     named = want_pairs.assign(a=[ids[i] for i in want_pairs["a"]],
                               b=[ids[i] for i in want_pairs["b"]])
@@ -172,3 +173,68 @@ def test_co_travel_tables_are_the_embedded_pair_step(spark):
     assert persons["pid"].tolist() == [ids[i] for i in want_persons["pid"]]
     for col in ("s", "d", "nb", "f"):
         assert persons[col].tolist() == want_persons[col].tolist(), col
+    # each pair carries its persons' margins, for the tests on the executors
+    by = persons.set_index("pid")
+    for x in "ab":
+        for col in ("s", "d", "nb", "f"):
+            assert pairs[f"{x}_{col}"].tolist() == by.loc[pairs[x], col].tolist(), (x, col)
+
+
+@pytest.fixture
+def tiny_driver_results(spark):
+    """The session with ``spark.driver.maxResultSize`` at 1 MiB for one test: every job whose
+    results sent to the driver exceed it fails. Set on the live SparkConf (read by each new
+    task set), restored after the test."""
+    conf = spark.sparkContext._jsc.sc().conf()
+    key = "spark.driver.maxResultSize"
+    before = conf.get(key) if conf.contains(key) else None
+    conf.set(key, "1m")
+    try:
+        yield spark
+    finally:
+        if before is None:
+            conf.remove(key)
+        else:
+            conf.set(key, before)
+
+
+def _many_chance_pairs():
+    """4,000 persons on 100 journeys of 40 (78,000 pairs sharing one journey, all under the
+    ``lambda <= 2 fdr`` cut as the table is small), 400 of them on a second journey of 40,
+    and 40 companion pairs on three journeys of two."""
+    rows = [{"person_id": f"X{i:04d}", "carrier": "CM", "flight": str(i // 40), "depart": "2024-05-01"}
+            for i in range(4000)]
+    rows += [{"person_id": f"X{i:04d}", "carrier": "CM", "flight": str(500 + (i * 7) % 10),
+              "depart": "2024-05-02"} for i in range(0, 4000, 10)]
+    for k in range(40):
+        for t in range(3):
+            for p in (f"C{k:02d}a", f"C{k:02d}b"):
+                rows.append({"person_id": p, "carrier": "YY", "flight": str(k * 3 + t),
+                             "depart": "2024-06-01"})
+    return pd.DataFrame(rows)
+
+
+@pytest.mark.slow
+def test_the_pair_table_never_comes_to_the_driver(tiny_driver_results):
+    """Regression: the pair table (~78,000 pairs, a few MiB) used to be collected before the
+    significance step and failed past ``spark.driver.maxResultSize``; now only the pairs that
+    can pass come back, and the ties are the embedded engine's."""
+    spark = tiny_driver_results
+    tr = _many_chance_pairs()
+    s = {"types": ["co_travel"]}
+    want = infer_links(Case(tables={"travel": tr}), settings=s)
+    assert len(want) >= 40
+    got = infer_links_spark(spark, {"travel": spark.createDataFrame(tr)}, settings=s)
+    assert_same_ties(want, got)
+    # the limit is in force: collecting the pair table itself fails
+    from netanalysis.engines.spark.infer import co_travel_tables, event_incidences
+    from pyspark.sql import functions as F
+    inc = spark.createDataFrame(tr).select(
+        F.col("person_id").alias("pid"), F.lit("J").alias("kind"),
+        F.concat("carrier", "flight", F.lit(" "), "depart").alias("label"),
+        F.col("depart").alias("day"))
+    us = event_incidences(inc, 500)
+    pairs, _ = co_travel_tables(inc, us, 0.05)
+    with pytest.raises(Exception, match="maxResultSize"):
+        pairs.toPandas()
+    us.unpersist()
