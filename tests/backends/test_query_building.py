@@ -49,7 +49,7 @@ def _violations(source, filename="<string>"):
             if isinstance(n, ast.Assign) and _formatted(n.value):
                 tainted |= {t.id for t in n.targets if isinstance(t, ast.Name)}
             elif isinstance(n, ast.AugAssign) and isinstance(n.target, ast.Name) and \
-                    isinstance(n.op, ast.Add):
+                    isinstance(n.op, ast.Add) and not isinstance(n.value, (ast.List, ast.Tuple)):
                 tainted.add(n.target.id)
         for n in ast.walk(scope):
             if not (isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
@@ -77,6 +77,7 @@ def test_the_check_finds_formatted_queries(code):
     'con.execute("SELECT * FROM t WHERE id = ?", [x])',
     'session.run(block.text, params)',
     'subprocess.run(["java", "-version"])',
+    'cmd = ["java"]\ncmd += ["--config", f"{k}={v}"]\nsubprocess.run(cmd)',
     'con.execute("SET memory_limit = ?", [limit])',
 ])
 def test_the_check_accepts_parameters(code):

@@ -262,7 +262,7 @@ def local_server(home=None, timeout=120, *, heap="1536m", port=0, auth_password=
            "-cp", str(tools / "lib" / "*"), str(launcher / "Launcher.java"),
            "--home", str(home / "data"), "--plugins", str(tools / "plugins"), "--port", str(port)]
     for name, value in (config or {}).items():
-        cmd += ["--config", f"{name}={value}"]
+        cmd.extend(["--config", f"{name}={value}"])
     if auth_password:
         cmd.append("--auth")
         env["NEO4J_TEST_PASSWORD"] = auth_password
