@@ -20,28 +20,14 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import importlib.util
-import multiprocessing as mp
 import os
 import resource
 import tempfile
 import time
-from pathlib import Path
+
+from benchlib import cpu_seconds, load_average, run_spawned, travel_generator
 
 __all__ = ["main"]
-
-
-def _generator():
-    spec = importlib.util.spec_from_file_location("bench_resolve",
-                                                  Path(__file__).with_name("resolve.py"))
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod._travel_table
-
-
-def _cpu():
-    r = resource.getrusage(resource.RUSAGE_SELF)
-    return r.ru_utime + r.ru_stime
 
 
 def _rss():
@@ -52,14 +38,14 @@ def _baseline(path, tree, q):
     import duckdb
     con = duckdb.connect(config={"memory_limit": "2GB", "preserve_insertion_order": False})
     con.read_parquet(path).create_view("tr")
-    t0, c0 = time.perf_counter(), _cpu()
+    t0, c0 = time.perf_counter(), cpu_seconds()
     n = con.execute("""
         WITH j AS (SELECT DISTINCT person_id AS p, carrier || flight || '|' || depart AS j FROM tr),
              e AS (SELECT j FROM j GROUP BY j HAVING count(*) BETWEEN 2 AND 500),
              u AS (SELECT j.* FROM j JOIN e USING (j))
         SELECT count(*) FROM (SELECT a.p, b.p FROM u a JOIN u b ON a.j = b.j AND a.p < b.p
                               GROUP BY a.p, b.p)""").fetchall()[0][0]
-    q.put((time.perf_counter() - t0, _cpu() - c0, n, "", _rss()))
+    q.put((time.perf_counter() - t0, cpu_seconds() - c0, n, "", _rss()))
 
 
 def _co_travel(path, tree, q):
@@ -71,25 +57,11 @@ def _co_travel(path, tree, q):
     from netanalysis.resolve.infer import co_travel_links
     tr = pd.read_parquet(path)
     case = Case(tables={"travel": tr})
-    t0, c0 = time.perf_counter(), _cpu()
+    t0, c0 = time.perf_counter(), cpu_seconds()
     t = co_travel_links(case)
-    dt, dc = time.perf_counter() - t0, _cpu() - c0
+    dt, dc = time.perf_counter() - t0, cpu_seconds() - c0
     digest = hashlib.sha256(t.to_csv(index=False).encode()).hexdigest()[:12]
     q.put((dt, dc, len(t), digest, _rss()))
-
-
-def _run(target, *args):
-    ctx = mp.get_context("spawn")
-    q = ctx.Queue()
-    p = ctx.Process(target=target, args=args + (q,))
-    p.start()
-    out = q.get()
-    p.join()
-    return out
-
-
-def _load():
-    return "load average " + " ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 def main(argv=None):
@@ -99,7 +71,7 @@ def main(argv=None):
     ap.add_argument("--before", default=None,
                     help="another checkout whose co_travel_links is timed in the same run")
     a = ap.parse_args(argv)
-    gen = _generator()
+    gen = travel_generator()
     print(f"{os.cpu_count()} CPUs; co_travel_links defaults (seed all, max_passengers 500, "
           f"memory_limit 2GB); generator benchmarks/resolve.py _travel_table, seed {a.seed}")
     with tempfile.TemporaryDirectory(prefix="na-cotravel-") as tmp:
@@ -109,15 +81,15 @@ def main(argv=None):
             tr.to_parquet(path, index=False)
             n_legs, n_p = len(tr), tr["person_id"].nunique()
             del tr
-            print(f"\n{n_legs:,} legs, {n_p:,} persons; {_load()}")
-            tb, cb, nb, _, rss = _run(_baseline, path, None)
+            print(f"\n{n_legs:,} legs, {n_p:,} persons; {load_average()}")
+            tb, cb, nb, _, rss = run_spawned(_baseline, path, None)
             print(f"  {'baseline pair aggregation':34s} {tb:6.1f} s {cb:6.1f} s CPU  "
                   f"{n_legs / tb:8,.0f} legs/s  {nb:,} pairs; peak RSS {rss:,.0f} MiB")
             runs = [("co_travel_links", None)] + (
                 [(f"co_travel_links of {a.before}", a.before)] if a.before else [])
             got = {}
             for label, tree in runs:
-                tm, cm, nm, dg, rss = _run(_co_travel, path, tree)
+                tm, cm, nm, dg, rss = run_spawned(_co_travel, path, tree)
                 got[label] = (tm, cm, dg)
                 print(f"  {label:34s} {tm:6.1f} s {cm:6.1f} s CPU  {n_legs / tm:8,.0f} legs/s  "
                       f"{nm:,} ties (digest {dg}); {tm / tb:.2f}x the baseline's time, "
@@ -126,7 +98,7 @@ def main(argv=None):
                 (t1, c1, d1), (t0, c0, d0) = got.values()
                 print(f"  after / before: {t1 / t0:.2f}x time, {c1 / c0:.2f}x CPU; "
                       f"ties {'identical' if d1 == d0 else 'DIFFERENT'}")
-            print(f"  {_load()}")
+            print(f"  {load_average()}")
 
 
 if __name__ == "__main__":

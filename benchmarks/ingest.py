@@ -23,21 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
-
-def _hwm_kb():
-    """Peak resident memory of this process in kB (VmHWM; ru_maxrss where /proc is absent).
-
-    VmHWM starts afresh at exec, unlike ru_maxrss, which keeps the parent's peak.
-    """
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    import resource
-
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+from benchlib import peak_rss_kb
 
 
 def _child(mode, folder):
@@ -45,7 +31,7 @@ def _child(mode, folder):
 
     from netanalysis.ingest import load_case
 
-    base_rss = _hwm_kb()
+    base_rss = peak_rss_kb()
     t0 = time.perf_counter()
     if mode == "ingest":
         case = load_case(folder)
@@ -59,7 +45,7 @@ def _child(mode, folder):
             rows += len(df)
             files[p.name] = len(df)
     secs = time.perf_counter() - t0
-    peak = _hwm_kb()
+    peak = peak_rss_kb()
     print(json.dumps({"rows": rows, "rejected": rejected, "seconds": secs, "peak_kb": peak,
                       "base_kb": base_rss, "files": files}))
 

@@ -34,18 +34,7 @@ import sys
 import time
 from pathlib import Path
 
-
-def _hwm_kb():
-    """Peak resident memory of this process in kB (``VmHWM``, which starts afresh at exec)."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    import resource
-
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+from benchlib import peak_rss_kb
 
 
 def _digest_frame(df):
@@ -66,7 +55,7 @@ def _child(folder):
     t0, c0 = time.perf_counter(), time.process_time()
     case = load_case(folder)
     secs, cpu = time.perf_counter() - t0, time.process_time() - c0
-    peak = _hwm_kb()
+    peak = peak_rss_kb()
     digests = {k: _digest_frame(t) for k, t in sorted(case.tables.items())}
     digests["rejects"] = _digest_frame(case.rejects)
     counts = json.dumps(case.counts, sort_keys=True, default=str)

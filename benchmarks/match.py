@@ -18,31 +18,17 @@ Run: ``python benchmarks/match.py --rows 1000000 10000000 --seeds 500 [--before 
 from __future__ import annotations
 
 import argparse
-import importlib.util
-import multiprocessing as mp
 import os
 import resource
 import tempfile
 import time
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from benchlib import cpu_seconds, load_average, run_spawned, travel_generator
+
 __all__ = ["main"]
-
-
-def _generator():
-    spec = importlib.util.spec_from_file_location("bench_resolve",
-                                                  Path(__file__).with_name("resolve.py"))
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod._travel_table
-
-
-def _cpu():
-    r = resource.getrusage(resource.RUSAGE_SELF)
-    return r.ru_utime + r.ru_stime
 
 
 def _baseline(path, seeds_path, q):
@@ -50,13 +36,13 @@ def _baseline(path, seeds_path, q):
     con = duckdb.connect()
     con.read_parquet(path).create_view("tr")
     con.read_csv(seeds_path, header=True, all_varchar=True).create_view("seeds")
-    t0, c0 = time.perf_counter(), _cpu()
+    t0, c0 = time.perf_counter(), cpu_seconds()
     n = con.execute("""
         WITH j AS (SELECT DISTINCT person_id AS p, carrier || flight || '|' || depart AS j FROM tr),
              s AS (SELECT j.* FROM j JOIN seeds ON seeds.person_id = j.p)
         SELECT count(*) FROM (SELECT s.p, j.p FROM s JOIN j ON s.j = j.j AND s.p <> j.p
                               GROUP BY s.p, j.p)""").fetchall()[0][0]
-    q.put((time.perf_counter() - t0, _cpu() - c0, n))
+    q.put((time.perf_counter() - t0, cpu_seconds() - c0, n))
 
 
 def _match(path, seeds_path, tree, q):
@@ -64,23 +50,15 @@ def _match(path, seeds_path, tree, q):
     if tree:
         sys.path.insert(0, tree)
     from netanalysis.resolve.infer import match_seeds
-    t0, c0 = time.perf_counter(), _cpu()
+    t0, c0 = time.perf_counter(), cpu_seconds()
     t = match_seeds(path, seeds_path)
-    q.put((time.perf_counter() - t0, _cpu() - c0, len(t)))
+    q.put((time.perf_counter() - t0, cpu_seconds() - c0, len(t)))
 
 
 def _run(target, *args):
-    q = mp.get_context("spawn").Queue()
-    p = mp.get_context("spawn").Process(target=target, args=args + (q,))
-    p.start()
-    out = q.get()
-    p.join()
+    out = run_spawned(target, *args)
     rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024   # MiB, max so far
     return out, rss
-
-
-def _load():
-    return "load average " + " ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 def main(argv=None):
@@ -91,7 +69,7 @@ def main(argv=None):
     ap.add_argument("--before", default=None,
                     help="another checkout whose match_seeds is timed in the same run")
     a = ap.parse_args(argv)
-    gen = _generator()
+    gen = travel_generator()
     print(f"{os.cpu_count()} CPUs; match_seeds defaults (max_passengers 500, memory_limit 2GB)")
     with tempfile.TemporaryDirectory(prefix="na-match-") as tmp:
         for rows in a.rows:
@@ -107,7 +85,7 @@ def main(argv=None):
             del tr
             print(f"\n{n_legs:,} legs, {n_p:,} persons, {a.seeds} persons of interest "
                   f"(generated in {time.perf_counter() - t0:.0f} s)")
-            print(f"  {_load()}")
+            print(f"  {load_average()}")
             (tb, cb, nb), rss_b = _run(_baseline, path, seeds_path)
             print(f"  baseline seeded pair count   {tb:6.1f} s  {cb:6.1f} s CPU  {nb:,} pairs; "
                   f"peak RSS {rss_b:,.0f} MiB")
@@ -118,7 +96,7 @@ def main(argv=None):
                 print(f"  {label:28s} {tm:6.1f} s  {cm:6.1f} s CPU  {nm:,} ties ({tm / tb:.2f}x "
                       f"the baseline's time, {cm / cb:.2f}x its CPU); peak RSS of the runs so "
                       f"far {rss_m:,.0f} MiB")
-            print(f"  {_load()}")
+            print(f"  {load_average()}")
 
 
 if __name__ == "__main__":
