@@ -20,23 +20,17 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import os
 import tempfile
 import time
 import traceback
 from pathlib import Path
 
+from benchlib import travel_generator
+
 __all__ = ["main", "profiled"]
 
 _ACTIONS = ("collect", "toPandas", "count", "isEmpty", "localCheckpoint", "first", "take")
-
-
-def _travel_table(rows, seed):
-    spec = importlib.util.spec_from_file_location("bench_resolve", Path(__file__).with_name("resolve.py"))
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod._travel_table(rows, seed)
 
 
 class profiled:
@@ -128,7 +122,7 @@ def main(argv=None):
           f"{os.getloadavg()[0]:.1f}; generator: benchmarks/resolve.py _travel_table, seed {args.seed}")
     with tempfile.TemporaryDirectory(prefix="netanalysis-spark-prof-") as tmp:
         path = os.path.join(tmp, "travel.parquet")
-        _travel_table(args.legs, args.seed).to_parquet(path, index=False)
+        travel_generator()(args.legs, args.seed).to_parquet(path, index=False)
         import netanalysis.engines.spark.infer as infer_mod
         steps = _time_steps(infer_mod, ["co_travel_tables", "significant_pairs", "_items"])
         with profiled(spark) as prof:
