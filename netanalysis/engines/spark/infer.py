@@ -277,14 +277,17 @@ def co_travel_tables(inc, us, fdr, seeds=None):
         F.coalesce("d", F.lit(0)).cast("long").alias("d"),
         F.coalesce("nb", F.lit(0)).cast("long").alias("nb"),
         F.coalesce("f", F.lit(1)).cast("long").alias("f"))
-    # the persons come to the driver (the family of the tests needs every margin); their
-    # number decides whether the pairs meet them by a broadcast (no shuffle of pairs). deg is
-    # not cached: the pairs stay lazy, and recomputing it is one pass over the incidences
+    # the persons come to the driver (the family of the tests needs every margin); the side
+    # the pairs join (four times: a and b, before and after the one-journey cut) is built once
+    # from that table, not recomputed from the incidences for each join
     persons = deg.toPandas().sort_values("pid").reset_index(drop=True)
+    persons = persons[["pid", "s", "d", "nb", "f"]]
     n_inc = int(persons["d"].sum()) if len(persons) else 0
     small = len(persons) <= BROADCAST_PERSONS
-    da = deg.select(F.col("pid").alias("a"), F.col("s").alias("sa"), F.col("d").alias("da"))
-    db = deg.select(F.col("pid").alias("b"), F.col("s").alias("sb"), F.col("d").alias("db"))
+    side = _driver_margins(inc.sparkSession, persons, {"s": "double", "d": "bigint",
+                                                       "nb": "bigint", "f": "bigint"})
+    da = side.select(F.col("pid").alias("a"), F.col("s").alias("sa"), F.col("d").alias("da"))
+    db = side.select(F.col("pid").alias("b"), F.col("s").alias("sb"), F.col("d").alias("db"))
     if small:
         da, db = F.broadcast(da), F.broadcast(db)
     pj = pair_counts(us, "J", seeds).join(da, "a").join(db, "b") \
@@ -298,8 +301,7 @@ def co_travel_tables(inc, us, fdr, seeds=None):
         F.coalesce("kb", F.lit(0)).cast("long").alias("kb"),
         F.coalesce("ub", F.lit(0)).cast("long").alias("ub"),
         F.coalesce("ls", F.lit(0.0)).cast("double").alias("ls"))
-    return _with_margins(pairs, deg, ["s", "d", "nb", "f"], small), \
-        persons[["pid", "s", "d", "nb", "f"]]
+    return _with_margins(pairs, side, ["s", "d", "nb", "f"], small), persons
 
 
 def identifier_tables(inc, us, seeds=None):
@@ -336,10 +338,12 @@ def identifier_tables(inc, us, seeds=None):
     deg = inc.groupBy("pid").agg(F.count(F.lit(1)).cast("long").alias("d"))
     persons = deg.toPandas()
     persons = persons.sort_values("pid").reset_index(drop=True)
+    persons = persons.assign(d=persons["d"].astype(np.int64))
+    # both joins read the driver's copy: the holders are not counted again for each
+    side = _driver_margins(inc.sparkSession, persons, {"d": "bigint"})
     pairs = pair_counts(us, "I", seeds).select("a", "b", F.col("k").cast("long").alias("k"),
                                                F.col("u").cast("long").alias("u"))
-    return _with_margins(pairs, deg, ["d"], len(persons) <= BROADCAST_PERSONS), \
-        persons.assign(d=persons["d"].astype(np.int64))
+    return _with_margins(pairs, side, ["d"], len(persons) <= BROADCAST_PERSONS), persons
 
 
 def significant_pairs(pairs, margins, pvalues, fdr):
@@ -439,6 +443,16 @@ def _batch_tests(pvalues, margins, keep_cols, summary, q):
                                                  "_m": [np.int64(t.sum())]})],
                             ignore_index=True)
     return run
+
+
+def _driver_margins(spark, persons, types):
+    """The persons' margins held on the driver (a pandas table, ``pid`` and the columns of
+    `types`, name to Spark SQL type) as a Spark DataFrame: the pairs join it without the
+    margins' aggregation being run again (sent once through Arrow; a plan of its own)."""
+    cols = ["pid", *types]
+    schema = ", ".join(["pid string"] + [f"{c} {t}" for c, t in types.items()])
+    data = persons[cols].astype({"pid": object})
+    return spark.createDataFrame(data, schema)
 
 
 def _with_margins(pairs, persons, margins, broadcast):
