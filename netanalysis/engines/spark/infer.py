@@ -19,7 +19,9 @@ The work is split where the data becomes small:
    sharing two events or more, or a booking, and those sharing one event whose
    ``lambda <= 2 fdr`` (the others cannot pass). With a seed set only the pairs with a person
    of interest are formed. The pair table stays in Spark; the persons (margins) come to the
-   driver.
+   driver, and that copy is what the pairs join (sent back once, not aggregated again). The
+   embedded engine cuts the one-journey pairs further (by a floor of their p-value); the
+   ties are the same (:func:`co_travel_tables`, Notes).
 2. **The significance step, split where it can be**: the family of the tests (the
    Tarone-Gilbert level, :func:`~netanalysis.resolve.significance.cooccurrence_family`)
    depends on the margins only and is computed once on the driver; each pair's test
@@ -243,8 +245,8 @@ def co_travel_tables(inc, us, fdr, seeds=None):
     us : pyspark.sql.DataFrame
         :func:`event_incidences` of `inc`.
     fdr : float
-        Pairs sharing one journey and no booking are left out where ``lambda > 2 fdr`` (they
-        cannot pass).
+        A pair's single shared journey is left out where ``lambda > 2 fdr`` (it cannot pass;
+        a pair that also shares a booking stays, with ``k = 0``, as in the embedded engine).
     seeds : pyspark.sql.DataFrame, optional
         ``pid`` of the persons of interest.
 
@@ -260,6 +262,26 @@ def co_travel_tables(inc, us, fdr, seeds=None):
     See Also
     --------
     identifier_tables, significant_pairs, netanalysis.resolve.infer.co_travel_pairs
+
+    Notes
+    -----
+    Why the ties are the embedded engine's with ``infer.co_travel.size_cut`` true or false,
+    although that engine cuts further (``co_travel_pairs(prune=True)``: the family and the
+    floor of a single shared journey,
+    :func:`~netanalysis.resolve.significance.one_shared_floor`): the pruned table is the
+    union of (1) the family's pairs with ``k >= 2``, (2) the journeys of every booking pair
+    and (3) the family's one-journey pairs whose floor is at most ``q R / m``; each is taken
+    under the predicate used here, ``k >= 2 or max(s_a d_b, s_b d_a) <= 2 fdr L`` (``L`` the
+    sum of ``d``, the family's ``n_inc``: a person without journeys has ``d = 0``), with the
+    same ``k`` and ``ls``, and the booking pairs are all kept in both. So this table holds
+    every row of the pruned one, unchanged: it is ``co_travel_pairs(prune=False)``. Its other
+    rows are never kept by the tests: outside the family they are not testable, and below
+    the floor cut their p-value exceeds ``q R / m`` with ``R`` an upper bound of the
+    rejections (:func:`~netanalysis.resolve.significance.bh_rejections`); Benjamini-Hochberg
+    takes ``m`` from the family (margins only,
+    :func:`~netanalysis.resolve.significance.cooccurrence_family`, the same ``size_cut`` in
+    both engines), not from the rows.
+    Pruning by the floor here would spare the executors work, not change a tie.
 
     Examples
     --------

@@ -238,3 +238,89 @@ def test_the_pair_table_never_comes_to_the_driver(tiny_driver_results):
     with pytest.raises(Exception, match="maxResultSize"):
         pairs.toPandas()
     us.unpersist()
+
+
+def test_the_pairs_join_the_margins_held_on_the_driver(spark):
+    """Regression: the persons' margins (an aggregation by person over the incidences) were
+    computed again for each of the four joins of the lazy pair job (8 aggregations by ``pid``
+    in its plan: journeys and bookings, four times); now the joins read the table the driver
+    already holds, and the plan aggregates only the pairs."""
+    import re
+
+    from netanalysis.engines.spark.infer import co_travel_tables, event_incidences, identifier_tables
+
+    rows = [("A", "J", "x", "2024-01-01"), ("B", "J", "x", "2024-01-01"),
+            ("A", "J", "y", "2024-01-02"), ("B", "J", "y", "2024-01-02"),
+            ("C", "J", "y", "2024-01-02"), ("A", "B", "b1", "2024-01-01"),
+            ("C", "B", "b1", "2024-01-02")]
+    inc = spark.createDataFrame(pd.DataFrame(rows, columns=["pid", "kind", "label", "day"]),
+                                "pid string, kind string, label string, day string")
+    us = event_incidences(inc, 500)
+    pairs, persons = co_travel_tables(inc, us, 0.05)
+    ids = inc.where("kind = 'J'").selectExpr("pid", "'I' AS kind", "label", "day")
+    ipairs, _ = identifier_tables(ids, us)
+
+    def keys(df):
+        plan = df._jdf.queryExecution().optimizedPlan().toString()
+        return [re.sub(r"#\d+", "", k) for k in re.findall(r"Aggregate \[([^\]]*)\]", plan)]
+
+    assert keys(pairs) == ["a, b", "a, b"]        # the journey pairs and the booking pairs
+    assert keys(ipairs) == ["a, b"]
+    got = pairs.toPandas().sort_values(["a", "b"])
+    assert got[["a", "b", "k", "kb", "a_s", "b_s", "a_nb", "b_nb"]].values.tolist() == [
+        ["A", "B", 2, 0, 3.0, 3.0, 1, 0], ["A", "C", 0, 1, 3.0, 2.0, 1, 1]]
+    assert persons["pid"].tolist() == ["A", "B", "C"]
+    us.unpersist()
+
+
+def _frequent_travellers(big=100, n_bg=3000, seed=4):
+    """A and B share three 3-seat journeys and a ``big``-seat one: their activity is high and
+    their smallest journeys small, so only the size-aware family (``size_cut``) tests them;
+    ``n_bg`` others on three random 3-seat journeys each (thousands of pairs sharing one
+    journey, which the embedded engine's floor cut leaves out and Spark tests), a booking
+    pair on a 30-seat flight, a pair on two 3-seat flights; A and E are wanted."""
+    rng = np.random.default_rng(seed)
+    rows = []
+
+    def leg(p, fl, day, bk=None):
+        rows.append({"person_id": p, "carrier": "CM", "flight": fl, "depart": day, "booking_ref": bk})
+
+    for t in range(3):
+        perm = rng.permutation(n_bg)
+        for j in range(n_bg // 3):
+            for i in perm[3 * j:3 * j + 3]:
+                leg(f"X{i:04d}", str(100 + j), f"2024-01-{1 + t:02d}")
+    for t in range(3):
+        for p in ("A", "B", f"Y{t}"):
+            leg(p, str(10 + t), "2024-02-01")
+    for p in ["A", "B"] + [f"Z{i:03d}" for i in range(big - 2)]:
+        leg(p, "1", "2024-03-01")
+    for p in ["C", "D"] + [f"W{i:02d}" for i in range(28)]:
+        leg(p, "2", "2024-03-02", "QX7" if p in "CD" else None)
+    for t in range(2):
+        for p in ("E", "F", f"V{t}"):
+            leg(p, str(20 + t), "2024-03-03")
+    tr = pd.DataFrame(rows)
+    ids = sorted(tr["person_id"].unique())
+    persons = pd.DataFrame({"id": ids, "name": ids,
+                            "wanted_by": [["CO"] if p in ("A", "E") else [] for p in ids]})
+    return Case(tables={"travel": tr, "persons": persons})
+
+
+def test_size_cut_gives_the_embedded_ties_seeded_and_not(spark, to_spark):
+    """``infer.co_travel.size_cut`` on Spark: the embedded engine prunes one-journey pairs by
+    their p-value floor (``co_travel_pairs(prune=True)``), Spark by ``lambda <= 2 fdr`` only
+    (a superset: every pair the floor cut keeps passes that cut too, see
+    ``co_travel_tables``); the ties are the same with the size cut on and off, with and
+    without seeds, and the size cut changes them (A-B is only tested with it)."""
+    case = _frequent_travellers()
+    tables = to_spark(case)
+    got = {}
+    for seed in ("all", "wanted"):
+        for size_cut in (False, True):
+            s = {"types": ["co_travel"], "seed": seed, "co_travel": {"size_cut": size_cut}}
+            want = infer_links(case, settings=s)
+            assert_same_ties(want, infer_links_spark(spark, tables, settings=s))
+            got[seed, size_cut] = sorted(zip(want["from_id"], want["to_id"]))
+    assert got["all", False] == [] and got["all", True] == [("A", "B")]
+    assert got["wanted", True] == [("A", "B"), ("E", "F")]
