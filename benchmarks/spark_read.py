@@ -18,6 +18,10 @@ apart), rows/s, rows/s per core, the ratio to the embedded reader of the same ru
 resident memory of the Python driver, and for Spark that of its JVM (in local mode the JVM is
 driver and executors at once; the Python workers of the executors are not counted). The rejects
 of every engine are checked equal to the embedded ones (the Parquet file's name aside).
+With ``--profile``, each Spark run also prints where its time went, from Spark's event log:
+the jobs, stages and tasks it launched, the seconds inside jobs (the rest is spent between
+them, on the driver), and the jobs and seconds of each kind of action (localCheckpoint,
+collect, count; the stages of adaptive queries show as ``$anonfun...``).
 
 Run: ``python benchmarks/spark_read.py --legs 100000,1000000 --cores 2 --driver-memory 3g``
 """
@@ -44,6 +48,7 @@ def main():
     ap.add_argument("--multiline", type=float, default=0.0, help="fraction of legs with a two-line note")
     ap.add_argument("--dirty", type=float, default=0.0, help="fraction of legs made invalid")
     ap.add_argument("--engines", default="embedded,spark-csv,spark-parquet")
+    ap.add_argument("--profile", action="store_true", help="print Spark jobs and their time per call site")
     ap.add_argument("--worker", nargs=2, metavar=("ENGINE", "FOLDER"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.worker:
@@ -89,7 +94,8 @@ def main():
             for eng in engines:
                 folder = q if eng == "spark-parquet" else c
                 out = subprocess.run([sys.executable, __file__, "--worker", eng, str(folder),
-                                      "--cores", str(args.cores), "--driver-memory", args.driver_memory],
+                                      "--cores", str(args.cores), "--driver-memory", args.driver_memory]
+                                     + (["--profile"] if args.profile else []),
                                      capture_output=True, text=True, check=False)
                 if out.returncode:
                     print(f"{legs:>9,} {eng:>14} failed:\n{out.stderr[-3000:]}")
@@ -105,6 +111,8 @@ def main():
                 print(f"{legs:>9,} {eng:>14} {r['read']:>9,} {r['seconds']:>8.2f} "
                       f"{r['read'] / r['seconds']:>9,.0f} {r['read'] / r['seconds'] / args.cores:>9,.0f} "
                       f"{ratio:>9} {r['py_mib']:>7.0f} {jvm:>8} {start:>8} {r['n_rejects']:>7,}", flush=True)
+                if r.get("profile"):
+                    print(r["profile"], flush=True)
     finally:
         shutil.rmtree(root, ignore_errors=True)
     print(f"load average at end: {os.getloadavg()}")
@@ -132,7 +140,12 @@ def _worker(args):
         from netanalysis.engines.spark.session import spark_session
 
         t = time.perf_counter()
-        spark = spark_session(f"local[{args.cores}]", conf={"spark.driver.memory": args.driver_memory})
+        conf = {"spark.driver.memory": args.driver_memory}
+        events = Path(tempfile.mkdtemp(prefix="spark_events_")) if args.profile else None
+        if events is not None:
+            conf.update({"spark.eventLog.enabled": "true", "spark.eventLog.dir": str(events),
+                         "spark.eventLog.compress": "false"})
+        spark = spark_session(f"local[{args.cores}]", conf=conf)
         spark.range(10).count()
         res["start"] = time.perf_counter() - t
         jvm = [p for p in psutil.Process().children(recursive=True) if "java" in p.name()]
@@ -156,6 +169,10 @@ def _worker(args):
         stop.set()
         th.join()
         res["jvm_mib"] = peak["jvm"] / 2 ** 20
+        if events is not None:
+            spark.stop()  # flushes the event log
+            res["profile"] = _profile(events, res["seconds"])
+            shutil.rmtree(events, ignore_errors=True)
         rejects = sc.rejects.assign(file=sc.rejects["file"].replace({"travel.parquet": "travel.csv"}))
         counts = sc.counts
     res["py_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -164,6 +181,36 @@ def _worker(args):
     res["rejects"] = hashlib.sha256(rejects.to_csv(index=False).encode()).hexdigest()
     print(json.dumps(res))
     return None
+
+
+def _profile(folder, seconds):
+    """Jobs, stages, tasks and time per call site, from the event log in `folder` (the timed
+    read only: the jobs after the session's first)."""
+    jobs, stages, tasks = {}, 0, 0
+    for f in sorted(Path(folder).rglob("events_*")):
+        for line in f.open(encoding="utf-8"):
+            e = json.loads(line)
+            kind = e["Event"]
+            if kind == "SparkListenerJobStart":
+                names = [st["Stage Name"] for st in e.get("Stage Infos", [])]
+                site = names[-1].split(" at ", 1)[0] if names else ""  # the action (the last stage)
+                jobs[e["Job ID"]] = [e["Submission Time"], None, site]
+            elif kind == "SparkListenerJobEnd":
+                jobs[e["Job ID"]][1] = e["Completion Time"]
+            elif kind == "SparkListenerStageCompleted":
+                stages += 1
+                tasks += int(e["Stage Info"]["Number of Tasks"])
+    timed = {j: v for j, v in jobs.items() if j > 0 and v[1] is not None}
+    inside = sum(v[1] - v[0] for v in timed.values()) / 1000
+    sites = {}  # by action: localCheckpoint, collect, count; $anonfun...: adaptive query stages
+    for start, end, site in timed.values():
+        n, s = sites.get(site, (0, 0.0))
+        sites[site] = (n + 1, s + (end - start) / 1000)
+    lines = [f"    jobs {len(timed)}, stages {stages}, tasks {tasks}; {inside:.1f} s in jobs, "
+             f"{seconds - inside:.1f} s between them (driver)"]
+    for where, (n, s) in sorted(sites.items(), key=lambda kv: -kv[1][1])[:12]:
+        lines.append(f"    {s:7.2f} s {n:3d} jobs  {where or '(no call site)'}")
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":
