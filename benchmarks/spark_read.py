@@ -48,6 +48,9 @@ def main():
     ap.add_argument("--multiline", type=float, default=0.0, help="fraction of legs with a two-line note")
     ap.add_argument("--dirty", type=float, default=0.0, help="fraction of legs made invalid")
     ap.add_argument("--engines", default="embedded,spark-csv,spark-parquet")
+    ap.add_argument("--before", metavar="CHECKOUT",
+                    help="also run each Spark engine with netanalysis imported from this checkout "
+                         "(the same-run baseline of a change); its tables and rejects must be identical")
     ap.add_argument("--profile", action="store_true", help="print Spark jobs and their time per call site")
     ap.add_argument("--worker", nargs=2, metavar=("ENGINE", "FOLDER"), help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -90,25 +93,39 @@ def main():
                         lines[k] = lines[k].rsplit(",", 1)[0]
                 (c / "travel.csv").write_text("\n".join(lines))
             travel.to_parquet(q / "travel.parquet", index=False)
-            base = None
-            for eng in engines:
+            base, before = None, {}
+            runs = [(e, None) for e in engines]
+            if args.before:  # each Spark engine from the other checkout first
+                runs = [r for e in engines for r in ([(e, args.before)] if e.startswith("spark") else [])
+                        + [(e, None)]]
+            for eng, tree in runs:
                 folder = q if eng == "spark-parquet" else c
+                env = dict(os.environ, PYTHONPATH=str(Path(tree).resolve())) if tree else None
                 out = subprocess.run([sys.executable, __file__, "--worker", eng, str(folder),
                                       "--cores", str(args.cores), "--driver-memory", args.driver_memory]
                                      + (["--profile"] if args.profile else []),
-                                     capture_output=True, text=True, check=False)
+                                     capture_output=True, text=True, check=False, env=env)
+                label = eng + (" before" if tree else "")
                 if out.returncode:
-                    print(f"{legs:>9,} {eng:>14} failed:\n{out.stderr[-3000:]}")
+                    print(f"{legs:>9,} {label:>14} failed:\n{out.stderr[-3000:]}")
                     continue
                 r = json.loads(out.stdout.strip().splitlines()[-1])
                 if eng == "embedded":
                     base = r
                 elif base is not None and r["rejects"] != base["rejects"]:
-                    raise SystemExit(f"rejects of {eng} differ from the embedded ones at {legs} legs")
+                    raise SystemExit(f"rejects of {label} differ from the embedded ones at {legs} legs")
+                if tree:
+                    before[eng] = r
+                elif eng in before:
+                    same = r["tables"] == before[eng]["tables"] and r["rejects"] == before[eng]["rejects"]
+                    print(f"{'':>9} {eng:>14} vs before: {before[eng]['seconds'] / r['seconds']:.2f}x faster; "
+                          f"tables and rejects identical (SHA-256): {'yes' if same else 'NO'}")
+                    if not same:
+                        raise SystemExit(f"{eng} gives other tables or rejects than {args.before}")
                 ratio = f"{r['seconds'] / base['seconds']:.2f}" if base else "-"
                 jvm = f"{r['jvm_mib']:.0f}" if r.get("jvm_mib") else "-"
                 start = f"{r['start']:.1f}" if r.get("start") else "-"
-                print(f"{legs:>9,} {eng:>14} {r['read']:>9,} {r['seconds']:>8.2f} "
+                print(f"{legs:>9,} {label:>14} {r['read']:>9,} {r['seconds']:>8.2f} "
                       f"{r['read'] / r['seconds']:>9,.0f} {r['read'] / r['seconds'] / args.cores:>9,.0f} "
                       f"{ratio:>9} {r['py_mib']:>7.0f} {jvm:>8} {start:>8} {r['n_rejects']:>7,}", flush=True)
                 if r.get("profile"):
@@ -161,17 +178,21 @@ def _worker(args):
                         pass
         th = threading.Thread(target=watch, daemon=True)
         th.start()
-        t = time.perf_counter()
+        t, wall0 = time.perf_counter(), time.time() * 1000
         sc = read_case_spark(spark, folder)
         for df in sc.tables.values():
             df.count()
-        res["seconds"] = time.perf_counter() - t
+        res["seconds"], wall1 = time.perf_counter() - t, time.time() * 1000
         stop.set()
         th.join()
         res["jvm_mib"] = peak["jvm"] / 2 ** 20
+        res["tables"] = {}
+        for kind, df in sc.tables.items():  # every table, rows in file order, as CSV text
+            pdf = df.toPandas().sort_values(["_file", "_line"], kind="stable")
+            res["tables"][kind] = hashlib.sha256(pdf.to_csv(index=False).encode()).hexdigest()
         if events is not None:
             spark.stop()  # flushes the event log
-            res["profile"] = _profile(events, res["seconds"])
+            res["profile"] = _profile(events, res["seconds"], (wall0, wall1))
             shutil.rmtree(events, ignore_errors=True)
         rejects = sc.rejects.assign(file=sc.rejects["file"].replace({"travel.parquet": "travel.csv"}))
         counts = sc.counts
@@ -183,10 +204,11 @@ def _worker(args):
     return None
 
 
-def _profile(folder, seconds):
-    """Jobs, stages, tasks and time per call site, from the event log in `folder` (the timed
-    read only: the jobs after the session's first)."""
+def _profile(folder, seconds, window):
+    """Jobs, stages, tasks and time per kind of action, from the event log in `folder`, of the
+    jobs submitted in `window` (epoch milliseconds: the timed read)."""
     jobs, stages, tasks = {}, 0, 0
+    lo, hi = window
     for f in sorted(Path(folder).rglob("events_*")):
         for line in f.open(encoding="utf-8"):
             e = json.loads(line)
@@ -198,9 +220,11 @@ def _profile(folder, seconds):
             elif kind == "SparkListenerJobEnd":
                 jobs[e["Job ID"]][1] = e["Completion Time"]
             elif kind == "SparkListenerStageCompleted":
-                stages += 1
-                tasks += int(e["Stage Info"]["Number of Tasks"])
-    timed = {j: v for j, v in jobs.items() if j > 0 and v[1] is not None}
+                info = e["Stage Info"]
+                if lo <= info.get("Submission Time", 0) <= hi:
+                    stages += 1
+                    tasks += int(info["Number of Tasks"])
+    timed = {j: v for j, v in jobs.items() if lo <= v[0] <= hi and v[1] is not None}
     inside = sum(v[1] - v[0] for v in timed.values()) / 1000
     sites = {}  # by action: localCheckpoint, collect, count; $anonfun...: adaptive query stages
     for start, end, site in timed.values():
