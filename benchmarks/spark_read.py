@@ -18,6 +18,10 @@ apart), rows/s, rows/s per core, the ratio to the embedded reader of the same ru
 resident memory of the Python driver, and for Spark that of its JVM (in local mode the JVM is
 driver and executors at once; the Python workers of the executors are not counted). The rejects
 of every engine are checked equal to the embedded ones (the Parquet file's name aside).
+With ``--profile``, each Spark run also prints where its time went, from Spark's event log:
+the jobs, stages and tasks it launched, the seconds inside jobs (the rest is spent between
+them, on the driver), and the jobs and seconds of each kind of action (localCheckpoint,
+collect, count; the stages of adaptive queries show as ``$anonfun...``).
 
 Run: ``python benchmarks/spark_read.py --legs 100000,1000000 --cores 2 --driver-memory 3g``
 """
@@ -44,6 +48,10 @@ def main():
     ap.add_argument("--multiline", type=float, default=0.0, help="fraction of legs with a two-line note")
     ap.add_argument("--dirty", type=float, default=0.0, help="fraction of legs made invalid")
     ap.add_argument("--engines", default="embedded,spark-csv,spark-parquet")
+    ap.add_argument("--before", metavar="CHECKOUT",
+                    help="also run each Spark engine with netanalysis imported from this checkout "
+                         "(the same-run baseline of a change); its tables and rejects must be identical")
+    ap.add_argument("--profile", action="store_true", help="print Spark jobs and their time per call site")
     ap.add_argument("--worker", nargs=2, metavar=("ENGINE", "FOLDER"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.worker:
@@ -85,26 +93,43 @@ def main():
                         lines[k] = lines[k].rsplit(",", 1)[0]
                 (c / "travel.csv").write_text("\n".join(lines))
             travel.to_parquet(q / "travel.parquet", index=False)
-            base = None
-            for eng in engines:
+            base, before = None, {}
+            runs = [(e, None) for e in engines]
+            if args.before:  # each Spark engine from the other checkout first
+                runs = [r for e in engines for r in ([(e, args.before)] if e.startswith("spark") else [])
+                        + [(e, None)]]
+            for eng, tree in runs:
                 folder = q if eng == "spark-parquet" else c
+                env = dict(os.environ, PYTHONPATH=str(Path(tree).resolve())) if tree else None
                 out = subprocess.run([sys.executable, __file__, "--worker", eng, str(folder),
-                                      "--cores", str(args.cores), "--driver-memory", args.driver_memory],
-                                     capture_output=True, text=True, check=False)
+                                      "--cores", str(args.cores), "--driver-memory", args.driver_memory]
+                                     + (["--profile"] if args.profile else []),
+                                     capture_output=True, text=True, check=False, env=env)
+                label = eng + (" before" if tree else "")
                 if out.returncode:
-                    print(f"{legs:>9,} {eng:>14} failed:\n{out.stderr[-3000:]}")
+                    print(f"{legs:>9,} {label:>14} failed:\n{out.stderr[-3000:]}")
                     continue
                 r = json.loads(out.stdout.strip().splitlines()[-1])
                 if eng == "embedded":
                     base = r
                 elif base is not None and r["rejects"] != base["rejects"]:
-                    raise SystemExit(f"rejects of {eng} differ from the embedded ones at {legs} legs")
+                    raise SystemExit(f"rejects of {label} differ from the embedded ones at {legs} legs")
+                if tree:
+                    before[eng] = r
+                elif eng in before:
+                    same = r["tables"] == before[eng]["tables"] and r["rejects"] == before[eng]["rejects"]
+                    print(f"{'':>9} {eng:>14} vs before: {before[eng]['seconds'] / r['seconds']:.2f}x faster; "
+                          f"tables and rejects identical (SHA-256): {'yes' if same else 'NO'}")
+                    if not same:
+                        raise SystemExit(f"{eng} gives other tables or rejects than {args.before}")
                 ratio = f"{r['seconds'] / base['seconds']:.2f}" if base else "-"
                 jvm = f"{r['jvm_mib']:.0f}" if r.get("jvm_mib") else "-"
                 start = f"{r['start']:.1f}" if r.get("start") else "-"
-                print(f"{legs:>9,} {eng:>14} {r['read']:>9,} {r['seconds']:>8.2f} "
+                print(f"{legs:>9,} {label:>14} {r['read']:>9,} {r['seconds']:>8.2f} "
                       f"{r['read'] / r['seconds']:>9,.0f} {r['read'] / r['seconds'] / args.cores:>9,.0f} "
                       f"{ratio:>9} {r['py_mib']:>7.0f} {jvm:>8} {start:>8} {r['n_rejects']:>7,}", flush=True)
+                if r.get("profile"):
+                    print(r["profile"], flush=True)
     finally:
         shutil.rmtree(root, ignore_errors=True)
     print(f"load average at end: {os.getloadavg()}")
@@ -132,7 +157,12 @@ def _worker(args):
         from netanalysis.engines.spark.session import spark_session
 
         t = time.perf_counter()
-        spark = spark_session(f"local[{args.cores}]", conf={"spark.driver.memory": args.driver_memory})
+        conf = {"spark.driver.memory": args.driver_memory}
+        events = Path(tempfile.mkdtemp(prefix="spark_events_")) if args.profile else None
+        if events is not None:
+            conf.update({"spark.eventLog.enabled": "true", "spark.eventLog.dir": str(events),
+                         "spark.eventLog.compress": "false"})
+        spark = spark_session(f"local[{args.cores}]", conf=conf)
         spark.range(10).count()
         res["start"] = time.perf_counter() - t
         jvm = [p for p in psutil.Process().children(recursive=True) if "java" in p.name()]
@@ -148,14 +178,22 @@ def _worker(args):
                         pass
         th = threading.Thread(target=watch, daemon=True)
         th.start()
-        t = time.perf_counter()
+        t, wall0 = time.perf_counter(), time.time() * 1000
         sc = read_case_spark(spark, folder)
         for df in sc.tables.values():
             df.count()
-        res["seconds"] = time.perf_counter() - t
+        res["seconds"], wall1 = time.perf_counter() - t, time.time() * 1000
         stop.set()
         th.join()
         res["jvm_mib"] = peak["jvm"] / 2 ** 20
+        res["tables"] = {}
+        for kind, df in sc.tables.items():  # every table, rows in file order, as CSV text
+            pdf = df.toPandas().sort_values(["_file", "_line"], kind="stable")
+            res["tables"][kind] = hashlib.sha256(pdf.to_csv(index=False).encode()).hexdigest()
+        if events is not None:
+            spark.stop()  # flushes the event log
+            res["profile"] = _profile(events, res["seconds"], (wall0, wall1))
+            shutil.rmtree(events, ignore_errors=True)
         rejects = sc.rejects.assign(file=sc.rejects["file"].replace({"travel.parquet": "travel.csv"}))
         counts = sc.counts
     res["py_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -164,6 +202,39 @@ def _worker(args):
     res["rejects"] = hashlib.sha256(rejects.to_csv(index=False).encode()).hexdigest()
     print(json.dumps(res))
     return None
+
+
+def _profile(folder, seconds, window):
+    """Jobs, stages, tasks and time per kind of action, from the event log in `folder`, of the
+    jobs submitted in `window` (epoch milliseconds: the timed read)."""
+    jobs, stages, tasks = {}, 0, 0
+    lo, hi = window
+    for f in sorted(Path(folder).rglob("events_*")):
+        for line in f.open(encoding="utf-8"):
+            e = json.loads(line)
+            kind = e["Event"]
+            if kind == "SparkListenerJobStart":
+                names = [st["Stage Name"] for st in e.get("Stage Infos", [])]
+                site = names[-1].split(" at ", 1)[0] if names else ""  # the action (the last stage)
+                jobs[e["Job ID"]] = [e["Submission Time"], None, site]
+            elif kind == "SparkListenerJobEnd":
+                jobs[e["Job ID"]][1] = e["Completion Time"]
+            elif kind == "SparkListenerStageCompleted":
+                info = e["Stage Info"]
+                if lo <= info.get("Submission Time", 0) <= hi:
+                    stages += 1
+                    tasks += int(info["Number of Tasks"])
+    timed = {j: v for j, v in jobs.items() if lo <= v[0] <= hi and v[1] is not None}
+    inside = sum(v[1] - v[0] for v in timed.values()) / 1000
+    sites = {}  # by action: localCheckpoint, collect, count; $anonfun...: adaptive query stages
+    for start, end, site in timed.values():
+        n, s = sites.get(site, (0, 0.0))
+        sites[site] = (n + 1, s + (end - start) / 1000)
+    lines = [f"    jobs {len(timed)}, stages {stages}, tasks {tasks}; {inside:.1f} s in jobs, "
+             f"{seconds - inside:.1f} s between them (driver)"]
+    for where, (n, s) in sorted(sites.items(), key=lambda kv: -kv[1][1])[:12]:
+        lines.append(f"    {s:7.2f} s {n:3d} jobs  {where or '(no call site)'}")
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

@@ -720,24 +720,20 @@ def read_records(reader, names, delimiter, *, prev=0, offset=0, after=0, bad_lin
                                             bad_lines))
             continue
         if n == ncols:
-            if any(row):
-                if max(map(len, row)) > limit:
-                    bad.append(_long_record(start + offset, row, names, delimiter))
-                    continue
-                append_row(row)
-                append_line(start + offset)
-            continue
-        if not any(f.strip() for f in row):
-            continue
-        if n > ncols and not any(f.strip() for f in row[ncols:]):
-            row = row[:ncols]
-            if max(map(len, row)) > limit:
-                bad.append(_long_record(start + offset, row, names, delimiter))
+            if not any(row):  # all cells empty
                 continue
-            append_row(row)
-            append_line(start + offset)
+        elif not any(f.strip() for f in row):  # blank
             continue
-        bad.append(_bad_record(start + offset, prev + offset, row, ncols, delimiter))
+        elif n < ncols or any(f.strip() for f in row[ncols:]):
+            bad.append(_bad_record(start + offset, prev + offset, row, ncols, delimiter))
+            continue
+        else:  # trailing empty fields: trimmed to the header's width
+            row = row[:ncols]
+        if max(map(len, row)) > limit:
+            bad.append(_long_record(start + offset, row, names, delimiter))
+            continue
+        append_row(row)
+        append_line(start + offset)
     return rows, lines, bad
 
 

@@ -193,3 +193,28 @@ def test_excel_and_pdf_signatures(tmp_path):
 def test_folder_instead_of_file(tmp_path):
     with pytest.raises(InputError, match="is a folder, not a file"):
         read_csv_table(tmp_path)
+
+
+def test_read_records_trims_trailing_empty_fields_then_applies_the_full_record_rules():
+    """A record with empty fields past the header's width is trimmed and then read exactly as a
+    record of the header's width: kept, or rejected for an over-long field (line named)."""
+    import csv
+    import io
+
+    from netanalysis.ingest.read import MAX_FIELD_CHARS, read_records
+
+    long = "x" * (MAX_FIELD_CHARS + 1)
+    text = "\n".join(["P1,Ana", "P2,Eva,,", f"P3,{long}", f"P4,{long},", ",", " , ", ",,", "P5",
+                      "P6,Rui,extra", " ,,", "P7,Lia, "]) + "\n"
+    old = csv.field_size_limit(4 * MAX_FIELD_CHARS)
+    try:
+        rows, lines, bad = read_records(csv.reader(io.StringIO(text, newline="")), ["id", "name"], ",",
+                                        offset=1)
+    finally:
+        csv.field_size_limit(old)
+    assert rows == [["P1", "Ana"], ["P2", "Eva"], [" ", " "], ["P7", "Lia"]]
+    assert lines == [2, 3, 7, 12]
+    assert [(b[0], b[1].split(":")[0]) for b in bad] == [
+        (4, "field too long"), (5, "field too long"), (9, "wrong number of fields"),
+        (10, "wrong number of fields")]
+    assert bad[1][3] == ["P4", long]  # the trimmed record's cells

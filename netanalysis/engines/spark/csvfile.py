@@ -11,26 +11,30 @@ reads it) and a few numbers per block come to the driver.
 
 How
 ---
-Spark's text source splits the file into blocks (``spark.sql.files.maxPartitionBytes``) and
+Spark's text source splits the file into blocks (``spark.sql.files.maxPartitionBytes``; by
+default at most the file's size over the session's cores, so that every core reads a part) and
 reads each as *chunks*: the bytes between two ``\\n`` (a ``\\r`` before the ``\\n`` stays in the
-chunk). Three jobs:
+chunk). Two passes over the file, each one Spark job, and one job to collect the bad records:
 
 1. Each task decodes its chunks (UTF-8; a chunk that is not UTF-8 is read as Windows-1252 and
-   marked, as the embedded reader does) and gives per block: its chunks, its editor lines
-   (one plus the lone ``\\r`` of each chunk) and its *quote function*: for a block entered
-   outside a quoted field and for one entered inside one, whether it ends inside one. Whether
-   a chunk ends inside a quoted field is found by running :mod:`csv` itself on the chunk
-   (chunks without a ``"`` leave the state as it is), so stray quotes (``a "b``) read as the
-   csv module reads them.
+   marked, as the embedded reader does) and gives per block only a few numbers: its chunks,
+   its editor lines (one plus the lone ``\\r`` of each chunk) and its *quote function*: for a
+   block entered outside a quoted field and for one entered inside one, whether it ends inside
+   one. Whether a chunk ends inside a quoted field is found by running :mod:`csv` itself on
+   the chunk (chunks without a ``"`` leave the state as it is), so stray quotes (``a "b``)
+   read as the csv module reads them.
 2. The driver composes the blocks' functions in file order (a prefix scan over a few numbers
    per block) and so knows the line each block starts on and whether it starts inside a
    quoted field. The encoding is decided here as :func:`~netanalysis.ingest.read.decode_bytes`
    decides it for the whole file (UTF-8; mostly UTF-8 with bad lines; else a legacy code
-   page, and then the chunks are decoded again).
-3. Each task parses its block's records with :func:`netanalysis.ingest.read.read_records`
-   (the embedded reader's own record rules). A quoted field that runs past the end of a block
-   (a multi-line field cut by the split) is completed by grouping the pieces of that record by
-   the line it starts on; only such records move between tasks.
+   page, and then pass 1 runs again in that code page).
+3. Each task reads and decodes its block again (cheaper than keeping the decoded chunks in
+   Spark between the passes) and parses its records with
+   :func:`netanalysis.ingest.read.read_records` (the embedded reader's own record rules). A
+   quoted field that runs past the end of a block (a multi-line field cut by the split) is
+   completed by grouping the pieces of that record by the line it starts on; only such
+   records move between tasks. The bad records and each task's count of rows come back in
+   one job.
 
 Multi-line quoted fields are therefore supported at any position, across block boundaries
 included, and an unclosed quote reads as it does in the embedded reader (the record runs to
@@ -62,6 +66,7 @@ __all__ = ["SparkRawTable", "read_csv_spark", "quote_state_after"]
 
 _END, _IN = 0, 1  # outside / inside a quoted field at the end of a chunk
 _CSV_LIMIT = 2 ** 31 - 1
+_MIN_SPLIT = 1 << 16  # the least bytes per task of the default split
 _FAST_MIN = 1 << 20  # blocks of this many characters or more take the vectorised parse
 _LINES_NAMED = " (the record runs from line "  # a bad record message naming its lines
 
@@ -206,9 +211,9 @@ def read_csv_spark(spark, path, header, *, split_bytes=None):
     if enc in ("utf-16", "utf-32"):  # not splittable by bytes: the embedded reader on the driver
         return _on_driver(spark, src, header)
     key_pos = len(names)  # cells of bad records kept up to the last column (the key is among them)
-    with pandas_interop(), _split_conf(spark, split_bytes):
-        chunks = _chunks(spark, src, "utf-8", delim)
-        blocks = _summaries(chunks)
+    with pandas_interop(), _split_conf(spark, split_bytes if split_bytes is not None else
+                                       _default_split(spark, src)):
+        blocks = _summaries(spark, src, "utf-8", delim)
         nbad = sum(b["n_bad"] for b in blocks)
         if any(b["nul"] for b in blocks):
             raise InputError("not a CSV file: it contains NUL characters (binary content)", file=src)
@@ -219,40 +224,36 @@ def read_csv_spark(spark, path, header, *, split_bytes=None):
                                  "save it again as UTF-8", file=src, line=first)
             good = sum(b["n_good_non_ascii"] for b in blocks)
             if good <= nbad:  # not mostly UTF-8: a legacy code page, decoded again
-                enc = enc if enc not in ("utf-8", "utf-8-sig") else _detect(chunks, src)
-                chunks.unpersist()
-                chunks = _chunks(spark, src, enc, delim)
-                blocks = _summaries(chunks)
+                enc = enc if enc not in ("utf-8", "utf-8-sig") else _detect(spark, src, delim)
+                blocks = _summaries(spark, src, enc, delim)
                 if any(b["n_bad"] for b in blocks):
-                    chunks.unpersist()
                     enc = "latin_1"
-                    chunks = _chunks(spark, src, enc, delim)
-                    blocks = _summaries(chunks)
+                    blocks = _summaries(spark, src, enc, delim)
                 nbad = 0
             else:
                 enc = "utf-8"
         starts = _scan(blocks)
         if blocks and _ends_with_newline(src):  # the empty chunk after the last \n
             starts[int(blocks[-1]["__block"])]["final_newline"] = True
-        fn = functools.partial(_parse_blocks, names, delim, int(header.header_line), starts, key_pos,
+        fn = functools.partial(_decode_parse, enc, names, delim, int(header.header_line), starts, key_pos,
                                bool(nbad))
-        parsed = chunks.mapInPandas(fn, _parsed_ddl(names)).localCheckpoint()
-        spill = parsed.where("__kind = 2")
+        parsed = _text(spark, src).mapInPandas(fn, _parsed_ddl(names)).localCheckpoint()
         if starts and any(s["open"] is not None for s in starts.values()):
             fn2 = functools.partial(_parse_spill, names, delim, int(header.header_line), key_pos)
-            joined = spill.groupBy("__key").applyInPandas(fn2, _parsed_ddl(names)).localCheckpoint()
+            joined = parsed.where("__kind = 2").groupBy("__key").applyInPandas(fn2, _parsed_ddl(names)) \
+                .localCheckpoint()
             parsed = parsed.where("__kind <> 2").unionByName(joined)
-        else:
-            parsed = parsed.where("__kind <> 2")
-        chunks.unpersist()
-        errors = parsed.where("__kind = 3").select("__line", "__bp").limit(1).collect()
+        # one job brings back what is not a row: the bad records, a csv error, and per task
+        # output the number of its rows (kind 4, in __line)
+        notes = parsed.where("__kind <> 0").select("__kind", "__line", "__bp", "__bv", "__bk").collect()
+        errors = sorted((r for r in notes if r["__kind"] == 3), key=lambda r: r["__line"])
         if errors:
             raise InputError(f"not a readable CSV file: {printable(errors[0]['__bp'])}", file=src,
                              line=int(errors[0]["__line"]))
-        bad_rows = parsed.where("__kind = 1").select("__line", "__bp", "__bv", "__bk").collect()
+        bad_rows = [r for r in notes if r["__kind"] == 1]
+        nrows = sum(int(r["__line"]) for r in notes if r["__kind"] == 4)
         data = parsed.where("__kind = 0").select(*[_q(n) for n in names], F.lit(src.name).alias("__file"),
                                                  "__line")
-        nrows = data.count()
     bad = sorted(((int(r["__line"]), r["__bp"], r["__bv"], list(r["__bk"] or [])) for r in bad_rows),
                  key=lambda b: b[0])
     return SparkRawTable(data=data, bad=bad, read=nrows + len(bad), encoding=enc, delimiter=delim,
@@ -282,26 +283,49 @@ class _split_conf:
         return False
 
 
-_CHUNK_DDL = ("__block long, __i long, text string, nl long, f0 int, f1 int, bad boolean, "
-              "nonascii boolean, nul boolean")
+def _default_split(spark, src):
+    """Bytes per task so that every core of the session reads a part of `src` (None: Spark's
+    own split, for files of more than ``spark.sql.files.maxPartitionBytes`` per core)."""
+    try:
+        cores = int(spark.sparkContext.defaultParallelism)
+    except Exception:  # Spark Connect has no SparkContext: Spark's own split
+        return None
+    try:
+        size = src.stat().st_size
+    except OSError:
+        return None
+    most = _bytes(spark.conf.get("spark.sql.files.maxPartitionBytes", None)) or 128 << 20
+    n = max(_MIN_SPLIT, -(-size // max(1, cores)))
+    return n if n < most else None
 
 
-def _chunks(spark, src, encoding, delimiter):
-    """Job 1: the chunks of the file, decoded, with their lines and quote states (cached)."""
+def _bytes(text):
+    """Spark's size text (``134217728b``, ``128m``...) in bytes; None when not readable."""
+    if text is None:
+        return None
+    t = str(text).strip().lower()
+    units = {"b": 1, "k": 1 << 10, "kb": 1 << 10, "m": 1 << 20, "mb": 1 << 20, "g": 1 << 30, "gb": 1 << 30}
+    for suffix in sorted(units, key=len, reverse=True):
+        if t.endswith(suffix) and t[:-len(suffix)].isdigit():
+            return int(t[:-len(suffix)]) * units[suffix]
+    return int(t) if t.isdigit() else None
+
+
+def _text(spark, src):
+    """The file's chunks as bytes (``b``) with the start of their block (``block``)."""
     from pyspark.sql import functions as F
 
-    raw = spark.read.text(str(src), lineSep="\n").select(
+    return spark.read.text(str(src), lineSep="\n").select(
         F.col("value").cast("binary").alias("b"), F.col("_metadata.file_block_start").alias("block"))
-    fn = functools.partial(_decode_chunks, encoding, delimiter)
-    return raw.mapInPandas(fn, _CHUNK_DDL).localCheckpoint()
 
 
-def _summaries(chunks):
-    """Per block, in file order: chunks, lines, quote function, last segment starts, flags."""
-    fn = _block_summary
+def _summaries(spark, src, encoding, delimiter):
+    """Job 1: per block, in file order: chunks, lines, quote function, last segment starts,
+    flags (the chunks are decoded in the task and only these numbers come back)."""
+    fn = functools.partial(_decode_summary, encoding, delimiter)
     ddl = ("__block long, n_chunks long, n_lines long, g0 int, g1 int, last0 long, last1 long, "
            "n_bad long, n_good_non_ascii long, nul boolean, first_bad long")
-    rows = chunks.mapInPandas(fn, ddl).collect()
+    rows = _text(spark, src).mapInPandas(fn, ddl).collect()
     out = {}
     for r in rows:  # a block is read by one task; merge defensively all the same
         out.setdefault(int(r["__block"]), []).append(r.asDict())
@@ -345,9 +369,10 @@ def _first_bad(blocks):
     return None
 
 
-def _detect(chunks, src):
+def _detect(spark, src, delimiter):
     """The legacy code page of a file that is not mostly UTF-8, from its chunks that are not."""
-    rows = chunks.where("bad").select("text").limit(20000).collect()
+    fn = functools.partial(_bad_texts, delimiter)
+    rows = _text(spark, src).mapInPandas(fn, "text string").limit(20000).collect()
     sample, size = [], 0
     for r in rows:
         sample.append(r["text"].encode("cp1252", errors="replace"))
@@ -382,6 +407,24 @@ def _on_driver(spark, src, header):
 
 
 # ---------------------------------------------------------------- task bodies
+
+def _decode_summary(encoding, delimiter, batches):
+    """mapInPandas body of job 1: the chunks decoded, then summarised per block."""
+    yield from _block_summary(_decode_chunks(encoding, delimiter, batches))
+
+
+def _decode_parse(encoding, names, delimiter, header_line, starts, key_pos, marks_bad, batches):
+    """mapInPandas body of job 2: the chunks decoded (as in job 1), then parsed per block."""
+    yield from _parse_blocks(names, delimiter, header_line, starts, key_pos, marks_bad,
+                             _decode_chunks(encoding, delimiter, batches))
+
+
+def _bad_texts(delimiter, batches):
+    """mapInPandas body: the text of the chunks that are not UTF-8 (read as Windows-1252)."""
+    for pdf in _decode_chunks("utf-8", delimiter, batches):
+        if pdf["bad"].any():
+            yield pdf.loc[pdf["bad"].to_numpy(dtype=bool), ["text"]]
+
 
 def _decode_chunks(encoding, delimiter, batches):
     """mapInPandas body of job 1: decode each chunk, count its lines, find its quote states."""
@@ -570,8 +613,8 @@ def _parse_block(names, delimiter, header_line, start, key_pos, marks_bad, g):
         out.append(_full(names, 1, __kind=[2], __key=[key], __line=[int(first_line[lo])],
                          __text=["\n".join(texts[lo:hi])], __badl=[sorted(bl)]))
     if not out:
-        return _frame(names, [], [], [], [])
-    return pd.concat(out, ignore_index=True)
+        return _counted(names, _frame(names, [], [], [], []))
+    return _counted(names, pd.concat(out, ignore_index=True))
 
 
 def _parse_spill(names, delimiter, header_line, key_pos, pdf):
@@ -579,7 +622,14 @@ def _parse_spill(names, delimiter, header_line, key_pos, pdf):
     pdf = pdf.sort_values("__line", kind="stable")
     bad = frozenset(x for v in pdf["__badl"] for x in (v if v is not None else []))
     first = int(pdf["__key"].iloc[0])
-    return _parse_text(names, delimiter, header_line, key_pos, "\n".join(pdf["__text"]), first, bad)
+    return _counted(names, _parse_text(names, delimiter, header_line, key_pos, "\n".join(pdf["__text"]),
+                                       first, bad))
+
+
+def _counted(names, frame):
+    """`frame` with one more row (kind 4) holding its number of aligned rows in ``__line``."""
+    n = int((frame["__kind"] == 0).sum())
+    return pd.concat([frame, _full(names, 1, __kind=[4], __line=[n])], ignore_index=True)
 
 
 def _bad_lines(first_line, nl, badv, lo, hi):

@@ -352,9 +352,8 @@ def _read_kind(spark, kind, src, header, phone_region, registry, split_bytes=Non
     # materialised once (the Python validation runs once per partition) and cut from its
     # plan, so that the plans of the later steps and kinds stay small
     v = raw.mapInPandas(fn, out_ddl).localCheckpoint()
-    n = v.count()
-    if fmt == "parquet":
-        nread = n
+    if fmt == "parquet":  # a CSV file's count came with its bad records
+        nread = v.count()
 
     # every problem of the file as one table (one job collects it): conversion and self-link
     # problems from the partitions, then duplicate ids, the shared namespace and references
@@ -533,11 +532,18 @@ def _validate_batch(kind, schema, names, extras, options, fname, g):
     res["__file"] = pd.Series([fname] * n, dtype=object)
     res["__line"] = pd.Series(lines, dtype="int64")
     res["__bad"] = pd.Series(probs.bad | selfp.bad, dtype=bool)
-    plist = [per_line.get(int(ln), []) for ln in lines]
-    res["__pcol"] = pd.Series([[p[0] for p in ps] for ps in plist], dtype=object)
-    res["__pval"] = pd.Series([[p[1] for p in ps] for ps in plist], dtype=object)
-    res["__pmsg"] = pd.Series([[p[2] for p in ps] for ps in plist], dtype=object)
-    res["__pstage"] = pd.Series([[p[3] for p in ps] for ps in plist], dtype=object)
+    # the problems of each row as four lists; the rows without any share one empty list
+    none = []
+    cols = {k: np.empty(n, dtype=object) for k in ("__pcol", "__pval", "__pmsg", "__pstage")}
+    for arr in cols.values():
+        arr.fill(none)
+    if per_line:
+        for i in np.flatnonzero(np.isin(lines, np.fromiter(per_line, dtype=np.int64, count=len(per_line)))):
+            ps = per_line[int(lines[i])]
+            for j, k in enumerate(("__pcol", "__pval", "__pmsg", "__pstage")):
+                cols[k][i] = [p[j] for p in ps]
+    for k, arr in cols.items():
+        res[k] = pd.Series(arr, dtype=object)
     return pd.DataFrame(res)
 
 
