@@ -481,7 +481,7 @@ def score_pairs(feat, pairs, cfg, *, explain, progress=None, seed=0):
     params = estimate_parameters(ev, counts=ev["pairs"], u_random=u_random,
                                  min_pairs=int(cfg["fs_min_pairs"]))
     scoring = scoring_parameters(params, u_random, feat["n"])
-    got = classify_pairs(feat, pairs, lv, scoring, cfg, use_tf=_use_tf(params, u_random))
+    got = classify_pairs(feat, pairs, lv, scoring, cfg)
     accepted = merge_candidates(got["accepted"], explain)
     return {"accepted": accepted, "review": got["review"],
             "model": model_summary(params, scoring, counts, len(accepted), len(got["review"]),
@@ -574,7 +574,7 @@ def scoring_parameters(params, u_random, n):
             "lambda": float(np.clip(lam, 1e-12, 0.5)), "lambda_candidates": params["lambda"]}
 
 
-def classify_pairs(feat, pairs, levels, scoring, cfg, *, use_tf):
+def classify_pairs(feat, pairs, levels, scoring, cfg, *, use_tf=None):
     """Return the pairs that merge and those that go to review, from their comparison levels.
 
     Parameters
@@ -591,8 +591,10 @@ def classify_pairs(feat, pairs, levels, scoring, cfg, *, use_tf):
     cfg : Section or dict
         The ``resolve`` settings (``fs_auto_merge_probability``, ``fs_review_probability``,
         ``fs_tf_weight``, ``birth_conflict_blocks``).
-    use_tf : bool
-        Apply the term-frequency adjustment (only where u was measured on random pairs).
+    use_tf : bool, optional
+        Apply the term-frequency adjustment. Default: where u was measured on the case's
+        random pairs (`scoring` came from :func:`scoring_parameters` with an estimate; on
+        the stated priors of a small case, token frequencies of a few records mean nothing).
 
     Returns
     -------
@@ -620,12 +622,14 @@ def classify_pairs(feat, pairs, levels, scoring, cfg, *, use_tf):
     >>> lv = comparison_vectors(f, pairs)
     >>> cfg = {"fs_auto_merge_probability": 0.99, "fs_review_probability": 0.5,
     ...        "fs_tf_weight": 1.0, "birth_conflict_blocks": True}
-    >>> got = classify_pairs(f, pairs, lv, estimate_parameters(lv), cfg, use_tf=False)
+    >>> got = classify_pairs(f, pairs, lv, estimate_parameters(lv), cfg)
     >>> got["accepted"][["i", "j", "score"]].values.tolist()
     [[0.0, 1.0, 0.9995]]
     >>> got["review"][["id_a", "id_b", "probability"]].values.tolist()
     [['P1', 'P3', 0.7432]]
     """
+    if use_tf is None:
+        use_tf = "lambda_candidates" in scoring
     weight, prob = match_weights(levels, scoring,
                                  tf=levels["tf"].to_numpy() if use_tf else None,
                                  tf_weight=float(cfg["fs_tf_weight"]))
@@ -1375,12 +1379,6 @@ def _doc_conflicts(feat, i, j, mask):
     hit = p.merge(g, on="i").merge(g.rename(columns={"i": "j"}), on=["j", "kind", "country"])
     out[hit["k"].unique()] = True
     return out
-
-
-def _use_tf(params, u_random):
-    """Term frequencies replace u only where u was measured on the case's random pairs (on
-    the stated priors of a small case, token frequencies of a few records mean nothing)."""
-    return bool(params["estimated"]) and u_random is not None
 
 
 def _with_name_blocks(feat, pairs, max_block):
