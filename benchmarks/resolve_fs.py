@@ -23,6 +23,14 @@ Usage::
     python benchmarks/resolve_fs.py                      # 10k and 100k records
     python benchmarks/resolve_fs.py --sizes 1000000      # national scale (long)
     python benchmarks/resolve_fs.py --sizes 100000 --before /path/to/main   # same merges?
+    python benchmarks/resolve_fs.py --sizes 10000 30000 --engine spark --no-rules --no-splink
+
+With ``--engine spark``, (b) also runs on the Spark engine
+(:func:`netanalysis.engines.spark.resolve.resolve_spark`, ``local[--spark-cores]``, driver
+memory ``--driver-memory``) on the same records: its time (session start and table transfer
+apart), the ratio against (b) embedded measured in the same run, the peak memory of the
+driver and of the JVM with its Python workers, and whether merges, review list and model
+are identical.
 """
 
 from __future__ import annotations
@@ -269,7 +277,99 @@ def _done(name, rows):
           flush=True)
 
 
-def bench(n, seed, threshold, skip_splink, skip_rules, gen=None, skip_fs=False, before=None):
+def _spark_tables(spark, case):
+    """The person, document, phone and link tables of `case` as Spark DataFrames (list cells
+    as arrays of strings, everything else as strings)."""
+    from pyspark.sql import types as T
+    out = {}
+    for name in ("persons", "documents", "phones", "links"):
+        df = case.tables.get(name)
+        if df is None:
+            continue
+        fields, cols = [], []
+        for c in df.columns:
+            s = df[c]
+            if s.map(lambda v: isinstance(v, (list, tuple))).any():
+                cols.append([None if not isinstance(v, (list, tuple)) else [str(x) for x in v]
+                             for v in s])
+                fields.append(T.StructField(c, T.ArrayType(T.StringType()), True))
+            elif pd.api.types.is_integer_dtype(s):
+                cols.append([int(v) for v in s])
+                fields.append(T.StructField(c, T.LongType(), True))
+            else:
+                cols.append([None if v is None or (isinstance(v, float) and v != v) else str(v)
+                             for v in s])
+                fields.append(T.StructField(c, T.StringType(), True))
+        out[name] = spark.createDataFrame(list(zip(*cols)), T.StructType(fields))
+    return out
+
+
+class _TreePeak(_Peak):
+    """Peak RSS (MiB) of this process's children (the JVM and its Python workers)."""
+
+    def _tree(self):
+        total = 0
+        for c in self.proc.children(recursive=True):
+            try:
+                total += c.memory_info().rss
+            except psutil.Error:
+                pass
+        return total
+
+    def __enter__(self):
+        super().__enter__()
+        self.base = self.peak = self._tree()
+        return self
+
+    def _run(self):
+        while not self.stop.wait(0.2):
+            self.peak = max(self.peak, self._tree())
+
+    def __exit__(self, *exc):
+        self.seconds = time.perf_counter() - self.t0
+        self.stop.set()
+        self.t.join()
+        self.mib = self.peak / 2**20
+
+
+def run_spark(case, spark_cores, driver_memory):
+    """Fellegi-Sunter on the Spark engine: merges, seconds per step, peaks (driver, JVM)."""
+    from netanalysis.engines.spark.resolve import resolve_spark
+    from netanalysis.engines.spark.session import spark_session
+    from netanalysis.settings import load_settings
+
+    t = time.perf_counter()
+    spark = spark_session(f"local[{int(spark_cores)}]", conf={
+        "spark.driver.memory": driver_memory, "spark.ui.enabled": "false",
+        "spark.sql.shuffle.partitions": str(2 * int(spark_cores)),
+        "spark.default.parallelism": str(2 * int(spark_cores))})
+    start = time.perf_counter() - t
+    t = time.perf_counter()
+    tables = _spark_tables(spark, case)
+    for df in tables.values():
+        df.cache().count()
+    transfer = time.perf_counter() - t
+    settings = load_settings(env={}, resolve={"model": "fellegi_sunter"})
+    with _Peak() as pk, _TreePeak() as jvm:
+        m, _, _ = resolve_spark(spark, tables, settings=settings)
+    for df in tables.values():
+        df.unpersist()
+    return m, pk, jvm, start, transfer
+
+
+def _same_fs(a, b):
+    """``identical ...`` or what differs between two Fellegi-Sunter results."""
+    same = a.reset_index(drop=True).equals(b.reset_index(drop=True))
+    parts = ["merges " + ("identical" if same else "DIFFER"),
+             "review list " + ("identical" if a.attrs.get("review") == b.attrs.get("review")
+                               else "DIFFERS"),
+             "model " + ("identical" if a.attrs.get("model") == b.attrs.get("model")
+                         else "DIFFERS")]
+    return ", ".join(parts)
+
+
+def bench(n, seed, threshold, skip_splink, skip_rules, gen=None, skip_fs=False, before=None,
+          engine="embedded", spark_cores=2, driver_memory="2g"):
     from netanalysis.ingest import case_from_records
     from netanalysis.synth.records import RECORD_VARIANTS, person_records
 
@@ -300,6 +400,13 @@ def bench(n, seed, threshold, skip_splink, skip_rules, gen=None, skip_fs=False, 
     review = {tuple(sorted((x["id_a"], x["id_b"]))) for x in m.attrs.get("review", [])}
     rows["(b) merged + review.csv"] = (pk, _score(fs_pairs | review, truth), "")
     _done("(b) fellegi_sunter", rows)
+    if engine == "spark":   # the same records on the Spark engine, against (b) just measured
+        sm, spk, jvm, start, transfer = run_spark(case, spark_cores, driver_memory)
+        print(f"  spark local[{spark_cores}]: fellegi_sunter {spk.seconds:.1f} s "
+              f"({spk.seconds / pk.seconds:.2f}x embedded's {pk.seconds:.1f} s; session start "
+              f"{start:.1f} s and table transfer {transfer:.1f} s apart), driver peak "
+              f"{spk.mib:.0f} MiB, JVM + Python workers peak {jvm.mib:.0f} MiB; "
+              f"{_same_fs(m, sm)}; load {os.getloadavg()[0]:.1f}", flush=True)
     if before:   # the same input through another checkout's code: time and equality
         old = run_before(case, "fellegi_sunter", before)
         if old is not None:
@@ -339,6 +446,10 @@ def main(argv=None):
     ap.add_argument("--duplicate-share", type=float, default=0.3)
     ap.add_argument("--phone-rate", type=float, default=0.5)
     ap.add_argument("--document-rate", type=float, default=0.5)
+    ap.add_argument("--engine", choices=["embedded", "spark"], default="embedded",
+                    help="spark: also run (b) on the Spark engine and compare")
+    ap.add_argument("--spark-cores", type=int, default=2, help="local[N] of --engine spark")
+    ap.add_argument("--driver-memory", default="2g", help="spark.driver.memory")
     ap.add_argument("--before", metavar="CHECKOUT",
                     help="also run Fellegi-Sunter with the code of this checkout on the same "
                          "records: its time and whether the merges are identical")
@@ -348,7 +459,8 @@ def main(argv=None):
     for n in args.sizes:
         bench(n, args.seed, args.splink_threshold, args.no_splink, args.no_rules,
               {"duplicate_share": args.duplicate_share, "phone_rate": args.phone_rate,
-               "document_rate": args.document_rate}, args.no_fs, args.before)
+               "document_rate": args.document_rate}, args.no_fs, args.before, args.engine,
+              args.spark_cores, args.driver_memory)
     return 0
 
 

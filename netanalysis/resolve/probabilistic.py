@@ -93,8 +93,9 @@ from netanalysis.resolve.features import (BIRTH_CONFLICT, BIRTH_DAY, BIRTH_MONTH
 from netanalysis.resolve.names import name_tokens, phonetic_key, token_similarity
 
 __all__ = ["COMPARISONS", "PRIORS", "REVIEW_COLUMNS", "TF_MAX_BITS", "comparison_vectors",
-           "estimate_parameters", "match_weights", "score_pairs", "explain_merges",
-           "review_table"]
+           "vector_counts", "estimate_parameters", "match_weights", "score_pairs",
+           "explain_merges", "review_table", "name_block_keys", "random_u",
+           "scoring_parameters", "classify_pairs", "merge_candidates", "model_summary"]
 
 #: Levels of each comparison, from the strongest disagreement (level 0) up.
 COMPARISONS = {
@@ -221,15 +222,21 @@ def comparison_vectors(feat, pairs, *, min_name_similarity=0.75, min_shared_cont
     return df
 
 
-def estimate_parameters(levels, *, u_random=None, min_pairs=500, max_iter=200, tol=1e-5,
-                        priors=None):
+def estimate_parameters(levels, *, counts=None, u_random=None, min_pairs=500, max_iter=200,
+                        tol=1e-5, priors=None):
     """Return m, u and lambda of a Fellegi-Sunter model, by EM on comparison vectors.
 
     Parameters
     ----------
     levels : DataFrame
         One int column per comparison of :data:`COMPARISONS` (``-1`` missing), as from
-        :func:`comparison_vectors`; other columns are ignored.
+        :func:`comparison_vectors`, or distinct vectors (:func:`vector_counts`) with their
+        number of pairs in `counts`; other columns are ignored.
+    counts : array of int, optional
+        How many pairs each row of `levels` stands for (default one each). Rows with the
+        same vector are added up, so one pair per row and the distinct vectors with their
+        counts give the same estimate, to the last bit: EM runs on the distinct vectors in
+        sorted order either way (the Spark engine aggregates the counts on its executors).
     u_random : dict, optional
         ``{comparison: array of u per level}`` measured on random pairs: EM's starting u
         (otherwise the priors').
@@ -267,17 +274,34 @@ def estimate_parameters(levels, *, u_random=None, min_pairs=500, max_iter=200, t
     (False, 'stated priors: 2 pair(s) to estimate from, fewer than 500')
     >>> round(float(p["m"]["name"][5] / p["u"]["name"][5]), 1)
     55.0
+
+    The same 600 pairs, one per row or as two distinct vectors with their counts:
+
+    >>> lv = pd.DataFrame({"name": [5] * 200 + [0] * 400, "birth": [4] * 200 + [0] * 400,
+    ...                    "phone": [1] * 150 + [0] * 450})
+    >>> a = estimate_parameters(lv)
+    >>> vc = vector_counts(lv)
+    >>> b = estimate_parameters(vc, counts=vc["pairs"])
+    >>> a["pairs"], b["pairs"], a["patterns"], bool((a["m"]["phone"] == b["m"]["phone"]).all())
+    (600, 600, 3, True)
     """
     priors = priors or PRIORS
     comps = [c for c in COMPARISONS if c in levels.columns]
+    cnt = (np.ones(len(levels), dtype=np.int64) if counts is None
+           else np.asarray(counts, dtype=np.int64))
+    total = int(cnt.sum())
     base = {"m": {c: np.asarray(priors[c]["m"], float) for c in comps},
             "u": {c: np.asarray(priors[c]["u"], float) for c in comps},
-            "lambda": float(priors["lambda"]), "pairs": int(len(levels)), "iterations": 0}
-    if len(levels) < int(min_pairs):
+            "lambda": float(priors["lambda"]), "pairs": total, "iterations": 0}
+    if total < int(min_pairs):
         return {**base, "estimated": False, "patterns": 0, "prior_levels": [],
-                "source": f"stated priors: {len(levels):,} pair(s) to estimate from, fewer "
+                "source": f"stated priors: {total:,} pair(s) to estimate from, fewer "
                           f"than {int(min_pairs):,}"}
-    pat = levels[comps].value_counts().reset_index(name="_count")
+    # the distinct vectors in sorted order with their counts: the same table (and the same
+    # sums, in the same order) whether the pairs came one per row or already counted
+    pat = levels[comps].astype(np.int64).assign(_count=cnt).groupby(comps, sort=True)[
+        "_count"].sum().reset_index()
+    pat = pat[pat["_count"] > 0]
     w = pat["_count"].to_numpy(float)
     L = {c: pat[c].to_numpy(np.int64) for c in comps}
     m = {c: base["m"][c].copy() for c in comps}
@@ -450,18 +474,168 @@ def score_pairs(feat, pairs, cfg, *, explain, progress=None, seed=0):
     min_sim = float(cfg["min_name_similarity"])
     min_ct = int(cfg["min_shared_contacts"])
     lv = comparison_vectors(feat, pairs, min_name_similarity=min_sim, min_shared_contacts=min_ct)
-    lv["_evidence"] = pairs["_evidence"].to_numpy() if "_evidence" in pairs else True
-    u_random = _random_u(feat, seed, min_sim, min_ct)
-    params = estimate_parameters(lv[lv["_evidence"]], u_random=u_random,
+    lv["evidence"] = pairs["_evidence"].to_numpy() if "_evidence" in pairs else True
+    u_random = random_u(feat, seed=seed, min_name_similarity=min_sim, min_shared_contacts=min_ct)
+    counts = vector_counts(lv)
+    ev = counts[counts["evidence"]]
+    params = estimate_parameters(ev, counts=ev["pairs"], u_random=u_random,
                                  min_pairs=int(cfg["fs_min_pairs"]))
-    scoring = _scoring(params, u_random, feat["n"])
-    # term frequencies replace u only where u was measured on the case's random pairs (on
-    # the stated priors of a small case, token frequencies of a few records mean nothing)
-    use_tf = bool(params["estimated"]) and u_random is not None
-    weight, prob = match_weights(lv, scoring, tf=lv["tf"].to_numpy() if use_tf else None,
+    scoring = scoring_parameters(params, u_random, feat["n"])
+    got = classify_pairs(feat, pairs, lv, scoring, cfg)
+    accepted = merge_candidates(got["accepted"], explain)
+    return {"accepted": accepted, "review": got["review"],
+            "model": model_summary(params, scoring, counts, len(accepted), len(got["review"]),
+                                   cfg)}
+
+
+def vector_counts(levels):
+    """Return the distinct comparison vectors of pairs and how many pairs carry each.
+
+    Parameters
+    ----------
+    levels : DataFrame
+        From :func:`comparison_vectors`, with a boolean column ``evidence`` (the pair came
+        from an evidence block, not only a name block; default all True).
+
+    Returns
+    -------
+    DataFrame
+        One column per comparison present, ``evidence``, ``tf_known`` (the pair has a term
+        frequency) and ``pairs`` (the count), sorted by the vector. Its size is the number
+        of distinct vectors, a few thousand whatever the number of pairs: the Spark engine
+        builds the same table on its executors and brings only it to the driver.
+
+    See Also
+    --------
+    estimate_parameters : EM on these counts.
+    model_summary : the pair counts per level come from these counts.
+
+    Examples
+    --------
+    >>> lv = pd.DataFrame({"name": [5, 5, 0], "birth": [4, 4, -1], "tf": [0.01, 0.02, np.nan]})
+    >>> vector_counts(lv).values.tolist()
+    [[0, -1, True, False, 1], [5, 4, True, True, 2]]
+    """
+    comps = [c for c in COMPARISONS if c in levels.columns]
+    keys = levels[comps].astype(np.int64)
+    keys["evidence"] = (levels["evidence"].to_numpy(bool) if "evidence" in levels
+                        else np.ones(len(levels), dtype=bool))
+    keys["tf_known"] = (np.isfinite(levels["tf"].to_numpy(float)) if "tf" in levels
+                        else np.zeros(len(levels), dtype=bool))
+    by = comps + ["evidence", "tf_known"]
+    return keys.groupby(by, sort=True).size().reset_index(name="pairs").astype(
+        {"pairs": np.int64})
+
+
+def scoring_parameters(params, u_random, n):
+    """Return the parameters pairs are scored with: m from EM, u from random pairs, lambda
+    over all pairs.
+
+    Parameters
+    ----------
+    params : dict
+        From :func:`estimate_parameters`.
+    u_random : dict or None
+        From :func:`random_u`.
+    n : int
+        Number of records.
+
+    Returns
+    -------
+    dict
+        `params` with ``u`` from `u_random`, ``lambda`` the share of matches among all
+        pairs and ``lambda_candidates`` EM's; `params` itself when it holds the stated
+        priors or `u_random` is None.
+
+    See Also
+    --------
+    match_weights : scores with these.
+
+    Notes
+    -----
+    EM on candidate pairs estimates m well (matches look alike however they were found) but
+    its u and lambda describe the candidates, whose non-matches were chosen for agreeing on a
+    blocking key; Bayes factors need u among all pairs, so the prior odds are the share of
+    matches among all pairs: ``lambda_candidates x candidates / (n (n - 1) / 2)``. The
+    stated priors (small cases) are used as they are.
+
+    Examples
+    --------
+    >>> p = {"estimated": True, "lambda": 0.5, "pairs": 1000, "m": {"phone": np.array([.4, .6])},
+    ...      "u": {"phone": np.array([.9, .1])}}
+    >>> s = scoring_parameters(p, {"phone": [0.99, 0.01]}, 10_000)
+    >>> round(s["lambda"] * 10_000 * 9_999 / 2), s["u"]["phone"].tolist()
+    (500, [0.99, 0.01])
+    """
+    if not params["estimated"] or u_random is None:
+        return params
+    lam = params["lambda"] * params["pairs"] / (n * (n - 1) / 2)
+    return {**params, "u": {c: np.asarray(u_random[c], float) for c in params["m"]},
+            "lambda": float(np.clip(lam, 1e-12, 0.5)), "lambda_candidates": params["lambda"]}
+
+
+def classify_pairs(feat, pairs, levels, scoring, cfg, *, use_tf=None):
+    """Return the pairs that merge and those that go to review, from their comparison levels.
+
+    Parameters
+    ----------
+    feat : dict
+        Record features (:func:`netanalysis.resolve.features.person_features`).
+    pairs : DataFrame
+        ``i``, ``j`` of the pairs (any subset of the candidate pairs: each pair is decided
+        on its own, so the pairs can be split in partitions).
+    levels : DataFrame
+        Their :func:`comparison_vectors`, row for row.
+    scoring : dict
+        From :func:`scoring_parameters`.
+    cfg : Section or dict
+        The ``resolve`` settings (``fs_auto_merge_probability``, ``fs_review_probability``,
+        ``fs_tf_weight``, ``birth_conflict_blocks``).
+    use_tf : bool, optional
+        Apply the term-frequency adjustment. Default: where u was measured on the case's
+        random pairs (`scoring` came from :func:`scoring_parameters` with an estimate; on
+        the stated priors of a small case, token frequencies of a few records mean nothing).
+
+    Returns
+    -------
+    dict
+        ``accepted``: DataFrame ``i, j, score, reason`` (the match probability rounded to 4
+        places and its wording) of the pairs that merge; ``review``: DataFrame of
+        :data:`REVIEW_COLUMNS`, the pairs from ``fs_review_probability`` up that do not.
+
+    See Also
+    --------
+    score_pairs : runs this on all the pairs at once.
+    merge_candidates : the accepted pairs as clustering takes them.
+
+    Examples
+    --------
+    >>> from netanalysis.ingest import case_from_records
+    >>> from netanalysis.resolve.features import person_features
+    >>> case = case_from_records(persons=[
+    ...     {"id": "P1", "name": "Ana Ruiz", "birth_date": "1980-03-05"},
+    ...     {"id": "P2", "name": "Ana Ruiz", "birth_date": "1980-03-05"},
+    ...     {"id": "P3", "name": "Ana Ruiz"}],
+    ...     phones=[{"number": "+5730011", "person_id": p} for p in ("P1", "P2")])
+    >>> f = person_features(case)
+    >>> pairs = pd.DataFrame({"i": [0, 0], "j": [1, 2], "doc": 0, "phone": [1, 0], "contacts": 0})
+    >>> lv = comparison_vectors(f, pairs)
+    >>> cfg = {"fs_auto_merge_probability": 0.99, "fs_review_probability": 0.5,
+    ...        "fs_tf_weight": 1.0, "birth_conflict_blocks": True}
+    >>> got = classify_pairs(f, pairs, lv, estimate_parameters(lv), cfg)
+    >>> got["accepted"][["i", "j", "score"]].values.tolist()
+    [[0.0, 1.0, 0.9995]]
+    >>> got["review"][["id_a", "id_b", "probability"]].values.tolist()
+    [['P1', 'P3', 0.7432]]
+    """
+    if use_tf is None:
+        use_tf = "lambda_candidates" in scoring
+    weight, prob = match_weights(levels, scoring,
+                                 tf=levels["tf"].to_numpy() if use_tf else None,
                                  tf_weight=float(cfg["fs_tf_weight"]))
     i = pairs["i"].to_numpy(np.int64)
     j = pairs["j"].to_numpy(np.int64)
+    lv = levels
     corroborated = ((lv["document"] == 2) | (lv["phone"] == 1) | (lv["contacts"] == 1)
                     | lv["birth"].isin([3, 4])
                     | ((lv["birth"] == 2) & feat["rare"][i] & (feat["name_key"][i] == feat["name_key"][j]))
@@ -474,19 +648,52 @@ def score_pairs(feat, pairs, cfg, *, explain, progress=None, seed=0):
     compatible = (lv["name"] >= 1).to_numpy()
     hi, lo = float(cfg["fs_auto_merge_probability"]), float(cfg["fs_review_probability"])
     accept = (prob >= hi) & compatible & corroborated & ~blocked
-    accepted = []
-    for k in np.flatnonzero(accept):
-        r = dict(explain(int(i[k]), int(j[k]))) if explain is not None else \
-            {"name_score": None, "evidence": None}
-        r.update({"i": int(i[k]), "j": int(j[k]), "score": round(float(prob[k]), 4),
-                  "accept": True, "decision": "auto",
-                  "reason": f"match probability {prob[k]:.4f} (weight {weight[k]:.1f} bits, "
-                            "Fellegi-Sunter); " + str(r.get("reason", ""))})
-        accepted.append(r)
+    k = np.flatnonzero(accept)
+    accepted = pd.DataFrame({
+        "i": i[k], "j": j[k], "score": [round(float(p), 4) for p in prob[k]],
+        "reason": [f"match probability {p:.4f} (weight {w:.1f} bits, Fellegi-Sunter); "
+                   for p, w in zip(prob[k].tolist(), weight[k].tolist())]})
     rev = np.flatnonzero(~accept & (prob >= lo) & compatible & ~blocked)
     review = _review_rows(feat, lv, i, j, rev, prob, weight, scoring, corroborated, hi)
-    return {"accepted": accepted, "review": review,
-            "model": _model_dict(params, scoring, u_random, lv, len(accepted), len(review), cfg)}
+    return {"accepted": accepted, "review": review}
+
+
+def merge_candidates(accepted, explain=None):
+    """Return accepted pairs as the merge candidates clustering takes.
+
+    Parameters
+    ----------
+    accepted : DataFrame
+        ``i, j, score, reason`` (``accepted`` of :func:`classify_pairs`), in pair order.
+    explain : callable, optional
+        ``explain(i, j)`` returns the rule's comparison of a pair (``reason``, ``evidence``,
+        ``name_score``); None leaves ``name_score`` and ``evidence`` None.
+
+    Returns
+    -------
+    list of dict
+        ``i, j, score, accept, decision, reason, name_score, evidence`` per pair
+        (:func:`netanalysis.resolve.cluster.cluster_pairs` takes them).
+
+    See Also
+    --------
+    score_pairs, classify_pairs
+
+    Examples
+    --------
+    >>> acc = pd.DataFrame({"i": [0], "j": [1], "score": [0.999], "reason": ["p; "]})
+    >>> merge_candidates(acc)[0]["reason"], merge_candidates(acc)[0]["evidence"]
+    ('p; ', None)
+    """
+    out = []
+    for i, j, score, reason in zip(accepted["i"].tolist(), accepted["j"].tolist(),
+                                   accepted["score"].tolist(), accepted["reason"].tolist()):
+        r = dict(explain(int(i), int(j))) if explain is not None else \
+            {"name_score": None, "evidence": None}
+        r.update({"i": int(i), "j": int(j), "score": float(score), "accept": True,
+                  "decision": "auto", "reason": reason + str(r.get("reason", ""))})
+        out.append(r)
+    return out
 
 
 def explain_merges(merges, feat, explain):
@@ -598,6 +805,222 @@ def review_table(review, merges, decisions=None, *, max_rows=None):
     if max_rows is not None:
         out = out.head(int(max_rows))
     return out.reset_index(drop=True)[REVIEW_COLUMNS]
+
+
+def name_block_keys(feat):
+    """Return the name-block keys of each record: pairs sharing a key are compared too.
+
+    Parameters
+    ----------
+    feat : dict
+        Record features (:func:`netanalysis.resolve.features.person_features`).
+
+    Returns
+    -------
+    DataFrame
+        ``i`` (record position) and ``key`` (int64), one row per key of a record. Each
+        record's first name gives its set of phonetic token keys (at least two) and, with
+        three tokens or more, every subset lacking one token: a dropped second surname,
+        swapped or hyphenated surnames and a typo in one token share a key.
+
+    See Also
+    --------
+    score_pairs : adds the pairs of these blocks when ``fs_name_blocks`` is on.
+    netanalysis.resolve.blocking.block_pairs : the pairs of the blocks.
+
+    Examples
+    --------
+    >>> from netanalysis.ingest import case_from_records
+    >>> from netanalysis.resolve.features import person_features
+    >>> case = case_from_records(persons=[{"id": "P1", "name": "Ana Gómez Ruiz"},
+    ...     {"id": "P2", "name": "Ana Ruiz Gomez"}, {"id": "P3", "name": "Ana Gomes"}])
+    >>> k = name_block_keys(person_features(case))
+    >>> k.groupby("key")["i"].apply(list).map(sorted).sort_values().tolist()[-2:]
+    [[0, 1], [0, 1, 2]]
+    """
+    T, lens, vocab = _token_table(feat, 8)[:3]
+    phon = [phonetic_key(w) if len(w) > 1 else "" for w in vocab.tolist()]   # once a word
+    pc, _ = pd.factorize(np.asarray(phon, dtype=object))
+    pad = len(phon) + 1
+    pc = np.where(np.asarray(phon, dtype=object) == "", pad, pc)
+    # each record's set of phonetic keys: a sorted row of key ids, repeats and pads last
+    P = np.sort(np.where(T >= 0, pc[np.maximum(T, 0)], pad), axis=1)
+    P[:, 1:][P[:, 1:] == P[:, :-1]] = pad
+    P = np.sort(P, axis=1)
+    m = (P < pad).sum(1)
+    rows, recs = [P[m >= 2]], [np.flatnonzero(m >= 2)]
+    for d in range(P.shape[1]):      # with 3 keys or more, every set lacking one of them
+        sel = np.flatnonzero((m >= 3) & (m > d))
+        if len(sel):
+            rows.append(np.concatenate([np.delete(P[sel], d, axis=1),
+                                        np.full((len(sel), 1), pad)], axis=1))
+            recs.append(sel)
+    keys = _row_ids(np.concatenate(rows))
+    return pd.DataFrame({"i": np.concatenate(recs).astype(np.int64),
+                         "key": np.asarray(keys, dtype=np.int64)})
+
+
+def random_u(feat, *, seed=0, min_name_similarity=0.75, min_shared_contacts=2, k=50_000,
+             k_birth=1_000_000):
+    """Return u per level among random pairs of records (None for fewer than 50 records).
+
+    Parameters
+    ----------
+    feat : dict
+        Record features (:func:`netanalysis.resolve.features.person_features`).
+    seed : int
+        Seed of the random pairs: the same seed gives the same draw, whichever engine asks.
+    min_name_similarity, min_shared_contacts
+        As for :func:`comparison_vectors`.
+    k, k_birth : int
+        Random pairs compared, and random pairs whose birth dates are compared.
+
+    Returns
+    -------
+    dict or None
+        ``{comparison: array of u per level}``.
+
+    See Also
+    --------
+    scoring_parameters : scores with this u.
+
+    Notes
+    -----
+    Birth dates on `k_birth` random pairs (vectorised); shared documents and phones and exact
+    names counted over all pairs from the key counts; the rest on `k` random pairs. Counts
+    are smoothed by half a pair. The cost is that of `k` pairs, whatever the number of
+    records.
+
+    Examples
+    --------
+    >>> from netanalysis.ingest import case_from_records
+    >>> from netanalysis.resolve.features import person_features
+    >>> case = case_from_records(persons=[{"id": f"P{k}", "name": f"Ana {k}"} for k in range(60)])
+    >>> u = random_u(person_features(case), k=2_000, k_birth=2_000)
+    >>> round(float(u["name"].sum()), 6), len(u["birth"])
+    (1.0, 5)
+    """
+    min_sim, min_ct = min_name_similarity, min_shared_contacts
+    n = feat["n"]
+    if n < 50:
+        return None
+    rng = np.random.default_rng(seed)
+
+    def sample(size):
+        a = rng.integers(0, n, size)
+        b = rng.integers(0, n, size)
+        ok = a != b
+        return np.minimum(a[ok], b[ok]), np.maximum(a[ok], b[ok])
+
+    a, b = sample(k)
+    p = pd.DataFrame({"i": a, "j": b})
+    for col, table in (("doc", feat["docs"]), ("phone", feat["phones"])):
+        t = table[table["key"].astype(str) != ""][["i", "key"]].drop_duplicates()
+        hit = p.reset_index().merge(t, on="i").merge(t.rename(columns={"i": "j"}),
+                                                       on=["j", "key"])
+        p[col] = 0
+        p.loc[hit["index"].unique(), col] = 1
+    p["contacts"] = 0
+    lv = comparison_vectors(feat, p, min_name_similarity=min_sim, min_shared_contacts=min_ct)
+    out = {}
+    for c, names in COMPARISONS.items():
+        x = lv[c].to_numpy(np.int64)
+        out[c] = np.bincount(x[x >= 0], minlength=len(names)).astype(float) + 0.5
+    # birth dates on many more pairs
+    a, b = sample(k_birth)
+    y, m, d = feat["y"], feat["m"], feat["d"]
+    bl = birth_levels(y[a], m[a], d[a], y[b], m[b], d[b])
+    out["birth"] = np.array([(bl == BIRTH_CONFLICT).sum(), (bl == BIRTH_YEAR).sum(),
+                             (bl == BIRTH_MONTH).sum(), (bl == BIRTH_SWAP).sum(),
+                             (bl == BIRTH_DAY).sum()], dtype=float) + 0.5
+    for c in out:
+        out[c] = out[c] / out[c].sum()
+    # shared document / phone among the pairs of records that both hold one: exact counts
+    for c, table, shared in (("document", feat["docs"], 2), ("phone", feat["phones"], 1)):
+        t = table[table["key"].astype(str) != ""][["i", "key"]].drop_duplicates()
+        holders = t["i"].nunique()
+        both = holders * (holders - 1) / 2
+        if both > 0:
+            cnt = t.groupby("key").size().to_numpy(float)
+            u_sh = max(float((cnt * (cnt - 1) / 2).sum()), 0.5) / both
+            rest = out[c].copy()
+            rest[shared] = 0
+            out[c] = rest / rest.sum() * (1 - u_sh)
+            out[c][shared] = u_sh
+    # exact names: share of pairs carrying the same (first) full name, over all pairs
+    cnt = np.bincount(feat["name_key"]).astype(float)
+    u_ex = max(float((cnt * (cnt - 1)).sum()), 1.0) / (n * (n - 1))
+    # a dropped last token: pairs (a, b) with b's first name = a's plus one last token
+    u_dr = max(float(_extension_counts(feat, 8).sum()), 0.5) / (n * (n - 1) / 2)
+    rest = out["name"].copy()
+    rest[[_NAME_EXACT, _NAME_DROP]] = 0
+    out["name"] = rest / rest.sum() * (1 - u_ex - u_dr)
+    out["name"][_NAME_EXACT] = u_ex
+    out["name"][_NAME_DROP] = u_dr
+    return out
+
+
+def model_summary(params, scoring, counts, n_accepted, n_review, cfg):
+    """Return the model's parameters and counts in plain types (``summary.json``).
+
+    Parameters
+    ----------
+    params : dict
+        From :func:`estimate_parameters`.
+    scoring : dict
+        From :func:`scoring_parameters`.
+    counts : DataFrame
+        :func:`vector_counts` of all the pairs compared.
+    n_accepted, n_review : int
+        Pairs accepted and listed for review.
+    cfg : Section or dict
+        The ``resolve`` settings.
+
+    Returns
+    -------
+    dict
+        ``model``, ``source``, ``lambda``, ``comparisons`` (m, u, weight and pairs per
+        level) and the counts.
+
+    See Also
+    --------
+    score_pairs : returns this as ``model``.
+
+    Examples
+    --------
+    >>> lv = pd.DataFrame({"name": [5, 0], "birth": [4, -1]})
+    >>> p = estimate_parameters(lv)
+    >>> cfg = {"fs_auto_merge_probability": 0.99, "fs_review_probability": 0.5, "fs_tf_weight": 1}
+    >>> s = model_summary(p, p, vector_counts(lv), 1, 0, cfg)
+    >>> s["comparisons"]["name"]["exact"]["pairs"], s["pairs"], s["estimated"]
+    (1, 2, False)
+    """
+    total = counts["pairs"].to_numpy(np.int64)
+    comps = {}
+    for c, names in COMPARISONS.items():
+        if c not in scoring["m"]:
+            continue
+        comps[c] = {}
+        for k, nm in enumerate(names):
+            m, u = float(scoring["m"][c][k]), float(scoring["u"][c][k])
+            w = float(np.log2(_LINKED_RATIO)) if c == "linked" else float(np.log2(m / u))
+            comps[c][nm] = {"m": round(m, 6), "u": float(f"{u:.4g}"), "weight_bits": round(w, 3),
+                            "u_candidates": round(float(params["u"][c][k]), 6),
+                            "pairs": int(total[counts[c].to_numpy() == k].sum())}
+    return {"model": "fellegi_sunter", "source": params["source"],
+            "estimated": bool(params["estimated"]),
+            "u_from": "random pairs" if scoring is not params else params["source"],
+            "lambda": float(f"{scoring['lambda']:.4g}"),
+            "lambda_candidates": round(float(params["lambda"]), 6),
+            "iterations": int(params["iterations"]), "pairs": int(total.sum()),
+            "patterns": int(params.get("patterns", 0)),
+            "prior_levels": list(params.get("prior_levels", [])),
+            "auto_merge_probability": float(cfg["fs_auto_merge_probability"]),
+            "review_probability": float(cfg["fs_review_probability"]),
+            "tf_weight": float(cfg["fs_tf_weight"]),
+            "tf_pairs": int(total[counts["tf_known"].to_numpy(bool)].sum()),
+            "comparisons": comps,
+            "accepted_pairs": int(n_accepted), "review_pairs": int(n_review)}
 
 
 # --------------------------------------------------------------------------------------------
@@ -958,49 +1381,12 @@ def _doc_conflicts(feat, i, j, mask):
     return out
 
 
-def _scoring(params, u_random, n):
-    """Parameters pairs are scored with: m from EM, u from random pairs, lambda over all pairs.
-
-    EM on candidate pairs estimates m well (matches look alike however they were found) but
-    its u and lambda describe the candidates, whose non-matches were chosen for agreeing on a
-    blocking key; Bayes factors need u among all pairs, so the prior odds are the share of
-    matches among all pairs: ``lambda_candidates x candidates / (n (n - 1) / 2)``. The
-    stated priors (small cases) are used as they are.
-    """
-    if not params["estimated"] or u_random is None:
-        return params
-    lam = params["lambda"] * params["pairs"] / (n * (n - 1) / 2)
-    return {**params, "u": {c: np.asarray(u_random[c], float) for c in params["m"]},
-            "lambda": float(np.clip(lam, 1e-12, 0.5)), "lambda_candidates": params["lambda"]}
-
-
 def _with_name_blocks(feat, pairs, max_block):
-    """Add the pairs whose names agree on all phonetic tokens but at most one.
-
-    Each record's first name gives its set of phonetic token keys and, with three tokens or
-    more, every subset lacking one token: a dropped second surname, swapped or hyphenated
-    surnames and a typo in one token share a key; blocks of more than `max_block` records
-    (very common names) are skipped.
-    """
-    T, lens, vocab = _token_table(feat, 8)[:3]
-    phon = [phonetic_key(w) if len(w) > 1 else "" for w in vocab.tolist()]   # once a word
-    pc, _ = pd.factorize(np.asarray(phon, dtype=object))
-    pad = len(phon) + 1
-    pc = np.where(np.asarray(phon, dtype=object) == "", pad, pc)
-    # each record's set of phonetic keys: a sorted row of key ids, repeats and pads last
-    P = np.sort(np.where(T >= 0, pc[np.maximum(T, 0)], pad), axis=1)
-    P[:, 1:][P[:, 1:] == P[:, :-1]] = pad
-    P = np.sort(P, axis=1)
-    m = (P < pad).sum(1)
-    rows, recs = [P[m >= 2]], [np.flatnonzero(m >= 2)]
-    for d in range(P.shape[1]):      # with 3 keys or more, every set lacking one of them
-        sel = np.flatnonzero((m >= 3) & (m > d))
-        if len(sel):
-            rows.append(np.concatenate([np.delete(P[sel], d, axis=1),
-                                        np.full((len(sel), 1), pad)], axis=1))
-            recs.append(sel)
-    keys = _row_ids(np.concatenate(rows))
-    extra, _ = block_pairs(np.concatenate(recs), keys, max_block)
+    """Add the pairs of the name blocks (:func:`name_block_keys`) not among `pairs`, with
+    ``_evidence`` False, in pair order; blocks of more than `max_block` records (very
+    common names) are skipped."""
+    keys = name_block_keys(feat)
+    extra, _ = block_pairs(keys["i"].to_numpy(), keys["key"].to_numpy(), max_block)
     if not len(extra):
         return pairs
     # the pairs of the name blocks not among the evidence pairs, as integer keys i x n + j
@@ -1016,72 +1402,6 @@ def _with_name_blocks(feat, pairs, max_block):
             allp[c] = allp[c].fillna(0).astype(np.int64)
     order = np.argsort(np.concatenate([have, new]), kind="stable")
     return allp.iloc[order].reset_index(drop=True)
-
-
-def _random_u(feat, seed, min_sim, min_ct, k=50_000, k_birth=1_000_000):
-    """u per level among random pairs of records (None for fewer than 50 records).
-
-    Birth dates on `k_birth` random pairs (vectorised); shared documents and phones and exact
-    names counted over all pairs from the key counts; the rest on `k` random pairs. Counts
-    are smoothed by half a pair.
-    """
-    n = feat["n"]
-    if n < 50:
-        return None
-    rng = np.random.default_rng(seed)
-
-    def sample(size):
-        a = rng.integers(0, n, size)
-        b = rng.integers(0, n, size)
-        ok = a != b
-        return np.minimum(a[ok], b[ok]), np.maximum(a[ok], b[ok])
-
-    a, b = sample(k)
-    p = pd.DataFrame({"i": a, "j": b})
-    for col, table in (("doc", feat["docs"]), ("phone", feat["phones"])):
-        t = table[table["key"].astype(str) != ""][["i", "key"]].drop_duplicates()
-        hit = p.reset_index().merge(t, on="i").merge(t.rename(columns={"i": "j"}),
-                                                       on=["j", "key"])
-        p[col] = 0
-        p.loc[hit["index"].unique(), col] = 1
-    p["contacts"] = 0
-    lv = comparison_vectors(feat, p, min_name_similarity=min_sim, min_shared_contacts=min_ct)
-    out = {}
-    for c, names in COMPARISONS.items():
-        x = lv[c].to_numpy(np.int64)
-        out[c] = np.bincount(x[x >= 0], minlength=len(names)).astype(float) + 0.5
-    # birth dates on many more pairs
-    a, b = sample(k_birth)
-    y, m, d = feat["y"], feat["m"], feat["d"]
-    bl = birth_levels(y[a], m[a], d[a], y[b], m[b], d[b])
-    out["birth"] = np.array([(bl == BIRTH_CONFLICT).sum(), (bl == BIRTH_YEAR).sum(),
-                             (bl == BIRTH_MONTH).sum(), (bl == BIRTH_SWAP).sum(),
-                             (bl == BIRTH_DAY).sum()], dtype=float) + 0.5
-    for c in out:
-        out[c] = out[c] / out[c].sum()
-    # shared document / phone among the pairs of records that both hold one: exact counts
-    for c, table, shared in (("document", feat["docs"], 2), ("phone", feat["phones"], 1)):
-        t = table[table["key"].astype(str) != ""][["i", "key"]].drop_duplicates()
-        holders = t["i"].nunique()
-        both = holders * (holders - 1) / 2
-        if both > 0:
-            cnt = t.groupby("key").size().to_numpy(float)
-            u_sh = max(float((cnt * (cnt - 1) / 2).sum()), 0.5) / both
-            rest = out[c].copy()
-            rest[shared] = 0
-            out[c] = rest / rest.sum() * (1 - u_sh)
-            out[c][shared] = u_sh
-    # exact names: share of pairs carrying the same (first) full name, over all pairs
-    cnt = np.bincount(feat["name_key"]).astype(float)
-    u_ex = max(float((cnt * (cnt - 1)).sum()), 1.0) / (n * (n - 1))
-    # a dropped last token: pairs (a, b) with b's first name = a's plus one last token
-    u_dr = max(float(_extension_counts(feat, 8).sum()), 0.5) / (n * (n - 1) / 2)
-    rest = out["name"].copy()
-    rest[[_NAME_EXACT, _NAME_DROP]] = 0
-    out["name"] = rest / rest.sum() * (1 - u_ex - u_dr)
-    out["name"][_NAME_EXACT] = u_ex
-    out["name"][_NAME_DROP] = u_dr
-    return out
 
 
 def _review_rows(feat, lv, i, j, rows, prob, weight, params, corroborated, hi):
@@ -1137,31 +1457,3 @@ def _what_would_decide(feat, a, b, lv, gain):
         return "an analyst's check: every field is known and the evidence is mixed"
     asks.sort(key=lambda t: -t[0])
     return "; or ".join(t for _, t in asks[:3])
-
-
-def _model_dict(params, scoring, u_random, lv, n_accepted, n_review, cfg):
-    comps = {}
-    for c, names in COMPARISONS.items():
-        if c not in scoring["m"]:
-            continue
-        comps[c] = {}
-        for k, nm in enumerate(names):
-            m, u = float(scoring["m"][c][k]), float(scoring["u"][c][k])
-            w = float(np.log2(_LINKED_RATIO)) if c == "linked" else float(np.log2(m / u))
-            comps[c][nm] = {"m": round(m, 6), "u": float(f"{u:.4g}"), "weight_bits": round(w, 3),
-                            "u_candidates": round(float(params["u"][c][k]), 6),
-                            "pairs": int((lv[c] == k).sum())}
-    tf = lv["tf"].to_numpy()
-    return {"model": "fellegi_sunter", "source": params["source"],
-            "estimated": bool(params["estimated"]),
-            "u_from": "random pairs" if scoring is not params else params["source"],
-            "lambda": float(f"{scoring['lambda']:.4g}"),
-            "lambda_candidates": round(float(params["lambda"]), 6),
-            "iterations": int(params["iterations"]), "pairs": int(len(lv)),
-            "patterns": int(params.get("patterns", 0)),
-            "prior_levels": list(params.get("prior_levels", [])),
-            "auto_merge_probability": float(cfg["fs_auto_merge_probability"]),
-            "review_probability": float(cfg["fs_review_probability"]),
-            "tf_weight": float(cfg["fs_tf_weight"]),
-            "tf_pairs": int(np.isfinite(tf).sum()), "comparisons": comps,
-            "accepted_pairs": int(n_accepted), "review_pairs": int(n_review)}

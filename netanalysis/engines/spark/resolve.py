@@ -33,9 +33,14 @@ import pandas as pd
 from netanalysis.model.case import Case
 from netanalysis.resolve.blocking import blocking_keys
 from netanalysis.resolve.cluster import cluster_pairs, decision_pairs
-from netanalysis.resolve.compare import compare_pairs
+from netanalysis.resolve.compare import compare_pairs, pair_comparer
 from netanalysis.resolve.entities import MERGE_COLUMNS, resolve_entities
 from netanalysis.resolve.features import person_features
+from netanalysis.resolve.probabilistic import (COMPARISONS, REVIEW_COLUMNS, classify_pairs,
+                                               comparison_vectors, estimate_parameters,
+                                               explain_merges, merge_candidates,
+                                               model_summary, name_block_keys, random_u,
+                                               review_table, scoring_parameters)
 from netanalysis.settings import section_settings
 
 __all__ = ["PAIR_RESULT_COLUMNS", "resolve_spark", "spark_candidate_pairs"]
@@ -98,13 +103,14 @@ def resolve_spark(spark, tables, *, settings=None, decisions=None):
     if not cfg.enabled:
         return _results(case, pd.DataFrame(columns=MERGE_COLUMNS), [], spark)
     feat = person_features(case, rare_name_max=int(cfg["rare_name_max"]))
-    if feat["n"] < 2 or cfg["model"] != "rules":
-        # Fellegi-Sunter estimates m and u over all candidate pairs at once: it runs embedded
+    if feat["n"] < 2 or cfg["model"] not in ("rules", "fellegi_sunter"):
         merges = resolve_entities(case, settings=cfg, decisions=decisions)
         return _results(case, merges, [], spark)
     pairs = spark_candidate_pairs(spark, feat, max_block=int(cfg["max_block"]),
                                   max_contact_degree=int(cfg["max_contact_degree"]),
                                   min_shared_contacts=int(cfg["min_shared_contacts"]))
+    if cfg["model"] == "fellegi_sunter":
+        return _fellegi_sunter(spark, case, feat, pairs, cfg, decisions)
     scored = _score(spark, feat, pairs, cfg)
     forced, vetoes = decision_pairs(feat, decisions)
     forced = compare_pairs(feat, forced, settings=cfg, prefilter=False)
@@ -227,6 +233,111 @@ def _score(spark, feat, pairs, cfg):
              "name_score": float(r.name_score), "reason": r.reason, "evidence": r.evidence,
              "accept": bool(r.accept), "decision": r.decision}
             for r in got.sort_values(["i", "j"]).itertuples(index=False)]
+
+
+_LEVEL_COLUMNS = list(COMPARISONS)
+_LEVEL_SCHEMA = ("i long, j long, " + ", ".join(f"{c} byte" for c in _LEVEL_COLUMNS)
+                 + ", tf double, evidence boolean")
+_DECIDED_SCHEMA = ("kind string, i long, j long, score double, reason string, "
+                   + ", ".join(f"{c} {'double' if c in ('probability', 'match_weight') else 'string'}"
+                               for c in REVIEW_COLUMNS))
+
+
+def _fellegi_sunter(spark, case, feat, pairs, cfg, decisions):
+    """``resolve_spark`` with ``resolve.model: fellegi_sunter``.
+
+    The steps of :func:`netanalysis.resolve.probabilistic.score_pairs`, with the pairs kept
+    in Spark: the name blocks are added by a self-join, the comparison levels are computed
+    on the executors (``comparison_vectors`` per partition) and kept there, only the counts
+    of distinct comparison vectors (``vector_counts``) come to the driver for EM
+    (``estimate_parameters``, the same function), and the pairs are decided on the executors
+    (``classify_pairs``): only the accepted pairs and the review candidates come back. u comes
+    from ``random_u`` on the driver (the same draw, seed 0; its cost is its 50,000 pairs).
+    """
+    from pyspark import StorageLevel
+    from pyspark.sql import functions as F
+    min_sim = float(cfg["min_name_similarity"])
+    min_ct = int(cfg["min_shared_contacts"])
+    forced, vetoes = decision_pairs(feat, decisions)
+    # u on random pairs first: it also fills the features' token caches the executors use
+    u_random = random_u(feat, seed=0, min_name_similarity=min_sim, min_shared_contacts=min_ct)
+    allp = pairs.withColumn("_evidence", F.lit(True))
+    if cfg["fs_name_blocks"]:
+        keys = name_block_keys(feat)
+        kdf = spark.createDataFrame(pd.DataFrame({"i": keys["i"].to_numpy("int64"),
+                                                  "key": keys["key"].astype(str)}),
+                                    "i long, key string")
+        extra = _block(kdf, int(cfg["max_block"])).select("i", "j") \
+            .join(pairs.select("i", "j"), ["i", "j"], "left_anti") \
+            .select("i", "j", *[F.lit(0).cast("long").alias(f) for f in _FAMILIES],
+                    F.lit(False).alias("_evidence"))
+        allp = allp.unionByName(extra)
+    classic = not type(spark).__module__.startswith("pyspark.sql.connect")
+    bfeat = spark.sparkContext.broadcast(feat) if classic else None
+    src = bfeat if classic else feat   # the one free variable the functions pickle
+    comps = _LEVEL_COLUMNS
+
+    def levels(frames):
+        f = src.value if classic else src
+        for pdf in frames:
+            if not len(pdf):
+                continue
+            lv = comparison_vectors(f, pdf, min_name_similarity=min_sim, min_shared_contacts=min_ct)
+            out = lv[comps].astype("int8")
+            out.insert(0, "i", pdf["i"].to_numpy("int64"))
+            out.insert(1, "j", pdf["j"].to_numpy("int64"))
+            out["tf"] = lv["tf"].to_numpy(float)
+            out["evidence"] = pdf["_evidence"].to_numpy(bool)
+            yield out
+
+    lv = allp.mapInPandas(levels, _LEVEL_SCHEMA).persist(StorageLevel.MEMORY_AND_DISK)
+    try:
+        # the distinct comparison vectors and their counts: a few thousand rows come back
+        tf_known = F.col("tf").isNotNull() & ~F.isnan("tf")
+        counts = lv.groupBy(*comps, "evidence", tf_known.alias("tf_known")) \
+            .agg(F.count(F.lit(1)).alias("pairs")).toPandas()
+        counts = counts.astype({**{c: "int64" for c in comps}, "evidence": bool,
+                                "tf_known": bool, "pairs": "int64"}) \
+            .sort_values(comps + ["evidence", "tf_known"]).reset_index(drop=True)
+        ev = counts[counts["evidence"]]
+        params = estimate_parameters(ev, counts=ev["pairs"], u_random=u_random,
+                                     min_pairs=int(cfg["fs_min_pairs"]))
+        scoring = scoring_parameters(params, u_random, feat["n"])
+        settings = cfg
+        none = {c: None for c in REVIEW_COLUMNS}
+
+        def decide(frames):
+            f = src.value if classic else src
+            for pdf in frames:
+                if not len(pdf):
+                    continue
+                got = classify_pairs(f, pdf, pdf, scoring, settings)
+                acc, rv = got["accepted"], got["review"]
+                if len(acc):
+                    yield acc.assign(kind="accepted", **none)
+                if len(rv):
+                    yield rv.assign(kind="review", i=None, j=None, score=None, reason=None)
+
+        got = lv.mapInPandas(decide, _DECIDED_SCHEMA).toPandas()
+    finally:
+        lv.unpersist()
+        if bfeat is not None:
+            bfeat.unpersist()
+    acc = got[got["kind"] == "accepted"].sort_values(["i", "j"])
+    accepted = merge_candidates(acc[["i", "j", "score", "reason"]])
+    review = got[got["kind"] == "review"][REVIEW_COLUMNS].reset_index(drop=True)
+    if len(forced):  # the analysts' merges are scored too, for their reasons
+        forced = compare_pairs(feat, forced, settings=cfg, prefilter=False)
+    merges = cluster_pairs(case, feat, accepted, forced=forced, vetoes=vetoes)
+    merges = explain_merges(merges, feat, pair_comparer(feat, cfg))
+    ids = feat["ids"]
+    decided = pd.DataFrame([{"id_a": ids[int(r.i)], "id_b": ids[int(r.j)]}
+                            for d in (forced, vetoes) if d is not None and len(d)
+                            for r in d.itertuples(index=False)], columns=["id_a", "id_b"])
+    merges.attrs["review"] = review_table(review, merges, decided, max_rows=int(
+        cfg["fs_max_review"])).to_dict("records")
+    merges.attrs["model"] = model_summary(params, scoring, counts, len(accepted), len(review), cfg)
+    return _results(case, merges, accepted, spark, feat, decisions)
 
 
 def _results(case, merges, scored, spark, feat=None, decisions=None):
