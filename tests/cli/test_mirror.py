@@ -20,7 +20,7 @@ from netanalysis.analyze.movements import anticipate
 from netanalysis.analyze.paths import connection_table, paths_between
 from netanalysis.analyze.support import support_network
 from netanalysis.analyze.temporal import diff_windows, snapshots
-from netanalysis.backends.neo4j import neo4j_measures, pull_graph, push_case
+from netanalysis.backends.neo4j import local_server, neo4j_measures, pull_graph, push_case
 from netanalysis.cli import main
 from netanalysis.cli._common import CLI_TO_LIBRARY, FILTER_OPTIONS, PREPARE_OPTIONS
 from netanalysis.ingest import load_case
@@ -57,6 +57,7 @@ MIRRORS = {
     ("neo4j", "push"): ([push_case], set(), {}),
     ("neo4j", "pull"): ([pull_graph], set(), {}),
     ("neo4j", "measures"): ([neo4j_measures], set(), {"no_gds": "use_gds"}),
+    ("neo4j", "server"): ([local_server], set(), {}),
     # the stages of the main job, one at a time
     ("validate",): ([load_case], {"rejects_path"}, {}),
     ("resolve",): ([resolve_entities], set(), {}),
@@ -68,6 +69,7 @@ MIRRORS = {
 
 #: Commands that read a case folder: each has every shared option.
 CASE_COMMANDS = [p for p in MIRRORS if p not in {("neo4j", "pull"), ("neo4j", "measures"),
+                                                  ("neo4j", "server"),  # loads the whole case
                                                   ("validate",), ("resolve",), ("infer",),
                                                   ("match",)}]
 

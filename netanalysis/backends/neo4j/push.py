@@ -43,7 +43,7 @@ from netanalysis.model.vocab import (
 )
 
 __all__ = ["push_case", "push_graph", "graph_rows", "edge_key", "neo4j_value", "SCHEMA_BLOCKS",
-           "clear_database", "bisection_levels"]
+           "clear_database", "bisection_levels", "create_schema"]
 
 #: Schema blocks run before every push, in order.
 SCHEMA_BLOCKS = (
@@ -197,9 +197,7 @@ def push_graph(G, uri=None, user=None, password=None, database=None, batch_size=
     t0 = time.perf_counter()
     with connect(conf.get("uri"), conf.get("user"), conf.get("password"),
                  conf.get("database"), settings=settings) as conn:
-        with conn.session() as s:
-            for name in SCHEMA_BLOCKS:
-                _write(s, name, {})
+        create_schema(conn)
         if replace:
             clear_database(conn, progress=progress)
         used = "merge"
@@ -228,6 +226,45 @@ def push_graph(G, uri=None, user=None, password=None, database=None, batch_size=
         "strategy": used,
         "retries": sum(state["retried"]),
     }
+
+
+def create_schema(conn):
+    """Create the constraints and indexes of :data:`SCHEMA_BLOCKS` and wait until they are online.
+
+    Every block is ``IF NOT EXISTS``: running it on a database that has them changes nothing.
+    On a database loaded by the bulk importer (:func:`netanalysis.backends.neo4j.bulk.import_graph`)
+    this builds the indexes over the loaded nodes, and the uniqueness constraints check them.
+
+    Parameters
+    ----------
+    conn : Connection
+        An open connection (:func:`netanalysis.backends.neo4j.connect`).
+
+    Returns
+    -------
+    int
+        The number of blocks run.
+
+    Raises
+    ------
+    BackendError
+        The server refused a block (a uniqueness constraint that the data breaks, say).
+
+    See Also
+    --------
+    push_graph : runs this before every push.
+
+    Examples
+    --------
+    With a server running::
+
+        with connect("bolt://127.0.0.1:7687") as conn:
+            create_schema(conn)
+    """
+    with conn.session() as s:
+        for name in SCHEMA_BLOCKS:
+            _write(s, name, {})
+    return len(SCHEMA_BLOCKS)
 
 
 def bisection_levels(partitions):

@@ -24,7 +24,7 @@ import time
 from importlib import resources
 from pathlib import Path
 
-import netanalysis
+from netanalysis.backends.neo4j.jars import TOOLS_DIR, java_available
 from netanalysis.errors import BackendError
 
 __all__ = ["LAUNCHER_DIR", "TOOLS_DIR", "java_available", "jars_present", "fetch",
@@ -34,49 +34,7 @@ __all__ = ["LAUNCHER_DIR", "TOOLS_DIR", "java_available", "jars_present", "fetch
 LAUNCHER_DIR = Path(str(resources.files("netanalysis.backends.neo4j").joinpath("launcher")))
 
 
-def _jars_dir():
-    env = os.environ.get("NETANALYSIS_NEO4J_JARS")
-    if env:
-        return Path(env)
-    checkout = Path(netanalysis.__file__).resolve().parents[1] / "tools" / "neo4j"
-    if (checkout / "fetch.sh").is_file():
-        return checkout
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "netanalysis" / "neo4j"
-
-
-#: Where the jars are (``lib/`` class path, ``plugins/`` GDS): see the module docstring.
-TOOLS_DIR = _jars_dir()
 _READY = "NEO4J_READY "
-
-
-def java_available():
-    """Return True when ``java`` (17 or newer) is on the PATH.
-
-    Returns
-    -------
-    bool
-
-    See Also
-    --------
-    can_run : checks Java, the jars and the launcher together.
-
-    Examples
-    --------
-    >>> isinstance(java_available(), bool)
-    True
-    """
-    java = shutil.which("java")
-    if not java:
-        return False
-    try:
-        out = subprocess.run([java, "-version"], capture_output=True, text=True, timeout=30)
-    except (OSError, subprocess.SubprocessError):
-        return False
-    text = out.stderr + out.stdout
-    import re
-
-    m = re.search(r'version "(\d+)', text)
-    return bool(m) and int(m.group(1)) >= 17
 
 
 def jars_present(tools=None):
@@ -194,9 +152,17 @@ def fetch(tools=None, *, progress=None):
 
 
 @contextlib.contextmanager
-def local_server(home=None, timeout=120, *, heap="1536m", port=0, auth_password=None,
-                 tools=None, launcher=None, progress=None, stream_log=None, config=None):
+def local_server(home=None, timeout=180, *, heap="1536m", port=0, auth_password=None,
+                 tools=None, launcher=None, progress=None, stream_log=None, config=None,
+                 case=None):
     """Start the local Neo4j test server; yield its Bolt URI; stop it on exit.
+
+    With `case`, the new server's database is first loaded with Neo4j's bulk importer
+    (:func:`netanalysis.backends.neo4j.bulk.import_graph`, into ``<home>/graph``), the server
+    starts on it and gets the constraints and indexes of a push
+    (:func:`netanalysis.backends.neo4j.push.create_schema`): the graph
+    :func:`~netanalysis.backends.neo4j.push.push_case` would write, several times faster
+    than through Bolt. A server that already holds data is loaded with the push instead.
 
     Parameters
     ----------
@@ -221,6 +187,10 @@ def local_server(home=None, timeout=120, *, heap="1536m", port=0, auth_password=
     config : dict, optional
         Neo4j settings by their ``neo4j.conf`` names, values as text there
         (``{"server.memory.pagecache.size": "1g"}``); the launcher's page cache is 256 MB.
+    case : Case, str, Path or networkx.MultiDiGraph, optional
+        What to load before the start: a case, a case folder, or a property graph of
+        :func:`netanalysis.model.build_graph` (inferred ties included, as the push does).
+        `home` must not hold an imported graph yet.
 
     Yields
     ------
@@ -230,12 +200,13 @@ def local_server(home=None, timeout=120, *, heap="1536m", port=0, auth_password=
     Raises
     ------
     BackendError
-        Java or the jars are missing and cannot be fetched, or the server did not answer in
-        time (the message includes the server's log).
+        Java or the jars are missing and cannot be fetched, the import of `case` failed,
+        or the server did not answer in time (the message includes the server's log).
 
     See Also
     --------
     can_run : whether this can start a server here.
+    netanalysis.backends.neo4j.bulk.import_graph : the load of `case`.
 
     Examples
     --------
@@ -243,6 +214,11 @@ def local_server(home=None, timeout=120, *, heap="1536m", port=0, auth_password=
 
         with local_server() as uri:
             push_case("examples/case", uri=uri)
+
+    or, loading a new server with the bulk importer::
+
+        with local_server(case="examples/case") as uri:
+            neo4j_measures(uri=uri)
     """
     tools = Path(tools or TOOLS_DIR)
     launcher = Path(launcher or LAUNCHER_DIR)
@@ -257,6 +233,15 @@ def local_server(home=None, timeout=120, *, heap="1536m", port=0, auth_password=
         home = tmp
     home = Path(home)
     home.mkdir(parents=True, exist_ok=True)
+    imported = None
+    if case is not None:
+        try:
+            imported = _import_case(case, home, tools, progress)
+        except BaseException:
+            if tmp is not None:
+                shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        config = {**(config or {}), "server.directories.data": str(home / "graph")}
     env = dict(os.environ)
     cmd = [shutil.which("java"), f"-Xmx{heap}", "-XX:+UseSerialGC", "-Xss2m",
            "-cp", str(tools / "lib" / "*"), str(launcher / "Launcher.java"),
@@ -286,6 +271,8 @@ def local_server(home=None, timeout=120, *, heap="1536m", port=0, auth_password=
     try:
         uri = _wait_ready(proc, ready, timeout, lines, home)
         _wait_connect(uri, auth_password, deadline=t0 + timeout, lines=lines, home=home)
+        if imported is not None:
+            _finish_import(uri, auth_password, imported, progress)
         if progress is not None:
             progress.say(f"Neo4j test server at {uri} (started in {time.perf_counter() - t0:.1f} s)")
         yield uri
@@ -299,6 +286,38 @@ def local_server(home=None, timeout=120, *, heap="1536m", port=0, auth_password=
                 pass
         if tmp is not None:
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _import_case(case, home, tools, progress):
+    """Bulk-import `case` (a case, a folder or a property graph) into ``<home>/graph``."""
+    from netanalysis.backends.neo4j.bulk import import_graph
+
+    if hasattr(case, "tables"):
+        from netanalysis.model.graph import build_graph
+
+        G = build_graph(case, include_inferred=True)
+    elif hasattr(case, "edges") and hasattr(case, "nodes"):
+        G = case
+    else:
+        from netanalysis.ingest import load_case
+        from netanalysis.model.graph import build_graph
+
+        G = build_graph(load_case(case, progress=progress), include_inferred=True)
+    return import_graph(G, home / "graph", tools=tools, progress=progress)
+
+
+def _finish_import(uri, password, imported, progress):
+    """The constraints and indexes of a push, built over the imported graph."""
+    from netanalysis.backends.neo4j.connection import connect
+    from netanalysis.backends.neo4j.push import create_schema
+
+    t0 = time.perf_counter()
+    with connect(uri, "neo4j" if password else None, password) as conn:
+        create_schema(conn)
+    if progress is not None:
+        progress.say(f"imported {imported['rows']:,} rows in {imported['seconds']:.1f} s "
+                     f"({imported['rows_per_s']:,.0f} rows/s); constraints and indexes in "
+                     f"{time.perf_counter() - t0:.1f} s")
 
 
 def _wait_ready(proc, ready, timeout, lines, home):
