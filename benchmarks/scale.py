@@ -19,9 +19,12 @@ reproducible way.
 in a child process: seconds per stage (prepare = read + resolve + infer; analysis; movements;
 outputs, with ``--full`` the map and the report too) and inside the analysis (graph,
 betweenness, other measures, communities, ...), peak RSS (``VmHWM``), rows in, against the
-goal. ``--baseline REV`` runs the same case with the code of git revision REV first (extracted
+goal, and CPU seconds (the child's user + system time, and around each function of
+:data:`CPU_STAGES`: read, resolve, merges, infer, analysis and its kernels, movements,
+tables), which move far less than wall seconds with the load of a shared machine.
+``--baseline REV`` runs the same case with the code of git revision REV first (extracted
 with ``git archive`` into a temporary folder, so it is measured in the same run, under the same
-load), prints each stage's ratio baseline / now, and compares every output file by sha256
+load), prints each stage's ratio baseline / now (wall and CPU), and compares every output file by sha256
 (``summary.json`` without its timings, ``manifest.json`` without its run id, times and the
 hashes of those two, ``report.html`` without its "written" time). The stages the sig (DuckDB co-travel on 10M legs) and
 spark2 (``benchmarks/spark_jobs.py``) engineers build are called through
@@ -46,7 +49,7 @@ import sys
 import time
 from pathlib import Path
 
-__all__ = ["EXTERNAL_STAGES", "MEASURES", "main"]
+__all__ = ["CPU_STAGES", "EXTERNAL_STAGES", "MEASURES", "main"]
 
 #: Goal of issue 11 for the full pipeline at 1M persons.
 GOAL_SECONDS, GOAL_BYTES = 300, 8 * 1024 ** 3
@@ -91,19 +94,60 @@ np.save(sys.argv[8], np.asarray(vals, dtype=float))
 print(json.dumps({"wall": wall, "hwm_kb": scale._hwm_kb(), "q": q}))
 """
 
+#: CPU seconds are measured around these functions in the pipeline child (label -> module,
+#: name; the pipeline reads each by its module attribute at call time, so wrapping that
+#: attribute times every call). On a shared, loaded machine wall seconds move with the load;
+#: CPU seconds of one single-threaded process move far less, so the stage table and the
+#: ratios are given in both. A label whose function a tree lacks is left out for that tree.
+CPU_STAGES = {
+    "read": ("netanalysis.ingest", "load_case"),
+    "resolve": ("netanalysis.resolve", "resolve_entities"),
+    "merges": ("netanalysis.resolve", "apply_merges"),
+    "infer": ("netanalysis.resolve", "infer_links"),
+    "analysis": ("netanalysis.analyze", "run_analysis"),
+    "betweenness": ("netanalysis.analyze.centrality", "betweenness_array"),
+    "leiden": ("netanalysis.analyze.measures", "membership_array"),
+    "circle": ("netanalysis.analyze.measures", "circle_membership"),
+    "pagerank": ("netanalysis.analyze.centrality", "pagerank_array"),
+    "eigenvector": ("netanalysis.analyze.centrality", "eigenvector_array"),
+    "support_reach": ("netanalysis.analyze.measures", "support_reach"),
+    "bridging": ("netanalysis.analyze.measures", "group_bridging"),
+    "movements": ("netanalysis.analyze.movements", "anticipate"),
+    "tables": ("netanalysis.pipeline", "_write_csv"),
+}
+
 _PIPE_CHILD = r"""
-import json, sys, time
+import functools, importlib, json, resource, sys, time
 from pathlib import Path
 from netanalysis.pipeline import analyze_case
 full = sys.argv[4] == "full"
+cpu = {}
+def timed(label, fn):
+    @functools.wraps(fn)
+    def wrapper(*a, **k):
+        t = time.process_time()
+        try:
+            return fn(*a, **k)
+        finally:
+            cpu[label] = cpu.get(label, 0.0) + time.process_time() - t
+    return wrapper
+for label, (mod, name) in json.loads(sys.argv[5]).items():
+    try:
+        m = importlib.import_module(mod)
+        setattr(m, name, timed(label, getattr(m, name)))
+    except (ImportError, AttributeError):
+        pass
 t = time.perf_counter()
 run = analyze_case(sys.argv[2], sys.argv[3], write_map=full, write_report=full, seed=0)
 wall = time.perf_counter() - t
 hwm = next(int(x.split()[1]) for x in Path("/proc/self/status").read_text().splitlines()
            if x.startswith("VmHWM:"))
+ru = resource.getrusage(resource.RUSAGE_SELF)
 print(json.dumps({"wall": wall, "hwm_kb": hwm, "timings": run.summary.get("timings"),
                   "analysis": run.analysis.meta.get("timings"), "rows": run.summary.get("rows"),
-                  "nodes": run.analysis.meta.get("nodes"), "ties": run.analysis.meta.get("ties")},
+                  "nodes": run.analysis.meta.get("nodes"), "ties": run.analysis.meta.get("ties"),
+                  "cpu_s": ru.ru_utime + ru.ru_stime,
+                  "cpu": {k: round(v, 2) for k, v in cpu.items()}},
                  default=str))
 """
 
@@ -315,6 +359,10 @@ def _pipeline_cmd(args):
                                                  (info["timings"] or {}).items()))
                 print("    analysis: " + ", ".join(f"{k} {v}" for k, v in
                                                    (info["analysis"] or {}).items()))
+                if info.get("cpu_s") is not None:
+                    print(f"    CPU {info['cpu_s']:.1f} s (wall / CPU {info['wall'] / max(info['cpu_s'], 1e-9):.2f}); "
+                          "CPU s by stage: " + ", ".join(f"{k} {v} ({100 * v / info['cpu_s']:.0f} %)"
+                                                        for k, v in info["cpu"].items()))
                 if n >= 1_000_000:
                     ok = info["wall"] <= GOAL_SECONDS and info["hwm_kb"] * 1024 <= GOAL_BYTES
                     print(f"    goal {'met' if ok else 'NOT met'}: {info['wall']:.0f} s of "
@@ -333,8 +381,8 @@ def _pipe_run(tree, case, out, full):
     """One pipeline run in a child process importing netanalysis from `tree`."""
     env = {**os.environ, "PYTHONPATH": str(tree)}
     r = subprocess.run([sys.executable, "-c", _PIPE_CHILD, str(tree), str(case), str(out),
-                        "full" if full else "fast"], capture_output=True, text=True, env=env,
-                       cwd=str(tree))
+                        "full" if full else "fast", json.dumps(CPU_STAGES)], capture_output=True,
+                       text=True, env=env, cwd=str(tree))
     if r.returncode:
         print("    " + (r.stderr.strip().splitlines() or ["?"])[-1][:200])
         return None
@@ -348,6 +396,12 @@ def _print_ratios(b, a):
              f"({b['timings'][k] / max(a['timings'][k], 1e-9):.2f}x)" for k in keys]
     print("    ratio baseline/now: wall " + f"{b['wall'] / a['wall']:.2f}x; " + ", ".join(parts)
           + f"; peak {b['hwm_kb'] / 1024:,.0f} -> {a['hwm_kb'] / 1024:,.0f} MB")
+    bc, ac = b.get("cpu") or {}, a.get("cpu") or {}
+    if b.get("cpu_s") and a.get("cpu_s"):
+        print("    CPU ratio baseline/now: total " + f"{b['cpu_s']:.1f} -> {a['cpu_s']:.1f} s "
+              f"({b['cpu_s'] / a['cpu_s']:.2f}x); " + ", ".join(
+                  f"{k} {bc[k]:.1f} -> {ac[k]:.1f} s ({bc[k] / max(ac[k], 1e-9):.2f}x)"
+                  for k in bc if k in ac))
 
 
 def _compare_outputs(before, after):

@@ -824,11 +824,17 @@ def _merge_splits(g, labels, alpha):
             adj[u][v] = c
             adj[v][u] = c
     heap = []
+    # many adjacent pairs of groups have the same sizes and tie counts (two pairs of a single
+    # tie, a pair and a triangle, ...): each distinct test is computed once
+    tails = {}
 
     def push(u, v):
         x = adj[u][v]
-        p = _hypergeom_cdf(x, (size[u] + size[v]) * (size[u] + size[v] - 1) // 2,
-                           size[u] * size[v], inner[u] + inner[v] + x)
+        key = (x, (size[u] + size[v]) * (size[u] + size[v] - 1) // 2, size[u] * size[v],
+               inner[u] + inner[v] + x)
+        p = tails.get(key)
+        if p is None:
+            p = tails[key] = _hypergeom_cdf(*key)
         if p > alpha:
             heapq.heappush(heap, (-p, min(u, v), max(u, v), size[u] + size[v]))
 

@@ -212,6 +212,39 @@ def test_merge_insignificant_splits_merges_only_tied_groups():
         [1, 1, 1, 2, 2, 2, 3]
 
 
+
+def test_merge_splits_computes_each_distinct_test_once(monkeypatch):
+    """Speed (issue 11 item 4): a circle of many small alike groups repeats the same split
+    test (sizes and tie counts) thousands of times; each distinct one is computed once, and
+    the merged partition is the one a star of triangles must give (the old code computed
+    every repeat: more calls than distinct tests)."""
+    from netanalysis.analyze import communities as cm
+
+    calls = []
+    tail = cm._hypergeom_cdf
+
+    def spy(*args):
+        calls.append(args)
+        return tail(*args)
+
+    monkeypatch.setattr(cm, "_hypergeom_cdf", spy)
+    # 30 triangles, each tied once to a hub; 40 pairs hanging off the same hub
+    G = nx.Graph()
+    labels = {"hub": 0}
+    for i in range(30):
+        a, b, c = f"t{i}a", f"t{i}b", f"t{i}c"
+        G.add_edges_from([(a, b), (b, c), (a, c), (a, "hub")])
+        labels.update({a: 1 + i, b: 1 + i, c: 1 + i})
+    for i in range(40):
+        G.add_edges_from([(f"p{i}a", f"p{i}b"), (f"p{i}a", "hub")])
+        labels.update({f"p{i}a": 100 + i, f"p{i}b": 100 + i})
+    memb = cm.merge_insignificant_splits(G, [labels[v] for v in G])
+    assert len(calls) == len(set(calls)) < 100
+    # the hub alone is no group of its own; a triangle hanging by one tie stays apart
+    got = dict(zip(G, memb.tolist()))
+    assert got["t0a"] == got["t0b"] == got["t0c"] != got["t1a"]
+    assert len(set(got.values())) < len(set(labels.values()))
+
 def test_the_ranking_keeps_a_three_person_circle_whole():
     """Regression (issue 10 item 5): on the path fugitive - lodging supplier - relative the
     surprise partition put the supplier in a group of his own side, so he "bridged" two
