@@ -13,6 +13,15 @@ Usage::
     python benchmarks/resolve.py                          # 100k and 1M persons, 10M travel rows
     python benchmarks/resolve.py --sizes 100000 --travel-rows 2000000
     python benchmarks/resolve.py --cache /tmp/na-bench    # keep generated cases between runs
+    python benchmarks/resolve.py --stages --before /work/main --sizes 100000
+
+With ``--stages``, the rules path stage by stage (features, blocking, compare, cluster,
+apply_merges; CPU and wall seconds) on two cases of each size: the pipeline's own
+``synth_case(persons=N)`` and ``synth.records.person_records(N)`` (the resolution fixture;
+``--duplicate-share``, ``--phone-rate``, ``--document-rate``), each run in a subprocess with
+this checkout and, with ``--before``, another one, alternating on the same pickled case;
+prints the ratios and whether the merges and the merged case tables are identical (sha256
+of each table's CSV and dtypes). ``--fs`` times the Fellegi-Sunter model too.
 
 Generating the 1M-person case takes a while (tens of minutes on two cores); it is cached.
 """
@@ -168,6 +177,146 @@ def bench_co_travel(rows, seed):
           f"{t_base:.1f} s (x{t_base / t_duck_small:.1f})")
 
 
+_STAGES = r"""
+import hashlib, json, os, pickle, sys, time
+from netanalysis.resolve import resolve_entities
+from netanalysis.resolve.blocking import candidate_pairs
+from netanalysis.resolve.cluster import cluster_pairs, decision_pairs
+from netanalysis.resolve.compare import compare_pairs
+from netanalysis.resolve.features import person_features
+from netanalysis.resolve.merge import apply_merges
+from netanalysis.settings import load_settings, section_settings
+
+case = pickle.load(open(sys.argv[1], "rb"))
+model = sys.argv[2]
+cfg = section_settings(load_settings(env={}, resolve={"model": model}), "resolve")
+cpu, wall = {}, {}
+clock = [time.process_time(), time.perf_counter()]
+
+
+def tick(name):
+    c, w = time.process_time(), time.perf_counter()
+    cpu[name], wall[name] = c - clock[0], w - clock[1]
+    clock[:] = [c, w]
+
+
+if model == "rules":   # resolve_entities' stages, one at a time (no decisions)
+    feat = person_features(case, rare_name_max=int(cfg["rare_name_max"]))
+    forced, vetoes = decision_pairs(feat, None)
+    tick("features")
+    pairs, _ = candidate_pairs(feat, max_block=int(cfg["max_block"]),
+                               max_contact_degree=int(cfg["max_contact_degree"]),
+                               min_shared_contacts=int(cfg["min_shared_contacts"]))
+    tick("blocking")
+    scored = compare_pairs(feat, pairs, settings=cfg)
+    tick("compare")
+    merges = cluster_pairs(case, feat, scored, forced=forced, vetoes=vetoes)
+    tick("cluster")
+else:
+    merges = resolve_entities(case, settings=load_settings(env={}, resolve={"model": model}))
+    tick("resolve_entities")
+merged = apply_merges(case, merges)
+tick("apply_merges")
+
+
+def digest(df):
+    return hashlib.sha256((df.to_csv() + str(df.dtypes.to_dict())).encode()).hexdigest()
+
+
+sums = {"merges": digest(merges), "rejects": digest(merged.rejects),
+        "counts": hashlib.sha256(json.dumps(merged.counts, sort_keys=True, default=str)
+                                 .encode()).hexdigest()}
+sums.update({f"table {k}": digest(v) for k, v in merged.tables.items()})
+print(json.dumps({"cpu": cpu, "wall": wall, "merges": len(merges), "sha256": sums,
+                  "load": os.getloadavg()[0]}))
+"""
+
+
+def _stage_case(kind, n, args):
+    """Pickle of the case `kind` (``pipeline`` or ``records``) of `n` persons, made once."""
+    import pickle
+
+    from netanalysis.ingest import case_from_records, load_case
+
+    gen = (f"dup{args.duplicate_share:g}_ph{args.phone_rate:g}_doc{args.document_rate:g}"
+           if kind == "records" else "")
+    pkl = Path(args.cache) / f"stages_{kind}_{n}_seed{args.seed}{'_' + gen if gen else ''}.pkl"
+    if pkl.exists():
+        return pkl, gen
+    t = time.perf_counter()
+    if kind == "pipeline":
+        from netanalysis.synth import synth_case
+
+        out = Path(args.cache) / f"synth_{n}_seed{args.seed}"
+        if not (out / "persons.csv").exists():
+            synth_case(out, persons=n, seed=args.seed)
+        case = load_case(out)
+    else:
+        from netanalysis.synth.records import person_records
+
+        r = person_records(n, seed=args.seed, duplicate_share=args.duplicate_share,
+                           phone_rate=args.phone_rate, document_rate=args.document_rate)
+        case = case_from_records(persons=r["persons"], documents=r["documents"],
+                                 phones=r["phones"])
+    with open(pkl, "wb") as fh:
+        pickle.dump(case, fh)
+    print(f"  made {pkl} in {time.perf_counter() - t:.0f} s", flush=True)
+    return pkl, gen
+
+
+def _stage_run(tree, pkl, model):
+    import json
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONPATH": str(Path(tree).resolve())}
+    res = subprocess.run([sys.executable, "-c", _STAGES, str(pkl), model], env=env,
+                         capture_output=True, text=True, cwd=str(Path(tree).resolve()))
+    if res.returncode:
+        raise SystemExit(f"{tree}: {res.stderr.strip().splitlines()[-1:]}")
+    return json.loads(res.stdout.strip().splitlines()[-1])
+
+
+def bench_stages(args):
+    """The stage table: this checkout against ``--before``, same cases, same run."""
+    here = Path(__file__).resolve().parent.parent
+    trees = [("now", here)] + ([("before", Path(args.before))] if args.before else [])
+    models = ["rules"] + (["fellegi_sunter"] if args.fs else [])
+    for n in args.sizes:
+        for kind in args.cases:
+            pkl, gen = _stage_case(kind, n, args)
+            what = (f"synth_case(persons={n:,}, seed={args.seed})" if kind == "pipeline" else
+                    f"person_records({n:,}, seed={args.seed}, {gen})")
+            for model in models:
+                runs = {}
+                for _rep in range(args.repeat):
+                    for name, tree in reversed(trees):      # before first, then now
+                        runs.setdefault(name, []).append(_stage_run(tree, pkl, model))
+                loads = ", ".join(f"{r['load']:.1f}" for rs in runs.values() for r in rs)
+                print(f"\n{what}, resolve.model {model}; load at the end of each run {loads}")
+                stages = list(runs["now"][0]["cpu"])
+                best = {k: {s: min(r["cpu"][s] for r in rs) for s in stages}
+                        for k, rs in runs.items()}
+                bestw = {k: {s: min(r["wall"][s] for r in rs) for s in stages}
+                         for k, rs in runs.items()}
+                print(f"  {'stage':18s}" + "".join(f" {k + ' cpu s':>13s} {k + ' wall':>11s}"
+                                                  for k in runs) + ("   ratio (cpu)" if
+                                                                   "before" in runs else ""))
+                for s in stages + ["total"]:
+                    val = {k: (sum(b.values()) if s == "total" else b[s]) for k, b in best.items()}
+                    vw = {k: (sum(b.values()) if s == "total" else b[s]) for k, b in bestw.items()}
+                    line = f"  {s:18s}" + "".join(f" {val[k]:13.2f} {vw[k]:11.2f}" for k in runs)
+                    if "before" in runs:
+                        line += f"   {val['before'] / max(val['now'], 1e-9):.2f}x"
+                    print(line)
+                if "before" in runs:
+                    a, b = runs["before"][0]["sha256"], runs["now"][0]["sha256"]
+                    diff = [k for k in a if a[k] != b.get(k)]
+                    print(f"  {runs['now'][0]['merges']:,} merges; outputs (merges, rejects, "
+                          "counts, every merged case table): " + (
+                              "identical (sha256)" if not diff else "DIFFER: " + ", ".join(diff)))
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", type=int, nargs="*", default=[100_000, 1_000_000])
@@ -175,8 +324,21 @@ def main(argv=None):
     ap.add_argument("--cache", default=os.environ.get("NETANALYSIS_BENCH_CACHE", "/tmp/netanalysis-bench"))
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--verbose", "-v", action="store_true", help="Progress on stderr.")
+    ap.add_argument("--stages", action="store_true",
+                    help="stage table of the rules path (see the module notes)")
+    ap.add_argument("--before", metavar="CHECKOUT", help="with --stages: the baseline checkout")
+    ap.add_argument("--cases", nargs="*", default=["pipeline", "records"],
+                    choices=["pipeline", "records"])
+    ap.add_argument("--fs", action="store_true", help="with --stages: Fellegi-Sunter too")
+    ap.add_argument("--repeat", type=int, default=1, help="with --stages: runs of each (best)")
+    ap.add_argument("--duplicate-share", type=float, default=0.3)
+    ap.add_argument("--phone-rate", type=float, default=0.5)
+    ap.add_argument("--document-rate", type=float, default=0.5)
     args = ap.parse_args(argv)
     Path(args.cache).mkdir(parents=True, exist_ok=True)
+    if args.stages:
+        bench_stages(args)
+        return 0
     print(f"netanalysis resolution benchmark ({os.cpu_count()} CPUs, "
           f"{psutil.virtual_memory().total / 2**30:.0f} GiB)")
     for n in args.sizes:

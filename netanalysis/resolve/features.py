@@ -110,7 +110,7 @@ def person_features(case, *, rare_name_max=2):
     """
     persons = case.tables["persons"]
     ids = persons["id"].astype(str).tolist()
-    pos = {pid: i for i, pid in enumerate(ids)}
+    pos = _Positions(ids)
     n = len(ids)
     names, names_total = [], []
     aliases = persons["aliases"] if "aliases" in persons else pd.Series([None] * n)
@@ -124,21 +124,22 @@ def person_features(case, *, rare_name_max=2):
     birth = [b if present(b) else None for b in persons["birth_date"].tolist()] \
         if "birth_date" in persons else [None] * n
     y, m, d = parse_birth(birth)
-    nat = [frozenset(as_list(x)) for x in persons["nationality"].tolist()] \
+    nat = _per_distinct(lambda x: frozenset(as_list(x)), persons["nationality"].tolist()) \
         if "nationality" in persons else [frozenset()] * n
 
-    sex = [_sex(v) for v in _col(persons, "sex")] if "sex" in persons else \
-        [_sex(v) for v in _col(persons, "gender")]
+    sex = _per_distinct(_sex, _col(persons, "sex")) if "sex" in persons else \
+        _per_distinct(_sex, _col(persons, "gender"))
     docs = case.tables["documents"]
     if len(docs):
-        di = docs["holder_id"].astype(str).map(pos)
+        di = pos.map(docs["holder_id"].astype(str))
         ok = di.notna()
         dd = docs[ok]
         docs_f = pd.DataFrame({
             "i": di[ok].astype(np.int64).to_numpy(),
-            "key": [normalize_document(x) for x in dd["number"].tolist()],
-            "kind": [str(k) if present(k) else "" for k in _col(dd, "kind")],
-            "country": [str(c).upper() if present(c) else "" for c in _col(dd, "issuing_country")],
+            "key": _per_distinct(normalize_document, dd["number"].tolist()),
+            "kind": _per_distinct(lambda k: str(k) if present(k) else "", _col(dd, "kind")),
+            "country": _per_distinct(lambda c: str(c).upper() if present(c) else "",
+                                     _col(dd, "issuing_country")),
             "number": dd["number"].astype(str).to_numpy(),
         })
     else:
@@ -146,10 +147,10 @@ def person_features(case, *, rare_name_max=2):
                                "country": [], "number": []})
     ph = case.tables["phones"]
     if len(ph):
-        pi = ph["person_id"].astype(str).map(pos)
+        pi = pos.map(ph["person_id"].astype(str))
         ok = pi.notna()
         phones_f = pd.DataFrame({"i": pi[ok].astype(np.int64).to_numpy(),
-                                 "key": [phone_key(x) for x in ph.loc[ok, "number"].tolist()]})
+                                 "key": _per_distinct(phone_key, ph.loc[ok, "number"].tolist())})
     else:
         phones_f = pd.DataFrame({"i": pd.Series(dtype=np.int64), "key": []})
     links = case.tables["links"]
@@ -159,15 +160,16 @@ def person_features(case, *, rare_name_max=2):
         b = links["to_id"].astype(str)
         both = pd.DataFrame({"a": a.to_numpy(), "b": b.to_numpy()})
         both = both[both["a"] != both["b"]]
-        ai = both["a"].map(pos)
-        bi = both["b"].map(pos)
+        ai = pos.map(both["a"])
+        bi = pos.map(both["b"])
         c1 = pd.DataFrame({"i": ai, "node": both["b"]})
         c2 = pd.DataFrame({"i": bi, "node": both["a"]})
         contacts = pd.concat([c1, c2], ignore_index=True).dropna(subset=["i"])
         contacts = contacts.astype({"i": np.int64}).drop_duplicates()
-        pp = both[ai.notna().to_numpy() & bi.notna().to_numpy()]
-        for x, z in zip(pp["a"].map(pos).astype(int), pp["b"].map(pos).astype(int)):
-            linked.add((min(x, z), max(x, z)))
+        both_in = ai.notna().to_numpy() & bi.notna().to_numpy()
+        x = ai.to_numpy()[both_in].astype(np.int64)
+        z = bi.to_numpy()[both_in].astype(np.int64)
+        linked = set(zip(np.minimum(x, z).tolist(), np.maximum(x, z).tolist()))
     else:
         contacts = pd.DataFrame({"i": pd.Series(dtype=np.int64), "node": pd.Series(dtype=object)})
     # full-name keys (sorted tokens) and how many records carry each: rare names count more
@@ -320,6 +322,38 @@ def birth_levels(y1, m1, d1, y2, m2, d2):
     lvl[day] = BIRTH_DAY
     lvl[yc | mc | dc] = BIRTH_CONFLICT
     return lvl
+
+
+class _Positions(dict):
+    """``{id: position}`` (the last position of a repeated id), whose :meth:`map` gives the
+    positions of a Series of ids as floats, NaN where unknown (as ``Series.map(dict)``)."""
+
+    def __init__(self, ids):
+        super().__init__((pid, i) for i, pid in enumerate(ids))
+        self.index = pd.Index(ids, dtype=object)
+        self.unique = self.index.is_unique
+
+    def map(self, s):
+        if not self.unique:        # repeated ids: the dict's last position, as before
+            return s.map(self)
+        at = self.index.get_indexer(s.astype(object).to_numpy())
+        return pd.Series(np.where(at >= 0, at, np.nan), index=s.index)
+
+
+def _per_distinct(fn, values):
+    """``[fn(v) for v in values]``, calling `fn` once per distinct value (of the same type;
+    lists are looked up as tuples; unhashable values are computed each time)."""
+    cache, out = {}, []
+    for v in values:
+        key = (type(v), tuple(v)) if type(v) is list else (type(v), v)
+        try:
+            r = cache[key]
+        except KeyError:
+            r = cache[key] = fn(v)
+        except TypeError:
+            r = fn(v)
+        out.append(r)
+    return out
 
 
 def _sex(v):

@@ -92,17 +92,25 @@ def apply_merges(case, merges):
         out = Case(tables=tables, rejects=rejects, counts=counts, path=case.path,
                    merges=merges, inferred=case.inferred)
         return out
-    rows = {pid: k for k, pid in enumerate(p["id"].tolist())}
-    recs = p.to_dict("records")
+    ids = p["id"].tolist()
+    rows = {pid: k for k, pid in enumerate(ids)}
     groups = {}
     for merged, kept in mapping.items():
         if merged in rows and kept in rows:
             groups.setdefault(kept, []).append(merged)
+    # column by column: only the records of merged persons become dicts (a 1M-record table
+    # read row by row costs more than the whole merge)
+    columns = {c: p[c].tolist() for c in p.columns}
     list_cols = [c for c in p.columns if c not in ("aliases", "sources", "merged_ids")
-                 and p[c].map(lambda v: isinstance(v, list)).any()]
+                 and any(isinstance(v, list) for v in columns[c])]
+    names = list(p.columns)
+
+    def record(k):
+        return {c: columns[c][k] for c in names}
+
     for kept, merged_ids in groups.items():
-        k = recs[rows[kept]]
-        others = [recs[rows[m]] for m in sorted(merged_ids)]
+        k = record(rows[kept])
+        others = [record(rows[m]) for m in sorted(merged_ids)]
         aliases = dict.fromkeys(as_list(k.get("aliases")))      # ordered set: linear
         for o in others:
             for nm in [o.get("name")] + list(as_list(o.get("aliases"))):
@@ -137,8 +145,12 @@ def apply_merges(case, merges):
                         break
         k["merged_ids"] = sorted(merged_ids)
         k["sources"] = k["sources"] + [s for o in others for s in o["sources"]]
-    keep = [r for r in recs if r["id"] not in mapping]
-    tables["persons"] = pd.DataFrame(keep, columns=p.columns).reset_index(drop=True)
+        at = rows[kept]
+        for c in names:
+            columns[c][at] = k[c]
+    keep = [k for k, pid in enumerate(ids) if pid not in mapping]
+    tables["persons"] = pd.DataFrame({c: [columns[c][k] for k in keep] for c in names},
+                                     columns=p.columns).reset_index(drop=True)
 
     def remap(s):
         s = s.astype(object)
