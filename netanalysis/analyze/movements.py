@@ -31,8 +31,10 @@ gravity          log(1 + arrivals at c in the whole case)
 distance         log(1 + km from the current place / 100)
 home_country     1 when c lies in a country of the person's nationality
 new              1 when the person was never known to be at c
-pull_share       c's pull (own arrivals plus lodging, support, family and associates) as a
-                 share of the pull of every place one journey away (0 for a place farther)
+pull_share       c's pull (own arrivals plus p x (lodging + support + family + associates)) as
+                 a share of the pull of every place one journey away (0 for a place farther);
+                 the weight p of the network against own visits is picked by the held-out
+                 check of the fit
 route_share      c's share of the journeys in the case from the current place
 network_direct   lodging + support + family + associates, for a place one journey away only
 new_direct       ``new``, for a place one journey away only
@@ -54,7 +56,8 @@ its destination the choice among the candidates built from what was known at its
 A ridge penalty on standardised features keeps the fit stable. Each fit checks itself on
 held-out legs: fitted on the earlier three quarters of its training legs, it is scored on the
 latest quarter (``MovementModel.holdout``); that check picks the mixing weight of
-``attraction``, then all legs are refitted. ``benchmarks/anticipate.py`` evaluates the whole
+``attraction`` and the weight of the network in ``pull_share`` (a grid of each), then all
+legs are refitted. ``benchmarks/anticipate.py`` evaluates the whole
 procedure on held-out last legs against history-only baselines. The probability of a place is the
 conditional-logit share times the *coverage*, the fraction of training legs whose destination
 was among the candidates, so the probabilities of a fugitive sum to the chance that the next
@@ -123,6 +126,10 @@ _F = {f: i for i, f in enumerate(FEATURES)}
 _SUPPORT_ORDER = ("lodging", "transport", "documents", "financial")
 #: Mixing weights of the route share in ``attraction``, chosen by the fit.
 _MIX_GRID = (0.05, 0.2, 1.0)
+#: Weights of the network's places against the fugitive's own visits in ``pull_share``, chosen
+#: by the fit (a graded tie counts by its confidence, a visit as one: their exchange rate is
+#: the case's to tell).
+_PULL_GRID = (1.0, 3.0, 10.0)
 _ATTRACTION_FLOOR = 1e-3
 #: The confidence of a grading, computed once per distinct grading.
 _confidence = lru_cache(maxsize=None)(grading_confidence)
@@ -227,11 +234,14 @@ class MovementModel:
     mix : float
         The weight of the route share in the ``attraction`` feature, chosen by the held-out
         check.
+    pull : float
+        The weight of the network's places against the fugitive's own visits in
+        ``pull_share``, chosen by the held-out check (1 for the fallback).
     holdout : dict or None
         The held-out check of the last fit: the models fitted on the earlier three quarters of
         the training legs, scored on the latest quarter (``n`` legs): ``top1``, ``top3``,
         ``log_loss`` (mean negative log-likelihood per leg) of the ``method`` it chose, the
-        ``mix`` it chose and ``checks``, the scores of every model tried. None for the
+        ``mix`` and ``pull`` it chose and ``checks``, the scores of every model tried. None for the
         fallback.
 
     See Also
@@ -259,6 +269,7 @@ class MovementModel:
         self.method = None
         self.train_on = None
         self.mix = 0.4
+        self.pull = 1.0
         self.holdout = None
         self.booster = None
         self.temperature = None
@@ -463,7 +474,7 @@ class MovementModel:
             self.weights = {f: float(fw.get(f, 0.0)) for f in FEATURES}
             self.coverage = float(s["fallback_coverage"])
             self.method = "fallback"
-            self.mix = 0.4
+            self.mix, self.pull = 0.4, 1.0
             self.holdout = None
             self.booster = self.temperature = None
             return self
@@ -475,16 +486,17 @@ class MovementModel:
         cut = int(0.75 * len(order))
         fit_i, test_i = order[:cut], order[cut:]
         best = None
-        for mix in _MIX_GRID:
-            for X in Xs:
-                _attraction(X, mix)
-            w, _, _ = _fit_logit([Xs[i] for i in fit_i], [ys[i] for i in fit_i], l2)
-            check = _scores([Xs[i] for i in test_i], [ys[i] for i in test_i], w)
-            if best is None or check["log_loss"] < best[1]["log_loss"] - 1e-9:
-                best = (mix, check)
-        self.mix, logit_check = best
+        for pull in _PULL_GRID:
+            for mix in _MIX_GRID:
+                for X in Xs:
+                    _attraction(X, mix, pull)
+                w, _, _ = _fit_logit([Xs[i] for i in fit_i], [ys[i] for i in fit_i], l2)
+                check = _scores([Xs[i] for i in test_i], [ys[i] for i in test_i], w)
+                if best is None or check["log_loss"] < best[2]["log_loss"] - 1e-9:
+                    best = (mix, pull, check)
+        self.mix, self.pull, logit_check = best
         for X in Xs:
-            _attraction(X, self.mix)
+            _attraction(X, self.mix, self.pull)
         checks = {"conditional_logit": logit_check}
         self.booster, self.temperature = None, None
         boosted = None
@@ -501,7 +513,7 @@ class MovementModel:
         choice = min(checks, key=lambda k: (checks[k]["log_loss"], k != "conditional_logit"))
         if s["ranker"] == "boosted" and boosted is not None:
             choice = "boosted_ranker"
-        self.holdout = {"mix": self.mix, "n": len(test_i), "method": choice,
+        self.holdout = {"mix": self.mix, "pull": self.pull, "n": len(test_i), "method": choice,
                         **checks[choice], "checks": checks}
         w, _, _ = _fit_logit(Xs, ys, l2)
         self.weights = dict(zip(FEATURES, map(float, w)))
@@ -546,7 +558,7 @@ class MovementModel:
         for p in ids:
             cands, X, ev = self._state(p, T, explain=True)
             if cands:
-                _attraction(X, self.mix)
+                _attraction(X, self.mix, self.pull)
                 states.append((p, cands, X, ev))
         if self.booster is not None and states:
             # the scores of every candidate in one call (rows are scored independently)
@@ -802,7 +814,7 @@ class MovementModel:
 
             # the texts of a candidate are written when asked for (the places listed only)
             ev = _Evidence(evidence, current=cur)
-        _shares(X, visits, cands)
+        _shares(X)
         return cands, X, ev
 
     def _evidence(self, c, v, last, own_res, own_other, own_other_kinds, trans, cur, prev,
@@ -1023,23 +1035,18 @@ def _share_evidence(e, x, cur):
         e["attraction"] = "; ".join(parts)
 
 
-def _shares(X, visits, cands):
+def _shares(X):
     """Fill the features that compare a candidate with the other places one journey away.
 
-    ``pull_share``: the candidate's pull (own arrivals plus the confidence-weighted places of
-    supporters, family and associates) as a share of the pull of every direct destination;
     ``route_share``: its share of the case's journeys from the current place;
     ``network_direct`` and ``new_direct``: the network's pull and ``new`` of direct
     destinations only (a place one journey away is reachable, a far one is not).
+    ``pull_share`` and ``attraction`` depend on weights the fit picks: :func:`_attraction`.
     """
     if not len(X):
         return
     direct = X[:, _F["direct"]] > 0
     net = X[:, [_F["lodging"], _F["support"], _F["family"], _F["associates"]]].sum(axis=1)
-    pull = np.array([visits.get(c, 0) for c in cands], float) + net
-    pull = np.where(direct, pull, 0.0)
-    if pull.sum() > 0:
-        X[:, _F["pull_share"]] = pull / pull.sum()
     route = np.where(direct, np.expm1(X[:, _F["route"]]), 0.0)
     if route.sum() > 0:
         X[:, _F["route_share"]] = route / route.sum()
@@ -1047,16 +1054,25 @@ def _shares(X, visits, cands):
     X[:, _F["new_direct"]] = np.where(direct, X[:, _F["new"]], 0.0)
 
 
-def _attraction(X, mix):
-    """Fill ``attraction``: log(pull share + mix x route share) of direct destinations.
+def _attraction(X, mix, pull=1.0):
+    """Fill ``pull_share`` and ``attraction``: log(pull share + mix x route share).
 
-    The chance of a place one journey away as a mixture: the fugitive goes where it has
-    reasons to be (its pull) or takes a route the way travellers do (the route's share of the
-    journeys from the current place); far places get the floor.
+    The pull of a place one journey away is the fugitive's own arrivals there plus `pull`
+    times the network's (lodging, support, family, associates); ``pull_share`` is its share of
+    the pull of every direct destination. ``attraction`` is the chance of a direct destination
+    as a mixture: the fugitive goes where it has reasons to be (its pull) or takes a route the
+    way travellers do (the route's share of the journeys from the current place); far places
+    get the floor.
     """
-    if len(X):
-        X[:, _F["attraction"]] = np.log(X[:, _F["pull_share"]] + mix * X[:, _F["route_share"]]
-                                        + _ATTRACTION_FLOOR)
+    if not len(X):
+        return
+    direct = X[:, _F["direct"]] > 0
+    visits = np.rint(np.expm1(X[:, _F["visits"]]))
+    net = X[:, [_F["lodging"], _F["support"], _F["family"], _F["associates"]]].sum(axis=1)
+    p = np.where(direct, visits + pull * net, 0.0)
+    X[:, _F["pull_share"]] = p / p.sum() if p.sum() > 0 else 0.0
+    X[:, _F["attraction"]] = np.log(X[:, _F["pull_share"]] + mix * X[:, _F["route_share"]]
+                                    + _ATTRACTION_FLOOR)
 
 
 def _scores(Xs, ys, w):
