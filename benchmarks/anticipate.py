@@ -293,7 +293,7 @@ def report(n, seed, variant, train_on, max_fugitives=None):
                       f"legs, {len(cs)} fits): top-3 {np.mean([c['top3'] for c in cs]):.3f}, "
                       f"log loss {np.mean([c['log_loss'] for c in cs]):.3f}")
         print(f"mix chosen {dict(Counter(c['mix'] for c in checks))}")
-        print(f"pull chosen {dict(Counter(c.get('pull') for c in checks))}")
+        print(f"pull chosen {dict(Counter((c.get('pull'), c.get('ties')) for c in checks))}")
     print(f"{'method':10} {'split':7} {'n':>4} {'top1':>6} {'top3':>6} {'mrr':>6} {'cost':>6}")
     top3 = {}
     summ = {}

@@ -31,16 +31,19 @@ gravity          log(1 + arrivals at c in the whole case)
 distance         log(1 + km from the current place / 100)
 home_country     1 when c lies in a country of the person's nationality
 new              1 when the person was never known to be at c
-pull_share       c's pull (own arrivals plus p x (lodging + support + family + associates)) as
-                 a share of the pull of every place one journey away (0 for a place farther);
-                 the weight p of the network against own visits is picked by the held-out
-                 check of the fit
+pull_share       c's pull (own arrivals plus p x the network's: lodging + support + family +
+                 associates, or network_ties) as a share of the pull of every place one
+                 journey away (0 for a place farther); the weight p and which of the two
+                 measures of the network are picked by the held-out check of the fit
 route_share      c's share of the journeys in the case from the current place
 network_direct   lodging + support + family + associates, for a place one journey away only
 new_direct       ``new``, for a place one journey away only
 attraction       log(pull_share + m x route_share + 0.001): a place one journey away is
                  chosen for a reason (its pull) or the way travellers choose routes; the mixing
                  weight m is picked by the held-out check of the fit
+network_ties     the number of supporters, relatives and associates with a place at c, each
+                 once whatever the grading (the fit decides whether ``pull_share`` counts the
+                 network this way or by confidence)
 ================ ===============================================================================
 
 "One journey away" (``direct``) means that someone in the case travelled between the current
@@ -117,7 +120,7 @@ __all__ = ["FEATURES", "MOVEMENT_COLUMNS", "MovementModel", "anticipate"]
 FEATURES = ("visits", "recency", "base", "own_transition", "back", "lodging", "support",
             "family", "associates", "network_travel", "cotravel", "calls", "own_places", "route",
             "direct", "gravity", "distance", "home_country", "new", "pull_share",
-            "route_share", "network_direct", "new_direct", "attraction")
+            "route_share", "network_direct", "new_direct", "attraction", "network_ties")
 #: The contract columns of ``movements.csv``, first in the DataFrame :func:`anticipate` returns.
 MOVEMENT_COLUMNS = ["id", "rank", "place", "country", "probability", "why"]
 _EXTRA_COLUMNS = ["name", "current_place", "as_of", "companions", "document", "facilitators",
@@ -237,11 +240,14 @@ class MovementModel:
     pull : float
         The weight of the network's places against the fugitive's own visits in
         ``pull_share``, chosen by the held-out check (1 for the fallback).
+    ties : bool
+        Whether ``pull_share`` counts the network's people (``network_ties``) rather than
+        their confidence-weighted places, chosen by the held-out check.
     holdout : dict or None
         The held-out check of the last fit: the models fitted on the earlier three quarters of
         the training legs, scored on the latest quarter (``n`` legs): ``top1``, ``top3``,
         ``log_loss`` (mean negative log-likelihood per leg) of the ``method`` it chose, the
-        ``mix`` and ``pull`` it chose and ``checks``, the scores of every model tried. None for the
+        ``mix``, ``pull`` and ``ties`` it chose and ``checks``, the scores of every model tried. None for the
         fallback.
 
     See Also
@@ -270,6 +276,7 @@ class MovementModel:
         self.train_on = None
         self.mix = 0.4
         self.pull = 1.0
+        self.ties = False
         self.holdout = None
         self.booster = None
         self.temperature = None
@@ -474,7 +481,7 @@ class MovementModel:
             self.weights = {f: float(fw.get(f, 0.0)) for f in FEATURES}
             self.coverage = float(s["fallback_coverage"])
             self.method = "fallback"
-            self.mix, self.pull = 0.4, 1.0
+            self.mix, self.pull, self.ties = 0.4, 1.0, False
             self.holdout = None
             self.booster = self.temperature = None
             return self
@@ -486,17 +493,27 @@ class MovementModel:
         cut = int(0.75 * len(order))
         fit_i, test_i = order[:cut], order[cut:]
         best = None
-        for pull in _PULL_GRID:
-            for mix in _MIX_GRID:
-                for X in Xs:
-                    _attraction(X, mix, pull)
-                w, _, _ = _fit_logit([Xs[i] for i in fit_i], [ys[i] for i in fit_i], l2)
-                check = _scores([Xs[i] for i in test_i], [ys[i] for i in test_i], w)
-                if best is None or check["log_loss"] < best[2]["log_loss"] - 1e-9:
-                    best = (mix, pull, check)
-        self.mix, self.pull, logit_check = best
+
+        def check(mix, pull, ties):
+            for X in Xs:
+                _attraction(X, mix, pull, ties)
+            w, _, _ = _fit_logit([Xs[i] for i in fit_i], [ys[i] for i in fit_i], l2)
+            return _scores([Xs[i] for i in test_i], [ys[i] for i in test_i], w)
+
+        # the network's measure and weight in pull_share at the middle mix, then the mix
+        for ties in (False, True):
+            for pull in _PULL_GRID:
+                c = check(_MIX_GRID[1], pull, ties)
+                if best is None or c["log_loss"] < best[3]["log_loss"] - 1e-9:
+                    best = (_MIX_GRID[1], pull, ties, c)
+        for mix in _MIX_GRID:
+            if mix != _MIX_GRID[1]:
+                c = check(mix, best[1], best[2])
+                if c["log_loss"] < best[3]["log_loss"] - 1e-9:
+                    best = (mix, best[1], best[2], c)
+        self.mix, self.pull, self.ties, logit_check = best
         for X in Xs:
-            _attraction(X, self.mix, self.pull)
+            _attraction(X, self.mix, self.pull, self.ties)
         checks = {"conditional_logit": logit_check}
         self.booster, self.temperature = None, None
         boosted = None
@@ -513,7 +530,7 @@ class MovementModel:
         choice = min(checks, key=lambda k: (checks[k]["log_loss"], k != "conditional_logit"))
         if s["ranker"] == "boosted" and boosted is not None:
             choice = "boosted_ranker"
-        self.holdout = {"mix": self.mix, "pull": self.pull, "n": len(test_i), "method": choice,
+        self.holdout = {"mix": self.mix, "pull": self.pull, "ties": self.ties, "n": len(test_i), "method": choice,
                         **checks[choice], "checks": checks}
         w, _, _ = _fit_logit(Xs, ys, l2)
         self.weights = dict(zip(FEATURES, map(float, w)))
@@ -558,7 +575,7 @@ class MovementModel:
         for p in ids:
             cands, X, ev = self._state(p, T, explain=True)
             if cands:
-                _attraction(X, self.mix, self.pull)
+                _attraction(X, self.mix, self.pull, self.ties)
                 states.append((p, cands, X, ev))
         if self.booster is not None and states:
             # the scores of every candidate in one call (rows are scored independently)
@@ -713,6 +730,7 @@ class MovementModel:
         net = defaultdict(lambda: defaultdict(float))  # category -> place -> value
         net_ev = defaultdict(list)  # (category, place) -> evidence
         net_travel = Counter()
+        ties = defaultdict(set)  # place -> the supporters, relatives, associates placed there
         called = {}  # neighbour -> (confidence of the strongest tie, type, recent calls)
         window = float(s["call_window_days"])
         for q, cat, conf, t0, typ, g in self.nbrs.get(p, ()):
@@ -720,6 +738,7 @@ class MovementModel:
                 continue
             for place, w in self._places_of(q, t, travel=False).items():
                 net[cat][place] += conf * w
+                ties[place].add(q)
                 if explain:
                     net_ev[(cat, place)].append((conf * w, q, typ, g))
             ct = self.call_t.get((p, q))
@@ -798,12 +817,18 @@ class MovementModel:
                 x[_F["distance"]] = math.log1p(self._km(cur, c) / 100.0)
             x[_F["home_country"]] = 1.0 if (ci is not None and ci.country in nat) else 0.0
             x[_F["new"]] = 1.0 if (v == 0 and c not in own_res and c not in own_other) else 0.0
+            x[_F["network_ties"]] = len(ties[c]) if c in ties else 0.0
         if explain:
             def evidence(j):
                 c = cands[j]
                 e = self._evidence(c, visits.get(c, 0), last, own_res, own_other,
                                    own_other_kinds, trans, cur, prev, net_ev, net_travel,
                                    cot_ev, route, self._place(c), linked)
+                if c in ties:
+                    n = len(ties[c])
+                    e["network_ties"] = (f"{n} of the network (supporters, relatives, "
+                                         f"associates) {'has a place' if n == 1 else 'have places'}"
+                                         " there")
                 if calls_ev.get(c):
                     items = sorted(calls_ev[c], key=lambda x: (-x[0], x[1]))[:2]
                     e["calls"] = "; ".join(
@@ -1054,11 +1079,12 @@ def _shares(X):
     X[:, _F["new_direct"]] = np.where(direct, X[:, _F["new"]], 0.0)
 
 
-def _attraction(X, mix, pull=1.0):
+def _attraction(X, mix, pull=1.0, ties=False):
     """Fill ``pull_share`` and ``attraction``: log(pull share + mix x route share).
 
     The pull of a place one journey away is the fugitive's own arrivals there plus `pull`
-    times the network's (lodging, support, family, associates); ``pull_share`` is its share of
+    times the network's (lodging, support, family, associates by confidence, or with `ties` the
+    number of those people with a place there); ``pull_share`` is its share of
     the pull of every direct destination. ``attraction`` is the chance of a direct destination
     as a mixture: the fugitive goes where it has reasons to be (its pull) or takes a route the
     way travellers do (the route's share of the journeys from the current place); far places
@@ -1068,7 +1094,10 @@ def _attraction(X, mix, pull=1.0):
         return
     direct = X[:, _F["direct"]] > 0
     visits = np.rint(np.expm1(X[:, _F["visits"]]))
-    net = X[:, [_F["lodging"], _F["support"], _F["family"], _F["associates"]]].sum(axis=1)
+    if ties:
+        net = X[:, _F["network_ties"]]
+    else:
+        net = X[:, [_F["lodging"], _F["support"], _F["family"], _F["associates"]]].sum(axis=1)
     p = np.where(direct, visits + pull * net, 0.0)
     X[:, _F["pull_share"]] = p / p.sum() if p.sum() > 0 else 0.0
     X[:, _F["attraction"]] = np.log(X[:, _F["pull_share"]] + mix * X[:, _F["route_share"]]
