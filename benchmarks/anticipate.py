@@ -31,6 +31,12 @@ Usage::
     python benchmarks/anticipate.py                       # 1k and 10k persons
     python benchmarks/anticipate.py --sizes 1000 --seed 5
     python benchmarks/anticipate.py --sizes 100000 --variants default --max-fugitives 200
+    python benchmarks/anticipate.py --case /tmp/synth100k --out /tmp/movements.csv   # cost
+
+With ``--case`` the script measures cost instead of accuracy, on a case folder written once
+(for example by ``synth_case``): CPU seconds of indexing the case (``MovementModel(case)``),
+of the fit and of the prediction of every fugitive, per fugitive, and the sha256 of the
+predictions (the CSV written to ``--out``), which a speed change must leave equal.
 """
 
 from __future__ import annotations
@@ -287,6 +293,7 @@ def report(n, seed, variant, train_on, max_fugitives=None):
                       f"legs, {len(cs)} fits): top-3 {np.mean([c['top3'] for c in cs]):.3f}, "
                       f"log loss {np.mean([c['log_loss'] for c in cs]):.3f}")
         print(f"mix chosen {dict(Counter(c['mix'] for c in checks))}")
+        print(f"pull chosen {dict(Counter((c.get('pull'), c.get('ties')) for c in checks))}")
     print(f"{'method':10} {'split':7} {'n':>4} {'top1':>6} {'top3':>6} {'mrr':>6} {'cost':>6}")
     top3 = {}
     summ = {}
@@ -333,6 +340,35 @@ def report(n, seed, variant, train_on, max_fugitives=None):
     return top3, summ
 
 
+def cost(folder, out=None):
+    """Time the build, fit and predict of every fugitive of the case in `folder`."""
+    import hashlib
+
+    from netanalysis.outputs import write_csv
+
+    t0 = time.perf_counter()
+    case = load_case(folder)
+    print(f"case {folder}: {len(case.tables['persons']):,} persons, "
+          f"{len(case.tables['travel']):,} travel rows, loaded in "
+          f"{time.perf_counter() - t0:.1f} s wall")
+    c0 = time.process_time()
+    model = MovementModel(case)
+    c1 = time.process_time()
+    model.fit()
+    c2 = time.process_time()
+    df = model.predict()
+    c3 = time.process_time()
+    nf = df["id"].nunique()
+    print(f"CPU s: build {c1 - c0:.2f}, fit {c2 - c1:.2f} ({model.method}, {model.n_train} "
+          f"legs), predict {c3 - c2:.2f} ({nf} fugitives, {(c3 - c2) / max(nf, 1) * 1000:.2f} "
+          f"ms each); total {c3 - c0:.2f} s, {(c3 - c0) / max(nf, 1) * 1000:.2f} ms per fugitive")
+    if out:
+        write_csv(df, out)
+        with open(out, "rb") as fh:
+            print(f"sha256 of {out}: {hashlib.sha256(fh.read()).hexdigest()}")
+    return df
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sizes", default="1000,10000")
@@ -341,7 +377,13 @@ def main(argv=None):
     ap.add_argument("--train-on", default="fugitives", choices=["fugitives", "everyone"])
     ap.add_argument("--max-fugitives", type=int, default=None,
                     help="Evaluate a fixed random sample of this many fugitives (large cases).")
+    ap.add_argument("--case", default=None,
+                    help="Measure cost (build / fit / predict CPU s) on this case folder.")
+    ap.add_argument("--out", default=None, help="With --case: write the predictions here.")
     args = ap.parse_args(argv)
+    if args.case:
+        cost(args.case, args.out)
+        return
     for n in [int(x) for x in args.sizes.split(",")]:
         for v in args.variants.split(","):
             report(n, args.seed, v, args.train_on, args.max_fugitives)

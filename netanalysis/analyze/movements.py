@@ -31,14 +31,19 @@ gravity          log(1 + arrivals at c in the whole case)
 distance         log(1 + km from the current place / 100)
 home_country     1 when c lies in a country of the person's nationality
 new              1 when the person was never known to be at c
-pull_share       c's pull (own arrivals plus lodging, support, family and associates) as a
-                 share of the pull of every place one journey away (0 for a place farther)
+pull_share       c's pull (own arrivals plus p x the network's: lodging + support + family +
+                 associates, or network_ties) as a share of the pull of every place one
+                 journey away (0 for a place farther); the weight p and which of the two
+                 measures of the network are picked by the held-out check of the fit
 route_share      c's share of the journeys in the case from the current place
 network_direct   lodging + support + family + associates, for a place one journey away only
 new_direct       ``new``, for a place one journey away only
 attraction       log(pull_share + m x route_share + 0.001): a place one journey away is
                  chosen for a reason (its pull) or the way travellers choose routes; the mixing
                  weight m is picked by the held-out check of the fit
+network_ties     the number of supporters, relatives and associates with a place at c, each
+                 once whatever the grading (the fit decides whether ``pull_share`` counts the
+                 network this way or by confidence)
 ================ ===============================================================================
 
 "One journey away" (``direct``) means that someone in the case travelled between the current
@@ -54,7 +59,8 @@ its destination the choice among the candidates built from what was known at its
 A ridge penalty on standardised features keeps the fit stable. Each fit checks itself on
 held-out legs: fitted on the earlier three quarters of its training legs, it is scored on the
 latest quarter (``MovementModel.holdout``); that check picks the mixing weight of
-``attraction``, then all legs are refitted. ``benchmarks/anticipate.py`` evaluates the whole
+``attraction`` and the weight of the network in ``pull_share`` (a grid of each), then all
+legs are refitted. ``benchmarks/anticipate.py`` evaluates the whole
 procedure on held-out last legs against history-only baselines. The probability of a place is the
 conditional-logit share times the *coverage*, the fraction of training legs whose destination
 was among the candidates, so the probabilities of a fugitive sum to the chance that the next
@@ -114,7 +120,7 @@ __all__ = ["FEATURES", "MOVEMENT_COLUMNS", "MovementModel", "anticipate"]
 FEATURES = ("visits", "recency", "base", "own_transition", "back", "lodging", "support",
             "family", "associates", "network_travel", "cotravel", "calls", "own_places", "route",
             "direct", "gravity", "distance", "home_country", "new", "pull_share",
-            "route_share", "network_direct", "new_direct", "attraction")
+            "route_share", "network_direct", "new_direct", "attraction", "network_ties")
 #: The contract columns of ``movements.csv``, first in the DataFrame :func:`anticipate` returns.
 MOVEMENT_COLUMNS = ["id", "rank", "place", "country", "probability", "why"]
 _EXTRA_COLUMNS = ["name", "current_place", "as_of", "companions", "document", "facilitators",
@@ -123,6 +129,10 @@ _F = {f: i for i, f in enumerate(FEATURES)}
 _SUPPORT_ORDER = ("lodging", "transport", "documents", "financial")
 #: Mixing weights of the route share in ``attraction``, chosen by the fit.
 _MIX_GRID = (0.05, 0.2, 1.0)
+#: Weights of the network's places against the fugitive's own visits in ``pull_share``, chosen
+#: by the fit (a graded tie counts by its confidence, a visit as one: their exchange rate is
+#: the case's to tell).
+_PULL_GRID = (1.0, 3.0, 10.0)
 _ATTRACTION_FLOOR = 1e-3
 #: The confidence of a grading, computed once per distinct grading.
 _confidence = lru_cache(maxsize=None)(grading_confidence)
@@ -227,11 +237,17 @@ class MovementModel:
     mix : float
         The weight of the route share in the ``attraction`` feature, chosen by the held-out
         check.
+    pull : float
+        The weight of the network's places against the fugitive's own visits in
+        ``pull_share``, chosen by the held-out check (1 for the fallback).
+    ties : bool
+        Whether ``pull_share`` counts the network's people (``network_ties``) rather than
+        their confidence-weighted places, chosen by the held-out check.
     holdout : dict or None
         The held-out check of the last fit: the models fitted on the earlier three quarters of
         the training legs, scored on the latest quarter (``n`` legs): ``top1``, ``top3``,
         ``log_loss`` (mean negative log-likelihood per leg) of the ``method`` it chose, the
-        ``mix`` it chose and ``checks``, the scores of every model tried. None for the
+        ``mix``, ``pull`` and ``ties`` it chose and ``checks``, the scores of every model tried. None for the
         fallback.
 
     See Also
@@ -259,6 +275,8 @@ class MovementModel:
         self.method = None
         self.train_on = None
         self.mix = 0.4
+        self.pull = 1.0
+        self.ties = False
         self.holdout = None
         self.booster = None
         self.temperature = None
@@ -463,7 +481,7 @@ class MovementModel:
             self.weights = {f: float(fw.get(f, 0.0)) for f in FEATURES}
             self.coverage = float(s["fallback_coverage"])
             self.method = "fallback"
-            self.mix = 0.4
+            self.mix, self.pull, self.ties = 0.4, 1.0, False
             self.holdout = None
             self.booster = self.temperature = None
             return self
@@ -475,16 +493,27 @@ class MovementModel:
         cut = int(0.75 * len(order))
         fit_i, test_i = order[:cut], order[cut:]
         best = None
-        for mix in _MIX_GRID:
+
+        def check(mix, pull, ties):
             for X in Xs:
-                _attraction(X, mix)
+                _attraction(X, mix, pull, ties)
             w, _, _ = _fit_logit([Xs[i] for i in fit_i], [ys[i] for i in fit_i], l2)
-            check = _scores([Xs[i] for i in test_i], [ys[i] for i in test_i], w)
-            if best is None or check["log_loss"] < best[1]["log_loss"] - 1e-9:
-                best = (mix, check)
-        self.mix, logit_check = best
+            return _scores([Xs[i] for i in test_i], [ys[i] for i in test_i], w)
+
+        # the network's measure and weight in pull_share at the middle mix, then the mix
+        for ties in (False, True):
+            for pull in _PULL_GRID:
+                c = check(_MIX_GRID[1], pull, ties)
+                if best is None or c["log_loss"] < best[3]["log_loss"] - 1e-9:
+                    best = (_MIX_GRID[1], pull, ties, c)
+        for mix in _MIX_GRID:
+            if mix != _MIX_GRID[1]:
+                c = check(mix, best[1], best[2])
+                if c["log_loss"] < best[3]["log_loss"] - 1e-9:
+                    best = (mix, best[1], best[2], c)
+        self.mix, self.pull, self.ties, logit_check = best
         for X in Xs:
-            _attraction(X, self.mix)
+            _attraction(X, self.mix, self.pull, self.ties)
         checks = {"conditional_logit": logit_check}
         self.booster, self.temperature = None, None
         boosted = None
@@ -501,7 +530,7 @@ class MovementModel:
         choice = min(checks, key=lambda k: (checks[k]["log_loss"], k != "conditional_logit"))
         if s["ranker"] == "boosted" and boosted is not None:
             choice = "boosted_ranker"
-        self.holdout = {"mix": self.mix, "n": len(test_i), "method": choice,
+        self.holdout = {"mix": self.mix, "pull": self.pull, "ties": self.ties, "n": len(test_i), "method": choice,
                         **checks[choice], "checks": checks}
         w, _, _ = _fit_logit(Xs, ys, l2)
         self.weights = dict(zip(FEATURES, map(float, w)))
@@ -546,7 +575,7 @@ class MovementModel:
         for p in ids:
             cands, X, ev = self._state(p, T, explain=True)
             if cands:
-                _attraction(X, self.mix)
+                _attraction(X, self.mix, self.pull, self.ties)
                 states.append((p, cands, X, ev))
         if self.booster is not None and states:
             # the scores of every candidate in one call (rows are scored independently)
@@ -701,6 +730,7 @@ class MovementModel:
         net = defaultdict(lambda: defaultdict(float))  # category -> place -> value
         net_ev = defaultdict(list)  # (category, place) -> evidence
         net_travel = Counter()
+        ties = defaultdict(set)  # place -> the supporters, relatives, associates placed there
         called = {}  # neighbour -> (confidence of the strongest tie, type, recent calls)
         window = float(s["call_window_days"])
         for q, cat, conf, t0, typ, g in self.nbrs.get(p, ()):
@@ -708,6 +738,7 @@ class MovementModel:
                 continue
             for place, w in self._places_of(q, t, travel=False).items():
                 net[cat][place] += conf * w
+                ties[place].add(q)
                 if explain:
                     net_ev[(cat, place)].append((conf * w, q, typ, g))
             ct = self.call_t.get((p, q))
@@ -786,12 +817,18 @@ class MovementModel:
                 x[_F["distance"]] = math.log1p(self._km(cur, c) / 100.0)
             x[_F["home_country"]] = 1.0 if (ci is not None and ci.country in nat) else 0.0
             x[_F["new"]] = 1.0 if (v == 0 and c not in own_res and c not in own_other) else 0.0
+            x[_F["network_ties"]] = len(ties[c]) if c in ties else 0.0
         if explain:
             def evidence(j):
                 c = cands[j]
                 e = self._evidence(c, visits.get(c, 0), last, own_res, own_other,
                                    own_other_kinds, trans, cur, prev, net_ev, net_travel,
                                    cot_ev, route, self._place(c), linked)
+                if c in ties:
+                    n = len(ties[c])
+                    e["network_ties"] = (f"{n} of the network (supporters, relatives, "
+                                         f"associates) {'has a place' if n == 1 else 'have places'}"
+                                         " there")
                 if calls_ev.get(c):
                     items = sorted(calls_ev[c], key=lambda x: (-x[0], x[1]))[:2]
                     e["calls"] = "; ".join(
@@ -802,7 +839,7 @@ class MovementModel:
 
             # the texts of a candidate are written when asked for (the places listed only)
             ev = _Evidence(evidence, current=cur)
-        _shares(X, visits, cands)
+        _shares(X)
         return cands, X, ev
 
     def _evidence(self, c, v, last, own_res, own_other, own_other_kinds, trans, cur, prev,
@@ -1023,23 +1060,18 @@ def _share_evidence(e, x, cur):
         e["attraction"] = "; ".join(parts)
 
 
-def _shares(X, visits, cands):
+def _shares(X):
     """Fill the features that compare a candidate with the other places one journey away.
 
-    ``pull_share``: the candidate's pull (own arrivals plus the confidence-weighted places of
-    supporters, family and associates) as a share of the pull of every direct destination;
     ``route_share``: its share of the case's journeys from the current place;
     ``network_direct`` and ``new_direct``: the network's pull and ``new`` of direct
     destinations only (a place one journey away is reachable, a far one is not).
+    ``pull_share`` and ``attraction`` depend on weights the fit picks: :func:`_attraction`.
     """
     if not len(X):
         return
     direct = X[:, _F["direct"]] > 0
     net = X[:, [_F["lodging"], _F["support"], _F["family"], _F["associates"]]].sum(axis=1)
-    pull = np.array([visits.get(c, 0) for c in cands], float) + net
-    pull = np.where(direct, pull, 0.0)
-    if pull.sum() > 0:
-        X[:, _F["pull_share"]] = pull / pull.sum()
     route = np.where(direct, np.expm1(X[:, _F["route"]]), 0.0)
     if route.sum() > 0:
         X[:, _F["route_share"]] = route / route.sum()
@@ -1047,16 +1079,29 @@ def _shares(X, visits, cands):
     X[:, _F["new_direct"]] = np.where(direct, X[:, _F["new"]], 0.0)
 
 
-def _attraction(X, mix):
-    """Fill ``attraction``: log(pull share + mix x route share) of direct destinations.
+def _attraction(X, mix, pull=1.0, ties=False):
+    """Fill ``pull_share`` and ``attraction``: log(pull share + mix x route share).
 
-    The chance of a place one journey away as a mixture: the fugitive goes where it has
-    reasons to be (its pull) or takes a route the way travellers do (the route's share of the
-    journeys from the current place); far places get the floor.
+    The pull of a place one journey away is the fugitive's own arrivals there plus `pull`
+    times the network's (lodging, support, family, associates by confidence, or with `ties` the
+    number of those people with a place there); ``pull_share`` is its share of
+    the pull of every direct destination. ``attraction`` is the chance of a direct destination
+    as a mixture: the fugitive goes where it has reasons to be (its pull) or takes a route the
+    way travellers do (the route's share of the journeys from the current place); far places
+    get the floor.
     """
-    if len(X):
-        X[:, _F["attraction"]] = np.log(X[:, _F["pull_share"]] + mix * X[:, _F["route_share"]]
-                                        + _ATTRACTION_FLOOR)
+    if not len(X):
+        return
+    direct = X[:, _F["direct"]] > 0
+    visits = np.rint(np.expm1(X[:, _F["visits"]]))
+    if ties:
+        net = X[:, _F["network_ties"]]
+    else:
+        net = X[:, [_F["lodging"], _F["support"], _F["family"], _F["associates"]]].sum(axis=1)
+    p = np.where(direct, visits + pull * net, 0.0)
+    X[:, _F["pull_share"]] = p / p.sum() if p.sum() > 0 else 0.0
+    X[:, _F["attraction"]] = np.log(X[:, _F["pull_share"]] + mix * X[:, _F["route_share"]]
+                                    + _ATTRACTION_FLOOR)
 
 
 def _scores(Xs, ys, w):
