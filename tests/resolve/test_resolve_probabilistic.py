@@ -289,3 +289,31 @@ def test_merges_explained_after_clustering_carry_their_own_pairs_reasons():
         assert r.reason.startswith("match probability ")
         assert r.reason.endswith("Fellegi-Sunter); " + want["reason"])
         assert (r.name_score, r.evidence) == (want["name_score"], want["evidence"])
+
+
+def test_scoring_u_leaves_out_the_matches_among_random_pairs():
+    from netanalysis.resolve.probabilistic import TF_MAX_BITS, scoring_parameters
+    # 1,000 records, 499,500 pairs; EM: 0.5 of 999 candidate pairs are matches -> 499.5
+    # matches, lambda = 499.5 / 499,500 = 1e-3 exactly
+    params = {"estimated": True, "lambda": 0.5, "pairs": 999, "source": "em",
+              "m": {"birth": np.array([0.02 - 2e-6, 1e-6, 1e-6, 0.08, 0.9]),
+                    "document": np.array([0.001, 0.009, 0.99])}}
+    u_obs = {"birth": np.array([0.997 - 2e-6, 1e-6, 1e-6, 0.0005, 0.0025]),
+             "document": np.array([0.2, 0.7995, 0.0005])}
+    s = scoring_parameters(params, u_obs, 1000)
+    lam = 1e-3
+    assert s["lambda"] == pytest.approx(lam)
+    # the same birth day: 0.0025 of random pairs, of which 1e-3 x 0.9 are matches
+    assert s["u"]["birth"][4] == pytest.approx((0.0025 - lam * 0.9) / (1 - lam))
+    # the swapped date: 0.0005 observed, 1e-3 x 0.08 matches
+    assert s["u"]["birth"][3] == pytest.approx((0.0005 - lam * 0.08) / (1 - lam))
+    # a shared document seen on 0.0005 of random pairs, all of them explained by matches
+    # (1e-3 x 0.99 > 0.0005): u is the bound, 2**-TF_MAX_BITS of what was seen, renormalised
+    d = np.maximum(u_obs["document"] - lam * params["m"]["document"],
+                   u_obs["document"] * 2.0 ** -TF_MAX_BITS) / (1 - lam)
+    assert s["u"]["document"][2] == pytest.approx(d[2] / d.sum())
+    assert s["u"]["document"].sum() == pytest.approx(1.0)
+    assert s["u_observed"]["document"].tolist() == u_obs["document"].tolist()
+    # the evidence weighs more than with the raw u, never less
+    assert np.log2(params["m"]["birth"][4] / s["u"]["birth"][4]) > \
+        np.log2(params["m"]["birth"][4] / u_obs["birth"][4])
