@@ -24,6 +24,12 @@ Usage::
     python benchmarks/resolve_fs.py --sizes 1000000      # national scale (long)
     python benchmarks/resolve_fs.py --sizes 100000 --before /path/to/main   # same merges?
     python benchmarks/resolve_fs.py --sizes 10000 30000 --engine spark --no-rules --no-splink
+    python benchmarks/resolve_fs.py --sizes 30000 --no-splink --why   # why pairs are missed
+
+The rows ``(b) if p >= 0.95`` and ``(b) if name alone`` are not settings: they add to (b)'s
+merges the review.csv pairs that such a rule would merge (from probability 0.95 with
+evidence beyond the name; from the auto-merge probability on the name alone), to show what
+each would buy and cost.
 
 With ``--engine spark``, (b) also runs on the Spark engine
 (:func:`netanalysis.engines.spark.resolve.resolve_spark`, ``local[--spark-cores]``, driver
@@ -103,9 +109,111 @@ def _score(pred, truth):
     return res
 
 
+def _closed(pairs, extra, ids):
+    """Cluster pairs of ``pairs | extra`` (connected components over the record ids)."""
+    parent = {i: i for i in ids}
+
+    def root(x):
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in list(pairs) + list(extra):
+        ra, rb = root(a), root(b)
+        if ra != rb:
+            parent[ra] = rb
+    return _pairs_of_clusters({i: root(i) for i in ids})
+
+
 def _merges_to_pairs(m, ids):
     root = dict(zip(m["merged_id"], m["kept_id"]))
     return _pairs_of_clusters({i: root.get(i, i) for i in ids})
+
+
+def _planted(truth, ids):
+    """The planted pairs (original, duplicate) as record positions, with their variant."""
+    pos = {x: k for k, x in enumerate(ids)}
+    orig = truth[truth["variant"] == "original"].set_index("person")["id"]
+    dup = truth[truth["variant"] != "original"]
+    a = np.array([pos[orig[p]] for p in dup["person"]], dtype=np.int64)
+    b = np.array([pos[d] for d in dup["id"]], dtype=np.int64)
+    return np.minimum(a, b), np.maximum(a, b), dup["variant"].to_numpy()
+
+
+def why_missed(case, truth, found, review, settings):
+    """Why the planted pairs the model did not merge were missed, per variant (counts).
+
+    A missed pair (original, duplicate) is ``not blocked`` (never compared: no shared
+    document, phone or birth date with a name token, and no name block), ``birth conflict``
+    or ``names differ`` (the model may not merge it), ``name only`` (probable enough, but
+    nothing but the name agrees: review.csv), ``low, review`` (below the auto-merge
+    probability, in review.csv; ``, name only`` when nothing but the name agrees) or
+    ``below review`` (below the review probability). Pairs found through a third record
+    count as found. Also the share of the planted pairs whose two records share a document,
+    a phone or a full (or swapped) birth date: the most any rule that merges only with
+    evidence beyond the name can find directly.
+    """
+    from netanalysis.resolve.blocking import block_pairs, candidate_pairs
+    from netanalysis.resolve.features import person_features
+    from netanalysis.resolve.probabilistic import COMPARISONS, comparison_vectors, name_block_keys
+
+    cfg = settings.resolve
+    feat = person_features(case, rare_name_max=int(cfg["rare_name_max"]))
+    ids = feat["ids"]
+    i, j, var = _planted(truth, ids)
+    n = feat["n"]
+    pairs, _ = candidate_pairs(feat, max_block=int(cfg["max_block"]),
+                               max_contact_degree=int(cfg["max_contact_degree"]),
+                               min_shared_contacts=int(cfg["min_shared_contacts"]))
+    have = set((pairs["i"] * n + pairs["j"]).tolist())
+    if cfg["fs_name_blocks"]:
+        k = name_block_keys(feat)
+        nb, _ = block_pairs(k["i"].to_numpy(), k["key"].to_numpy(), int(cfg["max_block"]))
+        have |= set((nb["i"] * n + nb["j"]).tolist())
+    doc = {}
+    for col, table in (("doc", feat["docs"]), ("phone", feat["phones"])):
+        t = table[table["key"].astype(str) != ""]
+        keys = t.groupby("i")["key"].apply(set).to_dict()
+        doc[col] = np.array([len(keys.get(a, set()) & keys.get(b, set())) for a, b in zip(i, j)])
+    lv = comparison_vectors(feat, pd.DataFrame({"i": i, "j": j, "doc": doc["doc"],
+                                                "phone": doc["phone"], "contacts": 0}))
+    evidence = ((lv["document"] == 2) | (lv["phone"] == 1) | lv["birth"].isin(
+        [COMPARISONS["birth"].index("swap"), COMPARISONS["birth"].index("day")])).to_numpy()
+    rv = {tuple(sorted((x["id_a"], x["id_b"]))): x for x in review}
+    out = {}
+    for k in range(len(i)):
+        key = (ids[i[k]], ids[j[k]])
+        if key in found:
+            why = "found"
+        elif int(i[k]) * n + int(j[k]) not in have:
+            why = "not blocked"
+        elif lv["birth"][k] == 0:
+            why = "birth conflict"
+        elif lv["name"][k] == 0:
+            why = "names differ"
+        elif key in rv:
+            why = ("name only" if rv[key]["why_not_merged"].startswith("no ")
+                   else "low, review" + ("" if evidence[k] else ", name only"))
+        else:
+            why = "below review"
+        d = out.setdefault(var[k], {})
+        d[why] = d.get(why, 0) + 1
+    ceiling = pd.Series(evidence).groupby(var).mean().to_dict()
+    return out, ceiling
+
+
+def _print_why(why, ceiling):
+    kinds = sorted({w for d in why.values() for w in d if w != "found"})
+    print("  missed planted pairs by cause (Fellegi-Sunter), and the share of planted pairs "
+          "with a shared document, phone or full birth date:")
+    print(f"  {'variant':24s} {'pairs':>6s} {'missed':>6s} " + " ".join(f"{k:>18s}" for k in kinds)
+          + f" {'evidence':>9s}")
+    for v in sorted(why):
+        d = why[v]
+        tot = sum(d.values())
+        print(f"  {v:24s} {tot:6d} {tot - d.get('found', 0):6d} "
+              + " ".join(f"{d.get(k, 0):18d}" for k in kinds) + f" {ceiling.get(v, 0):9.3f}")
 
 
 def run_ours(case, model):
@@ -369,7 +477,7 @@ def _same_fs(a, b):
 
 
 def bench(n, seed, threshold, skip_splink, skip_rules, gen=None, skip_fs=False, before=None,
-          engine="embedded", spark_cores=2, driver_memory="2g"):
+          engine="embedded", spark_cores=2, driver_memory="2g", why=False):
     from netanalysis.ingest import case_from_records
     from netanalysis.synth.records import RECORD_VARIANTS, person_records
 
@@ -399,7 +507,21 @@ def bench(n, seed, threshold, skip_splink, skip_rules, gen=None, skip_fs=False, 
     # what an analyst sees: merged, or listed in review.csv to decide by hand
     review = {tuple(sorted((x["id_a"], x["id_b"]))) for x in m.attrs.get("review", [])}
     rows["(b) merged + review.csv"] = (pk, _score(fs_pairs | review, truth), "")
+    # what other auto-merge rules would give, from the review list (not defaults: a view of
+    # the trade-off; clusters closed over the merges and the added pairs)
+    for label, p_min, name_only in (("(b) if p >= 0.95", 0.95, False),
+                                    ("(b) if name alone", float(
+                                        model.get("auto_merge_probability", 0.99)), True)):
+        extra = [(x["id_a"], x["id_b"]) for x in m.attrs.get("review", [])
+                 if x["probability"] >= p_min and (name_only or "no evidence" not in
+                                                   x["why_not_merged"])]
+        rows[label] = (pk, _score(_closed(fs_pairs, extra, ids), truth), "")
     _done("(b) fellegi_sunter", rows)
+    if why:
+        from netanalysis.settings import load_settings
+        got = why_missed(case, truth, fs_pairs, m.attrs.get("review", []),
+                         load_settings(env={}, resolve={"model": "fellegi_sunter"}))
+        _print_why(*got)
     if engine == "spark":   # the same records on the Spark engine, against (b) just measured
         sm, spk, jvm, start, transfer = run_spark(case, spark_cores, driver_memory)
         print(f"  spark local[{spark_cores}]: fellegi_sunter {spk.seconds:.1f} s "
@@ -450,6 +572,8 @@ def main(argv=None):
                     help="spark: also run (b) on the Spark engine and compare")
     ap.add_argument("--spark-cores", type=int, default=2, help="local[N] of --engine spark")
     ap.add_argument("--driver-memory", default="2g", help="spark.driver.memory")
+    ap.add_argument("--why", action="store_true",
+                    help="say why each missed planted pair was missed, per variant")
     ap.add_argument("--before", metavar="CHECKOUT",
                     help="also run Fellegi-Sunter with the code of this checkout on the same "
                          "records: its time and whether the merges are identical")
@@ -460,7 +584,7 @@ def main(argv=None):
         bench(n, args.seed, args.splink_threshold, args.no_splink, args.no_rules,
               {"duplicate_share": args.duplicate_share, "phone_rate": args.phone_rate,
                "document_rate": args.document_rate}, args.no_fs, args.before, args.engine,
-              args.spark_cores, args.driver_memory)
+              args.spark_cores, args.driver_memory, args.why)
     return 0
 
 

@@ -571,8 +571,9 @@ def scoring_parameters(params, u_random, n):
     common and the model under-confident (``u`` of the same birth date 7.4e-5 where
     non-matches share one 5.5e-5 of the time, 0.4 bits lost on every such pair). The
     correction lowers u by at most ``2**TF_MAX_BITS`` (a level whose observations are all
-    explained by matches keeps that bound, not zero), and each comparison's u is
-    renormalised to sum to one.
+    explained by matches keeps that bound, not zero); a level whose m EM could not estimate
+    (``prior_levels``: never seen among the candidates) keeps u as observed; each
+    comparison's u is renormalised to sum to one.
 
     Examples
     --------
@@ -589,7 +590,9 @@ def scoring_parameters(params, u_random, n):
     if not params["estimated"] or u_random is None:
         return params
     lam = float(np.clip(params["lambda"] * params["pairs"] / (n * (n - 1) / 2), 1e-12, 0.5))
-    u = {c: _u_without_matches(np.asarray(u_random[c], float), params["m"][c], lam)
+    prior = set(params.get("prior_levels", []))     # m not estimated: nothing to take out
+    u = {c: _u_without_matches(np.asarray(u_random[c], float), params["m"][c], lam,
+                               [f"{c}:{x}" not in prior for x in COMPARISONS[c]])
          for c in params["m"]}
     return {**params, "u": u, "u_observed": {c: np.asarray(u_random[c], float)
                                               for c in params["m"]},
@@ -1163,15 +1166,18 @@ def _name_chunk(feat, k, a, b, T, Tc, lens, vocab, freq, ext, floor, min_sim, lv
     tf[k] = np.where(lv >= _NAME_SUBSET, np.maximum(fa, floor), np.nan)
 
 
-def _u_without_matches(u_obs, m, lam):
+def _u_without_matches(u_obs, m, lam, estimated):
     """u of one comparison from random pairs that hold matches at rate `lam` (see
-    :func:`scoring_parameters`): ``(u_obs - lam m) / (1 - lam)``, each level lowered by at
-    most ``2**TF_MAX_BITS``, renormalised."""
+    :func:`scoring_parameters`): ``(u_obs - lam m) / (1 - lam)`` at the levels whose m EM
+    `estimated` (the others keep u as observed), each lowered by at most
+    ``2**TF_MAX_BITS``, renormalised."""
     u_obs = np.asarray(u_obs, float)
     m = np.asarray(m, float)
     if len(m) != len(u_obs) or len(u_obs) < 2:     # "linked": one level, no ratio to fix
         return u_obs
-    u = np.maximum(u_obs - lam * m, u_obs * 2.0 ** -TF_MAX_BITS) / (1 - lam)
+    ok = np.asarray(estimated, dtype=bool)[:len(u_obs)]
+    u = np.where(ok, np.maximum(u_obs - lam * m, u_obs * 2.0 ** -TF_MAX_BITS) / (1 - lam),
+                 u_obs)
     return u / u.sum()
 
 

@@ -317,3 +317,21 @@ def test_scoring_u_leaves_out_the_matches_among_random_pairs():
     # the evidence weighs more than with the raw u, never less
     assert np.log2(params["m"]["birth"][4] / s["u"]["birth"][4]) > \
         np.log2(params["m"]["birth"][4] / u_obs["birth"][4])
+
+
+def test_scoring_u_keeps_the_observed_u_where_m_is_a_prior():
+    from netanalysis.resolve.probabilistic import scoring_parameters
+    # birth "year" and "month" never seen among the candidates: their m is the prior's, and
+    # taking lambda x m out of what random pairs show would invent evidence
+    params = {"estimated": True, "lambda": 0.5, "pairs": 999, "source": "em",
+              "prior_levels": ["birth:year", "birth:month"],
+              "m": {"birth": np.array([0.02, 0.05, 0.07, 0.06, 0.8])}}
+    u_obs = {"birth": np.array([0.997 - 2e-6, 1e-6, 1e-6, 0.0005, 0.0025])}
+    s = scoring_parameters(params, u_obs, 1000)
+    lam = 1e-3
+    m = params["m"]["birth"]
+    raw = (u_obs["birth"] - lam * m) / (1 - lam)
+    raw[[1, 2]] = u_obs["birth"][[1, 2]]          # as observed
+    raw = raw / raw.sum()
+    np.testing.assert_allclose(s["u"]["birth"], raw, rtol=1e-9)
+    assert s["u"]["birth"][1] == pytest.approx(1e-6, rel=1e-3)
