@@ -335,3 +335,25 @@ def test_scoring_u_keeps_the_observed_u_where_m_is_a_prior():
     raw = raw / raw.sum()
     np.testing.assert_allclose(s["u"]["birth"], raw, rtol=1e-9)
     assert s["u"]["birth"][1] == pytest.approx(1e-6, rel=1e-3)
+
+
+def test_em_that_moves_slowly_still_converges_and_recovers_the_mixture():
+    """Three weak comparisons (Bayes factors 2-3): EM needs hundreds of iterations (each
+    costs the 8 distinct vectors), and must get there rather than fall back to priors."""
+    import itertools
+    lam = 0.2
+    m = {"phone": [0.3, 0.7], "nationality": [0.2, 0.8], "contacts": [0.4, 0.6]}
+    u = {"phone": [0.7, 0.3], "nationality": [0.6, 0.4], "contacts": [0.7, 0.3]}
+    rows = []
+    for v in itertools.product([0, 1], repeat=3):     # the expected counts of 1e6 pairs
+        pm = lam * np.prod([m[c][x] for c, x in zip(m, v)])
+        pu = (1 - lam) * np.prod([u[c][x] for c, x in zip(m, v)])
+        rows.append(dict(zip(m, v), pairs=int(round(1e6 * (pm + pu)))))
+    lv = pd.DataFrame(rows)
+    p = estimate_parameters(lv, counts=lv["pairs"])
+    assert p["estimated"] and p["source"] == "em"
+    assert p["iterations"] > 200
+    assert p["lambda"] == pytest.approx(lam, abs=0.01)
+    for c in m:
+        np.testing.assert_allclose(p["m"][c], m[c], atol=0.01)
+        np.testing.assert_allclose(p["u"][c], u[c], atol=0.01)
