@@ -64,6 +64,7 @@ class _Peak:
         self.t = threading.Thread(target=self._run, daemon=True)
         self.t.start()
         self.t0 = time.perf_counter()
+        self.c0 = sum(self.proc.cpu_times()[:2])
         return self
 
     def _run(self):
@@ -72,6 +73,7 @@ class _Peak:
 
     def __exit__(self, *exc):
         self.seconds = time.perf_counter() - self.t0
+        self.cpu = sum(self.proc.cpu_times()[:2]) - self.c0     # user + system, all threads
         self.stop.set()
         self.t.join()
         self.peak = max(self.peak, self.proc.memory_info().rss)
@@ -380,7 +382,7 @@ def run_splink(records, threshold, seed, keep_predictions=False, rule_recall=1 -
 def _done(name, rows):
     """One line as soon as a method is done (a long run killed later keeps it)."""
     pk, sc, _ = rows[name]
-    print(f"  done: {name} {pk.seconds:.1f} s, peak {pk.mib:.0f} MiB, precision "
+    print(f"  done: {name} {pk.seconds:.1f} s ({pk.cpu:.1f} CPU s), peak {pk.mib:.0f} MiB, precision "
           f"{sc['precision']:.3f}, recall {sc['recall']:.3f}, load {os.getloadavg()[0]:.1f}",
           flush=True)
 
@@ -544,6 +546,12 @@ def bench(n, seed, threshold, skip_splink, skip_rules, gen=None, skip_fs=False, 
         except ImportError as exc:
             print(f"  splink skipped: {exc} (pip install 'netanalysis[bench]')")
     base = next((v[0].seconds for k, v in rows.items() if k.startswith("(c)")), None)
+    cbase = next((v[0].cpu for k, v in rows.items() if k.startswith("(c)")), None)
+    if cbase:
+        print("  CPU seconds (user + system, this process and its threads; splink's DuckDB runs "
+              "in-process): " + ", ".join(f"{k} {v[0].cpu:.1f} ({cbase / max(v[0].cpu, 1e-9):.2f}x "
+                                          f"splink)" for k, v in rows.items()
+                                          if not k.startswith("(b) ") or k == "(b) fellegi_sunter"))
     head = f"  {'method':22s} {'time s':>8s} {'x splink':>9s} {'peak MiB':>9s} {'prec':>6s} {'recall':>6s}"
     print(head + "".join(f" {k[:10]:>10s}" for k in RECORD_VARIANTS))
     for name, (pk, sc, note) in rows.items():
