@@ -255,8 +255,10 @@ def run_before(case, model, checkout):
         with open(src, "wb") as fh:
             pickle.dump(case, fh)
         env = {**os.environ, "PYTHONPATH": os.path.abspath(checkout)}
+        # cwd too: with ``-c`` the working directory comes first on sys.path, before
+        # PYTHONPATH, and would import this checkout's code instead
         res = subprocess.run([sys.executable, "-c", _BEFORE, src, out, model], env=env,
-                             capture_output=True, text=True)
+                             capture_output=True, text=True, cwd=os.path.abspath(checkout))
         if res.returncode:
             print(f"  before ({checkout}) failed: {res.stderr.strip().splitlines()[-1:]}")
             return None
@@ -534,6 +536,10 @@ def bench(n, seed, threshold, skip_splink, skip_rules, gen=None, skip_fs=False, 
     if before:   # the same input through another checkout's code: time and equality
         old = run_before(case, "fellegi_sunter", before)
         if old is not None:
+            import types
+            rows["(b) before"] = (types.SimpleNamespace(seconds=old.attrs["seconds"],
+                                                        mib=float("nan"), cpu=float("nan")),
+                                  _score(_merges_to_pairs(old, ids), truth), f"code of {before}")
             print(f"  before ({before}): fellegi_sunter {old.attrs['seconds']:.1f} s "
                   f"({old.attrs['seconds'] / pk.seconds:.2f}x the time now); "
                   f"{_compare_merges(old, m)}", flush=True)
