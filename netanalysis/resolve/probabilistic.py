@@ -61,12 +61,22 @@ the pairs are matches where the model said 82 %; with ``u = tf``, 93 %.)
 **Match weight and probability.** ``weight = log2(lambda / (1 - lambda)) + sum log2(m / u)``
 (plus the term-frequency term), ``probability = 2**weight / (1 + 2**weight)``.
 
-**Decisions.** A pair merges automatically when its probability reaches
-``fs_auto_merge_probability``, its names are compatible, nothing blocks it (different sexes,
-conflicting birth dates) and it has evidence beyond the name (a shared document, phone or
-contacts, a full birth date, or a birth month with a rare full name): a name, however
-rare, never merges alone. Pairs from ``fs_review_probability`` up that do not merge go to
-the review list with what would decide them.
+**Decisions.** A pair merges automatically when
+
+1. its match probability reaches ``fs_auto_merge_probability`` (0.95 by default: the
+   probabilities are calibrated, so that is the share of such merges expected right at
+   the margin, and far more above it),
+2. it has evidence beyond the name: a shared document, phone or contacts, the same full
+   birth date or the same with day and month swapped, or a birth month with a rare full
+   name. A name, however rare, never merges alone (namesakes, and relatives who share
+   both surnames, are what the independence of the model cannot see); a shared
+   nationality is not evidence of identity (it follows the name's culture). A missing
+   birth date weighs nothing either way: neither evidence nor disagreement;
+3. its names are compatible (``name`` above ``different``) and nothing blocks it
+   (different sexes, conflicting birth dates).
+
+Pairs from ``fs_review_probability`` up that do not merge go to the review list with why
+(below the probability, or no evidence beyond the name) and what would decide them.
 
 References
 ----------
@@ -464,9 +474,11 @@ def score_pairs(feat, pairs, cfg, *, explain, progress=None, seed=0):
     >>> cfg = load_settings(env={}).resolve
     >>> res = score_pairs(f, candidate_pairs(f)[0], cfg,
     ...                   explain=lambda i, j: {"reason": "", "evidence": "", "name_score": 1.0})
-    >>> res["accepted"], res["review"][["id_a", "id_b", "probability"]].values.tolist()
-    ([], [['P1', 'P2', 0.9851], ['P1', 'P3', 0.7432], ['P2', 'P3', 0.7432]])
-    >>> res["review"]["what_would_decide"][1]
+    >>> [(a["i"], a["j"], a["score"]) for a in res["accepted"]]
+    [(0, 1, 0.9851)]
+    >>> res["review"][["id_a", "id_b", "probability"]].values.tolist()
+    [['P1', 'P3', 0.7432], ['P2', 'P3', 0.7432]]
+    >>> res["review"]["what_would_decide"][0]
     'a document number for P1 and P3; or a phone number for P1 and P3; or a birth date for P3'
     >>> res["model"]["source"]
     'stated priors: 1 pair(s) to estimate from, fewer than 500'
