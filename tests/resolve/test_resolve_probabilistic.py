@@ -358,3 +358,44 @@ def test_em_that_moves_slowly_still_converges_and_recovers_the_mixture():
     for c in m:
         np.testing.assert_allclose(p["m"][c], m[c], atol=0.01)
         np.testing.assert_allclose(p["u"][c], u[c], atol=0.01)
+
+
+def test_auto_merge_rule_probability_and_evidence_beyond_the_name_by_hand():
+    """Day/month swapped dates corroborate, a missing date is neutral (neither evidence
+    nor disagreement), a conflicting year blocks; probabilities computed by hand."""
+    from netanalysis.resolve.probabilistic import classify_pairs
+    case = case_from_records(persons=[
+        {"id": "P1", "name": "Ana Ruiz Gómez", "birth_date": "1980-03-05"},
+        {"id": "P2", "name": "ANA RUIZ GOMEZ", "birth_date": "1980-05-03"},   # swapped
+        {"id": "P3", "name": "Ana Ruiz Gómez"},                               # no date
+        {"id": "P4", "name": "Ana Ruiz Gómez", "birth_date": "1981-03-05"}])  # conflict
+    f = person_features(case)
+    pairs = pd.DataFrame({"i": [0, 0, 0], "j": [1, 2, 3], "doc": 0, "phone": 0, "contacts": 0})
+    lv = comparison_vectors(f, pairs)
+    assert lv["birth"].tolist() == [level("birth", "swap"), -1, level("birth", "conflict")]
+    name_m = np.array([0.02, 0.02, 0.02, 0.02, 0.02, 0.9])
+    name_u = np.array([0.95, 0.01, 0.01, 0.01, 0.01, 0.01])
+    params = {"lambda": 0.01, "m": {"name": name_m, "birth": np.array([0.1, 0.1, 0.1, 0.1, 0.6])},
+              "u": {"name": name_u, "birth": np.array([0.99, 0.003, 0.003, 0.001, 0.003])}}
+    cfg = {"fs_auto_merge_probability": 0.95, "fs_review_probability": 0.3, "fs_tf_weight": 1.0,
+           "birth_conflict_blocks": True}
+    got = classify_pairs(f, pairs, lv, params, cfg, use_tf=False)
+    # swapped: odds 0.01/0.99 x 90 x 100 = 90.9 -> 0.989 >= 0.95, and the date corroborates
+    odds = 0.01 / 0.99 * 90 * 100
+    assert got["accepted"][["i", "j"]].values.tolist() == [[0, 1]]
+    assert got["accepted"]["score"][0] == pytest.approx(odds / (1 + odds), abs=1e-4)
+    # missing date: the name alone, 0.01/0.99 x 90 = 0.909 -> 0.476: review, below the
+    # probability and without evidence; the conflicting year is neither merged nor listed
+    rv = got["review"]
+    assert rv[["id_a", "id_b"]].values.tolist() == [["P1", "P3"]]
+    odds = 0.01 / 0.99 * 90
+    assert rv["probability"][0] == pytest.approx(odds / (1 + odds), abs=1e-4)
+    assert rv["why_not_merged"][0] == \
+        f"probability {odds / (1 + odds):.3f} below 0.95; no evidence beyond the name"
+    # the same name-only pair at prior odds 1: 0.989 >= 0.95, still not merged
+    got = classify_pairs(f, pairs, lv, {**params, "lambda": 0.5}, cfg, use_tf=False)
+    assert got["accepted"][["i", "j"]].values.tolist() == [[0, 1]]
+    rv = got["review"]
+    assert rv[["id_a", "id_b"]].values.tolist() == [["P1", "P3"]]
+    assert rv["why_not_merged"][0] == "no evidence beyond the name"
+    assert rv["probability"][0] == pytest.approx(90 / 91, abs=1e-4)
