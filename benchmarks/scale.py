@@ -49,6 +49,9 @@ import sys
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from benchlib import cpu_seconds  # noqa: E402
+
 __all__ = ["CPU_STAGES", "EXTERNAL_STAGES", "MEASURES", "main"]
 
 #: Goal of issue 11 for the full pipeline at 1M persons.
@@ -91,7 +94,8 @@ if measure == "leiden":
     from netanalysis.analyze.communities import partition_modularity
     q = partition_modularity(K, vals, "weight")
 np.save(sys.argv[8], np.asarray(vals, dtype=float))
-print(json.dumps({"wall": wall, "hwm_kb": scale._hwm_kb(), "q": q}))
+from benchlib import peak_rss_kb
+print(json.dumps({"wall": wall, "hwm_kb": peak_rss_kb(), "q": q}))
 """
 
 #: CPU seconds are measured around these functions in the pipeline child (label -> module,
@@ -118,7 +122,8 @@ CPU_STAGES = {
 
 _PIPE_CHILD = r"""
 import functools, importlib, json, resource, sys, time
-from pathlib import Path
+sys.path.insert(0, sys.argv[6])
+from benchlib import peak_rss_kb
 from netanalysis.pipeline import analyze_case
 full = sys.argv[4] == "full"
 cpu = {}
@@ -140,8 +145,7 @@ for label, (mod, name) in json.loads(sys.argv[5]).items():
 t = time.perf_counter()
 run = analyze_case(sys.argv[2], sys.argv[3], write_map=full, write_report=full, seed=0)
 wall = time.perf_counter() - t
-hwm = next(int(x.split()[1]) for x in Path("/proc/self/status").read_text().splitlines()
-           if x.startswith("VmHWM:"))
+hwm = peak_rss_kb()
 ru = resource.getrusage(resource.RUSAGE_SELF)
 print(json.dumps({"wall": wall, "hwm_kb": hwm, "timings": run.summary.get("timings"),
                   "analysis": run.analysis.meta.get("timings"), "rows": run.summary.get("rows"),
@@ -344,9 +348,9 @@ def _betweenness_cmd(args):
     for label, build in graphs:
         K = build()
         n, m = K.graph.vcount(), K.graph.ecount()
-        c = _cpu()
+        c = cpu_seconds()
         exact, _ = betweenness_array(K, engine="igraph")
-        c_exact = _cpu() - c
+        c_exact = cpu_seconds() - c
         top1, top5 = max(1, n // 100), max(2, n // 20)
         t1 = set(np.argsort(-exact, kind="stable")[:top1].tolist())
         t5 = np.argsort(-exact, kind="stable")[:top5]
@@ -355,9 +359,9 @@ def _betweenness_cmd(args):
         for k in ks:
             rec, rho, cpu = [], [], []
             for r in range(args.repeats):
-                c = _cpu()
+                c = cpu_seconds()
                 v, _ = betweenness_array(K, k=k, seed=r, engine="igraph")
-                cpu.append(_cpu() - c)
+                cpu.append(cpu_seconds() - c)
                 rec.append(len(t1 & set(np.argsort(-v, kind="stable")[:top1].tolist())) / top1)
                 rho.append(_spearman(exact[t5], v[t5]))
             print(f"    k {k:>4} ({k / n:6.2%} of nodes): top-1 % recall {np.mean(rec):.1%} "
@@ -385,13 +389,6 @@ def _spearman(a, b):
     from scipy.stats import spearmanr
 
     return float(spearmanr(a, b).statistic)
-
-
-def _cpu():
-    import resource
-
-    r = resource.getrusage(resource.RUSAGE_SELF)
-    return r.ru_utime + r.ru_stime
 
 
 def _pipeline_cmd(args):
@@ -464,7 +461,8 @@ def _pipe_run(tree, case, out, full):
     """One pipeline run in a child process importing netanalysis from `tree`."""
     env = {**os.environ, "PYTHONPATH": str(tree)}
     r = subprocess.run([sys.executable, "-c", _PIPE_CHILD, str(tree), str(case), str(out),
-                        "full" if full else "fast", json.dumps(CPU_STAGES)], capture_output=True,
+                        "full" if full else "fast", json.dumps(CPU_STAGES),
+                        str(Path(__file__).resolve().parent)], capture_output=True,
                        text=True, env=env, cwd=str(tree))
     if r.returncode:
         print("    " + (r.stderr.strip().splitlines() or ["?"])[-1][:200])
@@ -523,13 +521,6 @@ def _load():
 def _rows(path):
     with open(path, "rb") as f:
         return sum(1 for _ in f) - 1
-
-
-def _hwm_kb():
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1])
-    return 0
 
 
 if __name__ == "__main__":
