@@ -336,7 +336,7 @@ def _betweenness_cmd(args):
           f"per k; recall = share of the exact top 1 % found in the sampled top 1 %; Spearman "
           f"on the exact top 5 %; CPU s of this process; {_load()}", flush=True)
     graphs = []
-    for n in [int(x) for x in args.persons.split(",")]:
+    for n in [int(x) for x in args.persons.split(",") if x]:
         for st in args.settings.split(","):
             seed, dirty = int(st.split(":")[0]), float(st.split(":")[1])
             graphs.append((f"synth {n:,} persons seed {seed} dirty {dirty:g}",

@@ -510,39 +510,44 @@ def sample_size(n, k=None, settings=None, ties=None):
     .. math:: k = \\min(\\text{sample}, \\max(\\text{sample\\_min},
               \\lfloor \\text{sample\\_work} / m \\rfloor))
 
-    with ``rank.betweenness.sample`` = 512, ``sample_min`` = 64 and ``sample_work`` =
-    128,000,000 (source x tie visits: 512 sources on 250,000 ties, about 3 CPU s with
-    igraph on this machine kind). One source costs one breadth-first search, O(m), so
-    sampled betweenness costs O(k m): 512 sources up to 250,000 ties (a 100k-person
-    synth case), then fewer, and 64 from 2,000,000 ties on (about 14 CPU s at 10M ties).
+    with ``rank.betweenness.sample`` = 1024, ``sample_min`` = 64 and ``sample_work`` =
+    128,000,000 source x tie visits. One source costs one breadth-first search, O(m), so the
+    sample costs O(k m), at most about 5 CPU s with igraph on this machine kind: 1024
+    sources on the party graph of a 30k-person synth case (73k ties), 462 at 100k persons
+    (277k ties), 128 at 1M ties and the floor of 64 from 2M ties on (10M ties: about 20 s
+    of the 300 s goal, as before).
 
-    Why: the quality of the sample depends on `k`, hardly on `n`. Against exact
-    betweenness on the party graph the pipeline ranks (``benchmarks/scale.py betweenness``,
-    ``synth_case`` seeds 0 and 1, dirty 0 and 0.05, 3 sample seeds each; same run, load
-    average 7-8 on 2 cores), the share of the exact top 1 % found in the sampled top 1 %
-    (mean, min over seeds) and the Spearman correlation on the exact top 5 % were:
+    It is a cost bound, not an accuracy guarantee: the quality of the sample grows with the
+    share of nodes sampled, so at a fixed `k` it falls as the graph grows. Against exact
+    betweenness (``benchmarks/scale.py betweenness --persons 10000,30000 --ks
+    64,128,256,512,1024 --blocks 10000:50000``; ``synth_case`` seed 0 dirty 0 and seed 1
+    dirty 0.05, 3 sample seeds per k; load average 7-11 on 2 cores), the share of the exact
+    top 1 % found in the sampled top 1 % (mean of the two settings, lowest single run) and
+    the Spearman correlation on the exact top 5 %:
 
-    ===== ======================================= ==============
-    k     10k persons (9.8k nodes / 24k ties)       CPU s
-    ===== ======================================= ==============
-    64    37 % (min 35), rho 0.53                   0.05
-    128   43 % (min 41), rho 0.56                   0.09
-    256   51 % (min 48), rho 0.61                   0.17
-    512   67 % (min 66), rho 0.68                   0.34
-    exact 100 %                                     6.6
-    ===== ======================================= ==============
+    ===== ====================== ====================== ====================== ===========
+    k     synth 10k (9.3-9.8k    synth 30k (28-29k      planted blocks 10k     CPU s 30k
+          nodes, 21-24k ties)    nodes, 63-73k ties)    nodes / 47k ties       (exact 78-101)
+    ===== ====================== ====================== ====================== ===========
+    64    38 % (35), rho 0.54    36 % (33), rho 0.52    10 % (8), rho 0.28     0.19
+    128   43 % (40), rho 0.58    39 % (37), rho 0.57    14 % (11), rho 0.32    0.35
+    256   52 % (48), rho 0.63    44 % (43), rho 0.61    26 % (25), rho 0.38    0.75
+    512   68 % (66), rho 0.69    53 % (51), rho 0.65    40 % (38), rho 0.46    1.5
+    1024  --                     68 % (65), rho 0.70    55 % (54), rho 0.58    2.8
+    ===== ====================== ====================== ====================== ===========
 
-    (the dirty 0.05 setting: 40 / 43 / 54 / 68 % at 10k; at 100k persons the last
-    session measured 36-38 % for 64 sources and 46-48 % for 256). So the rule spends up
-    to 8 times the old 64 sources where that is cheap (recall 37 % -> 67 % at 10k) and
-    falls back to 64 on graphs where 512 breadth-first searches would dominate the run
-    (10M ties: about 110 s instead of 14 s of a 300 s goal). The sample is reported in
-    ``meta["betweenness_k"]``; set ``sample`` for a fixed number of sources.
+    (exact betweenness: 5.6-6.6 CPU s at 10k, 78-101 at 30k; the last session measured
+    36-38 % for 64 sources and 46-48 % for 256 at 100k persons). The old fixed 64 sources
+    found about a third of the top 1 % at every size; the rule finds two thirds up to 30k
+    persons for under 3 CPU s; at 100k persons (462 sources; exact is out of reach there, not
+    measured) at least the 46-48 % of 256 sources; and it keeps 64 where more breadth-first
+    searches would dominate the run. The sample is reported in ``meta["betweenness_k"]``;
+    set ``sample`` (with ``sample_min`` at most as large) for a fixed number of sources.
 
     Examples
     --------
     >>> sample_size(100), sample_size(10_000, ties=30_000), sample_size(10, k=4)
-    (None, 512, 4)
+    (None, 1024, 4)
     >>> sample_size(1_000_000, ties=1_000_000), sample_size(1_000_000, ties=10_000_000)
     (128, 64)
     """

@@ -191,7 +191,7 @@ class RankSettings(Section):
     >>> from netanalysis.settings import load_settings
     >>> r = load_settings(env={}).rank
     >>> r.weights.danger, r.betweenness.sample, r.communities.method
-    (4.0, 512, 'leiden')
+    (4.0, 1024, 'leiden')
 
     See Also
     --------
