@@ -146,7 +146,7 @@ class RankBetweenness(Section):
     exact_max_nodes: int = field(metadata={"min": 0})
     sample: int = field(metadata={"min": 1})
     sample_min: int = field(default=64, metadata={"min": 1})
-    sample_work: int = field(default=128_000_000, metadata={"min": 0})
+    sample_work: int = field(default=32_000_000, metadata={"min": 0})
 
 
 @dataclass(frozen=True)
