@@ -514,10 +514,11 @@ def sample_size(n, k=None, settings=None, ties=None):
     32,000,000 source x tie visits. One source costs one breadth-first search, O(m) (and
     more per tie on larger graphs, as the graph falls out of the CPU caches), so the sample
     costs O(k m): 1024 sources on the party graph of a 10k-person synth case (24k ties,
-    0.7 CPU s), 440 at 30k persons (73k ties, about 1.3 CPU s), 115 at 100k persons (277k
-    ties, about 3 CPU s) and the floor of 64 from 500k ties on, as before. The budget is
+    about 0.7 CPU s), 440 at 30k persons (73k ties, about 1.3 CPU s), 131 at 100k persons
+    (244k ties, 3.1 CPU s against 1.6 for 64 in the same run, load 19) and the floor of 64
+    from 500k ties on, as before. The budget is
     set by the 100k pipeline (``benchmarks/scale.py pipeline --persons 100000 --baseline
-    /work/main``, same run, load average 15-16): with a budget of 128M (462 sources)
+    /work/main``, same run, load average 15-16): with a budget of 128M (about 520 sources)
     betweenness took 11.7 CPU s against 1.25 s for 64 sources, a quarter of the run's CPU.
 
     It is a cost bound, not an accuracy guarantee: the quality of the sample grows with the
@@ -542,8 +543,8 @@ def sample_size(n, k=None, settings=None, ties=None):
     (exact betweenness: 5.6-6.6 CPU s at 10k, 78-101 at 30k; the last session measured
     36-38 % for 64 sources and 46-48 % for 256 at 100k persons). The old fixed 64 sources
     found about a third of the top 1 % at every size. The rule takes 1024 sources at 10k
-    persons (at least the 68 % of 512), 440-510 at 30k (about half, 1.5 CPU s), 115 at
-    100k (a little above the old 64; exact is out of reach there, not measured) and keeps
+    persons (at least the 68 % of 512), 440-510 at 30k (about half, 1.5 CPU s), 131 at
+    100k (twice the old 64; exact is out of reach there, not measured) and keeps
     64 where more breadth-first searches would dominate the run. The sample is reported
     in ``meta["betweenness_k"]``;
     set ``sample`` (with ``sample_min`` at most as large) for a fixed number of sources.
