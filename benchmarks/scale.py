@@ -14,6 +14,13 @@ betweenness and closeness cost one traversal per node (O(nm)): they run on ``--e
 core it is given (``--threads``, default all); its Leiden runs on one thread, the only
 reproducible way.
 
+``betweenness``: sampled against exact betweenness (igraph) on the party graph the pipeline
+ranks (``synth_case`` at each ``--persons`` size and each ``--settings`` SEED:DIRTY, read,
+resolved and inferred as ``analyze_case`` does; ``--blocks`` adds the planted-block graph):
+for each ``--ks`` sample size and ``--repeats`` sample seeds, the share of the exact top 1 %
+found in the sampled top 1 %, the Spearman correlation on the exact top 5 %, and CPU
+seconds against exact (the figures behind :func:`netanalysis.analyze.measures.sample_size`).
+
 ``pipeline``: :func:`netanalysis.synth.synth_case` at each ``--persons`` size (cached under
 ``--cache``, default ``/tmp/netanalysis-scale``), then :func:`netanalysis.pipeline.analyze_case`
 in a child process: seconds per stage (prepare = read + resolve + infer; analysis; movements;
@@ -34,7 +41,8 @@ Usage::
 
     python benchmarks/scale.py kernels --graphs 100000:1000000 --cap 240
     python benchmarks/scale.py kernels --graphs 1000000:10000000 --cap 300   # 1M / 10M
-    python benchmarks/scale.py pipeline --persons 100000
+    python benchmarks/scale.py betweenness --persons 10000,30000 --ks 64,128,256,512,1024
+    python benchmarks/scale.py pipeline --persons 100000 --baseline /work/main
     python benchmarks/scale.py pipeline --persons 20000 --full --baseline main
     nohup python benchmarks/scale.py pipeline --persons 1000000 > /tmp/scale_1m.log 2>&1 &
 """
