@@ -14,6 +14,13 @@ betweenness and closeness cost one traversal per node (O(nm)): they run on ``--e
 core it is given (``--threads``, default all); its Leiden runs on one thread, the only
 reproducible way.
 
+``betweenness``: sampled against exact betweenness (igraph) on the party graph the pipeline
+ranks (``synth_case`` at each ``--persons`` size and each ``--settings`` SEED:DIRTY, read,
+resolved and inferred as ``analyze_case`` does; ``--blocks`` adds the planted-block graph):
+for each ``--ks`` sample size and ``--repeats`` sample seeds, the share of the exact top 1 %
+found in the sampled top 1 %, the Spearman correlation on the exact top 5 %, and CPU
+seconds against exact (the figures behind :func:`netanalysis.analyze.measures.sample_size`).
+
 ``pipeline``: :func:`netanalysis.synth.synth_case` at each ``--persons`` size (cached under
 ``--cache``, default ``/tmp/netanalysis-scale``), then :func:`netanalysis.pipeline.analyze_case`
 in a child process: seconds per stage (prepare = read + resolve + infer; analysis; movements;
@@ -34,7 +41,8 @@ Usage::
 
     python benchmarks/scale.py kernels --graphs 100000:1000000 --cap 240
     python benchmarks/scale.py kernels --graphs 1000000:10000000 --cap 300   # 1M / 10M
-    python benchmarks/scale.py pipeline --persons 100000
+    python benchmarks/scale.py betweenness --persons 10000,30000 --ks 64,128,256,512,1024
+    python benchmarks/scale.py pipeline --persons 100000 --baseline /work/main
     python benchmarks/scale.py pipeline --persons 20000 --full --baseline main
     nohup python benchmarks/scale.py pipeline --persons 1000000 > /tmp/scale_1m.log 2>&1 &
 """
@@ -48,6 +56,9 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from benchlib import cpu_seconds  # noqa: E402
 
 __all__ = ["CPU_STAGES", "EXTERNAL_STAGES", "MEASURES", "main"]
 
@@ -91,7 +102,8 @@ if measure == "leiden":
     from netanalysis.analyze.communities import partition_modularity
     q = partition_modularity(K, vals, "weight")
 np.save(sys.argv[8], np.asarray(vals, dtype=float))
-print(json.dumps({"wall": wall, "hwm_kb": scale._hwm_kb(), "q": q}))
+from benchlib import peak_rss_kb
+print(json.dumps({"wall": wall, "hwm_kb": peak_rss_kb(), "q": q}))
 """
 
 #: CPU seconds are measured around these functions in the pipeline child (label -> module,
@@ -118,7 +130,8 @@ CPU_STAGES = {
 
 _PIPE_CHILD = r"""
 import functools, importlib, json, resource, sys, time
-from pathlib import Path
+sys.path.insert(0, sys.argv[6])
+from benchlib import peak_rss_kb
 from netanalysis.pipeline import analyze_case
 full = sys.argv[4] == "full"
 cpu = {}
@@ -140,8 +153,7 @@ for label, (mod, name) in json.loads(sys.argv[5]).items():
 t = time.perf_counter()
 run = analyze_case(sys.argv[2], sys.argv[3], write_map=full, write_report=full, seed=0)
 wall = time.perf_counter() - t
-hwm = next(int(x.split()[1]) for x in Path("/proc/self/status").read_text().splitlines()
-           if x.startswith("VmHWM:"))
+hwm = peak_rss_kb()
 ru = resource.getrusage(resource.RUSAGE_SELF)
 print(json.dumps({"wall": wall, "hwm_kb": hwm, "timings": run.summary.get("timings"),
                   "analysis": run.analysis.meta.get("timings"), "rows": run.summary.get("rows"),
@@ -163,6 +175,14 @@ def main(argv=None):
     k.add_argument("--cap", type=float, default=240.0, help="seconds per measure run")
     k.add_argument("--threads", type=int, default=0, help="networkit threads (0: all)")
     k.add_argument("--seed", type=int, default=0)
+    b = sub.add_parser("betweenness")
+    b.add_argument("--persons", default="10000,30000")
+    b.add_argument("--settings", default="0:0,1:0.05",
+                   help="comma-separated SEED:DIRTY generator settings of synth_case")
+    b.add_argument("--ks", default="64,128,256,512")
+    b.add_argument("--repeats", type=int, default=3, help="sample seeds per k")
+    b.add_argument("--blocks", default="", help="also the planted-block graph: NODES:EDGES,...")
+    b.add_argument("--cache", default="/tmp/netanalysis-scale")
     p = sub.add_parser("pipeline")
     p.add_argument("--persons", default="100000")
     p.add_argument("--seed", type=int, default=0)
@@ -174,6 +194,8 @@ def main(argv=None):
     args = ap.parse_args(argv)
     if args.cmd == "kernels":
         _kernels_cmd(args)
+    elif args.cmd == "betweenness":
+        _betweenness_cmd(args)
     else:
         _pipeline_cmd(args)
 
@@ -311,6 +333,72 @@ def _measure(K, measure, lib, seed):
     return v, time.perf_counter() - t
 
 
+def _betweenness_cmd(args):
+    """Sampled against exact betweenness on the party graph the pipeline ranks."""
+    import numpy as np
+
+    from netanalysis.analyze.centrality import betweenness_array
+
+    ks = [int(x) for x in args.ks.split(",")]
+    print(f"betweenness: exact (igraph) against k sampled sources, {args.repeats} sample seeds "
+          f"per k; recall = share of the exact top 1 % found in the sampled top 1 %; Spearman "
+          f"on the exact top 5 %; CPU s of this process; {_load()}", flush=True)
+    graphs = []
+    for n in [int(x) for x in args.persons.split(",") if x]:
+        for st in args.settings.split(","):
+            seed, dirty = int(st.split(":")[0]), float(st.split(":")[1])
+            graphs.append((f"synth {n:,} persons seed {seed} dirty {dirty:g}",
+                           lambda n=n, seed=seed, dirty=dirty: _party_kernel(n, seed, dirty,
+                                                                             args.cache)))
+    for spec in filter(None, args.blocks.split(",")):
+        nn, mm = (int(x) for x in spec.split(":"))
+        graphs.append((f"planted blocks {nn:,}/{mm:,}", lambda nn=nn, mm=mm: _kernel(nn, mm, 0)))
+    for label, build in graphs:
+        K = build()
+        n, m = K.graph.vcount(), K.graph.ecount()
+        c = cpu_seconds()
+        exact, _ = betweenness_array(K, engine="igraph")
+        c_exact = cpu_seconds() - c
+        top1, top5 = max(1, n // 100), max(2, n // 20)
+        t1 = set(np.argsort(-exact, kind="stable")[:top1].tolist())
+        t5 = np.argsort(-exact, kind="stable")[:top5]
+        print(f"  {label}: party graph {n:,} nodes / {m:,} ties; exact {c_exact:.1f} CPU s; "
+              f"{_load()}", flush=True)
+        for k in ks:
+            rec, rho, cpu = [], [], []
+            for r in range(args.repeats):
+                c = cpu_seconds()
+                v, _ = betweenness_array(K, k=k, seed=r, engine="igraph")
+                cpu.append(cpu_seconds() - c)
+                rec.append(len(t1 & set(np.argsort(-v, kind="stable")[:top1].tolist())) / top1)
+                rho.append(_spearman(exact[t5], v[t5]))
+            print(f"    k {k:>4} ({k / n:6.2%} of nodes): top-1 % recall {np.mean(rec):.1%} "
+                  f"(min {min(rec):.1%}, max {max(rec):.1%}); Spearman top 5 % {np.mean(rho):.3f} "
+                  f"(min {min(rho):.3f}); {np.mean(cpu):.2f} CPU s ({c_exact / np.mean(cpu):.0f}x "
+                  f"less than exact)", flush=True)
+
+
+def _party_kernel(n, seed, dirty, cache):
+    """Kernel of the party graph analyze_case ranks for synth_case(n, seed, dirty)."""
+    from netanalysis.analyze._kernels import kernel_from_edges
+    from netanalysis.model.graph import party_edges, party_nodes
+    from netanalysis.pipeline import prepare_case
+
+    case_dir = Path(cache) / (f"synth_{n}_s{seed}" + (f"_d{dirty:g}" if dirty else ""))
+    if not (case_dir / "persons.csv").exists():
+        from netanalysis.synth import synth_case
+
+        synth_case(case_dir, persons=n, seed=seed, dirty=dirty)
+    case = prepare_case(case_dir)
+    return kernel_from_edges(party_edges(case, include_inferred=True), party_nodes(case))
+
+
+def _spearman(a, b):
+    from scipy.stats import spearmanr
+
+    return float(spearmanr(a, b).statistic)
+
+
 def _pipeline_cmd(args):
     import tempfile
 
@@ -381,7 +469,8 @@ def _pipe_run(tree, case, out, full):
     """One pipeline run in a child process importing netanalysis from `tree`."""
     env = {**os.environ, "PYTHONPATH": str(tree)}
     r = subprocess.run([sys.executable, "-c", _PIPE_CHILD, str(tree), str(case), str(out),
-                        "full" if full else "fast", json.dumps(CPU_STAGES)], capture_output=True,
+                        "full" if full else "fast", json.dumps(CPU_STAGES),
+                        str(Path(__file__).resolve().parent)], capture_output=True,
                        text=True, env=env, cwd=str(tree))
     if r.returncode:
         print("    " + (r.stderr.strip().splitlines() or ["?"])[-1][:200])
@@ -440,13 +529,6 @@ def _load():
 def _rows(path):
     with open(path, "rb") as f:
         return sum(1 for _ in f) - 1
-
-
-def _hwm_kb():
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1])
-    return 0
 
 
 if __name__ == "__main__":

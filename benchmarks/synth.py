@@ -24,8 +24,10 @@ import tempfile
 from pathlib import Path
 
 _CHILD = r"""
-import json, os, resource, sys, time
+import json, os, sys, time
 from pathlib import Path
+sys.path.insert(0, sys.argv[4])
+from benchlib import peak_rss_kb
 from netanalysis.synth import synth_case
 out, n, seed = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 def cpu_now():
@@ -34,10 +36,7 @@ def cpu_now():
 t0, c0 = time.perf_counter(), cpu_now()
 s = synth_case(out, persons=n, seed=seed)
 wall, cpu = time.perf_counter() - t0, cpu_now() - c0
-hwm = 0
-for line in Path("/proc/self/status").read_text().splitlines():
-    if line.startswith("VmHWM:"):
-        hwm = int(line.split()[1])
+hwm = peak_rss_kb()
 size = {p.name: p.stat().st_size for p in Path(out).glob("*.csv")}
 print(json.dumps({"wall": wall, "cpu": cpu, "hwm_kb": hwm, "rows": s["rows"], "bytes": size}))
 """
@@ -46,7 +45,8 @@ print(json.dumps({"wall": wall, "cpu": cpu, "hwm_kb": hwm, "rows": s["rows"], "b
 def run(n, seed):
     tmp = Path(tempfile.mkdtemp(prefix=f"synth{n}_"))
     try:
-        res = subprocess.run([sys.executable, "-c", _CHILD, str(tmp / "case"), str(n), str(seed)],
+        res = subprocess.run([sys.executable, "-c", _CHILD, str(tmp / "case"), str(n), str(seed),
+                              str(Path(__file__).resolve().parent)],
                              check=True, capture_output=True, text=True)
         return json.loads(res.stdout.strip().splitlines()[-1])
     finally:

@@ -168,3 +168,49 @@ def test_xml_text_makes_parseable_xml():
 
     name = "a\x0cb\x0bc\x1bd\x00e\ud800"
     ElementTree.fromstring(f"<n>{xml_text(name)}</n>")
+
+
+def _pandas_csv(df):
+    """What write_csv wrote before it had its own writer: pandas' to_csv of safe_frame."""
+    safe = safe_frame(df)
+    cr = any(isinstance(v, str) and "\r" in v for c in safe.columns if safe[c].dtype == object
+             for v in safe[c]) or any("\r" in str(c) for c in safe.columns)
+    return safe.to_csv(index=False, lineterminator="\r\n" if cr else "\n").encode()
+
+
+TRICKY_FLOATS = [0.1 + 0.2, 1e-05, 1e16, 123456789012345678.0, -0.0, float("nan"), float("inf"),
+                 -float("inf"), 5e-324, 1.7976931348623157e308, 15.0, 2.5e-7, -3.0]
+
+
+@pytest.mark.parametrize("frame", [
+    pd.DataFrame({"x": TRICKY_FLOATS, "n": range(len(TRICKY_FLOATS)),
+                  "b": [True, False] * 6 + [True]}),
+    pd.DataFrame({"name": ["=1", "Ana", None, float("nan"), pd.NA, "'-x", "", "a,b", 'q"t', "l\nm"],
+                  "s": pd.Series(["@x", None, "b", "c", "d", "+e", "f", "", "g", "h"], dtype="str")}),
+    pd.DataFrame({"svc": [("a", "b"), (), None, ("=x",), {"z"}, ("l", "m"), ("-",), (), ("q",), ()],
+                  "ids": [(1, 2), (), (3,), None, (-4,), (5,), (), (6, 7), (8,), (9,)],
+                  "f": [(1.0,), (2.5,), (), None, (3.0,), (), (), (), (), ()],
+                  "holes": [("a", None), ("b",), (), (), (), (), (), (), (), ()]}),
+    pd.DataFrame({"mixed": ["=a", 1, 2.5, None, True, "b"], "t": ["x\ry"] + ["z"] * 5}),
+    pd.DataFrame({"d": pd.to_datetime(["2024-01-02", None]), "i": pd.array([1, None], dtype="Int64"),
+                  "f32": pd.Series([0.1, 0.2], dtype="float32")}),
+    pd.DataFrame({"empty": pd.Series([], dtype=object), "n": pd.Series([], dtype=float)}),
+    pd.DataFrame({"=cmd": ["a"], 3: ["b"]}),
+], ids=["numbers", "texts", "lists", "mixed-cr", "fallback-types", "no-rows", "odd-names"])
+def test_write_csv_bytes_equal_pandas_to_csv(tmp_path, frame):
+    p = write_csv(frame, tmp_path / "t.csv")
+    assert p.read_bytes() == _pandas_csv(frame)
+
+
+@given(st.lists(st.floats(allow_nan=True, allow_infinity=True), min_size=1, max_size=20))
+def test_write_csv_formats_any_float_as_pandas_does(tmp_path_factory, xs):
+    frame = pd.DataFrame({"x": xs, "t": ["-a"] * len(xs)})
+    p = write_csv(frame, tmp_path_factory.mktemp("f") / "t.csv")
+    assert p.read_bytes() == _pandas_csv(frame)
+
+
+def test_write_csv_neutralise_false_still_quotes_a_cr_in_a_str_column(tmp_path):
+    p = write_csv(pd.DataFrame({"t": pd.Series(["a\rb", "c"], dtype="str")}), tmp_path / "t.csv",
+                  neutralise=False)
+    with open(p, encoding="utf-8", newline="") as fh:
+        assert [r["t"] for r in csv.DictReader(fh)] == ["a\rb", "c"]

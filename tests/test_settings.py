@@ -113,7 +113,10 @@ def test_one_value_for_betweenness_on_both_backends():
     assert "betweenness_k" not in s.neo4j.gds and "betweenness_exact_max" not in s.neo4j.gds
     # both backends draw k from rank.betweenness through sample_size
     assert sample_size(3000, settings=s) is None and sample_size(3001, settings=s) == 64
-    assert (s.rank.betweenness.exact_max_nodes, s.rank.betweenness.sample) == (3000, 64)
+    assert (s.rank.betweenness.exact_max_nodes, s.rank.betweenness.sample) == (3000, 1024)
+    assert sample_size(100_000, settings=s, ties=62_500) == 512   # the work budget's rule
+    assert sample_size(100_000, settings=s, ties=250_000) == 128
+    assert sample_size(1_000_000, settings=s, ties=10_000_000) == 64
     assert s.rank.closeness_max_nodes == 5000
 
 

@@ -1014,9 +1014,7 @@ def call_links(case, *, settings=None):
     numv = np.asarray(nums, dtype=object)
     pairs_ = x[["a", "b", "lo", "hi"]].drop_duplicates().groupby(["a", "b"]).head(5)
     labels = numv[pairs_["lo"].to_numpy()] + " / " + numv[pairs_["hi"].to_numpy()]
-    lab = pd.DataFrame({"a": pairs_["a"].to_numpy(), "b": pairs_["b"].to_numpy(),
-                        "label": labels.astype(object)})
-    lab = lab.groupby(["a", "b"], sort=False)["label"].agg(list).rename("nums").reset_index()
+    lab = _labels_by_pair(pairs_["a"].to_numpy(), pairs_["b"].to_numpy(), labels.astype(object))
     res = res.merge(lab, on=["a", "b"], how="left")
     pidv = np.asarray(pids, dtype=object)
     res["a"] = pidv[res["a"].to_numpy()]
@@ -1367,3 +1365,21 @@ def empty_ties():
 
 _minutes = minutes_text
 _empty = empty_ties
+
+
+def _labels_by_pair(a, b, labels):
+    """``a``, ``b``, ``nums``: the labels of each pair as a list, in their order (one sort).
+
+    What ``groupby(["a", "b"])["label"].agg(list)`` gives, without a Python call per group.
+    """
+    if not len(a):
+        return pd.DataFrame({"a": a, "b": b, "nums": pd.Series([], dtype=object)})
+    codes, _ = pd.factorize(pd.MultiIndex.from_arrays([a, b]), sort=False)
+    order = np.argsort(codes, kind="stable")
+    starts = np.flatnonzero(np.r_[True, np.diff(codes[order]) != 0])
+    first = order[starts]
+    vals = labels[order].tolist()
+    ends = np.r_[starts[1:], len(order)].tolist()
+    nums = [vals[i:j] for i, j in zip(starts.tolist(), ends)]
+    return pd.DataFrame({"a": a[first], "b": b[first], "nums": pd.Series(nums, dtype=object)})
+

@@ -186,7 +186,7 @@ def default_settings():
     Examples
     --------
     >>> default_settings()["rank"]["betweenness"]
-    {'exact_max_nodes': 3000, 'sample': 64}
+    {'exact_max_nodes': 3000, 'sample': 1024, 'sample_min': 64, 'sample_work': 32000000}
 
     See Also
     --------

@@ -137,10 +137,16 @@ class RankCentrality(Section):
 
 @dataclass(frozen=True)
 class RankBetweenness(Section):
-    """``rank.betweenness``: exact up to ``exact_max_nodes``, else sampled from ``sample``."""
+    """``rank.betweenness``: exact up to ``exact_max_nodes``, else sampled.
+
+    From ``sample_work // ties`` sources, at least ``sample_min`` and at most ``sample``
+    (:func:`netanalysis.analyze.measures.sample_size`).
+    """
 
     exact_max_nodes: int = field(metadata={"min": 0})
     sample: int = field(metadata={"min": 1})
+    sample_min: int = field(default=64, metadata={"min": 1})
+    sample_work: int = field(default=32_000_000, metadata={"min": 0})
 
 
 @dataclass(frozen=True)
@@ -185,7 +191,7 @@ class RankSettings(Section):
     >>> from netanalysis.settings import load_settings
     >>> r = load_settings(env={}).rank
     >>> r.weights.danger, r.betweenness.sample, r.communities.method
-    (4.0, 64, 'leiden')
+    (4.0, 1024, 'leiden')
 
     See Also
     --------
