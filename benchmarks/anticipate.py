@@ -30,6 +30,7 @@ Usage::
 
     python benchmarks/anticipate.py                       # 1k and 10k persons
     python benchmarks/anticipate.py --sizes 1000 --seed 5
+    python benchmarks/anticipate.py --sizes 1000,10000 --seed 1,2,3   # a summary line per case
     python benchmarks/anticipate.py --sizes 100000 --variants default --max-fugitives 200
     python benchmarks/anticipate.py --case /tmp/synth100k --out /tmp/movements.csv   # cost
 
@@ -175,7 +176,8 @@ def run_case(n, seed, variant, train_on="fugitives", max_fugitives=None):
     for p, i in held:
         by_block.setdefault(int(model.leg_t[i] // BLOCK_DAYS), []).append((p, i))
     stats = {k: {"all": [], "return": [], "new": []} for k in METHODS}
-    sources = {k: Counter() for k in SOURCES}  # source -> Counter of (method, top-3 hit)
+    # source -> Counter of (method, top-3 hit); "recent": new places a recent_* feature names
+    sources = {k: Counter() for k in (*SOURCES, "recent")}
     calib = {k: [] for k in MODELS}
     fits = 0
     checks = []
@@ -232,6 +234,11 @@ def run_case(n, seed, variant, train_on="fugitives", max_fugitives=None):
                 sources[src]["n"] += 1
                 for name in ("model", "generator"):
                     sources[src][name] += ranks[name] is not None and ranks[name] <= 3
+                if _recent_fires(model, p, t, target):
+                    sources["recent"]["n"] += 1
+                    sources["recent"]["model"] += ranks["model"] is not None and ranks["model"] <= 3
+                    sources["recent"]["generator"] += (ranks["generator"] is not None
+                                                       and ranks["generator"] <= 3)
     index_secs = time.process_time() - t0 - secs - rule_secs
     return stats, calib, len(held), fits, (secs, index_secs), model, checks, sources, chosen
 
@@ -255,6 +262,17 @@ def _source(model, p, t, target):
     if x["direct"] > 0:
         return "one journey away"
     return "gravity prior"
+
+
+def _recent_fires(model, p, t, target):
+    """Whether a ``recent_*`` feature (the network's recent places) is on for the true place."""
+    from netanalysis.analyze.movements import FEATURES
+
+    cands, X, _ = model._state(p, t)
+    if target not in cands:
+        return False
+    x = X[cands.index(target)]
+    return any(x[j] > 0.01 for j, f in enumerate(FEATURES) if f.startswith("recent_"))
 
 
 def _date(days):
@@ -323,6 +341,16 @@ def report(n, seed, variant, train_on, max_fugitives=None):
             c = sources[src]
             if c["n"]:
                 print(f"  {src:20} {c['n']:4d} {c['model']:4d} {c['generator']:4d}")
+        c = sources["recent"]
+        print(f"  of which the network's recent places name the true place (a recent_* feature "
+              f"> 0.01): {c['n']} moves, model top-3 hits {c['model']}, generator {c['generator']}")
+    # the ceiling: the share of returns, and what a perfect top-3 would give against the baseline
+    n_all, n_ret = summ["model", "all"]["n"], summ["model", "return"]["n"]
+    ret3 = max(summ["frequent", "return"]["top3"], summ["markov", "return"]["top3"])
+    print(f"ceiling: {n_ret}/{n_all} held-out legs are returns ({n_ret / max(n_all, 1):.0%}), "
+          f"where the better baseline's top-3 is {ret3:.3f}; a perfect top-3 everywhere would be "
+          f"{1 / best if best else math.inf:.2f}x the better baseline, the generator's own rule "
+          f"is {top3['generator'] / best if best else math.inf:.2f}x")
     print("calibration (every candidate): predicted range, then n, mean predicted, observed "
           "for " + ", ".join(MODELS))
     edges = [0, 0.05, 0.1, 0.2, 0.35, 0.5, 0.7, 1.0001]
@@ -337,7 +365,7 @@ def report(n, seed, variant, train_on, max_fugitives=None):
                          else f"{0:6d}     -     -")
         print(f"  [{lo:.2f}, {min(hi, 1):.2f})  " + "  |  ".join(cells))
     print("logit weights: " + ", ".join(f"{k} {v:+.2f}" for k, v in model.weights.items()))
-    return top3, summ
+    return top3, summ, sources["recent"]
 
 
 def cost(folder, out=None):
@@ -372,7 +400,7 @@ def cost(folder, out=None):
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sizes", default="1000,10000")
-    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--seed", default="1", help="A seed, or several: 1,2,3.")
     ap.add_argument("--variants", default=",".join(VARIANTS))
     ap.add_argument("--train-on", default="fugitives", choices=["fugitives", "everyone"])
     ap.add_argument("--max-fugitives", type=int, default=None,
@@ -384,9 +412,33 @@ def main(argv=None):
     if args.case:
         cost(args.case, args.out)
         return
+    rows = []
     for n in [int(x) for x in args.sizes.split(",")]:
-        for v in args.variants.split(","):
-            report(n, args.seed, v, args.train_on, args.max_fugitives)
+        for seed in [int(x) for x in str(args.seed).split(",")]:
+            for v in args.variants.split(","):
+                top3, summ, recent = report(n, seed, v, args.train_on, args.max_fugitives)
+                rows.append((n, seed, v, top3, summ, recent))
+    _summary(rows)
+
+
+def _summary(rows):
+    """One line per case: the model against the better baseline and the generator's rule."""
+    print("\n== summary: top-3 (top-1, MRR) of the model, the better baseline and the generator's "
+          "rule; new-place top-3 of the model and of the better baseline; share of returns; "
+          "ratios model / better baseline and perfect / better baseline")
+    print(f"{'persons':>7} {'seed':>4} {'variant':10} {'n':>4} {'model':>17} {'baseline':>17} "
+          f"{'generator':>17} {'new m/b':>11} {'ret':>4} {'ratio':>5} {'max':>5} {'recent':>7}")
+    for n, seed, v, top3, summ, recent in rows:
+        bm = max(("frequent", "markov"), key=lambda k: top3[k])
+        cell = {k: f"{summ[k, 'all']['top3']:.3f} ({summ[k, 'all']['top1']:.2f} "
+                   f"{summ[k, 'all']['mrr']:.2f})" for k in ("model", bm, "generator")}
+        na, nr = summ["model", "all"]["n"], summ["model", "return"]["n"]
+        best = top3[bm]
+        print(f"{n:7d} {seed:4d} {v:10} {na:4d} {cell['model']:>17} {cell[bm]:>17} "
+              f"{cell['generator']:>17} {summ['model', 'new']['top3']:5.2f}/"
+              f"{summ[bm, 'new']['top3']:<5.2f} {nr / max(na, 1):4.0%} "
+              f"{top3['model'] / best if best else math.inf:5.2f} "
+              f"{1 / best if best else math.inf:5.2f} {recent['model']:3d}/{recent['n']:<3d}")
 
 
 if __name__ == "__main__":
