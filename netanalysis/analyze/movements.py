@@ -949,7 +949,7 @@ class MovementModel:
         if cur is not None and ci is not None:
             cinfo = self._place(cur)
             if cinfo is not None:
-                e["distance"] = f"close: {self._km(cur, c):.0f} km from {cur}"
+                e["distance"] = f"{self._km(cur, c):.0f} km from {cur}"
         if ci is not None:
             e["home_country"] = f"in a country of nationality ({ci.country})"
         e["new"] = "a place not visited before"
