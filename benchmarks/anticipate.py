@@ -31,6 +31,7 @@ Usage::
     python benchmarks/anticipate.py                       # 1k and 10k persons
     python benchmarks/anticipate.py --sizes 1000 --seed 5
     python benchmarks/anticipate.py --sizes 1000,10000 --seed 1,2,3   # a summary line per case
+    python benchmarks/anticipate.py --variants followed,ahead --recent both  # recent_* on vs off
     python benchmarks/anticipate.py --sizes 100000 --variants default --max-fugitives 200
     python benchmarks/anticipate.py --case /tmp/synth100k --out /tmp/movements.csv   # cost
 
@@ -44,6 +45,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import tempfile
 import time
 from collections import Counter
@@ -57,13 +59,18 @@ from netanalysis.synth import synth_case
 #: Generator settings of the cases: the defaults and four others (``networked``: few random
 #: moves, so that new places come mostly from the network; ``aloof``: harder for the network
 #: signal, lodging suppliers mostly live away from the fugitive's routes, so their homes are
-#: rarely visited, and a quarter of the moves are popular-route draws).
+#: rarely visited, and a quarter of the moves are popular-route draws) and two where the network
+#: moves first (``p_follow``: a popular-route draw goes instead, with that chance, where a
+#: supporter, lodging first, set up a new residence a few weeks before; ``followed``: half of
+#: the p_new moves; ``ahead``: most of them, with more new places and fewer returns to base).
 VARIANTS = {
     "default": {},
     "wanderer": {"p_new": 0.35, "p_base": 0.15, "support_pull": 0.5, "moves": (3, 12)},
     "homebound": {"p_new": 0.05, "p_base": 0.6, "support_pull": 1.0, "moves": (4, 8)},
     "networked": {"p_new": 0.05, "p_base": 0.2, "support_pull": 1.0, "moves": (4, 10)},
     "aloof": {"p_new": 0.25, "p_base": 0.3, "support_pull": 0.1, "moves": (4, 10)},
+    "followed": {"p_new": 0.35, "p_follow": 0.5},
+    "ahead": {"p_new": 0.5, "p_follow": 0.8, "p_base": 0.25, "support_pull": 0.5},
 }
 BLOCK_DAYS = 60
 #: The model (the ranker its held-out check chose), the conditional logit and the boosted
@@ -103,8 +110,12 @@ def _generator_rule(case, variant):
     with ``p_base`` when away and a route leads there; otherwise a popular route with ``p_new``,
     else a place weighted by the fugitive's arrivals plus the pull of its network (3 per
     lodging supplier, 1 per other supplier or relative, 0.5 per associate, at their
-    residences), among the places one route away. It knows the hidden settings and the route
-    map, which a model does not: no model can expect to beat it on average.
+    residences), among the places one route away. With ``p_follow``, that share of the popular
+    route draws goes to the places, not visited yet, where a supporter of the fugitive (the
+    lodging suppliers when it has any) set up a new residence (the generator's "new address"
+    rows) 13 to 43 days before. It knows the hidden settings, the route map and which
+    residences are the generator's follow records, which a model does not: no model can
+    expect to beat it on average.
     """
     from collections import defaultdict
 
@@ -118,9 +129,16 @@ def _generator_rule(case, variant):
         out[o].append((d, pop))
         out[d].append((o, pop))
     loc = case.tables["locations"]
-    home = {p: pl for p, pl, k in zip(loc["person_id"], loc["place"], loc["kind"])
-            if k == "residence"}
+    home, moved = {}, defaultdict(list)  # the first residence; the follow records (p_follow)
+    for p, pl, k, note, start in zip(loc["person_id"], loc["place"], loc["kind"], loc["note"],
+                                     _days_of(loc["start"])):
+        if k == "residence":
+            if note == "new address":
+                moved[p].append((pl, start))
+            else:
+                home.setdefault(p, pl)
     pull_of = defaultdict(Counter)
+    followed = defaultdict(lambda: ([], []))  # fugitive -> (lodging suppliers, other suppliers)
     links = case.tables["links"]
     for a, b, t in zip(links["from_id"], links["to_id"], links["type"]):
         w = {"lodging": 3.0, "transport": 1.0, "documents": 1.0, "financial": 1.0,
@@ -130,6 +148,9 @@ def _generator_rule(case, variant):
         pull_of[b][home.get(a)] += w
         if t in ("family", "associate", "co_offender"):
             pull_of[a][home.get(b)] += w
+        else:
+            followed[b][t != "lodging"].append(a)
+    pf = float(it.get("p_follow", 0.0))
 
     def rank(model, p, t, cur):
         a, k = model._known_legs(p, t)
@@ -145,24 +166,66 @@ def _generator_rule(case, variant):
         prob[base] += pb
         w = np.array([pull.get(d, 0.0) + visits.get(d, 0.0) for d in dst])
         pn = it["p_new"] if w.sum() > 0 else 1.0
+        lodgers, others = followed[p] if p in followed else ([], [])
+        ahead = sorted({pl for q in (lodgers or others) for pl, t0 in moved.get(q, ())
+                        if t - 43 <= t0 < t - 13 and pl in dst and pl not in visits})
+        pfol = pf if ahead else 0.0
+        for d in ahead:
+            prob[d] += (1 - pb) * pn * pfol / len(ahead)
         for d, x, y in zip(dst, pop, w):
-            prob[d] += (1 - pb) * (pn * x / pop.sum() + ((1 - pn) * y / w.sum() if w.sum() else 0))
+            prob[d] += (1 - pb) * (pn * (1 - pfol) * x / pop.sum()
+                                   + ((1 - pn) * y / w.sum() if w.sum() else 0))
         return [d for d, _ in sorted(prob.items(), key=lambda x: (-x[1], str(x[0])))
                 if d != cur and d is not None]
 
     return rank
 
 
-def run_case(n, seed, variant, train_on="fugitives", max_fugitives=None):
-    with tempfile.TemporaryDirectory() as d:
-        synth_case(d, persons=n, seed=seed, itineraries=VARIANTS[variant])
-        case = load_case(d)
+def _days_of(values):
+    """Days since 1970 of ISO dates (NaN where empty)."""
+    import pandas as pd
+
+    t = pd.to_datetime(pd.Series(values, dtype=object).replace("", None), errors="coerce")
+    return ((t - pd.Timestamp("1970-01-01")).dt.total_seconds() / 86400.0).to_numpy(float)
+
+
+def _without_recent(model):
+    """Switch the ``recent_*`` features off (benchmark only): their columns are zero in every
+    fit and prediction, as if the model did not have them; the candidates stay the same."""
+    from netanalysis.analyze.movements import FEATURES
+
+    cols = [j for j, f in enumerate(FEATURES) if f.startswith("recent_")]
+    state = model._state
+
+    def _state(p, t, explain=False):
+        cands, X, ev = state(p, t, explain=explain)
+        X[:, cols] = 0.0
+        return cands, X, ev
+
+    model._state = _state
+    return model
+
+
+def _load(n, seed, variant, cache):
+    key = (n, seed, variant)
+    if key not in cache:
+        cache.clear()  # one case in memory at a time
+        with tempfile.TemporaryDirectory() as d:
+            synth_case(d, persons=n, seed=seed, itineraries=VARIANTS[variant])
+            cache[key] = load_case(d)
+    return cache[key]
+
+
+def run_case(n, seed, variant, train_on="fugitives", max_fugitives=None, recent=True, cache=None):
+    case = _load(n, seed, variant, {} if cache is None else cache)
     rule = _generator_rule(case, variant)
     t0 = time.process_time()
     from netanalysis.settings import load_settings
 
     model = MovementModel(case, settings=load_settings(
         env={}, movements={"train_on": train_on, "ranker": "boosted"}))
+    if not recent:
+        _without_recent(model)
     fugs = [p for p, r in model.roles.items() if r == "fugitive"]
     held = []
     for p in fugs:
@@ -293,11 +356,12 @@ def _summ(recs):
                 cost=np.mean([x[0] / x[1] if x[0] else 1.0 for x in recs]))
 
 
-def report(n, seed, variant, train_on, max_fugitives=None):
+def report(n, seed, variant, train_on, max_fugitives=None, recent=True, cache=None):
     (stats, calib, nheld, fits, (secs, index_secs), model, checks, sources,
-     chosen) = run_case(n, seed, variant, train_on, max_fugitives)
+     chosen) = run_case(n, seed, variant, train_on, max_fugitives, recent, cache)
     print(f"\n== {n:,} persons, seed {seed}, itineraries {variant} "
-          f"{VARIANTS[variant] or '(defaults)'}, trained on {train_on}")
+          f"{VARIANTS[variant] or '(defaults)'}, trained on {train_on}"
+          f"{'' if recent else ', recent_* features off'}")
     print(f"held-out legs (one per fugitive): {nheld}; fits: {fits}; last fit: "
           f"{model.train_on}, {model.n_train} training legs, coverage {model.coverage:.2f}; "
           f"index {index_secs:.1f} s, fits and predictions (both rankers) {secs:.1f} s: "
@@ -403,6 +467,9 @@ def main(argv=None):
     ap.add_argument("--seed", default="1", help="A seed, or several: 1,2,3.")
     ap.add_argument("--variants", default=",".join(VARIANTS))
     ap.add_argument("--train-on", default="fugitives", choices=["fugitives", "everyone"])
+    ap.add_argument("--recent", default="on", choices=["on", "off", "both"],
+                    help="The recent_* features on (as the library), off (their columns zero in "
+                         "every fit and prediction), or both, on the same case in the same run.")
     ap.add_argument("--max-fugitives", type=int, default=None,
                     help="Evaluate a fixed random sample of this many fugitives (large cases).")
     ap.add_argument("--case", default=None,
@@ -413,11 +480,16 @@ def main(argv=None):
         cost(args.case, args.out)
         return
     rows = []
+    arms = {"on": (True,), "off": (False,), "both": (True, False)}[args.recent]
+    cache = {}
     for n in [int(x) for x in args.sizes.split(",")]:
         for seed in [int(x) for x in str(args.seed).split(",")]:
             for v in args.variants.split(","):
-                top3, summ, recent = report(n, seed, v, args.train_on, args.max_fugitives)
-                rows.append((n, seed, v, top3, summ, recent))
+                for on in arms:
+                    top3, summ, recent = report(n, seed, v, args.train_on, args.max_fugitives,
+                                                on, cache)
+                    rows.append((n, seed, v if on else f"{v}-off", top3, summ, recent))
+    print(f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     _summary(rows)
 
 
@@ -426,7 +498,7 @@ def _summary(rows):
     print("\n== summary: top-3 (top-1, MRR) of the model, the better baseline and the generator's "
           "rule; new-place top-3 of the model and of the better baseline; share of returns; "
           "ratios model / better baseline and perfect / better baseline")
-    print(f"{'persons':>7} {'seed':>4} {'variant':10} {'n':>4} {'model':>17} {'baseline':>17} "
+    print(f"{'persons':>7} {'seed':>4} {'variant':12} {'n':>4} {'model':>17} {'baseline':>17} "
           f"{'generator':>17} {'new m/b':>11} {'ret':>4} {'ratio':>5} {'max':>5} {'recent':>7}")
     for n, seed, v, top3, summ, recent in rows:
         bm = max(("frequent", "markov"), key=lambda k: top3[k])
@@ -434,7 +506,7 @@ def _summary(rows):
                    f"{summ[k, 'all']['mrr']:.2f})" for k in ("model", bm, "generator")}
         na, nr = summ["model", "all"]["n"], summ["model", "return"]["n"]
         best = top3[bm]
-        print(f"{n:7d} {seed:4d} {v:10} {na:4d} {cell['model']:>17} {cell[bm]:>17} "
+        print(f"{n:7d} {seed:4d} {v:12} {na:4d} {cell['model']:>17} {cell[bm]:>17} "
               f"{cell['generator']:>17} {summ['model', 'new']['top3']:5.2f}/"
               f"{summ[bm, 'new']['top3']:<5.2f} {nr / max(na, 1):4.0%} "
               f"{top3['model'] / best if best else math.inf:5.2f} "
