@@ -202,7 +202,7 @@ def _without_recent(model):
         X[:, cols] = 0.0
         return cands, X, ev
 
-    model._state = _state
+    model._state, model._state_on = _state, state
     return model
 
 
@@ -328,10 +328,11 @@ def _source(model, p, t, target):
 
 
 def _recent_fires(model, p, t, target):
-    """Whether a ``recent_*`` feature (the network's recent places) is on for the true place."""
+    """Whether a ``recent_*`` feature (the network's recent places) is on for the true place
+    (with ``--recent off`` too: the same moves, told by the features the model does not see)."""
     from netanalysis.analyze.movements import FEATURES
 
-    cands, X, _ = model._state(p, t)
+    cands, X, _ = getattr(model, "_state_on", model._state)(p, t)
     if target not in cands:
         return False
     x = X[cands.index(target)]
