@@ -1,6 +1,7 @@
 """Movement anticipation (netanalysis.analyze.movements) on small hand-made cases."""
 
 import math
+import re
 
 import pandas as pd
 import pytest
@@ -428,3 +429,50 @@ def test_the_fitted_model_learns_the_recent_signal_from_the_case(tmp_path):
     # FN's supporter moves to CUN after the date predicted: nothing points there
     fn = m.predict(fugitive="FN", top=50, as_of="2024-09-01")
     assert "CUN" not in set(fn["place"]) and not fn["why"].str.contains("recent").any()
+
+
+def test_a_synthetic_case_where_the_network_moves_first_names_the_supporters_new_place(tmp_path):
+    """``p_follow``: fugitives go where a supporter set up a new residence weeks before."""
+    from netanalysis.synth import synth_case
+
+    synth_case(tmp_path, persons=1000, seed=3, itineraries={"p_follow": 1.0, "p_new": 0.5})
+    case = load_case(tmp_path)
+    assert case.rejects.empty
+    read = {k: pd.read_csv(tmp_path / f"{k}.csv", dtype=str, keep_default_na=False)
+            for k in ("locations", "links", "travel")}
+    moved = read["locations"][read["locations"]["note"] == "new address"]
+    links = read["links"][read["links"]["type"].isin(["lodging", "transport", "documents", "financial"])]
+    m = MovementModel(case, settings=_movement_settings(ranker="logit"))
+    follows = []  # (fugitive, departure, place) of the moves to a supporter's new place
+    for q, place, start in zip(moved["person_id"], moved["place"], pd.to_datetime(moved["start"])):
+        mine = links[links["from_id"] == q]
+        for f, tie in zip(mine["to_id"], pd.to_datetime(mine["start"], format="ISO8601")):
+            legs = read["travel"][read["travel"]["person_id"] == f].sort_values("depart")
+            for i, (dst, dep) in enumerate(zip(legs["destination"], legs["depart"])):
+                seen = set(legs["origin"].iloc[:i]) | set(legs["destination"].iloc[:i])
+                days = (pd.Timestamp(dep).normalize() - start).days
+                # a tie dated after the departure is not known then (the generator dates ties
+                # at random, whatever the itineraries)
+                if dst == place and place not in seen and 14 <= days <= 42 and tie < pd.Timestamp(dep):
+                    follows.append((f, dep, place))
+    m.fit()
+    assert m.weights["recent_lodging"] + m.weights["recent_support"] > 0
+    recent = [FEATURES.index("recent_lodging"), FEATURES.index("recent_support")]
+    ranks, why = [], []
+    # a place where the fugitive is known to be already (a safe house dated before its first
+    # leg) is no next destination
+    follows = [x for x in follows if m._current(x[0], m._as_of_t(x[1]))[0] != x[2]]
+    assert len(follows) >= 5
+    for f, dep, place in follows:
+        cands, X, _ = m._state(f, m._as_of_t(dep))
+        assert place in cands and X[cands.index(place), recent].max() > 0, (f, dep, place)
+        df = m.predict(fugitive=f, top=10_000, as_of=dep).set_index("place")
+        ranks.append(df.loc[place, "rank"])
+        why.append(df.loc[place, "why"])
+    assert any(re.search(r"recent (lodging|support): .* has a residence there since", w) for w in why)
+    # the recent signal carries them: with its weights zeroed the same places rank lower
+    for f in ("recent_lodging", "recent_support", "recent_circle", "recent_cotravel"):
+        m.weights[f] = 0.0
+    plain = [m.predict(fugitive=f, top=10_000, as_of=dep).set_index("place").loc[place, "rank"]
+             for f, dep, place in follows]
+    assert sum(ranks) < sum(plain)
