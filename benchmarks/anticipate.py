@@ -30,6 +30,8 @@ Usage::
 
     python benchmarks/anticipate.py                       # 1k and 10k persons
     python benchmarks/anticipate.py --sizes 1000 --seed 5
+    python benchmarks/anticipate.py --sizes 1000,10000 --seed 1,2,3   # a summary line per case
+    python benchmarks/anticipate.py --variants followed,ahead --recent both  # recent_* on vs off
     python benchmarks/anticipate.py --sizes 100000 --variants default --max-fugitives 200
     python benchmarks/anticipate.py --case /tmp/synth100k --out /tmp/movements.csv   # cost
 
@@ -43,6 +45,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import tempfile
 import time
 from collections import Counter
@@ -56,13 +59,18 @@ from netanalysis.synth import synth_case
 #: Generator settings of the cases: the defaults and four others (``networked``: few random
 #: moves, so that new places come mostly from the network; ``aloof``: harder for the network
 #: signal, lodging suppliers mostly live away from the fugitive's routes, so their homes are
-#: rarely visited, and a quarter of the moves are popular-route draws).
+#: rarely visited, and a quarter of the moves are popular-route draws) and two where the network
+#: moves first (``p_follow``: a popular-route draw goes instead, with that chance, where a
+#: supporter, lodging first, set up a new residence a few weeks before; ``followed``: half of
+#: the p_new moves; ``ahead``: most of them, with more new places and fewer returns to base).
 VARIANTS = {
     "default": {},
     "wanderer": {"p_new": 0.35, "p_base": 0.15, "support_pull": 0.5, "moves": (3, 12)},
     "homebound": {"p_new": 0.05, "p_base": 0.6, "support_pull": 1.0, "moves": (4, 8)},
     "networked": {"p_new": 0.05, "p_base": 0.2, "support_pull": 1.0, "moves": (4, 10)},
     "aloof": {"p_new": 0.25, "p_base": 0.3, "support_pull": 0.1, "moves": (4, 10)},
+    "followed": {"p_new": 0.35, "p_follow": 0.5},
+    "ahead": {"p_new": 0.5, "p_follow": 0.8, "p_base": 0.25, "support_pull": 0.5},
 }
 BLOCK_DAYS = 60
 #: The model (the ranker its held-out check chose), the conditional logit and the boosted
@@ -102,8 +110,12 @@ def _generator_rule(case, variant):
     with ``p_base`` when away and a route leads there; otherwise a popular route with ``p_new``,
     else a place weighted by the fugitive's arrivals plus the pull of its network (3 per
     lodging supplier, 1 per other supplier or relative, 0.5 per associate, at their
-    residences), among the places one route away. It knows the hidden settings and the route
-    map, which a model does not: no model can expect to beat it on average.
+    residences), among the places one route away. With ``p_follow``, that share of the popular
+    route draws goes to the places, not visited yet, where a supporter of the fugitive (the
+    lodging suppliers when it has any) set up a new residence (the generator's "new address"
+    rows) 13 to 43 days before. It knows the hidden settings, the route map and which
+    residences are the generator's follow records, which a model does not: no model can
+    expect to beat it on average.
     """
     from collections import defaultdict
 
@@ -117,9 +129,16 @@ def _generator_rule(case, variant):
         out[o].append((d, pop))
         out[d].append((o, pop))
     loc = case.tables["locations"]
-    home = {p: pl for p, pl, k in zip(loc["person_id"], loc["place"], loc["kind"])
-            if k == "residence"}
+    home, moved = {}, defaultdict(list)  # the first residence; the follow records (p_follow)
+    for p, pl, k, note, start in zip(loc["person_id"], loc["place"], loc["kind"], loc["note"],
+                                     _days_of(loc["start"])):
+        if k == "residence":
+            if note == "new address":
+                moved[p].append((pl, start))
+            else:
+                home.setdefault(p, pl)
     pull_of = defaultdict(Counter)
+    followed = defaultdict(lambda: ([], []))  # fugitive -> (lodging suppliers, other suppliers)
     links = case.tables["links"]
     for a, b, t in zip(links["from_id"], links["to_id"], links["type"]):
         w = {"lodging": 3.0, "transport": 1.0, "documents": 1.0, "financial": 1.0,
@@ -129,6 +148,9 @@ def _generator_rule(case, variant):
         pull_of[b][home.get(a)] += w
         if t in ("family", "associate", "co_offender"):
             pull_of[a][home.get(b)] += w
+        else:
+            followed[b][t != "lodging"].append(a)
+    pf = float(it.get("p_follow", 0.0))
 
     def rank(model, p, t, cur):
         a, k = model._known_legs(p, t)
@@ -144,24 +166,66 @@ def _generator_rule(case, variant):
         prob[base] += pb
         w = np.array([pull.get(d, 0.0) + visits.get(d, 0.0) for d in dst])
         pn = it["p_new"] if w.sum() > 0 else 1.0
+        lodgers, others = followed[p] if p in followed else ([], [])
+        ahead = sorted({pl for q in (lodgers or others) for pl, t0 in moved.get(q, ())
+                        if t - 43 <= t0 < t - 13 and pl in dst and pl not in visits})
+        pfol = pf if ahead else 0.0
+        for d in ahead:
+            prob[d] += (1 - pb) * pn * pfol / len(ahead)
         for d, x, y in zip(dst, pop, w):
-            prob[d] += (1 - pb) * (pn * x / pop.sum() + ((1 - pn) * y / w.sum() if w.sum() else 0))
+            prob[d] += (1 - pb) * (pn * (1 - pfol) * x / pop.sum()
+                                   + ((1 - pn) * y / w.sum() if w.sum() else 0))
         return [d for d, _ in sorted(prob.items(), key=lambda x: (-x[1], str(x[0])))
                 if d != cur and d is not None]
 
     return rank
 
 
-def run_case(n, seed, variant, train_on="fugitives", max_fugitives=None):
-    with tempfile.TemporaryDirectory() as d:
-        synth_case(d, persons=n, seed=seed, itineraries=VARIANTS[variant])
-        case = load_case(d)
+def _days_of(values):
+    """Days since 1970 of ISO dates (NaN where empty)."""
+    import pandas as pd
+
+    t = pd.to_datetime(pd.Series(values, dtype=object).replace("", None), errors="coerce")
+    return ((t - pd.Timestamp("1970-01-01")).dt.total_seconds() / 86400.0).to_numpy(float)
+
+
+def _without_recent(model):
+    """Switch the ``recent_*`` features off (benchmark only): their columns are zero in every
+    fit and prediction, as if the model did not have them; the candidates stay the same."""
+    from netanalysis.analyze.movements import FEATURES
+
+    cols = [j for j, f in enumerate(FEATURES) if f.startswith("recent_")]
+    state = model._state
+
+    def _state(p, t, explain=False):
+        cands, X, ev = state(p, t, explain=explain)
+        X[:, cols] = 0.0
+        return cands, X, ev
+
+    model._state, model._state_on = _state, state
+    return model
+
+
+def _load(n, seed, variant, cache):
+    key = (n, seed, variant)
+    if key not in cache:
+        cache.clear()  # one case in memory at a time
+        with tempfile.TemporaryDirectory() as d:
+            synth_case(d, persons=n, seed=seed, itineraries=VARIANTS[variant])
+            cache[key] = load_case(d)
+    return cache[key]
+
+
+def run_case(n, seed, variant, train_on="fugitives", max_fugitives=None, recent=True, cache=None):
+    case = _load(n, seed, variant, {} if cache is None else cache)
     rule = _generator_rule(case, variant)
     t0 = time.process_time()
     from netanalysis.settings import load_settings
 
     model = MovementModel(case, settings=load_settings(
         env={}, movements={"train_on": train_on, "ranker": "boosted"}))
+    if not recent:
+        _without_recent(model)
     fugs = [p for p, r in model.roles.items() if r == "fugitive"]
     held = []
     for p in fugs:
@@ -175,7 +239,8 @@ def run_case(n, seed, variant, train_on="fugitives", max_fugitives=None):
     for p, i in held:
         by_block.setdefault(int(model.leg_t[i] // BLOCK_DAYS), []).append((p, i))
     stats = {k: {"all": [], "return": [], "new": []} for k in METHODS}
-    sources = {k: Counter() for k in SOURCES}  # source -> Counter of (method, top-3 hit)
+    # source -> Counter of (method, top-3 hit); "recent": new places a recent_* feature names
+    sources = {k: Counter() for k in (*SOURCES, "recent")}
     calib = {k: [] for k in MODELS}
     fits = 0
     checks = []
@@ -232,6 +297,11 @@ def run_case(n, seed, variant, train_on="fugitives", max_fugitives=None):
                 sources[src]["n"] += 1
                 for name in ("model", "generator"):
                     sources[src][name] += ranks[name] is not None and ranks[name] <= 3
+                if _recent_fires(model, p, t, target):
+                    sources["recent"]["n"] += 1
+                    sources["recent"]["model"] += ranks["model"] is not None and ranks["model"] <= 3
+                    sources["recent"]["generator"] += (ranks["generator"] is not None
+                                                       and ranks["generator"] <= 3)
     index_secs = time.process_time() - t0 - secs - rule_secs
     return stats, calib, len(held), fits, (secs, index_secs), model, checks, sources, chosen
 
@@ -257,6 +327,18 @@ def _source(model, p, t, target):
     return "gravity prior"
 
 
+def _recent_fires(model, p, t, target):
+    """Whether a ``recent_*`` feature (the network's recent places) is on for the true place
+    (with ``--recent off`` too: the same moves, told by the features the model does not see)."""
+    from netanalysis.analyze.movements import FEATURES
+
+    cands, X, _ = getattr(model, "_state_on", model._state)(p, t)
+    if target not in cands:
+        return False
+    x = X[cands.index(target)]
+    return any(x[j] > 0.01 for j, f in enumerate(FEATURES) if f.startswith("recent_"))
+
+
 def _date(days):
     import pandas as pd
 
@@ -275,11 +357,12 @@ def _summ(recs):
                 cost=np.mean([x[0] / x[1] if x[0] else 1.0 for x in recs]))
 
 
-def report(n, seed, variant, train_on, max_fugitives=None):
+def report(n, seed, variant, train_on, max_fugitives=None, recent=True, cache=None):
     (stats, calib, nheld, fits, (secs, index_secs), model, checks, sources,
-     chosen) = run_case(n, seed, variant, train_on, max_fugitives)
+     chosen) = run_case(n, seed, variant, train_on, max_fugitives, recent, cache)
     print(f"\n== {n:,} persons, seed {seed}, itineraries {variant} "
-          f"{VARIANTS[variant] or '(defaults)'}, trained on {train_on}")
+          f"{VARIANTS[variant] or '(defaults)'}, trained on {train_on}"
+          f"{'' if recent else ', recent_* features off'}")
     print(f"held-out legs (one per fugitive): {nheld}; fits: {fits}; last fit: "
           f"{model.train_on}, {model.n_train} training legs, coverage {model.coverage:.2f}; "
           f"index {index_secs:.1f} s, fits and predictions (both rankers) {secs:.1f} s: "
@@ -323,6 +406,16 @@ def report(n, seed, variant, train_on, max_fugitives=None):
             c = sources[src]
             if c["n"]:
                 print(f"  {src:20} {c['n']:4d} {c['model']:4d} {c['generator']:4d}")
+        c = sources["recent"]
+        print(f"  of which the network's recent places name the true place (a recent_* feature "
+              f"> 0.01): {c['n']} moves, model top-3 hits {c['model']}, generator {c['generator']}")
+    # the ceiling: the share of returns, and what a perfect top-3 would give against the baseline
+    n_all, n_ret = summ["model", "all"]["n"], summ["model", "return"]["n"]
+    ret3 = max(summ["frequent", "return"]["top3"], summ["markov", "return"]["top3"])
+    print(f"ceiling: {n_ret}/{n_all} held-out legs are returns ({n_ret / max(n_all, 1):.0%}), "
+          f"where the better baseline's top-3 is {ret3:.3f}; a perfect top-3 everywhere would be "
+          f"{1 / best if best else math.inf:.2f}x the better baseline, the generator's own rule "
+          f"is {top3['generator'] / best if best else math.inf:.2f}x")
     print("calibration (every candidate): predicted range, then n, mean predicted, observed "
           "for " + ", ".join(MODELS))
     edges = [0, 0.05, 0.1, 0.2, 0.35, 0.5, 0.7, 1.0001]
@@ -337,7 +430,7 @@ def report(n, seed, variant, train_on, max_fugitives=None):
                          else f"{0:6d}     -     -")
         print(f"  [{lo:.2f}, {min(hi, 1):.2f})  " + "  |  ".join(cells))
     print("logit weights: " + ", ".join(f"{k} {v:+.2f}" for k, v in model.weights.items()))
-    return top3, summ
+    return top3, summ, sources["recent"]
 
 
 def cost(folder, out=None):
@@ -372,9 +465,12 @@ def cost(folder, out=None):
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sizes", default="1000,10000")
-    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--seed", default="1", help="A seed, or several: 1,2,3.")
     ap.add_argument("--variants", default=",".join(VARIANTS))
     ap.add_argument("--train-on", default="fugitives", choices=["fugitives", "everyone"])
+    ap.add_argument("--recent", default="on", choices=["on", "off", "both"],
+                    help="The recent_* features on (as the library), off (their columns zero in "
+                         "every fit and prediction), or both, on the same case in the same run.")
     ap.add_argument("--max-fugitives", type=int, default=None,
                     help="Evaluate a fixed random sample of this many fugitives (large cases).")
     ap.add_argument("--case", default=None,
@@ -384,9 +480,38 @@ def main(argv=None):
     if args.case:
         cost(args.case, args.out)
         return
+    rows = []
+    arms = {"on": (True,), "off": (False,), "both": (True, False)}[args.recent]
+    cache = {}
     for n in [int(x) for x in args.sizes.split(",")]:
-        for v in args.variants.split(","):
-            report(n, args.seed, v, args.train_on, args.max_fugitives)
+        for seed in [int(x) for x in str(args.seed).split(",")]:
+            for v in args.variants.split(","):
+                for on in arms:
+                    top3, summ, recent = report(n, seed, v, args.train_on, args.max_fugitives,
+                                                on, cache)
+                    rows.append((n, seed, v if on else f"{v}-off", top3, summ, recent))
+    print(f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    _summary(rows)
+
+
+def _summary(rows):
+    """One line per case: the model against the better baseline and the generator's rule."""
+    print("\n== summary: top-3 (top-1, MRR) of the model, the better baseline and the generator's "
+          "rule; new-place top-3 of the model and of the better baseline; share of returns; "
+          "ratios model / better baseline and perfect / better baseline")
+    print(f"{'persons':>7} {'seed':>4} {'variant':12} {'n':>4} {'model':>17} {'baseline':>17} "
+          f"{'generator':>17} {'new m/b':>11} {'ret':>4} {'ratio':>5} {'max':>5} {'recent':>7}")
+    for n, seed, v, top3, summ, recent in rows:
+        bm = max(("frequent", "markov"), key=lambda k: top3[k])
+        cell = {k: f"{summ[k, 'all']['top3']:.3f} ({summ[k, 'all']['top1']:.2f} "
+                   f"{summ[k, 'all']['mrr']:.2f})" for k in ("model", bm, "generator")}
+        na, nr = summ["model", "all"]["n"], summ["model", "return"]["n"]
+        best = top3[bm]
+        print(f"{n:7d} {seed:4d} {v:12} {na:4d} {cell['model']:>17} {cell[bm]:>17} "
+              f"{cell['generator']:>17} {summ['model', 'new']['top3']:5.2f}/"
+              f"{summ[bm, 'new']['top3']:<5.2f} {nr / max(na, 1):4.0%} "
+              f"{top3['model'] / best if best else math.inf:5.2f} "
+              f"{1 / best if best else math.inf:5.2f} {recent['model']:3d}/{recent['n']:<3d}")
 
 
 if __name__ == "__main__":

@@ -474,3 +474,43 @@ def test_a_file_that_cannot_be_written_is_an_error(tmp_path, monkeypatch, fork_m
     (tmp_path / "links.csv").mkdir()
     with pytest.raises(NetanalysisError, match=r"could not write .*links\.csv: Is a directory"):
         synth_case(tmp_path, persons=150, seed=1)
+
+
+# ---------------------------------------------------------------- itineraries: the network moves first
+def test_p_follow_zero_writes_the_default_case(tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    synth_case(a, persons=300, seed=4)
+    synth_case(b, persons=300, seed=4, itineraries={"p_follow": 0.0, "p_new": 0.15})
+    for rel in sorted(p.relative_to(a) for p in a.rglob("*") if p.is_file()):
+        assert filecmp.cmp(a / rel, b / rel, shallow=False), f"{rel} differs with p_follow=0"
+    assert "new address" not in (a / "locations.csv").read_text("utf-8")
+
+
+@pytest.mark.parametrize("seed", [3, 8])
+def test_p_follow_moves_go_where_a_supporter_moved_weeks_before(tmp_path, seed):
+    synth_case(tmp_path, persons=1000, seed=seed, itineraries={"p_follow": 1.0, "p_new": 0.5})
+    loc, links, travel = (_read(tmp_path, k) for k in ("locations", "links", "travel"))
+    support = links[links["type"].isin(["lodging", "transport", "documents", "financial"])]
+    served = support.groupby("from_id")["to_id"].apply(set).to_dict()
+    lodging_of = links[links["type"] == "lodging"].groupby("to_id")["from_id"].apply(set).to_dict()
+    travel = travel.assign(day=pd.to_datetime(travel["depart"]).dt.normalize())
+    legs = {p: g.sort_values("depart") for p, g in travel.groupby("person_id")}
+    moved = loc[loc["note"] == "new address"]
+    assert len(moved) >= 5, "p_follow=1 with p_new=0.5 should give several follow moves"
+    assert (moved["kind"] == "residence").all() and (moved["grading"] == "B2").all()
+    assert (moved["provenance"] == "Residence register").all()
+    for q, place, start in zip(moved["person_id"], moved["place"], pd.to_datetime(moved["start"])):
+        hits = []
+        for f in served.get(q, ()):
+            g = legs.get(f)
+            if g is None:
+                continue
+            for i, (dst, day) in enumerate(zip(g["destination"], g["day"])):
+                before = set(g["origin"].iloc[:i]) | set(g["destination"].iloc[:i])
+                if dst == place and place not in before and 14 <= (day - start).days <= 42:
+                    hits.append(f)
+        assert hits, f"no fugitive served by {q} went to {place} 14-42 days after {start.date()}"
+        # lodging first: a fugitive with a lodging supplier follows one of them
+        assert any(q in lodging_of.get(f, {q}) for f in hits)
+    load_case = pytest.importorskip("netanalysis.ingest").load_case
+    assert len(load_case(tmp_path).rejects) == 0

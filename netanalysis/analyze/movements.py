@@ -44,7 +44,19 @@ attraction       log(pull_share + m x route_share + 0.001): a place one journey 
 network_ties     the number of supporters, relatives and associates with a place at c, each
                  once whatever the grading (the fit decides whether ``pull_share`` counts the
                  network this way or by confidence)
+recent_lodging   where the lodging suppliers went lately: for each one, the place of their latest
+                 leg (its destination) and of their dated location records (a move, a safe
+                 house...), by tie confidence x record weight x exp(-days since / 90), summed
+                 over the suppliers at c
+recent_support   the same for transport, documents and money suppliers
+recent_circle    the same for family and associates
+recent_cotravel  the same for co-travellers, each by log(1 + shared journeys)
 ================ ===============================================================================
+
+The ``recent_*`` features are the investigator's "who of the network moved lately, and
+where": they point to places the fugitive never visited (a supporter who has just moved, a
+companion who went ahead), where the other network features only know the network's
+standing places. Undated records carry no recency and count only in ``lodging`` and the like.
 
 "One journey away" (``direct``) means that someone in the case travelled between the current
 place and c, in either direction, before ``t``.
@@ -120,7 +132,8 @@ __all__ = ["FEATURES", "MOVEMENT_COLUMNS", "MovementModel", "anticipate"]
 FEATURES = ("visits", "recency", "base", "own_transition", "back", "lodging", "support",
             "family", "associates", "network_travel", "cotravel", "calls", "own_places", "route",
             "direct", "gravity", "distance", "home_country", "new", "pull_share",
-            "route_share", "network_direct", "new_direct", "attraction", "network_ties")
+            "route_share", "network_direct", "new_direct", "attraction", "network_ties",
+            "recent_lodging", "recent_support", "recent_circle", "recent_cotravel")
 #: The contract columns of ``movements.csv``, first in the DataFrame :func:`anticipate` returns.
 MOVEMENT_COLUMNS = ["id", "rank", "place", "country", "probability", "why"]
 _EXTRA_COLUMNS = ["name", "current_place", "as_of", "companions", "document", "facilitators",
@@ -134,6 +147,12 @@ _MIX_GRID = (0.05, 0.2, 1.0)
 #: the case's to tell).
 _PULL_GRID = (1.0, 3.0, 10.0)
 _ATTRACTION_FLOOR = 1e-3
+#: Decay (days) of the network's recent places in the ``recent_*`` features (as 180 days in
+#: ``recency``: a scale, not a weight; the fit weighs each feature).
+_RECENT_DAYS = 90.0
+#: The ``recent_*`` feature of each network category.
+_RECENT_OF = {"lodging": "recent_lodging", "support": "recent_support",
+              "family": "recent_circle", "associates": "recent_circle"}
 #: The confidence of a grading, computed once per distinct grading.
 _confidence = lru_cache(maxsize=None)(grading_confidence)
 
@@ -682,6 +701,21 @@ class MovementModel:
                 out.setdefault(d, 0.3)
         return out
 
+    def _recent_places(self, q, t):
+        """Where person `q` went lately, known before `t`: {place: (day, weight, how)}.
+
+        The destination of q's latest leg (weight 1) and every dated location record
+        (confidence x kind weight); a place keeps its latest date.
+        """
+        out = {}
+        a, k = self._known_legs(q, t)
+        if k > a:
+            out[self.leg_d[k - 1]] = (self.leg_t[k - 1], 1.0, "travel")
+        for place, kind, t0, w, _g in self.locs.get(q, ()):
+            if -math.inf < t0 < t and (place not in out or t0 > out[place][0]):
+                out[place] = (t0, w, kind)
+        return out
+
     def _current(self, p, t):
         """The last known place of `p` before `t` and the origin of the leg that led there."""
         a, k = self._known_legs(p, t)
@@ -733,6 +767,8 @@ class MovementModel:
         ties = defaultdict(set)  # place -> the supporters, relatives, associates placed there
         called = {}  # neighbour -> (confidence of the strongest tie, type, recent calls)
         window = float(s["call_window_days"])
+        # recent places of the network: feature -> person -> (confidence, type, grading)
+        recent_by = defaultdict(dict)
         for q, cat, conf, t0, typ, g in self.nbrs.get(p, ()):
             if t0 >= t:
                 continue
@@ -741,6 +777,9 @@ class MovementModel:
                 ties[place].add(q)
                 if explain:
                     net_ev[(cat, place)].append((conf * w, q, typ, g))
+            r = recent_by[_RECENT_OF[cat]]
+            if conf > r.get(q, (-1.0,))[0]:
+                r[q] = (conf, typ, g)
             ct = self.call_t.get((p, q))
             if ct is not None and conf > called.get(q, (-1.0,))[0]:
                 n = bisect_left(ct, t) - bisect_left(ct, t - window)
@@ -753,10 +792,23 @@ class MovementModel:
                 calls[place] += conf * w * math.log1p(n)
                 if explain:
                     calls_ev[place].append((n, q, typ))
+        for q in {q for q, _c, _f, t0, _y, _g in self.nbrs.get(p, ()) if t0 < t}:
             qa, qk = self._known_legs(q, t)
             for d in self.leg_d[qa:qk]:
                 net_travel[d] += 1
         shared = Counter(q for q, tt in self.cotravel.get(p, ()) if tt < t)
+        for q, nshared in shared.items():
+            recent_by["recent_cotravel"][q] = (math.log1p(nshared), "co-traveller",
+                                               f"{nshared} shared leg{'s' if nshared > 1 else ''}")
+        recent = defaultdict(lambda: defaultdict(float))  # feature -> place -> value
+        recent_ev = defaultdict(list)  # (feature, place) -> (value, person, type, grading, day, how)
+        for feat, people in recent_by.items():
+            for q, (conf, typ, g) in people.items():
+                for place, (tx, w, how) in self._recent_places(q, t).items():
+                    v = conf * w * math.exp(-(t - tx) / _RECENT_DAYS)
+                    recent[feat][place] += v
+                    if explain:
+                        recent_ev[(feat, place)].append((v, q, typ, g, tx, how))
         cot = defaultdict(float)
         cot_ev = defaultdict(list)
         for q, nshared in shared.items():
@@ -778,6 +830,8 @@ class MovementModel:
         cands = set(visits) | set(own_res) | set(own_other) | set(cot) | set(net_travel)
         for cat in net:
             cands |= set(net[cat])
+        for feat in recent:
+            cands |= set(recent[feat])
         ranked = [d for d, _ in sorted(route.items(), key=lambda x: (-x[1], x[0]))]
         ranked += sorted(c for c in linked - set(route) if isinstance(c, str))
         cands |= set(ranked[:int(s["route_candidates"])])
@@ -818,6 +872,8 @@ class MovementModel:
             x[_F["home_country"]] = 1.0 if (ci is not None and ci.country in nat) else 0.0
             x[_F["new"]] = 1.0 if (v == 0 and c not in own_res and c not in own_other) else 0.0
             x[_F["network_ties"]] = len(ties[c]) if c in ties else 0.0
+            for feat, vals in recent.items():
+                x[_F[feat]] = vals.get(c, 0.0)
         if explain:
             def evidence(j):
                 c = cands[j]
@@ -829,6 +885,10 @@ class MovementModel:
                     e["network_ties"] = (f"{n} of the network (supporters, relatives, "
                                          f"associates) {'has a place' if n == 1 else 'have places'}"
                                          " there")
+                for feat in ("recent_lodging", "recent_support", "recent_circle",
+                             "recent_cotravel"):
+                    if recent_ev.get((feat, c)):
+                        e[feat] = _recent_text(recent_ev[(feat, c)], feat, self._who)
                 if calls_ev.get(c):
                     items = sorted(calls_ev[c], key=lambda x: (-x[0], x[1]))[:2]
                     e["calls"] = "; ".join(
@@ -889,7 +949,7 @@ class MovementModel:
         if cur is not None and ci is not None:
             cinfo = self._place(cur)
             if cinfo is not None:
-                e["distance"] = f"close: {self._km(cur, c):.0f} km from {cur}"
+                e["distance"] = f"{self._km(cur, c):.0f} km from {cur}"
         if ci is not None:
             e["home_country"] = f"in a country of nationality ({ci.country})"
         e["new"] = "a place not visited before"
@@ -1041,6 +1101,23 @@ def _call_times(phones, calls, nbrs):
     first = key[starts]
     pa, pb = names[first // n].tolist(), names[first % n].tolist()
     return dict(zip(zip(pa, pb), np.split(t, starts[1:])))
+
+
+def _recent_text(items, feat, who):
+    """The why text of a ``recent_*`` feature: the people who went to the place lately."""
+    best = {}
+    for it in items:  # one person once, with their strongest entry
+        if it[1] not in best or it[0] > best[it[1]][0]:
+            best[it[1]] = it
+    items = sorted(best.values(), key=lambda x: (-x[0], x[1]))[:2]
+    noun = {"recent_lodging": "lodging supporter", "recent_support": "supporter",
+            "recent_circle": "relative or associate", "recent_cotravel": "co-traveller"}[feat]
+    parts = []
+    for _v, q, typ, g, tx, how in items:
+        verb = "travelled there on" if how == "travel" else f"has a {how.replace('_', ' ')} there since"
+        tie = f"{typ}, {g}" if feat != "recent_cotravel" else g
+        parts.append(f"{noun} {who(q)} ({tie}) {verb} {_day_text(tx)}")
+    return "; ".join(parts)
 
 
 def _share_evidence(e, x, cur):

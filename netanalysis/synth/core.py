@@ -52,7 +52,7 @@ TRUTH_FILES = ("duplicates.csv", "near_misses.csv", "co_travel.csv", "facilitato
 
 #: Defaults of the fugitives' itineraries (see :func:`synth_case`).
 ITINERARY_DEFAULTS = {"moves": (4, 10), "p_base": 0.35, "p_new": 0.15, "support_pull": 0.8,
-                      "p_sighting": 0.5, "p_safe_house": 0.4}
+                      "p_sighting": 0.5, "p_safe_house": 0.4, "p_follow": 0.0}
 
 
 def synth_case(out, *, persons=1000, seed=0, dirty=0.0, progress=None, itineraries=None):
@@ -81,7 +81,10 @@ def synth_case(out, *, persons=1000, seed=0, dirty=0.0, progress=None, itinerari
         takes a popular route instead of following history and network), ``support_pull``
         (chance a lodging supplier lives one flight from the fugitive's base), ``p_sighting``
         and ``p_safe_house`` (chance a fugitive has a sighting / a safe house in
-        ``locations.csv``).
+        ``locations.csv``), ``p_follow`` (chance a move drawn with ``p_new`` goes instead where
+        one of the fugitive's supporters, lodging first, set up a new residence 14 to 42 days
+        before the leg: the network moves first; that residence is a dated row of
+        ``locations.csv``; 0, the default, writes the same files as before the setting existed).
 
     Returns
     -------

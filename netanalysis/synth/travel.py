@@ -207,6 +207,7 @@ class _TravelMixin:
             w.pop(base, None)
             pull[f] = w
         self.home, self.pull = home, pull
+        self.follow = []  # (supporter, fugitive, place, day of the new residence, day of the leg)
         return {"suppliers": suppliers}
 
     def _itinerary(self, f, plan):
@@ -217,10 +218,22 @@ class _TravelMixin:
         ``p_new``, takes a popular route to anywhere, else goes where it was before or where
         its network pulls it (supporters' places three times a relative's), among the places
         one journey away. Stays last 3 to 40 days.
+
+        The network moves first with ``p_follow``: a move drawn with ``p_new`` goes instead, with
+        that probability, to a place one journey away that the fugitive never visited, where
+        one of its supporters (a lodging supplier when it has one, else a transport, document
+        or money supplier, drawn at random) set up a new residence 14 to 42 days before the
+        leg (not its old home); the move is listed in ``self.follow`` and its residence is written to
+        ``locations.csv``. With ``p_follow`` 0 no random number is drawn for it, so the legs
+        are those of a generator without the setting.
         """
         rng = self.rng
         it = self.itineraries
         lo, hi = it["moves"]
+        p_follow = float(it.get("p_follow", 0.0))
+        sup = plan["suppliers"].get(f, ()) if p_follow > 0 else ()
+        followed = ([a for a, t in sup if t == _SUPPORT_CODES[0]]
+                    or [a for a, t in sup if t != _SUPPORT_CODES[0]])
         base = self.home[f]
         cur = base
         day = int(rng.integers(0, 240))
@@ -231,6 +244,7 @@ class _TravelMixin:
             if not out:
                 break
             dst = [self.r_dst[r] for r in out]
+            ahead = -1  # the supporter who moved ahead, on a follow move
             if cur != base and base in dst and rng.random() < it["p_base"]:
                 r = out[dst.index(base)]
             else:
@@ -238,10 +252,19 @@ class _TravelMixin:
                 w = np.array([pull.get(d, 0.0) + visits.get(d, 0.0) for d in dst])
                 if rng.random() < it["p_new"] or w.sum() == 0:
                     w = self.r_pop[out]
+                    if followed and rng.random() < p_follow:
+                        q = int(followed[rng.integers(0, len(followed))])
+                        new = [j for j, d in enumerate(dst) if d not in visits and d != self.home[q]]
+                        if new:
+                            w = np.zeros(len(out))
+                            w[new] = self.r_pop[out][new]
+                            ahead = q
                 r = out[rng.choice(len(out), p=w / w.sum())]
             day += int(rng.integers(3, 41))
             if day >= _WINDOW:
                 break
+            if ahead >= 0:
+                self.follow.append((ahead, f, self.r_dst[r], day - int(rng.integers(14, 43)), day))
             routes.append(r)
             days.append(day)
             cur = self.r_dst[r]

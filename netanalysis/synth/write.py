@@ -273,7 +273,10 @@ class _WriterMixin:
         Residences (graded B2, from the residence register) of every traveller, fugitive,
         relative, associate and facilitator, at their home (``self.home``, where the
         fugitives' supporters live too); for some fugitives a safe house at a lodging
-        supplier's home (C3, informant) and a sighting where a leg arrived (B2, police).
+        supplier's home (C3, informant) and a sighting where a leg arrived (B2, police);
+        with the itinerary setting ``p_follow``, the new residence (B2, residence register,
+        dated 14 to 42 days before the leg) of each supporter whom a fugitive followed
+        (``self.follow``).
         """
         rng = self.rng
         it = self.itineraries
@@ -307,6 +310,9 @@ class _WriterMixin:
                 _loc_row(extra, self.pid[f], self.r_dst[route[k]], "sighting",
                          str(_DAY0 + np.timedelta64(int(day[k]) + int(rng.integers(1, 4)), "D")),
                          "B2", "Police surveillance report", "")
+        for q, _f, place, d, _leg in getattr(self, "follow", ()):  # supporters who moved ahead
+            _loc_row(extra, self.pid[q], place, "residence", str(_DAY0 + np.timedelta64(d, "D")),
+                     "B2", "Residence register", "new address")
         for c in cols:
             rows[c] = np.concatenate([rows[c], np.array(extra[c], dtype=object)])
         self._write("locations", rows)

@@ -1,6 +1,7 @@
 """Movement anticipation (netanalysis.analyze.movements) on small hand-made cases."""
 
 import math
+import re
 
 import pandas as pd
 import pytest
@@ -10,6 +11,7 @@ from netanalysis.analyze.movements import FEATURES, MOVEMENT_COLUMNS, MovementMo
 from netanalysis.cli import main
 from netanalysis.errors import NetanalysisError, UnknownEntityError
 from netanalysis.ingest.load import load_case
+from netanalysis.model.grading import grading_confidence
 
 PERSONS = """id,name,role,nationality
 F1,Ana Ruiz,fugitive,CO
@@ -199,16 +201,20 @@ def test_a_place_reached_only_towards_the_current_place_is_a_connected_candidate
 
 
 def test_a_supporters_own_travel_is_not_their_place(tmp_path):
-    # S1 lives in PTY and once flew to LIM: LIM gets no lodging credit, PTY does
+    # S1 lives in PTY and once flew to LIM: LIM gets no lodging credit (a place of S1's), PTY
+    # does; S1's trip is only where S1 went lately (recent_lodging)
     travel = TRAVEL + "S1,2023-12-01T10:00,PTY,LIM,CM,201,\n"
     m = MovementModel(load_case(_case(tmp_path, **{"travel.csv": travel})))
     df = m.predict(top=50)
     why = df.set_index("place")["why"]
     assert "lodging" in why["PTY"] and "S1 Luis Mora" in why["PTY"]
-    assert "LIM" in set(df["place"]) and "lodging" not in why["LIM"]
+    assert "LIM" in set(df["place"])
+    assert not any(part.startswith("lodging") for part in why["LIM"].split("; "))
     cands, X, _ = m._state("F1", m.leg_t.max() + 1)
     lodging = dict(zip(cands, X[:, FEATURES.index("lodging")]))
     assert lodging["PTY"] > 0 and lodging["LIM"] == 0
+    recent = dict(zip(cands, X[:, FEATURES.index("recent_lodging")]))
+    assert recent["LIM"] > 0 and recent["PTY"] < 1e-6
 
 
 def test_each_fit_checks_itself_on_held_out_legs(tmp_path):
@@ -320,3 +326,153 @@ def test_recent_calls_with_a_supporter_point_to_their_place_and_why_says_so(tmp_
     early = MovementModel(case)
     cands, X, _ = early._state("F1", early._as_of_t("2024-04-12"))
     assert X[:, FEATURES.index("calls")].sum() == 0
+
+
+def test_a_lodging_supporter_who_moved_lately_points_to_a_new_place_and_why_says_so(tmp_path):
+    # F1 never went to LIM; S1, who lodges F1, has a residence in LIM since 2024-04-01
+    locs = LOCATIONS + "S1,LIM,residence,2024-04-01,B2\n"
+    case = load_case(_case(tmp_path, **{"locations.csv": locs}))
+    assert case.rejects.empty
+    df = anticipate(case, as_of="2024-04-20", top=3).set_index("place")
+    assert "LIM" in df.index
+    assert ("recent lodging: lodging supporter S1 Luis Mora (lodging, B2) has a residence there "
+            "since 2024-04-01") in df.loc["LIM", "why"]
+    m = MovementModel(case)
+    cands, X, _ = m._state("F1", m._as_of_t("2024-04-20"))
+    rec = dict(zip(cands, X[:, FEATURES.index("recent_lodging")]))
+    # tie confidence x record confidence (both B2) x exp(-19 days / 90)
+    b2 = grading_confidence("B2")
+    assert rec["LIM"] == pytest.approx(b2 * b2 * math.exp(-19 / 90))
+    assert rec["PTY"] < 1e-6  # home since 2020: the decay leaves nothing
+
+
+def test_the_recent_signal_does_not_fire_for_a_stranger_or_a_move_after_as_of(tmp_path):
+    # S3 moved to LIM lately but has no tie to F1; S1's move to UIO is dated after as_of
+    persons = PERSONS + "S3,Juan Paz,facilitator,PE\n"
+    locs = LOCATIONS + "S3,LIM,residence,2024-04-01,A1\nS1,UIO,residence,2024-05-01,A1\n"
+    travel = TRAVEL + "S3,2024-04-10T10:00,BOG,LIM,LA,2402,\n"
+    case = load_case(_case(tmp_path, **{"persons.csv": persons, "locations.csv": locs,
+                                        "travel.csv": travel}))
+    assert case.rejects.empty
+    m = MovementModel(case)
+    cands, X, _ = m._state("F1", m._as_of_t("2024-04-20"))
+    recent = [FEATURES.index(f) for f in FEATURES if f.startswith("recent_")]
+    assert "UIO" not in cands
+    assert X[cands.index("LIM"), recent].sum() == 0
+    # the signal itself is on: R1 (family, co-traveller) flew to PTY in January
+    assert X[cands.index("PTY"), FEATURES.index("recent_circle")] > 0
+    df = anticipate(case, as_of="2024-04-20", top=50).set_index("place")
+    assert "recent" not in df.loc["LIM", "why"]
+    assert not df["why"].str.contains("S3").any()
+
+
+def _moved_supporters_case(folder, n=45):
+    """Fugitives whose last move goes where their lodging supporter moved a few weeks before.
+
+    Each fugitive F<i> flies BOG -> PTY -> BOG (PTY: the supporter's old home), then to the
+    place the supporter moved to; an associate lives in MIA, where much of the case flies.
+    F0 is the one to predict: its supporter moved to CUN on 2024-08-10, F0 never went there;
+    FN's supporter moves to CUN after the date predicted.
+    """
+    pool = ["MEX", "LIM", "MAD", "GRU", "SCL", "UIO", "SJO", "GUA", "HAV", "SDQ"]
+    persons = ["id,name,role,nationality"]
+    travel = ["person_id,depart,origin,destination,carrier,flight"]
+    links = ["from_id,to_id,type,grading,start"]
+    locs = ["person_id,place,kind,start,grading"]
+    day = pd.Timestamp("2024-01-05")
+    for i in range(n):
+        f, s, a = f"F{i + 1}", f"S{i + 1}", f"A{i + 1}"
+        persons += [f"{f},Fugitive {i + 1},fugitive,CO", f"{s},Supporter {i + 1},facilitator,CO",
+                    f"{a},Associate {i + 1},associate,CO"]
+        links += [f"{s},{f},lodging,B2,", f"{a},{f},associate,B2,"]
+        locs += [f"{s},PTY,residence,2020-01-01,B2", f"{a},MIA,residence,2020-01-01,B2"]
+        t0 = day + pd.Timedelta(days=i * 3)
+        moved = t0 + pd.Timedelta(days=40)
+        dest = pool[i % len(pool)]
+        locs.append(f"{s},{dest},residence,{moved.date()},B2")
+        for k, (o, d, dt) in enumerate((("BOG", "PTY", 0), ("PTY", "BOG", 15),
+                                        ("BOG", dest, 40 + 5 + i % 30))):
+            when = (t0 + pd.Timedelta(days=dt)).strftime("%Y-%m-%dT10:00")
+            travel.append(f"{f},{when},{o},{d},XX,{100 + k}")
+        for k in range(3):  # the busy route of the case
+            when = (t0 + pd.Timedelta(days=k)).strftime("%Y-%m-%dT08:00")
+            travel.append(f"{a},{when},BOG,MIA,AA,9{k}")
+    persons += ["F0,Ana Ruiz,fugitive,CO", "S0,Luis Mora,facilitator,PA",
+                "FN,Eva Lara,fugitive,CO", "SN,Juan Paz,facilitator,PA"]
+    links += ["S0,F0,lodging,B2,", "SN,FN,lodging,B2,"]
+    locs += ["S0,PTY,residence,2020-01-01,B2", "S0,CUN,residence,2024-08-10,B2",
+             "SN,PTY,residence,2020-01-01,B2", "SN,CUN,residence,2024-09-10,B2"]
+    for who in ("F0", "FN"):
+        travel += [f"{who},2024-07-01T10:00,BOG,PTY,XX,100", f"{who},2024-07-16T10:00,PTY,BOG,XX,101"]
+    for name, rows in (("persons", persons), ("travel", travel), ("links", links),
+                       ("locations", locs)):
+        (folder / f"{name}.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return folder
+
+
+def test_the_fitted_model_learns_the_recent_signal_from_the_case(tmp_path):
+    case = load_case(_moved_supporters_case(tmp_path))
+    assert case.rejects.empty
+    m = MovementModel(case, settings=_movement_settings(ranker="logit")).fit(as_of="2024-09-01")
+    assert m.method == "conditional_logit" and m.train_on == "fugitives"
+    assert m.weights["recent_lodging"] > 0
+    df = m.predict(fugitive=["F0", "FN"], top=3, as_of="2024-09-01")
+    f0 = df[df["id"] == "F0"].set_index("place")
+    assert f0.loc["CUN", "rank"] == 1
+    assert "recent lodging: lodging supporter S0 Luis Mora (lodging, B2) has a residence there " \
+           "since 2024-08-10" in f0.loc["CUN", "why"]
+    # the recent signal carries it: without its weights CUN falls back to a tie with PTY
+    for f in ("recent_lodging", "recent_support", "recent_circle", "recent_cotravel"):
+        m.weights[f] = 0.0
+    plain = m.predict(fugitive="F0", top=3, as_of="2024-09-01").set_index("place")
+    assert plain.loc["CUN", "probability"] < 0.5 * f0.loc["CUN", "probability"]
+    # FN's supporter moves to CUN after the date predicted: nothing points there
+    fn = m.predict(fugitive="FN", top=50, as_of="2024-09-01")
+    assert "CUN" not in set(fn["place"]) and not fn["why"].str.contains("recent").any()
+
+
+def test_a_synthetic_case_where_the_network_moves_first_names_the_supporters_new_place(tmp_path):
+    """``p_follow``: fugitives go where a supporter set up a new residence weeks before."""
+    from netanalysis.synth import synth_case
+
+    synth_case(tmp_path, persons=1000, seed=3, itineraries={"p_follow": 1.0, "p_new": 0.5})
+    case = load_case(tmp_path)
+    assert case.rejects.empty
+    read = {k: pd.read_csv(tmp_path / f"{k}.csv", dtype=str, keep_default_na=False)
+            for k in ("locations", "links", "travel")}
+    moved = read["locations"][read["locations"]["note"] == "new address"]
+    links = read["links"][read["links"]["type"].isin(["lodging", "transport", "documents", "financial"])]
+    m = MovementModel(case, settings=_movement_settings(ranker="logit"))
+    follows = []  # (fugitive, departure, place) of the moves to a supporter's new place
+    for q, place, start in zip(moved["person_id"], moved["place"], pd.to_datetime(moved["start"])):
+        mine = links[links["from_id"] == q]
+        for f, tie in zip(mine["to_id"], pd.to_datetime(mine["start"], format="ISO8601")):
+            legs = read["travel"][read["travel"]["person_id"] == f].sort_values("depart")
+            for i, (dst, dep) in enumerate(zip(legs["destination"], legs["depart"])):
+                seen = set(legs["origin"].iloc[:i]) | set(legs["destination"].iloc[:i])
+                days = (pd.Timestamp(dep).normalize() - start).days
+                # a tie dated after the departure is not known then (the generator dates ties
+                # at random, whatever the itineraries)
+                if dst == place and place not in seen and 14 <= days <= 42 and tie < pd.Timestamp(dep):
+                    follows.append((f, dep, place))
+    m.fit()
+    assert m.weights["recent_lodging"] + m.weights["recent_support"] > 0
+    recent = [FEATURES.index("recent_lodging"), FEATURES.index("recent_support")]
+    ranks, why = [], []
+    # a place where the fugitive is known to be already (a safe house dated before its first
+    # leg) is no next destination
+    follows = [x for x in follows if m._current(x[0], m._as_of_t(x[1]))[0] != x[2]]
+    assert len(follows) >= 5
+    for f, dep, place in follows:
+        cands, X, _ = m._state(f, m._as_of_t(dep))
+        assert place in cands and X[cands.index(place), recent].max() > 0, (f, dep, place)
+        df = m.predict(fugitive=f, top=10_000, as_of=dep).set_index("place")
+        ranks.append(df.loc[place, "rank"])
+        why.append(df.loc[place, "why"])
+    assert any(re.search(r"recent (lodging|support): .* has a residence there since", w) for w in why)
+    # the recent signal carries them: with its weights zeroed the same places rank lower
+    for f in ("recent_lodging", "recent_support", "recent_circle", "recent_cotravel"):
+        m.weights[f] = 0.0
+    plain = [m.predict(fugitive=f, top=10_000, as_of=dep).set_index("place").loc[place, "rank"]
+             for f, dep, place in follows]
+    assert sum(ranks) < sum(plain)
