@@ -150,3 +150,24 @@ WHERE (a:Person OR a:Organization) AND (b:Person OR b:Organization) AND a.id < b
            AND ($until IS NULL OR r.start IS NULL OR r.start <= $until + '~')))
 RETURN a.id AS source, b.id AS target,
        sum(coalesce(r.weight, 1.0) * coalesce(r.confidence, 0.5)) AS strength
+
+// name: circle_group_ties
+// The tie counts a partition's splits are tested on (rank.communities.circle_split_alpha):
+// for the partition $groups (party id -> group, the support circle), the tied pairs of
+// parties counted by the groups of their two ends (low <= high; low = high: inside a group).
+UNWIND keys($groups) AS cid
+MATCH (a:Node {id: cid})-[r]-(b:Node)
+WHERE (b:Person OR b:Organization) AND a.id < b.id AND $groups[b.id] IS NOT NULL
+  AND ($types IS NULL OR type(r) IN $types)
+  AND ($min_confidence IS NULL OR coalesce(r.confidence, 0.5) >= $min_confidence)
+  AND ($include_inferred OR NOT coalesce(r.inferred, false))
+  AND (($since IS NULL AND $until IS NULL)
+       OR (r.start IS NULL AND r.end IS NULL AND $keep_undated)
+       OR ((r.start IS NOT NULL OR r.end IS NOT NULL)
+           AND ($since IS NULL OR r.end IS NULL OR r.end + '~' >= $since)
+           AND ($until IS NULL OR r.start IS NULL OR r.start <= $until + '~')))
+WITH DISTINCT a, b
+WITH $groups[a.id] AS ga, $groups[b.id] AS gb
+WITH CASE WHEN ga <= gb THEN ga ELSE gb END AS low,
+     CASE WHEN ga <= gb THEN gb ELSE ga END AS high
+RETURN low, high, count(*) AS ties
