@@ -25,8 +25,11 @@ from netanalysis.analyze.communities import (
     support_circle,
 )
 from netanalysis.analyze.measures import case_measures
+from netanalysis.analyze.run import _gf_roles, rank_settings, run_analysis
+from netanalysis.backends.base import Neo4jBackend
 from netanalysis.backends.neo4j import analytics, connect, neo4j_measures, push_case, queries
-from netanalysis.ingest import load_case
+from netanalysis.backends.neo4j import brokerage as gf_server
+from netanalysis.ingest import case_from_records, load_case
 from netanalysis.model.graph import party_edges, party_nodes
 from netanalysis.model.vocab import SUPPORT_TYPES
 from netanalysis.pipeline import prepare_case
@@ -203,3 +206,124 @@ def test_example_case_measures_equal_in_the_database(neo4j_conn, example):
     for col in ("degree", "strength", "betweenness", "support_value"):
         np.testing.assert_allclose(neo[col], emb[col], rtol=1e-6, atol=1e-12, err_msg=col)
     np.testing.assert_allclose(neo["pagerank"], emb["pagerank"], atol=2e-3)
+
+
+# --- Gould-Fernandez brokerage counted in the server ------------------------------------------
+
+GF_COLUMNS = ["coordinator", "itinerant", "representative", "gatekeeper", "liaison", "total"]
+
+
+@pytest.fixture
+def gf_case():
+    """Support ties A->B (twice), D->B, B->C, B->E, B->H, A->C; communication C-F (C is in
+    the support network) and F-G (neither is: not an arc); family B-F (not an arc).
+
+    Groups: A, B, H in 1; C, D, F in 2; E, G in 3. By hand, arcs A->B, D->B, B->C, B->E,
+    B->H, A->C, C->F, F->C:
+
+    - B: ins {A, D}, outs {C, E, H}. (A, C) is closed by A->C. (A, E) 1-1-3 representative;
+      (A, H) 1-1-1 coordinator; (D, C) 2-1-2 itinerant; (D, E) 2-1-3 liaison; (D, H)
+      2-1-1 gatekeeper: one of each role, total 5.
+    - C: ins {A, B, F}, outs {F}. (A, F) 1-2-2 and (B, F) 1-2-2 gatekeeper; (F, F) is no
+      pair: gatekeeper 2, total 2.
+    - F: ins {C}, outs {C}: no pair. Everyone else lacks ins or outs.
+
+    Two-paths counted per tie (in x out): B 3 x 3 = 9 on the support ties; with the
+    communication C (2 + 1) x (0 + 1) = 3 and F 1 x 1 = 1: 13. So a budget of 13 keeps the
+    communication, 12 counts support alone (B's five roles, C none), 8 skips the roles.
+    """
+    people = list("ABCDEFGH")
+    links = [("A", "B", "documents"), ("A", "B", "documents"), ("D", "B", "transport"),
+             ("B", "C", "lodging"), ("B", "E", "financial"), ("B", "H", "lodging"),
+             ("A", "C", "documents"), ("C", "F", "communication"), ("F", "G", "communication"),
+             ("B", "F", "family")]
+    case = case_from_records(
+        persons=[{"id": p, "name": p} for p in people],
+        links=[{"from_id": a, "to_id": b, "type": t, "grading": "B2"} for a, b, t in links])
+    groups = {"A": 1, "B": 1, "H": 1, "C": 2, "D": 2, "F": 2, "E": 3, "G": 3}
+    return case, groups
+
+
+def _embedded_gf(case, groups, budget):
+    """The embedded backend's roles (run.py's step, brokerage_roles) for a partition."""
+    K, edges = _kernel(case)
+    memb = np.asarray([groups[i] for i in K.names], dtype=np.int64)
+    sup = edges[edges["type"].isin(SUPPORT_TYPES)]
+    rs = rank_settings({"brokerage": {"max_two_paths": budget}})
+    return _gf_roles(edges, sup, K.names, memb, rs, K.row_codes)
+
+
+def _server_gf(conn, case, groups, budget):
+    K, _ = _kernel(case)
+    memb = [groups[i] for i in K.names]
+    return gf_server.neo4j_brokerage(list(K.names), memb, max_two_paths=budget, **conn)
+
+
+def test_gf_roles_in_the_server_hand_made_case(neo4j_conn, gf_case):
+    case, groups = gf_case
+    push_case(case, replace=True, **neo4j_conn)
+    got, label = _server_gf(neo4j_conn, case, groups, 2_000_000)
+    assert label == "support + communication of the support network"
+    assert got.loc["B", GF_COLUMNS].tolist() == [1, 1, 1, 1, 1, 5]
+    assert got.loc["C", GF_COLUMNS].tolist() == [0, 0, 0, 2, 0, 2]
+    assert int(got["total"].sum()) == 7
+    for budget, want_label in ((13, "support + communication of the support network"),
+                               (12, "support"), (8, "skipped: more than 8 two-paths")):
+        got, label = _server_gf(neo4j_conn, case, groups, budget)
+        emb, emb_label = _embedded_gf(case, groups, budget)
+        assert label == emb_label == want_label
+        assert got[GF_COLUMNS].equals(emb[GF_COLUMNS].reindex(got.index)), budget
+    got, _ = _server_gf(neo4j_conn, case, groups, 12)
+    assert got.loc["B", "total"] == 5 and got.loc["C", "total"] == 0
+
+
+def test_gf_roles_in_the_server_equal_the_embedded_ones(neo4j_conn, pushed):
+    emb_m = case_measures(pushed, seed=0).set_index("id")
+    groups = {str(i): int(g) for i, g in emb_m["community"].items()}
+    got, label = _server_gf(neo4j_conn, pushed, groups, 2_000_000)
+    emb, emb_label = _embedded_gf(pushed, groups, 2_000_000)
+    assert label == emb_label == "support + communication of the support network"
+    emb = emb[GF_COLUMNS].reindex(got.index)
+    assert (emb["total"] > 0).sum() > 20  # many brokers to compare
+    for role in GF_COLUMNS[:-1]:
+        assert emb[role].sum() > 0, role  # every role occurs
+    assert got[GF_COLUMNS].equals(emb)
+
+
+def test_gf_roles_only_result_rows_come_back(neo4j_conn, pushed, monkeypatch):
+    rows = Counter()
+    run = queries.run
+
+    def counted(session, name, **params):
+        call = (name, len(rows))
+        rows[call] += 0
+        return _Counted(run(session, name, **params), rows, call)
+
+    monkeypatch.setattr(gf_server.queries, "run", counted)
+    emb_m = case_measures(pushed, seed=0).set_index("id")
+    got, _ = gf_server.neo4j_brokerage(emb_m.index.tolist(), emb_m["community"].tolist(),
+                                       **neo4j_conn)
+    parties = len(emb_m)
+    names = {name for name, _ in rows}
+    assert names == {"support_core", "gf_two_path_cost", "gf_roles"}
+    by_name = Counter()
+    for (name, _), n in rows.items():
+        by_name[name] += n
+    assert by_name["gf_two_path_cost"] == 1
+    assert by_name["gf_roles"] == int((got["total"] > 0).sum()) <= parties
+    assert by_name["support_core"] <= parties
+
+
+def test_ranking_with_neo4j_counts_gf_roles_in_the_server(neo4j_conn, pushed, monkeypatch):
+    """run_analysis with the Neo4j backend builds no graph for the roles (the in-process
+    step is never called) and its gf_* columns are the embedded counts on its partition."""
+    called = []
+    monkeypatch.setattr("netanalysis.analyze.run._gf_roles",
+                        lambda *a, **k: called.append(1))
+    a = run_analysis(pushed, seed=0, backend=Neo4jBackend(**neo4j_conn))
+    assert not called and a.meta["brokerage_where"] == "server"
+    t = a.targets.set_index("id")
+    groups = {str(i): int(g) for i, g in t["group"].items()}
+    emb, _ = _embedded_gf(pushed, groups, rank_settings().brokerage.max_two_paths)
+    got = t[[f"gf_{c}" for c in GF_COLUMNS]].set_axis(GF_COLUMNS, axis=1)
+    assert got.equals(emb[GF_COLUMNS].reindex(got.index).astype(got.dtypes))
