@@ -22,6 +22,12 @@ property graph pushed into an empty database, in the same run and on the same se
   database answers, for comparison with a push into a running server). It runs after the
   transactional server of that size has stopped, so the two JVMs never hold memory together.
 
+With ``--brokerage`` it times instead the Gould-Fernandez roles of the ranking on a prepared
+synthetic case (resolved, ties inferred) pushed by ``push_case``: in process (``run.py``'s step:
+the networkx graph of the support ties and their communication ties, ``brokerage_roles``)
+against the two Cypher blocks in the server (``gf_two_path_cost``, ``gf_roles``), for the
+same partition (igraph's Leiden on the party graph, seeded), checking that the counts are equal.
+
 A small push first warms the server up (Java compiles the write path during the first
 seconds: on this machine the compiler threads took more CPU than the writes in a cold 50k-row
 push). Each line prints rows per second of wall time, the CPU seconds of the client (this
@@ -33,6 +39,7 @@ NETANALYSIS_NEO4J_URI names one.
     python benchmarks/neo4j_push.py                      # 10k and 100k persons
     python benchmarks/neo4j_push.py --persons 100000 --quick --batch-sizes 20000
     python benchmarks/neo4j_push.py --persons 30000 100000 --quick --import   # + the importer
+    python benchmarks/neo4j_push.py --persons 30000 --brokerage     # GF roles: server vs process
     python benchmarks/neo4j_push.py --persons 30000 --quick \
         --server-config server.memory.pagecache.size=1g   # a server setting (local server only)
 """
@@ -206,6 +213,55 @@ def run(persons, seed, batches, uri, workers, quick=False, importer=False, heap=
               f"indexes {schema.wall:.1f} s (server cpu {server} s); counts equal the rows")
 
 
+def run_brokerage(persons, seed, uri, heap="2g", config=None):
+    """Time the GF roles in process and in the server on the same case and partition."""
+    import numpy as np
+
+    from netanalysis.analyze._kernels import kernel_from_edges
+    from netanalysis.analyze.run import _gf_roles, rank_settings
+    from netanalysis.backends.neo4j import push_case
+    from netanalysis.backends.neo4j.brokerage import brokerage_in_session
+    from netanalysis.model.graph import party_edges, party_nodes
+    from netanalysis.model.vocab import SUPPORT_TYPES
+    from netanalysis.pipeline import prepare_case
+
+    t0 = time.perf_counter()
+    with tempfile.TemporaryDirectory() as tmp:
+        synth_case(tmp, persons=persons, seed=seed)
+        case = prepare_case(load_case(tmp))
+    edges = party_edges(case)
+    K = kernel_from_edges(edges, party_nodes(case))
+    memb = np.asarray(K.graph.community_leiden(objective_function="modularity",
+                                               weights="strength", n_iterations=2).membership)
+    prep = time.perf_counter() - t0
+    rs = rank_settings()
+    budget = rs.brokerage.max_two_paths
+    sup = edges[edges["type"].isin(SUPPORT_TYPES)]
+    with _Clock() as local:
+        want, want_label = _gf_roles(edges, sup, K.names, memb, rs, K.row_codes)
+    cm = (contextlib.nullcontext(uri) if uri
+          else local_server(heap=heap, timeout=300, config=config or {}))
+    with cm as server:
+        push_case(case, uri=server, replace=True)
+        with connect(server) as conn, conn.session() as s:
+            brokerage_in_session(s, K.names, memb, max_two_paths=budget)  # warm-up
+            with _Clock() as remote:
+                got, label = brokerage_in_session(s, K.names, memb, max_two_paths=budget)
+    if label != want_label or not got.equals(want.reindex(got.index)):
+        raise SystemExit("the server's roles differ from the in-process ones")
+    load = os.getloadavg()
+    server = f"{remote.server:.2f}" if remote.server is not None else "-"
+    print(f"persons={persons:,} seed={seed} parties={len(K.names):,} ties={len(edges):,} "
+          f"support ties={len(sup):,} brokers={int((got['total'] > 0).sum()):,} "
+          f"two-paths counted: {label}; case prepared in {prep:.1f} s; "
+          f"load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}")
+    print(f"  in process (networkx + brokerage_roles) {local.wall:7.2f} s wall, "
+          f"cpu {local.client:6.2f} s (the reference)")
+    print(f"  in the server (gf_two_path_cost + gf_roles) {remote.wall:7.2f} s wall "
+          f"x{local.wall / remote.wall:5.2f}, cpu client {remote.client:6.2f} s server {server} s; "
+          "counts equal (rows back: one per broker, one of costs, the support network's ids)")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--persons", type=int, nargs="*", default=[10_000, 100_000])
@@ -221,6 +277,8 @@ def main():
     ap.add_argument("--heap", default="2g")
     ap.add_argument("--server-config", nargs="*", default=[], metavar="NAME=VALUE",
                     help="settings of the local test server (neo4j.conf names)")
+    ap.add_argument("--brokerage", action="store_true",
+                    help="time the Gould-Fernandez roles in process and in the server instead")
     args = ap.parse_args()
     uri = os.environ.get("NETANALYSIS_NEO4J_URI")
     if uri and args.importer:
@@ -229,6 +287,9 @@ def main():
     if config:
         print("server settings:", ", ".join(f"{k}={v}" for k, v in config.items()))
     for n in args.persons:
+        if args.brokerage:
+            run_brokerage(n, args.seed, uri, heap=args.heap, config=config)
+            continue
         run(n, args.seed, args.batch_sizes, uri, args.workers, quick=args.quick,
             importer=args.importer, heap=args.heap, config=config, scratch=args.scratch)
 

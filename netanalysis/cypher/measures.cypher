@@ -177,9 +177,25 @@ RETURN low, high, count(*) AS ties
 // .max_two_paths): the sum over parties of in-degree x out-degree counted per tie, on the
 // support ties alone (`support`: supplier -> receiver) and with the communication ties
 // ($communication, read both ways) of the parties of the support network ($inside: id ->
-// true) added; `communication` counts those ties (each seen from both ends).
-MATCH (v:Node)-[r]-(w:Node)
-WHERE (v:Person OR v:Organization) AND (w:Person OR w:Organization) AND v <> w
+// true) added; `communication` counts those ties (each seen from both ends). Only the
+// parties of the support network and their communication contacts are visited.
+UNWIND keys($inside) AS cid
+MATCH (x:Node {id: cid})
+OPTIONAL MATCH (x)-[r]-(w:Node)
+WHERE (w:Person OR w:Organization) AND w <> x AND type(r) IN $communication
+  AND ($types IS NULL OR type(r) IN $types)
+  AND ($min_confidence IS NULL OR coalesce(r.confidence, 0.5) >= $min_confidence)
+  AND ($include_inferred OR NOT coalesce(r.inferred, false))
+  AND (($since IS NULL AND $until IS NULL)
+       OR (r.start IS NULL AND r.end IS NULL AND $keep_undated)
+       OR ((r.start IS NOT NULL OR r.end IS NOT NULL)
+           AND ($since IS NULL OR r.end IS NULL OR r.end + '~' >= $since)
+           AND ($until IS NULL OR r.start IS NULL OR r.start <= $until + '~')))
+WITH collect(DISTINCT x) + collect(DISTINCT w) AS found
+UNWIND found AS v
+WITH DISTINCT v
+MATCH (v)-[r]-(w:Node)
+WHERE (w:Person OR w:Organization) AND v <> w
   AND (type(r) IN $support OR (type(r) IN $communication
                                AND ($inside[v.id] IS NOT NULL OR $inside[w.id] IS NOT NULL)))
   AND ($types IS NULL OR type(r) IN $types)
@@ -204,9 +220,23 @@ RETURN sum(sin * sout) AS support, sum((sin + comm) * (sout + comm)) AS with_com
 // tie ($communication) with an end in the support network ($inside: id -> true) both ways.
 // For each broker v, every open two-path a -> v -> c (a <> c, no arc a -> c) over distinct
 // neighbours counts once, in the role given by the groups of a, v and c. One row per broker
-// with a role.
-MATCH (v:Node)
-WHERE v:Person OR v:Organization
+// with a role. Only the parties with an arc (the support network and, with the
+// communication ties, its contacts) are visited.
+UNWIND keys($inside) AS cid
+MATCH (x:Node {id: cid})
+OPTIONAL MATCH (x)-[r]-(w:Node)
+WHERE $with_communication AND (w:Person OR w:Organization) AND w <> x AND type(r) IN $communication
+  AND ($types IS NULL OR type(r) IN $types)
+  AND ($min_confidence IS NULL OR coalesce(r.confidence, 0.5) >= $min_confidence)
+  AND ($include_inferred OR NOT coalesce(r.inferred, false))
+  AND (($since IS NULL AND $until IS NULL)
+       OR (r.start IS NULL AND r.end IS NULL AND $keep_undated)
+       OR ((r.start IS NOT NULL OR r.end IS NOT NULL)
+           AND ($since IS NULL OR r.end IS NULL OR r.end + '~' >= $since)
+           AND ($until IS NULL OR r.start IS NULL OR r.start <= $until + '~')))
+WITH collect(DISTINCT x) + collect(DISTINCT w) AS found
+UNWIND found AS v
+WITH DISTINCT v
 CALL {
   WITH v
   MATCH (v)-[r]-(w:Node)
