@@ -30,7 +30,7 @@ from netanalysis.backends.base import Neo4jBackend
 from netanalysis.backends.neo4j import analytics, connect, neo4j_measures, push_case, queries
 from netanalysis.backends.neo4j import brokerage as gf_server
 from netanalysis.ingest import case_from_records, load_case
-from netanalysis.model.graph import party_edges, party_nodes
+from netanalysis.model.graph import filter_edges, party_edges, party_nodes
 from netanalysis.model.vocab import SUPPORT_TYPES
 from netanalysis.pipeline import prepare_case
 from netanalysis.settings import load_settings
@@ -327,3 +327,21 @@ def test_ranking_with_neo4j_counts_gf_roles_in_the_server(neo4j_conn, pushed, mo
     emb, _ = _embedded_gf(pushed, groups, rank_settings().brokerage.max_two_paths)
     got = t[[f"gf_{c}" for c in GF_COLUMNS]].set_axis(GF_COLUMNS, axis=1)
     assert got.equals(emb[GF_COLUMNS].reindex(got.index).astype(got.dtypes))
+
+
+def test_gf_roles_in_the_server_follow_the_filters(neo4j_conn, pushed):
+    """With filters (no inferred ties, confidence at least 0.3) the server counts the roles on
+    the ties that pass them, as run.py does on its filtered edges."""
+    f = {"min_confidence": 0.3, "include_inferred": False}
+    edges = filter_edges(party_edges(pushed, include_inferred=False), **f)
+    K = kernel_from_edges(edges, party_nodes(pushed))
+    memb = np.asarray(K.graph.community_leiden(objective_function="modularity",
+                                               n_iterations=2).membership, dtype=np.int64)
+    sup = edges[edges["type"].isin(SUPPORT_TYPES)]
+    emb, emb_label = _gf_roles(edges, sup, K.names, memb, rank_settings(), K.row_codes)
+    got, label = gf_server.neo4j_brokerage(list(K.names), memb.tolist(), filters=f, **neo4j_conn)
+    unfiltered, _ = _embedded_gf(pushed, dict(zip(K.names, memb.tolist())), 2_000_000)
+    assert label == emb_label
+    assert (emb["total"] > 0).sum() >= 5  # brokers to compare
+    assert not emb[GF_COLUMNS].equals(unfiltered[GF_COLUMNS].reindex(emb.index))  # filters bite
+    assert got[GF_COLUMNS].equals(emb[GF_COLUMNS].reindex(got.index))
