@@ -12,7 +12,21 @@ property graph pushed into an empty database, in the same run and on the same se
   session, each returning its nodes' element ids; relationships by type, ends found by
   element id, cell by cell in the levels of the bisection schedule) at each ``--batch-sizes``;
 - ``re-push``: the push again over the loaded graph (MERGE: what a resumed push costs;
-  skipped with ``--quick``).
+  skipped with ``--quick``);
+- ``import`` (``--import``, local server only): the first load of a new database by Neo4j's
+  bulk importer (:func:`netanalysis.backends.neo4j.bulk.import_graph`: the push's rows written
+  as the importer's CSV, then ``neo4j-admin database import full``), timed as CSV + import
+  (rows/s on that wall time; CPU of this process and of the importer), then a server started
+  on the imported folder, the constraints and indexes of a push built, and the nodes and
+  relationships counted against the rows (``import+start+schema``: the wall time until the
+  database answers, for comparison with a push into a running server). It runs after the
+  transactional server of that size has stopped, so the two JVMs never hold memory together.
+
+With ``--brokerage`` it times instead the Gould-Fernandez roles of the ranking on a prepared
+synthetic case (resolved, ties inferred) pushed by ``push_case``: in process (``run.py``'s step:
+the networkx graph of the support ties and their communication ties, ``brokerage_roles``)
+against the two Cypher blocks in the server (``gf_two_path_cost``, ``gf_roles``), for the
+same partition (igraph's Leiden on the party graph, seeded), checking that the counts are equal.
 
 A small push first warms the server up (Java compiles the write path during the first
 seconds: on this machine the compiler threads took more CPU than the writes in a cold 50k-row
@@ -24,6 +38,8 @@ NETANALYSIS_NEO4J_URI names one.
 
     python benchmarks/neo4j_push.py                      # 10k and 100k persons
     python benchmarks/neo4j_push.py --persons 100000 --quick --batch-sizes 20000
+    python benchmarks/neo4j_push.py --persons 30000 100000 --quick --import   # + the importer
+    python benchmarks/neo4j_push.py --persons 30000 --brokerage     # GF roles: server vs process
     python benchmarks/neo4j_push.py --persons 30000 --quick \
         --server-config server.memory.pagecache.size=1g   # a server setting (local server only)
 """
@@ -33,8 +49,10 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import shutil
 import tempfile
 import time
+from pathlib import Path
 
 from netanalysis.backends.neo4j import connect, push_graph, queries
 from netanalysis.backends.neo4j.push import clear_database, graph_rows
@@ -98,7 +116,38 @@ def _case(persons, seed):
         return build_graph(load_case(tmp))
 
 
-def run(persons, seed, batches, uri, workers, quick=False):
+def _import(G, n_rows, heap, config, scratch):
+    """Bulk-import `G` into a new folder, start a server on it, build the schema, count."""
+    import resource
+
+    from netanalysis.backends.neo4j.bulk import import_graph
+    from netanalysis.backends.neo4j.push import create_schema
+
+    data = Path(tempfile.mkdtemp(prefix="import-", dir=scratch))
+    try:
+        cpu0 = time.process_time()
+        res = import_graph(G, data / "graph", heap="1g", off_heap="1g")
+        client = time.process_time() - cpu0
+        t0 = time.perf_counter()
+        cfg = {**config, "server.directories.data": str(data / "graph")}
+        with local_server(home=data / "home", heap=heap, timeout=300, config=cfg) as uri:
+            started = time.perf_counter() - t0
+            with _Clock() as schema, connect(uri) as conn:
+                create_schema(conn)
+            with connect(uri) as conn, conn.session() as s:
+                nodes = queries.run(s, "count_nodes").single()["n"]
+                rels = queries.run(s, "count_relationships").single()["n"]
+        if nodes + rels != n_rows:
+            raise SystemExit(f"import gave {nodes:,} nodes + {rels:,} relationships, "
+                             f"not the {n_rows:,} rows of the push")
+        peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        return res, client, started, schema, peak_mb
+    finally:
+        shutil.rmtree(data, ignore_errors=True)
+
+
+def run(persons, seed, batches, uri, workers, quick=False, importer=False, heap="2g",
+        config=None, scratch=None):
     t0 = time.perf_counter()
     G = _case(persons, seed)
     prep = time.perf_counter() - t0
@@ -107,33 +156,37 @@ def run(persons, seed, batches, uri, workers, quick=False):
     rows_s = time.perf_counter() - t0
     n_rows = sum(map(len, nodes.values())) + sum(map(len, rels.values()))
     results = []
-    with connect(uri) as conn:
+    cm = (contextlib.nullcontext(uri) if uri
+          else local_server(heap=heap, timeout=300, config=config or {}))
+    with cm as server, connect(server) as conn:
         clear_database(conn)
-        push_graph(_case(300, seed + 1), uri=uri, workers=workers)  # warm-up
+        push_graph(_case(300, seed + 1), uri=server, workers=workers)  # warm-up
         clear_database(conn)
         results.append((f"baseline CREATE, 1 session, {batches[-1]}",
                         _baseline(conn, nodes, rels, batches[-1])))
         if not quick:
             with _Clock() as clock:
-                push_graph(G, uri=uri, batch_size=batches[-1], strategy="merge", workers=1)
+                push_graph(G, uri=server, batch_size=batches[-1], strategy="merge", workers=1)
             results.append((f"merge, 1 session, {batches[-1]}", clock))
             clear_database(conn)
         for batch in batches:
             clear_database(conn)
             with _Clock() as clock:
-                res = push_graph(G, uri=uri, batch_size=batch, workers=workers)
+                res = push_graph(G, uri=server, batch_size=batch, workers=workers)
             assert res["strategy"] == "create"
             results.append((f"push, {workers} sessions, {batch}", clock))
         if not quick:
             with _Clock() as clock:
-                again = push_graph(G, uri=uri, batch_size=batches[-1], workers=workers)
+                again = push_graph(G, uri=server, batch_size=batches[-1], workers=workers)
             assert again["strategy"] == "merge"
             results.append((f"re-push (MERGE), {batches[-1]}", clock))
         clear_database(conn)
+    load = os.getloadavg()[0]
+    imported = _import(G, n_rows, heap, config or {}, scratch) if importer else None
     print(f"persons={persons:,} seed={seed} rows={n_rows:,} (nodes "
           f"{sum(map(len, nodes.values())):,}, relationships {sum(map(len, rels.values())):,}), "
           f"workers={workers}, case prepared in {prep:.1f} s, graph_rows {rows_s:.1f} s, "
-          f"load average {os.getloadavg()[0]:.1f}")
+          f"load average {load:.1f} after the pushes, {os.getloadavg()[0]:.1f} now")
     ref = results[0][1]
 
     def per_cpu(c):
@@ -144,6 +197,69 @@ def run(persons, seed, batches, uri, workers, quick=False):
         print(f"  {label:34s} {c.wall:7.1f} s {n_rows / c.wall:8,.0f} rows/s  x{ref.wall / c.wall:5.2f}"
               f" | cpu client {c.client:6.1f} s server {server} s {per_cpu(c):8,.0f} rows/cpu-s"
               f"  x{per_cpu(c) / per_cpu(ref):5.2f}")
+    if imported is not None:
+        res, client, started, schema, peak_mb = imported
+        wall, cpu = res["seconds"], client + res["import_cpu_s"]
+        ref_cpu = per_cpu(ref)
+        print(f"  {'import (CSV + neo4j-admin import)':34s} {wall:7.1f} s {n_rows / wall:8,.0f} rows/s"
+              f"  x{ref.wall / wall:5.2f} | cpu client {client:6.1f} s importer "
+              f"{res['import_cpu_s']:7.1f} s {n_rows / cpu:8,.0f} rows/cpu-s  x{n_rows / cpu / ref_cpu:5.2f}"
+              f" (CSV {res['csv_seconds']:.1f} s, import {res['import_seconds']:.1f} s, "
+              f"largest JVM so far {peak_mb:,.0f} MB RSS)")
+        total = wall + started + schema.wall
+        server = f"{schema.server:.1f}" if schema.server is not None else "-"
+        print(f"  {'import+start+schema':34s} {total:7.1f} s {n_rows / total:8,.0f} rows/s"
+              f"  x{ref.wall / total:5.2f} | server start {started:.1f} s, constraints and "
+              f"indexes {schema.wall:.1f} s (server cpu {server} s); counts equal the rows")
+
+
+def run_brokerage(persons, seed, uri, heap="2g", config=None):
+    """Time the GF roles in process and in the server on the same case and partition."""
+    import numpy as np
+
+    from netanalysis.analyze._kernels import kernel_from_edges
+    from netanalysis.analyze.run import _gf_roles, rank_settings
+    from netanalysis.backends.neo4j import push_case
+    from netanalysis.backends.neo4j.brokerage import brokerage_in_session
+    from netanalysis.model.graph import party_edges, party_nodes
+    from netanalysis.model.vocab import SUPPORT_TYPES
+    from netanalysis.pipeline import prepare_case
+
+    t0 = time.perf_counter()
+    with tempfile.TemporaryDirectory() as tmp:
+        synth_case(tmp, persons=persons, seed=seed)
+        case = prepare_case(load_case(tmp))
+    edges = party_edges(case)
+    K = kernel_from_edges(edges, party_nodes(case))
+    memb = np.asarray(K.graph.community_leiden(objective_function="modularity",
+                                               weights="strength", n_iterations=2).membership)
+    prep = time.perf_counter() - t0
+    rs = rank_settings()
+    budget = rs.brokerage.max_two_paths
+    sup = edges[edges["type"].isin(SUPPORT_TYPES)]
+    with _Clock() as local:
+        want, want_label = _gf_roles(edges, sup, K.names, memb, rs, K.row_codes)
+    cm = (contextlib.nullcontext(uri) if uri
+          else local_server(heap=heap, timeout=300, config=config or {}))
+    with cm as server:
+        push_case(case, uri=server, replace=True)
+        with connect(server) as conn, conn.session() as s:
+            brokerage_in_session(s, K.names, memb, max_two_paths=budget)  # warm-up
+            with _Clock() as remote:
+                got, label = brokerage_in_session(s, K.names, memb, max_two_paths=budget)
+    if label != want_label or not got.equals(want.reindex(got.index)):
+        raise SystemExit("the server's roles differ from the in-process ones")
+    load = os.getloadavg()
+    server = f"{remote.server:.2f}" if remote.server is not None else "-"
+    print(f"persons={persons:,} seed={seed} parties={len(K.names):,} ties={len(edges):,} "
+          f"support ties={len(sup):,} brokers={int((got['total'] > 0).sum()):,} "
+          f"two-paths counted: {label}; case prepared in {prep:.1f} s; "
+          f"load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}")
+    print(f"  in process (networkx + brokerage_roles) {local.wall:7.2f} s wall, "
+          f"cpu {local.client:6.2f} s (the reference)")
+    print(f"  in the server (gf_two_path_cost + gf_roles) {remote.wall:7.2f} s wall "
+          f"x{local.wall / remote.wall:5.2f}, cpu client {remote.client:6.2f} s server {server} s; "
+          "counts equal (rows back: one per broker, one of costs, the support network's ids)")
 
 
 def main():
@@ -154,19 +270,28 @@ def main():
     ap.add_argument("--workers", type=int, default=4)
     ap.add_argument("--quick", action="store_true",
                     help="only the baseline and the push (no MERGE, no re-push)")
+    ap.add_argument("--import", dest="importer", action="store_true",
+                    help="also load a new database by the bulk importer (local server only)")
+    ap.add_argument("--scratch", default=None,
+                    help="folder of the importer's CSV and store files (default: the system's)")
     ap.add_argument("--heap", default="2g")
     ap.add_argument("--server-config", nargs="*", default=[], metavar="NAME=VALUE",
                     help="settings of the local test server (neo4j.conf names)")
+    ap.add_argument("--brokerage", action="store_true",
+                    help="time the Gould-Fernandez roles in process and in the server instead")
     args = ap.parse_args()
     uri = os.environ.get("NETANALYSIS_NEO4J_URI")
+    if uri and args.importer:
+        ap.error("--import loads a local server of its own: unset NETANALYSIS_NEO4J_URI")
     config = dict(item.split("=", 1) for item in args.server_config)
     if config:
         print("server settings:", ", ".join(f"{k}={v}" for k, v in config.items()))
-    cm = (contextlib.nullcontext(uri) if uri
-          else local_server(heap=args.heap, timeout=300, config=config))
-    with cm as uri:
-        for n in args.persons:
-            run(n, args.seed, args.batch_sizes, uri, args.workers, quick=args.quick)
+    for n in args.persons:
+        if args.brokerage:
+            run_brokerage(n, args.seed, uri, heap=args.heap, config=config)
+            continue
+        run(n, args.seed, args.batch_sizes, uri, args.workers, quick=args.quick,
+            importer=args.importer, heap=args.heap, config=config, scratch=args.scratch)
 
 
 if __name__ == "__main__":

@@ -27,6 +27,7 @@ __all__ = [
     "membership_array",
     "renumber",
     "partition_modularity",
+    "merge_group_splits",
     "circle_membership",
     "support_circle",
     "circle_resolution",
@@ -763,6 +764,51 @@ def _nk_leiden(K, resolution, weight, seed, n_iterations):
         nk.setNumberOfThreads(threads)
 
 
+def merge_group_splits(sizes, inner, between, *, alpha=0.05):
+    """Return the group each group of a partition is merged into, from the partition's counts.
+
+    :func:`merge_insignificant_splits` on counts alone: what a server that holds the graph
+    (Neo4j, ``netanalysis.backends.neo4j.analytics``) returns about a partition it computed,
+    without the ties themselves.
+
+    Parameters
+    ----------
+    sizes : sequence of int
+        Members of each group 0..g-1.
+    inner : sequence of int
+        Tied pairs of members inside each group.
+    between : dict
+        ``(u, v) -> tied pairs`` between groups u and v (each pair of groups once).
+    alpha : float, default 0.05
+
+    Returns
+    -------
+    numpy.ndarray of int64
+        For each group, the group it belongs to after the merges (a root group, 0..g-1).
+
+    See Also
+    --------
+    merge_insignificant_splits : the same on a graph and its membership.
+
+    Examples
+    --------
+    A path of three persons split 2 + 1 (its split is not significant), and two triangles
+    joined by one tie (their split is):
+
+    >>> merge_group_splits([2, 1], [1, 0], {(0, 1): 1}).tolist()
+    [0, 0]
+    >>> merge_group_splits([3, 3], [3, 3], {(0, 1): 1}).tolist()
+    [0, 1]
+    """
+    ng = len(sizes)
+    adj = [dict() for _ in range(ng)]
+    for (u, v), c in between.items():
+        if u != v and c:
+            adj[u][v] = adj[u].get(v, 0) + int(c)
+            adj[v][u] = adj[u][v]
+    return _merge_counts([int(x) for x in sizes], [int(x) for x in inner], adj, alpha)
+
+
 def _tested(sub, labels, alpha):
     """Labels of the circle's partition, with unsupported splits merged when `alpha` is set."""
     labels = np.asarray(labels, dtype=np.int64)
@@ -823,6 +869,18 @@ def _merge_splits(g, labels, alpha):
         for (u, v), c in zip(pairs.tolist(), counts.tolist()):
             adj[u][v] = c
             adj[v][u] = c
+    return _merge_counts(size, inner, adj, alpha)[inv]
+
+
+def _merge_counts(size, inner, adj, alpha):
+    """Root group of every group after merging adjacent groups whose split has p > alpha.
+
+    `size`, `inner`: members and tied pairs inside each group 0..ng-1 (lists, changed in
+    place); `adj`: one dict per group, neighbouring group -> tied pairs between them (changed
+    in place). The group counts are all the test needs, so a partition computed elsewhere
+    (Neo4j: ``netanalysis.backends.neo4j.analytics``) is tested on its counts alone.
+    """
+    ng = len(size)
     heap = []
     # many adjacent pairs of groups have the same sizes and tie counts (two pairs of a single
     # tie, a pair and a triangle, ...): each distinct test is computed once
@@ -865,4 +923,4 @@ def _merge_splits(g, labels, alpha):
         while parent[r] != r:
             r = parent[r]
         root[u] = r
-    return root[inv]
+    return root

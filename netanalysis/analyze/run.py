@@ -4,7 +4,8 @@
 :class:`~netanalysis.analyze._kernels.Kernel` shared by every measure); no networkx graph of
 the whole case is built, so a case of a million persons ranks in minutes. Only the support
 network (and, when small enough, the communication ties) go through networkx, for the
-Gould-Fernandez brokerage roles.
+Gould-Fernandez brokerage roles; with a backend that counts them where the case lives (the
+Neo4j backend: ``Backend.brokerage``) they are counted there and no graph is built for them.
 """
 
 from __future__ import annotations
@@ -185,10 +186,12 @@ def run_analysis(case, *, settings=None, filters=None, seed=0, measures=None, pr
     with step("party measures"):
         t = time.perf_counter()
         # the backend's measures frame, computed on the party graph K where it runs in process
+        in_server = None  # the backend that computed the measures, when it counts roles too
         if measures is None and backend is None:
             frame = kernel_measures(K, edges, value, settings=rs, seed=seed)
         else:
             if measures is None:
+                in_server = backend if callable(getattr(backend, "brokerage", None)) else None
                 measures = backend.measures(case, filters=filters, seed=seed, settings=settings,
                                             progress=progress, graph=PartyGraph(K, edges, value))
             frame = check_measures(measures, ids=ids)
@@ -238,7 +241,15 @@ def run_analysis(case, *, settings=None, filters=None, seed=0, measures=None, pr
         reach = frame[["fugitives_direct", "fugitives_within", "support_value", "supported_by",
                        "services", "services_received", "top_fugitive"]]
         bridging = frame[["other_groups", "outside_ties", "bridged"]]
-        gf, meta["brokerage_graph"] = _gf_roles(edges, sup, ids, memb, rs, K.row_codes)
+        if in_server is not None:
+            # counted in the database holding the case, on the same ties and partition
+            gf, meta["brokerage_graph"] = in_server.brokerage(
+                ids, memb, filters=filters, max_two_paths=rs.brokerage.max_two_paths,
+                settings=settings)
+            meta["brokerage_where"] = "server"
+        else:
+            gf, meta["brokerage_graph"] = _gf_roles(edges, sup, ids, memb, rs, K.row_codes)
+            meta["brokerage_where"] = "in process"
         timings["support_brokerage_s"] = _lap(t)
 
     with step("scores"):

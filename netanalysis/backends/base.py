@@ -258,6 +258,34 @@ class Neo4jBackend(Backend):
         self._note = f"neo4j: {note}"
         return m
 
+    def brokerage(self, ids, groups, *, filters=None, max_two_paths=None, settings=None):
+        """Return the Gould-Fernandez role counts, counted in the server that holds the case.
+
+        Parameters
+        ----------
+        ids : sequence of str
+            Party ids, in the order of the rows returned.
+        groups : sequence of int
+            The group of each of `ids`.
+        filters : dict, optional
+        max_two_paths : int, optional
+        settings : Settings, optional
+
+        Returns
+        -------
+        roles : DataFrame
+        label : str
+            See :func:`netanalysis.backends.neo4j.brokerage.neo4j_brokerage`.
+        """
+        from netanalysis.backends.neo4j.brokerage import neo4j_brokerage
+        from netanalysis.settings import load_settings
+
+        settings = settings or load_settings()
+        conn = self._connection(settings)
+        kw = {k: conn.get(k) for k in ("uri", "user", "password", "database")}
+        return neo4j_brokerage(ids, groups, filters=filters, max_two_paths=max_two_paths,
+                               settings=settings, **kw)
+
     def describe(self):
         return self._note
 

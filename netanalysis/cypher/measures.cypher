@@ -150,3 +150,135 @@ WHERE (a:Person OR a:Organization) AND (b:Person OR b:Organization) AND a.id < b
            AND ($until IS NULL OR r.start IS NULL OR r.start <= $until + '~')))
 RETURN a.id AS source, b.id AS target,
        sum(coalesce(r.weight, 1.0) * coalesce(r.confidence, 0.5)) AS strength
+
+// name: circle_group_ties
+// The tie counts a partition's splits are tested on (rank.communities.circle_split_alpha):
+// for the partition $groups (party id -> group, the support circle), the tied pairs of
+// parties counted by the groups of their two ends (low <= high; low = high: inside a group).
+UNWIND keys($groups) AS cid
+MATCH (a:Node {id: cid})-[r]-(b:Node)
+WHERE (b:Person OR b:Organization) AND a.id < b.id AND $groups[b.id] IS NOT NULL
+  AND ($types IS NULL OR type(r) IN $types)
+  AND ($min_confidence IS NULL OR coalesce(r.confidence, 0.5) >= $min_confidence)
+  AND ($include_inferred OR NOT coalesce(r.inferred, false))
+  AND (($since IS NULL AND $until IS NULL)
+       OR (r.start IS NULL AND r.end IS NULL AND $keep_undated)
+       OR ((r.start IS NOT NULL OR r.end IS NOT NULL)
+           AND ($since IS NULL OR r.end IS NULL OR r.end + '~' >= $since)
+           AND ($until IS NULL OR r.start IS NULL OR r.start <= $until + '~')))
+WITH DISTINCT a, b
+WITH $groups[a.id] AS ga, $groups[b.id] AS gb
+WITH CASE WHEN ga <= gb THEN ga ELSE gb END AS low,
+     CASE WHEN ga <= gb THEN gb ELSE ga END AS high
+RETURN low, high, count(*) AS ties
+
+// name: gf_two_path_cost
+// What the Gould-Fernandez roles would cost (netanalysis.analyze.run, rank.brokerage
+// .max_two_paths): the sum over parties of in-degree x out-degree counted per tie, on the
+// support ties alone (`support`: supplier -> receiver) and with the communication ties
+// ($communication, read both ways) of the parties of the support network ($inside: id ->
+// true) added; `communication` counts those ties (each seen from both ends). Only the
+// parties of the support network and their communication contacts are visited.
+UNWIND keys($inside) AS cid
+MATCH (x:Node {id: cid})
+OPTIONAL MATCH (x)-[r]-(w:Node)
+WHERE (w:Person OR w:Organization) AND w <> x AND type(r) IN $communication
+  AND ($types IS NULL OR type(r) IN $types)
+  AND ($min_confidence IS NULL OR coalesce(r.confidence, 0.5) >= $min_confidence)
+  AND ($include_inferred OR NOT coalesce(r.inferred, false))
+  AND (($since IS NULL AND $until IS NULL)
+       OR (r.start IS NULL AND r.end IS NULL AND $keep_undated)
+       OR ((r.start IS NOT NULL OR r.end IS NOT NULL)
+           AND ($since IS NULL OR r.end IS NULL OR r.end + '~' >= $since)
+           AND ($until IS NULL OR r.start IS NULL OR r.start <= $until + '~')))
+WITH collect(DISTINCT x) + collect(DISTINCT w) AS found
+UNWIND found AS v
+WITH DISTINCT v
+MATCH (v)-[r]-(w:Node)
+WHERE (w:Person OR w:Organization) AND v <> w
+  AND (type(r) IN $support OR (type(r) IN $communication
+                               AND ($inside[v.id] IS NOT NULL OR $inside[w.id] IS NOT NULL)))
+  AND ($types IS NULL OR type(r) IN $types)
+  AND ($min_confidence IS NULL OR coalesce(r.confidence, 0.5) >= $min_confidence)
+  AND ($include_inferred OR NOT coalesce(r.inferred, false))
+  AND (($since IS NULL AND $until IS NULL)
+       OR (r.start IS NULL AND r.end IS NULL AND $keep_undated)
+       OR ((r.start IS NOT NULL OR r.end IS NOT NULL)
+           AND ($since IS NULL OR r.end IS NULL OR r.end + '~' >= $since)
+           AND ($until IS NULL OR r.start IS NULL OR r.start <= $until + '~')))
+WITH v,
+     sum(CASE WHEN type(r) IN $support AND endNode(r) = v THEN 1 ELSE 0 END) AS sin,
+     sum(CASE WHEN type(r) IN $support AND startNode(r) = v THEN 1 ELSE 0 END) AS sout,
+     sum(CASE WHEN type(r) IN $support THEN 0 ELSE 1 END) AS comm
+RETURN sum(sin * sout) AS support, sum((sin + comm) * (sout + comm)) AS with_communication,
+       sum(comm) AS communication
+
+// name: gf_roles
+// Gould-Fernandez brokerage counts (netanalysis.analyze.brokerage_roles) for the partition
+// $groups (party id -> group) on the arcs the embedded backend uses: every support tie
+// ($support) from supplier to receiver and, when $with_communication, every communication
+// tie ($communication) with an end in the support network ($inside: id -> true) both ways.
+// For each broker v, every open two-path a -> v -> c (a <> c, no arc a -> c) over distinct
+// neighbours counts once, in the role given by the groups of a, v and c. One row per broker
+// with a role. Only the parties with an arc (the support network and, with the
+// communication ties, its contacts) are visited.
+UNWIND keys($inside) AS cid
+MATCH (x:Node {id: cid})
+OPTIONAL MATCH (x)-[r]-(w:Node)
+WHERE $with_communication AND (w:Person OR w:Organization) AND w <> x AND type(r) IN $communication
+  AND ($types IS NULL OR type(r) IN $types)
+  AND ($min_confidence IS NULL OR coalesce(r.confidence, 0.5) >= $min_confidence)
+  AND ($include_inferred OR NOT coalesce(r.inferred, false))
+  AND (($since IS NULL AND $until IS NULL)
+       OR (r.start IS NULL AND r.end IS NULL AND $keep_undated)
+       OR ((r.start IS NOT NULL OR r.end IS NOT NULL)
+           AND ($since IS NULL OR r.end IS NULL OR r.end + '~' >= $since)
+           AND ($until IS NULL OR r.start IS NULL OR r.start <= $until + '~')))
+WITH collect(DISTINCT x) + collect(DISTINCT w) AS found
+UNWIND found AS v
+WITH DISTINCT v
+CALL {
+  WITH v
+  MATCH (v)-[r]-(w:Node)
+  WHERE (w:Person OR w:Organization) AND w <> v
+    AND (type(r) IN $support
+         OR ($with_communication AND type(r) IN $communication
+             AND ($inside[v.id] IS NOT NULL OR $inside[w.id] IS NOT NULL)))
+    AND ($types IS NULL OR type(r) IN $types)
+    AND ($min_confidence IS NULL OR coalesce(r.confidence, 0.5) >= $min_confidence)
+    AND ($include_inferred OR NOT coalesce(r.inferred, false))
+    AND (($since IS NULL AND $until IS NULL)
+         OR (r.start IS NULL AND r.end IS NULL AND $keep_undated)
+         OR ((r.start IS NOT NULL OR r.end IS NOT NULL)
+             AND ($since IS NULL OR r.end IS NULL OR r.end + '~' >= $since)
+             AND ($until IS NULL OR r.start IS NULL OR r.start <= $until + '~')))
+  WITH w, NOT type(r) IN $support AS both, endNode(r) = v AS incoming
+  RETURN collect(DISTINCT CASE WHEN both OR incoming THEN w END) AS ins,
+         collect(DISTINCT CASE WHEN both OR NOT incoming THEN w END) AS outs
+}
+WITH v, ins, outs
+WHERE size(ins) > 0 AND size(outs) > 0
+UNWIND ins AS a
+UNWIND outs AS c
+WITH v, a, c
+WHERE a <> c AND NOT EXISTS {
+  MATCH (a)-[r]-(c)
+  WHERE ((type(r) IN $support AND startNode(r) = a)
+         OR ($with_communication AND type(r) IN $communication
+             AND ($inside[a.id] IS NOT NULL OR $inside[c.id] IS NOT NULL)))
+    AND ($types IS NULL OR type(r) IN $types)
+    AND ($min_confidence IS NULL OR coalesce(r.confidence, 0.5) >= $min_confidence)
+    AND ($include_inferred OR NOT coalesce(r.inferred, false))
+    AND (($since IS NULL AND $until IS NULL)
+         OR (r.start IS NULL AND r.end IS NULL AND $keep_undated)
+         OR ((r.start IS NOT NULL OR r.end IS NOT NULL)
+             AND ($since IS NULL OR r.end IS NULL OR r.end + '~' >= $since)
+             AND ($until IS NULL OR r.start IS NULL OR r.start <= $until + '~')))
+}
+WITH v, $groups[v.id] AS gv, $groups[a.id] AS ga, $groups[c.id] AS gc
+RETURN v.id AS id,
+       sum(CASE WHEN ga = gv AND gc = gv THEN 1 ELSE 0 END) AS coordinator,
+       sum(CASE WHEN ga <> gv AND ga = gc THEN 1 ELSE 0 END) AS itinerant,
+       sum(CASE WHEN ga = gv AND gc <> gv THEN 1 ELSE 0 END) AS representative,
+       sum(CASE WHEN ga <> gv AND gc = gv THEN 1 ELSE 0 END) AS gatekeeper,
+       sum(CASE WHEN ga <> gv AND gc <> gv AND ga <> gc THEN 1 ELSE 0 END) AS liaison

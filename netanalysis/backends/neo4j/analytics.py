@@ -12,7 +12,14 @@
   ``rank.betweenness.exact_max_nodes`` parties, sampled from ``rank.betweenness.sample``
   seeded sources above), Leiden (or Louvain) communities, the support ties and their circle
   partitioned again on their own projection as the ranking does
-  (``rank.communities.graph: support_circle``), and weakly connected components.
+  (``rank.communities.graph: support_circle``), and weakly connected components;
+- the circle's splits tested for significance (``rank.communities.circle_split_alpha``) on
+  the tie counts inside and between its groups, aggregated in Cypher
+  (``circle_group_ties``: one row per pair of adjacent groups) and merged by
+  :func:`~netanalysis.analyze.communities.merge_group_splits`, as the embedded backend
+  merges them on its graph. GDS has no surprise or CPM objective: the circle is partitioned
+  by Leiden's modularity whatever ``rank.communities.circle_objective`` says (``attrs``
+  name it).
 
 Only result columns come back (one row per party, and the (party, fugitive) pairs of the
 support frontier while it is searched); the graph is never pulled. Scores follow networkx's
@@ -45,7 +52,7 @@ import uuid
 import numpy as np
 import pandas as pd
 
-from netanalysis.analyze.communities import circle_resolution, renumber
+from netanalysis.analyze.communities import circle_resolution, merge_group_splits, renumber
 from netanalysis.analyze.measures import (
     MEASURE_COLUMNS,
     check_measures,
@@ -354,13 +361,20 @@ def _gds_measures(s, fp, ids, core, seed, k, community, g, rs):
             res_c = circle_resolution(m_c, resolution=float(com.circle_resolution),
                                       reference_ties=com.circle_reference_ties)
             inner = _communities(s, sub, int(cp["relationships"]), community, seed, res_c, circle)
+            if com.circle_split_alpha is not None:
+                inner = _tested_splits(s, fp, inner.reindex(circle), com.circle_split_alpha)
             # as circle_membership: the whole-graph groups outside, the circle's inside
             raw = memb.reindex(ids).to_numpy(np.int64) + len(circle)
             pos = pd.Index(ids).get_indexer(circle)
             raw[pos] = inner.reindex(circle).to_numpy(np.int64)
             memb = pd.Series(raw, index=ids)
+            how = f"gds {community}, modularity, resolution {res_c:.3g}"
+            if com.circle_objective != "modularity":
+                how += f"; circle_objective {com.circle_objective} has no GDS counterpart"
+            if com.circle_split_alpha is not None:
+                how += f"; splits kept when significant at {com.circle_split_alpha:g}"
             attrs["communities_circle"] = (f"support ties and their circle ({m_c:,} ties) "
-                                           f"partitioned apart in gds (resolution {res_c:.3g})")
+                                           f"partitioned apart ({how})")
         cols["community"] = memb
         cols["component"] = _stream(s, "gds_wcc_stream", "component", graph=name)
     except nx_exc.Neo4jError as exc:
@@ -398,6 +412,29 @@ def _communities(s, graph, relationships, community, seed, resolution, ids):
     else:
         got = _stream(s, "gds_louvain_stream", "community", graph=graph)
     return pd.Series(got).astype(np.int64)
+
+
+def _tested_splits(s, fp, labels, alpha):
+    """`labels` (a Series keyed by id) with the splits that are not significant merged.
+
+    The server counts the tied pairs inside and between the groups (``circle_group_ties``);
+    :func:`~netanalysis.analyze.communities.merge_group_splits` tests the splits on those
+    counts, as the embedded backend does on its graph. Only one row per pair of adjacent
+    groups comes back.
+    """
+    codes, uniq = pd.factorize(labels.to_numpy(np.int64), sort=True)
+    groups = {str(i): int(c) for i, c in zip(labels.index, codes)}
+    sizes = np.bincount(codes, minlength=len(uniq))
+    inner = np.zeros(len(uniq), dtype=np.int64)
+    between = {}
+    for r in queries.run(s, "circle_group_ties", groups=groups, **fp):
+        lo, hi, ties = int(r["low"]), int(r["high"]), int(r["ties"])
+        if lo == hi:
+            inner[lo] += ties
+        else:
+            between[(lo, hi)] = ties
+    root = merge_group_splits(sizes.tolist(), inner.tolist(), between, alpha=alpha)
+    return pd.Series(root[codes].astype(np.int64), index=labels.index)
 
 
 def _stream(s, name, column, **params):
