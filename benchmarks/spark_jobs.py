@@ -126,7 +126,10 @@ def main(argv=None):
                 cmd = [sys.executable, __file__, "--worker", str(cores), tmp, "--sizes",
                        *[str(n) for n in args.sizes], "--driver-memory", args.driver_memory] + \
                     (["--profile"] if args.profile else [])
-                out = subprocess.run(cmd, capture_output=True, text=True, check=False, env=env)
+                # Spark's Python workers start in the driver's folder and import from it before
+                # PYTHONPATH: run in the other checkout's folder, or its driver and workers mix trees
+                out = subprocess.run(cmd, capture_output=True, text=True, check=False, env=env,
+                                     cwd=str(Path(tree).resolve()) if tree else None)
                 label = f"local[{cores}]" + (" before" if tree else "")
                 if out.returncode:
                     print(f"Spark {label} failed:\n{out.stderr[-3000:]}")

@@ -105,7 +105,10 @@ def main():
                 out = subprocess.run([sys.executable, __file__, "--worker", eng, str(folder),
                                       "--cores", str(args.cores), "--driver-memory", args.driver_memory]
                                      + (["--profile"] if args.profile else []),
-                                     capture_output=True, text=True, check=False, env=env)
+                                     capture_output=True, text=True, check=False, env=env,
+                                     # Spark's Python workers start in the driver's folder and import from
+                                     # it before PYTHONPATH: the other checkout's folder, or they mix trees
+                                     cwd=str(Path(tree).resolve()) if tree else None)
                 label = eng + (" before" if tree else "")
                 if out.returncode:
                     print(f"{legs:>9,} {label:>14} failed:\n{out.stderr[-3000:]}")
