@@ -26,18 +26,27 @@ At the end it fits ``t0`` and ``r`` by least squares over every Spark run (``t``
 larger tables and clusters (an extrapolation: see docs/spark.md for its caveats). The load
 average is printed before and after each run: the machine may be shared.
 
+Each number of cores runs in its own process (its own JVM); the CPU seconds are those of
+that process and its live descendants (JVM, Python workers). ``--before CHECKOUT`` runs the
+same Spark legs first with netanalysis imported from another checkout and checks that the
+ties are identical; ``--profile`` prints the jobs, stages and tasks of each run.
+
 Usage::
 
     python benchmarks/spark_jobs.py                              # 1M, 3M, 10M legs
     python benchmarks/spark_jobs.py --sizes 100000 300000 1000000 --cores 1 2
+    python benchmarks/spark_jobs.py --sizes 100000 --cores 2 --before /work/main --profile
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib.util
+import json
 import math
 import os
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -52,14 +61,28 @@ def _travel_table(rows, seed):
     return mod._travel_table(rows, seed)
 
 
-def _session(cores, memory):
-    from pyspark.sql import SparkSession
-    s = (SparkSession.builder.master(f"local[{cores}]").appName("netanalysis-bench")
-         .config("spark.sql.shuffle.partitions", str(max(4, 4 * cores)))
-         .config("spark.ui.enabled", "false").config("spark.driver.memory", memory)
-         .config("spark.sql.execution.arrow.pyspark.enabled", "true").getOrCreate())
-    s.sparkContext.setLogLevel("ERROR")
-    return s
+def _session(cores, memory, events=None):
+    from netanalysis.engines.spark.session import spark_session
+    conf = {"spark.sql.shuffle.partitions": str(max(4, 4 * cores)), "spark.driver.memory": memory}
+    if events is not None:
+        conf.update({"spark.eventLog.enabled": "true", "spark.eventLog.dir": str(events),
+                     "spark.eventLog.compress": "false"})
+    return spark_session(f"local[{cores}]", app_name="netanalysis-bench", conf=conf)
+
+
+def _tree_cpu():
+    """CPU seconds (user + system) of this process and its live descendants (the JVM, the
+    Python daemon and its workers); workers that ended before the call are not counted."""
+    import psutil
+    me = psutil.Process()
+    total = 0.0
+    for p in [me] + me.children(recursive=True):
+        try:
+            t = p.cpu_times()
+            total += t.user + t.system
+        except psutil.Error:
+            pass
+    return total
 
 
 def main(argv=None):
@@ -68,44 +91,113 @@ def main(argv=None):
     ap.add_argument("--cores", type=int, nargs="*", default=[1, 2])
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--driver-memory", default="3g")
+    ap.add_argument("--before", metavar="CHECKOUT",
+                    help="also run each Spark leg with netanalysis imported from this checkout, first "
+                         "(the same-run baseline of a change); its ties must be identical")
+    ap.add_argument("--profile", action="store_true",
+                    help="print the Spark jobs, stages and tasks of each run (from the event log)")
+    ap.add_argument("--worker", nargs=2, metavar=("CORES", "FOLDER"), help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     import warnings
     warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas")
-    from netanalysis.engines.spark.infer import infer_links_spark
+    if args.worker:
+        return _worker(args)
     from netanalysis.model.case import Case
     from netanalysis.resolve.infer import co_travel_links
     print(f"netanalysis Spark co-travel benchmark ({os.cpu_count()} CPUs, load "
-          f"{os.getloadavg()[0]:.1f}); generator: benchmarks/resolve.py _travel_table, seed {args.seed}")
-    settings = {"types": ["co_travel"]}
+          f"{os.getloadavg()}); generator: benchmarks/resolve.py _travel_table, seed {args.seed}")
     with tempfile.TemporaryDirectory(prefix="netanalysis-spark-bench-") as tmp:
         data = {}
         for n in args.sizes:
             tr = _travel_table(n, args.seed)
             path = os.path.join(tmp, f"travel_{n}.parquet")
             tr.to_parquet(path, index=False)
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.process_time()
             ties = co_travel_links(Case(tables={"travel": tr}))
             data[n] = (path, len(tr), time.perf_counter() - t, len(ties))
-            print(f"{len(tr):>11,} legs  DuckDB          {data[n][2]:7.1f} s  "
-                  f"{len(tr) / data[n][2]:10,.0f} legs/s  {len(ties):,} ties")
+            print(f"{len(tr):>11,} legs  DuckDB          {data[n][2]:7.1f} s  cpu {time.process_time() - c:6.1f} s  "
+                  f"{len(tr) / data[n][2]:10,.0f} legs/s  {len(ties):,} ties", flush=True)
             del tr
         runs = []
         for cores in args.cores:
-            spark = _session(cores, args.driver_memory)
-            for n in args.sizes:
-                path, rows, t_duck, n_duck = data[n]
-                load0 = os.getloadavg()[0]
-                t = time.perf_counter()
-                ties = infer_links_spark(spark, {"travel": spark.read.parquet(path)}, settings=settings)
-                dt = time.perf_counter() - t
-                runs.append((rows, cores, dt))
-                print(f"{rows:>11,} legs  Spark local[{cores}] {dt:7.1f} s  {rows / dt:10,.0f} legs/s  "
-                      f"{rows / dt / cores:10,.0f} legs/s/core  x{dt / t_duck:.1f} DuckDB's time  "
-                      f"{len(ties):,} ties{'' if len(ties) == n_duck else ' (DuckDB: %d!)' % n_duck}  "
-                      f"load {load0:.1f} -> {os.getloadavg()[0]:.1f}")
-            spark.stop()
+            before = {}
+            for tree in ([args.before] if args.before else []) + [None]:
+                env = dict(os.environ, PYTHONPATH=str(Path(tree).resolve())) if tree else None
+                cmd = [sys.executable, __file__, "--worker", str(cores), tmp, "--sizes",
+                       *[str(n) for n in args.sizes], "--driver-memory", args.driver_memory] + \
+                    (["--profile"] if args.profile else [])
+                # Spark's Python workers start in the driver's folder and import from it before
+                # PYTHONPATH: run in the other checkout's folder, or its driver and workers mix trees
+                out = subprocess.run(cmd, capture_output=True, text=True, check=False, env=env,
+                                     cwd=str(Path(tree).resolve()) if tree else None)
+                label = f"local[{cores}]" + (" before" if tree else "")
+                if out.returncode:
+                    print(f"Spark {label} failed:\n{out.stderr[-3000:]}")
+                    continue
+                for line in out.stdout.strip().splitlines():
+                    r = json.loads(line)
+                    n = r["n"]
+                    path, rows, t_duck, n_duck = data[n]
+                    dt = r["seconds"]
+                    if tree:
+                        before[n] = r
+                    else:
+                        runs.append((rows, cores, dt))
+                    print(f"{rows:>11,} legs  Spark {label:<15} {dt:7.1f} s  cpu {r['cpu']:6.1f} s  "
+                          f"{rows / dt:10,.0f} legs/s  {rows / dt / cores:10,.0f} legs/s/core  "
+                          f"x{dt / t_duck:.1f} DuckDB's time  {r['ties']:,} ties"
+                          f"{'' if r['ties'] == n_duck else ' (DuckDB: %d!)' % n_duck}  "
+                          f"load {r['load0']:.1f} -> {r['load1']:.1f}", flush=True)
+                    if r.get("profile"):
+                        print(r["profile"], flush=True)
+                    if not tree and n in before:
+                        b = before[n]
+                        print(f"{'':>13}vs before: {b['seconds'] / dt:.2f}x wall, {b['cpu'] / r['cpu']:.2f}x cpu; "
+                              f"ties identical (SHA-256): {'yes' if b['hash'] == r['hash'] else 'NO'}", flush=True)
     _report_fit(runs)
     return 0
+
+
+def _worker(args):
+    """The Spark runs of one number of cores in this process; one JSON line per size."""
+    import hashlib
+    import shutil
+
+    from netanalysis.engines.spark.infer import infer_links_spark
+
+    cores, folder = int(args.worker[0]), args.worker[1]
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # a checkout whose session does not set it
+    events = Path(tempfile.mkdtemp(prefix="spark_events_")) if args.profile else None
+    spark = _session(cores, args.driver_memory, events)
+    spark.range(10).count()
+    settings = {"types": ["co_travel"]}
+    out = []
+    for n in args.sizes:
+        load0, cpu0 = os.getloadavg()[0], _tree_cpu()
+        t, wall0 = time.perf_counter(), time.time() * 1000
+        ties = infer_links_spark(spark, {"travel": spark.read.parquet(os.path.join(folder, f"travel_{n}.parquet"))},
+                                 settings=settings)
+        dt, wall1 = time.perf_counter() - t, time.time() * 1000
+        key = ties.sort_values(["from_id", "to_id", "type"]).reset_index(drop=True)
+        out.append({"n": n, "seconds": dt, "cpu": _tree_cpu() - cpu0, "ties": len(ties), "load0": load0,
+                    "load1": os.getloadavg()[0], "window": (wall0, wall1),
+                    "hash": hashlib.sha256(key.to_csv(index=False).encode()).hexdigest()})
+    spark.stop()
+    if events is not None:
+        prof = _profile_fn()
+        for r in out:
+            r["profile"] = prof(events, r["seconds"], r["window"])
+        shutil.rmtree(events, ignore_errors=True)
+    for r in out:
+        print(json.dumps(r))
+    return 0
+
+
+def _profile_fn():
+    spec = importlib.util.spec_from_file_location("bench_spark_read", Path(__file__).with_name("spark_read.py"))
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod._profile
 
 
 def _fit(runs):

@@ -17,7 +17,8 @@ Printed per size and engine: rows read, seconds (Spark: the read alone, session 
 apart), rows/s, rows/s per core, the ratio to the embedded reader of the same run, the peak
 resident memory of the Python driver, and for Spark that of its JVM (in local mode the JVM is
 driver and executors at once; the Python workers of the executors are not counted). The rejects
-of every engine are checked equal to the embedded ones (the Parquet file's name aside).
+of every engine are checked equal to the embedded ones (the Parquet file's name aside). CPU
+seconds are those of the engine's process and its live descendants (JVM, Python workers).
 With ``--profile``, each Spark run also prints where its time went, from Spark's event log:
 the jobs, stages and tasks it launched, the seconds inside jobs (the rest is spent between
 them, on the driver), and the jobs and seconds of each kind of action (localCheckpoint,
@@ -65,7 +66,7 @@ def main():
     print(f"load average at start: {os.getloadavg()}; generator: cotravel_case seed 0, legs 1-50 a "
           f"person, 60 companions, multiline {args.multiline}, dirty {args.dirty}")
     print(f"{'legs':>9} {'engine':>14} {'rows':>9} {'s':>8} {'rows/s':>9} {'per core':>9} "
-          f"{'/embedded':>9} {'py MiB':>7} {'jvm MiB':>8} {'start s':>8} {'rejects':>7}")
+          f"{'/embedded':>9} {'cpu s':>7} {'py MiB':>7} {'jvm MiB':>8} {'start s':>8} {'rejects':>7}")
     root = Path(tempfile.mkdtemp(prefix="spark_read_"))
     try:
         for legs in [int(x) for x in args.legs.split(",")]:
@@ -104,7 +105,10 @@ def main():
                 out = subprocess.run([sys.executable, __file__, "--worker", eng, str(folder),
                                       "--cores", str(args.cores), "--driver-memory", args.driver_memory]
                                      + (["--profile"] if args.profile else []),
-                                     capture_output=True, text=True, check=False, env=env)
+                                     capture_output=True, text=True, check=False, env=env,
+                                     # Spark's Python workers start in the driver's folder and import from
+                                     # it before PYTHONPATH: the other checkout's folder, or they mix trees
+                                     cwd=str(Path(tree).resolve()) if tree else None)
                 label = eng + (" before" if tree else "")
                 if out.returncode:
                     print(f"{legs:>9,} {label:>14} failed:\n{out.stderr[-3000:]}")
@@ -118,7 +122,8 @@ def main():
                     before[eng] = r
                 elif eng in before:
                     same = r["tables"] == before[eng]["tables"] and r["rejects"] == before[eng]["rejects"]
-                    print(f"{'':>9} {eng:>14} vs before: {before[eng]['seconds'] / r['seconds']:.2f}x faster; "
+                    print(f"{'':>9} {eng:>14} vs before: {before[eng]['seconds'] / r['seconds']:.2f}x wall, "
+                          f"{before[eng]['cpu'] / r['cpu']:.2f}x cpu; "
                           f"tables and rejects identical (SHA-256): {'yes' if same else 'NO'}")
                     if not same:
                         raise SystemExit(f"{eng} gives other tables or rejects than {args.before}")
@@ -127,7 +132,8 @@ def main():
                 start = f"{r['start']:.1f}" if r.get("start") else "-"
                 print(f"{legs:>9,} {label:>14} {r['read']:>9,} {r['seconds']:>8.2f} "
                       f"{r['read'] / r['seconds']:>9,.0f} {r['read'] / r['seconds'] / args.cores:>9,.0f} "
-                      f"{ratio:>9} {r['py_mib']:>7.0f} {jvm:>8} {start:>8} {r['n_rejects']:>7,}", flush=True)
+                      f"{ratio:>9} {r['cpu']:>7.1f} {r['py_mib']:>7.0f} {jvm:>8} {start:>8} {r['n_rejects']:>7,}",
+                      flush=True)
                 if r.get("profile"):
                     print(r["profile"], flush=True)
     finally:
@@ -148,11 +154,12 @@ def _worker(args):
     if eng == "embedded":
         from netanalysis.ingest import load_case
 
-        t = time.perf_counter()
+        t, cpu0 = time.perf_counter(), _tree_cpu()
         c = load_case(folder)
-        res["seconds"] = time.perf_counter() - t
+        res["seconds"], res["cpu"] = time.perf_counter() - t, _tree_cpu() - cpu0
         rejects, counts = c.rejects, c.counts
     else:
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # a checkout whose session does not set it
         from netanalysis.engines.spark.read import read_case_spark
         from netanalysis.engines.spark.session import spark_session
 
@@ -178,11 +185,13 @@ def _worker(args):
                         pass
         th = threading.Thread(target=watch, daemon=True)
         th.start()
+        cpu0 = _tree_cpu()
         t, wall0 = time.perf_counter(), time.time() * 1000
         sc = read_case_spark(spark, folder)
         for df in sc.tables.values():
             df.count()
         res["seconds"], wall1 = time.perf_counter() - t, time.time() * 1000
+        res["cpu"] = _tree_cpu() - cpu0
         stop.set()
         th.join()
         res["jvm_mib"] = peak["jvm"] / 2 ** 20
@@ -202,6 +211,22 @@ def _worker(args):
     res["rejects"] = hashlib.sha256(rejects.to_csv(index=False).encode()).hexdigest()
     print(json.dumps(res))
     return None
+
+
+def _tree_cpu():
+    """CPU seconds (user + system) of this process and its live descendants (the JVM, the
+    Python daemon and its workers; workers that ended before the call are not counted)."""
+    import psutil
+
+    me = psutil.Process()
+    total = 0.0
+    for p in [me] + me.children(recursive=True):
+        try:
+            t = p.cpu_times()
+            total += t.user + t.system
+        except psutil.Error:
+            pass
+    return total
 
 
 def _profile(folder, seconds, window):

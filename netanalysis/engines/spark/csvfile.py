@@ -14,7 +14,10 @@ How
 Spark's text source splits the file into blocks (``spark.sql.files.maxPartitionBytes``; by
 default at most the file's size over the session's cores, so that every core reads a part) and
 reads each as *chunks*: the bytes between two ``\\n`` (a ``\\r`` before the ``\\n`` stays in the
-chunk). Two passes over the file, each one Spark job, and one job to collect the bad records:
+chunk). Two passes over the file: the first is one Spark job; the second is a lazy DataFrame
+(:func:`csv_plan`) that :func:`read_csv_spark` runs in one job that also collects the bad
+records, and that :func:`netanalysis.engines.spark.read.read_case_spark` runs in the job that
+validates the cells (the bad records come back with the problems):
 
 1. Each task decodes its chunks (UTF-8; a chunk that is not UTF-8 is read as Windows-1252 and
    marked, as the embedded reader does) and gives per block only a few numbers: its chunks,
@@ -33,8 +36,9 @@ chunk). Two passes over the file, each one Spark job, and one job to collect the
    :func:`netanalysis.ingest.read.read_records` (the embedded reader's own record rules). A
    quoted field that runs past the end of a block (a multi-line field cut by the split) is
    completed by grouping the pieces of that record by the line it starts on; only such
-   records move between tasks. The bad records and each task's count of rows come back in
-   one job.
+   records move between tasks (then, and only then, the parse is materialised, since it is
+   read twice). The bad records and each task's count of rows are rows of the same
+   DataFrame (``__kind`` 1 and 4), collected with the caller's results.
 
 Multi-line quoted fields are therefore supported at any position, across block boundaries
 included, and an unclosed quote reads as it does in the embedded reader (the record runs to
@@ -62,7 +66,8 @@ import pandas as pd
 from netanalysis.errors import InputError
 from netanalysis.ingest.read import decode_bytes, parse_csv_text, printable, read_csv_table, read_records
 
-__all__ = ["SparkRawTable", "read_csv_spark", "quote_state_after"]
+__all__ = ["SparkRawTable", "CsvPlan", "read_csv_spark", "csv_plan", "csv_notes", "split_conf",
+           "quote_state_after"]
 
 _END, _IN = 0, 1  # outside / inside a quoted field at the end of a chunk
 _CSV_LIMIT = 2 ** 31 - 1
@@ -202,6 +207,120 @@ def read_csv_spark(spark, path, header, *, split_bytes=None):
     >>> [b[:2] for b in t.bad], t.read
     ([(4, 'wrong number of fields: 1 fields, the header has 2')], 2)
     """
+    from netanalysis.engines.spark.session import pandas_interop
+
+    plan = csv_plan(spark, path, header, split_bytes=split_bytes)
+    if plan.bad is not None:  # read on the driver
+        return SparkRawTable(data=plan.frame.select(*[_q(n) for n in header.header], "__file", "__line"),
+                             bad=plan.bad, read=plan.read, encoding=plan.encoding, delimiter=plan.delimiter,
+                             file=plan.file, blocks=plan.blocks)
+    with pandas_interop(), split_conf(spark, plan.split):
+        parsed = plan.frame.localCheckpoint()
+        # one job brings back what is not a row: the bad records, a csv error, and per task
+        # output the number of its rows (kind 4, in __line)
+        notes = parsed.where("__kind <> 0").select("__kind", "__line", "__bp", "__bv", "__bk").collect()
+    bad, nrows = csv_notes(notes, plan.path)
+    data = parsed.where("__kind = 0").select(*[_q(n) for n in header.header], "__file", "__line")
+    return SparkRawTable(data=data, bad=bad, read=nrows + len(bad), encoding=plan.encoding,
+                         delimiter=plan.delimiter, file=plan.file, blocks=plan.blocks)
+
+
+@dataclass
+class CsvPlan:
+    """A CSV file's parse as a lazy Spark DataFrame, for a caller that runs it in its own job.
+
+    Parameters
+    ----------
+    frame : pyspark.sql.DataFrame
+        One string column per header name, ``__file``, ``__line`` and the kind of each row in
+        ``__kind``: 0 a record aligned with the header; 1 a bad record (``__line``, problem in
+        ``__bp``, value in ``__bv``, first cells in ``__bk``); 3 a csv error (message in
+        ``__bp``); 4 per task, its number of aligned records (in ``__line``).
+    split : int or None
+        The ``spark.sql.files.maxPartitionBytes`` to hold (:func:`split_conf`) while `frame`
+        is computed: Spark splits the file when the job runs, not when the plan is made.
+    encoding, delimiter, file : str
+        As detected; the name rejects show.
+    blocks : int
+        Blocks the file was cut into (one task each).
+    path : Path
+        The file.
+    bad, read : list and int, or None
+        Set only for a file read on the driver (UTF-16, UTF-32): its bad records and its
+        records read; `frame` then holds its aligned records only.
+
+    See Also
+    --------
+    csv_plan : makes one.
+    csv_notes : reads the rows of kinds 1, 3 and 4 once collected.
+
+    Examples
+    --------
+    >>> CsvPlan(frame=None, split=None, encoding="utf-8", delimiter=",", file="t.csv", blocks=0,
+    ...         path=Path("t.csv")).bad is None
+    True
+    """
+
+    frame: object
+    split: object
+    encoding: str
+    delimiter: str
+    file: str
+    blocks: int
+    path: Path
+    bad: list = None
+    read: int = None
+
+
+def csv_plan(spark, path, header, *, split_bytes=None):
+    """Return the parse of a CSV file as a lazy Spark DataFrame (:class:`CsvPlan`).
+
+    The first pass (per block: lines, quote states, encoding; one Spark job) runs here; the
+    parse itself runs in whatever job the caller starts on ``plan.frame``, inside
+    ``split_conf(spark, plan.split)``, so that a caller can parse and validate in one job and
+    collect the bad records with its own results (:func:`netanalysis.engines.spark.read.read_case_spark`).
+
+    Parameters
+    ----------
+    spark : pyspark.sql.SparkSession
+        A classic or Spark Connect session.
+    path : str or Path
+        The CSV file.
+    header : netanalysis.ingest.read.RawTable
+        Its header, from :func:`netanalysis.ingest.read.read_header`.
+    split_bytes : int, optional
+        As for :func:`read_csv_spark`.
+
+    Returns
+    -------
+    CsvPlan
+
+    Raises
+    ------
+    InputError
+        As :func:`read_csv_spark` (a csv error is raised by :func:`csv_notes`).
+
+    See Also
+    --------
+    read_csv_spark : the plan run and its notes collected.
+
+    Examples
+    --------
+    >>> import pytest, tempfile
+    >>> from netanalysis.engines.spark.session import spark_available, spark_session
+    >>> from netanalysis.ingest.read import read_header
+    >>> ok, why = spark_available()
+    >>> if not ok:
+    ...     pytest.skip(why)
+    >>> p = Path(tempfile.mkdtemp()) / "persons.csv"
+    >>> _ = p.write_text("id,name\\nP1,Ana\\nP2\\n", encoding="utf-8")
+    >>> spark = spark_session("local[2]")
+    >>> plan = csv_plan(spark, p, read_header(p))
+    >>> with split_conf(spark, plan.split):
+    ...     rows = plan.frame.where("__kind < 2").select("__kind", "__line", "id").collect()
+    >>> sorted(tuple(r) for r in rows)
+    [(0, 2, 'P1'), (1, 3, None)]
+    """
     from pyspark.sql import functions as F
 
     from netanalysis.engines.spark.session import pandas_interop
@@ -211,8 +330,8 @@ def read_csv_spark(spark, path, header, *, split_bytes=None):
     if enc in ("utf-16", "utf-32"):  # not splittable by bytes: the embedded reader on the driver
         return _on_driver(spark, src, header)
     key_pos = len(names)  # cells of bad records kept up to the last column (the key is among them)
-    with pandas_interop(), _split_conf(spark, split_bytes if split_bytes is not None else
-                                       _default_split(spark, src)):
+    split = split_bytes if split_bytes is not None else _default_split(spark, src)
+    with pandas_interop(), split_conf(spark, split):
         blocks = _summaries(spark, src, "utf-8", delim)
         nbad = sum(b["n_bad"] for b in blocks)
         if any(b["nul"] for b in blocks):
@@ -237,33 +356,88 @@ def read_csv_spark(spark, path, header, *, split_bytes=None):
             starts[int(blocks[-1]["__block"])]["final_newline"] = True
         fn = functools.partial(_decode_parse, enc, names, delim, int(header.header_line), starts, key_pos,
                                bool(nbad))
-        parsed = _text(spark, src).mapInPandas(fn, _parsed_ddl(names)).localCheckpoint()
+        parsed = _text(spark, src).mapInPandas(fn, _parsed_ddl(names))
         if starts and any(s["open"] is not None for s in starts.values()):
+            # records cut by a block boundary: the parse is read twice (its pieces are grouped
+            # by the line their record starts on), so it is materialised once here
+            parsed = parsed.localCheckpoint()
             fn2 = functools.partial(_parse_spill, names, delim, int(header.header_line), key_pos)
             joined = parsed.where("__kind = 2").groupBy("__key").applyInPandas(fn2, _parsed_ddl(names)) \
                 .localCheckpoint()
             parsed = parsed.where("__kind <> 2").unionByName(joined)
-        # one job brings back what is not a row: the bad records, a csv error, and per task
-        # output the number of its rows (kind 4, in __line)
-        notes = parsed.where("__kind <> 0").select("__kind", "__line", "__bp", "__bv", "__bk").collect()
-        errors = sorted((r for r in notes if r["__kind"] == 3), key=lambda r: r["__line"])
-        if errors:
-            raise InputError(f"not a readable CSV file: {printable(errors[0]['__bp'])}", file=src,
-                             line=int(errors[0]["__line"]))
-        bad_rows = [r for r in notes if r["__kind"] == 1]
-        nrows = sum(int(r["__line"]) for r in notes if r["__kind"] == 4)
-        data = parsed.where("__kind = 0").select(*[_q(n) for n in names], F.lit(src.name).alias("__file"),
-                                                 "__line")
-    bad = sorted(((int(r["__line"]), r["__bp"], r["__bv"], list(r["__bk"] or [])) for r in bad_rows),
-                 key=lambda b: b[0])
-    return SparkRawTable(data=data, bad=bad, read=nrows + len(bad), encoding=enc, delimiter=delim,
-                         file=src.name, blocks=len(blocks))
+    frame = parsed.select(*[_q(n) for n in names], F.lit(src.name).alias("__file"), "__line", "__kind",
+                          "__bp", "__bv", "__bk")
+    return CsvPlan(frame=frame, split=split, encoding=enc, delimiter=delim, file=src.name,
+                   blocks=len(blocks), path=src)
+
+
+def csv_notes(notes, path):
+    """Return the bad records and the aligned records' count from the rows of kinds 1, 3, 4.
+
+    Parameters
+    ----------
+    notes : iterable of Row or dict
+        Rows of a :class:`CsvPlan` frame with ``__kind`` 1, 3 or 4 (``__line``, ``__bp``,
+        ``__bv``, ``__bk``); rows of other kinds are ignored.
+    path : Path
+        The file, named by the error.
+
+    Returns
+    -------
+    bad : list of tuple
+        ``(line, problem, value, cells)`` in line order.
+    aligned : int
+        Records aligned with the header.
+
+    Raises
+    ------
+    InputError
+        A csv error (kind 3): the first one, with its line.
+
+    See Also
+    --------
+    csv_plan
+
+    Examples
+    --------
+    >>> notes = [{"__kind": 4, "__line": 5, "__bp": None, "__bv": None, "__bk": None},
+    ...          {"__kind": 1, "__line": 3, "__bp": "wrong", "__bv": "x", "__bk": ["P1"]}]
+    >>> csv_notes(notes, Path("t.csv"))
+    ([(3, 'wrong', 'x', ['P1'])], 5)
+    """
+    notes = list(notes)
+    errors = sorted((r for r in notes if r["__kind"] == 3), key=lambda r: r["__line"])
+    if errors:
+        raise InputError(f"not a readable CSV file: {printable(errors[0]['__bp'])}", file=path,
+                         line=int(errors[0]["__line"]))
+    nrows = sum(int(r["__line"]) for r in notes if r["__kind"] == 4)
+    bad = sorted(((int(r["__line"]), r["__bp"], r["__bv"], list(r["__bk"] or [])) for r in notes
+                  if r["__kind"] == 1), key=lambda b: b[0])
+    return bad, nrows
 
 
 # ---------------------------------------------------------------- jobs
 
-class _split_conf:
-    """Set ``spark.sql.files.maxPartitionBytes`` for the reads inside (restored after)."""
+class split_conf:
+    """Context: ``spark.sql.files.maxPartitionBytes`` set to `n` for the jobs inside, restored after
+    (nothing is set when `n` is None).
+
+    Parameters
+    ----------
+    spark : pyspark.sql.SparkSession
+        The session.
+    n : int or None
+        Bytes per task.
+
+    See Also
+    --------
+    csv_plan : gives the `n` its frame is to be computed under.
+
+    Examples
+    --------
+    >>> with split_conf(None, None):
+    ...     pass
+    """
 
     def __init__(self, spark, n):
         self.spark, self.n, self.old = spark, n, None
@@ -396,14 +570,20 @@ def _ends_with_newline(src):
 
 
 def _on_driver(spark, src, header):
+    """A :class:`CsvPlan` of a file read by the embedded reader on the driver (its aligned
+    records in Spark, as kind 0; its bad records and count on the plan)."""
     t = read_csv_table(src)
     pdf = t.data.copy()
     pdf["__file"] = t.file
     pdf["__line"] = t.lines.astype("int64")
     ddl = ", ".join([f"{_q(n)} string" for n in t.header] + ["__file string", "__line long"])
     data = spark.createDataFrame(pdf, ddl) if len(pdf) else spark.createDataFrame([], ddl)
-    return SparkRawTable(data=data, bad=list(t.bad), read=t.read, encoding=t.encoding,
-                         delimiter=t.delimiter, file=t.file)
+    from pyspark.sql import functions as F
+
+    frame = data.select("*", F.lit(0).cast("int").alias("__kind"), F.lit(None).cast("string").alias("__bp"),
+                        F.lit(None).cast("string").alias("__bv"), F.lit(None).cast("array<string>").alias("__bk"))
+    return CsvPlan(frame=frame, split=None, encoding=t.encoding, delimiter=t.delimiter, file=t.file, blocks=0,
+                   path=src, bad=list(t.bad), read=t.read)
 
 
 # ---------------------------------------------------------------- task bodies

@@ -38,7 +38,7 @@ import pandas as pd
 
 from netanalysis.errors import InputError, SchemaError
 from netanalysis.ingest.load import SELF_LINK, IngestCountError, id_namespace, whole_table_message
-from netanalysis.engines.spark.csvfile import read_csv_spark
+from netanalysis.engines.spark.csvfile import csv_notes, csv_plan, split_conf
 from netanalysis.ingest.read import normalize_header, printable, read_header
 from netanalysis.ingest.validate import Problems, TableOptions, convert_column, normalize_id
 from netanalysis.model.case import REJECT_COLUMNS, empty_rejects
@@ -314,8 +314,10 @@ def _check_columns(kind, header, src):
 
 
 def _raw_frame(spark, src, header, split_bytes=None):
-    """The raw cells as a Spark DataFrame of strings plus ``__file``, ``__line``; and the
-    CSV table's bad records, read count, encoding and delimiter."""
+    """The raw cells as a lazy Spark DataFrame of strings plus ``__file``, ``__line`` (a CSV
+    file's also ``__kind``, ``__bp``, ``__bv``, ``__bk``: its bad records and counts, see
+    :class:`~netanalysis.engines.spark.csvfile.CsvPlan`); and the CSV file's plan (None for
+    Parquet)."""
     from pyspark.sql import functions as F
 
     display, names, _, fmt, head = header
@@ -327,19 +329,22 @@ def _raw_frame(spark, src, header, split_bytes=None):
         fname = F.lit(display) if single else F.concat(F.lit(display + "/"), F.col("_metadata.file_name"))
         raw = df.select(*cols, fname.alias("__file"),
                         (F.col("_metadata.row_index") + F.lit(2)).cast("long").alias("__line"))
-        return raw, [], None, None, None
-    t = read_csv_spark(spark, src, head, split_bytes=split_bytes)
-    return t.data, t.bad, t.read, t.encoding, t.delimiter
+        return raw, None
+    plan = csv_plan(spark, src, head, split_bytes=split_bytes)
+    return plan.frame, plan
 
 
 def _read_kind(spark, kind, src, header, phone_region, registry, split_bytes=None):
-    """Validate one file in Spark: two jobs (the problems, the count of rows taken), plus a
-    count of the rows read for Parquet."""
+    """Validate one file in Spark: the parse (CSV) and the validation in one job, then the
+    problems with the bad records and counts (materialised, one job collects them), the rows
+    taken (materialised and counted)."""
     from pyspark.sql import Window
     from pyspark.sql import functions as F
 
     display, names, _, fmt, _ = header
-    raw, bad_records, nread, encoding, delimiter = _raw_frame(spark, src, header, split_bytes)
+    raw, plan = _raw_frame(spark, src, header, split_bytes)
+    delimiter = plan.delimiter if plan is not None else None
+    encoding = plan.encoding if plan is not None else None
     opts = TableOptions(decimal_comma=delimiter not in (None, ","), phone_region=phone_region)
     schema = file_columns(kind)
     spec = case_schema()["files"][kind]
@@ -347,13 +352,16 @@ def _read_kind(spark, kind, src, header, phone_region, registry, split_bytes=Non
     out_ddl = ", ".join([f"{_q(c)} {spark_type_of(d['type'])}" for c, d in schema.items()]
                         + [f"{_q(c)} string" for c in extras]
                         + ["__file string", "__line long", "__bad boolean", "__pcol array<string>",
-                           "__pval array<string>", "__pmsg array<string>", "__pstage array<int>"])
+                           "__pval array<string>", "__pmsg array<string>", "__pstage array<int>",
+                           "__kind int", "__bp string", "__bv string", "__bk array<string>"])
     fn = functools.partial(_validate_partitions, kind, list(names), extras, opts)
-    # materialised once (the Python validation runs once per partition) and cut from its
-    # plan, so that the plans of the later steps and kinds stay small
-    v = raw.mapInPandas(fn, out_ddl).localCheckpoint()
-    if fmt == "parquet":  # a CSV file's count came with its bad records
-        nread = v.count()
+    # materialised once (a CSV file is parsed and validated in the same Python task, once per
+    # block) and cut from its plan, so that the plans of the later steps and kinds stay small;
+    # rows of __kind 0 are records, the others the parse's bad records (1), a csv error (3)
+    # and per batch the number of its records (4, in __line)
+    with split_conf(spark, plan.split if plan is not None else None):
+        vall = raw.mapInPandas(fn, out_ddl).localCheckpoint()
+    v = vall.where(F.col("__kind") == 0)
 
     # every problem of the file as one table (one job collects it): conversion and self-link
     # problems from the partitions, then duplicate ids, the shared namespace and references
@@ -365,7 +373,8 @@ def _read_kind(spark, kind, src, header, phone_region, registry, split_bytes=Non
                          (seq if not isinstance(seq, int) else F.lit(seq)).cast("int").alias("seq"),
                          F.lit(tag).alias("tag"),
                          (n1 if n1 is not None else F.lit(None)).cast("long").alias("n1"),
-                         (rk if rk is not None else F.lit(None)).cast("string").alias("rk"))
+                         (rk if rk is not None else F.lit(None)).cast("string").alias("rk"),
+                         F.lit(None).cast("array<string>").alias("cells"))
 
     z = v.where(F.size("__pcol") > 0).select(
         "__file", "__line", F.posexplode(F.arrays_zip("__pcol", "__pval", "__pmsg", "__pstage")))
@@ -373,7 +382,14 @@ def _read_kind(spark, kind, src, header, phone_region, registry, split_bytes=Non
                       F.col("col.__pval").alias("value"), F.col("col.__pmsg").alias("msg"),
                       F.col("col.__pstage").alias("stage"), F.col("pos").cast("int").alias("seq"),
                       F.lit("conv").alias("tag"), F.lit(None).cast("long").alias("n1"),
-                      F.lit(None).cast("string").alias("rk"))]
+                      F.lit(None).cast("string").alias("rk"), F.lit(None).cast("array<string>").alias("cells")),
+             # the parse's notes and the counts, collected with the problems (tag note<kind>)
+             vall.where(F.col("__kind") != 0).select(
+                 "__file", "__line", F.lit("").alias("column"), F.col("__bv").alias("value"),
+                 F.col("__bp").alias("msg"), F.lit(_RECORD).alias("stage"), F.lit(0).alias("seq"),
+                 F.concat(F.lit("note"), F.col("__kind").cast("string")).alias("tag"),
+                 F.lit(None).cast("long").alias("n1"), F.lit(None).cast("string").alias("rk"),
+                 F.col("__bk").alias("cells"))]
     key = spec.get("key")
     keyed = None
     if key:
@@ -415,9 +431,13 @@ def _read_kind(spark, kind, src, header, phone_region, registry, split_bytes=Non
     problems_df = functools.reduce(lambda a, b: a.unionByName(b), parts).localCheckpoint()
 
     targets_of = {c: list(d["refs"]) for c, d in schema.items() if d["type"] == "ref"}
-    problems = []
+    problems, notes = [], []
     for r in problems_df.collect():
         tag, val = r["tag"], r["value"]
+        if tag.startswith("note"):
+            notes.append({"__kind": int(tag[4:]), "__line": r["__line"], "__bp": r["msg"], "__bv": val,
+                          "__bk": r["cells"]})
+            continue
         if tag == "conv":
             msg = r["msg"]
         elif tag == "dup":
@@ -431,13 +451,22 @@ def _read_kind(spark, kind, src, header, phone_region, registry, split_bytes=Non
                                       file=None if rk is None else registry.files[rk], line=r["n1"])
         problems.append({"file": r["__file"], "line": int(r["__line"]), "column": r["column"],
                          "value": val, "problem": msg, "stage": int(r["stage"]), "seq": int(r["seq"])})
+    counted = sum(int(n["__line"]) for n in notes if n["__kind"] == 4)  # records validated
+    if plan is not None and plan.bad is not None:  # a file read on the driver
+        bad_records = plan.bad
+    elif plan is not None:
+        bad_records, _ = csv_notes(notes, src)  # raises a csv error
+    else:
+        bad_records = []
+    nread = counted + len(bad_records)
     for rec in bad_records:
         problems.append({"file": display, "line": int(rec[0]), "column": "", "value": rec[2],
                          "problem": rec[1], "stage": _RECORD, "seq": 0})
 
     keep = [F.col(_q(c)) for c in schema] + [F.col(_q(c)) for c in extras] + \
         [F.col("__file").alias("_file"), F.col("__line").alias("_line")]
-    taken = v.join(problems_df.select("__file", "__line").distinct(), ["__file", "__line"], "left_anti") \
+    bad_lines = problems_df.where(~F.col("tag").startswith("note")).select("__file", "__line").distinct()
+    taken = v.join(bad_lines, ["__file", "__line"], "left_anti") \
         .select(*keep).localCheckpoint()
     ntaken = taken.count()
 
@@ -488,13 +517,45 @@ def _order(problems, header):
 
 
 def _validate_partitions(kind, names, extras, options, batches):
-    """mapInPandas body: convert and check every column of each batch, file by file."""
+    """mapInPandas body: convert and check every column of each batch, file by file; the
+    parse's bad records and csv errors (``__kind`` 1 and 3) pass through, and each batch adds
+    one row of ``__kind`` 4 with its number of records in ``__line``."""
     schema = file_columns(kind)
+    out_cols = list(schema) + list(extras)
     for pdf in batches:
         if not len(pdf):
             continue
+        if "__kind" in pdf.columns:
+            k = pdf["__kind"].to_numpy(dtype=np.int64)
+            notes = pdf[(k == 1) | (k == 3)]
+            pdf = pdf[k == 0]
+            if len(notes):
+                yield _notes_frame(out_cols, notes["__file"].to_numpy(dtype=object),
+                                   notes["__line"].to_numpy(dtype=np.int64), notes["__kind"].to_numpy(dtype=np.int32),
+                                   notes["__bp"], notes["__bv"], notes["__bk"])
         for fname, g in pdf.groupby("__file", sort=False):
-            yield _validate_batch(kind, schema, names, extras, options, fname, g.reset_index(drop=True))
+            res = _validate_batch(kind, schema, names, extras, options, fname, g.reset_index(drop=True))
+            res["__kind"] = pd.Series(np.zeros(len(res), dtype=np.int32))
+            for c in ("__bp", "__bv", "__bk"):
+                res[c] = pd.Series([None] * len(res), dtype=object)
+            yield res
+            yield _notes_frame(out_cols, [fname], [len(g)], [4], [None], [None], [None])
+
+
+def _notes_frame(out_cols, files, lines, kinds, bp, bv, bk):
+    """Rows of the validated schema that are not records (their cells null)."""
+    n = len(lines)
+    res = {c: pd.Series([None] * n, dtype=object) for c in out_cols}
+    res["__file"] = pd.Series(list(files), dtype=object)
+    res["__line"] = pd.Series(np.asarray(lines, dtype=np.int64))
+    res["__bad"] = pd.Series(np.zeros(n, dtype=bool))
+    for c in ("__pcol", "__pval", "__pmsg", "__pstage"):
+        res[c] = pd.Series([None] * n, dtype=object)
+    res["__kind"] = pd.Series(np.asarray(kinds, dtype=np.int32))
+    res["__bp"] = pd.Series(list(bp), dtype=object)
+    res["__bv"] = pd.Series(list(bv), dtype=object)
+    res["__bk"] = pd.Series([None if x is None else list(x) for x in bk], dtype=object)
+    return pd.DataFrame(res)
 
 
 def _validate_batch(kind, schema, names, extras, options, fname, g):

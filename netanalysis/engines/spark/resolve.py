@@ -28,6 +28,9 @@ record); candidate pairs and their comparison are spread over the cluster.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from types import SimpleNamespace
+
 import pandas as pd
 
 from netanalysis.model.case import Case
@@ -206,17 +209,39 @@ _SCORED_SCHEMA = ("i long, j long, score double, name_score double, reason strin
                   "evidence string, accept boolean, decision string")
 
 
+@contextmanager
+def _shipped(spark, value):
+    """Context giving `value` to the executors' functions as ``.value`` of what it yields.
+
+    A classic session ships `value` once per executor (a broadcast variable, removed on
+    exit); Spark Connect has no SparkContext, so there it travels inside the pickled
+    function (a plain holder, from the standard library so that the workers import nothing
+    more). The functions read ``shipped.value`` either way.
+    """
+    if type(spark).__module__.startswith("pyspark.sql.connect"):
+        yield SimpleNamespace(value=value)
+        return
+    b = spark.sparkContext.broadcast(value)
+    try:
+        yield b
+    finally:
+        b.unpersist()
+
+
 def _score(spark, feat, pairs, cfg):
     """Accepted pairs, compared by ``compare_pairs`` over the partitions of `pairs`."""
-    # a classic session ships the features once per executor (a broadcast variable); Spark
-    # Connect has no SparkContext, so there they travel inside the pickled function
-    classic = not type(spark).__module__.startswith("pyspark.sql.connect")
-    bfeat = spark.sparkContext.broadcast(feat) if classic else None
-    src = bfeat if classic else feat   # the one free variable the function pickles
-    settings = cfg
+    with _shipped(spark, feat) as src:   # the one free variable the function pickles
+        got = pairs.mapInPandas(_comparer(src, cfg), _SCORED_SCHEMA).toPandas()
+    return [{"i": int(r.i), "j": int(r.j), "score": float(r.score),
+             "name_score": float(r.name_score), "reason": r.reason, "evidence": r.evidence,
+             "accept": bool(r.accept), "decision": r.decision}
+            for r in got.sort_values(["i", "j"]).itertuples(index=False)]
 
+
+def _comparer(src, settings):
+    """mapInPandas body of :func:`_score` (the features from `src`)."""
     def compare(frames):
-        f = src.value if classic else src
+        f = src.value
         for pdf in frames:
             rows = compare_pairs(f, pdf, settings=settings)
             rows = rows[rows["accept"].astype(bool)]
@@ -225,14 +250,7 @@ def _score(spark, feat, pairs, cfg):
             rows = rows.assign(decision="auto")
             yield rows[["i", "j", "score", "name_score", "reason", "evidence", "accept",
                         "decision"]]
-
-    got = pairs.mapInPandas(compare, _SCORED_SCHEMA).toPandas()
-    if bfeat is not None:
-        bfeat.unpersist()
-    return [{"i": int(r.i), "j": int(r.j), "score": float(r.score),
-             "name_score": float(r.name_score), "reason": r.reason, "evidence": r.evidence,
-             "accept": bool(r.accept), "decision": r.decision}
-            for r in got.sort_values(["i", "j"]).itertuples(index=False)]
+    return compare
 
 
 _LEVEL_COLUMNS = list(COMPARISONS)
@@ -254,7 +272,6 @@ def _fellegi_sunter(spark, case, feat, pairs, cfg, decisions):
     (``classify_pairs``): only the accepted pairs and the review candidates come back. u comes
     from ``random_u`` on the driver (the same draw, seed 0; its cost is its 50,000 pairs).
     """
-    from pyspark import StorageLevel
     from pyspark.sql import functions as F
     min_sim = float(cfg["min_name_similarity"])
     min_ct = int(cfg["min_shared_contacts"])
@@ -272,13 +289,20 @@ def _fellegi_sunter(spark, case, feat, pairs, cfg, decisions):
             .select("i", "j", *[F.lit(0).cast("long").alias(f) for f in _FAMILIES],
                     F.lit(False).alias("_evidence"))
         allp = allp.unionByName(extra)
-    classic = not type(spark).__module__.startswith("pyspark.sql.connect")
-    bfeat = spark.sparkContext.broadcast(feat) if classic else None
-    src = bfeat if classic else feat   # the one free variable the functions pickle
+    with _shipped(spark, feat) as src:   # the one free variable the functions pickle
+        return _fs_decide(spark, case, feat, allp, cfg, decisions, forced, vetoes, u_random, src)
+
+
+def _fs_decide(spark, case, feat, allp, cfg, decisions, forced, vetoes, u_random, src):
+    """The rest of :func:`_fellegi_sunter`: levels, EM, decisions (the features from `src`)."""
+    from pyspark import StorageLevel
+    from pyspark.sql import functions as F
+    min_sim = float(cfg["min_name_similarity"])
+    min_ct = int(cfg["min_shared_contacts"])
     comps = _LEVEL_COLUMNS
 
     def levels(frames):
-        f = src.value if classic else src
+        f = src.value
         for pdf in frames:
             if not len(pdf):
                 continue
@@ -307,7 +331,7 @@ def _fellegi_sunter(spark, case, feat, pairs, cfg, decisions):
         none = {c: None for c in REVIEW_COLUMNS}
 
         def decide(frames):
-            f = src.value if classic else src
+            f = src.value
             for pdf in frames:
                 if not len(pdf):
                     continue
@@ -321,8 +345,6 @@ def _fellegi_sunter(spark, case, feat, pairs, cfg, decisions):
         got = lv.mapInPandas(decide, _DECIDED_SCHEMA).toPandas()
     finally:
         lv.unpersist()
-        if bfeat is not None:
-            bfeat.unpersist()
     acc = got[got["kind"] == "accepted"].sort_values(["i", "j"])
     accepted = merge_candidates(acc[["i", "j", "score", "reason"]])
     review = got[got["kind"] == "review"][REVIEW_COLUMNS].reset_index(drop=True)

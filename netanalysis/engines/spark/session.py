@@ -1,7 +1,9 @@
 """The Spark session of the engine: local mode by default, a cluster or Spark Connect when named.
 
 ``spark_session()`` gives ``local[N]`` (N = the CPU cores of this machine, or the setting
-``spark.local_cores``); ``spark_session("spark://host:7077")``, ``"yarn"``, ``"k8s://..."``
+``spark.local_cores``), whose Python workers run the driver's interpreter (``sys.executable``,
+unless ``PYSPARK_PYTHON`` is set: not the first ``python3`` on the ``PATH``, which may lack
+numpy and pandas); ``spark_session("spark://host:7077")``, ``"yarn"``, ``"k8s://..."``
 give a classic session on a cluster, ``spark_session("sc://host:15002")`` a Spark Connect
 session (no local JVM: the server runs the jobs). Logging is quiet (errors only) and the
 console progress bar is off. A session that needs a local JVM checks first that Java 17 or
@@ -16,6 +18,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import warnings
 from contextlib import contextmanager
 
@@ -34,6 +37,9 @@ _DEFAULT_CONF = {
     "spark.sql.execution.arrow.pyspark.enabled": "true",
     "spark.sql.session.timeZone": "UTC",
     "spark.sql.adaptive.enabled": "true",
+    # a Python worker imports pandas, pyarrow and the task's module once, then serves the
+    # next tasks (Spark's default, set here so that a cluster's defaults do not undo it)
+    "spark.python.worker.reuse": "true",
 }
 
 
@@ -198,6 +204,9 @@ def spark_session(master=None, *, app_name="netanalysis", conf=None):
             n = re.match(r"local\[(\d+)", master)
             settings["spark.sql.shuffle.partitions"] = str(max(2, 2 * int(n.group(1)) if n else 2 * cores))
             settings.setdefault("spark.driver.memory", "2g")
+            # pyspark starts the workers with $PYSPARK_PYTHON, else the first python3 on the
+            # PATH: in local mode they run this interpreter (with its packages) instead
+            os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     settings.update({str(k): str(v) for k, v in (conf or {}).items()})
     if is_connect(master):  # a Connect client sets only runtime (SQL) settings of its session
         settings = {k: v for k, v in settings.items() if k.startswith("spark.sql.")}
