@@ -12,6 +12,7 @@ fetch them) the tests skip with the reason; with ``NETANALYSIS_REQUIRE_NEO4J=1``
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -79,9 +80,30 @@ def neo4j_uri(neo4j_server):
     return neo4j_server["uri"]
 
 
+def pytest_configure(config):
+    """Spark's Python workers run the interpreter of the test run.
+
+    pyspark starts its workers with ``PYSPARK_PYTHON``, else ``python3`` on the PATH: with a
+    virtualenv that is not activated (``/path/.venv/bin/python -m pytest``) that is another
+    Python, without numpy or this package, and every Spark job with a Python function fails.
+    """
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+
+
 def pytest_collection_modifyitems(config, items):
-    """The doctests of the Spark engine start Spark: they carry the marker ``spark`` too."""
+    """The doctests of the Spark engine start Spark: they carry the marker ``spark`` too.
+
+    Under pytest-xdist (``-n 2 --dist loadgroup``) every Spark test runs on one worker and
+    every test of the shared Neo4j server on one worker, so that a run still starts one
+    Spark session and one test server, not one per worker.
+    """
     spark_dir = Path(__file__).resolve().parent.parent / "netanalysis" / "engines" / "spark"
+    xdist = config.pluginmanager.hasplugin("xdist")
     for item in items:
         if item.__class__.__name__ == "DoctestItem" and Path(str(item.fspath)).resolve().is_relative_to(spark_dir):
             item.add_marker(pytest.mark.spark)
+        if xdist:
+            if item.get_closest_marker("spark"):
+                item.add_marker(pytest.mark.xdist_group("spark"))
+            elif item.get_closest_marker("neo4j") or "neo4j_server" in getattr(item, "fixturenames", ()):
+                item.add_marker(pytest.mark.xdist_group("neo4j"))
