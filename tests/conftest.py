@@ -80,36 +80,6 @@ def neo4j_uri(neo4j_server):
     return neo4j_server["uri"]
 
 
-#: Workers of a whole-suite run when pytest-xdist is installed (``NETANALYSIS_TEST_WORKERS``
-#: overrides it; 0 runs in one process).
-WORKERS = 2
-
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_cmdline_main(config):
-    """``python -m pytest`` without paths (the whole suite, as the README and ``.ci/run`` give
-    it) runs on :data:`WORKERS` pytest-xdist workers with ``--dist loadgroup`` when xdist is
-    installed (the ``test`` extra has it) and the machine has that many cores.
-
-    Paths given on the command line, ``-n``/``--dist`` given explicitly, ``-p no:xdist``,
-    ``--pdb``, ``--collect-only`` or ``NETANALYSIS_TEST_WORKERS=0`` keep one process. The Spark
-    and shared-Neo4j tests are grouped (:func:`pytest_collection_modifyitems`), so a run still
-    starts one Spark session and one test server.
-    """
-    if hasattr(config, "workerinput") or not config.pluginmanager.hasplugin("xdist"):
-        return
-    opt = config.option
-    if (opt.numprocesses is not None or opt.dist != "no" or getattr(opt, "tx", None)
-            or opt.usepdb or opt.collectonly
-            or config.args_source is not pytest.Config.ArgsSource.TESTPATHS):
-        return
-    env = os.environ.get("NETANALYSIS_TEST_WORKERS")
-    n = int(env) if env and env.isdigit() else min(WORKERS, os.cpu_count() or 1)
-    if n >= 2:
-        opt.numprocesses = n
-        opt.dist = "loadgroup"
-
-
 def pytest_configure(config):
     """Spark's Python workers run the interpreter of the test run.
 
