@@ -91,19 +91,8 @@ def pytest_configure(config):
 
 
 def pytest_collection_modifyitems(config, items):
-    """The doctests of the Spark engine start Spark: they carry the marker ``spark`` too.
-
-    Under pytest-xdist (``-n 2 --dist loadgroup``) every Spark test runs on one worker and
-    every test of the shared Neo4j server on one worker, so that a run still starts one
-    Spark session and one test server, not one per worker.
-    """
+    """The doctests of the Spark engine start Spark: they carry the marker ``spark`` too."""
     spark_dir = Path(__file__).resolve().parent.parent / "netanalysis" / "engines" / "spark"
-    xdist = config.pluginmanager.hasplugin("xdist")
     for item in items:
         if item.__class__.__name__ == "DoctestItem" and Path(str(item.fspath)).resolve().is_relative_to(spark_dir):
             item.add_marker(pytest.mark.spark)
-        if xdist:
-            if item.get_closest_marker("spark"):
-                item.add_marker(pytest.mark.xdist_group("spark"))
-            elif item.get_closest_marker("neo4j") or "neo4j_server" in getattr(item, "fixturenames", ()):
-                item.add_marker(pytest.mark.xdist_group("neo4j"))
