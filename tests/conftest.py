@@ -12,6 +12,7 @@ fetch them) the tests skip with the reason; with ``NETANALYSIS_REQUIRE_NEO4J=1``
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -77,6 +78,16 @@ def neo4j_server():
 def neo4j_uri(neo4j_server):
     """The Bolt URI of the test server."""
     return neo4j_server["uri"]
+
+
+def pytest_configure(config):
+    """Spark's Python workers run the interpreter of the test run.
+
+    pyspark starts its workers with ``PYSPARK_PYTHON``, else ``python3`` on the PATH: with a
+    virtualenv that is not activated (``/path/.venv/bin/python -m pytest``) that is another
+    Python, without numpy or this package, and every Spark job with a Python function fails.
+    """
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
 
 
 def pytest_collection_modifyitems(config, items):
