@@ -116,6 +116,13 @@ def brokerage_in_session(session, ids, groups, *, filters=None, max_two_paths):
     See Also
     --------
     neo4j_brokerage : opens the connection.
+
+    Examples
+    --------
+    In a session on a server holding a pushed case (``tests/backends/neo4j`` runs the same)::
+
+        with driver.session() as s:
+            roles, label = brokerage_in_session(s, ids, groups, max_two_paths=10_000_000)
     """
     fp = gds_params(filters)
     ids = [str(i) for i in ids]
