@@ -340,7 +340,9 @@ def _gds_measures(s, fp, ids, core, seed, k, community, g, rs):
         cols["pagerank"] = _stream(
             s, "gds_pagerank_stream", "pagerank", graph=name, damping=g.damping,
             max_iterations=g.max_iterations, tolerance=g.tolerance)
-        kk = sample_size(n, k, rs)
+        # the same rule as in process (measures.kernel_measures): the undirected projection
+        # stores each tie in both directions, so it reports twice the ties
+        kk = sample_size(n, k, rs, ties=int(proj["relationships"]) // 2)
         if kk:
             cols["betweenness"] = _stream(s, "gds_betweenness_sampled_stream", "betweenness",
                                           graph=name, sampling_size=int(kk), seed=int(seed))
