@@ -7,6 +7,8 @@ script's own folder first on ``sys.path``, and processes started with multiproce
 - :func:`peak_rss_kb`: peak resident memory of this process (``VmHWM``, which starts afresh at
   exec, unlike ``ru_maxrss``, which keeps the parent's peak in a forked child).
 - :func:`cpu_seconds`: user + system CPU seconds of this process.
+- :func:`tree_cpu_seconds`: the same for this process and its live descendants (a JVM, its
+  Python workers).
 - :func:`load_average`: the 1, 5 and 15 minute load averages as text, to print beside figures.
 - :func:`run_spawned`: run a function in a fresh process (``spawn``) and return what it put on
   its queue, so each measurement starts with a cold interpreter and its own peak memory.
@@ -21,7 +23,8 @@ import os
 import resource
 from pathlib import Path
 
-__all__ = ["cpu_seconds", "load_average", "peak_rss_kb", "run_spawned", "travel_generator"]
+__all__ = ["cpu_seconds", "load_average", "peak_rss_kb", "run_spawned", "travel_generator",
+           "tree_cpu_seconds"]
 
 
 def peak_rss_kb():
@@ -39,6 +42,22 @@ def cpu_seconds():
     """User plus system CPU seconds used by this process so far."""
     r = resource.getrusage(resource.RUSAGE_SELF)
     return r.ru_utime + r.ru_stime
+
+
+def tree_cpu_seconds():
+    """CPU seconds (user + system) of this process and its live descendants (the JVM, the
+    Python daemon and its workers); descendants that ended before the call are not counted."""
+    import psutil
+
+    me = psutil.Process()
+    total = 0.0
+    for p in [me] + me.children(recursive=True):
+        try:
+            t = p.cpu_times()
+            total += t.user + t.system
+        except psutil.Error:
+            pass
+    return total
 
 
 def load_average():

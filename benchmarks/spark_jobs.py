@@ -51,6 +51,9 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from benchlib import tree_cpu_seconds  # noqa: E402
+
 __all__ = ["main"]
 
 
@@ -69,20 +72,6 @@ def _session(cores, memory, events=None):
                      "spark.eventLog.compress": "false"})
     return spark_session(f"local[{cores}]", app_name="netanalysis-bench", conf=conf)
 
-
-def _tree_cpu():
-    """CPU seconds (user + system) of this process and its live descendants (the JVM, the
-    Python daemon and its workers); workers that ended before the call are not counted."""
-    import psutil
-    me = psutil.Process()
-    total = 0.0
-    for p in [me] + me.children(recursive=True):
-        try:
-            t = p.cpu_times()
-            total += t.user + t.system
-        except psutil.Error:
-            pass
-    return total
 
 
 def main(argv=None):
@@ -173,13 +162,13 @@ def _worker(args):
     settings = {"types": ["co_travel"]}
     out = []
     for n in args.sizes:
-        load0, cpu0 = os.getloadavg()[0], _tree_cpu()
+        load0, cpu0 = os.getloadavg()[0], tree_cpu_seconds()
         t, wall0 = time.perf_counter(), time.time() * 1000
         ties = infer_links_spark(spark, {"travel": spark.read.parquet(os.path.join(folder, f"travel_{n}.parquet"))},
                                  settings=settings)
         dt, wall1 = time.perf_counter() - t, time.time() * 1000
         key = ties.sort_values(["from_id", "to_id", "type"]).reset_index(drop=True)
-        out.append({"n": n, "seconds": dt, "cpu": _tree_cpu() - cpu0, "ties": len(ties), "load0": load0,
+        out.append({"n": n, "seconds": dt, "cpu": tree_cpu_seconds() - cpu0, "ties": len(ties), "load0": load0,
                     "load1": os.getloadavg()[0], "window": (wall0, wall1),
                     "hash": hashlib.sha256(key.to_csv(index=False).encode()).hexdigest()})
     spark.stop()

@@ -40,6 +40,9 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from benchlib import tree_cpu_seconds  # noqa: E402
+
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -154,9 +157,9 @@ def _worker(args):
     if eng == "embedded":
         from netanalysis.ingest import load_case
 
-        t, cpu0 = time.perf_counter(), _tree_cpu()
+        t, cpu0 = time.perf_counter(), tree_cpu_seconds()
         c = load_case(folder)
-        res["seconds"], res["cpu"] = time.perf_counter() - t, _tree_cpu() - cpu0
+        res["seconds"], res["cpu"] = time.perf_counter() - t, tree_cpu_seconds() - cpu0
         rejects, counts = c.rejects, c.counts
     else:
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # a checkout whose session does not set it
@@ -185,13 +188,13 @@ def _worker(args):
                         pass
         th = threading.Thread(target=watch, daemon=True)
         th.start()
-        cpu0 = _tree_cpu()
+        cpu0 = tree_cpu_seconds()
         t, wall0 = time.perf_counter(), time.time() * 1000
         sc = read_case_spark(spark, folder)
         for df in sc.tables.values():
             df.count()
         res["seconds"], wall1 = time.perf_counter() - t, time.time() * 1000
-        res["cpu"] = _tree_cpu() - cpu0
+        res["cpu"] = tree_cpu_seconds() - cpu0
         stop.set()
         th.join()
         res["jvm_mib"] = peak["jvm"] / 2 ** 20
@@ -212,21 +215,6 @@ def _worker(args):
     print(json.dumps(res))
     return None
 
-
-def _tree_cpu():
-    """CPU seconds (user + system) of this process and its live descendants (the JVM, the
-    Python daemon and its workers; workers that ended before the call are not counted)."""
-    import psutil
-
-    me = psutil.Process()
-    total = 0.0
-    for p in [me] + me.children(recursive=True):
-        try:
-            t = p.cpu_times()
-            total += t.user + t.system
-        except psutil.Error:
-            pass
-    return total
 
 
 def _profile(folder, seconds, window):
