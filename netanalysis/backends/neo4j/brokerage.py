@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from netanalysis.analyze.brokerage import BROKERAGE_ROLES
+from netanalysis.analyze.run import COMMUNICATION_TYPES
 from netanalysis.backends.neo4j import queries
 from netanalysis.backends.neo4j.analytics import gds_params
 from netanalysis.backends.neo4j.connection import connect, connection_settings
@@ -30,10 +31,8 @@ from netanalysis.errors import BackendError
 from netanalysis.model.vocab import SUPPORT_TYPES, neo4j_rel_type
 from netanalysis.settings import load_settings, section_settings
 
-__all__ = ["neo4j_brokerage", "brokerage_in_session", "GF_COMMUNICATION_TYPES"]
+__all__ = ["neo4j_brokerage", "brokerage_in_session"]
 
-#: Tie types read as communication for the roles (as ``analyze.run.COMMUNICATION_TYPES``).
-GF_COMMUNICATION_TYPES = ("communication", "calls")
 _SUPPORT = [neo4j_rel_type(t) for t in SUPPORT_TYPES]
 
 
@@ -127,7 +126,7 @@ def brokerage_in_session(session, ids, groups, *, filters=None, max_two_paths):
     fp = gds_params(filters)
     ids = [str(i) for i in ids]
     gmap = {i: int(g) for i, g in zip(ids, np.asarray(groups, dtype=np.int64).tolist())}
-    comm = [neo4j_rel_type(t) for t in GF_COMMUNICATION_TYPES]
+    comm = [neo4j_rel_type(t) for t in COMMUNICATION_TYPES]
     inside = {r["id"]: True for r in queries.run(session, "support_core", support=_SUPPORT,
                                                  **fp)}
     cost = queries.run(session, "gf_two_path_cost", support=_SUPPORT, communication=comm,
