@@ -514,3 +514,110 @@ def test_p_follow_moves_go_where_a_supporter_moved_weeks_before(tmp_path, seed):
         assert any(q in lodging_of.get(f, {q}) for f in hits)
     load_case = pytest.importorskip("netanalysis.ingest").load_case
     assert len(load_case(tmp_path).rejects) == 0
+
+
+# ---------------------------------------------------------------- itineraries: coherent companions, dates
+@pytest.fixture(scope="module")
+def follow_case(tmp_path_factory):
+    out = tmp_path_factory.mktemp("synth_follow")
+    synth_case(out, persons=3000, seed=3, p_follow=1.0, itineraries={"p_new": 0.5})
+    return out, {k: _read(out, k) for k in ("travel", "links", "locations", "persons")}
+
+
+def test_p_follow_keyword_is_the_itinerary_setting(tmp_path, follow_case):
+    synth_case(tmp_path, persons=3000, seed=3, itineraries={"p_new": 0.5, "p_follow": 1.0})
+    out, _ = follow_case
+    for kind in FILE_KINDS:
+        assert filecmp.cmp(out / f"{kind}.csv", tmp_path / f"{kind}.csv", shallow=False), kind
+    with pytest.raises(NetanalysisError, match="probabilities within 0..1"):
+        synth_case(tmp_path / "bad", persons=200, p_follow=1.5)
+
+
+def test_synth_command_passes_p_follow(tmp_path):
+    from netanalysis.cli import main
+
+    a, b = tmp_path / "cli", tmp_path / "lib"
+    r = CliRunner().invoke(main, ["synth", "--out", str(a), "--persons", "400", "--seed", "2",
+                                  "--p-follow", "1", "--quiet"])
+    assert r.exit_code == 0, r.output
+    synth_case(b, persons=400, seed=2, p_follow=1.0)
+    assert filecmp.cmp(a / "locations.csv", b / "locations.csv", shallow=False)
+    r = CliRunner().invoke(main, ["synth", "--out", str(a), "--p-follow", "2"])
+    assert r.exit_code != 0 and "--p-follow" in r.output
+
+
+def _companion_legs(travel, co):
+    """(fugitive, companion, the companion's legs on the fugitive's journeys, its other legs)."""
+    tr = travel.assign(jkey=travel["carrier"] + travel["flight"] + travel["origin"]
+                       + travel["depart"].str[:10])
+    legs = {p: g.sort_values("depart") for p, g in tr.groupby("person_id")}
+    for f, c in zip(co["id_a"], co["id_b"]):
+        gf, gc = legs.get(f), legs.get(c)
+        if gf is None or gc is None:
+            continue
+        on = gc["jkey"].isin(set(gf["jkey"]))
+        yield f, c, gc[on], gc[~on]
+
+
+@pytest.mark.parametrize("seed", [3, 8])
+def test_hidden_companions_legs_chain_with_the_fugitive(tmp_path, seed):
+    synth_case(tmp_path, persons=2000, seed=seed)
+    travel = _read(tmp_path, "travel")
+    co = _truth(tmp_path, "co_travel.csv")
+    co = co[co["kind"] == "hidden_companion"]
+    checked = gaps = 0
+    for _f, c, shared, other in _companion_legs(travel, co):
+        if len(shared) < 2:
+            continue
+        checked += 1
+        # every shared leg leaves from where the companion's previous shared leg arrived
+        assert (shared["origin"].iloc[1:].to_numpy() == shared["destination"].iloc[:-1].to_numpy()).all(), c
+        # and the companion's own trips are not in the middle of the time it travels along
+        lo, hi = shared["depart"].iloc[0][:10], shared["depart"].iloc[-1][:10]
+        mid = other[(other["depart"].str[:10] > lo) & (other["depart"].str[:10] < hi)]
+        assert mid.empty, f"{c} flies {len(mid)} own legs between {lo} and {hi}"
+        gaps += len(shared) < len(travel[travel["person_id"] == _f])
+    assert checked >= 10 and gaps >= 1  # companions that stayed behind part of the time too
+
+
+def test_ties_that_explain_travel_start_before_it(follow_case):
+    out, t = follow_case
+    fug = set(t["persons"].loc[t["persons"]["wanted_by"] != "", "id"])
+    assert len(fug) >= 20
+    first = t["travel"].groupby("person_id")["depart"].min().str[:10]
+    last = t["travel"].groupby("person_id")["depart"].max().str[:10]
+    links = t["links"]
+    kinds = ["lodging", "transport", "documents", "financial", "family", "associate", "co_offender"]
+    lk = links[links["type"].isin(kinds)]
+    f = np.where(lk["to_id"].isin(fug), lk["to_id"], lk["from_id"])
+    lk = lk.assign(f=f)
+    lk = lk[lk["f"].isin(fug) & lk["f"].isin(first.index)]
+    assert len(lk) >= 100
+    # dates of day, month or year precision: compare at the precision given
+    starts = lk["start"].map(normalize_date).fillna("")
+    ends = lk["end"].map(normalize_date).fillna("")
+    dated, ended = starts != "", ends != ""
+    assert dated.mean() > 0.5 and ended.any()
+    for s, d in zip(starts[dated], lk.loc[dated, "f"].map(first)):
+        assert s <= d[:len(s)], (s, d)
+    for e, d in zip(ends[ended], lk.loc[ended, "f"].map(last)):
+        assert e >= d[:len(e)], (e, d)
+    # other ties keep dates anywhere in 2008-2024 (some start during the travel window)
+    rest = links[~links.index.isin(lk.index) & (links["start"] > "2022")]
+    assert len(rest) > 0
+
+
+def test_a_supporter_who_moves_ends_the_old_residence(follow_case):
+    out, t = follow_case
+    loc = t["locations"]
+    res = loc[loc["kind"] == "residence"]
+    movers = set(res.loc[res["note"] == "new address", "person_id"])
+    assert len(movers) >= 5
+    for q, g in res[res["person_id"].isin(movers)].groupby("person_id"):
+        g = g.sort_values("start")
+        # one residence at a time: each ends the day the next starts, the latest has no end
+        assert (g["end"].iloc[:-1].to_numpy() == g["start"].iloc[1:].to_numpy()).all(), q
+        assert g["end"].iloc[-1] == "" and (g["start"] < g["end"].replace("", "9999")).all(), q
+    assert (res.loc[~res["person_id"].isin(movers), "end"] == "").all()
+    load_case = pytest.importorskip("netanalysis.ingest").load_case
+    assert len(load_case(out).rejects) == 0

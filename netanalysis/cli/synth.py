@@ -19,8 +19,12 @@ __all__ = ["synth"]
 @click.option("--dirty", type=click.FloatRange(0.0, 0.5), default=0.0, show_default=True,
               help="Fraction of rows of each file to corrupt on purpose (listed in "
                    "truth/planted_errors.csv).")
+@click.option("--p-follow", type=click.FloatRange(0.0, 1.0), default=0.0, show_default=True,
+              help="Chance that a fugitive's random move goes instead where one of its "
+                   "supporters (lodging first) set up a new residence 14-42 days before: the "
+                   "network moves first. 0 writes the same files as without the option.")
 @quiet_option
-def synth(out, persons, seed, dirty, quiet):
+def synth(out, persons, seed, dirty, p_follow, quiet):
     """Write a realistic, fictional case in case format v1 into --out.
 
     Fugitives with notices and offences, their families, associates and
@@ -37,12 +41,14 @@ def synth(out, persons, seed, dirty, quiet):
       netanalysis synth --out /tmp/case --persons 10000 --seed 7
       netanalysis synth --out /tmp/big --persons 1000000 --quiet
       netanalysis synth --out /tmp/dirty --persons 5000 --dirty 0.01
+      netanalysis synth --out /tmp/follow --persons 10000 --p-follow 0.5
       netanalysis analyze /tmp/case --out /tmp/out
     """
     from netanalysis.progress import Progress
     from netanalysis.synth import synth_case
 
-    s = synth_case(out, persons=persons, seed=seed, dirty=dirty, progress=Progress(quiet=quiet))
+    s = synth_case(out, persons=persons, seed=seed, dirty=dirty, p_follow=p_follow,
+                   progress=Progress(quiet=quiet))
     rows = ", ".join(f"{k} {v:,}" for k, v in s["rows"].items())
     click.echo(f"wrote a synthetic case to {s['out']}: {rows}")
     click.echo(f"planted: {s['fugitives']:,} fugitives, {s['facilitators']:,} facilitators in "

@@ -55,7 +55,8 @@ ITINERARY_DEFAULTS = {"moves": (4, 10), "p_base": 0.35, "p_new": 0.15, "support_
                       "p_sighting": 0.5, "p_safe_house": 0.4, "p_follow": 0.0}
 
 
-def synth_case(out, *, persons=1000, seed=0, dirty=0.0, progress=None, itineraries=None):
+def synth_case(out, *, persons=1000, seed=0, dirty=0.0, progress=None, itineraries=None,
+               p_follow=None):
     """Write a synthetic case of `persons` person records into the folder `out`.
 
     Parameters
@@ -85,6 +86,10 @@ def synth_case(out, *, persons=1000, seed=0, dirty=0.0, progress=None, itinerari
         one of the fugitive's supporters, lodging first, set up a new residence 14 to 42 days
         before the leg: the network moves first; that residence is a dated row of
         ``locations.csv``; 0, the default, writes the same files as before the setting existed).
+        The supporter's previous residence gets that day as its end.
+    p_follow : float, optional
+        The itinerary setting ``p_follow`` (0 to 1), a keyword of its own for the command line
+        (``netanalysis synth --p-follow``); it wins over ``itineraries["p_follow"]``.
 
     Returns
     -------
@@ -130,6 +135,8 @@ def synth_case(out, *, persons=1000, seed=0, dirty=0.0, progress=None, itinerari
         if k not in it:
             raise NetanalysisError(f"unknown itinerary setting {k!r}: use one of {', '.join(it)}")
         it[k] = v
+    if p_follow is not None:
+        it["p_follow"] = p_follow
     lo, hi = it["moves"]
     if not 1 <= int(lo) <= int(hi) or not all(0.0 <= float(it[k]) <= 1.0 for k in it if k != "moves"):
         raise NetanalysisError("itineraries: moves must be (min, max) with 1 <= min <= max and "

@@ -91,6 +91,7 @@ class _TravelMixin:
         used_comp = set()
         bg_trav = self.bg[~np.isin(self.bg, self.near_excluded) & (self.travel_doc[self.bg] >= 0)]
         plan = self._itinerary_plan()
+        c_span = {}  # companion -> (first, last day on the fugitive's legs)
         for f in fug_trav:
             routes, days = self._itinerary(int(f), plan)
             nt = len(routes)
@@ -107,18 +108,28 @@ class _TravelMixin:
             fam = fam[self.travel_doc[fam] >= 0]
             if len(fam) and rng.random() < 0.3:
                 relative = int(rng.choice(fam))
+            # the companion starts out with the fugitive and boards only where it is: when it
+            # stays behind, it waits there until the fugitive passes through again, so its
+            # legs chain (each leaves from where its previous one arrived)
+            c_at = self.r_org[routes[0]] if nt else None
+            c_days = []
             for t_i in range(nt):
                 r2 = np.array([routes[t_i]])
                 d2 = np.array([days[t_i]])
                 trip = next_trip
                 next_trip += 1
                 who = [(f, trip)]
+                # (the same draws whether or not it is there: the fugitives' legs do not change)
                 if companion >= 0 and (t_i < 2 or rng.random() < 0.6):
-                    if rng.random() < 0.5:
-                        who.append((companion, trip))        # on the fugitive's booking
-                    else:
-                        who.append((companion, next_trip))   # own booking, same journeys
-                        next_trip += 1
+                    own = rng.random() >= 0.5
+                    if self.r_org[routes[t_i]] == c_at:
+                        if own:
+                            who.append((companion, next_trip))   # own booking, same journeys
+                            next_trip += 1
+                        else:
+                            who.append((companion, trip))        # on the fugitive's booking
+                        c_at = self.r_dst[routes[t_i]]
+                        c_days.append(int(days[t_i]))
                 if relative >= 0 and t_i < 2:
                     who.append((relative, trip))
                 for person, tr in who:
@@ -127,12 +138,29 @@ class _TravelMixin:
                     leg_day.append(d2)
                     leg_trip.append(np.array([tr]))
             if companion >= 0:
+                if c_days:  # its own trips do not overlap the time it travels with the fugitive
+                    c_span[companion] = (min(c_days), max(c_days))
                 co_rows.append((int(f), companion, "hidden_companion", False))
                 self.hidden_pairs.append((int(f), companion))
             if relative >= 0:
                 self.travels[relative] = True
                 co_rows.append((int(f), relative, "family_companion", True))
         lp, lr, ld, lt = (np.concatenate(x) for x in (leg_person, leg_route, leg_day, leg_trip))
+        if c_span:  # a companion's own trips (trip ids below T) that overlap its shared travel
+            cs = np.array(sorted(c_span), np.int64)
+            lo_hi = np.array([c_span[c] for c in cs.tolist()], np.int64).reshape(-1, 2)
+            j = np.searchsorted(cs, lp)
+            j = np.minimum(j, len(cs) - 1)
+            own = np.flatnonzero((cs[j] == lp) & (lt < T))
+            t_lo = np.full(T, np.iinfo(np.int64).max)
+            t_hi = np.full(T, -1)
+            np.minimum.at(t_lo, lt[own], ld[own])
+            np.maximum.at(t_hi, lt[own], ld[own])
+            tr = lt[own]
+            # a trip clashes when its days (out .. back) overlap the shared span, give or take 3
+            bad = (t_lo[tr] <= lo_hi[j[own], 1] + 3) & (t_hi[tr] >= lo_hi[j[own], 0] - 3)
+            keep = ~np.isin(lt, np.unique(tr[bad])) | (lt >= T)
+            lp, lr, ld, lt = lp[keep], lr[keep], ld[keep], lt[keep]
         # one row per person and journey: the planted legs (added last) win
         key = lp.astype(np.int64) * (R * 10_000) + lr * 10_000 + ld
         _, last = np.unique(key[::-1], return_index=True)
@@ -208,6 +236,7 @@ class _TravelMixin:
             pull[f] = w
         self.home, self.pull = home, pull
         self.follow = []  # (supporter, fugitive, place, day of the new residence, day of the leg)
+        self._moves_of = {}  # supporter -> days of its new residences
         return {"suppliers": suppliers}
 
     def _itinerary(self, f, plan):
@@ -224,7 +253,8 @@ class _TravelMixin:
         one of its supporters (a lodging supplier when it has one, else a transport, document
         or money supplier, drawn at random) set up a new residence 14 to 42 days before the
         leg (not its old home); the move is listed in ``self.follow`` and its residence is written to
-        ``locations.csv``. With ``p_follow`` 0 no random number is drawn for it, so the legs
+        ``locations.csv``, the previous one ending that day. A supporter moves at most once in
+        ten weeks, so it has one address at a time. With ``p_follow`` 0 no random number is drawn for it, so the legs
         are those of a generator without the setting.
         """
         rng = self.rng
@@ -252,8 +282,11 @@ class _TravelMixin:
                 w = np.array([pull.get(d, 0.0) + visits.get(d, 0.0) for d in dst])
                 if rng.random() < it["p_new"] or w.sum() == 0:
                     w = self.r_pop[out]
-                    if followed and rng.random() < p_follow:
-                        q = int(followed[rng.integers(0, len(followed))])
+                    # a supporter moves at most once in ten weeks (one address at a time)
+                    free = [a for a in followed
+                            if all(abs(x - day) > 70 for x in self._moves_of.get(a, ()))]
+                    if free and rng.random() < p_follow:
+                        q = int(free[rng.integers(0, len(free))])
                         new = [j for j, d in enumerate(dst) if d not in visits and d != self.home[q]]
                         if new:
                             w = np.zeros(len(out))
@@ -264,7 +297,9 @@ class _TravelMixin:
             if day >= _WINDOW:
                 break
             if ahead >= 0:
-                self.follow.append((ahead, f, self.r_dst[r], day - int(rng.integers(14, 43)), day))
+                d_new = day - int(rng.integers(14, 43))
+                self.follow.append((ahead, f, self.r_dst[r], d_new, day))
+                self._moves_of.setdefault(ahead, []).append(d_new)
             routes.append(r)
             days.append(day)
             cur = self.r_dst[r]

@@ -222,6 +222,7 @@ class _WriterMixin:
         has_end = (rng.random(L) < 0.25) & (sprec < 3)
         end = start + rng.integers(30, 2000, L).astype("timedelta64[D]")
         end = np.minimum(end, np.datetime64("2024-12-31"))
+        start, end = self._tie_dates_fit_travel(a, b, t, start, end)
         eprec = np.where(has_end, sprec, 3).astype(np.int8)
         weight = np.ones(L, np.int64)
         comm = t == _LT["communication"]
@@ -235,6 +236,41 @@ class _WriterMixin:
             "weight": weight, "grading": grading, "provenance": pv, "note": note}
         self._write("links", df)
         self._link_arrays = (a, b, t)
+
+    def _tie_dates_fit_travel(self, a, b, t, start, end):
+        """Dates of the ties that explain a fugitive's travel, consistent with its itinerary.
+
+        A support tie to a fugitive, or a family, associate or co-offender tie of one, is why
+        the fugitive goes where the other person lives: it starts at least 45 days before the
+        fugitive's first leg (before any new residence a supporter set up for it too) and, when
+        it has an end, ends after the fugitive's last leg. Other ties keep their dates.
+        """
+        lg = self.legs
+        fug = np.zeros(len(self.pid) + len(self.org_id) + 1, bool)
+        fug[self.fug] = True
+        first = np.full(len(fug), _WINDOW, np.int64)
+        last = np.full(len(fug), -1, np.int64)
+        m = fug[lg["person"]]
+        np.minimum.at(first, lg["person"][m], lg["day"][m])
+        np.maximum.at(last, lg["person"][m], lg["day"][m])
+        types = [_LT[x] for x in (*_SUPPORT, "family", "associate", "co_offender")]
+        explains = np.isin(t, types)
+        f = np.where(fug[b], b, a)  # the fugitive end (the receiver of support when both are)
+        explains &= fug[f] & (last[f] >= 0)
+        day0 = np.datetime64("2008-01-01")
+        limit = _DAY0 + (first[f] - 45).astype("timedelta64[D]")
+        late = explains & (start > limit)
+        if late.any():
+            span = (limit[late] - day0).astype(np.int64)
+            start = start.copy()
+            # a generator of its own, so that the draws of the files written after stay the same
+            rng = np.random.default_rng(np.random.SeedSequence([self.seed, 20240305, 45]))
+            start[late] = day0 + (rng.random(int(late.sum())) * span).astype(
+                np.int64).astype("timedelta64[D]")
+        after = _DAY0 + (last[f] + 30).astype("timedelta64[D]")
+        early = explains & (end < after)
+        end = np.where(early, np.minimum(after, np.datetime64("2024-12-31")), end)
+        return start, end
 
     def _write_travel(self):
         lg = self.legs
@@ -276,7 +312,8 @@ class _WriterMixin:
         supplier's home (C3, informant) and a sighting where a leg arrived (B2, police);
         with the itinerary setting ``p_follow``, the new residence (B2, residence register,
         dated 14 to 42 days before the leg) of each supporter whom a fugitive followed
-        (``self.follow``).
+        (``self.follow``); each residence of a supporter who moved ends the day the next one
+        starts (the first one starting earlier than that), the latest has no end.
         """
         rng = self.rng
         it = self.itineraries
@@ -310,9 +347,23 @@ class _WriterMixin:
                 _loc_row(extra, self.pid[f], self.r_dst[route[k]], "sighting",
                          str(_DAY0 + np.timedelta64(int(day[k]) + int(rng.integers(1, 4)), "D")),
                          "B2", "Police surveillance report", "")
-        for q, _f, place, d, _leg in getattr(self, "follow", ()):  # supporters who moved ahead
-            _loc_row(extra, self.pid[q], place, "residence", str(_DAY0 + np.timedelta64(d, "D")),
-                     "B2", "Residence register", "new address")
+        # supporters who moved ahead: each residence ends the day the next one starts
+        moves = {}
+        for q, _f, place, d, _leg in getattr(self, "follow", ()):
+            moves.setdefault(int(q), []).append((int(d), place))
+        row_of = {int(q): i for i, q in enumerate(who.tolist())} if moves else {}
+        for q in sorted(moves, key=lambda x: self.sort_key[x]):
+            seq = sorted(moves[q])
+            i = row_of.get(q)
+            first = _DAY0 + np.timedelta64(seq[0][0], "D")
+            if i is not None:
+                if np.datetime64(rows["start"][i]) >= first:
+                    rows["start"][i] = str(first - np.timedelta64(30, "D"))
+                rows["end"][i] = str(first)
+            for j, (d, place) in enumerate(seq):
+                _loc_row(extra, self.pid[q], place, "residence", str(_DAY0 + np.timedelta64(d, "D")),
+                         "B2", "Residence register", "new address",
+                         end=str(_DAY0 + np.timedelta64(seq[j + 1][0], "D")) if j + 1 < len(seq) else "")
         for c in cols:
             rows[c] = np.concatenate([rows[c], np.array(extra[c], dtype=object)])
         self._write("locations", rows)
@@ -474,7 +525,7 @@ class _WriterMixin:
 # ---------------------------------------------------------------- helpers
 
 
-def _loc_row(rows, pid, place, kind, start, grading, provenance, note):
+def _loc_row(rows, pid, place, kind, start, grading, provenance, note, end=""):
     for c, v in zip(("person_id", "place", "kind", "start", "end", "grading", "provenance", "note"),
-                    (pid, place, kind, start, "", grading, provenance, note)):
+                    (pid, place, kind, start, end, grading, provenance, note)):
         rows[c].append(v)
