@@ -63,7 +63,9 @@ place and c, in either direction, before ``t``.
 
 A person's or neighbour's place is weighted by its record: the confidence of the grading
 times the weight of its kind (``movements.location_kinds``). A link counts by the confidence
-of its grading.
+of its grading. A record at a town (``"Panama City, PA"``) counts at the case's travel place
+nearest to it, when one is within :data:`TOWN_TO_TRAVEL_KM` (PTY): legs name airports,
+records often name towns.
 
 The weights are those of a conditional logit (McFadden 1974) fitted by maximum likelihood on
 the case's own legs: every leg of every person that departs before ``as_of`` is an example,
@@ -373,11 +375,14 @@ class MovementModel:
         loc = t["locations"]
         if len(loc):
             t0 = _days(loc["start"])
+            served = _travel_place_of_towns(loc["place"].tolist(), self.arrive_t,
+                                            set(self.leg_o.tolist()))
             for pid, place, kind, tt, g in zip(loc["person_id"].astype(str).tolist(),
                                               loc["place"].tolist(), loc["kind"].tolist(),
                                               t0.tolist(), loc["grading"].tolist()):
                 if not isinstance(place, str):
                     continue
+                place = served.get(place, place)
                 kind = kind if isinstance(kind, str) else "other"
                 w = _confidence(g if isinstance(g, str) else "F6") * kinds.get(kind, 0.5)
                 self.locs[pid].append((place, kind, tt if np.isfinite(tt) else -math.inf, w,
@@ -1016,6 +1021,31 @@ class _Evidence(dict):
     def __missing__(self, j):
         e = self[int(j)] = self._build(int(j))
         return e
+
+
+#: A location record at a town counts at the travel place (airport, port, crossing) of the
+#: case nearest to it when that place is at most this far (km): legs name airports, records
+#: often name towns ("Panama City, PA" is PTY).
+TOWN_TO_TRAVEL_KM = 60.0
+
+
+def _travel_place_of_towns(places, arrivals, origins):
+    """Map each town among `places` to the nearest travel place of the case within
+    :data:`TOWN_TO_TRAVEL_KM` (places that legs leave from or arrive at); other places, and
+    towns with no travel place that near, are not in the returned dict."""
+    ends = [(k, place_info(k)) for k in sorted({*arrivals, *origins}, key=str)
+            if isinstance(k, str)]
+    ends = [(k, i) for k, i in ends if i is not None]
+    out = {}
+    for place in {p for p in places if isinstance(p, str)}:
+        info = place_info(place)
+        if info is None or info.kind != "town" or place in arrivals or place in origins:
+            continue
+        best = min(((haversine_km(info.lat, info.lon, i.lat, i.lon), k) for k, i in ends),
+                   default=None)
+        if best is not None and best[0] <= TOWN_TO_TRAVEL_KM:
+            out[place] = best[1]
+    return out
 
 
 def _days(values):

@@ -476,3 +476,69 @@ def test_a_synthetic_case_where_the_network_moves_first_names_the_supporters_new
     plain = [m.predict(fugitive=f, top=10_000, as_of=dep).set_index("place").loc[place, "rank"]
              for f, dep, place in follows]
     assert sum(ranks) < sum(plain)
+
+
+def test_a_mapped_export_with_locations_feeds_anticipate_and_rejects_unknown_places(tmp_path,
+                                                                                     monkeypatch):
+    """locations.csv through the mapping mechanism: Spanish headers, values and dates; the
+    lodging supporter's residence (a town, accents folded) and the fugitive's own legs make PTY
+    first, and unknown places are counted rejects naming file, line and column."""
+    from netanalysis.ingest import load_mapped
+
+    (tmp_path / "personas.csv").write_text(
+        "codigo;nombre;rol\nF1;Ana Ruiz;fugitivo\nS1;Luis Mora;facilitador\n", encoding="utf-8")
+    (tmp_path / "vinculos.csv").write_text("origen;destino;tipo\nS1;F1;alojamiento\n",
+                                           encoding="utf-8")
+    (tmp_path / "viajes.csv").write_text(
+        "persona;salida;desde;hasta\n"
+        "F1;02/01/2024;BOG;PTY\nF1;20/01/2024;PTY;BOG\nF1;10/03/2024;BOG;PTY\n"
+        "F1;30/03/2024;PTY;BOG\nF1;01/04/2024;BOG;XQZ\n", encoding="utf-8")
+    (tmp_path / "lugares.csv").write_text(
+        "persona;lugar;tipo;inicio;calificacion\n"
+        "S1;Panama, PA;residencia;05/03/2020;B2\n"
+        "F1;Atlantida, CO;avistamiento;06/03/2024;B2\n", encoding="utf-8")
+    (tmp_path / "m.yaml").write_text("""version: 1
+files:
+  persons:
+    source: personas.csv
+    delimiter: ";"
+    columns: {codigo: id, nombre: name, rol: role}
+    values: {rol: {fugitivo: fugitive, facilitador: facilitator}}
+  links:
+    source: vinculos.csv
+    delimiter: ";"
+    columns: {origen: from_id, destino: to_id, tipo: type}
+    values: {tipo: {alojamiento: lodging}}
+  travel:
+    source: viajes.csv
+    delimiter: ";"
+    columns: {persona: person_id, salida: depart, desde: origin, hasta: destination}
+    dates: {salida: "%d/%m/%Y"}
+  locations:
+    source: lugares.csv
+    delimiter: ";"
+    columns: {persona: person_id, lugar: place, tipo: kind, inicio: start, calificacion: grading}
+    values: {tipo: {residencia: residence, avistamiento: sighting}}
+    dates: {inicio: "%d/%m/%Y"}
+""", encoding="utf-8")
+    case = load_mapped(tmp_path / "m.yaml")
+    loc = case.tables["locations"]
+    assert loc[["person_id", "place", "kind", "start"]].values.tolist() == [
+        ["S1", "Panama City, PA", "residence", "2020-03-05"]]
+    rej = case.rejects
+    bad = sorted(zip(rej["file"], rej["line"], rej["column"], rej["value"]))
+    assert bad == [("lugares.csv", 3, "lugar", "Atlantida, CO"), ("viajes.csv", 6, "hasta", "XQZ")]
+    assert all(p.startswith("bad place") for p in rej["problem"])
+    df = anticipate(case, fugitive="F1", top=3)
+    assert df["place"].iloc[0] == "PTY" and df["why"].iloc[0]
+    # the supporter's town residence counts at the airport that serves it (PTY, ~20 km)
+    lodging = FEATURES.index("lodging")
+
+    def pull_at_pty():
+        m = MovementModel(case)
+        cands, X, _ = m._state("F1", m._last_t + 1)
+        return X[cands.index("PTY"), lodging]
+
+    assert pull_at_pty() > 0
+    monkeypatch.setattr("netanalysis.analyze.movements.TOWN_TO_TRAVEL_KM", 5.0)
+    assert pull_at_pty() == 0.0
