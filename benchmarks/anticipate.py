@@ -21,10 +21,14 @@ was the destination); the held-out checks of the fits; CPU seconds per fugitive 
 predictions, process time so that a loaded machine does not inflate it; indexing the case is
 shown apart).
 
-A fourth ranking, ``generator``, is not a method but a ceiling: the synthetic generator's own
+A fourth ranking, ``generator``, is not a method but a reference: the synthetic generator's own
 move rule with its hidden settings and route map, fed with the case's residences and links
-(see ``_generator_rule``). Where even it cannot reach 1.2x the better baseline, the goal is
-out of reach on that setting, and MRR, search cost and the new-place split say more.
+(see ``_generator_rule``). The generator-rule ceiling printed per case (and per variant in
+the pooled table) is exact: the mean, over the held-out legs, of the sum of the three largest
+chances the generator itself gave the next place (``truth/itineraries.csv``), the top-3
+accuracy to expect of any model that knew the rule and the hidden homes and pull. Where the
+ceiling is below 1.2x the better baseline, the goal is out of reach by construction on that
+setting, and MRR, search cost and the new-place split say more.
 
 Usage::
 
@@ -116,6 +120,11 @@ def _generator_rule(case, variant):
     rows) 13 to 43 days before. It knows the hidden settings, the route map and which
     residences are the generator's follow records, which a model does not: no model can
     expect to beat it on average.
+
+    ``rank`` returns the places and their chances by this reconstruction. The ceiling printed
+    per case is not taken from it but from the generator itself: the sum of the three largest
+    chances the rule gave each held-out leg (``truth/itineraries.csv``), the top-3 accuracy to
+    expect of a model that knew the rule and every hidden state.
     """
     from collections import defaultdict
 
@@ -175,8 +184,9 @@ def _generator_rule(case, variant):
         for d, x, y in zip(dst, pop, w):
             prob[d] += (1 - pb) * (pn * (1 - pfol) * x / pop.sum()
                                    + ((1 - pn) * y / w.sum() if w.sum() else 0))
-        return [d for d, _ in sorted(prob.items(), key=lambda x: (-x[1], str(x[0])))
-                if d != cur and d is not None]
+        ranked = [(d, x) for d, x in sorted(prob.items(), key=lambda x: (-x[1], str(x[0])))
+                  if d != cur and d is not None]
+        return [d for d, _ in ranked], [x for _, x in ranked]
 
     return rank
 
@@ -207,17 +217,34 @@ def _without_recent(model):
 
 
 def _load(n, seed, variant, cache):
+    """The case and the generator's chances of its fugitives' legs (``truth/itineraries.csv``):
+    ``{(person, day since 1970): (destination, top-3 chance)}``."""
+    import pandas as pd
+
     key = (n, seed, variant)
     if key not in cache:
         cache.clear()  # one case in memory at a time
         with tempfile.TemporaryDirectory() as d:
             synth_case(d, persons=n, seed=seed, itineraries=VARIANTS[variant])
-            cache[key] = load_case(d)
+            it = pd.read_csv(os.path.join(d, "truth", "itineraries.csv"), dtype={"person_id": str})
+            days = (pd.to_datetime(it["depart"]) - pd.Timestamp("1970-01-01")).dt.days
+            chances = {(p, int(t)): (dst, c) for p, t, dst, c in zip(
+                it["person_id"], days, it["destination"], it["top3_chance"])}
+            cache[key] = load_case(d), chances
     return cache[key]
 
 
+def _ceiling(chances, p, t, target):
+    """The generator's top-3 chance of the leg of `p` departing at `t` (days) to `target`."""
+    for day in (int(math.floor(t)), int(math.floor(t)) - 1):  # a land crossing may pass midnight
+        hit = chances.get((p, day))
+        if hit is not None and hit[0] == target:
+            return hit[1]
+    return None
+
+
 def run_case(n, seed, variant, train_on="fugitives", max_fugitives=None, recent=True, cache=None):
-    case = _load(n, seed, variant, {} if cache is None else cache)
+    case, chances = _load(n, seed, variant, {} if cache is None else cache)
     rule = _generator_rule(case, variant)
     t0 = time.process_time()
     from netanalysis.settings import load_settings
@@ -242,6 +269,8 @@ def run_case(n, seed, variant, train_on="fugitives", max_fugitives=None, recent=
     # source -> Counter of (method, top-3 hit); "recent": new places a recent_* feature names
     sources = {k: Counter() for k in (*SOURCES, "recent")}
     calib = {k: [] for k in MODELS}
+    # the generator's top-3 chance of each held-out leg (truth/itineraries.csv)
+    expected = {"all": [], "return": [], "new": []}
     fits = 0
     checks = []
     chosen = Counter()
@@ -283,8 +312,12 @@ def run_case(n, seed, variant, train_on="fugitives", max_fugitives=None, recent=
                 calib[name].extend((prob, place == target) for place, prob in zip(*orders[name]))
             freq, markov, cur = _baselines(model, p, t)
             t1 = time.process_time()
-            gen = rule(model, p, t, cur)
+            gen, _ = rule(model, p, t, cur)
             rule_secs += time.process_time() - t1
+            ceil = _ceiling(chances, p, t, target)
+            if ceil is not None:
+                expected[kind].append(ceil)
+                expected["all"].append(ceil)
             ranks = {}
             for name, ranking in ([(k, orders[k][0]) for k in MODELS]
                                   + [("frequent", freq), ("markov", markov), ("generator", gen)]):
@@ -303,6 +336,7 @@ def run_case(n, seed, variant, train_on="fugitives", max_fugitives=None, recent=
                     sources["recent"]["generator"] += (ranks["generator"] is not None
                                                        and ranks["generator"] <= 3)
     index_secs = time.process_time() - t0 - secs - rule_secs
+    stats["ceiling"] = expected
     return stats, calib, len(held), fits, (secs, index_secs), model, checks, sources, chosen
 
 
@@ -358,8 +392,10 @@ def _summ(recs):
 
 
 def report(n, seed, variant, train_on, max_fugitives=None, recent=True, cache=None):
+    w0, c0 = time.perf_counter(), time.process_time()
     (stats, calib, nheld, fits, (secs, index_secs), model, checks, sources,
      chosen) = run_case(n, seed, variant, train_on, max_fugitives, recent, cache)
+    wall, cpu = time.perf_counter() - w0, time.process_time() - c0
     print(f"\n== {n:,} persons, seed {seed}, itineraries {variant} "
           f"{VARIANTS[variant] or '(defaults)'}, trained on {train_on}"
           f"{'' if recent else ', recent_* features off'}")
@@ -367,6 +403,8 @@ def report(n, seed, variant, train_on, max_fugitives=None, recent=True, cache=No
           f"{model.train_on}, {model.n_train} training legs, coverage {model.coverage:.2f}; "
           f"index {index_secs:.1f} s, fits and predictions (both rankers) {secs:.1f} s: "
           f"{secs / max(nheld, 1):.3f} CPU s per fugitive")
+    print(f"whole case (synth and load when not cached, index, fits, predictions, baselines, "
+          f"rule): {wall:.1f} s wall, {cpu:.1f} s CPU of this process")
     print(f"ranker chosen by the held-out check, per fit: {dict(chosen)}")
     if checks:
         for key, name in (("conditional_logit", "logit"), ("boosted_ranker", "boosted")):
@@ -416,6 +454,15 @@ def report(n, seed, variant, train_on, max_fugitives=None, recent=True, cache=No
           f"where the better baseline's top-3 is {ret3:.3f}; a perfect top-3 everywhere would be "
           f"{1 / best if best else math.inf:.2f}x the better baseline, the generator's own rule "
           f"is {top3['generator'] / best if best else math.inf:.2f}x")
+    ce = summ["ceiling"] = {k: float(np.mean(v)) if v else math.nan
+                            for k, v in stats["ceiling"].items()}
+    print(f"generator-rule ceiling ({variant}): the best top-3 to expect of any model that knew "
+          f"the generator's rule (mean over the {len(stats['ceiling']['all'])} held-out legs of "
+          f"the three largest chances the generator gave, truth/itineraries.csv) "
+          f"{ce['all']:.3f} (returns {ce['return']:.3f}, new places {ce['new']:.3f}); that is "
+          f"{ce['all'] / best if best else math.inf:.2f}x the better baseline "
+          f"({'1.2x reachable' if ce['all'] >= 1.2 * best else '1.2x out of reach by construction'}"
+          f"); the model reaches {top3['model'] / ce['all'] if ce['all'] else math.nan:.0%} of it")
     print("calibration (every candidate): predicted range, then n, mean predicted, observed "
           "for " + ", ".join(MODELS))
     edges = [0, 0.05, 0.1, 0.2, 0.35, 0.5, 0.7, 1.0001]
@@ -430,6 +477,7 @@ def report(n, seed, variant, train_on, max_fugitives=None, recent=True, cache=No
                          else f"{0:6d}     -     -")
         print(f"  [{lo:.2f}, {min(hi, 1):.2f})  " + "  |  ".join(cells))
     print("logit weights: " + ", ".join(f"{k} {v:+.2f}" for k, v in model.weights.items()))
+    summ["secs_per_fugitive"] = secs / max(nheld, 1)
     return top3, summ, sources["recent"]
 
 
@@ -498,9 +546,11 @@ def _summary(rows):
     """One line per case: the model against the better baseline and the generator's rule."""
     print("\n== summary: top-3 (top-1, MRR) of the model, the better baseline and the generator's "
           "rule; new-place top-3 of the model and of the better baseline; share of returns; "
-          "ratios model / better baseline and perfect / better baseline")
+          "ratios model / better baseline and perfect / better baseline; the generator-rule "
+          "ceiling (expected top-3 of a model that knew the rule) and ceiling / better baseline")
     print(f"{'persons':>7} {'seed':>4} {'variant':12} {'n':>4} {'model':>17} {'baseline':>17} "
-          f"{'generator':>17} {'new m/b':>11} {'ret':>4} {'ratio':>5} {'max':>5} {'recent':>7}")
+          f"{'generator':>17} {'new m/b':>11} {'ret':>4} {'ratio':>5} {'max':>5} {'recent':>7} "
+          f"{'ceiling':>7} {'c/b':>5}")
     for n, seed, v, top3, summ, recent in rows:
         bm = max(("frequent", "markov"), key=lambda k: top3[k])
         cell = {k: f"{summ[k, 'all']['top3']:.3f} ({summ[k, 'all']['top1']:.2f} "
@@ -511,7 +561,29 @@ def _summary(rows):
               f"{cell['generator']:>17} {summ['model', 'new']['top3']:5.2f}/"
               f"{summ[bm, 'new']['top3']:<5.2f} {nr / max(na, 1):4.0%} "
               f"{top3['model'] / best if best else math.inf:5.2f} "
-              f"{1 / best if best else math.inf:5.2f} {recent['model']:3d}/{recent['n']:<3d}")
+              f"{1 / best if best else math.inf:5.2f} {recent['model']:3d}/{recent['n']:<3d} "
+              f"{summ['ceiling']['all']:7.3f} "
+              f"{summ['ceiling']['all'] / best if best else math.inf:5.2f}")
+    # per variant and size, pooled over the seeds (weighted by held-out legs)
+    print("\n== per variant, pooled over seeds: top-3 of the model, the better baseline (per "
+          "case) and the generator-rule ceiling; ratios to the baseline; CPU s per fugitive")
+    groups = {}
+    for n, _seed, v, top3, summ, _recent in rows:
+        bm = max(("frequent", "markov"), key=lambda k: top3[k])
+        na = summ["model", "all"]["n"]
+        g = groups.setdefault((n, v), [0, 0.0, 0.0, 0.0, 0.0])
+        g[0] += na
+        g[1] += na * top3["model"]
+        g[2] += na * top3[bm]
+        g[3] += na * summ["ceiling"]["all"]
+        g[4] += na * summ["secs_per_fugitive"]
+    print(f"{'persons':>7} {'variant':12} {'n':>5} {'model':>6} {'base':>6} {'ceil':>6} "
+          f"{'m/b':>5} {'c/b':>5} {'s/fug':>6}")
+    for (n, v), (na, m, b, c, sec) in groups.items():
+        if na:
+            m, b, c, sec = m / na, b / na, c / na, sec / na
+            print(f"{n:7d} {v:12} {na:5d} {m:6.3f} {b:6.3f} {c:6.3f} "
+                  f"{m / b if b else math.inf:5.2f} {c / b if b else math.inf:5.2f} {sec:6.3f}")
 
 
 if __name__ == "__main__":

@@ -621,3 +621,43 @@ def test_a_supporter_who_moves_ends_the_old_residence(follow_case):
     assert (res.loc[~res["person_id"].isin(movers), "end"] == "").all()
     load_case = pytest.importorskip("netanalysis.ingest").load_case
     assert len(load_case(out).rejects) == 0
+
+
+# ---------------------------------------------------------------- truth/itineraries.csv: the rule's chances
+def test_itinerary_chances_list_every_fugitive_leg(follow_case):
+    out, t = follow_case
+    it = _truth(out, "itineraries.csv")
+    tr = t["travel"]
+    legs = set(zip(tr["person_id"], tr["depart"].str[:10], tr["origin"], tr["destination"]))
+    assert len(it) >= 100
+    # land crossings may depart after midnight of the day drawn: allow the next day
+    nxt = (pd.to_datetime(it["depart"]) + pd.Timedelta(days=1)).dt.strftime("%Y-%m-%d")
+    for row in zip(it["person_id"], it["depart"], nxt, it["origin"], it["destination"]):
+        p, d, d1, o, x = row
+        assert (p, d, o, x) in legs or (p, d1, o, x) in legs, row
+    c, top3 = it["chance"].astype(float), it["top3_chance"].astype(float)
+    assert ((c > 0) & (c <= 1 + 1e-9)).all() and (top3 <= 1 + 1e-6).all()
+    assert (it["places"].astype(int) >= 1).all()
+    # a move that followed a supporter's new residence is certain; p_follow=1, p_new=0.5: many
+    loc = t["locations"]
+    moved = loc[loc["note"] == "new address"]
+    assert (c == 1.0).sum() >= len(moved) >= 5
+
+
+def test_itinerary_chances_are_the_route_shares_when_every_move_is_random(tmp_path):
+    from netanalysis.synth import places as PL
+
+    synth_case(tmp_path, persons=1500, seed=2, itineraries={"p_new": 1.0, "p_base": 0.0})
+    it = _truth(tmp_path, "itineraries.csv")
+    pop = {}
+    for o, d, w in ([(o, d, w) for _, o, d, w in PL.ROUTES]
+                    + [(o, d, w) for _, _, o, d, _, w in PL.SURFACE_ROUTES]):
+        for x, y in ((o, d), (d, o)):
+            pop.setdefault(x, {}).setdefault(y, 0.0)
+            pop[x][y] += w
+    assert len(it) >= 50
+    for o, x, c, top3 in zip(it["origin"], it["destination"], it["chance"].astype(float),
+                             it["top3_chance"].astype(float)):
+        share = {d: w / sum(pop[o].values()) for d, w in pop[o].items()}
+        assert c == pytest.approx(share[x], abs=1e-5)
+        assert top3 == pytest.approx(sum(sorted(share.values())[-3:]), abs=1e-5)

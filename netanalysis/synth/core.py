@@ -45,7 +45,8 @@ __all__ = ["synth_case", "MIN_PERSONS", "MAX_PERSONS", "TRUTH_FILES", "ITINERARY
 MIN_PERSONS = 100
 MAX_PERSONS = 1_000_000
 #: Files written under ``OUT/truth/``.
-TRUTH_FILES = ("duplicates.csv", "near_misses.csv", "co_travel.csv", "facilitators.csv",
+TRUTH_FILES = ("duplicates.csv", "near_misses.csv", "co_travel.csv", "itineraries.csv",
+               "facilitators.csv",
                "groups.csv", "hubs.csv", "fraudulent_documents.csv", "planted_errors.csv",
                "summary.json", "README.md")
 

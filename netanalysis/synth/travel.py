@@ -237,6 +237,8 @@ class _TravelMixin:
         self.home, self.pull = home, pull
         self.follow = []  # (supporter, fugitive, place, day of the new residence, day of the leg)
         self._moves_of = {}  # supporter -> days of its new residences
+        # per fugitive leg: (fugitive, day, origin, destination, its chance, top-3 chance, places)
+        self.leg_chances = []
         return {"suppliers": suppliers}
 
     def _itinerary(self, f, plan):
@@ -274,6 +276,7 @@ class _TravelMixin:
             if not out:
                 break
             dst = [self.r_dst[r] for r in out]
+            chance = self._chances(f, out, dst, cur, base, visits, followed, day, p_follow)
             ahead = -1  # the supporter who moved ahead, on a follow move
             if cur != base and base in dst and rng.random() < it["p_base"]:
                 r = out[dst.index(base)]
@@ -302,12 +305,65 @@ class _TravelMixin:
                 self._moves_of.setdefault(ahead, []).append(d_new)
             routes.append(r)
             days.append(day)
+            # what the data show: a follow move leaves the supporter's new residence there
+            # weeks before; without one, the follow share is out and the rest renormalised
+            if ahead >= 0:
+                chance = {self.r_dst[r]: 1.0}
+            else:
+                chance = chance[1]
+                tot = sum(chance.values())
+                chance = {d: x / tot for d, x in chance.items()}
+            top = sorted(chance.values(), reverse=True)
+            self.leg_chances.append((f, day, cur, self.r_dst[r], chance.get(self.r_dst[r], 0.0),
+                                     sum(top[:3]), sum(1 for x in top if x > 0)))
             cur = self.r_dst[r]
             visits[cur] = visits.get(cur, 0.0) + 1.0
         if not routes:  # at least one flight: it leaves traces
             out = [r for r in self.from_place.get(base, []) if self.r_mode[r] == "air"]
             routes, days = [out[0] if out else 0], [int(rng.integers(0, _WINDOW - 40))]
         return np.array(routes, np.int64), np.array(days, np.int64)
+
+    def _chances(self, f, out, dst, cur, base, visits, followed, day, p_follow):
+        """The chance of each place as the next destination under the rule of :meth:`_itinerary`.
+
+        The exact mixture the draws of :meth:`_itinerary` make (no random number is drawn
+        here): back to base with ``p_base`` when away and a route leads there; else, with
+        ``p_new`` (1 when neither history nor network weighs any place one journey away), a
+        popular route, of which the ``p_follow`` share goes to the places not visited yet
+        near a supporter who may move (each such supporter equally likely; a supporter with
+        no such place leaves its share to the popular routes); else the places by history and
+        network pull. Returns ``(follow, rest)``: ``{place: chance}`` of the follow moves (a
+        supporter's new residence shows them in the data) and of the other moves.
+        """
+        it = self.itineraries
+        pop = self.r_pop[out]
+        follow, rest = {}, {}
+
+        def spread(mass, idx, weight, into=rest):
+            tot = float(sum(weight[j] for j in idx))
+            if mass <= 0 or tot <= 0:
+                return
+            for j in idx:
+                into[dst[j]] = into.get(dst[j], 0.0) + mass * float(weight[j]) / tot
+
+        pb = float(it["p_base"]) if (cur != base and base in dst) else 0.0
+        if pb:
+            rest[base] = pb
+        pull = self.pull.get(f, {})
+        w = np.array([pull.get(d, 0.0) + visits.get(d, 0.0) for d in dst])
+        pn = float(it["p_new"]) if w.sum() > 0 else 1.0
+        allj = range(len(dst))
+        free = [a for a in followed if all(abs(x - day) > 70 for x in self._moves_of.get(a, ()))]
+        pf = p_follow if free else 0.0
+        for q in free:
+            new = [j for j, d in enumerate(dst) if d not in visits and d != self.home[q]]
+            if new:
+                spread((1 - pb) * pn * pf / len(free), new, pop, into=follow)
+            else:
+                spread((1 - pb) * pn * pf / len(free), allj, pop)
+        spread((1 - pb) * pn * (1 - pf), allj, pop)
+        spread((1 - pb) * (1 - pn), allj, w)
+        return follow, rest
 
     def _routes(self):
         """Directed routes (each route and its reverse at consecutive indices)."""

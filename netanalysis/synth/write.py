@@ -463,6 +463,15 @@ class _WriterMixin:
         co = pd.DataFrame(self.co_rows, columns=["id_a", "id_b", "kind", "shared_legs",
                                                  "shared_bookings", "stated_link"])
         co.to_csv(tdir / "co_travel.csv", index=False, lineterminator="\n")
+        lc = sorted(getattr(self, "leg_chances", ()), key=lambda x: (self.sort_key[x[0]], x[1]))
+        pd.DataFrame({
+            "person_id": [pid[x[0]] for x in lc],
+            "depart": [str(_DAY0 + np.timedelta64(int(x[1]), "D")) for x in lc],
+            "origin": [x[2] for x in lc], "destination": [x[3] for x in lc],
+            "chance": [round(float(x[4]), 6) for x in lc],
+            "top3_chance": [round(float(x[5]), 6) for x in lc], "places": [x[6] for x in lc]},
+            columns=["person_id", "depart", "origin", "destination", "chance", "top3_chance",
+                     "places"]).to_csv(tdir / "itineraries.csv", index=False, lineterminator="\n")
         # facilitators
         broker_of = {}
         for f, oc in self.brokers:
