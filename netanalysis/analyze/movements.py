@@ -369,17 +369,21 @@ class MovementModel:
         for o, d in pair:
             self.dests_from[o].add(d)
             self.dests_to[d].add(o)
-        # locations per person: (place, kind, t0, weight)
+        # locations per person: (place, kind, t0, weight, grading); loc_until: their ends, in
+        # the same order (inf when open)
         kinds = s["location_kinds"]
         self.locs = defaultdict(list)
+        self.loc_until = defaultdict(list)
         loc = t["locations"]
         if len(loc):
             t0 = _days(loc["start"])
+            t1 = _days(loc["end"]) if "end" in loc.columns else np.full(len(loc), np.nan)
             served = _travel_place_of_towns(loc["place"].tolist(), self.arrive_t,
                                             set(self.leg_o.tolist()))
-            for pid, place, kind, tt, g in zip(loc["person_id"].astype(str).tolist(),
-                                              loc["place"].tolist(), loc["kind"].tolist(),
-                                              t0.tolist(), loc["grading"].tolist()):
+            for pid, place, kind, tt, g, te in zip(loc["person_id"].astype(str).tolist(),
+                                                  loc["place"].tolist(), loc["kind"].tolist(),
+                                                  t0.tolist(), loc["grading"].tolist(),
+                                                  t1.tolist()):
                 if not isinstance(place, str):
                     continue
                 place = served.get(place, place)
@@ -387,6 +391,7 @@ class MovementModel:
                 w = _confidence(g if isinstance(g, str) else "F6") * kinds.get(kind, 0.5)
                 self.locs[pid].append((place, kind, tt if np.isfinite(tt) else -math.inf, w,
                                        g if isinstance(g, str) else "F6"))
+                self.loc_until[pid].append(te if math.isfinite(te) else math.inf)
         # network: who supports, is family or an associate of whom (person -> list)
         fam, assoc = set(s["family_types"]), set(s["associate_types"])
         self.nbrs = defaultdict(list)  # person -> (other, category, confidence, t0, type, grading)
@@ -693,12 +698,13 @@ class MovementModel:
     def _places_of(self, q, t, travel=True):
         """Places of person `q` known before `t`: {place: weight} (locations, then travel).
 
-        Without `travel`, only the location records count, except for a person who has none
-        (then the places of their travel stand in, at weight 0.3).
+        A location record that ended before `t` (a residence left, for one) no longer places
+        the person there. Without `travel`, only the location records count, except for a
+        person who has none (then the places of their travel stand in, at weight 0.3).
         """
         out = {}
-        for place, _kind, t0, w, _g in self.locs.get(q, ()):
-            if t0 < t:
+        for (place, _kind, t0, w, _g), t1 in zip(self.locs.get(q, ()), self.loc_until.get(q, ())):
+            if t0 < t and not t1 <= t:
                 out[place] = max(out.get(place, 0.0), w)
         if travel or not out:
             a, k = self._known_legs(q, t)

@@ -542,3 +542,25 @@ files:
     assert pull_at_pty() > 0
     monkeypatch.setattr("netanalysis.analyze.movements.TOWN_TO_TRAVEL_KM", 5.0)
     assert pull_at_pty() == 0.0
+
+
+def test_a_residence_that_ended_no_longer_places_the_supporter(tmp_path):
+    # S1 left PTY on 2024-04-01 (the residence has an end) and lives in LIM since then
+    locs = ("person_id,place,kind,start,end,grading\n"
+            "S1,PTY,residence,2020-01-01,2024-04-01,B2\nS1,LIM,residence,2024-04-01,,B2\n"
+            "S2,MAD,residence,2020-01-01,,C3\nF1,BOG,residence,2019-01-01,,B2\n")
+    case = load_case(_case(tmp_path, **{"locations.csv": locs}))
+    assert case.rejects.empty
+    m = MovementModel(case)
+    before, after = m._as_of_t("2024-03-31"), m._as_of_t("2024-04-20")
+    assert m._places_of("S1", before, travel=False) == {"PTY": pytest.approx(grading_confidence("B2"))}
+    assert set(m._places_of("S1", after, travel=False)) == {"LIM"}
+    cands, X, _ = m._state("F1", after)
+    lodging = dict(zip(cands, X[:, FEATURES.index("lodging")]))
+    assert lodging["LIM"] > 0 and lodging.get("PTY", 0.0) == 0.0
+    why = anticipate(case, as_of="2024-04-20", top=10).set_index("place")["why"]
+    assert "S1 Luis Mora" not in why["PTY"] and "went there 2 times" in why["PTY"]
+    assert "lodging: supporter S1 Luis Mora (lodging, B2) has a place there" in why["LIM"]
+    # before the move, PTY is still the lodging supporter's place
+    cands, X, _ = m._state("F1", before)
+    assert dict(zip(cands, X[:, FEATURES.index("lodging")]))["PTY"] > 0
