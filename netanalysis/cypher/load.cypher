@@ -212,6 +212,14 @@ MATCH (b:Node {id: row.target})
 MERGE (a)-[r:LOCATED_AT {key: row.key}]->(b)
 SET r = row.props
 
+// name: load_based_in
+// structural: Organization -> Place of its country (organizations.csv)
+UNWIND $rows AS row
+MATCH (a:Node {id: row.source})
+MATCH (b:Node {id: row.target})
+MERGE (a)-[r:BASED_IN {key: row.key}]->(b)
+SET r = row.props
+
 // Fast path of a push into a database that holds no node of a previous push (checked with
 // `pushed_any` after the schema, and after `clear_all` with --replace): plain CREATE, no
 // MERGE. It stays resumable: every batch commits whole, so a push killed half-way leaves
@@ -445,4 +453,11 @@ UNWIND $rows AS row
 MATCH (a) WHERE elementId(a) = row.a
 MATCH (b) WHERE elementId(b) = row.b
 CREATE (a)-[r:LOCATED_AT]->(b)
+SET r = row.p
+
+// name: link_based_in
+UNWIND $rows AS row
+MATCH (a) WHERE elementId(a) = row.a
+MATCH (b) WHERE elementId(b) = row.b
+CREATE (a)-[r:BASED_IN]->(b)
 SET r = row.p

@@ -6,7 +6,8 @@ Two forms serve two needs:
   kinds Person, Organization, Phone, Document, Place and Journey, and every reported link,
   inferred tie and structural relationship (a person *holds* a document, *uses* a phone,
   *travelled* on a journey that *departs_from* and *arrives_at* a place, and is *located_at*
-  a place of ``locations.csv``; places carry ``country``, ``lat`` and ``lon``). Every node has a
+  a place of ``locations.csv``; an organization is *based_in* the place of its country;
+  places carry ``country``, ``lat`` and ``lon``). Every node has a
   ``kind``; every relationship has a ``type`` and, where it states something about people, its
   ``provenance``, ``grading`` and ``confidence``. This is the graph users explore.
 - :func:`party_edges` returns the ties between parties (persons and organizations) as one
@@ -480,7 +481,8 @@ def build_graph(case, *, include_inferred=True):
     (``phone:NUMBER``), journeys (``journey:...``, see :func:`journey_key`) and places
     (``place:NAME``); ties between parties carry type, grading, confidence and provenance,
     structural ties (``holds``, ``uses``, ``called``, ``travelled``, ``departs_from``,
-    ``arrives_at``) connect the rest.
+    ``arrives_at``, ``located_at``, and ``based_in`` from an organization to the place of its
+    country, ``place:CC`` with ``place_kind`` ``"country"``) connect the rest.
 
     Parameters
     ----------
@@ -519,6 +521,14 @@ def build_graph(case, *, include_inferred=True):
     for r in party_edges(case, include_inferred=include_inferred).to_dict("records"):
         u, v = r.pop("source"), r.pop("target")
         G.add_edge(u, v, **{k: val for k, val in r.items() if present(val)})
+
+    org = t["organizations"]
+    if len(org) and "country" in org:
+        lines = org["_line"] if "_line" in org else [None] * len(org)
+        for oid, cc, line in zip(org["id"].astype(str), org["country"], lines):
+            if present(cc) and oid in G:
+                G.add_edge(oid, _country_node(G, cc), type="based_in",
+                           **({"line": int(line)} if present(line) else {}))
 
     for rec in extra_columns(t["documents"], "documents").to_dict("records"):
         did = f"doc:{rec['id']}"
@@ -667,6 +677,20 @@ def _place_node(G, place):
         extra = {} if info is None else {"country": info.country, "lat": info.lat,
                                          "lon": info.lon, "place_kind": info.kind}
         G.add_node(pid, kind="Place", name=place, **extra)
+    return pid
+
+
+def _country_node(G, cc):
+    """Add the Place node of country `cc` (``place:CC``) once; return its id."""
+    from netanalysis.model.places import country_place
+
+    code = str(cc).strip().upper()
+    pid = f"place:{code}"
+    if pid not in G:
+        info = country_place(code)
+        extra = {} if info is None else {"lat": info.lat, "lon": info.lon,
+                                         "country_name": info.name}
+        G.add_node(pid, kind="Place", name=code, country=code, place_kind="country", **extra)
     return pid
 
 

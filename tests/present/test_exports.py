@@ -79,9 +79,9 @@ def test_simple_graphs_round_trip(tmp_path):
 
 def test_export_case_formats_and_errors(tmp_path, case, analysis):
     info = export_case(case, tmp_path / "c.json", analysis=analysis)
-    assert info["format"] == "json" and info["nodes"] == 21
+    assert info["format"] == "json" and info["nodes"] == 22  # with the organization's country
     data = json.loads((tmp_path / "c.json").read_text("utf-8"))
-    assert len(data["nodes"]) == 21 and len(data["edges"]) == info["edges"]
+    assert len(data["nodes"]) == 22 and len(data["edges"]) == info["edges"]
     with pytest.raises(InputError, match="unknown export format"):
         export_case(case, tmp_path / "c.xyz")
     with pytest.raises(InputError, match="no such file"):

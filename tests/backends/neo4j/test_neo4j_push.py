@@ -41,7 +41,7 @@ def test_push_writes_the_property_graph(neo4j_conn, small_case):
     assert summary["rows"] == G.number_of_nodes() + G.number_of_edges()
     assert summary["dangling"] == 0
     assert summary["nodes"] == {"Person": 5, "Organization": 1, "Phone": 3, "Document": 1,
-                                "Place": 3, "Journey": 2}
+                                "Place": 4, "Journey": 2}  # 3 airports, CO (the organization)
     labels, types, _, _ = _counts(neo4j_conn)
     assert labels["Node"] == G.number_of_nodes()
     assert labels["Person"] == 5 and labels["Journey"] == 2
