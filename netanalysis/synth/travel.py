@@ -256,8 +256,11 @@ class _TravelMixin:
         or money supplier, drawn at random) set up a new residence 14 to 42 days before the
         leg (not its old home); the move is listed in ``self.follow`` and its residence is written to
         ``locations.csv``, the previous one ending that day. A supporter moves at most once in
-        ten weeks, so it has one address at a time. With ``p_follow`` 0 no random number is drawn for it, so the legs
-        are those of a generator without the setting.
+        ten weeks, so it has one address at a time. With ``p_follow`` 0 no random number is
+        drawn for it, so the legs are those of a generator without the setting.
+
+        Each leg's chances under this rule (:meth:`_chances`) go to ``self.leg_chances``
+        (written to ``truth/itineraries.csv``).
         """
         rng = self.rng
         it = self.itineraries
@@ -276,7 +279,7 @@ class _TravelMixin:
             if not out:
                 break
             dst = [self.r_dst[r] for r in out]
-            chance = self._chances(f, out, dst, cur, base, visits, followed, day, p_follow)
+            parts = self._chances(f, out, dst, cur, base, visits, followed, day, p_follow)
             ahead = -1  # the supporter who moved ahead, on a follow move
             if cur != base and base in dst and rng.random() < it["p_base"]:
                 r = out[dst.index(base)]
@@ -307,12 +310,11 @@ class _TravelMixin:
             days.append(day)
             # what the data show: a follow move leaves the supporter's new residence there
             # weeks before; without one, the follow share is out and the rest renormalised
-            if ahead >= 0:
+            if ahead >= 0 or not sum(parts[1].values()):
                 chance = {self.r_dst[r]: 1.0}
             else:
-                chance = chance[1]
-                tot = sum(chance.values())
-                chance = {d: x / tot for d, x in chance.items()}
+                tot = sum(parts[1].values())
+                chance = {d: x / tot for d, x in parts[1].items()}
             top = sorted(chance.values(), reverse=True)
             self.leg_chances.append((f, day, cur, self.r_dst[r], chance.get(self.r_dst[r], 0.0),
                                      sum(top[:3]), sum(1 for x in top if x > 0)))
