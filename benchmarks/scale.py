@@ -134,15 +134,28 @@ sys.path.insert(0, sys.argv[6])
 from benchlib import peak_rss_kb
 from netanalysis.pipeline import analyze_case
 full = sys.argv[4] == "full"
-cpu = {}
+cpu, mem = {}, {}
+def rss_kb():
+    for line in open("/proc/self/status"):
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
 def timed(label, fn):
     @functools.wraps(fn)
     def wrapper(*a, **k):
-        t = time.process_time()
+        t, r0, h0 = time.process_time(), rss_kb(), peak_rss_kb()
         try:
             return fn(*a, **k)
         finally:
             cpu[label] = cpu.get(label, 0.0) + time.process_time() - t
+            h1 = peak_rss_kb()
+            m = mem.setdefault(label, {"rss_in_mb": round(r0 / 1024), "peak_mb": 0,
+                                       "new_peak": False})
+            m["peak_mb"] = max(m["peak_mb"], round(h1 / 1024))
+            m["rss_out_mb"] = round(rss_kb() / 1024)
+            m["new_peak"] = m["new_peak"] or h1 > h0
+            print(f"stage {label}: {cpu[label]:.1f} CPU s, RSS {m['rss_out_mb']:,} MB, peak "
+                  f"{m['peak_mb']:,} MB", file=sys.stderr, flush=True)  # shown if the run fails
     return wrapper
 for label, (mod, name) in json.loads(sys.argv[5]).items():
     try:
@@ -159,7 +172,7 @@ print(json.dumps({"wall": wall, "hwm_kb": hwm, "timings": run.summary.get("timin
                   "analysis": run.analysis.meta.get("timings"), "rows": run.summary.get("rows"),
                   "nodes": run.analysis.meta.get("nodes"), "ties": run.analysis.meta.get("ties"),
                   "cpu_s": ru.ru_utime + ru.ru_stime,
-                  "cpu": {k: round(v, 2) for k, v in cpu.items()}},
+                  "cpu": {k: round(v, 2) for k, v in cpu.items()}, "mem": mem},
                  default=str))
 """
 
@@ -179,8 +192,13 @@ def main(argv=None):
     b.add_argument("--persons", default="10000,30000")
     b.add_argument("--settings", default="0:0,1:0.05",
                    help="comma-separated SEED:DIRTY generator settings of synth_case")
-    b.add_argument("--ks", default="64,128,256,512")
+    b.add_argument("--ks", default="64,128,256,512",
+                   help="comma-separated sample sizes; 'rule' is the pipeline's own "
+                        "(measures.sample_size on the graph's ties)")
     b.add_argument("--repeats", type=int, default=3, help="sample seeds per k")
+    b.add_argument("--exact-procs", type=int, default=1,
+                   help="processes sharing the exact run (its sources split between them; "
+                        "the exact values are cached under --cache)")
     b.add_argument("--blocks", default="", help="also the planted-block graph: NODES:EDGES,...")
     b.add_argument("--cache", default="/tmp/netanalysis-scale")
     p = sub.add_parser("pipeline")
@@ -339,10 +357,13 @@ def _betweenness_cmd(args):
 
     from netanalysis.analyze.centrality import betweenness_array
 
-    ks = [int(x) for x in args.ks.split(",")]
+    from netanalysis.analyze.measures import sample_size
+
     print(f"betweenness: exact (igraph) against k sampled sources, {args.repeats} sample seeds "
           f"per k; recall = share of the exact top 1 % found in the sampled top 1 %; Spearman "
-          f"on the exact top 5 %; CPU s of this process; {_load()}", flush=True)
+          f"on the exact top 5 % and on the exact top 100; top-20 overlap = share of the exact "
+          f"top 20 in the sampled top 20; CPU s of this process (of all processes for exact); "
+          f"{_load()}", flush=True)
     graphs = []
     for n in [int(x) for x in args.persons.split(",") if x]:
         for st in args.settings.split(","):
@@ -356,26 +377,85 @@ def _betweenness_cmd(args):
     for label, build in graphs:
         K = build()
         n, m = K.graph.vcount(), K.graph.ecount()
-        c = cpu_seconds()
-        exact, _ = betweenness_array(K, engine="igraph")
-        c_exact = cpu_seconds() - c
+        cached = Path(args.cache) / ("exact_betweenness_" + "".join(
+            ch if ch.isalnum() else "_" for ch in label) + f"_{n}_{m}.npy")
+        exact, c_exact, how = _exact_betweenness(K, args.exact_procs, cached)
+        order = np.argsort(-exact, kind="stable")
         top1, top5 = max(1, n // 100), max(2, n // 20)
-        t1 = set(np.argsort(-exact, kind="stable")[:top1].tolist())
-        t5 = np.argsort(-exact, kind="stable")[:top5]
-        print(f"  {label}: party graph {n:,} nodes / {m:,} ties; exact {c_exact:.1f} CPU s; "
-              f"{_load()}", flush=True)
+        t1, t5 = set(order[:top1].tolist()), order[:top5]
+        t100, t20 = order[:100], set(order[:20].tolist())
+        print(f"  {label}: party graph {n:,} nodes / {m:,} ties; exact {c_exact:.1f} CPU s "
+              f"({how}); {_load()}", flush=True)
+        ks = [sample_size(n, ties=m) if x == "rule" else int(x) for x in args.ks.split(",")]
         for k in ks:
-            rec, rho, cpu = [], [], []
+            rec, rho, rho100, ov20, cpu = [], [], [], [], []
             for r in range(args.repeats):
                 c = cpu_seconds()
                 v, _ = betweenness_array(K, k=k, seed=r, engine="igraph")
                 cpu.append(cpu_seconds() - c)
-                rec.append(len(t1 & set(np.argsort(-v, kind="stable")[:top1].tolist())) / top1)
+                got = np.argsort(-v, kind="stable")
+                rec.append(len(t1 & set(got[:top1].tolist())) / top1)
                 rho.append(_spearman(exact[t5], v[t5]))
+                rho100.append(_spearman(exact[t100], v[t100]))
+                ov20.append(len(t20 & set(got[:20].tolist())) / 20)
             print(f"    k {k:>4} ({k / n:6.2%} of nodes): top-1 % recall {np.mean(rec):.1%} "
                   f"(min {min(rec):.1%}, max {max(rec):.1%}); Spearman top 5 % {np.mean(rho):.3f} "
-                  f"(min {min(rho):.3f}); {np.mean(cpu):.2f} CPU s ({c_exact / np.mean(cpu):.0f}x "
-                  f"less than exact)", flush=True)
+                  f"(min {min(rho):.3f}); Spearman top 100 {np.mean(rho100):.3f} (min "
+                  f"{min(rho100):.3f}); top-20 overlap {np.mean(ov20):.0%} (min {min(ov20):.0%});"
+                  f" {np.mean(cpu):.2f} CPU s ({c_exact / np.mean(cpu):.0f}x less than exact)",
+                  flush=True)
+
+
+_EXACT_K = None  # the kernel the exact-betweenness workers read (inherited through fork)
+
+
+def _exact_part(sources):
+    """Raw igraph betweenness counted from `sources` alone, and this call's CPU seconds."""
+    import numpy as np
+
+    t = time.process_time()
+    raw = np.asarray(_EXACT_K.graph.betweenness(directed=False, sources=sources), dtype=float)
+    return raw, time.process_time() - t
+
+
+def _exact_betweenness(K, procs, cached):
+    """Exact normalised betweenness of `K` (undirected), its CPU seconds and how it was got.
+
+    With `procs` > 1 the sources are split into chunks counted in forked processes: the
+    counts from disjoint source sets add up to the count from all sources, which is
+    igraph's exact count. The values are saved in `cached` and read from there next time.
+    """
+    import multiprocessing as mp
+
+    import numpy as np
+
+    from netanalysis.analyze.centrality import betweenness_array
+
+    global _EXACT_K
+    if cached.exists():
+        d = np.load(cached, allow_pickle=False)
+        return d[:-1], float(d[-1]), f"cached in {cached}"
+    n = K.graph.vcount()
+    if procs <= 1 or K.graph.is_directed() or n < 3:
+        c = cpu_seconds()
+        exact, _ = betweenness_array(K, engine="igraph")
+        c_exact, how = cpu_seconds() - c, "one process"
+    else:
+        _EXACT_K = K
+        chunks = [c.tolist() for c in np.array_split(np.arange(n), procs * 8)]
+        pool = mp.get_context("fork").Pool(procs)
+        try:
+            parts = pool.map(_exact_part, chunks, chunksize=1)
+        finally:
+            pool.close()
+            pool.join()
+            _EXACT_K = None
+        raw = np.sum([p[0] for p in parts], axis=0)
+        exact = raw * 2.0 / ((n - 1) * (n - 2))  # as betweenness_array(normalized=True)
+        c_exact, how = float(sum(p[1] for p in parts)), f"{procs} processes"
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    np.save(cached, np.append(exact, c_exact))
+    return exact, c_exact, how
 
 
 def _party_kernel(n, seed, dirty, cache):
@@ -451,6 +531,12 @@ def _pipeline_cmd(args):
                     print(f"    CPU {info['cpu_s']:.1f} s (wall / CPU {info['wall'] / max(info['cpu_s'], 1e-9):.2f}); "
                           "CPU s by stage: " + ", ".join(f"{k} {v} ({100 * v / info['cpu_s']:.0f} %)"
                                                         for k, v in info["cpu"].items()))
+                if info.get("mem"):
+                    print("    memory by stage (RSS in -> out, process peak after; * the stage "
+                          "raised the peak): " + ", ".join(
+                              f"{k} {v['rss_in_mb']:,}->{v['rss_out_mb']:,} MB (peak "
+                              f"{v['peak_mb']:,}{'*' if v['new_peak'] else ''})"
+                              for k, v in info["mem"].items()), flush=True)
                 if n >= 1_000_000:
                     ok = info["wall"] <= GOAL_SECONDS and info["hwm_kb"] * 1024 <= GOAL_BYTES
                     print(f"    goal {'met' if ok else 'NOT met'}: {info['wall']:.0f} s of "
@@ -473,7 +559,11 @@ def _pipe_run(tree, case, out, full):
                         str(Path(__file__).resolve().parent)], capture_output=True,
                        text=True, env=env, cwd=str(tree))
     if r.returncode:
-        print("    " + (r.stderr.strip().splitlines() or ["?"])[-1][:200])
+        lines = r.stderr.strip().splitlines() or ["?"]
+        stages = [x for x in lines if x.startswith("stage ")]
+        print(f"    exit status {r.returncode}; stages done: " + "; ".join(
+            x[len("stage "):] for x in stages))
+        print("    " + "\n    ".join(x[:200] for x in lines[-6:]))
         return None
     return json.loads(r.stdout.strip().splitlines()[-1])
 
