@@ -409,13 +409,23 @@ def _betweenness_cmd(args):
 _EXACT_K = None  # the kernel the exact-betweenness workers read (inherited through fork)
 
 
-def _exact_part(sources):
-    """Raw igraph betweenness counted from `sources` alone, and this call's CPU seconds."""
+def _exact_part(job):
+    """Raw igraph betweenness counted from the sources of `job` alone, and its CPU seconds.
+
+    `job` is (sources, file): the result is saved in that file (raw counts, then the CPU
+    seconds) and read from it when it is there already, so an interrupted exact run resumes.
+    """
     import numpy as np
 
+    sources, part = job
+    if part.exists():
+        d = np.load(part, allow_pickle=False)
+        return d[:-1], float(d[-1])
     t = time.process_time()
     raw = np.asarray(_EXACT_K.graph.betweenness(directed=False, sources=sources), dtype=float)
-    return raw, time.process_time() - t
+    c = time.process_time() - t
+    np.save(part, np.append(raw, c))
+    return raw, c
 
 
 def _exact_betweenness(K, procs, cached):
@@ -423,7 +433,8 @@ def _exact_betweenness(K, procs, cached):
 
     With `procs` > 1 the sources are split into chunks counted in forked processes: the
     counts from disjoint source sets add up to the count from all sources, which is
-    igraph's exact count. The values are saved in `cached` and read from there next time.
+    igraph's exact count. Each chunk is saved as it ends (an interrupted run resumes from
+    the chunks done); the values are saved in `cached` and read from there next time.
     """
     import multiprocessing as mp
 
@@ -442,10 +453,13 @@ def _exact_betweenness(K, procs, cached):
         c_exact, how = cpu_seconds() - c, "one process"
     else:
         _EXACT_K = K
-        chunks = [c.tolist() for c in np.array_split(np.arange(n), procs * 8)]
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        chunks = np.array_split(np.arange(n), 64)
+        jobs = [(c.tolist(), cached.with_name(f"{cached.stem}.part{i}of64.npy"))
+                for i, c in enumerate(chunks)]
         pool = mp.get_context("fork").Pool(procs)
         try:
-            parts = pool.map(_exact_part, chunks, chunksize=1)
+            parts = pool.map(_exact_part, jobs, chunksize=1)
         finally:
             pool.close()
             pool.join()
@@ -455,6 +469,8 @@ def _exact_betweenness(K, procs, cached):
         c_exact, how = float(sum(p[1] for p in parts)), f"{procs} processes"
     cached.parent.mkdir(parents=True, exist_ok=True)
     np.save(cached, np.append(exact, c_exact))
+    for part in cached.parent.glob(f"{cached.stem}.part*of64.npy"):
+        part.unlink()
     return exact, c_exact, how
 
 
