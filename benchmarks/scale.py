@@ -570,12 +570,15 @@ def _pipeline_cmd(args):
 def _pipe_run(tree, case, out, full):
     """One pipeline run in a child process importing netanalysis from `tree`."""
     env = {**os.environ, "PYTHONPATH": str(tree)}
-    r = subprocess.run([sys.executable, "-c", _PIPE_CHILD, str(tree), str(case), str(out),
-                        "full" if full else "fast", json.dumps(CPU_STAGES),
-                        str(Path(__file__).resolve().parent)], capture_output=True,
-                       text=True, env=env, cwd=str(tree))
+    log = Path(f"{out}.stderr.log")  # the child's stage lines as they come: kept if it is killed
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with open(log, "w") as err:
+        r = subprocess.run([sys.executable, "-c", _PIPE_CHILD, str(tree), str(case), str(out),
+                            "full" if full else "fast", json.dumps(CPU_STAGES),
+                            str(Path(__file__).resolve().parent)], stdout=subprocess.PIPE,
+                           stderr=err, text=True, env=env, cwd=str(tree))
     if r.returncode:
-        lines = r.stderr.strip().splitlines() or ["?"]
+        lines = log.read_text(errors="replace").strip().splitlines() or ["?"]
         stages = [x for x in lines if x.startswith("stage ")]
         print(f"    exit status {r.returncode}; stages done: " + "; ".join(
             x[len("stage "):] for x in stages))
