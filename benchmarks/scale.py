@@ -17,18 +17,27 @@ reproducible way.
 ``betweenness``: sampled against exact betweenness (igraph) on the party graph the pipeline
 ranks (``synth_case`` at each ``--persons`` size and each ``--settings`` SEED:DIRTY, read,
 resolved and inferred as ``analyze_case`` does; ``--blocks`` adds the planted-block graph):
-for each ``--ks`` sample size and ``--repeats`` sample seeds, the share of the exact top 1 %
-found in the sampled top 1 %, the Spearman correlation on the exact top 5 %, and CPU
-seconds against exact (the figures behind :func:`netanalysis.analyze.measures.sample_size`).
+for each ``--ks`` sample size (``rule``: the pipeline's own, :func:`~netanalysis.analyze.
+measures.sample_size` on the graph's ties) and ``--repeats`` sample seeds, the share of the
+exact top 1 % found in the sampled top 1 %, the Spearman correlation on the exact top 5 % and
+on the exact top 100, the share of the exact top 20 in the sampled top 20, and CPU seconds
+against exact (the figures behind :func:`netanalysis.analyze.measures.sample_size`). Exact
+betweenness costs one traversal per node (about 20 CPU minutes at 100k persons): with
+``--exact-procs P`` its sources are split into 64 chunks counted by P forked processes (the
+counts of disjoint source sets add up to the exact count), each chunk saved under ``--cache``
+as it ends, so a run cut at the heavy lock's time limit resumes; the result is cached too.
 
 ``pipeline``: :func:`netanalysis.synth.synth_case` at each ``--persons`` size (cached under
 ``--cache``, default ``/tmp/netanalysis-scale``), then :func:`netanalysis.pipeline.analyze_case`
 in a child process: seconds per stage (prepare = read + resolve + infer; analysis; movements;
 outputs, with ``--full`` the map and the report too) and inside the analysis (graph,
-betweenness, other measures, communities, ...), peak RSS (``VmHWM``), rows in, against the
-goal, and CPU seconds (the child's user + system time, and around each function of
+betweenness, other measures, communities, ...), peak RSS (``VmHWM``) and, per stage of
+:data:`CPU_STAGES`, the RSS going in and out, the peak after it and whether it raised the
+peak; rows in, against the goal, and CPU seconds (the child's user + system time, and around each function of
 :data:`CPU_STAGES`: read, resolve, merges, infer, analysis and its kernels, movements,
-tables), which move far less than wall seconds with the load of a shared machine.
+tables), which move far less than wall seconds with the load of a shared machine. The child's
+stage lines go to ``OUT.stderr.log`` as it runs (``OUT`` its output folder under ``--cache``),
+so a run stopped by a time or memory cap still says which stages it finished.
 ``--baseline REV`` runs the same case with the code of git revision REV first (extracted
 with ``git archive`` into a temporary folder, so it is measured in the same run, under the same
 load), prints each stage's ratio baseline / now (wall and CPU), and compares every output file by sha256
@@ -42,6 +51,8 @@ Usage::
     python benchmarks/scale.py kernels --graphs 100000:1000000 --cap 240
     python benchmarks/scale.py kernels --graphs 1000000:10000000 --cap 300   # 1M / 10M
     python benchmarks/scale.py betweenness --persons 10000,30000 --ks 64,128,256,512,1024
+    flock /work/coord/heavy.lock python benchmarks/scale.py betweenness --persons 100000 \
+        --settings 0:0 --ks 64,rule,512 --exact-procs 2
     python benchmarks/scale.py pipeline --persons 100000 --baseline /work/main
     python benchmarks/scale.py pipeline --persons 20000 --full --baseline main
     nohup python benchmarks/scale.py pipeline --persons 1000000 > /tmp/scale_1m.log 2>&1 &
