@@ -17,18 +17,27 @@ reproducible way.
 ``betweenness``: sampled against exact betweenness (igraph) on the party graph the pipeline
 ranks (``synth_case`` at each ``--persons`` size and each ``--settings`` SEED:DIRTY, read,
 resolved and inferred as ``analyze_case`` does; ``--blocks`` adds the planted-block graph):
-for each ``--ks`` sample size and ``--repeats`` sample seeds, the share of the exact top 1 %
-found in the sampled top 1 %, the Spearman correlation on the exact top 5 %, and CPU
-seconds against exact (the figures behind :func:`netanalysis.analyze.measures.sample_size`).
+for each ``--ks`` sample size (``rule``: the pipeline's own, :func:`~netanalysis.analyze.
+measures.sample_size` on the graph's ties) and ``--repeats`` sample seeds, the share of the
+exact top 1 % found in the sampled top 1 %, the Spearman correlation on the exact top 5 % and
+on the exact top 100, the share of the exact top 20 in the sampled top 20, and CPU seconds
+against exact (the figures behind :func:`netanalysis.analyze.measures.sample_size`). Exact
+betweenness costs one traversal per node (about 20 CPU minutes at 100k persons): with
+``--exact-procs P`` its sources are split into 64 chunks counted by P forked processes (the
+counts of disjoint source sets add up to the exact count), each chunk saved under ``--cache``
+as it ends, so a run cut at the heavy lock's time limit resumes; the result is cached too.
 
 ``pipeline``: :func:`netanalysis.synth.synth_case` at each ``--persons`` size (cached under
 ``--cache``, default ``/tmp/netanalysis-scale``), then :func:`netanalysis.pipeline.analyze_case`
 in a child process: seconds per stage (prepare = read + resolve + infer; analysis; movements;
 outputs, with ``--full`` the map and the report too) and inside the analysis (graph,
-betweenness, other measures, communities, ...), peak RSS (``VmHWM``), rows in, against the
-goal, and CPU seconds (the child's user + system time, and around each function of
+betweenness, other measures, communities, ...), peak RSS (``VmHWM``) and, per stage of
+:data:`CPU_STAGES`, the RSS going in and out, the peak after it and whether it raised the
+peak; rows in, against the goal, and CPU seconds (the child's user + system time, and around each function of
 :data:`CPU_STAGES`: read, resolve, merges, infer, analysis and its kernels, movements,
-tables), which move far less than wall seconds with the load of a shared machine.
+tables), which move far less than wall seconds with the load of a shared machine. The child's
+stage lines go to ``OUT.stderr.log`` as it runs (``OUT`` its output folder under ``--cache``),
+so a run stopped by a time or memory cap still says which stages it finished.
 ``--baseline REV`` runs the same case with the code of git revision REV first (extracted
 with ``git archive`` into a temporary folder, so it is measured in the same run, under the same
 load), prints each stage's ratio baseline / now (wall and CPU), and compares every output file by sha256
@@ -42,6 +51,8 @@ Usage::
     python benchmarks/scale.py kernels --graphs 100000:1000000 --cap 240
     python benchmarks/scale.py kernels --graphs 1000000:10000000 --cap 300   # 1M / 10M
     python benchmarks/scale.py betweenness --persons 10000,30000 --ks 64,128,256,512,1024
+    flock /work/coord/heavy.lock python benchmarks/scale.py betweenness --persons 100000 \
+        --settings 0:0 --ks 64,rule,512 --exact-procs 2
     python benchmarks/scale.py pipeline --persons 100000 --baseline /work/main
     python benchmarks/scale.py pipeline --persons 20000 --full --baseline main
     nohup python benchmarks/scale.py pipeline --persons 1000000 > /tmp/scale_1m.log 2>&1 &
@@ -134,15 +145,28 @@ sys.path.insert(0, sys.argv[6])
 from benchlib import peak_rss_kb
 from netanalysis.pipeline import analyze_case
 full = sys.argv[4] == "full"
-cpu = {}
+cpu, mem = {}, {}
+def rss_kb():
+    for line in open("/proc/self/status"):
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
 def timed(label, fn):
     @functools.wraps(fn)
     def wrapper(*a, **k):
-        t = time.process_time()
+        t, r0, h0 = time.process_time(), rss_kb(), peak_rss_kb()
         try:
             return fn(*a, **k)
         finally:
             cpu[label] = cpu.get(label, 0.0) + time.process_time() - t
+            h1 = peak_rss_kb()
+            m = mem.setdefault(label, {"rss_in_mb": round(r0 / 1024), "peak_mb": 0,
+                                       "new_peak": False})
+            m["peak_mb"] = max(m["peak_mb"], round(h1 / 1024))
+            m["rss_out_mb"] = round(rss_kb() / 1024)
+            m["new_peak"] = m["new_peak"] or h1 > h0
+            print(f"stage {label}: {cpu[label]:.1f} CPU s, RSS {m['rss_out_mb']:,} MB, peak "
+                  f"{m['peak_mb']:,} MB", file=sys.stderr, flush=True)  # shown if the run fails
     return wrapper
 for label, (mod, name) in json.loads(sys.argv[5]).items():
     try:
@@ -159,7 +183,7 @@ print(json.dumps({"wall": wall, "hwm_kb": hwm, "timings": run.summary.get("timin
                   "analysis": run.analysis.meta.get("timings"), "rows": run.summary.get("rows"),
                   "nodes": run.analysis.meta.get("nodes"), "ties": run.analysis.meta.get("ties"),
                   "cpu_s": ru.ru_utime + ru.ru_stime,
-                  "cpu": {k: round(v, 2) for k, v in cpu.items()}},
+                  "cpu": {k: round(v, 2) for k, v in cpu.items()}, "mem": mem},
                  default=str))
 """
 
@@ -179,8 +203,13 @@ def main(argv=None):
     b.add_argument("--persons", default="10000,30000")
     b.add_argument("--settings", default="0:0,1:0.05",
                    help="comma-separated SEED:DIRTY generator settings of synth_case")
-    b.add_argument("--ks", default="64,128,256,512")
+    b.add_argument("--ks", default="64,128,256,512",
+                   help="comma-separated sample sizes; 'rule' is the pipeline's own "
+                        "(measures.sample_size on the graph's ties)")
     b.add_argument("--repeats", type=int, default=3, help="sample seeds per k")
+    b.add_argument("--exact-procs", type=int, default=1,
+                   help="processes sharing the exact run (its sources split between them; "
+                        "the exact values are cached under --cache)")
     b.add_argument("--blocks", default="", help="also the planted-block graph: NODES:EDGES,...")
     b.add_argument("--cache", default="/tmp/netanalysis-scale")
     p = sub.add_parser("pipeline")
@@ -339,10 +368,13 @@ def _betweenness_cmd(args):
 
     from netanalysis.analyze.centrality import betweenness_array
 
-    ks = [int(x) for x in args.ks.split(",")]
+    from netanalysis.analyze.measures import sample_size
+
     print(f"betweenness: exact (igraph) against k sampled sources, {args.repeats} sample seeds "
           f"per k; recall = share of the exact top 1 % found in the sampled top 1 %; Spearman "
-          f"on the exact top 5 %; CPU s of this process; {_load()}", flush=True)
+          f"on the exact top 5 % and on the exact top 100; top-20 overlap = share of the exact "
+          f"top 20 in the sampled top 20; CPU s of this process (of all processes for exact); "
+          f"{_load()}", flush=True)
     graphs = []
     for n in [int(x) for x in args.persons.split(",") if x]:
         for st in args.settings.split(","):
@@ -356,26 +388,101 @@ def _betweenness_cmd(args):
     for label, build in graphs:
         K = build()
         n, m = K.graph.vcount(), K.graph.ecount()
-        c = cpu_seconds()
-        exact, _ = betweenness_array(K, engine="igraph")
-        c_exact = cpu_seconds() - c
+        cached = Path(args.cache) / ("exact_betweenness_" + "".join(
+            ch if ch.isalnum() else "_" for ch in label) + f"_{n}_{m}.npy")
+        exact, c_exact, how = _exact_betweenness(K, args.exact_procs, cached)
+        order = np.argsort(-exact, kind="stable")
         top1, top5 = max(1, n // 100), max(2, n // 20)
-        t1 = set(np.argsort(-exact, kind="stable")[:top1].tolist())
-        t5 = np.argsort(-exact, kind="stable")[:top5]
-        print(f"  {label}: party graph {n:,} nodes / {m:,} ties; exact {c_exact:.1f} CPU s; "
-              f"{_load()}", flush=True)
+        t1, t5 = set(order[:top1].tolist()), order[:top5]
+        t100, t20 = order[:100], set(order[:20].tolist())
+        print(f"  {label}: party graph {n:,} nodes / {m:,} ties; exact {c_exact:.1f} CPU s "
+              f"({how}); {_load()}", flush=True)
+        ks = [sample_size(n, ties=m) if x == "rule" else int(x) for x in args.ks.split(",")]
         for k in ks:
-            rec, rho, cpu = [], [], []
+            rec, rho, rho100, ov20, cpu = [], [], [], [], []
             for r in range(args.repeats):
                 c = cpu_seconds()
                 v, _ = betweenness_array(K, k=k, seed=r, engine="igraph")
                 cpu.append(cpu_seconds() - c)
-                rec.append(len(t1 & set(np.argsort(-v, kind="stable")[:top1].tolist())) / top1)
+                got = np.argsort(-v, kind="stable")
+                rec.append(len(t1 & set(got[:top1].tolist())) / top1)
                 rho.append(_spearman(exact[t5], v[t5]))
+                rho100.append(_spearman(exact[t100], v[t100]))
+                ov20.append(len(t20 & set(got[:20].tolist())) / 20)
             print(f"    k {k:>4} ({k / n:6.2%} of nodes): top-1 % recall {np.mean(rec):.1%} "
                   f"(min {min(rec):.1%}, max {max(rec):.1%}); Spearman top 5 % {np.mean(rho):.3f} "
-                  f"(min {min(rho):.3f}); {np.mean(cpu):.2f} CPU s ({c_exact / np.mean(cpu):.0f}x "
-                  f"less than exact)", flush=True)
+                  f"(min {min(rho):.3f}); Spearman top 100 {np.mean(rho100):.3f} (min "
+                  f"{min(rho100):.3f}); top-20 overlap {np.mean(ov20):.0%} (min {min(ov20):.0%});"
+                  f" {np.mean(cpu):.2f} CPU s ({c_exact / np.mean(cpu):.0f}x less than exact)",
+                  flush=True)
+
+
+_EXACT_K = None  # the kernel the exact-betweenness workers read (inherited through fork)
+
+
+def _exact_part(job):
+    """Raw igraph betweenness counted from the sources of `job` alone, and its CPU seconds.
+
+    `job` is (sources, file): the result is saved in that file (raw counts, then the CPU
+    seconds) and read from it when it is there already, so an interrupted exact run resumes.
+    """
+    import numpy as np
+
+    sources, part = job
+    if part.exists():
+        d = np.load(part, allow_pickle=False)
+        return d[:-1], float(d[-1])
+    t = time.process_time()
+    raw = np.asarray(_EXACT_K.graph.betweenness(directed=False, sources=sources), dtype=float)
+    c = time.process_time() - t
+    np.save(part, np.append(raw, c))
+    return raw, c
+
+
+def _exact_betweenness(K, procs, cached):
+    """Exact normalised betweenness of `K` (undirected), its CPU seconds and how it was got.
+
+    With `procs` > 1 the sources are split into chunks counted in forked processes: the
+    counts from disjoint source sets add up to the count from all sources, which is
+    igraph's exact count. Each chunk is saved as it ends (an interrupted run resumes from
+    the chunks done); the values are saved in `cached` and read from there next time.
+    """
+    import multiprocessing as mp
+
+    import numpy as np
+
+    from netanalysis.analyze.centrality import betweenness_array
+
+    global _EXACT_K
+    if cached.exists():
+        d = np.load(cached, allow_pickle=False)
+        return d[:-1], float(d[-1]), f"cached in {cached}"
+    n = K.graph.vcount()
+    if procs <= 1 or K.graph.is_directed() or n < 3:
+        c = cpu_seconds()
+        exact, _ = betweenness_array(K, engine="igraph")
+        c_exact, how = cpu_seconds() - c, "one process"
+    else:
+        _EXACT_K = K
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        chunks = np.array_split(np.arange(n), 64)
+        jobs = [(c.tolist(), cached.with_name(f"{cached.stem}.part{i}of64.npy"))
+                for i, c in enumerate(chunks)]
+        pool = mp.get_context("fork").Pool(procs)
+        try:
+            parts = pool.map(_exact_part, jobs, chunksize=1)
+        finally:
+            pool.close()
+            pool.join()
+            _EXACT_K = None
+        raw = np.sum([p[0] for p in parts], axis=0)
+        exact = raw * 2.0 / ((n - 1) * (n - 2))  # as betweenness_array(normalized=True)
+        c_exact, how = float(sum(p[1] for p in parts)), f"{procs} processes"
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    np.save(cached, np.append(exact, c_exact))
+    for part in cached.parent.glob(f"{cached.stem}.part*of64.npy"):
+        part.unlink()
+    return exact, c_exact, how
 
 
 def _party_kernel(n, seed, dirty, cache):
@@ -451,6 +558,12 @@ def _pipeline_cmd(args):
                     print(f"    CPU {info['cpu_s']:.1f} s (wall / CPU {info['wall'] / max(info['cpu_s'], 1e-9):.2f}); "
                           "CPU s by stage: " + ", ".join(f"{k} {v} ({100 * v / info['cpu_s']:.0f} %)"
                                                         for k, v in info["cpu"].items()))
+                if info.get("mem"):
+                    print("    memory by stage (RSS in -> out, process peak after; * the stage "
+                          "raised the peak): " + ", ".join(
+                              f"{k} {v['rss_in_mb']:,}->{v['rss_out_mb']:,} MB (peak "
+                              f"{v['peak_mb']:,}{'*' if v['new_peak'] else ''})"
+                              for k, v in info["mem"].items()), flush=True)
                 if n >= 1_000_000:
                     ok = info["wall"] <= GOAL_SECONDS and info["hwm_kb"] * 1024 <= GOAL_BYTES
                     print(f"    goal {'met' if ok else 'NOT met'}: {info['wall']:.0f} s of "
@@ -468,12 +581,19 @@ def _pipeline_cmd(args):
 def _pipe_run(tree, case, out, full):
     """One pipeline run in a child process importing netanalysis from `tree`."""
     env = {**os.environ, "PYTHONPATH": str(tree)}
-    r = subprocess.run([sys.executable, "-c", _PIPE_CHILD, str(tree), str(case), str(out),
-                        "full" if full else "fast", json.dumps(CPU_STAGES),
-                        str(Path(__file__).resolve().parent)], capture_output=True,
-                       text=True, env=env, cwd=str(tree))
+    log = Path(f"{out}.stderr.log")  # the child's stage lines as they come: kept if it is killed
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with open(log, "w") as err:
+        r = subprocess.run([sys.executable, "-c", _PIPE_CHILD, str(tree), str(case), str(out),
+                            "full" if full else "fast", json.dumps(CPU_STAGES),
+                            str(Path(__file__).resolve().parent)], stdout=subprocess.PIPE,
+                           stderr=err, text=True, env=env, cwd=str(tree))
     if r.returncode:
-        print("    " + (r.stderr.strip().splitlines() or ["?"])[-1][:200])
+        lines = log.read_text(errors="replace").strip().splitlines() or ["?"]
+        stages = [x for x in lines if x.startswith("stage ")]
+        print(f"    exit status {r.returncode}; stages done: " + "; ".join(
+            x[len("stage "):] for x in stages))
+        print("    " + "\n    ".join(x[:200] for x in lines[-6:]))
         return None
     return json.loads(r.stdout.strip().splitlines()[-1])
 

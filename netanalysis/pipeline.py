@@ -33,6 +33,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from netanalysis.backends.base import get_backend
@@ -154,6 +155,7 @@ def prepare_case(case, *, resolve=True, infer=True, decisions=None, mapping=None
             case = load_case(case, mapping=mapping, progress=progress,
                              allow_outside=allow_outside,
                              phone_region=settings.ingest.phone_region)  # --settings too
+            _share_strings(case)  # a case this call read: no one else holds its tables
     if resolve:
         with progress.step("resolving entities"):
             dec = load_decisions(decisions) if decisions else None
@@ -163,6 +165,35 @@ def prepare_case(case, *, resolve=True, infer=True, decisions=None, mapping=None
         with progress.step("inferring ties"):
             case.inferred = infer_links(case, settings=settings, progress=progress)
     return case
+
+
+def _share_strings(case):
+    """Make equal texts of each text column of `case`'s tables one shared object, in place.
+
+    A table read from a file holds one string object per cell, even where a column repeats
+    a few values (``_file``, ``type``, dates, the ids of ``links``, ``calls`` and
+    ``travel``): about 130 MB of the 470 MB a 100k-person synth case holds once read, and
+    the case stays in memory to the end of the run. Only columns whose every present cell
+    is a ``str`` are touched (not lists, not mixed numbers and texts, which factorizing
+    could fold together), and only where the column has fewer distinct texts than cells;
+    the missing cells keep their own value. Values, dtypes and order do not change.
+    """
+    for df in case.tables.values():
+        if df is None or not len(df):
+            continue
+        for col in df.columns:
+            if df[col].dtype != object:
+                continue
+            arr = df[col].to_numpy()
+            if pd.api.types.infer_dtype(arr, skipna=True) != "string":
+                continue
+            codes, uniques = pd.factorize(arr)
+            if len(uniques) >= 0.9 * len(arr):
+                continue
+            present = codes >= 0
+            shared = arr.copy()
+            shared[present] = np.asarray(uniques, dtype=object)[codes[present]]
+            df[col] = pd.Series(shared, index=df.index, dtype=object, name=col)
 
 
 def analyze_case(case, out, *, backend="embedded", resolve=True, infer=True, decisions=None,

@@ -124,6 +124,51 @@ def test_prepare_case_reads_phone_numbers_with_the_settings_phone_region(tmp_pat
     assert c.tables["phones"]["number"].tolist() == ["+573001234567"]
 
 
+def test_a_case_read_by_prepare_case_shares_repeated_texts_and_keeps_every_value(example_case):
+    # a table read from a file held one string object per cell (the same "links.csv" in
+    # each row of _file): the case stays in memory for the whole run
+    import pandas as pd
+
+    from netanalysis.ingest import load_case
+    from netanalysis.pipeline import prepare_case
+
+    read = load_case(example_case)
+    files = read.tables["links"]["_file"].tolist()
+    assert len(files) > 1 and len({id(x) for x in files}) == len(files)  # before: one each
+    c = prepare_case(example_case, resolve=False, infer=False)
+    for name, df in read.tables.items():
+        if df is not None:
+            pd.testing.assert_frame_equal(c.tables[name], df)  # values, dtypes, order, NaN/None
+    shared = c.tables["links"]["_file"].tolist()
+    assert shared == files and len({id(x) for x in shared}) == 1
+    ids = c.tables["links"]["from_id"].tolist()
+    assert len({id(x) for x in ids}) == len(set(ids)) < len(ids)
+
+
+def test_share_strings_leaves_lists_mixed_columns_and_missing_cells_alone():
+    import numpy as np
+    import pandas as pd
+
+    from netanalysis.model.case import Case
+    from netanalysis.pipeline import _share_strings
+
+    mixed = np.array(["1", 1, True, "1"], dtype=object)  # factorize would fold 1 and True
+    a1, a2 = "".join(["a", "b"]), "".join(["a", "b"])
+    assert a1 == a2 and a1 is not a2
+    df = pd.DataFrame({"t": pd.Series([a1, None, a2, np.nan], dtype=object),
+                       "lists": pd.Series([["x"], ["x"], [], ["x"]], dtype=object),
+                       "mixed": pd.Series(mixed, dtype=object)})
+    assert all(t == np.dtype(object) for t in df.dtypes)
+    case = Case(tables={"links": df})
+    lists = df["lists"].tolist()
+    _share_strings(case)
+    out = case.tables["links"]
+    assert out["t"].dtype == object and out["t"][0] is out["t"][2]
+    assert out["t"][1] is None and out["t"][3] != out["t"][3]  # None and NaN kept as they were
+    assert [id(x) for x in out["lists"]] == [id(x) for x in lists]
+    assert [type(x) for x in out["mixed"]] == [str, int, bool, str]
+
+
 def test_the_pipeline_asks_the_backend_for_its_measures_whatever_its_name(
         example_case, tmp_path, monkeypatch):
     # before: pipeline._run skipped Backend.measures when the backend was named "embedded"
