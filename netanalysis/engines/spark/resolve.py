@@ -326,7 +326,7 @@ def _fs_decide(spark, case, feat, allp, cfg, decisions, forced, vetoes, u_random
         ev = counts[counts["evidence"]]
         params = estimate_parameters(ev, counts=ev["pairs"], u_random=u_random,
                                      min_pairs=int(cfg["fs_min_pairs"]))
-        scoring = scoring_parameters(params, u_random, feat["n"])
+        scoring = scoring_parameters(params, u_random, feat["n"], counts)
         settings = cfg
         none = {c: None for c in REVIEW_COLUMNS}
 
