@@ -105,7 +105,8 @@ from netanalysis.resolve.names import name_tokens, phonetic_key, token_similarit
 __all__ = ["COMPARISONS", "PRIORS", "REVIEW_COLUMNS", "TF_MAX_BITS", "comparison_vectors",
            "vector_counts", "estimate_parameters", "match_weights", "score_pairs",
            "explain_merges", "review_table", "name_block_keys", "random_u",
-           "scoring_parameters", "classify_pairs", "merge_candidates", "model_summary"]
+           "scoring_parameters", "classify_pairs", "merge_candidates", "model_summary",
+           "tf_bins", "TF_BIN_STEPS"]
 
 #: Levels of each comparison, from the strongest disagreement (level 0) up.
 COMPARISONS = {
@@ -143,6 +144,10 @@ REVIEW_COLUMNS = ["id_a", "name_a", "id_b", "name_b", "probability", "match_weig
 #: Largest term-frequency adjustment of a name weight, in bits either way (a name seen
 #: once in a case is not evidence without limit).
 TF_MAX_BITS = 6.0
+
+#: Term-frequency bins per bit when the matches among name-block pairs are counted
+#: (:func:`tf_bins`, :func:`scoring_parameters`).
+TF_BIN_STEPS = 4
 
 _NAME_EXACT, _NAME_DROP, _NAME_SUBSET = 5, 4, 3
 _CHUNK = 1_000_000
@@ -496,7 +501,8 @@ def score_pairs(feat, pairs, cfg, *, explain, progress=None, seed=0):
     ev = counts[counts["evidence"]]
     params = estimate_parameters(ev, counts=ev["pairs"], u_random=u_random,
                                  min_pairs=int(cfg["fs_min_pairs"]))
-    scoring = scoring_parameters(params, u_random, feat["n"], counts)
+    scoring = scoring_parameters(params, u_random, feat["n"], counts,
+                                 tf_weight=float(cfg["fs_tf_weight"]))
     got = classify_pairs(feat, pairs, lv, scoring, cfg)
     accepted = merge_candidates(got["accepted"], explain)
     return {"accepted": accepted, "review": got["review"],
@@ -517,7 +523,7 @@ def vector_counts(levels):
     -------
     DataFrame
         One column per comparison present, ``evidence``, ``tf_known`` (the pair has a term
-        frequency) and ``pairs`` (the count), sorted by the vector. Its size is the number
+        frequency), ``tf_bin`` (:func:`tf_bins`) and ``pairs`` (the count), sorted by the vector. Its size is the number
         of distinct vectors, a few thousand whatever the number of pairs: the Spark engine
         builds the same table on its executors and brings only it to the driver.
 
@@ -530,7 +536,7 @@ def vector_counts(levels):
     --------
     >>> lv = pd.DataFrame({"name": [5, 5, 0], "birth": [4, 4, -1], "tf": [0.01, 0.02, np.nan]})
     >>> vector_counts(lv).values.tolist()
-    [[0, -1, True, False, 1], [5, 4, True, True, 2]]
+    [[0, -1, True, False, 1, 1], [5, 4, True, True, 1, 2]]
     """
     comps = [c for c in COMPARISONS if c in levels.columns]
     keys = levels[comps].astype(np.int64)
@@ -538,12 +544,44 @@ def vector_counts(levels):
                         else np.ones(len(levels), dtype=bool))
     keys["tf_known"] = (np.isfinite(levels["tf"].to_numpy(float)) if "tf" in levels
                         else np.zeros(len(levels), dtype=bool))
-    by = comps + ["evidence", "tf_known"]
+    keys["tf_bin"] = tf_bins(levels["tf"].to_numpy(float) if "tf" in levels
+                             else np.full(len(levels), np.nan), keys["evidence"].to_numpy(bool))
+    by = comps + ["evidence", "tf_known", "tf_bin"]
     return keys.groupby(by, sort=True).size().reset_index(name="pairs").astype(
         {"pairs": np.int64})
 
 
-def scoring_parameters(params, u_random, n, counts=None, *, max_iter=50, tol=1e-4):
+def tf_bins(tf, evidence):
+    """Return the term-frequency bin of each pair: ``round(log2 tf x TF_BIN_STEPS)`` for the
+    pairs of the name blocks only (not `evidence`) whose ``tf`` is known, else 1.
+
+    Parameters
+    ----------
+    tf : array of float
+        The pairs' term frequencies (``tf`` of :func:`comparison_vectors`; NaN: none).
+    evidence : array of bool
+        The pair came from an evidence block.
+
+    Returns
+    -------
+    numpy array of int64
+        At most 0 (``tf <= 1``) where binned; 1 elsewhere. The matches among the name-block
+        pairs are counted on these bins (:func:`scoring_parameters`), so EM's table of the
+        evidence pairs is not split by them.
+
+    Examples
+    --------
+    >>> tf_bins(np.array([0.25, 0.001, np.nan, 0.5]), np.array([False, False, False, True])).tolist()
+    [-8, -40, 1, 1]
+    """
+    tf = np.asarray(tf, float)
+    ok = np.isfinite(tf) & (tf > 0) & ~np.asarray(evidence, dtype=bool)
+    out = np.ones(len(tf), dtype=np.int64)
+    out[ok] = np.minimum(np.rint(np.log2(tf[ok]) * TF_BIN_STEPS), 0).astype(np.int64)
+    return out
+
+
+def scoring_parameters(params, u_random, n, counts=None, *, tf_weight=1.0, max_iter=50, tol=1e-4):
     """Return the parameters pairs are scored with: m from EM, u from random pairs, lambda
     over all pairs.
 
@@ -559,6 +597,9 @@ def scoring_parameters(params, u_random, n, counts=None, *, max_iter=50, tol=1e-
         All the candidates' :func:`vector_counts`, name-block pairs (``evidence`` False)
         included: the matches among those are counted into ``lambda`` (see Notes). None
         counts only the matches among the evidence pairs EM was run on.
+    tf_weight : float
+        ``fs_tf_weight``: the term-frequency adjustment of the name-block pairs' probabilities
+        in that count (from their ``tf_bin``).
     max_iter : int
         Most iterations of the count of matches among the name-block pairs.
     tol : float
@@ -593,9 +634,10 @@ def scoring_parameters(params, u_random, n, counts=None, *, max_iter=50, tol=1e-
     added as their expected number under the model itself, ``sum pairs x P(match |
     vector)`` with the prior odds of ``lambda``, which in turn is ``(matches among evidence
     pairs + that sum) / (n (n - 1) / 2)``: a fixed point (EM on ``lambda`` alone, m and u
-    held), a few iterations on the distinct vectors. Pairs in no block at all are not
-    counted (under 2 % of the planted pairs there); term frequencies are left out of the
-    sum (the vectors are counted without them).
+    held), a few iterations on the distinct vectors, each name-block vector split by its
+    term frequency to a quarter of a bit (:func:`tf_bins`), so that a common name counts
+    as the pairs are scored. Pairs in no block at all are not counted (under 2 % of the
+    planted pairs there).
 
     **Matches among the random pairs.** Random pairs are a mixture: a level is observed
     on them with probability ``lambda m + (1 - lambda) u``, so u itself is
@@ -641,8 +683,11 @@ def scoring_parameters(params, u_random, n, counts=None, *, max_iter=50, tol=1e-
     other = None if counts is None else counts[~counts["evidence"].to_numpy(bool)]
     if other is not None and len(other):
         w = other["pairs"].to_numpy(float)
+        b = (other["tf_bin"].to_numpy(np.int64) if "tf_bin" in other
+             else np.ones(len(other), dtype=np.int64))
+        tf = np.where(b <= 0, np.exp2(np.minimum(b, 0) / TF_BIN_STEPS), np.nan)
         for _ in range(int(max_iter)):
-            in_names = float(w @ match_weights(other, scoring)[1])
+            in_names = float(w @ match_weights(other, scoring, tf=tf, tf_weight=tf_weight)[1])
             new = float(np.clip((in_evidence + in_names) / total, 1e-12, 0.5))
             moved, lam = abs(new - lam), new
             scoring = at(lam)
