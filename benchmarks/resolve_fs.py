@@ -25,6 +25,7 @@ Usage::
     python benchmarks/resolve_fs.py --sizes 100000 --before /path/to/main   # same merges?
     python benchmarks/resolve_fs.py --sizes 10000 30000 --engine spark --no-rules --no-splink
     python benchmarks/resolve_fs.py --sizes 30000 --no-splink --why   # why pairs are missed
+                                                  # (and the calibration per probability band)
 
 The rows ``(b) if p >= 0.95`` and ``(b) if name alone`` are not settings: they add to (b)'s
 merges the review.csv pairs that such a rule would merge (from probability 0.95 with
@@ -279,7 +280,8 @@ def _compare_merges(before, after):
             f"({len(a):,} / {len(b):,} merges)")
 
 
-def run_splink(records, threshold, seed, keep_predictions=False, rule_recall=1 - 0.75 ** 2):
+def run_splink(records, threshold, seed, keep_predictions=False, rule_recall=1 - 0.75 ** 2,
+               memory_limit=None):
     """splink 5 on DuckDB, set up as its documentation recommends for person records.
 
     Comparisons: ``ForenameSurnameComparison`` on the first given name and the surnames
@@ -323,7 +325,11 @@ def run_splink(records, threshold, seed, keep_predictions=False, rule_recall=1 -
             "phone": p["id"].map(ph), "passport": p["id"].map(pa)})
         df["first_name_surname"] = (df["first_name"].fillna("") + " "
                                     + df["surname"].fillna("")).str.strip().replace("", None)
-        db = DuckDBAPI()
+        if memory_limit:    # under a hard cap (prlimit --as), DuckDB must spill before it
+            import duckdb
+            db = DuckDBAPI(connection=duckdb.connect(config={"memory_limit": str(memory_limit)}))
+        else:
+            db = DuckDBAPI()
         sdf = db.register(df)
         dob = cl.DateOfBirthComparison("birth_date", input_is_string=True).create_comparison_dict(
             "duckdb")
@@ -379,6 +385,35 @@ def run_splink(records, threshold, seed, keep_predictions=False, rule_recall=1 -
     if keep_predictions:
         return _pairs_of_clusters(labels), pk, pred_df
     return _pairs_of_clusters(labels), pk
+
+
+def _print_calibration(m, truth, hi):
+    """The share of planted pairs per band of match probability, over the pairs the model
+    merged (each automatic merge row is its own pair) and those in review.csv: whether the
+    auto-merge probability `hi` sits where the pairs above it are right that often."""
+    person = dict(zip(truth["id"].tolist(), truth["person"].tolist()))
+    auto = m[m["decision"] == "auto"]
+    rows = [(a, b, float(s), "merged") for a, b, s in zip(auto["merged_id"], auto["via_id"],
+                                                          auto["score"])]
+    rows += [(x["id_a"], x["id_b"], float(x["probability"]),
+              "review, name only" if "no evidence" in x["why_not_merged"] else "review")
+             for x in m.attrs.get("review", [])]
+    print(f"  calibration (auto-merge from {hi:g} with evidence beyond the name): band, pairs "
+          "(merged / review with evidence / review name only), mean probability, planted share")
+    bands = (0.5, 0.8, 0.9, 0.95, 0.97, 0.99, 0.999, 1.0001)
+    for lo, up in zip(bands[:-1], bands[1:]):
+        sel = [r for r in rows if lo <= r[2] < up]
+        if not sel:
+            continue
+        kinds = [sum(r[3] == k for r in sel) for k in ("merged", "review", "review, name only")]
+        right = np.mean([person.get(a) == person.get(b) for a, b, _, _ in sel])
+        print(f"    [{lo:g}, {min(up, 1):g}{')' if up <= 1 else ']'} {len(sel):8,d} "
+              f"({kinds[0]:,} / {kinds[1]:,} / {kinds[2]:,}) mean p "
+              f"{np.mean([r[2] for r in sel]):.4f}, planted {right:.4f}")
+        ev = [r for r in sel if r[3] != "review, name only"]
+        if ev and len(ev) != len(sel):
+            print(f"      with evidence beyond the name only: {len(ev):,}, planted "
+                  f"{np.mean([person.get(a) == person.get(b) for a, b, _, _ in ev]):.4f}")
 
 
 def _done(name, rows):
@@ -481,7 +516,7 @@ def _same_fs(a, b):
 
 
 def bench(n, seed, threshold, skip_splink, skip_rules, gen=None, skip_fs=False, before=None,
-          engine="embedded", spark_cores=2, driver_memory="2g", why=False):
+          engine="embedded", spark_cores=2, driver_memory="2g", why=False, splink_memory=None):
     from netanalysis.ingest import case_from_records
     from netanalysis.synth.records import RECORD_VARIANTS, person_records
 
@@ -526,6 +561,7 @@ def bench(n, seed, threshold, skip_splink, skip_rules, gen=None, skip_fs=False, 
         got = why_missed(case, truth, fs_pairs, m.attrs.get("review", []),
                          load_settings(env={}, resolve={"model": "fellegi_sunter"}))
         _print_why(*got)
+        _print_calibration(m, truth, float(model.get("auto_merge_probability", 0.95)))
     if engine == "spark":   # the same records on the Spark engine, against (b) just measured
         sm, spk, jvm, start, transfer = run_spark(case, spark_cores, driver_memory)
         print(f"  spark local[{spark_cores}]: fellegi_sunter {spk.seconds:.1f} s "
@@ -546,7 +582,8 @@ def bench(n, seed, threshold, skip_splink, skip_rules, gen=None, skip_fs=False, 
     if not skip_splink:
         try:
             pairs, pk = run_splink(r, threshold, seed, rule_recall=1 - (
-                1 - gen["phone_rate"] ** 2) * (1 - gen["document_rate"] ** 2))
+                1 - gen["phone_rate"] ** 2) * (1 - gen["document_rate"] ** 2),
+                memory_limit=splink_memory)
             rows[f"(c) splink >= {threshold:g}"] = (pk, _score(pairs, truth), "")
             _done(f"(c) splink >= {threshold:g}", rows)
         except ImportError as exc:
@@ -586,6 +623,9 @@ def main(argv=None):
                     help="spark: also run (b) on the Spark engine and compare")
     ap.add_argument("--spark-cores", type=int, default=2, help="local[N] of --engine spark")
     ap.add_argument("--driver-memory", default="2g", help="spark.driver.memory")
+    ap.add_argument("--splink-memory-limit", metavar="SIZE",
+                    help="DuckDB memory_limit of the splink run (e.g. 4GB; under a hard "
+                         "memory cap DuckDB spills instead of failing)")
     ap.add_argument("--why", action="store_true",
                     help="say why each missed planted pair was missed, per variant")
     ap.add_argument("--before", metavar="CHECKOUT",
@@ -598,7 +638,7 @@ def main(argv=None):
         bench(n, args.seed, args.splink_threshold, args.no_splink, args.no_rules,
               {"duplicate_share": args.duplicate_share, "phone_rate": args.phone_rate,
                "document_rate": args.document_rate}, args.no_fs, args.before, args.engine,
-              args.spark_cores, args.driver_memory, args.why)
+              args.spark_cores, args.driver_memory, args.why, args.splink_memory_limit)
     return 0
 
 

@@ -43,7 +43,7 @@ from netanalysis.resolve.probabilistic import (COMPARISONS, REVIEW_COLUMNS, clas
                                                comparison_vectors, estimate_parameters,
                                                explain_merges, merge_candidates,
                                                model_summary, name_block_keys, random_u,
-                                               review_table, scoring_parameters)
+                                               review_table, scoring_parameters, tf_bins)
 from netanalysis.settings import section_settings
 
 __all__ = ["PAIR_RESULT_COLUMNS", "resolve_spark", "spark_candidate_pairs"]
@@ -255,7 +255,7 @@ def _comparer(src, settings):
 
 _LEVEL_COLUMNS = list(COMPARISONS)
 _LEVEL_SCHEMA = ("i long, j long, " + ", ".join(f"{c} byte" for c in _LEVEL_COLUMNS)
-                 + ", tf double, evidence boolean")
+                 + ", tf double, evidence boolean, tf_bin long")
 _DECIDED_SCHEMA = ("kind string, i long, j long, score double, reason string, "
                    + ", ".join(f"{c} {'double' if c in ('probability', 'match_weight') else 'string'}"
                                for c in REVIEW_COLUMNS))
@@ -312,21 +312,23 @@ def _fs_decide(spark, case, feat, allp, cfg, decisions, forced, vetoes, u_random
             out.insert(1, "j", pdf["j"].to_numpy("int64"))
             out["tf"] = lv["tf"].to_numpy(float)
             out["evidence"] = pdf["_evidence"].to_numpy(bool)
+            out["tf_bin"] = tf_bins(out["tf"].to_numpy(float), out["evidence"].to_numpy(bool))
             yield out
 
     lv = allp.mapInPandas(levels, _LEVEL_SCHEMA).persist(StorageLevel.MEMORY_AND_DISK)
     try:
         # the distinct comparison vectors and their counts: a few thousand rows come back
         tf_known = F.col("tf").isNotNull() & ~F.isnan("tf")
-        counts = lv.groupBy(*comps, "evidence", tf_known.alias("tf_known")) \
+        counts = lv.groupBy(*comps, "evidence", tf_known.alias("tf_known"), "tf_bin") \
             .agg(F.count(F.lit(1)).alias("pairs")).toPandas()
         counts = counts.astype({**{c: "int64" for c in comps}, "evidence": bool,
-                                "tf_known": bool, "pairs": "int64"}) \
-            .sort_values(comps + ["evidence", "tf_known"]).reset_index(drop=True)
+                                "tf_known": bool, "tf_bin": "int64", "pairs": "int64"}) \
+            .sort_values(comps + ["evidence", "tf_known", "tf_bin"]).reset_index(drop=True)
         ev = counts[counts["evidence"]]
         params = estimate_parameters(ev, counts=ev["pairs"], u_random=u_random,
                                      min_pairs=int(cfg["fs_min_pairs"]))
-        scoring = scoring_parameters(params, u_random, feat["n"])
+        scoring = scoring_parameters(params, u_random, feat["n"], counts,
+                                     tf_weight=float(cfg["fs_tf_weight"]))
         settings = cfg
         none = {c: None for c in REVIEW_COLUMNS}
 
