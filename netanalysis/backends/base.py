@@ -187,6 +187,7 @@ class Neo4jBackend(Backend):
                         "batch_size": batch_size}
         self.use_gds = use_gds
         self._note = "neo4j"
+        self._core = None  # (filters, ids of the support network) of the last measures
 
     def unavailable(self, settings=None):
         """Return why this backend cannot run, or None.
@@ -250,9 +251,12 @@ class Neo4jBackend(Backend):
             # replace: measures must describe this case only, not what an earlier push left
             push_case(case, progress=progress, batch_size=conn["batch_size"],
                       replace=True, settings=settings, **kw)
+        core = set()
         with progress.step("computing measures in Neo4j"):
             m = neo4j_measures(filters=filters, seed=seed, progress=progress, settings=settings,
-                               use_gds=self.use_gds, **kw)
+                               use_gds=self.use_gds, support_core=core, **kw)
+        # the roles (brokerage) need the same support network: queried once
+        self._core = (_core_key(filters, kw), core)
         note = m.attrs.get("method", "measures computed in Neo4j")
         progress.say(f"Neo4j measures: {note}")
         self._note = f"neo4j: {note}"
@@ -283,11 +287,19 @@ class Neo4jBackend(Backend):
         settings = settings or load_settings()
         conn = self._connection(settings)
         kw = {k: conn.get(k) for k in ("uri", "user", "password", "database")}
+        core = None
+        if self._core is not None and self._core[0] == _core_key(filters, kw):
+            core = self._core[1]
         return neo4j_brokerage(ids, groups, filters=filters, max_two_paths=max_two_paths,
-                               settings=settings, **kw)
+                               settings=settings, support_core=core, **kw)
 
     def describe(self):
         return self._note
+
+
+def _core_key(filters, conn):
+    """What the support network of the last measures depends on: filters, server, database."""
+    return repr(sorted((filters or {}).items())), conn.get("uri"), conn.get("database")
 
 
 #: Backends by name.

@@ -77,7 +77,8 @@ _SUPPORT = [neo4j_rel_type(t) for t in SUPPORT_TYPES]
 
 
 def neo4j_measures(uri=None, user=None, password=None, database=None, *, filters=None, seed=0,
-                   k=None, community=None, use_gds=None, settings=None, progress=None):
+                   k=None, community=None, use_gds=None, settings=None, progress=None,
+                   support_core=None):
     """Return the measures frame of the case in Neo4j, computed in the database.
 
     Parameters
@@ -100,6 +101,11 @@ def neo4j_measures(uri=None, user=None, password=None, database=None, *, filters
     settings : Settings, optional
     progress : Progress, optional
         Says which way the measures were computed.
+    support_core : set, optional
+        Filled with the ids of the support network's parties (the ends of a support tie
+        under `filters`), which the measures query once; pass it to
+        :func:`~netanalysis.backends.neo4j.brokerage.neo4j_brokerage` with the same filters
+        so that the roles do not query it again.
 
     Returns
     -------
@@ -155,6 +161,8 @@ def neo4j_measures(uri=None, user=None, password=None, database=None, *, filters
                     out.attrs["method"] = "cypher (no party)"
                     return out
                 core = [r["id"] for r in queries.run(s, "support_core", support=_SUPPORT, **fp)]
+                if support_core is not None:
+                    support_core.update(core)
                 if version is not None and use_gds is not False:
                     more, attrs = _gds_measures(s, fp, df["id"], core, seed, k, community, g, rs)
                     attrs["method"] = f"cypher + gds {version}"

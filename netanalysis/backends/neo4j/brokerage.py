@@ -37,7 +37,7 @@ _SUPPORT = [neo4j_rel_type(t) for t in SUPPORT_TYPES]
 
 
 def neo4j_brokerage(ids, groups, uri=None, user=None, password=None, database=None, *,
-                    filters=None, max_two_paths=None, settings=None):
+                    filters=None, max_two_paths=None, settings=None, support_core=None):
     """Return the Gould-Fernandez role counts of the parties of the case in Neo4j.
 
     Parameters
@@ -53,6 +53,10 @@ def neo4j_brokerage(ids, groups, uri=None, user=None, password=None, database=No
     max_two_paths : int, optional
         Most two-paths counted (default ``rank.brokerage.max_two_paths``).
     settings : Settings, optional
+    support_core : iterable of str, optional
+        The ids of the support network's parties under the same `filters`, as
+        :func:`~netanalysis.backends.neo4j.neo4j_measures` collects them (its
+        `support_core`); default: queried here (block ``support_core``).
 
     Returns
     -------
@@ -90,13 +94,13 @@ def neo4j_brokerage(ids, groups, uri=None, user=None, password=None, database=No
                  settings=settings) as conn, conn.session() as s:
         try:
             return brokerage_in_session(s, ids, groups, filters=filters,
-                                        max_two_paths=max_two_paths)
+                                        max_two_paths=max_two_paths, support_core=support_core)
         except nx_exc.Neo4jError as exc:
             raise BackendError(f"Neo4j failed counting the brokerage roles: "
                                f"{exc.message or exc}") from None
 
 
-def brokerage_in_session(session, ids, groups, *, filters=None, max_two_paths):
+def brokerage_in_session(session, ids, groups, *, filters=None, max_two_paths, support_core=None):
     """:func:`neo4j_brokerage` in an open session (the same arguments and result).
 
     Parameters
@@ -106,6 +110,7 @@ def brokerage_in_session(session, ids, groups, *, filters=None, max_two_paths):
     groups : sequence of int
     filters : dict, optional
     max_two_paths : int
+    support_core : iterable of str, optional
 
     Returns
     -------
@@ -127,8 +132,10 @@ def brokerage_in_session(session, ids, groups, *, filters=None, max_two_paths):
     ids = [str(i) for i in ids]
     gmap = {i: int(g) for i, g in zip(ids, np.asarray(groups, dtype=np.int64).tolist())}
     comm = [neo4j_rel_type(t) for t in COMMUNICATION_TYPES]
-    inside = {r["id"]: True for r in queries.run(session, "support_core", support=_SUPPORT,
-                                                 **fp)}
+    if support_core is None:
+        support_core = [r["id"] for r in queries.run(session, "support_core", support=_SUPPORT,
+                                                     **fp)]
+    inside = dict.fromkeys(map(str, support_core), True)
     cost = queries.run(session, "gf_two_path_cost", support=_SUPPORT, communication=comm,
                        inside=inside, **fp).single()
     c_sup = float(cost["support"] or 0) if cost is not None else 0.0

@@ -233,46 +233,42 @@ def write_import_files(nodes, rels, folder):
     """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    delim = _array_delimiter(nodes, rels)
-    args, files = [], []
-    rows_total = 0
-    multiline = False
+    tables = {}  # (kind or type) -> the groups of _groups, each with its columns
     for kind, rows in nodes.items():
         if kind not in NODE_KINDS:
             raise BackendError(f"node kind {kind!r} is not in the vocabulary")
-        label = delim.join(("Node", kind))
-        for g, (columns, group) in enumerate(_groups(rows)):
-            stem = f"nodes_{kind.lower()}_{g}"
-            header = ["id:ID", ":LABEL"] + [f"{k}{_suffix(t)}" for k, t in columns if k != "id"]
-            keys = [k for k, _ in columns if k != "id"]
-
-            def cells(r, keys=keys, label=label):
-                p = r["props"]
-                return [csv_field(r["id"], delim), csv_field(label, delim)] + [
-                    csv_field(p.get(k), delim) for k in keys]
-
-            multiline |= _write_pair(folder, stem, header, group, cells)
-            args.append(f"--nodes={stem}_header.csv,{stem}.csv")
-            files += [f"{stem}_header.csv", f"{stem}.csv"]
-            rows_total += len(group)
+        tables["n", kind] = _groups(rows)
     for t, rows in rels.items():
         if t not in _REL_TYPES:
             raise BackendError(f"relationship type {t!r} is not in the vocabulary")
-        rtype = t.upper()
-        for g, (columns, group) in enumerate(_groups(rows)):
-            stem = f"rels_{t}_{g}"
-            header = [":START_ID", ":END_ID", ":TYPE"] + [f"{k}{_suffix(ty)}" for k, ty in columns]
-            keys = [k for k, _ in columns]
-
-            def cells(r, keys=keys, rtype=rtype):
-                p = r["props"]
-                return [csv_field(r["source"], delim), csv_field(r["target"], delim),
-                        rtype] + [csv_field(p.get(k), delim) for k in keys]
-
-            multiline |= _write_pair(folder, stem, header, group, cells)
-            args.append(f"--relationships={stem}_header.csv,{stem}.csv")
+        tables["r", t] = _groups(rows)
+    delim = _array_delimiter(tables.values())
+    args, files = [], []
+    rows_total = 0
+    multiline = False
+    for (what, name), groups in tables.items():
+        for g, (columns, group, values) in enumerate(groups):
+            n = len(group)
+            if what == "n":
+                stem = f"nodes_{name.lower()}_{g}"
+                header = ["id:ID", ":LABEL"] + [f"{k}{_suffix(t)}" for k, t in columns
+                                                if k != "id"]
+                ends = [_text_cells([r["id"] for r in group])]
+                ends.append([csv_field(delim.join(("Node", name)), delim)] * n)
+                props = [(k, t) for k, t in columns if k != "id"]
+                args.append(f"--nodes={stem}_header.csv,{stem}.csv")
+            else:
+                stem = f"rels_{name}_{g}"
+                header = [":START_ID", ":END_ID", ":TYPE"] + [f"{k}{_suffix(t)}"
+                                                              for k, t in columns]
+                ends = [_text_cells([r["source"] for r in group]),
+                        _text_cells([r["target"] for r in group]), [name.upper()] * n]
+                props = columns
+                args.append(f"--relationships={stem}_header.csv,{stem}.csv")
+            cells = ends + [_column_cells(values[k], t, delim) for k, t in props]
+            multiline |= _write_pair(folder, stem, header, cells)
             files += [f"{stem}_header.csv", f"{stem}.csv"]
-            rows_total += len(group)
+            rows_total += n
     return {"args": args, "files": files, "rows": rows_total, "array_delimiter": delim,
             "multiline": multiline}
 
@@ -357,18 +353,14 @@ def _suffix(t):
 
 
 def _groups(rows):
-    """Split `rows` so each property has one type per group: ``[(columns, rows)]``, columns
-    ``[(key, type)]`` in first-seen order."""
-    order = {}
-    types = defaultdict(set)
-    for r in rows:
-        for k, v in r["props"].items():
-            order.setdefault(k, len(order))
-            types[k].add(import_type(v))
-    keys = sorted(order, key=order.get)
+    """Split `rows` so each property has one type per group: ``[(columns, rows, values)]``,
+    columns ``[(key, type)]`` in first-seen order, values ``{key: [value of each row]}``."""
+    keys = list(dict.fromkeys(k for r in rows for k in r["props"]))
+    values = {k: [r["props"].get(k) for r in rows] for k in keys}
+    types = {k: _column_types(v) for k, v in values.items()}
     mixed = [k for k in keys if len(types[k]) > 1]
     if not mixed:
-        return [([(k, next(iter(types[k]))) for k in keys], rows)]
+        return [([(k, next(iter(types[k]))) for k in keys], rows, values)]
     split = defaultdict(list)
     for r in rows:
         p = r["props"]
@@ -378,37 +370,76 @@ def _groups(rows):
         pick = dict(zip(mixed, sig))
         cols = [(k, pick[k] if k in pick else next(iter(types[k]))) for k in keys
                 if pick.get(k, "") is not None]
-        out.append((cols, group))
+        out.append((cols, group, {k: [r["props"].get(k) for r in group] for k, _ in cols}))
     return out
 
 
-def _write_pair(folder, stem, header, rows, cells):
-    """Write ``<stem>_header.csv`` and ``<stem>.csv``; return whether a cell has a line break."""
+def _column_types(values):
+    """The importer types of the values of one column (missing ones left out)."""
+    kinds = set(map(type, values))
+    kinds.discard(type(None))
+    if list in kinds:
+        return {import_type(v) for v in values if v is not None}
+    out = set()
+    for t in kinds:
+        if t not in _SCALAR_TYPES:
+            import_type(next(v for v in values if type(v) is t))  # raises, naming the type
+        out.add(_SCALAR_TYPES[t])
+    return out
+
+
+_FLOAT_TEXT = {"nan": "NaN", "inf": "Infinity", "-inf": "-Infinity"}
+
+
+def _text_cells(values):
+    """The cells of a text column (quoted; empty when missing): :func:`csv_field` of each."""
+    return ["" if v is None else '"' + v.replace('"', '""') + '"' for v in values]
+
+
+def _column_cells(values, t, delim):
+    """The cells of one column of type `t`, as :func:`csv_field` writes each value."""
+    if t == "string":
+        return _text_cells(values)
+    if t == "long":
+        out = list(map(str, values))
+    elif t == "double":
+        out = [_FLOAT_TEXT.get(x, x) for x in map(repr, values)]
+    elif t == "boolean":
+        return ["" if v is None else ("true" if v else "false") for v in values]
+    else:
+        return [csv_field(v, delim) for v in values]
+    if None in values:
+        out = ["" if v is None else x for v, x in zip(values, out)]
+    return out
+
+
+def _write_pair(folder, stem, header, cells):
+    """Write ``<stem>_header.csv`` and ``<stem>.csv`` from `cells` (one list per column);
+    return whether a cell has a line break."""
     (folder / f"{stem}_header.csv").write_text(",".join(header) + "\n", "utf-8")
     multiline = False
+    for col in cells:
+        text = "".join(col)
+        if "\n" in text or "\r" in text:
+            multiline = True
+            break
+    rows = list(zip(*cells))
     with open(folder / f"{stem}.csv", "w", encoding="utf-8", newline="") as f:
-        buf = []
-        for r in rows:
-            line = ",".join(cells(r))
-            if not multiline and ("\n" in line or "\r" in line):
-                multiline = True
-            buf.append(line)
-            if len(buf) >= 10000:
-                f.write("\n".join(buf) + "\n")
-                buf = []
-        if buf:
-            f.write("\n".join(buf) + "\n")
+        for i in range(0, len(rows), 50000):
+            f.write("\n".join(map(",".join, rows[i:i + 50000])) + "\n")
     return multiline
 
 
-def _array_delimiter(nodes, rels):
+def _array_delimiter(tables):
+    """The first of :data:`_ARRAY_DELIMITERS` that no text list item of `tables` (the groups
+    of :func:`_groups`) contains."""
     seen = set()
-    for group in (nodes, rels):
-        for rows in group.values():
-            for r in rows:
-                for v in r["props"].values():
-                    if isinstance(v, list) and v and isinstance(v[0], str):
-                        seen.update(c for x in v for c in _ARRAY_DELIMITERS if c in x)
+    for groups in tables:
+        for columns, _, values in groups:
+            for k, t in columns:
+                if t == "string[]":
+                    text = "".join(x for v in values[k] if v is not None for x in v)
+                    seen.update(c for c in _ARRAY_DELIMITERS if c in text)
     for c in _ARRAY_DELIMITERS:
         if c not in seen:
             return c

@@ -194,3 +194,40 @@ def test_gds_required_but_missing_is_a_gds_missing_error(monkeypatch):
                                               "bolt://db:7687") as err:
         neo4j_measures(use_gds=True, uri="bolt://db:7687")
     assert isinstance(err.value, BackendError) and err.value.exit_code == 3
+
+
+def test_undirected_projection_counts_every_tie_twice(neo4j_conn, florentine_case):
+    """The sampled-betweenness sample size divides the projection's relationshipCount by 2
+    (``analytics._gds_measures``): GDS's undirected projection must store each pair of parties
+    in both directions. The case is made harder than the Florentine graph: a pair tied three
+    times (one projected tie), a tie in each direction between another pair, a tie to a phone
+    (no party: not projected) and the isolated party."""
+    from netanalysis.analyze._kernels import kernel_from_edges
+    from netanalysis.backends.neo4j import connect, queries
+    from netanalysis.model.graph import party_edges, party_nodes
+
+    links = florentine_case.tables["links"]
+    extra = pd.DataFrame({
+        "from_id": ["F00", "F00", "F01", "F02"], "to_id": ["F01", "F01", "F00", "F03"],
+        "type": ["associate", "communication", "financial", "family"],
+        "grading": ["B2"] * 4, "weight": [1.0] * 4, "start": [None] * 4, "end": [None] * 4,
+        "provenance": ["x"] * 4, "note": [None] * 4, "_file": "links.csv",
+        "_line": range(200, 204)})
+    case = Case(tables={**florentine_case.tables, "links": pd.concat([links, extra],
+                                                                     ignore_index=True),
+                        "phones": pd.DataFrame({"number": ["+5700"], "person_id": ["F05"],
+                                                "_file": "phones.csv", "_line": [2]})})
+    push_case(case, replace=True, **neo4j_conn)
+    edges = party_edges(case)
+    K = kernel_from_edges(edges, party_nodes(case))
+    pairs = {frozenset(p) for p in zip(edges["source"], edges["target"])}
+    assert K.graph.ecount() == len(pairs) < len(edges)  # repeated ties: one per pair
+    with connect(**neo4j_conn) as conn, conn.session() as s:
+        try:
+            proj = queries.run(s, "gds_project_party", graph="nx_count_test",
+                               **gds_params(None)).single()
+        finally:
+            s.run("CALL gds.graph.drop('nx_count_test', false) YIELD graphName "
+                  "RETURN graphName").consume()
+    assert proj["nodes"] == len(K.names)
+    assert proj["relationships"] == 2 * K.graph.ecount()

@@ -320,8 +320,18 @@ def test_ranking_with_neo4j_counts_gf_roles_in_the_server(neo4j_conn, pushed, mo
     called = []
     monkeypatch.setattr("netanalysis.analyze.run._gf_roles",
                         lambda *a, **k: called.append(1))
+    blocks = Counter()
+    run = queries.run
+
+    def counted(session, name, **params):
+        blocks[name] += 1
+        return run(session, name, **params)
+
+    monkeypatch.setattr(queries, "run", counted)
     a = run_analysis(pushed, seed=0, backend=Neo4jBackend(**neo4j_conn))
     assert not called and a.meta["brokerage_where"] == "server"
+    # the support network is queried once: the roles reuse the measures' one
+    assert blocks["support_core"] == 1 and blocks["gf_roles"] == 1
     t = a.targets.set_index("id")
     groups = {str(i): int(g) for i, g in t["group"].items()}
     emb, _ = _embedded_gf(pushed, groups, rank_settings().brokerage.max_two_paths)
