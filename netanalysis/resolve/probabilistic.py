@@ -571,6 +571,11 @@ def tf_bins(tf, evidence):
         pairs are counted on these bins (:func:`scoring_parameters`), so EM's table of the
         evidence pairs is not split by them.
 
+    See Also
+    --------
+    vector_counts : counts the vectors by these bins.
+    scoring_parameters : counts the matches among name-block pairs on them.
+
     Examples
     --------
     >>> tf_bins(np.array([0.25, 0.001, np.nan, 0.5]), np.array([False, False, False, True])).tolist()

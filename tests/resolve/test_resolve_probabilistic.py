@@ -421,3 +421,42 @@ def test_auto_merge_rule_probability_and_evidence_beyond_the_name_by_hand():
     assert rv[["id_a", "id_b"]].values.tolist() == [["P1", "P3"]]
     assert rv["why_not_merged"][0] == "no evidence beyond the name"
     assert rv["probability"][0] == pytest.approx(90 / 91, abs=1e-4)
+
+
+def test_lambda_is_the_fixed_point_over_evidence_and_name_block_pairs():
+    # 1,000 evidence pairs, EM says half are matches: 500; 2,000 name-block pairs of one
+    # vector whose Bayes factor is m/u = 0.5/1e-4 = 5,000; n = 2,000 records (1,999,000 pairs).
+    # lambda must satisfy lambda = (500 + 2,000 p(lambda)) / 1,999,000 with
+    # p = lambda' x 5,000 / (1 + lambda' x 5,000), lambda' = lambda / (1 - lambda)
+    from netanalysis.resolve.probabilistic import scoring_parameters
+    params = {"estimated": True, "lambda": 0.5, "pairs": 1000, "prior_levels": [],
+              "m": {"name": np.array([0.5, 0.5])}, "u": {"name": np.array([0.5, 0.5])}}
+    u_random = {"name": [1 - 1e-4, 1e-4]}
+    counts = pd.DataFrame({"name": [1, 1], "evidence": [True, False], "tf_known": False,
+                           "tf_bin": 1, "pairs": [1000, 2000]})
+    s = scoring_parameters(params, u_random, 2000, counts, tol=1e-9)
+    total = 2000 * 1999 / 2
+    lam = s["lambda"]
+    bf = 0.5 / s["u"]["name"][1]
+    p = lam / (1 - lam) * bf / (1 + lam / (1 - lam) * bf)
+    assert lam == pytest.approx((500 + 2000 * p) / total, rel=1e-6)
+    assert s["matches"]["name_blocks"] == pytest.approx(2000 * p, abs=0.1)
+    assert lam > 500 / total * 1.5           # the name-block matches count (p is about 0.6)
+    # without the name-block pairs: the evidence pairs' matches alone
+    alone = scoring_parameters(params, u_random, 2000)
+    assert alone["lambda"] == pytest.approx(500 / total)
+
+
+@pytest.mark.parametrize("rates", [(0.5, 0.5), (0.2, 0.2)])
+def test_lambda_is_near_the_share_of_planted_pairs(rates):
+    # evidence pairs alone put lambda at 0.84 of the planted share (matches with a missing
+    # birth date and no shared identifier are only in the name blocks)
+    from netanalysis.synth.records import person_records
+    r = person_records(6000, seed=3, phone_rate=rates[0], document_rate=rates[1])
+    case = case_from_records(persons=r["persons"], documents=r["documents"], phones=r["phones"])
+    m = resolve_entities(case, settings=fs_settings())
+    sizes = r["truth"]["person"].value_counts()
+    n = len(r["truth"])
+    planted = float((sizes * (sizes - 1) / 2).sum()) / (n * (n - 1) / 2)
+    assert m.attrs["model"]["source"] == "em"
+    assert m.attrs["model"]["lambda"] / planted == pytest.approx(1.0, abs=0.07)
