@@ -10,11 +10,21 @@ Rules, thresholds and weights are documented in :mod:`netanalysis.resolve.entiti
 ``schema/settings/infer.yaml``.
 """
 
-from netanalysis.resolve.decisions import load_decisions
-from netanalysis.resolve.entities import resolve_entities
-from netanalysis.resolve.merge import apply_merges
-from netanalysis.resolve.infer import infer_links
-from netanalysis.resolve.names import name_similarity, name_tokens, normalize_name, phonetic_key
+import importlib
+
+#: Where each name of the package lives: imported on first use (PEP 562), so that importing
+#: one module of the package (a Spark worker unpickling ``resolve.blocking``) does not import
+#: them all (DuckDB, the resolution models).
+_HOME = {
+    "load_decisions": "netanalysis.resolve.decisions",
+    "resolve_entities": "netanalysis.resolve.entities",
+    "apply_merges": "netanalysis.resolve.merge",
+    "infer_links": "netanalysis.resolve.infer",
+    "name_similarity": "netanalysis.resolve.names",
+    "name_tokens": "netanalysis.resolve.names",
+    "normalize_name": "netanalysis.resolve.names",
+    "phonetic_key": "netanalysis.resolve.names",
+}
 
 __all__ = [
     "resolve_entities",
@@ -26,3 +36,15 @@ __all__ = [
     "normalize_name",
     "phonetic_key",
 ]
+
+
+def __getattr__(name):
+    if name not in _HOME:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(_HOME[name]), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))

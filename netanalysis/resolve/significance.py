@@ -123,7 +123,7 @@ from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
-from scipy import special, stats
+from scipy import special
 
 __all__ = ["expected_cooccurrence", "cooccurrence_pvalue", "poisson_tail",
            "shared_size_pvalue", "count_testable", "cooccurrence_family", "CooccurrenceFamily",
@@ -199,6 +199,8 @@ def cooccurrence_pvalue(k, lam):
     --------
     benjamini_hochberg
     """
+    from scipy import stats  # here: the Spark engine's workers import this module without it
+
     k = np.asarray(k, dtype=float)
     lam = np.maximum(np.asarray(lam, dtype=float), 1e-300)
     log_sel = np.log(-np.expm1(-lam))                 # log P(K >= 1)

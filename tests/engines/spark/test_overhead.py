@@ -89,3 +89,45 @@ def test_shipped_value_reaches_the_executors(spark):
     connect = type("SparkSession", (), {"__module__": "pyspark.sql.connect.session"})()
     with _shipped(connect, value) as src:
         assert src.value is value and type(src).__module__ == "types"
+
+
+#: Modules of the driver's side that a Python worker need not import (DuckDB, the graph
+#: builders, the embedded inference, ``scipy.stats``: about 2 s a worker).
+HEAVY = ("duckdb", "networkx", "scipy.stats", "netanalysis.resolve.infer",
+         "netanalysis.resolve.entities", "netanalysis.model.graph",
+         "netanalysis.engines.spark.infer")
+
+
+def test_workers_unpickle_the_inference_functions_without_the_heavy_modules(spark, tmp_path):
+    """What ``infer_links_spark`` ships to the executors (the key UDFs, the batch tests with
+    the p-value function and its family) is unpickled in a fresh interpreter, as a Python
+    worker does: none of :data:`HEAVY` is imported (`spark`: skips or fails as the other
+    Spark tests without pyspark)."""
+    import subprocess
+    from functools import partial
+
+    import pandas as pd
+    from pyspark import cloudpickle
+
+    from netanalysis.engines.spark import infer
+    from netanalysis.resolve.significance import cooccurrence_family, cooccurrence_pvalues, identifier_pvalues
+
+    persons = pd.DataFrame({"pid": ["A", "B", "C"], "s": [2.0, 2.0, 1.0], "d": [2, 2, 1],
+                            "nb": [0, 0, 0], "f": [1, 1, 1]})
+    level = cooccurrence_family(persons, fdr=0.05)
+    shipped = [infer.phone_keys, infer.document_keys,
+               infer.batch_tests(partial(cooccurrence_pvalues, family=level), ["s", "d", "nb", "f"],
+                                 ["a", "b", "k"], {"a": None, "b": None, "k": 0}, 0.05),
+               infer.batch_tests(partial(identifier_pvalues, rate=1e-8, records=5.0), ["d"],
+                                 ["a", "b", "k", "u"], {"a": None, "b": None, "k": 0, "u": 0}, 0.05)]
+    (tmp_path / "f.pkl").write_bytes(cloudpickle.dumps(shipped))
+    code = ("import pickle, sys; fs = pickle.load(open(sys.argv[1], 'rb')); "
+            f"print(','.join(m for m in {HEAVY!r} if m in sys.modules) or '-')")
+    out = subprocess.run([sys.executable, "-c", code, str(tmp_path / "f.pkl")], capture_output=True,
+                         text=True, check=True, env=dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path)))
+    assert out.stdout.strip() == "-", out.stdout
+    # and the check can fail: the driver's module itself pulls them in
+    (tmp_path / "g.pkl").write_bytes(cloudpickle.dumps([infer.infer_links_spark]))
+    out = subprocess.run([sys.executable, "-c", code, str(tmp_path / "g.pkl")], capture_output=True,
+                         text=True, check=True, env=dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path)))
+    assert "duckdb" in out.stdout
