@@ -12,6 +12,7 @@ import json
 from functools import lru_cache
 from html import escape
 from importlib import resources
+from typing import NamedTuple
 
 __all__ = ["world_rings", "geo_svg", "where_next_map", "geo_positions", "last_known_places",
            "STYLE"]
@@ -261,9 +262,10 @@ def last_known_places(case):
 def geo_positions(G, case, nodes, *, scale=40.0):
     """Return ``{node: (x, y)}`` placing nodes of `G` on the map (x = longitude, y = -latitude).
 
-    Persons and organizations sit at their last known place (:func:`last_known_places`;
-    organizations at their country's main town when known), places at their coordinates,
-    journeys halfway between their ends; other nodes at the mean of their placed neighbours.
+    Persons sit at their last known place (:func:`last_known_places`), places at their
+    coordinates (a country's place, ``place:CC``, at its capital), journeys halfway between
+    their ends; other nodes (an organization next to its country) near the mean of their placed
+    neighbours.
     People at one place are spread on a small circle around it. What cannot be placed goes
     on a row below the map.
 
@@ -304,8 +306,9 @@ def geo_positions(G, case, nodes, *, scale=40.0):
     last = last_known_places(case)
     pos, at = {}, {}
 
-    def put(n, place):
-        info = place_info(place) if isinstance(place, str) else None
+    def put(n, place, info=None):
+        if info is None:
+            info = place_info(place) if isinstance(place, str) else None
         if info is None:
             return False
         k = at.setdefault(place, [0])
@@ -320,7 +323,11 @@ def geo_positions(G, case, nodes, *, scale=40.0):
         d = G.nodes[n]
         kind = d.get("kind")
         if kind == "Place":
-            put(n, d.get("name"))
+            if _num(d.get("lat")) and _num(d.get("lon")):
+                # a country place (``place:CC``) carries its capital's coordinates
+                put(n, str(n), _LatLon(float(d["lat"]), float(d["lon"])))
+            else:
+                put(n, d.get("name"))
         elif kind == "Journey":
             a, b = place_info(d.get("origin") or ""), place_info(d.get("destination") or "")
             if a is not None and b is not None:
@@ -345,6 +352,11 @@ def geo_positions(G, case, nodes, *, scale=40.0):
     for i, n in enumerate(sorted(rest, key=str)):
         pos[n] = (x0 + (i % 40) * 30.0, y0 + (i // 40) * 30.0)
     return pos
+
+
+class _LatLon(NamedTuple):
+    lat: float
+    lon: float
 
 
 def _num(v):

@@ -70,3 +70,22 @@ def test_geo_map_places_people_at_their_last_known_place(tmp_path):
     assert abs(lon + 3.6) < 1 and abs(lat - 40.5) < 1
     lon, lat = pos["P2"]  # residence in Cúcuta
     assert abs(lon + 72.5) < 1 and abs(lat - 7.9) < 1
+
+
+def test_geo_map_puts_a_country_place_at_its_capital_and_the_organization_near_it(tmp_path):
+    from netanalysis.ingest.load import load_case
+    from netanalysis.present.maps import map_data
+
+    (tmp_path / "persons.csv").write_text(
+        "id,name,role,provenance\nF1,Ana Ruiz,fugitive,report 1\n", encoding="utf-8")
+    (tmp_path / "organizations.csv").write_text(
+        "id,name,kind,country\nO1,Transportes Sur,company,PE\n", encoding="utf-8")
+    (tmp_path / "links.csv").write_text(
+        "from_id,to_id,type,grading,provenance\nF1,O1,member_of,B2,report 1\n",
+        encoding="utf-8")
+    data = map_data(load_case(tmp_path), geo=True)
+    pos = {n["id"]: (n["x"] / 40, -n["y"] / 40) for n in data["nodes"]}
+    lon, lat = pos["place:PE"]  # Lima, not the row of unplaced nodes below the map
+    assert abs(lon + 77.0) < 0.5 and abs(lat + 12.0) < 0.5
+    lon, lat = pos["O1"]  # next to its country
+    assert abs(lon + 77.0) < 1 and abs(lat + 12.0) < 1
