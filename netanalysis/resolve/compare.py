@@ -386,18 +386,34 @@ def _names_can_reach(names_a, names_b, floor):
             if not ta or not tb:
                 continue
             short, long_ = (tb, ta) if len(ta) > len(tb) else (ta, tb)
-            total, solid = 0.0, False
+            ns, nl = len(short), len(long_)
+            # the token sum this name pair needs (a margin below the floor; checked exactly
+            # below): stop as soon as the tokens left, at 1 each, cannot make it up
+            need = (floor - 0.001 + 0.04 * (nl - ns)) * ns
+            total, solid, left = 0.0, False, ns
+            in_long = set(long_)
             for x in short:
-                best = 0.0
-                for y in long_:
-                    s, kind = token_similarity(x, y)
-                    if s > best:
-                        best = s
-                    if s > 0 and kind != "initial" and len(x) > 1:
-                        solid = True
+                left -= 1
+                if x in in_long:
+                    best = 1.0
+                    solid = solid or len(x) > 1
+                else:
+                    best = 0.0
+                    for y in long_:
+                        s, kind = token_similarity(x, y)
+                        if s > best:
+                            best = s
+                        if s > 0 and kind != "initial" and len(x) > 1:
+                            solid = True
                 total += best
-            total = total / len(short) - 0.04 * (len(long_) - len(short))
-            if len(short) == 1:
+                if total + left < need:
+                    break
+            else:
+                left = -1
+            if left >= 0:   # stopped early: this name pair cannot reach the floor
+                continue
+            total = total / ns - 0.04 * (nl - ns)
+            if ns == 1:
                 total = min(total, 0.7)
             if not solid:
                 total = min(total, 0.6)
