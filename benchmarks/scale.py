@@ -71,7 +71,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from benchlib import cpu_seconds  # noqa: E402
 
-__all__ = ["CPU_STAGES", "EXTERNAL_STAGES", "MEASURES", "main"]
+__all__ = ["CHILD_ENV", "CPU_STAGES", "EXTERNAL_STAGES", "MEASURES", "main"]
 
 #: Goal of issue 11 for the full pipeline at 1M persons.
 GOAL_SECONDS, GOAL_BYTES = 300, 8 * 1024 ** 3
@@ -139,6 +139,18 @@ CPU_STAGES = {
     "tables": ("netanalysis.pipeline", "_write_csv"),
 }
 
+#: Environment of the pipeline child unless the caller's sets them: allocators that reserve
+#: less address space than they map. Under the heavy lock's cap (``prlimit --as``, which
+#: bounds address space, not resident memory) pyarrow's default pool (a 1 GiB reservation
+#: at first use) and glibc's arena per thread (64 MiB each) took about 2.2 GB of the 8 GiB
+#: at 2k persons with 0.29 GB resident (0.84 GB with these two); the 1M run of 12:22 UTC
+#: stopped with MemoryError at 4.9 GB resident. Resident memory is what the goal counts.
+#: With them (1M, 2026-12-03 12:41 UTC, load 4-5) prepare_case and every kernel ran (about
+#: 320 CPU s: read 33, resolve 72, merges 18, infer 62, analysis 135), resident peak
+#: 6.0 GB, but the address space still grew to the 8 GiB cap in the analysis (7.3 GB at the
+#: kernel build, MemoryError in the scores at 8.19 GB): movements and tables not reached.
+CHILD_ENV = {"ARROW_DEFAULT_MEMORY_POOL": "system", "MALLOC_ARENA_MAX": "2"}
+
 _PIPE_CHILD = r"""
 import functools, importlib, json, resource, sys, time
 sys.path.insert(0, sys.argv[6])
@@ -146,9 +158,9 @@ from benchlib import peak_rss_kb
 from netanalysis.pipeline import analyze_case
 full = sys.argv[4] == "full"
 cpu, mem = {}, {}
-def rss_kb():
+def rss_kb(field="VmRSS:"):
     for line in open("/proc/self/status"):
-        if line.startswith("VmRSS:"):
+        if line.startswith(field):
             return int(line.split()[1])
     return 0
 def timed(label, fn):
@@ -166,7 +178,8 @@ def timed(label, fn):
             m["rss_out_mb"] = round(rss_kb() / 1024)
             m["new_peak"] = m["new_peak"] or h1 > h0
             print(f"stage {label}: {cpu[label]:.1f} CPU s, RSS {m['rss_out_mb']:,} MB, peak "
-                  f"{m['peak_mb']:,} MB", file=sys.stderr, flush=True)  # shown if the run fails
+                  f"{m['peak_mb']:,} MB, address space peak {rss_kb('VmPeak:') // 1024:,} MB",
+                  file=sys.stderr, flush=True)  # shown if the run fails
     return wrapper
 for label, (mod, name) in json.loads(sys.argv[5]).items():
     try:
@@ -179,7 +192,7 @@ run = analyze_case(sys.argv[2], sys.argv[3], write_map=full, write_report=full, 
 wall = time.perf_counter() - t
 hwm = peak_rss_kb()
 ru = resource.getrusage(resource.RUSAGE_SELF)
-print(json.dumps({"wall": wall, "hwm_kb": hwm, "timings": run.summary.get("timings"),
+print(json.dumps({"wall": wall, "hwm_kb": hwm, "vm_peak_kb": rss_kb("VmPeak:"), "timings": run.summary.get("timings"),
                   "analysis": run.analysis.meta.get("timings"), "rows": run.summary.get("rows"),
                   "nodes": run.analysis.meta.get("nodes"), "ties": run.analysis.meta.get("ties"),
                   "cpu_s": ru.ru_utime + ru.ru_stime,
@@ -512,8 +525,9 @@ def _pipeline_cmd(args):
     sizes = [int(x) for x in args.persons.split(",")]
     print(f"pipeline: synth_case(persons=N, seed={args.seed}), analyze_case(seed=0, "
           f"{'map and report' if args.full else 'no map, no report'}); goal at 1M persons: "
-          f"{GOAL_SECONDS} s, {GOAL_BYTES / 1024 ** 3:.0f} GB; load average "
-          f"{_load()}", flush=True)
+          f"{GOAL_SECONDS} s, {GOAL_BYTES / 1024 ** 3:.0f} GB; child environment "
+          + " ".join(f"{k}={os.environ.get(k, v)}" for k, v in CHILD_ENV.items())
+          + f"; load average {_load()}", flush=True)
     repo = Path(__file__).resolve().parent.parent
     with tempfile.TemporaryDirectory(prefix="scale_base") as tmp:
         trees = [("now", repo)]
@@ -548,7 +562,8 @@ def _pipeline_cmd(args):
                 base = base or per
                 print(f"  {n:>9,} persons ({label}), {legs or 0:,} travel rows, graph "
                       f"{info['nodes']:,} nodes / {info['ties']:,} ties: {info['wall']:.0f} s, peak "
-                      f"{info['hwm_kb'] / 1024:,.0f} MB; s per 1M persons {per:.0f} (ratio to "
+                      f"{info['hwm_kb'] / 1024:,.0f} MB (address space "
+                      f"{info.get('vm_peak_kb', 0) / 1024:,.0f} MB); s per 1M persons {per:.0f} (ratio to "
                       f"first size {per / base:.2f}); load average {_load()}", flush=True)
                 print("    stages: " + ", ".join(f"{k} {v}" for k, v in
                                                  (info["timings"] or {}).items()))
@@ -580,7 +595,7 @@ def _pipeline_cmd(args):
 
 def _pipe_run(tree, case, out, full):
     """One pipeline run in a child process importing netanalysis from `tree`."""
-    env = {**os.environ, "PYTHONPATH": str(tree)}
+    env = {**CHILD_ENV, **os.environ, "PYTHONPATH": str(tree)}
     log = Path(f"{out}.stderr.log")  # the child's stage lines as they come: kept if it is killed
     log.parent.mkdir(parents=True, exist_ok=True)
     with open(log, "w") as err:

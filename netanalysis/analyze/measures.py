@@ -544,8 +544,24 @@ def sample_size(n, k=None, settings=None, ties=None):
     36-38 % for 64 sources and 46-48 % for 256 at 100k persons). The old fixed 64 sources
     found about a third of the top 1 % at every size. The rule takes 1024 sources at 10k
     persons (at least the 68 % of 512), 440-510 at 30k (about half, 1.5 CPU s), 131 at
-    100k (twice the old 64; exact is out of reach there, not measured) and keeps
-    64 where more breadth-first searches would dominate the run. The sample is reported
+    100k (twice the old 64) and keeps
+    64 where more breadth-first searches would dominate the run.
+
+    At 100k persons (``benchmarks/scale.py betweenness --persons 100000 --settings 0:0 --ks
+    64,rule,1024 --exact-procs 2``: party graph 98,314 nodes / 243,174 ties, exact 1,699 CPU
+    s over 64 source chunks; 3 sample seeds per k; load average 8-10 on 2 cores), mean (min):
+
+    ===== =============== =============== ================= ============== =========
+    k     top-1 % recall  Spearman top 5% Spearman top 100  top-20 overlap CPU s
+    ===== =============== =============== ================= ============== =========
+    64    36.9 % (36.0)   0.511 (0.506)   0.284 (0.218)     17 % (15)      1.4
+    131   37.7 % (35.5)   0.559 (0.544)   0.326 (0.233)     22 % (15)      3.0
+    1024  50.2 % (49.6)   0.659 (0.657)   0.557 (0.463)     52 % (40)      19.5
+    ===== =============== =============== ================= ============== =========
+
+    So at this size the sampled ranking names about a fifth of the exact top 20 (131, the
+    rule) and half with 1024 sources at 6.5 times the CPU: betweenness is a weak input
+    of the score at 100k and above, whatever the affordable k. The sample is reported
     in ``meta["betweenness_k"]``;
     set ``sample`` (with ``sample_min`` at most as large) for a fixed number of sources.
 

@@ -11,6 +11,11 @@ Notes
 The score and the acceptance rule are described in :mod:`netanalysis.resolve.entities`.
 A pair whose evidence other than names cannot reach ``threshold`` (a vectorised upper bound)
 is not compared in full: names, the costly part, are compared only for pairs that can merge.
+Nor is a pair whose names cannot reach ``min_name_similarity`` by an upper bound of
+:func:`~netanalysis.resolve.names.name_similarity` from cached token scores (each token of
+the shorter name at its best token of the other, one-to-one matching ignored): most pairs
+of a full birth date plus one shared name token, whose count grows with the square of the
+records per date, stop there.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ import pandas as pd
 from netanalysis.progress import Progress
 from netanalysis.resolve.features import (BIRTH_CONFLICT, BIRTH_DAY, BIRTH_MONTH, BIRTH_SWAP,
                                           BIRTH_YEAR, birth_level, birth_levels)
-from netanalysis.resolve.names import name_similarity
+from netanalysis.resolve.names import name_similarity, token_similarity
 from netanalysis.settings import section_settings
 
 __all__ = ["SCORE_COLUMNS", "compare_pairs", "pair_comparer"]
@@ -87,6 +92,7 @@ def compare_pairs(feat, pairs, *, settings=None, progress=None, prefilter=True):
     progress = progress or Progress(quiet=True)
     if prefilter:
         pairs = _prefilter(pairs, feat, cfg)
+        pairs = _name_prefilter(pairs, feat, cfg)
         progress.say(f"resolution: {len(pairs):,} pairs compared in full")
     ctx = _Context(feat, cfg)
     ctx.prepare_contacts(set(pairs["i"].tolist()) | set(pairs["j"].tolist()))
@@ -348,3 +354,69 @@ def _prefilter(pairs, feat, cfg):
     if cfg["birth_conflict_blocks"]:
         keep &= lvl != BIRTH_CONFLICT
     return pairs[keep]
+
+
+def _name_prefilter(pairs, feat, cfg):
+    """Drop pairs whose names cannot reach ``min_name_similarity`` (an upper bound per pair).
+
+    For each name of one record against each name of the other, the bound of
+    :func:`~netanalysis.resolve.names.name_similarity` is the mean over the tokens of the
+    shorter name of their best :func:`~netanalysis.resolve.names.token_similarity` against
+    the longer name (the greedy one-to-one matching can only score less), less the cost of
+    the tokens the longer name has beyond the shorter one (the fewest it can leave out),
+    with the same caps (one-token names 0.7, initials only 0.6) where they surely apply.
+    Such a pair could not be accepted, so dropping it changes no merge.
+    """
+    if not len(pairs):
+        return pairs
+    floor = float(cfg["min_name_similarity"])
+    if floor <= 0:
+        return pairs
+    tokens = feat["tokens"]
+    keep = np.zeros(len(pairs), dtype=bool)
+    for k, (i, j) in enumerate(zip(pairs["i"].tolist(), pairs["j"].tolist())):
+        keep[k] = _names_can_reach(tokens[i], tokens[j], floor)
+    return pairs[keep]
+
+
+def _names_can_reach(names_a, names_b, floor):
+    """Whether some name pair of the two records may score `floor` or more (see above)."""
+    for ta in names_a:
+        for tb in names_b:
+            if not ta or not tb:
+                continue
+            short, long_ = (tb, ta) if len(ta) > len(tb) else (ta, tb)
+            ns, nl = len(short), len(long_)
+            # the token sum this name pair needs (a margin below the floor; checked exactly
+            # below): stop as soon as the tokens left, at 1 each, cannot make it up
+            need = (floor - 0.001 + 0.04 * (nl - ns)) * ns
+            total, solid, left = 0.0, False, ns
+            in_long = set(long_)
+            for x in short:
+                left -= 1
+                if x in in_long:
+                    best = 1.0
+                    solid = solid or len(x) > 1
+                else:
+                    best = 0.0
+                    for y in long_:
+                        s, kind = token_similarity(x, y)
+                        if s > best:
+                            best = s
+                        if s > 0 and kind != "initial" and len(x) > 1:
+                            solid = True
+                total += best
+                if total + left < need:
+                    break
+            else:
+                left = -1
+            if left >= 0:   # stopped early: this name pair cannot reach the floor
+                continue
+            total = total / ns - 0.04 * (nl - ns)
+            if ns == 1:
+                total = min(total, 0.7)
+            if not solid:
+                total = min(total, 0.6)
+            if round(min(1.0, total) + 1e-9, 3) >= floor:
+                return True
+    return False
