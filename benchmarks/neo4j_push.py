@@ -279,7 +279,7 @@ def main():
     ap.add_argument("--persons", type=int, nargs="*", default=[10_000, 100_000])
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--batch-sizes", type=int, nargs="+", default=[20000])
-    ap.add_argument("--workers", type=int, nargs="+", default=[2],
+    ap.add_argument("--workers", type=int, nargs="+", default=[1, 4],
                     help="sessions of the push (each value is one push)")
     ap.add_argument("--quick", action="store_true",
                     help="only the baseline and the push (no MERGE, no re-push)")
