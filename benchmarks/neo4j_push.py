@@ -10,9 +10,10 @@ property graph pushed into an empty database, in the same run and on the same se
   skipped with ``--quick``);
 - ``push``: the CREATE push of an empty database (``push_graph``: node batches to any free
   session, each returning its nodes' element ids; relationships by type, ends found by
-  element id, cell by cell in the levels of the bisection schedule) at each ``--batch-sizes``;
-- ``re-push``: the push again over the loaded graph (MERGE: what a resumed push costs;
-  skipped with ``--quick``);
+  element id, cell by cell in the levels of the bisection schedule) at each ``--workers`` and
+  ``--batch-sizes``;
+- ``re-push``: the push again over the loaded graph, at each ``--workers`` (MERGE: what a
+  resumed push costs; skipped with ``--quick``);
 - ``import`` (``--import``, local server only): the first load of a new database by Neo4j's
   bulk importer (:func:`netanalysis.backends.neo4j.bulk.import_graph`: the push's rows written
   as the importer's CSV, then ``neo4j-admin database import full``), timed as CSV + import
@@ -28,15 +29,17 @@ the networkx graph of the support ties and their communication ties, ``brokerage
 against the two Cypher blocks in the server (``gf_two_path_cost``, ``gf_roles``), for the
 same partition (igraph's Leiden on the party graph, seeded), checking that the counts are equal.
 
-A small push first warms the server up (Java compiles the write path during the first
-seconds: on this machine the compiler threads took more CPU than the writes in a cold 50k-row
-push). Each line prints rows per second of wall time, the CPU seconds of the client (this
-process) and of the server (when it is the local test server, a child of this process), rows
-per CPU second (client + server: what the machine's load does not change), and the ratio to
-the baseline. The server is the local test server (``tools/neo4j``) unless
+Pushes of a smaller case (3,000 persons, CREATE then MERGE, twice) first warm the server up:
+Java compiles the write paths during the first pushes (at 10k persons, the server's CPU per
+push fell from 16 s to 5 s over the first four pushes of the same rows, so a cold measurement
+says more about the JIT than the push). Each line prints rows per second of wall time, the
+CPU seconds of the client (this process) and of the server (when it is the local test server,
+a child of this process), rows per CPU second (client + server: what the machine's load does
+not change), and the ratio to the baseline. The server is the local test server (``tools/neo4j``) unless
 NETANALYSIS_NEO4J_URI names one.
 
     python benchmarks/neo4j_push.py                      # 10k and 100k persons
+    python benchmarks/neo4j_push.py --persons 10000 --workers 1 2 4   # one push per value
     python benchmarks/neo4j_push.py --persons 100000 --quick --batch-sizes 20000
     python benchmarks/neo4j_push.py --persons 30000 100000 --quick --import   # + the importer
     python benchmarks/neo4j_push.py --persons 30000 --brokerage     # GF roles: server vs process
@@ -155,48 +158,57 @@ def run(persons, seed, batches, uri, workers, quick=False, importer=False, heap=
     nodes, rels, _ = graph_rows(G)
     rows_s = time.perf_counter() - t0
     n_rows = sum(map(len, nodes.values())) + sum(map(len, rels.values()))
-    results = []
-    cm = (contextlib.nullcontext(uri) if uri
-          else local_server(heap=heap, timeout=300, config=config or {}))
-    with cm as server, connect(server) as conn:
-        clear_database(conn)
-        push_graph(_case(300, seed + 1), uri=server, workers=workers)  # warm-up
-        clear_database(conn)
-        results.append((f"baseline CREATE, 1 session, {batches[-1]}",
-                        _baseline(conn, nodes, rels, batches[-1])))
-        if not quick:
-            with _Clock() as clock:
-                push_graph(G, uri=server, batch_size=batches[-1], strategy="merge", workers=1)
-            results.append((f"merge, 1 session, {batches[-1]}", clock))
-            clear_database(conn)
-        for batch in batches:
-            clear_database(conn)
-            with _Clock() as clock:
-                res = push_graph(G, uri=server, batch_size=batch, workers=workers)
-            assert res["strategy"] == "create"
-            results.append((f"push, {workers} sessions, {batch}", clock))
-        if not quick:
-            with _Clock() as clock:
-                again = push_graph(G, uri=server, batch_size=batches[-1], workers=workers)
-            assert again["strategy"] == "merge"
-            results.append((f"re-push (MERGE), {batches[-1]}", clock))
-        clear_database(conn)
-    load = os.getloadavg()[0]
-    imported = _import(G, n_rows, heap, config or {}, scratch) if importer else None
     print(f"persons={persons:,} seed={seed} rows={n_rows:,} (nodes "
           f"{sum(map(len, nodes.values())):,}, relationships {sum(map(len, rels.values())):,}), "
-          f"workers={workers}, case prepared in {prep:.1f} s, graph_rows {rows_s:.1f} s, "
-          f"load average {load:.1f} after the pushes, {os.getloadavg()[0]:.1f} now")
-    ref = results[0][1]
+          f"workers={','.join(map(str, workers))}, case prepared in {prep:.1f} s, graph_rows "
+          f"{rows_s:.1f} s, load average {os.getloadavg()[0]:.1f}", flush=True)
+    results = []
 
     def per_cpu(c):
         return n_rows / (c.client + c.server) if c.server is not None else float("nan")
 
-    for label, c in results:
+    def add(label, c):
+        # printed at once: a run cut short by its time limit still says what it measured
+        results.append((label, c))
+        ref = results[0][1]
         server = f"{c.server:7.1f}" if c.server is not None else "      -"
         print(f"  {label:34s} {c.wall:7.1f} s {n_rows / c.wall:8,.0f} rows/s  x{ref.wall / c.wall:5.2f}"
               f" | cpu client {c.client:6.1f} s server {server} s {per_cpu(c):8,.0f} rows/cpu-s"
-              f"  x{per_cpu(c) / per_cpu(ref):5.2f}")
+              f"  x{per_cpu(c) / per_cpu(ref):5.2f}", flush=True)
+
+    cm = (contextlib.nullcontext(uri) if uri
+          else local_server(heap=heap, timeout=300, config=config or {}))
+    with cm as server, connect(server) as conn:
+        clear_database(conn)
+        warm = _case(min(persons, 3000), seed + 1)
+        for _ in range(2):  # warm-up: the JIT compiles the write paths of every block
+            push_graph(warm, uri=server, workers=max(workers))
+            push_graph(warm, uri=server, workers=max(workers))  # the MERGE path too
+            clear_database(conn)
+        add(f"baseline CREATE, 1 session, {batches[-1]}", _baseline(conn, nodes, rels, batches[-1]))
+        if not quick:
+            with _Clock() as clock:
+                push_graph(G, uri=server, batch_size=batches[-1], strategy="merge", workers=1)
+            add(f"merge, 1 session, {batches[-1]}", clock)
+            clear_database(conn)
+        for w in workers:
+            for batch in batches:
+                clear_database(conn)
+                with _Clock() as clock:
+                    res = push_graph(G, uri=server, batch_size=batch, workers=w)
+                assert res["strategy"] == "create"
+                add(f"push, {w} session{'s' * (w > 1)}, {batch}", clock)
+        if not quick:
+            for w in workers:
+                with _Clock() as clock:
+                    again = push_graph(G, uri=server, batch_size=batches[-1], workers=w)
+                assert again["strategy"] == "merge"
+                add(f"re-push (MERGE), {w} s., {batches[-1]}", clock)
+        clear_database(conn)
+    load = os.getloadavg()[0]
+    imported = _import(G, n_rows, heap, config or {}, scratch) if importer else None
+    print(f"  load average {load:.1f} after the pushes, {os.getloadavg()[0]:.1f} now")
+    ref = results[0][1]
     if imported is not None:
         res, client, started, schema, peak_mb = imported
         wall, cpu = res["seconds"], client + res["import_cpu_s"]
@@ -267,7 +279,8 @@ def main():
     ap.add_argument("--persons", type=int, nargs="*", default=[10_000, 100_000])
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--batch-sizes", type=int, nargs="+", default=[20000])
-    ap.add_argument("--workers", type=int, default=4)
+    ap.add_argument("--workers", type=int, nargs="+", default=[1, 4],
+                    help="sessions of the push (each value is one push)")
     ap.add_argument("--quick", action="store_true",
                     help="only the baseline and the push (no MERGE, no re-push)")
     ap.add_argument("--import", dest="importer", action="store_true",

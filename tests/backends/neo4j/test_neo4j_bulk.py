@@ -19,36 +19,11 @@ from netanalysis.backends.neo4j import connect, push_graph
 from netanalysis.backends.neo4j.bulk import csv_field, import_graph, write_import_files
 from netanalysis.backends.neo4j.push import clear_database, graph_rows
 from netanalysis.errors import BackendError
-from netanalysis.model.graph import build_graph
-
-HOSTILE = [
-    'Ana, "La\nFlaca"\r\nend', '=HYPERLINK("http://x","y")', "+cmd", "-2", "@SUM(A1)",
-    " padded ", "C:\\path\\", 'trailing quote"', '"', ",", "Cúcuta ☃", "tab\there", "''",
-]
 
 
-def _hostile_graph(case):
-    """The example-like `case` as a property graph, with hostile text and typed values."""
-    G = build_graph(case, include_inferred=True)
-    persons = sorted(n for n, a in G.nodes(data=True) if a.get("kind") == "Person")
-    for i, text in enumerate(HOSTILE):
-        G.nodes[persons[i % len(persons)]][f"note{i}"] = text
-    a, b, c = persons[:3]
-    G.nodes[a]["aliases"] = ["x;y", "p|q", 'q"uote', "=1+1", "new\nline"]
-    # one property, three types: the rows split, every value keeps its type
-    G.nodes[a]["score"], G.nodes[b]["score"], G.nodes[c]["score"] = 3, 2.5, "high"
-    G.nodes[a]["flags"], G.nodes[b]["ints"] = [True, False], [1, 2 ** 62]
-    G.nodes[c]["floats"] = [0.1, 1e-300, -0.0]
-    G.nodes[a]["big"], G.nodes[b]["inf"], G.nodes[c]["negzero"] = 2 ** 62, float("inf"), -0.0
-    u, v, k = next(iter(G.edges(keys=True)))
-    G.edges[u, v, k]["evidence"] = HOSTILE[0]
-    G.edges[u, v, k]["ratio"] = 1 / 3
-    return G
-
-
-def _snapshot(uri):
+def _snapshot(conn):
     """Every node (labels, properties with their types) and relationship, sorted."""
-    with connect(uri) as c, c.session() as s:
+    with connect(**conn) as c, c.session() as s:
         nodes = sorted(repr((sorted(r["labels"]), sorted(r["p"].items()))) for r in s.run(
             "MATCH (n) RETURN labels(n) AS labels, properties(n) AS p"))
         rels = sorted(repr((r["a"], r["t"], r["b"], sorted(r["p"].items()))) for r in s.run(
@@ -63,21 +38,23 @@ def _snapshot(uri):
 
 
 @pytest.mark.neo4j
-def test_import_gives_the_graph_of_a_push(small_case, tmp_path):
-    from netanalysis.backends.neo4j.server import can_run, local_server
-
-    ok, reason = can_run()
-    if not ok:
-        pytest.skip(reason)
-    G = _hostile_graph(small_case)
+def test_import_gives_the_graph_of_a_push(own_server, hostile_text):
+    """``own_server`` was loaded by the importer with the hostile graph (``local_server(case=)``);
+    wiped and pushed, it must hold the same."""
+    conn = own_server.start(imported=True)
+    G = own_server.graph
     nodes, rels, _ = graph_rows(G)
-    with local_server(tmp_path / "home", timeout=600, case=G) as uri:
-        imported = _snapshot(uri)
-        with connect(uri) as conn:
-            assert clear_database(conn) == sum(map(len, nodes.values()))
-        res = push_graph(G, uri=uri, workers=2, batch_size=7)
+    imported = _snapshot(conn)
+    own_server.imported = False  # from here on it holds what the push wrote
+    with connect(**conn) as c:
+        assert clear_database(c) == sum(map(len, nodes.values()))
+    try:
+        res = push_graph(G, workers=2, batch_size=7, **conn)
         assert res["strategy"] == "create"
-        pushed = _snapshot(uri)
+        pushed = _snapshot(conn)
+    except BaseException:
+        own_server.discard()  # not the imported graph any more
+        raise
     for kind, rows in nodes.items():
         assert imported[2][kind] == len(rows) > 0
     for t, rows in rels.items():
@@ -86,11 +63,12 @@ def test_import_gives_the_graph_of_a_push(small_case, tmp_path):
     assert imported[3] and all(state == "ONLINE" for _, _, state in imported[3])
     assert imported == pushed
     texts = " ".join(imported[0] + imported[1])
-    assert repr(HOSTILE[0])[1:-1] in texts and "'score', 2.5" in texts and "'score', 3)" in texts
+    assert repr(hostile_text[0])[1:-1] in texts and "'score', 2.5" in texts
+    assert "'score', 3)" in texts
 
 
-def test_quoted_cells_read_back_as_the_text():
-    for text in HOSTILE:
+def test_quoted_cells_read_back_as_the_text(hostile_text):
+    for text in hostile_text:
         row = next(csv.reader(io.StringIO(csv_field(text) + "," + csv_field(7) + "\n")))
         assert row == [text, "7"]
     assert csv_field(["a", "b"], "|") == '"a|b"' and csv_field([1.5, 2.0]) == "1.5;2.0"

@@ -57,23 +57,29 @@ def test_unknown_database(neo4j_server):
 
 @pytest.mark.neo4j
 @pytest.mark.slow
-def test_wrong_password_against_a_server_with_authentication(tmp_path, capfd):
-    from netanalysis.backends.neo4j.server import can_run, local_server
-
-    ok, reason = can_run()
-    if not ok:
-        pytest.skip(reason)
-    with local_server(tmp_path / "auth", auth_password=SECRET, timeout=180) as uri:
-        with connect(uri, "neo4j", SECRET) as conn, conn.session() as s:
-            assert s.run("RETURN 1 AS x").single()["x"] == 1
-        with pytest.raises(AuthenticationError) as err:
-            connect(uri, "neo4j", "wrong-password-123")
-        msg = str(err.value)
-        assert msg == (f"Neo4j at {uri} refused the credentials of user 'neo4j': wrong user or "
-                       "password (set NEO4J_USER / NEO4J_PASSWORD)")
-        assert "wrong-password-123" not in msg
+def test_wrong_password_against_a_server_with_authentication(own_server, capfd):
+    conn = own_server.start()  # authentication on, with the password OWN_PASSWORD
+    uri, secret = conn["uri"], conn["password"]
+    with connect(uri, "neo4j", secret) as c, c.session() as s:
+        assert s.run("RETURN 1 AS x").single()["x"] == 1
+    with pytest.raises(AuthenticationError) as err:
+        connect(uri, "neo4j", "wrong-password-123")
+    msg = str(err.value)
+    assert msg == (f"Neo4j at {uri} refused the credentials of user 'neo4j': wrong user or "
+                   "password (set NEO4J_USER / NEO4J_PASSWORD)")
+    assert "wrong-password-123" not in msg
     out = capfd.readouterr()
-    assert SECRET not in out.out + out.err
+    assert secret not in out.out + out.err
+
+
+@pytest.mark.neo4j
+def test_local_server_takes_neo4j_settings(own_server):
+    """``own_server`` was started with ``config={OWN_SETTING}`` (``local_server(config=)``)."""
+    conn = own_server.start()
+    with connect(**conn) as c, c.session() as s:
+        rows = [dict(r) for r in s.run("CALL dbms.listConfig('db.relationship_grouping') "
+                                       "YIELD name, value RETURN name, value")]
+    assert rows == [{"name": "db.relationship_grouping_threshold", "value": "77"}]  # default 50
 
 
 # --- issue 14: a password inside the address ----------------------------------------------

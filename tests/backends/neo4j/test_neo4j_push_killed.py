@@ -185,25 +185,23 @@ def _server_pid(home):
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="finds the server in /proc")
-def test_push_fails_cleanly_when_the_server_is_killed_mid_way(neo4j_server, synth_folder,
-                                                              tmp_path):
+def test_push_fails_cleanly_when_the_server_is_killed_mid_way(own_server, synth_folder):
     """SIGKILL the server JVM mid-push: the command says so on one line and exits non-zero.
 
     Only the client side of a server crash is tested here: the local test server
     (neo4j-harness) keeps each run's store in a new random folder under its home, so a server
     restarted on the same home starts empty and a re-push would be a clean push (tested above).
+    The server killed is ``own_server`` (authentication on: the command gets the user and
+    the password), discarded after, so a later user gets a new one.
     """
     if os.environ.get("NETANALYSIS_NEO4J_URI"):
-        pytest.skip("needs the local test server, which this test starts and kills itself")
-    from netanalysis.backends.neo4j.server import local_server
-
-    home = tmp_path / "neo4j-home"
-    cm = local_server(home=home, timeout=180)
-    uri = cm.__enter__()
+        pytest.skip("needs the local test server, which this test kills")
     out = err = ""
     try:
-        conn = {"uri": uri, "user": None, "password": None}
-        pid = _server_pid(home)
+        conn = own_server.start()
+        with connect(**conn) as c, c.session() as s:  # the imported graph: a new push CREATEs
+            s.run("MATCH (n) DETACH DELETE n").consume()
+        pid = _server_pid(own_server.home)
         cmd, env = _push_cmd(synth_folder, conn)
         proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                 text=True, start_new_session=True)
@@ -225,7 +223,7 @@ def test_push_fails_cleanly_when_the_server_is_killed_mid_way(neo4j_server, synt
                 os.kill(proc.pid, signal.SIGKILL)
                 proc.communicate(timeout=60)
     finally:
-        cm.__exit__(None, None, None)  # the JVM is gone: this only tidies up
+        own_server.discard()  # the JVM is gone (or holds this case): the next user gets a new one
     assert killed, f"the push ended before the server was killed:\n{out}{err}"
     assert proc.returncode not in (0, -signal.SIGKILL), (proc.returncode, out, err)
     assert "Traceback" not in err, err

@@ -46,20 +46,6 @@ def test_package_data_ships_the_cypher_blocks_and_the_launcher():
 
 
 @pytest.mark.neo4j
-def test_local_server_takes_neo4j_settings():
-    ok, reason = can_run()
-    if not ok:
-        pytest.skip(reason)
-    import neo4j
-
-    with local_server(timeout=600, config={"db.relationship_grouping_threshold": "77"}) as uri:
-        with neo4j.GraphDatabase.driver(uri, auth=None) as d, d.session() as s:
-            got = s.run("CALL dbms.listConfig('db.relationship_grouping_threshold') "
-                        "YIELD name, value RETURN value").single()["value"]
-    assert got == "77"
-
-
-@pytest.mark.neo4j
 def test_local_server_refuses_an_unknown_setting():
     ok, reason = can_run()
     if not ok:
