@@ -37,6 +37,13 @@ ties are identical; ``--profile`` prints the jobs, stages and tasks of each run.
 FILE`` appends each Spark run (JSON lines) to FILE and ``--fit FILE ...`` fits over the runs
 saved there too (so local[1] and local[2] can run in two shorter turns of the heavy lock).
 
+Memory: the driver JVM (which holds the local executors) gets ``-Xmx`` from
+``--driver-memory`` (``spark.driver.memory``, 3g) and small address-space reservations
+(``--java-options``, :data:`JAVA_OPTIONS`; glibc arenas limited by ``MALLOC_ARENA_MAX=2``), so
+that it runs under ``prlimit --as=8589934592`` (an address-space cap per process, which the
+JVM's default reservations trip); the peak RSS printed is that of the whole process tree
+(driver, JVM, Python workers), sampled every 0.2 s.
+
 Usage::
 
     python benchmarks/spark_jobs.py                              # 1M, 3M, 10M legs
@@ -44,6 +51,7 @@ Usage::
     python benchmarks/spark_jobs.py --sizes 100000 --cores 2 --before /work/main --profile
     python benchmarks/spark_jobs.py --sizes 1000000 2000000 4000000 --cores 1 --save runs.jsonl
     python benchmarks/spark_jobs.py --sizes 1000000 2000000 4000000 --cores 2 --fit runs.jsonl
+    prlimit --as=8589934592 -- python benchmarks/spark_jobs.py --sizes 250000 1000000 --cores 2
 """
 
 from __future__ import annotations

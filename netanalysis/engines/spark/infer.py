@@ -290,7 +290,8 @@ def co_travel_tables(inc, us, fdr, seeds=None, floor_cap=None, persons=None):
     takes ``m`` from the family (margins only,
     :func:`~netanalysis.resolve.significance.cooccurrence_family`, the same ``size_cut`` in
     both engines), not from the rows.
-    Pruning by the floor here would spare the executors work, not change a tie.
+    With `floor_cap` (as :func:`infer_links_spark` calls it) the floor prunes here too,
+    before the executors test the pairs: the same ties, less work.
 
     Examples
     --------
