@@ -37,6 +37,13 @@ ties are identical; ``--profile`` prints the jobs, stages and tasks of each run.
 FILE`` appends each Spark run (JSON lines) to FILE and ``--fit FILE ...`` fits over the runs
 saved there too (so local[1] and local[2] can run in two shorter turns of the heavy lock).
 
+Memory: the driver JVM (which holds the local executors) gets ``-Xmx`` from
+``--driver-memory`` (``spark.driver.memory``, 3g) and small address-space reservations
+(``--java-options``, :data:`JAVA_OPTIONS`; glibc arenas limited by ``MALLOC_ARENA_MAX=2``), so
+that it runs under ``prlimit --as=8589934592`` (an address-space cap per process, which the
+JVM's default reservations trip); the peak RSS printed is that of the whole process tree
+(driver, JVM, Python workers), sampled every 0.2 s.
+
 Usage::
 
     python benchmarks/spark_jobs.py                              # 1M, 3M, 10M legs
@@ -44,6 +51,7 @@ Usage::
     python benchmarks/spark_jobs.py --sizes 100000 --cores 2 --before /work/main --profile
     python benchmarks/spark_jobs.py --sizes 1000000 2000000 4000000 --cores 1 --save runs.jsonl
     python benchmarks/spark_jobs.py --sizes 1000000 2000000 4000000 --cores 2 --fit runs.jsonl
+    prlimit --as=8589934592 -- python benchmarks/spark_jobs.py --sizes 250000 1000000 --cores 2
 """
 
 from __future__ import annotations
@@ -94,9 +102,20 @@ def _planted(ties):
     return int(hit.sum()), int((~hit).sum())
 
 
-def _session(cores, memory, events=None):
+#: JVM options of the driver (which runs the executors in local mode): reservations of
+#: address space kept small, so that the JVM starts and runs under a per-process address-space
+#: limit (``prlimit --as`` / ``ulimit -v``), whose default reservations (1 GB of compressed class
+#: space, 240 MB of code cache, 64 MB malloc arenas per thread) it trips otherwise.
+JAVA_OPTIONS = ("-XX:CompressedClassSpaceSize=256m -XX:ReservedCodeCacheSize=128m "
+                "-XX:MaxMetaspaceSize=512m -Xss1m -XX:+UseParallelGC -XX:ParallelGCThreads=2 "
+                "-XX:MaxDirectMemorySize=1g")
+
+
+def _session(cores, memory, events=None, java_options=JAVA_OPTIONS):
     from netanalysis.engines.spark.session import spark_session
     conf = {"spark.sql.shuffle.partitions": str(max(4, 4 * cores)), "spark.driver.memory": memory}
+    if java_options:
+        conf["spark.driver.extraJavaOptions"] = java_options
     if events is not None:
         conf.update({"spark.eventLog.enabled": "true", "spark.eventLog.dir": str(events),
                      "spark.eventLog.compress": "false"})
@@ -109,7 +128,12 @@ def main(argv=None):
     ap.add_argument("--sizes", type=int, nargs="*", default=[1_000_000, 3_000_000, 10_000_000])
     ap.add_argument("--cores", type=int, nargs="*", default=[1, 2])
     ap.add_argument("--seed", type=int, default=7)
-    ap.add_argument("--driver-memory", default="3g")
+    ap.add_argument("--driver-memory", default="3g",
+                    help="spark.driver.memory: the -Xmx of the driver JVM, which holds the local "
+                         "executors (default 3g)")
+    ap.add_argument("--java-options", default=JAVA_OPTIONS,
+                    help="spark.driver.extraJavaOptions (default: small address-space "
+                         "reservations, so a prlimit --as / ulimit -v cap is tolerated)")
     ap.add_argument("--companions", type=int, default=200,
                     help="planted companion pairs (default 200)")
     ap.add_argument("--shared", type=int, default=3,
@@ -151,9 +175,12 @@ def main(argv=None):
         for cores in args.cores:
             before = {}
             for tree in ([args.before] if args.before else []) + [None]:
-                env = dict(os.environ, PYTHONPATH=str(Path(tree).resolve())) if tree else None
+                env = dict(os.environ, PYTHONPATH=str(Path(tree).resolve())) if tree else \
+                    dict(os.environ)
+                env.setdefault("MALLOC_ARENA_MAX", "2")   # glibc arenas: address space, not memory
                 cmd = [sys.executable, __file__, "--worker", str(cores), tmp, "--sizes",
-                       *[str(n) for n in args.sizes], "--driver-memory", args.driver_memory] + \
+                       *[str(n) for n in args.sizes], "--driver-memory", args.driver_memory,
+                       "--java-options", args.java_options] + \
                     (["--profile"] if args.profile else [])
                 # Spark's Python workers start in the driver's folder and import from it before
                 # PYTHONPATH: run in the other checkout's folder, or its driver and workers mix trees
@@ -182,6 +209,7 @@ def main(argv=None):
                           f"{rows / dt:10,.0f} legs/s  {rows / dt / cores:10,.0f} legs/s/core  "
                           f"x{dt / t_duck:.1f} DuckDB's time  {r['ties']:,} ties (planted {r['planted']})"
                           f"{'' if r['ties'] == n_duck else ' (DuckDB: %d!)' % n_duck}  "
+                          f"peak RSS {r.get('rss_mb', float('nan')):,.0f} MB  "
                           f"load {r['load0']:.1f} -> {r['load1']:.1f}", flush=True)
                     if r.get("profile"):
                         print(r["profile"], flush=True)
@@ -213,19 +241,21 @@ def _worker(args):
     cores, folder = int(args.worker[0]), args.worker[1]
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # a checkout whose session does not set it
     events = Path(tempfile.mkdtemp(prefix="spark_events_")) if args.profile else None
-    spark = _session(cores, args.driver_memory, events)
+    spark = _session(cores, args.driver_memory, events, args.java_options)
     spark.range(10).count()
     settings = {"types": ["co_travel"]}
     out = []
     for n in args.sizes:
         load0, cpu0 = os.getloadavg()[0], tree_cpu_seconds()
         t, wall0 = time.perf_counter(), time.time() * 1000
-        ties = infer_links_spark(spark, {"travel": spark.read.parquet(os.path.join(folder, f"travel_{n}.parquet"))},
-                                 settings=settings)
+        with _TreeRss() as rss:
+            ties = infer_links_spark(
+                spark, {"travel": spark.read.parquet(os.path.join(folder, f"travel_{n}.parquet"))},
+                settings=settings)
         dt, wall1 = time.perf_counter() - t, time.time() * 1000
         key = ties.sort_values(["from_id", "to_id", "type"]).reset_index(drop=True)
         r = {"n": n, "seconds": dt, "cpu": tree_cpu_seconds() - cpu0, "ties": len(ties),
-             "planted": _planted(ties)[0], "load0": load0, "load1": os.getloadavg()[0],
+             "planted": _planted(ties)[0], "rss_mb": rss.peak_mb, "load0": load0, "load1": os.getloadavg()[0],
              "window": (wall0, wall1), "hash": hashlib.sha256(key.to_csv(index=False).encode()).hexdigest()}
         out.append(r)
         if events is None:
@@ -239,6 +269,36 @@ def _worker(args):
         for r in out:
             print(json.dumps(r))
     return 0
+
+
+class _TreeRss:
+    """Peak of the summed resident memory of this process and its descendants (JVM, Python
+    workers), sampled every 0.2 s in a thread while the block runs: ``peak_mb``."""
+
+    def __enter__(self):
+        import threading
+        self.peak_mb, self._stop = 0.0, threading.Event()
+        self._t = threading.Thread(target=self._run, daemon=True)
+        self._t.start()
+        return self
+
+    def _run(self):
+        import psutil
+        me = psutil.Process()
+        while not self._stop.is_set():
+            total = 0
+            for p in [me] + me.children(recursive=True):
+                try:
+                    total += p.memory_info().rss
+                except psutil.Error:
+                    pass
+            self.peak_mb = max(self.peak_mb, total / 2**20)
+            self._stop.wait(0.2)
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._t.join()
+        return False
 
 
 def _profile_fn():

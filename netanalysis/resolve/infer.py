@@ -514,17 +514,31 @@ def _pruned_journey_pairs(con, pb, seeded, fdr, booking_rate, size_cut=False):
         else None
     fam = cooccurrence_family(persons, fdr=fdr, seeds=seeds, booking_rate=booking_rate,
                               size_cut=size_cut)
-    con.execute("DROP TABLE IF EXISTS pr")
-    con.execute(_PAIRS_SEEDED if seeded else _PAIRS_ALL, {"kind": "J"})
     con.register("cut_j", fam.journeys)
     books = fam.bookings if fam.bookings is not None else \
         pd.DataFrame({"nb": pd.Series(dtype=np.int64), "cut": pd.Series(dtype=float)})
     con.register("cut_b", books)
-    # the family (margins only, the formulas of cooccurrence_tests), the old lambda cut of
-    # pairs sharing one journey, and the floor of the p-value of a single shared journey
     n_inc = max(fam.n_inc, 1.0)
-    con.execute("""
+    m = max(fam.m, 1)
+    # Benjamini-Hochberg over N values rejects R = max{i : p_(i) <= q i / m} <= N, so a value
+    # above q N / m is never below its bound and never changes R: the pairs sharing one
+    # journey whose floor exceeds it (over the histogram's bin width) are left out in the
+    # same pass as the aggregation, instead of being written out and counted (most pairs of
+    # a national table). N bounds the values given to bh_rejections below: the pairs (at most
+    # one per pair of passengers of a journey), the booking pairs and the zero bin.
+    n_rows = con.execute(
+        "SELECT coalesce(sum(n * (n - 1) / 2), 0)::DOUBLE FROM evs WHERE kind = 'J'" if not seeded
+        else "SELECT coalesce(sum(n - 1), 0)::DOUBLE FROM us WHERE kind = 'J' "
+             "AND pid IN (SELECT pid FROM seeds)").fetchall()[0][0]
+    t_cap = fdr * (float(n_rows) + len(pb) + 1.0) / m * 10.0 ** (1.0 / 256) * (1 + 1e-6)
+    # the family (margins only, the formulas of cooccurrence_tests), the old lambda cut of
+    # pairs sharing one journey, and the floor of the p-value of a single shared journey,
+    # computed on the pair aggregation as it streams (no table of every pair)
+    agg = (_PAIRS_SEEDED if seeded else _PAIRS_ALL).replace("CREATE TEMP TABLE pr AS", "")
+    con.execute("DROP TABLE IF EXISTS prf")
+    con.execute(f"""
     CREATE TEMP TABLE prf AS
+    SELECT * FROM (
     SELECT pr.a, pr.b, pr.k, pr.ls,
            least(lam / (1 + lam), da_d * db_d * (pr.u - 1) / $n_inc) * (1 - 1e-9) AS pfloor
     FROM (SELECT pr.a, pr.b, pr.k, pr.ls, pr.u, da.d::DOUBLE AS da_d, db.d::DOUBLE AS db_d,
@@ -534,20 +548,28 @@ def _pruned_journey_pairs(con, pb, seeded, fdr, booking_rate, size_cut=False):
                  least(da.d, db.d) AS dmin, least(da.nb, db.nb) AS nmin,
                  greatest(greatest(da.f, 1)::DOUBLE * da.d, greatest(db.f, 1)::DOUBLE * db.d)
                      AS yy
-          FROM pr JOIN deg da ON da.pid = pr.a JOIN deg db ON db.pid = pr.b) pr
+          FROM ({agg}) pr JOIN deg da ON da.pid = pr.a JOIN deg db ON db.pid = pr.b) pr
          LEFT JOIN cut_j cj ON cj.d = pr.dmin
          LEFT JOIN cut_b cb ON cb.nb = pr.nmin
     WHERE (pr.k >= 2 OR pr.lam_l <= $lim)
       AND ((pr.dmin > 0 AND (pr.xx <= cj.cut OR pr.yy <= cj.ycut))
            OR (pr.na > 0 AND pr.nbb > 0 AND pr.na * pr.nbb * $r2 <= cb.cut))
-    """, {"n_inc": n_inc, "lim": 2 * fdr * fam.n_inc,
+    ) WHERE k >= 2 OR pfloor <= $t_cap
+    """, {"n_inc": n_inc, "lim": 2 * fdr * fam.n_inc, "kind": "J", "t_cap": t_cap,
           "r2": fam.r2 if fam.r2 is not None else 0.0})
     strong = con.execute("SELECT a, b, k, ls FROM prf WHERE k >= 2").df()
     if len(pb):    # the journeys of the booking pairs count as today, in or out of the family
         con.register("pb_df", pb[["a", "b"]])
         booked = con.execute("""
+        WITH ja AS (SELECT pid, ev, n FROM us WHERE kind = 'J' AND pid IN
+                        (SELECT a FROM pb_df UNION SELECT b FROM pb_df)),
+             pr AS (SELECT x.pid AS a, y.pid AS b, count(*)::INTEGER AS k,
+                           sum(ln(x.n - 1))::DOUBLE AS ls
+                    FROM ja x JOIN ja y ON x.ev = y.ev AND x.pid < y.pid
+                         JOIN pb_df p ON p.a = x.pid AND p.b = y.pid
+                    GROUP BY 1, 2)
         SELECT pr.a, pr.b, pr.k, pr.ls
-        FROM pr JOIN pb_df USING (a, b) JOIN deg da ON da.pid = pr.a JOIN deg db ON db.pid = pr.b
+        FROM pr JOIN deg da ON da.pid = pr.a JOIN deg db ON db.pid = pr.b
         WHERE pr.k >= 2 OR greatest(da.s * db.d, db.s * da.d) <= $lim
         """, {"lim": 2 * fdr * fam.n_inc}).df()
         strong = pd.concat([strong, booked]).drop_duplicates(["a", "b"])
@@ -564,11 +586,11 @@ def _pruned_journey_pairs(con, pb, seeded, fdr, booking_rate, size_cut=False):
     # an upper bound of the rejections: the p-values known, the floors of the others (the
     # lower edge of their histogram bin); a pair whose floor exceeds q R / m is never kept
     edges = 10.0 ** (hist["bin"].to_numpy(float) / 256) * (1 - 1e-9)
-    r_up = bh_rejections(np.concatenate([known, edges, [0.0]]), max(fam.m, 1), fdr,
+    r_up = bh_rejections(np.concatenate([known, edges, [0.0]]), m, fdr,
                          np.concatenate([np.ones(len(known), dtype=np.int64),
                                          hist["n"].to_numpy(np.int64), [int(zero)]]))
     weak = con.execute("SELECT a, b, k, ls FROM prf WHERE k = 1 AND pfloor <= $t",
-                       {"t": fdr * r_up / max(fam.m, 1) * (1 + 1e-9)}).df()
+                       {"t": fdr * r_up / m * (1 + 1e-9)}).df()
     return pd.concat([strong, weak], ignore_index=True).drop_duplicates(["a", "b"])
 
 

@@ -232,7 +232,7 @@ def pair_counts(us, kind, seeds=None):
                                F.sum(F.log(F.col("n") - 1)).cast("double").alias("ls"))
 
 
-def co_travel_tables(inc, us, fdr, seeds=None):
+def co_travel_tables(inc, us, fdr, seeds=None, floor_cap=None, persons=None):
     """Return the pair and person tables of co-travel, computed in Spark: the input of
     :func:`netanalysis.resolve.significance.cooccurrence_tests`, the same tables as
     :func:`netanalysis.resolve.infer.co_travel_pairs` (ids instead of integer codes).
@@ -249,6 +249,15 @@ def co_travel_tables(inc, us, fdr, seeds=None):
         a pair that also shares a booking stays, with ``k = 0``, as in the embedded engine).
     seeds : pyspark.sql.DataFrame, optional
         ``pid`` of the persons of interest.
+    floor_cap : (float, float), optional
+        ``(cap, L)``: leave out the pairs sharing one journey and no booking whose p-value
+        floor (:func:`~netanalysis.resolve.significance.one_shared_floor` with ``L`` the
+        family's ``n_inc``) exceeds ``cap``. With ``cap = q N / m`` (``N`` at least the pairs
+        tested, ``m`` the family's size) no tie changes: Benjamini-Hochberg over at most
+        ``N`` p-values never rejects through one above ``q N / m``, nor does such a value
+        change the rank of a smaller one (see :func:`_co_travel`).
+    persons : pandas.DataFrame, optional
+        The `persons` this function returned for the same `inc` and `us` (not computed again).
 
     Returns
     -------
@@ -281,7 +290,8 @@ def co_travel_tables(inc, us, fdr, seeds=None):
     takes ``m`` from the family (margins only,
     :func:`~netanalysis.resolve.significance.cooccurrence_family`, the same ``size_cut`` in
     both engines), not from the rows.
-    Pruning by the floor here would spare the executors work, not change a tie.
+    With `floor_cap` (as :func:`infer_links_spark` calls it) the floor prunes here too,
+    before the executors test the pairs: the same ties, less work.
 
     Examples
     --------
@@ -304,8 +314,9 @@ def co_travel_tables(inc, us, fdr, seeds=None):
     # from that table, not recomputed from the incidences for each join. (Caching ``deg``
     # instead of sending it back was measured: 3 jobs and 42 tasks more at 100k legs, as
     # adaptive execution runs the cached relation's stages as jobs of their own.)
-    persons = deg.toPandas().sort_values("pid").reset_index(drop=True)
-    persons = persons[["pid", "s", "d", "nb", "f"]]
+    if persons is None:
+        persons = deg.toPandas().sort_values("pid").reset_index(drop=True)
+        persons = persons[["pid", "s", "d", "nb", "f"]]
     n_inc = int(persons["d"].sum()) if len(persons) else 0
     small = len(persons) <= BROADCAST_PERSONS
     side = _driver_margins(inc.sparkSession, persons, {"s": "double", "d": "bigint",
@@ -317,15 +328,25 @@ def co_travel_tables(inc, us, fdr, seeds=None):
     pj = pair_counts(us, "J", seeds).join(da, "a").join(db, "b") \
         .where((F.col("k") >= 2) | (F.greatest(F.col("sa") * F.col("db"), F.col("sb") * F.col("da"))
                                     <= F.lit(2 * float(fdr)) * F.lit(float(n_inc)))) \
-        .select("a", "b", "k", "ls")
+        .select("a", "b", "k", "ls", "u")
     pb = pair_counts(us, "B", seeds).select("a", "b", F.col("k").alias("kb"),
                                             F.col("u").alias("ub"))
     pairs = pj.join(pb, ["a", "b"], "full").select(
         "a", "b", F.coalesce("k", F.lit(0)).cast("long").alias("k"),
         F.coalesce("kb", F.lit(0)).cast("long").alias("kb"),
         F.coalesce("ub", F.lit(0)).cast("long").alias("ub"),
-        F.coalesce("ls", F.lit(0.0)).cast("double").alias("ls"))
-    return _with_margins(pairs, side, ["s", "d", "nb", "f"], small), persons
+        F.coalesce("ls", F.lit(0.0)).cast("double").alias("ls"),
+        F.coalesce("u", F.lit(0)).cast("long").alias("u"))
+    pairs = _with_margins(pairs, side, ["s", "d", "nb", "f"], small)
+    if floor_cap is not None:
+        # pairs sharing one journey and no booking whose p-value floor exceeds the cap
+        # (``one_shared_floor``, the formula of the embedded engine) are never kept
+        cap, l_ = float(floor_cap[0]), max(float(floor_cap[1]), 1.0)
+        lam = F.greatest(F.col("a_s") * F.col("b_d"), F.col("b_s") * F.col("a_d")) / F.lit(l_)
+        floor = F.least(lam / (F.lit(1.0) + lam),
+                        F.col("a_d") * F.col("b_d") * (F.col("u") - 1) / F.lit(l_)) * (1 - 1e-9)
+        pairs = pairs.where((F.col("k") >= 2) | (F.col("kb") > 0) | (floor <= F.lit(cap)))
+    return pairs.drop("u"), persons
 
 
 def identifier_tables(inc, us, seeds=None):
@@ -436,15 +457,18 @@ def significant_pairs(pairs, margins, pvalues, fdr):
     return kept, m
 
 
-def _cooccurrence_kept(pairs, persons, margins, seed_ids, fdr, booking_rate, size_cut=False):
+def _cooccurrence_kept(pairs, persons, margins, seed_ids, fdr, booking_rate, size_cut=False,
+                       level=None):
     """The pairs :func:`~netanalysis.resolve.significance.cooccurrence_tests` keeps, with the
-    family's level from the margins on the driver, the tests on the executors
-    (:func:`significant_pairs`) and Benjamini-Hochberg on the driver over what came back."""
+    family's level from the margins on the driver (or `level`, that family computed already),
+    the tests on the executors (:func:`significant_pairs`) and Benjamini-Hochberg on the
+    driver over what came back."""
     seeds = None if seed_ids is None else sorted(seed_ids)
     if "nb" not in margins:
         booking_rate = None
-    level = cooccurrence_family(persons, fdr=fdr, seeds=seeds, booking_rate=booking_rate,
-                                size_cut=size_cut)
+    if level is None:
+        level = cooccurrence_family(persons, fdr=fdr, seeds=seeds, booking_rate=booking_rate,
+                                    size_cut=size_cut)
     cand, m = significant_pairs(pairs, margins, partial(cooccurrence_pvalues, family=level), fdr)
     keep = benjamini_hochberg(cand["p"].to_numpy(float), max(level.m, m), fdr)
     return cand[keep].reset_index(drop=True)
@@ -513,9 +537,22 @@ def _co_travel(spark, tables, cfg, seed_ids):
     inc = j.unionByName(b)
     us = event_incidences(inc, int(ct["max_passengers"]))
     fdr = float(cfg.fdr)
-    pairs, persons = co_travel_tables(inc, us, fdr, _seeds_df(spark, seed_ids))
-    kept = _cooccurrence_kept(pairs, persons, ["s", "d", "nb", "f"], seed_ids, fdr,
-                              float(ct["booking_collision_rate"]), bool(ct["size_cut"]))
+    rate, size_cut = float(ct["booking_collision_rate"]), bool(ct["size_cut"])
+    seeds_df = _seeds_df(spark, seed_ids)
+    # the family first (margins only), so that the pairs sharing one journey that can never
+    # pass are left out before the executors test them: N bounds the pairs tested (every
+    # pair of passengers of an event, journeys and bookings), so Benjamini-Hochberg over them
+    # at level q never rejects through a p-value above q N / m
+    pairs, persons = co_travel_tables(inc, us, fdr, seeds_df)
+    level = cooccurrence_family(persons, fdr=fdr,
+                                seeds=None if seed_ids is None else sorted(seed_ids),
+                                booking_rate=rate, size_cut=size_cut)
+    n_pairs = us.agg(F.sum((F.col("n") - 1) / 2)).collect()[0][0] or 0.0
+    cap = fdr * (float(n_pairs) + 1.0) / max(level.m, 1) * (1 + 1e-6)
+    pairs, _ = co_travel_tables(inc, us, fdr, seeds_df, floor_cap=(cap, level.n_inc),
+                                persons=persons)
+    kept = _cooccurrence_kept(pairs, persons, ["s", "d", "nb", "f"], seed_ids, fdr, rate,
+                              size_cut, level=level)
     items = _items(spark, us, kept) if len(kept) else {}
     us.unpersist()
     if not len(kept):
