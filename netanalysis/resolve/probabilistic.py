@@ -49,7 +49,10 @@ a level EM never observes takes its prior m and u.
 token is counted exactly (records whose first name minus its last token is that name, over
 n). For the ``exact`` and ``part_missing`` name levels, the chance that a random record carries the
 tokens of the shorter name is estimated as the product of the token frequencies (at least
-``1/n**2``; tokens taken as independent), and this chance replaces the level's u (when u
+``1/n**2``; tokens taken as independent; for ``exact``, at least the share of the records
+other than the pair's two that carry the same tokens, counted, since a name's tokens are not
+independent: a Portuguese given name goes with a Portuguese surname), and this chance
+replaces the level's u (when u
 is measured on the case's random pairs; a case scored on the stated priors has no TF):
 the weight is adjusted by ``log2(u_level / tf)`` (at most :data:`TF_MAX_BITS` either way), so
 a ``García López`` pair weighs less than the level and a ``Quispe Mamani`` pair more. For the
@@ -1293,6 +1296,12 @@ def _name_chunk(feat, k, a, b, T, Tc, lens, vocab, freq, ext, floor, min_sim, lv
     # of the commoner of it and its counterpart (a token with none counts 1)
     fc = np.where(ex_a, freq[np.where(va, A, 0)], np.where(best > 0, fuzzy_f, 1.0)).prod(1)
     fa = np.where(lv <= _NAME_CLOSE, fc, fa)
+    # the same tokens: at least the share of the records other than the pair's two that
+    # carry them, counted (the tokens of a name are not independent: a Portuguese given
+    # name goes with a Portuguese surname, and their product under-states how common
+    # "João Silva" is)
+    fa = np.where(lv == _NAME_EXACT,
+                  np.maximum(fa, (feat["name_count"][a] - 2) / max(feat["n"] - 2, 1)), fa)
     tf[k] = np.where(lv >= _NAME_PARTIAL, np.maximum(fa, floor), np.nan)
 
 

@@ -275,6 +275,20 @@ def test_a_dropped_second_surname_is_a_level_of_its_own_with_counted_frequency()
     assert lv["tf"][2] == pytest.approx(7 / 8 * 5 / 8)
 
 
+def test_the_same_name_weighs_at_least_by_its_counted_frequency():
+    # 12 records: "João Silva" x4, "Maria Gómez" x4, "Ana Paz" x2, two others. joão and silva
+    # only ever go together, so the product of their frequencies (4/12 x 4/12) under-states
+    # how common the name is: the share of the other 10 records carrying it is 2/10. "Ana
+    # Paz" is carried by the pair alone: the product (2/12 x 2/12) stays.
+    names = (["João Silva"] * 4 + ["Maria Gómez"] * 4 + ["Ana Paz"] * 2
+             + ["Luis Rojas", "Pedro Vega"])
+    f = person_features(case_from_records(persons=[{"id": f"P{k}", "name": x}
+                                                   for k, x in enumerate(names)]))
+    lv = comparison_vectors(f, pd.DataFrame({"i": [0, 8], "j": [1, 9]}))
+    assert lv["name"].tolist() == [level("name", "exact")] * 2
+    assert lv["tf"].tolist() == pytest.approx([2 / 10, (2 / 12) * (2 / 12)])
+
+
 def test_a_close_spelling_weighs_by_the_frequency_of_the_name_it_spells():
     # 10 records: "Maria Silva" x4, "Mario Silva" x3, "Maria Silvz" (a one-off spelling),
     # "Luis Rojas", "Ana Paz". Tokens carried once: silvz, luis, rojas, ana, paz, so 3 of
