@@ -27,6 +27,15 @@ Usage::
     python benchmarks/resolve_fs.py --sizes 30000 --no-splink --why   # why pairs are missed
                                                   # (and the calibration per probability band)
 
+The row ``ceiling (rule)`` is the oracle ceiling of the auto-merge rule (merge only with
+evidence beyond the name, :func:`rule_ceiling`): the share of the planted pairs whose records
+are joined by a shared phone, passport or full (or swapped) birth date, directly or through
+third records of the same person; ``within ceiling`` is a method's recall over those pairs
+alone. ``birth_date_missing`` duplicates without a shared phone or passport are name-only
+and go to review by that rule, so their raw recall stays near their ceiling (about 0.49).
+``--false-merges`` (and ``--why``) print the false automatic merges by comparison vector and
+the calibration per probability band.
+
 The rows ``(b) if p >= 0.95`` and ``(b) if name alone`` are not settings: they add to (b)'s
 merges the review.csv pairs that such a rule would merge (from probability 0.95 with
 evidence beyond the name; from the auto-merge probability on the name alone), to show what
@@ -646,7 +655,8 @@ def _same_fs(a, b):
 
 
 def bench(n, seed, threshold, skip_splink, skip_rules, gen=None, skip_fs=False, before=None,
-          engine="embedded", spark_cores=2, driver_memory="2g", why=False, splink_memory=None):
+          engine="embedded", spark_cores=2, driver_memory="2g", why=False, splink_memory=None,
+          false_only=False):
     from netanalysis.ingest import case_from_records
     from netanalysis.synth.records import RECORD_VARIANTS, person_records
 
@@ -700,6 +710,8 @@ def bench(n, seed, threshold, skip_splink, skip_rules, gen=None, skip_fs=False, 
         got = why_missed(case, truth, fs_pairs, m.attrs.get("review", []),
                          load_settings(env={}, resolve={"model": "fellegi_sunter"}))
         _print_why(*got)
+    if why or false_only:
+        from netanalysis.settings import load_settings
         _print_calibration(m, truth, float(model.get("auto_merge_probability", 0.95)))
         false_merges(case, truth, m, load_settings(env={}, resolve={"model": "fellegi_sunter"}))
     if engine == "spark":   # the same records on the Spark engine, against (b) just measured
@@ -773,6 +785,9 @@ def main(argv=None):
                          "memory cap DuckDB spills instead of failing)")
     ap.add_argument("--why", action="store_true",
                     help="say why each missed planted pair was missed, per variant")
+    ap.add_argument("--false-merges", action="store_true",
+                    help="the false automatic merges by comparison vector (part of --why, "
+                         "without its second blocking pass)")
     ap.add_argument("--before", metavar="CHECKOUT",
                     help="also run Fellegi-Sunter with the code of this checkout on the same "
                          "records: its time and whether the merges are identical")
@@ -783,7 +798,8 @@ def main(argv=None):
         bench(n, args.seed, args.splink_threshold, args.no_splink, args.no_rules,
               {"duplicate_share": args.duplicate_share, "phone_rate": args.phone_rate,
                "document_rate": args.document_rate}, args.no_fs, args.before, args.engine,
-              args.spark_cores, args.driver_memory, args.why, args.splink_memory_limit)
+              args.spark_cores, args.driver_memory, args.why, args.splink_memory_limit,
+              args.false_merges)
     return 0
 
 
