@@ -658,7 +658,7 @@ def bench(n, seed, threshold, skip_splink, skip_rules, gen=None, skip_fs=False, 
           engine="embedded", spark_cores=2, driver_memory="2g", why=False, splink_memory=None,
           false_only=False):
     from netanalysis.ingest import case_from_records
-    from netanalysis.synth.records import RECORD_VARIANTS, person_records
+    from netanalysis.synth.records import person_records
 
     t = time.perf_counter()
     gen = {"duplicate_share": 0.3, "phone_rate": 0.5, "document_rate": 0.5, **(gen or {})}
@@ -679,6 +679,7 @@ def bench(n, seed, threshold, skip_splink, skip_rules, gen=None, skip_fs=False, 
         rows["(a) within ceiling"] = (_NO_TIME, _ceiling_rows(rule_pairs, truth, ceiling)[1], "")
         _done("(a) rules", rows)
     if skip_fs:
+        _print_rows(rows)
         return
     m, pk = run_ours(case, "fellegi_sunter")
     model = m.attrs.get("model", {})
@@ -740,6 +741,13 @@ def bench(n, seed, threshold, skip_splink, skip_rules, gen=None, skip_fs=False, 
             _done(f"(c) splink >= {threshold:g}", rows)
         except ImportError as exc:
             print(f"  splink skipped: {exc} (pip install 'netanalysis[bench]')")
+    _print_rows(rows)
+
+
+def _print_rows(rows):
+    """The table of the methods run: time, ratio to splink, peak, P/R and recall per variant."""
+    from netanalysis.synth.records import RECORD_VARIANTS
+
     base = next((v[0].seconds for k, v in rows.items() if k.startswith("(c)")), None)
     cbase = next((v[0].cpu for k, v in rows.items() if k.startswith("(c)")), None)
     if cbase:
