@@ -57,15 +57,16 @@ is measured on the case's random pairs; a case scored on the stated priors has n
 the weight is adjusted by ``log2(u_level / tf)`` (at most :data:`TF_MAX_BITS` either way), so
 a ``García López`` pair weighs less than the level and a ``Quispe Mamani`` pair more. For the
 ``close`` and ``partial`` levels the chance is the same product over the shorter name's
-tokens, each token that is not the same in both taken at ``max(min(f_a, f_b), max(f_a, f_b)
-x c)`` for its spelling ``a`` and its counterpart's ``b`` (a token with none counts 1),
-where ``c`` is the share of records carrying a token no other record has (how often a name
-is spelled once): two names that are both common (``Maria`` / ``Mario``) are as likely at
-random as the rarer of them, and a one-off spelling of a common name (``Silvz``) as that
-name's frequency times the chance of a one-off spelling, not its own frequency of one
-record. Without it a one-edit spelling of a common name with the same birth date merged
-at the level's average weight: at 300,000 records (``person_records``, seed 7) 58 of the
-102 false automatic merges were ``close`` names with the same (or swapped) birth date and
+tokens, each token that is not the same in both taken at the frequency of the commoner of
+it and its counterpart, times ``c`` where the rarer is carried by one record alone (a
+token with no counterpart counts 1); ``c`` is the share of records carrying a token no
+other record has (how often a name is spelled once). Two names that are both carried by
+several records (``Maria`` / ``Mario``, ``Gomes`` / ``Gómez``) are as likely at random as
+the commoner, and a one-off spelling of a common name (``Silvz``) as that name's frequency
+times the chance of a one-off spelling, not its own frequency of one record. Without it a
+one-edit spelling of a common name with the same birth date merged at the level's average
+weight: at 300,000 records (``person_records``, seed 7) 58 of the 102 false automatic
+merges were ``close`` names with the same (or swapped) birth date and
 nothing else. (Last
 session's anchor, the geometric mean of ``tf`` over the candidate pairs of the level, sits
 below the level's u measured on random pairs, and left common names under-confident: at
@@ -1256,7 +1257,8 @@ def _name_chunk(feat, k, a, b, T, Tc, lens, vocab, freq, ext, floor, min_sim, lv
     r, x, y = np.nonzero(open_)
     best = np.zeros(A.shape)
     # per token of the shorter name: the frequency of the commoner of it and its best
-    # counterpart (a typo's own spelling is rare and says nothing of the name's frequency)
+    # counterpart, times the one-off rate where one of them is carried by one record alone
+    # (a typo's own spelling says nothing of how common the name is)
     fuzzy_f = np.zeros(A.shape)
     real_fuzzy = np.zeros(len(k), dtype=bool)
     if len(r):
@@ -1275,8 +1277,9 @@ def _name_chunk(feat, k, a, b, T, Tc, lens, vocab, freq, ext, floor, min_sim, lv
         np.logical_or.at(real_fuzzy, r, real[inv] & (scores[inv] > 0))
         top = (scores[inv] == best[r, x]) & (scores[inv] > 0)
         fx, fy = freq[ta[top]], freq[tb[top]]
+        once = np.minimum(fx, fy) * max(feat["n"], 1) < 1.5
         np.maximum.at(fuzzy_f, (r[top], x[top]),
-                      np.maximum(np.minimum(fx, fy), np.maximum(fx, fy) * _one_off_rate(feat)))
+                      np.maximum(fx, fy) * np.where(once, _one_off_rate(feat), 1.0))
     matched = n_ex + (best > 0).sum(1)
     total = (n_ex + best.sum(1)) / la - 0.04 * (lb - np.minimum(matched, lb))
     long_tok = np.zeros(A.shape, dtype=bool)

@@ -299,9 +299,9 @@ def test_a_close_spelling_weighs_by_the_frequency_of_the_name_it_spells():
     pairs = pd.DataFrame({"i": [0, 0], "j": [4, 7]})
     lv = comparison_vectors(f, pairs)
     assert [COMPARISONS["name"][x] for x in lv["name"]] == ["close", "close"]
-    # Maria / Mario, two names both carried by several records: the rarer of the two
-    # (mario 3/10) times silva 7/10
-    assert lv["tf"][0] == pytest.approx(3 / 10 * 7 / 10)
+    # Maria / Mario, two names both carried by several records: the commoner of the two
+    # (maria 5/10) times silva 7/10
+    assert lv["tf"][0] == pytest.approx(5 / 10 * 7 / 10)
     # Silva / Silvz, a spelling seen once: silva's frequency (7/10) times the one-off rate
     # (3/10), not silvz's own 1/10; maria 5/10 agrees exactly
     assert lv["tf"][1] == pytest.approx(5 / 10 * 7 / 10 * 3 / 10)
@@ -311,7 +311,7 @@ def test_a_close_spelling_weighs_by_the_frequency_of_the_name_it_spells():
     w_plain, _ = match_weights(lv, params)
     u_close = PRIORS["name"]["u"][level("name", "close")]
     assert (w_tf - w_plain).tolist() == pytest.approx(
-        [math.log2(u_close / (3 / 10 * 7 / 10)), math.log2(u_close / (5 / 10 * 7 / 10 * 3 / 10))])
+        [math.log2(u_close / (5 / 10 * 7 / 10)), math.log2(u_close / (5 / 10 * 7 / 10 * 3 / 10))])
 
 
 def test_a_typo_in_a_repeated_surname_is_a_close_spelling_not_a_different_name():
