@@ -27,6 +27,15 @@ Usage::
     python benchmarks/resolve_fs.py --sizes 30000 --no-splink --why   # why pairs are missed
                                                   # (and the calibration per probability band)
 
+The row ``ceiling (rule)`` is the oracle ceiling of the auto-merge rule (merge only with
+evidence beyond the name, :func:`rule_ceiling`): the share of the planted pairs whose records
+are joined by a shared phone, passport or full (or swapped) birth date, directly or through
+third records of the same person; ``within ceiling`` is a method's recall over those pairs
+alone. ``birth_date_missing`` duplicates without a shared phone or passport are name-only
+and go to review by that rule, so their raw recall stays near their ceiling (about 0.49).
+``--false-merges`` (and ``--why``) print the false automatic merges by comparison vector and
+the calibration per probability band.
+
 The rows ``(b) if p >= 0.95`` and ``(b) if name alone`` are not settings: they add to (b)'s
 merges the review.csv pairs that such a rule would merge (from probability 0.95 with
 evidence beyond the name; from the auto-merge probability on the name alone), to show what
@@ -81,6 +90,11 @@ class _Peak:
         self.mib = (self.peak - self.base) / 2**20
 
 
+#: The timing of a row that is not a run (a ceiling, a recall within it).
+_NO_TIME = type("NoTime", (), {"seconds": float("nan"), "mib": float("nan"),
+                               "cpu": float("nan")})()
+
+
 def _pairs_of_clusters(labels):
     """All record pairs within each cluster: ``{(a, b)}`` with ``a < b``."""
     out = set()
@@ -110,6 +124,131 @@ def _score(pred, truth):
         want = [tuple(sorted((orig[p], d))) for p, d in zip(g["person"], g["id"])]
         res[kind] = sum(w in pred for w in want) / max(1, len(want))
     return res
+
+
+def rule_ceiling(records):
+    """The planted pairs a rule that merges only with evidence beyond the name can reach.
+
+    Two records of one person are joined directly when they share a phone number or a
+    passport number, or both carry a full birth date that is the same or the same with day
+    and month swapped (a birth month with a rare full name, which the rule also takes, is
+    left out: the ceiling is a little low); through third records of the same person when
+    a chain of such joins links them.
+
+    Returns
+    -------
+    set of (id, id)
+        The truth pairs (``a < b``) within the joined components of each person: the most
+        such a rule can merge, the oracle ceiling of the recall.
+    """
+    truth = records["truth"]
+    ids = truth["id"].tolist()
+    person = dict(zip(ids, truth["person"].tolist()))
+    birth = dict(zip(records["persons"]["id"], records["persons"]["birth_date"]))
+    keys = {}
+    for table, col, who in ((records["phones"], "number", "person_id"),
+                            (records["documents"], "number", "holder_id")):
+        for rid, num in zip(table[who].tolist(), table[col].tolist()):
+            keys.setdefault(rid, set()).add((col, who, num))
+    groups = {}
+    for rid in ids:
+        groups.setdefault(person[rid], []).append(rid)
+
+    def joined(a, b):
+        if keys.get(a, set()) & keys.get(b, set()):
+            return True
+        x, y = birth.get(a), birth.get(b)
+        if not (isinstance(x, str) and isinstance(y, str) and len(x) == 10 and len(y) == 10):
+            return False
+        return x == y or (x[:4] == y[:4] and x[5:7] == y[8:10] and x[8:10] == y[5:7])
+
+    out = set()
+    for mem in groups.values():
+        if len(mem) < 2:
+            continue
+        parent = {r: r for r in mem}
+        for x in range(len(mem)):
+            for y in range(x + 1, len(mem)):
+                if joined(mem[x], mem[y]):
+                    parent[_root(parent, mem[x])] = _root(parent, mem[y])
+        comp = {}
+        for r in mem:
+            comp.setdefault(_root(parent, r), []).append(r)
+        for c in comp.values():
+            c = sorted(c)
+            out.update((c[a], c[b]) for a in range(len(c)) for b in range(a + 1, len(c)))
+    return out
+
+
+def _root(parent, r):
+    while parent[r] != r:
+        r = parent[r]
+    return r
+
+
+def _ceiling_rows(pred, truth, ceiling):
+    """``(ceiling, recall within it)``: the ceiling's share of the truth pairs overall and
+    per variant, and the share of the ceiling's pairs found (overall and per variant)."""
+    ids = truth["id"].tolist()
+    tpairs = _pairs_of_clusters(dict(zip(ids, truth["person"].tolist())))
+    cap = {"precision": float("nan"), "recall": len(ceiling) / max(1, len(tpairs))}
+    within = {"precision": float("nan"), "recall": len(pred & ceiling) / max(1, len(ceiling))}
+    orig = truth[truth["variant"] == "original"].set_index("person")["id"]
+    dup = truth[truth["variant"] != "original"]
+    for kind, g in dup.groupby("variant"):
+        want = [tuple(sorted((orig[p], d))) for p, d in zip(g["person"], g["id"])]
+        reach = [w for w in want if w in ceiling]
+        cap[kind] = len(reach) / max(1, len(want))
+        within[kind] = sum(w in pred for w in reach) / max(1, len(reach))
+    return cap, within
+
+
+def false_merges(case, truth, merges, settings, top=12):
+    """The automatic merges that join records of different persons, by comparison vector.
+
+    Each ``auto`` row of `merges` is its own pair (``merged_id``, ``via_id``). Prints how
+    many there are, how many false cluster pairs they make (one false merge joins two
+    clusters: every pair across them is false), and the commonest vectors among them
+    (name, birth, document, phone, nationality levels, the name's term frequency in bits
+    and the mean probability), with how often the same vector is right among all merges.
+    """
+    from netanalysis.resolve.features import person_features
+    from netanalysis.resolve.probabilistic import COMPARISONS, comparison_vectors
+
+    cfg = settings.resolve
+    person = dict(zip(truth["id"].tolist(), truth["person"].tolist()))
+    auto = merges[merges["decision"] == "auto"]
+    feat = person_features(case, rare_name_max=int(cfg["rare_name_max"]))
+    pos = {x: k for k, x in enumerate(feat["ids"])}
+    a = np.array([pos[x] for x in auto["merged_id"]], dtype=np.int64)
+    b = np.array([pos[x] for x in auto["via_id"]], dtype=np.int64)
+    i, j = np.minimum(a, b), np.maximum(a, b)
+    doc, ph = {}, {}
+    for table, out in ((feat["docs"], doc), (feat["phones"], ph)):
+        t = table[table["key"].astype(str) != ""]
+        keys = t.groupby("i")["key"].apply(set).to_dict()
+        out["v"] = np.array([len(keys.get(x, set()) & keys.get(y, set())) for x, y in zip(i, j)])
+    lv = comparison_vectors(feat, pd.DataFrame({"i": i, "j": j, "doc": doc["v"],
+                                                "phone": ph["v"], "contacts": 0}))
+    wrong = np.array([person[x] != person[y] for x, y in zip(auto["merged_id"], auto["via_id"])])
+
+    def name(c, x):
+        return COMPARISONS[c][x] if x >= 0 else "-"
+
+    tf_bits = np.where(np.isfinite(lv["tf"]), np.floor(np.log2(lv["tf"].clip(lower=1e-300))), 99)
+    key = [f"name={name('name', q)} birth={name('birth', r)} doc={name('document', s)} "
+           f"phone={name('phone', t)} nat={name('nationality', v)} tf<2^{int(w) + 1 if w != 99 else 'na'}"
+           for q, r, s, t, v, w in zip(lv["name"], lv["birth"], lv["document"], lv["phone"],
+                                      lv["nationality"], tf_bits)]
+    df = pd.DataFrame({"key": key, "wrong": wrong, "p": auto["score"].to_numpy(float)})
+    print(f"  false automatic merges (Fellegi-Sunter): {int(wrong.sum()):,} of {len(df):,} "
+          "merge rows; commonest vectors (false / all merges with it, mean p of the false):")
+    g = df.groupby("key").agg(false=("wrong", "sum"), all=("wrong", "size"))
+    g["p"] = df[df["wrong"]].groupby("key")["p"].mean()
+    for k, r in g.sort_values("false", ascending=False).head(top).iterrows():
+        if r["false"]:
+            print(f"    {int(r['false']):6,d} / {int(r['all']):8,d}  p {r['p']:.4f}  {k}")
+    return df
 
 
 def _closed(pairs, extra, ids):
@@ -516,9 +655,10 @@ def _same_fs(a, b):
 
 
 def bench(n, seed, threshold, skip_splink, skip_rules, gen=None, skip_fs=False, before=None,
-          engine="embedded", spark_cores=2, driver_memory="2g", why=False, splink_memory=None):
+          engine="embedded", spark_cores=2, driver_memory="2g", why=False, splink_memory=None,
+          false_only=False):
     from netanalysis.ingest import case_from_records
-    from netanalysis.synth.records import RECORD_VARIANTS, person_records
+    from netanalysis.synth.records import person_records
 
     t = time.perf_counter()
     gen = {"duplicate_share": 0.3, "phone_rate": 0.5, "document_rate": 0.5, **(gen or {})}
@@ -531,11 +671,17 @@ def bench(n, seed, threshold, skip_splink, skip_rules, gen=None, skip_fs=False, 
           f"{int((truth['variant'] != 'original').sum()):,} duplicates, variants uniform), "
           f"made and read in {time.perf_counter() - t:.0f} s")
     rows = {}
+    ceiling = rule_ceiling(r)
     if not skip_rules:
         m, pk = run_ours(case, "rules")
-        rows["(a) rules"] = (pk, _score(_merges_to_pairs(m, ids), truth), "")
+        rule_pairs = _merges_to_pairs(m, ids)
+        rows["(a) rules"] = (pk, _score(rule_pairs, truth), "")
+        rows["(a) within ceiling"] = (_NO_TIME, _ceiling_rows(rule_pairs, truth, ceiling)[1], "")
         _done("(a) rules", rows)
-    if skip_fs:
+    if skip_fs:     # rules and/or splink alone (each in a process of its own fits a cap)
+        if not skip_splink:
+            _splink_row(rows, r, threshold, seed, gen, splink_memory)
+        _print_rows(rows)
         return
     m, pk = run_ours(case, "fellegi_sunter")
     model = m.attrs.get("model", {})
@@ -556,12 +702,21 @@ def bench(n, seed, threshold, skip_splink, skip_rules, gen=None, skip_fs=False, 
                                                    x["why_not_merged"])]
         rows[label] = (pk, _score(_closed(fs_pairs, extra, ids), truth), "")
     _done("(b) fellegi_sunter", rows)
+    # (b)'s recall within the oracle ceiling of a rule that merges only with evidence
+    # beyond the name
+    cap, within = _ceiling_rows(fs_pairs, truth, ceiling)
+    rows["ceiling (rule)"] = (_NO_TIME, cap, "truth pairs joined by a shared phone, passport "
+                              "or full (or swapped) birth date, through third records too")
+    rows["(b) within ceiling"] = (_NO_TIME, within, "")
     if why:
         from netanalysis.settings import load_settings
         got = why_missed(case, truth, fs_pairs, m.attrs.get("review", []),
                          load_settings(env={}, resolve={"model": "fellegi_sunter"}))
         _print_why(*got)
+    if why or false_only:
+        from netanalysis.settings import load_settings
         _print_calibration(m, truth, float(model.get("auto_merge_probability", 0.95)))
+        false_merges(case, truth, m, load_settings(env={}, resolve={"model": "fellegi_sunter"}))
     if engine == "spark":   # the same records on the Spark engine, against (b) just measured
         sm, spk, jvm, start, transfer = run_spark(case, spark_cores, driver_memory)
         print(f"  spark local[{spark_cores}]: fellegi_sunter {spk.seconds:.1f} s "
@@ -580,28 +735,45 @@ def bench(n, seed, threshold, skip_splink, skip_rules, gen=None, skip_fs=False, 
                   f"({old.attrs['seconds'] / pk.seconds:.2f}x the time now); "
                   f"{_compare_merges(old, m)}", flush=True)
     if not skip_splink:
-        try:
-            pairs, pk = run_splink(r, threshold, seed, rule_recall=1 - (
-                1 - gen["phone_rate"] ** 2) * (1 - gen["document_rate"] ** 2),
-                memory_limit=splink_memory)
-            rows[f"(c) splink >= {threshold:g}"] = (pk, _score(pairs, truth), "")
-            _done(f"(c) splink >= {threshold:g}", rows)
-        except ImportError as exc:
-            print(f"  splink skipped: {exc} (pip install 'netanalysis[bench]')")
+        _splink_row(rows, r, threshold, seed, gen, splink_memory)
+    _print_rows(rows)
+
+
+def _splink_row(rows, r, threshold, seed, gen, splink_memory):
+    """Run splink on records `r` and add its row (or say why it was skipped)."""
+    try:
+        pairs, pk = run_splink(r, threshold, seed, rule_recall=1 - (
+            1 - gen["phone_rate"] ** 2) * (1 - gen["document_rate"] ** 2),
+            memory_limit=splink_memory)
+        rows[f"(c) splink >= {threshold:g}"] = (pk, _score(pairs, r["truth"]), "")
+        _done(f"(c) splink >= {threshold:g}", rows)
+    except ImportError as exc:
+        print(f"  splink skipped: {exc} (pip install 'netanalysis[bench]')")
+
+
+def _print_rows(rows):
+    """The table of the methods run: time, ratio to splink, peak, P/R and recall per variant."""
+    from netanalysis.synth.records import RECORD_VARIANTS
+
     base = next((v[0].seconds for k, v in rows.items() if k.startswith("(c)")), None)
     cbase = next((v[0].cpu for k, v in rows.items() if k.startswith("(c)")), None)
     if cbase:
         print("  CPU seconds (user + system, this process and its threads; splink's DuckDB runs "
               "in-process): " + ", ".join(f"{k} {v[0].cpu:.1f} ({cbase / max(v[0].cpu, 1e-9):.2f}x "
                                           f"splink)" for k, v in rows.items()
-                                          if not k.startswith("(b) ") or k == "(b) fellegi_sunter"))
+                                          if v[0].cpu == v[0].cpu and (
+                                              not k.startswith("(b) ")
+                                              or k == "(b) fellegi_sunter")))
     head = f"  {'method':22s} {'time s':>8s} {'x splink':>9s} {'peak MiB':>9s} {'prec':>6s} {'recall':>6s}"
     print(head + "".join(f" {k[:10]:>10s}" for k in RECORD_VARIANTS))
+    def num(x, width, fmt):
+        return f"{x:{width}{fmt}}" if x == x else f"{'-':>{width}s}"
+
     for name, (pk, sc, note) in rows.items():
-        ratio = f"{base / pk.seconds:9.2f}" if base else f"{'-':>9s}"
-        line = (f"  {name:22s} {pk.seconds:8.1f} {ratio} {pk.mib:9.0f} {sc['precision']:6.3f} "
-                f"{sc['recall']:6.3f}" + "".join(f" {sc.get(k, float('nan')):10.3f}"
-                                                 for k in RECORD_VARIANTS))
+        ratio = num(base / pk.seconds, 9, ".2f") if base else f"{'-':>9s}"
+        line = (f"  {name:22s} {num(pk.seconds, 8, '.1f')} {ratio} {num(pk.mib, 9, '.0f')} "
+                f"{num(sc['precision'], 6, '.3f')} {sc['recall']:6.3f}"
+                + "".join(f" {sc.get(k, float('nan')):10.3f}" for k in RECORD_VARIANTS))
         print(line)
         if note:
             print(f"  {'':22s} {note}")
@@ -615,7 +787,9 @@ def main(argv=None):
     ap.add_argument("--splink-threshold", type=float, default=0.9)
     ap.add_argument("--no-splink", action="store_true")
     ap.add_argument("--no-rules", action="store_true")
-    ap.add_argument("--no-fs", action="store_true", help="rules only (a long run split in two)")
+    ap.add_argument("--no-fs", action="store_true",
+                    help="no Fellegi-Sunter: rules and/or splink only (a long run split in "
+                         "processes, e.g. splink alone under a memory cap)")
     ap.add_argument("--duplicate-share", type=float, default=0.3)
     ap.add_argument("--phone-rate", type=float, default=0.5)
     ap.add_argument("--document-rate", type=float, default=0.5)
@@ -628,6 +802,9 @@ def main(argv=None):
                          "memory cap DuckDB spills instead of failing)")
     ap.add_argument("--why", action="store_true",
                     help="say why each missed planted pair was missed, per variant")
+    ap.add_argument("--false-merges", action="store_true",
+                    help="the false automatic merges by comparison vector (part of --why, "
+                         "without its second blocking pass)")
     ap.add_argument("--before", metavar="CHECKOUT",
                     help="also run Fellegi-Sunter with the code of this checkout on the same "
                          "records: its time and whether the merges are identical")
@@ -638,7 +815,8 @@ def main(argv=None):
         bench(n, args.seed, args.splink_threshold, args.no_splink, args.no_rules,
               {"duplicate_share": args.duplicate_share, "phone_rate": args.phone_rate,
                "document_rate": args.document_rate}, args.no_fs, args.before, args.engine,
-              args.spark_cores, args.driver_memory, args.why, args.splink_memory_limit)
+              args.spark_cores, args.driver_memory, args.why, args.splink_memory_limit,
+              args.false_merges)
     return 0
 
 

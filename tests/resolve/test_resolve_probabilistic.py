@@ -275,6 +275,45 @@ def test_a_dropped_second_surname_is_a_level_of_its_own_with_counted_frequency()
     assert lv["tf"][2] == pytest.approx(7 / 8 * 5 / 8)
 
 
+def test_the_same_name_weighs_at_least_by_its_counted_frequency():
+    # 12 records: "João Silva" x4, "Maria Gómez" x4, "Ana Paz" x2, two others. joão and silva
+    # only ever go together, so the product of their frequencies (4/12 x 4/12) under-states
+    # how common the name is: the share of the other 10 records carrying it is 2/10. "Ana
+    # Paz" is carried by the pair alone: the product (2/12 x 2/12) stays.
+    names = (["João Silva"] * 4 + ["Maria Gómez"] * 4 + ["Ana Paz"] * 2
+             + ["Luis Rojas", "Pedro Vega"])
+    f = person_features(case_from_records(persons=[{"id": f"P{k}", "name": x}
+                                                   for k, x in enumerate(names)]))
+    lv = comparison_vectors(f, pd.DataFrame({"i": [0, 8], "j": [1, 9]}))
+    assert lv["name"].tolist() == [level("name", "exact")] * 2
+    assert lv["tf"].tolist() == pytest.approx([2 / 10, (2 / 12) * (2 / 12)])
+
+
+def test_a_close_spelling_weighs_by_the_frequency_of_the_name_it_spells():
+    # 10 records: "Maria Silva" x4, "Mario Silva" x3, "Maria Silvz" (a one-off spelling),
+    # "Luis Rojas", "Ana Paz". Tokens carried once: silvz, luis, rojas, ana, paz, so 3 of
+    # the 10 records carry a one-off spelling (the rate a name is spelled once).
+    names = ["Maria Silva"] * 4 + ["Mario Silva"] * 3 + ["Maria Silvz", "Luis Rojas", "Ana Paz"]
+    f = person_features(case_from_records(persons=[{"id": f"P{k}", "name": x}
+                                                   for k, x in enumerate(names)]))
+    pairs = pd.DataFrame({"i": [0, 0], "j": [4, 7]})
+    lv = comparison_vectors(f, pairs)
+    assert [COMPARISONS["name"][x] for x in lv["name"]] == ["close", "close"]
+    # Maria / Mario, two names both carried by several records: the commoner of the two
+    # (maria 5/10) times silva 7/10
+    assert lv["tf"][0] == pytest.approx(5 / 10 * 7 / 10)
+    # Silva / Silvz, a spelling seen once: silva's frequency (7/10) times the one-off rate
+    # (3/10), not silvz's own 1/10; maria 5/10 agrees exactly
+    assert lv["tf"][1] == pytest.approx(5 / 10 * 7 / 10 * 3 / 10)
+    # and the weight moves by log2(u / tf) as for the other levels
+    params = estimate_parameters(lv, min_pairs=10**6)
+    w_tf, _ = match_weights(lv, params, tf=lv["tf"].to_numpy())
+    w_plain, _ = match_weights(lv, params)
+    u_close = PRIORS["name"]["u"][level("name", "close")]
+    assert (w_tf - w_plain).tolist() == pytest.approx(
+        [math.log2(u_close / (5 / 10 * 7 / 10)), math.log2(u_close / (5 / 10 * 7 / 10 * 3 / 10))])
+
+
 def test_a_typo_in_a_repeated_surname_is_a_close_spelling_not_a_different_name():
     # "Rodríguez Rodríguez": the typo copy is compared with the other copy, one token to one
     # (name_similarity says 0.948 for these); both the one-name path (vectorised) and the
