@@ -534,29 +534,10 @@ def _pruned_journey_pairs(con, pb, seeded, fdr, booking_rate, size_cut=False):
     # the family (margins only, the formulas of cooccurrence_tests), the old lambda cut of
     # pairs sharing one journey, and the floor of the p-value of a single shared journey,
     # computed on the pair aggregation as it streams (no table of every pair)
-    agg = (_PAIRS_SEEDED if seeded else _PAIRS_ALL).replace("CREATE TEMP TABLE pr AS", "")
     con.execute("DROP TABLE IF EXISTS prf")
-    con.execute(f"""
-    CREATE TEMP TABLE prf AS
-    SELECT * FROM (
-    SELECT pr.a, pr.b, pr.k, pr.ls,
-           least(lam / (1 + lam), da_d * db_d * (pr.u - 1) / $n_inc) * (1 - 1e-9) AS pfloor
-    FROM (SELECT pr.a, pr.b, pr.k, pr.ls, pr.u, da.d::DOUBLE AS da_d, db.d::DOUBLE AS db_d,
-                 greatest(da.s * db.d, db.s * da.d) AS lam_l,
-                 greatest(da.s * db.d, db.s * da.d) / $n_inc AS lam,
-                 (da.s * da.d) * (db.s * db.d) AS xx, da.nb::DOUBLE AS na, db.nb::DOUBLE AS nbb,
-                 least(da.d, db.d) AS dmin, least(da.nb, db.nb) AS nmin,
-                 greatest(greatest(da.f, 1)::DOUBLE * da.d, greatest(db.f, 1)::DOUBLE * db.d)
-                     AS yy
-          FROM ({agg}) pr JOIN deg da ON da.pid = pr.a JOIN deg db ON db.pid = pr.b) pr
-         LEFT JOIN cut_j cj ON cj.d = pr.dmin
-         LEFT JOIN cut_b cb ON cb.nb = pr.nmin
-    WHERE (pr.k >= 2 OR pr.lam_l <= $lim)
-      AND ((pr.dmin > 0 AND (pr.xx <= cj.cut OR pr.yy <= cj.ycut))
-           OR (pr.na > 0 AND pr.nbb > 0 AND pr.na * pr.nbb * $r2 <= cb.cut))
-    ) WHERE k >= 2 OR pfloor <= $t_cap
-    """, {"n_inc": n_inc, "lim": 2 * fdr * fam.n_inc, "kind": "J", "t_cap": t_cap,
-          "r2": fam.r2 if fam.r2 is not None else 0.0})
+    con.execute(_PRF[bool(seeded)], {"n_inc": n_inc, "lim": 2 * fdr * fam.n_inc, "kind": "J",
+                                     "t_cap": t_cap,
+                                     "r2": fam.r2 if fam.r2 is not None else 0.0})
     strong = con.execute("SELECT a, b, k, ls FROM prf WHERE k >= 2").df()
     if len(pb):    # the journeys of the booking pairs count as today, in or out of the family
         con.register("pb_df", pb[["a", "b"]])
@@ -1164,6 +1145,33 @@ _PAIRS_SEEDED = _PAIRS_HEAD + """
     WHERE b.pid NOT IN (SELECT pid FROM seeds) OR a.pid < b.pid
     GROUP BY 1, 2
 """
+#: The candidate pairs of :func:`_pruned_journey_pairs` (every pair, or seeded): the pair
+#: aggregation of ``_PAIRS_ALL`` / ``_PAIRS_SEEDED`` as a subquery, filtered as it streams.
+#: Both texts are fixed when the module loads; values travel as parameters.
+_PRF_TEMPLATE = """
+    CREATE TEMP TABLE prf AS
+    SELECT * FROM (
+    SELECT pr.a, pr.b, pr.k, pr.ls,
+           least(lam / (1 + lam), da_d * db_d * (pr.u - 1) / $n_inc) * (1 - 1e-9) AS pfloor
+    FROM (SELECT pr.a, pr.b, pr.k, pr.ls, pr.u, da.d::DOUBLE AS da_d, db.d::DOUBLE AS db_d,
+                 greatest(da.s * db.d, db.s * da.d) AS lam_l,
+                 greatest(da.s * db.d, db.s * da.d) / $n_inc AS lam,
+                 (da.s * da.d) * (db.s * db.d) AS xx, da.nb::DOUBLE AS na, db.nb::DOUBLE AS nbb,
+                 least(da.d, db.d) AS dmin, least(da.nb, db.nb) AS nmin,
+                 greatest(greatest(da.f, 1)::DOUBLE * da.d, greatest(db.f, 1)::DOUBLE * db.d)
+                     AS yy
+          FROM (@PAIRS@) pr JOIN deg da ON da.pid = pr.a JOIN deg db ON db.pid = pr.b) pr
+         LEFT JOIN cut_j cj ON cj.d = pr.dmin
+         LEFT JOIN cut_b cb ON cb.nb = pr.nmin
+    WHERE (pr.k >= 2 OR pr.lam_l <= $lim)
+      AND ((pr.dmin > 0 AND (pr.xx <= cj.cut OR pr.yy <= cj.ycut))
+           OR (pr.na > 0 AND pr.nbb > 0 AND pr.na * pr.nbb * $r2 <= cb.cut))
+    ) WHERE k >= 2 OR pfloor <= $t_cap
+"""
+_PRF = {seeded: _PRF_TEMPLATE.replace(
+            "@PAIRS@", (_PAIRS_SEEDED if seeded else _PAIRS_ALL).replace(
+                "CREATE TEMP TABLE pr AS", ""))
+        for seeded in (False, True)}
 
 
 def _pairs(con, kind, seeded, lam_max=None):
