@@ -26,8 +26,7 @@ import pandas as pd
 from netanalysis.progress import Progress
 from netanalysis.resolve.features import (BIRTH_CONFLICT, BIRTH_DAY, BIRTH_MONTH, BIRTH_SWAP,
                                           BIRTH_YEAR, birth_level, birth_levels)
-from netanalysis.resolve.names import (_EXTRA_TOKEN_COST, _INITIALS_CAP, _ONE_TOKEN_CAP,
-                                        name_similarity, token_similarity)
+from netanalysis.resolve.names import name_similarity, token_similarity
 from netanalysis.settings import section_settings
 
 __all__ = ["SCORE_COLUMNS", "compare_pairs", "pair_comparer"]
@@ -390,7 +389,7 @@ def _names_can_reach(names_a, names_b, floor):
             ns, nl = len(short), len(long_)
             # the token sum this name pair needs (a margin below the floor; checked exactly
             # below): stop as soon as the tokens left, at 1 each, cannot make it up
-            need = (floor - 0.001 + _EXTRA_TOKEN_COST * (nl - ns)) * ns
+            need = (floor - 0.001 + 0.04 * (nl - ns)) * ns
             total, solid, left = 0.0, False, ns
             in_long = set(long_)
             for x in short:
@@ -413,11 +412,11 @@ def _names_can_reach(names_a, names_b, floor):
                 left = -1
             if left >= 0:   # stopped early: this name pair cannot reach the floor
                 continue
-            total = total / ns - _EXTRA_TOKEN_COST * (nl - ns)
+            total = total / ns - 0.04 * (nl - ns)
             if ns == 1:
-                total = min(total, _ONE_TOKEN_CAP)
+                total = min(total, 0.7)
             if not solid:
-                total = min(total, _INITIALS_CAP)
+                total = min(total, 0.6)
             if round(min(1.0, total) + 1e-9, 3) >= floor:
                 return True
     return False

@@ -252,16 +252,8 @@ class NameMatch(tuple):
         return self[1]
 
 
-#: What :func:`name_similarity` takes off per token of the longer name left unmatched, and its
-#: caps for a one-token name and for names that share only initials (the upper bound of
-#: ``resolve.compare._names_can_reach`` uses the same figures).
-_EXTRA_TOKEN_COST = 0.04
-_ONE_TOKEN_CAP = 0.7
-_INITIALS_CAP = 0.6
-
-
 def name_similarity(a, b, *, initial_score=0.8, variant_score=0.92, min_ratio=80,
-                    extra_token_cost=_EXTRA_TOKEN_COST):
+                    extra_token_cost=0.04):
     """Return how similar two person names are, in [0, 1], and why, as a :class:`NameMatch`.
 
     Parameters
@@ -332,9 +324,9 @@ def name_similarity(a, b, *, initial_score=0.8, variant_score=0.92, min_ratio=80
     extra = [long_[j] for j in range(len(long_)) if j not in used_j]
     total -= extra_token_cost * len(extra)
     if len(short) == 1:
-        total = min(total, _ONE_TOKEN_CAP)
+        total = min(total, 0.7)
     if not any(m[3] != "initial" and len(short[m[0]]) > 1 for m in matches):
-        total = min(total, _INITIALS_CAP)
+        total = min(total, 0.6)
     total = round(max(0.0, min(1.0, total)), 3)
     reason = _describe(a, b, short, long_, matches, extra, swapped)
     return NameMatch(total, "; ".join([reason] + notes))
