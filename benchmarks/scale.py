@@ -83,6 +83,8 @@ MEASURES = {
     "betweenness_sampled": ("igraph", "networkit", "networkx"),
     "leiden": ("igraph", "networkit"),
     "components": ("igraph", "networkit", "networkx"),
+    "eigenvector": ("igraph", "networkit"),
+    "core_number": ("igraph", "networkit"),
     "betweenness": ("igraph", "networkit"),
     "closeness": ("igraph", "networkit"),
 }
@@ -107,14 +109,14 @@ K = scale._kernel(n, m, seed)
 if threads > 0:
     import networkit as nk
     nk.setNumberOfThreads(threads)
-vals, wall = scale._measure(K, measure, lib, seed)
+vals, wall, cpu = scale._measure(K, measure, lib, seed)
 q = None
 if measure == "leiden":
     from netanalysis.analyze.communities import partition_modularity
     q = partition_modularity(K, vals, "weight")
 np.save(sys.argv[8], np.asarray(vals, dtype=float))
 from benchlib import peak_rss_kb
-print(json.dumps({"wall": wall, "hwm_kb": peak_rss_kb(), "q": q}))
+print(json.dumps({"wall": wall, "cpu": cpu, "hwm_kb": peak_rss_kb(), "q": q}))
 """
 
 #: CPU seconds are measured around these functions in the pipeline child (label -> module,
@@ -192,10 +194,20 @@ run = analyze_case(sys.argv[2], sys.argv[3], write_map=full, write_report=full, 
 wall = time.perf_counter() - t
 hwm = peak_rss_kb()
 ru = resource.getrusage(resource.RUSAGE_SELF)
+ruc = resource.getrusage(resource.RUSAGE_CHILDREN)  # forked stages (movements, kernels)
+tm = run.summary.get("timings") or {}
+if tm.get("movements_forked"):
+    cpu["movements"] = tm.get("movements_cpu_s", 0.0)
+at = run.analysis.meta.get("timings") or {}
+for k in at.get("kernels_forked") or []:
+    c_ = (at.get("kernel_cpu_s") or {}).get(k, 0.0)
+    cpu[k] = cpu.get(k, 0.0) + c_
+    cpu["analysis"] = cpu.get("analysis", 0.0) + c_
 print(json.dumps({"wall": wall, "hwm_kb": hwm, "vm_peak_kb": rss_kb("VmPeak:"), "timings": run.summary.get("timings"),
                   "analysis": run.analysis.meta.get("timings"), "rows": run.summary.get("rows"),
                   "nodes": run.analysis.meta.get("nodes"), "ties": run.analysis.meta.get("ties"),
-                  "cpu_s": ru.ru_utime + ru.ru_stime,
+                  "cpu_s": ru.ru_utime + ru.ru_stime + ruc.ru_utime + ruc.ru_stime,
+                  "cpu_children_s": ruc.ru_utime + ruc.ru_stime, "child_hwm_kb": ruc.ru_maxrss,
                   "cpu": {k: round(v, 2) for k, v in cpu.items()}, "mem": mem},
                  default=str))
 """
@@ -296,12 +308,13 @@ def _print_measure(measure, n, m, res):
         if bv is not None and v is not None and len(v) == len(bv) and lib != "igraph":
             if measure == "leiden":
                 agree = f"modularity {r.get('q', float('nan')):.4f} vs {base.get('q', 0):.4f}"
-            elif measure == "components":
+            elif measure in ("components", "core_number"):
                 agree = "identical" if np.array_equal(v, bv) else "DIFFERENT"
             else:
                 top = len(set(np.argsort(-v)[:10]) & set(np.argsort(-bv)[:10]))
                 agree = f"max |diff| {np.abs(v - bv).max():.2e}, top-10 shared {top}/10"
-        print(f"  {measure:<20} {n:>9,}/{m:<10,} {lib:<10} {w:8.2f} s  speed vs igraph {ratio}"
+        cpu = f" ({r['cpu']:.2f} CPU s)" if r.get("cpu") is not None else ""
+        print(f"  {measure:<20} {n:>9,}/{m:<10,} {lib:<10} {w:8.2f} s{cpu}  speed vs igraph {ratio}"
               f"  peak {r['hwm_kb'] / 1024:,.0f} MB  {agree}", flush=True)
 
 
@@ -343,7 +356,7 @@ def _measure(K, measure, lib, seed):
         from netanalysis.analyze._kernels import nx_from_kernel
 
         G = nx_from_kernel(K)  # the conversion is not timed
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         if measure == "pagerank":
             d = nx.pagerank(G, weight="weight")
         elif measure == "betweenness_sampled":
@@ -352,12 +365,13 @@ def _measure(K, measure, lib, seed):
             d = {v: i for i, c in enumerate(nx.connected_components(G)) for v in c}
         else:
             raise ValueError(measure)
-        wall = time.perf_counter() - t
+        wall, cpu = time.perf_counter() - t, time.process_time() - c
         x = np.array([d[v] for v in K.names.tolist()])
-        return (renumber(K.names, x) if measure == "components" else x), wall
+        return (renumber(K.names, x) if measure == "components" else x), wall, cpu
     if lib == "networkit":
-        K.networkit_graph("weight" if measure in ("pagerank", "leiden") else None)  # not timed
-    t = time.perf_counter()
+        K.networkit_graph("weight" if measure in ("pagerank", "leiden", "eigenvector")
+                          else None)  # not timed
+    t, c = time.perf_counter(), time.process_time()
     if measure == "pagerank":
         v = C.pagerank_array(K, weight="weight", engine=lib)
     elif measure == "betweenness_sampled":
@@ -368,11 +382,15 @@ def _measure(K, measure, lib, seed):
         v = C.closeness_array(K, engine=lib)
     elif measure == "components":
         v = component_array(K, engine=lib)
+    elif measure == "eigenvector":
+        v = C.eigenvector_array(K, weight="weight", engine=lib)
+    elif measure == "core_number":
+        v = C.core_number_array(K, engine=lib)
     elif measure == "leiden":
         v = membership_array(K, weight="weight", seed=seed, n_iterations=2, engine=lib)
     else:
         raise ValueError(measure)
-    return v, time.perf_counter() - t
+    return v, time.perf_counter() - t, time.process_time() - c
 
 
 def _betweenness_cmd(args):
@@ -569,8 +587,14 @@ def _pipeline_cmd(args):
                                                  (info["timings"] or {}).items()))
                 print("    analysis: " + ", ".join(f"{k} {v}" for k, v in
                                                    (info["analysis"] or {}).items()))
+                if info.get("child_hwm_kb"):
+                    print(f"    forked children: {info.get('cpu_children_s', 0):.1f} CPU s, largest "
+                          f"child peak RSS {info['child_hwm_kb'] / 1024:,.0f} MB (counts pages "
+                          "shared with the parent; the process tree's resident peak is "
+                          "memcap.sh's figure)")
                 if info.get("cpu_s") is not None:
-                    print(f"    CPU {info['cpu_s']:.1f} s (wall / CPU {info['wall'] / max(info['cpu_s'], 1e-9):.2f}); "
+                    ratio = info["wall"] / max(info["cpu_s"], 1e-9)
+                    print(f"    CPU {info['cpu_s']:.1f} s, children included (wall / CPU {ratio:.2f}); "
                           "CPU s by stage: " + ", ".join(f"{k} {v} ({100 * v / info['cpu_s']:.0f} %)"
                                                         for k, v in info["cpu"].items()))
                 if info.get("mem"):

@@ -288,6 +288,7 @@ def _run(out, case, *, engine, resolve, infer, decisions, mapping, settings, fil
          run_engine="embedded", spark_master=None):
     """Analyse and write every output into the staging folder of `out` (an OutputFolder)."""
     from netanalysis.analyze import run_analysis
+    from netanalysis.analyze.parallel import fork_call, parallel_enabled
 
     timings = {}
     t0 = time.perf_counter()
@@ -300,8 +301,17 @@ def _run(out, case, *, engine, resolve, infer, decisions, mapping, settings, fil
             settings=settings, progress=progress, allow_outside=allow_outside,
             spark_master=spark_master)
     else:
-        case = prepare_case(case, resolve=resolve, infer=infer, decisions=decisions, mapping=mapping,
-                            settings=settings, progress=progress, allow_outside=allow_outside)
+        case = prepare_case(case, resolve=resolve, infer=False, decisions=decisions,
+                            mapping=mapping, settings=settings, progress=progress,
+                            allow_outside=allow_outside)
+    # movements read the resolved tables only (not the inferred ties): on a large case they
+    # are anticipated in a forked child from here on, beside inference and the ranking
+    moves = fork_call(_movements, case, settings, fork=parallel_enabled(_persons(case)))
+    if run_engine != "spark" and infer:
+        from netanalysis.resolve import infer_links
+
+        with progress.step("inferring ties"):
+            case.inferred = infer_links(case, settings=settings, progress=progress)
     timings["prepare_s"] = round(time.perf_counter() - t0, 3)
 
     t1 = time.perf_counter()
@@ -318,10 +328,12 @@ def _run(out, case, *, engine, resolve, infer, decisions, mapping, settings, fil
 
     t1 = time.perf_counter()
     with progress.step("anticipating movements"):
-        from netanalysis.analyze.movements import MOVEMENT_COLUMNS, anticipate
+        from netanalysis.analyze.movements import MOVEMENT_COLUMNS
 
-        analysis.movements = anticipate(case, settings=settings)
-    timings["movements_s"] = round(time.perf_counter() - t1, 3)
+        analysis.movements = moves.result()
+    timings["movements_s"] = round(time.perf_counter() - t1, 3)  # the wait, when forked
+    timings["movements_cpu_s"] = round(moves.cpu_s, 3)
+    timings["movements_forked"] = moves.forked
 
     t1 = time.perf_counter()
     _write_csv(case.rejects, out.path("rejects.csv"), REJECT_COLUMNS)
@@ -352,6 +364,18 @@ def _run(out, case, *, engine, resolve, infer, decisions, mapping, settings, fil
     atomic_write_text(out.path("summary.json"),
                       json.dumps(summary, indent=2, ensure_ascii=False, default=str))
     return case, analysis, summary
+
+
+def _movements(case, settings):
+    """``movements.csv``'s table of `case` (what :func:`_run` may send to a child)."""
+    from netanalysis.analyze.movements import anticipate
+
+    return anticipate(case, settings=settings)
+
+
+def _persons(case):
+    persons = case.tables.get("persons") if case.tables is not None else None
+    return 0 if persons is None else len(persons)
 
 
 def _robustness(case, analysis, settings, filters, seed, progress):

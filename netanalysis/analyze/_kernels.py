@@ -43,6 +43,8 @@ FASTEST = {
     "closeness": "networkit",
     "leiden": "networkit",
     "components": "networkit",
+    "eigenvector": "igraph",
+    "core_number": "igraph",
 }
 
 #: ``engine="auto"`` runs :data:`FASTEST`'s networkit choices only on graphs with more nodes

@@ -50,6 +50,7 @@ import pandas as pd
 from netanalysis.analyze import centrality as C
 from netanalysis.analyze._kernels import kernel_from_edges
 from netanalysis.analyze.brokerage import group_bridging
+from netanalysis.analyze.parallel import fork_call, parallel_enabled
 from netanalysis.analyze.communities import (
     circle_membership,
     circle_resolution,
@@ -208,7 +209,9 @@ def kernel_measures(K, edges, value, *, settings=None, seed=0):
     weight = rs.centrality.weight
     attrs = {}
     k = sample_size(n, settings=rs, ties=K.graph.ecount())
-    bt, _ = C.betweenness_array(K, k=k, seed=seed)
+    # betweenness (igraph, no OpenMP) in a forked child beside the partition on large graphs;
+    # forked before anything here runs networkit
+    bt_call = fork_call(_betweenness_values, K, k, seed, fork=parallel_enabled(n))
     attrs["betweenness_k"] = k if k is not None else "exact"
     s_ = edges[edges["type"].isin(SUPPORT_TYPES)]
     ix = pd.Index(ids)
@@ -220,6 +223,9 @@ def kernel_measures(K, edges, value, *, settings=None, seed=0):
     sup = edges[edges["type"].isin(SUPPORT_TYPES)]
     reach = support_reach(sup, ids, value, hops=rs.support.hops, decay=rs.support.decay)
     bridging = group_bridging(K, memb)
+    bt = bt_call.result()
+    attrs["kernel_cpu_s"] = {"betweenness": round(bt_call.cpu_s, 3)}
+    attrs["kernel_forked"] = ["betweenness"] if bt_call.forked else []
     df = pd.DataFrame({
         "id": ids,
         "degree": C.degree_array(K),
@@ -236,6 +242,11 @@ def kernel_measures(K, edges, value, *, settings=None, seed=0):
     df = check_measures(df)
     df.attrs.update(attrs, method="in process (igraph)")
     return df
+
+
+def _betweenness_values(K, k, seed):
+    """The betweenness array of `K` (what :func:`kernel_measures` sends to a child)."""
+    return C.betweenness_array(K, k=k, seed=seed)[0]
 
 
 def kernel_partition(K, core=(), *, settings=None, seed=0):

@@ -28,6 +28,7 @@ from netanalysis.analyze.brokerage import (
 from netanalysis.analyze.communities import partition_modularity
 from netanalysis.analyze.logistics import group_table, logistics_groups
 from netanalysis.analyze.measures import PartyGraph, check_measures, kernel_measures
+from netanalysis.analyze.parallel import fork_call, parallel_enabled
 from netanalysis.analyze.result import TARGET_COLUMNS, Analysis
 from netanalysis.analyze.targets import (
     explain_targets,
@@ -183,6 +184,9 @@ def run_analysis(case, *, settings=None, filters=None, seed=0, measures=None, pr
     danger = fugitive_danger(nodes.reset_index().assign(role=roles), rs)
     value = np.where(roles == "fugitive", rs.support.base_value + danger, 0.0)
     m = {}
+    # on a large graph, eigenvector centrality and core numbers (igraph) run in a forked child
+    # beside the party measures; forked before the measures run networkit (OpenMP)
+    eig_call = fork_call(_eigen_core, K, weight, fork=parallel_enabled(n))
     with step("party measures"):
         t = time.perf_counter()
         # the backend's measures frame, computed on the party graph K where it runs in process
@@ -200,6 +204,8 @@ def run_analysis(case, *, settings=None, filters=None, seed=0, measures=None, pr
         for key in ("betweenness_k", "communities", "communities_circle"):
             if key in frame.attrs:
                 meta[key] = frame.attrs[key]
+        kernel_cpu = dict(frame.attrs.get("kernel_cpu_s", {}))
+        forked = list(frame.attrs.get("kernel_forked", []))
         m["degree"] = frame["degree"].to_numpy()
         m["weighted_degree"] = frame["strength"].to_numpy()
         m["betweenness"] = frame["betweenness"].to_numpy()
@@ -208,8 +214,11 @@ def run_analysis(case, *, settings=None, filters=None, seed=0, measures=None, pr
         timings["measures_s"] = _lap(t)
     with step("centrality"):
         t = time.perf_counter()
-        m["eigenvector"] = C.eigenvector_array(K, weight=weight)
-        m["core_number"] = C.core_number_array(K)
+        m["eigenvector"], m["core_number"] = eig_call.result()
+        kernel_cpu["eigenvector+core_number"] = round(eig_call.cpu_s, 3)
+        forked += ["eigenvector+core_number"] if eig_call.forked else []
+        timings["kernel_cpu_s"] = kernel_cpu
+        timings["kernels_forked"] = forked
         if n <= rs.closeness_max_nodes:
             m["closeness"] = C.closeness_array(K)
             m["harmonic"] = C.harmonic_array(K)
@@ -297,6 +306,11 @@ def run_analysis(case, *, settings=None, filters=None, seed=0, measures=None, pr
     meta["modularity"] = modularity
     return Analysis(targets=targets, groups=groups, logistics=logistics, measures=measures_df,
                     modularity=modularity, meta=meta)
+
+
+def _eigen_core(K, weight):
+    """Eigenvector centrality and core numbers of `K` (what run_analysis may send to a child)."""
+    return C.eigenvector_array(K, weight=weight), C.core_number_array(K)
 
 
 def _gf_roles(edges, sup, ids, memb, rs, codes=None):
