@@ -196,8 +196,8 @@ hwm = peak_rss_kb()
 ru = resource.getrusage(resource.RUSAGE_SELF)
 ruc = resource.getrusage(resource.RUSAGE_CHILDREN)  # forked stages (movements, kernels)
 tm = run.summary.get("timings") or {}
-if tm.get("movements_forked"):
-    cpu["movements"] = tm.get("movements_cpu_s", 0.0)
+if tm.get("movements_alongside"):  # run inside run_analysis, beside the forked kernels
+    cpu["analysis"] = cpu.get("analysis", 0.0) - cpu.get("movements", 0.0)
 at = run.analysis.meta.get("timings") or {}
 for k in at.get("kernels_forked") or []:
     c_ = (at.get("kernel_cpu_s") or {}).get(k, 0.0)

@@ -288,7 +288,7 @@ def _run(out, case, *, engine, resolve, infer, decisions, mapping, settings, fil
          run_engine="embedded", spark_master=None):
     """Analyse and write every output into the staging folder of `out` (an OutputFolder)."""
     from netanalysis.analyze import run_analysis
-    from netanalysis.analyze.parallel import fork_call, parallel_enabled
+    from netanalysis.analyze.parallel import alongside_enabled, release_memory
 
     timings = {}
     t0 = time.perf_counter()
@@ -301,25 +301,23 @@ def _run(out, case, *, engine, resolve, infer, decisions, mapping, settings, fil
             settings=settings, progress=progress, allow_outside=allow_outside,
             spark_master=spark_master)
     else:
-        case = prepare_case(case, resolve=resolve, infer=False, decisions=decisions,
-                            mapping=mapping, settings=settings, progress=progress,
-                            allow_outside=allow_outside)
-    # movements read the resolved tables only (not the inferred ties): on a large case they
-    # are anticipated in a forked child from here on, beside inference and the ranking
-    moves = fork_call(_movements, case, settings, fork=parallel_enabled(_persons(case)))
-    if run_engine != "spark" and infer:
-        from netanalysis.resolve import infer_links
-
-        with progress.step("inferring ties"):
-            case.inferred = infer_links(case, settings=settings, progress=progress)
+        case = prepare_case(case, resolve=resolve, infer=infer, decisions=decisions, mapping=mapping,
+                            settings=settings, progress=progress, allow_outside=allow_outside)
     timings["prepare_s"] = round(time.perf_counter() - t0, 3)
+    release_memory()  # resolution's candidate tables and the unmerged case are gone
 
     t1 = time.perf_counter()
     with progress.step("ranking targets and groups"):
         # the backend computes the party measures on the graph run_analysis builds (embedded)
         # or in its server (neo4j)
+        # on a large case the kernels run in forked children (analyze/parallel.py) and this
+        # process anticipates the movements meanwhile (they do not depend on the ranking)
+        moves = {}
+        alongside = (lambda: moves.setdefault("table", _movements(case, settings))) \
+            if alongside_enabled(_persons(case)) else None
         analysis = run_analysis(case, settings=settings, filters=filters, seed=seed,
-                                backend=engine, progress=progress)
+                                backend=engine, progress=progress, alongside=alongside)
+    release_memory()  # the kernel graph and its edge table are gone: give their pages back
     analysis.meta["backend"] = engine.describe()
     analysis.meta["engine"] = engine_meta or {"engine": "embedded"}
     timings["analysis_s"] = round(time.perf_counter() - t1, 3)
@@ -330,10 +328,10 @@ def _run(out, case, *, engine, resolve, infer, decisions, mapping, settings, fil
     with progress.step("anticipating movements"):
         from netanalysis.analyze.movements import MOVEMENT_COLUMNS
 
-        analysis.movements = moves.result()
-    timings["movements_s"] = round(time.perf_counter() - t1, 3)  # the wait, when forked
-    timings["movements_cpu_s"] = round(moves.cpu_s, 3)
-    timings["movements_forked"] = moves.forked
+        analysis.movements = moves["table"] if "table" in moves else _movements(case, settings)
+    release_memory()  # the movement index is gone
+    timings["movements_s"] = round(time.perf_counter() - t1, 3)
+    timings["movements_alongside"] = "table" in moves  # inside analysis_s, beside the kernels
 
     t1 = time.perf_counter()
     _write_csv(case.rejects, out.path("rejects.csv"), REJECT_COLUMNS)

@@ -68,6 +68,11 @@ class Kernel:
     row_codes : tuple of two int64 arrays or None
         Set by :func:`kernel_from_edges`: the vertex indices of the source and target of
         every row of the edge table it was given (-1 for a missing id).
+    pending : dict
+        Kernels already started on this graph in forked children
+        (:class:`~netanalysis.analyze.parallel.ForkedCall`, keyed by measure and parameters),
+        which :func:`~netanalysis.analyze.measures.kernel_measures` collects instead of
+        computing them again.
     """
 
     def __init__(self, graph, names):
@@ -76,6 +81,7 @@ class Kernel:
         self._index = None
         self._edges = None
         self.row_codes = None
+        self.pending = {}
         self._nk = {}
 
     def edge_array(self):

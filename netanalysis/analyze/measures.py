@@ -50,7 +50,7 @@ import pandas as pd
 from netanalysis.analyze import centrality as C
 from netanalysis.analyze._kernels import kernel_from_edges
 from netanalysis.analyze.brokerage import group_bridging
-from netanalysis.analyze.parallel import fork_call, parallel_enabled
+from netanalysis.analyze.parallel import fork_call
 from netanalysis.analyze.communities import (
     circle_membership,
     circle_resolution,
@@ -65,8 +65,8 @@ from netanalysis.model.vocab import SUPPORT_TYPES
 from netanalysis.settings import load_settings, section_settings
 
 __all__ = ["MEASURE_DTYPES", "MEASURE_COLUMNS", "PartyGraph", "case_measures", "kernel_measures",
-           "kernel_partition", "projection_measures", "fugitive_values", "check_measures",
-           "empty_measures", "sample_size"]
+           "kernel_partition", "projection_measures", "start_kernels", "support_core",
+           "fugitive_values", "check_measures", "empty_measures", "sample_size"]
 
 #: The columns of the measures frame and their dtypes, in order (see the module docstring).
 MEASURE_DTYPES = {
@@ -209,15 +209,15 @@ def kernel_measures(K, edges, value, *, settings=None, seed=0):
     weight = rs.centrality.weight
     attrs = {}
     k = sample_size(n, settings=rs, ties=K.graph.ecount())
-    # betweenness (igraph, no OpenMP) in a forked child beside the partition on large graphs;
-    # forked before anything here runs networkit
-    bt_call = fork_call(_betweenness_values, K, k, seed, fork=parallel_enabled(n))
+    # started in forked children by run_analysis on a large graph (K.pending), else here
+    bt_call = K.pending.pop(("betweenness", k, seed), None) \
+        or fork_call(_betweenness_values, K, k, seed, fork=False)
     attrs["betweenness_k"] = k if k is not None else "exact"
-    s_ = edges[edges["type"].isin(SUPPORT_TYPES)]
-    ix = pd.Index(ids)
-    core = np.concatenate([ix.get_indexer(s_["source"].astype(str)),
-                           ix.get_indexer(s_["target"].astype(str))])
-    memb, more = kernel_partition(K, core[core >= 0], settings=rs, seed=seed)
+    part_call = K.pending.pop(("partition", seed), None)
+    if part_call is not None:
+        memb, more = part_call.result()
+    else:
+        memb, more = kernel_partition(K, support_core(K, edges), settings=rs, seed=seed)
     attrs.update(more)
     comp = K.graph.connected_components().membership if n else []
     sup = edges[edges["type"].isin(SUPPORT_TYPES)]
@@ -226,6 +226,9 @@ def kernel_measures(K, edges, value, *, settings=None, seed=0):
     bt = bt_call.result()
     attrs["kernel_cpu_s"] = {"betweenness": round(bt_call.cpu_s, 3)}
     attrs["kernel_forked"] = ["betweenness"] if bt_call.forked else []
+    if part_call is not None:
+        attrs["kernel_cpu_s"]["partition"] = round(part_call.cpu_s, 3)
+        attrs["kernel_forked"].append("partition")
     df = pd.DataFrame({
         "id": ids,
         "degree": C.degree_array(K),
@@ -245,8 +248,86 @@ def kernel_measures(K, edges, value, *, settings=None, seed=0):
 
 
 def _betweenness_values(K, k, seed):
-    """The betweenness array of `K` (what :func:`kernel_measures` sends to a child)."""
+    """The betweenness array of `K` (what run_analysis may send to a child)."""
     return C.betweenness_array(K, k=k, seed=seed)[0]
+
+
+def start_kernels(K, edges, *, settings=None, seed=0):
+    """Start the betweenness and the partition of :func:`kernel_measures` in forked children.
+
+    They are left in ``K.pending``; :func:`kernel_measures` on the same `K`, `edges`,
+    settings and seed collects them (the same values it would compute). Call it before
+    anything in this process runs networkit (OpenMP), as the partition may.
+
+    Parameters
+    ----------
+    K : Kernel
+    edges : pandas.DataFrame
+        The party edges `K` was built from.
+    settings : Settings or RankSettings, optional
+    seed : int
+
+    Returns
+    -------
+    list of str
+        What was started.
+
+    See Also
+    --------
+    netanalysis.analyze.parallel.fork_call : runs each child.
+    kernel_measures : collects them.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from netanalysis.analyze._kernels import kernel_from_edges
+    >>> e = pd.DataFrame({"source": ["a"], "target": ["b"], "type": ["lodging"],
+    ...                   "weight": [1.0], "confidence": [1.0]})
+    >>> K = kernel_from_edges(e)
+    >>> start_kernels(K, e), sorted(k[0] for k in K.pending)
+    (['betweenness', 'partition'], ['betweenness', 'partition'])
+    >>> int(kernel_measures(K, e, [0.0, 0.0])["degree"].sum()), K.pending
+    (2, {})
+    """
+    rs = section_settings(settings if settings is not None else load_settings(), "rank")
+    k = sample_size(len(K.names), settings=rs, ties=K.graph.ecount())
+    K.pending[("betweenness", k, seed)] = fork_call(_betweenness_values, K, k, seed)
+    K.pending[("partition", seed)] = fork_call(kernel_partition, K, support_core(K, edges),
+                                               settings=rs, seed=seed)
+    return ["betweenness", "partition"]
+
+
+def support_core(K, edges):
+    """Vertex indices of `K` at either end of a support tie of `edges` (the partition's core).
+
+    Parameters
+    ----------
+    K : Kernel
+    edges : pandas.DataFrame
+        Party edges with ``source``, ``target``, ``type``.
+
+    Returns
+    -------
+    numpy.ndarray of int64
+
+    See Also
+    --------
+    kernel_partition : partitions the core's circle apart.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from netanalysis.analyze._kernels import kernel_from_edges
+    >>> e = pd.DataFrame({"source": ["a", "b"], "target": ["b", "c"],
+    ...                   "type": ["lodging", "family"], "weight": 1.0, "confidence": 1.0})
+    >>> support_core(kernel_from_edges(e), e).tolist()
+    [0, 1]
+    """
+    s_ = edges[edges["type"].isin(SUPPORT_TYPES)]
+    ix = pd.Index(K.names)
+    core = np.concatenate([ix.get_indexer(s_["source"].astype(str)),
+                           ix.get_indexer(s_["target"].astype(str))])
+    return core[core >= 0]
 
 
 def kernel_partition(K, core=(), *, settings=None, seed=0):

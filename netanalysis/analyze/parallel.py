@@ -9,7 +9,8 @@ to a child seeds its own random numbers.
 Children are used only where it pays and is safe: on graphs of at least
 :data:`PARALLEL_MIN_NODES` nodes, where ``os.fork`` exists, on more than one core. The
 environment variable ``NETANALYSIS_FORK`` overrides that: ``0`` never forks, ``always`` forks
-whatever the size (tests, benchmarks). Fork a child before the parent has used networkit
+whatever the size and runs the movements beside the kernels (tests, benchmarks;
+:func:`alongside_enabled`). Fork a child before the parent has used networkit
 (OpenMP) and keep OpenMP kernels in the parent.
 """
 
@@ -22,7 +23,8 @@ import sys
 import time
 import warnings
 
-__all__ = ["PARALLEL_MIN_NODES", "ForkedCall", "fork_call", "parallel_enabled"]
+__all__ = ["PARALLEL_MIN_NODES", "ForkedCall", "fork_call", "parallel_enabled", "alongside_enabled",
+           "release_memory"]
 
 #: Graphs with fewer nodes than this run every kernel in the calling process: below it a
 #: kernel takes well under a second and a child would cost more than it saves.
@@ -59,6 +61,68 @@ def parallel_enabled(n_nodes):
     if how == "always":
         return True
     return n_nodes >= PARALLEL_MIN_NODES and (os.cpu_count() or 1) > 1
+
+
+def alongside_enabled(n_nodes):
+    """Return True when this process should do other work (movements) while forked kernels run.
+
+    The parent's work then touches the shared case while the children still map it, so
+    each page it writes is copied: at 300k persons the process tree's resident peak
+    (``memcap.sh``) was 3.9 GB with the movements beside the kernels against 2.4 GB with the
+    kernels forked alone (98 s against 109 s wall). Scaled to 1M persons the first would not
+    fit 8 GB, so it is off unless ``NETANALYSIS_FORK=always``.
+
+    Parameters
+    ----------
+    n_nodes : int
+
+    Returns
+    -------
+    bool
+
+    See Also
+    --------
+    parallel_enabled : whether kernels are forked at all.
+
+    Examples
+    --------
+    >>> alongside_enabled(10)
+    False
+    """
+    return os.environ.get("NETANALYSIS_FORK", "").strip().lower() == "always" \
+        and parallel_enabled(n_nodes)
+
+
+def release_memory():
+    """Collect garbage and hand freed heap memory back to the system (glibc ``malloc_trim``).
+
+    After a stage that allocated and freed a lot (the kernel graph, the movement index),
+    glibc keeps the freed pages mapped; trimming returns them, so the resident memory is
+    what the run still holds.
+
+    Returns
+    -------
+    bool
+        Whether ``malloc_trim`` was called (glibc only).
+
+    See Also
+    --------
+    fork_call : the children's memory, for which this counts too.
+
+    Examples
+    --------
+    >>> isinstance(release_memory(), bool)
+    True
+    """
+    gc.collect()
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL("libc.so.6")
+        libc.malloc_trim(0)
+    except (OSError, AttributeError):
+        return False
+    return True
 
 
 class ForkedCall:

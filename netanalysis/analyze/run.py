@@ -27,7 +27,12 @@ from netanalysis.analyze.brokerage import (
 )
 from netanalysis.analyze.communities import partition_modularity
 from netanalysis.analyze.logistics import group_table, logistics_groups
-from netanalysis.analyze.measures import PartyGraph, check_measures, kernel_measures
+from netanalysis.analyze.measures import (
+    PartyGraph,
+    check_measures,
+    kernel_measures,
+    start_kernels,
+)
 from netanalysis.analyze.parallel import fork_call, parallel_enabled
 from netanalysis.analyze.result import TARGET_COLUMNS, Analysis
 from netanalysis.analyze.targets import (
@@ -84,7 +89,7 @@ def rank_settings(settings=None):
 
 
 def run_analysis(case, *, settings=None, filters=None, seed=0, measures=None, progress=None,
-                 backend=None):
+                 backend=None, alongside=None):
     """Rank the targets and logistics groups of `case`.
 
     Parameters
@@ -113,6 +118,11 @@ def run_analysis(case, *, settings=None, filters=None, seed=0, measures=None, pr
         backend computes on it and no graph is built twice; the Neo4j backend computes in the
         database. None: :func:`~netanalysis.analyze.measures.kernel_measures` here, as the
         embedded backend does.
+    alongside : callable, optional
+        Called with no argument in this process while the kernels run in forked children
+        (on a graph of at least :data:`netanalysis.analyze.parallel.PARALLEL_MIN_NODES`
+        parties; before the measures otherwise): the pipeline anticipates movements there.
+        Its value is not kept; it should keep what it computes itself.
 
     Returns
     -------
@@ -184,9 +194,18 @@ def run_analysis(case, *, settings=None, filters=None, seed=0, measures=None, pr
     danger = fugitive_danger(nodes.reset_index().assign(role=roles), rs)
     value = np.where(roles == "fugitive", rs.support.base_value + danger, 0.0)
     m = {}
-    # on a large graph, eigenvector centrality and core numbers (igraph) run in a forked child
-    # beside the party measures; forked before the measures run networkit (OpenMP)
-    eig_call = fork_call(_eigen_core, K, weight, fork=parallel_enabled(n))
+    # on a large graph, betweenness, the partition, and eigenvector centrality with core
+    # numbers run in forked children (before anything here runs networkit, OpenMP) while this
+    # process runs `alongside`; the embedded measures collect them from K.pending
+    fork = parallel_enabled(n)
+    if fork and measures is None and getattr(backend, "name", "embedded") == "embedded":
+        start_kernels(K, edges, settings=rs, seed=seed)
+    eig_call = fork_call(_eigen_core, K, weight, fork=fork)
+    if alongside is not None:
+        with step("alongside the kernels"):
+            t = time.perf_counter()
+            alongside()
+            timings["alongside_s"] = _lap(t)
     with step("party measures"):
         t = time.perf_counter()
         # the backend's measures frame, computed on the party graph K where it runs in process
