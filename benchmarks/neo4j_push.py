@@ -198,6 +198,9 @@ def run(persons, seed, batches, uri, workers, quick=False, importer=False, heap=
                     res = push_graph(G, uri=server, batch_size=batch, workers=w)
                 assert res["strategy"] == "create"
                 add(f"push, {w} session{'s' * (w > 1)}, {batch}", clock)
+                print("    phases (wall s; client: node rows, then relationship rows in a thread "
+                      "while the server writes schema + nodes): "
+                      + ", ".join(f"{k} {v:.1f}" for k, v in res["phases"].items()), flush=True)
         if not quick:
             for w in workers:
                 with _Clock() as clock:

@@ -98,9 +98,13 @@ def push_case(case, uri=None, user=None, password=None, database=None, batch_siz
     -------
     dict
         ``nodes`` and ``relationships`` (counts by kind and by type), ``batches``, ``rows``,
-        ``seconds``, ``rows_per_s``, ``dangling`` (relationships not written because an
-        end is not a node of the case), ``strategy`` (``"create"`` or ``"merge"``) and
-        ``retries`` (transactions run again after a transient error such as a deadlock).
+        ``seconds`` (from the first row built to the last commit), ``rows_per_s``,
+        ``dangling`` (relationships not written because an end is not a node of the case),
+        ``strategy`` (``"create"`` or ``"merge"``), ``retries`` (transactions run again after
+        a transient error such as a deadlock) and ``phases``: wall seconds of ``node_rows``
+        (client), ``schema_nodes`` (schema and node writes; the server) and, at the same time
+        in a thread, ``rel_rows`` (client), ``wait_rel_rows`` (the rows not ready when the
+        nodes were written) and ``relationships`` (their writes).
 
     Raises
     ------
@@ -180,6 +184,14 @@ def push_graph(G, uri=None, user=None, password=None, database=None, batch_size=
     kind, then relationship type. ``retries`` in the result counts the transactions the
     driver had to run again (0 on the CREATE path).
 
+    Client and server work at the same time: the node rows are built first (a small part of
+    the client's work), then a thread builds the relationship rows while the sessions write
+    the nodes; on the CREATE path each relationship batch's rows (its ends' element ids) are
+    built while the batch before it is written. The driver waits on the socket without the
+    GIL, so this needs a free core for the client, as the server works. The order of the
+    batches, and so what a killed push leaves, is that of a push without the overlap. A
+    relationship type outside the vocabulary is refused before anything is written.
+
     Examples
     --------
     With a server running::
@@ -195,30 +207,54 @@ def push_graph(G, uri=None, user=None, password=None, database=None, batch_size=
     workers = int(workers or _WORKERS)
     if workers < 1:
         raise BackendError(f"workers must be at least 1, not {workers}")
-    nodes, rels, dangling = graph_rows(G)
-    if dangling and progress is not None:
-        progress.say(f"{dangling} relationship(s) not pushed: an end is not a node of the case")
-    total = sum(map(len, nodes.values())) + sum(map(len, rels.values()))
+    _check_types(G)
+    # Client and server overlap: the relationship rows (most of the client's work) are built
+    # in a thread while the session writes the nodes, and the rows of each relationship batch
+    # of the CREATE path while the one before it is written (the driver waits on the socket
+    # without holding the GIL).
     t0 = time.perf_counter()
-    with connect(conf.get("uri"), conf.get("user"), conf.get("password"),
-                 conf.get("database"), settings=settings) as conn:
-        create_schema(conn)
-        if replace:
-            clear_database(conn, progress=progress)
-        used = "merge"
-        if strategy == "auto":
-            with conn.session() as s:
-                if not _write(s, "pushed_any", {}, single="found"):
-                    used = "create"
-        state = {"batches": 0, "done": 0, "retried": []}
-        if used == "create":
-            _run_linked(conn, nodes, rels, batch_size, workers, progress, state, total)
-        else:
-            node_plan = [(f"load_{kind.lower()}", rows) for kind, rows in nodes.items()]
-            rel_plan = [(f"load_{t}", rows) for t, rows in rels.items()]
-            # Every node before any relationship: a relationship's ends must exist.
-            for plan in (node_plan, rel_plan):
-                _run_plan(conn, plan, batch_size, workers, progress, state, total)
+    nodes, kinds = _node_rows(G)
+    n_nodes = sum(map(len, nodes.values()))
+    phases = {"node_rows": time.perf_counter() - t0}
+    state = {"batches": 0, "done": 0, "retried": [], "total": n_nodes + G.number_of_edges()}
+    builder = ThreadPoolExecutor(max_workers=1, thread_name_prefix="neo4j-rows")
+    try:
+        building = builder.submit(_timed, phases, "rel_rows", _rel_rows, G, kinds)
+        t1 = time.perf_counter()
+        with connect(conf.get("uri"), conf.get("user"), conf.get("password"),
+                     conf.get("database"), settings=settings) as conn:
+            create_schema(conn)
+            if replace:
+                clear_database(conn, progress=progress)
+            used = "merge"
+            if strategy == "auto":
+                with conn.session() as s:
+                    if not _write(s, "pushed_any", {}, single="found"):
+                        used = "create"
+            if used == "create":
+                eids = _create_nodes(conn, nodes, batch_size, workers, progress, state)
+            else:
+                # Every node before any relationship: a relationship's ends must exist.
+                node_plan = [(f"load_{kind.lower()}", rows) for kind, rows in nodes.items()]
+                _run_plan(conn, node_plan, batch_size, workers, progress, state)
+            phases["schema_nodes"] = time.perf_counter() - t1
+            t1 = time.perf_counter()
+            rels, dangling = building.result()
+            phases["wait_rel_rows"] = time.perf_counter() - t1
+            t1 = time.perf_counter()
+            state["total"] = n_nodes + sum(map(len, rels.values()))
+            if dangling and progress is not None:
+                progress.say(f"{dangling} relationship(s) not pushed: an end is not a node of "
+                             "the case")
+            if used == "create":
+                _create_links(conn, nodes, rels, eids, batch_size, workers, progress, state)
+            else:
+                rel_plan = [(f"load_{t}", rows) for t, rows in rels.items()]
+                _run_plan(conn, rel_plan, batch_size, workers, progress, state)
+            phases["relationships"] = time.perf_counter() - t1
+    finally:
+        builder.shutdown(wait=True, cancel_futures=True)
+    total = state["total"]
     secs = time.perf_counter() - t0
     return {
         "nodes": {k: len(v) for k, v in nodes.items()},
@@ -230,7 +266,17 @@ def push_graph(G, uri=None, user=None, password=None, database=None, batch_size=
         "dangling": dangling,
         "strategy": used,
         "retries": sum(state["retried"]),
+        "phases": {k: round(v, 3) for k, v in phases.items()},
     }
+
+
+def _timed(phases, name, fn, *args):
+    """``fn(*args)``, its wall time put in ``phases[name]``."""
+    t0 = time.perf_counter()
+    try:
+        return fn(*args)
+    finally:
+        phases[name] = time.perf_counter() - t0
 
 
 def create_schema(conn):
@@ -314,37 +360,50 @@ def bisection_levels(partitions):
     return levels
 
 
-def _run_linked(conn, nodes, rels, batch_size, workers, progress, state, total):
-    """The CREATE path: node batches to any free session, each returning its nodes' element
-    ids; then relationships by type, their ends found by element id, level by level of the
-    bisection schedule (see :func:`push_graph`)."""
+def _create_nodes(conn, nodes, batch_size, workers, progress, state):
+    """The CREATE path's nodes: batches to any free session, each returning its nodes'
+    element ids; return ``{id: elementId}``."""
     eids = {}
     node_jobs = []
     for kind, rows in nodes.items():
         props = [r["props"] for r in rows]
         for i in range(0, len(props), batch_size):
             node_jobs.append((f"create_{kind.lower()}", props[i:i + batch_size]))
-    _run_jobs(conn, node_jobs, workers, progress, state, total, ids=eids)
+    _run_jobs(conn, node_jobs, workers, progress, state, ids=eids)
+    return eids
+
+
+def _create_links(conn, nodes, rels, eids, batch_size, workers, progress, state):
+    """The CREATE path's relationships: by type, their ends found by element id, level by
+    level of the bisection schedule (see :func:`push_graph`). Each batch's rows are built
+    when it is about to be written (see :func:`_run_jobs`)."""
     levels = bisection_levels(2 * workers if workers > 1 else 1)
     part = _partition(nodes, rels, len(levels[0]))
     cells = defaultdict(lambda: defaultdict(list))
     for t, rows in rels.items():
         for r in rows:
             a, b = part[r["source"]], part[r["target"]]
-            cells[(a, b) if a <= b else (b, a)][t].append(
-                {"a": eids[r["source"]], "b": eids[r["target"]], "p": r["props"]})
+            cells[(a, b) if a <= b else (b, a)][t].append(r)
+
+    def linked(rows):
+        return lambda: [{"a": eids[r["source"]], "b": eids[r["target"]], "p": r["props"]}
+                        for r in rows]
+
     for level in levels:
         # one job per stream: its cells' batches in order, in one session
-        jobs = [[(f"link_{t}", rows[i:i + batch_size])
+        jobs = [[(f"link_{t}", linked(rows[i:i + batch_size]))
                  for cell in stream for t, rows in cells.get(cell, {}).items()
                  for i in range(0, len(rows), batch_size)] for stream in level]
-        _run_jobs(conn, [j for j in jobs if j], workers, progress, state, total, grouped=True)
+        _run_jobs(conn, [j for j in jobs if j], workers, progress, state, grouped=True)
 
 
-def _run_jobs(conn, jobs, workers, progress, state, total, grouped=False, ids=None):
+def _run_jobs(conn, jobs, workers, progress, state, grouped=False, ids=None):
     """Run `jobs` (``(block, rows)``, or lists of them when `grouped`) on `workers` sessions.
 
-    With `ids` (a dict), each block returns ``ids``, pairs ``[id, elementId]`` added to it.
+    `rows` is a list, or a function that returns it: one session builds the rows of its next
+    batches in a thread (:func:`_prefetched`) while it writes the current one; several sessions
+    build each batch in their own thread, as the others write. With `ids` (a dict), each block
+    returns ``ids``, pairs ``[id, elementId]`` added to it.
     """
     key = None if ids is None else "ids"
     if not jobs:
@@ -356,16 +415,15 @@ def _run_jobs(conn, jobs, workers, progress, state, total, grouped=False, ids=No
         if got:
             ids.update(got)
         if progress is not None:
-            progress.count("pushed rows", state["done"], total)
+            progress.count("pushed rows", state["done"], state["total"])
 
     if not grouped:
         jobs = [[j] for j in jobs]
     if workers == 1 or len(jobs) == 1:
         with conn.session() as s:
-            for job in jobs:
-                for name, rows in job:
-                    report(len(rows), _write(s, name, {"rows": rows}, single=key,
-                                             retried=state["retried"]))
+            for name, rows in _prefetched(item for job in jobs for item in job):
+                report(len(rows), _write(s, name, {"rows": rows}, single=key,
+                                         retried=state["retried"]))
         return
     stop = threading.Event()
     done = queue.Queue()
@@ -383,8 +441,9 @@ def _run_jobs(conn, jobs, workers, progress, state, total, grouped=False, ids=No
                 for name, rows in job:
                     if stop.is_set():
                         return
+                    rows = rows() if callable(rows) else rows
                     done.put((len(rows), _write(s, name, {"rows": rows}, single=key,
-                                                       retried=state["retried"])))
+                                                retried=state["retried"])))
 
     pool = ThreadPoolExecutor(max_workers=min(workers, len(jobs)),
                               thread_name_prefix="neo4j-push")
@@ -409,7 +468,52 @@ def _run_jobs(conn, jobs, workers, progress, state, total, grouped=False, ids=No
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _run_plan(conn, plan, batch_size, workers, progress, state, total):
+_END = object()
+
+
+def _prefetched(items, depth=2):
+    """Yield the ``(block, rows)`` of `items`, a function for rows called in a thread up to
+    `depth` batches ahead of the consumer (the rows of the next batch are built while the
+    current one is written). An exception of the thread is raised here; closing the generator
+    (an exception of the consumer) stops the thread."""
+    out = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def put(item):
+        while not stop.is_set():
+            try:
+                out.put(item, timeout=0.05)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce():
+        try:
+            for name, rows in items:
+                if not put((name, rows() if callable(rows) else rows)):
+                    return
+        except BaseException as exc:  # handed to the consumer, raised there
+            put(exc)
+            return
+        put(_END)
+
+    thread = threading.Thread(target=produce, name="neo4j-batches", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item = out.get()
+            if item is _END:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        thread.join()
+
+
+def _run_plan(conn, plan, batch_size, workers, progress, state):
     """Write each ``(block, rows)`` of `plan` in batches; `workers` blocks at a time.
 
     A block's batches go in order through one session; progress is reported from the calling
@@ -427,7 +531,7 @@ def _run_plan(conn, plan, batch_size, workers, progress, state, total):
         state["batches"] += 1
         state["done"] += n
         if progress is not None:
-            progress.count("pushed rows", state["done"], total)
+            progress.count("pushed rows", state["done"], state["total"])
 
     if workers == 1 or len(plan) == 1 and len(plan[0][1]) <= batch_size:
         with conn.session() as s:
@@ -554,6 +658,13 @@ def graph_rows(G):
     >>> {k: len(v) for k, v in nodes.items()}, [r["key"] for r in rels["lodging"]], dangling
     ({'Person': 2}, ['links.csv:2'], 0)
     """
+    nodes, kinds = _node_rows(G)
+    rels, dangling = _rel_rows(G, kinds)
+    return nodes, rels, dangling
+
+
+def _node_rows(G):
+    """The node rows of :func:`graph_rows`, and ``{node: kind}`` of the nodes with a kind."""
     nodes = defaultdict(list)
     kinds = {}
     for nid, attrs in G.nodes(data=True):
@@ -566,6 +677,22 @@ def graph_rows(G):
             props[CASE_ID] = props.pop("id")
         props["id"] = str(nid)
         nodes[kind].append({"id": str(nid), "props": props})
+    order_n = {k: i for i, k in enumerate(NODE_KINDS)}
+    return dict(sorted(nodes.items(), key=lambda kv: order_n[kv[0]])), kinds
+
+
+def _check_types(G):
+    """Raise BackendError for the first relationship of `G` whose type is outside the
+    vocabulary (checked before a push writes anything)."""
+    for u, v, t in G.edges(data="type"):
+        if t not in _REL_TYPES:
+            raise BackendError(f"relationship {u} -> {v} has type {t!r}, which is not in the "
+                               "vocabulary")
+
+
+def _rel_rows(G, kinds):
+    """The relationship rows of :func:`graph_rows` and the dangling count; `kinds` from
+    :func:`_node_rows`."""
     rels = defaultdict(dict)
     seen = Counter()
     dangling = 0
@@ -584,11 +711,9 @@ def graph_rows(G):
         # with its last properties, whether the push CREATEs or MERGEs.
         rels[t][(str(u), str(v), key)] = {"source": str(u), "target": str(v), "key": key,
                                           "props": props}
-    order_n = {k: i for i, k in enumerate(NODE_KINDS)}
     order_r = {k: i for i, k in enumerate(_REL_TYPES)}
-    nodes = dict(sorted(nodes.items(), key=lambda kv: order_n[kv[0]]))
     rels = {t: list(rows.values()) for t, rows in sorted(rels.items(), key=lambda kv: order_r[kv[0]])}
-    return nodes, rels, dangling
+    return rels, dangling
 
 
 def edge_key(u, v, attrs, seen=None):

@@ -136,3 +136,92 @@ def test_parallel_push_with_dense_hubs_meets_no_deadlock(neo4j_conn, caplog):
     assert res["strategy"] == "create"
     with connect(**neo4j_conn) as c, c.session() as s:
         assert s.run("MATCH ()-[r]->() RETURN count(r)").single()[0] == G.number_of_edges()
+
+
+def test_batches_built_ahead_keep_their_order_and_raise_the_builders_error():
+    from netanalysis.backends.neo4j import push
+
+    built = []
+
+    def rows(i):
+        def make():
+            built.append(i)
+            return [i] * (i + 1)
+        return make
+
+    items = [("a", rows(0)), ("b", [9, 9]), ("c", rows(2))]
+    assert list(push._prefetched(iter(items))) == [("a", [0]), ("b", [9, 9]), ("c", [2, 2, 2])]
+    assert built == [0, 2]
+
+    def broken():
+        raise BackendError("cannot build")
+
+    got = []
+    with pytest.raises(BackendError, match="cannot build"):
+        for name, _r in push._prefetched(iter([("a", [1]), ("b", broken), ("c", [3])])):
+            got.append(name)
+    assert got == ["a"]
+
+
+def test_a_consumer_that_stops_stops_the_builder_thread():
+    import threading
+
+    from netanalysis.backends.neo4j import push
+
+    calls = []
+    items = (("x", (lambda i=i: calls.append(i) or [i])) for i in range(1000))
+    gen = push._prefetched(items, depth=2)
+    assert next(gen) == ("x", [0])
+    gen.close()  # what an exception in the writing loop does
+    assert not any(t.name == "neo4j-batches" for t in threading.enumerate())
+    assert len(calls) < 10  # at most `depth` batches (and the one in hand) ahead
+
+
+def test_a_relationship_type_outside_the_vocabulary_is_refused_before_writing():
+    G = nx.MultiDiGraph()
+    G.add_node("P1", kind="Person")
+    G.add_node("P2", kind="Person")
+    G.add_edge("P1", "P2", type="no_such_type")
+    # no server at this address: the error comes before any connection is made
+    with pytest.raises(BackendError, match="not in the vocabulary"):
+        push_graph(G, uri="bolt://127.0.0.1:1")
+
+
+@pytest.mark.neo4j
+@pytest.mark.parametrize("strategy", ["auto", "merge"])
+def test_relationship_rows_are_built_while_the_nodes_are_written(neo4j_conn, small_case,
+                                                                 monkeypatch, strategy):
+    """The client builds the relationship rows as the server writes the nodes: the builder
+    waits here for a node batch to be committed, which a push that built every row before
+    writing (the earlier one) never reaches, so the wait would run out."""
+    import threading
+
+    from netanalysis.backends.neo4j import push
+
+    _wipe(neo4j_conn)
+    written = threading.Event()
+    seen = {}
+    real_write, real_rel_rows = push._write, push._rel_rows
+
+    def write(session, name, params, single=None, retried=None):
+        out = real_write(session, name, params, single=single, retried=retried)
+        if name.startswith(("create_", "load_")) and params.get("rows"):
+            written.set()
+        return out
+
+    def rel_rows(G, kinds):
+        seen["nodes_written_first"] = written.wait(timeout=60)
+        return real_rel_rows(G, kinds)
+
+    monkeypatch.setattr(push, "_write", write)
+    monkeypatch.setattr(push, "_rel_rows", rel_rows)
+    res = push_case(small_case, batch_size=2, workers=1, strategy=strategy, **neo4j_conn)
+    assert seen["nodes_written_first"]
+    assert res["strategy"] == ("create" if strategy == "auto" else "merge")
+    assert set(res["phases"]) == {"node_rows", "rel_rows", "schema_nodes", "wait_rel_rows",
+                                  "relationships"}
+    monkeypatch.undo()
+    got = _snapshot(neo4j_conn)
+    _wipe(neo4j_conn)
+    push_case(small_case, strategy="merge", workers=1, **neo4j_conn)
+    assert got == _snapshot(neo4j_conn)
