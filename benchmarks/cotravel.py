@@ -22,7 +22,52 @@ persons of interest: the first person of each planted pair and as many others).
 the pairs only the size-aware test could pass, :func:`netanalysis.resolve.significance.
 cooccurrence_family`), "before" today's defaults, in the same run.
 
-Run: ``python benchmarks/cotravel.py --persons 2000 --seeds 3 [--compare size_cut]``
+``--fdr 0.05 0.2 0.5``: the whole table at each level ``q`` (``infer.fdr``; the information
+limit at the same level). At 0.05 few chance ties are expected in a few seeds, so the levels
+above it are what checks the control: the chance share must stay at or below ``q`` at each.
+How a setting is judged: ``ub`` is the one-sided 95 % Clopper-Pearson upper bound of the
+chance share of the ties kept, summed over seeds (ties counted as independent trials), and
+``mean`` the false-discovery proportion averaged over runs (0 where a run keeps nothing: the
+FDR that Benjamini-Hochberg bounds, an expectation over runs). A setting is *clearly above*
+the level when the one-sided 95 % Clopper-Pearson lower bound exceeds ``q`` (``above`` in the
+column ``judged``). In the null case every tie kept is chance, so the FDR is the share of runs with
+a chance tie; it is compared with ``q`` the same way (a binomial over seeds).
+
+``--compare none`` runs today's model only (half the time).
+
+Figures (``--persons 2000 --seeds 3 --fdr 0.05 0.2 0.5 --compare none``, seeds 0-2, load
+5-6; ties kept / chance ties / recall / information limit, summed over seeds; null: runs with
+a chance tie):
+
+========================================  ======  ===============  ===============  ===============
+setting                                   seed    q = 0.05         q = 0.2          q = 0.5
+========================================  ======  ===============  ===============  ===============
+null (no planted tie)                     all     0 runs of 3      0 runs of 3      0 runs of 3
+defaults 3-300 pax, 1-5 shared, 1-50 legs all     0/0/0/.05        0/0/0/.07        1/0/.007/.11
+small 3-10 pax                            all     34/0/.227/.39    47/3/.293/.48    53/4/.327/.55
+big 100-300 pax                           all     0/0/0/.01        0/0/0/.01        0/0/0/.04
+5-15 pax, 2-4 shared, 1-20 legs           all     12/0/.080/.27    27/0/.180/.37    42/2/.267/.49
+rare travellers 1-5 legs, 2-5 shared      all     0/0/0/.07        0/0/0/.07        1/1/0/.09
+frequent 20-50 legs                       all     0/0/0/0          0/0/0/0          0/0/0/0
+null (no planted tie)                     wanted  0 runs of 3      0 runs of 3      0 runs of 3
+defaults 3-300 pax, 1-5 shared, 1-50 legs wanted  1/0/.007/.15     4/0/.027/.19     5/0/.033/.25
+small 3-10 pax                            wanted  49/0/.327/.55    62/1/.407/.65    76/4/.480/.76
+big 100-300 pax                           wanted  0/0/0/.05        2/0/.013/.10     3/0/.020/.12
+5-15 pax, 2-4 shared, 1-20 legs           wanted  40/0/.267/.50    53/3/.333/.60    67/6/.407/.73
+rare travellers 1-5 legs, 2-5 shared      wanted  0/0/0/.11        1/0/.007/.16     1/0/.007/.19
+frequent 20-50 legs                       wanted  0/0/0/0          0/0/0/0          0/0/0/.01
+========================================  ======  ===============  ===============  ===============
+
+No setting is above its level: 0 chance ties among the 136 kept at q = 0.05 (one-sided 95 %
+upper bound of the share 0.022); at q = 0.2 and 0.5 at most 0.064 and 0.090 of a setting's
+ties (apart from rare travellers at 0.5: 1 tie kept, chance); every one-sided 95 % lower bound
+is below its q. The null case with 10 seeds (``--only null --seeds 10 --fdr 0.05 0.5``): a
+chance tie in 0 of 20 runs (all + wanted) at either level (at q = 0.5, P(0 of 20) = 1e-6 were
+the FDR at the level). The control is conservative by far (a third of the level or less), and recall
+stays well below the information limit (0.227 of 0.39 on small journeys at 0.05): power left
+unused, not a calibration failure.
+
+Run: ``python benchmarks/cotravel.py --persons 2000 --seeds 3 [--compare size_cut] [--fdr 0.05 0.2]``
 """
 
 from __future__ import annotations
@@ -36,6 +81,7 @@ from unittest import mock
 import duckdb
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from netanalysis.model.case import Case
 from netanalysis.resolve import infer, significance
@@ -56,6 +102,15 @@ SETTINGS = {
 }
 
 FDR = 0.05
+
+
+def clopper_pearson(x, n, conf=0.95):
+    """One-sided ``conf`` lower and upper bounds of a binomial share from ``x`` of ``n``."""
+    if n <= 0:
+        return 0.0, 1.0
+    lo = 0.0 if x <= 0 else float(stats.beta.ppf(1 - conf, x, n - x + 1))
+    hi = 1.0 if x >= n else float(stats.beta.ppf(conf, x + 1, n - x))
+    return lo, hi
 
 
 def _pairs(tr, seeds):
@@ -85,8 +140,8 @@ def _pairs(tr, seeds):
     return df, float(deg["s"].sum())
 
 
-def _limit(df, planted):
-    """Largest recall at FDR 0.05 over strata of (k, d_a, d_b, size) (see the module notes)."""
+def _limit(df, planted, fdr=FDR):
+    """Largest recall at FDR `fdr` over strata of (k, d_a, d_b, size) (see the module notes)."""
     if not planted:
         return float("nan")
     lo = np.minimum(df["da"], df["db"]).to_numpy()
@@ -100,21 +155,25 @@ def _limit(df, planted):
     g = g[g["sum"] > 0].assign(r=lambda x: x["chance"] / x["sum"]).sort_values("r")
     tp = np.cumsum(g["sum"].to_numpy())
     ch = np.cumsum(g["chance"].to_numpy())
-    ok = ch <= FDR * (ch + tp)
+    ok = ch <= fdr * (ch + tp)
     return float(tp[ok].max()) / len(planted) if ok.any() else 0.0
 
 
-def _one(n, seed, kw, mode, compare="count"):
+def _one(n, seed, kw, mode, compare="count", fdr=FDR):
     tr, persons, truth = cotravel_case(n, seed=seed, **kw)
     case = Case(tables={"travel": tr, "persons": persons})
+    base = {"seed": mode, "fdr": fdr}
     if compare == "size_cut":     # after: the size-aware family cut; before: today's defaults
-        t = co_travel_links(case, settings={"seed": mode, "co_travel": {"size_cut": True}})
-        t0 = co_travel_links(case, settings={"seed": mode})
+        t = co_travel_links(case, settings={**base, "co_travel": {"size_cut": True}})
+        t0 = co_travel_links(case, settings=base)
     else:
-        t = co_travel_links(case, settings={"seed": mode})
-        count_test = functools.partial(significance.cooccurrence_tests, sizes=False)
-        with mock.patch.object(infer, "cooccurrence_tests", count_test):
-            t0 = co_travel_links(case, settings={"seed": mode})
+        t = co_travel_links(case, settings=base)
+        if compare == "none":
+            t0 = t.iloc[:0]
+        else:
+            count_test = functools.partial(significance.cooccurrence_tests, sizes=False)
+            with mock.patch.object(infer, "cooccurrence_tests", count_test):
+                t0 = co_travel_links(case, settings=base)
     seeds = None if mode == "all" else set(persons.loc[persons["wanted_by"].map(len) > 0, "id"])
     df, _ = _pairs(tr, seeds)
     planted = set(zip(truth["id_a"], truth["id_b"]))
@@ -122,13 +181,18 @@ def _one(n, seed, kw, mode, compare="count"):
         planted = {p for p in planted if p[0] in seeds or p[1] in seeds}
     after = set(zip(t["from_id"], t["to_id"]))
     before = set(zip(t0["from_id"], t0["to_id"]))
-    lim = _limit(df, planted)
+    lim = _limit(df, planted, fdr)
     return [len(after), len(after - planted), len(after & planted),
             len(before), len(before - planted), len(before & planted), len(planted)], lim
 
 
 def _ratio(x, y, empty=float("nan")):
     return x / y if y else empty
+
+
+def _verdict(x, n, q):
+    """``ok`` or ``above`` (the one-sided 95 % lower bound of the share exceeds `q`)."""
+    return "above" if clopper_pearson(x, n)[0] > q else "ok"
 
 
 def main(argv=None):
@@ -138,37 +202,53 @@ def main(argv=None):
     ap.add_argument("--only", default="", help="run the settings whose name holds this text")
     ap.add_argument("--mode", choices=["all", "wanted", "both"], default="both",
                     help="infer.seed mode(s) to run")
-    ap.add_argument("--compare", choices=["count", "size_cut"], default="count",
+    ap.add_argument("--compare", choices=["count", "size_cut", "none"], default="count",
                     help="before = the count test (default), or today's defaults with after = "
-                         "infer.co_travel.size_cut: true (the size-aware family cut)")
+                         "infer.co_travel.size_cut: true (the size-aware family cut), or none")
+    ap.add_argument("--fdr", type=float, nargs="+", default=[FDR],
+                    help="levels infer.fdr to run (the table once per level)")
     a = ap.parse_args(argv)
     print(f"compare: {a.compare}; load average {os.getloadavg()[0]:.1f}")
-    print(f"persons {a.persons}, seeds {a.seeds}, FDR level {FDR}; sums over seeds; "
-          "limit = mean over seeds")
-    print(f"{'setting':40s} | {'after: ties chance  FDP recall':30s} | "
-          f"{'before: ties chance  FDP recall':31s} | limit | s")
-    for mode in (("all", "wanted") if a.mode == "both" else (a.mode,)):
-        print(f"-- infer.seed: {mode}")
-        for name, kw in SETTINGS.items():
-            if a.only and a.only not in name:
-                continue
-            t0 = time.perf_counter()
-            tot = np.zeros(7)
-            lims = []
-            null_runs = [0, 0]
-            for s in range(a.seeds):
-                r, lim = _one(a.persons, s, kw, mode, a.compare)
-                tot += r
-                lims.append(lim)
-                null_runs[0] += r[1] > 0
-                null_runs[1] += r[4] > 0
-            at, ac, atp, bt, bc, btp, planted = tot
-            extra = (f"  runs with a chance tie: after {null_runs[0]}/{a.seeds}, "
-                     f"before {null_runs[1]}/{a.seeds}") if not planted else ""
-            print(f"{name:40s} | {int(at):5d} {int(ac):6d} {_ratio(ac, at, 0.0):5.3f} {_ratio(atp, planted):6.3f} | "
-                  f"{int(bt):6d} {int(bc):6d} {_ratio(bc, bt, 0.0):5.3f} {_ratio(btp, planted):6.3f} | "
-                  f"{np.nanmean(lims) if planted else float('nan'):5.3f} | "
-                  f"{time.perf_counter() - t0:4.0f}{extra}", flush=True)
+    print(f"persons {a.persons}, seeds {a.seeds}; sums over seeds; mean = FDP averaged over "
+          "runs; ub = 95 % upper bound of the chance share; limit = mean over seeds")
+    for q in a.fdr:
+        print(f"== FDR level {q}")
+        print(f"{'setting':40s} | {'after: ties chance  FDP  mean    ub recall':42s} | "
+              f"{'before: ties chance  FDP recall':31s} | limit | judged | s")
+        for mode in (("all", "wanted") if a.mode == "both" else (a.mode,)):
+            print(f"-- infer.seed: {mode}")
+            for name, kw in SETTINGS.items():
+                if a.only and a.only not in name:
+                    continue
+                _row(a, q, mode, name, kw)
+
+
+def _row(a, q, mode, name, kw):
+    t0 = time.perf_counter()
+    tot = np.zeros(7)
+    lims, fdps = [], []
+    null_runs = [0, 0]
+    for s in range(a.seeds):
+        r, lim = _one(a.persons, s, kw, mode, a.compare, q)
+        tot += r
+        lims.append(lim)
+        fdps.append(_ratio(r[1], r[0], 0.0))
+        null_runs[0] += r[1] > 0
+        null_runs[1] += r[4] > 0
+    at, ac, atp, bt, bc, btp, planted = tot
+    if planted:
+        judged = _verdict(int(ac), int(at), q)
+        extra = ""
+    else:       # complete null: FDR = P(a run keeps a chance tie)
+        judged = _verdict(null_runs[0], a.seeds, q)
+        extra = (f"  runs with a chance tie: after {null_runs[0]}/{a.seeds}, "
+                 f"before {null_runs[1]}/{a.seeds}")
+    ub = clopper_pearson(int(ac), int(at))[1]
+    print(f"{name:40s} | {int(at):5d} {int(ac):6d} {_ratio(ac, at, 0.0):5.3f} "
+          f"{np.mean(fdps):5.3f} {ub:5.3f} {_ratio(atp, planted):6.3f} | "
+          f"{int(bt):6d} {int(bc):6d} {_ratio(bc, bt, 0.0):5.3f} {_ratio(btp, planted):6.3f} | "
+          f"{np.nanmean(lims) if planted else float('nan'):5.3f} | {judged:6s} | "
+          f"{time.perf_counter() - t0:4.0f}{extra}", flush=True)
 
 
 if __name__ == "__main__":

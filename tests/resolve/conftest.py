@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -37,3 +38,25 @@ def build_case(**tables):
 def make_case():
     """A function building a Case from ``persons=[{...}], documents=[...]``..."""
     return build_case
+
+
+def null_identifiers(n, pool_per_record, skew, seed):
+    """`n` persons holding 1-3 values each, drawn independently from a pool of values with
+    popularity ``pi`` (equal, or lognormal with sigma `skew`): no joint act at all. Returns the
+    (person, value) rows and the exact chance that two unrelated records carry the same value,
+    ``sum pi^2``: the collision rate the joint-act null is told."""
+    rng = np.random.default_rng(seed)
+    d = rng.integers(1, 4, n)
+    pool = max(2, int(pool_per_record * d.sum()))
+    w = rng.lognormal(0.0, skew, pool) if skew else np.ones(pool)
+    pi = w / w.sum()
+    pid = np.repeat(np.arange(n), d)
+    val = rng.choice(pool, len(pid), p=pi)
+    rows = sorted(set(zip(pid.tolist(), val.tolist())))
+    return rows, float((pi ** 2).sum())
+
+
+# (values in the pool per record, popularity skew): chance collisions common (0.5: two records
+# a value on average) to rare (20: one value in 20 held at all), values equally popular or
+# lognormal (sigma 1.5)
+NULL_POOLS = [(0.5, 0.0), (2.0, 0.0), (20.0, 0.0), (2.0, 1.5)]

@@ -2,6 +2,7 @@
 
 import math
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -17,6 +18,7 @@ from netanalysis.resolve.infer import (
     shared_document_links,
     shared_phone_links,
 )
+from tests.resolve.conftest import NULL_POOLS, null_identifiers
 
 
 def legs(flight, day, pax, carrier="AV", prefix="X", pair=("A", "B"), booking=None):
@@ -285,6 +287,60 @@ def test_null_case_keeps_no_more_chance_ties_than_the_fdr_allows(size_cut):
             runs_with_ties += not t.empty
     # under the complete null, BH keeps a chance tie in at most 5 % of runs: P(>= 4 of 16) < 0.01
     assert runs_with_ties <= 3
+
+
+def _at_most_runs(runs, q, alpha=0.01):
+    """The most runs with a chance tie that a level-`q` control allows: under the complete
+    null every tie kept is chance, so FDR = P(a run keeps a tie) <= q, and more than this
+    many of `runs` has probability below `alpha`."""
+    from scipy import stats
+    return int(stats.binom.ppf(1 - alpha, runs, q))
+
+
+@pytest.mark.parametrize("kind", ["shared_phone", "shared_document"])
+def test_null_identifiers_keep_no_more_chance_ties_than_the_fdr_allows(kind, make_case):
+    # issue 10: the shared phone and document rules calibrated like co-travel. Nobody acts
+    # jointly; the collision rate is told exactly (sum pi^2), the rest is the joint-act null's
+    # own estimate (the values' holders). Under the complete null FDR = P(a run keeps a tie),
+    # and P(> 7 of 16 runs | 0.2) < 0.01. Told a collision rate 20 times too small, the rules
+    # keep ties in 10 of these 16 runs (the p-values themselves: test_resolve_significance)
+    q, runs, with_ties = 0.2, 0, 0
+    for pool, skew in NULL_POOLS:
+        for seed in range(4):
+            rows, c = null_identifiers(400, pool, skew, seed)
+            if kind == "shared_phone":
+                case = make_case(phones=[{"number": f"+57300{v:07d}", "person_id": f"P{a}"}
+                                          for a, v in rows])
+                t = shared_phone_links(case, settings={"fdr": q, kind: {"collision_rate": c}})
+            else:
+                case = make_case(documents=[
+                    {"id": f"D{a}_{v}", "holder_id": f"P{a}", "kind": "passport",
+                     "number": f"N{v}", "issuing_country": "VE"} for a, v in rows])
+                t = shared_document_links(case, settings={"fdr": q, kind: {"collision_rate": c}})
+            runs += 1
+            with_ties += not t.empty
+    assert runs == 16 and _at_most_runs(runs, q) == 7
+    assert with_ties <= 7
+
+
+def test_null_calls_keep_no_more_chance_ties_than_the_fdr_allows(make_case):
+    # calls between persons picked by activity (lognormal, sigma 1), 3 calls a person: the
+    # configuration null of calls (lambda = d_a d_b / L) is the generator's own expectation;
+    # at q = 0.2, P(> 7 of 16 runs | 0.2) < 0.01 (with lambda 4 times too small: 10 runs)
+    q, with_ties = 0.2, 0
+    for seed in range(16):
+        rng = np.random.default_rng(seed)
+        n = 300
+        w = rng.lognormal(0.0, 1.0, n)
+        phones = [{"number": f"+57300{i:07d}", "person_id": f"P{i}"} for i in range(n)]
+        a = rng.choice(n, 3 * n, p=w / w.sum())
+        b = rng.choice(n, 3 * n, p=w / w.sum())
+        calls = [{"caller": f"+57300{x:07d}", "callee": f"+57300{y:07d}",
+                  "start": f"2024-01-{1 + i % 28:02d}T10:00", "duration_s": 60}
+                 for i, (x, y) in enumerate(zip(a.tolist(), b.tolist())) if x != y]
+        t = call_links(make_case(phones=phones, calls=calls), settings={"fdr": q})
+        with_ties += not t.empty
+    assert with_ties <= _at_most_runs(16, q) == 7
 
 
 def test_planted_companions_are_found_when_rare_travellers_share_journeys():

@@ -25,6 +25,7 @@ from netanalysis.resolve.significance import (
     shared_size_pvalue,
     tarone_level,
 )
+from tests.resolve.conftest import NULL_POOLS, null_identifiers
 
 
 def test_count_testable_matches_brute_force():
@@ -325,3 +326,77 @@ def test_identifier_pairs_tested_in_batches_give_their_p_values():
                      for lo in range(0, len(pairs), 50)])
     assert got["p"].tolist() == want["p"].tolist()
     assert got["lam"].tolist() == want["lam"].tolist()
+
+
+def _share_pairs(rows):
+    """Every pair of persons sharing a value of `rows` (person, value): ``a, b, k, u``."""
+    uses = pd.DataFrame(rows, columns=["pid", "v"])
+    uses["u"] = uses.groupby("v")["pid"].transform("size")
+    m = uses.merge(uses, on="v")
+    m = m[m["pid_x"] < m["pid_y"]]
+    pairs = m.groupby(["pid_x", "pid_y"]).agg(k=("v", "size"), u=("u_x", "max")).reset_index()
+    persons = uses.groupby("pid").size().rename("d").reset_index()
+    return pairs.rename(columns={"pid_x": "a", "pid_y": "b"}), persons
+
+
+@pytest.mark.parametrize("pool,skew", NULL_POOLS)
+def test_identifier_p_values_are_valid_when_values_collide_by_chance(pool, skew):
+    # calibration of the joint-act null (issue 10): persons hold 1-3 values drawn independently
+    # from a pool (no joint act); the rule is told the exact collision rate sum pi^2. Over all
+    # m pairs (those sharing nothing have p = 1), a valid p-value has E #{p <= t} <= t m
+    t_grid = (1e-3, 1e-2)
+    hits, m = np.zeros(len(t_grid)), 0
+    for seed in range(4):
+        rows, c = null_identifiers(400, pool, skew, seed)
+        pairs, persons = _share_pairs(rows)
+        p = identifier_pvalues(pairs, persons, rate=c, records=float(persons["d"].sum()))["p"]
+        m += len(persons) * (len(persons) - 1) // 2
+        hits += [(p <= t).sum() for t in t_grid]
+    for t, h in zip(t_grid, hits):
+        # t m >= 240 here: Poisson noise is a few per cent of it; measured 0.01-0.5 of t m
+        assert h <= t * m, (t, h, t * m)
+
+
+def _cotravel_tables(tr):
+    """Persons (``pid, s, d, f``) and every co-occurring pair (``a, b, k, ls``) of legs."""
+    inc = tr.assign(j=tr["flight"] + "|" + tr["depart"])[["person_id", "j"]].drop_duplicates()
+    inc["n1"] = inc.groupby("j")["person_id"].transform("size").astype(float) - 1.0
+    inc = inc[inc["n1"] >= 1].assign(p=lambda x: pd.factorize(x["person_id"], sort=True)[0])
+    inc["ln"] = np.log(inc["n1"])
+    persons = inc.groupby("p").agg(s=("n1", "sum"), d=("n1", "size"), f=("n1", "min"))
+    m = inc[["j", "p", "ln"]].merge(inc[["j", "p"]], on="j")
+    m = m[m["p_x"] < m["p_y"]]
+    pairs = m.groupby(["p_x", "p_y"]).agg(k=("j", "size"), ls=("ln", "sum")).reset_index()
+    return pairs.rename(columns={"p_x": "a", "p_y": "b"}), persons.reset_index(names="pid")
+
+
+@pytest.mark.parametrize("kw", [
+    dict(journey_size=(3, 10)),
+    dict(journey_size=(5, 15), shared_journeys=(2, 4), legs_per_person=(1, 20)),
+    dict(journey_size=(3, 300), legs_per_person=(1, 20)),
+    dict(journey_size=(3, 30), legs_per_person=(5, 30)),
+], ids=["3-10 pax", "5-15 pax", "3-300 pax", "frequent"])
+def test_co_travel_p_values_are_valid_under_the_generators_null(kw):
+    # calibration of the configuration null (issue 10) on netanalysis.synth.cotravel's null
+    # case under several settings: over all m pairs, both the count's Poisson tail and the
+    # size-aware p-value must give E #{p <= t} <= t m
+    from netanalysis.synth.cotravel import cotravel_case
+    t_grid = (1e-3, 1e-2)
+    hits, m = np.zeros((2, len(t_grid))), 0
+    for seed in range(2):
+        tr, _, truth = cotravel_case(400, n_companions=0, seed=seed, **kw)
+        assert truth.empty
+        pairs, persons = _cotravel_tables(tr)
+        idx = pd.Index(persons["pid"])
+        ia, ib = idx.get_indexer(pairs["a"]), idx.get_indexer(pairs["b"])
+        s, d, f = (persons[c].to_numpy(float) for c in ("s", "d", "f"))
+        n_inc, k = d.sum(), pairs["k"].to_numpy(float)
+        count = poisson_tail(k, expected_cooccurrence(s[ia], s[ib], d[ia], d[ib], n_inc))
+        sized = shared_size_pvalue(k, pairs["ls"].to_numpy(), s[ia], s[ib], d[ia], d[ib], n_inc,
+                                   f[ia], f[ib])
+        m += len(persons) * (len(persons) - 1) // 2
+        for row, p in enumerate((count, sized)):
+            hits[row] += [(p <= t).sum() for t in t_grid]
+    for row in range(2):
+        for t, h in zip(t_grid, hits[row]):
+            assert h <= t * m, (["count", "size-aware"][row], t, h, t * m)
