@@ -67,7 +67,7 @@ from netanalysis.resolve.significance import (benjamini_hochberg, cooccurrence_f
                                               identifier_tests, surprise)
 from netanalysis.settings import section_settings
 
-__all__ = ["infer_links_spark", "event_incidences", "pair_counts", "co_travel_tables",
+__all__ = ["infer_links_spark", "event_incidences", "pair_counts", "coded_pair_counts", "co_travel_tables",
            "identifier_tables", "significant_pairs", "BROADCAST_PERSONS"]
 
 #: Up to this many persons with an activity, their table is broadcast to the pairs (a hash
@@ -232,7 +232,69 @@ def pair_counts(us, kind, seeds=None):
                                F.sum(F.log(F.col("n") - 1)).cast("double").alias("ls"))
 
 
-def co_travel_tables(inc, us, fdr, seeds=None, floor_cap=None, persons=None):
+def coded_pair_counts(us, kind, codes, seeds=None, broadcast=True):
+    """Count the events of `kind` each pair shares, as :func:`pair_counts` does, with the
+    persons as integer codes: the self-join and the count per pair run on two ``long``
+    columns instead of two strings.
+
+    Parameters
+    ----------
+    us : pyspark.sql.DataFrame
+        Incidences from :func:`event_incidences`.
+    kind : str
+        ``"J"``, ``"B"`` or ``"I"``.
+    codes : pyspark.sql.DataFrame
+        ``pid, c``: one code per person (``c`` in the order of ``pid``, so that ``a < b``
+        means the same for codes and ids), e.g. the row numbers of the persons' table the
+        driver holds, sorted by ``pid``.
+    seeds : pyspark.sql.DataFrame, optional
+        ``pid`` of the persons of interest: only pairs with one of them are counted.
+    broadcast : bool
+        Broadcast `codes` to the incidences (the incidences keep their partitioning by event,
+        so the self-join adds no shuffle); False joins by shuffling both.
+
+    Returns
+    -------
+    pyspark.sql.DataFrame
+        ``a, b, k, u, ls`` as :func:`pair_counts`, ``a`` and ``b`` the codes (``a < b``).
+
+    See Also
+    --------
+    pair_counts : the same counts keyed by id.
+
+    Notes
+    -----
+    The pair table is the largest intermediate of the engine (``sum(n^2) / 2`` rows over the
+    events); its shuffle and hash aggregation keyed by two ``long`` values move and hash fixed-
+    width rows, about half the bytes of the same rows keyed by two ids of 9 characters, and
+    the joins of the margins that follow are joins on a ``long`` key.
+
+    Examples
+    --------
+    >>> codes = spark.createDataFrame([("A", 0), ("B", 1)], "pid string, c bigint")  # doctest: +SKIP
+    >>> coded_pair_counts(event_incidences(inc, 10), "J", codes).collect()  # doctest: +SKIP
+    [Row(a=0, b=1, k=1, u=2, ls=0.0)]
+    """
+    from pyspark.sql import functions as F
+    cs = F.broadcast(codes) if broadcast else codes
+    x = us.where(F.col("kind") == kind).join(cs.select("pid", "c"), "pid")
+    a = x.select(F.col("c").alias("pa"), "kind", "label", "n")
+    b = x.select(F.col("c").alias("pb"), "kind", "label")
+    if seeds is None:
+        j = a.join(b, ["kind", "label"]).where(F.col("pa") < F.col("pb"))
+    else:   # only pairs with a person of interest, each pair once
+        sc = codes.select("pid", "c").join(F.broadcast(seeds.select("pid").distinct()), "pid")
+        sd = F.broadcast(sc.select(F.col("c").alias("pa")))
+        sb = F.broadcast(sc.select(F.col("c").alias("pb"), F.lit(True).alias("b_seed")))
+        j = a.join(sd, "pa").join(b, ["kind", "label"]).where(F.col("pa") != F.col("pb")) \
+            .join(sb, "pb", "left") \
+            .where(F.col("b_seed").isNull() | (F.col("pa") < F.col("pb")))
+    return j.select(F.least("pa", "pb").alias("a"), F.greatest("pa", "pb").alias("b"), "n") \
+        .groupBy("a", "b").agg(F.count(F.lit(1)).alias("k"), F.max("n").alias("u"),
+                               F.sum(F.log(F.col("n") - 1)).cast("double").alias("ls"))
+
+
+def co_travel_tables(inc, us, fdr, seeds=None, floor_cap=None, persons=None, coded=False):
     """Return the pair and person tables of co-travel, computed in Spark: the input of
     :func:`netanalysis.resolve.significance.cooccurrence_tests`, the same tables as
     :func:`netanalysis.resolve.infer.co_travel_pairs` (ids instead of integer codes).
@@ -258,13 +320,18 @@ def co_travel_tables(inc, us, fdr, seeds=None, floor_cap=None, persons=None):
         change the rank of a smaller one (see :func:`_co_travel`).
     persons : pandas.DataFrame, optional
         The `persons` this function returned for the same `inc` and `us` (not computed again).
+    coded : bool
+        Give the pairs' persons as their row in `persons` (``long`` codes, in the order of
+        the ids) instead of their ids: what :func:`infer_links_spark` tests, the ids looked up
+        on the driver for the pairs kept only.
 
     Returns
     -------
     pairs : pyspark.sql.DataFrame
         ``a, b, k, kb, ub, ls`` and the margins of both persons (``a_s, a_d, a_nb, a_f``,
         ``b_s, ...``), not computed yet: it stays in Spark (:func:`significant_pairs` tests it
-        there), as it can hold far more rows than the driver.
+        there), as it can hold far more rows than the driver. The pairs are counted on
+        integer codes (:func:`coded_pair_counts`) either way.
     persons : pandas.DataFrame
         ``pid, s, d, nb, f``, sorted by ``pid``.
 
@@ -319,18 +386,22 @@ def co_travel_tables(inc, us, fdr, seeds=None, floor_cap=None, persons=None):
         persons = persons[["pid", "s", "d", "nb", "f"]]
     n_inc = int(persons["d"].sum()) if len(persons) else 0
     small = len(persons) <= BROADCAST_PERSONS
-    side = _driver_margins(inc.sparkSession, persons, {"s": "double", "d": "bigint",
-                                                       "nb": "bigint", "f": "bigint"})
+    # the persons' codes are their rows in the driver's table (sorted by id): the pairs are
+    # formed, counted and joined to the margins on ``long`` codes, not on the ids
+    side = _driver_margins(inc.sparkSession, persons.assign(c=np.arange(len(persons), dtype=np.int64)),
+                           {"c": "bigint", "s": "double", "d": "bigint", "nb": "bigint", "f": "bigint"})
+    codes = side.select("pid", "c")
+    side = side.drop("pid").withColumnRenamed("c", "pid")
     da = side.select(F.col("pid").alias("a"), F.col("s").alias("sa"), F.col("d").alias("da"))
     db = side.select(F.col("pid").alias("b"), F.col("s").alias("sb"), F.col("d").alias("db"))
     if small:
         da, db = F.broadcast(da), F.broadcast(db)
-    pj = pair_counts(us, "J", seeds).join(da, "a").join(db, "b") \
+    pj = coded_pair_counts(us, "J", codes, seeds, small).join(da, "a").join(db, "b") \
         .where((F.col("k") >= 2) | (F.greatest(F.col("sa") * F.col("db"), F.col("sb") * F.col("da"))
                                     <= F.lit(2 * float(fdr)) * F.lit(float(n_inc)))) \
         .select("a", "b", "k", "ls", "u")
-    pb = pair_counts(us, "B", seeds).select("a", "b", F.col("k").alias("kb"),
-                                            F.col("u").alias("ub"))
+    pb = coded_pair_counts(us, "B", codes, seeds, small).select(
+        "a", "b", F.col("k").alias("kb"), F.col("u").alias("ub"))
     pairs = pj.join(pb, ["a", "b"], "full").select(
         "a", "b", F.coalesce("k", F.lit(0)).cast("long").alias("k"),
         F.coalesce("kb", F.lit(0)).cast("long").alias("kb"),
@@ -346,7 +417,14 @@ def co_travel_tables(inc, us, fdr, seeds=None, floor_cap=None, persons=None):
         floor = F.least(lam / (F.lit(1.0) + lam),
                         F.col("a_d") * F.col("b_d") * (F.col("u") - 1) / F.lit(l_)) * (1 - 1e-9)
         pairs = pairs.where((F.col("k") >= 2) | (F.col("kb") > 0) | (floor <= F.lit(cap)))
-    return pairs.drop("u"), persons
+    pairs = pairs.drop("u")
+    if not coded:
+        for x in "ab":
+            ids = codes.select(F.col("c").alias(x), F.col("pid").alias(f"_{x}"))
+            pairs = pairs.join(F.broadcast(ids) if small else ids, x)
+        pairs = pairs.select(F.col("_a").alias("a"), F.col("_b").alias("b"),
+                             *[c for c in pairs.columns if c not in ("a", "b", "_a", "_b")])
+    return pairs, persons
 
 
 def identifier_tables(inc, us, seeds=None):
@@ -550,9 +628,12 @@ def _co_travel(spark, tables, cfg, seed_ids):
     n_pairs = us.agg(F.sum((F.col("n") - 1) / 2)).collect()[0][0] or 0.0
     cap = fdr * (float(n_pairs) + 1.0) / max(level.m, 1) * (1 + 1e-6)
     pairs, _ = co_travel_tables(inc, us, fdr, seeds_df, floor_cap=(cap, level.n_inc),
-                                persons=persons)
+                                persons=persons, coded=True)
     kept = _cooccurrence_kept(pairs, persons, ["s", "d", "nb", "f"], seed_ids, fdr, rate,
                               size_cut, level=level)
+    # the codes are rows of the driver's persons (sorted by id, so a < b holds for the ids)
+    idv = persons["pid"].to_numpy(dtype=object)
+    kept = kept.assign(a=idv[kept["a"].to_numpy(np.int64)], b=idv[kept["b"].to_numpy(np.int64)])
     items = _items(spark, us, kept) if len(kept) else {}
     us.unpersist()
     if not len(kept):
