@@ -68,7 +68,11 @@ from netanalysis.resolve.significance import (benjamini_hochberg, cooccurrence_f
 from netanalysis.settings import section_settings
 
 __all__ = ["infer_links_spark", "event_incidences", "pair_counts", "coded_pair_counts", "co_travel_tables",
-           "identifier_tables", "significant_pairs", "BROADCAST_PERSONS"]
+           "identifier_tables", "significant_pairs", "BROADCAST_PERSONS", "BROADCAST_SEEDS"]
+
+#: Up to this many persons of interest, their incidences are broadcast to every incidence of
+#: the table (a seeded join streams the national table once instead of sorting it by event).
+BROADCAST_SEEDS = 200_000
 
 #: Up to this many persons with an activity, their table is broadcast to the pairs (a hash
 #: table of about 100 bytes a person on every executor) instead of shuffling the pairs to it.
@@ -232,7 +236,7 @@ def pair_counts(us, kind, seeds=None):
                                F.sum(F.log(F.col("n") - 1)).cast("double").alias("ls"))
 
 
-def coded_pair_counts(us, kind, codes, seeds=None, broadcast=True):
+def coded_pair_counts(us, kind, codes, seeds=None, broadcast=True, broadcast_seeds=True):
     """Count the events of `kind` each pair shares, as :func:`pair_counts` does, with the
     persons as integer codes: the self-join and the count per pair run on two ``long``
     columns instead of two strings.
@@ -251,7 +255,10 @@ def coded_pair_counts(us, kind, codes, seeds=None, broadcast=True):
         ``pid`` of the persons of interest: only pairs with one of them are counted.
     broadcast : bool
         Broadcast `codes` to the incidences (the incidences keep their partitioning by event,
-        so the self-join adds no shuffle); False joins by shuffling both.
+        so forming the pairs adds no shuffle); False joins by shuffling both.
+    broadcast_seeds : bool
+        With `seeds`: broadcast the seeds' incidences to the others (True, for up to
+        :data:`BROADCAST_SEEDS` persons of interest), or join them by event (False).
 
     Returns
     -------
@@ -264,6 +271,10 @@ def coded_pair_counts(us, kind, codes, seeds=None, broadcast=True):
 
     Notes
     -----
+    Without seeds, each event's codes are collected into one sorted array where the
+    incidences lie (they are partitioned by event) and each code is paired with the codes
+    after it (``posexplode`` and ``slice``): ``n (n - 1) / 2`` rows an event, where a
+    self-join on the event forms ``n^2`` candidates after sorting the incidences by event.
     The pair table is the largest intermediate of the engine (``sum(n^2) / 2`` rows over the
     events); its shuffle and hash aggregation keyed by two ``long`` values move and hash fixed-
     width rows, about half the bytes of the same rows keyed by two ids of 9 characters, and
@@ -278,16 +289,25 @@ def coded_pair_counts(us, kind, codes, seeds=None, broadcast=True):
     from pyspark.sql import functions as F
     cs = F.broadcast(codes) if broadcast else codes
     x = us.where(F.col("kind") == kind).join(cs.select("pid", "c"), "pid")
-    a = x.select(F.col("c").alias("pa"), "kind", "label", "n")
-    b = x.select(F.col("c").alias("pb"), "kind", "label")
     if seeds is None:
-        j = a.join(b, ["kind", "label"]).where(F.col("pa") < F.col("pb"))
+        # each event's codes as one sorted array (grouped where the incidences are already
+        # partitioned by event: no shuffle), then each code with the codes after it: every
+        # pair a < b once, n (n - 1) / 2 rows an event, without a self-join's n^2 candidates
+        # and its sort by event
+        ev = x.groupBy("kind", "label").agg(
+            F.array_sort(F.array_distinct(F.collect_list("c"))).alias("cs"), F.max("n").alias("n"))
+        j = ev.select("cs", "n", F.posexplode("cs").alias("i", "pa")) \
+            .select(F.col("pa"), F.explode(F.slice("cs", F.col("i") + 2, F.size("cs"))).alias("pb"), "n")
     else:   # only pairs with a person of interest, each pair once
         sc = codes.select("pid", "c").join(F.broadcast(seeds.select("pid").distinct()), "pid")
         sd = F.broadcast(sc.select(F.col("c").alias("pa")))
         sb = F.broadcast(sc.select(F.col("c").alias("pb"), F.lit(True).alias("b_seed")))
-        j = a.join(sd, "pa").join(b, ["kind", "label"]).where(F.col("pa") != F.col("pb")) \
-            .join(sb, "pb", "left") \
+        a = x.select(F.col("c").alias("pa"), "kind", "label", "n").join(sd, "pa")
+        b = x.select(F.col("c").alias("pb"), "kind", "label")
+        # the seeds' incidences are few (persons of interest x their events): broadcast to
+        # every incidence, so the national table is streamed once, not sorted by event
+        j = b.join(F.broadcast(a) if broadcast_seeds else a, ["kind", "label"]) \
+            .where(F.col("pa") != F.col("pb")).join(sb, "pb", "left") \
             .where(F.col("b_seed").isNull() | (F.col("pa") < F.col("pb")))
     return j.select(F.least("pa", "pb").alias("a"), F.greatest("pa", "pb").alias("b"), "n") \
         .groupBy("a", "b").agg(F.count(F.lit(1)).alias("k"), F.max("n").alias("u"),
@@ -396,11 +416,12 @@ def co_travel_tables(inc, us, fdr, seeds=None, floor_cap=None, persons=None, cod
     db = side.select(F.col("pid").alias("b"), F.col("s").alias("sb"), F.col("d").alias("db"))
     if small:
         da, db = F.broadcast(da), F.broadcast(db)
-    pj = coded_pair_counts(us, "J", codes, seeds, small).join(da, "a").join(db, "b") \
+    few = seeds is not None and seeds.count() <= BROADCAST_SEEDS
+    pj = coded_pair_counts(us, "J", codes, seeds, small, few).join(da, "a").join(db, "b") \
         .where((F.col("k") >= 2) | (F.greatest(F.col("sa") * F.col("db"), F.col("sb") * F.col("da"))
                                     <= F.lit(2 * float(fdr)) * F.lit(float(n_inc)))) \
         .select("a", "b", "k", "ls", "u")
-    pb = coded_pair_counts(us, "B", codes, seeds, small).select(
+    pb = coded_pair_counts(us, "B", codes, seeds, small, few).select(
         "a", "b", F.col("k").alias("kb"), F.col("u").alias("ub"))
     pairs = pj.join(pb, ["a", "b"], "full").select(
         "a", "b", F.coalesce("k", F.lit(0)).cast("long").alias("k"),

@@ -288,7 +288,9 @@ def test_the_pairs_join_the_margins_held_on_the_driver(spark):
         # (``#12L``: an attribute of type long, the persons' codes of ``coded_pair_counts``)
         return [re.sub(r"#\d+L?", "", k) for k in re.findall(r"Aggregate \[([^\]]*)\]", plan)]
 
-    assert keys(pairs) == ["a, b", "a, b"]        # the journey pairs and the booking pairs
+    # the journey pairs and the booking pairs, each from its events' arrays of persons
+    # (``coded_pair_counts``); nothing by person
+    assert keys(pairs) == ["a, b", "kind, label", "a, b", "kind, label"]
     assert keys(ipairs) == ["a, b"]
     got = pairs.toPandas().sort_values(["a", "b"])
     assert got[["a", "b", "k", "kb", "a_s", "b_s", "a_nb", "b_nb"]].values.tolist() == [
