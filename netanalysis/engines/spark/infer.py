@@ -629,11 +629,14 @@ def _co_travel(spark, tables, cfg, seed_ids):
                    F.concat("car", "fl")).otherwise(F.col("fl"))
     j = t.where(F.col("fl").isNotNull() & (F.col("fl") != "") & (F.length("day") == 10)) \
         .select("pid", F.lit("J").alias("kind"), F.concat(label, F.lit(" "), "day").alias("label"),
-                "day").distinct()
-    b = t.where(F.col("bk").isNotNull() & (F.col("bk") != "")).groupBy("pid", "bk") \
-        .agg(F.min("day").alias("day")) \
+                "day")
+    b = t.where(F.col("bk").isNotNull() & (F.col("bk") != "")) \
         .select("pid", F.lit("B").alias("kind"), F.col("bk").alias("label"), "day")
-    inc = j.unionByName(b)
+    # one shuffle, by event: each person once an event (a journey's label holds its day; a
+    # booking's day is the first), and the events' sizes (event_incidences' window) read the
+    # same partitions, so the pairs are formed without another shuffle
+    inc = j.unionByName(b).repartition("kind", "label").groupBy("kind", "label", "pid") \
+        .agg(F.min("day").alias("day")).select("pid", "kind", "label", "day")
     us = event_incidences(inc, int(ct["max_passengers"]))
     fdr = float(cfg.fdr)
     rate, size_cut = float(ct["booking_collision_rate"]), bool(ct["size_cut"])
