@@ -51,6 +51,8 @@ self-join costs ``sum(n^2)`` over events of ``n <= max_size`` persons, spread ov
 
 from __future__ import annotations
 
+import math
+from contextlib import contextmanager
 from functools import partial
 
 import numpy as np
@@ -68,7 +70,12 @@ from netanalysis.resolve.significance import (benjamini_hochberg, cooccurrence_f
 from netanalysis.settings import section_settings
 
 __all__ = ["infer_links_spark", "event_incidences", "pair_counts", "coded_pair_counts", "co_travel_tables",
-           "identifier_tables", "significant_pairs", "BROADCAST_PERSONS", "BROADCAST_SEEDS"]
+           "identifier_tables", "significant_pairs", "BROADCAST_PERSONS", "BROADCAST_SEEDS",
+           "PAIRS_PER_PARTITION"]
+
+#: Rows of the pair table (before its count per pair) a shuffle partition is given at most:
+#: the hash aggregation of one task holds about that many pairs.
+PAIRS_PER_PARTITION = 4_000_000
 
 #: Up to this many persons of interest, their incidences are broadcast to every incidence of
 #: the table (a seeded join streams the national table once instead of sorting it by event).
@@ -573,6 +580,23 @@ def _cooccurrence_kept(pairs, persons, margins, seed_ids, fdr, booking_rate, siz
     return cand[keep].reset_index(drop=True)
 
 
+@contextmanager
+def _shuffle_partitions(spark, rows):
+    """Run the block with at least ``rows / PAIRS_PER_PARTITION`` shuffle partitions (the
+    session's setting when that is more, or when `rows` is None), restored after."""
+    key = "spark.sql.shuffle.partitions"
+    before = spark.conf.get(key)
+    want = 0 if rows is None else int(math.ceil(float(rows) / PAIRS_PER_PARTITION))
+    if want <= int(before):
+        yield
+        return
+    spark.conf.set(key, str(want))
+    try:
+        yield
+    finally:
+        spark.conf.set(key, before)
+
+
 def _driver_margins(spark, persons, types):
     """The persons' margins held on the driver (a pandas table, ``pid`` and the columns of
     `types`, name to Spark SQL type) as a Spark DataFrame: the pairs join it without the
@@ -653,8 +677,12 @@ def _co_travel(spark, tables, cfg, seed_ids):
     cap = fdr * (float(n_pairs) + 1.0) / max(level.m, 1) * (1 + 1e-6)
     pairs, _ = co_travel_tables(inc, us, fdr, seeds_df, floor_cap=(cap, level.n_inc),
                                 persons=persons, coded=True)
-    kept = _cooccurrence_kept(pairs, persons, ["s", "d", "nb", "f"], seed_ids, fdr, rate,
-                              size_cut, level=level)
+    # the pair rows (``n_pairs``, known now) set the partitions of their aggregation, so that
+    # each task's hash table stays about PAIRS_PER_PARTITION rows (no spill to disk); adaptive
+    # execution coalesces partitions that come out small (a seeded run's)
+    with _shuffle_partitions(spark, None if seed_ids is not None else n_pairs):
+        kept = _cooccurrence_kept(pairs, persons, ["s", "d", "nb", "f"], seed_ids, fdr, rate,
+                                  size_cut, level=level)
     # the codes are rows of the driver's persons (sorted by id, so a < b holds for the ids)
     idv = persons["pid"].to_numpy(dtype=object)
     kept = kept.assign(a=idv[kept["a"].to_numpy(np.int64)], b=idv[kept["b"].to_numpy(np.int64)])

@@ -350,3 +350,29 @@ def test_size_cut_gives_the_embedded_ties_seeded_and_not(spark, to_spark):
             got[seed, size_cut] = sorted(zip(want["from_id"], want["to_id"]))
     assert got["all", False] == [] and got["all", True] == [("A", "B")]
     assert got["wanted", True] == [("A", "B"), ("E", "F")]
+
+
+def test_pair_partitions_follow_the_pair_rows(spark, monkeypatch):
+    """The aggregation of the pairs gets ``n_pairs / PAIRS_PER_PARTITION`` shuffle partitions
+    when that is more than the session's: with a tiny bound (hundreds of partitions on the
+    ~78,000 pair rows of ``_many_chance_pairs``) the ties are still the embedded engine's, and
+    the session's setting is back afterwards."""
+    import netanalysis.engines.spark.infer as sp
+
+    seen = []
+    real = sp.significant_pairs
+
+    def spy(*a, **kw):
+        seen.append(int(spark.conf.get("spark.sql.shuffle.partitions")))
+        return real(*a, **kw)
+
+    monkeypatch.setattr(sp, "PAIRS_PER_PARTITION", 500)
+    monkeypatch.setattr(sp, "significant_pairs", spy)
+    before = spark.conf.get("spark.sql.shuffle.partitions")
+    tr = _many_chance_pairs()
+    s = {"types": ["co_travel"]}
+    want = infer_links(Case(tables={"travel": tr}), settings=s)
+    got = infer_links_spark(spark, {"travel": spark.createDataFrame(tr)}, settings=s)
+    assert_same_ties(want, got)
+    assert seen and seen[0] > 100 > int(before)
+    assert spark.conf.get("spark.sql.shuffle.partitions") == before
