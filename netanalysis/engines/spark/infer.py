@@ -581,20 +581,32 @@ def _cooccurrence_kept(pairs, persons, margins, seed_ids, fdr, booking_rate, siz
 
 
 @contextmanager
-def _shuffle_partitions(spark, rows):
+def _pair_job_conf(spark, rows):
     """Run the block with at least ``rows / PAIRS_PER_PARTITION`` shuffle partitions (the
-    session's setting when that is more, or when `rows` is None), restored after."""
-    key = "spark.sql.shuffle.partitions"
-    before = spark.conf.get(key)
-    want = 0 if rows is None else int(math.ceil(float(rows) / PAIRS_PER_PARTITION))
-    if want <= int(before):
+    session's setting when that is more) and without the partial aggregation before the
+    shuffle (``spark.sql.execution.bypassPartialAggregation``, Spark 4.1+; ignored before);
+    nothing changes when `rows` is None. The session's settings are restored after.
+
+    Almost every pair is formed once in a partition (its events lie in different partitions,
+    and 99 % of the pairs share one event), so a partial count before the shuffle reduces
+    nothing and costs a second hash table of every row."""
+    if rows is None:
         yield
         return
-    spark.conf.set(key, str(want))
+    keys = ("spark.sql.shuffle.partitions", "spark.sql.execution.bypassPartialAggregation")
+    before = {k: spark.conf.get(k, None) for k in keys}
+    want = int(math.ceil(float(rows) / PAIRS_PER_PARTITION))
+    if want > int(before[keys[0]]):
+        spark.conf.set(keys[0], str(want))
+    spark.conf.set(keys[1], "true")
     try:
         yield
     finally:
-        spark.conf.set(key, before)
+        for k, v in before.items():
+            if v is None:
+                spark.conf.unset(k)
+            else:
+                spark.conf.set(k, v)
 
 
 def _driver_margins(spark, persons, types):
@@ -678,9 +690,9 @@ def _co_travel(spark, tables, cfg, seed_ids):
     pairs, _ = co_travel_tables(inc, us, fdr, seeds_df, floor_cap=(cap, level.n_inc),
                                 persons=persons, coded=True)
     # the pair rows (``n_pairs``, known now) set the partitions of their aggregation, so that
-    # each task's hash table stays about PAIRS_PER_PARTITION rows (no spill to disk); adaptive
-    # execution coalesces partitions that come out small (a seeded run's)
-    with _shuffle_partitions(spark, None if seed_ids is not None else n_pairs):
+    # each task's hash table stays about PAIRS_PER_PARTITION rows (no spill to disk), counted
+    # once after the shuffle (no partial count before it: the pairs are almost all distinct)
+    with _pair_job_conf(spark, None if seed_ids is not None else n_pairs):
         kept = _cooccurrence_kept(pairs, persons, ["s", "d", "nb", "f"], seed_ids, fdr, rate,
                                   size_cut, level=level)
     # the codes are rows of the driver's persons (sorted by id, so a < b holds for the ids)

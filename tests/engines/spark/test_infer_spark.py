@@ -354,16 +354,17 @@ def test_size_cut_gives_the_embedded_ties_seeded_and_not(spark, to_spark):
 
 def test_pair_partitions_follow_the_pair_rows(spark, monkeypatch):
     """The aggregation of the pairs gets ``n_pairs / PAIRS_PER_PARTITION`` shuffle partitions
-    when that is more than the session's: with a tiny bound (hundreds of partitions on the
-    ~78,000 pair rows of ``_many_chance_pairs``) the ties are still the embedded engine's, and
-    the session's setting is back afterwards."""
+    when that is more than the session's, and no partial aggregation: with a tiny bound
+    (hundreds of partitions on the ~78,000 pair rows of ``_many_chance_pairs``) the ties are
+    still the embedded engine's, and the session's settings are back afterwards."""
     import netanalysis.engines.spark.infer as sp
 
     seen = []
     real = sp.significant_pairs
 
     def spy(*a, **kw):
-        seen.append(int(spark.conf.get("spark.sql.shuffle.partitions")))
+        seen.append((int(spark.conf.get("spark.sql.shuffle.partitions")),
+                     spark.conf.get("spark.sql.execution.bypassPartialAggregation", None)))
         return real(*a, **kw)
 
     monkeypatch.setattr(sp, "PAIRS_PER_PARTITION", 500)
@@ -374,5 +375,6 @@ def test_pair_partitions_follow_the_pair_rows(spark, monkeypatch):
     want = infer_links(Case(tables={"travel": tr}), settings=s)
     got = infer_links_spark(spark, {"travel": spark.createDataFrame(tr)}, settings=s)
     assert_same_ties(want, got)
-    assert seen and seen[0] > 100 > int(before)
+    assert seen and seen[0][0] > 100 > int(before) and seen[0][1] == "true"
     assert spark.conf.get("spark.sql.shuffle.partitions") == before
+    assert spark.conf.get("spark.sql.execution.bypassPartialAggregation", None) in (None, "false")
