@@ -656,8 +656,9 @@ def _co_travel(spark, tables, cfg, seed_ids):
     if tr is None:
         return empty_ties()
     ct = cfg["co_travel"]
-    car = F.upper(F.regexp_replace(F.coalesce(_clean(tr, "carrier"), F.lit("")), " ", ""))
-    fl = F.upper(F.regexp_replace(_clean(tr, "flight"), " ", ""))
+    # spaces removed as text (``replace``), not by a regular expression
+    car = F.upper(F.replace(F.coalesce(_clean(tr, "carrier"), F.lit("")), F.lit(" "), F.lit("")))
+    fl = F.upper(F.replace(_clean(tr, "flight"), F.lit(" "), F.lit("")))
     t = tr.select(F.col("person_id").cast("string").alias("pid"), car.alias("car"), fl.alias("fl"),
                   F.substring(_clean(tr, "depart"), 1, 10).alias("day"),
                   F.upper(F.trim(_clean(tr, "booking_ref"))).alias("bk"))
@@ -949,8 +950,19 @@ def _clean(df, col):
     from pyspark.sql import functions as F
     if col not in df.columns:
         return F.lit(None).cast("string")
-    s = F.regexp_replace(F.col(col).cast("string"), r"(?U)^[\s\x1c-\x1f]+|[\s\x1c-\x1f]+$", "")
+    v = F.col(col).cast("string")
+    # the regular expression runs only on a value that starts or ends with one of its
+    # characters (a set lookup of the first and last character): most cells are clean, and
+    # a regular expression per cell was a large part of the reading of a travel table
+    ends = F.substring(v, 1, 1).isin(*_STRIPPED) | F.substring(v, -1, 1).isin(*_STRIPPED)
+    s = F.when(ends, F.regexp_replace(v, r"(?U)^[\s\x1c-\x1f]+|[\s\x1c-\x1f]+$", "")).otherwise(v)
     return F.when(s == "", F.lit(None)).otherwise(s)
+
+
+#: The characters ``_clean`` strips: Java's ``(?U)\s`` (the Unicode property White_Space) and
+#: the separators U+001C..U+001F, the same as Python's ``str.strip()``.
+_STRIPPED = tuple(chr(c) for c in [*range(0x09, 0x0E), *range(0x1C, 0x21), 0x85, 0xA0, 0x1680,
+                                   *range(0x2000, 0x200B), 0x2028, 0x2029, 0x202F, 0x205F, 0x3000])
 
 
 def _order(df):

@@ -378,3 +378,29 @@ def test_pair_partitions_follow_the_pair_rows(spark, monkeypatch):
     assert seen and seen[0][0] > 100 > int(before) and seen[0][1] == "true"
     assert spark.conf.get("spark.sql.shuffle.partitions") == before
     assert spark.conf.get("spark.sql.execution.bypassPartialAggregation", None) in (None, "false")
+
+
+def test_every_white_space_is_stripped_as_the_embedded_engine_does(spark):
+    """The cells are stripped of what ``str.strip()`` strips (Unicode White_Space and the
+    separators U+001C..U+001F, on either end) though the Spark engine runs its regular
+    expression only where the first or last character is one of them: companions whose
+    flights, carriers and dates are padded with each such character (and one not stripped,
+    U+200B) give the embedded engine's ties."""
+    import sys
+
+    pads = [chr(c) for c in range(sys.maxunicode + 1) if chr(c).strip() == ""] + ["\u200b"]
+    assert len(pads) == 30
+    rows = [{"person_id": f"X{i:03d}", "carrier": "CM", "flight": str(i // 4), "depart": "2024-05-01"}
+            for i in range(400)]
+    for k, pad in enumerate(pads):
+        for t in range(3):
+            for p, (lead, trail) in ((f"C{k:02d}a", (pad, "")), (f"C{k:02d}b", ("", pad))):
+                rows.append({"person_id": p, "carrier": lead + "YY" + trail,
+                             "flight": trail + str(k * 3 + t) + lead,
+                             "depart": lead + "2024-06-01" + trail})
+    tr = pd.DataFrame(rows)
+    s = {"types": ["co_travel"]}
+    want = infer_links(Case(tables={"travel": tr}), settings=s)
+    assert 25 <= len(want) < 30      # U+200B is not stripped: that pair's journeys differ
+    got = infer_links_spark(spark, {"travel": spark.createDataFrame(tr)}, settings=s)
+    assert_same_ties(want, got)
