@@ -13,6 +13,13 @@ once to Parquet and co-travel inference runs:
   (``types: [co_travel]``) reading the Parquet file, from a started session (the JVM start
   is not counted; reading is).
 
+With ``--seeded K`` the run is the seeded matching ("match these persons of interest
+against the national table"): the persons of interest are the first person of every planted
+pair (``C<i>a``) and ``K`` travellers drawn at random (as in ``benchmarks/cotravel_scale.py``),
+the DuckDB baseline is :func:`netanalysis.resolve.infer.match_seeds` on the Parquet file, and
+Spark runs ``infer_links_spark(..., seeds=...)``: only pairs with a person of interest are
+formed and tested, every person's activity is counted over the whole table.
+
 It prints the seconds, legs per second, legs per second per core, the ratio to DuckDB and
 the ties found: ``planted`` is how many of the planted pairs are among them (each engine's
 recall), ``other`` the ties between persons not planted together.
@@ -51,6 +58,7 @@ Usage::
     python benchmarks/spark_jobs.py --sizes 100000 --cores 2 --before /work/main --profile
     python benchmarks/spark_jobs.py --sizes 1000000 2000000 4000000 --cores 1 --save runs.jsonl
     python benchmarks/spark_jobs.py --sizes 1000000 2000000 4000000 --cores 2 --fit runs.jsonl
+    python benchmarks/spark_jobs.py --sizes 10000000 --cores 2 --seeded 300   # 500 of interest
     prlimit --as=8589934592 -- python benchmarks/spark_jobs.py --sizes 250000 1000000 --cores 2
 """
 
@@ -93,6 +101,28 @@ def _travel_table(rows, seed, companions=0, shared=3):
                     ignore_index=True)
     add = add.assign(carrier="XX", booking_ref=None, origin="BOG", destination="MAD")
     return pd.concat([tr, add[tr.columns]], ignore_index=True)
+
+
+def _seeds(tr, seed, companions, others):
+    """The persons of interest of ``--seeded``: every ``C<i>a`` and `others` travellers drawn
+    at random (``benchmarks/cotravel_scale.py``'s choice)."""
+    import numpy as np
+    rng = np.random.default_rng(seed + 2)
+    pool = tr["person_id"].drop_duplicates()
+    pool = pool[~pool.str.startswith("C")].to_numpy()
+    return [f"C{i:06d}a" for i in range(companions)] + \
+        sorted(rng.choice(pool, min(others, len(pool)), replace=False).tolist())
+
+
+def _release():
+    """Give the freed pages of a large table back to the system (glibc), before the JVM starts."""
+    import ctypes
+    import gc
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except OSError:
+        pass
 
 
 def _planted(ties):
@@ -138,6 +168,9 @@ def main(argv=None):
                     help="planted companion pairs (default 200)")
     ap.add_argument("--shared", type=int, default=3,
                     help="journeys each planted pair takes together (default 3)")
+    ap.add_argument("--seeded", type=int, metavar="K",
+                    help="seeded matching: the planted C<i>a and K random travellers are the "
+                         "persons of interest; DuckDB baseline match_seeds")
     ap.add_argument("--save", metavar="FILE", help="append each Spark run to FILE (JSON lines)")
     ap.add_argument("--fit", metavar="FILE", nargs="*", default=[],
                     help="also fit over the Spark runs saved in these files")
@@ -153,7 +186,7 @@ def main(argv=None):
     if args.worker:
         return _worker(args)
     from netanalysis.model.case import Case
-    from netanalysis.resolve.infer import co_travel_links
+    from netanalysis.resolve.infer import co_travel_links, match_seeds
     print(f"netanalysis Spark co-travel benchmark ({os.cpu_count()} CPUs, load "
           f"{os.getloadavg()}); generator: benchmarks/resolve.py _travel_table, seed {args.seed}, "
           f"{args.companions} planted pairs sharing {args.shared} journeys")
@@ -163,14 +196,29 @@ def main(argv=None):
             tr = _travel_table(n, args.seed, args.companions, args.shared)
             path = os.path.join(tmp, f"travel_{n}.parquet")
             tr.to_parquet(path, index=False)
-            t, c = time.perf_counter(), time.process_time()
-            ties = co_travel_links(Case(tables={"travel": tr}))
-            data[n] = (path, len(tr), time.perf_counter() - t, len(ties))
+            rows = len(tr)
+            if args.seeded is not None:
+                ids = _seeds(tr, args.seed, args.companions, args.seeded)
+                with open(os.path.join(tmp, f"seeds_{n}.json"), "w", encoding="utf-8") as f:
+                    json.dump(ids, f)
+                del tr
+                _release()
+                t, c = time.perf_counter(), tree_cpu_seconds()
+                ties = match_seeds(path, ids)      # DuckDB reads the Parquet file itself
+                label = "DuckDB seeded  "
+            else:
+                t, c = time.perf_counter(), tree_cpu_seconds()
+                ties = co_travel_links(Case(tables={"travel": tr}))
+                label = "DuckDB         "
+            data[n] = (path, rows, time.perf_counter() - t, len(ties))
             hit, other = _planted(ties)
-            print(f"{len(tr):>11,} legs  DuckDB          {data[n][2]:7.1f} s  cpu {time.process_time() - c:6.1f} s  "
-                  f"{len(tr) / data[n][2]:10,.0f} legs/s  {len(ties):,} ties (planted {hit}/"
-                  f"{args.companions}, other {other})", flush=True)
-            del tr
+            print(f"{rows:>11,} legs  {label} {data[n][2]:7.1f} s  cpu {tree_cpu_seconds() - c:6.1f} s  "
+                  f"{rows / data[n][2]:10,.0f} legs/s  {len(ties):,} ties (planted {hit}/"
+                  f"{args.companions}, other {other})" + (
+                      f", {len(ids)} persons of interest" if args.seeded is not None else ""),
+                  flush=True)
+            tr = ties = None
+            _release()
         runs = []
         for cores in args.cores:
             before = {}
@@ -184,7 +232,8 @@ def main(argv=None):
                     (["--profile"] if args.profile else [])
                 # Spark's Python workers start in the driver's folder and import from it before
                 # PYTHONPATH: run in the other checkout's folder, or its driver and workers mix trees
-                label = f"local[{cores}]" + (" before" if tree else "")
+                label = f"local[{cores}]" + (" before" if tree else "") + \
+                    (" seeded" if args.seeded is not None else "")
                 # the worker prints each size's line as it ends: a run cut short keeps (and
                 # saves) the sizes done
                 err = tempfile.TemporaryFile(mode="w+")
@@ -246,12 +295,16 @@ def _worker(args):
     settings = {"types": ["co_travel"]}
     out = []
     for n in args.sizes:
+        seeds = None
+        if os.path.exists(os.path.join(folder, f"seeds_{n}.json")):
+            with open(os.path.join(folder, f"seeds_{n}.json"), encoding="utf-8") as f:
+                seeds = json.load(f)
         load0, cpu0 = os.getloadavg()[0], tree_cpu_seconds()
         t, wall0 = time.perf_counter(), time.time() * 1000
         with _TreeRss() as rss:
             ties = infer_links_spark(
                 spark, {"travel": spark.read.parquet(os.path.join(folder, f"travel_{n}.parquet"))},
-                settings=settings)
+                settings=settings, seeds=seeds)
         dt, wall1 = time.perf_counter() - t, time.time() * 1000
         key = ties.sort_values(["from_id", "to_id", "type"]).reset_index(drop=True)
         r = {"n": n, "seconds": dt, "cpu": tree_cpu_seconds() - cpu0, "ties": len(ties),

@@ -51,6 +51,8 @@ self-join costs ``sum(n^2)`` over events of ``n <= max_size`` persons, spread ov
 
 from __future__ import annotations
 
+import math
+from contextlib import contextmanager
 from functools import partial
 
 import numpy as np
@@ -67,8 +69,17 @@ from netanalysis.resolve.significance import (benjamini_hochberg, cooccurrence_f
                                               identifier_tests, surprise)
 from netanalysis.settings import section_settings
 
-__all__ = ["infer_links_spark", "event_incidences", "pair_counts", "co_travel_tables",
-           "identifier_tables", "significant_pairs", "BROADCAST_PERSONS"]
+__all__ = ["infer_links_spark", "event_incidences", "pair_counts", "coded_pair_counts", "co_travel_tables",
+           "identifier_tables", "significant_pairs", "BROADCAST_PERSONS", "BROADCAST_SEEDS",
+           "PAIRS_PER_PARTITION"]
+
+#: Rows of the pair table (before its count per pair) a shuffle partition is given at most:
+#: the hash aggregation of one task holds about that many pairs.
+PAIRS_PER_PARTITION = 4_000_000
+
+#: Up to this many persons of interest, their incidences are broadcast to every incidence of
+#: the table (a seeded join streams the national table once instead of sorting it by event).
+BROADCAST_SEEDS = 200_000
 
 #: Up to this many persons with an activity, their table is broadcast to the pairs (a hash
 #: table of about 100 bytes a person on every executor) instead of shuffling the pairs to it.
@@ -232,7 +243,85 @@ def pair_counts(us, kind, seeds=None):
                                F.sum(F.log(F.col("n") - 1)).cast("double").alias("ls"))
 
 
-def co_travel_tables(inc, us, fdr, seeds=None, floor_cap=None, persons=None):
+def coded_pair_counts(us, kind, codes, seeds=None, broadcast=True, broadcast_seeds=True):
+    """Count the events of `kind` each pair shares, as :func:`pair_counts` does, with the
+    persons as integer codes: the self-join and the count per pair run on two ``long``
+    columns instead of two strings.
+
+    Parameters
+    ----------
+    us : pyspark.sql.DataFrame
+        Incidences from :func:`event_incidences`.
+    kind : str
+        ``"J"``, ``"B"`` or ``"I"``.
+    codes : pyspark.sql.DataFrame
+        ``pid, c``: one code per person (``c`` in the order of ``pid``, so that ``a < b``
+        means the same for codes and ids), e.g. the row numbers of the persons' table the
+        driver holds, sorted by ``pid``.
+    seeds : pyspark.sql.DataFrame, optional
+        ``pid`` of the persons of interest: only pairs with one of them are counted.
+    broadcast : bool
+        Broadcast `codes` to the incidences (the incidences keep their partitioning by event,
+        so forming the pairs adds no shuffle); False joins by shuffling both.
+    broadcast_seeds : bool
+        With `seeds`: broadcast the seeds' incidences to the others (True, for up to
+        :data:`BROADCAST_SEEDS` persons of interest), or join them by event (False).
+
+    Returns
+    -------
+    pyspark.sql.DataFrame
+        ``a, b, k, u, ls`` as :func:`pair_counts`, ``a`` and ``b`` the codes (``a < b``).
+
+    See Also
+    --------
+    pair_counts : the same counts keyed by id.
+
+    Notes
+    -----
+    Without seeds, each event's codes are collected into one sorted array where the
+    incidences lie (they are partitioned by event) and each code is paired with the codes
+    after it (``posexplode`` and ``slice``): ``n (n - 1) / 2`` rows an event, where a
+    self-join on the event forms ``n^2`` candidates after sorting the incidences by event.
+    The pair table is the largest intermediate of the engine (``sum(n^2) / 2`` rows over the
+    events); its shuffle and hash aggregation keyed by two ``long`` values move and hash fixed-
+    width rows, about half the bytes of the same rows keyed by two ids of 9 characters, and
+    the joins of the margins that follow are joins on a ``long`` key.
+
+    Examples
+    --------
+    >>> codes = spark.createDataFrame([("A", 0), ("B", 1)], "pid string, c bigint")  # doctest: +SKIP
+    >>> coded_pair_counts(event_incidences(inc, 10), "J", codes).collect()  # doctest: +SKIP
+    [Row(a=0, b=1, k=1, u=2, ls=0.0)]
+    """
+    from pyspark.sql import functions as F
+    cs = F.broadcast(codes) if broadcast else codes
+    x = us.where(F.col("kind") == kind).join(cs.select("pid", "c"), "pid")
+    if seeds is None:
+        # each event's codes as one sorted array (grouped where the incidences are already
+        # partitioned by event: no shuffle), then each code with the codes after it: every
+        # pair a < b once, n (n - 1) / 2 rows an event, without a self-join's n^2 candidates
+        # and its sort by event
+        ev = x.groupBy("kind", "label").agg(
+            F.array_sort(F.array_distinct(F.collect_list("c"))).alias("cs"), F.max("n").alias("n"))
+        j = ev.select("cs", "n", F.posexplode("cs").alias("i", "pa")) \
+            .select(F.col("pa"), F.explode(F.slice("cs", F.col("i") + 2, F.size("cs"))).alias("pb"), "n")
+    else:   # only pairs with a person of interest, each pair once
+        sc = codes.select("pid", "c").join(F.broadcast(seeds.select("pid").distinct()), "pid")
+        sd = F.broadcast(sc.select(F.col("c").alias("pa")))
+        sb = F.broadcast(sc.select(F.col("c").alias("pb"), F.lit(True).alias("b_seed")))
+        a = x.select(F.col("c").alias("pa"), "kind", "label", "n").join(sd, "pa")
+        b = x.select(F.col("c").alias("pb"), "kind", "label")
+        # the seeds' incidences are few (persons of interest x their events): broadcast to
+        # every incidence, so the national table is streamed once, not sorted by event
+        j = b.join(F.broadcast(a) if broadcast_seeds else a, ["kind", "label"]) \
+            .where(F.col("pa") != F.col("pb")).join(sb, "pb", "left") \
+            .where(F.col("b_seed").isNull() | (F.col("pa") < F.col("pb")))
+    return j.select(F.least("pa", "pb").alias("a"), F.greatest("pa", "pb").alias("b"), "n") \
+        .groupBy("a", "b").agg(F.count(F.lit(1)).alias("k"), F.max("n").alias("u"),
+                               F.sum(F.log(F.col("n") - 1)).cast("double").alias("ls"))
+
+
+def co_travel_tables(inc, us, fdr, seeds=None, floor_cap=None, persons=None, coded=False):
     """Return the pair and person tables of co-travel, computed in Spark: the input of
     :func:`netanalysis.resolve.significance.cooccurrence_tests`, the same tables as
     :func:`netanalysis.resolve.infer.co_travel_pairs` (ids instead of integer codes).
@@ -258,13 +347,18 @@ def co_travel_tables(inc, us, fdr, seeds=None, floor_cap=None, persons=None):
         change the rank of a smaller one (see :func:`_co_travel`).
     persons : pandas.DataFrame, optional
         The `persons` this function returned for the same `inc` and `us` (not computed again).
+    coded : bool
+        Give the pairs' persons as their row in `persons` (``long`` codes, in the order of
+        the ids) instead of their ids: what :func:`infer_links_spark` tests, the ids looked up
+        on the driver for the pairs kept only.
 
     Returns
     -------
     pairs : pyspark.sql.DataFrame
         ``a, b, k, kb, ub, ls`` and the margins of both persons (``a_s, a_d, a_nb, a_f``,
         ``b_s, ...``), not computed yet: it stays in Spark (:func:`significant_pairs` tests it
-        there), as it can hold far more rows than the driver.
+        there), as it can hold far more rows than the driver. The pairs are counted on
+        integer codes (:func:`coded_pair_counts`) either way.
     persons : pandas.DataFrame
         ``pid, s, d, nb, f``, sorted by ``pid``.
 
@@ -319,18 +413,23 @@ def co_travel_tables(inc, us, fdr, seeds=None, floor_cap=None, persons=None):
         persons = persons[["pid", "s", "d", "nb", "f"]]
     n_inc = int(persons["d"].sum()) if len(persons) else 0
     small = len(persons) <= BROADCAST_PERSONS
-    side = _driver_margins(inc.sparkSession, persons, {"s": "double", "d": "bigint",
-                                                       "nb": "bigint", "f": "bigint"})
+    # the persons' codes are their rows in the driver's table (sorted by id): the pairs are
+    # formed, counted and joined to the margins on ``long`` codes, not on the ids
+    side = _driver_margins(inc.sparkSession, persons.assign(c=np.arange(len(persons), dtype=np.int64)),
+                           {"c": "bigint", "s": "double", "d": "bigint", "nb": "bigint", "f": "bigint"})
+    codes = side.select("pid", "c")
+    side = side.drop("pid").withColumnRenamed("c", "pid")
     da = side.select(F.col("pid").alias("a"), F.col("s").alias("sa"), F.col("d").alias("da"))
     db = side.select(F.col("pid").alias("b"), F.col("s").alias("sb"), F.col("d").alias("db"))
     if small:
         da, db = F.broadcast(da), F.broadcast(db)
-    pj = pair_counts(us, "J", seeds).join(da, "a").join(db, "b") \
+    few = seeds is not None and seeds.count() <= BROADCAST_SEEDS
+    pj = coded_pair_counts(us, "J", codes, seeds, small, few).join(da, "a").join(db, "b") \
         .where((F.col("k") >= 2) | (F.greatest(F.col("sa") * F.col("db"), F.col("sb") * F.col("da"))
                                     <= F.lit(2 * float(fdr)) * F.lit(float(n_inc)))) \
         .select("a", "b", "k", "ls", "u")
-    pb = pair_counts(us, "B", seeds).select("a", "b", F.col("k").alias("kb"),
-                                            F.col("u").alias("ub"))
+    pb = coded_pair_counts(us, "B", codes, seeds, small, few).select(
+        "a", "b", F.col("k").alias("kb"), F.col("u").alias("ub"))
     pairs = pj.join(pb, ["a", "b"], "full").select(
         "a", "b", F.coalesce("k", F.lit(0)).cast("long").alias("k"),
         F.coalesce("kb", F.lit(0)).cast("long").alias("kb"),
@@ -346,7 +445,14 @@ def co_travel_tables(inc, us, fdr, seeds=None, floor_cap=None, persons=None):
         floor = F.least(lam / (F.lit(1.0) + lam),
                         F.col("a_d") * F.col("b_d") * (F.col("u") - 1) / F.lit(l_)) * (1 - 1e-9)
         pairs = pairs.where((F.col("k") >= 2) | (F.col("kb") > 0) | (floor <= F.lit(cap)))
-    return pairs.drop("u"), persons
+    pairs = pairs.drop("u")
+    if not coded:
+        for x in "ab":
+            ids = codes.select(F.col("c").alias(x), F.col("pid").alias(f"_{x}"))
+            pairs = pairs.join(F.broadcast(ids) if small else ids, x)
+        pairs = pairs.select(F.col("_a").alias("a"), F.col("_b").alias("b"),
+                             *[c for c in pairs.columns if c not in ("a", "b", "_a", "_b")])
+    return pairs, persons
 
 
 def identifier_tables(inc, us, seeds=None):
@@ -474,6 +580,35 @@ def _cooccurrence_kept(pairs, persons, margins, seed_ids, fdr, booking_rate, siz
     return cand[keep].reset_index(drop=True)
 
 
+@contextmanager
+def _pair_job_conf(spark, rows):
+    """Run the block with at least ``rows / PAIRS_PER_PARTITION`` shuffle partitions (the
+    session's setting when that is more) and without the partial aggregation before the
+    shuffle (``spark.sql.execution.bypassPartialAggregation``, Spark 4.1+; ignored before);
+    nothing changes when `rows` is None. The session's settings are restored after.
+
+    Almost every pair is formed once in a partition (its events lie in different partitions,
+    and 99 % of the pairs share one event), so a partial count before the shuffle reduces
+    nothing and costs a second hash table of every row."""
+    if rows is None:
+        yield
+        return
+    keys = ("spark.sql.shuffle.partitions", "spark.sql.execution.bypassPartialAggregation")
+    before = {k: spark.conf.get(k, None) for k in keys}
+    want = int(math.ceil(float(rows) / PAIRS_PER_PARTITION))
+    if want > int(before[keys[0]]):
+        spark.conf.set(keys[0], str(want))
+    spark.conf.set(keys[1], "true")
+    try:
+        yield
+    finally:
+        for k, v in before.items():
+            if v is None:
+                spark.conf.unset(k)
+            else:
+                spark.conf.set(k, v)
+
+
 def _driver_margins(spark, persons, types):
     """The persons' margins held on the driver (a pandas table, ``pid`` and the columns of
     `types`, name to Spark SQL type) as a Spark DataFrame: the pairs join it without the
@@ -521,8 +656,9 @@ def _co_travel(spark, tables, cfg, seed_ids):
     if tr is None:
         return empty_ties()
     ct = cfg["co_travel"]
-    car = F.upper(F.regexp_replace(F.coalesce(_clean(tr, "carrier"), F.lit("")), " ", ""))
-    fl = F.upper(F.regexp_replace(_clean(tr, "flight"), " ", ""))
+    # spaces removed as text (``replace``), not by a regular expression
+    car = F.upper(F.replace(F.coalesce(_clean(tr, "carrier"), F.lit("")), F.lit(" "), F.lit("")))
+    fl = F.upper(F.replace(_clean(tr, "flight"), F.lit(" "), F.lit("")))
     t = tr.select(F.col("person_id").cast("string").alias("pid"), car.alias("car"), fl.alias("fl"),
                   F.substring(_clean(tr, "depart"), 1, 10).alias("day"),
                   F.upper(F.trim(_clean(tr, "booking_ref"))).alias("bk"))
@@ -530,11 +666,14 @@ def _co_travel(spark, tables, cfg, seed_ids):
                    F.concat("car", "fl")).otherwise(F.col("fl"))
     j = t.where(F.col("fl").isNotNull() & (F.col("fl") != "") & (F.length("day") == 10)) \
         .select("pid", F.lit("J").alias("kind"), F.concat(label, F.lit(" "), "day").alias("label"),
-                "day").distinct()
-    b = t.where(F.col("bk").isNotNull() & (F.col("bk") != "")).groupBy("pid", "bk") \
-        .agg(F.min("day").alias("day")) \
+                "day")
+    b = t.where(F.col("bk").isNotNull() & (F.col("bk") != "")) \
         .select("pid", F.lit("B").alias("kind"), F.col("bk").alias("label"), "day")
-    inc = j.unionByName(b)
+    # one shuffle, by event: each person once an event (a journey's label holds its day; a
+    # booking's day is the first), and the events' sizes (event_incidences' window) read the
+    # same partitions, so the pairs are formed without another shuffle
+    inc = j.unionByName(b).repartition("kind", "label").groupBy("kind", "label", "pid") \
+        .agg(F.min("day").alias("day")).select("pid", "kind", "label", "day")
     us = event_incidences(inc, int(ct["max_passengers"]))
     fdr = float(cfg.fdr)
     rate, size_cut = float(ct["booking_collision_rate"]), bool(ct["size_cut"])
@@ -550,9 +689,16 @@ def _co_travel(spark, tables, cfg, seed_ids):
     n_pairs = us.agg(F.sum((F.col("n") - 1) / 2)).collect()[0][0] or 0.0
     cap = fdr * (float(n_pairs) + 1.0) / max(level.m, 1) * (1 + 1e-6)
     pairs, _ = co_travel_tables(inc, us, fdr, seeds_df, floor_cap=(cap, level.n_inc),
-                                persons=persons)
-    kept = _cooccurrence_kept(pairs, persons, ["s", "d", "nb", "f"], seed_ids, fdr, rate,
-                              size_cut, level=level)
+                                persons=persons, coded=True)
+    # the pair rows (``n_pairs``, known now) set the partitions of their aggregation, so that
+    # each task's hash table stays about PAIRS_PER_PARTITION rows (no spill to disk), counted
+    # once after the shuffle (no partial count before it: the pairs are almost all distinct)
+    with _pair_job_conf(spark, None if seed_ids is not None else n_pairs):
+        kept = _cooccurrence_kept(pairs, persons, ["s", "d", "nb", "f"], seed_ids, fdr, rate,
+                                  size_cut, level=level)
+    # the codes are rows of the driver's persons (sorted by id, so a < b holds for the ids)
+    idv = persons["pid"].to_numpy(dtype=object)
+    kept = kept.assign(a=idv[kept["a"].to_numpy(np.int64)], b=idv[kept["b"].to_numpy(np.int64)])
     items = _items(spark, us, kept) if len(kept) else {}
     us.unpersist()
     if not len(kept):
@@ -804,8 +950,19 @@ def _clean(df, col):
     from pyspark.sql import functions as F
     if col not in df.columns:
         return F.lit(None).cast("string")
-    s = F.regexp_replace(F.col(col).cast("string"), r"(?U)^[\s\x1c-\x1f]+|[\s\x1c-\x1f]+$", "")
+    v = F.col(col).cast("string")
+    # the regular expression runs only on a value that starts or ends with one of its
+    # characters (a set lookup of the first and last character): most cells are clean, and
+    # a regular expression per cell was a large part of the reading of a travel table
+    ends = F.substring(v, 1, 1).isin(*_STRIPPED) | F.substring(v, -1, 1).isin(*_STRIPPED)
+    s = F.when(ends, F.regexp_replace(v, r"(?U)^[\s\x1c-\x1f]+|[\s\x1c-\x1f]+$", "")).otherwise(v)
     return F.when(s == "", F.lit(None)).otherwise(s)
+
+
+#: The characters ``_clean`` strips: Java's ``(?U)\s`` (the Unicode property White_Space) and
+#: the separators U+001C..U+001F, the same as Python's ``str.strip()``.
+_STRIPPED = tuple(chr(c) for c in [*range(0x09, 0x0E), *range(0x1C, 0x21), 0x85, 0xA0, 0x1680,
+                                   *range(0x2000, 0x200B), 0x2028, 0x2029, 0x202F, 0x205F, 0x3000])
 
 
 def _order(df):

@@ -285,9 +285,12 @@ def test_the_pairs_join_the_margins_held_on_the_driver(spark):
 
     def keys(df):
         plan = df._jdf.queryExecution().optimizedPlan().toString()
-        return [re.sub(r"#\d+", "", k) for k in re.findall(r"Aggregate \[([^\]]*)\]", plan)]
+        # (``#12L``: an attribute of type long, the persons' codes of ``coded_pair_counts``)
+        return [re.sub(r"#\d+L?", "", k) for k in re.findall(r"Aggregate \[([^\]]*)\]", plan)]
 
-    assert keys(pairs) == ["a, b", "a, b"]        # the journey pairs and the booking pairs
+    # the journey pairs and the booking pairs, each from its events' arrays of persons
+    # (``coded_pair_counts``); nothing by person
+    assert keys(pairs) == ["a, b", "kind, label", "a, b", "kind, label"]
     assert keys(ipairs) == ["a, b"]
     got = pairs.toPandas().sort_values(["a", "b"])
     assert got[["a", "b", "k", "kb", "a_s", "b_s", "a_nb", "b_nb"]].values.tolist() == [
@@ -347,3 +350,57 @@ def test_size_cut_gives_the_embedded_ties_seeded_and_not(spark, to_spark):
             got[seed, size_cut] = sorted(zip(want["from_id"], want["to_id"]))
     assert got["all", False] == [] and got["all", True] == [("A", "B")]
     assert got["wanted", True] == [("A", "B"), ("E", "F")]
+
+
+def test_pair_partitions_follow_the_pair_rows(spark, monkeypatch):
+    """The aggregation of the pairs gets ``n_pairs / PAIRS_PER_PARTITION`` shuffle partitions
+    when that is more than the session's, and no partial aggregation: with a tiny bound
+    (hundreds of partitions on the ~78,000 pair rows of ``_many_chance_pairs``) the ties are
+    still the embedded engine's, and the session's settings are back afterwards."""
+    import netanalysis.engines.spark.infer as sp
+
+    seen = []
+    real = sp.significant_pairs
+
+    def spy(*a, **kw):
+        seen.append((int(spark.conf.get("spark.sql.shuffle.partitions")),
+                     spark.conf.get("spark.sql.execution.bypassPartialAggregation", None)))
+        return real(*a, **kw)
+
+    monkeypatch.setattr(sp, "PAIRS_PER_PARTITION", 500)
+    monkeypatch.setattr(sp, "significant_pairs", spy)
+    before = spark.conf.get("spark.sql.shuffle.partitions")
+    tr = _many_chance_pairs()
+    s = {"types": ["co_travel"]}
+    want = infer_links(Case(tables={"travel": tr}), settings=s)
+    got = infer_links_spark(spark, {"travel": spark.createDataFrame(tr)}, settings=s)
+    assert_same_ties(want, got)
+    assert seen and seen[0][0] > 100 > int(before) and seen[0][1] == "true"
+    assert spark.conf.get("spark.sql.shuffle.partitions") == before
+    assert spark.conf.get("spark.sql.execution.bypassPartialAggregation", None) in (None, "false")
+
+
+def test_every_white_space_is_stripped_as_the_embedded_engine_does(spark):
+    """The cells are stripped of what ``str.strip()`` strips (Unicode White_Space and the
+    separators U+001C..U+001F, on either end) though the Spark engine runs its regular
+    expression only where the first or last character is one of them: companions whose
+    flights, carriers and dates are padded with each such character (and one not stripped,
+    U+200B) give the embedded engine's ties."""
+    import sys
+
+    pads = [chr(c) for c in range(sys.maxunicode + 1) if chr(c).strip() == ""] + ["\u200b"]
+    assert len(pads) == 30
+    rows = [{"person_id": f"X{i:03d}", "carrier": "CM", "flight": str(i // 4), "depart": "2024-05-01"}
+            for i in range(400)]
+    for k, pad in enumerate(pads):
+        for t in range(3):
+            for p, (lead, trail) in ((f"C{k:02d}a", (pad, "")), (f"C{k:02d}b", ("", pad))):
+                rows.append({"person_id": p, "carrier": lead + "YY" + trail,
+                             "flight": trail + str(k * 3 + t) + lead,
+                             "depart": lead + "2024-06-01" + trail})
+    tr = pd.DataFrame(rows)
+    s = {"types": ["co_travel"]}
+    want = infer_links(Case(tables={"travel": tr}), settings=s)
+    assert 25 <= len(want) < 30      # U+200B is not stripped: that pair's journeys differ
+    got = infer_links_spark(spark, {"travel": spark.createDataFrame(tr)}, settings=s)
+    assert_same_ties(want, got)
