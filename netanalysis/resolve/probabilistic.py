@@ -52,8 +52,9 @@ extends (the short forms, the only records that can be the shorter side of such 
 name extended as often as the average short form weighs what the level weighs, a commoner
 one less. (Counting ``E / n`` alone, the value's share among the matches was taken among
 all records, and every such pair was under-stated by ``log2(n / 2C)`` bits, 2.3 on
-``person_records``, where C is a tenth of the records.) For the ``exact`` and ``part_missing`` name levels, the chance that a random record carries the
-tokens of the shorter name is estimated as the product of the token frequencies (at least
+``person_records``, where C is a tenth of the records.) For the ``exact`` and
+``part_missing`` name levels, the chance that a random record carries the tokens of the
+shorter name is estimated as the product of the token frequencies (at least
 ``1/n**2``; tokens taken as independent; for ``exact``, at least the share of the records
 other than the pair's two that carry the same tokens, counted, since a name's tokens are not
 independent: a Portuguese given name goes with a Portuguese surname), and this chance

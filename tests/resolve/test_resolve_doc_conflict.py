@@ -157,3 +157,24 @@ def test_fellegi_sunter_cuts_the_chain_and_lists_it_with_its_probability(make_ca
     off = resolve_entities(chain(make_case), settings=load_settings(
         env={}, resolve={"model": "fellegi_sunter", "document_conflict_blocks": False}))
     assert persons_of(off) == [["A", "B", "C"]]
+
+
+@pytest.mark.slow
+def test_analyze_writes_the_refused_merge_to_review_csv_under_the_rules(tmp_path, make_case):
+    import csv
+
+    from netanalysis.pipeline import analyze_case
+
+    case = chain(make_case)
+    case.tables["persons"]["role"] = ["fugitive", "associate", "associate"]
+    run = analyze_case(case, tmp_path / "out", write_map=False)
+    with open(run.out / "review.csv", newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert list(rows[0]) == REVIEW_COLUMNS
+    assert [(r["id_a"], r["id_b"], r["probability"]) for r in rows] == [("B", "C", "")]
+    assert "PA1 (A) and PA2 (C) of CO" in rows[0]["why_not_merged"]
+    with open(run.out / "merges.csv", newline="", encoding="utf-8") as fh:
+        merged = {(r["kept_id"], r["merged_id"]) for r in csv.DictReader(fh)}
+    assert len(merged) == 1 and {x for p in merged for x in p} == {"A", "B"}
+    html = (run.out / "report.html").read_text(encoding="utf-8")
+    assert "To review (1)" in html and "PA1 (A) and PA2 (C) of CO" in html
