@@ -803,7 +803,7 @@ def _print_rows(rows):
                                           if v[0].cpu == v[0].cpu and (
                                               not k.startswith("(b) ")
                                               or k == "(b) fellegi_sunter")))
-    head = f"  {'method':22s} {'time s':>8s} {'x splink':>9s} {'peak MiB':>9s} {'prec':>6s} {'recall':>6s}"
+    head = f"  {'method':22s} {'time s':>8s} {'x splink':>9s} {'peak MiB':>9s} {'prec':>7s} {'recall':>6s}"
     print(head + "".join(f" {k[:10]:>10s}" for k in RECORD_VARIANTS))
     def num(x, width, fmt):
         return f"{x:{width}{fmt}}" if x == x else f"{'-':>{width}s}"
@@ -811,7 +811,7 @@ def _print_rows(rows):
     for name, (pk, sc, note) in rows.items():
         ratio = num(base / pk.seconds, 9, ".2f") if base else f"{'-':>9s}"
         line = (f"  {name:22s} {num(pk.seconds, 8, '.1f')} {ratio} {num(pk.mib, 9, '.0f')} "
-                f"{num(sc['precision'], 6, '.3f')} {sc['recall']:6.3f}"
+                f"{num(sc['precision'], 7, '.4f')} {sc['recall']:6.3f}"
                 + "".join(f" {sc.get(k, float('nan')):10.3f}" for k in RECORD_VARIANTS))
         print(line)
         if note:
