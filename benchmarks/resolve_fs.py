@@ -23,6 +23,7 @@ Usage::
     python benchmarks/resolve_fs.py                      # 10k and 100k records
     python benchmarks/resolve_fs.py --sizes 1000000      # national scale (long)
     python benchmarks/resolve_fs.py --sizes 100000 --before /path/to/main   # same merges?
+    python benchmarks/resolve_fs.py --sizes 300000 --no-rules --no-splink --before A B
     python benchmarks/resolve_fs.py --sizes 10000 30000 --engine spark --no-rules --no-splink
     python benchmarks/resolve_fs.py --sizes 30000 --no-splink --why   # why pairs are missed
                                                   # (and the calibration per probability band)
@@ -249,6 +250,40 @@ def false_merges(case, truth, merges, settings, top=12):
         if r["false"]:
             print(f"    {int(r['false']):6,d} / {int(r['all']):8,d}  p {r['p']:.4f}  {k}")
     return df
+
+
+def document_conflicts(m, records, ids):
+    """Clusters holding two passport numbers of one issuing country, and false merges.
+
+    Returns
+    -------
+    dict
+        ``two passports`` (clusters of `m` whose records hold two different passport
+        numbers of one country), ``of them mixed`` (those joining records of different
+        persons), ``false auto merges`` (``auto`` rows whose own pair, ``merged_id`` and
+        ``via_id``, are different persons) and ``refused`` (review rows of unions refused
+        for conflicting documents).
+    """
+    person = dict(zip(records["truth"]["id"].tolist(), records["truth"]["person"].tolist()))
+    root = dict(zip(m["merged_id"], m["kept_id"]))
+    d = records["documents"]
+    d = d[d["kind"] == "passport"]
+    held = {}
+    for h, num, cc in zip(d["holder_id"].tolist(), d["number"].tolist(),
+                          d["issuing_country"].tolist()):
+        held.setdefault((root.get(h, h), cc), set()).add(num)
+    members = {}
+    for x in ids:
+        r = root.get(x)
+        if r is not None:
+            members.setdefault(r, set()).update((x, r))
+    bad = {r for (r, _), nums in held.items() if len(nums) > 1 and r in members}
+    mixed = sum(len({person[x] for x in members[r]}) > 1 for r in bad)
+    auto = m[m["decision"] == "auto"]
+    wrong = sum(person[a] != person[b] for a, b in zip(auto["merged_id"], auto["via_id"]))
+    refused = sum("would put" in str(x.get("why_not_merged", "")) for x in m.attrs.get("review", []))
+    return {"two passports": len(bad), "of them mixed": mixed, "false auto merges": wrong,
+            "refused": refused}
 
 
 def _closed(pairs, extra, ids):
@@ -702,6 +737,7 @@ def bench(n, seed, threshold, skip_splink, skip_rules, gen=None, skip_fs=False, 
                                                    x["why_not_merged"])]
         rows[label] = (pk, _score(_closed(fs_pairs, extra, ids), truth), "")
     _done("(b) fellegi_sunter", rows)
+    print(f"  (b) fellegi_sunter: {document_conflicts(m, r, ids)}", flush=True)
     # (b)'s recall within the oracle ceiling of a rule that merges only with evidence
     # beyond the name
     cap, within = _ceiling_rows(fs_pairs, truth, ceiling)
@@ -724,14 +760,17 @@ def bench(n, seed, threshold, skip_splink, skip_rules, gen=None, skip_fs=False, 
               f"{start:.1f} s and table transfer {transfer:.1f} s apart), driver peak "
               f"{spk.mib:.0f} MiB, JVM + Python workers peak {jvm.mib:.0f} MiB; "
               f"{_same_fs(m, sm)}; load {os.getloadavg()[0]:.1f}", flush=True)
-    if before:   # the same input through another checkout's code: time and equality
-        old = run_before(case, "fellegi_sunter", before)
+    for k, checkout in enumerate([before] if isinstance(before, str) else before or []):
+        # the same input through another checkout's code: time and equality
+        old = run_before(case, "fellegi_sunter", checkout)
         if old is not None:
             import types
-            rows["(b) before"] = (types.SimpleNamespace(seconds=old.attrs["seconds"],
-                                                        mib=float("nan"), cpu=float("nan")),
-                                  _score(_merges_to_pairs(old, ids), truth), f"code of {before}")
-            print(f"  before ({before}): fellegi_sunter {old.attrs['seconds']:.1f} s "
+            label = "(b) before" + (f" {k + 1}" if k else "")
+            rows[label] = (types.SimpleNamespace(seconds=old.attrs["seconds"],
+                                                 mib=float("nan"), cpu=float("nan")),
+                           _score(_merges_to_pairs(old, ids), truth), f"code of {checkout}")
+            print(f"  {label}: {document_conflicts(old, r, ids)}", flush=True)
+            print(f"  before ({checkout}): fellegi_sunter {old.attrs['seconds']:.1f} s "
                   f"({old.attrs['seconds'] / pk.seconds:.2f}x the time now); "
                   f"{_compare_merges(old, m)}", flush=True)
     if not skip_splink:
@@ -764,7 +803,7 @@ def _print_rows(rows):
                                           if v[0].cpu == v[0].cpu and (
                                               not k.startswith("(b) ")
                                               or k == "(b) fellegi_sunter")))
-    head = f"  {'method':22s} {'time s':>8s} {'x splink':>9s} {'peak MiB':>9s} {'prec':>6s} {'recall':>6s}"
+    head = f"  {'method':22s} {'time s':>8s} {'x splink':>9s} {'peak MiB':>9s} {'prec':>7s} {'recall':>6s}"
     print(head + "".join(f" {k[:10]:>10s}" for k in RECORD_VARIANTS))
     def num(x, width, fmt):
         return f"{x:{width}{fmt}}" if x == x else f"{'-':>{width}s}"
@@ -772,7 +811,7 @@ def _print_rows(rows):
     for name, (pk, sc, note) in rows.items():
         ratio = num(base / pk.seconds, 9, ".2f") if base else f"{'-':>9s}"
         line = (f"  {name:22s} {num(pk.seconds, 8, '.1f')} {ratio} {num(pk.mib, 9, '.0f')} "
-                f"{num(sc['precision'], 6, '.3f')} {sc['recall']:6.3f}"
+                f"{num(sc['precision'], 7, '.4f')} {sc['recall']:6.3f}"
                 + "".join(f" {sc.get(k, float('nan')):10.3f}" for k in RECORD_VARIANTS))
         print(line)
         if note:
@@ -805,9 +844,10 @@ def main(argv=None):
     ap.add_argument("--false-merges", action="store_true",
                     help="the false automatic merges by comparison vector (part of --why, "
                          "without its second blocking pass)")
-    ap.add_argument("--before", metavar="CHECKOUT",
-                    help="also run Fellegi-Sunter with the code of this checkout on the same "
-                         "records: its time and whether the merges are identical")
+    ap.add_argument("--before", metavar="CHECKOUT", nargs="+",
+                    help="also run Fellegi-Sunter with the code of this checkout (or these "
+                         "checkouts, one after the other) on the same records: its time, "
+                         "scores and whether the merges are identical")
     args = ap.parse_args(argv)
     print(f"entity resolution benchmark ({os.cpu_count()} CPUs, "
           f"{psutil.virtual_memory().total / 2**30:.0f} GiB, load {os.getloadavg()[0]:.1f})")

@@ -10,7 +10,8 @@ outputs, and writes every file of the output contract of ``CASE_FORMAT.md``:
 ``movements.csv``      where each fugitive is likely to go next, with probability and why
 ``inferred_links.csv`` ties found in the data that no source stated
 ``merges.csv``         records judged to be the same person
-``review.csv``         pairs of records to check by hand (``resolve.model: fellegi_sunter``)
+``review.csv``         pairs of records to check by hand (``resolve.model: fellegi_sunter``;
+                       either model: merges refused for two passports of one country)
 ``rejects.csv``        every input row that was not taken, and why
 ``network.html``       the interactive network map (offline, self-contained)
 ``report.html``        the case report (offline, self-contained)
@@ -389,7 +390,8 @@ def _robustness(case, analysis, settings, filters, seed, progress):
 
 
 def _review(case):
-    """The review list of a Fellegi-Sunter resolution (resolve/probabilistic.py); no rows else."""
+    """The review list of resolution (Fellegi-Sunter pairs, merges refused for conflicting
+    documents: resolve/probabilistic.py); no rows else."""
     from netanalysis.resolve.probabilistic import REVIEW_COLUMNS
 
     rows = case.merges.attrs.get("review") if case.merges is not None else None

@@ -5,13 +5,33 @@ comparison of candidate pairs (:mod:`netanalysis.resolve.compare`) and before th
 person are folded into one (:mod:`netanalysis.resolve.merge`). :func:`decision_pairs` reads
 the analysts' decisions into forced merges and vetoes; :func:`cluster_pairs` joins records
 (union-find, forced merges first, then accepted pairs by decreasing score), refuses a union
-that would put two vetoed records in one person, and picks the record each person keeps.
+that would put two vetoed records in one person, or two passports (national ids) of one
+country with no number in common, and picks the record each person keeps.
 
 Notes
 -----
 Forced merges are clustered before any scored pair, so only the decisions themselves can make
 a forced merge impossible (``A=B``, ``B=C``, ``A!=C``): that is an error naming both decisions'
-lines, never a silent refusal. Each person keeps the record with the most information (filled
+lines, never a silent refusal.
+
+**Conflicting documents.** A scored pair is judged on its own two records; joined through a
+third record, a cluster can end up holding two passports (or two national ids) of one
+country with different numbers that no pair ever compared (``A-B`` shares a phone, ``B-C``
+a birth date, ``A`` and ``C`` hold passports ``X`` and ``Y`` of Colombia). Such a union is
+refused when, for some kind (``passport``, ``national_id``) and issuing country, both sides
+hold numbers and none in common; the refused pair is returned in ``attrs["refused"]`` (for
+the review list, :func:`netanalysis.resolve.probabilistic.conflict_review_rows`), with the
+two records and numbers that conflict. Documents without a country or number never
+conflict. The analysts' forced merges are not checked (a ``merge`` decision is
+authoritative: two passports of one person exist, renewed or second ones), and a cluster
+they built is checked as a whole against the next scored union. On ``person_records``
+at 300,000 records (``benchmarks/resolve_fs.py``, Fellegi-Sunter), every cluster that held
+two passport numbers of one country joined different persons: 13 of 13 at seed 7
+(duplicate share 0.3, phone and document rates 0.5) and 13 of 13 at seed 11 (0.5, 0.2);
+refusing such unions leaves none, and false automatic merges 64 -> 56 and 121 -> 114, with
+recall unchanged to three places (0.849, 0.721).
+
+Each person keeps the record with the most information (filled
 fields, list items, documents, phones; a precise birth date counts a little more than a
 year), then the smallest id. Time is near-linear in the pairs (sorting them by score).
 """
@@ -24,11 +44,22 @@ import pandas as pd
 from netanalysis.errors import InputError, UnknownEntityError
 from netanalysis.model.values import present
 
-__all__ = ["MERGE_COLUMNS", "decision_pairs", "cluster_pairs"]
+__all__ = ["MERGE_COLUMNS", "REFUSED_COLUMNS", "CONFLICT_KINDS", "decision_pairs",
+           "cluster_pairs"]
 
 #: Columns of the table :func:`cluster_pairs` returns (the first four are the contract).
 MERGE_COLUMNS = ["kept_id", "merged_id", "score", "reason", "via_id", "name_score", "evidence",
                  "decision"]
+
+#: Keys of each union refused for conflicting documents (``attrs["refused"]`` of
+#: :func:`cluster_pairs`): the pair (record positions ``i`` < ``j``, its ``score`` and
+#: ``reason``), the ``kind`` and ``country`` of the documents that conflict, and a record of
+#: each side holding one (``holder_a``, ``number_a``; ``holder_b``, ``number_b``; positions).
+REFUSED_COLUMNS = ["i", "j", "score", "reason", "kind", "country", "holder_a", "number_a",
+                   "holder_b", "number_b"]
+
+#: Document kinds a person holds one number of per issuing country (at a time).
+CONFLICT_KINDS = ("passport", "national_id")
 
 
 def decision_pairs(feat, decisions):
@@ -100,7 +131,7 @@ def decision_pairs(feat, decisions):
         _frame(vetoes, ["i", "j", "_file", "_line"])
 
 
-def cluster_pairs(case, feat, scored, *, forced=None, vetoes=None):
+def cluster_pairs(case, feat, scored, *, forced=None, vetoes=None, document_conflicts=True):
     """Return the merges that group the accepted pairs into persons, one row per merged record.
 
     Parameters
@@ -118,12 +149,18 @@ def cluster_pairs(case, feat, scored, *, forced=None, vetoes=None):
         prefilter=False)``: joined first, whatever their score, with ``decision`` ``forced``.
     vetoes : DataFrame, optional
         Vetoed pairs (``i``, ``j``, ``_file``, ``_line``): never in one person.
+    document_conflicts : bool
+        Refuse a scored union that would put two passports (or two national ids) of one
+        country with no number in common in one person (setting
+        ``resolve.document_conflict_blocks``); forced merges are never refused.
 
     Returns
     -------
     DataFrame
         :data:`MERGE_COLUMNS`, sorted by ``kept_id``, ``merged_id``; ``via_id`` is the record
         the merged one matched directly (the kept one when they matched each other).
+        ``attrs["refused"]``: the unions refused for conflicting documents, one dict of
+        :data:`REFUSED_COLUMNS` each, in the order they were tried.
 
     Raises
     ------
@@ -150,6 +187,19 @@ def cluster_pairs(case, feat, scored, *, forced=None, vetoes=None):
     >>> vetoes = pd.DataFrame({"i": [0], "j": [2], "_file": None, "_line": None})
     >>> cluster_pairs(case, person_features(case), scored, vetoes=vetoes)["merged_id"].tolist()
     ['P1']
+
+    P1 and P3 hold different Colombian passports: P2 joins the one it matches better, and the
+    union with the other is refused.
+
+    >>> case = case_from_records(persons=[{"id": "P1", "name": "Ana"},
+    ...     {"id": "P2", "name": "Ana", "birth_date": "1980"}, {"id": "P3", "name": "Ana"}],
+    ...     documents=[{"id": "D1", "holder_id": "P1", "kind": "passport", "number": "AA1",
+    ...                 "issuing_country": "CO"}, {"id": "D2", "holder_id": "P3",
+    ...                 "kind": "passport", "number": "BB2", "issuing_country": "CO"}])
+    >>> m = cluster_pairs(case, person_features(case), scored)
+    >>> m["merged_id"].tolist(), [(r["i"], r["j"], r["number_a"], r["number_b"])
+    ...                           for r in m.attrs["refused"]]
+    (['P1'], [(1, 2, 'AA1', 'BB2')])
     """
     if isinstance(scored, list):      # rows as dicts (the Fellegi-Sunter scorer's)
         accepted = [{**r, "i": int(r["i"]), "j": int(r["j"])} for r in scored if r["accept"]]
@@ -171,7 +221,11 @@ def cluster_pairs(case, feat, scored, *, forced=None, vetoes=None):
             veto_list.append(key)
             veto_at.setdefault(key, (v.get("_file"), v.get("_line")))
     _check_decisions(forced_recs, forced_at, veto_at, feat["ids"])
-    return _clusters(feat, forced_recs, accepted, veto_list, case)
+    held = _held_documents(feat) if document_conflicts else {}
+    refused = []
+    out = _clusters(feat, forced_recs, accepted, veto_list, case, held, refused)
+    out.attrs["refused"] = refused
+    return out
 
 
 # --------------------------------------------------------------------------------------------
@@ -227,10 +281,63 @@ def _check_decisions(forced, forced_at, veto_at, ids):
         members.pop(rb, None)
 
 
-def _clusters(feat, forced, scored, vetoes, case):
+def _held_documents(feat):
+    """``{record: {(kind, country): frozenset of numbers}}`` of the passports and national ids
+    with an issuing country and a number (normalised keys)."""
+    docs = feat.get("docs")
+    if docs is None or not len(docs):
+        return {}
+    g = docs[docs["kind"].isin(CONFLICT_KINDS) & (docs["country"] != "") & (docs["key"] != "")]
+    held = {}
+    for i, kind, country, key in zip(g["i"].tolist(), g["kind"].tolist(),
+                                     g["country"].tolist(), g["key"].tolist()):
+        held.setdefault(int(i), {}).setdefault((kind, country), set()).add(key)
+    return {i: {k: frozenset(v) for k, v in d.items()} for i, d in held.items()}
+
+
+def _document_conflict(da, db):
+    """The first (kind, country) both sides hold numbers of with none in common, or None."""
+    if len(da) > len(db):
+        da, db = db, da
+    for k in sorted(da):
+        other = db.get(k)
+        if other is not None and not (da[k] & other):
+            return k
+    return None
+
+
+def _conflict_row(r, group, ma, mb, held, feat):
+    """The refused pair `r` with a record of each side holding a number of `group`."""
+    def holder(mem, first):
+        # the record of the pair itself when it holds one, else the smallest id's
+        x = first if group in held.get(first, {}) else \
+            min((x for x in mem if group in held.get(x, {})), key=lambda x: feat["ids"][x])
+        return x, _number(feat, x, group)
+
+    a, b = (r["i"], r["j"]) if r["i"] in ma else (r["j"], r["i"])
+    xa, na = holder(ma, a)
+    xb, nb = holder(mb, b)
+    if xa > xb:
+        xa, na, xb, nb = xb, nb, xa, na
+    return {"i": min(r["i"], r["j"]), "j": max(r["i"], r["j"]), "score": r["score"],
+            "reason": r.get("reason", ""), "kind": group[0], "country": group[1],
+            "holder_a": xa, "number_a": na, "holder_b": xb, "number_b": nb}
+
+
+def _number(feat, x, group):
+    """The document number of `group` (kind, country) record `x` holds, as recorded."""
+    d = feat["docs"]
+    sel = d[(d["i"] == x) & (d["kind"] == group[0]) & (d["country"] == group[1])
+            & (d["key"] != "")]
+    return str(sorted(sel["number"].tolist())[0])
+
+
+def _clusters(feat, forced, scored, vetoes, case, held=None, refused=None):
     ids = feat["ids"]
     parent = {}
     members = {}
+    held = held or {}
+    docs_of = dict(held)    # root -> {(kind, country): numbers} of its cluster
 
     def find(x):
         while parent.get(x, x) != x:
@@ -255,11 +362,25 @@ def _clusters(feat, forced, scored, vetoes, case):
         ma, mb = members.get(ra, {ra}), members.get(rb, {rb})
         if any(veto_of.get(x, set()) & mb for x in ma if x in veto_of):
             continue
+        da, db = docs_of.get(ra), docs_of.get(rb)
+        if da and db and r["decision"] != "forced":
+            group = _document_conflict(da, db)
+            if group is not None:
+                if refused is not None:
+                    refused.append(_conflict_row(r, group, ma, mb, held, feat))
+                continue
         if len(ma) < len(mb):
             ra, rb, ma, mb = rb, ra, mb, ma
+            da, db = db, da
         parent[rb] = ra
         members[ra] = ma | mb
         members.pop(rb, None)
+        if db:
+            merged = dict(da or {})
+            for k, v in db.items():
+                merged[k] = merged[k] | v if k in merged else v
+            docs_of[ra] = merged
+            docs_of.pop(rb, None)
         tree.append(r)
     if not tree:
         return _empty_merges()

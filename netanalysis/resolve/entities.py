@@ -43,7 +43,10 @@ The rule, with the weights of ``schema/settings/resolve.yaml``:
    never enough; with a shared passport a compatible name is enough even without a birth
    date (0.6 x 0.8 + 0.8 >= 1).
 4. Merged pairs form clusters (union-find, forced merges first, then by decreasing score); a
-   union that would put two vetoed records in one cluster is refused. Each cluster keeps the
+   union that would put two vetoed records in one cluster is refused, and so is one that
+   would put two passports (or national ids) of one country with no number in common in
+   one cluster, through a third record too (``document_conflict_blocks``; the pair goes to
+   the review list, ``attrs["review"]``; a forced merge is never refused). Each cluster keeps the
    record with the most information (filled fields, aliases, documents, phones), then the
    smallest id.
 
@@ -106,6 +109,8 @@ def resolve_entities(case, *, settings=None, decisions=None, progress=None):
         ``resolve.model: fellegi_sunter`` (:mod:`netanalysis.resolve.probabilistic`),
         ``attrs["review"]`` holds the review list (rows of ``REVIEW_COLUMNS``) and
         ``attrs["model"]`` the model's parameters; ``score`` is then the match probability.
+        Under either model, the merges refused for conflicting documents are in
+        ``attrs["review"]`` (under ``rules`` without a probability).
 
     Raises
     ------
@@ -148,12 +153,12 @@ def resolve_entities(case, *, settings=None, decisions=None, progress=None):
     progress = progress or Progress(quiet=True)
     if not cfg.enabled:
         progress.say("resolution: turned off (resolve.enabled is false)")
-        return cluster_pairs(case, {"ids": [], "n": 0}, pd.DataFrame())
+        return _without_refused(cluster_pairs(case, {"ids": [], "n": 0}, pd.DataFrame()))
     feat = person_features(case, rare_name_max=int(cfg["rare_name_max"]))
     n = feat["n"]
     forced, vetoes = decision_pairs(feat, decisions)
     if n < 2 and not (len(forced) or len(vetoes)):
-        return cluster_pairs(case, feat, pd.DataFrame())
+        return _without_refused(cluster_pairs(case, feat, pd.DataFrame()))
     pairs, stats = candidate_pairs(feat, max_block=int(cfg["max_block"]),
                                    max_contact_degree=int(cfg["max_contact_degree"]),
                                    min_shared_contacts=int(cfg["min_shared_contacts"]))
@@ -171,15 +176,24 @@ def resolve_entities(case, *, settings=None, decisions=None, progress=None):
         progress.say(f"resolution: {int(scored['accept'].sum()):,} pairs accepted")
     if len(forced):  # the analysts' merges are scored too, for their reasons
         forced = compare_pairs(feat, forced, settings=cfg, prefilter=False)
-    out = cluster_pairs(case, feat, scored, forced=forced, vetoes=vetoes)
+    out = cluster_pairs(case, feat, scored, forced=forced, vetoes=vetoes,
+                        document_conflicts=bool(cfg["document_conflict_blocks"]))
+    refused = len(out.attrs.get("refused", []))
+    if refused:
+        progress.say(f"resolution: {refused:,} merges refused, they would put two passports "
+                     "(national ids) of one country in one person (review.csv)")
+    if fs is None and not refused:
+        out.attrs.pop("refused", None)
+        return out
+    from netanalysis.resolve.probabilistic import attach_review, explain_merges
     if fs is not None:   # the review list and the model's parameters travel with the merges
-        from netanalysis.resolve.probabilistic import explain_merges, review_table
         out = explain_merges(out, feat, pair_comparer(feat, cfg))
-        ids = feat["ids"]
-        decided = pd.DataFrame([{"id_a": ids[int(r.i)], "id_b": ids[int(r.j)]}
-                                for d in (forced, vetoes) if d is not None and len(d)
-                                for r in d.itertuples(index=False)], columns=["id_a", "id_b"])
-        out.attrs["review"] = review_table(fs["review"], out, decided, max_rows=int(
-            cfg["fs_max_review"])).to_dict("records")
-        out.attrs["model"] = fs["model"]
-    return out
+        return attach_review(out, feat, cfg, forced=forced, vetoes=vetoes, review=fs["review"],
+                             model=fs["model"])
+    return attach_review(out, feat, cfg, forced=forced, vetoes=vetoes)
+
+
+def _without_refused(merges):
+    """`merges` without the (empty) ``attrs["refused"]`` of clustering."""
+    merges.attrs.pop("refused", None)
+    return merges

@@ -216,8 +216,9 @@ class ResolveSettings(Section):
 
     Parameters
     ----------
-    enabled, require_corroboration, birth_conflict_blocks : bool
-        Switches of the rule (see the YAML file).
+    enabled, require_corroboration, birth_conflict_blocks, document_conflict_blocks : bool
+        Switches of the rule (see the YAML file); ``document_conflict_blocks`` applies to
+        both models (clustering, :mod:`netanalysis.resolve.cluster`).
     model : {"rules", "fellegi_sunter"}
         The hand-set weights below, or :mod:`netanalysis.resolve.probabilistic`.
     fs_auto_merge_probability, fs_review_probability, fs_tf_weight : float
@@ -261,6 +262,7 @@ class ResolveSettings(Section):
     birth_conflict_blocks: bool
     document_weight: float
     document_conflict_weight: float
+    document_conflict_blocks: bool
     phone_weight: float
     rare_name_weight: float
     rare_name_max: int = field(metadata={"min": 0})

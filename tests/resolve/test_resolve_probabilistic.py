@@ -260,8 +260,9 @@ def test_analyze_writes_review_csv_and_the_report_section(tmp_path):
 
 
 def test_a_dropped_second_surname_is_a_level_of_its_own_with_counted_frequency():
-    # u of "Ana García" vs "Ana García López": the share of records that are "ana garcia" plus
-    # one last token (3 of 8 here); "Ana Quispe" is extended by 1 record of 8
+    # u of "Ana García" vs "Ana García López": the records that are "ana garcia" plus one last
+    # token (3 of 8 here; "Ana Quispe" is extended by 1), times the short forms (records some
+    # record extends: "Ana García" and "Ana Quispe", 2), over the 8 x 7 / 2 = 28 pairs
     names = ["Ana García", "Ana García López", "Ana García Ruiz", "Ana García Soto",
              "Ana Quispe", "Ana Quispe Mamani", "Ana Luisa García", "Luis Ramos"]
     f = person_features(case_from_records(persons=[{"id": f"P{k}", "name": x}
@@ -270,7 +271,9 @@ def test_a_dropped_second_surname_is_a_level_of_its_own_with_counted_frequency()
     lv = comparison_vectors(f, pairs)
     assert [COMPARISONS["name"][x] for x in lv["name"]] == ["surname_dropped", "surname_dropped",
                                                              "part_missing"]
-    assert lv["tf"][:2].tolist() == pytest.approx([3 / 8, 1 / 8])
+    assert lv["tf"][:2].tolist() == pytest.approx([3 * 2 / 28, 1 * 2 / 28])
+    # (the level's u over random pairs counts every (short form, extension) pair, 4 of 28
+    # here, so the adjustment log2(u / tf) is 0 at the average short form, extended twice)
     # part_missing keeps the product of token frequencies: ana 7/8, garcia 5/8
     assert lv["tf"][2] == pytest.approx(7 / 8 * 5 / 8)
 

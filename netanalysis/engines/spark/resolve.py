@@ -39,11 +39,12 @@ from netanalysis.resolve.cluster import cluster_pairs, decision_pairs
 from netanalysis.resolve.compare import compare_pairs, pair_comparer
 from netanalysis.resolve.entities import MERGE_COLUMNS, resolve_entities
 from netanalysis.resolve.features import person_features
-from netanalysis.resolve.probabilistic import (COMPARISONS, REVIEW_COLUMNS, classify_pairs,
-                                               comparison_vectors, estimate_parameters,
-                                               explain_merges, merge_candidates,
-                                               model_summary, name_block_keys, random_u,
-                                               review_table, scoring_parameters, tf_bins)
+from netanalysis.resolve.probabilistic import (COMPARISONS, REVIEW_COLUMNS, attach_review,
+                                               classify_pairs, comparison_vectors,
+                                               estimate_parameters, explain_merges,
+                                               merge_candidates, model_summary,
+                                               name_block_keys, random_u, scoring_parameters,
+                                               tf_bins)
 from netanalysis.settings import section_settings
 
 __all__ = ["PAIR_RESULT_COLUMNS", "resolve_spark", "spark_candidate_pairs"]
@@ -117,7 +118,9 @@ def resolve_spark(spark, tables, *, settings=None, decisions=None):
     scored = _score(spark, feat, pairs, cfg)
     forced, vetoes = decision_pairs(feat, decisions)
     forced = compare_pairs(feat, forced, settings=cfg, prefilter=False)
-    merges = cluster_pairs(case, feat, pd.DataFrame(scored), forced=forced, vetoes=vetoes)
+    merges = cluster_pairs(case, feat, pd.DataFrame(scored), forced=forced, vetoes=vetoes,
+                           document_conflicts=bool(cfg["document_conflict_blocks"]))
+    merges = attach_review(merges, feat, cfg, forced=forced, vetoes=vetoes)
     return _results(case, merges, scored, spark, feat, decisions)
 
 
@@ -352,15 +355,12 @@ def _fs_decide(spark, case, feat, allp, cfg, decisions, forced, vetoes, u_random
     review = got[got["kind"] == "review"][REVIEW_COLUMNS].reset_index(drop=True)
     if len(forced):  # the analysts' merges are scored too, for their reasons
         forced = compare_pairs(feat, forced, settings=cfg, prefilter=False)
-    merges = cluster_pairs(case, feat, accepted, forced=forced, vetoes=vetoes)
+    merges = cluster_pairs(case, feat, accepted, forced=forced, vetoes=vetoes,
+                           document_conflicts=bool(cfg["document_conflict_blocks"]))
     merges = explain_merges(merges, feat, pair_comparer(feat, cfg))
-    ids = feat["ids"]
-    decided = pd.DataFrame([{"id_a": ids[int(r.i)], "id_b": ids[int(r.j)]}
-                            for d in (forced, vetoes) if d is not None and len(d)
-                            for r in d.itertuples(index=False)], columns=["id_a", "id_b"])
-    merges.attrs["review"] = review_table(review, merges, decided, max_rows=int(
-        cfg["fs_max_review"])).to_dict("records")
-    merges.attrs["model"] = model_summary(params, scoring, counts, len(accepted), len(review), cfg)
+    merges = attach_review(merges, feat, cfg, forced=forced, vetoes=vetoes, review=review,
+                           model=model_summary(params, scoring, counts, len(accepted),
+                                               len(review), cfg))
     return _results(case, merges, accepted, spark, feat, decisions)
 
 

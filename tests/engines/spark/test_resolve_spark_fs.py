@@ -185,3 +185,25 @@ def test_fs_small_case_with_decisions_gives_the_same_merges(spark, to_spark):
         assert merges.attrs["model"] == want.attrs["model"]
         assert not merges.attrs["model"]["estimated"]
     assert "forced" in set(pairs["decision"])
+
+
+@pytest.mark.parametrize("model", ["rules", "fellegi_sunter"])
+def test_a_union_refused_for_two_passports_is_refused_and_reviewed_alike(spark, to_spark, model):
+    """A-B share a phone, B-C a birth date, A and C hold different Colombian passports."""
+    case = case_from_records(
+        persons=[{"id": "A", "name": "Ana María Gómez Ruiz", "birth_date": "1980-03-05"},
+                 {"id": "B", "name": "Ana Maria Gomez Ruiz", "birth_date": "1980-03-05"},
+                 {"id": "C", "name": "Ana María Gómez Ruiz", "birth_date": "1980-03-05"}],
+        documents=[{"id": "D1", "holder_id": "A", "kind": "passport", "number": "PA1",
+                    "issuing_country": "CO"},
+                   {"id": "D2", "holder_id": "C", "kind": "passport", "number": "PA2",
+                    "issuing_country": "CO"}],
+        phones=[{"id": "T1", "person_id": "A", "number": "+573001112233"},
+                {"id": "T2", "person_id": "B", "number": "+573001112233"}])
+    settings = load_settings(env={}, resolve={"model": model})
+    want = resolve_entities(case, settings=settings)
+    merges, _, _ = resolve_spark(spark, to_spark(case, TABLES), settings=settings)
+    pd.testing.assert_frame_equal(want.reset_index(drop=True), merges.reset_index(drop=True))
+    assert sorted(set(merges["kept_id"]) | set(merges["merged_id"])) == ["A", "B"]
+    assert merges.attrs["review"] == want.attrs["review"]
+    assert ("B", "C") in {(r["id_a"], r["id_b"]) for r in merges.attrs["review"]}
