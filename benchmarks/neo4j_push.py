@@ -44,7 +44,8 @@ NETANALYSIS_NEO4J_URI names one.
     python benchmarks/neo4j_push.py --persons 30000 100000 --quick --import   # + the importer
     python benchmarks/neo4j_push.py --persons 30000 --brokerage     # GF roles: server vs process
     python benchmarks/neo4j_push.py --persons 30000 --quick \
-        --server-config server.memory.pagecache.size=1g   # a server setting (local server only)
+        --server-config server.memory.pagecache.size=256m   # a server setting (local server
+                                                            # only; the page cache is 1g)
 """
 
 from __future__ import annotations
@@ -59,7 +60,7 @@ from pathlib import Path
 
 from netanalysis.backends.neo4j import connect, push_graph, queries
 from netanalysis.backends.neo4j.push import clear_database, graph_rows
-from netanalysis.backends.neo4j.server import local_server
+from netanalysis.backends.neo4j.server import PAGECACHE, local_server
 from netanalysis.ingest import load_case
 from netanalysis.model.graph import build_graph
 from netanalysis.synth import synth_case
@@ -111,6 +112,12 @@ def _baseline(conn, nodes, rels, batch):
             if n < 20000:
                 break
     return clock
+
+
+def _store_mb(home):
+    """MB of the database folders of the server in `home` (``databases/neo4j``)."""
+    return sum(f.stat().st_size for d in Path(home).rglob("databases/neo4j")
+               for f in d.rglob("*") if f.is_file()) / 2**20
 
 
 def _case(persons, seed):
@@ -176,9 +183,13 @@ def run(persons, seed, batches, uri, workers, quick=False, importer=False, heap=
               f" | cpu client {c.client:6.1f} s server {server} s {per_cpu(c):8,.0f} rows/cpu-s"
               f"  x{per_cpu(c) / per_cpu(ref):5.2f}", flush=True)
 
+    home = None if uri else Path(tempfile.mkdtemp(prefix="push-bench-", dir=scratch))
     cm = (contextlib.nullcontext(uri) if uri
-          else local_server(heap=heap, timeout=300, config=config or {}))
+          else local_server(home=home, heap=heap, timeout=300, config=config or {}))
     with cm as server, connect(server) as conn:
+        if home is not None:
+            print(f"  local server: heap {heap}, page cache "
+                  f"{(config or {}).get('server.memory.pagecache.size', PAGECACHE)}", flush=True)
         clear_database(conn)
         warm = _case(min(persons, 3000), seed + 1)
         for _ in range(2):  # warm-up: the JIT compiles the write paths of every block
@@ -198,6 +209,9 @@ def run(persons, seed, batches, uri, workers, quick=False, importer=False, heap=
                     res = push_graph(G, uri=server, batch_size=batch, workers=w)
                 assert res["strategy"] == "create"
                 add(f"push, {w} session{'s' * (w > 1)}, {batch}", clock)
+                if home is not None:
+                    print(f"    store after the push (nodes, relationships, properties, "
+                          f"indexes; no transaction logs): {_store_mb(home):,.0f} MB", flush=True)
                 print("    phases (wall s; client: node rows, then relationship rows in a thread "
                       "while the server writes schema + nodes): "
                       + ", ".join(f"{k} {v:.1f}" for k, v in res["phases"].items()), flush=True)
@@ -208,6 +222,8 @@ def run(persons, seed, batches, uri, workers, quick=False, importer=False, heap=
                 assert again["strategy"] == "merge"
                 add(f"re-push (MERGE), {w} s., {batches[-1]}", clock)
         clear_database(conn)
+    if home is not None:
+        shutil.rmtree(home, ignore_errors=True)
     load = os.getloadavg()[0]
     imported = _import(G, n_rows, heap, config or {}, scratch) if importer else None
     print(f"  load average {load:.1f} after the pushes, {os.getloadavg()[0]:.1f} now")
