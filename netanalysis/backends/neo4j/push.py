@@ -10,7 +10,8 @@ pushing twice changes nothing and a push interrupted half-way completes, without
 when it is run again. Into a database that holds no node of a previous push (a first push, or
 after ``replace``) the same rows go through ``UNWIND $rows ... CREATE`` blocks, several times
 faster; every batch commits whole, so a push killed half-way leaves nodes that make the next
-push MERGE. Constraints and indexes are created before the load. On the CREATE path node
+push MERGE. Constraints and indexes are created before a MERGE load; the CREATE path builds
+them after its load (see :func:`push_graph`, Notes). On the CREATE path node
 batches go to whichever session is free and return the element ids of the nodes they
 created; relationships are then written by type, each end found by its element id (a direct
 lookup of the node record instead of an index seek), cell by cell of node partitions in the
@@ -55,6 +56,8 @@ SCHEMA_BLOCKS = (
     "constraint_journey_id", "index_person_name", "index_person_role",
     "index_organization_name", "index_phone_number", "index_document_number", "await_indexes",
 )
+# What the CREATE path drops before it writes into an empty database (built again after).
+_DROP_BLOCKS = tuple(f"drop_{b}" for b in SCHEMA_BLOCKS if b != "await_indexes")
 
 # The file each family of relationships comes from: part of the relationship key.
 _SOURCE_FILE = {**{t: "links.csv" for t in LINK_TYPES}, "holds": "documents.csv",
@@ -106,7 +109,8 @@ def push_case(case, uri=None, user=None, password=None, database=None, batch_siz
         a transient error such as a deadlock) and ``phases``: wall seconds of ``node_rows``
         (client), ``schema_nodes`` (schema and node writes; the server) and, at the same time
         in a thread, ``rel_rows`` (client), ``wait_rel_rows`` (the rows not ready when the
-        nodes were written) and ``relationships`` (their writes).
+        nodes were written), ``relationships`` (their writes) and, on the CREATE path,
+        ``schema_after`` (the constraints and indexes built over the loaded graph).
 
     Raises
     ------
@@ -147,7 +151,10 @@ def push_graph(G, uri=None, user=None, password=None, database=None, batch_size=
         ``"auto"``: when the database holds no node of a previous push (label ``Node``, after
         the clearing of `replace`), write with plain ``CREATE``, else ``MERGE``. A push killed
         half-way leaves whole batches behind, so the next push finds them and MERGEs: the
-        result is that of one clean push either way. ``"merge"``: always MERGE.
+        result is that of one clean push either way. ``"merge"``: always MERGE. The CREATE
+        path drops netanalysis' constraints and indexes before it writes and builds them again
+        after the last relationship, so two pushes must not write into one empty database at
+        the same time (nothing would refuse the second one's duplicates).
     workers : int, optional
         Sessions writing at the same time (default half this machine's cores, 1 to 4: on 2
         cores, with the server on the same machine, 1 session was the fastest). 1 writes
@@ -185,6 +192,15 @@ def push_graph(G, uri=None, user=None, password=None, database=None, batch_size=
     ``cypher/load.cypher``), their ends found by element id. The MERGE path goes by node
     kind, then relationship type. ``retries`` in the result counts the transactions the
     driver had to run again (0 on the CREATE path).
+
+    The CREATE path writes into a database without netanalysis' constraints and indexes
+    (:data:`SCHEMA_BLOCKS`, dropped when it finds no node of a previous push) and builds them
+    after the load with :func:`create_schema`, waiting until they are online: one index
+    population over the loaded nodes instead of up to four index updates (two uniqueness
+    checks) per node written. At 100k persons the index updates were a quarter of the
+    server's samples during a push (Java Flight Recorder, ``benchmarks/neo4j_push.py``),
+    and the nodes, 30% of the rows, half of its wall time. A push killed half-way leaves the
+    database without them; the next push builds them first, then MERGEs.
 
     Client and server work at the same time: the node rows are built first (a small part of
     the client's work), then a thread builds the relationship rows while the sessions write
@@ -240,6 +256,10 @@ def _push_graph(G, conf, batch_size, progress, replace, settings, strategy, work
                     if not _write(s, "pushed_any", {}, single="found"):
                         used = "create"
             if used == "create":
+                # no index update per node: the schema is built over the loaded graph below
+                with conn.session() as s:
+                    for name in _DROP_BLOCKS:
+                        _write(s, name, {})
                 eids = _create_nodes(conn, nodes, batch_size, workers, progress, state)
             else:
                 # Every node before any relationship: a relationship's ends must exist.
@@ -260,6 +280,10 @@ def _push_graph(G, conf, batch_size, progress, replace, settings, strategy, work
                 rel_plan = [(f"load_{t}", rows) for t, rows in rels.items()]
                 _run_plan(conn, rel_plan, batch_size, workers, progress, state)
             phases["relationships"] = time.perf_counter() - t1
+            if used == "create":
+                t1 = time.perf_counter()
+                create_schema(conn)
+                phases["schema_after"] = time.perf_counter() - t1
     finally:
         builder.shutdown(wait=True, cancel_futures=True)
     total = state["total"]
