@@ -210,6 +210,8 @@ def run(persons, seed, batches, uri, workers, quick=False, importer=False, heap=
                 assert res["strategy"] == "create"
                 add(f"push, {w} session{'s' * (w > 1)}, {batch}", clock)
                 if home is not None:
+                    with conn.session() as s:
+                        queries.run(s, "checkpoint").consume()
                     print(f"    store after the push (nodes, relationships, properties, "
                           f"indexes; no transaction logs): {_store_mb(home):,.0f} MB", flush=True)
                 print("    phases (wall s; client: node rows, then relationship rows in a thread "
