@@ -114,12 +114,6 @@ def _baseline(conn, nodes, rels, batch):
     return clock
 
 
-def _store_mb(home):
-    """MB of the database folders of the server in `home` (``databases/neo4j``)."""
-    return sum(f.stat().st_size for d in Path(home).rglob("databases/neo4j")
-               for f in d.rglob("*") if f.is_file()) / 2**20
-
-
 def _case(persons, seed):
     with tempfile.TemporaryDirectory() as tmp:
         synth_case(tmp, persons=persons, seed=seed)
@@ -209,11 +203,6 @@ def run(persons, seed, batches, uri, workers, quick=False, importer=False, heap=
                     res = push_graph(G, uri=server, batch_size=batch, workers=w)
                 assert res["strategy"] == "create"
                 add(f"push, {w} session{'s' * (w > 1)}, {batch}", clock)
-                if home is not None:
-                    with conn.session() as s:
-                        queries.run(s, "checkpoint").consume()
-                    print(f"    store after the push (nodes, relationships, properties, "
-                          f"indexes; no transaction logs): {_store_mb(home):,.0f} MB", flush=True)
                 print("    phases (wall s; client: node rows, then relationship rows in a thread "
                       "while the server writes schema + nodes): "
                       + ", ".join(f"{k} {v:.1f}" for k, v in res["phases"].items()), flush=True)

@@ -464,7 +464,3 @@ MATCH (a) WHERE elementId(a) = row.a
 MATCH (b) WHERE elementId(b) = row.b
 CREATE (a)-[r:BASED_IN]->(b)
 SET r += row.p
-
-// name: checkpoint
-// Flush the page cache to the store files (benchmarks/neo4j_push.py measures their size).
-CALL db.checkpoint()

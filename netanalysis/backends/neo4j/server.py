@@ -197,10 +197,10 @@ def local_server(home=None, timeout=180, *, heap="1536m", port=0, auth_password=
         `home` must not hold an imported graph yet.
     pagecache : str, optional
         Neo4j's page cache (``server.memory.pagecache.size``, e.g. ``"2g"``). Default: sized
-        to the data: :data:`PAGECACHE` (1 GB, more than the store and indexes of a
-        100k-person case pushed: see ``launcher/README.md``) or, with `case`, 1.5 times the
-        imported store if that is more. A page cache smaller than the store makes the writes
-        evict and read pages again (the launcher's own default is 256 MB).
+        to the data: :data:`PAGECACHE` (1 GB) or, with `case`, 1.5 times the imported store
+        if that is more. The launcher's own 256 MB is less than a 100k-person push touches
+        (its property store file alone was 145 MB part-way through the relationships); a
+        page cache smaller than the store makes the writes evict and read pages again.
 
     Yields
     ------
