@@ -44,7 +44,8 @@ NETANALYSIS_NEO4J_URI names one.
     python benchmarks/neo4j_push.py --persons 30000 100000 --quick --import   # + the importer
     python benchmarks/neo4j_push.py --persons 30000 --brokerage     # GF roles: server vs process
     python benchmarks/neo4j_push.py --persons 30000 --quick \
-        --server-config server.memory.pagecache.size=1g   # a server setting (local server only)
+        --server-config server.memory.pagecache.size=256m   # a server setting (local server
+                                                            # only; the page cache is 1g)
 """
 
 from __future__ import annotations
@@ -59,7 +60,7 @@ from pathlib import Path
 
 from netanalysis.backends.neo4j import connect, push_graph, queries
 from netanalysis.backends.neo4j.push import clear_database, graph_rows
-from netanalysis.backends.neo4j.server import local_server
+from netanalysis.backends.neo4j.server import PAGECACHE, local_server
 from netanalysis.ingest import load_case
 from netanalysis.model.graph import build_graph
 from netanalysis.synth import synth_case
@@ -176,9 +177,13 @@ def run(persons, seed, batches, uri, workers, quick=False, importer=False, heap=
               f" | cpu client {c.client:6.1f} s server {server} s {per_cpu(c):8,.0f} rows/cpu-s"
               f"  x{per_cpu(c) / per_cpu(ref):5.2f}", flush=True)
 
+    home = None if uri else Path(tempfile.mkdtemp(prefix="push-bench-", dir=scratch))
     cm = (contextlib.nullcontext(uri) if uri
-          else local_server(heap=heap, timeout=300, config=config or {}))
+          else local_server(home=home, heap=heap, timeout=300, config=config or {}))
     with cm as server, connect(server) as conn:
+        if home is not None:
+            print(f"  local server: heap {heap}, page cache "
+                  f"{(config or {}).get('server.memory.pagecache.size', PAGECACHE)}", flush=True)
         clear_database(conn)
         warm = _case(min(persons, 3000), seed + 1)
         for _ in range(2):  # warm-up: the JIT compiles the write paths of every block
@@ -208,6 +213,8 @@ def run(persons, seed, batches, uri, workers, quick=False, importer=False, heap=
                 assert again["strategy"] == "merge"
                 add(f"re-push (MERGE), {w} s., {batches[-1]}", clock)
         clear_database(conn)
+    if home is not None:
+        shutil.rmtree(home, ignore_errors=True)
     load = os.getloadavg()[0]
     imported = _import(G, n_rows, heap, config or {}, scratch) if importer else None
     print(f"  load average {load:.1f} after the pushes, {os.getloadavg()[0]:.1f} now")

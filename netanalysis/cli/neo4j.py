@@ -209,7 +209,10 @@ def measures(uri, user, database, ask_password, link_types, min_confidence, no_i
 @click.option("--case", type=click.Path(exists=True, file_okay=False), default=None,
               help="Load this case folder into the new server first, with Neo4j's bulk "
                    "importer (several times faster than `neo4j push`).")
-def server(home, port, heap, timeout, case):
+@click.option("--pagecache", default=None,
+              help="Neo4j's page cache (e.g. 2g; default: 1g, or 1.5 times the store of "
+                   "--case if more).")
+def server(home, port, heap, timeout, case, pagecache):
     """Start the local Neo4j test server (with GDS) in the foreground; Ctrl-C stops it.
 
     Needs Java 17; the first start fetches Neo4j 5.26 and Graph Data Science from Maven
@@ -221,6 +224,7 @@ def server(home, port, heap, timeout, case):
       netanalysis neo4j server
       netanalysis neo4j server --port 7687 --home /tmp/neo4j-dev
       netanalysis neo4j server --case examples/case
+      netanalysis neo4j server --pagecache 4g
     """
     from netanalysis.backends.neo4j.server import local_server
 
@@ -232,7 +236,7 @@ def server(home, port, heap, timeout, case):
     signal.signal(signal.SIGTERM, _stop)  # stop cleanly on SIGTERM as on Ctrl-C
     progress = _progress(False)
     with local_server(home, timeout=timeout, heap=heap, port=port, progress=progress,
-                      case=case) as uri:
+                      case=case, pagecache=pagecache) as uri:
         click.echo(uri)
         then = "netanalysis neo4j measures" if case else "netanalysis neo4j push CASE"
         click.echo(f"export NEO4J_URI={uri}   # then: {then}", err=True)

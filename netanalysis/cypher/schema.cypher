@@ -43,6 +43,47 @@ CREATE INDEX netanalysis_document_number IF NOT EXISTS FOR (n:Document) ON (n.nu
 // Wait until every index is online before loading (constraints are backed by indexes).
 CALL db.awaitIndexes(300)
 
+// The CREATE push into a database that holds no node of a previous push drops the
+// constraints and indexes above first and builds them again after the load
+// (netanalysis.backends.neo4j.push): one index population over the loaded nodes costs
+// less than an index update per node written. Only netanalysis' own names are dropped.
+
+// name: drop_constraint_node_id
+DROP CONSTRAINT netanalysis_node_id IF EXISTS
+
+// name: drop_constraint_person_id
+DROP CONSTRAINT netanalysis_person_id IF EXISTS
+
+// name: drop_constraint_organization_id
+DROP CONSTRAINT netanalysis_organization_id IF EXISTS
+
+// name: drop_constraint_phone_id
+DROP CONSTRAINT netanalysis_phone_id IF EXISTS
+
+// name: drop_constraint_document_id
+DROP CONSTRAINT netanalysis_document_id IF EXISTS
+
+// name: drop_constraint_place_id
+DROP CONSTRAINT netanalysis_place_id IF EXISTS
+
+// name: drop_constraint_journey_id
+DROP CONSTRAINT netanalysis_journey_id IF EXISTS
+
+// name: drop_index_person_name
+DROP INDEX netanalysis_person_name IF EXISTS
+
+// name: drop_index_person_role
+DROP INDEX netanalysis_person_role IF EXISTS
+
+// name: drop_index_organization_name
+DROP INDEX netanalysis_organization_name IF EXISTS
+
+// name: drop_index_phone_number
+DROP INDEX netanalysis_phone_number IF EXISTS
+
+// name: drop_index_document_number
+DROP INDEX netanalysis_document_number IF EXISTS
+
 // name: delete_batch
 // Remove up to $limit nodes of a previous push with their relationships (push --replace).
 MATCH (n:Node)

@@ -27,14 +27,17 @@ from pathlib import Path
 from netanalysis.backends.neo4j.jars import TOOLS_DIR, java_available
 from netanalysis.errors import BackendError
 
-__all__ = ["LAUNCHER_DIR", "TOOLS_DIR", "java_available", "jars_present", "fetch",
-           "local_server", "can_run"]
+__all__ = ["LAUNCHER_DIR", "TOOLS_DIR", "PAGECACHE", "java_available", "jars_present",
+           "fetch", "local_server", "can_run"]
 
 #: The launcher shipped in the package: ``pom.xml``, ``fetch.sh``, ``Launcher.java``.
 LAUNCHER_DIR = Path(str(resources.files("netanalysis.backends.neo4j").joinpath("launcher")))
 
 
 _READY = "NEO4J_READY "
+
+#: The page cache of a server :func:`local_server` starts, unless told otherwise.
+PAGECACHE = "1g"
 
 
 def jars_present(tools=None):
@@ -154,7 +157,7 @@ def fetch(tools=None, *, progress=None):
 @contextlib.contextmanager
 def local_server(home=None, timeout=180, *, heap="1536m", port=0, auth_password=None,
                  tools=None, launcher=None, progress=None, stream_log=None, config=None,
-                 case=None):
+                 case=None, pagecache=None):
     """Start the local Neo4j test server; yield its Bolt URI; stop it on exit.
 
     With `case`, the new server's database is first loaded with Neo4j's bulk importer
@@ -186,11 +189,18 @@ def local_server(home=None, timeout=180, *, heap="1536m", port=0, auth_password=
         Where to copy the server's output as it comes (default: kept, printed on failure).
     config : dict, optional
         Neo4j settings by their ``neo4j.conf`` names, values as text there
-        (``{"server.memory.pagecache.size": "1g"}``); the launcher's page cache is 256 MB.
+        (``{"server.memory.pagecache.size": "2g"}``); a page cache given here wins over
+        `pagecache`.
     case : Case, str, Path or networkx.MultiDiGraph, optional
         What to load before the start: a case, a case folder, or a property graph of
         :func:`netanalysis.model.build_graph` (inferred ties included, as the push does).
         `home` must not hold an imported graph yet.
+    pagecache : str, optional
+        Neo4j's page cache (``server.memory.pagecache.size``, e.g. ``"2g"``). Default: sized
+        to the data: :data:`PAGECACHE` (1 GB) or, with `case`, 1.5 times the imported store
+        if that is more. The launcher's own 256 MB is less than a 100k-person push touches
+        (its property store file alone was 145 MB part-way through the relationships); a
+        page cache smaller than the store makes the writes evict and read pages again.
 
     Yields
     ------
@@ -242,6 +252,8 @@ def local_server(home=None, timeout=180, *, heap="1536m", port=0, auth_password=
                 shutil.rmtree(tmp, ignore_errors=True)
             raise
         config = {**(config or {}), "server.directories.data": str(home / "graph")}
+    config = {"server.memory.pagecache.size": pagecache or _pagecache_for(home, imported),
+              **(config or {})}
     env = dict(os.environ)
     cmd = [shutil.which("java"), f"-Xmx{heap}", "-XX:+UseSerialGC", "-Xss2m",
            "-cp", str(tools / "lib" / "*"), str(launcher / "Launcher.java"),
@@ -286,6 +298,23 @@ def local_server(home=None, timeout=180, *, heap="1536m", port=0, auth_password=
                 pass
         if tmp is not None:
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _pagecache_for(home, imported):
+    """The default page cache: :data:`PAGECACHE`, or 1.5 times an imported store if more."""
+    size = _bytes(PAGECACHE)
+    if imported is not None:
+        store = sum(f.stat().st_size for f in (Path(home) / "graph").rglob("*") if f.is_file())
+        size = max(size, int(1.5 * store))
+    mb = -(-size // (1 << 20))
+    return f"{mb}m"
+
+
+def _bytes(text):
+    """``"1g"`` -> bytes (``k``, ``m``, ``g`` suffixes, as neo4j.conf reads them)."""
+    text = str(text).strip().lower()
+    unit = {"k": 1 << 10, "m": 1 << 20, "g": 1 << 30}.get(text[-1:], 1)
+    return int(float(text[:-1] if unit > 1 else text) * unit)
 
 
 def _import_case(case, home, tools, progress):

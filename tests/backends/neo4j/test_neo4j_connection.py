@@ -82,6 +82,24 @@ def test_local_server_takes_neo4j_settings(own_server):
     assert rows == [{"name": "db.relationship_grouping_threshold", "value": "77"}]  # default 50
 
 
+@pytest.mark.neo4j
+def test_local_server_sizes_the_page_cache(own_server):
+    """A server started by local_server gets PAGECACHE (1 GB), not the launcher's 256 MB,
+    unless told otherwise (``config=`` keeps the other settings of own_server)."""
+    import re
+
+    from netanalysis.backends.neo4j.server import PAGECACHE
+
+    conn = own_server.start()
+    with connect(**conn) as c, c.session() as s:
+        value = s.run("CALL dbms.listConfig('server.memory.pagecache.size') YIELD name, value "
+                      "RETURN value").single()["value"]
+    units = {"": 1, "k": 2**10, "m": 2**20, "g": 2**30}
+    number, unit = re.fullmatch(r"([0-9.]+)\s*([kmg]?)i?b?", value.strip().lower()).groups()
+    want = re.fullmatch(r"([0-9.]+)([kmg]?)", PAGECACHE).groups()
+    assert float(number) * units[unit] == float(want[0]) * units[want[1]] == 2**30, value
+
+
 # --- issue 14: a password inside the address ----------------------------------------------
 
 def _tiny_case(folder):

@@ -39,7 +39,10 @@ from netanalysis.synth import synth_case
 pytestmark = pytest.mark.neo4j
 
 #: Blocks that return ties or whole nodes (a pull of the graph): never run for the measures.
-PULL_BLOCKS = {"party_projection", "all_nodes", "all_relationships"}
+PULL_BLOCKS = {"party_projection", "all_nodes", "all_relationships", "party_graph",
+               "party_nodes", "party_edges", "relationships_among", "nodes_by_id"}
+#: Blocks of the push (their rows go to the server; each returns at most one row).
+PUSH_PREFIXES = ("create_", "link_", "load_", "constraint_", "index_")
 
 
 @pytest.fixture(scope="module", params=[(700, 3), (2500, 7)], ids=["synth700", "synth2500"])
@@ -337,6 +340,42 @@ def test_ranking_with_neo4j_counts_gf_roles_in_the_server(neo4j_conn, pushed, mo
     emb, _ = _embedded_gf(pushed, groups, rank_settings().brokerage.max_two_paths)
     got = t[[f"gf_{c}" for c in GF_COLUMNS]].set_axis(GF_COLUMNS, axis=1)
     assert got.equals(emb[GF_COLUMNS].reindex(got.index).astype(got.dtypes))
+
+
+def test_ranking_with_neo4j_pulls_no_graph(neo4j_conn, pushed, monkeypatch):
+    """run_analysis with the Neo4j backend (push, measures, roles) reads result rows only:
+    no block that returns ties or whole nodes runs, pull_graph is never called, and no call
+    of a read block returns more rows than there are parties (per fugitive for the support
+    search), while the database holds more than twice as many ties (a pull would show)."""
+    from netanalysis.backends.neo4j import pull
+
+    rows = Counter()
+    run = queries.run
+
+    def counted(session, name, **params):
+        call = (name, len(rows))
+        rows[call] += 0
+        return _Counted(run(session, name, **params), rows, call)
+
+    def no_pull(*a, **k):
+        raise AssertionError("pull_graph was called during the ranking")
+
+    monkeypatch.setattr(queries, "run", counted)
+    monkeypatch.setattr(pull, "pull_graph", no_pull)
+    a = run_analysis(pushed, seed=0, backend=Neo4jBackend(**neo4j_conn))
+    assert len(a.targets) > 0 and a.meta["brokerage_where"] == "server"
+    names = {name for name, _ in rows}
+    assert not PULL_BLOCKS & names, PULL_BLOCKS & names
+    assert {"gds_pagerank_stream", "support_step", "gf_roles"} <= names  # in the server
+    parties = len(party_nodes(pushed))
+    fugitives = int((pushed.tables["persons"]["role"] == "fugitive").sum())
+    read = {call: n for call, n in rows.items() if not call[0].startswith(PUSH_PREFIXES)}
+    for (name, _), n in read.items():
+        limit = parties * max(fugitives, 1) if name == "support_step" else parties
+        assert n <= limit, (name, n, limit)
+    with connect(**neo4j_conn) as c, c.session() as s:
+        ties = s.run("MATCH (:Node)-[r]->(:Node) RETURN count(r) AS n").single()["n"]
+    assert ties > 2 * parties
 
 
 def test_gf_roles_in_the_server_follow_the_filters(neo4j_conn, pushed):

@@ -219,9 +219,48 @@ def test_relationship_rows_are_built_while_the_nodes_are_written(neo4j_conn, sma
     assert seen["nodes_written_first"]
     assert res["strategy"] == ("create" if strategy == "auto" else "merge")
     assert set(res["phases"]) == {"node_rows", "rel_rows", "schema_nodes", "wait_rel_rows",
-                                  "relationships"}
+                                  "relationships"} | ({"schema_after"} if strategy == "auto"
+                                                      else set())
     monkeypatch.undo()
     got = _snapshot(neo4j_conn)
     _wipe(neo4j_conn)
     push_case(small_case, strategy="merge", workers=1, **neo4j_conn)
     assert got == _snapshot(neo4j_conn)
+
+
+def _schema(conn):
+    """``{name: state}`` of netanalysis' indexes (constraints are backed by one each)."""
+    with connect(**conn) as c, c.session() as s:
+        return {r["name"]: r["state"] for r in s.run(
+            "SHOW INDEXES YIELD name, state WHERE name STARTS WITH 'netanalysis_' "
+            "AND NOT name STARTS WITH 'netanalysis_baseline' RETURN name, state")}
+
+
+@pytest.mark.neo4j
+def test_create_path_builds_the_schema_after_the_load(neo4j_conn, small_case, monkeypatch):
+    """The CREATE path writes its nodes with no netanalysis index or constraint in place and
+    returns with all of them online; a MERGE push keeps them."""
+    from netanalysis.backends.neo4j import push
+
+    _wipe(neo4j_conn)
+    push_case(small_case, strategy="merge", workers=1, **neo4j_conn)
+    want = _schema(neo4j_conn)
+    assert len(want) == 12 and set(want.values()) == {"ONLINE"}
+    _wipe(neo4j_conn)
+    during = []
+    real_write = push._write
+
+    def write(session, name, params, single=None, retried=None):
+        if name.startswith(("create_", "link_")):
+            during.append(_schema(neo4j_conn))
+        return real_write(session, name, params, single=single, retried=retried)
+
+    monkeypatch.setattr(push, "_write", write)
+    res = push_case(small_case, batch_size=50, workers=1, **neo4j_conn)
+    monkeypatch.undo()
+    assert res["strategy"] == "create" and res["phases"]["schema_after"] >= 0
+    assert len(during) > 2 and all(d == {} for d in during)
+    assert _schema(neo4j_conn) == want
+    again = push_case(small_case, workers=1, **neo4j_conn)
+    assert again["strategy"] == "merge" and "schema_after" not in again["phases"]
+    assert _schema(neo4j_conn) == want
