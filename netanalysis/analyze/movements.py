@@ -327,9 +327,7 @@ class MovementModel:
         })
         legs = legs[np.isfinite(legs["t"].to_numpy(float)) & legs["origin"].notna()
                     & legs["dest"].notna()]
-        jcols = [c for c in ("carrier", "flight", "depart", "_line") if c in tr]
-        jkeys = ([journey_key(r) for r in tr.loc[legs.index, jcols].to_dict("records")]
-                 if len(legs) else [])
+        jkeys = _journey_keys(tr.loc[legs.index]) if len(legs) else []
         legs = legs.assign(jkey=jkeys).sort_values(["person", "t", "line"], kind="stable")
         legs = legs.reset_index(drop=True)
         self.leg_person = legs["person"].to_numpy(dtype=object)
@@ -611,6 +609,7 @@ class MovementModel:
             flat = self.temperature * self.booster.predict(
                 np.vstack([X for _, _, X, _ in states]), num_threads=1)
             scores = np.split(flat, np.cumsum([len(X) for _, _, X, _ in states])[:-1])
+        ranked = []  # per state: probabilities, the places listed (best first), contributions
         for i, (p, cands, X, ev) in enumerate(states):
             if self.booster is not None:
                 u = scores[i]
@@ -622,12 +621,21 @@ class MovementModel:
             e = np.exp(u - u.max())
             prob = self.coverage * e / e.sum()
             order = np.argsort(-prob, kind="stable")[:top]
-            if contrib is None:
-                # the features' contributions to the score (TreeSHAP, on the logit scale),
-                # against the average candidate the ranker was trained on
+            ranked.append((prob, order, contrib))
+        if self.booster is not None and states:
+            # the features' contributions to the score (TreeSHAP, on the logit scale), against
+            # the average candidate the ranker was trained on: the places listed of every
+            # state in one call (rows are explained independently)
+            flat = self.temperature * self.booster.predict(
+                np.vstack([X[o] for (_, _, X, _), (_, o, _) in zip(states, ranked)]),
+                pred_contrib=True, num_threads=1)[:, :len(FEATURES)]
+            at = 0
+            for k, ((_, _, X, _), (prob, order, _)) in enumerate(zip(states, ranked)):
                 contrib = np.zeros_like(X)
-                contrib[order] = self.temperature * self.booster.predict(
-                    X[order], pred_contrib=True, num_threads=1)[:, :len(FEATURES)]
+                contrib[order] = flat[at:at + len(order)]
+                at += len(order)
+                ranked[k] = (prob, order, contrib)
+        for (p, cands, X, ev), (prob, order, contrib) in zip(states, ranked):
             extra = self._context(p, T, cands[order[0]])
             for k in order:
                 _share_evidence(ev[k], X[k], ev["current"])
@@ -1033,6 +1041,31 @@ class _Evidence(dict):
 #: case nearest to it when that place is at most this far (km): legs name airports, records
 #: often name towns ("Panama City, PA" is PTY).
 TOWN_TO_TRAVEL_KM = 60.0
+
+
+def _journey_keys(rows):
+    """:func:`~netanalysis.model.graph.journey_key` of every travel row of `rows`, in order.
+
+    The key is a function of the row's carrier, flight and departure (and of its line for a
+    row without a flight number): it is computed once per distinct triple and given to every
+    row with that triple, which on a large case is a few times fewer calls than rows.
+    """
+    cols = [c for c in ("carrier", "flight", "depart") if c in rows]
+    lines = rows["_line"].tolist() if "_line" in rows else [None] * len(rows)
+    if not cols:
+        return [f"journey:row{x}" for x in lines]
+    codes = np.zeros(len(rows), dtype=np.int64)
+    for c in cols:  # one code per distinct triple (a column's missing values are one value)
+        k, u = pd.factorize(rows[c], use_na_sentinel=True)
+        codes = pd.factorize(codes * (len(u) + 1) + (k + 1))[0].astype(np.int64)
+    _, first, inv = np.unique(codes, return_index=True, return_inverse=True)
+    reps = rows.iloc[first][cols + (["_line"] if "_line" in rows else [])].to_dict("records")
+    keys = [journey_key(r) for r in reps]
+    out = np.asarray(keys, dtype=object)[inv.ravel()]
+    own = np.array([k.startswith("journey:row") for k in keys], dtype=bool)[inv.ravel()]
+    for i in np.flatnonzero(own).tolist():  # no flight number: the row is its own journey
+        out[i] = f"journey:row{lines[i]}"
+    return out.tolist()
 
 
 def _travel_place_of_towns(places, arrivals, origins):
