@@ -370,49 +370,57 @@ class MovementModel:
         # locations per person: (place, kind, t0, weight, grading); loc_until: their ends, in
         # the same order (inf when open)
         kinds = s["location_kinds"]
-        self.locs = defaultdict(list)
-        self.loc_until = defaultdict(list)
+        self.locs, self.loc_until = {}, {}
         loc = t["locations"]
         if len(loc):
             t0 = _days(loc["start"])
             t1 = _days(loc["end"]) if "end" in loc.columns else np.full(len(loc), np.nan)
-            served = _travel_place_of_towns(loc["place"].tolist(), self.arrive_t,
-                                            set(self.leg_o.tolist()))
-            for pid, place, kind, tt, g, te in zip(loc["person_id"].astype(str).tolist(),
-                                                  loc["place"].tolist(), loc["kind"].tolist(),
-                                                  t0.tolist(), loc["grading"].tolist(),
-                                                  t1.tolist()):
-                if not isinstance(place, str):
-                    continue
-                place = served.get(place, place)
-                kind = kind if isinstance(kind, str) else "other"
-                w = _confidence(g if isinstance(g, str) else "F6") * kinds.get(kind, 0.5)
-                self.locs[pid].append((place, kind, tt if np.isfinite(tt) else -math.inf, w,
-                                       g if isinstance(g, str) else "F6"))
-                self.loc_until[pid].append(te if math.isfinite(te) else math.inf)
+            places = loc["place"].tolist()
+            served = _travel_place_of_towns(places, self.arrive_t, set(self.leg_o.tolist()))
+            keep = [i for i, place in enumerate(places) if isinstance(place, str)]
+            place = [served.get(places[i], places[i]) for i in keep]
+            kind = [k if isinstance(k, str) else "other" for k in loc["kind"].to_numpy(object)[keep]]
+            g = [x if isinstance(x, str) else "F6" for x in loc["grading"].to_numpy(object)[keep]]
+            conf = {x: _confidence(x) for x in set(g)}
+            w = [conf[x] * kinds.get(k, 0.5) for x, k in zip(g, kind)]
+            t0, t1 = t0[keep], t1[keep]
+            t0 = np.where(np.isfinite(t0), t0, -math.inf).tolist()
+            t1 = np.where(np.isfinite(t1), t1, math.inf).tolist()
+            pid = loc["person_id"].astype(str).to_numpy(object)[keep]
+            self.locs = _grouped(pid, list(zip(place, kind, t0, w, g)))
+            self.loc_until = _grouped(pid, t1)
         # network: who supports, is family or an associate of whom (person -> list)
         fam, assoc = set(s["family_types"]), set(s["associate_types"])
-        self.nbrs = defaultdict(list)  # person -> (other, category, confidence, t0, type, grading)
+        self.nbrs = {}  # person -> [(other, category, confidence, t0, type, grading)]
         links = t["links"]
+        pairs = None
         if len(links):
             # only the tie types read here, in their order
             links = links[links["type"].isin([*SUPPORT_TYPES, *fam, *assoc]).to_numpy(bool)]
-            t0 = _days(links["start"])
-            for a, b, typ, g, tt in zip(links["from_id"].astype(str).tolist(),
-                                        links["to_id"].astype(str).tolist(),
-                                        links["type"].tolist(), links["grading"].tolist(),
-                                        t0.tolist()):
-                g = g if isinstance(g, str) else "F6"
-                conf = _confidence(g)
-                tt = tt if math.isfinite(tt) else -math.inf
-                if typ in SUPPORT_TYPES:
-                    cat = "lodging" if typ == "lodging" else "support"
-                    self.nbrs[b].append((a, cat, conf, tt, typ, g))  # supplier -> receiver
-                elif typ in fam or typ in assoc:
-                    cat = "family" if typ in fam else "associates"
-                    self.nbrs[a].append((b, cat, conf, tt, typ, g))
-                    self.nbrs[b].append((a, cat, conf, tt, typ, g))
-        self.call_t = _call_times(t["phones"], t["calls"], self.nbrs)
+            a = links["from_id"].astype(str).to_numpy(object)
+            b = links["to_id"].astype(str).to_numpy(object)
+            typ = links["type"].to_numpy(object)
+            g = np.array([x if isinstance(x, str) else "F6" for x in links["grading"].tolist()],
+                         dtype=object)
+            conf = {x: _confidence(x) for x in set(g.tolist())}
+            tt = _days(links["start"])
+            tt = np.where(np.isfinite(tt), tt, -math.inf)
+            sup = np.isin(typ, list(SUPPORT_TYPES))
+            cat = np.where(sup, np.where(typ == "lodging", "lodging", "support"),
+                           np.where(np.isin(typ, list(fam)), "family", "associates")).astype(object)
+            # a support tie is listed at its receiver (the supplier supports them); family and
+            # associates at both ends, the `from` end first: each person's list in link order
+            i_s, i_o = np.flatnonzero(sup), np.flatnonzero(~sup)
+            rows = np.concatenate([i_s, i_o, i_o])
+            key = np.concatenate([b[i_s], a[i_o], b[i_o]])
+            other = np.concatenate([a[i_s], b[i_o], a[i_o]])
+            seq = np.concatenate([2 * i_s, 2 * i_o, 2 * i_o + 1])
+            gl = g[rows].tolist()
+            items = list(zip(other.tolist(), cat[rows].tolist(), [conf[x] for x in gl],
+                             tt[rows].tolist(), typ[rows].tolist(), gl))
+            self.nbrs = _grouped(key, items, seq)
+            pairs = (key, other)
+        self.call_t = _call_times(t["phones"], t["calls"], pairs)
         # co-travel: people on the same journey (flight or voyage, same day)
         self.cotravel = defaultdict(list)  # person -> (other, t)
         if len(legs):
@@ -1043,6 +1051,23 @@ class _Evidence(dict):
 TOWN_TO_TRAVEL_KM = 60.0
 
 
+def _grouped(keys, items, seq=None):
+    """{key: [items with that key]} in the order of `seq` (default: the items' order).
+
+    `keys` is aligned with `items` (and `seq`); the keys are in the order of their first
+    item.
+    """
+    if not len(items):
+        return {}
+    codes, uniq = pd.factorize(np.asarray(keys, dtype=object))
+    order = (np.argsort(codes, kind="stable") if seq is None
+             else np.lexsort((np.asarray(seq), codes)))
+    codes = codes[order]
+    ordered = [items[i] for i in order.tolist()]
+    bounds = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1], True]).tolist()
+    return dict(zip(uniq.tolist(), (ordered[lo:hi] for lo, hi in zip(bounds[:-1], bounds[1:]))))
+
+
 def _journey_keys(rows):
     """:func:`~netanalysis.model.graph.journey_key` of every travel row of `rows`, in order.
 
@@ -1133,10 +1158,11 @@ def _call_times(phones, calls, nbrs):
     """Times of the calls between each person and their network: {(p, q): sorted days}.
 
     A call counts between the persons known to use its two numbers (``phones``), when one is
-    a supporter, relative or associate of the other (`nbrs`); both orders of the pair are
+    a supporter, relative or associate of the other (`nbrs`: two aligned arrays, each
+    person and one of the network listed for them; or None); both orders of the pair are
     keys.
     """
-    if not len(calls) or not len(phones) or not nbrs:
+    if not len(calls) or not len(phones) or nbrs is None or not len(nbrs[0]):
         return {}
     users = pd.DataFrame({"number": phones["number"].astype(str),
                           "person": phones["person_id"].astype(str)}).drop_duplicates()
@@ -1149,10 +1175,10 @@ def _call_times(phones, calls, nbrs):
     if not len(c):
         return {}
     # persons as integer codes, a pair as one int64 key; calls kept for the pairs in `nbrs`
-    na = [p for p, lst in nbrs.items() for _ in lst]
-    nb = [x[0] for lst in nbrs.values() for x in lst]
+    na, nb = nbrs
     ca, cb = c["pa"].to_numpy(dtype=object), c["pb"].to_numpy(dtype=object)
-    codes, names = pd.factorize(np.concatenate([np.asarray(na + nb, dtype=object), ca, cb]))
+    codes, names = pd.factorize(np.concatenate([np.asarray(na, dtype=object),
+                                                np.asarray(nb, dtype=object), ca, cb]))
     codes = codes.astype(np.int64)
     m, k = len(na), len(ca)
     n = np.int64(len(names))
