@@ -117,6 +117,7 @@ from __future__ import annotations
 import math
 from bisect import bisect_left
 from collections import Counter, defaultdict
+from datetime import date, timedelta
 from functools import lru_cache
 
 import numpy as np
@@ -443,17 +444,15 @@ class MovementModel:
                             self.cotravel[a].append((b, ts[i]))
         d = t["documents"]
         # per document id (its last row) the fields the texts read; holders in id order
-        self.docs = {}
-        self.held = defaultdict(list)
+        self.docs = _LastRows([], [], [])
+        self.held = {}
         if len(d):
             cols = [c for c in _DOC_FIELDS if c in d]
             ids = [str(x) for x in d["id"].tolist()]
-            vals = zip(*(d[c].tolist() for c in cols)) if cols else ((),) * len(d)
-            self.docs = {i: dict(zip(cols, v)) for i, v in zip(ids, vals)}
-            pos = {i: k for k, i in enumerate(ids)}
-            holder = d["holder_id"].tolist()
-            for did in self.docs:
-                self.held[str(holder[pos[did]])].append(did)
+            self.docs = _LastRows(ids, cols, [d[c].tolist() for c in cols])
+            last = np.fromiter(self.docs.rows(), dtype=np.int64, count=len(self.docs))
+            holder = d["holder_id"].to_numpy(dtype=object)[last]
+            self.held = _grouped([str(x) for x in holder.tolist()], list(self.docs))
         self._info = {}
         self._dist = {}
         self._examples = {}  # leg index -> (candidates, X): known before the leg, whatever as_of
@@ -1051,6 +1050,37 @@ class _Evidence(dict):
 TOWN_TO_TRAVEL_KM = 60.0
 
 
+class _LastRows:
+    """The fields `cols` of the last row of each id, as a dict built when asked for.
+
+    Iterates the ids in the order of their first row (as a dict of every id's fields built
+    row by row would), without building those dicts for the ids nobody reads.
+    """
+
+    def __init__(self, ids, cols, values):
+        self._last = dict(zip(ids, range(len(ids))))  # a repeated id keeps its last row
+        self._cols, self._values = cols, values
+
+    def get(self, key, default=None):
+        k = self._last.get(key)
+        return default if k is None else dict(zip(self._cols, (v[k] for v in self._values)))
+
+    def __getitem__(self, key):
+        if key not in self._last:
+            raise KeyError(key)
+        return self.get(key)
+
+    def __iter__(self):
+        return iter(self._last)
+
+    def __len__(self):
+        return len(self._last)
+
+    def rows(self):
+        """The last row of each id, in the order of the ids."""
+        return self._last.values()
+
+
 def _grouped(keys, items, seq=None):
     """{key: [items with that key]} in the order of `seq` (default: the items' order).
 
@@ -1127,7 +1157,16 @@ def _max_t(values):
 
 
 def _day_text(t):
-    return (pd.Timestamp("1970-01-01") + pd.Timedelta(days=float(t))).strftime("%Y-%m-%d")
+    t = float(t)
+    day = math.floor(t) if math.isfinite(t) else None
+    if day is not None and t - day < 1.0 - 1e-6 and -25567 <= day <= 2932896:
+        # a day well inside 1900-01-01 .. 9999-12-31 (not at a hair below midnight, where
+        # pandas' nanosecond rounding may give the next day): the date by integer arithmetic
+        return (_EPOCH + timedelta(days=day)).isoformat()
+    return (pd.Timestamp("1970-01-01") + pd.Timedelta(days=t)).strftime("%Y-%m-%d")
+
+
+_EPOCH = date(1970, 1, 1)
 
 
 #: The fields of a document row read by :func:`_doc_text` and the flagged-document check.
