@@ -143,6 +143,27 @@ _EXTRA_COLUMNS = ["name", "current_place", "as_of", "companions", "document", "f
                   "signals", "method"]
 _F = {f: i for i, f in enumerate(FEATURES)}
 _SUPPORT_ORDER = ("lodging", "transport", "documents", "financial")
+#: Column of each feature in the matrix :meth:`MovementModel._state` fills.
+_I_ASSOCIATES = _F['associates']
+_I_BACK = _F['back']
+_I_BASE = _F['base']
+_I_CALLS = _F['calls']
+_I_COTRAVEL = _F['cotravel']
+_I_DIRECT = _F['direct']
+_I_DISTANCE = _F['distance']
+_I_FAMILY = _F['family']
+_I_GRAVITY = _F['gravity']
+_I_HOME_COUNTRY = _F['home_country']
+_I_LODGING = _F['lodging']
+_I_NETWORK_TIES = _F['network_ties']
+_I_NETWORK_TRAVEL = _F['network_travel']
+_I_NEW = _F['new']
+_I_OWN_PLACES = _F['own_places']
+_I_OWN_TRANSITION = _F['own_transition']
+_I_RECENCY = _F['recency']
+_I_ROUTE = _F['route']
+_I_SUPPORT = _F['support']
+_I_VISITS = _F['visits']
 #: Mixing weights of the route share in ``attraction``, chosen by the fit.
 _MIX_GRID = (0.05, 0.2, 1.0)
 #: Weights of the network's places against the fugitive's own visits in ``pull_share``, chosen
@@ -871,35 +892,37 @@ class MovementModel:
         X = np.zeros((len(cands), len(FEATURES)))
         nat = self.nationality.get(p, set())
         ev = {"current": cur}
+        n_feat = len(FEATURES)
         for j, c in enumerate(cands):
-            x = X[j]
+            x = [0.0] * n_feat  # the row, filled as a list and stored once
             v = visits.get(c, 0)
-            x[_F["visits"]] = math.log1p(v)
+            x[_I_VISITS] = math.log1p(v)
             if c in last:
-                x[_F["recency"]] = math.exp(-(t - last[c]) / 180.0)
-            x[_F["base"]] = max(own_res.get(c, 0.0), leave.get(c, 0) / n_own if n_own >= 2 else 0.0)
-            x[_F["own_transition"]] = math.log1p(trans.get(c, 0))
-            x[_F["back"]] = 1.0 if (prev is not None and c == prev) else 0.0
-            x[_F["lodging"]] = net["lodging"].get(c, 0.0) if "lodging" in net else 0.0
-            x[_F["support"]] = net["support"].get(c, 0.0) if "support" in net else 0.0
-            x[_F["family"]] = net["family"].get(c, 0.0) if "family" in net else 0.0
-            x[_F["associates"]] = net["associates"].get(c, 0.0) if "associates" in net else 0.0
-            x[_F["network_travel"]] = math.log1p(net_travel.get(c, 0))
-            x[_F["cotravel"]] = cot.get(c, 0.0)
-            x[_F["calls"]] = calls.get(c, 0.0)
-            x[_F["own_places"]] = own_other.get(c, 0.0)
-            x[_F["route"]] = math.log1p(route.get(c, 0))
-            x[_F["direct"]] = 1.0 if c in linked else 0.0
+                x[_I_RECENCY] = math.exp(-(t - last[c]) / 180.0)
+            x[_I_BASE] = max(own_res.get(c, 0.0), leave.get(c, 0) / n_own if n_own >= 2 else 0.0)
+            x[_I_OWN_TRANSITION] = math.log1p(trans.get(c, 0))
+            x[_I_BACK] = 1.0 if (prev is not None and c == prev) else 0.0
+            x[_I_LODGING] = net["lodging"].get(c, 0.0) if "lodging" in net else 0.0
+            x[_I_SUPPORT] = net["support"].get(c, 0.0) if "support" in net else 0.0
+            x[_I_FAMILY] = net["family"].get(c, 0.0) if "family" in net else 0.0
+            x[_I_ASSOCIATES] = net["associates"].get(c, 0.0) if "associates" in net else 0.0
+            x[_I_NETWORK_TRAVEL] = math.log1p(net_travel.get(c, 0))
+            x[_I_COTRAVEL] = cot.get(c, 0.0)
+            x[_I_CALLS] = calls.get(c, 0.0)
+            x[_I_OWN_PLACES] = own_other.get(c, 0.0)
+            x[_I_ROUTE] = math.log1p(route.get(c, 0))
+            x[_I_DIRECT] = 1.0 if c in linked else 0.0
             arr = self.arrive_t.get(c)
-            x[_F["gravity"]] = math.log1p(bisect_left(arr, t)) if arr is not None else 0.0
+            x[_I_GRAVITY] = math.log1p(bisect_left(arr, t)) if arr is not None else 0.0
             ci = self._place(c)
             if ci is not None and cinfo is not None:
-                x[_F["distance"]] = math.log1p(self._km(cur, c) / 100.0)
-            x[_F["home_country"]] = 1.0 if (ci is not None and ci.country in nat) else 0.0
-            x[_F["new"]] = 1.0 if (v == 0 and c not in own_res and c not in own_other) else 0.0
-            x[_F["network_ties"]] = len(ties[c]) if c in ties else 0.0
+                x[_I_DISTANCE] = math.log1p(self._km(cur, c) / 100.0)
+            x[_I_HOME_COUNTRY] = 1.0 if (ci is not None and ci.country in nat) else 0.0
+            x[_I_NEW] = 1.0 if (v == 0 and c not in own_res and c not in own_other) else 0.0
+            x[_I_NETWORK_TIES] = len(ties[c]) if c in ties else 0.0
             for feat, vals in recent.items():
                 x[_F[feat]] = vals.get(c, 0.0)
+            X[j] = x
         if explain:
             def evidence(j):
                 c = cands[j]
