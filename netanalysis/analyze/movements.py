@@ -638,7 +638,7 @@ class MovementModel:
                 np.vstack([X for _, _, X, _ in states]), num_threads=1)
             scores = np.split(flat, np.cumsum([len(X) for _, _, X, _ in states])[:-1])
         ranked = []  # per state: probabilities, the places listed (best first), contributions
-        for i, (p, cands, X, ev) in enumerate(states):
+        for i, (_p, cands, X, _ev) in enumerate(states):
             if self.booster is not None:
                 u = scores[i]
                 contrib = None  # filled below for the places listed only (TreeSHAP is slow)
