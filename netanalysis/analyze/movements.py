@@ -335,8 +335,8 @@ class MovementModel:
         self.roles = dict(zip(pid, persons["role"].tolist()))
         nat = persons["nationality"] if "nationality" in persons else [None] * len(persons)
         nat = nat.tolist() if isinstance(nat, pd.Series) else nat
-        self.nationality = {p: set(v) if isinstance(v, (list, tuple)) else set()
-                            for p, v in zip(pid, nat)}
+        # each person's nationalities as a set, made for the persons whose places are scored
+        self.nationality = _LastValue(pid, nat, _nationality_set)
         # legs, sorted by person and time
         tr = t["travel"]
         legs = pd.DataFrame({
@@ -1112,6 +1112,22 @@ def _unique(x):
     """
     x = np.sort(np.asarray(x))
     return x[np.r_[True, x[1:] != x[:-1]]] if len(x) else x
+
+
+class _LastValue:
+    """``convert`` of the value of each key (its last one), made when asked for."""
+
+    def __init__(self, keys, values, convert):
+        self._last = dict(zip(keys, range(len(keys))))  # a repeated key keeps its last value
+        self._values, self._convert = values, convert
+
+    def get(self, key, default=None):
+        k = self._last.get(key)
+        return default if k is None else self._convert(self._values[k])
+
+
+def _nationality_set(v):
+    return set(v) if isinstance(v, (list, tuple)) else set()
 
 
 def _grouped(keys, items, seq=None):
