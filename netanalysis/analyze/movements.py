@@ -427,9 +427,10 @@ class MovementModel:
             conf = {x: _confidence(x) for x in set(g.tolist())}
             tt = _days(links["start"])
             tt = np.where(np.isfinite(tt), tt, -math.inf)
-            sup = np.isin(typ, list(SUPPORT_TYPES))
+            sup = links["type"].isin(list(SUPPORT_TYPES)).to_numpy(dtype=bool)
+            is_fam = links["type"].isin(list(fam)).to_numpy(dtype=bool)
             cat = np.where(sup, np.where(typ == "lodging", "lodging", "support"),
-                           np.where(np.isin(typ, list(fam)), "family", "associates")).astype(object)
+                           np.where(is_fam, "family", "associates")).astype(object)
             # a support tie is listed at its receiver (the supplier supports them); family and
             # associates at both ends, the `from` end first: each person's list in link order
             i_s, i_o = np.flatnonzero(sup), np.flatnonzero(~sup)
