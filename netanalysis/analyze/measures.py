@@ -217,7 +217,8 @@ def kernel_measures(K, edges, value, *, settings=None, seed=0):
     if part_call is not None:
         memb, more = part_call.result()
     else:
-        memb, more = kernel_partition(K, support_core(K, edges), settings=rs, seed=seed)
+        memb, more = kernel_partition(K, support_core(K, edges, K.row_codes),
+                                       settings=rs, seed=seed)
     attrs.update(more)
     comp = K.graph.connected_components().membership if n else []
     sup = edges[edges["type"].isin(SUPPORT_TYPES)]
@@ -292,12 +293,13 @@ def start_kernels(K, edges, *, settings=None, seed=0):
     rs = section_settings(settings if settings is not None else load_settings(), "rank")
     k = sample_size(len(K.names), settings=rs, ties=K.graph.ecount())
     K.pending[("betweenness", k, seed)] = fork_call(_betweenness_values, K, k, seed)
-    K.pending[("partition", seed)] = fork_call(kernel_partition, K, support_core(K, edges),
+    K.pending[("partition", seed)] = fork_call(kernel_partition, K,
+                                               support_core(K, edges, K.row_codes),
                                                settings=rs, seed=seed)
     return ["betweenness", "partition"]
 
 
-def support_core(K, edges):
+def support_core(K, edges, codes=None):
     """Vertex indices of `K` at either end of a support tie of `edges` (the partition's core).
 
     Parameters
@@ -305,6 +307,10 @@ def support_core(K, edges):
     K : Kernel
     edges : pandas.DataFrame
         Party edges with ``source``, ``target``, ``type``.
+    codes : tuple of two int arrays, optional
+        The vertex index of each row's source and target, aligned with `edges` (-1 where
+        not a vertex): :attr:`Kernel.row_codes` when `K` was built from `edges`. Without
+        them the ids are looked up in ``K.names``.
 
     Returns
     -------
@@ -323,6 +329,10 @@ def support_core(K, edges):
     >>> support_core(kernel_from_edges(e), e).tolist()
     [0, 1]
     """
+    if codes is not None and len(codes[0]) == len(edges):
+        sup = edges["type"].isin(SUPPORT_TYPES).to_numpy(dtype=bool)
+        core = np.concatenate([np.asarray(codes[0])[sup], np.asarray(codes[1])[sup]])
+        return core[core >= 0].astype(np.int64)
     s_ = edges[edges["type"].isin(SUPPORT_TYPES)]
     ix = pd.Index(K.names)
     core = np.concatenate([ix.get_indexer(s_["source"].astype(str)),

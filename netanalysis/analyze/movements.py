@@ -117,6 +117,7 @@ from __future__ import annotations
 import math
 from bisect import bisect_left
 from collections import Counter, defaultdict
+from datetime import date, timedelta
 from functools import lru_cache
 
 import numpy as np
@@ -142,6 +143,27 @@ _EXTRA_COLUMNS = ["name", "current_place", "as_of", "companions", "document", "f
                   "signals", "method"]
 _F = {f: i for i, f in enumerate(FEATURES)}
 _SUPPORT_ORDER = ("lodging", "transport", "documents", "financial")
+#: Column of each feature in the matrix :meth:`MovementModel._state` fills.
+_I_ASSOCIATES = _F['associates']
+_I_BACK = _F['back']
+_I_BASE = _F['base']
+_I_CALLS = _F['calls']
+_I_COTRAVEL = _F['cotravel']
+_I_DIRECT = _F['direct']
+_I_DISTANCE = _F['distance']
+_I_FAMILY = _F['family']
+_I_GRAVITY = _F['gravity']
+_I_HOME_COUNTRY = _F['home_country']
+_I_LODGING = _F['lodging']
+_I_NETWORK_TIES = _F['network_ties']
+_I_NETWORK_TRAVEL = _F['network_travel']
+_I_NEW = _F['new']
+_I_OWN_PLACES = _F['own_places']
+_I_OWN_TRANSITION = _F['own_transition']
+_I_RECENCY = _F['recency']
+_I_ROUTE = _F['route']
+_I_SUPPORT = _F['support']
+_I_VISITS = _F['visits']
 #: Mixing weights of the route share in ``attraction``, chosen by the fit.
 _MIX_GRID = (0.05, 0.2, 1.0)
 #: Weights of the network's places against the fugitive's own visits in ``pull_share``, chosen
@@ -313,8 +335,8 @@ class MovementModel:
         self.roles = dict(zip(pid, persons["role"].tolist()))
         nat = persons["nationality"] if "nationality" in persons else [None] * len(persons)
         nat = nat.tolist() if isinstance(nat, pd.Series) else nat
-        self.nationality = {p: set(v) if isinstance(v, (list, tuple)) else set()
-                            for p, v in zip(pid, nat)}
+        # each person's nationalities as a set, made for the persons whose places are scored
+        self.nationality = _LastValue(pid, nat, _nationality_set)
         # legs, sorted by person and time
         tr = t["travel"]
         legs = pd.DataFrame({
@@ -327,9 +349,7 @@ class MovementModel:
         })
         legs = legs[np.isfinite(legs["t"].to_numpy(float)) & legs["origin"].notna()
                     & legs["dest"].notna()]
-        jcols = [c for c in ("carrier", "flight", "depart", "_line") if c in tr]
-        jkeys = ([journey_key(r) for r in tr.loc[legs.index, jcols].to_dict("records")]
-                 if len(legs) else [])
+        jkeys = _journey_keys(tr.loc[legs.index]) if len(legs) else []
         legs = legs.assign(jkey=jkeys).sort_values(["person", "t", "line"], kind="stable")
         legs = legs.reset_index(drop=True)
         self.leg_person = legs["person"].to_numpy(dtype=object)
@@ -355,7 +375,7 @@ class MovementModel:
         # (place code, rank of its time among all leg times), sorted
         self._grav_places = list(self.arrive_t)
         self._grav_code = {d: i for i, d in enumerate(self._grav_places)}
-        self._grav_times = np.unique(self.leg_t)
+        self._grav_times = _unique(self.leg_t)
         width = np.int64(len(self._grav_times) + 1)
         keys = [i * width + np.searchsorted(self._grav_times, self.arrive_t[d])
                 for i, d in enumerate(self._grav_places)]
@@ -372,49 +392,58 @@ class MovementModel:
         # locations per person: (place, kind, t0, weight, grading); loc_until: their ends, in
         # the same order (inf when open)
         kinds = s["location_kinds"]
-        self.locs = defaultdict(list)
-        self.loc_until = defaultdict(list)
+        self.locs, self.loc_until = {}, {}
         loc = t["locations"]
         if len(loc):
             t0 = _days(loc["start"])
             t1 = _days(loc["end"]) if "end" in loc.columns else np.full(len(loc), np.nan)
-            served = _travel_place_of_towns(loc["place"].tolist(), self.arrive_t,
-                                            set(self.leg_o.tolist()))
-            for pid, place, kind, tt, g, te in zip(loc["person_id"].astype(str).tolist(),
-                                                  loc["place"].tolist(), loc["kind"].tolist(),
-                                                  t0.tolist(), loc["grading"].tolist(),
-                                                  t1.tolist()):
-                if not isinstance(place, str):
-                    continue
-                place = served.get(place, place)
-                kind = kind if isinstance(kind, str) else "other"
-                w = _confidence(g if isinstance(g, str) else "F6") * kinds.get(kind, 0.5)
-                self.locs[pid].append((place, kind, tt if np.isfinite(tt) else -math.inf, w,
-                                       g if isinstance(g, str) else "F6"))
-                self.loc_until[pid].append(te if math.isfinite(te) else math.inf)
+            places = loc["place"].tolist()
+            served = _travel_place_of_towns(places, self.arrive_t, set(self.leg_o.tolist()))
+            keep = [i for i, place in enumerate(places) if isinstance(place, str)]
+            place = [served.get(places[i], places[i]) for i in keep]
+            kind = [k if isinstance(k, str) else "other" for k in loc["kind"].to_numpy(object)[keep]]
+            g = [x if isinstance(x, str) else "F6" for x in loc["grading"].to_numpy(object)[keep]]
+            conf = {x: _confidence(x) for x in set(g)}
+            w = [conf[x] * kinds.get(k, 0.5) for x, k in zip(g, kind)]
+            t0, t1 = t0[keep], t1[keep]
+            t0 = np.where(np.isfinite(t0), t0, -math.inf).tolist()
+            t1 = np.where(np.isfinite(t1), t1, math.inf).tolist()
+            pid = loc["person_id"].astype(str).to_numpy(object)[keep]
+            self.locs = _grouped(pid, list(zip(place, kind, t0, w, g)))
+            self.loc_until = _grouped(pid, t1)
         # network: who supports, is family or an associate of whom (person -> list)
         fam, assoc = set(s["family_types"]), set(s["associate_types"])
-        self.nbrs = defaultdict(list)  # person -> (other, category, confidence, t0, type, grading)
+        self.nbrs = {}  # person -> [(other, category, confidence, t0, type, grading)]
         links = t["links"]
+        pairs = None
         if len(links):
             # only the tie types read here, in their order
             links = links[links["type"].isin([*SUPPORT_TYPES, *fam, *assoc]).to_numpy(bool)]
-            t0 = _days(links["start"])
-            for a, b, typ, g, tt in zip(links["from_id"].astype(str).tolist(),
-                                        links["to_id"].astype(str).tolist(),
-                                        links["type"].tolist(), links["grading"].tolist(),
-                                        t0.tolist()):
-                g = g if isinstance(g, str) else "F6"
-                conf = _confidence(g)
-                tt = tt if math.isfinite(tt) else -math.inf
-                if typ in SUPPORT_TYPES:
-                    cat = "lodging" if typ == "lodging" else "support"
-                    self.nbrs[b].append((a, cat, conf, tt, typ, g))  # supplier -> receiver
-                elif typ in fam or typ in assoc:
-                    cat = "family" if typ in fam else "associates"
-                    self.nbrs[a].append((b, cat, conf, tt, typ, g))
-                    self.nbrs[b].append((a, cat, conf, tt, typ, g))
-        self.call_t = _call_times(t["phones"], t["calls"], self.nbrs)
+            a = links["from_id"].astype(str).to_numpy(object)
+            b = links["to_id"].astype(str).to_numpy(object)
+            typ = links["type"].to_numpy(object)
+            g = np.array([x if isinstance(x, str) else "F6" for x in links["grading"].tolist()],
+                         dtype=object)
+            conf = {x: _confidence(x) for x in set(g.tolist())}
+            tt = _days(links["start"])
+            tt = np.where(np.isfinite(tt), tt, -math.inf)
+            sup = links["type"].isin(list(SUPPORT_TYPES)).to_numpy(dtype=bool)
+            is_fam = links["type"].isin(list(fam)).to_numpy(dtype=bool)
+            cat = np.where(sup, np.where(typ == "lodging", "lodging", "support"),
+                           np.where(is_fam, "family", "associates")).astype(object)
+            # a support tie is listed at its receiver (the supplier supports them); family and
+            # associates at both ends, the `from` end first: each person's list in link order
+            i_s, i_o = np.flatnonzero(sup), np.flatnonzero(~sup)
+            rows = np.concatenate([i_s, i_o, i_o])
+            key = np.concatenate([b[i_s], a[i_o], b[i_o]])
+            other = np.concatenate([a[i_s], b[i_o], a[i_o]])
+            seq = np.concatenate([2 * i_s, 2 * i_o, 2 * i_o + 1])
+            gl = g[rows].tolist()
+            items = list(zip(other.tolist(), cat[rows].tolist(), [conf[x] for x in gl],
+                             tt[rows].tolist(), typ[rows].tolist(), gl))
+            self.nbrs = _grouped(key, items, seq)
+            pairs = (key, other)
+        self.call_t = _call_times(t["phones"], t["calls"], pairs)
         # co-travel: people on the same journey (flight or voyage, same day)
         self.cotravel = defaultdict(list)  # person -> (other, t)
         if len(legs):
@@ -437,17 +466,15 @@ class MovementModel:
                             self.cotravel[a].append((b, ts[i]))
         d = t["documents"]
         # per document id (its last row) the fields the texts read; holders in id order
-        self.docs = {}
-        self.held = defaultdict(list)
+        self.docs = _LastRows([], [], [])
+        self.held = {}
         if len(d):
             cols = [c for c in _DOC_FIELDS if c in d]
             ids = [str(x) for x in d["id"].tolist()]
-            vals = zip(*(d[c].tolist() for c in cols)) if cols else ((),) * len(d)
-            self.docs = {i: dict(zip(cols, v)) for i, v in zip(ids, vals)}
-            pos = {i: k for k, i in enumerate(ids)}
-            holder = d["holder_id"].tolist()
-            for did in self.docs:
-                self.held[str(holder[pos[did]])].append(did)
+            self.docs = _LastRows(ids, cols, [d[c].tolist() for c in cols])
+            last = np.fromiter(self.docs.rows(), dtype=np.int64, count=len(self.docs))
+            holder = d["holder_id"].to_numpy(dtype=object)[last]
+            self.held = _grouped([str(x) for x in holder.tolist()], list(self.docs))
         self._info = {}
         self._dist = {}
         self._examples = {}  # leg index -> (candidates, X): known before the leg, whatever as_of
@@ -611,7 +638,8 @@ class MovementModel:
             flat = self.temperature * self.booster.predict(
                 np.vstack([X for _, _, X, _ in states]), num_threads=1)
             scores = np.split(flat, np.cumsum([len(X) for _, _, X, _ in states])[:-1])
-        for i, (p, cands, X, ev) in enumerate(states):
+        ranked = []  # per state: probabilities, the places listed (best first), contributions
+        for i, (_p, cands, X, _ev) in enumerate(states):
             if self.booster is not None:
                 u = scores[i]
                 contrib = None  # filled below for the places listed only (TreeSHAP is slow)
@@ -622,12 +650,21 @@ class MovementModel:
             e = np.exp(u - u.max())
             prob = self.coverage * e / e.sum()
             order = np.argsort(-prob, kind="stable")[:top]
-            if contrib is None:
-                # the features' contributions to the score (TreeSHAP, on the logit scale),
-                # against the average candidate the ranker was trained on
+            ranked.append((prob, order, contrib))
+        if self.booster is not None and states:
+            # the features' contributions to the score (TreeSHAP, on the logit scale), against
+            # the average candidate the ranker was trained on: the places listed of every
+            # state in one call (rows are explained independently)
+            flat = self.temperature * self.booster.predict(
+                np.vstack([X[o] for (_, _, X, _), (_, o, _) in zip(states, ranked)]),
+                pred_contrib=True, num_threads=1)[:, :len(FEATURES)]
+            at = 0
+            for k, ((_, _, X, _), (prob, order, _)) in enumerate(zip(states, ranked)):
                 contrib = np.zeros_like(X)
-                contrib[order] = self.temperature * self.booster.predict(
-                    X[order], pred_contrib=True, num_threads=1)[:, :len(FEATURES)]
+                contrib[order] = flat[at:at + len(order)]
+                at += len(order)
+                ranked[k] = (prob, order, contrib)
+        for (p, cands, X, ev), (prob, order, contrib) in zip(states, ranked):
             extra = self._context(p, T, cands[order[0]])
             for k in order:
                 _share_evidence(ev[k], X[k], ev["current"])
@@ -856,35 +893,37 @@ class MovementModel:
         X = np.zeros((len(cands), len(FEATURES)))
         nat = self.nationality.get(p, set())
         ev = {"current": cur}
+        n_feat = len(FEATURES)
         for j, c in enumerate(cands):
-            x = X[j]
+            x = [0.0] * n_feat  # the row, filled as a list and stored once
             v = visits.get(c, 0)
-            x[_F["visits"]] = math.log1p(v)
+            x[_I_VISITS] = math.log1p(v)
             if c in last:
-                x[_F["recency"]] = math.exp(-(t - last[c]) / 180.0)
-            x[_F["base"]] = max(own_res.get(c, 0.0), leave.get(c, 0) / n_own if n_own >= 2 else 0.0)
-            x[_F["own_transition"]] = math.log1p(trans.get(c, 0))
-            x[_F["back"]] = 1.0 if (prev is not None and c == prev) else 0.0
-            x[_F["lodging"]] = net["lodging"].get(c, 0.0) if "lodging" in net else 0.0
-            x[_F["support"]] = net["support"].get(c, 0.0) if "support" in net else 0.0
-            x[_F["family"]] = net["family"].get(c, 0.0) if "family" in net else 0.0
-            x[_F["associates"]] = net["associates"].get(c, 0.0) if "associates" in net else 0.0
-            x[_F["network_travel"]] = math.log1p(net_travel.get(c, 0))
-            x[_F["cotravel"]] = cot.get(c, 0.0)
-            x[_F["calls"]] = calls.get(c, 0.0)
-            x[_F["own_places"]] = own_other.get(c, 0.0)
-            x[_F["route"]] = math.log1p(route.get(c, 0))
-            x[_F["direct"]] = 1.0 if c in linked else 0.0
+                x[_I_RECENCY] = math.exp(-(t - last[c]) / 180.0)
+            x[_I_BASE] = max(own_res.get(c, 0.0), leave.get(c, 0) / n_own if n_own >= 2 else 0.0)
+            x[_I_OWN_TRANSITION] = math.log1p(trans.get(c, 0))
+            x[_I_BACK] = 1.0 if (prev is not None and c == prev) else 0.0
+            x[_I_LODGING] = net["lodging"].get(c, 0.0) if "lodging" in net else 0.0
+            x[_I_SUPPORT] = net["support"].get(c, 0.0) if "support" in net else 0.0
+            x[_I_FAMILY] = net["family"].get(c, 0.0) if "family" in net else 0.0
+            x[_I_ASSOCIATES] = net["associates"].get(c, 0.0) if "associates" in net else 0.0
+            x[_I_NETWORK_TRAVEL] = math.log1p(net_travel.get(c, 0))
+            x[_I_COTRAVEL] = cot.get(c, 0.0)
+            x[_I_CALLS] = calls.get(c, 0.0)
+            x[_I_OWN_PLACES] = own_other.get(c, 0.0)
+            x[_I_ROUTE] = math.log1p(route.get(c, 0))
+            x[_I_DIRECT] = 1.0 if c in linked else 0.0
             arr = self.arrive_t.get(c)
-            x[_F["gravity"]] = math.log1p(bisect_left(arr, t)) if arr is not None else 0.0
+            x[_I_GRAVITY] = math.log1p(bisect_left(arr, t)) if arr is not None else 0.0
             ci = self._place(c)
             if ci is not None and cinfo is not None:
-                x[_F["distance"]] = math.log1p(self._km(cur, c) / 100.0)
-            x[_F["home_country"]] = 1.0 if (ci is not None and ci.country in nat) else 0.0
-            x[_F["new"]] = 1.0 if (v == 0 and c not in own_res and c not in own_other) else 0.0
-            x[_F["network_ties"]] = len(ties[c]) if c in ties else 0.0
+                x[_I_DISTANCE] = math.log1p(self._km(cur, c) / 100.0)
+            x[_I_HOME_COUNTRY] = 1.0 if (ci is not None and ci.country in nat) else 0.0
+            x[_I_NEW] = 1.0 if (v == 0 and c not in own_res and c not in own_other) else 0.0
+            x[_I_NETWORK_TIES] = len(ties[c]) if c in ties else 0.0
             for feat, vals in recent.items():
                 x[_F[feat]] = vals.get(c, 0.0)
+            X[j] = x
         if explain:
             def evidence(j):
                 c = cands[j]
@@ -1035,6 +1074,105 @@ class _Evidence(dict):
 TOWN_TO_TRAVEL_KM = 60.0
 
 
+class _LastRows:
+    """The fields `cols` of the last row of each id, as a dict built when asked for.
+
+    Iterates the ids in the order of their first row (as a dict of every id's fields built
+    row by row would), without building those dicts for the ids nobody reads.
+    """
+
+    def __init__(self, ids, cols, values):
+        self._last = dict(zip(ids, range(len(ids))))  # a repeated id keeps its last row
+        self._cols, self._values = cols, values
+
+    def get(self, key, default=None):
+        k = self._last.get(key)
+        return default if k is None else dict(zip(self._cols, (v[k] for v in self._values)))
+
+    def __getitem__(self, key):
+        if key not in self._last:
+            raise KeyError(key)
+        return self.get(key)
+
+    def __iter__(self):
+        return iter(self._last)
+
+    def __len__(self):
+        return len(self._last)
+
+    def rows(self):
+        """The last row of each id, in the order of the ids."""
+        return self._last.values()
+
+
+def _unique(x):
+    """The sorted distinct values of the finite or integer array `x` (as ``np.unique``).
+
+    By a sort: numpy's hashed ``unique`` took 20 times longer on a million random
+    int64 pair keys.
+    """
+    x = np.sort(np.asarray(x))
+    return x[np.r_[True, x[1:] != x[:-1]]] if len(x) else x
+
+
+class _LastValue:
+    """``convert`` of the value of each key (its last one), made when asked for."""
+
+    def __init__(self, keys, values, convert):
+        self._last = dict(zip(keys, range(len(keys))))  # a repeated key keeps its last value
+        self._values, self._convert = values, convert
+
+    def get(self, key, default=None):
+        k = self._last.get(key)
+        return default if k is None else self._convert(self._values[k])
+
+
+def _nationality_set(v):
+    return set(v) if isinstance(v, (list, tuple)) else set()
+
+
+def _grouped(keys, items, seq=None):
+    """{key: [items with that key]} in the order of `seq` (default: the items' order).
+
+    `keys` is aligned with `items` (and `seq`); the keys are in the order of their first
+    item.
+    """
+    if not len(items):
+        return {}
+    codes, uniq = pd.factorize(np.asarray(keys, dtype=object))
+    order = (np.argsort(codes, kind="stable") if seq is None
+             else np.lexsort((np.asarray(seq), codes)))
+    codes = codes[order]
+    ordered = [items[i] for i in order.tolist()]
+    bounds = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1], True]).tolist()
+    return dict(zip(uniq.tolist(), (ordered[lo:hi] for lo, hi in zip(bounds[:-1], bounds[1:]))))
+
+
+def _journey_keys(rows):
+    """:func:`~netanalysis.model.graph.journey_key` of every travel row of `rows`, in order.
+
+    The key is a function of the row's carrier, flight and departure (and of its line for a
+    row without a flight number): it is computed once per distinct triple and given to every
+    row with that triple, which on a large case is a few times fewer calls than rows.
+    """
+    cols = [c for c in ("carrier", "flight", "depart") if c in rows]
+    lines = rows["_line"].tolist() if "_line" in rows else [None] * len(rows)
+    if not cols:
+        return [f"journey:row{x}" for x in lines]
+    codes = np.zeros(len(rows), dtype=np.int64)
+    for c in cols:  # one code per distinct triple (a column's missing values are one value)
+        k, u = pd.factorize(rows[c], use_na_sentinel=True)
+        codes = pd.factorize(codes * (len(u) + 1) + (k + 1))[0].astype(np.int64)
+    _, first, inv = np.unique(codes, return_index=True, return_inverse=True)
+    reps = rows.iloc[first][cols + (["_line"] if "_line" in rows else [])].to_dict("records")
+    keys = [journey_key(r) for r in reps]
+    out = np.asarray(keys, dtype=object)[inv.ravel()]
+    own = np.array([k.startswith("journey:row") for k in keys], dtype=bool)[inv.ravel()]
+    for i in np.flatnonzero(own).tolist():  # no flight number: the row is its own journey
+        out[i] = f"journey:row{lines[i]}"
+    return out.tolist()
+
+
 def _travel_place_of_towns(places, arrivals, origins):
     """Map each town among `places` to the nearest travel place of the case within
     :data:`TOWN_TO_TRAVEL_KM` (places that legs leave from or arrive at); other places, and
@@ -1069,7 +1207,16 @@ def _max_t(values):
 
 
 def _day_text(t):
-    return (pd.Timestamp("1970-01-01") + pd.Timedelta(days=float(t))).strftime("%Y-%m-%d")
+    t = float(t)
+    day = math.floor(t) if math.isfinite(t) else None
+    if day is not None and t - day < 1.0 - 1e-6 and -25567 <= day <= 2932896:
+        # a day well inside 1900-01-01 .. 9999-12-31 (not at a hair below midnight, where
+        # pandas' nanosecond rounding may give the next day): the date by integer arithmetic
+        return (_EPOCH + timedelta(days=day)).isoformat()
+    return (pd.Timestamp("1970-01-01") + pd.Timedelta(days=t)).strftime("%Y-%m-%d")
+
+
+_EPOCH = date(1970, 1, 1)
 
 
 #: The fields of a document row read by :func:`_doc_text` and the flagged-document check.
@@ -1100,10 +1247,11 @@ def _call_times(phones, calls, nbrs):
     """Times of the calls between each person and their network: {(p, q): sorted days}.
 
     A call counts between the persons known to use its two numbers (``phones``), when one is
-    a supporter, relative or associate of the other (`nbrs`); both orders of the pair are
+    a supporter, relative or associate of the other (`nbrs`: two aligned arrays, each
+    person and one of the network listed for them; or None); both orders of the pair are
     keys.
     """
-    if not len(calls) or not len(phones) or not nbrs:
+    if not len(calls) or not len(phones) or nbrs is None or not len(nbrs[0]):
         return {}
     users = pd.DataFrame({"number": phones["number"].astype(str),
                           "person": phones["person_id"].astype(str)}).drop_duplicates()
@@ -1116,18 +1264,19 @@ def _call_times(phones, calls, nbrs):
     if not len(c):
         return {}
     # persons as integer codes, a pair as one int64 key; calls kept for the pairs in `nbrs`
-    na = [p for p, lst in nbrs.items() for _ in lst]
-    nb = [x[0] for lst in nbrs.values() for x in lst]
+    na, nb = nbrs
     ca, cb = c["pa"].to_numpy(dtype=object), c["pb"].to_numpy(dtype=object)
-    codes, names = pd.factorize(np.concatenate([np.asarray(na + nb, dtype=object), ca, cb]))
+    codes, names = pd.factorize(np.concatenate([np.asarray(na, dtype=object),
+                                                np.asarray(nb, dtype=object), ca, cb]))
     codes = codes.astype(np.int64)
     m, k = len(na), len(ca)
     n = np.int64(len(names))
-    allowed = np.unique(codes[:m] * n + codes[m:2 * m])
+    allowed = _unique(codes[:m] * n + codes[m:2 * m])
     a, b = codes[2 * m:2 * m + k], codes[2 * m + k:]
     key = np.concatenate([a * n + b, b * n + a])  # both orders of the pair
     t = np.tile(c["t"].to_numpy(float), 2)
-    keep = np.isin(key, allowed)
+    at = np.searchsorted(allowed, key)  # membership by binary search in the sorted pairs
+    keep = allowed[np.minimum(at, len(allowed) - 1)] == key
     key, t = key[keep], t[keep]
     if not len(key):
         return {}

@@ -479,7 +479,8 @@ def _why_many(table, top_pct):
         texts = []
         for g, b, hb, bi in zip(grp, [bridged[i] for i in w.tolist()], has.tolist(),
                                 best.tolist()):
-            gs = [str(int(x)) for x in [g] + list(b[:2]) if present(x)]
+            # group ids are ints (always present); anything else is checked
+            gs = [str(int(x)) for x in [g] + list(b[:2]) if type(x) in _INT_TYPES or present(x)]
             txt = gs[0] if len(gs) == 1 else ", ".join(gs[:-1]) + " and " + gs[-1]
             texts.append(f"broker between groups {txt}" + (f" ({roles[bi]})" if hb else ""))
         p[w] = texts
@@ -503,6 +504,10 @@ def _why_many(table, top_pct):
         res.append("; ".join(got) if got else (f"{int(d)} ties" if present(d) else "no ties"))
     out[fi] = res
     return out.tolist()
+
+
+#: Types of a group id that :func:`present` always accepts (checked first, as it is cheaper).
+_INT_TYPES = (int, np.int64, np.int32)
 
 
 def _ints(df, name):

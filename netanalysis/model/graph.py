@@ -232,8 +232,9 @@ def party_edges(case, *, include_inferred=True):
         gradings = links["grading"].fillna("F6").astype(str)
         conf_map = {g: grading_confidence(g) for g in gradings.unique()}
         df = pd.DataFrame({
-            "source": links["from_id"].astype(str).to_numpy(),
-            "target": links["to_id"].astype(str).to_numpy(),
+            # ids as str arrays as they are (no round trip through Python objects)
+            "source": links["from_id"].astype(str).array,
+            "target": links["to_id"].astype(str).array,
             "type": links["type"].to_numpy(),
             "directed": links["type"].isin(DIRECTED_LINK_TYPES).to_numpy(),
             "weight": pd.to_numeric(links["weight"], errors="coerce").fillna(1.0).to_numpy(float),
@@ -257,8 +258,8 @@ def party_edges(case, *, include_inferred=True):
         m = len(inf)
         conf = inf["confidence"] if "confidence" in inf else inf["score"]
         idf = pd.DataFrame({
-            "source": inf["from_id"].astype(str).to_numpy(),
-            "target": inf["to_id"].astype(str).to_numpy(),
+            "source": inf["from_id"].astype(str).array,
+            "target": inf["to_id"].astype(str).array,
             "type": inf["type"].to_numpy(),
             "directed": np.zeros(m, dtype=bool),
             "weight": pd.to_numeric(inf.get("weight", inf["score"]), errors="coerce").fillna(1.0).to_numpy(float),
