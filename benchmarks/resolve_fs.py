@@ -749,9 +749,10 @@ def bench(n, seed, threshold, skip_splink, skip_rules, gen=None, skip_fs=False, 
         got = why_missed(case, truth, fs_pairs, m.attrs.get("review", []),
                          load_settings(env={}, resolve={"model": "fellegi_sunter"}))
         _print_why(*got)
+    # calibration per probability band, always (cheap): mean p against the planted share
+    _print_calibration(m, truth, float(model.get("auto_merge_probability", 0.95)))
     if why or false_only:
         from netanalysis.settings import load_settings
-        _print_calibration(m, truth, float(model.get("auto_merge_probability", 0.95)))
         false_merges(case, truth, m, load_settings(env={}, resolve={"model": "fellegi_sunter"}))
     if engine == "spark":   # the same records on the Spark engine, against (b) just measured
         sm, spk, jvm, start, transfer = run_spark(case, spark_cores, driver_memory)
@@ -770,6 +771,9 @@ def bench(n, seed, threshold, skip_splink, skip_rules, gen=None, skip_fs=False, 
                                                  mib=float("nan"), cpu=float("nan")),
                            _score(_merges_to_pairs(old, ids), truth), f"code of {checkout}")
             print(f"  {label}: {document_conflicts(old, r, ids)}", flush=True)
+            print(f"  {label}:", end="")
+            _print_calibration(old, truth, float(old.attrs.get("model", {}).get(
+                "auto_merge_probability", 0.95)))
             print(f"  before ({checkout}): fellegi_sunter {old.attrs['seconds']:.1f} s "
                   f"({old.attrs['seconds'] / pk.seconds:.2f}x the time now); "
                   f"{_compare_merges(old, m)}", flush=True)
