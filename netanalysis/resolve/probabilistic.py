@@ -195,7 +195,7 @@ _WEIGHT_WORDS = re.compile(r"\(weight (-?[0-9.]+) bits, Fellegi-Sunter\)")
 _NAME_EXACT, _NAME_DROP, _NAME_SUBSET, _NAME_CLOSE, _NAME_PARTIAL = 5, 4, 3, 2, 1
 # nationality weighed against namesakes where the names agree (scoring_parameters); a switch
 # for the before/after measure of the benchmark
-_NAT_GIVEN_NAME = False
+_NAT_GIVEN_NAME = True
 _CHUNK = 1_000_000
 _EPS = 1e-6
 
