@@ -1602,9 +1602,27 @@ def _name_chunk(feat, k, a, b, T, Tc, lens, vocab, freq, ext, floor, min_sim, lv
     # carry them, counted (the tokens of a name are not independent: a Portuguese given
     # name goes with a Portuguese surname, and their product under-states how common
     # "João Silva" is)
-    fa = np.where(lv == _NAME_EXACT,
-                  np.maximum(fa, (feat["name_count"][a] - 2) / max(feat["n"] - 2, 1)), fa)
+    # ...; of those others, the records of strangers: the share nf / (nf + own) of them,
+    # nf the records the tokens' frequencies expect to carry the name, own the pair's own
+    # duplicates expected among them (_own_duplicates)
+    nf = fa * feat["n"]
+    own = 2.0 * _own_duplicates(feat)
+    counted = np.maximum(fa, (feat["name_count"][a] - 2) / max(feat["n"] - 2, 1))
+    fa = np.where(lv == _NAME_EXACT, counted * nf / np.maximum(nf + own, 1e-300), fa)
     tf[k] = np.where(lv >= _NAME_PARTIAL, np.maximum(fa, floor), np.nan)
+
+
+def _own_duplicates(feat):
+    """Other records of one person with the same full name, per record: the mean of (records
+    with the name - 1) over the records whose name is rare by its tokens (product of the
+    token frequencies under 0.01 records), where nobody else is expected to carry it."""
+    if "_fs_own_dups" not in feat:
+        T, _, _, freq, _ = _token_table(feat, 8)
+        prod = np.where(T >= 0, freq[np.maximum(T, 0)], 1.0).prod(1) * feat["n"]
+        rare = prod < 0.01
+        feat["_fs_own_dups"] = (float(np.mean(feat["name_count"][rare] - 1)) if rare.any()
+                                else 0.0)
+    return feat["_fs_own_dups"]
 
 
 def _one_off_rate(feat, width=8):
