@@ -590,6 +590,96 @@ def _print_calibration(m, truth, hi):
                   f"{np.mean([person.get(a) == person.get(b) for a, b, _, _ in ev]):.4f}")
 
 
+#: The model's changes of this session, switched on one after the other by
+#: :func:`calibration_check` (module switches of ``netanalysis.resolve.probabilistic``).
+_STEPS = (("independent (before)", {"_JOINT_NAME_BIRTH": False, "_NAT_GIVEN_NAME": False,
+                                    "_THIN_EXACT_TF": False}),
+          ("+ joint name x birth", {"_JOINT_NAME_BIRTH": True, "_NAT_GIVEN_NAME": False,
+                                    "_THIN_EXACT_TF": False}),
+          ("+ nationality | names", {"_JOINT_NAME_BIRTH": True, "_NAT_GIVEN_NAME": True,
+                                     "_THIN_EXACT_TF": False}),
+          ("+ exact tf (now)", {"_JOINT_NAME_BIRTH": True, "_NAT_GIVEN_NAME": True,
+                                "_THIN_EXACT_TF": True}))
+
+
+def calibration_check(case, truth, settings, bands=(0.5, 0.8, 0.9, 0.95, 0.97, 0.99, 0.999)):
+    """Mean match probability against the planted share per band, over every candidate pair.
+
+    Scores all the candidate pairs (evidence and name blocks) as
+    :func:`netanalysis.resolve.probabilistic.score_pairs` does, once per step of
+    :data:`_STEPS` (the model as it was, then each change of the model added), and prints
+    per band of probability the pairs, their mean probability and the share that are
+    planted, over all pairs and over those with evidence beyond the name (the pairs that
+    may merge). A calibrated model has the two close in every band; the review list of the
+    run is capped (``fs_max_review``) and shows only its most probable pairs.
+
+    Returns
+    -------
+    dict
+        ``{step: DataFrame}`` with one row per band (``pairs``, ``mean_p``, ``planted``,
+        ``pairs_evidence``, ``mean_p_evidence``, ``planted_evidence``).
+    """
+    from netanalysis.resolve import probabilistic as fs
+    from netanalysis.resolve.blocking import candidate_pairs
+    from netanalysis.resolve.features import person_features
+
+    cfg = settings.resolve
+    person = truth.set_index("id")["person"]
+    saved = {k: getattr(fs, k) for k, _ in _STEPS[0][1].items()}
+    edges = list(bands) + [1.0 + 1e-9]
+    out = {}
+    print("  calibration check (every candidate pair, Fellegi-Sunter): band: pairs, mean p, "
+          "planted share; with evidence beyond the name: the same")
+    try:
+        for label, flags in _STEPS:
+            for k, v in flags.items():
+                setattr(fs, k, v)
+            feat = person_features(case, rare_name_max=int(cfg["rare_name_max"]))
+            pairs, _ = candidate_pairs(feat, max_block=int(cfg["max_block"]),
+                                       max_contact_degree=int(cfg["max_contact_degree"]),
+                                       min_shared_contacts=int(cfg["min_shared_contacts"]))
+            if cfg["fs_name_blocks"]:
+                pairs = fs._with_name_blocks(feat, pairs, int(cfg["max_block"]))
+            min_sim = float(cfg["min_name_similarity"])
+            lv = fs.comparison_vectors(feat, pairs, min_name_similarity=min_sim,
+                                       min_shared_contacts=int(cfg["min_shared_contacts"]))
+            lv["evidence"] = pairs["_evidence"].to_numpy() if "_evidence" in pairs else True
+            u_random = fs.random_u(feat, seed=0, min_name_similarity=min_sim,
+                                   min_shared_contacts=int(cfg["min_shared_contacts"]))
+            counts = fs.vector_counts(lv)
+            ev = counts[counts["evidence"]]
+            params = fs.estimate_parameters(ev, counts=ev["pairs"], u_random=u_random,
+                                            min_pairs=int(cfg["fs_min_pairs"]))
+            sc = fs.scoring_parameters(params, u_random, feat["n"], counts,
+                                       tf_weight=float(cfg["fs_tf_weight"]))
+            _, p = fs.match_weights(lv, sc, tf=lv["tf"].to_numpy(),
+                                    tf_weight=float(cfg["fs_tf_weight"]))
+            who = person.reindex(feat["ids"]).to_numpy()
+            planted = who[pairs["i"].to_numpy()] == who[pairs["j"].to_numpy()]
+            cor = ((lv["document"] == 2) | (lv["phone"] == 1) | lv["birth"].isin([3, 4])
+                   ).to_numpy()
+            band = np.digitize(p, edges) - 1
+            rows = []
+            for b in range(len(bands)):
+                sel, sel_e = band == b, (band == b) & cor
+                rows.append({"band": f"[{edges[b]:g}, {min(edges[b + 1], 1):g})",
+                             "pairs": int(sel.sum()), "mean_p": p[sel].mean() if sel.any() else np.nan,
+                             "planted": planted[sel].mean() if sel.any() else np.nan,
+                             "pairs_evidence": int(sel_e.sum()),
+                             "mean_p_evidence": p[sel_e].mean() if sel_e.any() else np.nan,
+                             "planted_evidence": planted[sel_e].mean() if sel_e.any() else np.nan})
+            out[label] = t = pd.DataFrame(rows)
+            print(f"    {label}: " + "; ".join(
+                f"{r.band} {r.pairs:,} {r.mean_p:.3f} {r.planted:.3f}" for r in t.itertuples()))
+            print(f"    {'':{len(label)}s}  evidence: " + "; ".join(
+                f"{r.band} {r.pairs_evidence:,} {r.mean_p_evidence:.3f} {r.planted_evidence:.3f}"
+                for r in t.itertuples()), flush=True)
+    finally:
+        for k, v in saved.items():
+            setattr(fs, k, v)
+    return out
+
+
 def _done(name, rows):
     """One line as soon as a method is done (a long run killed later keeps it)."""
     pk, sc, _ = rows[name]
@@ -691,7 +781,7 @@ def _same_fs(a, b):
 
 def bench(n, seed, threshold, skip_splink, skip_rules, gen=None, skip_fs=False, before=None,
           engine="embedded", spark_cores=2, driver_memory="2g", why=False, splink_memory=None,
-          false_only=False):
+          false_only=False, calibration=False):
     from netanalysis.ingest import case_from_records
     from netanalysis.synth.records import person_records
 
@@ -751,6 +841,9 @@ def bench(n, seed, threshold, skip_splink, skip_rules, gen=None, skip_fs=False, 
         _print_why(*got)
     # calibration per probability band, always (cheap): mean p against the planted share
     _print_calibration(m, truth, float(model.get("auto_merge_probability", 0.95)))
+    if calibration:
+        from netanalysis.settings import load_settings
+        calibration_check(case, truth, load_settings(env={}, resolve={"model": "fellegi_sunter"}))
     if why or false_only:
         from netanalysis.settings import load_settings
         false_merges(case, truth, m, load_settings(env={}, resolve={"model": "fellegi_sunter"}))
@@ -848,6 +941,9 @@ def main(argv=None):
     ap.add_argument("--false-merges", action="store_true",
                     help="the false automatic merges by comparison vector (part of --why, "
                          "without its second blocking pass)")
+    ap.add_argument("--calibration", action="store_true",
+                    help="mean probability against the planted share per band over every "
+                         "candidate pair, for the model before each change of it and after")
     ap.add_argument("--before", metavar="CHECKOUT", nargs="+",
                     help="also run Fellegi-Sunter with the code of this checkout (or these "
                          "checkouts, one after the other) on the same records: its time, "
@@ -860,7 +956,7 @@ def main(argv=None):
               {"duplicate_share": args.duplicate_share, "phone_rate": args.phone_rate,
                "document_rate": args.document_rate}, args.no_fs, args.before, args.engine,
               args.spark_cores, args.driver_memory, args.why, args.splink_memory_limit,
-              args.false_merges)
+              args.false_merges, args.calibration)
     return 0
 
 

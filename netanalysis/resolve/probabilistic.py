@@ -208,6 +208,10 @@ _NAME_EXACT, _NAME_DROP, _NAME_SUBSET, _NAME_CLOSE, _NAME_PARTIAL = 5, 4, 3, 2, 
 # nationality weighed against namesakes where the names agree (scoring_parameters); a switch
 # for the before/after measure of the benchmark
 _NAT_GIVEN_NAME = True
+# the same for the joint m of name and birth date and for the exact names' frequency among
+# strangers (estimate_parameters, _name_chunk)
+_JOINT_NAME_BIRTH = True
+_THIN_EXACT_TF = True
 _CHUNK = 1_000_000
 _EPS = 1e-6
 
@@ -297,7 +301,7 @@ def comparison_vectors(feat, pairs, *, min_name_similarity=0.75, min_shared_cont
 
 
 def estimate_parameters(levels, *, counts=None, u_random=None, min_pairs=500, max_iter=2000,
-                        tol=1e-5, priors=None, joint_name_birth=True):
+                        tol=1e-5, priors=None, joint_name_birth=None):
     """Return m, u and lambda of a Fellegi-Sunter model, by EM on comparison vectors.
 
     Parameters
@@ -324,9 +328,9 @@ def estimate_parameters(levels, *, counts=None, u_random=None, min_pairs=500, ma
         to the stated priors, and recall from 0.8 to 0.34).
     priors : dict, optional
         Priors in the form of :data:`PRIORS` (default).
-    joint_name_birth : bool
-        Estimate m of the name and the birth date jointly among matches (see Notes); False
-        keeps them independent, as every other comparison.
+    joint_name_birth : bool, optional
+        Estimate m of the name and the birth date jointly among matches (see Notes; the
+        default); False keeps them independent, as every other comparison.
 
     Returns
     -------
@@ -408,6 +412,8 @@ def estimate_parameters(levels, *, counts=None, u_random=None, min_pairs=500, ma
     u = {c: (np.asarray(u_random[c], float) if u_random and c in u_random else base["u"][c]).copy()
          for c in comps}
     lam = base["lambda"]
+    if joint_name_birth is None:
+        joint_name_birth = _JOINT_NAME_BIRTH
     joint = _joint_index(L) if joint_name_birth else None
     mj = None if joint is None else np.outer(m["name"], m["birth"]).ravel()
     mnb = None if joint is None else m["name"].copy()      # name | birth missing
@@ -1390,16 +1396,12 @@ def _nationality_among_namesakes(feat, rng, k):
     y = np.where(y >= x, y + 1, y)
     a, b = order[starts[g] + x], order[starts[g] + y]
     fa = np.array(first, dtype=object)
-    keep = fa[a] != fa[b]
-    a, b = np.minimum(a[keep], b[keep]), np.maximum(a[keep], b[keep])
-    if not len(a):
+    nat = _nationality_codes(feat)      # one nationality each (several or none: left out)
+    keep = (fa[a] != fa[b]) & (nat[a] >= 0) & (nat[b] >= 0)
+    if keep.sum() < 50:
         return None
-    lv = comparison_vectors(feat, pd.DataFrame({"i": a, "j": b, "doc": 0, "phone": 0,
-                                                "contacts": 0}))["nationality"].to_numpy()
-    seen = lv[lv >= 0]
-    if len(seen) < 50:
-        return None
-    u = np.bincount(seen, minlength=len(COMPARISONS["nationality"])).astype(float) + 0.5
+    shared = float((nat[a[keep]] == nat[b[keep]]).sum())
+    u = np.array([keep.sum() - shared, shared]) + 0.5
     return u / u.sum()
 
 
@@ -1606,7 +1608,7 @@ def _name_chunk(feat, k, a, b, T, Tc, lens, vocab, freq, ext, floor, min_sim, lv
     # nf the records the tokens' frequencies expect to carry the name, own the pair's own
     # duplicates expected among them (_own_duplicates)
     nf = fa * feat["n"]
-    own = 2.0 * _own_duplicates(feat)
+    own = 2.0 * _own_duplicates(feat) if _THIN_EXACT_TF else 0.0
     counted = np.maximum(fa, (feat["name_count"][a] - 2) / max(feat["n"] - 2, 1))
     fa = np.where(lv == _NAME_EXACT, counted * nf / np.maximum(nf + own, 1e-300), fa)
     tf[k] = np.where(lv >= _NAME_PARTIAL, np.maximum(fa, floor), np.nan)
