@@ -65,7 +65,19 @@ shorter name is estimated as the product of the token frequencies (at least
 other than the pair's two that carry the same tokens, counted, since a name's tokens are not
 independent: a Portuguese given name goes with a Portuguese surname), and this chance
 replaces the level's u (when u
-is measured on the case's random pairs; a case scored on the stated priors has no TF):
+is measured on the case's random pairs; a case scored on the stated priors has no TF).
+For ``exact``, the records counted are strangers only in part: the others carrying a name
+are also the pair's own duplicates, and for a rare name they are little else (three records
+of ``Quispe Mamani Ccori`` are most often one person written three times, not three
+people). The count is therefore thinned by ``nf / (nf + own)``, ``nf`` the records that the
+tokens' frequencies expect to carry the name and ``own`` twice the records per record that
+are the same person with the same name, measured on the records whose names are rare by
+their tokens (``nf < 0.01``: nobody else is expected to carry them, so every other record
+with the name is a duplicate). A common name keeps its count (``nf`` far above ``own``); a
+rare one weighs up to :data:`TF_MAX_BITS` more. Without it, exact names with nothing
+else to decide them were under-confident by 1.3 (names of 8 records or more) to 3.6 bits
+(two records) at 100,000 records (seed 11, duplicate share 0.5, phone and document rates
+0.2): pairs given 0.80-0.90 were planted 0.95 of the time. In all cases
 the weight is adjusted by ``log2(u_level / tf)`` (at most :data:`TF_MAX_BITS` either way), so
 a ``García López`` pair weighs less than the level and a ``Quispe Mamani`` pair more. For the
 ``close`` and ``partial`` levels the chance is the same product over the shorter name's
