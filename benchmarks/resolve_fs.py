@@ -60,8 +60,9 @@ birth date missing 0.487 (its ceiling 0.489); 770 false automatic merges. Merged
 over-confident at this size. splink alone on the same records in a process of its own
 (``--no-fs --no-rules --splink-memory-limit 5GB``, 8 GiB cgroup, ``timeout 1320``) did
 not finish in 22 minutes [4-6: three other helpers' runs on the two cores]; the cgroup
-stood at its 8 GiB cap (DuckDB's spill files in the page cache count) and nothing was
-printed past the records, so there is no 1M speed ratio: 148 CPU s for FS against more
+stood at its 8 GiB cap, DuckDB had spilled 47 GB to its temporary directory (``.tmp`` in
+the working directory, removed afterwards: mind the disk) and nothing was printed past
+the records, so there is no 1M speed ratio: 148 CPU s for FS against more
 than 22 minutes of splink wall time at a third to a half of two cores says at least
 3x, not measured.
 
