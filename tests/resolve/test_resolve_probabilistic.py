@@ -524,7 +524,7 @@ def test_name_and_birth_jointly_among_matches():
     assert joint["estimated"] and indep["estimated"]
     mj = joint["m_name_birth"]
     assert mj.shape == (len(COMPARISONS["name"]), len(COMPARISONS["birth"]))
-    close, exact = level("name", "close"), level("name", "exact")
+    close = level("name", "close")
     day, swap = level("birth", "day"), level("birth", "swap")
     assert mj[close, swap] < 0.5 * indep["m"]["name"][close] * indep["m"]["birth"][swap]
     assert mj[close, day] > indep["m"]["name"][close] * indep["m"]["birth"][day]
