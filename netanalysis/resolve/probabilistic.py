@@ -104,7 +104,7 @@ the pairs are matches where the model said 82 %; with ``u = tf``, 93 %.)
 random pairs of records it is shared 0.13 of the time on ``person_records``, among
 strangers whose names agree 0.25-0.50 (a Hispanic name goes with one of six countries, a
 Lusophone one with two). Weighed against random pairs, a shared nationality added
-``log2(m / 0.13)`` = 2.9 bits to every pair of agreeing names, where it says 1-2 bits
+``log2(m / 0.13)`` = 2.9 bits to every pair of agreeing names, where it says 0.9-2 bits
 less. Where the names agree (``name`` at ``partial`` or above) the nationality levels are
 weighed against ``u`` measured on strangers of the same names' culture: random pairs of
 records with the same last name token and different first tokens (a surname in common,
@@ -379,8 +379,10 @@ def estimate_parameters(levels, *, counts=None, u_random=None, min_pairs=500, ma
     absence still weighs nothing). Each cell is shrunk towards independence by
     :data:`JOINT_PRIOR_PAIRS` pseudo-matches, so a cell that holds few matches stays near
     ``m_name x m_birth``. On ``person_records`` (one variant per duplicate: a duplicate
-    with a typo has its birth date right) independence under-stated an exact name with the
-    birth date missing by 0.6 bits and a typo with the same birth date by about 0.5.
+    with a typo has its birth date right; 100,000 records, seed 11) EM puts an exact name
+    at 0.80 of the matches whose birth date is missing against 0.57 of all matches
+    (independence under-stated such pairs by 0.5 bits), a close name with the same birth
+    date at 0.233 against ``0.237 x 0.914`` (0.1 bits).
 
     Examples
     --------
