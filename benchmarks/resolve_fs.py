@@ -848,7 +848,9 @@ def bench(n, seed, threshold, skip_splink, skip_rules, gen=None, skip_fs=False, 
     m, pk = run_ours(case, "fellegi_sunter")
     model = m.attrs.get("model", {})
     note = (f"review.csv rows {len(m.attrs.get('review', [])):,}; model {model.get('source')}, "
-            f"lambda {model.get('lambda')}, {model.get('pairs', 0):,} candidate pairs")
+            f"lambda {model.get('lambda')} (matches counted: {model.get('matches')}; planted "
+            f"pairs {len(_pairs_of_clusters(dict(zip(truth['id'], truth['person'])))):,}), "
+            f"{model.get('pairs', 0):,} candidate pairs")
     fs_pairs = _merges_to_pairs(m, ids)
     rows["(b) fellegi_sunter"] = (pk, _score(fs_pairs, truth), note)
     # what an analyst sees: merged, or listed in review.csv to decide by hand
