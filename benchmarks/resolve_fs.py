@@ -57,7 +57,20 @@ evidence rule 0.861, within it 0.973); per variant accents 0.955, second surname
 0.924, surnames swapped 0.972, hyphenated 0.971, typo 0.933, day/month swapped 0.972,
 birth date missing 0.487 (its ceiling 0.489); 770 false automatic merges. Merged pairs at
 0.95-0.97 were planted 0.896 of the time, at 0.97-0.99 0.930, at 0.99-0.999 0.982:
-over-confident at this size. splink alone on the same records in a process of its own
+over-confident at this size. Why: the model's share of matches among all pairs, lambda
+2.455e-6, counts ``2.455e-6 x n (n - 1) / 2`` = 1.23 million matching pairs where 364,172
+are planted (``person_records`` at 1M, seed 7: 700,000 persons, at most 8 records each),
+3.4 times too many, so every prior odds is 1.75 bits too high; dividing the odds of each
+band by 3.4 gives 0.880, 0.943 and 0.987 against the planted 0.896, 0.930 and 0.982 (and
+0.808 against 0.750 at 0.90-0.95). At 30,000, 100,000 and 200,000 records the count is
+right (10,707 / 10,796 planted, 35,071 / 35,550, 69,676 / 70,902), so the excess appears
+between 200k and 1M: either EM's share of matches among the evidence pairs (whose
+non-matches sharing a birth date and a name token grow with the square of the records)
+or the count of matches among the name-block pairs (a fixed point that feeds on lambda).
+The note of (b) now prints the two counts beside the planted pairs; the 1M run that
+would say which did not get the machine in time. A check of lambda that EM cannot
+inflate: the pairs sharing a passport, counted over all pairs, divided by m of a shared
+passport (the share of matches that do), since strangers almost never share one. splink alone on the same records in a process of its own
 (``--no-fs --no-rules --splink-memory-limit 5GB``, 8 GiB cgroup, ``timeout 1320``) did
 not finish in 22 minutes [4-6: three other helpers' runs on the two cores]; the cgroup
 stood at its 8 GiB cap, DuckDB had spilled 47 GB to its temporary directory (``.tmp`` in
