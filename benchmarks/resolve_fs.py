@@ -74,14 +74,16 @@ passport (the share of matches that do), since strangers almost never share one:
 100,000 records it gives 36,011 matching pairs (phone 35,932) for 35,550 planted at seed 7,
 74,697 (75,100) for 71,926 at seed 11, where the model counts 35,071 and 71,166; whether
 it holds at 1M, and whether EM's m of a shared passport stays near 1 there, is not
-measured (if EM's match class took in non-matches, that m drops and the check with it). splink alone on the same records in a process of its own
+measured (if EM's match class took in non-matches, that m drops and the check with it).
+
+splink alone on the same records in a process of its own
 (``--no-fs --no-rules --splink-memory-limit 5GB``, 8 GiB cgroup, ``timeout 1320``) did
 not finish in 22 minutes [4-6: three other helpers' runs on the two cores]; the cgroup
 stood at its 8 GiB cap, DuckDB had spilled 47 GB to its temporary directory (``.tmp`` in
 the working directory, removed afterwards: mind the disk) and nothing was printed past
-the records, so there is no 1M speed ratio: 148 CPU s for FS against more
-than 22 minutes of splink wall time at a third to a half of two cores says at least
-3x, not measured.
+the records, so there is no 1M speed ratio: FS's 148 CPU s (load 1.6) and splink's
+more than 22 minutes of wall time at load 4-6 were not measured alike, and no ratio is
+claimed from them.
 
 100,000 records, FS now against main's code in the same run (``--before``), precision /
 recall: seed 7, 0.3, 0.5: 0.9995 / 0.857 (main 0.9993 / 0.859) [4.3]; seed 11, 0.5, 0.2:
