@@ -360,14 +360,18 @@ def test_scoring_u_leaves_out_the_matches_among_random_pairs():
     from netanalysis.resolve.probabilistic import TF_MAX_BITS, scoring_parameters
     # 1,000 records, 499,500 pairs; EM: 0.5 of 999 candidate pairs are matches -> 499.5
     # matches, lambda = 499.5 / 499,500 = 1e-3 exactly
+    # (a phone shared by 1 % of the pairs holding one, m 0.6: the identifiers allow lambda up
+    # to 0.0167, so their bound does not bind here)
     params = {"estimated": True, "lambda": 0.5, "pairs": 999, "source": "em",
               "m": {"birth": np.array([0.02 - 2e-6, 1e-6, 1e-6, 0.08, 0.9]),
-                    "document": np.array([0.001, 0.009, 0.99])}}
+                    "document": np.array([0.001, 0.009, 0.99]), "phone": np.array([0.4, 0.6])}}
     u_obs = {"birth": np.array([0.997 - 2e-6, 1e-6, 1e-6, 0.0005, 0.0025]),
-             "document": np.array([0.2, 0.7995, 0.0005])}
+             "document": np.array([0.2, 0.7995, 0.0005]), "phone": np.array([0.99, 0.01])}
     s = scoring_parameters(params, u_obs, 1000)
     lam = 1e-3
     assert s["lambda"] == pytest.approx(lam)
+    assert s["matches"]["identifiers"] == pytest.approx(0.01 / 0.6 * 499_500, abs=0.05)
+    assert not s["matches"]["capped"]
     # the same birth day: 0.0025 of random pairs, of which 1e-3 x 0.9 are matches
     assert s["u"]["birth"][4] == pytest.approx((0.0025 - lam * 0.9) / (1 - lam))
     # the swapped date: 0.0005 observed, 1e-3 x 0.08 matches
@@ -596,3 +600,23 @@ def test_a_rare_exact_name_counted_on_strangers_only():
         fs._THIN_EXACT_TF = old
     assert plain >= counted * (1 - 1e-12)      # max(product of tokens, counted), as before
     assert plain > thinned
+
+
+def test_lambda_is_bounded_by_the_shared_identifiers():
+    from netanalysis.resolve.probabilistic import scoring_parameters
+    # EM counts 499.5 matches among 499,500 pairs (lambda 1e-3), but only 0.0005 of the
+    # pairs holding a document share one and matches share one 0.99 of the time: at most
+    # 0.0005 / 0.99 of the pairs are matches, 252.3 of them
+    params = {"estimated": True, "lambda": 0.5, "pairs": 999, "source": "em",
+              "m": {"birth": np.array([0.02 - 2e-6, 1e-6, 1e-6, 0.08, 0.9]),
+                    "document": np.array([0.001, 0.009, 0.99])}}
+    u_obs = {"birth": np.array([0.997 - 2e-6, 1e-6, 1e-6, 0.0005, 0.0025]),
+             "document": np.array([0.2, 0.7995, 0.0005])}
+    s = scoring_parameters(params, u_obs, 1000)
+    assert s["lambda"] == pytest.approx(0.0005 / 0.99)
+    assert s["matches"]["capped"]
+    assert s["matches"]["identifiers"] == pytest.approx(0.0005 / 0.99 * 499_500, abs=0.05)
+    # an identifier whose m EM could not estimate (taken from the priors) gives no bound
+    s = scoring_parameters({**params, "prior_levels": ["document:shared"]}, u_obs, 1000)
+    assert s["lambda"] == pytest.approx(1e-3)
+    assert s["matches"]["identifiers"] is None and not s["matches"]["capped"]
