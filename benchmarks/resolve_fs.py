@@ -63,7 +63,8 @@ are planted (``person_records`` at 1M, seed 7: 700,000 persons, at most 8 record
 3.4 times too many, so every prior odds is 1.75 bits too high; dividing the odds of each
 band by 3.4 gives 0.880, 0.943 and 0.987 against the planted 0.896, 0.930 and 0.982 (and
 0.808 against 0.750 at 0.90-0.95). At 30,000, 100,000 and 200,000 records the count is
-right (10,707 / 10,796 planted, 35,071 / 35,550, 69,676 / 70,902), so the excess appears
+right (10,707 / 10,796 planted pairs among the candidates, 35,071 / 35,550 (36,294 planted
+in all), 69,676 / 70,902), so the excess appears
 between 200k and 1M: either EM's share of matches among the evidence pairs (whose
 non-matches sharing a birth date and a name token grow with the square of the records)
 or the count of matches among the name-block pairs (a fixed point that feeds on lambda).
@@ -71,10 +72,13 @@ The note of (b) now prints the two counts beside the planted pairs; the 1M run t
 would say which did not get the machine in time. A check of lambda that EM cannot
 inflate: the pairs sharing a passport, counted over all pairs, divided by m of a shared
 passport (the share of matches that do), since strangers almost never share one: at
-100,000 records it gives 36,011 matching pairs (phone 35,932) for 35,550 planted at seed 7,
-74,697 (75,100) for 71,926 at seed 11, where the model counts 35,071 and 71,166; whether
-it holds at 1M, and whether EM's m of a shared passport stays near 1 there, is not
-measured (if EM's match class took in non-matches, that m drops and the check with it).
+100,000 records it gives 36,011 matching pairs (phone 35,932) for 36,294 planted at seed 7,
+74,697 (75,100) for 74,886 at seed 11, where the model counts 35,071 and 71,166. It is now
+a bound on lambda (:func:`netanalysis.resolve.probabilistic.scoring_parameters`; the
+larger of the two): at 100,000 records it does not bind and the merges and review list
+are identical to those without it (seeds 7 and 11, same run). Whether it holds at 1M,
+and whether EM's m of a shared passport stays near 1 there, is not measured (if EM's
+match class took in non-matches, that m drops and the bound with it).
 
 splink alone on the same records in a process of its own
 (``--no-fs --no-rules --splink-memory-limit 5GB``, 8 GiB cgroup, ``timeout 1320``) did
