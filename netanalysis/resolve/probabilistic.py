@@ -779,7 +779,7 @@ def scoring_parameters(params, u_random, n, counts=None, *, tf_weight=1.0, max_i
     over all pairs, not estimated) divided by m of sharing one, the larger of the two (a
     phone shared by strangers only raises it). Up to 200,000 records (``person_records``,
     seed 7 and 11) the count of matches stays under it (35,071 against 36,011 at 100,000
-    records, seed 7; 35,550 planted) and nothing changes; at 1,000,000 the count reached
+    records, seed 7; 36,294 planted) and nothing changes; at 1,000,000 the count reached
     3.4 times the planted pairs (1.23 million for 364,172, every prior odds 1.75 bits too
     high and the merges at 0.95-0.97 planted 0.896 of the time): the bound holds it to
     what the identifiers show, unless EM's m of a shared identifier fell with it.
