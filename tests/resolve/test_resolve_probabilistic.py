@@ -360,14 +360,18 @@ def test_scoring_u_leaves_out_the_matches_among_random_pairs():
     from netanalysis.resolve.probabilistic import TF_MAX_BITS, scoring_parameters
     # 1,000 records, 499,500 pairs; EM: 0.5 of 999 candidate pairs are matches -> 499.5
     # matches, lambda = 499.5 / 499,500 = 1e-3 exactly
+    # (a phone shared by 1 % of the pairs holding one, m 0.6: the identifiers allow lambda up
+    # to 0.0167, so their bound does not bind here)
     params = {"estimated": True, "lambda": 0.5, "pairs": 999, "source": "em",
               "m": {"birth": np.array([0.02 - 2e-6, 1e-6, 1e-6, 0.08, 0.9]),
-                    "document": np.array([0.001, 0.009, 0.99])}}
+                    "document": np.array([0.001, 0.009, 0.99]), "phone": np.array([0.4, 0.6])}}
     u_obs = {"birth": np.array([0.997 - 2e-6, 1e-6, 1e-6, 0.0005, 0.0025]),
-             "document": np.array([0.2, 0.7995, 0.0005])}
+             "document": np.array([0.2, 0.7995, 0.0005]), "phone": np.array([0.99, 0.01])}
     s = scoring_parameters(params, u_obs, 1000)
     lam = 1e-3
     assert s["lambda"] == pytest.approx(lam)
+    assert s["matches"]["identifiers"] == pytest.approx(0.01 / 0.6 * 499_500, abs=0.05)
+    assert not s["matches"]["capped"]
     # the same birth day: 0.0025 of random pairs, of which 1e-3 x 0.9 are matches
     assert s["u"]["birth"][4] == pytest.approx((0.0025 - lam * 0.9) / (1 - lam))
     # the swapped date: 0.0005 observed, 1e-3 x 0.08 matches
@@ -502,3 +506,117 @@ def test_lambda_is_near_the_share_of_planted_pairs(rates):
     planted = float((sizes * (sizes - 1) / 2).sum()) / (n * (n - 1) / 2)
     assert m.attrs["model"]["source"] == "em"
     assert m.attrs["model"]["lambda"] / planted == pytest.approx(1.0, abs=0.07)
+
+
+def _exclusive_vectors():
+    """Matches with one deviation each (a close name with the birth date right, or the exact
+    name with day and month swapped) and non-matches agreeing on nothing."""
+    close, exact = level("name", "close"), level("name", "exact")
+    day, swap, conflict = level("birth", "day"), level("birth", "swap"), level("birth", "conflict")
+    rows = ([(close, day, 1)] * 300 + [(exact, swap, 1)] * 300 + [(exact, day, 1)] * 400
+            + [(level("name", "different"), conflict, 0)] * 5000
+            + [(close, conflict, 0)] * 200 + [(exact, conflict, 0)] * 100)
+    return pd.DataFrame(rows, columns=["name", "birth", "phone"])
+
+
+def test_name_and_birth_jointly_among_matches():
+    # among these matches a close name never comes with a swapped birth date: independence
+    # gives such a pair m_close x m_swap, the joint model the (shrunk) share it has
+    lv = _exclusive_vectors()
+    joint = estimate_parameters(lv)
+    indep = estimate_parameters(lv, joint_name_birth=False)
+    assert joint["estimated"] and indep["estimated"]
+    mj = joint["m_name_birth"]
+    assert mj.shape == (len(COMPARISONS["name"]), len(COMPARISONS["birth"]))
+    close = level("name", "close")
+    day, swap = level("birth", "day"), level("birth", "swap")
+    assert mj[close, swap] < 0.5 * indep["m"]["name"][close] * indep["m"]["birth"][swap]
+    assert mj[close, day] > indep["m"]["name"][close] * indep["m"]["birth"][day]
+    pairs = pd.DataFrame({"name": [close, close], "birth": [day, swap], "phone": [-1, -1]})
+    wj, _ = match_weights(pairs, joint)
+    wi, _ = match_weights(pairs, indep)
+    assert wj[0] > wi[0] and wj[1] < wi[1]
+    assert "m_name_birth" not in indep
+
+
+def test_nationality_is_weighed_against_namesakes():
+    from netanalysis.resolve.probabilistic import random_u
+    # each surname goes with one nationality: strangers sharing a surname share it
+    rng = np.random.default_rng(3)
+    given = ["Ana", "Luis", "Rosa", "Pedro", "Lucia", "Jorge", "Marta", "Diego"]
+    sur = {"Silva": "BR", "Souza": "BR", "Garcia": "MX", "Lopez": "MX", "Quispe": "PE",
+           "Mamani": "PE", "Rojas": "CO", "Vargas": "CO", "Torres": "ES", "Ruiz": "ES"}
+    names = list(sur)
+    persons = []
+    for k in range(400):
+        s = names[int(rng.integers(len(names)))]
+        persons.append({"id": f"P{k}", "name": f"{given[int(rng.integers(len(given)))]} {s}",
+                        "nationality": sur[s]})
+    u = random_u(person_features(case_from_records(persons=persons)), k=20_000,
+                 k_birth=2_000)
+    shared = level("nationality", "shared")
+    assert u["nationality_named"][shared] > 0.9
+    assert u["nationality"][shared] < 0.4
+    # a pair whose names agree weighs its shared nationality against the namesakes'
+    params = {"lambda": 0.01, "m": {"name": np.array([0.1, 0.1, 0.1, 0.1, 0.1, 0.5]),
+                                    "nationality": np.array([0.05, 0.95])},
+              "u": {"name": np.full(6, 1 / 6), "nationality": u["nationality"]},
+              "u_nationality_named": u["nationality_named"]}
+    lv = pd.DataFrame({"name": [level("name", "exact"), level("name", "different")],
+                       "nationality": [shared, shared]})
+    w, _ = match_weights(lv, params)
+    named = np.log2(0.95 / u["nationality_named"][shared])
+    plain = np.log2(0.95 / u["nationality"][shared])
+    base = np.log2(0.01 / 0.99)
+    assert w[0] == pytest.approx(base + np.log2(0.5 * 6) + named)
+    assert w[1] == pytest.approx(base + np.log2(0.1 * 6) + plain)
+
+
+def test_a_rare_exact_name_counted_on_strangers_only():
+    # 40 persons with names rare by their tokens, each written twice (so every record with
+    # such a name has one other of its own person), and one rare name carried by 3 records:
+    # the third record is more likely a duplicate than a stranger
+    persons = []
+    for k in range(40):
+        for d in range(2):
+            persons.append({"id": f"R{k}_{d}", "name": f"Name{k} Surx{k} Sury{k}"})
+    persons += [{"id": f"T{d}", "name": "Zeta Quispe Ccori"} for d in range(3)]
+    persons += [{"id": f"C{k}", "name": f"Jose Garcia Lopez{k % 3}"} for k in range(30)]
+    f = person_features(case_from_records(persons=persons))
+    pos = {pid: k for k, pid in enumerate(f["ids"])}
+    pairs = pd.DataFrame({"i": [pos["T0"]], "j": [pos["T1"]]})
+    import netanalysis.resolve.probabilistic as fs
+    thinned = comparison_vectors(f, pairs)["tf"].iloc[0]
+    counted = (3 - 2) / (f["n"] - 2)
+    # by hand: the 80 records of pairs have one other each, the 3 of Zeta Quispe Ccori two
+    assert f["_fs_own_dups"] == pytest.approx((80 * 1 + 3 * 2) / 83)
+    assert thinned < 0.5 * counted
+    old = fs._THIN_EXACT_TF
+    try:
+        fs._THIN_EXACT_TF = False
+        plain = comparison_vectors(person_features(case_from_records(persons=persons)),
+                                   pairs)["tf"].iloc[0]
+    finally:
+        fs._THIN_EXACT_TF = old
+    assert plain >= counted * (1 - 1e-12)      # max(product of tokens, counted), as before
+    assert plain > thinned
+
+
+def test_lambda_is_bounded_by_the_shared_identifiers():
+    from netanalysis.resolve.probabilistic import scoring_parameters
+    # EM counts 499.5 matches among 499,500 pairs (lambda 1e-3), but only 0.0005 of the
+    # pairs holding a document share one and matches share one 0.99 of the time: at most
+    # 0.0005 / 0.99 of the pairs are matches, 252.3 of them
+    params = {"estimated": True, "lambda": 0.5, "pairs": 999, "source": "em",
+              "m": {"birth": np.array([0.02 - 2e-6, 1e-6, 1e-6, 0.08, 0.9]),
+                    "document": np.array([0.001, 0.009, 0.99])}}
+    u_obs = {"birth": np.array([0.997 - 2e-6, 1e-6, 1e-6, 0.0005, 0.0025]),
+             "document": np.array([0.2, 0.7995, 0.0005])}
+    s = scoring_parameters(params, u_obs, 1000)
+    assert s["lambda"] == pytest.approx(0.0005 / 0.99)
+    assert s["matches"]["capped"]
+    assert s["matches"]["identifiers"] == pytest.approx(0.0005 / 0.99 * 499_500, abs=0.05)
+    # an identifier whose m EM could not estimate (taken from the priors) gives no bound
+    s = scoring_parameters({**params, "prior_levels": ["document:shared"]}, u_obs, 1000)
+    assert s["lambda"] == pytest.approx(1e-3)
+    assert s["matches"]["identifiers"] is None and not s["matches"]["capped"]
