@@ -76,7 +76,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from benchlib import tree_cpu_seconds  # noqa: E402
+from benchlib import machine_cpu_seconds, tree_cpu_seconds  # noqa: E402
 
 __all__ = ["main"]
 
@@ -171,6 +171,9 @@ def main(argv=None):
     ap.add_argument("--seeded", type=int, metavar="K",
                     help="seeded matching: the planted C<i>a and K random travellers are the "
                          "persons of interest; DuckDB baseline match_seeds")
+    ap.add_argument("--warmup", type=int, default=20_000, metavar="LEGS",
+                    help="run the job once, not timed, on a table of LEGS legs (another seed) "
+                         "in each Spark process before the sizes (default 20000; 0: none)")
     ap.add_argument("--save", metavar="FILE", help="append each Spark run to FILE (JSON lines)")
     ap.add_argument("--fit", metavar="FILE", nargs="*", default=[],
                     help="also fit over the Spark runs saved in these files")
@@ -192,6 +195,13 @@ def main(argv=None):
           f"{args.companions} planted pairs sharing {args.shared} journeys")
     with tempfile.TemporaryDirectory(prefix="netanalysis-spark-bench-") as tmp:
         data = {}
+        if args.warmup:
+            tr = _travel_table(args.warmup, args.seed + 100, args.companions, args.shared)
+            tr.to_parquet(os.path.join(tmp, "travel_warmup.parquet"), index=False)
+            if args.seeded is not None:
+                with open(os.path.join(tmp, "seeds_warmup.json"), "w", encoding="utf-8") as f:
+                    json.dump(_seeds(tr, args.seed, args.companions, args.seeded), f)
+            del tr
         for n in args.sizes:
             tr = _travel_table(n, args.seed, args.companions, args.shared)
             path = os.path.join(tmp, f"travel_{n}.parquet")
@@ -243,19 +253,34 @@ def main(argv=None):
                     if not line.strip():
                         continue
                     r = json.loads(line)
+                    if "warmup" in r:
+                        print(f"{'':>13}local[{cores}] warm-up run ({r['warmup']:,} legs, not "
+                              f"counted): {r['seconds']:.1f} s, {r['cpu']:.1f} CPU s", flush=True)
+                        continue
+                    if "tree_cpu" in r:
+                        print(f"{'':>13}local[{cores}] worker tree: {r['tree_cpu']:.1f} CPU s "
+                              f"since it started (session start and warm-up included)", flush=True)
+                        continue
                     n = r["n"]
                     path, rows, t_duck, n_duck = data[n]
                     dt = r["seconds"]
                     if tree:
                         before[n] = r
                     else:
-                        runs.append((rows, cores, dt))
+                        run = {"legs": rows, "cores": cores, "seconds": dt, "cpu": r["cpu"],
+                               "cores_used": r["cpu"] / dt, "others_cpu": r.get("others_cpu"),
+                               "seeded": args.seeded, "ties": r["ties"], "hash": r["hash"],
+                               "loadavg0": r.get("loadavg0"), "loadavg1": r.get("loadavg1")}
+                        runs.append(run)
                         if args.save:
                             with open(args.save, "a", encoding="utf-8") as f:
-                                f.write(json.dumps({"legs": rows, "cores": cores, "seconds": dt,
-                                                    "cpu": r["cpu"], "ties": r["ties"]}) + "\n")
+                                f.write(json.dumps(run) + "\n")
+                    others = r.get("others_cpu")
                     print(f"{rows:>11,} legs  Spark {label:<15} {dt:7.1f} s  cpu {r['cpu']:6.1f} s  "
+                          f"used {r['cpu'] / dt:4.2f} of {cores} cores  "
+                          f"(others {'?' if others is None else '%.1f' % others} CPU s)  "
                           f"{rows / dt:10,.0f} legs/s  {rows / dt / cores:10,.0f} legs/s/core  "
+                          f"{rows / r['cpu']:10,.0f} legs/CPU s  "
                           f"x{dt / t_duck:.1f} DuckDB's time  {r['ties']:,} ties (planted {r['planted']})"
                           f"{'' if r['ties'] == n_duck else ' (DuckDB: %d!)' % n_duck}  "
                           f"peak RSS {r.get('rss_mb', float('nan')):,.0f} MB  "
@@ -275,7 +300,7 @@ def main(argv=None):
             saved = [json.loads(line) for line in f if line.strip()]
         print(f"runs read from {name}: " + ", ".join(
             f"{x['legs']:,} legs local[{x['cores']}] {x['seconds']:.1f} s" for x in saved))
-        runs += [(x["legs"], x["cores"], x["seconds"]) for x in saved]
+        runs += saved
     _report_fit(runs)
     return 0
 
@@ -293,13 +318,22 @@ def _worker(args):
     spark = _session(cores, args.driver_memory, events, args.java_options)
     spark.range(10).count()
     settings = {"types": ["co_travel"]}
+    warm = os.path.join(folder, "travel_warmup.parquet")
+    if os.path.exists(warm):
+        # the first job of a session pays the JVM's compilation and the Python workers' imports
+        # (tens of seconds under load): run it once, not timed, so t0 is the job's own
+        c0, t = tree_cpu_seconds(reaped=True), time.perf_counter()
+        infer_links_spark(spark, {"travel": spark.read.parquet(warm)}, settings=settings,
+                          seeds=_warm_seeds(folder))
+        print(json.dumps({"warmup": int(pd_rows(warm)), "seconds": time.perf_counter() - t,
+                          "cpu": tree_cpu_seconds(reaped=True) - c0}), flush=True)
     out = []
     for n in args.sizes:
         seeds = None
         if os.path.exists(os.path.join(folder, f"seeds_{n}.json")):
             with open(os.path.join(folder, f"seeds_{n}.json"), encoding="utf-8") as f:
                 seeds = json.load(f)
-        load0, cpu0 = os.getloadavg()[0], tree_cpu_seconds()
+        load0, cpu0, mach0 = os.getloadavg(), tree_cpu_seconds(reaped=True), machine_cpu_seconds()
         t, wall0 = time.perf_counter(), time.time() * 1000
         with _TreeRss() as rss:
             ties = infer_links_spark(
@@ -307,12 +341,17 @@ def _worker(args):
                 settings=settings, seeds=seeds)
         dt, wall1 = time.perf_counter() - t, time.time() * 1000
         key = ties.sort_values(["from_id", "to_id", "type"]).reset_index(drop=True)
-        r = {"n": n, "seconds": dt, "cpu": tree_cpu_seconds() - cpu0, "ties": len(ties),
-             "planted": _planted(ties)[0], "rss_mb": rss.peak_mb, "load0": load0, "load1": os.getloadavg()[0],
+        cpu, mach = tree_cpu_seconds(reaped=True) - cpu0, machine_cpu_seconds()
+        r = {"n": n, "seconds": dt, "cpu": cpu, "cores_used": cpu / dt,
+             "others_cpu": None if mach is None or mach0 is None else max(mach - mach0 - cpu, 0.0),
+             "ties": len(ties), "planted": _planted(ties)[0], "rss_mb": rss.peak_mb,
+             "load0": load0[0], "load1": os.getloadavg()[0], "loadavg0": list(load0),
+             "loadavg1": list(os.getloadavg()),
              "window": (wall0, wall1), "hash": hashlib.sha256(key.to_csv(index=False).encode()).hexdigest()}
         out.append(r)
         if events is None:
             print(json.dumps(r), flush=True)
+    print(json.dumps({"tree_cpu": tree_cpu_seconds(reaped=True)}), flush=True)
     spark.stop()
     if events is not None:
         prof = _profile_fn()
@@ -322,6 +361,20 @@ def _worker(args):
         for r in out:
             print(json.dumps(r))
     return 0
+
+
+def pd_rows(path):
+    """Rows of a Parquet file (its footer)."""
+    import pyarrow.parquet as pq
+    return pq.ParquetFile(path).metadata.num_rows
+
+
+def _warm_seeds(folder):
+    path = os.path.join(folder, "seeds_warmup.json")
+    if not os.path.exists(path):
+        return None
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)
 
 
 class _TreeRss:
@@ -361,12 +414,11 @@ def _profile_fn():
     return mod._profile
 
 
-def _fit(runs):
-    """Least squares ``t = t0 + x / r`` with ``x = legs / cores``: ``(t0, r)``, or None."""
-    if len({r[0] / r[1] for r in runs}) < 2:
+def _fit(xs, ts):
+    """Least squares ``t = t0 + x / r``: ``(t0, r)``, or None (fewer than two values of `x`, or
+    a slope that is not positive)."""
+    if len(set(xs)) < 2:
         return None
-    xs = [legs / cores for legs, cores, _ in runs]
-    ts = [t for _, _, t in runs]
     mx, mt = sum(xs) / len(xs), sum(ts) / len(ts)
     sxx = sum((x - mx) ** 2 for x in xs)
     slope = sum((x - mx) * (t - mt) for x, t in zip(xs, ts)) / sxx
@@ -376,26 +428,62 @@ def _fit(runs):
 
 
 def _report_fit(runs):
-    """Print the fit of ``t = t0 + legs / (r x cores)`` and what it extrapolates to."""
-    fit = _fit(runs)
-    if fit is None:
-        print("fit t = t0 + legs / (r x cores): needs two values of legs / cores")
-        return
-    t0, r = fit
-    res = [t - (t0 + legs / (r * cores)) for legs, cores, t in runs]
-    rms = math.sqrt(sum(e * e for e in res) / len(res))
-    print(f"fit t = t0 + legs / (r x cores) over {len(runs)} runs: t0 = {t0:.1f} s, "
-          f"r = {r:,.0f} legs/s/core (rms residual {rms:.1f} s)")
-    for (legs, cores, t), e in sorted(zip(runs, res)):
-        print(f"  {legs:>11,} legs local[{cores}]: measured {t:7.1f} s, model {t - e:7.1f} s, "
-              f"residual {e:+6.1f} s ({e / t:+.0%})")
-    for c in sorted({cores for _, cores, _ in runs}):
-        f = _fit([x for x in runs if x[1] == c])
-        if f is not None:
-            print(f"  local[{c}] alone: t0 = {f[0]:.1f} s, r = {f[1]:,.0f} legs/s/core")
-    for legs in (10_000_000, 100_000_000):
-        txt = ", ".join(f"{c} cores {t0 + legs / (r * c):,.0f} s" for c in (2, 16, 64))
-        print(f"  model at {legs:,} legs: {txt} (no network, no skew: a lower bound)")
+    """Print, for the unseeded and the seeded runs apart, the fits of the wall time
+    ``t = t0 + legs / (r x cores)`` (cores given, then cores used: CPU s / wall) and of the CPU
+    seconds ``cpu = c0 + legs / r_cpu``, their residuals, and what they extrapolate to."""
+    for seeded in sorted({x.get("seeded") for x in runs}, key=lambda v: -1 if v is None else v):
+        part = [x for x in runs if x.get("seeded") == seeded]
+        name = "unseeded" if seeded is None else f"seeded ({seeded} random + planted persons of interest)"
+        print(f"fits over the {len(part)} {name} Spark runs:")
+        _report_one(part)
+
+
+def _report_one(runs):
+    legs = [x["legs"] for x in runs]
+    walls = [x["seconds"] for x in runs]
+    fits = {}
+    for kind, key in (("cores given", "cores"), ("cores used", "cores_used")):
+        if any(x.get(key) is None for x in runs):
+            continue
+        xs = [x["legs"] / x[key] for x in runs]
+        f = _fit(xs, walls)
+        if f is None:
+            print(f"  t = t0 + legs / (r x {kind}): no fit (fewer than two values of legs / cores, "
+                  f"or the time does not grow with them)")
+            continue
+        t0, r = fits[kind] = f
+        res = [t - (t0 + x / r) for x, t in zip(xs, walls)]
+        rms = math.sqrt(sum(e * e for e in res) / len(res))
+        print(f"  t = t0 + legs / (r x {kind}): t0 = {t0:.1f} s, r = {r:,.0f} legs/s/core, rms "
+              f"residual {rms:.1f} s, largest {max(abs(e / t) for e, t in zip(res, walls)):.0%}")
+        for x, e in sorted(zip(runs, res), key=lambda v: (v[0]["cores"], v[0]["legs"])):
+            print(f"    {x['legs']:>11,} legs local[{x['cores']}] ({x[key]:.2f} cores): measured "
+                  f"{x['seconds']:7.1f} s, model {x['seconds'] - e:7.1f} s, residual {e:+6.1f} s "
+                  f"({e / x['seconds']:+.0%})")
+        for c in sorted({x["cores"] for x in runs}):
+            sub = [(lx, t) for lx, t, x in zip(xs, walls, runs) if x["cores"] == c]
+            g = _fit([a for a, _ in sub], [b for _, b in sub])
+            if g is not None:
+                print(f"    local[{c}] alone: t0 = {g[0]:.1f} s, r = {g[1]:,.0f} legs/s/core")
+    if all(x.get("cpu") for x in runs):
+        cpus = [x["cpu"] for x in runs]
+        g = _fit(legs, cpus)
+        if g is not None:
+            res = [c - (g[0] + lx / g[1]) for lx, c in zip(legs, cpus)]
+            rms = math.sqrt(sum(e * e for e in res) / len(res))
+            print(f"  cpu = c0 + legs / r_cpu: c0 = {g[0]:.1f} CPU s, r_cpu = {g[1]:,.0f} legs per "
+                  f"CPU s, rms residual {rms:.1f} CPU s, largest "
+                  f"{max(abs(e / c) for e, c in zip(res, cpus)):.0%}")
+            eff = {c: sum(x["cores_used"] for x in runs if x["cores"] == c) /
+                   sum(1 for x in runs if x["cores"] == c) for c in sorted({x["cores"] for x in runs})}
+            print("  cores used / cores given, mean: " + ", ".join(
+                f"local[{c}] {e / c:.2f}" for c, e in eff.items()))
+    if "cores used" in fits:
+        t0, r = fits["cores used"]
+        for n in (10_000_000, 100_000_000):
+            txt = ", ".join(f"{c} cores {t0 + n / (r * c):,.0f} s" for c in (2, 16, 64))
+            print(f"  model (cores used) at {n:,} legs, every core busy: {txt} "
+                  f"(no network, no skew, t0 as here: a lower bound)")
 
 
 if __name__ == "__main__":
