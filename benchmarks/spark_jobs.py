@@ -171,6 +171,9 @@ def main(argv=None):
     ap.add_argument("--seeded", type=int, metavar="K",
                     help="seeded matching: the planted C<i>a and K random travellers are the "
                          "persons of interest; DuckDB baseline match_seeds")
+    ap.add_argument("--row-group", type=int, default=131_072, metavar="LEGS",
+                    help="rows per Parquet row group of the tables written (default 131072; 0: "
+                         "pyarrow's default, 1,048,576): Spark reads one row group per task")
     ap.add_argument("--warmup", type=int, default=20_000, metavar="LEGS",
                     help="run the job once, not timed, on a table of LEGS legs (another seed) "
                          "in each Spark process before the sizes (default 20000; 0: none)")
@@ -192,12 +195,14 @@ def main(argv=None):
     from netanalysis.resolve.infer import co_travel_links, match_seeds
     print(f"netanalysis Spark co-travel benchmark ({os.cpu_count()} CPUs, load "
           f"{os.getloadavg()}); generator: benchmarks/resolve.py _travel_table, seed {args.seed}, "
-          f"{args.companions} planted pairs sharing {args.shared} journeys")
+          f"{args.companions} planted pairs sharing {args.shared} journeys; Parquet row groups of "
+          f"{args.row_group or 1_048_576:,} legs")
     with tempfile.TemporaryDirectory(prefix="netanalysis-spark-bench-") as tmp:
         data = {}
         if args.warmup:
             tr = _travel_table(args.warmup, args.seed + 100, args.companions, args.shared)
-            tr.to_parquet(os.path.join(tmp, "travel_warmup.parquet"), index=False)
+            tr.to_parquet(os.path.join(tmp, "travel_warmup.parquet"), index=False,
+                          row_group_size=args.row_group or None)
             if args.seeded is not None:
                 with open(os.path.join(tmp, "seeds_warmup.json"), "w", encoding="utf-8") as f:
                     json.dump(_seeds(tr, args.seed, args.companions, args.seeded), f)
@@ -205,7 +210,10 @@ def main(argv=None):
         for n in args.sizes:
             tr = _travel_table(n, args.seed, args.companions, args.shared)
             path = os.path.join(tmp, f"travel_{n}.parquet")
-            tr.to_parquet(path, index=False)
+            # Spark reads a Parquet file in tasks of whole row groups: one row group (pyarrow's
+            # default holds 1,048,576 rows) is one task, so a 1M-leg file would be read and
+            # parsed on one core whatever the number of cores
+            tr.to_parquet(path, index=False, row_group_size=args.row_group or None)
             rows = len(tr)
             if args.seeded is not None:
                 ids = _seeds(tr, args.seed, args.companions, args.seeded)
@@ -340,8 +348,8 @@ def _worker(args):
                 spark, {"travel": spark.read.parquet(os.path.join(folder, f"travel_{n}.parquet"))},
                 settings=settings, seeds=seeds)
         dt, wall1 = time.perf_counter() - t, time.time() * 1000
-        key = ties.sort_values(["from_id", "to_id", "type"]).reset_index(drop=True)
         cpu, mach = tree_cpu_seconds(reaped=True) - cpu0, machine_cpu_seconds()
+        key = ties.sort_values(["from_id", "to_id", "type"]).reset_index(drop=True)
         r = {"n": n, "seconds": dt, "cpu": cpu, "cores_used": cpu / dt,
              "others_cpu": None if mach is None or mach0 is None else max(mach - mach0 - cpu, 0.0),
              "ties": len(ties), "planted": _planted(ties)[0], "rss_mb": rss.peak_mb,

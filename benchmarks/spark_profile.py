@@ -119,6 +119,9 @@ def main(argv=None):
     ap.add_argument("--seeded", type=int, metavar="K",
                     help="seeded on K random travellers and the planted C<i>a")
     ap.add_argument("--companions", type=int, default=200, help="planted pairs (default 200)")
+    ap.add_argument("--row-group", type=int, default=131_072, metavar="LEGS",
+                    help="rows per Parquet row group (default 131072; 0: pyarrow's 1,048,576): "
+                         "Spark reads one row group per task")
     args = ap.parse_args(argv)
     import warnings
     warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas")
@@ -132,7 +135,7 @@ def main(argv=None):
         path = os.path.join(tmp, "travel.parquet")
         jobs = _spark_jobs()
         tr = jobs._travel_table(args.legs, args.seed, args.companions)
-        tr.to_parquet(path, index=False)
+        tr.to_parquet(path, index=False, row_group_size=args.row_group or None)
         seeds = None if args.seeded is None else jobs._seeds(tr, args.seed, args.companions, args.seeded)
         del tr
         import netanalysis.engines.spark.infer as infer_mod
