@@ -32,13 +32,26 @@ about ``legs / (r x C)``, less what the shuffle loses to the network (count on 1
 1 GbE cluster; measure one size on the cluster to calibrate). Cores that are shared (as on
 this machine, loaded by other jobs) lower ``r``: the figure is a lower bound.
 
-At the end it fits ``t0`` and ``r`` by least squares over every Spark run (``t`` against
-``legs / cores``), prints them, the fit per number of cores, and the time the model gives for
-larger tables and clusters (an extrapolation: see docs/spark.md for its caveats). The load
-average is printed before and after each run: the machine may be shared.
+What each Spark run records, so that a fit can be checked: the wall seconds; the CPU seconds
+of the worker process and its descendants (the driver JVM, which holds the local executors,
+and the Python workers; live ones through /proc, ended ones through their parents' reaped
+children's times, as ``getrusage(RUSAGE_CHILDREN)`` gives them: pyspark does not wait for the
+JVM, so the benchmark's own ``RUSAGE_CHILDREN`` would miss it); the *cores used*, CPU seconds
+over wall seconds (a local[2] run that uses 1.0 had one core's worth, whatever it was given);
+the CPU seconds the rest of the machine used meanwhile (``/proc/stat`` less ours: other jobs
+on shared cores); the load averages before and after. Each Spark process first runs the job
+once on a small table (``--warmup``, another seed, not timed: the JVM's compilation and the
+Python workers' imports), and the tables are written in Parquet row groups of ``--row-group``
+legs (131,072), since Spark reads a row group per task: with pyarrow's default (1,048,576
+rows) a 1M-leg table was one read task, read and parsed on one core.
 
-Each number of cores runs in its own process (its own JVM); the CPU seconds are those of
-that process and its live descendants (JVM, Python workers). ``--before CHECKOUT`` runs the
+At the end it fits, for the unseeded and the seeded runs apart, by least squares over every
+Spark run: ``t = t0 + legs / (r x cores)`` with the cores given and with the cores used, and
+``cpu = c0 + legs / r_cpu``; it prints the residual of every run, the fit per number of
+cores, the mean share of the cores given that was used, and the time the model gives for
+larger tables and clusters (an extrapolation: see docs/spark.md for its caveats).
+
+Each number of cores runs in its own process (its own JVM). ``--before CHECKOUT`` runs the
 same Spark legs first with netanalysis imported from another checkout and checks that the
 ties are identical; ``--profile`` prints the jobs, stages and tasks of each run. ``--save
 FILE`` appends each Spark run (JSON lines) to FILE and ``--fit FILE ...`` fits over the runs
@@ -56,8 +69,8 @@ Usage::
     python benchmarks/spark_jobs.py                              # 1M, 3M, 10M legs
     python benchmarks/spark_jobs.py --sizes 100000 300000 1000000 --cores 1 2
     python benchmarks/spark_jobs.py --sizes 100000 --cores 2 --before /work/main --profile
-    python benchmarks/spark_jobs.py --sizes 1000000 2000000 4000000 --cores 1 --save runs.jsonl
-    python benchmarks/spark_jobs.py --sizes 1000000 2000000 4000000 --cores 2 --fit runs.jsonl
+    python benchmarks/spark_jobs.py --sizes 500000 1000000 2000000 --cores 1 2 --save runs.jsonl
+    python benchmarks/spark_jobs.py --sizes 500000 1000000 2000000 --cores 1 2 --seeded 300 --fit runs.jsonl
     python benchmarks/spark_jobs.py --sizes 10000000 --cores 2 --seeded 300   # 500 of interest
     prlimit --as=8589934592 -- python benchmarks/spark_jobs.py --sizes 250000 1000000 --cores 2
 """
