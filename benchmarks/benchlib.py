@@ -8,7 +8,9 @@ script's own folder first on ``sys.path``, and processes started with multiproce
   exec, unlike ``ru_maxrss``, which keeps the parent's peak in a forked child).
 - :func:`cpu_seconds`: user + system CPU seconds of this process.
 - :func:`tree_cpu_seconds`: the same for this process and its live descendants (a JVM, its
-  Python workers).
+  Python workers); with ``reaped=True`` also the descendants that ended and were waited for.
+- :func:`machine_cpu_seconds`: busy CPU seconds of the whole machine (``/proc/stat``), to tell
+  how much of the cores other jobs took during a measurement.
 - :func:`load_average`: the 1, 5 and 15 minute load averages as text, to print beside figures.
 - :func:`run_spawned`: run a function in a fresh process (``spawn``) and return what it put on
   its queue, so each measurement starts with a cold interpreter and its own peak memory.
@@ -23,8 +25,8 @@ import os
 import resource
 from pathlib import Path
 
-__all__ = ["cpu_seconds", "load_average", "peak_rss_kb", "run_spawned", "travel_generator",
-           "tree_cpu_seconds"]
+__all__ = ["cpu_seconds", "load_average", "machine_cpu_seconds", "peak_rss_kb", "run_spawned",
+           "travel_generator", "tree_cpu_seconds"]
 
 
 def peak_rss_kb():
@@ -44,9 +46,15 @@ def cpu_seconds():
     return r.ru_utime + r.ru_stime
 
 
-def tree_cpu_seconds():
+def tree_cpu_seconds(reaped=False):
     """CPU seconds (user + system) of this process and its live descendants (the JVM, the
-    Python daemon and its workers); descendants that ended before the call are not counted."""
+    Python daemon and its workers).
+
+    With `reaped`, also those of the descendants that ended and were waited for by a process
+    of the tree (``children_user`` and ``children_system`` of each live process, as
+    ``getrusage(RUSAGE_CHILDREN)`` gives them): a Python worker that Spark stopped between two
+    calls is then counted; each ended process once, in the parent that waited for it. Without
+    it, descendants that ended before the call are not counted."""
     import psutil
 
     me = psutil.Process()
@@ -55,9 +63,27 @@ def tree_cpu_seconds():
         try:
             t = p.cpu_times()
             total += t.user + t.system
+            if reaped:
+                total += t.children_user + t.children_system
         except psutil.Error:
             pass
     return total
+
+
+def machine_cpu_seconds():
+    """Busy CPU seconds of the whole machine since boot (``/proc/stat``: every state but idle
+    and iowait, summed over the cores), or None where /proc is absent; the difference of two
+    calls less a process tree's own CPU seconds is what other jobs used meanwhile."""
+    try:
+        with open("/proc/stat", encoding="ascii") as f:
+            fields = f.readline().split()
+    except OSError:
+        return None
+    if not fields or fields[0] != "cpu":
+        return None
+    v = [int(x) for x in fields[1:]]
+    busy = sum(v[:8]) - v[3] - v[4]     # user nice system idle iowait irq softirq steal
+    return busy / os.sysconf("SC_CLK_TCK")
 
 
 def load_average():

@@ -32,13 +32,26 @@ about ``legs / (r x C)``, less what the shuffle loses to the network (count on 1
 1 GbE cluster; measure one size on the cluster to calibrate). Cores that are shared (as on
 this machine, loaded by other jobs) lower ``r``: the figure is a lower bound.
 
-At the end it fits ``t0`` and ``r`` by least squares over every Spark run (``t`` against
-``legs / cores``), prints them, the fit per number of cores, and the time the model gives for
-larger tables and clusters (an extrapolation: see docs/spark.md for its caveats). The load
-average is printed before and after each run: the machine may be shared.
+What each Spark run records, so that a fit can be checked: the wall seconds; the CPU seconds
+of the worker process and its descendants (the driver JVM, which holds the local executors,
+and the Python workers; live ones through /proc, ended ones through their parents' reaped
+children's times, as ``getrusage(RUSAGE_CHILDREN)`` gives them: pyspark does not wait for the
+JVM, so the benchmark's own ``RUSAGE_CHILDREN`` would miss it); the *cores used*, CPU seconds
+over wall seconds (a local[2] run that uses 1.0 had one core's worth, whatever it was given);
+the CPU seconds the rest of the machine used meanwhile (``/proc/stat`` less ours: other jobs
+on shared cores); the load averages before and after. Each Spark process first runs the job
+once on a small table (``--warmup``, another seed, not timed: the JVM's compilation and the
+Python workers' imports), and the tables are written in Parquet row groups of ``--row-group``
+legs (131,072), since Spark reads a row group per task: with pyarrow's default (1,048,576
+rows) a 1M-leg table was one read task, read and parsed on one core.
 
-Each number of cores runs in its own process (its own JVM); the CPU seconds are those of
-that process and its live descendants (JVM, Python workers). ``--before CHECKOUT`` runs the
+At the end it fits, for the unseeded and the seeded runs apart, by least squares over every
+Spark run: ``t = t0 + legs / (r x cores)`` with the cores given and with the cores used, and
+``cpu = c0 + legs / r_cpu``; it prints the residual of every run, the fit per number of
+cores, the mean share of the cores given that was used, and the time the model gives for
+larger tables and clusters (an extrapolation: see docs/spark.md for its caveats).
+
+Each number of cores runs in its own process (its own JVM). ``--before CHECKOUT`` runs the
 same Spark legs first with netanalysis imported from another checkout and checks that the
 ties are identical; ``--profile`` prints the jobs, stages and tasks of each run. ``--save
 FILE`` appends each Spark run (JSON lines) to FILE and ``--fit FILE ...`` fits over the runs
@@ -56,8 +69,8 @@ Usage::
     python benchmarks/spark_jobs.py                              # 1M, 3M, 10M legs
     python benchmarks/spark_jobs.py --sizes 100000 300000 1000000 --cores 1 2
     python benchmarks/spark_jobs.py --sizes 100000 --cores 2 --before /work/main --profile
-    python benchmarks/spark_jobs.py --sizes 1000000 2000000 4000000 --cores 1 --save runs.jsonl
-    python benchmarks/spark_jobs.py --sizes 1000000 2000000 4000000 --cores 2 --fit runs.jsonl
+    python benchmarks/spark_jobs.py --sizes 500000 1000000 2000000 --cores 1 2 --save runs.jsonl
+    python benchmarks/spark_jobs.py --sizes 500000 1000000 2000000 --cores 1 2 --seeded 300 --fit runs.jsonl
     python benchmarks/spark_jobs.py --sizes 10000000 --cores 2 --seeded 300   # 500 of interest
     prlimit --as=8589934592 -- python benchmarks/spark_jobs.py --sizes 250000 1000000 --cores 2
 """
@@ -76,7 +89,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from benchlib import tree_cpu_seconds  # noqa: E402
+from benchlib import machine_cpu_seconds, tree_cpu_seconds  # noqa: E402
 
 __all__ = ["main"]
 
@@ -171,6 +184,12 @@ def main(argv=None):
     ap.add_argument("--seeded", type=int, metavar="K",
                     help="seeded matching: the planted C<i>a and K random travellers are the "
                          "persons of interest; DuckDB baseline match_seeds")
+    ap.add_argument("--row-group", type=int, default=131_072, metavar="LEGS",
+                    help="rows per Parquet row group of the tables written (default 131072; 0: "
+                         "pyarrow's default, 1,048,576): Spark reads one row group per task")
+    ap.add_argument("--warmup", type=int, default=20_000, metavar="LEGS",
+                    help="run the job once, not timed, on a table of LEGS legs (another seed) "
+                         "in each Spark process before the sizes (default 20000; 0: none)")
     ap.add_argument("--save", metavar="FILE", help="append each Spark run to FILE (JSON lines)")
     ap.add_argument("--fit", metavar="FILE", nargs="*", default=[],
                     help="also fit over the Spark runs saved in these files")
@@ -189,13 +208,25 @@ def main(argv=None):
     from netanalysis.resolve.infer import co_travel_links, match_seeds
     print(f"netanalysis Spark co-travel benchmark ({os.cpu_count()} CPUs, load "
           f"{os.getloadavg()}); generator: benchmarks/resolve.py _travel_table, seed {args.seed}, "
-          f"{args.companions} planted pairs sharing {args.shared} journeys")
+          f"{args.companions} planted pairs sharing {args.shared} journeys; Parquet row groups of "
+          f"{args.row_group or 1_048_576:,} legs")
     with tempfile.TemporaryDirectory(prefix="netanalysis-spark-bench-") as tmp:
         data = {}
+        if args.warmup:
+            tr = _travel_table(args.warmup, args.seed + 100, args.companions, args.shared)
+            tr.to_parquet(os.path.join(tmp, "travel_warmup.parquet"), index=False,
+                          row_group_size=args.row_group or None)
+            if args.seeded is not None:
+                with open(os.path.join(tmp, "seeds_warmup.json"), "w", encoding="utf-8") as f:
+                    json.dump(_seeds(tr, args.seed, args.companions, args.seeded), f)
+            del tr
         for n in args.sizes:
             tr = _travel_table(n, args.seed, args.companions, args.shared)
             path = os.path.join(tmp, f"travel_{n}.parquet")
-            tr.to_parquet(path, index=False)
+            # Spark reads a Parquet file in tasks of whole row groups: one row group (pyarrow's
+            # default holds 1,048,576 rows) is one task, so a 1M-leg file would be read and
+            # parsed on one core whatever the number of cores
+            tr.to_parquet(path, index=False, row_group_size=args.row_group or None)
             rows = len(tr)
             if args.seeded is not None:
                 ids = _seeds(tr, args.seed, args.companions, args.seeded)
@@ -243,19 +274,35 @@ def main(argv=None):
                     if not line.strip():
                         continue
                     r = json.loads(line)
+                    if "warmup" in r:
+                        print(f"{'':>13}local[{cores}] warm-up run ({r['warmup']:,} legs, not "
+                              f"counted): {r['seconds']:.1f} s, {r['cpu']:.1f} CPU s", flush=True)
+                        continue
+                    if "tree_cpu" in r:
+                        print(f"{'':>13}local[{cores}] worker tree: {r['tree_cpu']:.1f} CPU s "
+                              f"since it started (session start and warm-up included)", flush=True)
+                        continue
                     n = r["n"]
                     path, rows, t_duck, n_duck = data[n]
                     dt = r["seconds"]
                     if tree:
                         before[n] = r
                     else:
-                        runs.append((rows, cores, dt))
+                        run = {"legs": rows, "cores": cores, "seconds": dt, "cpu": r["cpu"],
+                               "cores_used": r["cpu"] / dt, "others_cpu": r.get("others_cpu"),
+                               "seeded": args.seeded, "ties": r["ties"], "hash": r["hash"],
+                               "first": n == args.sizes[0],
+                               "loadavg0": r.get("loadavg0"), "loadavg1": r.get("loadavg1")}
+                        runs.append(run)
                         if args.save:
                             with open(args.save, "a", encoding="utf-8") as f:
-                                f.write(json.dumps({"legs": rows, "cores": cores, "seconds": dt,
-                                                    "cpu": r["cpu"], "ties": r["ties"]}) + "\n")
+                                f.write(json.dumps(run) + "\n")
+                    others = r.get("others_cpu")
                     print(f"{rows:>11,} legs  Spark {label:<15} {dt:7.1f} s  cpu {r['cpu']:6.1f} s  "
+                          f"used {r['cpu'] / dt:4.2f} of {cores} cores  "
+                          f"(others {'?' if others is None else '%.1f' % others} CPU s)  "
                           f"{rows / dt:10,.0f} legs/s  {rows / dt / cores:10,.0f} legs/s/core  "
+                          f"{rows / r['cpu']:10,.0f} legs/CPU s  "
                           f"x{dt / t_duck:.1f} DuckDB's time  {r['ties']:,} ties (planted {r['planted']})"
                           f"{'' if r['ties'] == n_duck else ' (DuckDB: %d!)' % n_duck}  "
                           f"peak RSS {r.get('rss_mb', float('nan')):,.0f} MB  "
@@ -275,7 +322,7 @@ def main(argv=None):
             saved = [json.loads(line) for line in f if line.strip()]
         print(f"runs read from {name}: " + ", ".join(
             f"{x['legs']:,} legs local[{x['cores']}] {x['seconds']:.1f} s" for x in saved))
-        runs += [(x["legs"], x["cores"], x["seconds"]) for x in saved]
+        runs += saved
     _report_fit(runs)
     return 0
 
@@ -293,26 +340,40 @@ def _worker(args):
     spark = _session(cores, args.driver_memory, events, args.java_options)
     spark.range(10).count()
     settings = {"types": ["co_travel"]}
+    warm = os.path.join(folder, "travel_warmup.parquet")
+    if os.path.exists(warm):
+        # the first job of a session pays the JVM's compilation and the Python workers' imports
+        # (tens of seconds under load): run it once, not timed, so t0 is the job's own
+        c0, t = tree_cpu_seconds(reaped=True), time.perf_counter()
+        infer_links_spark(spark, {"travel": spark.read.parquet(warm)}, settings=settings,
+                          seeds=_warm_seeds(folder))
+        print(json.dumps({"warmup": int(pd_rows(warm)), "seconds": time.perf_counter() - t,
+                          "cpu": tree_cpu_seconds(reaped=True) - c0}), flush=True)
     out = []
     for n in args.sizes:
         seeds = None
         if os.path.exists(os.path.join(folder, f"seeds_{n}.json")):
             with open(os.path.join(folder, f"seeds_{n}.json"), encoding="utf-8") as f:
                 seeds = json.load(f)
-        load0, cpu0 = os.getloadavg()[0], tree_cpu_seconds()
+        load0, cpu0, mach0 = os.getloadavg(), tree_cpu_seconds(reaped=True), machine_cpu_seconds()
         t, wall0 = time.perf_counter(), time.time() * 1000
         with _TreeRss() as rss:
             ties = infer_links_spark(
                 spark, {"travel": spark.read.parquet(os.path.join(folder, f"travel_{n}.parquet"))},
                 settings=settings, seeds=seeds)
         dt, wall1 = time.perf_counter() - t, time.time() * 1000
+        cpu, mach = tree_cpu_seconds(reaped=True) - cpu0, machine_cpu_seconds()
         key = ties.sort_values(["from_id", "to_id", "type"]).reset_index(drop=True)
-        r = {"n": n, "seconds": dt, "cpu": tree_cpu_seconds() - cpu0, "ties": len(ties),
-             "planted": _planted(ties)[0], "rss_mb": rss.peak_mb, "load0": load0, "load1": os.getloadavg()[0],
+        r = {"n": n, "seconds": dt, "cpu": cpu, "cores_used": cpu / dt,
+             "others_cpu": None if mach is None or mach0 is None else max(mach - mach0 - cpu, 0.0),
+             "ties": len(ties), "planted": _planted(ties)[0], "rss_mb": rss.peak_mb,
+             "load0": load0[0], "load1": os.getloadavg()[0], "loadavg0": list(load0),
+             "loadavg1": list(os.getloadavg()),
              "window": (wall0, wall1), "hash": hashlib.sha256(key.to_csv(index=False).encode()).hexdigest()}
         out.append(r)
         if events is None:
             print(json.dumps(r), flush=True)
+    print(json.dumps({"tree_cpu": tree_cpu_seconds(reaped=True)}), flush=True)
     spark.stop()
     if events is not None:
         prof = _profile_fn()
@@ -322,6 +383,20 @@ def _worker(args):
         for r in out:
             print(json.dumps(r))
     return 0
+
+
+def pd_rows(path):
+    """Rows of a Parquet file (its footer)."""
+    import pyarrow.parquet as pq
+    return pq.ParquetFile(path).metadata.num_rows
+
+
+def _warm_seeds(folder):
+    path = os.path.join(folder, "seeds_warmup.json")
+    if not os.path.exists(path):
+        return None
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)
 
 
 class _TreeRss:
@@ -361,12 +436,11 @@ def _profile_fn():
     return mod._profile
 
 
-def _fit(runs):
-    """Least squares ``t = t0 + x / r`` with ``x = legs / cores``: ``(t0, r)``, or None."""
-    if len({r[0] / r[1] for r in runs}) < 2:
+def _fit(xs, ts):
+    """Least squares ``t = t0 + x / r``: ``(t0, r)``, or None (fewer than two values of `x`, or
+    a slope that is not positive)."""
+    if len(set(xs)) < 2:
         return None
-    xs = [legs / cores for legs, cores, _ in runs]
-    ts = [t for _, _, t in runs]
     mx, mt = sum(xs) / len(xs), sum(ts) / len(ts)
     sxx = sum((x - mx) ** 2 for x in xs)
     slope = sum((x - mx) * (t - mt) for x, t in zip(xs, ts)) / sxx
@@ -376,26 +450,69 @@ def _fit(runs):
 
 
 def _report_fit(runs):
-    """Print the fit of ``t = t0 + legs / (r x cores)`` and what it extrapolates to."""
-    fit = _fit(runs)
-    if fit is None:
-        print("fit t = t0 + legs / (r x cores): needs two values of legs / cores")
-        return
-    t0, r = fit
-    res = [t - (t0 + legs / (r * cores)) for legs, cores, t in runs]
-    rms = math.sqrt(sum(e * e for e in res) / len(res))
-    print(f"fit t = t0 + legs / (r x cores) over {len(runs)} runs: t0 = {t0:.1f} s, "
-          f"r = {r:,.0f} legs/s/core (rms residual {rms:.1f} s)")
-    for (legs, cores, t), e in sorted(zip(runs, res)):
-        print(f"  {legs:>11,} legs local[{cores}]: measured {t:7.1f} s, model {t - e:7.1f} s, "
-              f"residual {e:+6.1f} s ({e / t:+.0%})")
-    for c in sorted({cores for _, cores, _ in runs}):
-        f = _fit([x for x in runs if x[1] == c])
-        if f is not None:
-            print(f"  local[{c}] alone: t0 = {f[0]:.1f} s, r = {f[1]:,.0f} legs/s/core")
-    for legs in (10_000_000, 100_000_000):
-        txt = ", ".join(f"{c} cores {t0 + legs / (r * c):,.0f} s" for c in (2, 16, 64))
-        print(f"  model at {legs:,} legs: {txt} (no network, no skew: a lower bound)")
+    """Print, for the unseeded and the seeded runs apart, the fits of the wall time
+    ``t = t0 + legs / (r x cores)`` (cores given, then cores used: CPU s / wall) and of the CPU
+    seconds ``cpu = c0 + legs / r_cpu``, their residuals, and what they extrapolate to."""
+    for seeded in sorted({x.get("seeded") for x in runs}, key=lambda v: -1 if v is None else v):
+        part = [x for x in runs if x.get("seeded") == seeded]
+        name = "unseeded" if seeded is None else f"seeded ({seeded} random + planted persons of interest)"
+        print(f"fits over the {len(part)} {name} Spark runs:")
+        _report_one(part)
+        rest = [x for x in part if not x.get("first")]
+        if len(rest) < len(part) and len({x["legs"] for x in rest}) >= 2:
+            # the first size a Spark process runs still pays costs of a first large job (JIT
+            # compilation of the hot paths: the warm-up table is small), seen as CPU seconds
+            # above the line through the other sizes
+            print(f"fits over the {len(rest)} {name} Spark runs after the first size of each process:")
+            _report_one(rest)
+
+
+def _report_one(runs):
+    legs = [x["legs"] for x in runs]
+    walls = [x["seconds"] for x in runs]
+    fits = {}
+    for kind, key in (("cores given", "cores"), ("cores used", "cores_used")):
+        if any(x.get(key) is None for x in runs):
+            continue
+        xs = [x["legs"] / x[key] for x in runs]
+        f = _fit(xs, walls)
+        if f is None:
+            print(f"  t = t0 + legs / (r x {kind}): no fit (fewer than two values of legs / cores, "
+                  f"or the time does not grow with them)")
+            continue
+        t0, r = fits[kind] = f
+        res = [t - (t0 + x / r) for x, t in zip(xs, walls)]
+        rms = math.sqrt(sum(e * e for e in res) / len(res))
+        print(f"  t = t0 + legs / (r x {kind}): t0 = {t0:.1f} s, r = {r:,.0f} legs/s/core, rms "
+              f"residual {rms:.1f} s, largest {max(abs(e / t) for e, t in zip(res, walls)):.0%}")
+        for x, e in sorted(zip(runs, res), key=lambda v: (v[0]["cores"], v[0]["legs"])):
+            print(f"    {x['legs']:>11,} legs local[{x['cores']}] ({x[key]:.2f} cores): measured "
+                  f"{x['seconds']:7.1f} s, model {x['seconds'] - e:7.1f} s, residual {e:+6.1f} s "
+                  f"({e / x['seconds']:+.0%})")
+        for c in sorted({x["cores"] for x in runs}):
+            sub = [(lx, t) for lx, t, x in zip(xs, walls, runs) if x["cores"] == c]
+            g = _fit([a for a, _ in sub], [b for _, b in sub])
+            if g is not None:
+                print(f"    local[{c}] alone: t0 = {g[0]:.1f} s, r = {g[1]:,.0f} legs/s/core")
+    if all(x.get("cpu") for x in runs):
+        cpus = [x["cpu"] for x in runs]
+        g = _fit(legs, cpus)
+        if g is not None:
+            res = [c - (g[0] + lx / g[1]) for lx, c in zip(legs, cpus)]
+            rms = math.sqrt(sum(e * e for e in res) / len(res))
+            print(f"  cpu = c0 + legs / r_cpu: c0 = {g[0]:.1f} CPU s, r_cpu = {g[1]:,.0f} legs per "
+                  f"CPU s, rms residual {rms:.1f} CPU s, largest "
+                  f"{max(abs(e / c) for e, c in zip(res, cpus)):.0%}")
+            eff = {c: sum(x["cores_used"] for x in runs if x["cores"] == c) /
+                   sum(1 for x in runs if x["cores"] == c) for c in sorted({x["cores"] for x in runs})}
+            print("  cores used / cores given, mean: " + ", ".join(
+                f"local[{c}] {e / c:.2f}" for c, e in eff.items()))
+    if "cores used" in fits:
+        t0, r = fits["cores used"]
+        for n in (10_000_000, 100_000_000):
+            txt = ", ".join(f"{c} cores {t0 + n / (r * c):,.0f} s" for c in (2, 16, 64))
+            print(f"  model (cores used) at {n:,} legs, every core busy: {txt} "
+                  f"(no network, no skew, t0 as here: a lower bound)")
 
 
 if __name__ == "__main__":

@@ -10,11 +10,14 @@ Steps (generator of ``benchmarks/spark_jobs.py``: lognormal journeys, median 20 
 persons = legs / 5; the hostile case's shapes are not used):
 
 - ``cotravel``: :func:`netanalysis.engines.spark.infer.infer_links_spark`, ``types: [co_travel]``
-  on a Parquet travel table of ``--legs`` legs.
+  on a Parquet travel table of ``--legs`` legs; with ``--seeded K``, seeded on ``K`` travellers
+  drawn at random and the first person of each of ``--companions`` planted pairs (the persons
+  of interest of ``benchmarks/spark_jobs.py --seeded K``).
 
 Usage::
 
     python benchmarks/spark_profile.py --legs 50000 --cores 2
+    python benchmarks/spark_profile.py --legs 2000000 --cores 2 --seeded 300
 """
 
 from __future__ import annotations
@@ -26,7 +29,9 @@ import time
 import traceback
 from pathlib import Path
 
-from benchlib import travel_generator
+import importlib.util
+
+from benchlib import tree_cpu_seconds
 
 __all__ = ["main", "profiled"]
 
@@ -111,6 +116,12 @@ def main(argv=None):
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--driver-memory", default="3g")
     ap.add_argument("--explain", action="store_true", help="print the plan of the pair step")
+    ap.add_argument("--seeded", type=int, metavar="K",
+                    help="seeded on K random travellers and the planted C<i>a")
+    ap.add_argument("--companions", type=int, default=200, help="planted pairs (default 200)")
+    ap.add_argument("--row-group", type=int, default=131_072, metavar="LEGS",
+                    help="rows per Parquet row group (default 131072; 0: pyarrow's 1,048,576): "
+                         "Spark reads one row group per task")
     args = ap.parse_args(argv)
     import warnings
     warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas")
@@ -122,20 +133,35 @@ def main(argv=None):
           f"{os.getloadavg()[0]:.1f}; generator: benchmarks/resolve.py _travel_table, seed {args.seed}")
     with tempfile.TemporaryDirectory(prefix="netanalysis-spark-prof-") as tmp:
         path = os.path.join(tmp, "travel.parquet")
-        travel_generator()(args.legs, args.seed).to_parquet(path, index=False)
+        jobs = _spark_jobs()
+        tr = jobs._travel_table(args.legs, args.seed, args.companions)
+        tr.to_parquet(path, index=False, row_group_size=args.row_group or None)
+        seeds = None if args.seeded is None else jobs._seeds(tr, args.seed, args.companions, args.seeded)
+        del tr
         import netanalysis.engines.spark.infer as infer_mod
-        steps = _time_steps(infer_mod, ["co_travel_tables", "significant_pairs", "_items"])
+        steps = _time_steps(infer_mod, ["co_travel_tables", "significant_pairs", "_items",
+                                        "cooccurrence_family", "_driver_margins"])
         with profiled(spark) as prof:
-            t = time.perf_counter()
+            t, c = time.perf_counter(), tree_cpu_seconds(reaped=True)
             ties = infer_links_spark(spark, {"travel": spark.read.parquet(path)},
-                                     settings={"types": ["co_travel"]})
-            dt = time.perf_counter() - t
+                                     settings={"types": ["co_travel"]}, seeds=seeds)
+            dt, cpu = time.perf_counter() - t, tree_cpu_seconds(reaped=True) - c
         prof.report()
         for name, secs, size in steps:
             print(f"step {name:<18} {secs:7.2f} s  {size}")
-        print(f"co-travel {dt:.2f} s wall, {len(ties):,} ties, load {os.getloadavg()[0]:.1f}")
+        print(f"co-travel {dt:.2f} s wall, {cpu:.1f} CPU s ({cpu / dt:.2f} cores used), "
+              f"{len(ties):,} ties{'' if seeds is None else ', %d persons of interest' % len(seeds)}, "
+              f"load {os.getloadavg()[0]:.1f}")
     spark.stop()
     return 0
+
+
+def _spark_jobs():
+    """``benchmarks/spark_jobs.py`` as a module (its generator and persons of interest)."""
+    spec = importlib.util.spec_from_file_location("bench_spark_jobs", Path(__file__).with_name("spark_jobs.py"))
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
 
 
 if __name__ == "__main__":

@@ -394,28 +394,26 @@ def co_travel_tables(inc, us, fdr, seeds=None, floor_cap=None, persons=None, cod
     [Row(a='1', b='2', k=2, kb=1, ub=2, ls=0.6931471805599453)]
     """
     from pyspark.sql import functions as F
-    j = us.where(F.col("kind") == "J").groupBy("pid").agg(
-        F.sum(F.col("n") - 1).cast("double").alias("s"), F.count(F.lit(1)).alias("d"),
-        (F.min("n") - 1).cast("long").alias("f"))
-    bk = inc.where(F.col("kind") == "B").groupBy("pid").agg(F.countDistinct("label").alias("nb"))
-    deg = j.join(bk, "pid", "full").select(
-        "pid", F.coalesce("s", F.lit(0.0)).cast("double").alias("s"),
-        F.coalesce("d", F.lit(0)).cast("long").alias("d"),
-        F.coalesce("nb", F.lit(0)).cast("long").alias("nb"),
-        F.coalesce("f", F.lit(1)).cast("long").alias("f"))
     # the persons come to the driver (the family of the tests needs every margin); the side
     # the pairs join (four times: a and b, before and after the one-journey cut) is built once
     # from that table, not recomputed from the incidences for each join. (Caching ``deg``
     # instead of sending it back was measured: 3 jobs and 42 tasks more at 100k legs, as
     # adaptive execution runs the cached relation's stages as jobs of their own.)
     if persons is None:
-        persons = deg.toPandas().sort_values("pid").reset_index(drop=True)
-        persons = persons[["pid", "s", "d", "nb", "f"]]
+        persons = _co_travel_persons(inc, us)
     n_inc = int(persons["d"].sum()) if len(persons) else 0
-    small = len(persons) <= BROADCAST_PERSONS
+    few = seeds is not None and seeds.count() <= BROADCAST_SEEDS
     # the persons' codes are their rows in the driver's table (sorted by id): the pairs are
     # formed, counted and joined to the margins on ``long`` codes, not on the ids
-    side = _driver_margins(inc.sparkSession, persons.assign(c=np.arange(len(persons), dtype=np.int64)),
+    coded_persons = persons.assign(c=np.arange(len(persons), dtype=np.int64))
+    if few:
+        # seeded: every pair holds a person of interest and one who shares an event with
+        # them, so the codes and margins sent back are those of these persons only (their
+        # rows and codes in the whole table, which the family was computed from), not the
+        # national table's: a broadcast of thousands of rows instead of millions
+        coded_persons = coded_persons[coded_persons["pid"].isin(_seed_partners(us, seeds))]
+    small = len(coded_persons) <= BROADCAST_PERSONS
+    side = _driver_margins(inc.sparkSession, coded_persons,
                            {"c": "bigint", "s": "double", "d": "bigint", "nb": "bigint", "f": "bigint"})
     codes = side.select("pid", "c")
     side = side.drop("pid").withColumnRenamed("c", "pid")
@@ -423,7 +421,6 @@ def co_travel_tables(inc, us, fdr, seeds=None, floor_cap=None, persons=None, cod
     db = side.select(F.col("pid").alias("b"), F.col("s").alias("sb"), F.col("d").alias("db"))
     if small:
         da, db = F.broadcast(da), F.broadcast(db)
-    few = seeds is not None and seeds.count() <= BROADCAST_SEEDS
     pj = coded_pair_counts(us, "J", codes, seeds, small, few).join(da, "a").join(db, "b") \
         .where((F.col("k") >= 2) | (F.greatest(F.col("sa") * F.col("db"), F.col("sb") * F.col("da"))
                                     <= F.lit(2 * float(fdr)) * F.lit(float(n_inc)))) \
@@ -609,6 +606,35 @@ def _pair_job_conf(spark, rows):
                 spark.conf.set(k, v)
 
 
+def _co_travel_persons(inc, us):
+    """The persons' margins of co-travel on the driver: ``pid, s, d, nb, f`` sorted by ``pid``
+    (:func:`co_travel_tables`' `persons`)."""
+    from pyspark.sql import functions as F
+    j = us.where(F.col("kind") == "J").groupBy("pid").agg(
+        F.sum(F.col("n") - 1).cast("double").alias("s"), F.count(F.lit(1)).alias("d"),
+        (F.min("n") - 1).cast("long").alias("f"))
+    bk = inc.where(F.col("kind") == "B").groupBy("pid").agg(F.countDistinct("label").alias("nb"))
+    deg = j.join(bk, "pid", "full").select(
+        "pid", F.coalesce("s", F.lit(0.0)).cast("double").alias("s"),
+        F.coalesce("d", F.lit(0)).cast("long").alias("d"),
+        F.coalesce("nb", F.lit(0)).cast("long").alias("nb"),
+        F.coalesce("f", F.lit(1)).cast("long").alias("f"))
+    persons = deg.toPandas().sort_values("pid").reset_index(drop=True)
+    return persons[["pid", "s", "d", "nb", "f"]]
+
+
+def _seed_partners(us, seeds):
+    """The ids of the persons of interest who hold an event of `us` and of everyone who
+    shares one (of any kind) with them, as a numpy array: the only persons a seeded pair can
+    hold. One job: the seeds' incidences (broadcast), then their events (broadcast) joined to
+    `us`."""
+    from pyspark.sql import functions as F
+    own = us.join(F.broadcast(seeds.select("pid").distinct()), "pid").select("kind", "label").distinct()
+    both = us.join(F.broadcast(own), ["kind", "label"]).select("pid").distinct()
+    # a person of interest in a pair holds an event of `us`, so is among these ids too
+    return both.toPandas()["pid"].to_numpy(dtype=object)
+
+
 def _driver_margins(spark, persons, types):
     """The persons' margins held on the driver (a pandas table, ``pid`` and the columns of
     `types`, name to Spark SQL type) as a Spark DataFrame: the pairs join it without the
@@ -682,7 +708,7 @@ def _co_travel(spark, tables, cfg, seed_ids):
     # pass are left out before the executors test them: N bounds the pairs tested (every
     # pair of passengers of an event, journeys and bookings), so Benjamini-Hochberg over them
     # at level q never rejects through a p-value above q N / m
-    pairs, persons = co_travel_tables(inc, us, fdr, seeds_df)
+    persons = _co_travel_persons(inc, us)
     level = cooccurrence_family(persons, fdr=fdr,
                                 seeds=None if seed_ids is None else sorted(seed_ids),
                                 booking_rate=rate, size_cut=size_cut)
@@ -896,7 +922,10 @@ def _items(spark, us, kept):
     from pyspark.sql import functions as F
     kp = F.broadcast(spark.createDataFrame(kept[["a", "b"]].astype(str)))
     x = us.select(F.col("pid").alias("a"), "kind", "label", "n", "day", "day2")
-    y = us.select(F.col("pid").alias("b"), "kind", "label")
+    # the incidences of the pairs' second persons only (a broadcast semi-join): the join on
+    # the event then shuffles thousands of rows, not the whole table
+    y = us.select(F.col("pid").alias("b"), "kind", "label") \
+        .join(F.broadcast(kp.select("b").distinct()), "b", "left_semi")
     rows = kp.join(x, "a").join(y, ["b", "kind", "label"]) \
         .select("a", "b", "kind", "label", "n", "day", "day2").toPandas()
     items = {}

@@ -203,6 +203,42 @@ def test_co_travel_tables_are_the_embedded_pair_step(spark):
             assert pairs[f"{x}_{col}"].tolist() == by.loc[pairs[x], col].tolist(), (x, col)
 
 
+def test_seeded_co_travel_tables_are_the_seeds_rows_of_the_whole_table(spark):
+    """Seeded, the codes and margins sent back to the pairs are those of the persons of
+    interest and the persons who share an event with them only (not the whole persons'
+    table); the pairs are still the unseeded table's rows that hold a person of interest,
+    with the same codes (rows of the whole table) and margins."""
+    from netanalysis.engines.spark.infer import co_travel_tables, event_incidences
+
+    rows = [("A", "J", "x", "2024-01-01"), ("B", "J", "x", "2024-01-01"),
+            ("A", "J", "y", "2024-01-02"), ("B", "J", "y", "2024-01-02"),
+            ("C", "J", "y", "2024-01-02"), ("D", "J", "z", "2024-01-03"),
+            ("E", "J", "z", "2024-01-03"), ("A", "B", "b1", "2024-01-01"),
+            ("F", "B", "b1", "2024-01-02"), ("G", "B", "b2", "2024-01-05"),
+            ("H", "B", "b2", "2024-01-05"), ("D", "J", "v", "2024-01-04"),
+            ("G", "J", "v", "2024-01-04")]
+    rows += [(f"X{i}", "J", f"w{i // 3}", "2024-02-01") for i in range(30)]
+    inc = spark.createDataFrame(pd.DataFrame(rows, columns=["pid", "kind", "label", "day"]),
+                                "pid string, kind string, label string, day string")
+    us = event_incidences(inc, 500)
+    whole, persons = co_travel_tables(inc, us, 0.05)
+    whole = whole.toPandas()
+    for seed_ids in (["A"], ["A", "G"], ["C", "X4", "Q"]):
+        seeds = spark.createDataFrame(pd.DataFrame({"pid": seed_ids}), "pid string")
+        for coded in (False, True):
+            got, same = co_travel_tables(inc, us, 0.05, seeds, persons=persons, coded=coded)
+            got = got.toPandas().sort_values(["a", "b"]).reset_index(drop=True)
+            want = whole[whole["a"].isin(seed_ids) | whole["b"].isin(seed_ids)]
+            if coded:
+                at = {p: i for i, p in enumerate(persons["pid"])}
+                want = want.assign(a=want["a"].map(at), b=want["b"].map(at))
+            want = want.sort_values(["a", "b"]).reset_index(drop=True)
+            assert len(want) > 0
+            assert got[sorted(got.columns)].values.tolist() == want[sorted(got.columns)].values.tolist()
+            assert same is persons
+    us.unpersist()
+
+
 @pytest.fixture
 def tiny_driver_results(spark):
     """The session with ``spark.driver.maxResultSize`` at 1 MiB for one test: every job whose
