@@ -392,7 +392,7 @@ class MovementModel:
         # locations per person: (place, kind, t0, weight, grading); loc_until: their ends, in
         # the same order (inf when open)
         kinds = s["location_kinds"]
-        self.locs, self.loc_until = {}, {}
+        self.locs, self.loc_until = _Groups([], [[]] * 5), _Groups([], [[]], single=True)
         loc = t["locations"]
         if len(loc):
             t0 = _days(loc["start"])
@@ -409,11 +409,12 @@ class MovementModel:
             t0 = np.where(np.isfinite(t0), t0, -math.inf).tolist()
             t1 = np.where(np.isfinite(t1), t1, math.inf).tolist()
             pid = loc["person_id"].astype(str).to_numpy(object)[keep]
-            self.locs = _grouped(pid, list(zip(place, kind, t0, w, g)))
-            self.loc_until = _grouped(pid, t1)
+            self.locs = _Groups(pid, [place, kind, t0, w, g])
+            self.loc_until = _Groups(pid, [t1], single=True)
         # network: who supports, is family or an associate of whom (person -> list)
         fam, assoc = set(s["family_types"]), set(s["associate_types"])
-        self.nbrs = {}  # person -> [(other, category, confidence, t0, type, grading)]
+        # person -> [(other, category, confidence, t0, type, grading)]
+        self.nbrs = _Groups([], [[]] * 6)
         links = t["links"]
         pairs = None
         if len(links):
@@ -438,14 +439,14 @@ class MovementModel:
             key = np.concatenate([b[i_s], a[i_o], b[i_o]])
             other = np.concatenate([a[i_s], b[i_o], a[i_o]])
             seq = np.concatenate([2 * i_s, 2 * i_o, 2 * i_o + 1])
-            gl = g[rows].tolist()
-            items = list(zip(other.tolist(), cat[rows].tolist(), [conf[x] for x in gl],
-                             tt[rows].tolist(), typ[rows].tolist(), gl))
-            self.nbrs = _grouped(key, items, seq)
+            gr = g[rows]
+            confs = np.array([conf[x] for x in gr.tolist()], dtype=float)
+            # each person's list made when read (a few persons' of a million are)
+            self.nbrs = _Groups(key, [other, cat[rows], confs, tt[rows], typ[rows], gr], seq)
             pairs = (key, other)
         self.call_t = _call_times(t["phones"], t["calls"], pairs)
         # co-travel: people on the same journey (flight or voyage, same day)
-        self.cotravel = defaultdict(list)  # person -> (other, t)
+        self.cotravel = _CoTravel()  # person -> [(other, t)]
         if len(legs):
             cap = int(s["cotravel_max_group"])
             g = legs[~legs["jkey"].str.startswith("journey:row")]
@@ -453,28 +454,20 @@ class MovementModel:
             codes = pd.factorize(g["jkey"])[0]
             order = np.argsort(codes, kind="stable")
             codes = codes[order]
-            ps_all = g["person"].to_numpy(dtype=object)[order].tolist()
-            ts_all = g["t"].to_numpy(float)[order].tolist()
-            bounds = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1], True]).tolist()
-            for lo, hi in zip(bounds[:-1], bounds[1:]):
-                if hi - lo < 2 or hi - lo > cap:
-                    continue
-                ps, ts = ps_all[lo:hi], ts_all[lo:hi]
-                for i, a in enumerate(ps):
-                    for b in ps:
-                        if a != b:
-                            self.cotravel[a].append((b, ts[i]))
+            self.cotravel = _CoTravel(codes, g["person"].to_numpy(dtype=object)[order],
+                                      g["t"].to_numpy(float)[order], cap)
         d = t["documents"]
         # per document id (its last row) the fields the texts read; holders in id order
         self.docs = _LastRows([], [], [])
-        self.held = {}
+        self.held = _Groups([], [[]], single=True)
         if len(d):
             cols = [c for c in _DOC_FIELDS if c in d]
             ids = [str(x) for x in d["id"].tolist()]
             self.docs = _LastRows(ids, cols, [d[c].tolist() for c in cols])
             last = np.fromiter(self.docs.rows(), dtype=np.int64, count=len(self.docs))
             holder = d["holder_id"].to_numpy(dtype=object)[last]
-            self.held = _grouped([str(x) for x in holder.tolist()], list(self.docs))
+            self.held = _Groups(np.array([str(x) for x in holder.tolist()], dtype=object),
+                                [np.array(list(self.docs), dtype=object)], single=True)
         self._info = {}
         self._dist = {}
         self._examples = {}  # leg index -> (candidates, X): known before the leg, whatever as_of
@@ -1131,21 +1124,114 @@ def _nationality_set(v):
     return set(v) if isinstance(v, (list, tuple)) else set()
 
 
-def _grouped(keys, items, seq=None):
-    """{key: [items with that key]} in the order of `seq` (default: the items' order).
 
-    `keys` is aligned with `items` (and `seq`); the keys are in the order of their first
-    item.
+class _Groups:
+    """``{key: [items with that key]}``, each list made when read.
+
+    `keys` is aligned with the columns of `columns` (and `seq`); an item is the tuple of the
+    columns' values at one row (the value of the only column with `single`), the items of a
+    key in the order of `seq` (default: the rows' order). The columns are kept as arrays in
+    key order, a key's list is made (and kept) on its first :meth:`get`: a movement model
+    reads the lists of the few persons it scores and their network, not a million persons'.
+    Values come back as :meth:`numpy.ndarray.tolist` gives them (Python floats, the objects
+    of an object column), as a dict of lists built from the same columns holds them.
     """
-    if not len(items):
-        return {}
-    codes, uniq = pd.factorize(np.asarray(keys, dtype=object))
-    order = (np.argsort(codes, kind="stable") if seq is None
-             else np.lexsort((np.asarray(seq), codes)))
-    codes = codes[order]
-    ordered = [items[i] for i in order.tolist()]
-    bounds = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1], True]).tolist()
-    return dict(zip(uniq.tolist(), (ordered[lo:hi] for lo, hi in zip(bounds[:-1], bounds[1:]))))
+
+    def __init__(self, keys, columns, seq=None, single=False):
+        keys = np.asarray(keys, dtype=object)
+        self._single = single
+        self._made = {}
+        if not len(keys):
+            self._keys = []
+            self._cols, self._bounds = [], np.zeros(1, dtype=np.int64)
+            return
+        codes, uniq = pd.factorize(keys)
+        uniq = np.asarray(uniq, dtype=object)
+        # rows by key (keys sorted, for a binary search), then by `seq` or row order
+        rank = np.empty(len(uniq), dtype=np.int64)
+        by_key = np.argsort(uniq, kind="stable")
+        rank[by_key] = np.arange(len(uniq))
+        r = rank[codes]
+        order = (np.argsort(r, kind="stable") if seq is None
+                 else np.lexsort((np.asarray(seq), r)))
+        self._keys = uniq[by_key].tolist()  # a list: bisect searches it without numpy's overhead
+        self._cols = [_column(c)[order] for c in columns]
+        self._bounds = np.searchsorted(r[order], np.arange(len(uniq) + 1)).astype(np.int64)
+
+    def get(self, key, default=None):
+        made = self._made.get(key)
+        if made is not None:
+            return made
+        if not isinstance(key, str):
+            return default
+        i = bisect_left(self._keys, key)
+        if i >= len(self._keys) or self._keys[i] != key:
+            return default
+        lo, hi = int(self._bounds[i]), int(self._bounds[i + 1])
+        parts = [c[lo:hi].tolist() for c in self._cols]
+        made = self._made[key] = parts[0] if self._single else list(zip(*parts))
+        return made
+
+    def __getitem__(self, key):
+        v = self.get(key)
+        if v is None:
+            raise KeyError(key)
+        return v
+
+    def __contains__(self, key):
+        return self.get(key) is not None
+
+    def __len__(self):
+        return len(self._keys)
+
+
+def _column(values):
+    """`values` as an array: an ndarray as it is, a list as an object array of its objects."""
+    if isinstance(values, np.ndarray):
+        return values
+    arr = np.empty(len(values), dtype=object)
+    arr[:] = values
+    return arr
+
+
+class _CoTravel:
+    """Each person's co-travellers, ``[(other, day)]``, made when read.
+
+    `codes` are the journeys of the legs (sorted: a journey's legs together, journeys in the
+    order of their first leg), `persons` and `days` aligned with them. For a person, every
+    leg of theirs on a journey of 2 to `cap` legs, in that order, lists the other travellers
+    of the journey in their order, each with the day of the person's leg: the list a loop
+    over the journeys appending to every traveller's list gives.
+    """
+
+    def __init__(self, codes=None, persons=None, days=None, cap=0):
+        self._made = {}
+        self._rows = _Groups([], [[]], single=True)
+        if codes is None or not len(codes):
+            return
+        codes = np.asarray(codes)
+        bounds = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1], True])
+        size = np.diff(bounds)
+        lo = np.repeat(bounds[:-1], size)  # each leg's journey: its first and past-last leg
+        hi = np.repeat(bounds[1:], size)
+        ok = (hi - lo >= 2) & (hi - lo <= cap)
+        rows = np.flatnonzero(ok)
+        self._persons, self._days, self._lo, self._hi = persons, days, lo, hi
+        self._rows = _Groups(persons[rows], [rows], single=True)
+
+    def get(self, key, default=None):
+        made = self._made.get(key)
+        if made is not None:
+            return made
+        rows = self._rows.get(key)
+        if rows is None:
+            return default
+        out = []
+        for r in rows:
+            t = float(self._days[r])
+            out += [(b, t) for b in self._persons[self._lo[r]:self._hi[r]].tolist() if b != key]
+        self._made[key] = out
+        return out
 
 
 def _journey_keys(rows):
