@@ -332,7 +332,7 @@ class MovementModel:
         persons = t["persons"]
         pid = persons["id"].astype(str).tolist()
         self.names = dict(zip(pid, persons["name"].tolist()))
-        self.roles = dict(zip(pid, persons["role"].tolist()))
+        self.roles = dict(zip(pid, _shared(persons["role"].to_numpy(dtype=object)).tolist()))
         nat = persons["nationality"] if "nationality" in persons else [None] * len(persons)
         nat = nat.tolist() if isinstance(nat, pd.Series) else nat
         # each person's nationalities as a set, made for the persons whose places are scored
@@ -340,7 +340,7 @@ class MovementModel:
         # legs, sorted by person and time
         tr = t["travel"]
         legs = pd.DataFrame({
-            "person": tr["person_id"].astype(str).to_numpy() if len(tr) else [],
+            "person": _shared(tr["person_id"].astype(str).to_numpy(dtype=object)) if len(tr) else [],
             "t": _days(tr["depart"]) if len(tr) else [],
             "origin": tr["origin"].to_numpy() if len(tr) else [],
             "dest": tr["destination"].to_numpy() if len(tr) else [],
@@ -420,8 +420,10 @@ class MovementModel:
         if len(links):
             # only the tie types read here, in their order
             links = links[links["type"].isin([*SUPPORT_TYPES, *fam, *assoc]).to_numpy(bool)]
-            a = links["from_id"].astype(str).to_numpy(object)
-            b = links["to_id"].astype(str).to_numpy(object)
+            # one object per person id (the str columns give a new one per cell)
+            ab = _shared(np.concatenate([links["from_id"].astype(str).to_numpy(object),
+                                         links["to_id"].astype(str).to_numpy(object)]))
+            a, b = ab[:len(links)], ab[len(links):]
             typ = links["type"].to_numpy(object)
             g = np.array([x if isinstance(x, str) else "F6" for x in links["grading"].tolist()],
                          dtype=object)
@@ -430,8 +432,8 @@ class MovementModel:
             tt = np.where(np.isfinite(tt), tt, -math.inf)
             sup = links["type"].isin(list(SUPPORT_TYPES)).to_numpy(dtype=bool)
             is_fam = links["type"].isin(list(fam)).to_numpy(dtype=bool)
-            cat = np.where(sup, np.where(typ == "lodging", "lodging", "support"),
-                           np.where(is_fam, "family", "associates")).astype(object)
+            cat = np.array(["associates", "family", "support", "lodging"], dtype=object)[
+                np.where(sup, np.where(typ == "lodging", 3, 2), np.where(is_fam, 1, 0))]
             # a support tie is listed at its receiver (the supplier supports them); family and
             # associates at both ends, the `from` end first: each person's list in link order
             i_s, i_o = np.flatnonzero(sup), np.flatnonzero(~sup)
@@ -1183,6 +1185,23 @@ class _Groups:
 
     def __len__(self):
         return len(self._keys)
+
+
+def _shared(values):
+    """The object array `values` with each distinct text one object (missing cells as they are).
+
+    A column of pandas' ``str`` dtype gives a new Python object for every cell it turns into
+    objects: a million persons' ``"unknown"`` roles are a million strings.
+    """
+    values = np.asarray(values, dtype=object)
+    if not len(values):
+        return values
+    codes, uniq = pd.factorize(values)
+    out = np.asarray(uniq, dtype=object)[np.maximum(codes, 0)]
+    missing = codes < 0
+    if missing.any():
+        out[missing] = values[missing]
+    return out
 
 
 def _column(values):
