@@ -35,9 +35,12 @@ betweenness, other measures, communities, ...), peak RSS (``VmHWM``) and, per st
 :data:`CPU_STAGES`, the RSS going in and out, the peak after it and whether it raised the
 peak; rows in, against the goal, and CPU seconds (the child's user + system time, and around each function of
 :data:`CPU_STAGES`: read, resolve, merges, infer, analysis and its kernels, movements,
-tables), which move far less than wall seconds with the load of a shared machine. The child's
+tables; ``analysis`` counts the forked kernels' CPU too, ``analysis_parent`` this process's
+own share), which move far less than wall seconds with the load of a shared machine. The child's
 stage lines go to ``OUT.stderr.log`` as it runs (``OUT`` its output folder under ``--cache``),
-so a run stopped by a time or memory cap still says which stages it finished.
+so a run stopped by a time or memory cap still says which stages it finished. Under
+``memcap.sh`` (a memory cgroup) the cgroup is sampled too: its resident (anonymous) peak,
+children's copied pages included, apart from the page cache its usage also counts.
 ``--baseline REV`` runs the same case with the code of git revision REV first (extracted
 with ``git archive`` into a temporary folder, so it is measured in the same run, under the same
 load), prints each stage's ratio baseline / now (wall and CPU), and compares every output file by sha256
@@ -199,6 +202,8 @@ tm = run.summary.get("timings") or {}
 if tm.get("movements_alongside"):  # run inside run_analysis, beside the forked kernels
     cpu["analysis"] = cpu.get("analysis", 0.0) - cpu.get("movements", 0.0)
 at = run.analysis.meta.get("timings") or {}
+if "analysis" in cpu:  # this process's own share, before the forked kernels are added
+    cpu["analysis_parent"] = cpu["analysis"]
 for k in at.get("kernels_forked") or []:
     c_ = (at.get("kernel_cpu_s") or {}).get(k, 0.0)
     cpu[k] = cpu.get(k, 0.0) + c_
@@ -622,11 +627,21 @@ def _pipe_run(tree, case, out, full):
     env = {**CHILD_ENV, **os.environ, "PYTHONPATH": str(tree)}
     log = Path(f"{out}.stderr.log")  # the child's stage lines as they come: kept if it is killed
     log.parent.mkdir(parents=True, exist_ok=True)
-    with open(log, "w") as err:
-        r = subprocess.run([sys.executable, "-c", _PIPE_CHILD, str(tree), str(case), str(out),
-                            "full" if full else "fast", json.dumps(CPU_STAGES),
-                            str(Path(__file__).resolve().parent)], stdout=subprocess.PIPE,
-                           stderr=err, text=True, env=env, cwd=str(tree))
+    sampler = _CgroupSampler(log)
+    sampler.start()
+    try:
+        with open(log, "w") as err:
+            r = subprocess.run([sys.executable, "-c", _PIPE_CHILD, str(tree), str(case), str(out),
+                                "full" if full else "fast", json.dumps(CPU_STAGES),
+                                str(Path(__file__).resolve().parent)], stdout=subprocess.PIPE,
+                               stderr=err, text=True, env=env, cwd=str(tree))
+    finally:
+        sampler.finish()
+    if sampler.peak_anon:
+        print(f"    memory cgroup: resident (anonymous) peak {sampler.peak_anon / 2 ** 20:,.0f} MiB "
+              f"after stage {sampler.stage or '-'} (page cache then {sampler.cache_then / 2 ** 20:,.0f}"
+              f" MiB); usage peak {sampler.peak_usage / 2 ** 20:,.0f} MiB, page cache included",
+              flush=True)
     if r.returncode:
         lines = log.read_text(errors="replace").strip().splitlines() or ["?"]
         stages = [x for x in lines if x.startswith("stage ")]
@@ -635,6 +650,68 @@ def _pipe_run(tree, case, out, full):
         print("    " + "\n    ".join(x[:200] for x in lines[-6:]))
         return None
     return json.loads(r.stdout.strip().splitlines()[-1])
+
+
+class _CgroupSampler:
+    """The resident peak of this process's memory cgroup (v1, as ``memcap.sh`` makes) while
+    a pipeline child runs: anonymous memory (``total_rss``: the process tree's own pages,
+    forked children's copied pages included) apart from the page cache, which the
+    cgroup's usage also counts and which is reclaimed before anything is killed.
+
+    Sampled every half second in a thread; the stage is the last one the child's `log`
+    reported done when the peak was seen. Nothing is sampled outside a memory cgroup.
+    """
+
+    def __init__(self, log, every=0.5):
+        import threading
+
+        self.log, self.every = log, every
+        self.peak_anon = self.cache_then = self.peak_usage = 0
+        self.stage = None
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._dir = _memory_cgroup()
+
+    def start(self):
+        if self._dir is not None:
+            self._thread.start()
+
+    def finish(self):
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join()
+
+    def _run(self):
+        while True:
+            try:
+                with open(self._dir / "memory.stat") as f:
+                    st = dict(line.split() for line in f)
+                self.peak_usage = max(self.peak_usage,
+                                      int((self._dir / "memory.usage_in_bytes").read_text()))
+            except (OSError, ValueError):
+                return
+            anon = int(st.get("total_rss", 0))
+            if anon > self.peak_anon:
+                self.peak_anon, self.cache_then = anon, int(st.get("total_cache", 0))
+                done = [x for x in self.log.read_text(errors="replace").splitlines()
+                        if x.startswith("stage ")] if self.log.exists() else []
+                self.stage = done[-1].split(":")[0][len("stage "):] if done else None
+            if self._stop.wait(self.every):
+                return
+
+
+def _memory_cgroup():
+    """The folder of this process's memory cgroup (v1), or None."""
+    try:
+        with open("/proc/self/cgroup") as f:
+            for line in f:
+                _, ctl, path = line.rstrip("\n").split(":", 2)
+                if "memory" in ctl.split(","):
+                    d = Path("/sys/fs/cgroup/memory" + path)
+                    return d if (d / "memory.stat").exists() and path != "/" else None
+    except (OSError, ValueError):
+        return None
+    return None
 
 
 def _print_ratios(b, a):
