@@ -1368,18 +1368,22 @@ def _call_times(phones, calls, nbrs):
     c = c[c["pa"] != c["pb"]]
     if not len(c):
         return {}
-    # persons as integer codes, a pair as one int64 key; calls kept for the pairs in `nbrs`
+    # persons as integer codes (those of `nbrs` first, in their order), a pair as one int64
+    # key; calls kept for the pairs in `nbrs`. The callers' and callees' ids are coded by
+    # their distinct values: no Python object per call
     na, nb = nbrs
-    ca, cb = c["pa"].to_numpy(dtype=object), c["pb"].to_numpy(dtype=object)
     codes, names = pd.factorize(np.concatenate([np.asarray(na, dtype=object),
-                                                np.asarray(nb, dtype=object), ca, cb]))
+                                                np.asarray(nb, dtype=object)]))
     codes = codes.astype(np.int64)
-    m, k = len(na), len(ca)
+    m = len(na)
+    index = pd.Index(names)
+    a, b = (_codes_in(c[col], index) for col in ("pa", "pb"))
     n = np.int64(len(names))
     allowed = _unique(codes[:m] * n + codes[m:2 * m])
-    a, b = codes[2 * m:2 * m + k], codes[2 * m + k:]
+    both = (a >= 0) & (b >= 0)  # a person outside `nbrs` makes no allowed pair
+    a, b = a[both], b[both]
     key = np.concatenate([a * n + b, b * n + a])  # both orders of the pair
-    t = np.tile(c["t"].to_numpy(float), 2)
+    t = np.tile(c["t"].to_numpy(float)[both], 2)
     at = np.searchsorted(allowed, key)  # membership by binary search in the sorted pairs
     keep = allowed[np.minimum(at, len(allowed) - 1)] == key
     key, t = key[keep], t[keep]
@@ -1391,6 +1395,14 @@ def _call_times(phones, calls, nbrs):
     first = key[starts]
     pa, pb = names[first // n].tolist(), names[first % n].tolist()
     return dict(zip(zip(pa, pb), np.split(t, starts[1:])))
+
+
+def _codes_in(values, index):
+    """The position in `index` of each of `values` (a Series), -1 where absent; each
+    distinct value is looked up once."""
+    codes, uniq = pd.factorize(values)
+    at = index.get_indexer(np.asarray(uniq, dtype=object)).astype(np.int64)
+    return np.where(codes >= 0, at[np.maximum(codes, 0)], -1).astype(np.int64)
 
 
 def _recent_text(items, feat, who):
