@@ -339,12 +339,16 @@ class MovementModel:
         self.nationality = _LastValue(pid, nat, _nationality_set)
         # legs, sorted by person and time
         tr = t["travel"]
+        # texts as object columns: the case's objects, not a str column that would give a
+        # new object per cell when read back
         legs = pd.DataFrame({
-            "person": _shared(tr["person_id"].astype(str).to_numpy(dtype=object)) if len(tr) else [],
+            "person": _objects(_shared(tr["person_id"].astype(str).to_numpy(dtype=object))
+                               if len(tr) else []),
             "t": _days(tr["depart"]) if len(tr) else [],
-            "origin": tr["origin"].to_numpy() if len(tr) else [],
-            "dest": tr["destination"].to_numpy() if len(tr) else [],
-            "doc": tr["document_id"].to_numpy() if len(tr) and "document_id" in tr else None,
+            "origin": _objects(tr["origin"].to_numpy() if len(tr) else []),
+            "dest": _objects(tr["destination"].to_numpy() if len(tr) else []),
+            "doc": _objects(tr["document_id"].to_numpy() if len(tr) and "document_id" in tr
+                            else [None] * len(tr)),
             "line": tr["_line"].to_numpy() if len(tr) else [],
         })
         legs = legs[np.isfinite(legs["t"].to_numpy(float)) & legs["origin"].notna()
@@ -1202,6 +1206,12 @@ def _shared(values):
     if missing.any():
         out[missing] = values[missing]
     return out
+
+
+def _objects(values):
+    """`values` as a pandas object Series (kept as these objects, not converted to str)."""
+    return pd.Series(_column(list(values)) if not isinstance(values, np.ndarray) else values,
+                     dtype=object)
 
 
 def _column(values):
