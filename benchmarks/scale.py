@@ -49,6 +49,27 @@ hashes of those two, ``report.html`` without its "written" time). The stages the
 spark2 (``benchmarks/spark_jobs.py``) engineers build are called through
 :data:`EXTERNAL_STAGES` once they are merged; none is reimplemented here.
 
+Memory at 1M persons (session 18). The 1M run of main 6cb36c1 was killed at the 8 GiB cap
+after the analysis; the 8904163 run that finished peaked at 7,906 MB resident in the movements
+(5,450 MB going in: the case, about 4 GB, and the ranking's tables), and its cgroup at the cap.
+At 300k persons (main, load 1.6-2.2) the cgroup's resident peak was 2,405 MiB near the end of
+the movements, the analysis with its forked kernels 2.07-2.14 GB, resolution about 2.0 GB. The
+movement index was built for every person of the case (network ties, locations, co-travellers,
+documents held as a dict of lists of tuples), and pandas' ``str`` columns gave a new Python
+object per cell each time they were read as objects. Now (movements.py) each person's lists are
+made when read (a model reads those of the fugitives, the training legs' travellers and their
+network), texts are one object per distinct value, call times are coded by distinct ids, and
+the pipeline anticipates the movements before the ranking (its tables not held meanwhile) and
+empties resolution's name caches (up to 1.6 million entries) once the case is resolved. At 100k
+persons, the movement model alone on the same case (tracemalloc): index held 230 -> 110 MB,
+build peak 311 -> 172 MB; resident +449 -> +321 MB; movements.csv identical (sha256).
+
+The "super-linear analysis CPU" (13 CPU s at 300k, 161-179 at 1M) compared two different
+things: ``analysis`` in the CPU table counts the forked kernels' CPU too (the child process's
+``analysis`` timer plus ``kernel_cpu_s``), and 13 s was this process's own share. Own share
+12.4 s at 300k, 48.2 s at 1M (3.9x for 3.3x the persons; sorts are n log n); forked kernels
+38.9 -> 130.8 s (3.4x); the CPU table now prints ``analysis_parent`` apart.
+
 Usage::
 
     python benchmarks/scale.py kernels --graphs 100000:1000000 --cap 240
