@@ -115,7 +115,7 @@ https://doi.org/10.1038/s42256-019-0138-2
 from __future__ import annotations
 
 import math
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from datetime import date, timedelta
 from functools import lru_cache
@@ -331,12 +331,15 @@ class MovementModel:
         s = self.s
         persons = t["persons"]
         pid = persons["id"].astype(str).tolist()
-        self.names = dict(zip(pid, persons["name"].tolist()))
+        # a person's row by binary search in the sorted ids: names and nationalities read
+        # for the few persons a model explains, not held in a dict per person
+        rows = _LastRow(pid)
+        self.names = _LastValue(rows, persons["name"].array, None)
         self.roles = dict(zip(pid, _shared(persons["role"].to_numpy(dtype=object)).tolist()))
         nat = persons["nationality"] if "nationality" in persons else [None] * len(persons)
         nat = nat.tolist() if isinstance(nat, pd.Series) else nat
         # each person's nationalities as a set, made for the persons whose places are scored
-        self.nationality = _LastValue(pid, nat, _nationality_set)
+        self.nationality = _LastValue(rows, nat, _nationality_set)
         # legs, sorted by person and time
         tr = t["travel"]
         # texts as object columns: the case's objects, not a str column that would give a
@@ -1114,16 +1117,40 @@ def _unique(x):
     return x[np.r_[True, x[1:] != x[:-1]]] if len(x) else x
 
 
-class _LastValue:
-    """``convert`` of the value of each key (its last one), made when asked for."""
+class _LastRow:
+    """The row of the last occurrence of each key (as ``dict(zip(keys, range(n)))`` gives),
+    found by binary search in the keys sorted: a list of references, not a dict of rows."""
 
-    def __init__(self, keys, values, convert):
-        self._last = dict(zip(keys, range(len(keys))))  # a repeated key keeps its last value
-        self._values, self._convert = values, convert
+    def __init__(self, keys):
+        keys = np.asarray(keys, dtype=object)
+        order = np.argsort(keys, kind="stable") if len(keys) else np.zeros(0, dtype=np.int64)
+        self._keys, self._rows = keys[order].tolist(), order
+
+    def get(self, key):
+        if not isinstance(key, str):
+            return None
+        i = bisect_right(self._keys, key) - 1  # the last of equal keys: the latest row
+        if i < 0 or self._keys[i] != key:
+            return None
+        return int(self._rows[i])
+
+
+class _LastValue:
+    """``convert`` of the value of each key (its last one), made when asked for.
+
+    `rows` is a :class:`_LastRow` of the keys; `values` is aligned with the keys (a list, an
+    array or a pandas array, read one element at a time); `convert` None gives the value.
+    """
+
+    def __init__(self, rows, values, convert):
+        self._rows, self._values, self._convert = rows, values, convert
 
     def get(self, key, default=None):
-        k = self._last.get(key)
-        return default if k is None else self._convert(self._values[k])
+        k = self._rows.get(key)
+        if k is None:
+            return default
+        v = self._values[k]
+        return v if self._convert is None else self._convert(v)
 
 
 def _nationality_set(v):
