@@ -61,8 +61,8 @@ made when read (a model reads those of the fugitives, the training legs' travell
 network), texts are one object per distinct value, call times are coded by distinct ids, and
 the pipeline anticipates the movements before the ranking (its tables not held meanwhile) and
 empties resolution's name caches (up to 1.6 million entries) once the case is resolved. At 100k
-persons, the movement model alone on the same case (tracemalloc): index held 230 -> 110 MB,
-build peak 311 -> 172 MB; resident +449 -> +321 MB; movements.csv identical (sha256).
+persons, the movement model alone on the same case (tracemalloc): index held 230 -> 93 MB,
+build peak 311 -> 155 MB; resident +449 -> +303 MB; movements.csv identical (sha256).
 
 The "super-linear analysis CPU" (13 CPU s at 300k, 161-179 at 1M) compared two different
 things: ``analysis`` in the CPU table counts the forked kernels' CPU too (the child process's
