@@ -63,6 +63,18 @@ the pipeline anticipates the movements before the ranking (its tables not held m
 empties resolution's name caches (up to 1.6 million entries) once the case is resolved. At 100k
 persons, the movement model alone on the same case (tracemalloc): index held 230 -> 93 MB,
 build peak 311 -> 155 MB; resident +449 -> +303 MB; movements.csv identical (sha256).
+Whole pipeline at 100k, main vs c60a7b1 in one run (load 1.1-1.8): the 10 outputs identical,
+process peak 1,054 -> 926 MB, wall 0.99x, CPU 44.5 -> 44.9 s.
+
+1M persons at c60a7b1 (2026-12-04 22:41 UTC, memcap 8 GiB, load 1.5-2.3; 1,047,158 legs,
+984,164 nodes / 2,818,936 ties): finished, 497 s wall, 519.8 CPU s (read 36.6, resolve 99.5,
+merges 22.3, infer 61.3, movements 100.6, analysis own 42.6, forked kernels 119.5: betweenness
+35.2, partition 58.0, eigenvector+core 26.3; tables 23.3). Process peak 5,993 MB, in the
+resolution (the movements no longer raise it: 3,011 -> 4,476 MB); the cgroup's resident peak
+6,723 MiB during the forked kernels (parent about 5.0 GB and three children's pages), usage
+peak 7,372 MiB with 420 MiB of page cache. Left: the kernels' children (run two at a time on
+two cores?), resolution's 2.3 GB transient, the case itself (3.7 GB once read). The goal's
+300 s is not met (497 s).
 
 The "super-linear analysis CPU" (13 CPU s at 300k, 161-179 at 1M) compared two different
 things: ``analysis`` in the CPU table counts the forked kernels' CPU too (the child process's
