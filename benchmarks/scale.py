@@ -35,9 +35,12 @@ betweenness, other measures, communities, ...), peak RSS (``VmHWM``) and, per st
 :data:`CPU_STAGES`, the RSS going in and out, the peak after it and whether it raised the
 peak; rows in, against the goal, and CPU seconds (the child's user + system time, and around each function of
 :data:`CPU_STAGES`: read, resolve, merges, infer, analysis and its kernels, movements,
-tables), which move far less than wall seconds with the load of a shared machine. The child's
+tables; ``analysis`` counts the forked kernels' CPU too, ``analysis_parent`` this process's
+own share), which move far less than wall seconds with the load of a shared machine. The child's
 stage lines go to ``OUT.stderr.log`` as it runs (``OUT`` its output folder under ``--cache``),
-so a run stopped by a time or memory cap still says which stages it finished.
+so a run stopped by a time or memory cap still says which stages it finished. Under
+``memcap.sh`` (a memory cgroup) the cgroup is sampled too: its resident (anonymous) peak,
+children's copied pages included, apart from the page cache its usage also counts.
 ``--baseline REV`` runs the same case with the code of git revision REV first (extracted
 with ``git archive`` into a temporary folder, so it is measured in the same run, under the same
 load), prints each stage's ratio baseline / now (wall and CPU), and compares every output file by sha256
@@ -45,6 +48,39 @@ load), prints each stage's ratio baseline / now (wall and CPU), and compares eve
 hashes of those two, ``report.html`` without its "written" time). The stages the sig (DuckDB co-travel on 10M legs) and
 spark2 (``benchmarks/spark_jobs.py``) engineers build are called through
 :data:`EXTERNAL_STAGES` once they are merged; none is reimplemented here.
+
+Memory at 1M persons (session 18). The 1M run of main 6cb36c1 was killed at the 8 GiB cap
+after the analysis; the 8904163 run that finished peaked at 7,906 MB resident in the movements
+(5,450 MB going in: the case, about 4 GB, and the ranking's tables), and its cgroup at the cap.
+At 300k persons (main, load 1.6-2.2) the cgroup's resident peak was 2,405 MiB near the end of
+the movements, the analysis with its forked kernels 2.07-2.14 GB, resolution about 2.0 GB. The
+movement index was built for every person of the case (network ties, locations, co-travellers,
+documents held as a dict of lists of tuples), and pandas' ``str`` columns gave a new Python
+object per cell each time they were read as objects. Now (movements.py) each person's lists are
+made when read (a model reads those of the fugitives, the training legs' travellers and their
+network), texts are one object per distinct value, call times are coded by distinct ids, and
+the pipeline anticipates the movements before the ranking (its tables not held meanwhile) and
+empties resolution's name caches (up to 1.6 million entries) once the case is resolved. At 100k
+persons, the movement model alone on the same case (tracemalloc): index held 230 -> 93 MB,
+build peak 311 -> 155 MB; resident +449 -> +303 MB; movements.csv identical (sha256).
+Whole pipeline at 100k, main vs c60a7b1 in one run (load 1.1-1.8): the 10 outputs identical,
+process peak 1,054 -> 926 MB, wall 0.99x, CPU 44.5 -> 44.9 s.
+
+1M persons at c60a7b1 (2026-12-04 22:41 UTC, memcap 8 GiB, load 1.5-2.3; 1,047,158 legs,
+984,164 nodes / 2,818,936 ties): finished, 497 s wall, 519.8 CPU s (read 36.6, resolve 99.5,
+merges 22.3, infer 61.3, movements 100.6, analysis own 42.6, forked kernels 119.5: betweenness
+35.2, partition 58.0, eigenvector+core 26.3; tables 23.3). Process peak 5,993 MB, in the
+resolution (the movements no longer raise it: 3,011 -> 4,476 MB); the cgroup's resident peak
+6,723 MiB during the forked kernels (parent about 5.0 GB and three children's pages), usage
+peak 7,372 MiB with 420 MiB of page cache. Left: the kernels' children (run two at a time on
+two cores?), resolution's 2.3 GB transient, the case itself (3.7 GB once read). The goal's
+300 s is not met (497 s).
+
+The "super-linear analysis CPU" (13 CPU s at 300k, 161-179 at 1M) compared two different
+things: ``analysis`` in the CPU table counts the forked kernels' CPU too (the child process's
+``analysis`` timer plus ``kernel_cpu_s``), and 13 s was this process's own share. Own share
+12.4 s at 300k, 48.2 s at 1M (3.9x for 3.3x the persons; sorts are n log n); forked kernels
+38.9 -> 130.8 s (3.4x); the CPU table now prints ``analysis_parent`` apart.
 
 Usage::
 
@@ -199,6 +235,8 @@ tm = run.summary.get("timings") or {}
 if tm.get("movements_alongside"):  # run inside run_analysis, beside the forked kernels
     cpu["analysis"] = cpu.get("analysis", 0.0) - cpu.get("movements", 0.0)
 at = run.analysis.meta.get("timings") or {}
+if "analysis" in cpu:  # this process's own share, before the forked kernels are added
+    cpu["analysis_parent"] = cpu["analysis"]
 for k in at.get("kernels_forked") or []:
     c_ = (at.get("kernel_cpu_s") or {}).get(k, 0.0)
     cpu[k] = cpu.get(k, 0.0) + c_
@@ -622,11 +660,21 @@ def _pipe_run(tree, case, out, full):
     env = {**CHILD_ENV, **os.environ, "PYTHONPATH": str(tree)}
     log = Path(f"{out}.stderr.log")  # the child's stage lines as they come: kept if it is killed
     log.parent.mkdir(parents=True, exist_ok=True)
-    with open(log, "w") as err:
-        r = subprocess.run([sys.executable, "-c", _PIPE_CHILD, str(tree), str(case), str(out),
-                            "full" if full else "fast", json.dumps(CPU_STAGES),
-                            str(Path(__file__).resolve().parent)], stdout=subprocess.PIPE,
-                           stderr=err, text=True, env=env, cwd=str(tree))
+    sampler = _CgroupSampler(log)
+    sampler.start()
+    try:
+        with open(log, "w") as err:
+            r = subprocess.run([sys.executable, "-c", _PIPE_CHILD, str(tree), str(case), str(out),
+                                "full" if full else "fast", json.dumps(CPU_STAGES),
+                                str(Path(__file__).resolve().parent)], stdout=subprocess.PIPE,
+                               stderr=err, text=True, env=env, cwd=str(tree))
+    finally:
+        sampler.finish()
+    if sampler.peak_anon:
+        print(f"    memory cgroup: resident (anonymous) peak {sampler.peak_anon / 2 ** 20:,.0f} MiB "
+              f"after stage {sampler.stage or '-'} (page cache then {sampler.cache_then / 2 ** 20:,.0f}"
+              f" MiB); usage peak {sampler.peak_usage / 2 ** 20:,.0f} MiB, page cache included",
+              flush=True)
     if r.returncode:
         lines = log.read_text(errors="replace").strip().splitlines() or ["?"]
         stages = [x for x in lines if x.startswith("stage ")]
@@ -635,6 +683,68 @@ def _pipe_run(tree, case, out, full):
         print("    " + "\n    ".join(x[:200] for x in lines[-6:]))
         return None
     return json.loads(r.stdout.strip().splitlines()[-1])
+
+
+class _CgroupSampler:
+    """The resident peak of this process's memory cgroup (v1, as ``memcap.sh`` makes) while
+    a pipeline child runs: anonymous memory (``total_rss``: the process tree's own pages,
+    forked children's copied pages included) apart from the page cache, which the
+    cgroup's usage also counts and which is reclaimed before anything is killed.
+
+    Sampled every half second in a thread; the stage is the last one the child's `log`
+    reported done when the peak was seen. Nothing is sampled outside a memory cgroup.
+    """
+
+    def __init__(self, log, every=0.5):
+        import threading
+
+        self.log, self.every = log, every
+        self.peak_anon = self.cache_then = self.peak_usage = 0
+        self.stage = None
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._dir = _memory_cgroup()
+
+    def start(self):
+        if self._dir is not None:
+            self._thread.start()
+
+    def finish(self):
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join()
+
+    def _run(self):
+        while True:
+            try:
+                with open(self._dir / "memory.stat") as f:
+                    st = dict(line.split() for line in f)
+                self.peak_usage = max(self.peak_usage,
+                                      int((self._dir / "memory.usage_in_bytes").read_text()))
+            except (OSError, ValueError):
+                return
+            anon = int(st.get("total_rss", 0))
+            if anon > self.peak_anon:
+                self.peak_anon, self.cache_then = anon, int(st.get("total_cache", 0))
+                done = [x for x in self.log.read_text(errors="replace").splitlines()
+                        if x.startswith("stage ")] if self.log.exists() else []
+                self.stage = done[-1].split(":")[0][len("stage "):] if done else None
+            if self._stop.wait(self.every):
+                return
+
+
+def _memory_cgroup():
+    """The folder of this process's memory cgroup (v1), or None."""
+    try:
+        with open("/proc/self/cgroup") as f:
+            for line in f:
+                _, ctl, path = line.rstrip("\n").split(":", 2)
+                if "memory" in ctl.split(","):
+                    d = Path("/sys/fs/cgroup/memory" + path)
+                    return d if (d / "memory.stat").exists() and path != "/" else None
+    except (OSError, ValueError):
+        return None
+    return None
 
 
 def _print_ratios(b, a):

@@ -148,6 +148,7 @@ def prepare_case(case, *, resolve=True, infer=True, decisions=None, mapping=None
     """
     from netanalysis.ingest import load_case
     from netanalysis.resolve import apply_merges, infer_links, load_decisions, resolve_entities
+    from netanalysis.resolve.names import clear_name_caches
 
     progress = progress or Progress(quiet=True)
     settings = settings or load_settings()
@@ -162,6 +163,7 @@ def prepare_case(case, *, resolve=True, infer=True, decisions=None, mapping=None
             dec = load_decisions(decisions) if decisions else None
             merges = resolve_entities(case, settings=settings, decisions=dec, progress=progress)
             case = apply_merges(case, merges)
+            clear_name_caches()  # up to 1.6 million entries nothing after resolution reads
     if infer:
         with progress.step("inferring ties"):
             case.inferred = infer_links(case, settings=settings, progress=progress)
@@ -307,15 +309,26 @@ def _run(out, case, *, engine, resolve, infer, decisions, mapping, settings, fil
     timings["prepare_s"] = round(time.perf_counter() - t0, 3)
     release_memory()  # resolution's candidate tables and the unmerged case are gone
 
+    moves = {}
+    beside = alongside_enabled(_persons(case))
+    if not beside:
+        # the movements do not depend on the ranking: anticipated first, their index (the
+        # largest of the run after the case) is gone before the kernel graph and the ranking
+        # tables are built, and the ranking's tables are not held while it is built
+        t1 = time.perf_counter()
+        with progress.step("anticipating movements"):
+            moves["table"] = _movements(case, settings)
+        release_memory()  # the movement index is gone
+        timings["movements_s"] = round(time.perf_counter() - t1, 3)
+
     t1 = time.perf_counter()
     with progress.step("ranking targets and groups"):
         # the backend computes the party measures on the graph run_analysis builds (embedded)
         # or in its server (neo4j)
-        # on a large case the kernels run in forked children (analyze/parallel.py) and this
-        # process anticipates the movements meanwhile (they do not depend on the ranking)
-        moves = {}
+        # with NETANALYSIS_FORK=always the kernels run in forked children
+        # (analyze/parallel.py) and this process anticipates the movements meanwhile
         alongside = (lambda: moves.setdefault("table", _movements(case, settings))) \
-            if alongside_enabled(_persons(case)) else None
+            if beside else None
         analysis = run_analysis(case, settings=settings, filters=filters, seed=seed,
                                 backend=engine, progress=progress, alongside=alongside)
     release_memory()  # the kernel graph and its edge table are gone: give their pages back
@@ -325,14 +338,17 @@ def _run(out, case, *, engine, resolve, infer, decisions, mapping, settings, fil
     timings["measures_s"] = analysis.meta["timings"]["measures_s"]  # inside analysis_s
     rob = _robustness(case, analysis, settings, filters, seed, progress) if robustness else None
 
-    t1 = time.perf_counter()
-    with progress.step("anticipating movements"):
-        from netanalysis.analyze.movements import MOVEMENT_COLUMNS
+    from netanalysis.analyze.movements import MOVEMENT_COLUMNS
 
-        analysis.movements = moves["table"] if "table" in moves else _movements(case, settings)
-    release_memory()  # the movement index is gone
-    timings["movements_s"] = round(time.perf_counter() - t1, 3)
-    timings["movements_alongside"] = "table" in moves  # inside analysis_s, beside the kernels
+    if "table" not in moves:  # the alongside call did not run (no forked kernels)
+        t1 = time.perf_counter()
+        with progress.step("anticipating movements"):
+            moves["table"] = _movements(case, settings)
+        release_memory()  # the movement index is gone
+        timings["movements_s"] = round(time.perf_counter() - t1, 3)
+    analysis.movements = moves["table"]
+    timings.setdefault("movements_s", 0.0)  # inside analysis_s when beside the kernels
+    timings["movements_alongside"] = beside and "alongside_s" in analysis.meta["timings"]
 
     t1 = time.perf_counter()
     _write_csv(case.rejects, out.path("rejects.csv"), REJECT_COLUMNS)

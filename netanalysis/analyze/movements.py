@@ -115,7 +115,7 @@ https://doi.org/10.1038/s42256-019-0138-2
 from __future__ import annotations
 
 import math
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from datetime import date, timedelta
 from functools import lru_cache
@@ -331,20 +331,27 @@ class MovementModel:
         s = self.s
         persons = t["persons"]
         pid = persons["id"].astype(str).tolist()
-        self.names = dict(zip(pid, persons["name"].tolist()))
-        self.roles = dict(zip(pid, persons["role"].tolist()))
+        # a person's row by binary search in the sorted ids: names and nationalities read
+        # for the few persons a model explains, not held in a dict per person
+        rows = _LastRow(pid)
+        self.names = _LastValue(rows, persons["name"].array, None)
+        self.roles = dict(zip(pid, _shared(persons["role"].to_numpy(dtype=object)).tolist()))
         nat = persons["nationality"] if "nationality" in persons else [None] * len(persons)
         nat = nat.tolist() if isinstance(nat, pd.Series) else nat
         # each person's nationalities as a set, made for the persons whose places are scored
-        self.nationality = _LastValue(pid, nat, _nationality_set)
+        self.nationality = _LastValue(rows, nat, _nationality_set)
         # legs, sorted by person and time
         tr = t["travel"]
+        # texts as object columns: the case's objects, not a str column that would give a
+        # new object per cell when read back
         legs = pd.DataFrame({
-            "person": tr["person_id"].astype(str).to_numpy() if len(tr) else [],
+            "person": _objects(_shared(tr["person_id"].astype(str).to_numpy(dtype=object))
+                               if len(tr) else []),
             "t": _days(tr["depart"]) if len(tr) else [],
-            "origin": tr["origin"].to_numpy() if len(tr) else [],
-            "dest": tr["destination"].to_numpy() if len(tr) else [],
-            "doc": tr["document_id"].to_numpy() if len(tr) and "document_id" in tr else None,
+            "origin": _objects(tr["origin"].to_numpy() if len(tr) else []),
+            "dest": _objects(tr["destination"].to_numpy() if len(tr) else []),
+            "doc": _objects(tr["document_id"].to_numpy() if len(tr) and "document_id" in tr
+                            else [None] * len(tr)),
             "line": tr["_line"].to_numpy() if len(tr) else [],
         })
         legs = legs[np.isfinite(legs["t"].to_numpy(float)) & legs["origin"].notna()
@@ -392,7 +399,7 @@ class MovementModel:
         # locations per person: (place, kind, t0, weight, grading); loc_until: their ends, in
         # the same order (inf when open)
         kinds = s["location_kinds"]
-        self.locs, self.loc_until = {}, {}
+        self.locs, self.loc_until = _Groups([], [[]] * 5), _Groups([], [[]], single=True)
         loc = t["locations"]
         if len(loc):
             t0 = _days(loc["start"])
@@ -409,18 +416,21 @@ class MovementModel:
             t0 = np.where(np.isfinite(t0), t0, -math.inf).tolist()
             t1 = np.where(np.isfinite(t1), t1, math.inf).tolist()
             pid = loc["person_id"].astype(str).to_numpy(object)[keep]
-            self.locs = _grouped(pid, list(zip(place, kind, t0, w, g)))
-            self.loc_until = _grouped(pid, t1)
+            self.locs = _Groups(pid, [place, kind, t0, w, g])
+            self.loc_until = _Groups(pid, [t1], single=True)
         # network: who supports, is family or an associate of whom (person -> list)
         fam, assoc = set(s["family_types"]), set(s["associate_types"])
-        self.nbrs = {}  # person -> [(other, category, confidence, t0, type, grading)]
+        # person -> [(other, category, confidence, t0, type, grading)]
+        self.nbrs = _Groups([], [[]] * 6)
         links = t["links"]
         pairs = None
         if len(links):
             # only the tie types read here, in their order
             links = links[links["type"].isin([*SUPPORT_TYPES, *fam, *assoc]).to_numpy(bool)]
-            a = links["from_id"].astype(str).to_numpy(object)
-            b = links["to_id"].astype(str).to_numpy(object)
+            # one object per person id (the str columns give a new one per cell)
+            ab = _shared(np.concatenate([links["from_id"].astype(str).to_numpy(object),
+                                         links["to_id"].astype(str).to_numpy(object)]))
+            a, b = ab[:len(links)], ab[len(links):]
             typ = links["type"].to_numpy(object)
             g = np.array([x if isinstance(x, str) else "F6" for x in links["grading"].tolist()],
                          dtype=object)
@@ -429,8 +439,8 @@ class MovementModel:
             tt = np.where(np.isfinite(tt), tt, -math.inf)
             sup = links["type"].isin(list(SUPPORT_TYPES)).to_numpy(dtype=bool)
             is_fam = links["type"].isin(list(fam)).to_numpy(dtype=bool)
-            cat = np.where(sup, np.where(typ == "lodging", "lodging", "support"),
-                           np.where(is_fam, "family", "associates")).astype(object)
+            cat = np.array(["associates", "family", "support", "lodging"], dtype=object)[
+                np.where(sup, np.where(typ == "lodging", 3, 2), np.where(is_fam, 1, 0))]
             # a support tie is listed at its receiver (the supplier supports them); family and
             # associates at both ends, the `from` end first: each person's list in link order
             i_s, i_o = np.flatnonzero(sup), np.flatnonzero(~sup)
@@ -438,14 +448,14 @@ class MovementModel:
             key = np.concatenate([b[i_s], a[i_o], b[i_o]])
             other = np.concatenate([a[i_s], b[i_o], a[i_o]])
             seq = np.concatenate([2 * i_s, 2 * i_o, 2 * i_o + 1])
-            gl = g[rows].tolist()
-            items = list(zip(other.tolist(), cat[rows].tolist(), [conf[x] for x in gl],
-                             tt[rows].tolist(), typ[rows].tolist(), gl))
-            self.nbrs = _grouped(key, items, seq)
+            gr = g[rows]
+            confs = np.array([conf[x] for x in gr.tolist()], dtype=float)
+            # each person's list made when read (a few persons' of a million are)
+            self.nbrs = _Groups(key, [other, cat[rows], confs, tt[rows], typ[rows], gr], seq)
             pairs = (key, other)
         self.call_t = _call_times(t["phones"], t["calls"], pairs)
         # co-travel: people on the same journey (flight or voyage, same day)
-        self.cotravel = defaultdict(list)  # person -> (other, t)
+        self.cotravel = _CoTravel()  # person -> [(other, t)]
         if len(legs):
             cap = int(s["cotravel_max_group"])
             g = legs[~legs["jkey"].str.startswith("journey:row")]
@@ -453,28 +463,20 @@ class MovementModel:
             codes = pd.factorize(g["jkey"])[0]
             order = np.argsort(codes, kind="stable")
             codes = codes[order]
-            ps_all = g["person"].to_numpy(dtype=object)[order].tolist()
-            ts_all = g["t"].to_numpy(float)[order].tolist()
-            bounds = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1], True]).tolist()
-            for lo, hi in zip(bounds[:-1], bounds[1:]):
-                if hi - lo < 2 or hi - lo > cap:
-                    continue
-                ps, ts = ps_all[lo:hi], ts_all[lo:hi]
-                for i, a in enumerate(ps):
-                    for b in ps:
-                        if a != b:
-                            self.cotravel[a].append((b, ts[i]))
+            self.cotravel = _CoTravel(codes, g["person"].to_numpy(dtype=object)[order],
+                                      g["t"].to_numpy(float)[order], cap)
         d = t["documents"]
         # per document id (its last row) the fields the texts read; holders in id order
         self.docs = _LastRows([], [], [])
-        self.held = {}
+        self.held = _Groups([], [[]], single=True)
         if len(d):
             cols = [c for c in _DOC_FIELDS if c in d]
             ids = [str(x) for x in d["id"].tolist()]
             self.docs = _LastRows(ids, cols, [d[c].tolist() for c in cols])
             last = np.fromiter(self.docs.rows(), dtype=np.int64, count=len(self.docs))
             holder = d["holder_id"].to_numpy(dtype=object)[last]
-            self.held = _grouped([str(x) for x in holder.tolist()], list(self.docs))
+            self.held = _Groups(np.array([str(x) for x in holder.tolist()], dtype=object),
+                                [np.array(list(self.docs), dtype=object)], single=True)
         self._info = {}
         self._dist = {}
         self._examples = {}  # leg index -> (candidates, X): known before the leg, whatever as_of
@@ -1115,37 +1117,177 @@ def _unique(x):
     return x[np.r_[True, x[1:] != x[:-1]]] if len(x) else x
 
 
-class _LastValue:
-    """``convert`` of the value of each key (its last one), made when asked for."""
+class _LastRow:
+    """The row of the last occurrence of each key (as ``dict(zip(keys, range(n)))`` gives),
+    found by binary search in the keys sorted: a list of references, not a dict of rows."""
 
-    def __init__(self, keys, values, convert):
-        self._last = dict(zip(keys, range(len(keys))))  # a repeated key keeps its last value
-        self._values, self._convert = values, convert
+    def __init__(self, keys):
+        keys = np.asarray(keys, dtype=object)
+        order = np.argsort(keys, kind="stable") if len(keys) else np.zeros(0, dtype=np.int64)
+        self._keys, self._rows = keys[order].tolist(), order
+
+    def get(self, key):
+        if not isinstance(key, str):
+            return None
+        i = bisect_right(self._keys, key) - 1  # the last of equal keys: the latest row
+        if i < 0 or self._keys[i] != key:
+            return None
+        return int(self._rows[i])
+
+
+class _LastValue:
+    """``convert`` of the value of each key (its last one), made when asked for.
+
+    `rows` is a :class:`_LastRow` of the keys; `values` is aligned with the keys (a list, an
+    array or a pandas array, read one element at a time); `convert` None gives the value.
+    """
+
+    def __init__(self, rows, values, convert):
+        self._rows, self._values, self._convert = rows, values, convert
 
     def get(self, key, default=None):
-        k = self._last.get(key)
-        return default if k is None else self._convert(self._values[k])
+        k = self._rows.get(key)
+        if k is None:
+            return default
+        v = self._values[k]
+        return v if self._convert is None else self._convert(v)
 
 
 def _nationality_set(v):
     return set(v) if isinstance(v, (list, tuple)) else set()
 
 
-def _grouped(keys, items, seq=None):
-    """{key: [items with that key]} in the order of `seq` (default: the items' order).
 
-    `keys` is aligned with `items` (and `seq`); the keys are in the order of their first
-    item.
+class _Groups:
+    """``{key: [items with that key]}``, each list made when read.
+
+    `keys` is aligned with the columns of `columns` (and `seq`); an item is the tuple of the
+    columns' values at one row (the value of the only column with `single`), the items of a
+    key in the order of `seq` (default: the rows' order). The columns are kept as arrays in
+    key order, a key's list is made (and kept) on its first :meth:`get`: a movement model
+    reads the lists of the few persons it scores and their network, not a million persons'.
+    Values come back as :meth:`numpy.ndarray.tolist` gives them (Python floats, the objects
+    of an object column), as a dict of lists built from the same columns holds them.
     """
-    if not len(items):
-        return {}
-    codes, uniq = pd.factorize(np.asarray(keys, dtype=object))
-    order = (np.argsort(codes, kind="stable") if seq is None
-             else np.lexsort((np.asarray(seq), codes)))
-    codes = codes[order]
-    ordered = [items[i] for i in order.tolist()]
-    bounds = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1], True]).tolist()
-    return dict(zip(uniq.tolist(), (ordered[lo:hi] for lo, hi in zip(bounds[:-1], bounds[1:]))))
+
+    def __init__(self, keys, columns, seq=None, single=False):
+        keys = np.asarray(keys, dtype=object)
+        self._single = single
+        self._made = {}
+        if not len(keys):
+            self._keys = []
+            self._cols, self._bounds = [], np.zeros(1, dtype=np.int64)
+            return
+        codes, uniq = pd.factorize(keys)
+        uniq = np.asarray(uniq, dtype=object)
+        # rows by key (keys sorted, for a binary search), then by `seq` or row order
+        rank = np.empty(len(uniq), dtype=np.int64)
+        by_key = np.argsort(uniq, kind="stable")
+        rank[by_key] = np.arange(len(uniq))
+        r = rank[codes]
+        order = (np.argsort(r, kind="stable") if seq is None
+                 else np.lexsort((np.asarray(seq), r)))
+        self._keys = uniq[by_key].tolist()  # a list: bisect searches it without numpy's overhead
+        self._cols = [_column(c)[order] for c in columns]
+        self._bounds = np.searchsorted(r[order], np.arange(len(uniq) + 1)).astype(np.int64)
+
+    def get(self, key, default=None):
+        made = self._made.get(key)
+        if made is not None:
+            return made
+        if not isinstance(key, str):
+            return default
+        i = bisect_left(self._keys, key)
+        if i >= len(self._keys) or self._keys[i] != key:
+            return default
+        lo, hi = int(self._bounds[i]), int(self._bounds[i + 1])
+        parts = [c[lo:hi].tolist() for c in self._cols]
+        made = self._made[key] = parts[0] if self._single else list(zip(*parts))
+        return made
+
+    def __getitem__(self, key):
+        v = self.get(key)
+        if v is None:
+            raise KeyError(key)
+        return v
+
+    def __contains__(self, key):
+        return self.get(key) is not None
+
+    def __len__(self):
+        return len(self._keys)
+
+
+def _shared(values):
+    """The object array `values` with each distinct text one object (missing cells as they are).
+
+    A column of pandas' ``str`` dtype gives a new Python object for every cell it turns into
+    objects: a million persons' ``"unknown"`` roles are a million strings.
+    """
+    values = np.asarray(values, dtype=object)
+    if not len(values):
+        return values
+    codes, uniq = pd.factorize(values)
+    out = np.asarray(uniq, dtype=object)[np.maximum(codes, 0)]
+    missing = codes < 0
+    if missing.any():
+        out[missing] = values[missing]
+    return out
+
+
+def _objects(values):
+    """`values` as a pandas object Series (kept as these objects, not converted to str)."""
+    return pd.Series(_column(list(values)) if not isinstance(values, np.ndarray) else values,
+                     dtype=object)
+
+
+def _column(values):
+    """`values` as an array: an ndarray as it is, a list as an object array of its objects."""
+    if isinstance(values, np.ndarray):
+        return values
+    arr = np.empty(len(values), dtype=object)
+    arr[:] = values
+    return arr
+
+
+class _CoTravel:
+    """Each person's co-travellers, ``[(other, day)]``, made when read.
+
+    `codes` are the journeys of the legs (sorted: a journey's legs together, journeys in the
+    order of their first leg), `persons` and `days` aligned with them. For a person, every
+    leg of theirs on a journey of 2 to `cap` legs, in that order, lists the other travellers
+    of the journey in their order, each with the day of the person's leg: the list a loop
+    over the journeys appending to every traveller's list gives.
+    """
+
+    def __init__(self, codes=None, persons=None, days=None, cap=0):
+        self._made = {}
+        self._rows = _Groups([], [[]], single=True)
+        if codes is None or not len(codes):
+            return
+        codes = np.asarray(codes)
+        bounds = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1], True])
+        size = np.diff(bounds)
+        lo = np.repeat(bounds[:-1], size)  # each leg's journey: its first and past-last leg
+        hi = np.repeat(bounds[1:], size)
+        ok = (hi - lo >= 2) & (hi - lo <= cap)
+        rows = np.flatnonzero(ok)
+        self._persons, self._days, self._lo, self._hi = persons, days, lo, hi
+        self._rows = _Groups(persons[rows], [rows], single=True)
+
+    def get(self, key, default=None):
+        made = self._made.get(key)
+        if made is not None:
+            return made
+        rows = self._rows.get(key)
+        if rows is None:
+            return default
+        out = []
+        for r in rows:
+            t = float(self._days[r])
+            out += [(b, t) for b in self._persons[self._lo[r]:self._hi[r]].tolist() if b != key]
+        self._made[key] = out
+        return out
 
 
 def _journey_keys(rows):
@@ -1263,18 +1405,22 @@ def _call_times(phones, calls, nbrs):
     c = c[c["pa"] != c["pb"]]
     if not len(c):
         return {}
-    # persons as integer codes, a pair as one int64 key; calls kept for the pairs in `nbrs`
+    # persons as integer codes (those of `nbrs` first, in their order), a pair as one int64
+    # key; calls kept for the pairs in `nbrs`. The callers' and callees' ids are coded by
+    # their distinct values: no Python object per call
     na, nb = nbrs
-    ca, cb = c["pa"].to_numpy(dtype=object), c["pb"].to_numpy(dtype=object)
     codes, names = pd.factorize(np.concatenate([np.asarray(na, dtype=object),
-                                                np.asarray(nb, dtype=object), ca, cb]))
+                                                np.asarray(nb, dtype=object)]))
     codes = codes.astype(np.int64)
-    m, k = len(na), len(ca)
+    m = len(na)
+    index = pd.Index(names)
+    a, b = (_codes_in(c[col], index) for col in ("pa", "pb"))
     n = np.int64(len(names))
     allowed = _unique(codes[:m] * n + codes[m:2 * m])
-    a, b = codes[2 * m:2 * m + k], codes[2 * m + k:]
+    both = (a >= 0) & (b >= 0)  # a person outside `nbrs` makes no allowed pair
+    a, b = a[both], b[both]
     key = np.concatenate([a * n + b, b * n + a])  # both orders of the pair
-    t = np.tile(c["t"].to_numpy(float), 2)
+    t = np.tile(c["t"].to_numpy(float)[both], 2)
     at = np.searchsorted(allowed, key)  # membership by binary search in the sorted pairs
     keep = allowed[np.minimum(at, len(allowed) - 1)] == key
     key, t = key[keep], t[keep]
@@ -1286,6 +1432,14 @@ def _call_times(phones, calls, nbrs):
     first = key[starts]
     pa, pb = names[first // n].tolist(), names[first % n].tolist()
     return dict(zip(zip(pa, pb), np.split(t, starts[1:])))
+
+
+def _codes_in(values, index):
+    """The position in `index` of each of `values` (a Series), -1 where absent; each
+    distinct value is looked up once."""
+    codes, uniq = pd.factorize(values)
+    at = index.get_indexer(np.asarray(uniq, dtype=object)).astype(np.int64)
+    return np.where(codes >= 0, at[np.maximum(codes, 0)], -1).astype(np.int64)
 
 
 def _recent_text(items, feat, who):

@@ -44,6 +44,7 @@ __all__ = [
     "name_similarity",
     "token_similarity",
     "NameMatch",
+    "clear_name_caches",
 ]
 
 #: Particles removed before comparison: sources keep or drop them at will.
@@ -405,3 +406,36 @@ def _describe(a, b, short, long_, matches, extra, swapped):
     if order != sorted(order) and not inits:
         parts.append("in a different order")
     return "; ".join(parts) if parts else "names match"
+
+
+def clear_name_caches():
+    """Empty the caches of the name functions (normalised forms, tokens, token similarity).
+
+    Resolution fills them with up to 200,000 names each and a million token pairs, which
+    nothing after it reads again; the pipeline empties them once the case is resolved so
+    that their memory serves the later stages. The functions stay correct: a call after
+    this computes its value again.
+
+    Returns
+    -------
+    int
+        The entries removed, over all the caches.
+
+    See Also
+    --------
+    normalize_name, name_tokens, phonetic_key, token_similarity : the cached functions.
+
+    Examples
+    --------
+    >>> _ = normalize_name("José")
+    >>> clear_name_caches() >= 1
+    True
+    >>> normalize_name.cache_info().currsize
+    0
+    """
+    n = 0
+    for fn in (normalize_name, name_tokens, _all_tokens, _cut_note, phonetic_key,
+               token_similarity):
+        n += fn.cache_info().currsize
+        fn.cache_clear()
+    return n

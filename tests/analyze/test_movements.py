@@ -564,3 +564,62 @@ def test_a_residence_that_ended_no_longer_places_the_supporter(tmp_path):
     # before the move, PTY is still the lodging supporter's place
     cands, X, _ = m._state("F1", before)
     assert dict(zip(cands, X[:, FEATURES.index("lodging")]))["PTY"] > 0
+
+
+def test_lazy_index_lists_equal_the_dict_of_lists():
+    """The movement index's lists, made when read, are those a dict of lists built row by
+    row holds: same items, same order (which the features' float sums depend on)."""
+    from collections import defaultdict
+
+    import numpy as np
+
+    from netanalysis.analyze import movements as mv
+
+    rng = np.random.default_rng(3)
+    n = 500
+    keys = np.array([f"P{k}" for k in rng.integers(0, 60, n)], dtype=object)
+    other = np.array([f"Q{k}" for k in rng.integers(0, 90, n)], dtype=object)
+    t = rng.normal(size=n)
+    seq = rng.permutation(n)
+    want = defaultdict(list)
+    for i in np.argsort(seq, kind="stable"):
+        want[keys[i]].append((other[i], float(t[i])))
+    got = mv._Groups(keys, [other, t], seq)
+    assert len(got) == len(want)
+    for k, items in want.items():
+        assert got.get(k) == items
+        assert all(type(x) is float for _, x in got[k])
+    assert got.get("nobody") is None and got.get(None, ()) == ()
+    single = mv._Groups(keys, [list(other)], single=True)
+    first = defaultdict(list)
+    for k, o in zip(keys, other):
+        first[k].append(o)
+    assert {k: single.get(k) for k in first} == dict(first)
+
+
+def test_lazy_cotravel_equals_the_journey_loop():
+    """Co-travellers made per person equal the loop over journeys appending to each traveller."""
+    from collections import defaultdict
+
+    import numpy as np
+
+    from netanalysis.analyze import movements as mv
+
+    rng = np.random.default_rng(5)
+    codes = np.sort(rng.integers(0, 40, 300))
+    persons = np.array([f"P{k}" for k in rng.integers(0, 50, 300)], dtype=object)
+    days = rng.integers(0, 900, 300).astype(float)
+    cap = 9
+    want = defaultdict(list)
+    bounds = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1], True]).tolist()
+    for lo, hi in zip(bounds[:-1], bounds[1:]):
+        if hi - lo < 2 or hi - lo > cap:
+            continue
+        ps, ts = persons[lo:hi].tolist(), days[lo:hi].tolist()
+        for i, a in enumerate(ps):
+            for b in ps:
+                if a != b:
+                    want[a].append((b, ts[i]))
+    got = mv._CoTravel(codes, persons, days, cap)
+    assert want and all(got.get(p) == items for p, items in want.items())
+    assert all(not got.get(p) for p in set(persons.tolist()) - set(want))
