@@ -171,7 +171,8 @@ def _one(n, seed, kw, mode, compare="count", fdr=FDR):
         if compare == "none":
             t0 = t.iloc[:0]
         else:
-            count_test = functools.partial(significance.cooccurrence_tests, sizes=False)
+            count_test = functools.partial(significance.cooccurrence_tests,
+                                           sizes="margins" if compare == "main" else False)
             with mock.patch.object(infer, "cooccurrence_tests", count_test):
                 t0 = co_travel_links(case, settings=base)
     seeds = None if mode == "all" else set(persons.loc[persons["wanted_by"].map(len) > 0, "id"])
@@ -202,7 +203,7 @@ def main(argv=None):
     ap.add_argument("--only", default="", help="run the settings whose name holds this text")
     ap.add_argument("--mode", choices=["all", "wanted", "both"], default="both",
                     help="infer.seed mode(s) to run")
-    ap.add_argument("--compare", choices=["count", "size_cut", "none"], default="count",
+    ap.add_argument("--compare", choices=["main", "count", "size_cut", "none"], default="main",
                     help="before = the count test (default), or today's defaults with after = "
                          "infer.co_travel.size_cut: true (the size-aware family cut), or none")
     ap.add_argument("--fdr", type=float, nargs="+", default=[FDR],
