@@ -3,9 +3,11 @@
 For each setting of :func:`netanalysis.synth.cotravel.cotravel_case` (journey sizes 3-300
 known passengers, 1-5 shared journeys, 1-50 legs per person, and a null case with no planted
 tie) it prints, summed over seeds, for today's model ("after": the size-aware tail of
-:func:`netanalysis.resolve.significance.shared_size_pvalue`) and for the previous one
-("before": the same code with the count's Poisson tail, ``cooccurrence_tests(sizes=False)``,
-computed in the same run): the ties kept, the planted pairs found (recall), the chance ties and their share of the
+:func:`netanalysis.resolve.significance.shared_size_pvalue` with each person's size
+histogram) and for a previous one computed in the same run ("before"; ``--compare main``, the
+default: the bound of session 17, margins only and the Poisson tail,
+``cooccurrence_tests(sizes="margins")``; ``--compare count``: the count's Poisson tail,
+``sizes=False``): the ties kept, the planted pairs found (recall), the chance ties and their share of the
 ties kept (the false-discovery proportion, to compare with the FDR level 0.05), and the
 **information limit**: the largest recall any test can reach at FDR 0.05 from what a pair
 shows -- its shared journeys ``k``, the journeys of each person and the size of the journeys
@@ -204,7 +206,8 @@ def main(argv=None):
     ap.add_argument("--mode", choices=["all", "wanted", "both"], default="both",
                     help="infer.seed mode(s) to run")
     ap.add_argument("--compare", choices=["main", "count", "size_cut", "none"], default="main",
-                    help="before = the count test (default), or today's defaults with after = "
+                    help="before = the session-17 bound (margins only, Poisson tail; default), "
+                         "the count test, or today's defaults with after = "
                          "infer.co_travel.size_cut: true (the size-aware family cut), or none")
     ap.add_argument("--fdr", type=float, nargs="+", default=[FDR],
                     help="levels infer.fdr to run (the table once per level)")

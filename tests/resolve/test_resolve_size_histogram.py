@@ -2,8 +2,6 @@
 validity under its null and under the generator's, and a check that fails on an
 anti-conservative model."""
 
-import math
-
 import numpy as np
 import pandas as pd
 import pytest

@@ -362,7 +362,8 @@ def co_travel_tables(inc, us, fdr, seeds=None, floor_cap=None, persons=None, cod
     -------
     pairs : pyspark.sql.DataFrame
         ``a, b, k, kb, ub, ls`` and the margins of both persons (:data:`CO_TRAVEL_MARGINS`:
-        ``a_s, a_d, a_nb, a_f, a_h0 .. a_h19``, ``b_s, ...``), not computed yet: it stays in Spark (:func:`significant_pairs` tests it
+        ``a_s, a_d, a_nb, a_f, a_h0 .. a_h19``, ``b_s, ...``), not computed
+        yet: it stays in Spark (:func:`significant_pairs` tests it
         there), as it can hold far more rows than the driver. The pairs are counted on
         integer codes (:func:`coded_pair_counts`) either way.
     persons : pandas.DataFrame
