@@ -1353,17 +1353,19 @@ def _subset_tables(h, n_terms):
     out = np.zeros((n_p, n_terms + 1, w_top + 1))
     out[:, 0, 0] = 1.0
     for i in range(n_bins):
-        hi = h[:, i].astype(float)
-        if not (hi > 0).any():
+        rows = np.flatnonzero(h[:, i] > 0)      # only the persons with events in the bin
+        if not len(rows):
             continue
-        new = out.copy()
-        for t in range(1, n_terms + 1):
+        hi = h[rows, i].astype(float)
+        old = out[rows]
+        new = old.copy()
+        for t in range(1, min(n_terms, int(hi.max())) + 1):
             c = special.comb(hi, t)
             sh = i * t
-            if not (c > 0).any() or sh > w_top:
+            if sh > w_top:
                 break
-            new[:, t:, sh:] += c[:, None, None] * out[:, :n_terms + 1 - t, :w_top + 1 - sh]
-        out = new
+            new[:, t:, sh:] += c[:, None, None] * old[:, :n_terms + 1 - t, :w_top + 1 - sh]
+        out[rows] = new
     w = np.arange(w_top + 1, dtype=float)[None, None, :]
     jj = np.arange(n_terms + 1, dtype=float)[None, :, None]
     return np.cumsum(out, axis=2), np.cumsum(out * 2.0 ** ((w + jj) / 2.0), axis=2)
