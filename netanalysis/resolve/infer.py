@@ -493,9 +493,11 @@ def co_travel_pairs(con, max_passengers, seeded=False, fdr=0.05, *, booking_rate
            coalesce(j.f, 1)::BIGINT AS f
     FROM j FULL JOIN b ON j.pid = b.pid
     """)
+    persons = _deg_persons(con)       # once: the pruning and the tests use the same table
     pb = _pairs(con, "B", seeded)[["a", "b", "k", "u"]].rename(columns={"k": "kb", "u": "ub"})
     if prune:
-        pj = _pruned_journey_pairs(con, pb, seeded, float(fdr), booking_rate, size_cut)
+        pj = _pruned_journey_pairs(con, pb, seeded, float(fdr), booking_rate, size_cut,
+                                   persons=persons)
     else:
         pj = _pairs(con, "J", seeded, lam_max=2 * float(fdr))[["a", "b", "k", "ls"]]
     pairs = pj.merge(pb, on=["a", "b"], how="outer").sort_values(["a", "b"])
@@ -503,7 +505,6 @@ def co_travel_pairs(con, max_passengers, seeded=False, fdr=0.05, *, booking_rate
                          kb=pairs["kb"].fillna(0).astype(np.int64),
                          ub=pairs["ub"].fillna(0).astype(np.int64),
                          ls=pairs["ls"].fillna(0.0).astype(float)).reset_index(drop=True)
-    persons = _deg_persons(con)
     return pairs[["a", "b", "k", "kb", "ub", "ls"]], persons
 
 
@@ -560,11 +561,12 @@ def with_histogram(persons, pid, bins, counts):
                      axis=1)
 
 
-def _pruned_journey_pairs(con, pb, seeded, fdr, booking_rate, size_cut=False):
+def _pruned_journey_pairs(con, pb, seeded, fdr, booking_rate, size_cut=False, persons=None):
     """The journey pairs of :func:`co_travel_pairs` with ``prune``: ``a, b, k, ls`` of the
     pairs ``cooccurrence_tests`` can keep (every pair of `pb`, the booking pairs, kept as
     today so its journeys count)."""
-    persons = _deg_persons(con)
+    if persons is None:
+        persons = _deg_persons(con)
     seeds = con.execute("SELECT pid FROM seeds").df()["pid"].to_numpy(np.int64) if seeded \
         else None
     fam = cooccurrence_family(persons, fdr=fdr, seeds=seeds, booking_rate=booking_rate,
