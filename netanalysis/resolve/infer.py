@@ -84,6 +84,8 @@ from netanalysis.progress import Progress
 from netanalysis.resolve.blocking import normalize_document, phone_key
 from netanalysis.settings import section_settings
 from netanalysis.resolve.significance import (
+    HISTOGRAM_COLUMNS,
+    SIZE_BINS,
     bh_rejections,
     cooccurrence_family,
     cooccurrence_tests,
@@ -91,7 +93,7 @@ from netanalysis.resolve.significance import (
     surprise,
 )
 
-__all__ = ["co_travel_evidence",
+__all__ = ["co_travel_evidence", "with_histogram",
     "INFERRED_COLUMNS",
     "infer_links",
     "co_travel_links",
@@ -491,9 +493,11 @@ def co_travel_pairs(con, max_passengers, seeded=False, fdr=0.05, *, booking_rate
            coalesce(j.f, 1)::BIGINT AS f
     FROM j FULL JOIN b ON j.pid = b.pid
     """)
+    persons = _deg_persons(con)       # once: the pruning and the tests use the same table
     pb = _pairs(con, "B", seeded)[["a", "b", "k", "u"]].rename(columns={"k": "kb", "u": "ub"})
     if prune:
-        pj = _pruned_journey_pairs(con, pb, seeded, float(fdr), booking_rate, size_cut)
+        pj = _pruned_journey_pairs(con, pb, seeded, float(fdr), booking_rate, size_cut,
+                                   persons=persons)
     else:
         pj = _pairs(con, "J", seeded, lam_max=2 * float(fdr))[["a", "b", "k", "ls"]]
     pairs = pj.merge(pb, on=["a", "b"], how="outer").sort_values(["a", "b"])
@@ -501,15 +505,68 @@ def co_travel_pairs(con, max_passengers, seeded=False, fdr=0.05, *, booking_rate
                          kb=pairs["kb"].fillna(0).astype(np.int64),
                          ub=pairs["ub"].fillna(0).astype(np.int64),
                          ls=pairs["ls"].fillna(0.0).astype(float)).reset_index(drop=True)
-    persons = con.execute("SELECT pid, s, d, nb, f FROM deg ORDER BY pid").df()
     return pairs[["a", "b", "k", "kb", "ub", "ls"]], persons
 
 
-def _pruned_journey_pairs(con, pb, seeded, fdr, booking_rate, size_cut=False):
+#: Each person's journeys per size bin (:func:`~netanalysis.resolve.significance.size_histogram`:
+#: an event of ``n`` persons in bin ``floor(log2((n - 1)^2))``, capped at the last).
+_HIST = """
+    SELECT pid, least(floor(log2(((n - 1) * (n - 1))::DOUBLE) + 1e-9), $top)::BIGINT AS bin,
+           count(*)::BIGINT AS c
+    FROM us WHERE kind = 'J' GROUP BY ALL
+"""
+
+
+def _deg_persons(con):
+    """The persons of ``deg`` (``pid, s, d, nb, f``) with their size histograms
+    (:data:`~netanalysis.resolve.significance.HISTOGRAM_COLUMNS`, from ``us``)."""
+    persons = con.execute("SELECT pid, s, d, nb, f FROM deg ORDER BY pid").df()
+    rows = con.execute(_HIST, {"top": SIZE_BINS - 1}).df()
+    return with_histogram(persons, rows["pid"], rows["bin"], rows["c"])
+
+
+def with_histogram(persons, pid, bins, counts):
+    """Return `persons` with the size-histogram columns filled from rows ``(pid, bin,
+    count)`` (0 where a person has no event in a bin), as both engines compute them.
+
+    Parameters
+    ----------
+    persons : DataFrame
+        ``pid`` and the other margins.
+    pid, bins, counts : array_like
+        One row per person and bin: events of that person in that bin.
+
+    Returns
+    -------
+    DataFrame
+        `persons` and :data:`~netanalysis.resolve.significance.HISTOGRAM_COLUMNS`.
+
+    Examples
+    --------
+    >>> p = with_histogram(pd.DataFrame({"pid": [1, 2]}), [2, 2], [0, 15], [3, 1])
+    >>> p[["h0", "h15"]].values.tolist()
+    [[0, 0], [3, 1]]
+
+    See Also
+    --------
+    netanalysis.resolve.significance.size_histogram
+    """
+    h = np.zeros((len(persons), SIZE_BINS), dtype=np.int64)
+    at = pd.Index(persons["pid"]).get_indexer(np.asarray(pid))
+    ok = at >= 0
+    np.add.at(h, (at[ok], np.asarray(bins, dtype=np.int64)[ok]),
+              np.asarray(counts, dtype=np.int64)[ok])
+    base = persons.drop(columns=[c for c in HISTOGRAM_COLUMNS if c in persons])
+    return pd.concat([base.reset_index(drop=True), pd.DataFrame(h, columns=HISTOGRAM_COLUMNS)],
+                     axis=1)
+
+
+def _pruned_journey_pairs(con, pb, seeded, fdr, booking_rate, size_cut=False, persons=None):
     """The journey pairs of :func:`co_travel_pairs` with ``prune``: ``a, b, k, ls`` of the
     pairs ``cooccurrence_tests`` can keep (every pair of `pb`, the booking pairs, kept as
     today so its journeys count)."""
-    persons = con.execute("SELECT pid, s, d, nb, f FROM deg ORDER BY pid").df()
+    if persons is None:
+        persons = _deg_persons(con)
     seeds = con.execute("SELECT pid FROM seeds").df()["pid"].to_numpy(np.int64) if seeded \
         else None
     fam = cooccurrence_family(persons, fdr=fdr, seeds=seeds, booking_rate=booking_rate,
@@ -1152,7 +1209,8 @@ _PRF_TEMPLATE = """
     CREATE TEMP TABLE prf AS
     SELECT * FROM (
     SELECT pr.a, pr.b, pr.k, pr.ls,
-           least(lam / (1 + lam), da_d * db_d * (pr.u - 1) / $n_inc) * (1 - 1e-9) AS pfloor
+           least(lam / (1 + lam), greatest(da_d, db_d) * (pr.u - 1) / $n_inc) * (1 - 1e-9)
+               AS pfloor
     FROM (SELECT pr.a, pr.b, pr.k, pr.ls, pr.u, da.d::DOUBLE AS da_d, db.d::DOUBLE AS db_d,
                  greatest(da.s * db.d, db.s * da.d) AS lam_l,
                  greatest(da.s * db.d, db.s * da.d) / $n_inc AS lam,

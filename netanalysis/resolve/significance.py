@@ -44,9 +44,26 @@ so for every ``k*``
     ``t_j(x) = min(C(d_a, j) x, P(K >= j))`` (0 where no ``j``-set reaches ``x``),
 
 and the p-value is the smallest of these bounds over ``k* = 1 .. min(d_a, d_b) + 1``
-(``P(K > min(d_a, d_b)) = 0``), each a valid bound, so their minimum is one too;
-``P(K >= j)`` is the Poisson bound of the count test. The same with ``b``'s events held
-fixed; the larger is the p-value (:func:`shared_size_pvalue`). It is never much above the
+(``P(K > min(d_a, d_b)) = 0``), each a valid bound, so their minimum is one too. The same
+with ``b``'s events held fixed; the larger is the p-value (:func:`shared_size_pvalue`).
+
+*What the person's sizes tighten (session 18).* ``C(d_a, j)`` counts every ``j``-set of
+``a``'s events as if each could reach ``x``; a frequent traveller on big flights who shares
+two small ones has few such sets. Each person carries a *size histogram* (its events per
+half-octave of fellow passengers, :func:`size_histogram`, ``h0 .. h19`` in the persons
+table, computed by both engines); a ``j``-set whose bins' lower edges already give a chance
+above ``x`` cannot reach it, and the others count ``min(x, c^j x their bins' upper edges)``
+(``A_j``, exact counts of the sets per sum of bins, for ``j <= HISTOGRAM_TERMS``). ``P(K >=
+j)`` is bounded by valid bounds only: the union over ``j``-sets (Maclaurin's ``C(d, j)
+(lambda / d)^j``, or the histogram's upper edges), and the binomial tail ``Bin(d, lambda /
+d)`` where ``j >= lambda + 1`` (Hoeffding 1956: there it bounds every Poisson-binomial of that
+mean, and Anderson-Samuels puts it below the Poisson tail). The Poisson tail of the previous
+version was below the true tail where ``j < lambda + 1`` (one event of chance ``lambda``:
+``P(K >= 1) = lambda > 1 - exp(-lambda)``). Measured on ``synth.cotravel``'s null case
+(``benchmarks/cotravel.py``, Notes) the histogram halves the p-values of the pairs near the
+Benjamini-Hochberg threshold; what keeps ``#{p <= t}`` at a third to a half of ``t m`` there
+is the discreteness of the test (two persons on small flights share 0, 1 or 2 of them) and
+the larger of the two directions, not the bound. It is never much above the
 count test's (``k* = k + 1`` gives at most that p-value plus the ``t_j`` of ``j <= k``, which
 vanish unless ``x`` is large) and far below it when the shared events are smaller than the
 persons' usual ones. The selection of the family below depends on the margins only, so BH
@@ -129,10 +146,23 @@ __all__ = ["expected_cooccurrence", "cooccurrence_pvalue", "poisson_tail",
            "shared_size_pvalue", "count_testable", "cooccurrence_family", "CooccurrenceFamily",
            "cooccurrence_pvalues", "one_shared_floor", "bh_rejections", "tarone_level",
            "collision_rate", "cooccurrence_tests", "identifier_tests", "identifier_pvalues",
-           "benjamini_hochberg", "surprise", "JOURNEY_WEIGHT"]
+           "benjamini_hochberg", "surprise", "JOURNEY_WEIGHT", "SIZE_BINS",
+           "HISTOGRAM_COLUMNS", "HISTOGRAM_TERMS", "size_histogram"]
 
 #: Weight of the journeys in co-travel's weighted Bonferroni combination with bookings.
 JOURNEY_WEIGHT = 0.9
+
+#: Bins of a person's size histogram: an event of ``n`` persons is in bin
+#: ``min(floor(log2((n - 1)^2)), SIZE_BINS - 1)`` (half-octaves of its fellow persons ``n - 1``;
+#: the last bin, from 2^9.5 = 724 fellow persons, is open).
+SIZE_BINS = 20
+
+#: The person columns of the size histogram, ``h0`` .. ``h19``: events in each bin.
+HISTOGRAM_COLUMNS = [f"h{i}" for i in range(SIZE_BINS)]
+
+#: Sizes ``j`` of the sets of shared events whose count the histogram sharpens (the margins'
+#: ``C(d, j)`` above it).
+HISTOGRAM_TERMS = 4
 
 
 def expected_cooccurrence(s_a, s_b, d_a, d_b, n_inc):
@@ -241,19 +271,27 @@ def poisson_tail(k, lam):
     return np.where(k <= 0, 1.0, special.gammainc(np.maximum(k, 1.0), lam))
 
 
-def shared_size_pvalue(k, ls, s_a, s_b, d_a, d_b, n_inc, f_a=None, f_b=None, max_terms=64):
+def shared_size_pvalue(k, ls, s_a, s_b, d_a, d_b, n_inc, f_a=None, f_b=None, max_terms=64,
+                       h_a=None, h_b=None, tail="union"):
     """Return the size-aware p-value of ``k`` shared events whose sizes ``s_e`` give
     ``ls = sum ln(s_e - 1)`` (see the module notes for the bound and its derivation).
 
     For each direction (``a``'s events held fixed, then ``b``'s), with ``c = d_other / L``,
     ``x = exp(ls) c^k`` and ``lambda = S_own c``, it is
 
-        ``min over k* of [sum_{j < k*} t_j + P(K >= k*)]``,
-        ``t_j = min(C(d_own, j) x, P(K >= j))``, 0 where ``(f_own c)^j > x``,
+        ``min over k* of [sum_{j < k*} t_j + P_j(k*)]``,  ``t_j = min(A_j, P_j(j))``,
 
-    with ``P(K >= j)`` the Poisson tail of mean ``lambda`` and ``k*`` from 1 to
-    ``min(d_a, d_b) + 1`` (at most ``max(max_terms, k) + 1``: a smaller set of valid bounds);
-    the larger of the two directions is returned.
+    with ``k*`` from 1 to ``min(d_a, d_b) + 1`` (at most ``max(max_terms, k) + 1``: a smaller
+    set of valid bounds) and the larger of the two directions returned. ``P_j(j)`` bounds
+    ``P(K >= j)`` (0 for ``j > min(d_a, d_b)``): the smallest of the union bound ``C(d, j)
+    (lambda / d)^j``, the binomial tail of ``Bin(d, lambda / d)`` where ``j >= lambda + 1``
+    (Hoeffding's comparison) and, with the own histogram, ``c^j`` times the sum over the
+    ``j``-sets of the upper edges of their bins. ``A_j`` bounds ``P(X <= x, K = j)``: without
+    histograms ``C(d_own, j) x`` (0 where ``(f_own c)^j > x``); with them, for ``j <=
+    HISTOGRAM_TERMS``, the ``j``-sets whose bins' lower edges give a chance ``<= x`` each
+    counted at ``min(x, c^j x their upper edges)``. ``tail="poisson"`` is the bound before
+    the histograms (``P_j`` the Poisson tail of mean ``lambda``, margins only), kept for
+    comparison in ``benchmarks/cotravel.py``.
 
     Parameters
     ----------
@@ -271,6 +309,11 @@ def shared_size_pvalue(k, ls, s_a, s_b, d_a, d_b, n_inc, f_a=None, f_b=None, max
         Fewest fellow persons (``s_e - 1``) on one of each person's events; 1 when not given.
     max_terms : int
         Most ``j`` summed.
+    h_a, h_b : array_like, optional
+        Size histograms of the two persons (:func:`size_histogram`: one row of
+        :data:`SIZE_BINS` counts per pair, or one for all); margins only when not given.
+    tail : {"union", "poisson"}
+        The bounds of ``P(K >= j)`` above, or the Poisson tail of the previous version.
 
     Returns
     -------
@@ -281,21 +324,32 @@ def shared_size_pvalue(k, ls, s_a, s_b, d_a, d_b, n_inc, f_a=None, f_b=None, max
     --------
     A and B each on 10 events, ``L = 10,000``; 8 of A's events hold 200 persons and 2 hold
     4 (``S_a = 8 x 199 + 2 x 3``), B's alike. Sharing the two small ones: ``x = 3^2 c^2`` with
-    ``c = 10 / 10,000``; no single event reaches ``x`` (``3 c > x``: ``t_1 = 0``), and the
-    p-value is the best of the bounds over ``k*`` (``P(K >= 11) = 0``). The count test gives
-    ``P(K >= 2)`` with ``lambda = S c = 1.598``, 50 times more:
+    ``c = 10 / 10,000``; no single event reaches ``x`` (``3 c > x``: ``t_1 = 0``). With the
+    margins and the Poisson tail (the previous bound) it is the best over ``k*`` of
+    ``sum_{j < k*} min(C(10, j) x, P(K >= j)) + P(K >= k*)``; the count test gives ``P(K >=
+    2)`` with ``lambda = S c = 1.598``, 50 times more:
 
     >>> import math
     >>> from scipy import stats
     >>> S, c = 8 * 199 + 2 * 3, 10 / 10_000
     >>> p = shared_size_pvalue([2], [2 * math.log(3)], [S], [S], [10], [10], 10_000,
-    ...                        f_a=[3], f_b=[3])
+    ...                        f_a=[3], f_b=[3], tail="poisson")
     >>> lam, x = S * c, 9 * c ** 2
     >>> P = lambda j: stats.poisson.sf(j - 1, lam) if j <= 10 else 0.0     # P(K >= j)
     >>> t = {j: 0.0 if j == 1 else min(math.comb(10, j) * x, P(j)) for j in range(1, 11)}
     >>> hand = min(sum(t[j] for j in range(1, ks)) + P(ks) for ks in range(1, 12))
     >>> bool(abs(p[0] - hand) < 1e-9), f"{hand:.4f}", f"{float(poisson_tail(2, lam)):.3f}"
     (True, '0.0089', '0.474')
+
+    With the histograms (3 fellow passengers: bin 3, lower edge ``2^1.5``; 199: bin 15) the
+    only pair of events whose chance can be ``<= x`` is the two small ones (``A_2 = x``,
+    where the margins count ``C(10, 2) x``); the tails tighten too:
+
+    >>> h = size_histogram([0] * 10, [4, 4] + [200] * 8, [0])[HISTOGRAM_COLUMNS].to_numpy()
+    >>> q = shared_size_pvalue([2], [2 * math.log(3)], [S], [S], [10], [10], 10_000,
+    ...                        f_a=[3], f_b=[3], h_a=h, h_b=h)
+    >>> f"{q[0]:.4f}", bool(q[0] < p[0])
+    ('0.0045', True)
 
     Sharing two of the big ones is no stronger than the count (``x`` is large):
 
@@ -319,12 +373,68 @@ def shared_size_pvalue(k, ls, s_a, s_b, d_a, d_b, n_inc, f_a=None, f_b=None, max
     if n_inc <= 0 or not out.size:
         return out
     k, ls, s_a, s_b, d_a, d_b, f_a, f_b = np.broadcast_arrays(k, ls, s_a, s_b, d_a, d_b, f_a, f_b)
-    for lo in range(0, out.size, 20_000):           # in chunks: terms x pairs stays small
+    hists = h_a is not None and h_b is not None and tail != "poisson"
+    if hists:
+        h_a = np.broadcast_to(np.asarray(h_a, dtype=np.int64), out.shape + (SIZE_BINS,))
+        h_b = np.broadcast_to(np.asarray(h_b, dtype=np.int64), out.shape + (SIZE_BINS,))
+    k, ls, s_a, s_b, d_a, d_b, f_a, f_b = (np.ravel(v) for v in (k, ls, s_a, s_b, d_a, d_b,
+                                                                 f_a, f_b))
+    flat = out.reshape(-1)
+    if hists:    # the histogram's terms, each person's subset counts computed once
+        ha = _histogram_terms(h_a.reshape(-1, SIZE_BINS), k, ls, d_b, n_inc)
+        hb = _histogram_terms(h_b.reshape(-1, SIZE_BINS), k, ls, d_a, n_inc)
+    for lo in range(0, flat.size, 20_000):          # in chunks: terms x pairs stays small
         sl = slice(lo, lo + 20_000)
-        pa = _size_bound(k[sl], ls[sl], s_a[sl], d_a[sl], d_b[sl], f_a[sl], n_inc, max_terms)
-        pb = _size_bound(k[sl], ls[sl], s_b[sl], d_b[sl], d_a[sl], f_b[sl], n_inc, max_terms)
-        out[sl] = np.maximum(pa, pb)
+        pa = _size_bound(k[sl], ls[sl], s_a[sl], d_a[sl], d_b[sl], f_a[sl], n_inc, max_terms,
+                         (ha[0][sl], ha[1][sl]) if hists else None, tail)
+        pb = _size_bound(k[sl], ls[sl], s_b[sl], d_b[sl], d_a[sl], f_b[sl], n_inc, max_terms,
+                         (hb[0][sl], hb[1][sl]) if hists else None, tail)
+        flat[sl] = np.maximum(pa, pb)
+    k = k.reshape(out.shape)
     return np.where(k <= 0, 1.0, np.clip(out, 0.0, 1.0))
+
+
+def size_histogram(pid, n, persons_pid):
+    """Return every person's size histogram: how many of its events fall in each bin of
+    :data:`SIZE_BINS` (an event of ``n`` persons in bin ``min(floor(log2((n - 1)^2)),
+    SIZE_BINS - 1)``, the bin the engines compute in SQL).
+
+    Parameters
+    ----------
+    pid : array_like
+        The person of each incidence (one row a person on an event of 2 or more persons).
+    n : array_like of int
+        Persons on that event.
+    persons_pid : array_like
+        The persons, in the order of the rows returned.
+
+    Returns
+    -------
+    DataFrame
+        ``pid`` and :data:`HISTOGRAM_COLUMNS`.
+
+    Examples
+    --------
+    Events of 2, 3, 4 and 200 persons (1, 2, 3 and 199 fellow persons: bins 0, 2, 3, 15):
+
+    >>> h = size_histogram([7, 7, 7, 7], [2, 3, 4, 200], [7])
+    >>> [c for c in HISTOGRAM_COLUMNS if h[c][0]]
+    ['h0', 'h2', 'h3', 'h15']
+
+    See Also
+    --------
+    shared_size_pvalue : where the histogram is used.
+    """
+    pid = np.asarray(pid)
+    g = np.asarray(n, dtype=np.int64) - 1
+    b = np.minimum(np.floor(np.log2(np.maximum(g * g, 1).astype(float)) + 1e-9),
+                   SIZE_BINS - 1).astype(np.int64)
+    idx = pd.Index(persons_pid).get_indexer(pid)
+    ok = idx >= 0
+    h = np.zeros((len(persons_pid), SIZE_BINS), dtype=np.int64)
+    np.add.at(h, (idx[ok], b[ok]), 1)
+    return pd.concat([pd.DataFrame({"pid": np.asarray(persons_pid)}),
+                      pd.DataFrame(h, columns=HISTOGRAM_COLUMNS)], axis=1)
 
 
 def count_testable(s, d, cut, seeds=None):
@@ -640,9 +750,15 @@ def cooccurrence_pvalues(pairs, persons, family, *, sizes=True):
         # computed for the family only: the other pairs can never be kept
         f = persons["f"].to_numpy(float) if "f" in persons else np.ones(n)
         fa, fb = f[ia[sel]], f[ib[sel]]
+        legacy = isinstance(sizes, str) and sizes == "margins"
+        ha = hb = None
+        if not legacy and all(c in persons for c in HISTOGRAM_COLUMNS):
+            h = persons[HISTOGRAM_COLUMNS].to_numpy(np.int64)
+            ha, hb = h[ia[sel]], h[ib[sel]]
         p[sel] = shared_size_pvalue(out["k"].to_numpy(float)[sel],
                                     out["ls"].fillna(0).to_numpy(float)[sel], sa[sel], sb[sel],
-                                    d[ia[sel]], d[ib[sel]], n_inc, fa, fb)
+                                    d[ia[sel]], d[ib[sel]], n_inc, fa, fb, h_a=ha, h_b=hb,
+                                    tail="poisson" if legacy else "union")
     if bookings:
         p = np.minimum(1.0, np.minimum(p / wj, p_b / (1.0 - wj)))
     return out.assign(lam=lam, p=p, testable=ok)
@@ -768,9 +884,12 @@ def cooccurrence_family(persons, *, fdr, seeds=None, booking_rate=None, size_cut
 
 def one_shared_floor(lam, d_a, d_b, n, n_inc):
     """Return a floor of the p-value of a pair that shares exactly one event of `n` persons:
-    ``min(lambda / (1 + lambda), d_a d_b (n - 1) / L)``, below both the count test's
-    ``1 - exp(-lambda)`` and the size-aware :func:`shared_size_pvalue` (its ``k* = 1`` and
-    ``k* = 2`` bounds, each at least one of the two terms).
+    ``min(lambda / (1 + lambda), max(d_a, d_b) (n - 1) / L)``, below both the count test's
+    ``1 - exp(-lambda)`` and the size-aware :func:`shared_size_pvalue`: in each direction its
+    ``k* = 1`` bound is ``min(1, lambda_own)`` and every other one holds ``t_1 >= min(1,
+    lambda_own, x)`` (the shared event is a 1-set reaching ``x = (n - 1) d_other / L``, and
+    ``lambda_own >= x``), so the larger direction is at least ``min(1, (n - 1) max(d_a, d_b)
+    / L)``.
 
     An engine uses it to leave out, before they reach the significance step, the many pairs
     sharing one event that cannot pass Benjamini-Hochberg (see :func:`bh_rejections`).
@@ -795,7 +914,7 @@ def one_shared_floor(lam, d_a, d_b, n, n_inc):
     >>> lam = expected_cooccurrence([60.0], [40.0], [3], [2], 1000.0)
     >>> floor = one_shared_floor(lam, [3], [2], [21], 1000.0)
     >>> round(float(floor[0]), 4), bool(floor[0] <= poisson_tail([1], lam)[0])
-    (0.1071, True)
+    (0.06, True)
 
     See Also
     --------
@@ -804,7 +923,7 @@ def one_shared_floor(lam, d_a, d_b, n, n_inc):
     lam = np.asarray(lam, dtype=float)
     d_a, d_b = np.asarray(d_a, dtype=float), np.asarray(d_b, dtype=float)
     n = np.asarray(n, dtype=float)
-    return np.minimum(lam / (1.0 + lam), d_a * d_b * (n - 1.0) / float(n_inc))
+    return np.minimum(lam / (1.0 + lam), np.maximum(d_a, d_b) * (n - 1.0) / float(n_inc))
 
 
 def bh_rejections(p, m, q, counts=None):
@@ -1110,7 +1229,8 @@ class _MaxCounter:
         return int(total)
 
 
-def _size_bound(k, ls, s_own, d_own, d_other, f_own, n_inc, max_terms):
+def _size_bound(k, ls, s_own, d_own, d_other, f_own, n_inc, max_terms, h_own=None,
+                tail="union"):
     """One direction of :func:`shared_size_pvalue` (the own person's events held fixed)."""
     n = len(k)
     if not n:
@@ -1121,16 +1241,131 @@ def _size_bound(k, ls, s_own, d_own, d_other, f_own, n_inc, max_terms):
     dmin = np.minimum(d_own, d_other)
     top = int(min(max(dmin.max(), 1), max(max_terms, k.max() + 1)))   # k* = k + 1 always in
     j = np.arange(1, top + 2, dtype=float)[None, :]            # j = 1 .. top + 1
-    tail = special.gammainc(j, lam[:, None])                   # P(K >= j), Poisson bound
-    tail = np.where(j > dmin[:, None], 0.0, tail)              # K <= min(d_a, d_b)
     log_comb = (special.gammaln(d_own[:, None] + 1) - special.gammaln(j + 1)
                 - special.gammaln(np.maximum(d_own[:, None] - j, 0) + 1))
+    if tail == "poisson":      # the bound before session 18 (benchmarks compare with it)
+        ptail = special.gammainc(j, lam[:, None])
+    else:                      # P(K >= j): union, binomial where Hoeffding's comparison holds
+        ptail = _count_tail(j, lam, d_own, log_comb, k)
+    ptail = np.where(j > dmin[:, None], 0.0, ptail)              # K <= min(d_a, d_b)
     reach = j * (np.log(f_own)[:, None] + log_c[:, None]) <= log_x[:, None] + 1e-9
-    t = np.where(reach & (j <= d_own[:, None]),
-                 np.minimum(np.exp(np.minimum(log_comb + log_x[:, None], 0.0)), tail), 0.0)
+    a_j = np.exp(np.minimum(log_comb + log_x[:, None], 0.0))    # C(d, j) x
+    a_j = np.where(reach & (j <= d_own[:, None]), a_j, 0.0)
+    if h_own is not None and tail != "poisson":      # the terms j <= HISTOGRAM_TERMS
+        a_h, e_h = h_own
+        n_t = min(a_h.shape[1], a_j.shape[1])
+        a_j[:, :n_t] = np.minimum(a_j[:, :n_t], a_h[:, :n_t])
+        e_j = np.where(j[:, :n_t] > dmin[:, None], 0.0, e_h[:, :n_t])
+        ptail[:, :n_t] = np.minimum(ptail[:, :n_t], e_j)
+    t = np.minimum(a_j, ptail)
     # bound(k*) = sum_{j < k*} t_j + P(K >= k*), k* = 1 .. top + 1
     before = np.concatenate([np.zeros((n, 1)), np.cumsum(t[:, :-1], axis=1)], axis=1)
     # each pair's own k* <= min(d_a, d_b, max(max_terms, k)) + 1: not the batch's largest, so
     # a pair's p-value does not depend on the other pairs tested with it
     own = np.minimum(np.maximum(dmin, 1), np.maximum(max_terms, k + 1))
-    return np.min(np.where(j <= own[:, None] + 1, before + tail, np.inf), axis=1)
+    return np.min(np.where(j <= own[:, None] + 1, before + ptail, np.inf), axis=1)
+
+
+def _count_tail(j, lam, d_own, log_comb, k):
+    """Valid bounds of ``P(K >= j)`` for ``K`` the events of the own person the other joins
+    (independent, chances ``pi_e`` summing to at most ``lam``): the union bound over the
+    ``j``-sets, at most ``C(d, j) (lam / d)^j`` (Maclaurin's inequality), and where ``j >=
+    lam + 1`` the binomial tail of ``Bin(d, lam / d)``, which bounds every Poisson-binomial
+    of that mean there (Hoeffding 1956), computed for ``j <= k + 2`` (where the bound's
+    best ``k*`` lies); 1 at most."""
+    d = np.maximum(d_own, 1.0)[:, None]
+    rate = lam[:, None] / d
+    with np.errstate(divide="ignore"):
+        union = np.exp(np.minimum(log_comb + j * np.log(np.maximum(rate, 1e-300)), 0.0))
+    ok = (j >= lam[:, None] + 1.0) & (rate <= 1.0) & (j <= d) & (union > 1e-300) \
+        & (j <= k[:, None] + 2)
+    binom = np.ones(union.shape)
+    jj, dd, rr = np.broadcast_arrays(j, d, rate)
+    binom[ok] = special.betainc(jj[ok], dd[ok] - jj[ok] + 1.0, rr[ok])
+    return np.minimum(np.minimum(union, 1.0), binom)
+
+
+def _histogram_terms(h_own, k, ls, d_other, n_inc):
+    """The terms of the size-aware bound the own person's size histogram sharpens, for ``j =
+    1 .. HISTOGRAM_TERMS`` (one row a pair, one column a ``j``): ``A_j`` (the ``j``-sets of its
+    events whose chance can be at most ``x``, each counted at ``min(x, the upper bound of its
+    chance)``) and the union bound ``e_j`` of ``P(K >= j)`` from the bins' upper edges (1
+    where the last, open bin holds an event). Each distinct histogram's subset counts are
+    computed once, in blocks."""
+    n, n_terms = len(k), HISTOGRAM_TERMS
+    a_out, e_out = np.ones((n, n_terms)), np.ones((n, n_terms))
+    if not n:
+        return a_out, e_out
+    log_c = np.log(np.maximum(d_other, 1.0) / float(n_inc))
+    log_x = ls + k * log_c
+    uniq, inv = _unique_rows(np.asarray(h_own, dtype=np.int64))
+    open_bin = uniq[:, -1] > 0
+    half = 0.5 * math.log(2.0)
+    block = 4_000
+    for lo in range(0, len(uniq), block):
+        rows = np.flatnonzero((inv >= lo) & (inv < lo + block))
+        if not len(rows):
+            continue
+        cnt, up = _subset_tables(uniq[lo:lo + block], n_terms)   # (P, J + 1, W + 1)
+        w_top = cnt.shape[2] - 1
+        at = inv[rows] - lo
+        ob = open_bin[inv[rows]]
+        lx, lc = log_x[rows], log_c[rows]
+        x = np.exp(lx)
+        for jj in range(1, n_terms + 1):
+            # a j-set whose bins sum to w has chance >= c^j 2^(w / 2), < c^j 2^((w + j) / 2)
+            room = (lx - jj * lc) / half                      # 2 log2(x / c^j)
+            wm = np.clip(np.floor(room + 1e-6), -1, w_top).astype(np.int64)
+            wu = np.where(ob, -1, np.clip(np.floor(room - jj + 1e-6), -1, w_top)).astype(np.int64)
+            wu = np.minimum(wu, wm)
+            n_max = np.where(wm >= 0, cnt[at, jj, np.maximum(wm, 0)], 0.0)
+            n_up = np.where(wu >= 0, cnt[at, jj, np.maximum(wu, 0)], 0.0)
+            s_up = np.where(wu >= 0, up[at, jj, np.maximum(wu, 0)], 0.0)
+            cj = np.exp(jj * lc)
+            a_out[rows, jj - 1] = np.minimum((cj * s_up + x * (n_max - n_up)) * (1 + 1e-9), 1.0)
+            e = cj * up[at, jj, w_top] * (1 + 1e-9)
+            e_out[rows, jj - 1] = np.where(ob, 1.0, np.minimum(e, 1.0))
+    return a_out, e_out
+
+
+def _unique_rows(h):
+    """``np.unique(h, axis=0, return_inverse=True)`` (in another order), by a 1-d key first (a
+    row's dot product with fixed random odd multipliers, modulo 2^64); every row is checked
+    against its key's row, and the exact search runs if any differs."""
+    mult = np.random.default_rng(18).integers(1, 2 ** 63, h.shape[1], dtype=np.uint64) \
+        | np.uint64(1)
+    with np.errstate(over="ignore"):
+        key = (h.astype(np.uint64) * mult[None, :]).sum(axis=1, dtype=np.uint64)
+    _, first, inv = np.unique(key, return_index=True, return_inverse=True)
+    uniq = h[first]
+    if not np.array_equal(uniq[inv], h):
+        uniq, inv = np.unique(h, axis=0, return_inverse=True)
+    return uniq, np.asarray(inv).reshape(-1)
+
+
+def _subset_tables(h, n_terms):
+    """For each row of `h` (the events of a person per size bin), ``cnt[j, w]``: how many
+    ``j``-sets of its events have bins summing to at most ``w``, and ``up[j, w]`` the sum of
+    ``2^((w' + j) / 2)`` over them (``w'`` the set's sum: the upper edge of its chance over
+    ``c^j``), ``j <= n_terms``, ``w`` up to ``(SIZE_BINS - 1) n_terms``."""
+    n_p, n_bins = h.shape
+    w_top = (n_bins - 1) * n_terms
+    out = np.zeros((n_p, n_terms + 1, w_top + 1))
+    out[:, 0, 0] = 1.0
+    for i in range(n_bins):
+        rows = np.flatnonzero(h[:, i] > 0)      # only the persons with events in the bin
+        if not len(rows):
+            continue
+        hi = h[rows, i].astype(float)
+        old = out[rows]
+        new = old.copy()
+        for t in range(1, min(n_terms, int(hi.max())) + 1):
+            c = special.comb(hi, t)
+            sh = i * t
+            if sh > w_top:
+                break
+            new[:, t:, sh:] += c[:, None, None] * old[:, :n_terms + 1 - t, :w_top + 1 - sh]
+        out[rows] = new
+    w = np.arange(w_top + 1, dtype=float)[None, None, :]
+    jj = np.arange(n_terms + 1, dtype=float)[None, :, None]
+    return np.cumsum(out, axis=2), np.cumsum(out * 2.0 ** ((w + jj) / 2.0), axis=2)

@@ -174,7 +174,9 @@ def test_one_shared_floor_is_below_both_tests():
                                f[a], f[b])
     assert len(a) > 1000
     assert (floor <= count).all() and (floor <= sized).all()
-    assert (floor > 0.5 * np.minimum(count, sized)).mean() > 0.5      # and not a vacuous floor
+    # and not a vacuous floor: the floor is min(lambda / (1 + lambda), max(d_a, d_b) x) since
+    # the histograms (session 18), which can take a p-value down to about x = (n - 1) d / L
+    assert (floor > 0.25 * np.minimum(count, sized)).mean() > 0.5
 
 
 def test_bh_rejections_counts_benjamini_hochberg_and_bounds_it_from_floors():

@@ -63,15 +63,21 @@ from netanalysis.engines.spark.udfs import batch_tests, document_keys, phone_key
 from netanalysis.model.values import present
 from netanalysis.model.vocab import INFERRED_LINK_TYPES
 from netanalysis.resolve.infer import (INFERRED_COLUMNS, chance_text, co_travel_evidence, empty_ties, finish_ties,
-                                       minutes_text)
-from netanalysis.resolve.significance import (benjamini_hochberg, cooccurrence_family,
+                                       minutes_text, with_histogram)
+from netanalysis.resolve.significance import (HISTOGRAM_COLUMNS, SIZE_BINS, benjamini_hochberg,
+                                              cooccurrence_family,
                                               cooccurrence_pvalues, identifier_pvalues,
                                               identifier_tests, surprise)
 from netanalysis.settings import section_settings
 
 __all__ = ["infer_links_spark", "event_incidences", "pair_counts", "coded_pair_counts", "co_travel_tables",
            "identifier_tables", "significant_pairs", "BROADCAST_PERSONS", "BROADCAST_SEEDS",
+           "CO_TRAVEL_MARGINS",
            "PAIRS_PER_PARTITION"]
+
+#: The person columns of co-travel a pair carries for both persons (``a_<m>``, ``b_<m>``): the
+#: margins and the size histogram of :func:`netanalysis.resolve.significance.shared_size_pvalue`.
+CO_TRAVEL_MARGINS = ["s", "d", "nb", "f", *HISTOGRAM_COLUMNS]
 
 #: Rows of the pair table (before its count per pair) a shuffle partition is given at most:
 #: the hash aggregation of one task holds about that many pairs.
@@ -355,12 +361,13 @@ def co_travel_tables(inc, us, fdr, seeds=None, floor_cap=None, persons=None, cod
     Returns
     -------
     pairs : pyspark.sql.DataFrame
-        ``a, b, k, kb, ub, ls`` and the margins of both persons (``a_s, a_d, a_nb, a_f``,
-        ``b_s, ...``), not computed yet: it stays in Spark (:func:`significant_pairs` tests it
+        ``a, b, k, kb, ub, ls`` and the margins of both persons (:data:`CO_TRAVEL_MARGINS`:
+        ``a_s, a_d, a_nb, a_f, a_h0 .. a_h19``, ``b_s, ...``), not computed
+        yet: it stays in Spark (:func:`significant_pairs` tests it
         there), as it can hold far more rows than the driver. The pairs are counted on
         integer codes (:func:`coded_pair_counts`) either way.
     persons : pandas.DataFrame
-        ``pid, s, d, nb, f``, sorted by ``pid``.
+        ``pid, s, d, nb, f`` and the size histogram (``h0`` .. ``h19``), sorted by ``pid``.
 
     See Also
     --------
@@ -414,7 +421,8 @@ def co_travel_tables(inc, us, fdr, seeds=None, floor_cap=None, persons=None, cod
         coded_persons = coded_persons[coded_persons["pid"].isin(_seed_partners(us, seeds))]
     small = len(coded_persons) <= BROADCAST_PERSONS
     side = _driver_margins(inc.sparkSession, coded_persons,
-                           {"c": "bigint", "s": "double", "d": "bigint", "nb": "bigint", "f": "bigint"})
+                           {"c": "bigint", "s": "double", "d": "bigint", "nb": "bigint", "f": "bigint",
+                            **{h: "bigint" for h in HISTOGRAM_COLUMNS}})
     codes = side.select("pid", "c")
     side = side.drop("pid").withColumnRenamed("c", "pid")
     da = side.select(F.col("pid").alias("a"), F.col("s").alias("sa"), F.col("d").alias("da"))
@@ -433,14 +441,15 @@ def co_travel_tables(inc, us, fdr, seeds=None, floor_cap=None, persons=None, cod
         F.coalesce("ub", F.lit(0)).cast("long").alias("ub"),
         F.coalesce("ls", F.lit(0.0)).cast("double").alias("ls"),
         F.coalesce("u", F.lit(0)).cast("long").alias("u"))
-    pairs = _with_margins(pairs, side, ["s", "d", "nb", "f"], small)
+    pairs = _with_margins(pairs, side, CO_TRAVEL_MARGINS, small)
     if floor_cap is not None:
         # pairs sharing one journey and no booking whose p-value floor exceeds the cap
         # (``one_shared_floor``, the formula of the embedded engine) are never kept
         cap, l_ = float(floor_cap[0]), max(float(floor_cap[1]), 1.0)
         lam = F.greatest(F.col("a_s") * F.col("b_d"), F.col("b_s") * F.col("a_d")) / F.lit(l_)
         floor = F.least(lam / (F.lit(1.0) + lam),
-                        F.col("a_d") * F.col("b_d") * (F.col("u") - 1) / F.lit(l_)) * (1 - 1e-9)
+                        F.greatest(F.col("a_d"), F.col("b_d")) * (F.col("u") - 1) / F.lit(l_)) \
+            * (1 - 1e-9)
         pairs = pairs.where((F.col("k") >= 2) | (F.col("kb") > 0) | (floor <= F.lit(cap)))
     pairs = pairs.drop("u")
     if not coded:
@@ -607,8 +616,8 @@ def _pair_job_conf(spark, rows):
 
 
 def _co_travel_persons(inc, us):
-    """The persons' margins of co-travel on the driver: ``pid, s, d, nb, f`` sorted by ``pid``
-    (:func:`co_travel_tables`' `persons`)."""
+    """The persons' margins of co-travel on the driver: ``pid, s, d, nb, f`` and the size
+    histogram (``h0`` .. ``h19``), sorted by ``pid`` (:func:`co_travel_tables`' `persons`)."""
     from pyspark.sql import functions as F
     j = us.where(F.col("kind") == "J").groupBy("pid").agg(
         F.sum(F.col("n") - 1).cast("double").alias("s"), F.count(F.lit(1)).alias("d"),
@@ -620,7 +629,14 @@ def _co_travel_persons(inc, us):
         F.coalesce("nb", F.lit(0)).cast("long").alias("nb"),
         F.coalesce("f", F.lit(1)).cast("long").alias("f"))
     persons = deg.toPandas().sort_values("pid").reset_index(drop=True)
-    return persons[["pid", "s", "d", "nb", "f"]]
+    persons = persons[["pid", "s", "d", "nb", "f"]]
+    # the size histograms (the bins of ``significance.size_histogram``, as in DuckDB)
+    g = (F.col("n") - 1).cast("double")
+    hist = us.where(F.col("kind") == "J").select(
+        "pid", F.least(F.floor(F.log2(g * g) + F.lit(1e-9)),
+                       F.lit(SIZE_BINS - 1)).cast("long").alias("bin")) \
+        .groupBy("pid", "bin").count().toPandas()
+    return with_histogram(persons, hist["pid"], hist["bin"], hist["count"])
 
 
 def _seed_partners(us, seeds):
@@ -720,7 +736,7 @@ def _co_travel(spark, tables, cfg, seed_ids):
     # each task's hash table stays about PAIRS_PER_PARTITION rows (no spill to disk), counted
     # once after the shuffle (no partial count before it: the pairs are almost all distinct)
     with _pair_job_conf(spark, None if seed_ids is not None else n_pairs):
-        kept = _cooccurrence_kept(pairs, persons, ["s", "d", "nb", "f"], seed_ids, fdr, rate,
+        kept = _cooccurrence_kept(pairs, persons, CO_TRAVEL_MARGINS, seed_ids, fdr, rate,
                                   size_cut, level=level)
     # the codes are rows of the driver's persons (sorted by id, so a < b holds for the ids)
     idv = persons["pid"].to_numpy(dtype=object)
