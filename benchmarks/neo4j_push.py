@@ -21,6 +21,8 @@ property graph pushed into an empty database, in the same run and on the same se
   phones and journeys only removed persons are tied to, and all their relationships) pushed
   into an empty database (CREATE, not timed), then the whole graph pushed over it (timed;
   counts checked against the whole graph's rows); the line says how many rows were new;
+  ``--before CHECKOUT`` times the re-push once more, first, with the ``load_*`` blocks of
+  another checkout (``/work/main``: the blocks before a change), over the same database;
 - ``import`` (``--import``, local server only): the first load of a new database by Neo4j's
   bulk importer (:func:`netanalysis.backends.neo4j.bulk.import_graph`: the push's rows written
   as the importer's CSV, then ``neo4j-admin database import full``), timed as CSV + import
@@ -49,6 +51,7 @@ NETANALYSIS_NEO4J_URI names one.
     python benchmarks/neo4j_push.py --persons 10000 --workers 1 2 4   # one push per value
     python benchmarks/neo4j_push.py --persons 100000 --quick --batch-sizes 20000
     python benchmarks/neo4j_push.py --persons 100000 --quick --again --workers 1  # + re-push
+    python benchmarks/neo4j_push.py --persons 100000 --quick --again --before ../main
     python benchmarks/neo4j_push.py --persons 30000 100000 --quick --import   # + the importer
     python benchmarks/neo4j_push.py --persons 30000 --brokerage     # GF roles: server vs process
     python benchmarks/neo4j_push.py --persons 30000 --quick \
@@ -136,6 +139,24 @@ def _counts(conn):
                 queries.run(s, "count_relationships").single()["n"])
 
 
+@contextlib.contextmanager
+def _blocks_of(checkout):
+    """Run the ``load_*`` blocks of another checkout's ``netanalysis/cypher/load.cypher``
+    (the MERGE path as it was there), each made to return ``written`` (every row) as the
+    current push expects."""
+    old = queries.load_blocks(Path(checkout) / "netanalysis" / "cypher")
+    known = queries.blocks()
+    saved = {k: v for k, v in known.items() if k.startswith("load_")}
+    for k in saved:
+        b = old[k]
+        text = b.text if "AS written" in b.text else b.text.rstrip() + "\nRETURN count(*) AS written"
+        known[k] = queries.Block(name=k, text=text, params=b.params, file=b.file, line=b.line)
+    try:
+        yield
+    finally:
+        known.update(saved)
+
+
 def _less_a_tenth(G):
     """A view of `G` without about a tenth of its rows, as a case before a new file came in.
 
@@ -190,7 +211,7 @@ def _import(G, n_rows, heap, config, scratch):
 
 
 def run(persons, seed, batches, uri, workers, quick=False, importer=False, heap="2g",
-        config=None, scratch=None, again=False):
+        config=None, scratch=None, again=False, before=None):
     t0 = time.perf_counter()
     G = _case(persons, seed)
     prep = time.perf_counter() - t0
@@ -247,6 +268,13 @@ def run(persons, seed, batches, uri, workers, quick=False, importer=False, heap=
                       + ", ".join(f"{k} {v:.1f}" for k, v in res["phases"].items()), flush=True)
         if again:
             n_nodes, n_rels = sum(map(len, nodes.values())), sum(map(len, rels.values()))
+            if before is not None:
+                with _blocks_of(before):
+                    with _Clock() as clock:
+                        res = push_graph(G, uri=server, batch_size=batches[-1], workers=1)
+                assert res["strategy"] == "merge" and _counts(conn) == (n_nodes, n_rels)
+                add(f"re-push, load blocks of {Path(before).name}, 1 s.", clock)
+                _phases(res)
             for w in workers:
                 before = _counts(conn)
                 if before != (n_nodes, n_rels):
@@ -372,6 +400,9 @@ def main():
     ap.add_argument("--again", action="store_true",
                     help="after the push, a re-push of the same graph and an incremental push "
                          "(+ about 10%% rows), counts checked")
+    ap.add_argument("--before", default=None, metavar="CHECKOUT",
+                    help="with --again, also time the re-push with the load blocks of this "
+                         "checkout (e.g. the main branch's), in the same run")
     ap.add_argument("--import", dest="importer", action="store_true",
                     help="also load a new database by the bulk importer (local server only)")
     ap.add_argument("--scratch", default=None,
@@ -394,7 +425,7 @@ def main():
             continue
         run(n, args.seed, args.batch_sizes, uri, args.workers, quick=args.quick,
             importer=args.importer, heap=args.heap, config=config, scratch=args.scratch,
-            again=args.again)
+            again=args.again, before=args.before)
 
 
 if __name__ == "__main__":
