@@ -195,13 +195,15 @@ def push_graph(G, uri=None, user=None, password=None, database=None, batch_size=
     kind, then relationship type. ``retries`` in the result counts the transactions the
     driver had to run again (0 on the CREATE path).
 
-    The MERGE path writes a node or relationship only where the database differs from the
-    row: the ``load_*`` blocks compare the stored properties (and the kind's label) with the
-    row's and ``SET`` the rest, so a re-push of the same case, or a push of the case and a new
-    file, reads what is there and writes only what changed (``unchanged`` in the result
-    counts the rows not written). The comparison is Cypher's ``=``: a stored value equal to
-    the new one in Cypher's terms (``1`` and ``1.0``) is left as it is; the case format gives
-    each property one type, so a case pushed again never has that difference.
+    The MERGE path writes a node or relationship only where the database differs from the row:
+    the ``load_*`` blocks compare the stored properties (and the kind's label) with the row's
+    and ``SET`` the rest, so a re-push of the same case, or a push of the case and a new file,
+    reads what is there and writes only what changed (``unchanged`` in the result counts the
+    rows not written; a relationship whose only property is its key is complete once ``MERGE``
+    creates it, so it counts as unchanged even where it is new). The comparison is Cypher's
+    ``=``: a stored value equal to the new one in Cypher's terms (``1`` and ``1.0``) is left as
+    it is; the case format gives each property one type, so a case pushed again never has that
+    difference.
 
     The CREATE path writes into a database without netanalysis' constraints and indexes
     (:data:`SCHEMA_BLOCKS`, dropped when it finds no node of a previous push) and builds them
