@@ -14,6 +14,15 @@ property graph pushed into an empty database, in the same run and on the same se
   ``--batch-sizes``;
 - ``re-push``: the push again over the loaded graph, at each ``--workers`` (MERGE: what a
   resumed push costs; skipped with ``--quick``);
+- ``--again``: after the CREATE push, the same graph pushed again (``re-push``: the analyst's
+  idempotent reload; the nodes and relationships counted before and after, and the run stopped
+  when they differ), then the incremental push (``incremental``): the graph less about a
+  tenth (:func:`_less_a_tenth`: every 13th person by a hash of its id, with the documents,
+  phones and journeys only removed persons are tied to, and all their relationships) pushed
+  into an empty database (CREATE, not timed), then the whole graph pushed over it (timed;
+  counts checked against the whole graph's rows); the line says how many rows were new;
+  ``--before CHECKOUT`` times the re-push once more, first, with the ``load_*`` blocks of
+  another checkout (``/work/main``: the blocks before a change), over the same database;
 - ``import`` (``--import``, local server only): the first load of a new database by Neo4j's
   bulk importer (:func:`netanalysis.backends.neo4j.bulk.import_graph`: the push's rows written
   as the importer's CSV, then ``neo4j-admin database import full``), timed as CSV + import
@@ -41,6 +50,8 @@ NETANALYSIS_NEO4J_URI names one.
     python benchmarks/neo4j_push.py                      # 10k and 100k persons
     python benchmarks/neo4j_push.py --persons 10000 --workers 1 2 4   # one push per value
     python benchmarks/neo4j_push.py --persons 100000 --quick --batch-sizes 20000
+    python benchmarks/neo4j_push.py --persons 100000 --quick --again --workers 1  # + re-push
+    python benchmarks/neo4j_push.py --persons 100000 --quick --again --before ../main
     python benchmarks/neo4j_push.py --persons 30000 100000 --quick --import   # + the importer
     python benchmarks/neo4j_push.py --persons 30000 --brokerage     # GF roles: server vs process
     python benchmarks/neo4j_push.py --persons 30000 --quick \
@@ -56,6 +67,7 @@ import os
 import shutil
 import tempfile
 import time
+import zlib
 from pathlib import Path
 
 from netanalysis.backends.neo4j import connect, push_graph, queries
@@ -120,6 +132,54 @@ def _case(persons, seed):
         return build_graph(load_case(tmp))
 
 
+def _counts(conn):
+    """``(nodes, relationships)`` of netanalysis' graph in the database."""
+    with conn.session() as s:
+        return (queries.run(s, "count_nodes").single()["n"],
+                queries.run(s, "count_relationships").single()["n"])
+
+
+@contextlib.contextmanager
+def _blocks_of(checkout):
+    """Run the ``load_*`` blocks of another checkout's ``netanalysis/cypher/load.cypher``
+    (the MERGE path as it was there), each made to return ``written`` (every row) as the
+    current push expects."""
+    old = queries.load_blocks(Path(checkout) / "netanalysis" / "cypher")
+    known = queries.blocks()
+    saved = {k: v for k, v in known.items() if k.startswith("load_")}
+    for k in saved:
+        b = old[k]
+        text = b.text if "AS written" in b.text else b.text.rstrip() + "\nRETURN count(*) AS written"
+        known[k] = queries.Block(name=k, text=text, params=b.params, file=b.file, line=b.line)
+    try:
+        yield
+    finally:
+        known.update(saved)
+
+
+def _less_a_tenth(G):
+    """A view of `G` without about a tenth of its rows, as a case before a new file came in.
+
+    Every person whose id hashes to 0 modulo 13 (crc32) is removed, with each document, phone
+    and journey whose persons are all removed, and every relationship of the removed nodes.
+    The keys of the relationships that stay are those of `G` (:func:`edge_key` counts
+    occurrences per pair), so pushing `G` over it adds exactly the rows removed.
+    """
+    gone = {n for n, k in G.nodes(data="kind")
+            if k == "Person" and zlib.crc32(str(n).encode()) % 13 == 0}
+    tied = {}
+    for n in gone:
+        for m in set(G.successors(n)) | set(G.predecessors(n)):
+            if G.nodes[m].get("kind") in ("Document", "Phone", "Journey"):
+                tied.setdefault(m, None)
+    for m in tied:
+        persons = {x for x in set(G.successors(m)) | set(G.predecessors(m))
+                   if G.nodes[x].get("kind") == "Person"}
+        if persons <= gone:
+            gone.add(m)
+    return G.subgraph([n for n in G if n not in gone])
+
+
 def _import(G, n_rows, heap, config, scratch):
     """Bulk-import `G` into a new folder, start a server on it, build the schema, count."""
     import resource
@@ -151,7 +211,7 @@ def _import(G, n_rows, heap, config, scratch):
 
 
 def run(persons, seed, batches, uri, workers, quick=False, importer=False, heap="2g",
-        config=None, scratch=None):
+        config=None, scratch=None, again=False, before=None):
     t0 = time.perf_counter()
     G = _case(persons, seed)
     prep = time.perf_counter() - t0
@@ -206,11 +266,54 @@ def run(persons, seed, batches, uri, workers, quick=False, importer=False, heap=
                 print("    phases (wall s; client: node rows, then relationship rows in a thread "
                       "while the server writes schema + nodes): "
                       + ", ".join(f"{k} {v:.1f}" for k, v in res["phases"].items()), flush=True)
+        if again:
+            n_nodes, n_rels = sum(map(len, nodes.values())), sum(map(len, rels.values()))
+            if before is not None:
+                with _blocks_of(before):
+                    with _Clock() as clock:
+                        res = push_graph(G, uri=server, batch_size=batches[-1], workers=1)
+                assert res["strategy"] == "merge" and _counts(conn) == (n_nodes, n_rels)
+                add(f"re-push, load blocks of {Path(before).name}, 1 s.", clock)
+                _phases(res)
+            for w in workers:
+                before = _counts(conn)
+                if before != (n_nodes, n_rels):
+                    raise SystemExit(f"the push left {before}, not {(n_nodes, n_rels)}")
+                with _Clock() as clock:
+                    res = push_graph(G, uri=server, batch_size=batches[-1], workers=w)
+                assert res["strategy"] == "merge"
+                after = _counts(conn)
+                if after != before:
+                    raise SystemExit(f"the re-push changed the counts: {before} -> {after}")
+                add(f"re-push, {w} session{'s' * (w > 1)}, {batches[-1]}", clock)
+                _phases(res)
+            H = _less_a_tenth(G)
+            # counted from G's rows (a second set of rows would not fit the memory cap)
+            kept = {str(n) for n in H}
+            h_nodes = sum(r["id"] in kept for rows in nodes.values() for r in rows)
+            h_rels = sum(r["source"] in kept and r["target"] in kept
+                         for rows in rels.values() for r in rows)
+            h_rows = h_nodes + h_rels
+            for w in workers:
+                clear_database(conn)
+                assert push_graph(H, uri=server, batch_size=batches[-1])["strategy"] == "create"
+                if _counts(conn) != (h_nodes, h_rels):
+                    raise SystemExit(f"the push of the graph less a tenth left {_counts(conn)}, "
+                                     f"not {(h_nodes, h_rels)}")
+                with _Clock() as clock:
+                    res = push_graph(G, uri=server, batch_size=batches[-1], workers=w)
+                assert res["strategy"] == "merge"
+                if _counts(conn) != (n_nodes, n_rels):
+                    raise SystemExit(f"the incremental push left {_counts(conn)}, not "
+                                     f"{(n_nodes, n_rels)}")
+                add(f"incremental +{n_rows - h_rows:,} ({(n_rows - h_rows) / h_rows:.1%}), {w} s.",
+                    clock)
+                _phases(res)
         if not quick:
             for w in workers:
                 with _Clock() as clock:
-                    again = push_graph(G, uri=server, batch_size=batches[-1], workers=w)
-                assert again["strategy"] == "merge"
+                    res = push_graph(G, uri=server, batch_size=batches[-1], workers=w)
+                assert res["strategy"] == "merge"
                 add(f"re-push (MERGE), {w} s., {batches[-1]}", clock)
         clear_database(conn)
     if home is not None:
@@ -233,6 +336,12 @@ def run(persons, seed, batches, uri, workers, quick=False, importer=False, heap=
         print(f"  {'import+start+schema':34s} {total:7.1f} s {n_rows / total:8,.0f} rows/s"
               f"  x{ref.wall / total:5.2f} | server start {started:.1f} s, constraints and "
               f"indexes {schema.wall:.1f} s (server cpu {server} s); counts equal the rows")
+
+
+def _phases(res):
+    print("    phases (wall s): " + ", ".join(f"{k} {v:.1f}" for k, v in res["phases"].items())
+          + (f"; skipped {res['unchanged']:,} unchanged rows" if "unchanged" in res else ""),
+          flush=True)
 
 
 def run_brokerage(persons, seed, uri, heap="2g", config=None):
@@ -293,6 +402,12 @@ def main():
                     help="sessions of the push (each value is one push)")
     ap.add_argument("--quick", action="store_true",
                     help="only the baseline and the push (no MERGE, no re-push)")
+    ap.add_argument("--again", action="store_true",
+                    help="after the push, a re-push of the same graph and an incremental push "
+                         "(+ about 10%% rows), counts checked")
+    ap.add_argument("--before", default=None, metavar="CHECKOUT",
+                    help="with --again, also time the re-push with the load blocks of this "
+                         "checkout (e.g. the main branch's), in the same run")
     ap.add_argument("--import", dest="importer", action="store_true",
                     help="also load a new database by the bulk importer (local server only)")
     ap.add_argument("--scratch", default=None,
@@ -314,7 +429,8 @@ def main():
             run_brokerage(n, args.seed, uri, heap=args.heap, config=config)
             continue
         run(n, args.seed, args.batch_sizes, uri, args.workers, quick=args.quick,
-            importer=args.importer, heap=args.heap, config=config, scratch=args.scratch)
+            importer=args.importer, heap=args.heap, config=config, scratch=args.scratch,
+            again=args.again, before=args.before)
 
 
 if __name__ == "__main__":

@@ -2,39 +2,60 @@
 // Nodes MERGE on `id`; relationships MERGE on their two ends and a deterministic `key`
 // (source file and line, or the aggregated pair), so a push repeated or resumed after an
 // interruption creates no duplicates. `SET x = row.props` makes the stored properties exactly
-// those of the current push (props holds id / key too).
+// those of the current push (props holds id / key too). It runs only where they differ (or
+// the node lacks its kind's label): a node or relationship the push finds as it would write
+// it is read, not written (no lock, no property rewritten one key at a time), which is most
+// of a re-push or an incremental push. Each block returns how many rows it wrote.
 // Labels and relationship types are fixed in the text, one block per kind and per type of the
 // vocabulary in netanalysis/schema/case_v1.yaml; none ever comes from data.
 
 // name: load_person
 UNWIND $rows AS row
 MERGE (n:Node {id: row.id})
+WITH n, row
+WHERE NOT n:Person OR properties(n) <> row.props
 SET n:Person, n = row.props
+RETURN count(*) AS written
 
 // name: load_organization
 UNWIND $rows AS row
 MERGE (n:Node {id: row.id})
+WITH n, row
+WHERE NOT n:Organization OR properties(n) <> row.props
 SET n:Organization, n = row.props
+RETURN count(*) AS written
 
 // name: load_phone
 UNWIND $rows AS row
 MERGE (n:Node {id: row.id})
+WITH n, row
+WHERE NOT n:Phone OR properties(n) <> row.props
 SET n:Phone, n = row.props
+RETURN count(*) AS written
 
 // name: load_document
 UNWIND $rows AS row
 MERGE (n:Node {id: row.id})
+WITH n, row
+WHERE NOT n:Document OR properties(n) <> row.props
 SET n:Document, n = row.props
+RETURN count(*) AS written
 
 // name: load_place
 UNWIND $rows AS row
 MERGE (n:Node {id: row.id})
+WITH n, row
+WHERE NOT n:Place OR properties(n) <> row.props
 SET n:Place, n = row.props
+RETURN count(*) AS written
 
 // name: load_journey
 UNWIND $rows AS row
 MERGE (n:Node {id: row.id})
+WITH n, row
+WHERE NOT n:Journey OR properties(n) <> row.props
 SET n:Journey, n = row.props
+RETURN count(*) AS written
 
 // name: load_family
 // reported link (links.csv)
@@ -42,7 +63,10 @@ UNWIND $rows AS row
 MATCH (a:Node {id: row.source})
 MATCH (b:Node {id: row.target})
 MERGE (a)-[r:FAMILY {key: row.key}]->(b)
+WITH r, row
+WHERE properties(r) <> row.props
 SET r = row.props
+RETURN count(*) AS written
 
 // name: load_associate
 // reported link (links.csv)
@@ -50,7 +74,10 @@ UNWIND $rows AS row
 MATCH (a:Node {id: row.source})
 MATCH (b:Node {id: row.target})
 MERGE (a)-[r:ASSOCIATE {key: row.key}]->(b)
+WITH r, row
+WHERE properties(r) <> row.props
 SET r = row.props
+RETURN count(*) AS written
 
 // name: load_co_offender
 // reported link (links.csv)
@@ -58,7 +85,10 @@ UNWIND $rows AS row
 MATCH (a:Node {id: row.source})
 MATCH (b:Node {id: row.target})
 MERGE (a)-[r:CO_OFFENDER {key: row.key}]->(b)
+WITH r, row
+WHERE properties(r) <> row.props
 SET r = row.props
+RETURN count(*) AS written
 
 // name: load_member_of
 // reported link (links.csv)
@@ -66,7 +96,10 @@ UNWIND $rows AS row
 MATCH (a:Node {id: row.source})
 MATCH (b:Node {id: row.target})
 MERGE (a)-[r:MEMBER_OF {key: row.key}]->(b)
+WITH r, row
+WHERE properties(r) <> row.props
 SET r = row.props
+RETURN count(*) AS written
 
 // name: load_communication
 // reported link (links.csv)
@@ -74,7 +107,10 @@ UNWIND $rows AS row
 MATCH (a:Node {id: row.source})
 MATCH (b:Node {id: row.target})
 MERGE (a)-[r:COMMUNICATION {key: row.key}]->(b)
+WITH r, row
+WHERE properties(r) <> row.props
 SET r = row.props
+RETURN count(*) AS written
 
 // name: load_financial
 // reported link (links.csv)
@@ -82,7 +118,10 @@ UNWIND $rows AS row
 MATCH (a:Node {id: row.source})
 MATCH (b:Node {id: row.target})
 MERGE (a)-[r:FINANCIAL {key: row.key}]->(b)
+WITH r, row
+WHERE properties(r) <> row.props
 SET r = row.props
+RETURN count(*) AS written
 
 // name: load_documents
 // reported link (links.csv)
@@ -90,7 +129,10 @@ UNWIND $rows AS row
 MATCH (a:Node {id: row.source})
 MATCH (b:Node {id: row.target})
 MERGE (a)-[r:DOCUMENTS {key: row.key}]->(b)
+WITH r, row
+WHERE properties(r) <> row.props
 SET r = row.props
+RETURN count(*) AS written
 
 // name: load_transport
 // reported link (links.csv)
@@ -98,7 +140,10 @@ UNWIND $rows AS row
 MATCH (a:Node {id: row.source})
 MATCH (b:Node {id: row.target})
 MERGE (a)-[r:TRANSPORT {key: row.key}]->(b)
+WITH r, row
+WHERE properties(r) <> row.props
 SET r = row.props
+RETURN count(*) AS written
 
 // name: load_lodging
 // reported link (links.csv)
@@ -106,7 +151,10 @@ UNWIND $rows AS row
 MATCH (a:Node {id: row.source})
 MATCH (b:Node {id: row.target})
 MERGE (a)-[r:LODGING {key: row.key}]->(b)
+WITH r, row
+WHERE properties(r) <> row.props
 SET r = row.props
+RETURN count(*) AS written
 
 // name: load_employment
 // reported link (links.csv)
@@ -114,7 +162,10 @@ UNWIND $rows AS row
 MATCH (a:Node {id: row.source})
 MATCH (b:Node {id: row.target})
 MERGE (a)-[r:EMPLOYMENT {key: row.key}]->(b)
+WITH r, row
+WHERE properties(r) <> row.props
 SET r = row.props
+RETURN count(*) AS written
 
 // name: load_unknown
 // reported link (links.csv)
@@ -122,7 +173,10 @@ UNWIND $rows AS row
 MATCH (a:Node {id: row.source})
 MATCH (b:Node {id: row.target})
 MERGE (a)-[r:UNKNOWN {key: row.key}]->(b)
+WITH r, row
+WHERE properties(r) <> row.props
 SET r = row.props
+RETURN count(*) AS written
 
 // name: load_co_travel
 // inferred tie (inferred: true)
@@ -130,7 +184,10 @@ UNWIND $rows AS row
 MATCH (a:Node {id: row.source})
 MATCH (b:Node {id: row.target})
 MERGE (a)-[r:CO_TRAVEL {key: row.key}]->(b)
+WITH r, row
+WHERE properties(r) <> row.props
 SET r = row.props
+RETURN count(*) AS written
 
 // name: load_shared_phone
 // inferred tie (inferred: true)
@@ -138,7 +195,10 @@ UNWIND $rows AS row
 MATCH (a:Node {id: row.source})
 MATCH (b:Node {id: row.target})
 MERGE (a)-[r:SHARED_PHONE {key: row.key}]->(b)
+WITH r, row
+WHERE properties(r) <> row.props
 SET r = row.props
+RETURN count(*) AS written
 
 // name: load_shared_document
 // inferred tie (inferred: true)
@@ -146,7 +206,10 @@ UNWIND $rows AS row
 MATCH (a:Node {id: row.source})
 MATCH (b:Node {id: row.target})
 MERGE (a)-[r:SHARED_DOCUMENT {key: row.key}]->(b)
+WITH r, row
+WHERE properties(r) <> row.props
 SET r = row.props
+RETURN count(*) AS written
 
 // name: load_calls
 // inferred tie (inferred: true)
@@ -154,7 +217,10 @@ UNWIND $rows AS row
 MATCH (a:Node {id: row.source})
 MATCH (b:Node {id: row.target})
 MERGE (a)-[r:CALLS {key: row.key}]->(b)
+WITH r, row
+WHERE properties(r) <> row.props
 SET r = row.props
+RETURN count(*) AS written
 
 // name: load_holds
 // structural: Person -> Document
@@ -162,7 +228,10 @@ UNWIND $rows AS row
 MATCH (a:Node {id: row.source})
 MATCH (b:Node {id: row.target})
 MERGE (a)-[r:HOLDS {key: row.key}]->(b)
+WITH r, row
+WHERE properties(r) <> row.props
 SET r = row.props
+RETURN count(*) AS written
 
 // name: load_uses
 // structural: Person -> Phone
@@ -170,7 +239,10 @@ UNWIND $rows AS row
 MATCH (a:Node {id: row.source})
 MATCH (b:Node {id: row.target})
 MERGE (a)-[r:USES {key: row.key}]->(b)
+WITH r, row
+WHERE properties(r) <> row.props
 SET r = row.props
+RETURN count(*) AS written
 
 // name: load_called
 // structural: Phone -> Phone
@@ -178,7 +250,10 @@ UNWIND $rows AS row
 MATCH (a:Node {id: row.source})
 MATCH (b:Node {id: row.target})
 MERGE (a)-[r:CALLED {key: row.key}]->(b)
+WITH r, row
+WHERE properties(r) <> row.props
 SET r = row.props
+RETURN count(*) AS written
 
 // name: load_travelled
 // structural: Person -> Journey
@@ -186,7 +261,10 @@ UNWIND $rows AS row
 MATCH (a:Node {id: row.source})
 MATCH (b:Node {id: row.target})
 MERGE (a)-[r:TRAVELLED {key: row.key}]->(b)
+WITH r, row
+WHERE properties(r) <> row.props
 SET r = row.props
+RETURN count(*) AS written
 
 // name: load_departs_from
 // structural: Journey -> Place
@@ -194,7 +272,10 @@ UNWIND $rows AS row
 MATCH (a:Node {id: row.source})
 MATCH (b:Node {id: row.target})
 MERGE (a)-[r:DEPARTS_FROM {key: row.key}]->(b)
+WITH r, row
+WHERE properties(r) <> row.props
 SET r = row.props
+RETURN count(*) AS written
 
 // name: load_arrives_at
 // structural: Journey -> Place
@@ -202,7 +283,10 @@ UNWIND $rows AS row
 MATCH (a:Node {id: row.source})
 MATCH (b:Node {id: row.target})
 MERGE (a)-[r:ARRIVES_AT {key: row.key}]->(b)
+WITH r, row
+WHERE properties(r) <> row.props
 SET r = row.props
+RETURN count(*) AS written
 
 // name: load_located_at
 // structural: Person -> Place (locations.csv)
@@ -210,7 +294,10 @@ UNWIND $rows AS row
 MATCH (a:Node {id: row.source})
 MATCH (b:Node {id: row.target})
 MERGE (a)-[r:LOCATED_AT {key: row.key}]->(b)
+WITH r, row
+WHERE properties(r) <> row.props
 SET r = row.props
+RETURN count(*) AS written
 
 // name: load_based_in
 // structural: Organization -> Place of its country (organizations.csv)
@@ -218,7 +305,10 @@ UNWIND $rows AS row
 MATCH (a:Node {id: row.source})
 MATCH (b:Node {id: row.target})
 MERGE (a)-[r:BASED_IN {key: row.key}]->(b)
+WITH r, row
+WHERE properties(r) <> row.props
 SET r = row.props
+RETURN count(*) AS written
 
 // Fast path of a push into a database that holds no node of a previous push (checked with
 // `pushed_any` after the schema, and after `clear_all` with --replace): plain CREATE, no

@@ -7,16 +7,16 @@ attributes (provenance, grading, confidence, line; ``inferred: true`` on inferre
 Loads are batched ``UNWIND $rows ... MERGE`` blocks of ``cypher/load.cypher``: nodes merge on
 ``id`` and relationships on their ends plus a deterministic ``key`` (see :func:`edge_key`), so
 pushing twice changes nothing and a push interrupted half-way completes, without duplicates,
-when it is run again. Into a database that holds no node of a previous push (a first push, or
-after ``replace``) the same rows go through ``UNWIND $rows ... CREATE`` blocks, several times
-faster; every batch commits whole, so a push killed half-way leaves nodes that make the next
-push MERGE. Constraints and indexes are created before a MERGE load; the CREATE path builds
-them after its load (see :func:`push_graph`, Notes). On the CREATE path node
-batches go to whichever session is free and return the element ids of the nodes they
-created; relationships are then written by type, each end found by its element id (a direct
-lookup of the node record instead of an index seek), cell by cell of node partitions in the
-levels of a bisection schedule (:func:`bisection_levels`), so parallel sessions never wait on
-each other's locks (see :func:`push_graph`, Notes).
+when it is run again; a row found as it is in the database is not written again. Into a
+database that holds no node of a previous push (a first push, or after ``replace``) the same
+rows go through ``UNWIND $rows ... CREATE`` blocks, several times faster; every batch commits
+whole, so a push killed half-way leaves nodes that make the next push MERGE. Constraints and
+indexes are created before a MERGE load; the CREATE path builds them after its load (see
+:func:`push_graph`, Notes). On the CREATE path node batches go to whichever session is free and
+return the element ids of the nodes they created; relationships are then written by type, each
+end found by its element id (a direct lookup of the node record instead of an index seek), cell
+by cell of node partitions in the levels of a bisection schedule (:func:`bisection_levels`), so
+parallel sessions never wait on each other's locks (see :func:`push_graph`, Notes).
 """
 
 from __future__ import annotations
@@ -106,7 +106,9 @@ def push_case(case, uri=None, user=None, password=None, database=None, batch_siz
         ``seconds`` (from the first row built to the last commit), ``rows_per_s``,
         ``dangling`` (relationships not written because an end is not a node of the case),
         ``strategy`` (``"create"`` or ``"merge"``), ``retries`` (transactions run again after
-        a transient error such as a deadlock) and ``phases``: wall seconds of ``node_rows``
+        a transient error such as a deadlock), ``unchanged`` (rows the MERGE path found in
+        the database exactly as it would write them, so it did not write them; all of them
+        on a re-push of the same case, 0 on the CREATE path) and ``phases``: wall seconds of ``node_rows``
         (client), ``schema_nodes`` (schema and node writes; the server) and, at the same time
         in a thread, ``rel_rows`` (client), ``wait_rel_rows`` (the rows not ready when the
         nodes were written), ``relationships`` (their writes) and, on the CREATE path,
@@ -192,6 +194,16 @@ def push_graph(G, uri=None, user=None, password=None, database=None, batch_size=
     ``cypher/load.cypher``), their ends found by element id. The MERGE path goes by node
     kind, then relationship type. ``retries`` in the result counts the transactions the
     driver had to run again (0 on the CREATE path).
+
+    The MERGE path writes a node or relationship only where the database differs from the row:
+    the ``load_*`` blocks compare the stored properties (and the kind's label) with the row's
+    and ``SET`` the rest, so a re-push of the same case, or a push of the case and a new file,
+    reads what is there and writes only what changed (``unchanged`` in the result counts the
+    rows not written; a relationship whose only property is its key is complete once ``MERGE``
+    creates it, so it counts as unchanged even where it is new). The comparison is Cypher's
+    ``=``: a stored value equal to the new one in Cypher's terms (``1`` and ``1.0``) is left as
+    it is; the case format gives each property one type, so a case pushed again never has that
+    difference.
 
     The CREATE path writes into a database without netanalysis' constraints and indexes
     (:data:`SCHEMA_BLOCKS`, dropped when it finds no node of a previous push) and builds them
@@ -299,6 +311,7 @@ def _push_graph(G, conf, batch_size, progress, replace, settings, strategy, work
         "dangling": dangling,
         "strategy": used,
         "retries": sum(state["retried"]),
+        "unchanged": total - state.get("written", total),
         "phases": {k: round(v, 3) for k, v in phases.items()},
     }
 
@@ -578,7 +591,9 @@ def _run_plan(conn, plan, batch_size, workers, progress, state):
     """Write each ``(block, rows)`` of `plan` in batches; `workers` blocks at a time.
 
     A block's batches go in order through one session; progress is reported from the calling
-    thread, and an exception there (an interrupt) stops the batches not yet started.
+    thread, and an exception there (an interrupt) stops the batches not yet started. The rows
+    each batch wrote (its ``written``; the others were found as they are) are added up in
+    ``state["written"]``.
     """
     plan = [(name, rows) for name, rows in plan if rows]
     if not plan:
@@ -588,9 +603,10 @@ def _run_plan(conn, plan, batch_size, workers, progress, state):
         for i in range(0, len(rows), batch_size):
             yield name, rows[i:i + batch_size]
 
-    def report(n):
+    def report(n, written):
         state["batches"] += 1
         state["done"] += n
+        state["written"] = state.get("written", 0) + written
         if progress is not None:
             progress.count("pushed rows", state["done"], state["total"])
 
@@ -598,8 +614,8 @@ def _run_plan(conn, plan, batch_size, workers, progress, state):
         with conn.session() as s:
             for name, rows in plan:
                 for name_, chunk in batches(name, rows):
-                    _write(s, name_, {"rows": chunk}, retried=state["retried"])
-                    report(len(chunk))
+                    report(len(chunk), _write(s, name_, {"rows": chunk}, single="written",
+                                              retried=state["retried"]))
         return
     stop = threading.Event()
     done = queue.Queue()
@@ -609,8 +625,8 @@ def _run_plan(conn, plan, batch_size, workers, progress, state):
             for name_, chunk in batches(name, rows):
                 if stop.is_set():
                     return
-                _write(s, name_, {"rows": chunk}, retried=state["retried"])
-                done.put(len(chunk))
+                done.put((len(chunk), _write(s, name_, {"rows": chunk}, single="written",
+                                             retried=state["retried"])))
 
     pool = ThreadPoolExecutor(max_workers=min(workers, len(plan)),
                               thread_name_prefix="neo4j-push")
@@ -619,7 +635,7 @@ def _run_plan(conn, plan, batch_size, workers, progress, state):
         pending = set(futures)
         while pending:
             try:
-                report(done.get(timeout=0.05))
+                report(*done.get(timeout=0.05))
                 continue
             except queue.Empty:
                 pass
@@ -627,7 +643,7 @@ def _run_plan(conn, plan, batch_size, workers, progress, state):
                 pending.discard(f)
                 f.result()  # re-raises a worker's BackendError
         while not done.empty():
-            report(done.get())
+            report(*done.get())
     except BaseException:
         stop.set()
         raise

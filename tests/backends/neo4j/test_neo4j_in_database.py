@@ -88,7 +88,15 @@ class _Counted:
         return self._result.consume()
 
 
-def test_only_result_rows_come_back(neo4j_conn, pushed, monkeypatch):
+@pytest.fixture
+def counted_rows(monkeypatch):
+    """Count the rows read from every query the code under test runs.
+
+    :func:`queries.run` is replaced (the module is the one ``analytics``, ``brokerage`` and the
+    ranking import) by a wrapper that returns a :class:`_Counted` result; the fixture's value is
+    a Counter of rows read keyed by ``(block name, call number)``, so each call's rows stay
+    apart and the calls of a block are counted by its keys.
+    """
     rows = Counter()
     run = queries.run
 
@@ -97,7 +105,30 @@ def test_only_result_rows_come_back(neo4j_conn, pushed, monkeypatch):
         rows[call] += 0
         return _Counted(run(session, name, **params), rows, call)
 
-    monkeypatch.setattr(analytics.queries, "run", counted)
+    monkeypatch.setattr(queries, "run", counted)
+    return rows
+
+
+def _by_name(rows):
+    """Rows read per block name, from the ``counted_rows`` Counter."""
+    out = Counter()
+    for (name, _), n in rows.items():
+        out[name] += n
+    return out
+
+
+def test_counted_rows_counts_calls_and_rows(neo4j_conn, counted_rows):
+    """The fixture sees calls made through every module's ``queries`` and counts the rows
+    read from each call apart (a test that relies on it would pass vacuously otherwise)."""
+    assert analytics.queries.run is gf_server.queries.run is queries.run
+    with connect(**neo4j_conn) as c, c.session() as s:
+        assert analytics.queries.run(s, "count_nodes").single()["n"] == 0
+        assert list(gf_server.queries.run(s, "count_nodes")) != []
+    assert counted_rows == Counter({("count_nodes", 0): 1, ("count_nodes", 1): 1})
+
+
+def test_only_result_rows_come_back(neo4j_conn, pushed, counted_rows):
+    rows = counted_rows
     df = neo4j_measures(**neo4j_conn, seed=0)
     assert df.attrs["method"].startswith("cypher + gds")
     parties = len(df)
@@ -111,9 +142,7 @@ def test_only_result_rows_come_back(neo4j_conn, pushed, monkeypatch):
         # one row per party, per pair of groups, or per (party, fugitive) of the support search
         limit = parties * max(fugitives, 1) if name == "support_step" else parties
         assert n <= limit, (name, n, limit)
-    by_name = Counter()
-    for (name, _), n in rows.items():
-        by_name[name] += n
+    by_name = _by_name(rows)
     assert by_name["gds_pagerank_stream"] == by_name["gds_wcc_stream"] == parties
     assert "circle_group_ties" in names  # the circle's splits were tested in the server
     assert sum(rows.values()) < 12 * parties
@@ -293,45 +322,29 @@ def test_gf_roles_in_the_server_equal_the_embedded_ones(neo4j_conn, pushed):
     assert got[GF_COLUMNS].equals(emb)
 
 
-def test_gf_roles_only_result_rows_come_back(neo4j_conn, pushed, monkeypatch):
-    rows = Counter()
-    run = queries.run
-
-    def counted(session, name, **params):
-        call = (name, len(rows))
-        rows[call] += 0
-        return _Counted(run(session, name, **params), rows, call)
-
-    monkeypatch.setattr(gf_server.queries, "run", counted)
+def test_gf_roles_only_result_rows_come_back(neo4j_conn, pushed, counted_rows):
+    rows = counted_rows
     emb_m = case_measures(pushed, seed=0).set_index("id")
     got, _ = gf_server.neo4j_brokerage(emb_m.index.tolist(), emb_m["community"].tolist(),
                                        **neo4j_conn)
     parties = len(emb_m)
     names = {name for name, _ in rows}
     assert names == {"support_core", "gf_two_path_cost", "gf_roles"}
-    by_name = Counter()
-    for (name, _), n in rows.items():
-        by_name[name] += n
+    by_name = _by_name(rows)
     assert by_name["gf_two_path_cost"] == 1
     assert by_name["gf_roles"] == int((got["total"] > 0).sum()) <= parties
     assert by_name["support_core"] <= parties
 
 
-def test_ranking_with_neo4j_counts_gf_roles_in_the_server(neo4j_conn, pushed, monkeypatch):
+def test_ranking_with_neo4j_counts_gf_roles_in_the_server(neo4j_conn, pushed, monkeypatch,
+                                                          counted_rows):
     """run_analysis with the Neo4j backend builds no graph for the roles (the in-process
     step is never called) and its gf_* columns are the embedded counts on its partition."""
     called = []
     monkeypatch.setattr("netanalysis.analyze.run._gf_roles",
                         lambda *a, **k: called.append(1))
-    blocks = Counter()
-    run = queries.run
-
-    def counted(session, name, **params):
-        blocks[name] += 1
-        return run(session, name, **params)
-
-    monkeypatch.setattr(queries, "run", counted)
     a = run_analysis(pushed, seed=0, backend=Neo4jBackend(**neo4j_conn))
+    blocks = Counter(name for name, _ in counted_rows)  # calls per block
     assert not called and a.meta["brokerage_where"] == "server"
     # the support network is queried once: the roles reuse the measures' one
     assert blocks["support_core"] == 1 and blocks["gf_roles"] == 1
@@ -342,25 +355,18 @@ def test_ranking_with_neo4j_counts_gf_roles_in_the_server(neo4j_conn, pushed, mo
     assert got.equals(emb[GF_COLUMNS].reindex(got.index).astype(got.dtypes))
 
 
-def test_ranking_with_neo4j_pulls_no_graph(neo4j_conn, pushed, monkeypatch):
+def test_ranking_with_neo4j_pulls_no_graph(neo4j_conn, pushed, monkeypatch, counted_rows):
     """run_analysis with the Neo4j backend (push, measures, roles) reads result rows only:
     no block that returns ties or whole nodes runs, pull_graph is never called, and no call
     of a read block returns more rows than there are parties (per fugitive for the support
     search), while the database holds more than twice as many ties (a pull would show)."""
     from netanalysis.backends.neo4j import pull
 
-    rows = Counter()
-    run = queries.run
-
-    def counted(session, name, **params):
-        call = (name, len(rows))
-        rows[call] += 0
-        return _Counted(run(session, name, **params), rows, call)
+    rows = counted_rows
 
     def no_pull(*a, **k):
         raise AssertionError("pull_graph was called during the ranking")
 
-    monkeypatch.setattr(queries, "run", counted)
     monkeypatch.setattr(pull, "pull_graph", no_pull)
     a = run_analysis(pushed, seed=0, backend=Neo4jBackend(**neo4j_conn))
     assert len(a.targets) > 0 and a.meta["brokerage_where"] == "server"
