@@ -93,7 +93,7 @@ from netanalysis.resolve.significance import (
     surprise,
 )
 
-__all__ = ["co_travel_evidence", "with_histogram",
+__all__ = ["co_travel_evidence", "with_histogram", "register_legs",
     "INFERRED_COLUMNS",
     "infer_links",
     "co_travel_links",
@@ -266,12 +266,7 @@ def co_travel_links(case, *, settings=None):
         at = pd.Index(uniq).get_indexer(sorted(seeds))
         seed_codes = at[at >= 0].astype(np.int64)
     with _connect(ct.memory_limit, ct.temp_directory) as con:
-        con.register("travel_df", df)
-        con.execute("CREATE TEMP VIEW keys_src AS SELECT carrier::VARCHAR AS carrier, "
-                    "flight::VARCHAR AS flight, depart::VARCHAR AS depart FROM travel_df")
-        con.execute("CREATE TEMP VIEW legs AS SELECT pid, carrier::VARCHAR AS carrier, "
-                    "flight::VARCHAR AS flight, depart::VARCHAR AS depart, "
-                    "booking::VARCHAR AS booking FROM travel_df")
+        register_legs(con, df, events=False)
         return _co_travel_ties(con, cfg, seed_codes, np.asarray(uniq, dtype=object))
 
 
@@ -319,6 +314,50 @@ _INC = """
     WHERE t.booking IS NOT NULL AND trim(t.booking) <> ''
     GROUP BY t.pid, e.ev
     """
+
+
+def register_legs(con, df, events=True):
+    """Register a frame of legs on a DuckDB connection as the views the co-travel queries
+    read: ``keys_src(carrier, flight, depart)`` and ``legs(pid, carrier, flight, depart,
+    booking)``, all as text but ``pid``.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The connection (its frame ``travel_df`` and the two views are temporary).
+    df : DataFrame
+        One row per leg: ``pid`` (an integer code), ``carrier``, ``flight``, ``depart``,
+        ``booking`` (null where none).
+    events : bool, default True
+        Also build the tables ``events`` and ``inc`` from the views, as
+        :func:`co_travel_pairs` reads them.
+
+    Returns
+    -------
+    None
+
+    See Also
+    --------
+    co_travel_pairs, co_travel_links
+
+    Examples
+    --------
+    >>> import duckdb
+    >>> df = pd.DataFrame({"pid": [0, 1], "carrier": ["AV", "AV"], "flight": ["85", "85"],
+    ...                    "depart": ["2024-03-05"] * 2, "booking": [None, None]})
+    >>> con = duckdb.connect()
+    >>> register_legs(con, df)
+    >>> con.execute("SELECT count(*) FROM legs").fetchone()[0]
+    2
+    """
+    con.register("travel_df", df)
+    con.execute("CREATE TEMP VIEW keys_src AS SELECT carrier::VARCHAR AS carrier, "
+                "flight::VARCHAR AS flight, depart::VARCHAR AS depart FROM travel_df")
+    con.execute("CREATE TEMP VIEW legs AS SELECT pid, carrier::VARCHAR AS carrier, "
+                "flight::VARCHAR AS flight, depart::VARCHAR AS depart, "
+                "booking::VARCHAR AS booking FROM travel_df")
+    if events:
+        _prep_events(con)
 
 
 def _prep_events(con):

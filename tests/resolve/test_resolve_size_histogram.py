@@ -114,7 +114,7 @@ def test_histogram_p_values_are_valid_under_the_generators_null(kw, catches):
     # same check where journeys are small (the check sees an anti-conservative model; with
     # big journeys the test is more than 5 times conservative at these t)
     import duckdb
-    from netanalysis.resolve.infer import _prep_events, co_travel_pairs
+    from netanalysis.resolve.infer import co_travel_pairs, register_legs
     from netanalysis.synth.cotravel import cotravel_case
     t_grid = (1e-3, 3e-3, 1e-2)
     hits, bad, m = np.zeros(len(t_grid)), np.zeros(len(t_grid)), 0
@@ -125,13 +125,7 @@ def test_histogram_p_values_are_valid_under_the_generators_null(kw, catches):
         df = pd.DataFrame({"pid": codes.astype(np.int64), "carrier": tr["carrier"],
                            "flight": tr["flight"], "depart": tr["depart"], "booking": None})
         con = duckdb.connect()
-        con.register("travel_df", df)
-        con.execute("CREATE TEMP VIEW keys_src AS SELECT carrier::VARCHAR AS carrier, "
-                    "flight::VARCHAR AS flight, depart::VARCHAR AS depart FROM travel_df")
-        con.execute("CREATE TEMP VIEW legs AS SELECT pid, carrier::VARCHAR AS carrier, "
-                    "flight::VARCHAR AS flight, depart::VARCHAR AS depart, "
-                    "booking::VARCHAR AS booking FROM travel_df")
-        _prep_events(con)
+        register_legs(con, df)
         pairs, persons = co_travel_pairs(con, 500, fdr=0.05)
         con.close()
         assert (persons[HISTOGRAM_COLUMNS].sum(axis=1) == persons["d"]).all()
